@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * manager.h — the conmand manager: event loop, bus connection, state directory,
+ * and the set of known containers. manager.c owns its life cycle;
+ * manager-dbus.c is its face on the bus (io.conman1.Manager).
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "macro.h"
+
+typedef struct Container Container;
+
+typedef struct Manager {
+        sd_event *event;
+        sd_bus *bus;
+
+        const char *version;   /* CONMAN_VERSION, for the Version property */
+        char *state_dir;       /* /var/lib/conman: containers/<id>/ with bundles and metadata */
+        char *run_dir;         /* /run/conman: pid files, runtime roots */
+        char *default_runtime; /* "runc" or "crun" */
+        char *systemd_version;
+        int state_dir_fd;
+
+        Container *containers; /* doubly linked list, owned */
+        unsigned n_containers;
+
+        bool ready;            /* READY=1 sent */
+} Manager;
+
+typedef struct ManagerConfig {
+        const char *state_dir;
+        const char *run_dir;
+        const char *default_runtime;
+} ManagerConfig;
+
+int manager_new(const ManagerConfig *config, Manager **ret);
+Manager *manager_free(Manager *m);
+static inline void manager_freep(Manager **m) {
+        manager_free(*m);
+}
+
+/* Connects to the system bus (or $CONMAN_BUS_ADDRESS), exports objects, requests io.conman1. */
+int manager_start(Manager *m);
+int manager_run(Manager *m);
+
+/* Exported by manager-dbus.c. */
+int manager_bus_export(Manager *m);
+extern const sd_bus_vtable manager_vtable[];

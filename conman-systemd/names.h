@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * names.h — validation of everything that names something: container names and
+ * ids, unit names derived from them, paths inside a container.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#define CONTAINER_NAME_RULE "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}"
+#define CONTAINER_ID_LENGTH 64
+
+/* Matches CONTAINER_NAME_RULE. */
+bool container_name_is_valid(const char *name);
+/* 64 lowercase hex characters. */
+bool container_id_is_valid(const char *id);
+/* 1..64 lowercase hex characters: something that may be an id prefix. */
+bool container_id_prefix_is_valid(const char *prefix);
+/* An absolute, normalized path with no "..", "." or empty components. */
+bool container_path_is_valid(const char *path);
+/* An environment entry "KEY=VALUE" with a sane key. */
+bool env_assignment_is_valid(const char *e);
+/* A label key: printable, no '=' , 1..255 bytes. */
+bool label_key_is_valid(const char *k);

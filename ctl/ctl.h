@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ctl.h — what the conmanctl verbs share: the verb table entry, the bus
+ * connection to conmand, and error reporting for failed calls.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "macro.h"
+
+typedef struct Verb {
+        const char *name;
+        const char *summary; /* one line, for `conmanctl --help` */
+        int (*run)(int argc, char *argv[]);
+} Verb;
+
+/* Connects to the bus conmand is on (system bus, or $CONMAN_BUS_ADDRESS). Logs on failure. */
+int ctl_bus_open(sd_bus **ret);
+
+/* Prints "conmanctl: <what>: <message>" for a failed call and returns a negative errno. Unreachable
+ * daemons get a hint on how to start one. */
+int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r);
+
+/* Calls a method on io.conman1.Manager. */
+int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types, ...);
+
+/* Verbs; each parses its own options and prints its own --help. */
+int verb_version(int argc, char *argv[]);
+int verb_info(int argc, char *argv[]);
+
+/* A getopt_long() loop helper: returns 0 after printing help when -h/--help was seen. */
+#define CTL_HELP_OPTION { "help", no_argument, NULL, 'h' }

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# test.sh — installs dependencies, builds, and runs every test suite:
+#   1. unit tests (cmocka) on a normal -Werror build,
+#   2. the same unit tests on an address+undefined sanitizer build,
+#   3. integration tests (bats) inside a throwaway systemd booted with systemd-nspawn.
+# Ends with one line: "N passed, N failed, N skipped".
+#
+# Options: --unit-only, --integration-only, FILE.bats... to run only those integration files.
+set -u
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+cd "$SRC"
+unit=1 integration=1 files=()
+for a in "$@"; do
+        case "$a" in
+        --unit-only) integration=0 ;;
+        --integration-only) unit=0 ;;
+        *.bats) files+=("$a") ;;
+        *) echo "test.sh: unknown argument $a" >&2; exit 2 ;;
+        esac
+done
+
+[ "$(id -u)" = 0 ] || { echo "test.sh: run as root (integration tests boot a systemd)" >&2; exit 2; }
+"$SRC/scripts/install-deps.sh" || exit 1
+
+passed=0 failed=0 skipped=0
+count_unit() { # LOGFILE MESON_STATUS
+        local ok bad
+        ok=$(grep -c '^\[       OK \]' "$1")
+        bad=$(grep -c '^\[  FAILED  \]' "$1")
+        if [ "$2" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+        echo "$3: $ok passed, $bad failed"
+        passed=$((passed + ok)) failed=$((failed + bad))
+}
+
+run_unit_suite() { # BUILDDIR LABEL [MESON OPTS]
+        local b=$1 label=$2 status
+        shift 2
+        if ! "$SRC/scripts/build.sh" "$b" "$@"; then
+                echo "$label: build failed"; failed=$((failed + 1)); return
+        fi
+        meson test -C "$b" --suite unit --print-errorlogs >"$b.unit.log" 2>&1
+        status=$?
+        [ $status -eq 0 ] || cat "$b/meson-logs/testlog.txt"
+        count_unit "$b/meson-logs/testlog.txt" $status "$label"
+}
+
+if [ $unit = 1 ]; then
+        run_unit_suite "$SRC/build" unit
+        run_unit_suite "$SRC/build-asan" unit-asan -Db_sanitize=address,undefined -Db_lundef=false
+fi
+
+if [ $integration = 1 ]; then
+        if "$SRC/scripts/build.sh" "$SRC/build"; then
+                out=$(mktemp)
+                "$SRC/tests/integration/run.sh" "$SRC/build/dest" "${files[@]}" | tee "$out"
+                line=$(grep -E '^integration: ' "$out" | tail -1)
+                if [ -n "$line" ]; then
+                        read -r p f s <<<"$(echo "$line" | sed -E 's/integration: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')"
+                        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+                else
+                        failed=$((failed + 1))
+                fi
+                rm -f "$out"
+        else
+                echo "integration: build failed"; failed=$((failed + 1))
+        fi
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# machine.sh — a throwaway systemd for integration tests, booted with
+# systemd-nspawn from the host's own OS (recipe: docs/harness.md).
+#
+# Source this file, then:
+#   machine_boot NAME DESTDIR        boot, wait until up, install DESTDIR into it
+#   machine_exec CMD...              run CMD in the machine's namespaces (odd cgroup)
+#   machine_run CMD...               run CMD inside as a proper unit (systemd-run --pipe)
+#   machine_journal FILE             save the machine's journal
+#   machine_teardown                 power off and reap; always call it (trap)
+#
+# Every wait has a timeout. Several machines may be booted one after another.
+
+MACHINE_NAME=
+MACHINE_NSPAWN_PID=
+MACHINE_LEADER=
+MACHINE_LOG=
+MACHINE_BOOT_TIMEOUT=${MACHINE_BOOT_TIMEOUT:-120}
+MACHINE_DEST=/run/conman-test/dest
+
+machine_log() { echo "harness: $*" >&2; }
+
+machine_find_leader() {
+        local pid
+        for _ in $(seq 1 100); do
+                # nspawn's child that runs systemd as PID 1 of the machine
+                for pid in $(pgrep -P "$MACHINE_NSPAWN_PID" 2>/dev/null); do
+                        # the comm changes before exec; the exe is systemd only once it runs
+                        if [ "$(readlink /proc/$pid/exe 2>/dev/null)" = /usr/lib/systemd/systemd ]; then
+                                MACHINE_LEADER=$pid
+                                return 0
+                        fi
+                done
+                kill -0 "$MACHINE_NSPAWN_PID" 2>/dev/null || return 1
+                sleep 0.1
+        done
+        return 1
+}
+
+machine_exec() {
+        nsenter -t "$MACHINE_LEADER" -a "$@"
+}
+
+# Runs a command inside the machine as a transient service with our stdio; returns its exit code.
+machine_run() {
+        machine_exec systemd-run --wait --pipe --quiet --collect \
+                -p Delegate=yes -p LimitNOFILE=65536 \
+                --setenv=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+                --setenv=CONMAN_TEST_MACHINE="$MACHINE_NAME" \
+                ${MACHINE_RUN_ENV:-} \
+                --working-directory="${MACHINE_WORKDIR:-/}" -- "$@"
+}
+
+# Makes cgroup v1 controllers writable so systemd (and runc) can manage them, then re-execs systemd.
+machine_setup_cgroups() {
+        machine_exec /bin/sh -c '
+                for c in /sys/fs/cgroup/*/; do
+                        c=${c%/}
+                        case "$c" in */unified|*/systemd) continue;; esac
+                        mountpoint -q "$c" && mount -o remount,rw,bind "$c"
+                done
+                mountpoint -q /sys/fs/cgroup && mount -o remount,rw /sys/fs/cgroup 2>/dev/null
+                true' || return 1
+        machine_exec systemctl daemon-reexec || return 1
+        timeout 30 nsenter -t "$MACHINE_LEADER" -a systemctl is-system-running --wait >/dev/null 2>&1
+        return 0
+}
+
+machine_install() {
+        machine_exec /bin/sh -c "cp -a $MACHINE_DEST/. / && systemctl daemon-reload && \
+                busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig"
+}
+
+machine_boot() {
+        local name=$1 destdir=$2 state
+        shift 2
+        MACHINE_NAME=$name
+        MACHINE_LOG=$(mktemp /tmp/conman-machine-$name.XXXXXX.log)
+        machine_log "booting $name"
+        setsid systemd-nspawn -D / --volatile=yes -M "$name" --boot --register=no --keep-unit \
+                --overlay=/etc::/etc --overlay=/usr::/usr --capability=all \
+                --system-call-filter="add_key keyctl request_key bpf" \
+                --console=passive --private-network \
+                --bind-ro="$destdir":"$MACHINE_DEST" "$@" >"$MACHINE_LOG" 2>&1 </dev/null &
+        MACHINE_NSPAWN_PID=$!
+        if ! machine_find_leader; then
+                machine_log "nspawn did not start a systemd; its log:"; cat "$MACHINE_LOG" >&2
+                return 1
+        fi
+        # is-system-running --wait returns once boot finished (running or degraded).
+        local end=$((SECONDS + MACHINE_BOOT_TIMEOUT))
+        while [ $SECONDS -lt $end ]; do
+                state=$(timeout "$MACHINE_BOOT_TIMEOUT" nsenter -t "$MACHINE_LEADER" -a \
+                        systemctl is-system-running --wait 2>/dev/null)
+                case "$state" in running|degraded|maintenance|stopping|offline) break ;; esac
+                kill -0 "$MACHINE_LEADER" 2>/dev/null || break
+                sleep 0.2
+        done
+        case "$state" in
+        running|degraded) ;;
+        *) machine_log "machine $name did not finish booting (state '$state')"; return 1 ;;
+        esac
+        machine_setup_cgroups || { machine_log "cgroup setup failed"; return 1; }
+        machine_install || { machine_log "installing the build failed"; return 1; }
+        machine_log "$name is up (leader PID $MACHINE_LEADER)"
+}
+
+machine_journal() {
+        [ -n "$MACHINE_LEADER" ] && kill -0 "$MACHINE_LEADER" 2>/dev/null || return 0
+        timeout 30 nsenter -t "$MACHINE_LEADER" -a journalctl -b --no-pager -o short-monotonic >"$1" 2>&1
+}
+
+machine_teardown() {
+        [ -n "$MACHINE_NSPAWN_PID" ] || return 0
+        if [ -n "$MACHINE_LEADER" ] && kill -0 "$MACHINE_LEADER" 2>/dev/null; then
+                timeout 10 nsenter -t "$MACHINE_LEADER" -a systemctl poweroff --force --force >/dev/null 2>&1 &
+        fi
+        for _ in $(seq 1 100); do
+                kill -0 "$MACHINE_NSPAWN_PID" 2>/dev/null || break
+                sleep 0.1
+        done
+        if kill -0 "$MACHINE_NSPAWN_PID" 2>/dev/null; then
+                machine_log "machine $MACHINE_NAME did not power off; killing it"
+                [ -n "$MACHINE_LEADER" ] && kill -9 "$MACHINE_LEADER" 2>/dev/null
+                sleep 0.5
+                kill -9 "$MACHINE_NSPAWN_PID" 2>/dev/null
+        fi
+        wait "$MACHINE_NSPAWN_PID" 2>/dev/null
+        rm -f "$MACHINE_LOG"
+        MACHINE_NSPAWN_PID= MACHINE_LEADER= MACHINE_NAME=
+}

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# helpers.bash — shared by the integration tests; they run as root inside a
+# throwaway systemd (tests/integration/run.sh) with the build installed.
+
+SRC=${CONMAN_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+
+# A user without privileges, for access-control tests.
+ensure_unprivileged_user() {
+        id conmantest >/dev/null 2>&1 || useradd --system --no-create-home conmantest
+}
+
+as_user() {
+        ensure_unprivileged_user
+        setpriv --reuid=conmantest --regid=conmantest --clear-groups -- "$@"
+}
+
+# A busybox root filesystem at $1 (created once).
+make_rootfs() {
+        local dir=$1
+        [ -x "$dir/bin/busybox" ] && return 0
+        mkdir -p "$dir"/{bin,etc,proc,sys,dev,tmp,root}
+        cp /bin/busybox "$dir/bin/busybox"
+        for applet in $("$dir/bin/busybox" --list); do
+                ln -sf busybox "$dir/bin/$applet"
+        done
+        echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/etc/passwd"
+        echo 'nobody:x:65534:65534:nobody:/:/bin/false' >>"$dir/etc/passwd"
+        echo 'root:x:0:' >"$dir/etc/group"
+        echo 'nogroup:x:65534:' >>"$dir/etc/group"
+}
+
+# Waits (bounded) until a command succeeds; for things systemd does asynchronously.
+wait_until() {
+        local timeout=$1; shift
+        local end=$((SECONDS + timeout))
+        until "$@"; do
+                [ $SECONDS -lt $end ] || return 1
+                sleep 0.1
+        done
+}
