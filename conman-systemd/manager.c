@@ -9,6 +9,8 @@
 #include <systemd/sd-daemon.h>
 
 #include "conman-config.h"
+#include "container.h"
+#include "systemd-client.h"
 #include "fileio.h"
 #include "log.h"
 #include "manager.h"
@@ -36,6 +38,9 @@ int manager_new(const ManagerConfig *config, Manager **ret) {
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
+        while (m->containers)
+                container_free(m->containers);
+        manager_free_jobs(m);
         m->bus = sd_bus_flush_close_unref(m->bus);
         m->event = sd_event_unref(m->event);
         safe_close(m->state_dir_fd);
@@ -60,6 +65,8 @@ static int manager_open_state_dir(Manager *m) {
         m->state_dir_fd = open(m->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (m->state_dir_fd < 0)
                 return log_error_errno(errno, "Failed to open state directory %s: %m", m->state_dir);
+        if (mkdirat(m->state_dir_fd, "containers", 0700) < 0 && errno != EEXIST)
+                return log_error_errno(errno, "Failed to create %s/containers: %m", m->state_dir);
         return 0;
 }
 
@@ -140,6 +147,13 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return r;
         (void) manager_read_systemd_version(m);
+
+        r = systemd_client_setup(m);
+        if (r < 0)
+                return r;
+        r = manager_load_containers(m);
+        if (r < 0)
+                return r;
 
         r = manager_bus_export(m);
         if (r < 0)

@@ -12,6 +12,7 @@
 #include "macro.h"
 
 typedef struct Container Container;
+typedef struct Job Job;
 
 typedef struct Manager {
         sd_event *event;
@@ -26,6 +27,7 @@ typedef struct Manager {
 
         Container *containers; /* doubly linked list, owned */
         unsigned n_containers;
+        Job *jobs;             /* systemd jobs we answer requests for (systemd-client.c) */
 
         bool ready;            /* READY=1 sent */
 } Manager;
@@ -45,6 +47,9 @@ static inline void manager_freep(Manager **m) {
 /* Connects to the system bus (or $CONMAN_BUS_ADDRESS), exports objects, requests io.conman1. */
 int manager_start(Manager *m);
 int manager_run(Manager *m);
+
+/* Loads containers from disk, matches them with their units and with the fds in the fd store. */
+int manager_load_containers(Manager *m);
 
 /* Exported by manager-dbus.c. */
 int manager_bus_export(Manager *m);

@@ -1,12 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # install-deps.sh — installs what building, testing and the demo need (Debian 12, as root).
+# The packages are listed in scripts/deps.d/*.list, one per line, '#' starts a comment.
 set -eu
-PACKAGES=(
-        build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
-        libsystemd-dev libjson-c-dev libcmocka-dev libcurl4-openssl-dev libarchive-dev libssl-dev
-        systemd-container dbus runc crun busybox-static bats python3 iproute2 util-linux
-)
+HERE=$(cd "$(dirname "$0")" && pwd)
+mapfile -t PACKAGES < <(cat "$HERE"/deps.d/*.list | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
 missing=()
 for p in "${PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-ops.c — what a container does on systemd: start (StartTransientUnit),
+ * stop (StopUnit), kill (KillUnit), restart, remove, wait; and how the unit's state
+ * becomes the container's state.
+ *
+ * Operations that take time return 1 and answer their D-Bus request later (when
+ * the systemd job finishes, or when the container exits); 0 means done now.
+ */
+#include <fcntl.h>
+
+#include "bus-errors.h"
+#include "container.h"
+#include "exit-record.h"
+#include "fileio.h"
+#include "log.h"
+#include "output.h"
+#include "systemd-client.h"
+#include "unit.h"
+#include "util.h"
+
+static int container_pid_file(Container *c, char **ret) {
+        return asprintf(ret, "%s/%s.pid", c->manager->run_dir, c->id) < 0 ? -ENOMEM : 0;
+}
+
+static int container_bundle_dir(Container *c, char **ret) {
+        return asprintf(ret, "%s/containers/%s", c->manager->state_dir, c->id) < 0 ? -ENOMEM : 0;
+}
+
+static const char *container_runtime(Container *c) {
+        return c->spec.runtime ?: c->manager->default_runtime;
+}
+
+static int build_start_message(Container *c, int out_w, int err_w, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+        _cleanup_free_ char *runtime_path = NULL, *runtime_root = NULL, *bundle = NULL, *pid_file = NULL;
+        int r;
+
+        r = runtime_find_binary(container_runtime(c), &runtime_path);
+        if (r < 0)
+                return r;
+        if (asprintf(&runtime_root, "%s/%s", c->manager->run_dir, container_runtime(c)) < 0 ||
+            container_bundle_dir(c, &bundle) < 0 || container_pid_file(c, &pid_file) < 0)
+                return -ENOMEM;
+
+        UnitParams p = {
+                .unit_name = c->unit,
+                .container_id = c->id,
+                .container_name = c->name,
+                .runtime_path = runtime_path,
+                .runtime_root = runtime_root,
+                .bundle = bundle,
+                .pid_file = pid_file,
+                .state_dir = c->manager->state_dir,
+                .stdin_fd = -EBADF,
+                .stdout_fd = out_w,
+                .stderr_fd = err_w,
+                .spec = &c->spec,
+        };
+        r = systemd_new_start_transient_unit(c->manager, c->unit, &msg);
+        if (r >= 0)
+                r = unit_append_properties(msg, &p);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(msg);
+        return 0;
+}
+
+/* One StartTransientUnit call; a leftover unit of an earlier run is reset and the call retried once. */
+static int start_unit(Container *c, int out_w, int err_w, char **ret_job, sd_bus_error *error) {
+        for (int attempt = 0;; attempt++) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+                int r;
+
+                r = build_start_message(c, out_w, err_w, &msg);
+                if (r == -ENOENT)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED,
+                                                 "The OCI runtime '%s' is not installed; install it or choose "
+                                                 "another with --runtime.",
+                                                 container_runtime(c));
+                if (r < 0)
+                        return r;
+                r = systemd_start_transient_unit(c->manager, msg, ret_job, error);
+                if (r >= 0 || attempt > 0 || !sd_bus_error_has_name(error, "org.freedesktop.systemd1.UnitExists"))
+                        return r;
+                sd_bus_error_free(error);
+                (void) systemd_reset_failed_unit(c->manager, c->unit);
+        }
+}
+
+int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        _cleanup_close_ int out_w = -EBADF, err_w = -EBADF;
+        uint64_t previous_start = c->started_at;
+        int r;
+
+        if (container_state_is_active(c->state))
+                return sd_bus_error_setf(error, CONMAN_ERROR_ALREADY_RUNNING, "Container %s is already %s.",
+                                         c->name, container_state_to_string(c->state));
+        if (c->removing)
+                return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Container %s is being removed.", c->name);
+
+        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        (void) exit_record_remove(c->dir_fd);
+        r = output_open(c, &out_w, &err_w);
+        if (r < 0)
+                return r;
+
+        c->started_at = now_realtime_usec();
+        r = container_save(c); /* before the unit exists: a crash after this finds the unit */
+        if (r >= 0)
+                r = start_unit(c, out_w, err_w, &job, error);
+        if (r < 0) {
+                c->started_at = previous_start;
+                (void) container_save(c);
+                output_close(c);
+                return r;
+        }
+
+        c->state = CONTAINER_STARTING;
+        c->finished_at = 0;
+        c->exit_code = -1;
+        c->oom_killed = false;
+        container_send_changed(c);
+        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
+        return r < 0 ? r : 1;
+}
+
+int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        int r;
+
+        if (!container_state_is_active(c->state))
+                return 0; /* like docker: stopping a stopped container succeeds */
+        if (timeout_usec != UINT64_MAX) {
+                r = systemd_set_stop_timeout(c->manager, c->unit, timeout_usec, error);
+                if (r < 0)
+                        return r;
+        }
+        r = systemd_stop_unit(c->manager, c->unit, &job, error);
+        if (r < 0)
+                return r;
+        r = manager_watch_job(c->manager, job, JOB_STOP, c->id, request);
+        return r < 0 ? r : 1;
+}
+
+int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        int r;
+
+        if (!container_state_is_active(c->state))
+                return container_start(c, request, error);
+        if (timeout_usec != UINT64_MAX) {
+                r = systemd_set_stop_timeout(c->manager, c->unit, timeout_usec, error);
+                if (r < 0)
+                        return r;
+        }
+        r = systemd_stop_unit(c->manager, c->unit, &job, error);
+        if (r < 0)
+                return r;
+        r = manager_watch_job(c->manager, job, JOB_RESTART_STOP, c->id, request);
+        return r < 0 ? r : 1;
+}
+
+int container_kill(Container *c, int sig, sd_bus_error *error) {
+        if (c->state != CONTAINER_RUNNING && c->state != CONTAINER_STARTING)
+                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running (%s).",
+                                         c->name, container_state_to_string(c->state));
+        return systemd_kill_unit(c->manager, c->unit, "main", sig, error);
+}
+
+static void answer_waiters(Container *c, bool removed) {
+        for (size_t i = 0; i < c->n_waiters; i++) {
+                if (removed)
+                        (void) sd_bus_reply_method_errorf(c->waiters[i], CONMAN_ERROR_NO_SUCH_CONTAINER,
+                                                          "Container %s was removed before it exited.", c->name);
+                else
+                        (void) sd_bus_reply_method_return(c->waiters[i], "i", (int32_t) c->exit_code);
+                sd_bus_message_unref(c->waiters[i]);
+        }
+        free(c->waiters);
+        c->waiters = NULL;
+        c->n_waiters = 0;
+}
+
+int container_wait(Container *c, sd_bus_message *request) {
+        sd_bus_message **w;
+
+        if (c->state == CONTAINER_EXITED)
+                return 0;
+        w = realloc(c->waiters, sizeof(sd_bus_message *) * (c->n_waiters + 1));
+        if (!w)
+                return -ENOMEM;
+        c->waiters = w;
+        c->waiters[c->n_waiters++] = sd_bus_message_ref(request);
+        return 1;
+}
+
+static void container_finalize_removal(Container *c) {
+        _cleanup_free_ char *pid_file = NULL;
+        _cleanup_close_ int containers_fd = -EBADF;
+
+        answer_waiters(c, true);
+        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        output_close(c);
+        (void) container_send_removed_signal(c);
+
+        containers_fd = openat(c->manager->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (containers_fd >= 0) {
+                int r = rm_rf_at(containers_fd, c->id);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to remove the state of container %s: %m", c->name);
+        }
+        if (container_pid_file(c, &pid_file) >= 0)
+                (void) unlink(pid_file);
+        log_info("Removed container %s (%.12s).", c->name, c->id);
+        container_free(c);
+}
+
+int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        int r;
+
+        if (!container_state_is_active(c->state)) {
+                container_finalize_removal(c);
+                return 0;
+        }
+        if (!force)
+                return sd_bus_error_setf(error, CONMAN_ERROR_BUSY,
+                                         "Container %s is %s: stop it first, or remove it with -f/--force.", c->name,
+                                         container_state_to_string(c->state));
+        c->removing = true;
+        (void) systemd_kill_unit(c->manager, c->unit, "all", SIGKILL, NULL);
+        r = systemd_stop_unit(c->manager, c->unit, &job, error);
+        if (r < 0)
+                return r;
+        r = manager_watch_job(c->manager, job, JOB_REMOVE_STOP, c->id, request);
+        return r < 0 ? r : 1;
+}
+
+static ContainerState state_from_unit(Container *c, const char *active, const char *sub) {
+        if (streq(active, "active") || streq(active, "reloading"))
+                return CONTAINER_RUNNING;
+        if (streq(active, "activating"))
+                return streq(sub, "auto-restart") ? CONTAINER_RESTARTING : CONTAINER_STARTING;
+        if (streq(active, "deactivating"))
+                return CONTAINER_STOPPING;
+        return c->started_at > 0 ? CONTAINER_EXITED : CONTAINER_CREATED;
+}
+
+static void read_exit_record(Container *c) {
+        _cleanup_(exit_record_done) ExitRecord e = { .exit_code = -1 };
+
+        if (exit_record_read(c->dir_fd, &e) < 0) {
+                if (c->finished_at == 0)
+                        c->finished_at = now_realtime_usec();
+                return;
+        }
+        c->exit_code = e.exit_code;
+        c->oom_killed = e.oom_killed;
+        c->finished_at = e.finished_at;
+        free(c->exit_result);
+        c->exit_result = TAKE_PTR(e.result);
+}
+
+static void on_running(Container *c, ContainerState old) {
+        uint32_t pid = 0, restarts = 0;
+
+        (void) systemd_get_service_u32(c->manager, c->unit_path, "MainPID", &pid);
+        (void) systemd_get_service_u32(c->manager, c->unit_path, "NRestarts", &restarts);
+        c->main_pid = pid;
+        c->restart_count = restarts;
+        if (old == CONTAINER_RESTARTING) {
+                c->started_at = now_realtime_usec();
+                (void) container_save(c);
+        }
+}
+
+static void on_exited(Container *c) {
+        c->main_pid = 0;
+        read_exit_record(c);
+        output_close(c);
+        log_info("Container %s exited with code %i (%s).", c->name, c->exit_code, strna(c->exit_result));
+}
+
+void container_apply_unit_state(Container *c, const char *active, const char *sub) {
+        ContainerState old = c->state, new = state_from_unit(c, active, sub);
+
+        if (new == old)
+                return;
+        c->state = new;
+        if (new == CONTAINER_RUNNING)
+                on_running(c, old);
+        else if (new == CONTAINER_RESTARTING) {
+                read_exit_record(c);
+                c->main_pid = 0;
+                (void) systemd_get_service_u32(c->manager, c->unit_path, "NRestarts", &c->restart_count);
+        } else if (new == CONTAINER_EXITED)
+                on_exited(c);
+        container_send_changed(c);
+
+        if (new != CONTAINER_EXITED)
+                return;
+        answer_waiters(c, false);
+        if (c->spec.auto_remove && !c->removing)
+                container_finalize_removal(c); /* frees c */
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container.h — the container model: identity, spec, state, and the operations
+ * that turn into unit operations on systemd. container-dbus.c is its bus face,
+ * output.c forwards its stdio to the journal and to attached clients.
+ *
+ * State is derived from the unit (ActiveState/SubState, followed through systemd's
+ * signals) plus the exit record systemd's ExecStopPost= writes (exit-record.h), so
+ * it is exact across conmand restarts.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "container-spec.h"
+#include "manager.h"
+
+typedef enum ContainerState {
+        CONTAINER_CREATED,    /* bundle exists, never started (or reset) */
+        CONTAINER_STARTING,   /* start job running: runtime creating the container */
+        CONTAINER_RUNNING,    /* unit active: the init is the unit's MainPID */
+        CONTAINER_STOPPING,   /* unit deactivating */
+        CONTAINER_RESTARTING, /* between runs under a restart policy */
+        CONTAINER_EXITED,     /* unit inactive/failed; see exit_code */
+        _CONTAINER_STATE_MAX,
+        _CONTAINER_STATE_INVALID = -EINVAL,
+} ContainerState;
+
+typedef struct OutputStream OutputStream;
+typedef struct Attachment Attachment;
+
+struct Container {
+        Manager *manager;
+        char *id;               /* 64 hex chars */
+        char *name;
+        char *unit;             /* conman-<name>.service */
+        char *unit_path;        /* systemd's object path for it */
+        char *object_path;      /* /io/conman1/container/<escaped id> */
+        int dir_fd;             /* containers/<id>/ in the state directory */
+        ContainerSpec spec;
+
+        ContainerState state;
+        uint64_t created_at, started_at, finished_at; /* CLOCK_REALTIME usec */
+        int exit_code;          /* -1 when it never exited */
+        bool oom_killed;
+        char *exit_result;      /* systemd's Result of the last run */
+        uint32_t main_pid;
+        uint32_t restart_count;
+        bool removing;          /* rm requested; finishes once the unit is down */
+
+        OutputStream *stdout_stream, *stderr_stream;
+        Attachment *attachments;
+        sd_bus_message **waiters; /* pending Wait calls, answered on exit */
+        size_t n_waiters;
+
+        Container *prev, *next;
+};
+
+const char *container_state_to_string(ContainerState s);
+ContainerState container_state_from_string(const char *s);
+bool container_state_is_active(ContainerState s);
+
+/* Creates the container on disk (bundle + metadata, atomically) and in memory. */
+int container_create(Manager *m, const char *name, ContainerSpec *spec, Container **ret, sd_bus_error *error);
+/* Loads containers/<id>/ written by container_create(). */
+int container_load(Manager *m, const char *id, Container **ret);
+Container *container_free(Container *c);
+
+/* Looks up by name, full id or unique id prefix; sets NoSuchContainer/AmbiguousReference. */
+int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *error);
+Container *container_by_unit_path(Manager *m, const char *unit_path);
+
+/* Operations; `request` (may be NULL) is answered when the operation completes. */
+int container_start(Container *c, sd_bus_message *request, sd_bus_error *error);
+int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error);
+int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error);
+int container_kill(Container *c, int sig, sd_bus_error *error);
+int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error);
+int container_wait(Container *c, sd_bus_message *request);
+
+/* Applies what systemd says about the unit (from a signal, a listing, or a lookup). */
+void container_apply_unit_state(Container *c, const char *active_state, const char *sub_state);
+int container_save(Container *c);
+
+/* The docker-inspect-like JSON document. */
+struct json_object *container_to_json(Container *c);
+
+/* Container ↔ bus (container-dbus.c). */
+int container_bus_export(Manager *m);
+int container_send_new_signal(Container *c);
+int container_send_removed_signal(Container *c);
+void container_send_changed(Container *c);

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * oci-config.c — see oci-config.h. The defaults follow `runc spec` plus docker's
+ * default capability set.
+ */
+#include <fcntl.h>
+
+#include "bus-errors.h"
+#include "fileio.h"
+#include "oci-config.h"
+#include "util.h"
+
+static const char *const default_capabilities[] = {
+        "CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER", "CAP_MKNOD",
+        "CAP_NET_RAW",    "CAP_SETGID",       "CAP_SETUID",           "CAP_SETFCAP", "CAP_SETPCAP",
+        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",         "CAP_AUDIT_WRITE",
+};
+
+static const char *const masked_paths[] = {
+        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+        "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
+};
+
+static const char *const readonly_paths[] = {
+        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static struct json_object *string_array(const char *const *l, size_t n) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(a, json_object_new_string(l[i]));
+        return a;
+}
+
+/* Finds "name" or a numeric id in a passwd/group style file inside the rootfs; returns field 2 (uid/gid)
+ * and, for passwd, field 3 (primary gid). */
+static int lookup_db(const char *rootfs, const char *file, const char *name, unsigned *ret_id, unsigned *ret_gid) {
+        _cleanup_free_ char *path = NULL, *buf = NULL;
+        char *line, *save = NULL;
+
+        if (asprintf(&path, "%s/etc/%s", rootfs, file) < 0)
+                return -ENOMEM;
+        if (read_file(path, 4 * 1024 * 1024, &buf, NULL) < 0)
+                return -ENOENT;
+        for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char *f[4] = {};
+                char *p = line;
+                for (int i = 0; i < 4 && p; i++) {
+                        f[i] = strsep(&p, ":");
+                }
+                if (!f[0] || !f[2] || !streq(f[0], name))
+                        continue;
+                *ret_id = (unsigned) strtoul(f[2], NULL, 10);
+                if (ret_gid)
+                        *ret_gid = f[3] ? (unsigned) strtoul(f[3], NULL, 10) : 0;
+                return 0;
+        }
+        return -ENOENT;
+}
+
+static int parse_id(const char *s, unsigned *ret) {
+        uint64_t v;
+        if (safe_atou64(s, &v) < 0 || v > 0xFFFFFFFEu)
+                return -EINVAL;
+        *ret = (unsigned) v;
+        return 0;
+}
+
+int oci_user_resolve(const char *rootfs, const char *user, OciUser *ret) {
+        _cleanup_free_ char *u = strdup(user ?: "0");
+        char *group;
+        unsigned uid = 0, gid = 0, pgid = 0;
+        int r;
+
+        if (!u)
+                return -ENOMEM;
+        group = strchr(u, ':');
+        if (group)
+                *group++ = 0;
+
+        if (parse_id(u, &uid) < 0) {
+                r = lookup_db(rootfs, "passwd", u, &uid, &pgid);
+                if (r < 0)
+                        return -ESRCH;
+                gid = pgid;
+        } else if (lookup_db(rootfs, "passwd", u, &uid, &pgid) >= 0)
+                gid = pgid;
+        if (group && parse_id(group, &gid) < 0) {
+                r = lookup_db(rootfs, "group", group, &gid, NULL);
+                if (r < 0)
+                        return -ESRCH;
+        }
+        ret->uid = uid;
+        ret->gid = gid;
+        return 0;
+}
+
+static struct json_object *mount_entry(const char *dest, const char *type, const char *source,
+                                       const char *const *options, size_t n_options) {
+        struct json_object *m = json_object_new_object();
+        json_object_object_add(m, "destination", json_object_new_string(dest));
+        json_object_object_add(m, "type", json_object_new_string(type));
+        json_object_object_add(m, "source", json_object_new_string(source));
+        if (n_options > 0)
+                json_object_object_add(m, "options", string_array(options, n_options));
+        return m;
+}
+
+static struct json_object *build_mounts(const ContainerSpec *s) {
+        static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k" };
+        static const char *const pts_opts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
+        static const char *const shm_opts[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" };
+        static const char *const mq_opts[] = { "nosuid", "noexec", "nodev" };
+        static const char *const sys_opts[] = { "nosuid", "noexec", "nodev", "ro" };
+        struct json_object *a = json_object_new_array();
+
+        json_object_array_add(a, mount_entry("/proc", "proc", "proc", NULL, 0));
+        json_object_array_add(a, mount_entry("/dev", "tmpfs", "tmpfs", dev_opts, ELEMENTSOF(dev_opts)));
+        json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts", pts_opts, ELEMENTSOF(pts_opts)));
+        json_object_array_add(a, mount_entry("/dev/shm", "tmpfs", "shm", shm_opts, ELEMENTSOF(shm_opts)));
+        json_object_array_add(a, mount_entry("/dev/mqueue", "mqueue", "mqueue", mq_opts, ELEMENTSOF(mq_opts)));
+        json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, ELEMENTSOF(sys_opts)));
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw", "rprivate" };
+                json_object_array_add(a, mount_entry(s->volumes[i].destination, "bind", s->volumes[i].source, opts,
+                                                     ELEMENTSOF(opts)));
+        }
+        return a;
+}
+
+static struct json_object *build_env(const ContainerSpec *s, const char *hostname) {
+        struct json_object *a = json_object_new_array();
+        _cleanup_free_ char *h = NULL;
+        bool have_path = false;
+
+        for (char **e = s->env; e && *e; e++)
+                if (string_has_prefix(*e, "PATH="))
+                        have_path = true;
+        if (!have_path)
+                json_object_array_add(a, json_object_new_string(
+                                                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        if (asprintf(&h, "HOSTNAME=%s", hostname) >= 0)
+                json_object_array_add(a, json_object_new_string(h));
+        if (s->tty)
+                json_object_array_add(a, json_object_new_string("TERM=xterm"));
+        for (char **e = s->env; e && *e; e++)
+                json_object_array_add(a, json_object_new_string(*e));
+        return a;
+}
+
+static struct json_object *build_process(const ContainerSpec *s, const OciUser *user, const char *hostname) {
+        struct json_object *p = json_object_new_object(), *u = json_object_new_object(),
+                           *caps = json_object_new_object(), *rl = json_object_new_object(), *rls;
+        const char *const cap_sets[] = { "bounding", "effective", "permitted" };
+
+        json_object_object_add(p, "terminal", json_object_new_boolean(s->tty));
+        json_object_object_add(u, "uid", json_object_new_int64(user->uid));
+        json_object_object_add(u, "gid", json_object_new_int64(user->gid));
+        json_object_object_add(p, "user", u);
+        json_object_object_add(p, "args", string_array((const char *const *) s->command, strv_length(s->command)));
+        json_object_object_add(p, "env", build_env(s, hostname));
+        json_object_object_add(p, "cwd", json_object_new_string(s->working_dir ?: "/"));
+        for (size_t i = 0; i < ELEMENTSOF(cap_sets); i++)
+                json_object_object_add(caps, cap_sets[i],
+                                       string_array(default_capabilities, ELEMENTSOF(default_capabilities)));
+        json_object_object_add(p, "capabilities", caps);
+        json_object_object_add(rl, "type", json_object_new_string("RLIMIT_NOFILE"));
+        json_object_object_add(rl, "hard", json_object_new_int64(1048576));
+        json_object_object_add(rl, "soft", json_object_new_int64(1048576));
+        rls = json_object_new_array();
+        json_object_array_add(rls, rl);
+        json_object_object_add(p, "rlimits", rls);
+        json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(false));
+        return p;
+}
+
+static struct json_object *build_linux(const ContainerSpec *s, const char *cgroups_path) {
+        static const char *const ns_private[] = { "pid", "ipc", "uts", "mount" };
+        struct json_object *l = json_object_new_object(), *ns = json_object_new_array();
+
+        for (size_t i = 0; i < ELEMENTSOF(ns_private); i++) {
+                struct json_object *n = json_object_new_object();
+                json_object_object_add(n, "type", json_object_new_string(ns_private[i]));
+                json_object_array_add(ns, n);
+        }
+        if (s->network != NETWORK_HOST) {
+                struct json_object *n = json_object_new_object();
+                json_object_object_add(n, "type", json_object_new_string("network"));
+                json_object_array_add(ns, n);
+        }
+        json_object_object_add(l, "namespaces", ns);
+        if (cgroups_path)
+                json_object_object_add(l, "cgroupsPath", json_object_new_string(cgroups_path));
+        json_object_object_add(l, "maskedPaths", string_array(masked_paths, ELEMENTSOF(masked_paths)));
+        json_object_object_add(l, "readonlyPaths", string_array(readonly_paths, ELEMENTSOF(readonly_paths)));
+        return l;
+}
+
+int oci_config_build(const ContainerSpec *s, const char *id, const char *cgroups_path, struct json_object **ret,
+                     sd_bus_error *error) {
+        _cleanup_json_ struct json_object *c = NULL;
+        struct json_object *root;
+        char short_id[13];
+        OciUser user;
+        int r;
+
+        r = oci_user_resolve(s->rootfs, s->user, &user);
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "User '%s' is neither numeric nor listed in the root filesystem's "
+                                         "/etc/passwd (or its group in /etc/group).",
+                                         strempty(s->user));
+
+        snprintf(short_id, sizeof(short_id), "%.12s", id);
+        c = json_object_new_object();
+        json_object_object_add(c, "ociVersion", json_object_new_string("1.0.2"));
+        json_object_object_add(c, "process", build_process(s, &user, s->hostname ?: short_id));
+        root = json_object_new_object();
+        json_object_object_add(root, "path", json_object_new_string(s->rootfs));
+        json_object_object_add(root, "readonly", json_object_new_boolean(s->read_only));
+        json_object_object_add(c, "root", root);
+        json_object_object_add(c, "hostname", json_object_new_string(s->hostname ?: short_id));
+        json_object_object_add(c, "mounts", build_mounts(s));
+        json_object_object_add(c, "linux", build_linux(s, cgroups_path));
+        *ret = TAKE_PTR(c);
+        return 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * unit.h — the systemd unit of a container: its name, and every property
+ * StartTransientUnit gets. This is THE place where a container option becomes a
+ * unit property (MemoryMax=, KillSignal=, Restart=, ...); docs/units.md lists them.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "container-spec.h"
+
+#define CONMAN_SLICE "conman.slice"
+#define CONMAN_UNIT_PREFIX "conman-"
+
+typedef struct UnitParams {
+        const char *unit_name;      /* conman-<name>.service */
+        const char *container_id;
+        const char *container_name;
+        const char *runtime_path;   /* absolute path of runc/crun */
+        const char *runtime_root;   /* --root of the runtime */
+        const char *bundle;         /* directory holding config.json */
+        const char *pid_file;       /* where the runtime writes the container init's PID */
+        const char *state_dir;      /* conmand's state directory, for the exit record */
+        int stdin_fd;               /* -EBADF: /dev/null */
+        int stdout_fd;              /* write ends handed to the unit */
+        int stderr_fd;
+        const ContainerSpec *spec;
+} UnitParams;
+
+/* "conman-<name>.service" */
+int unit_name_from_container_name(const char *name, char **ret);
+/* The unit's D-Bus object path below /org/freedesktop/systemd1/unit. */
+int unit_object_path(const char *unit_name, char **ret);
+/* "/conman.slice/conman-<name>.service": the cgroup the container must stay in. */
+int unit_cgroup_path(const char *unit_name, char **ret);
+
+/* Appends the a(sv) property array of StartTransientUnit. */
+int unit_append_properties(sd_bus_message *m, const UnitParams *p);
+
+/* "runc" → "/usr/sbin/runc" (searched in PATH and the usual sbin dirs). */
+int runtime_find_binary(const char *runtime, char **ret);
