@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * auth.h — registry credentials from an auth.json file, the format shared by
+ * podman, skopeo and docker: {"auths": {"HOST": {"auth": base64("user:password")}}}.
+ * Keys may carry a scheme and a path ("https://index.docker.io/v1/"); docker.io
+ * also matches its historical names.
+ */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct Credentials {
+        char *user;
+        char *password;
+} Credentials;
+
+void credentials_done(Credentials *c);
+
+/* Finds the entry for domain in an auth.json document. -ENOENT when there is none. */
+int auth_parse(const char *json, size_t size, const char *domain, Credentials *ret);
+/* Same, reading the file. -ENOENT when the file or the entry is missing. */
+int auth_lookup(const char *path, const char *domain, Credentials *ret);
+
+/* The file used when none is given: $REGISTRY_AUTH_FILE, /run/containers/0/auth.json,
+ * /etc/conman/auth.json — the first that exists, or NULL. */
+const char *auth_default_path(void);

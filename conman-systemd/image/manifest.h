@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * manifest.h — what registries and image layouts describe images with:
+ * OCI image indexes and Docker manifest lists (one manifest per platform), OCI
+ * and Docker schema2 image manifests (a config blob and ordered layer blobs), and
+ * the image config (rootfs diff_ids and the process defaults). All input is
+ * untrusted: every field is type-checked, every digest validated.
+ */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "digest.h"
+
+#define MEDIA_TYPE_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MEDIA_TYPE_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MEDIA_TYPE_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MEDIA_TYPE_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MEDIA_TYPE_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define MEDIA_TYPE_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+#define MANIFEST_MAX_SIZE (4U * 1024U * 1024U)
+#define CONFIG_MAX_SIZE (8U * 1024U * 1024U)
+
+typedef enum ManifestKind {
+        MANIFEST_OCI_INDEX,
+        MANIFEST_DOCKER_LIST,
+        MANIFEST_OCI,
+        MANIFEST_DOCKER_V2S2,
+        _MANIFEST_KIND_MAX,
+        _MANIFEST_KIND_INVALID = -EINVAL,
+} ManifestKind;
+
+typedef enum LayerCompression {
+        LAYER_COMPRESSION_NONE,
+        LAYER_COMPRESSION_GZIP,
+        LAYER_COMPRESSION_ZSTD,
+        _LAYER_COMPRESSION_MAX,
+        _LAYER_COMPRESSION_INVALID = -EINVAL,
+} LayerCompression;
+
+typedef struct Descriptor {
+        char *media_type;
+        char digest[DIGEST_STRING_MAX];
+        uint64_t size;
+} Descriptor;
+
+typedef struct Manifest {
+        ManifestKind kind;
+        Descriptor config;
+        Descriptor *layers;
+        size_t n_layers;
+} Manifest;
+
+typedef struct ImageConfig {
+        char *architecture, *os;
+        uint64_t created_usec;
+        char **diff_ids; /* NULL-terminated, bottom layer first */
+        size_t n_diff_ids;
+        char **entrypoint, **cmd, **env; /* NULL when unset */
+        char *working_dir, *user, *stop_signal;
+        char **exposed_ports;            /* "80/tcp", ... */
+        char **labels;                   /* "KEY=VALUE", ... */
+} ImageConfig;
+
+const char *manifest_kind_to_media_type(ManifestKind k);
+/* Media type (parameters such as "; charset=utf-8" ignored) → kind. */
+ManifestKind manifest_kind_from_media_type(const char *t);
+bool manifest_kind_is_index(ManifestKind k);
+
+/* Which kind a document is: its "mediaType" field, else the given content type. */
+int manifest_detect_kind(const char *body, size_t size, const char *content_type, ManifestKind *ret);
+
+/* An image manifest (not an index). -EPROTONOSUPPORT for schema1 and unknown layer types. */
+int manifest_parse(const char *body, size_t size, const char *content_type, Manifest **ret);
+Manifest *manifest_free(Manifest *m);
+static inline void manifest_freep(Manifest **m) {
+        manifest_free(*m);
+}
+
+LayerCompression layer_compression_from_media_type(const char *t);
+
+/* The host's platform in OCI terms ("linux", "amd64", variant or NULL). */
+void platform_host(const char **ret_os, const char **ret_arch, const char **ret_variant);
+/* Picks the manifest for os/arch(/variant) from an index; -ENOENT when none fits. */
+int index_select_platform(const char *body, size_t size, const char *os, const char *arch,
+                          const char *variant, Descriptor *ret);
+void descriptor_done(Descriptor *d);
+/* {"mediaType", "digest", "size"} with the digest validated. */
+struct json_object;
+int descriptor_from_json(struct json_object *o, Descriptor *ret);
+
+int image_config_parse(const char *body, size_t size, ImageConfig **ret);
+ImageConfig *image_config_free(ImageConfig *c);
+static inline void image_config_freep(ImageConfig **c) {
+        image_config_free(*c);
+}
+
+/* Parses exactly size bytes of JSON (no trailing garbage); NULL when malformed. */
+struct json_object *json_parse_buffer(const char *body, size_t size);
+
+/* RFC 3339 ("2024-05-01T10:00:00.123456789Z", offsets allowed) → usec since the epoch. */
+int parse_rfc3339(const char *s, uint64_t *ret);

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pull.c — registry → store (see pull.h).
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "manifest.h"
+#include "pull.h"
+#include "reference.h"
+
+typedef struct Pull {
+        ImageStore *store;
+        RegistryClient *client;
+        Reference *ref;
+        PullProgress *progress;
+        size_t current; /* layer being fetched, for the progress callback */
+        char **error;
+} Pull;
+
+void pull_progress_init(PullProgress *p) {
+        *p = (PullProgress) {};
+        pthread_mutex_init(&p->lock, NULL);
+}
+
+void pull_progress_done(PullProgress *p) {
+        free(p->layers);
+        p->layers = NULL;
+        pthread_mutex_destroy(&p->lock);
+}
+
+int pull_progress_snapshot(PullProgress *p, PullLayerProgress **ret, size_t *ret_n, unsigned *ret_generation) {
+        PullLayerProgress *c;
+
+        pthread_mutex_lock(&p->lock);
+        c = calloc(MAX(p->n_layers, 1U), sizeof(PullLayerProgress));
+        if (c) {
+                memcpy(c, p->layers, p->n_layers * sizeof(PullLayerProgress));
+                *ret_n = p->n_layers;
+                *ret_generation = p->generation;
+        }
+        pthread_mutex_unlock(&p->lock);
+        if (!c)
+                return -ENOMEM;
+        *ret = c;
+        return 0;
+}
+
+static int progress_set_layers(Pull *p, const Manifest *m) {
+        PullLayerProgress *l;
+
+        if (!p->progress)
+                return 0;
+        l = calloc(MAX(m->n_layers, 1U), sizeof(PullLayerProgress));
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n_layers; i++) {
+                strcpy(l[i].digest, m->layers[i].digest);
+                l[i].total = m->layers[i].size;
+        }
+        pthread_mutex_lock(&p->progress->lock);
+        free(p->progress->layers);
+        p->progress->layers = l;
+        p->progress->n_layers = m->n_layers;
+        p->progress->generation++;
+        pthread_mutex_unlock(&p->progress->lock);
+        return 0;
+}
+
+static void progress_update(Pull *p, size_t i, uint64_t done) {
+        if (!p->progress)
+                return;
+        pthread_mutex_lock(&p->progress->lock);
+        if (i < p->progress->n_layers) {
+                p->progress->layers[i].done = done;
+                p->progress->generation++;
+        }
+        pthread_mutex_unlock(&p->progress->lock);
+}
+
+static void on_blob_progress(uint64_t done, void *userdata) {
+        Pull *p = userdata;
+        progress_update(p, p->current, done);
+}
+
+static _printf_(3, 4) int pull_fail(Pull *p, int r, const char *fmt, ...) {
+        va_list ap;
+
+        if (p->error && !*p->error) {
+                va_start(ap, fmt);
+                if (vasprintf(p->error, fmt, ap) < 0)
+                        *p->error = NULL;
+                va_end(ap);
+        }
+        return r;
+}
+
+static int pull_fail_registry(Pull *p, int r, const char *what) {
+        const char *e = registry_client_error(p->client);
+        return pull_fail(p, r, "%s: %s", what, e[0] ? e : strerror(-r));
+}
+
+/* Fetches the manifest for the reference; an index is resolved to the host's platform. */
+static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size, char ret_top_digest[static DIGEST_STRING_MAX],
+                         char ret_digest[static DIGEST_STRING_MAX], Manifest **ret) {
+        _cleanup_free_ char *body = NULL, *type = NULL;
+        const char *os, *arch, *variant;
+        Descriptor d = {};
+        ManifestKind kind;
+        size_t size;
+        int r;
+
+        r = registry_get_manifest(p->client, p->ref->digest ?: p->ref->tag, &body, &size, &type, ret_top_digest);
+        if (r < 0)
+                return pull_fail_registry(p, r, "cannot fetch manifest");
+        strcpy(ret_digest, ret_top_digest);
+        r = manifest_detect_kind(body, size, type, &kind);
+        if (r < 0)
+                return pull_fail(p, r, "unsupported manifest (%s); schema 1 and unknown formats are not pulled",
+                                 strna(type));
+        if (manifest_kind_is_index(kind)) {
+                platform_host(&os, &arch, &variant);
+                r = index_select_platform(body, size, os, arch, variant, &d);
+                if (r < 0)
+                        return pull_fail(p, r == -ENOENT ? -ENOENT : -EBADMSG,
+                                         "the image index has no manifest for %s/%s", os, arch);
+                free(body);
+                free(type);
+                body = type = NULL;
+                r = registry_get_manifest(p->client, d.digest, &body, &size, &type, ret_digest);
+                descriptor_done(&d);
+                if (r < 0)
+                        return pull_fail_registry(p, r, "cannot fetch platform manifest");
+        }
+        r = manifest_parse(body, size, type, ret);
+        if (r < 0)
+                return pull_fail(p, r, "cannot use manifest %s: %s", ret_digest,
+                                 r == -EPROTONOSUPPORT ? "unsupported layer type" : "malformed");
+        *ret_body = TAKE_PTR(body);
+        *ret_size = size;
+        return 0;
+}
+
+static int pull_config(Pull *p, const Manifest *m, char **ret_blob, ImageConfig **ret) {
+        _cleanup_free_ char *blob = NULL;
+        int r;
+
+        r = registry_get_blob_buffer(p->client, m->config.digest, m->config.size, &blob);
+        if (r < 0)
+                return pull_fail_registry(p, r, "cannot fetch image config");
+        r = image_config_parse(blob, m->config.size, ret);
+        if (r < 0)
+                return pull_fail(p, r, "image config %s is malformed", m->config.digest);
+        if ((*ret)->n_diff_ids != m->n_layers) {
+                size_t n = (*ret)->n_diff_ids;
+                *ret = image_config_free(*ret);
+                return pull_fail(p, -EBADMSG, "manifest lists %zu layers but the config %zu", m->n_layers, n);
+        }
+        *ret_blob = TAKE_PTR(blob);
+        return 0;
+}
+
+/* Downloads one layer blob into a scratch file below the store's tmp/ and unpacks it from there. */
+static int pull_layer(Pull *p, const Descriptor *d, const char *diff_id) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int dir_fd = -EBADF, fd = -EBADF;
+        char error[512] = "";
+        int r;
+
+        r = image_store_make_tmp(p->store, &tmp, &dir_fd);
+        if (r < 0)
+                return pull_fail(p, r, "cannot create a scratch directory: %s", strerror(-r));
+        fd = openat(dir_fd, "blob", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0) {
+                r = pull_fail(p, negative_errno(), "cannot create a scratch file: %m");
+                goto finish;
+        }
+        r = registry_get_blob(p->client, d->digest, d->size, fd, on_blob_progress, p);
+        if (r < 0) {
+                r = pull_fail_registry(p, r, "cannot fetch layer");
+                goto finish;
+        }
+        if (lseek(fd, 0, SEEK_SET) < 0) {
+                r = negative_errno();
+                goto finish;
+        }
+        r = image_store_add_layer(p->store, fd, d->digest, diff_id, error, sizeof(error));
+        if (r < 0)
+                r = pull_fail(p, r, "layer %s refused: %s", d->digest, error[0] ? error : strerror(-r));
+finish:
+        (void) rm_rf_at(image_store_tmp_fd(p->store), tmp);
+        return r;
+}
+
+static int pull_layers(Pull *p, const Manifest *m, const ImageConfig *c) {
+        int r;
+
+        r = progress_set_layers(p, m);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < m->n_layers; i++) {
+                p->current = i;
+                if (image_store_has_layer(p->store, c->diff_ids[i])) {
+                        log_debug("Layer %s is already in the store.", c->diff_ids[i]);
+                        progress_update(p, i, m->layers[i].size);
+                        continue;
+                }
+                r = pull_layer(p, &m->layers[i], c->diff_ids[i]);
+                if (r < 0)
+                        return r;
+                progress_update(p, i, m->layers[i].size);
+        }
+        return 0;
+}
+
+static int pull_commit(Pull *p, const Manifest *m, const char *config, const char *manifest, size_t manifest_size,
+                       const char *manifest_digest, char ret_id[static IMAGE_ID_LENGTH + 1]) {
+        _cleanup_free_ char *tag = NULL;
+        int r;
+
+        r = image_store_put_blob(p->store, m->config.digest, config, m->config.size);
+        if (r >= 0)
+                r = image_store_put_blob(p->store, manifest_digest, manifest, manifest_size);
+        if (r < 0)
+                return pull_fail(p, r, "cannot store manifest and config: %s", strerror(-r));
+        if (p->ref->tag && !p->ref->digest && reference_to_string(p->ref, &tag) < 0)
+                return -ENOMEM;
+        r = image_store_commit(p->store, m->config.digest, manifest_digest, tag, ret_id);
+        if (r < 0)
+                return pull_fail(p, r, "cannot record the image: %s", strerror(-r));
+        return 0;
+}
+
+static int pull_run(Pull *p, char ret_id[static IMAGE_ID_LENGTH + 1]) {
+        _cleanup_(manifest_freep) Manifest *m = NULL;
+        _cleanup_(image_config_freep) ImageConfig *c = NULL;
+        _cleanup_free_ char *manifest = NULL, *config = NULL;
+        char top_digest[DIGEST_STRING_MAX], digest[DIGEST_STRING_MAX];
+        size_t manifest_size = 0;
+        int r;
+
+        r = pull_manifest(p, &manifest, &manifest_size, top_digest, digest, &m);
+        if (r < 0)
+                return r;
+        r = pull_config(p, m, &config, &c);
+        if (r < 0)
+                return r;
+        r = pull_layers(p, m, c);
+        if (r < 0)
+                return r;
+        return pull_commit(p, m, config, manifest, manifest_size, digest, ret_id);
+}
+
+int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, PullProgress *progress,
+               char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error) {
+        _cleanup_reference_ Reference *parsed = NULL;
+        _cleanup_(registry_client_freep) RegistryClient *client = NULL;
+        Pull p = { .store = s, .progress = progress, .error = ret_error };
+        int r;
+
+        if (ret_error)
+                *ret_error = NULL;
+        r = reference_parse(ref, &parsed);
+        if (r < 0)
+                return pull_fail(&p, r, "\"%s\" is not a valid image reference", ref);
+        r = registry_client_new(parsed, opts, &client);
+        if (r < 0)
+                return pull_fail(&p, r, "cannot set up a registry client: %s", strerror(-r));
+        p.ref = parsed;
+        p.client = client;
+        image_store_writer_begin(s);
+        r = pull_run(&p, ret_id);
+        image_store_writer_end(s);
+        return r;
+}

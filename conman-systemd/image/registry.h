@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * registry.h — a client of the OCI distribution API / Docker Registry HTTP API v2,
+ * built on libcurl: manifests and blobs of one repository.
+ *
+ * Authentication: requests go out anonymously; a 401 with
+ * "WWW-Authenticate: Bearer realm=...,service=...,scope=..." makes the client fetch
+ * a token from the realm (sending Basic credentials from auth.json when there are
+ * any) and retry; "WWW-Authenticate: Basic" is answered with the credentials.
+ * Transport: HTTPS with certificate verification (system CAs, or CAs from a
+ * directory); with tls_verify=false the certificate is not checked and plain HTTP
+ * is tried when the registry does not speak TLS at all.
+ * Every blob is checked against its digest and size while it streams.
+ */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "digest.h"
+#include "reference.h"
+
+typedef struct RegistryOptions {
+        bool tls_verify;
+        const char *cert_dir;   /* CAs (hashed directory, like /etc/ssl/certs), NULL for the system's */
+        const char *auth_file;  /* auth.json; NULL for auth_default_path() */
+        atomic_bool *cancel;    /* set to abort transfers (-ECANCELED) */
+} RegistryOptions;
+
+typedef struct RegistryClient RegistryClient;
+
+/* Called as a blob downloads; a non-zero return aborts. */
+typedef void (*RegistryProgressFunc)(uint64_t done, void *userdata);
+
+/* Call once per process before any thread uses the client. */
+int registry_global_init(void);
+
+int registry_client_new(const Reference *ref, const RegistryOptions *opts, RegistryClient **ret);
+RegistryClient *registry_client_free(RegistryClient *c);
+static inline void registry_client_freep(RegistryClient **c) {
+        registry_client_free(*c);
+}
+/* Why the last call failed, for people ("" when unknown). */
+const char *registry_client_error(const RegistryClient *c);
+
+/* Fetches a manifest or index by tag or digest; checks it against the digest when one was asked for.
+ * -ENOENT when the registry does not know it, -EACCES when authentication failed. */
+int registry_get_manifest(RegistryClient *c, const char *tag_or_digest, char **ret_body, size_t *ret_size,
+                          char **ret_content_type, char ret_digest[static DIGEST_STRING_MAX]);
+/* Streams a blob into out_fd, checking size and digest (-EBADMSG on mismatch). */
+int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, int out_fd,
+                      RegistryProgressFunc progress, void *userdata);
+/* A small blob (a config) into memory, checked likewise. */
+int registry_get_blob_buffer(RegistryClient *c, const char *digest, uint64_t size, char **ret);
