@@ -20,6 +20,10 @@
 #define CONMAN_ERROR_BUSY "io.conman1.Error.Busy"
 #define CONMAN_ERROR_OWNED_BY_FILE "io.conman1.Error.OwnedByFile"
 #define CONMAN_ERROR_NO_SPACE "io.conman1.Error.NoSpace"
+#define CONMAN_ERROR_AUTHENTICATION_FAILED "io.conman1.Error.AuthenticationFailed"
+#define CONMAN_ERROR_IMAGE_VERIFICATION_FAILED "io.conman1.Error.ImageVerificationFailed"
+#define CONMAN_ERROR_UNSUPPORTED_IMAGE "io.conman1.Error.UnsupportedImage"
+#define CONMAN_ERROR_REGISTRY_UNAVAILABLE "io.conman1.Error.RegistryUnavailable"
 
 /* Registers the name ↔ errno mapping with sd-bus, once per process. */
 void conman_bus_errors_register(void);

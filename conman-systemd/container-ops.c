@@ -118,6 +118,7 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
         }
 
         c->state = CONTAINER_STARTING;
+        c->start_pending = true;
         c->finished_at = 0;
         c->exit_code = -1;
         c->oom_killed = false;
@@ -239,6 +240,8 @@ int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_e
 }
 
 static ContainerState state_from_unit(Container *c, const char *active, const char *sub) {
+        if (c->start_pending && (streq(active, "inactive") || streq(active, "failed")))
+                return CONTAINER_STARTING; /* the new unit before its start job ran */
         if (streq(active, "active") || streq(active, "reloading"))
                 return CONTAINER_RUNNING;
         if (streq(active, "activating"))
@@ -286,6 +289,8 @@ static void on_exited(Container *c) {
 void container_apply_unit_state(Container *c, const char *active, const char *sub) {
         ContainerState old = c->state, new = state_from_unit(c, active, sub);
 
+        log_debug("Unit %s is %s/%s: container %s goes %s → %s.", c->unit, active, sub, c->name,
+                  container_state_to_string(old), container_state_to_string(new));
         if (new == old)
                 return;
         c->state = new;

@@ -12,6 +12,7 @@
 #include "container.h"
 #include "systemd-client.h"
 #include "fileio.h"
+#include "image-dbus.h"
 #include "log.h"
 #include "manager.h"
 #include "util.h"
@@ -41,6 +42,7 @@ Manager *manager_free(Manager *m) {
         while (m->containers)
                 container_free(m->containers);
         manager_free_jobs(m);
+        image_manager_free(m);
         m->bus = sd_bus_flush_close_unref(m->bus);
         m->event = sd_event_unref(m->event);
         safe_close(m->state_dir_fd);
@@ -149,6 +151,9 @@ int manager_start(Manager *m) {
         (void) manager_read_systemd_version(m);
 
         r = systemd_client_setup(m);
+        if (r < 0)
+                return r;
+        r = image_manager_start(m);
         if (r < 0)
                 return r;
         r = manager_load_containers(m);

@@ -28,6 +28,8 @@ typedef struct Manager {
         Container *containers; /* doubly linked list, owned */
         unsigned n_containers;
         Job *jobs;             /* systemd jobs we answer requests for (systemd-client.c) */
+        struct ImageStore *image_store; /* images and layers (image/store.h), opened by image_manager_start() */
+        struct ImageManager *images;    /* pulls and imports in flight (image-dbus.c) */
 
         bool ready;            /* READY=1 sent */
 } Manager;

@@ -150,7 +150,7 @@ static struct json_object *build_env(const ContainerSpec *s, const char *hostnam
 
 static struct json_object *build_process(const ContainerSpec *s, const OciUser *user, const char *hostname) {
         struct json_object *p = json_object_new_object(), *u = json_object_new_object(),
-                           *caps = json_object_new_object(), *rl = json_object_new_object(), *rls;
+                           *caps = json_object_new_object();
         const char *const cap_sets[] = { "bounding", "effective", "permitted" };
 
         json_object_object_add(p, "terminal", json_object_new_boolean(s->tty));
@@ -164,12 +164,7 @@ static struct json_object *build_process(const ContainerSpec *s, const OciUser *
                 json_object_object_add(caps, cap_sets[i],
                                        string_array(default_capabilities, ELEMENTSOF(default_capabilities)));
         json_object_object_add(p, "capabilities", caps);
-        json_object_object_add(rl, "type", json_object_new_string("RLIMIT_NOFILE"));
-        json_object_object_add(rl, "hard", json_object_new_int64(1048576));
-        json_object_object_add(rl, "soft", json_object_new_int64(1048576));
-        rls = json_object_new_array();
-        json_object_array_add(rls, rl);
-        json_object_object_add(p, "rlimits", rls);
+        /* No rlimits: the container inherits the unit's (LimitNOFILE= etc.), which systemd owns. */
         json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(false));
         return p;
 }

@@ -90,6 +90,8 @@ static void job_finished(Manager *m, Job *j, const char *result) {
         Container *c = container_by_id(m, j->container_id);
 
         if (c) {
+                if (j->kind == JOB_START)
+                        c->start_pending = false;
                 container_refresh(c);
                 c = container_by_id(m, j->container_id); /* an exit may have removed it (--rm) */
         }

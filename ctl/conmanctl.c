@@ -11,9 +11,31 @@
 #include "log.h"
 
 static const Verb verbs[] = {
+        { "run", "Create and start a container", verb_run },
+        { "create", "Create a container without starting it", verb_create },
+        { "start", "Start containers", verb_lifecycle },
+        { "stop", "Stop containers (stop signal, then SIGKILL after the timeout)", verb_lifecycle },
+        { "restart", "Restart containers", verb_lifecycle },
+        { "kill", "Send a signal to containers", verb_lifecycle },
+        { "rm", "Remove containers", verb_lifecycle },
+        { "wait", "Wait for containers to exit and print their exit codes", verb_lifecycle },
+        { "ps", "List containers", verb_ps },
+        { "inspect", "Show containers' details as JSON", verb_inspect },
+        { "logs", "Show a container's output (from the journal)", verb_logs },
+        { "stats", "Show CPU, memory and task use of containers", verb_stats },
+        { "events", "Print container events as they happen", verb_events },
         { "info", "Show daemon facts: versions, state directory, runtime", verb_info },
         { "version", "Show client and daemon versions", verb_version },
 };
+
+/* `conmanctl container VERB` is `conmanctl VERB`, with ls for ps, as in docker. */
+static const char *container_alias(const char *verb) {
+        if (streq(verb, "ls") || streq(verb, "list"))
+                return "ps";
+        if (streq(verb, "remove"))
+                return "rm";
+        return verb;
+}
 
 static void help(void) {
         printf("Usage: conmanctl [--help] [--version] VERB [ARGS...]\n\n"
@@ -92,6 +114,15 @@ int main(int argc, char *argv[]) {
         }
         if (streq(verb, "--version"))
                 verb = "version";
+        if (streq(verb, "container")) {
+                if (argc < 3) {
+                        log_error("conmanctl container: name a verb, e.g. 'conmanctl container ls'.");
+                        return EXIT_FAILURE;
+                }
+                argc--;
+                argv++;
+                verb = argv[1] = (char *) container_alias(argv[1]);
+        }
 
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 if (streq(verbs[i].name, verb)) {

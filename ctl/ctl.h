@@ -25,9 +25,20 @@ int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r);
 /* Calls a method on io.conman1.Manager. */
 int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types, ...);
 
-/* Verbs; each parses its own options and prints its own --help. */
+/* Attaches to a container's output, starts it, and returns its exit code when it ends (run, start -a). */
+int ctl_run_attached(sd_bus *bus, const char *ref);
+
+/* Verbs; each parses its own options and prints its own --help. argv[0] is the verb. */
 int verb_version(int argc, char *argv[]);
 int verb_info(int argc, char *argv[]);
+int verb_create(int argc, char *argv[]);
+int verb_run(int argc, char *argv[]);
+int verb_lifecycle(int argc, char *argv[]); /* start stop restart kill rm wait */
+int verb_ps(int argc, char *argv[]);
+int verb_inspect(int argc, char *argv[]);
+int verb_logs(int argc, char *argv[]);
+int verb_stats(int argc, char *argv[]);
+int verb_events(int argc, char *argv[]);
 
 /* A getopt_long() loop helper: returns 0 after printing help when -h/--help was seen. */
 #define CTL_HELP_OPTION { "help", no_argument, NULL, 'h' }

@@ -21,6 +21,7 @@ make_rootfs() {
         mkdir -p "$dir"/{bin,etc,proc,sys,dev,tmp,root}
         cp /bin/busybox "$dir/bin/busybox"
         for applet in $("$dir/bin/busybox" --list); do
+                [ "$applet" = busybox ] && continue
                 ln -sf busybox "$dir/bin/$applet"
         done
         echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/etc/passwd"

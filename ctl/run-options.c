@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * run-options.c — see run-options.h.
+ */
+#include <getopt.h>
+#include <limits.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "run-options.h"
+#include "util.h"
+
+static const char create_usage[] =
+        "Usage: conmanctl %s [OPTIONS] --rootfs DIR COMMAND [ARG...]\n\n"
+        "%s\n\n"
+        "Options:\n"
+        "%s"
+        "      --name NAME            Name the container (default: generated)\n"
+        "      --rootfs DIR           Root filesystem directory\n"
+        "  -e, --env KEY=VALUE        Set an environment variable (repeatable)\n"
+        "      --env-file FILE        Read KEY=VALUE lines from FILE\n"
+        "  -w, --workdir DIR          Working directory inside the container\n"
+        "  -u, --user USER[:GROUP]    User to run as (name or uid[:gid])\n"
+        "  -v, --volume SRC:DST[:ro]  Bind mount a host path (repeatable)\n"
+        "      --read-only            Mount the root filesystem read-only\n"
+        "  -h, --hostname NAME        Container host name\n"
+        "  -l, --label KEY=VALUE      Set a label (repeatable)\n"
+        "      --network none|host    Network namespace (default none)\n"
+        "  -m, --memory SIZE          Memory limit (MemoryMax=), e.g. 64m, 1g\n"
+        "      --cpus N               CPU limit (CPUQuota=), e.g. 1.5\n"
+        "  -c, --cpu-shares N         Relative CPU shares, docker scale (CPUWeight=)\n"
+        "      --cpu-weight N         CPU weight 1-10000 (CPUWeight=)\n"
+        "      --pids-limit N         Maximum number of tasks (TasksMax=)\n"
+        "      --stop-signal SIG      Signal that stops the container (KillSignal=, default TERM)\n"
+        "      --stop-timeout SEC     Seconds before SIGKILL on stop (TimeoutStopSec=, default 10)\n"
+        "      --restart POLICY       no, on-failure[:N], always, unless-stopped (Restart=)\n"
+        "      --runtime NAME         OCI runtime: runc or crun\n"
+        "      --help                 Show this help\n";
+
+static void help(const char *verb, bool is_run) {
+        printf(create_usage, verb,
+               is_run ? "Create a container and start it as conman-<name>.service. Without -d, stream its output\n"
+                        "and exit with its exit code; Ctrl-C stops it."
+                      : "Create a container without starting it.",
+               is_run ? "  -d, --detach               Run in the background and print the container id\n"
+                        "      --rm                   Remove the container when it exits\n"
+                      : "      --rm                   Remove the container when it exits\n");
+}
+
+void run_options_done(RunOptions *o) {
+        strv_freep(&o->env);
+        strv_freep(&o->labels);
+        strv_freep(&o->volumes);
+        free(o->rootfs_abs);
+}
+
+static int read_env_file(const char *path, char ***env) {
+        _cleanup_free_ char *buf = NULL;
+        char *line, *save = NULL;
+        int r;
+
+        r = read_file(path, 4 * 1024 * 1024, &buf, NULL);
+        if (r < 0)
+                return log_error_errno(r, "conmanctl: cannot read env file %s: %m", path);
+        for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                line += strspn(line, " \t");
+                if (line[0] == '#' || line[0] == 0)
+                        continue;
+                if (strv_push(env, line) < 0)
+                        return log_oom();
+        }
+        return 0;
+}
+
+static int parse_u64_option(const char *name, const char *value, int (*parser)(const char *, uint64_t *),
+                            uint64_t *target, bool *have) {
+        if (parser(value, target) < 0)
+                return log_error_errno(-EINVAL, "conmanctl: invalid value '%s' for --%s.", value, name);
+        *have = true;
+        return 0;
+}
+
+static int parse_stop_timeout(const char *s, uint64_t *ret) {
+        return parse_duration(s, ret);
+}
+
+enum {
+        ARG_NAME = 0x100, ARG_ROOTFS, ARG_ENV_FILE, ARG_READ_ONLY, ARG_NETWORK, ARG_CPUS, ARG_CPU_WEIGHT,
+        ARG_PIDS_LIMIT, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_RESTART, ARG_RUNTIME, ARG_RM, ARG_HELP,
+};
+
+static const struct option run_long_options[] = {
+        { "detach", no_argument, NULL, 'd' },        { "rm", no_argument, NULL, ARG_RM },
+        { "name", required_argument, NULL, ARG_NAME }, { "rootfs", required_argument, NULL, ARG_ROOTFS },
+        { "env", required_argument, NULL, 'e' },     { "env-file", required_argument, NULL, ARG_ENV_FILE },
+        { "workdir", required_argument, NULL, 'w' }, { "user", required_argument, NULL, 'u' },
+        { "volume", required_argument, NULL, 'v' },  { "read-only", no_argument, NULL, ARG_READ_ONLY },
+        { "hostname", required_argument, NULL, 'h' }, { "label", required_argument, NULL, 'l' },
+        { "network", required_argument, NULL, ARG_NETWORK }, { "net", required_argument, NULL, ARG_NETWORK },
+        { "memory", required_argument, NULL, 'm' },  { "cpus", required_argument, NULL, ARG_CPUS },
+        { "cpu-shares", required_argument, NULL, 'c' }, { "cpu-weight", required_argument, NULL, ARG_CPU_WEIGHT },
+        { "pids-limit", required_argument, NULL, ARG_PIDS_LIMIT },
+        { "stop-signal", required_argument, NULL, ARG_STOP_SIGNAL },
+        { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
+        { "restart", required_argument, NULL, ARG_RESTART }, { "runtime", required_argument, NULL, ARG_RUNTIME },
+        { "help", no_argument, NULL, ARG_HELP },     {},
+};
+
+static int parse_one(int c, RunOptions *o, bool is_run) {
+        switch (c) {
+        case 'd':
+                if (!is_run)
+                        return log_error_errno(-EINVAL, "conmanctl: create always leaves the container stopped; "
+                                                        "-d is for run.");
+                o->detach = true;
+                return 0;
+        case ARG_RM: o->auto_remove = true; return 0;
+        case ARG_NAME: o->name = optarg; return 0;
+        case ARG_ROOTFS: o->rootfs = optarg; return 0;
+        case 'e': return strv_push(&o->env, optarg) < 0 ? log_oom() : 0;
+        case ARG_ENV_FILE: return read_env_file(optarg, &o->env);
+        case 'w': o->working_dir = optarg; return 0;
+        case 'u': o->user = optarg; return 0;
+        case 'v': return strv_push(&o->volumes, optarg) < 0 ? log_oom() : 0;
+        case ARG_READ_ONLY: o->read_only = true; return 0;
+        case 'h': o->hostname = optarg; return 0;
+        case 'l': return strv_push(&o->labels, optarg) < 0 ? log_oom() : 0;
+        case ARG_NETWORK: o->network = optarg; return 0;
+        case 'm': return parse_u64_option("memory", optarg, parse_size, &o->memory, &o->have_memory);
+        case ARG_CPUS: return parse_u64_option("cpus", optarg, parse_cpus, &o->cpu_quota, &o->have_cpu_quota);
+        case 'c': return parse_u64_option("cpu-shares", optarg, safe_atou64, &o->cpu_shares, &o->have_cpu_shares);
+        case ARG_CPU_WEIGHT:
+                return parse_u64_option("cpu-weight", optarg, safe_atou64, &o->cpu_weight, &o->have_cpu_weight);
+        case ARG_PIDS_LIMIT:
+                return parse_u64_option("pids-limit", optarg, safe_atou64, &o->pids_limit, &o->have_pids_limit);
+        case ARG_STOP_SIGNAL: o->stop_signal = optarg; return 0;
+        case ARG_STOP_TIMEOUT:
+                return parse_u64_option("stop-timeout", optarg, parse_stop_timeout, &o->stop_timeout,
+                                        &o->have_stop_timeout);
+        case ARG_RESTART: o->restart = optarg; return 0;
+        case ARG_RUNTIME: o->runtime = optarg; return 0;
+        default: return -EINVAL;
+        }
+}
+
+int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
+        int c, r;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "+de:w:u:v:h:l:m:c:", run_long_options, NULL)) >= 0) {
+                if (c == ARG_HELP) {
+                        help(argv[0], is_run);
+                        return 0;
+                }
+                if (c == '?')
+                        return -EINVAL;
+                r = parse_one(c, o, is_run);
+                if (r < 0)
+                        return r;
+        }
+        if (!o->rootfs) {
+                if (optind >= argc)
+                        return log_error_errno(-EINVAL, "conmanctl %s: give --rootfs DIR (or an image) and a command. "
+                                                        "See 'conmanctl %s --help'.", argv[0], argv[0]);
+                o->image = argv[optind++];
+        }
+        if (optind >= argc)
+                return log_error_errno(-EINVAL, "conmanctl %s: no command given. See 'conmanctl %s --help'.", argv[0],
+                                       argv[0]);
+        o->command = argv + optind;
+        if (o->rootfs && o->rootfs[0] != '/') {
+                o->rootfs_abs = realpath(o->rootfs, NULL);
+                if (!o->rootfs_abs)
+                        return log_error_errno(errno, "conmanctl: root filesystem %s: %m", o->rootfs);
+                o->rootfs = o->rootfs_abs;
+        }
+        if (o->image && !o->rootfs)
+                return log_error_errno(-EOPNOTSUPP, "conmanctl %s: image '%s': running images needs the image store; "
+                                                    "use --rootfs DIR.", argv[0], o->image);
+        return 1;
+}
+
+static int append_volume(sd_bus_message *m, const char *spec) {
+        _cleanup_free_ char *copy = strdup(spec);
+        char *src, *dst, *mode;
+        bool ro = false;
+
+        if (!copy)
+                return log_oom();
+        src = copy;
+        dst = strchr(src, ':');
+        if (!dst)
+                return log_error_errno(-EINVAL, "conmanctl: volume '%s' must be SRC:DST[:ro|rw].", spec);
+        *dst++ = 0;
+        mode = strchr(dst, ':');
+        if (mode) {
+                *mode++ = 0;
+                if (streq(mode, "ro"))
+                        ro = true;
+                else if (!streq(mode, "rw"))
+                        return log_error_errno(-EINVAL, "conmanctl: volume mode '%s' must be ro or rw.", mode);
+        }
+        if (src[0] != '/') {
+                _cleanup_free_ char *abs = realpath(src, NULL);
+                if (!abs)
+                        return log_error_errno(errno, "conmanctl: volume source %s: %m", src);
+                return sd_bus_message_append(m, "(ssb)", abs, dst, ro);
+        }
+        return sd_bus_message_append(m, "(ssb)", src, dst, ro);
+}
+
+static int append_labels(sd_bus_message *m, char **labels) {
+        int r = sd_bus_message_open_container(m, 'a', "{ss}");
+        for (char **l = labels; r >= 0 && l && *l; l++) {
+                _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
+                const char *eq = strchr(*l, '=');
+                if (!k)
+                        return log_oom();
+                r = sd_bus_message_append(m, "{ss}", k, eq ? eq + 1 : "");
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(m);
+}
+
+#define APPEND(key, sig, ...) sd_bus_message_append(m, "{sv}", key, sig, __VA_ARGS__)
+
+static int append_strings(sd_bus_message *m, const RunOptions *o) {
+        const struct { const char *key, *value; } s[] = {
+                { "Rootfs", o->rootfs },          { "Image", o->image },       { "WorkingDir", o->working_dir },
+                { "User", o->user },              { "Hostname", o->hostname }, { "Network", o->network },
+                { "Runtime", o->runtime },        { "Restart", o->restart },   { "StopSignal", o->stop_signal },
+        };
+        int r = 0;
+
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(s); i++)
+                if (s[i].value)
+                        r = APPEND(s[i].key, "s", s[i].value);
+        return r;
+}
+
+static int append_numbers(sd_bus_message *m, const RunOptions *o) {
+        const struct { const char *key; bool have; uint64_t v; } n[] = {
+                { "Memory", o->have_memory, o->memory },          { "CPUQuota", o->have_cpu_quota, o->cpu_quota },
+                { "CPUWeight", o->have_cpu_weight, o->cpu_weight }, { "CPUShares", o->have_cpu_shares, o->cpu_shares },
+                { "PidsLimit", o->have_pids_limit, o->pids_limit },
+                { "StopTimeout", o->have_stop_timeout, o->stop_timeout },
+        };
+        int r = 0;
+
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(n); i++)
+                if (n[i].have)
+                        r = APPEND(n[i].key, "t", n[i].v);
+        return r;
+}
+
+/* Opens "{sv}" with key and a variant of the given signature; close with close_entry(). */
+static int open_entry(sd_bus_message *m, const char *key, const char *sig) {
+        int r = sd_bus_message_open_container(m, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", key);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', sig);
+        return r;
+}
+
+static int close_entry(sd_bus_message *m) {
+        int r = sd_bus_message_close_container(m);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+static int append_lists(sd_bus_message *m, const RunOptions *o) {
+        int r = 0;
+
+        if (o->env) {
+                r = open_entry(m, "Env", "as");
+                if (r >= 0)
+                        r = sd_bus_message_append_strv(m, o->env);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        if (r >= 0 && o->labels) {
+                r = open_entry(m, "Labels", "a{ss}");
+                if (r >= 0)
+                        r = append_labels(m, o->labels);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        if (r >= 0 && o->volumes) {
+                r = open_entry(m, "Volumes", "a(ssb)");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(ssb)");
+                for (char **v = o->volumes; r >= 0 && *v; v++)
+                        r = append_volume(m, *v);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        return r;
+}
+
+static int append_flags(sd_bus_message *m, const RunOptions *o) {
+        int r = 0;
+
+        if (o->read_only)
+                r = APPEND("ReadOnly", "b", 1);
+        if (r >= 0 && o->auto_remove)
+                r = APPEND("AutoRemove", "b", 1);
+        return r;
+}
+
+int run_options_append(sd_bus_message *m, const RunOptions *o) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r >= 0)
+                r = append_strings(m, o);
+        if (r >= 0)
+                r = append_numbers(m, o);
+        if (r >= 0)
+                r = append_flags(m, o);
+        if (r >= 0)
+                r = append_lists(m, o);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}

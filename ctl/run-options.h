@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * run-options.h — the options `conmanctl create` and `conmanctl run` share, parsed
+ * with docker's spelling and turned into CreateContainer's a{sv} dictionary.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "macro.h"
+
+typedef struct RunOptions {
+        bool detach;
+        bool auto_remove;
+        bool read_only;
+        bool tty, interactive;
+        const char *name;
+        const char *rootfs;       /* absolute, made so from a relative argument */
+        const char *image;
+        const char *working_dir;
+        const char *user;
+        const char *hostname;
+        const char *network;
+        const char *runtime;
+        const char *restart;
+        const char *stop_signal;
+        char **env;
+        char **labels;            /* key=value */
+        char **volumes;           /* SRC:DST[:ro] as typed */
+        uint64_t memory, cpu_quota, cpu_weight, cpu_shares, pids_limit, stop_timeout;
+        bool have_memory, have_cpu_quota, have_cpu_weight, have_cpu_shares, have_pids_limit, have_stop_timeout;
+        char **command;           /* borrowed from argv */
+        char *rootfs_abs;         /* owned storage behind rootfs */
+} RunOptions;
+
+void run_options_done(RunOptions *o);
+
+/* Parses argv (argv[0] is the verb). Returns 0 after --help, 1 to go on, <0 on error (printed). */
+int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o);
+
+/* Appends a{sv} for CreateContainer. Returns <0 on invalid input (printed). */
+int run_options_append(sd_bus_message *m, const RunOptions *o);

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * verb-events.c — `conmanctl events`: prints container events as they happen, from
+ * conmand's signals (ContainerNew, ContainerRemoved, PropertiesChanged of State).
+ */
+#include <getopt.h>
+
+#include "ctl.h"
+#include "log.h"
+#include "util.h"
+
+static void print_event(const char *action, const char *id, const char *name, const char *extra) {
+        char ts[40];
+        printf("%s container %s %s (name=%s%s%s)\n", format_timestamp(now_realtime_usec(), ts), action, id,
+               strempty(name), extra ? ", " : "", strempty(extra));
+        fflush(stdout);
+}
+
+static int on_container_signal(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const char *id, *name;
+
+        if (sd_bus_message_read(m, "sso", &id, &name, NULL) < 0)
+                return 0;
+        print_event(streq(sd_bus_message_get_member(m), "ContainerNew") ? "create" : "destroy", id, name, NULL);
+        return 0;
+}
+
+static const char *state_to_action(const char *state) {
+        static const char *const map[][2] = {
+                { "running", "start" }, { "exited", "die" }, { "stopping", "stop" },
+                { "restarting", "restart" }, { "starting", "starting" }, { "created", "created" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(map); i++)
+                if (streq(map[i][0], state))
+                        return map[i][1];
+        return state;
+}
+
+static int on_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        sd_bus *bus = userdata;
+        const char *iface, *path = sd_bus_message_get_path(m);
+        _cleanup_free_ char *id = NULL, *name = NULL, *state = NULL, *extra = NULL;
+        int32_t exit_code = 0;
+
+        if (sd_bus_message_read(m, "s", &iface) < 0 || !streq(iface, "io.conman1.Container"))
+                return 0;
+        if (sd_bus_get_property_string(bus, "io.conman1", path, iface, "State", NULL, &state) < 0)
+                return 0; /* already gone */
+        (void) sd_bus_get_property_string(bus, "io.conman1", path, iface, "Id", NULL, &id);
+        (void) sd_bus_get_property_string(bus, "io.conman1", path, iface, "Name", NULL, &name);
+        if (streq(state, "exited")) {
+                (void) sd_bus_get_property_trivial(bus, "io.conman1", path, iface, "ExitCode", NULL, 'i', &exit_code);
+                if (asprintf(&extra, "exitCode=%i", exit_code) < 0)
+                        return 0;
+        }
+        print_event(state_to_action(state), strempty(id), name, extra);
+        return 0;
+}
+
+int verb_events(int argc, char *argv[]) {
+        static const struct option options[] = { { "help", no_argument, NULL, 'H' }, {} };
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_event_unrefp) sd_event *event = NULL;
+        int c, r;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case 'H':
+                        printf("Usage: conmanctl events\n\nPrint container events (create, start, die, destroy, ...) "
+                               "as they happen, until interrupted.\n");
+                        return 0;
+                default: return -EINVAL;
+                }
+        r = ctl_bus_open(&bus);
+        if (r >= 0)
+                r = sd_event_default(&event);
+        if (r >= 0)
+                r = sd_bus_attach_event(bus, event, 0);
+        if (r >= 0)
+                r = sd_bus_match_signal(bus, NULL, "io.conman1", "/io/conman1", "io.conman1.Manager", "ContainerNew",
+                                        on_container_signal, NULL);
+        if (r >= 0)
+                r = sd_bus_match_signal(bus, NULL, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                        "ContainerRemoved", on_container_signal, NULL);
+        if (r >= 0)
+                r = sd_bus_add_match(bus, NULL,
+                                     "type='signal',sender='io.conman1',interface='org.freedesktop.DBus.Properties',"
+                                     "member='PropertiesChanged',path_namespace='/io/conman1/container'",
+                                     on_properties_changed, bus);
+        if (r < 0)
+                return log_error_errno(r, "conmanctl events: cannot subscribe: %m");
+        return sd_event_loop(event);
+}

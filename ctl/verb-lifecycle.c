@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * verb-lifecycle.c — `start`, `stop`, `restart`, `kill`, `rm` and `wait`: each takes
+ * one or more containers (name, id or unique id prefix) and calls the matching
+ * io.conman1.Manager method for each, printing the name as docker does.
+ */
+#include <getopt.h>
+
+#include "ctl.h"
+#include "log.h"
+#include "util.h"
+
+typedef struct LifecycleArgs {
+        uint64_t timeout_usec; /* UINT64_MAX: the container's own */
+        const char *signal;
+        bool force;
+} LifecycleArgs;
+
+typedef int (*ContainerAction)(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error);
+
+static int do_start(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
+        return ctl_call(bus, "StartContainer", error, NULL, "s", ref);
+}
+
+static int do_stop(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
+        return ctl_call(bus, "StopContainer", error, NULL, "st", ref, a->timeout_usec);
+}
+
+static int do_restart(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
+        return ctl_call(bus, "RestartContainer", error, NULL, "st", ref, a->timeout_usec);
+}
+
+static int do_kill(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
+        return ctl_call(bus, "KillContainer", error, NULL, "ss", ref, a->signal ?: "KILL");
+}
+
+static int do_rm(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
+        return ctl_call(bus, "RemoveContainer", error, NULL, "sb", ref, a->force);
+}
+
+static int do_wait(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int32_t code;
+        int r;
+
+        r = ctl_call(bus, "WaitContainer", error, &reply, "s", ref);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "i", &code);
+        if (r < 0)
+                return r;
+        printf("%i\n", code);
+        return 1; /* printed already */
+}
+
+static const struct {
+        const char *verb;
+        ContainerAction action;
+        const char *failure;
+        const char *usage;
+} lifecycle_verbs[] = {
+        { "start", do_start, "cannot start",
+          "Usage: conmanctl start [-a] CONTAINER...\n\nStart created or exited containers.\n\n"
+          "  -a, --attach      Stream the container's output and exit with its exit code\n" },
+        { "stop", do_stop, "cannot stop",
+          "Usage: conmanctl stop [-t SECONDS] CONTAINER...\n\nStop containers: the stop signal (KillSignal=) to the "
+          "container's init,\nthen SIGKILL to all its processes after the timeout.\n\n"
+          "  -t, --time SEC    Seconds to wait before SIGKILL (default: the container's --stop-timeout)\n" },
+        { "restart", do_restart, "cannot restart",
+          "Usage: conmanctl restart [-t SECONDS] CONTAINER...\n\nStop and start containers again.\n\n"
+          "  -t, --time SEC    Seconds to wait before SIGKILL\n" },
+        { "kill", do_kill, "cannot kill",
+          "Usage: conmanctl kill [-s SIGNAL] CONTAINER...\n\nSend a signal to the container's init (default KILL).\n\n"
+          "  -s, --signal SIG  Signal name or number\n" },
+        { "rm", do_rm, "cannot remove",
+          "Usage: conmanctl rm [-f] CONTAINER...\n\nRemove containers: their unit, bundle and state.\n\n"
+          "  -f, --force       Kill and remove running containers\n" },
+        { "wait", do_wait, "cannot wait for",
+          "Usage: conmanctl wait CONTAINER...\n\nBlock until containers exit, then print their exit codes.\n" },
+};
+
+static int parse_lifecycle_args(int argc, char *argv[], const char *usage, LifecycleArgs *a, bool *attach) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'H' }, { "time", required_argument, NULL, 't' },
+                { "signal", required_argument, NULL, 's' }, { "force", no_argument, NULL, 'f' },
+                { "attach", no_argument, NULL, 'a' }, {},
+        };
+        const char *verb = argv[0];
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "t:s:fa", options, NULL)) >= 0)
+                switch (c) {
+                case 'H':
+                        fputs(usage, stdout);
+                        return 0;
+                case 't':
+                        if (!streq(verb, "stop") && !streq(verb, "restart"))
+                                return log_error_errno(-EINVAL, "conmanctl %s: unknown option -t.", verb);
+                        if (parse_duration(optarg, &a->timeout_usec) < 0)
+                                return log_error_errno(-EINVAL, "conmanctl %s: invalid time '%s'.", verb, optarg);
+                        break;
+                case 's':
+                        if (!streq(verb, "kill") || signal_from_string(optarg) < 0)
+                                return log_error_errno(-EINVAL, "conmanctl %s: invalid signal '%s'.", verb, optarg);
+                        a->signal = optarg;
+                        break;
+                case 'f':
+                        if (!streq(verb, "rm"))
+                                return log_error_errno(-EINVAL, "conmanctl %s: unknown option -f.", verb);
+                        a->force = true;
+                        break;
+                case 'a':
+                        if (!streq(verb, "start"))
+                                return log_error_errno(-EINVAL, "conmanctl %s: unknown option -a.", verb);
+                        *attach = true;
+                        break;
+                default:
+                        return -EINVAL;
+                }
+        if (optind >= argc)
+                return log_error_errno(-EINVAL, "conmanctl %s: name at least one container.", verb);
+        return 1;
+}
+
+int verb_lifecycle(int argc, char *argv[]) {
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        LifecycleArgs a = { .timeout_usec = UINT64_MAX };
+        bool attach = false;
+        size_t v;
+        int r, ret = 0;
+
+        for (v = 0; v < ELEMENTSOF(lifecycle_verbs); v++)
+                if (streq(lifecycle_verbs[v].verb, argv[0]))
+                        break;
+        if (v == ELEMENTSOF(lifecycle_verbs))
+                return -EINVAL;
+        r = parse_lifecycle_args(argc, argv, lifecycle_verbs[v].usage, &a, &attach);
+        if (r <= 0)
+                return r;
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        if (attach) {
+                if (argc - optind != 1)
+                        return log_error_errno(-EINVAL, "conmanctl start -a: name exactly one container.");
+                return ctl_run_attached(bus, argv[optind]);
+        }
+
+        for (int i = optind; i < argc; i++) {
+                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+                r = lifecycle_verbs[v].action(bus, argv[i], &a, &error);
+                if (r < 0) {
+                        _cleanup_free_ char *what = NULL;
+                        if (asprintf(&what, "%s %s", lifecycle_verbs[v].failure, argv[i]) < 0)
+                                return log_oom();
+                        ret = ctl_log_bus_error(what, &error, r);
+                } else if (r == 0)
+                        printf("%s\n", argv[i]);
+        }
+        return ret;
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * verb-ps.c — `conmanctl ps` (a table, ids, or JSON from ListContainers) and
+ * `conmanctl inspect` (the JSON document of InspectContainer, or one field of it
+ * with --format '{{.State.Status}}').
+ */
+#include <getopt.h>
+
+#include "ctl.h"
+#include "log.h"
+#include "util.h"
+
+typedef struct PsEntry {
+        const char *id, *name, *image, *command, *state, *unit;
+        int32_t exit_code;
+        uint64_t created, started, finished;
+        uint32_t pid;
+} PsEntry;
+
+static void format_status(const PsEntry *e, char *buf, size_t size) {
+        char age[40];
+
+        if (streq(e->state, "running"))
+                snprintf(buf, size, "Up %s", format_age(e->started, age));
+        else if (streq(e->state, "exited"))
+                snprintf(buf, size, "Exited (%i) %s", e->exit_code, format_age(e->finished, age));
+        else if (streq(e->state, "restarting"))
+                snprintf(buf, size, "Restarting (%i) %s", e->exit_code, format_age(e->finished, age));
+        else if (streq(e->state, "created"))
+                snprintf(buf, size, "Created");
+        else
+                snprintf(buf, size, "%c%s", e->state[0] - 32, e->state + 1);
+        /* "Up 3 seconds ago" reads oddly: drop " ago" after Up */
+        if (string_has_prefix(buf, "Up ")) {
+                char *ago = strstr(buf, " ago");
+                if (ago)
+                        *ago = 0;
+        }
+}
+
+static struct json_object *entry_json(const PsEntry *e) {
+        struct json_object *o = json_object_new_object();
+        char status[96], ts[40];
+
+        format_status(e, status, sizeof(status));
+        json_object_object_add(o, "Id", json_object_new_string(e->id));
+        json_object_object_add(o, "Names", json_object_new_string(e->name));
+        json_object_object_add(o, "Image", json_object_new_string(e->image));
+        json_object_object_add(o, "Command", json_object_new_string(e->command));
+        json_object_object_add(o, "State", json_object_new_string(e->state));
+        json_object_object_add(o, "Status", json_object_new_string(status));
+        json_object_object_add(o, "ExitCode", json_object_new_int(e->exit_code));
+        json_object_object_add(o, "CreatedAt", json_object_new_string(format_timestamp(e->created, ts)));
+        json_object_object_add(o, "Pid", json_object_new_int64(e->pid));
+        json_object_object_add(o, "Unit", json_object_new_string(e->unit));
+        return o;
+}
+
+static void print_row(const PsEntry *e) {
+        char status[96], created[40];
+        _cleanup_free_ char *cmd = NULL;
+
+        format_status(e, status, sizeof(status));
+        if (asprintf(&cmd, "\"%.18s%s\"", e->command, strlen(e->command) > 18 ? "…" : "") < 0)
+                return;
+        printf("%-14.12s %-22.22s %-22s %-16s %-26s %s\n", e->id, e->image, cmd, format_age(e->created, created),
+               status, e->name);
+}
+
+int verb_ps(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'H' }, { "all", no_argument, NULL, 'a' },
+                { "quiet", no_argument, NULL, 'q' }, { "format", required_argument, NULL, 'f' }, {},
+        };
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_json_ struct json_object *array = NULL;
+        bool all = false, quiet = false, json = false;
+        PsEntry e;
+        int c, r;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "aqf:", options, NULL)) >= 0)
+                switch (c) {
+                case 'H':
+                        printf("Usage: conmanctl ps [-a] [-q] [--format json]\n\n"
+                               "List running containers (all with -a).\n\n"
+                               "  -a, --all          Include created and exited containers\n"
+                               "  -q, --quiet        Print only the short ids\n"
+                               "      --format json  Print a JSON array\n");
+                        return 0;
+                case 'a': all = true; break;
+                case 'q': quiet = true; break;
+                case 'f':
+                        if (!streq(optarg, "json"))
+                                return log_error_errno(-EINVAL, "conmanctl ps: --format takes 'json'.");
+                        json = true;
+                        break;
+                default: return -EINVAL;
+                }
+
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = ctl_call(bus, "ListContainers", &error, &reply, "b", all);
+        if (r < 0)
+                return ctl_log_bus_error("cannot list containers", &error, r);
+
+        if (json)
+                array = json_object_new_array();
+        else if (!quiet)
+                printf("%-14s %-22s %-22s %-16s %-26s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS",
+                       "NAMES");
+        r = sd_bus_message_enter_container(reply, 'a', "(sssssitttuso)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(sssssitttuso)", &e.id, &e.name, &e.image, &e.command,
+                                                  &e.state, &e.exit_code, &e.created, &e.started, &e.finished,
+                                                  &e.pid, &e.unit, NULL)) > 0) {
+                if (json)
+                        json_object_array_add(array, entry_json(&e));
+                else if (quiet)
+                        printf("%.12s\n", e.id);
+                else
+                        print_row(&e);
+        }
+        if (r < 0)
+                return log_error_errno(r, "conmanctl ps: malformed reply: %m");
+        if (json)
+                printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
+                                                                             JSON_C_TO_STRING_NOSLASHESCAPE));
+        return 0;
+}
+
+/* "{{.State.Status}}" → the value at that path, printed plainly. */
+static int print_template(struct json_object *doc, const char *format) {
+        _cleanup_free_ char *path = NULL;
+        struct json_object *v = doc;
+        const char *s = format, *e;
+        char *tok, *save = NULL;
+
+        if (!string_has_prefix(s, "{{") || !(e = strstr(s, "}}")) || e[2] != 0)
+                return log_error_errno(-EINVAL, "conmanctl inspect: --format takes '{{.Field.Subfield}}'.");
+        s += 2;
+        while (*s == ' ')
+                s++;
+        path = strndup(s, (size_t) (e - s));
+        if (!path)
+                return log_oom();
+        for (tok = strtok_r(path, ". ", &save); tok; tok = strtok_r(NULL, ". ", &save))
+                if (!json_object_object_get_ex(v, tok, &v))
+                        return log_error_errno(-ENOENT, "conmanctl inspect: no field '%s'.", tok);
+        if (json_object_is_type(v, json_type_string))
+                printf("%s\n", json_object_get_string(v));
+        else
+                printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+        return 0;
+}
+
+int verb_inspect(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'H' }, { "format", required_argument, NULL, 'f' }, {},
+        };
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_json_ struct json_object *array = json_object_new_array();
+        const char *format = NULL;
+        int c, r, ret = 0;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "f:", options, NULL)) >= 0)
+                switch (c) {
+                case 'H':
+                        printf("Usage: conmanctl inspect [-f '{{.Path}}'] CONTAINER...\n\n"
+                               "Print containers' details as a JSON array, or one field of each.\n\n"
+                               "  -f, --format TEMPLATE  Print only {{.Field.Subfield}}\n");
+                        return 0;
+                case 'f': format = optarg; break;
+                default: return -EINVAL;
+                }
+        if (optind >= argc)
+                return log_error_errno(-EINVAL, "conmanctl inspect: name at least one container.");
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+
+        for (int i = optind; i < argc; i++) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+                struct json_object *doc;
+                const char *s;
+
+                r = ctl_call(bus, "InspectContainer", &error, &reply, "s", argv[i]);
+                if (r < 0) {
+                        ret = ctl_log_bus_error("cannot inspect", &error, r);
+                        continue;
+                }
+                if (sd_bus_message_read(reply, "s", &s) < 0 || !(doc = json_tokener_parse(s)))
+                        return log_error_errno(-EBADMSG, "conmanctl inspect: malformed reply.");
+                if (format) {
+                        r = print_template(doc, format);
+                        json_object_put(doc);
+                        if (r < 0)
+                                return r;
+                } else
+                        json_object_array_add(array, doc);
+        }
+        if (!format)
+                printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
+                                                                             JSON_C_TO_STRING_NOSLASHESCAPE));
+        return ret;
+}
