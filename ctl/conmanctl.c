@@ -24,6 +24,10 @@ static const Verb verbs[] = {
         { "logs", "Show a container's output (from the journal)", verb_logs },
         { "stats", "Show CPU, memory and task use of containers", verb_stats },
         { "events", "Print container events as they happen", verb_events },
+        { "pull", "Pull images from a registry", verb_pull },
+        { "images", "List images", verb_images },
+        { "rmi", "Remove images", verb_rmi },
+        { "image", "Manage images: import, inspect, prune, ls, pull, rm", verb_image },
         { "info", "Show daemon facts: versions, state directory, runtime", verb_info },
         { "version", "Show client and daemon versions", verb_version },
 };

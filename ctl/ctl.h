@@ -39,6 +39,10 @@ int verb_inspect(int argc, char *argv[]);
 int verb_logs(int argc, char *argv[]);
 int verb_stats(int argc, char *argv[]);
 int verb_events(int argc, char *argv[]);
+int verb_pull(int argc, char *argv[]);
+int verb_images(int argc, char *argv[]);
+int verb_rmi(int argc, char *argv[]);
+int verb_image(int argc, char *argv[]); /* import inspect prune ls pull rm */
 
 /* A getopt_long() loop helper: returns 0 after printing help when -h/--help was seen. */
 #define CTL_HELP_OPTION { "help", no_argument, NULL, 'h' }

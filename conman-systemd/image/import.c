@@ -39,11 +39,11 @@ static _printf_(3, 4) int import_fail(Import *im, int r, const char *fmt, ...) {
         return r;
 }
 
-/* Opens a file below dir_fd without leaving it, whatever symlinks the archive holds. */
+/* Opens a file below dir_fd; symlinks are followed only while they stay below it. */
 static int open_beneath(int dir_fd, const char *path, int flags) {
         struct open_how how = {
                 .flags = (uint64_t) (flags | O_CLOEXEC | O_NOCTTY),
-                .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+                .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
         };
         long fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
 

@@ -529,9 +529,13 @@ int registry_get_manifest(RegistryClient *c, const char *tag_or_digest, char **r
                                      ", " MEDIA_TYPE_DOCKER_MANIFEST;
         Exchange x = { .client = c, .fd = -EBADF, .max_size = MANIFEST_MAX_SIZE, .expected_size = UINT64_MAX };
         bool by_digest = digest_is_valid(tag_or_digest);
+        _cleanup_free_ char *what = NULL;
         int r;
 
-        r = registry_request(c, tag_or_digest, accept, DIGEST_PREFIX, &x);
+        if (asprintf(&what, "manifests/%s", tag_or_digest) < 0)
+                return -ENOMEM;
+        /* a digester is wanted whatever the reference: DIGEST_PREFIX just asks for one */
+        r = registry_request(c, what, accept, DIGEST_PREFIX, &x);
         if (r >= 0)
                 r = digester_final(x.digester, ret_digest);
         if (r >= 0 && by_digest && !streq(ret_digest, tag_or_digest))
