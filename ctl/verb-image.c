@@ -227,7 +227,7 @@ static void print_image_row(const ImageRow *row) {
 
         format_age(row->created, age);
         format_bytes(row->size, size);
-        if (!row->tags[0]) {
+        if (!row->tags || !row->tags[0]) {
                 printf("%-40s %-12s %-12.12s %-20s %s\n", "<none>", "<none>", row->id, age, size);
                 return;
         }
@@ -241,7 +241,7 @@ static struct json_object *image_row_json(const ImageRow *row) {
         struct json_object *o = json_object_new_object(), *tags = json_object_new_array();
         char ts[40];
 
-        for (char **t = row->tags; *t; t++)
+        for (char **t = row->tags; t && *t; t++)
                 json_object_array_add(tags, json_object_new_string(*t));
         json_object_object_add(o, "Id", json_object_new_string(row->id));
         json_object_object_add(o, "RepoTags", tags);

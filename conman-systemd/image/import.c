@@ -104,13 +104,14 @@ static int add_layer_file(Import *im, const char *path, const char *blob_digest,
         return 0;
 }
 
-/* The tag to give: the explicit one for the first image, else what the archive says, normalized. */
+/* The tag to give: the explicit one for the first image, else what the archive says, normalized.
+ * An OCI ref.name without '/' or ':' is a bare tag ("1", "latest") with no repository: untagged. */
 static int pick_tag(Import *im, const char *archive_name, char **ret) {
         _cleanup_reference_ Reference *ref = NULL;
         const char *name = im->tag && strv_length(im->ids) == 0 ? im->tag : archive_name;
 
         *ret = NULL;
-        if (isempty(name))
+        if (isempty(name) || (name != im->tag && !strpbrk(name, "/:")))
                 return 0;
         if (reference_parse(name, &ref) < 0 || ref->digest) {
                 if (name == im->tag)
