@@ -4,8 +4,8 @@
  * authorize, call the store (or start a job) and reply. Documented in
  * dbus/io.conman1.Manager.xml and dbus/io.conman1.Image.xml.
  */
-#include "bus-errors.h"
 #include "image-dbus.h"
+#include "bus-errors.h"
 #include "image-job.h"
 #include "image/import.h"
 #include "image/registry.h"
@@ -35,24 +35,25 @@ static int image_error(sd_bus_error *error, int r, const char *what, const char 
                 int errnum;
                 const char *name;
         } table[] = {
-                { EINVAL, CONMAN_ERROR_INVALID_ARGUMENT },
-                { ENOENT, CONMAN_ERROR_NO_SUCH_IMAGE },
-                { ENOTUNIQ, CONMAN_ERROR_AMBIGUOUS },
-                { EACCES, CONMAN_ERROR_AUTHENTICATION_FAILED },
-                { EBADMSG, CONMAN_ERROR_IMAGE_VERIFICATION_FAILED },
-                { EXDEV, CONMAN_ERROR_IMAGE_VERIFICATION_FAILED },
-                { EPROTONOSUPPORT, CONMAN_ERROR_UNSUPPORTED_IMAGE },
-                { EMEDIUMTYPE, CONMAN_ERROR_UNSUPPORTED_IMAGE },
-                { EHOSTUNREACH, CONMAN_ERROR_REGISTRY_UNAVAILABLE },
-                { ECONNREFUSED, CONMAN_ERROR_REGISTRY_UNAVAILABLE },
-                { ETIMEDOUT, CONMAN_ERROR_REGISTRY_UNAVAILABLE },
-                { EPROTO, CONMAN_ERROR_REGISTRY_UNAVAILABLE },
-                { EBUSY, CONMAN_ERROR_BUSY },
-                { ENOSPC, CONMAN_ERROR_NO_SPACE },
+                {EINVAL, CONMAN_ERROR_INVALID_ARGUMENT},
+                {ENOENT, CONMAN_ERROR_NO_SUCH_IMAGE},
+                {ENOTUNIQ, CONMAN_ERROR_AMBIGUOUS},
+                {EACCES, CONMAN_ERROR_AUTHENTICATION_FAILED},
+                {EBADMSG, CONMAN_ERROR_IMAGE_VERIFICATION_FAILED},
+                {EXDEV, CONMAN_ERROR_IMAGE_VERIFICATION_FAILED},
+                {EPROTONOSUPPORT, CONMAN_ERROR_UNSUPPORTED_IMAGE},
+                {EMEDIUMTYPE, CONMAN_ERROR_UNSUPPORTED_IMAGE},
+                {EHOSTUNREACH, CONMAN_ERROR_REGISTRY_UNAVAILABLE},
+                {ECONNREFUSED, CONMAN_ERROR_REGISTRY_UNAVAILABLE},
+                {ETIMEDOUT, CONMAN_ERROR_REGISTRY_UNAVAILABLE},
+                {EPROTO, CONMAN_ERROR_REGISTRY_UNAVAILABLE},
+                {EBUSY, CONMAN_ERROR_BUSY},
+                {ENOSPC, CONMAN_ERROR_NO_SPACE},
         };
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 if (-r == table[i].errnum)
-                        return sd_bus_error_setf(error, table[i].name, "%s: %s", what, message ?: strerror(-r));
+                        return sd_bus_error_setf(error, table[i].name, "%s: %s", what,
+                                                 message ?: strerror(-r));
         return sd_bus_error_set_errnof(error, r, "%s: %s", what, message ?: strerror(-r));
 }
 
@@ -98,11 +99,13 @@ static int read_pull_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *err
                         if (r >= 0 && !isempty(s) && s[0] != '/')
                                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                                          "%s must be an absolute path, got \"%s\".", key, s);
-                        if (r >= 0 && !isempty(s) && !(*(streq(key, "AuthFile") ? &j->auth_file : &j->cert_dir) = strdup(s)))
+                        if (r >= 0 && !isempty(s) &&
+                            !(*(streq(key, "AuthFile") ? &j->auth_file : &j->cert_dir) = strdup(s)))
                                 return -ENOMEM;
                 } else
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir).", key);
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir).", key);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_exit_container(msg);
@@ -169,7 +172,8 @@ static int method_import_image(sd_bus_message *msg, void *userdata, sd_bus_error
                 return r;
         if (isempty(path) || path[0] != '/')
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Give the archive or OCI layout as an absolute path, got \"%s\".", path);
+                                         "Give the archive or OCI layout as an absolute path, got \"%s\".",
+                                         path);
         r = image_verify_root(msg, error);
         if (r < 0)
                 return r;
@@ -198,8 +202,8 @@ static int append_image(sd_bus_message *reply, const ImageRecord *r) {
         if (k >= 0)
                 k = sd_bus_message_append_strv(reply, r->repo_tags);
         if (k >= 0)
-                k = sd_bus_message_append(reply, "stto", strempty(r->manifest_digest), r->size, r->created_usec,
-                                          path);
+                k = sd_bus_message_append(reply, "stto", strempty(r->manifest_digest), r->size,
+                                          r->created_usec, path);
         if (k >= 0)
                 k = sd_bus_message_close_container(reply);
         return k;
@@ -242,14 +246,15 @@ static int method_inspect_image(sd_bus_message *msg, void *userdata, sd_bus_erro
                 return r;
         r = image_store_find(m->image_store, ref, &rec);
         if (r < 0)
-                return image_error(error, r, ref, r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
+                return image_error(error, r, ref,
+                                   r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
         (void) image_store_read_config(m->image_store, rec->id, &config, &size);
         r = image_record_to_json(rec, config, size, &j);
         if (r < 0)
                 return r;
-        return sd_bus_reply_method_return(msg, "s",
-                                          json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-                                                                                    JSON_C_TO_STRING_NOSLASHESCAPE));
+        return sd_bus_reply_method_return(
+                msg, "s",
+                json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static int method_remove_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -269,9 +274,11 @@ static int method_remove_image(sd_bus_message *msg, void *userdata, sd_bus_error
         if (r == -EBUSY)
                 return sd_bus_error_setf(error, CONMAN_ERROR_BUSY,
                                          "Image %s is used by a container; remove the container first, or "
-                                         "force (-f) to only untag it.", ref);
+                                         "force (-f) to only untag it.",
+                                         ref);
         if (r < 0)
-                return image_error(error, r, ref, r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
+                return image_error(error, r, ref,
+                                   r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
         log_info("Removed image %s.", ref);
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r >= 0)
@@ -293,7 +300,8 @@ static int method_prune_images(sd_bus_message *msg, void *userdata, sd_bus_error
                 return r;
         r = image_store_prune(m->image_store, &deleted, &reclaimed);
         if (r == -EBUSY)
-                return sd_bus_error_set(error, CONMAN_ERROR_BUSY, "A pull or import is running; prune when it is done.");
+                return sd_bus_error_set(error, CONMAN_ERROR_BUSY,
+                                        "A pull or import is running; prune when it is done.");
         if (r < 0)
                 return r;
         r = sd_bus_message_new_method_return(msg, &reply);
@@ -307,9 +315,10 @@ static int method_prune_images(sd_bus_message *msg, void *userdata, sd_bus_error
 static const sd_bus_vtable image_manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("PullImage", SD_BUS_ARGS("s", reference, "a{sv}", options),
-                                SD_BUS_RESULT("s", id, "o", path), method_pull_image, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("ImportImage", SD_BUS_ARGS("s", path, "s", reference), SD_BUS_RESULT("as", ids),
-                                method_import_image, SD_BUS_VTABLE_UNPRIVILEGED),
+                                SD_BUS_RESULT("s", id, "o", path), method_pull_image,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ImportImage", SD_BUS_ARGS("s", path, "s", reference),
+                                SD_BUS_RESULT("as", ids), method_import_image, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListImages", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(sasstto)", images),
                                 method_list_images, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InspectImage", SD_BUS_ARGS("s", image), SD_BUS_RESULT("s", json),
@@ -317,15 +326,16 @@ static const sd_bus_vtable image_manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("RemoveImage", SD_BUS_ARGS("s", image, "b", force),
                                 SD_BUS_RESULT("as", untagged, "as", deleted), method_remove_image,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("PruneImages", SD_BUS_NO_ARGS, SD_BUS_RESULT("as", deleted, "t", reclaimed_bytes),
-                                method_prune_images, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("PruneImages", SD_BUS_NO_ARGS,
+                                SD_BUS_RESULT("as", deleted, "t", reclaimed_bytes), method_prune_images,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("PullProgress", SD_BUS_ARGS("s", reference, "a(stt)", layers), 0),
         SD_BUS_VTABLE_END,
 };
 
 /* io.conman1.Image objects: userdata is the Manager; the id comes from the path. */
-static int image_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata, void **found,
-                             sd_bus_error *error) {
+static int image_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+                             void **found, sd_bus_error *error) {
         _cleanup_free_ char *id = NULL;
         _cleanup_(image_record_freep) ImageRecord *r = NULL;
         Manager *m = userdata;
@@ -338,7 +348,8 @@ static int image_object_find(sd_bus *bus, const char *path, const char *interfac
         return 1;
 }
 
-static int image_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes, sd_bus_error *error) {
+static int image_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes,
+                                 sd_bus_error *error) {
         _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
         Manager *m = userdata;
         ImageRecord **images = NULL;
@@ -414,7 +425,8 @@ static const sd_bus_vtable image_vtable[] = {
 static int image_bus_export(Manager *m) {
         int r;
 
-        r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", image_manager_vtable, m);
+        r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", image_manager_vtable,
+                                     m);
         if (r >= 0)
                 r = sd_bus_add_fallback_vtable(m->bus, NULL, IMAGE_PREFIX, "io.conman1.Image", image_vtable,
                                                image_object_find, m);

@@ -113,8 +113,8 @@ static int progress_timer_arm(Manager *m) {
         if (r < 0)
                 return r;
         if (!im->progress_timer)
-                return sd_event_add_time(m->event, &im->progress_timer, CLOCK_MONOTONIC, now + PROGRESS_INTERVAL_USEC,
-                                         0, on_progress_timer, m);
+                return sd_event_add_time(m->event, &im->progress_timer, CLOCK_MONOTONIC,
+                                         now + PROGRESS_INTERVAL_USEC, 0, on_progress_timer, m);
         r = sd_event_source_set_time(im->progress_timer, now + PROGRESS_INTERVAL_USEC);
         if (r >= 0)
                 r = sd_event_source_set_enabled(im->progress_timer, SD_EVENT_ON);

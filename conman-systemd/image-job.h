@@ -25,12 +25,12 @@ typedef void (*ImageJobDone)(ImageJob *j);
 struct ImageJob {
         Manager *manager;
         ImageJobKind kind;
-        sd_bus_message *request;   /* replied to by done() */
+        sd_bus_message *request; /* replied to by done() */
         ImageJobDone done;
 
         /* inputs */
-        char *reference;           /* pull: what to pull; import: the tag, or NULL */
-        char *path;                /* import */
+        char *reference; /* pull: what to pull; import: the tag, or NULL */
+        char *path;      /* import */
         char *auth_file, *cert_dir;
         bool tls_verify;
 

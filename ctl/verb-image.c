@@ -14,7 +14,7 @@
 
 /* "4.3MB", decimal like docker */
 static char *format_bytes(uint64_t n, char buf[static 16]) {
-        static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+        static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
         double v = (double) n;
         size_t u = 0;
 
@@ -27,9 +27,9 @@ static char *format_bytes(uint64_t n, char buf[static 16]) {
 }
 
 /* Parses options common to simple verbs: --help and a flag letter set. Returns 0 after help. */
-static int parse_simple(int argc, char *argv[], const char *usage, const struct option *extra, const char *shortopts,
-                        void (*on_opt)(int c, const char *arg)) {
-        struct option options[8] = { CTL_HELP_OPTION };
+static int parse_simple(int argc, char *argv[], const char *usage, const struct option *extra,
+                        const char *shortopts, void (*on_opt)(int c, const char *arg)) {
+        struct option options[8] = {CTL_HELP_OPTION};
         int c, n = 1;
 
         for (const struct option *o = extra; o && o->name && n < 7; o++)
@@ -121,12 +121,12 @@ static int pull_options(sd_bus_message *m) {
 static int pull_one(sd_bus *bus, const char *ref) {
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *match = NULL, *call = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        PullState s = { .reference = ref, .error = SD_BUS_ERROR_NULL, .tty = isatty(STDOUT_FILENO) };
+        PullState s = {.reference = ref, .error = SD_BUS_ERROR_NULL, .tty = isatty(STDOUT_FILENO)};
         const char *id, *path;
         int r;
 
-        r = sd_bus_match_signal(bus, &match, "io.conman1", "/io/conman1", "io.conman1.Manager", "PullProgress",
-                                on_pull_progress, &s);
+        r = sd_bus_match_signal(bus, &match, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                "PullProgress", on_pull_progress, &s);
         if (r >= 0)
                 r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
                                                    "PullImage");
@@ -171,30 +171,32 @@ static char *absolute_path(const char *p) {
 
 int verb_pull(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "quiet", no_argument, NULL, 'q' },
-                { "tls-verify", required_argument, NULL, 1 },
-                { "authfile", required_argument, NULL, 2 },
-                { "cert-dir", required_argument, NULL, 3 },
+                {"quiet", no_argument, NULL, 'q'},
+                {"tls-verify", required_argument, NULL, 1},
+                {"authfile", required_argument, NULL, 2},
+                {"cert-dir", required_argument, NULL, 3},
                 {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *authfile = NULL, *cert_dir = NULL;
         int r;
 
-        r = parse_simple(argc, argv,
-                         "Usage: conmanctl pull [OPTIONS] REFERENCE...\n\n"
-                         "Pull images from a registry into conmand's store (root only).\n"
-                         "REFERENCE is docker-style: busybox, localhost:5050/test/app:1, name@sha256:...\n\n"
-                         "  -q, --quiet              Print only the image id\n"
-                         "      --tls-verify=false   Do not verify TLS certificates; fall back to plain HTTP\n"
-                         "      --authfile=FILE      Credentials in auth.json format\n"
-                         "      --cert-dir=DIR       CA certificates for the registry\n"
-                         "  -h, --help               Show this help\n",
-                         options, "qh", on_pull_opt);
+        r = parse_simple(
+                argc, argv,
+                "Usage: conmanctl pull [OPTIONS] REFERENCE...\n\n"
+                "Pull images from a registry into conmand's store (root only).\n"
+                "REFERENCE is docker-style: busybox, localhost:5050/test/app:1, name@sha256:...\n\n"
+                "  -q, --quiet              Print only the image id\n"
+                "      --tls-verify=false   Do not verify TLS certificates; fall back to plain HTTP\n"
+                "      --authfile=FILE      Credentials in auth.json format\n"
+                "      --cert-dir=DIR       CA certificates for the registry\n"
+                "  -h, --help               Show this help\n",
+                options, "qh", on_pull_opt);
         if (r <= 0)
                 return r;
         if (optind >= argc)
-                return log_error_errno(-EINVAL, "conmanctl pull: name an image, e.g. 'conmanctl pull busybox'.");
+                return log_error_errno(-EINVAL,
+                                       "conmanctl pull: name an image, e.g. 'conmanctl pull busybox'.");
         if (arg_authfile && !(arg_authfile = authfile = absolute_path(arg_authfile)))
                 return log_error_errno(-errno, "conmanctl pull: cannot use --authfile: %m");
         if (arg_cert_dir && !(arg_cert_dir = cert_dir = absolute_path(arg_cert_dir)))
@@ -288,7 +290,8 @@ static int print_images(sd_bus_message *reply) {
         if (r < 0)
                 return log_error_errno(r, "conmanctl images: cannot parse the answer: %m");
         if (arg_json)
-                printf("%s\n", json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+                printf("%s\n", json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY |
+                                                                           JSON_C_TO_STRING_NOSLASHESCAPE));
         return 0;
 }
 
@@ -301,8 +304,8 @@ static void on_images_opt(int c, const char *arg) {
 
 int verb_images(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "quiet", no_argument, NULL, 'q' },
-                { "format", required_argument, NULL, 1 },
+                {"quiet", no_argument, NULL, 'q'},
+                {"format", required_argument, NULL, 1},
                 {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
@@ -345,7 +348,7 @@ static void on_rmi_opt(int c, const char *arg) {
 }
 
 int verb_rmi(int argc, char *argv[]) {
-        static const struct option options[] = { { "force", no_argument, NULL, 'f' }, {} };
+        static const struct option options[] = {{"force", no_argument, NULL, 'f'}, {}};
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         int r, ret = 0;
 
@@ -396,14 +399,16 @@ static int verb_image_import(int argc, char *argv[]) {
         if (r <= 0)
                 return r;
         if (optind >= argc || argc - optind > 2)
-                return log_error_errno(-EINVAL, "conmanctl image import: give PATH and optionally a REFERENCE.");
+                return log_error_errno(-EINVAL,
+                                       "conmanctl image import: give PATH and optionally a REFERENCE.");
         path = absolute_path(argv[optind]);
         if (!path)
                 return log_error_errno(-errno, "conmanctl image import: %s: %m", argv[optind]);
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
-        r = ctl_call(bus, "ImportImage", &error, &reply, "ss", path, argc - optind == 2 ? argv[optind + 1] : "");
+        r = ctl_call(bus, "ImportImage", &error, &reply, "ss", path,
+                     argc - optind == 2 ? argv[optind + 1] : "");
         if (r >= 0)
                 r = print_strv_reply(reply, "");
         if (r < 0)
@@ -472,10 +477,14 @@ static int verb_image_prune(int argc, char *argv[]) {
 
 int verb_image(int argc, char *argv[]) {
         static const Verb sub[] = {
-                { "import", NULL, verb_image_import }, { "inspect", NULL, verb_image_inspect },
-                { "prune", NULL, verb_image_prune },   { "ls", NULL, verb_images },
-                { "list", NULL, verb_images },         { "pull", NULL, verb_pull },
-                { "rm", NULL, verb_rmi },              { "remove", NULL, verb_rmi },
+                {"import", NULL, verb_image_import},
+                {"inspect", NULL, verb_image_inspect},
+                {"prune", NULL, verb_image_prune},
+                {"ls", NULL, verb_images},
+                {"list", NULL, verb_images},
+                {"pull", NULL, verb_pull},
+                {"rm", NULL, verb_rmi},
+                {"remove", NULL, verb_rmi},
         };
 
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
@@ -491,5 +500,6 @@ int verb_image(int argc, char *argv[]) {
         for (size_t i = 0; i < ELEMENTSOF(sub); i++)
                 if (streq(sub[i].name, argv[1]))
                         return sub[i].run(argc - 1, argv + 1);
-        return log_error_errno(-EINVAL, "conmanctl image: unknown verb '%s'. See 'conmanctl image --help'.", argv[1]);
+        return log_error_errno(-EINVAL, "conmanctl image: unknown verb '%s'. See 'conmanctl image --help'.",
+                               argv[1]);
 }

@@ -5,9 +5,9 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
-#include "manifest.h"
 #include "fileio.h"
 #include "macro.h"
+#include "manifest.h"
 #include "util.h"
 
 #define AUTH_FILE_MAX_SIZE (1024U * 1024U)
@@ -22,7 +22,7 @@ void credentials_done(Credentials *c) {
 
 /* "https://host/v1/" → "host" */
 static bool auth_key_matches(const char *key, const char *domain) {
-        static const char *const docker_names[] = { "docker.io", "index.docker.io", "registry-1.docker.io" };
+        static const char *const docker_names[] = {"docker.io", "index.docker.io", "registry-1.docker.io"};
         size_t n;
 
         if (string_has_prefix(key, "https://"))
@@ -102,9 +102,8 @@ int auth_parse(const char *json, size_t size, const char *domain, Credentials *r
                 return -ENOENT;
         if (!json_object_is_type(auths, json_type_object))
                 return -EBADMSG;
-        json_object_object_foreach(auths, key, entry)
-                if (auth_key_matches(key, domain))
-                        return entry_to_credentials(entry, ret);
+        json_object_object_foreach(
+                auths, key, entry) if (auth_key_matches(key, domain)) return entry_to_credentials(entry, ret);
         return -ENOENT;
 }
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DIGEST_PREFIX "sha256:"
+#define DIGEST_PREFIX     "sha256:"
 #define DIGEST_HEX_LENGTH 64
 #define DIGEST_STRING_MAX (sizeof(DIGEST_PREFIX) + DIGEST_HEX_LENGTH)
 

@@ -16,13 +16,13 @@
 #include "reference.h"
 #include "util.h"
 
-#define OCI_REF_ANNOTATION "org.opencontainers.image.ref.name"
+#define OCI_REF_ANNOTATION  "org.opencontainers.image.ref.name"
 #define DOCKER_MANIFEST_MAX (1024U * 1024U)
 
 typedef struct Import {
         ImageStore *store;
-        int dir_fd;        /* the layout or the unpacked archive */
-        const char *tag;   /* for the first image, or NULL */
+        int dir_fd;      /* the layout or the unpacked archive */
+        const char *tag; /* for the first image, or NULL */
         char **ids;
         char **error;
 } Import;
@@ -81,8 +81,8 @@ static int read_blob(Import *im, const Descriptor *d, size_t max, char **ret, si
         if (r < 0)
                 return r;
         if (!streq(actual, d->digest) || size != d->size)
-                return import_fail(im, -EBADMSG, "blob %s has digest %s and %zu bytes: refusing it", d->digest,
-                                   actual, size);
+                return import_fail(im, -EBADMSG, "blob %s has digest %s and %zu bytes: refusing it",
+                                   d->digest, actual, size);
         *ret = TAKE_PTR(buf);
         *ret_size = size;
         return 0;
@@ -122,7 +122,8 @@ static int pick_tag(Import *im, const char *archive_name, char **ret) {
         return reference_to_string(ref, ret);
 }
 
-static int commit(Import *im, const char *config_digest, const char *manifest_digest, const char *archive_name) {
+static int commit(Import *im, const char *config_digest, const char *manifest_digest,
+                  const char *archive_name) {
         _cleanup_free_ char *tag = NULL;
         char id[IMAGE_ID_LENGTH + 1];
         int r;
@@ -226,7 +227,8 @@ static int import_oci_layout(Import *im) {
         if (r < 0)
                 return import_fail(im, r, "cannot read index.json: %s", strerror(-r));
         j = json_tokener_parse(buf);
-        if (!j || !json_object_object_get_ex(j, "manifests", &list) || !json_object_is_type(list, json_type_array))
+        if (!j || !json_object_object_get_ex(j, "manifests", &list) ||
+            !json_object_is_type(list, json_type_array))
                 return import_fail(im, -EBADMSG, "index.json is malformed");
         if (json_object_array_length(list) == 0)
                 return import_fail(im, -ENOENT, "the OCI layout holds no image");
@@ -287,7 +289,8 @@ static int import_docker_entry(Import *im, struct json_object *e) {
                 return r;
         n = json_object_array_length(layers);
         if (n != c->n_diff_ids)
-                return import_fail(im, -EBADMSG, "manifest.json lists %zu layers but the config %zu", n, c->n_diff_ids);
+                return import_fail(im, -EBADMSG, "manifest.json lists %zu layers but the config %zu", n,
+                                   c->n_diff_ids);
         for (size_t i = 0; i < n; i++) {
                 struct json_object *l = json_object_array_get_idx(layers, i);
                 if (!json_object_is_type(l, json_type_string))
@@ -296,12 +299,13 @@ static int import_docker_entry(Import *im, struct json_object *e) {
                 if (r < 0)
                         return r;
         }
-        if (im->tag || !json_object_object_get_ex(e, "RepoTags", &tags) || !json_object_is_type(tags, json_type_array) ||
-            json_object_array_length(tags) == 0)
+        if (im->tag || !json_object_object_get_ex(e, "RepoTags", &tags) ||
+            !json_object_is_type(tags, json_type_array) || json_object_array_length(tags) == 0)
                 return commit(im, digest, NULL, NULL);
         for (size_t i = 0; i < json_object_array_length(tags); i++) {
                 struct json_object *t = json_object_array_get_idx(tags, i);
-                r = commit(im, digest, NULL, json_object_is_type(t, json_type_string) ? json_object_get_string(t) : NULL);
+                r = commit(im, digest, NULL,
+                           json_object_is_type(t, json_type_string) ? json_object_get_string(t) : NULL);
                 if (r < 0)
                         return r;
         }
@@ -346,7 +350,8 @@ static int unpack_archive(Import *im, int fd, char **ret_tmp, int *ret_dir_fd) {
                 return negative_errno();
         r = layer_extract(fd, root_fd, &res);
         if (r < 0)
-                return import_fail(im, r, "cannot unpack the archive: %s", res.error[0] ? res.error : strerror(-r));
+                return import_fail(im, r, "cannot unpack the archive: %s",
+                                   res.error[0] ? res.error : strerror(-r));
         *ret_dir_fd = TAKE_FD(root_fd);
         return 0;
 }
@@ -360,11 +365,11 @@ static int import_tree(Import *im) {
 }
 
 int image_import(ImageStore *s, const char *path, const char *tag, char ***ret_ids, char **ret_error) {
-        Import im = { .store = s, .dir_fd = -EBADF, .tag = tag, .error = ret_error };
+        Import im = {.store = s, .dir_fd = -EBADF, .tag = tag, .error = ret_error};
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *tmp = NULL;
         struct stat st;
-        int r;
+        int r = 0;
 
         if (ret_error)
                 *ret_error = NULL;

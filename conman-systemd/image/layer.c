@@ -22,8 +22,8 @@
 #include "macro.h"
 #include "util.h"
 
-#define WHITEOUT_PREFIX ".wh."
-#define WHITEOUT_OPAQUE ".wh..wh..opq"
+#define WHITEOUT_PREFIX  ".wh."
+#define WHITEOUT_OPAQUE  ".wh..wh..opq"
 #define READ_BUFFER_SIZE (128 * 1024)
 
 typedef struct Extract {
@@ -192,8 +192,8 @@ static int finish_fd(Extract *x, int fd, struct archive_entry *e, bool set_time)
                 return negative_errno();
         if (set_time) {
                 struct timespec ts[2] = {
-                        { .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
-                        { .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
+                        {.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)},
+                        {.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)},
                 };
                 if (futimens(fd, ts) < 0)
                         return negative_errno();
@@ -251,12 +251,14 @@ static int extract_symlink(Extract *x, int dir_fd, const char *name, struct arch
         r = apply_owner(x, dir_fd, name, e);
         if (r < 0)
                 return r;
-        ts[0] = ts[1] = (struct timespec) { .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) };
+        ts[0] = ts[1] =
+                (struct timespec){.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)};
         (void) utimensat(dir_fd, name, ts, AT_SYMLINK_NOFOLLOW);
         return 0;
 }
 
-static int extract_hardlink(Extract *x, const char *path, int dir_fd, const char *name, struct archive_entry *e) {
+static int extract_hardlink(Extract *x, const char *path, int dir_fd, const char *name,
+                            struct archive_entry *e) {
         _cleanup_free_ char *target = NULL;
         _cleanup_close_ int target_dir_fd = -EBADF;
         const char *target_name;
@@ -265,8 +267,8 @@ static int extract_hardlink(Extract *x, const char *path, int dir_fd, const char
 
         r = layer_path_normalize(archive_entry_hardlink(e), &target);
         if (r < 0 || isempty(target))
-                return refuse(x, -EXDEV, "hardlink %s points outside the layer (%s)", archive_entry_pathname(e),
-                              archive_entry_hardlink(e));
+                return refuse(x, -EXDEV, "hardlink %s points outside the layer (%s)",
+                              archive_entry_pathname(e), archive_entry_hardlink(e));
         r = open_parent(x->root_fd, target, false, &target_dir_fd, &target_name);
         if (r == -EXDEV || r == -ENOENT || r == -ENOTDIR)
                 return refuse(x, -EXDEV, "hardlink %s has target %s that is not inside the layer",
@@ -454,7 +456,8 @@ static int extract_all(Extract *x) {
                 if (r == ARCHIVE_EOF)
                         break;
                 if (r < ARCHIVE_WARN)
-                        return refuse(x, -EBADMSG, "broken tar archive: %s", strna(archive_error_string(x->outer)));
+                        return refuse(x, -EBADMSG, "broken tar archive: %s",
+                                      strna(archive_error_string(x->outer)));
                 r = extract_entry(x, e);
                 if (r < 0) {
                         if (!x->result->error[0])
@@ -466,10 +469,10 @@ static int extract_all(Extract *x) {
 }
 
 int layer_extract(int input_fd, int dir_fd, LayerResult *ret) {
-        Extract x = { .input_fd = input_fd, .root_fd = dir_fd, .result = ret, .privileged = geteuid() == 0 };
+        Extract x = {.input_fd = input_fd, .root_fd = dir_fd, .result = ret, .privileged = geteuid() == 0};
         int r;
 
-        *ret = (LayerResult) {};
+        *ret = (LayerResult){};
         r = digester_new(&x.raw);
         if (r >= 0)
                 r = digester_new(&x.diff);

@@ -27,8 +27,8 @@ typedef struct LayerResult {
         char blob_digest[DIGEST_STRING_MAX];
         char diff_id[DIGEST_STRING_MAX];
         uint64_t blob_size;
-        uint64_t diff_size;  /* bytes of the uncompressed tar */
-        char error[512];     /* why a layer was refused, for people */
+        uint64_t diff_size; /* bytes of the uncompressed tar */
+        char error[512];    /* why a layer was refused, for people */
 } LayerResult;
 
 /* Reads the layer from input_fd (to its end) and unpacks it below dir_fd.

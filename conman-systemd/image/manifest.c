@@ -17,11 +17,11 @@ static const char *const manifest_kind_table[_MANIFEST_KIND_MAX] = {
 };
 
 static const char *const layer_media_types[][2] = {
-        { "application/vnd.oci.image.layer.v1.tar", "none" },
-        { "application/vnd.oci.image.layer.v1.tar+gzip", "gzip" },
-        { "application/vnd.oci.image.layer.v1.tar+zstd", "zstd" },
-        { "application/vnd.docker.image.rootfs.diff.tar.gzip", "gzip" },
-        { "application/vnd.docker.image.rootfs.diff.tar", "none" },
+        {"application/vnd.oci.image.layer.v1.tar", "none"},
+        {"application/vnd.oci.image.layer.v1.tar+gzip", "gzip"},
+        {"application/vnd.oci.image.layer.v1.tar+zstd", "zstd"},
+        {"application/vnd.docker.image.rootfs.diff.tar.gzip", "gzip"},
+        {"application/vnd.docker.image.rootfs.diff.tar", "none"},
 };
 
 const char *manifest_kind_to_media_type(ManifestKind k) {
@@ -63,7 +63,8 @@ struct json_object *json_parse_buffer(const char *body, size_t size) {
         if (!tok)
                 return NULL;
         j = json_tokener_parse_ex(tok, body, (int) size);
-        if (j && (json_tokener_get_error(tok) != json_tokener_success || tok->char_offset != (int) size)) {
+        if (j && (json_tokener_get_error(tok) != json_tokener_success ||
+                  json_tokener_get_parse_end(tok) != size)) {
                 json_object_put(j);
                 j = NULL;
         }
@@ -190,7 +191,8 @@ int manifest_parse(const char *body, size_t size, const char *content_type, Mani
         if (!m)
                 return -ENOMEM;
         m->kind = kind;
-        if (!json_object_object_get_ex(j, "config", &config) || !json_object_is_type(config, json_type_object))
+        if (!json_object_object_get_ex(j, "config", &config) ||
+            !json_object_is_type(config, json_type_object))
                 return -EBADMSG;
         r = descriptor_from_json(config, &m->config);
         if (r < 0)
@@ -205,9 +207,9 @@ int manifest_parse(const char *body, size_t size, const char *content_type, Mani
 
 void platform_host(const char **ret_os, const char **ret_arch, const char **ret_variant) {
         static const char *const table[][3] = {
-                { "x86_64", "amd64", NULL },   { "aarch64", "arm64", NULL }, { "armv7l", "arm", "v7" },
-                { "armv6l", "arm", "v6" },     { "i686", "386", NULL },      { "i386", "386", NULL },
-                { "ppc64le", "ppc64le", NULL }, { "s390x", "s390x", NULL },  { "riscv64", "riscv64", NULL },
+                {"x86_64", "amd64", NULL},    {"aarch64", "arm64", NULL}, {"armv7l", "arm", "v7"},
+                {"armv6l", "arm", "v6"},      {"i686", "386", NULL},      {"i386", "386", NULL},
+                {"ppc64le", "ppc64le", NULL}, {"s390x", "s390x", NULL},   {"riscv64", "riscv64", NULL},
         };
         struct utsname u;
 
@@ -316,7 +318,8 @@ static int json_get_keys(struct json_object *o, const char *key, bool with_value
                 _cleanup_free_ char *s = NULL;
                 if (with_values && !json_object_is_type(v, json_type_string))
                         return -EBADMSG;
-                if (asprintf(&s, "%s%s%s", k, with_values ? "=" : "", with_values ? json_object_get_string(v) : "") < 0)
+                if (asprintf(&s, "%s%s%s", k, with_values ? "=" : "",
+                             with_values ? json_object_get_string(v) : "") < 0)
                         return -ENOMEM;
                 if (strv_push_take(ret, TAKE_PTR(s)) < 0)
                         return -ENOMEM;
@@ -361,7 +364,8 @@ static int image_config_parse_rootfs(ImageConfig *c, struct json_object *j) {
         struct json_object *rootfs;
         int r;
 
-        if (!json_object_object_get_ex(j, "rootfs", &rootfs) || !json_object_is_type(rootfs, json_type_object))
+        if (!json_object_object_get_ex(j, "rootfs", &rootfs) ||
+            !json_object_is_type(rootfs, json_type_object))
                 return -EBADMSG;
         if (!streq(strempty(json_get_string(rootfs, "type")), "layers"))
                 return -EBADMSG;

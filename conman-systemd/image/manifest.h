@@ -14,14 +14,14 @@
 
 #include "digest.h"
 
-#define MEDIA_TYPE_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MEDIA_TYPE_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MEDIA_TYPE_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MEDIA_TYPE_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MEDIA_TYPE_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
+#define MEDIA_TYPE_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
+#define MEDIA_TYPE_OCI_CONFIG      "application/vnd.oci.image.config.v1+json"
+#define MEDIA_TYPE_DOCKER_LIST     "application/vnd.docker.distribution.manifest.list.v2+json"
 #define MEDIA_TYPE_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MEDIA_TYPE_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-#define MANIFEST_MAX_SIZE (4U * 1024U * 1024U)
-#define CONFIG_MAX_SIZE (8U * 1024U * 1024U)
+#define MEDIA_TYPE_DOCKER_CONFIG   "application/vnd.docker.container.image.v1+json"
+#define MANIFEST_MAX_SIZE          (4U * 1024U * 1024U)
+#define CONFIG_MAX_SIZE            (8U * 1024U * 1024U)
 
 typedef enum ManifestKind {
         MANIFEST_OCI_INDEX,
@@ -60,8 +60,8 @@ typedef struct ImageConfig {
         size_t n_diff_ids;
         char **entrypoint, **cmd, **env; /* NULL when unset */
         char *working_dir, *user, *stop_signal;
-        char **exposed_ports;            /* "80/tcp", ... */
-        char **labels;                   /* "KEY=VALUE", ... */
+        char **exposed_ports; /* "80/tcp", ... */
+        char **labels;        /* "KEY=VALUE", ... */
 } ImageConfig;
 
 const char *manifest_kind_to_media_type(ManifestKind k);

@@ -16,7 +16,7 @@
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
 #endif
 #define OVERLAY_OPTIONS_MAX 4095
-#define EMPTY_LOWER_SUFFIX ".empty-lower"
+#define EMPTY_LOWER_SUFFIX  ".empty-lower"
 
 static bool path_is_usable(const char *p) {
         return p && p[0] == '/' && !strpbrk(p, ",:\\\n");

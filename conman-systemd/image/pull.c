@@ -21,7 +21,7 @@ typedef struct Pull {
 } Pull;
 
 void pull_progress_init(PullProgress *p) {
-        *p = (PullProgress) {};
+        *p = (PullProgress){};
         pthread_mutex_init(&p->lock, NULL);
 }
 
@@ -31,7 +31,8 @@ void pull_progress_done(PullProgress *p) {
         pthread_mutex_destroy(&p->lock);
 }
 
-int pull_progress_snapshot(PullProgress *p, PullLayerProgress **ret, size_t *ret_n, unsigned *ret_generation) {
+int pull_progress_snapshot(PullProgress *p, PullLayerProgress **ret, size_t *ret_n,
+                           unsigned *ret_generation) {
         PullLayerProgress *c;
 
         pthread_mutex_lock(&p->lock);
@@ -103,7 +104,8 @@ static int pull_fail_registry(Pull *p, int r, const char *what) {
 }
 
 /* Fetches the manifest for the reference; an index is resolved to the host's platform. */
-static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size, char ret_top_digest[static DIGEST_STRING_MAX],
+static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size,
+                         char ret_top_digest[static DIGEST_STRING_MAX],
                          char ret_digest[static DIGEST_STRING_MAX], Manifest **ret) {
         _cleanup_free_ char *body = NULL, *type = NULL;
         const char *os, *arch, *variant;
@@ -112,13 +114,15 @@ static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size, char ret_to
         size_t size;
         int r;
 
-        r = registry_get_manifest(p->client, p->ref->digest ?: p->ref->tag, &body, &size, &type, ret_top_digest);
+        r = registry_get_manifest(p->client, p->ref->digest ?: p->ref->tag, &body, &size, &type,
+                                  ret_top_digest);
         if (r < 0)
                 return pull_fail_registry(p, r, "cannot fetch manifest");
         strcpy(ret_digest, ret_top_digest);
         r = manifest_detect_kind(body, size, type, &kind);
         if (r < 0)
-                return pull_fail(p, r, "unsupported manifest (%s); schema 1 and unknown formats are not pulled",
+                return pull_fail(p, r,
+                                 "unsupported manifest (%s); schema 1 and unknown formats are not pulled",
                                  strna(type));
         if (manifest_kind_is_index(kind)) {
                 platform_host(&os, &arch, &variant);
@@ -215,8 +219,9 @@ static int pull_layers(Pull *p, const Manifest *m, const ImageConfig *c) {
         return 0;
 }
 
-static int pull_commit(Pull *p, const Manifest *m, const char *config, const char *manifest, size_t manifest_size,
-                       const char *manifest_digest, char ret_id[static IMAGE_ID_LENGTH + 1]) {
+static int pull_commit(Pull *p, const Manifest *m, const char *config, const char *manifest,
+                       size_t manifest_size, const char *manifest_digest,
+                       char ret_id[static IMAGE_ID_LENGTH + 1]) {
         _cleanup_free_ char *tag = NULL;
         int r;
 
@@ -257,7 +262,7 @@ int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, Pull
                char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error) {
         _cleanup_reference_ Reference *parsed = NULL;
         _cleanup_(registry_client_freep) RegistryClient *client = NULL;
-        Pull p = { .store = s, .progress = progress, .error = ret_error };
+        Pull p = {.store = s, .progress = progress, .error = ret_error};
         int r;
 
         if (ret_error)

@@ -8,7 +8,7 @@
 #include "macro.h"
 #include "reference.h"
 
-#define DEFAULT_DOMAIN "docker.io"
+#define DEFAULT_DOMAIN  "docker.io"
 #define NAME_MAX_LENGTH 255
 
 Reference *reference_free(Reference *r) {

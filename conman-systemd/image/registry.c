@@ -16,15 +16,15 @@
 
 #define TOKEN_MAX_SIZE (1024U * 1024U)
 #define ERROR_BODY_MAX 4096U
-#define USER_AGENT "conman-systemd/" CONMAN_VERSION
+#define USER_AGENT     "conman-systemd/" CONMAN_VERSION
 
 struct RegistryClient {
-        char *host;           /* "localhost:5050" */
-        char *path;           /* "test/busybox" */
+        char *host; /* "localhost:5050" */
+        char *path; /* "test/busybox" */
         bool tls_verify, plain_http;
         char *cert_dir;
         Credentials creds;
-        char *authorization;  /* "Authorization: Bearer ..." once known */
+        char *authorization; /* "Authorization: Bearer ..." once known */
         atomic_bool *cancel;
         char error[CURL_ERROR_SIZE + 256];
 };
@@ -181,7 +181,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
         (void) curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &status);
         if (status != 200) /* keep the start of an error body for the message */
                 return sink_memory(x, data, MIN(n, ERROR_BODY_MAX - MIN(x->buf_size, ERROR_BODY_MAX)),
-                                   ERROR_BODY_MAX) < 0 ? 0 : n;
+                                   ERROR_BODY_MAX) < 0
+                               ? 0
+                               : n;
         x->received += n;
         if (x->expected_size != UINT64_MAX && x->received > x->expected_size) {
                 x->too_big = true;
@@ -196,7 +198,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
         return n;
 }
 
-static int on_xferinfo(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+static int on_xferinfo(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow) {
         Exchange *x = userdata;
         return x->client->cancel && atomic_load(x->client->cancel) ? 1 : 0;
 }
@@ -298,7 +301,8 @@ static void exchange_done(Exchange *x) {
         x->curl = NULL;
 }
 
-static int exchange_perform(Exchange *x, const char *url, const char *accept, bool with_auth, CURLcode *ret_rc) {
+static int exchange_perform(Exchange *x, const char *url, const char *accept, bool with_auth,
+                            CURLcode *ret_rc) {
         struct curl_slist *headers;
         char errbuf[CURL_ERROR_SIZE] = "";
         CURLcode rc;
@@ -392,7 +396,9 @@ static int token_from_response(RegistryClient *c, const char *body, size_t size)
         struct json_object *t;
 
         j = json_tokener_parse(body);
-        if (!j || (!json_object_object_get_ex(j, "token", &t) && !json_object_object_get_ex(j, "access_token", &t)) ||
+        if (!j ||
+            (!json_object_object_get_ex(j, "token", &t) &&
+             !json_object_object_get_ex(j, "access_token", &t)) ||
             !json_object_is_type(t, json_type_string) || isempty(json_object_get_string(t)))
                 return client_fail(c, -EPROTO, "token service of %s answered without a token", c->host);
         free(c->authorization);
@@ -403,7 +409,7 @@ static int token_from_response(RegistryClient *c, const char *body, size_t size)
 
 static int fetch_bearer_token(RegistryClient *c, const char *params) {
         _cleanup_free_ char *url = NULL;
-        Exchange x = { .client = c, .fd = -EBADF, .max_size = TOKEN_MAX_SIZE, .expected_size = UINT64_MAX };
+        Exchange x = {.client = c, .fd = -EBADF, .max_size = TOKEN_MAX_SIZE, .expected_size = UINT64_MAX};
         char errbuf[CURL_ERROR_SIZE] = "";
         struct curl_slist *h = NULL;
         CURLcode rc;
@@ -441,10 +447,11 @@ static int answer_challenge(RegistryClient *c, const char *challenge) {
         if (challenge && strncasecmp(challenge, "Bearer ", 7) == 0)
                 return fetch_bearer_token(c, challenge + 7);
         if (!challenge || strncasecmp(challenge, "Basic", 5) != 0)
-                return client_fail(c, -EACCES, "registry %s wants authentication of an unknown kind", c->host);
-        if (!c->creds.user)
-                return client_fail(c, -EACCES, "registry %s requires credentials; none found (pass --authfile)",
+                return client_fail(c, -EACCES, "registry %s wants authentication of an unknown kind",
                                    c->host);
+        if (!c->creds.user)
+                return client_fail(c, -EACCES,
+                                   "registry %s requires credentials; none found (pass --authfile)", c->host);
         if (asprintf(&userpass, "%s:%s", c->creds.user, c->creds.password) < 0)
                 return -ENOMEM;
         {
@@ -461,7 +468,13 @@ static int answer_challenge(RegistryClient *c, const char *challenge) {
         return 0;
 }
 
-static int status_to_errno(RegistryClient *c, Exchange *x, const char *what) {
+static int status_to_errno(RegistryClient *c, Exchange *x, const char *path) {
+        /* "manifests/1" → "manifest 1", "blobs/sha256:..." → "blob sha256:..." */
+        const char *slash = strchr(path, '/');
+        char what[256];
+
+        snprintf(what, sizeof(what), "%.*s %s", slash ? (int) (slash - path - 1) : 0, path,
+                 slash ? slash + 1 : path);
         switch (x->status) {
         case 200:
                 return 0;
@@ -469,17 +482,18 @@ static int status_to_errno(RegistryClient *c, Exchange *x, const char *what) {
                 return client_fail(c, -ENOENT, "%s not found in %s/%s", what, c->host, c->path);
         case 401:
         case 403:
-                return client_fail(c, -EACCES, "registry %s denied access to %s/%s%s", c->host, c->host, c->path,
+                return client_fail(c, -EACCES, "registry %s denied access to %s/%s%s", c->host, c->host,
+                                   c->path,
                                    c->creds.user ? " with the given credentials" : " (no credentials given)");
         default:
-                return client_fail(c, -EPROTO, "registry %s answered HTTP %ld for %s: %.200s", c->host, x->status,
-                                   what, x->buf ? x->buf : "");
+                return client_fail(c, -EPROTO, "registry %s answered HTTP %ld for %s: %.200s", c->host,
+                                   x->status, what, x->buf ? x->buf : "");
         }
 }
 
 /* GET /v2/<path>/<what>, with authentication and the plain-HTTP fallback. */
-static int registry_request(RegistryClient *c, const char *what, const char *accept, const char *expected_digest,
-                            Exchange *x) {
+static int registry_request(RegistryClient *c, const char *what, const char *accept,
+                            const char *expected_digest, Exchange *x) {
         bool authed = false;
         int r;
 
@@ -490,7 +504,8 @@ static int registry_request(RegistryClient *c, const char *what, const char *acc
                 r = exchange_rewind(x, expected_digest);
                 if (r < 0)
                         return r;
-                if (asprintf(&url, "%s://%s/v2/%s/%s", c->plain_http ? "http" : "https", c->host, c->path, what) < 0)
+                if (asprintf(&url, "%s://%s/v2/%s/%s", c->plain_http ? "http" : "https", c->host, c->path,
+                             what) < 0)
                         return -ENOMEM;
                 r = exchange_perform(x, url, accept, true, &rc);
                 if (r < 0 && curl_code_is_tls(rc) && !c->tls_verify && !c->plain_http) {
@@ -518,16 +533,16 @@ static int check_digest(RegistryClient *c, Exchange *x, const char *what, const 
         if (r < 0)
                 return r;
         if (!streq(actual, expected))
-                return client_fail(c, -EBADMSG, "%s from %s has digest %s, expected %s: refusing it", what, c->host,
-                                   actual, expected);
+                return client_fail(c, -EBADMSG, "%s from %s has digest %s, expected %s: refusing it", what,
+                                   c->host, actual, expected);
         return 0;
 }
 
 int registry_get_manifest(RegistryClient *c, const char *tag_or_digest, char **ret_body, size_t *ret_size,
                           char **ret_content_type, char ret_digest[static DIGEST_STRING_MAX]) {
-        static const char accept[] = MEDIA_TYPE_OCI_INDEX ", " MEDIA_TYPE_OCI_MANIFEST ", " MEDIA_TYPE_DOCKER_LIST
-                                     ", " MEDIA_TYPE_DOCKER_MANIFEST;
-        Exchange x = { .client = c, .fd = -EBADF, .max_size = MANIFEST_MAX_SIZE, .expected_size = UINT64_MAX };
+        static const char accept[] = MEDIA_TYPE_OCI_INDEX
+                ", " MEDIA_TYPE_OCI_MANIFEST ", " MEDIA_TYPE_DOCKER_LIST ", " MEDIA_TYPE_DOCKER_MANIFEST;
+        Exchange x = {.client = c, .fd = -EBADF, .max_size = MANIFEST_MAX_SIZE, .expected_size = UINT64_MAX};
         bool by_digest = digest_is_valid(tag_or_digest);
         _cleanup_free_ char *what = NULL;
         int r;
@@ -539,12 +554,12 @@ int registry_get_manifest(RegistryClient *c, const char *tag_or_digest, char **r
         if (r >= 0)
                 r = digester_final(x.digester, ret_digest);
         if (r >= 0 && by_digest && !streq(ret_digest, tag_or_digest))
-                r = client_fail(c, -EBADMSG, "manifest %s from %s has digest %s: refusing it", tag_or_digest, c->host,
-                                ret_digest);
+                r = client_fail(c, -EBADMSG, "manifest %s from %s has digest %s: refusing it", tag_or_digest,
+                                c->host, ret_digest);
         if (r >= 0 && !by_digest && x.docker_digest && digest_is_valid(x.docker_digest) &&
             !streq(x.docker_digest, ret_digest))
-                r = client_fail(c, -EBADMSG, "manifest %s from %s has digest %s, the registry said %s", tag_or_digest,
-                                c->host, ret_digest, x.docker_digest);
+                r = client_fail(c, -EBADMSG, "manifest %s from %s has digest %s, the registry said %s",
+                                tag_or_digest, c->host, ret_digest, x.docker_digest);
         if (r >= 0) {
                 *ret_body = x.buf ?: strdup("");
                 *ret_size = x.buf_size;
@@ -571,19 +586,21 @@ static int registry_get_blob_into(RegistryClient *c, const char *digest, uint64_
         x->expected_size = size;
         r = registry_request(c, what, NULL, digest, x);
         if (r == -EBADMSG && x->too_big)
-                return client_fail(c, r, "blob %s from %s is larger than the %" PRIu64 " bytes the manifest says",
+                return client_fail(c, r,
+                                   "blob %s from %s is larger than the %" PRIu64 " bytes the manifest says",
                                    digest, c->host, size);
         if (r < 0)
                 return r;
         if (x->received != size)
-                return client_fail(c, -EBADMSG, "blob %s from %s has %" PRIu64 " bytes, the manifest says %" PRIu64,
+                return client_fail(c, -EBADMSG,
+                                   "blob %s from %s has %" PRIu64 " bytes, the manifest says %" PRIu64,
                                    digest, c->host, x->received, size);
         return check_digest(c, x, "blob", digest);
 }
 
 int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, int out_fd,
                       RegistryProgressFunc progress, void *userdata) {
-        Exchange x = { .client = c, .fd = out_fd, .progress = progress, .userdata = userdata };
+        Exchange x = {.client = c, .fd = out_fd, .progress = progress, .userdata = userdata};
         int r;
 
         r = registry_get_blob_into(c, digest, size, &x);
@@ -592,7 +609,7 @@ int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, int 
 }
 
 int registry_get_blob_buffer(RegistryClient *c, const char *digest, uint64_t size, char **ret) {
-        Exchange x = { .client = c, .fd = -EBADF, .max_size = CONFIG_MAX_SIZE };
+        Exchange x = {.client = c, .fd = -EBADF, .max_size = CONFIG_MAX_SIZE};
         int r;
 
         if (size > CONFIG_MAX_SIZE)

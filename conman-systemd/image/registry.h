@@ -23,9 +23,9 @@
 
 typedef struct RegistryOptions {
         bool tls_verify;
-        const char *cert_dir;   /* CAs (hashed directory, like /etc/ssl/certs), NULL for the system's */
-        const char *auth_file;  /* auth.json; NULL for auth_default_path() */
-        atomic_bool *cancel;    /* set to abort transfers (-ECANCELED) */
+        const char *cert_dir;  /* CAs (hashed directory, like /etc/ssl/certs), NULL for the system's */
+        const char *auth_file; /* auth.json; NULL for auth_default_path() */
+        atomic_bool *cancel;   /* set to abort transfers (-ECANCELED) */
 } RegistryOptions;
 
 typedef struct RegistryClient RegistryClient;

@@ -37,7 +37,7 @@ static int image_record_copy(const ImageRecord *r, ImageRecord **ret) {
 
         if (!c)
                 return -ENOMEM;
-        *c = (ImageRecord) { .size = r->size, .created_usec = r->created_usec, .added_usec = r->added_usec };
+        *c = (ImageRecord){.size = r->size, .created_usec = r->created_usec, .added_usec = r->added_usec};
         strcpy(c->id, r->id);
         if (r->manifest_digest && !(c->manifest_digest = strdup(r->manifest_digest)))
                 return -ENOMEM;
@@ -76,7 +76,8 @@ static int record_to_json(const ImageRecord *r, struct json_object **ret) {
         return 0;
 }
 
-int image_record_to_json(const ImageRecord *r, const char *config, size_t config_size, struct json_object **ret) {
+int image_record_to_json(const ImageRecord *r, const char *config, size_t config_size,
+                         struct json_object **ret) {
         _cleanup_json_ struct json_object *j = NULL;
         char buf[40];
         int k;
@@ -84,7 +85,8 @@ int image_record_to_json(const ImageRecord *r, const char *config, size_t config
         k = record_to_json(r, &j);
         if (k < 0)
                 return k;
-        json_object_object_add(j, "createdAt", json_object_new_string(format_timestamp(r->created_usec, buf)));
+        json_object_object_add(j, "createdAt",
+                               json_object_new_string(format_timestamp(r->created_usec, buf)));
         if (config) {
                 struct json_object *c = json_tokener_parse(config);
                 if (c)
@@ -125,7 +127,8 @@ static int record_from_json(struct json_object *j, ImageRecord **ret) {
         if (!json_object_object_get_ex(j, "id", &v) || !digest_hex_is_valid(json_object_get_string(v)))
                 return -EBADMSG;
         strcpy(r->id, json_object_get_string(v));
-        if (json_object_object_get_ex(j, "manifestDigest", &v) && !(r->manifest_digest = strdup(json_object_get_string(v))))
+        if (json_object_object_get_ex(j, "manifestDigest", &v) &&
+            !(r->manifest_digest = strdup(json_object_get_string(v))))
                 return -ENOMEM;
         k = json_strv(j, "repoTags", &r->repo_tags);
         if (k >= 0)
@@ -196,7 +199,8 @@ int image_store_load_records(ImageStore *s) {
                 return safe_close(fd), negative_errno();
         while ((de = readdir(d))) {
                 size_t n = strlen(de->d_name);
-                if (de->d_name[0] == '.' || n != IMAGE_ID_LENGTH + 5 || !streq(de->d_name + IMAGE_ID_LENGTH, ".json"))
+                if (de->d_name[0] == '.' || n != IMAGE_ID_LENGTH + 5 ||
+                    !streq(de->d_name + IMAGE_ID_LENGTH, ".json"))
                         continue;
                 if (load_record(s, de->d_name) == -ENOMEM)
                         return -ENOMEM;
@@ -365,7 +369,8 @@ static int record_new_from_config(ImageStore *s, const char *config_digest, Imag
         return 0;
 }
 
-static int commit_locked(ImageStore *s, const char *config_digest, const char *manifest_digest, const char *tag) {
+static int commit_locked(ImageStore *s, const char *config_digest, const char *manifest_digest,
+                         const char *tag) {
         _cleanup_(image_record_freep) ImageRecord *fresh = NULL;
         _cleanup_free_ char *repo_digest = NULL, *ignored = NULL;
         ImageRecord *r = NULL;
@@ -388,7 +393,8 @@ static int commit_locked(ImageStore *s, const char *config_digest, const char *m
                 k = repo_digest_for(tag, manifest_digest, &repo_digest);
                 if (k < 0)
                         return k;
-                if (!strv_contains(r->repo_digests, repo_digest) && strv_push(&r->repo_digests, repo_digest) < 0)
+                if (!strv_contains(r->repo_digests, repo_digest) &&
+                    strv_push(&r->repo_digests, repo_digest) < 0)
                         return -ENOMEM;
         }
         k = save_record_locked(s, r);
@@ -490,8 +496,10 @@ static int remove_locked(ImageStore *s, const char *ref, bool force, char ***unt
         return k;
 }
 
-int image_store_remove(ImageStore *s, const char *ref, bool force, char ***ret_untagged, char ***ret_deleted) {
-        _cleanup_strv_free_ char **untagged = calloc(1, sizeof(char *)), **deleted = calloc(1, sizeof(char *));
+int image_store_remove(ImageStore *s, const char *ref, bool force, char ***ret_untagged,
+                       char ***ret_deleted) {
+        _cleanup_strv_free_ char **untagged = calloc(1, sizeof(char *)),
+                                 **deleted = calloc(1, sizeof(char *));
         int r;
 
         if (!untagged || !deleted)
@@ -553,7 +561,8 @@ static int resolve_locked(ImageStore *s, const char *ref, ResolvedImage *ret) {
                 return -ENOMEM;
         for (char **d = r->diff_ids; *d; d++, ret->n_layers++) {
                 char *p;
-                if (asprintf(&p, "%s/layers/%s/root", s->path, digest_hex(*d)) < 0 || strv_push_take(&ret->layer_dirs, p) < 0)
+                if (asprintf(&p, "%s/layers/%s/root", s->path, digest_hex(*d)) < 0 ||
+                    strv_push_take(&ret->layer_dirs, p) < 0)
                         return -ENOMEM;
         }
         k = read_file_at(s->blobs_fd, r->id, CONFIG_MAX_SIZE, &blob, &size);

@@ -166,7 +166,8 @@ static int write_layer_meta(int dir_fd, const LayerResult *res) {
 static int check_layer(const LayerResult *res, const char *blob_digest, const char *diff_id, char *error,
                        size_t error_size) {
         if (blob_digest && !streq(res->blob_digest, blob_digest)) {
-                snprintf(error, error_size, "layer blob has digest %s, expected %s", res->blob_digest, blob_digest);
+                snprintf(error, error_size, "layer blob has digest %s, expected %s", res->blob_digest,
+                         blob_digest);
                 return -EBADMSG;
         }
         if (!streq(res->diff_id, diff_id)) {
@@ -201,8 +202,8 @@ static int unpack_layer_tmp(ImageStore *s, int tmp_dir_fd, int blob_fd, const ch
         return write_layer_meta(tmp_dir_fd, &res);
 }
 
-int image_store_add_layer(ImageStore *s, int blob_fd, const char *blob_digest, const char *diff_id, char *error,
-                          size_t error_size) {
+int image_store_add_layer(ImageStore *s, int blob_fd, const char *blob_digest, const char *diff_id,
+                          char *error, size_t error_size) {
         _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int tmp_dir_fd = -EBADF;
         char dummy[1];

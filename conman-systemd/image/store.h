@@ -88,7 +88,8 @@ static inline void image_record_freep(ImageRecord **r) {
 }
 void image_record_list_free(ImageRecord **l, size_t n);
 /* The record as JSON (for inspect), with the config embedded when given. */
-int image_record_to_json(const ImageRecord *r, const char *config, size_t config_size, struct json_object **ret);
+int image_record_to_json(const ImageRecord *r, const char *config, size_t config_size,
+                         struct json_object **ret);
 
 /* --- writing (pull, import) --- */
 /* Marks a writer busy (pull/import): layer removal waits for prune while any is. */
@@ -102,8 +103,8 @@ bool image_store_has_layer(ImageStore *s, const char *diff_id);
 int image_store_put_blob(ImageStore *s, const char *digest, const void *data, size_t size);
 /* Unpacks a layer blob (read from fd) into the store, checking the blob digest when given and the
  * diff_id always. error (may be NULL) receives a human explanation of a refusal. */
-int image_store_add_layer(ImageStore *s, int blob_fd, const char *blob_digest, const char *diff_id, char *error,
-                          size_t error_size);
+int image_store_add_layer(ImageStore *s, int blob_fd, const char *blob_digest, const char *diff_id,
+                          char *error, size_t error_size);
 /* Records an image whose layers are all present. tag (a normalized reference "domain/path:tag") and
  * manifest_digest may be NULL. The config blob must have been stored. ret_id gets the image id. */
 int image_store_commit(ImageStore *s, const char *config_digest, const char *manifest_digest, const char *tag,

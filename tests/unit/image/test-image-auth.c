@@ -3,20 +3,21 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "auth.h"
 #include "macro.h"
 
 /* "alice:s3cr:et" and "bob:pw" */
-static const char auth_json[] =
-        "{\"auths\": {"
-        "  \"localhost:5050\": {\"auth\": \"YWxpY2U6czNjcjpldA==\"},"
-        "  \"https://index.docker.io/v1/\": {\"auth\": \"Ym9iOnB3\"},"
-        "  \"quay.io\": {\"username\": \"carol\", \"password\": \"x\"},"
-        "  \"broken.example\": {\"auth\": \"!!!\"},"
-        "  \"nocolon.example\": {\"auth\": \"bm9jb2xvbg==\"}"
-        "}}";
+static const char auth_json[] = "{\"auths\": {"
+                                "  \"localhost:5050\": {\"auth\": \"YWxpY2U6czNjcjpldA==\"},"
+                                "  \"https://index.docker.io/v1/\": {\"auth\": \"Ym9iOnB3\"},"
+                                "  \"quay.io\": {\"username\": \"carol\", \"password\": \"x\"},"
+                                "  \"broken.example\": {\"auth\": \"!!!\"},"
+                                "  \"nocolon.example\": {\"auth\": \"bm9jb2xvbg==\"}"
+                                "}}";
 
 static void test_lookup(void **state) {
         Credentials c = {};

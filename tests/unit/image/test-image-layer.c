@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "digest.h"
@@ -23,15 +25,15 @@
 #include "macro.h"
 
 typedef struct Entry {
-        mode_t type;         /* AE_IFREG, AE_IFDIR, AE_IFLNK, AE_IFIFO, AE_IFCHR; 0 = hardlink */
+        mode_t type; /* AE_IFREG, AE_IFDIR, AE_IFLNK, AE_IFIFO, AE_IFCHR; 0 = hardlink */
         const char *path;
-        const char *data;    /* content, symlink target or hardlink target */
+        const char *data; /* content, symlink target or hardlink target */
         mode_t mode;
-        const char *xattr;   /* "name=value" */
+        const char *xattr; /* "name=value" */
 } Entry;
 
 typedef struct Fixture {
-        char top[64];   /* mkdtemp: contains "layer/" and "outside/" */
+        char top[64]; /* mkdtemp: contains "layer/" and "outside/" */
         int layer_fd;
 } Fixture;
 
@@ -92,8 +94,8 @@ static void add_entry(struct archive *a, const Entry *e) {
 
 /* Writes a pax tar of entries, compressed with filter ("none", "gzip", "zstd"), into a memfd.
  * Returns the fd (at offset 0) and the digests of the uncompressed and the compressed bytes. */
-static int make_layer(const Entry *entries, size_t n, const char *filter, char diff_id[static DIGEST_STRING_MAX],
-                      char blob[static DIGEST_STRING_MAX]) {
+static int make_layer(const Entry *entries, size_t n, const char *filter,
+                      char diff_id[static DIGEST_STRING_MAX], char blob[static DIGEST_STRING_MAX]) {
         static char tar[1 << 20], out[1 << 20];
         size_t tar_size = 0, out_size = 0;
         struct archive *a;
@@ -157,14 +159,14 @@ static void assert_file(int dir_fd, const char *path, const char *content, mode_
 }
 
 static const Entry basic[] = {
-        { AE_IFDIR, "./etc/", NULL, 0755, NULL },
-        { AE_IFREG, "./etc/hello", "hello world\n", 0640, NULL },
-        { 0, "./etc/hello-link", "./etc/hello", 0640, NULL },
-        { AE_IFLNK, "bin/sh", "/bin/busybox", 0777, NULL },
-        { AE_IFREG, "bin/busybox", "#!", 04755, NULL },
-        { AE_IFIFO, "run/fifo", NULL, 0600, NULL },
-        { AE_IFREG, "/abs/file", "contained", 0600, NULL },
-        { AE_IFREG, "x//./y", "dots", 0644, NULL },
+        {AE_IFDIR, "./etc/", NULL, 0755, NULL},
+        {AE_IFREG, "./etc/hello", "hello world\n", 0640, NULL},
+        {0, "./etc/hello-link", "./etc/hello", 0640, NULL},
+        {AE_IFLNK, "bin/sh", "/bin/busybox", 0777, NULL},
+        {AE_IFREG, "bin/busybox", "#!", 04755, NULL},
+        {AE_IFIFO, "run/fifo", NULL, 0600, NULL},
+        {AE_IFREG, "/abs/file", "contained", 0600, NULL},
+        {AE_IFREG, "x//./y", "dots", 0644, NULL},
 };
 
 static void check_basic(Fixture *f, const char *filter) {
@@ -201,11 +203,9 @@ static void test_basic_zstd(void **state) {
 
 static void test_whiteouts(void **state) {
         static const Entry e[] = {
-                { AE_IFDIR, "dir/", NULL, 0755, NULL },
-                { AE_IFREG, "dir/.wh..wh..opq", "", 0644, NULL },
-                { AE_IFREG, "dir/new", "n", 0644, NULL },
-                { AE_IFREG, ".wh.gone", "", 0644, NULL },
-                { AE_IFREG, ".wh..wh.plnk", "", 0644, NULL },
+                {AE_IFDIR, "dir/", NULL, 0755, NULL},       {AE_IFREG, "dir/.wh..wh..opq", "", 0644, NULL},
+                {AE_IFREG, "dir/new", "n", 0644, NULL},     {AE_IFREG, ".wh.gone", "", 0644, NULL},
+                {AE_IFREG, ".wh..wh.plnk", "", 0644, NULL},
         };
         Fixture *f = *state;
         LayerResult res;
@@ -247,8 +247,8 @@ static void assert_nothing_outside(Fixture *f) {
 }
 
 static void test_dotdot(void **state) {
-        static const Entry e[] = { { AE_IFREG, "a/../../escape", "x", 0644, NULL } };
-        static const Entry e2[] = { { AE_IFREG, "../escape", "x", 0644, NULL } };
+        static const Entry e[] = {{AE_IFREG, "a/../../escape", "x", 0644, NULL}};
+        static const Entry e2[] = {{AE_IFREG, "../escape", "x", 0644, NULL}};
         Fixture *f = *state;
         LayerResult res;
 
@@ -265,11 +265,11 @@ static void test_symlink_escape(void **state) {
 
         /* a symlink pointing at outside/ (relative and absolute), then a write through it */
         snprintf(target, sizeof(target), "%s/outside", f->top);
-        Entry abs[] = { { AE_IFLNK, "evil", target, 0777, NULL }, { AE_IFREG, "evil/pwned", "x", 0644, NULL } };
-        Entry rel[] = { { AE_IFLNK, "d/evil2", "../../outside", 0777, NULL },
-                        { AE_IFREG, "d/evil2/pwned", "x", 0644, NULL } };
-        Entry deep[] = { { AE_IFLNK, "evil3", "/tmp", 0777, NULL },
-                         { AE_IFREG, "evil3/escape-from-layer", "x", 0644, NULL } };
+        Entry abs[] = {{AE_IFLNK, "evil", target, 0777, NULL}, {AE_IFREG, "evil/pwned", "x", 0644, NULL}};
+        Entry rel[] = {{AE_IFLNK, "d/evil2", "../../outside", 0777, NULL},
+                       {AE_IFREG, "d/evil2/pwned", "x", 0644, NULL}};
+        Entry deep[] = {{AE_IFLNK, "evil3", "/tmp", 0777, NULL},
+                        {AE_IFREG, "evil3/escape-from-layer", "x", 0644, NULL}};
 
         assert_int_equal(extract(f, abs, 2, "none", &res), -EXDEV);
         assert_non_null(strstr(res.error, "symlink"));
@@ -279,10 +279,11 @@ static void test_symlink_escape(void **state) {
 }
 
 static void test_hardlink_escape(void **state) {
-        static const Entry up[] = { { 0, "h", "../outside/secret", 0644, NULL } };
-        static const Entry absolute[] = { { 0, "h", "/etc/passwd", 0644, NULL } };
-        static const Entry via_symlink[] = { { AE_IFLNK, "s", "/etc", 0777, NULL }, { 0, "h", "s/passwd", 0644, NULL } };
-        static const Entry to_dir[] = { { AE_IFDIR, "d", NULL, 0755, NULL }, { 0, "h", "d", 0644, NULL } };
+        static const Entry up[] = {{0, "h", "../outside/secret", 0644, NULL}};
+        static const Entry absolute[] = {{0, "h", "/etc/passwd", 0644, NULL}};
+        static const Entry via_symlink[] = {{AE_IFLNK, "s", "/etc", 0777, NULL},
+                                            {0, "h", "s/passwd", 0644, NULL}};
+        static const Entry to_dir[] = {{AE_IFDIR, "d", NULL, 0755, NULL}, {0, "h", "d", 0644, NULL}};
         Fixture *f = *state;
         LayerResult res;
         char p[128];
@@ -305,7 +306,7 @@ static void test_replace_symlink_with_file(void **state) {
         LayerResult res;
 
         snprintf(target, sizeof(target), "%s/outside/victim", f->top);
-        Entry e[] = { { AE_IFLNK, "f", target, 0777, NULL }, { AE_IFREG, "f", "mine", 0644, NULL } };
+        Entry e[] = {{AE_IFLNK, "f", target, 0777, NULL}, {AE_IFREG, "f", "mine", 0644, NULL}};
         assert_int_equal(extract(f, e, 2, "none", &res), 0);
         assert_file(f->layer_fd, "f", "mine", 0644);
         assert_nothing_outside(f);
@@ -313,9 +314,9 @@ static void test_replace_symlink_with_file(void **state) {
 
 static void test_xattrs(void **state) {
         static const Entry e[] = {
-                { AE_IFREG, "a", "1", 0644, "user.keep=yes" },
-                { AE_IFREG, "b", "2", 0644, "trusted.overlay.redirect=/etc" },
-                { AE_IFREG, "c", "3", 0644, "user.overlay.origin=x" },
+                {AE_IFREG, "a", "1", 0644, "user.keep=yes"},
+                {AE_IFREG, "b", "2", 0644, "trusted.overlay.redirect=/etc"},
+                {AE_IFREG, "c", "3", 0644, "user.overlay.origin=x"},
         };
         Fixture *f = *state;
         LayerResult res;
@@ -346,8 +347,8 @@ static void test_garbage(void **state) {
 
 static void test_normalize(void **state) {
         static const char *const ok[][2] = {
-                { "./a/b", "a/b" }, { "/a//b/", "a/b" }, { "a/./b", "a/b" }, { ".", "" }, { "./", "" },
-                { "a..b/c", "a..b/c" }, { "...", "..." },
+                {"./a/b", "a/b"}, {"/a//b/", "a/b"},    {"a/./b", "a/b"}, {".", ""},
+                {"./", ""},       {"a..b/c", "a..b/c"}, {"...", "..."},
         };
         for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
                 _cleanup_free_ char *p = NULL;

@@ -3,6 +3,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "macro.h"
@@ -15,14 +17,19 @@
 
 static const char oci_manifest[] =
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-        "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" HA "\",\"size\":123},"
-        "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:" HB "\",\"size\":10},"
-        "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"sha256:" HC "\",\"size\":20}]}";
+        "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:" HA
+        "\",\"size\":123},"
+        "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:" HB
+        "\",\"size\":10},"
+        "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"sha256:" HC
+        "\",\"size\":20}]}";
 
 static const char docker_manifest[] =
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
-        "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\"sha256:" HA "\",\"size\":1},"
-        "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"sha256:" HB "\",\"size\":5}]}";
+        "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\"sha256:" HA
+        "\",\"size\":1},"
+        "\"layers\":[{\"mediaType\":\"application/"
+        "vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"sha256:" HB "\",\"size\":5}]}";
 
 static void test_manifest_oci(void **state) {
         _cleanup_(manifest_freep) Manifest *m = NULL;
@@ -51,11 +58,14 @@ static void test_manifest_docker(void **state) {
 static void test_manifest_refused(void **state) {
         static const char *const bad[] = {
                 "{\"schemaVersion\":1,\"name\":\"x\",\"fsLayers\":[]}",
-                "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                "{\"schemaVersion\":2,\"mediaType\":\"application/"
+                "vnd.oci.image.manifest.v1+json\",\"config\":"
                 "{\"mediaType\":\"x\",\"digest\":\"sha256:abc\",\"size\":1},\"layers\":[]}",
-                "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                "{\"schemaVersion\":2,\"mediaType\":\"application/"
+                "vnd.oci.image.manifest.v1+json\",\"config\":"
                 "{\"mediaType\":\"x\",\"digest\":\"sha256:" HA "\",\"size\":-1},\"layers\":[]}",
-                "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+                "{\"schemaVersion\":2,\"mediaType\":\"application/"
+                "vnd.oci.image.manifest.v1+json\",\"config\":"
                 "{\"mediaType\":\"x\",\"digest\":\"sha256:" HA "\",\"size\":1},\"layers\":[{\"mediaType\":"
                 "\"application/x-weird\",\"digest\":\"sha256:" HB "\",\"size\":1}]}",
                 "{\"schemaVersion\":2,\"mediaType\":\"text/plain\"}",
@@ -72,11 +82,14 @@ static void test_manifest_refused(void **state) {
 
 static const char index_json[] =
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
-        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HA "\",\"size\":1,"
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HA
+        "\",\"size\":1,"
         "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
-        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HB "\",\"size\":2,"
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HB
+        "\",\"size\":2,"
         "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\"}},"
-        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HC "\",\"size\":3,"
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HC
+        "\",\"size\":3,"
         "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
 
 static void test_index(void **state) {
@@ -85,22 +98,27 @@ static void test_index(void **state) {
 
         assert_int_equal(manifest_detect_kind(index_json, strlen(index_json), NULL, &k), 0);
         assert_true(manifest_kind_is_index(k));
-        assert_int_equal(manifest_parse(index_json, strlen(index_json), NULL, &(Manifest *) { NULL }), -EMEDIUMTYPE);
+        assert_int_equal(manifest_parse(index_json, strlen(index_json), NULL, &(Manifest *){NULL}),
+                         -EMEDIUMTYPE);
 
-        assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "amd64", NULL, &d), 0);
+        assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "amd64", NULL, &d),
+                         0);
         assert_string_equal(d.digest, "sha256:" HC);
         descriptor_done(&d);
         assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "arm", "v7", &d), 0);
         assert_string_equal(d.digest, "sha256:" HB);
         descriptor_done(&d);
-        assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "arm64", NULL, &d), -ENOENT);
-        assert_int_equal(index_select_platform(index_json, strlen(index_json), "windows", "amd64", NULL, &d), -ENOENT);
+        assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "arm64", NULL, &d),
+                         -ENOENT);
+        assert_int_equal(index_select_platform(index_json, strlen(index_json), "windows", "amd64", NULL, &d),
+                         -ENOENT);
 }
 
 static void test_config(void **state) {
         static const char config[] =
                 "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-05-01T10:00:00.5Z\","
-                "\"config\":{\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo hi\"],\"Env\":[\"PATH=/bin\"],"
+                "\"config\":{\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"echo "
+                "hi\"],\"Env\":[\"PATH=/bin\"],"
                 "\"WorkingDir\":\"/srv\",\"User\":\"1000:1000\",\"StopSignal\":\"SIGINT\","
                 "\"ExposedPorts\":{\"80/tcp\":{}},\"Labels\":{\"a\":\"b\"}},"
                 "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:" HA "\",\"sha256:" HB "\"]}}";
@@ -150,12 +168,9 @@ static void test_rfc3339(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_manifest_oci),
-                cmocka_unit_test(test_manifest_docker),
-                cmocka_unit_test(test_manifest_refused),
-                cmocka_unit_test(test_index),
-                cmocka_unit_test(test_config),
-                cmocka_unit_test(test_config_refused),
+                cmocka_unit_test(test_manifest_oci),     cmocka_unit_test(test_manifest_docker),
+                cmocka_unit_test(test_manifest_refused), cmocka_unit_test(test_index),
+                cmocka_unit_test(test_config),           cmocka_unit_test(test_config_refused),
                 cmocka_unit_test(test_rfc3339),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

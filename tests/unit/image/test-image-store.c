@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+
+/* cmocka needs the headers above first */
 #include <cmocka.h>
 
 #include "digest.h"
@@ -73,13 +75,16 @@ static int make_layer(const char *name, const char *content, char diff_id[static
 }
 
 /* Stores a config naming the layers; returns its digest (= image id with prefix). */
-static void put_config(ImageStore *s, char *const *diff_ids, const char *cmd, char digest[static DIGEST_STRING_MAX]) {
+static void put_config(ImageStore *s, char *const *diff_ids, const char *cmd,
+                       char digest[static DIGEST_STRING_MAX]) {
         _cleanup_free_ char *config = NULL, *ids = strv_join(diff_ids, "\",\"");
 
-        assert_true(asprintf(&config,
-                             "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-01T00:00:00Z\","
-                             "\"config\":{\"Cmd\":[\"%s\"],\"Env\":[\"A=1\"]},"
-                             "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}", cmd, ids) > 0);
+        assert_true(
+                asprintf(&config,
+                         "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-01T00:00:00Z\","
+                         "\"config\":{\"Cmd\":[\"%s\"],\"Env\":[\"A=1\"]},"
+                         "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}",
+                         cmd, ids) > 0);
         assert_int_equal(digest_buffer(config, strlen(config), digest), 0);
         assert_int_equal(image_store_put_blob(s, digest, config, strlen(config)), 0);
 }
@@ -87,7 +92,7 @@ static void put_config(ImageStore *s, char *const *diff_ids, const char *cmd, ch
 static void add_image(Fixture *f, const char *content, const char *tag, char id[static IMAGE_ID_LENGTH + 1]) {
         char d1[DIGEST_STRING_MAX], d2[DIGEST_STRING_MAX], config[DIGEST_STRING_MAX];
         _cleanup_close_ int fd1 = make_layer("base", "shared base", d1), fd2 = make_layer("top", content, d2);
-        char *ids[] = { d1, d2, NULL };
+        char *ids[] = {d1, d2, NULL};
 
         assert_int_equal(image_store_add_layer(f->store, fd1, NULL, d1, NULL, 0), 0);
         assert_int_equal(image_store_add_layer(f->store, fd2, NULL, d2, NULL, 0), 0);
@@ -146,7 +151,8 @@ static void test_retag_and_remove(void **state) {
 
         /* in use: refused, forced: untagged only */
         f->in_use = true;
-        assert_int_equal(image_store_remove(f->store, "localhost/app:also", false, &untagged, &deleted), -EBUSY);
+        assert_int_equal(image_store_remove(f->store, "localhost/app:also", false, &untagged, &deleted),
+                         -EBUSY);
         assert_int_equal(image_store_remove(f->store, "localhost/app:also", true, &untagged, &deleted), 0);
         assert_string_equal(untagged[0], "localhost/app:also");
         assert_null(deleted[0]);
@@ -214,7 +220,7 @@ static void test_bad_layer_and_reopen(void **state) {
         assert_int_equal(image_store_put_blob(f->store, wrong, "x", 1), -EBADMSG);
 
         /* a config whose layer is missing cannot be committed */
-        char *ids[] = { d, NULL }, config[DIGEST_STRING_MAX];
+        char *ids[] = {d, NULL}, config[DIGEST_STRING_MAX];
         put_config(f->store, ids, "c", config);
         assert_int_equal(image_store_commit(f->store, config, NULL, "localhost/x:1", id), -ENOENT);
 
