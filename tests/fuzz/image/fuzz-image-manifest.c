@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* fuzz-image-manifest.c — manifests, indexes and image configs from arbitrary bytes. */
+#include <stdint.h>
+
+#include "macro.h"
+#include "manifest.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        _cleanup_(manifest_freep) Manifest *m = NULL;
+        _cleanup_(image_config_freep) ImageConfig *c = NULL;
+        const char *body = (const char *) data;
+        Descriptor d = {};
+        ManifestKind k;
+
+        (void) manifest_detect_kind(body, size, NULL, &k);
+        if (manifest_parse(body, size, MEDIA_TYPE_OCI_MANIFEST, &m) >= 0)
+                for (size_t i = 0; i < m->n_layers; i++)
+                        if (!digest_is_valid(m->layers[i].digest))
+                                abort();
+        if (index_select_platform(body, size, "linux", "amd64", NULL, &d) >= 0)
+                descriptor_done(&d);
+        if (image_config_parse(body, size, &c) >= 0 && c->n_diff_ids != strv_length(c->diff_ids))
+                abort();
+        return 0;
+}
