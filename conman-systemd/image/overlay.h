@@ -14,9 +14,14 @@
  *   ...
  *   r = overlay_umount(".../rootfs");   // 0 also when nothing was mounted
  *
- * Both need CAP_SYS_ADMIN in the mount namespace that should see the mount (run
- * them in conmand, or in ExecStartPre=/ExecStopPost= helpers of the unit). An image
- * without layers gets an empty read-only lower dir.
+ * Both need CAP_SYS_ADMIN in the mount namespace that should see the mount. To tie
+ * the mount to the unit's life (and make it independent of conmand), use the helper
+ * CONMAN_LIBEXECDIR/conman-rootfs in the unit:
+ *
+ *   ExecStartPre=/usr/libexec/conman/conman-rootfs mount ROOTFS UPPER WORK LOWER...
+ *   ExecStopPost=/usr/libexec/conman/conman-rootfs umount ROOTFS
+ *
+ * An image without layers gets an empty read-only lower dir.
  */
 #pragma once
 

@@ -314,6 +314,29 @@ teardown() {
         systemctl is-active conmand
 }
 
+@test "two units get overlay root filesystems of one image: shared layers, private writes" {
+        conmanctl pull -q --tls-verify=false $REG/test/busybox:1
+        lowers=$(image_layer_dirs $REG/test/busybox:1)
+        rootfs=/usr/libexec/conman/conman-rootfs
+        for c in a b; do
+                d=$IMG_WORK/ctr-$c
+                mkdir -p "$d"
+                run systemd-run --wait --pipe --quiet -p "ExecStartPre=$rootfs mount $d/rootfs $d/upper $d/work $lowers" \
+                        -p "ExecStopPost=$rootfs umount $d/rootfs" \
+                        chroot "$d/rootfs" /bin/sh -c "cat /etc/layer-marker; echo $c >/etc/written-by; ls /etc/deleteme"
+                echo "$output"
+                [[ "$output" == top* ]]
+                [[ "$output" == *"No such file"* ]]
+                ! mountpoint -q "$d/rootfs"
+                [ "$(cat "$d/upper/etc/written-by")" = $c ]
+        done
+        # nothing was copied: the uppers hold only the writes, the layers are untouched
+        [ "$(find "$IMG_WORK/ctr-a/upper" -type f | wc -l)" -eq 1 ]
+        for l in $lowers; do [ ! -e "$l/etc/written-by" ]; done
+        run $rootfs mount /nonexistent
+        [ "$status" -ne 0 ]
+}
+
 @test "every image verb answers --help" {
         for v in pull images rmi; do
                 run conmanctl $v --help

@@ -112,6 +112,13 @@ layers = json.load(sys.stdin)["layers"]
 print(":".join("/var/lib/conman/images/layers/%s/root" % d[7:] for d in reversed(layers)))'
 }
 
+# The layer directories of an image, bottom layer first, one per word (conman-rootfs order).
+image_layer_dirs() {
+        conmanctl image inspect "$1" | python3 -c '
+import json, sys
+print(" ".join("/var/lib/conman/images/layers/%s/root" % d[7:] for d in json.load(sys.stdin)["layers"]))'
+}
+
 # Mounts an image's layers read-only at $2 (overlayfs, as a container would see them).
 mount_image() {
         mkdir -p "$2"
