@@ -468,28 +468,42 @@ static int extract_all(Extract *x) {
         return extract_drain(x);
 }
 
+static void extract_free(Extract *x) {
+        if (!x)
+                return;
+        if (x->outer)
+                archive_read_free(x->outer);
+        if (x->inner)
+                archive_read_free(x->inner);
+        digester_free(x->raw);
+        digester_free(x->diff);
+        free(x);
+}
+
 int layer_extract(int input_fd, int dir_fd, LayerResult *ret) {
-        Extract x = {.input_fd = input_fd, .root_fd = dir_fd, .result = ret, .privileged = geteuid() == 0};
+        Extract *x; /* on the heap: its buffers are too big for a worker thread's stack */
         int r;
 
         *ret = (LayerResult){};
-        r = digester_new(&x.raw);
+        x = calloc(1, sizeof(*x));
+        if (!x)
+                return -ENOMEM;
+        x->input_fd = input_fd;
+        x->root_fd = dir_fd;
+        x->result = ret;
+        x->privileged = geteuid() == 0;
+        r = digester_new(&x->raw);
         if (r >= 0)
-                r = digester_new(&x.diff);
+                r = digester_new(&x->diff);
         if (r >= 0)
-                r = extract_all(&x);
+                r = extract_all(x);
         if (r >= 0) {
-                ret->blob_size = digester_size(x.raw);
-                ret->diff_size = digester_size(x.diff);
-                r = digester_final(x.raw, ret->blob_digest);
+                ret->blob_size = digester_size(x->raw);
+                ret->diff_size = digester_size(x->diff);
+                r = digester_final(x->raw, ret->blob_digest);
         }
         if (r >= 0)
-                r = digester_final(x.diff, ret->diff_id);
-        if (x.outer)
-                archive_read_free(x.outer);
-        if (x.inner)
-                archive_read_free(x.inner);
-        digester_free(x.raw);
-        digester_free(x.diff);
+                r = digester_final(x->diff, ret->diff_id);
+        extract_free(x);
         return r;
 }

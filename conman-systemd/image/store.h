@@ -24,7 +24,8 @@
  *
  *   image_store_set_in_use_func(s, func, userdata): func(image_id, userdata) returns true
  *   while a container uses that image; rmi then refuses (or, with force, only untags)
- *   and prune keeps the image and its layers. Call it once when the manager starts.
+ *   and prune keeps the image and its layers. Call it once when the manager starts. func runs
+ *   on conmand's main thread with the store's lock held: it must not call into the store.
  *
  * All functions are thread-safe (pulls run in worker threads); they return 0 or -errno.
  */
