@@ -38,7 +38,8 @@ int pull_progress_snapshot(PullProgress *p, PullLayerProgress **ret, size_t *ret
         pthread_mutex_lock(&p->lock);
         c = calloc(MAX(p->n_layers, 1U), sizeof(PullLayerProgress));
         if (c) {
-                memcpy(c, p->layers, p->n_layers * sizeof(PullLayerProgress));
+                if (p->n_layers > 0)
+                        memcpy(c, p->layers, p->n_layers * sizeof(PullLayerProgress));
                 *ret_n = p->n_layers;
                 *ret_generation = p->generation;
         }
