@@ -19,6 +19,9 @@ setup_file() {
         push "oci:$IMG_WORK/oci:1" test/busybox:1
         push "oci:$IMG_WORK/oci:1" test/busybox:v2s2 --format v2s2
         push "oci:$IMG_WORK/oci:tamper" test/tampered:1
+        cp -a "$IMG_WORK/oci" "$IMG_WORK/ocimulti"
+        "$IMG_HERE/make-index.py" "$IMG_WORK/ocimulti" 1 tamper "$(dpkg --print-architecture)"
+        push "oci:$IMG_WORK/ocimulti:multi" test/multi:1 --all
         "$IMG_HERE/make-evil-image.py" "$IMG_WORK/evil-symlink" symlink "$IMG_WORK/outside"
         "$IMG_HERE/make-evil-image.py" "$IMG_WORK/evil-dotdot" dotdot "$IMG_WORK/outside"
         push "oci:$IMG_WORK/evil-symlink:1" test/evil:symlink
@@ -58,6 +61,18 @@ teardown() {
         tree_listing "$IMG_WORK/reference/rootfs" >"$IMG_WORK/umoci.txt"
         diff -u "$IMG_WORK/umoci.txt" "$IMG_WORK/ours.txt"
         [ "$(wc -l <"$IMG_WORK/ours.txt")" -gt 100 ]
+}
+
+@test "an image index resolves to the host's platform" {
+        want=$(conmanctl pull -q --tls-verify=false $REG/test/busybox:1)
+        other=$(conmanctl pull -q --tls-verify=false $REG/test/tampered:1)
+        [ "$want" != "$other" ]
+        run skopeo inspect --raw --tls-verify=false docker://$REG/test/multi:1
+        [[ "$output" == *"image.index"* ]]
+        run conmanctl pull -q --tls-verify=false $REG/test/multi:1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$output" = "$want" ]
 }
 
 @test "a Docker schema2 pull shares the layers: none is fetched or unpacked twice" {
@@ -279,6 +294,23 @@ teardown() {
         [[ "$output" == *"test/busybox"* ]]
         run as_user conmanctl image inspect $REG/test/busybox:1
         [ "$status" -eq 0 ]
+
+        # the second lock: with the bus policy opened up, conmand itself still says no
+        cat >/etc/dbus-1/system.d/zz-conman-test-open.conf <<'EOC'
+<busconfig><policy context="default"><allow send_destination="io.conman1"/></policy></busconfig>
+EOC
+        busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig
+        for verb in "pull --tls-verify=false $REG/test/busybox:1" "rmi $REG/test/busybox:1" "image prune" \
+                    "image import $IMG_WORK/oci"; do
+                run as_user conmanctl $verb
+                echo "$output"
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"Only root may"* ]]
+        done
+        rm /etc/dbus-1/system.d/zz-conman-test-open.conf
+        busctl call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus ReloadConfig
+        run conmanctl images -q
+        [ -n "$output" ]
 }
 
 @test "image objects on the bus match dbus/io.conman1.Image.xml" {
