@@ -88,7 +88,8 @@ int overlay_mount(const char *const *lower_dirs, const char *upper, const char *
                 return r;
         if (overlay_is_mounted(target))
                 return -EBUSY;
-        if (mount("overlay", target, "overlay", 0, opts) < 0)
+        /* nodev like containers/storage: device nodes a layer carries stay inert; runc mounts /dev */
+        if (mount("overlay", target, "overlay", MS_NODEV, opts) < 0)
                 return negative_errno();
         return 0;
 }

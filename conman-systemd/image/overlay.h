@@ -21,7 +21,9 @@
  *   ExecStartPre=/usr/libexec/conman/conman-rootfs mount ROOTFS UPPER WORK LOWER...
  *   ExecStopPost=/usr/libexec/conman/conman-rootfs umount ROOTFS
  *
- * An image without layers gets an empty read-only lower dir.
+ * The mount is nodev (as containers/storage does): device nodes from layers cannot be
+ * opened through it; the runtime provides /dev. An image without layers gets an empty
+ * read-only lower dir.
  */
 #pragma once
 
