@@ -203,8 +203,9 @@ static int method_attach(sd_bus_message *m, void *userdata, sd_bus_error *error)
 
 static const sd_bus_vtable container_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_PROPERTY("Id", "s", NULL, offsetof(Container, id), SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Name", "s", NULL, offsetof(Container, name), SD_BUS_VTABLE_PROPERTY_CONST),
+        /* Id and Name never change; they ride along in PropertiesChanged so listeners need no lookup. */
+        SD_BUS_PROPERTY("Id", "s", NULL, offsetof(Container, id), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Name", "s", NULL, offsetof(Container, name), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Image", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Rootfs", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Command", "as", property_get_command, 0, SD_BUS_VTABLE_PROPERTY_CONST),
@@ -265,7 +266,8 @@ int container_send_removed_signal(Container *c) {
 }
 
 void container_send_changed(Container *c) {
-        (void) sd_bus_emit_properties_changed(c->manager->bus, c->object_path, "io.conman1.Container", "State",
+        (void) sd_bus_emit_properties_changed(c->manager->bus, c->object_path, "io.conman1.Container", "Id", "Name",
+                                              "State",
                                               "ExitCode", "OOMKilled", "MainPID", "StartedAt", "FinishedAt",
                                               "RestartCount", NULL);
 }

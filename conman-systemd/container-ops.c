@@ -127,40 +127,52 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
         return r < 0 ? r : 1;
 }
 
-int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
+static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Container *c = userdata;
+
+        c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
+        if (container_state_is_active(c->state)) {
+                log_info("Container %s did not stop in time; sending SIGKILL.", c->name);
+                (void) systemd_kill_unit(c->manager, c->unit, "all", SIGKILL, NULL);
+        }
+        return 0;
+}
+
+/* systemd cannot change TimeoutStopSec= of a running transient unit, so a per-call timeout is ours:
+ * 0 kills at once, N arms a timer that sends SIGKILL to the whole unit. */
+static int arm_stop_timeout(Container *c, uint64_t timeout_usec) {
+        if (timeout_usec == UINT64_MAX)
+                return 0;
+        if (timeout_usec == 0)
+                return systemd_kill_unit(c->manager, c->unit, "all", SIGKILL, NULL);
+        c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
+        return sd_event_add_time_relative(c->manager->event, &c->kill_timer, CLOCK_MONOTONIC, timeout_usec, 0,
+                                          on_kill_timer, c);
+}
+
+static int stop_unit_job(Container *c, uint64_t timeout_usec, JobKind kind, sd_bus_message *request,
+                         sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
         int r;
 
-        if (!container_state_is_active(c->state))
-                return 0; /* like docker: stopping a stopped container succeeds */
-        if (timeout_usec != UINT64_MAX) {
-                r = systemd_set_stop_timeout(c->manager, c->unit, timeout_usec, error);
-                if (r < 0)
-                        return r;
-        }
         r = systemd_stop_unit(c->manager, c->unit, &job, error);
         if (r < 0)
                 return r;
-        r = manager_watch_job(c->manager, job, JOB_STOP, c->id, request);
+        (void) arm_stop_timeout(c, timeout_usec);
+        r = manager_watch_job(c->manager, job, kind, c->id, request);
         return r < 0 ? r : 1;
 }
 
-int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
-        _cleanup_free_ char *job = NULL;
-        int r;
+int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
+        if (!container_state_is_active(c->state))
+                return 0; /* like docker: stopping a stopped container succeeds */
+        return stop_unit_job(c, timeout_usec, JOB_STOP, request, error);
+}
 
+int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
         if (!container_state_is_active(c->state))
                 return container_start(c, request, error);
-        if (timeout_usec != UINT64_MAX) {
-                r = systemd_set_stop_timeout(c->manager, c->unit, timeout_usec, error);
-                if (r < 0)
-                        return r;
-        }
-        r = systemd_stop_unit(c->manager, c->unit, &job, error);
-        if (r < 0)
-                return r;
-        r = manager_watch_job(c->manager, job, JOB_RESTART_STOP, c->id, request);
-        return r < 0 ? r : 1;
+        return stop_unit_job(c, timeout_usec, JOB_RESTART_STOP, request, error);
 }
 
 int container_kill(Container *c, int sig, sd_bus_error *error) {
@@ -280,6 +292,7 @@ static void on_running(Container *c, ContainerState old) {
 }
 
 static void on_exited(Container *c) {
+        c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
         c->main_pid = 0;
         read_exit_record(c);
         output_close(c);
@@ -289,10 +302,10 @@ static void on_exited(Container *c) {
 void container_apply_unit_state(Container *c, const char *active, const char *sub) {
         ContainerState old = c->state, new = state_from_unit(c, active, sub);
 
-        log_debug("Unit %s is %s/%s: container %s goes %s → %s.", c->unit, active, sub, c->name,
-                  container_state_to_string(old), container_state_to_string(new));
         if (new == old)
                 return;
+        log_debug("Unit %s is %s/%s: container %s goes %s → %s.", c->unit, active, sub, c->name,
+                  container_state_to_string(old), container_state_to_string(new));
         c->state = new;
         if (new == CONTAINER_RUNNING)
                 on_running(c, old);

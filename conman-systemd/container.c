@@ -82,6 +82,7 @@ Container *container_free(Container *c) {
                         c->next->prev = c->prev;
                 c->manager->n_containers--;
         }
+        sd_event_source_disable_unref(c->kill_timer);
         output_close(c);
         while (c->attachments)
                 attachment_free(c->attachments);
@@ -149,7 +150,7 @@ static int container_write_new_dir(Container *c, sd_bus_error *error) {
         containers_fd = openat(c->manager->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (containers_fd < 0)
                 return negative_errno();
-        r = unit_cgroup_path(c->unit, &cgroup);
+        r = container_cgroup_path(c->unit, &cgroup);
         if (r < 0)
                 return r;
         r = oci_config_build(&c->spec, c->id, cgroup, &config, error);

@@ -49,6 +49,7 @@ struct Container {
         uint32_t main_pid;
         uint32_t restart_count;
         bool removing;          /* rm requested; finishes once the unit is down */
+        sd_event_source *kill_timer; /* stop -t N: SIGKILL when N runs out */
         bool start_pending;     /* our start job runs: the unit's "inactive" before it is stale */
 
         OutputStream *stdout_stream, *stderr_stream;

@@ -205,7 +205,13 @@ static int open_one(Container *c, const char *kind, OutputStream **slot, int *re
 int output_open(Container *c, int *ret_stdout_w, int *ret_stderr_w) {
         int r;
 
-        output_close(c);
+        /* Leftovers of the last run go to the journal; attached clients stay for the new run. */
+        if (c->stdout_stream)
+                (void) stream_drain(c->stdout_stream);
+        if (c->stderr_stream)
+                (void) stream_drain(c->stderr_stream);
+        stream_free(&c->stdout_stream);
+        stream_free(&c->stderr_stream);
         r = open_one(c, "stdout", &c->stdout_stream, ret_stdout_w);
         if (r < 0)
                 return r;

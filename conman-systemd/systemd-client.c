@@ -88,6 +88,7 @@ static void reply_job(Job *j, Container *c, const char *result) {
 static void job_finished(Manager *m, Job *j, const char *result) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         Container *c = container_by_id(m, j->container_id);
+        int r;
 
         if (c) {
                 if (j->kind == JOB_START)
@@ -98,20 +99,23 @@ static void job_finished(Manager *m, Job *j, const char *result) {
 
         switch (j->kind) {
         case JOB_RESTART_STOP:
-                if (c && container_start(c, j->request, &error) >= 0)
-                        return; /* the start job answers */
-                if (j->request)
-                        (void) sd_bus_reply_method_error(j->request, &error);
-                return;
+                r = c ? container_start(c, j->request, &error) : -ENOENT;
+                break;
         case JOB_REMOVE_STOP:
-                if (c && container_remove(c, true, j->request, &error) >= 0)
-                        return;
-                if (j->request)
-                        (void) sd_bus_reply_method_error(j->request, &error);
-                return;
+                r = c ? container_remove(c, true, j->request, &error) : 0; /* gone already is fine */
+                break;
         default:
                 reply_job(j, c, result);
+                return;
         }
+        if (!j->request || r > 0)
+                return; /* answered later */
+        if (r >= 0)
+                (void) sd_bus_reply_method_return(j->request, NULL);
+        else if (sd_bus_error_is_set(&error))
+                (void) sd_bus_reply_method_error(j->request, &error);
+        else
+                (void) sd_bus_reply_method_errnof(j->request, r, "Container %s is gone.", j->container_id);
 }
 
 static int on_job_removed(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
@@ -268,11 +272,6 @@ int systemd_kill_unit(Manager *m, const char *unit, const char *whom, int sig, s
 
 int systemd_reset_failed_unit(Manager *m, const char *unit) {
         return sd_bus_call_method(m->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
-}
-
-int systemd_set_stop_timeout(Manager *m, const char *unit, uint64_t usec, sd_bus_error *error) {
-        return sd_bus_call_method(m->bus, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties", error, NULL,
-                                  "sba(sv)", unit, true, 1, "TimeoutStopUSec", "t", usec);
 }
 
 int systemd_get_unit_state(Manager *m, const char *unit_path, char **ret_active, char **ret_sub) {

@@ -37,7 +37,6 @@ int systemd_new_start_transient_unit(Manager *m, const char *unit, sd_bus_messag
 int systemd_stop_unit(Manager *m, const char *unit, char **ret_job, sd_bus_error *error);
 int systemd_kill_unit(Manager *m, const char *unit, const char *whom, int sig, sd_bus_error *error);
 int systemd_reset_failed_unit(Manager *m, const char *unit);
-int systemd_set_stop_timeout(Manager *m, const char *unit, uint64_t usec, sd_bus_error *error);
 
 /* ActiveState and SubState of a unit; "inactive"/"dead" when systemd doesn't know it. */
 int systemd_get_unit_state(Manager *m, const char *unit_path, char **ret_active, char **ret_sub);

@@ -14,8 +14,8 @@ int unit_object_path(const char *unit_name, char **ret) {
         return sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit_name, ret);
 }
 
-int unit_cgroup_path(const char *unit_name, char **ret) {
-        return asprintf(ret, "/" CONMAN_SLICE "/%s", unit_name) < 0 ? -ENOMEM : 0;
+int container_cgroup_path(const char *unit_name, char **ret) {
+        return asprintf(ret, "/" CONMAN_SLICE "/%s/container", unit_name) < 0 ? -ENOMEM : 0;
 }
 
 int runtime_find_binary(const char *runtime, char **ret) {

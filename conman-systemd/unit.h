@@ -32,8 +32,10 @@ typedef struct UnitParams {
 int unit_name_from_container_name(const char *name, char **ret);
 /* The unit's D-Bus object path below /org/freedesktop/systemd1/unit. */
 int unit_object_path(const char *unit_name, char **ret);
-/* "/conman.slice/conman-<name>.service": the cgroup the container must stay in. */
-int unit_cgroup_path(const char *unit_name, char **ret);
+/* "/conman.slice/conman-<name>.service/container": where the runtime puts the container — inside the
+ * unit's (delegated) cgroup, so systemd accounts and limits it, yet apart from the unit's own control
+ * processes (ExecStopPost= runs in .control), so `runtime delete` only removes what the runtime made. */
+int container_cgroup_path(const char *unit_name, char **ret);
 
 /* Appends the a(sv) property array of StartTransientUnit. */
 int unit_append_properties(sd_bus_message *m, const UnitParams *p);

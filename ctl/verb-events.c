@@ -36,23 +36,38 @@ static const char *state_to_action(const char *state) {
         return state;
 }
 
+/* conmand sends Id, Name, State and ExitCode in every PropertiesChanged, so nothing needs a lookup (the
+ * container may be gone by the time we would ask). */
 static int on_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        sd_bus *bus = userdata;
-        const char *iface, *path = sd_bus_message_get_path(m);
-        _cleanup_free_ char *id = NULL, *name = NULL, *state = NULL, *extra = NULL;
+        const char *iface, *id = NULL, *name = NULL, *state = NULL;
+        _cleanup_free_ char *extra = NULL;
         int32_t exit_code = 0;
+        int r;
 
         if (sd_bus_message_read(m, "s", &iface) < 0 || !streq(iface, "io.conman1.Container"))
                 return 0;
-        if (sd_bus_get_property_string(bus, "io.conman1", path, iface, "State", NULL, &state) < 0)
-                return 0; /* already gone */
-        (void) sd_bus_get_property_string(bus, "io.conman1", path, iface, "Id", NULL, &id);
-        (void) sd_bus_get_property_string(bus, "io.conman1", path, iface, "Name", NULL, &name);
-        if (streq(state, "exited")) {
-                (void) sd_bus_get_property_trivial(bus, "io.conman1", path, iface, "ExitCode", NULL, 'i', &exit_code);
-                if (asprintf(&extra, "exitCode=%i", exit_code) < 0)
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        while (r >= 0 && (r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                const char *key;
+                if (sd_bus_message_read(m, "s", &key) < 0)
                         return 0;
+                if (streq(key, "Id"))
+                        r = sd_bus_message_read(m, "v", "s", &id);
+                else if (streq(key, "Name"))
+                        r = sd_bus_message_read(m, "v", "s", &name);
+                else if (streq(key, "State"))
+                        r = sd_bus_message_read(m, "v", "s", &state);
+                else if (streq(key, "ExitCode"))
+                        r = sd_bus_message_read(m, "v", "i", &exit_code);
+                else
+                        r = sd_bus_message_skip(m, "v");
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
         }
+        if (r < 0 || !state)
+                return 0;
+        if (streq(state, "exited") && asprintf(&extra, "exitCode=%i", exit_code) < 0)
+                return 0;
         print_event(state_to_action(state), strempty(id), name, extra);
         return 0;
 }
@@ -87,7 +102,7 @@ int verb_events(int argc, char *argv[]) {
                 r = sd_bus_add_match(bus, NULL,
                                      "type='signal',sender='io.conman1',interface='org.freedesktop.DBus.Properties',"
                                      "member='PropertiesChanged',path_namespace='/io/conman1/container'",
-                                     on_properties_changed, bus);
+                                     on_properties_changed, NULL);
         if (r < 0)
                 return log_error_errno(r, "conmanctl events: cannot subscribe: %m");
         return sd_event_loop(event);
