@@ -31,7 +31,7 @@ static const char *container_runtime(Container *c) {
         return c->spec.runtime ?: c->manager->default_runtime;
 }
 
-static int build_start_message(Container *c, int out_w, int err_w, sd_bus_message **ret) {
+static int build_start_message(Container *c, int out_w, int err_w, const UnitHooks *hooks, sd_bus_message **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         _cleanup_free_ char *runtime_path = NULL, *runtime_root = NULL, *bundle = NULL, *pid_file = NULL;
         int r;
@@ -56,6 +56,7 @@ static int build_start_message(Container *c, int out_w, int err_w, sd_bus_messag
                 .stdout_fd = out_w,
                 .stderr_fd = err_w,
                 .spec = &c->spec,
+                .hooks = hooks,
         };
         r = systemd_new_start_transient_unit(c->manager, c->unit, &msg);
         if (r >= 0)
@@ -68,11 +69,16 @@ static int build_start_message(Container *c, int out_w, int err_w, sd_bus_messag
 
 /* One StartTransientUnit call; a leftover unit of an earlier run is reset and the call retried once. */
 static int start_unit(Container *c, int out_w, int err_w, char **ret_job, sd_bus_error *error) {
+        _cleanup_(unit_hooks_done) UnitHooks hooks = {};
+        int r;
+
+        r = container_collect_hooks(c, &hooks, error);
+        if (r < 0)
+                return r;
         for (int attempt = 0;; attempt++) {
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
-                int r;
 
-                r = build_start_message(c, out_w, err_w, &msg);
+                r = build_start_message(c, out_w, err_w, &hooks, &msg);
                 if (r == -ENOENT)
                         return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED,
                                                  "The OCI runtime '%s' is not installed; install it or choose "

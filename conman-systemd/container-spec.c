@@ -83,6 +83,7 @@ void container_spec_init(ContainerSpec *s) {
 void container_spec_done(ContainerSpec *s) {
         free(s->rootfs);
         free(s->image);
+        free(s->image_id);
         strv_freep(&s->command);
         strv_freep(&s->env);
         free(s->working_dir);
@@ -107,8 +108,10 @@ static bool string_ok(const char *s) {
 static int validate_rootfs(const ContainerSpec *s, sd_bus_error *error) {
         struct stat st;
 
+        if (!s->rootfs && s->image_id)
+                return 0; /* an overlay of the image's layers, mounted by ExecStartPre= */
         if (!s->rootfs)
-                return invalid(error, "%sNo root filesystem given: use --rootfs DIR (or an image).", "");
+                return invalid(error, "%sNo root filesystem given: use --rootfs DIR or an image.", "");
         if (s->rootfs[0] != '/' || !string_ok(s->rootfs) || strstr(s->rootfs, "/../") ||
             string_has_prefix(s->rootfs, "../"))
                 return invalid(error, "Root filesystem '%s' must be an absolute path without '..'.", s->rootfs);
@@ -262,6 +265,7 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
 
         add_string(o, "rootfs", s->rootfs);
         add_string(o, "image", s->image);
+        add_string(o, "imageId", s->image_id);
         json_object_object_add(o, "command", strv_to_json(s->command));
         json_object_object_add(o, "env", strv_to_json(s->env));
         add_string(o, "workingDir", s->working_dir);
@@ -346,6 +350,7 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
 
         r = get_string(o, "rootfs", &s->rootfs);
         if (r >= 0) r = get_string(o, "image", &s->image);
+        if (r >= 0) r = get_string(o, "imageId", &s->image_id);
         if (r >= 0) r = strv_from_json(json_object_object_get(o, "command"), &s->command);
         if (r >= 0) r = strv_from_json(json_object_object_get(o, "env"), &s->env);
         if (r >= 0) r = get_string(o, "workingDir", &s->working_dir);

@@ -39,7 +39,8 @@ typedef struct VolumeSpec {
 
 typedef struct ContainerSpec {
         char *rootfs;                /* absolute host directory */
-        char *image;                 /* image reference the rootfs came from, for display */
+        char *image;                 /* image reference as the user gave it, for display */
+        char *image_id;              /* the image in the store; its layers become an overlay root */
         char **command;              /* argv of the container's init */
         char **env;                  /* KEY=VALUE */
         char *working_dir;           /* absolute container path, NULL = "/" */

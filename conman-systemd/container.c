@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "bus-errors.h"
+#include "container-image.h"
 #include "container.h"
 #include "exit-record.h"
 #include "fileio.h"
@@ -19,6 +20,7 @@
 #include "names.h"
 #include "oci-config.h"
 #include "output.h"
+#include "image/store.h"
 #include "unit.h"
 #include "util.h"
 
@@ -140,20 +142,55 @@ static int generate_name(Manager *m, char **ret) {
         return -EBUSY;
 }
 
+/* Where user names are looked up: the rootfs, or the image's layers from the top. */
+static int user_roots(Container *c, char ***ret) {
+        _cleanup_(resolved_image_freep) ResolvedImage *img = NULL;
+        _cleanup_strv_free_ char **roots = NULL;
+        int r;
+
+        if (!c->spec.image_id)
+                return strv_push(ret, c->spec.rootfs);
+        r = image_store_resolve(c->manager->image_store, c->spec.image_id, &img);
+        if (r < 0)
+                return r;
+        for (size_t i = img->n_layers; i > 0; i--)
+                if (strv_push(&roots, img->layer_dirs[i - 1]) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(roots);
+        return 0;
+}
+
+/* Builds config.json for the container. */
+int container_build_oci_config(Container *c, const char *netns_path, struct json_object **ret,
+                               sd_bus_error *error) {
+        _cleanup_free_ char *cgroup = NULL, *root = NULL;
+        _cleanup_strv_free_ char **roots = NULL;
+        int r;
+
+        r = container_cgroup_path(c->unit, &cgroup);
+        if (r >= 0)
+                r = container_image_rootfs_path(c, &root);
+        if (r >= 0)
+                r = user_roots(c, &roots);
+        if (r < 0)
+                return r;
+        return oci_config_build(&c->spec, c->id,
+                                &(OciPaths){ .root = root, .user_roots = roots, .cgroups_path = cgroup,
+                                             .netns_path = netns_path },
+                                ret, error);
+}
+
 /* Writes config.json and container.json into a temporary directory, then renames it into place. */
 static int container_write_new_dir(Container *c, sd_bus_error *error) {
         _cleanup_json_ struct json_object *config = NULL;
-        _cleanup_free_ char *tmp = NULL, *cgroup = NULL;
+        _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int containers_fd = -EBADF;
         int r;
 
         containers_fd = openat(c->manager->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (containers_fd < 0)
                 return negative_errno();
-        r = container_cgroup_path(c->unit, &cgroup);
-        if (r < 0)
-                return r;
-        r = oci_config_build(&c->spec, c->id, cgroup, &config, error);
+        r = container_build_oci_config(c, NULL, &config, error);
         if (r < 0)
                 return r;
 
@@ -191,6 +228,9 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
                                          "The name '%s' is already in use by another container; remove it or "
                                          "choose another name.",
                                          name);
+        r = container_image_apply(m, spec, error);
+        if (r < 0)
+                return r;
         r = container_spec_validate(spec, error);
         if (r < 0)
                 return r;

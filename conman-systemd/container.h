@@ -70,6 +70,13 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
 int container_load(Manager *m, const char *id, Container **ret);
 Container *container_free(Container *c);
 
+/* config.json of the container; netns_path is a network namespace to join (or NULL). */
+int container_build_oci_config(Container *c, const char *netns_path, struct json_object **ret, sd_bus_error *error);
+
+/* ExecStartPre=/ExecStopPost= commands of the subsystems (container-hooks.c). */
+struct UnitHooks;
+int container_collect_hooks(Container *c, struct UnitHooks *hooks, sd_bus_error *error);
+
 /* Looks up by name, full id or unique id prefix; sets NoSuchContainer/AmbiguousReference. */
 int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *error);
 Container *container_by_unit_path(Manager *m, const char *unit_path);

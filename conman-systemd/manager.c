@@ -9,7 +9,9 @@
 #include <systemd/sd-daemon.h>
 
 #include "conman-config.h"
+#include "container-image.h"
 #include "container.h"
+#include "image/store.h"
 #include "systemd-client.h"
 #include "fileio.h"
 #include "image-dbus.h"
@@ -156,6 +158,7 @@ int manager_start(Manager *m) {
         r = image_manager_start(m);
         if (r < 0)
                 return r;
+        image_store_set_in_use_func(m->image_store, container_image_in_use, m);
         r = manager_load_containers(m);
         if (r < 0)
                 return r;

@@ -34,13 +34,17 @@ static struct json_object *string_array(const char *const *l, size_t n) {
 
 /* Finds "name" or a numeric id in a passwd/group style file inside the rootfs; returns field 2 (uid/gid)
  * and, for passwd, field 3 (primary gid). */
-static int lookup_db(const char *rootfs, const char *file, const char *name, unsigned *ret_id, unsigned *ret_gid) {
-        _cleanup_free_ char *path = NULL, *buf = NULL;
+static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id, unsigned *ret_gid) {
+        _cleanup_free_ char *buf = NULL;
         char *line, *save = NULL;
 
-        if (asprintf(&path, "%s/etc/%s", rootfs, file) < 0)
-                return -ENOMEM;
-        if (read_file(path, 4 * 1024 * 1024, &buf, NULL) < 0)
+        for (char *const *root = roots; root && *root && !buf; root++) {
+                _cleanup_free_ char *path = NULL;
+                if (asprintf(&path, "%s/etc/%s", *root, file) < 0)
+                        return -ENOMEM;
+                (void) read_file(path, 4 * 1024 * 1024, &buf, NULL);
+        }
+        if (!buf)
                 return -ENOENT;
         for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *f[4] = {};
@@ -66,7 +70,7 @@ static int parse_id(const char *s, unsigned *ret) {
         return 0;
 }
 
-int oci_user_resolve(const char *rootfs, const char *user, OciUser *ret) {
+int oci_user_resolve(char *const *rootfs, const char *user, OciUser *ret) {
         _cleanup_free_ char *u = strdup(user ?: "0");
         char *group;
         unsigned uid = 0, gid = 0, pgid = 0;
@@ -169,7 +173,7 @@ static struct json_object *build_process(const ContainerSpec *s, const OciUser *
         return p;
 }
 
-static struct json_object *build_linux(const ContainerSpec *s, const char *cgroups_path) {
+static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *paths) {
         static const char *const ns_private[] = { "pid", "ipc", "uts", "mount" };
         struct json_object *l = json_object_new_object(), *ns = json_object_new_array();
 
@@ -181,17 +185,19 @@ static struct json_object *build_linux(const ContainerSpec *s, const char *cgrou
         if (s->network != NETWORK_HOST) {
                 struct json_object *n = json_object_new_object();
                 json_object_object_add(n, "type", json_object_new_string("network"));
+                if (paths->netns_path)
+                        json_object_object_add(n, "path", json_object_new_string(paths->netns_path));
                 json_object_array_add(ns, n);
         }
         json_object_object_add(l, "namespaces", ns);
-        if (cgroups_path)
-                json_object_object_add(l, "cgroupsPath", json_object_new_string(cgroups_path));
+        if (paths->cgroups_path)
+                json_object_object_add(l, "cgroupsPath", json_object_new_string(paths->cgroups_path));
         json_object_object_add(l, "maskedPaths", string_array(masked_paths, ELEMENTSOF(masked_paths)));
         json_object_object_add(l, "readonlyPaths", string_array(readonly_paths, ELEMENTSOF(readonly_paths)));
         return l;
 }
 
-int oci_config_build(const ContainerSpec *s, const char *id, const char *cgroups_path, struct json_object **ret,
+int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *paths, struct json_object **ret,
                      sd_bus_error *error) {
         _cleanup_json_ struct json_object *c = NULL;
         struct json_object *root;
@@ -199,7 +205,7 @@ int oci_config_build(const ContainerSpec *s, const char *id, const char *cgroups
         OciUser user;
         int r;
 
-        r = oci_user_resolve(s->rootfs, s->user, &user);
+        r = oci_user_resolve(paths->user_roots, s->user, &user);
         if (r < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "User '%s' is neither numeric nor listed in the root filesystem's "
@@ -211,12 +217,12 @@ int oci_config_build(const ContainerSpec *s, const char *id, const char *cgroups
         json_object_object_add(c, "ociVersion", json_object_new_string("1.0.2"));
         json_object_object_add(c, "process", build_process(s, &user, s->hostname ?: short_id));
         root = json_object_new_object();
-        json_object_object_add(root, "path", json_object_new_string(s->rootfs));
+        json_object_object_add(root, "path", json_object_new_string(paths->root));
         json_object_object_add(root, "readonly", json_object_new_boolean(s->read_only));
         json_object_object_add(c, "root", root);
         json_object_object_add(c, "hostname", json_object_new_string(s->hostname ?: short_id));
         json_object_object_add(c, "mounts", build_mounts(s));
-        json_object_object_add(c, "linux", build_linux(s, cgroups_path));
+        json_object_object_add(c, "linux", build_linux(s, paths));
         *ret = TAKE_PTR(c);
         return 0;
 }

@@ -16,9 +16,17 @@ typedef struct OciUser {
         gid_t gid;
 } OciUser;
 
-/* Resolves "uid[:gid]" or "name[:group]" against the rootfs' /etc/passwd and /etc/group. */
-int oci_user_resolve(const char *rootfs, const char *user, OciUser *ret);
+/* Resolves "uid[:gid]" or "name[:group]" against /etc/passwd and /etc/group of the first of roots
+ * (top layer first for images) that has them. */
+int oci_user_resolve(char *const *roots, const char *user, OciUser *ret);
 
-/* Builds config.json. cgroups_path is the unit's cgroup, so the container stays in it. */
-int oci_config_build(const ContainerSpec *s, const char *id, const char *cgroups_path, struct json_object **ret,
+typedef struct OciPaths {
+        const char *root;         /* root.path: the rootfs, or where the image overlay is mounted */
+        char *const *user_roots;  /* where to look up user names (see oci_user_resolve) */
+        const char *cgroups_path; /* inside the unit's cgroup, so the container stays in it */
+        const char *netns_path;   /* a prepared network namespace to join, or NULL */
+} OciPaths;
+
+/* Builds config.json. */
+int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *paths, struct json_object **ret,
                      sd_bus_error *error);

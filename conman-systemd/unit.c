@@ -34,10 +34,41 @@ int runtime_find_binary(const char *runtime, char **ret) {
         return -ENOENT;
 }
 
-/* Appends one ExecXYZ= entry: (path, argv, ignore_failure) inside a(sasb). */
-static int append_exec(sd_bus_message *m, const char *property, bool ignore_failure, char **argv) {
+void unit_hooks_done(UnitHooks *h) {
+        for (size_t i = 0; i < h->n_start_pre; i++)
+                strv_freep(&h->start_pre[i].argv);
+        for (size_t i = 0; i < h->n_stop_post; i++)
+                strv_freep(&h->stop_post[i].argv);
+        free(h->start_pre);
+        free(h->stop_post);
+        strv_freep(&h->after);
+        *h = (UnitHooks){};
+}
+
+int unit_hooks_add(UnitHooks *h, bool stop_post, bool ignore_failure, char *const *argv) {
+        ExecHook **list = stop_post ? &h->stop_post : &h->start_pre;
+        size_t *n = stop_post ? &h->n_stop_post : &h->n_start_pre;
+        ExecHook *nl;
+
+        if (!argv || !argv[0] || argv[0][0] != '/')
+                return -EINVAL;
+        nl = realloc(*list, sizeof(ExecHook) * (*n + 1));
+        if (!nl)
+                return -ENOMEM;
+        *list = nl;
+        nl[*n] = (ExecHook){ .argv = strv_copy(argv), .ignore_failure = ignore_failure };
+        if (!nl[*n].argv)
+                return -ENOMEM;
+        (*n)++;
+        return 0;
+}
+
+/* Appends one ExecXYZ= property with all its commands: a(sasb) of (path, argv, ignore_failure). */
+static int append_exec_list(sd_bus_message *m, const char *property, const ExecHook *cmds, size_t n) {
         int r;
 
+        if (n == 0)
+                return 0;
         r = sd_bus_message_open_container(m, 'r', "sv");
         if (r >= 0)
                 r = sd_bus_message_append(m, "s", property);
@@ -45,17 +76,25 @@ static int append_exec(sd_bus_message *m, const char *property, bool ignore_fail
                 r = sd_bus_message_open_container(m, 'v', "a(sasb)");
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "(sasb)");
-        if (r >= 0)
+        for (size_t i = 0; r >= 0 && i < n; i++) {
                 r = sd_bus_message_open_container(m, 'r', "sasb");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", argv[0]);
-        if (r >= 0)
-                r = sd_bus_message_append_strv(m, argv);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "b", ignore_failure);
-        for (int i = 0; r >= 0 && i < 4; i++)
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", cmds[i].argv[0]);
+                if (r >= 0)
+                        r = sd_bus_message_append_strv(m, cmds[i].argv);
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "b", cmds[i].ignore_failure);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+        }
+        for (int i = 0; r >= 0 && i < 3; i++)
                 r = sd_bus_message_close_container(m);
         return r;
+}
+
+static int append_exec(sd_bus_message *m, const char *property, bool ignore_failure, char **argv) {
+        ExecHook h = { .argv = argv, .ignore_failure = ignore_failure };
+        return append_exec_list(m, property, &h, 1);
 }
 
 static int append_exec_start(sd_bus_message *m, const UnitParams *p) {
@@ -65,17 +104,63 @@ static int append_exec_start(sd_bus_message *m, const UnitParams *p) {
         return append_exec(m, "ExecStart", false, argv);
 }
 
-static int append_runtime_delete(sd_bus_message *m, const char *property, const UnitParams *p) {
-        char *argv[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
-                         (char *) p->container_id, NULL };
-        return append_exec(m, property, true, argv);
+/* ExecStartPre=: the subsystems' hooks (rootfs mount, network), then — under a restart policy — removal
+ * of stale runtime state of the last run. */
+static int append_start_pre(sd_bus_message *m, const UnitParams *p) {
+        char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
+                        (char *) p->container_id, NULL };
+        size_t n = p->hooks ? p->hooks->n_start_pre : 0;
+        _cleanup_free_ ExecHook *cmds = calloc(n + 1, sizeof(ExecHook));
+
+        if (!cmds)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                cmds[i] = p->hooks->start_pre[i];
+        if (p->spec->restart != RESTART_NO)
+                cmds[n++] = (ExecHook){ .argv = del, .ignore_failure = true };
+        return append_exec_list(m, "ExecStartPre", cmds, n);
 }
 
-/* The exit record is written by systemd's ExecStopPost=, so it exists even when conmand is down. */
-static int append_exit_record(sd_bus_message *m, const UnitParams *p) {
-        char *argv[] = { CONMAN_LIBEXECDIR "/conman-exit-record", "--state-dir", (char *) p->state_dir,
-                         (char *) p->container_id, NULL };
-        return append_exec(m, "ExecStopPost", true, argv);
+/* ExecStopPost=: the exit record first (so it exists even when conmand is down), `runtime delete`, then
+ * the subsystems' teardown hooks. */
+static int append_stop_post(sd_bus_message *m, const UnitParams *p) {
+        char *record[] = { CONMAN_LIBEXECDIR "/conman-exit-record", "--state-dir", (char *) p->state_dir,
+                           (char *) p->container_id, NULL };
+        char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
+                        (char *) p->container_id, NULL };
+        size_t n = p->hooks ? p->hooks->n_stop_post : 0;
+        _cleanup_free_ ExecHook *cmds = calloc(n + 2, sizeof(ExecHook));
+
+        if (!cmds)
+                return -ENOMEM;
+        cmds[0] = (ExecHook){ .argv = record, .ignore_failure = true };
+        cmds[1] = (ExecHook){ .argv = del, .ignore_failure = true };
+        for (size_t i = 0; i < n; i++)
+                cmds[2 + i] = p->hooks->stop_post[i];
+        return append_exec_list(m, "ExecStopPost", cmds, n + 2);
+}
+
+/* After=+Wants= for what the hooks need first (e.g. network-online.target). */
+static int append_ordering(sd_bus_message *m, const UnitParams *p) {
+        static const char *const props[] = { "After", "Wants" };
+        int r = 0;
+
+        if (!p->hooks || strv_length(p->hooks->after) == 0)
+                return 0;
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(props); i++) {
+                r = sd_bus_message_open_container(m, 'r', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", props[i]);
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "as");
+                if (r >= 0)
+                        r = sd_bus_message_append_strv(m, p->hooks->after);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+        }
+        return r;
 }
 
 static int append_description(sd_bus_message *m, const UnitParams *p) {
@@ -168,14 +253,14 @@ int unit_append_properties(sd_bus_message *m, const UnitParams *p) {
                 r = append_resources(m, p->spec);
         if (r >= 0)
                 r = append_stop_and_restart(m, p->spec);
-        if (r >= 0 && p->spec->restart != RESTART_NO)
-                r = append_runtime_delete(m, "ExecStartPre", p); /* stale runtime state from the last run */
+        if (r >= 0)
+                r = append_ordering(m, p);
+        if (r >= 0)
+                r = append_start_pre(m, p);
         if (r >= 0)
                 r = append_exec_start(m, p);
         if (r >= 0)
-                r = append_exit_record(m, p);
-        if (r >= 0)
-                r = append_runtime_delete(m, "ExecStopPost", p);
+                r = append_stop_post(m, p);
         if (r < 0)
                 return r;
         return sd_bus_message_close_container(m);

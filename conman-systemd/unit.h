@@ -13,6 +13,25 @@
 #define CONMAN_SLICE "conman.slice"
 #define CONMAN_UNIT_PREFIX "conman-"
 
+/* One ExecStartPre=/ExecStopPost= command a subsystem needs around the container (overlay rootfs,
+ * network namespace, ...). Gathered by container_collect_hooks() (container-hooks.c). */
+typedef struct ExecHook {
+        char **argv;          /* argv[0] is an absolute path; owned */
+        bool ignore_failure;  /* the "-" prefix */
+} ExecHook;
+
+typedef struct UnitHooks {
+        ExecHook *start_pre;  /* run in order before ExecStart= */
+        size_t n_start_pre;
+        ExecHook *stop_post;  /* run in order after the exit record and `runtime delete` */
+        size_t n_stop_post;
+        char **after;         /* extra After=+Wants= units (e.g. network-online.target) */
+} UnitHooks;
+
+void unit_hooks_done(UnitHooks *h);
+/* Appends a command; argv is copied. */
+int unit_hooks_add(UnitHooks *h, bool stop_post, bool ignore_failure, char *const *argv);
+
 typedef struct UnitParams {
         const char *unit_name;      /* conman-<name>.service */
         const char *container_id;
@@ -26,6 +45,7 @@ typedef struct UnitParams {
         int stdout_fd;              /* write ends handed to the unit */
         int stderr_fd;
         const ContainerSpec *spec;
+        const UnitHooks *hooks;     /* may be NULL */
 } UnitParams;
 
 /* "conman-<name>.service" */

@@ -28,6 +28,9 @@ int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_messag
 /* Attaches to a container's output, starts it, and returns its exit code when it ends (run, start -a). */
 int ctl_run_attached(sd_bus *bus, const char *ref);
 
+/* Pulls an image for run/create, reporting on stderr (verb-image.c). */
+int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify);
+
 /* Verbs; each parses its own options and prints its own --help. argv[0] is the verb. */
 int verb_version(int argc, char *argv[]);
 int verb_info(int argc, char *argv[]);

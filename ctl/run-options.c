@@ -7,16 +7,20 @@
 
 #include "fileio.h"
 #include "log.h"
+#include "ctl.h"
 #include "run-options.h"
 #include "util.h"
 
 static const char create_usage[] =
-        "Usage: conmanctl %s [OPTIONS] --rootfs DIR COMMAND [ARG...]\n\n"
+        "Usage: conmanctl %s [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
+        "       conmanctl %s [OPTIONS] --rootfs DIR COMMAND [ARG...]\n\n"
         "%s\n\n"
         "Options:\n"
         "%s"
         "      --name NAME            Name the container (default: generated)\n"
-        "      --rootfs DIR           Root filesystem directory\n"
+        "      --rootfs DIR           Root filesystem directory instead of an image\n"
+        "      --pull POLICY          missing (default): pull IMAGE if absent; always; never\n"
+        "      --tls-verify=false     Pull from a registry without TLS verification\n"
         "  -e, --env KEY=VALUE        Set an environment variable (repeatable)\n"
         "      --env-file FILE        Read KEY=VALUE lines from FILE\n"
         "  -w, --workdir DIR          Working directory inside the container\n"
@@ -38,7 +42,7 @@ static const char create_usage[] =
         "      --help                 Show this help\n";
 
 static void help(const char *verb, bool is_run) {
-        printf(create_usage, verb,
+        printf(create_usage, verb, verb,
                is_run ? "Create a container and start it as conman-<name>.service. Without -d, stream its output\n"
                         "and exit with its exit code; Ctrl-C stops it."
                       : "Create a container without starting it.",
@@ -86,7 +90,8 @@ static int parse_stop_timeout(const char *s, uint64_t *ret) {
 
 enum {
         ARG_NAME = 0x100, ARG_ROOTFS, ARG_ENV_FILE, ARG_READ_ONLY, ARG_NETWORK, ARG_CPUS, ARG_CPU_WEIGHT,
-        ARG_PIDS_LIMIT, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_RESTART, ARG_RUNTIME, ARG_RM, ARG_HELP,
+        ARG_PIDS_LIMIT, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_RESTART, ARG_RUNTIME, ARG_RM, ARG_HELP, ARG_PULL,
+        ARG_TLS_VERIFY,
 };
 
 static const struct option run_long_options[] = {
@@ -103,6 +108,7 @@ static const struct option run_long_options[] = {
         { "stop-signal", required_argument, NULL, ARG_STOP_SIGNAL },
         { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
         { "restart", required_argument, NULL, ARG_RESTART }, { "runtime", required_argument, NULL, ARG_RUNTIME },
+        { "pull", required_argument, NULL, ARG_PULL }, { "tls-verify", required_argument, NULL, ARG_TLS_VERIFY },
         { "help", no_argument, NULL, ARG_HELP },     {},
 };
 
@@ -139,6 +145,14 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
                                         &o->have_stop_timeout);
         case ARG_RESTART: o->restart = optarg; return 0;
         case ARG_RUNTIME: o->runtime = optarg; return 0;
+        case ARG_PULL:
+                if (!streq(optarg, "always") && !streq(optarg, "missing") && !streq(optarg, "never"))
+                        return log_error_errno(-EINVAL, "conmanctl: --pull takes always, missing or never.");
+                o->pull = optarg;
+                return 0;
+        case ARG_TLS_VERIFY:
+                o->tls_verify = !streq(optarg, "false") && !streq(optarg, "0") && !streq(optarg, "no");
+                return 0;
         default: return -EINVAL;
         }
 }
@@ -146,6 +160,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
 int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
         int c, r;
 
+        o->tls_verify = true;
         optind = 0;
         while ((c = getopt_long(argc, argv, "+de:w:u:v:h:l:m:c:", run_long_options, NULL)) >= 0) {
                 if (c == ARG_HELP) {
@@ -164,19 +179,16 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
                                                         "See 'conmanctl %s --help'.", argv[0], argv[0]);
                 o->image = argv[optind++];
         }
-        if (optind >= argc)
+        if (optind >= argc && !o->image)
                 return log_error_errno(-EINVAL, "conmanctl %s: no command given. See 'conmanctl %s --help'.", argv[0],
                                        argv[0]);
-        o->command = argv + optind;
+        o->command = optind < argc ? argv + optind : NULL; /* none: the image's Cmd */
         if (o->rootfs && o->rootfs[0] != '/') {
                 o->rootfs_abs = realpath(o->rootfs, NULL);
                 if (!o->rootfs_abs)
                         return log_error_errno(errno, "conmanctl: root filesystem %s: %m", o->rootfs);
                 o->rootfs = o->rootfs_abs;
         }
-        if (o->image && !o->rootfs)
-                return log_error_errno(-EOPNOTSUPP, "conmanctl %s: image '%s': running images needs the image store; "
-                                                    "use --rootfs DIR.", argv[0], o->image);
         return 1;
 }
 
@@ -325,4 +337,19 @@ int run_options_append(sd_bus_message *m, const RunOptions *o) {
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
+}
+
+static bool image_present(sd_bus *bus, const char *ref) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        return ctl_call(bus, "InspectImage", &error, NULL, "s", ref) >= 0;
+}
+
+int run_options_pull(sd_bus *bus, const RunOptions *o) {
+        const char *policy = o->pull ?: "missing";
+
+        if (!o->image || o->rootfs || streq(policy, "never"))
+                return 0;
+        if (streq(policy, "missing") && image_present(bus, o->image))
+                return 0;
+        return ctl_pull_image(bus, o->image, o->tls_verify);
 }

@@ -24,6 +24,8 @@ typedef struct RunOptions {
         const char *runtime;
         const char *restart;
         const char *stop_signal;
+        const char *pull;         /* always, missing (default), never */
+        bool tls_verify;
         char **env;
         char **labels;            /* key=value */
         char **volumes;           /* SRC:DST[:ro] as typed */
@@ -34,6 +36,8 @@ typedef struct RunOptions {
 } RunOptions;
 
 void run_options_done(RunOptions *o);
+/* Pulls o->image as --pull says: when missing (default), always, or never. */
+int run_options_pull(sd_bus *bus, const RunOptions *o);
 
 /* Parses argv (argv[0] is the verb). Returns 0 after --help, 1 to go on, <0 on error (printed). */
 int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o);

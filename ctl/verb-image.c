@@ -51,6 +51,7 @@ static int parse_simple(int argc, char *argv[], const char *usage, const struct 
 /* ---- pull ---- */
 
 static bool arg_quiet = false, arg_tls_verify = true, arg_force = false, arg_json = false;
+static bool arg_silent = false; /* pulls for run/create: messages to stderr, nothing on stdout */
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL;
 
 typedef struct PullState {
@@ -147,10 +148,18 @@ static int pull_one(sd_bus *bus, const char *ref) {
                 return r;
         }
         r = sd_bus_message_read(s.reply, "so", &id, &path);
-        if (r >= 0)
+        if (r >= 0 && arg_silent)
+                fprintf(stderr, "Pulled %s (%.12s)\n", ref, id);
+        else if (r >= 0)
                 printf(arg_quiet ? "%s\n" : "Pulled %s\nImage ID: %s\n", arg_quiet ? id : ref, id);
         sd_bus_message_unref(s.reply);
         return r < 0 ? r : 0;
+}
+
+int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify) {
+        arg_tls_verify = tls_verify;
+        arg_silent = true;
+        return pull_one(bus, ref);
 }
 
 static void on_pull_opt(int c, const char *arg) {

@@ -20,6 +20,9 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_id) {
         const char *id;
         int r;
 
+        r = run_options_pull(bus, o);
+        if (r < 0)
+                return r;
         r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
                                            "CreateContainer");
         if (r >= 0)

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-hooks.c — what runs around a container's init, collected from each
+ * subsystem when the container starts: ExecStartPre=/ExecStopPost= commands and
+ * ordering. Add a subsystem by adding its function to the table.
+ */
+#include "container-image.h"
+#include "container.h"
+#include "unit.h"
+
+typedef int (*HookProvider)(Container *c, UnitHooks *hooks, sd_bus_error *error);
+
+static const HookProvider hook_providers[] = {
+        container_image_hooks, /* overlay root filesystem from the image's layers */
+};
+
+int container_collect_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
+        for (size_t i = 0; i < ELEMENTSOF(hook_providers); i++) {
+                int r = hook_providers[i](c, hooks, error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
