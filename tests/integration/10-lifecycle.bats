@@ -236,3 +236,14 @@ teardown() {
                 [[ "$output" == *"Usage: conmanctl $v"* ]]
         done
 }
+
+@test "a container object exports io.conman1.Container as dbus/io.conman1.Container.xml describes it" {
+        conmanctl create --name obj --rootfs "$R" /bin/true
+        path=$(busctl --system call io.conman1 /io/conman1 io.conman1.Manager GetContainer s obj | cut -d'"' -f2)
+        [[ "$path" == /io/conman1/container/* ]]
+        run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Container.xml "$path"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        run busctl --system get-property io.conman1 "$path" io.conman1.Container State
+        [ "$output" = 's "created"' ]
+}
