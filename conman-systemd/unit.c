@@ -63,50 +63,95 @@ int unit_hooks_add(UnitHooks *h, bool stop_post, bool ignore_failure, char *cons
         return 0;
 }
 
-/* Appends one ExecXYZ= property with all its commands: a(sasb) of (path, argv, ignore_failure). */
-static int append_exec_list(sd_bus_message *m, const char *property, const ExecHook *cmds, size_t n) {
-        int r;
+/* The property list: one table for StartTransientUnit and for unit files (the generator). */
+
+void unit_property_list_done(UnitPropertyList *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                UnitProperty *p = &l->items[i];
+                free(p->str);
+                strv_freep(&p->strv);
+                for (size_t k = 0; k < p->n_exec; k++)
+                        strv_freep(&p->exec[k].argv);
+                free(p->exec);
+        }
+        free(l->items);
+        *l = (UnitPropertyList){};
+}
+
+static UnitProperty *property_add(UnitPropertyList *l, const char *name, UnitPropertyType type) {
+        UnitProperty *items = realloc(l->items, sizeof(UnitProperty) * (l->n + 1));
+
+        if (!items)
+                return NULL;
+        l->items = items;
+        items[l->n] = (UnitProperty){ .name = name, .type = type, .fd = -EBADF };
+        return &items[l->n++];
+}
+
+static int add_string(UnitPropertyList *l, const char *name, const char *value) {
+        UnitProperty *p = property_add(l, name, UNIT_PROPERTY_STRING);
+        if (!p || !(p->str = strdup(value)))
+                return -ENOMEM;
+        return 0;
+}
+
+static int add_number(UnitPropertyList *l, const char *name, UnitPropertyType type, uint64_t value) {
+        UnitProperty *p = property_add(l, name, type);
+        if (!p)
+                return -ENOMEM;
+        p->u = value;
+        return 0;
+}
+
+static int add_strv(UnitPropertyList *l, const char *name, char *const *value) {
+        UnitProperty *p = property_add(l, name, UNIT_PROPERTY_STRV);
+        if (!p || !(p->strv = strv_copy(value)))
+                return -ENOMEM;
+        return 0;
+}
+
+static int add_fd(UnitPropertyList *l, const char *name, int fd) {
+        UnitProperty *p = property_add(l, name, UNIT_PROPERTY_FD);
+        if (!p)
+                return -ENOMEM;
+        p->fd = fd;
+        return 0;
+}
+
+/* One ExecXYZ= property with all its commands (copied); nothing for an empty list. */
+static int add_exec_list(UnitPropertyList *l, const char *name, const ExecHook *cmds, size_t n) {
+        UnitProperty *p;
 
         if (n == 0)
                 return 0;
-        r = sd_bus_message_open_container(m, 'r', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", property);
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'v', "a(sasb)");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(sasb)");
-        for (size_t i = 0; r >= 0 && i < n; i++) {
-                r = sd_bus_message_open_container(m, 'r', "sasb");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "s", cmds[i].argv[0]);
-                if (r >= 0)
-                        r = sd_bus_message_append_strv(m, cmds[i].argv);
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "b", cmds[i].ignore_failure);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
+        p = property_add(l, name, UNIT_PROPERTY_EXEC);
+        if (!p || !(p->exec = calloc(n, sizeof(ExecHook))))
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                p->exec[i] = (ExecHook){ .argv = strv_copy(cmds[i].argv), .ignore_failure = cmds[i].ignore_failure };
+                if (!p->exec[i].argv)
+                        return -ENOMEM;
+                p->n_exec++;
         }
-        for (int i = 0; r >= 0 && i < 3; i++)
-                r = sd_bus_message_close_container(m);
-        return r;
+        return 0;
 }
 
-static int append_exec(sd_bus_message *m, const char *property, bool ignore_failure, char **argv) {
-        ExecHook h = { .argv = argv, .ignore_failure = ignore_failure };
-        return append_exec_list(m, property, &h, 1);
-}
-
-static int append_exec_start(sd_bus_message *m, const UnitParams *p) {
+static int add_exec_start(UnitPropertyList *l, const UnitParams *p) {
         char *argv[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "run", "--detach",
                          "--pid-file", (char *) p->pid_file, "--bundle", (char *) p->bundle,
-                         (char *) p->container_id, NULL };
-        return append_exec(m, "ExecStart", false, argv);
+                         (char *) p->container_id, NULL, NULL, NULL };
+
+        if (p->console_socket) { /* TTY: the runtime sends the PTY master there (console.h) */
+                memmove(argv + 7, argv + 5, sizeof(char *) * 5);
+                argv[5] = "--console-socket";
+                argv[6] = (char *) p->console_socket;
+        }
+        return add_exec_list(l, "ExecStart", &(ExecHook){ .argv = argv }, 1);
 }
 
 /* ExecStartPre=: the subsystems' hooks (rootfs mount, network), then — under a restart policy — removal
  * of stale runtime state of the last run. */
-static int append_start_pre(sd_bus_message *m, const UnitParams *p) {
+static int add_start_pre(UnitPropertyList *l, const UnitParams *p) {
         char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
                         (char *) p->container_id, NULL };
         size_t n = p->hooks ? p->hooks->n_start_pre : 0;
@@ -118,12 +163,12 @@ static int append_start_pre(sd_bus_message *m, const UnitParams *p) {
                 cmds[i] = p->hooks->start_pre[i];
         if (p->spec->restart != RESTART_NO)
                 cmds[n++] = (ExecHook){ .argv = del, .ignore_failure = true };
-        return append_exec_list(m, "ExecStartPre", cmds, n);
+        return add_exec_list(l, "ExecStartPre", cmds, n);
 }
 
 /* ExecStopPost=: the exit record first (so it exists even when conmand is down), `runtime delete`, then
  * the subsystems' teardown hooks. */
-static int append_stop_post(sd_bus_message *m, const UnitParams *p) {
+static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
         char *record[] = { CONMAN_LIBEXECDIR "/conman-exit-record", "--state-dir", (char *) p->state_dir,
                            (char *) p->container_id, NULL };
         char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
@@ -137,131 +182,193 @@ static int append_stop_post(sd_bus_message *m, const UnitParams *p) {
         cmds[1] = (ExecHook){ .argv = del, .ignore_failure = true };
         for (size_t i = 0; i < n; i++)
                 cmds[2 + i] = p->hooks->stop_post[i];
-        return append_exec_list(m, "ExecStopPost", cmds, n + 2);
+        return add_exec_list(l, "ExecStopPost", cmds, n + 2);
 }
 
 /* After=+Wants= for what the hooks need first (e.g. network-online.target). */
-static int append_ordering(sd_bus_message *m, const UnitParams *p) {
-        static const char *const props[] = { "After", "Wants" };
-        int r = 0;
+static int add_ordering(UnitPropertyList *l, const UnitParams *p) {
+        int r;
 
         if (!p->hooks || strv_length(p->hooks->after) == 0)
                 return 0;
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(props); i++) {
-                r = sd_bus_message_open_container(m, 'r', "sv");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "s", props[i]);
-                if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'v', "as");
-                if (r >= 0)
-                        r = sd_bus_message_append_strv(m, p->hooks->after);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-        }
-        return r;
+        r = add_strv(l, "After", p->hooks->after);
+        return r < 0 ? r : add_strv(l, "Wants", p->hooks->after);
 }
 
-static int append_description(sd_bus_message *m, const UnitParams *p) {
+static int add_description(UnitPropertyList *l, const UnitParams *p) {
         const ContainerSpec *s = p->spec;
         _cleanup_free_ char *d = NULL;
 
         if (asprintf(&d, "conman container %s (%s %s)", p->container_name, s->image ? "image" : "rootfs",
                      s->image ?: s->rootfs) < 0)
                 return -ENOMEM;
-        return sd_bus_message_append(m, "(sv)", "Description", "s", d);
+        return add_string(l, "Description", d);
 }
 
 /* Tells ExecStart/ExecStopPost (and `systemctl show -p Environment`) which container this is. */
-static int append_environment(sd_bus_message *m, const UnitParams *p) {
+static int add_environment(UnitPropertyList *l, const UnitParams *p) {
         _cleanup_free_ char *id = NULL, *name = NULL;
 
         if (asprintf(&id, "CONMAN_CONTAINER_ID=%s", p->container_id) < 0 ||
             asprintf(&name, "CONMAN_CONTAINER_NAME=%s", p->container_name) < 0)
                 return -ENOMEM;
-        return sd_bus_message_append(m, "(sv)", "Environment", "as", 2, id, name);
+        return add_strv(l, "Environment", (char *[]){ id, name, NULL });
 }
 
-static int append_stdio(sd_bus_message *m, const UnitParams *p) {
+/* A transient unit gets conmand's pipes; a unit file (no fds) leaves stdout/stderr to systemd. */
+static int add_stdio(UnitPropertyList *l, const UnitParams *p) {
         int r = 0;
 
         if (p->stdin_fd >= 0)
-                r = sd_bus_message_append(m, "(sv)", "StandardInputFileDescriptor", "h", p->stdin_fd);
+                r = add_fd(l, "StandardInputFileDescriptor", p->stdin_fd);
         else
-                r = sd_bus_message_append(m, "(sv)", "StandardInput", "s", "null");
+                r = add_string(l, "StandardInput", "null");
         if (r >= 0 && p->stdout_fd >= 0)
-                r = sd_bus_message_append(m, "(sv)", "StandardOutputFileDescriptor", "h", p->stdout_fd);
+                r = add_fd(l, "StandardOutputFileDescriptor", p->stdout_fd);
         if (r >= 0 && p->stderr_fd >= 0)
-                r = sd_bus_message_append(m, "(sv)", "StandardErrorFileDescriptor", "h", p->stderr_fd);
+                r = add_fd(l, "StandardErrorFileDescriptor", p->stderr_fd);
         return r;
 }
 
-static int append_resources(sd_bus_message *m, const ContainerSpec *s) {
-        int r;
+static int add_resources(UnitPropertyList *l, const ContainerSpec *s) {
+        static const char *const accounting[] = { "Delegate", "MemoryAccounting", "TasksAccounting",
+                                                  "CPUAccounting" };
+        int r = 0;
 
-        r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "Delegate", "b", true, "MemoryAccounting", "b", true,
-                                  "TasksAccounting", "b", true, "CPUAccounting", "b", true);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(accounting); i++)
+                r = add_number(l, accounting[i], UNIT_PROPERTY_BOOL, true);
         if (r >= 0 && s->memory_max > 0)
-                r = sd_bus_message_append(m, "(sv)", "MemoryMax", "t", s->memory_max);
+                r = add_number(l, "MemoryMax", UNIT_PROPERTY_U64, s->memory_max);
         if (r >= 0 && s->cpu_quota_usec > 0)
-                r = sd_bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t", s->cpu_quota_usec);
+                r = add_number(l, "CPUQuotaPerSecUSec", UNIT_PROPERTY_CPU_QUOTA, s->cpu_quota_usec);
         if (r >= 0 && s->cpu_weight > 0)
-                r = sd_bus_message_append(m, "(sv)", "CPUWeight", "t", s->cpu_weight);
+                r = add_number(l, "CPUWeight", UNIT_PROPERTY_U64, s->cpu_weight);
         if (r >= 0 && s->pids_limit > 0)
-                r = sd_bus_message_append(m, "(sv)", "TasksMax", "t", s->pids_limit);
+                r = add_number(l, "TasksMax", UNIT_PROPERTY_U64, s->pids_limit);
         return r;
 }
 
-static int append_stop_and_restart(sd_bus_message *m, const ContainerSpec *s) {
+static int add_stop_and_restart(UnitPropertyList *l, const ContainerSpec *s) {
         int r;
 
         /* SIGTERM (or --stop-signal) to the container's init, SIGKILL to all after TimeoutStopSec=. */
-        r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "KillMode", "s", "mixed", "KillSignal", "i",
-                                  (int32_t) s->stop_signal, "TimeoutStopUSec", "t", s->stop_timeout_usec,
-                                  "SendSIGKILL", "b", true);
-        if (r < 0)
+        r = add_string(l, "KillMode", "mixed");
+        if (r >= 0)
+                r = add_number(l, "KillSignal", UNIT_PROPERTY_SIGNAL, (uint64_t) s->stop_signal);
+        if (r >= 0)
+                r = add_number(l, "TimeoutStopUSec", UNIT_PROPERTY_USEC, s->stop_timeout_usec);
+        if (r >= 0)
+                r = add_number(l, "SendSIGKILL", UNIT_PROPERTY_BOOL, true);
+        if (r < 0 || s->restart == RESTART_NO)
                 return r;
-        if (s->restart == RESTART_NO)
-                return 0;
 
-        r = sd_bus_message_append(m, "(sv)(sv)", "Restart", "s",
-                                  s->restart == RESTART_ON_FAILURE ? "on-failure" : "always", "RestartUSec", "t",
-                                  (uint64_t) 100 * 1000);
+        r = add_string(l, "Restart", s->restart == RESTART_ON_FAILURE ? "on-failure" : "always");
+        if (r >= 0)
+                r = add_number(l, "RestartUSec", UNIT_PROPERTY_USEC, 100 * USEC_PER_MSEC);
         if (r < 0 || s->restart_max_retries == 0)
                 return r;
         /* on-failure:N = N restarts after the first start: N+1 starts in all, ever. */
-        return sd_bus_message_append(m, "(sv)(sv)", "StartLimitIntervalUSec", "t", UINT64_MAX, "StartLimitBurst",
-                                     "u", (uint32_t) s->restart_max_retries + 1);
+        r = add_number(l, "StartLimitIntervalUSec", UNIT_PROPERTY_USEC, USEC_INFINITY);
+        return r < 0 ? r : add_number(l, "StartLimitBurst", UNIT_PROPERTY_U32, s->restart_max_retries + 1);
+}
+
+int unit_properties_build(const UnitParams *p, UnitPropertyList *ret) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        int r;
+
+        r = add_description(&l, p);
+        if (r >= 0)
+                r = add_string(&l, "Slice", CONMAN_SLICE);
+        if (r >= 0)
+                r = add_string(&l, "Type", "forking");
+        if (r >= 0)
+                r = add_string(&l, "PIDFile", p->pid_file);
+        if (r >= 0)
+                r = add_string(&l, "CollectMode", "inactive-or-failed");
+        if (r >= 0)
+                r = add_environment(&l, p);
+        if (r >= 0)
+                r = add_stdio(&l, p);
+        if (r >= 0)
+                r = add_resources(&l, p->spec);
+        if (r >= 0)
+                r = add_stop_and_restart(&l, p->spec);
+        if (r >= 0)
+                r = add_ordering(&l, p);
+        if (r >= 0)
+                r = add_start_pre(&l, p);
+        if (r >= 0)
+                r = add_exec_start(&l, p);
+        if (r >= 0)
+                r = add_stop_post(&l, p);
+        if (r < 0)
+                return r;
+        *ret = l;
+        l = (UnitPropertyList){};
+        return 0;
+}
+
+/* a(sasb) of (path, argv, ignore_failure). */
+static int append_exec_value(sd_bus_message *m, const UnitProperty *p) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'v', "a(sasb)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(sasb)");
+        for (size_t i = 0; r >= 0 && i < p->n_exec; i++) {
+                r = sd_bus_message_open_container(m, 'r', "sasb");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", p->exec[i].argv[0]);
+                if (r >= 0)
+                        r = sd_bus_message_append_strv(m, p->exec[i].argv);
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "b", p->exec[i].ignore_failure);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+        }
+        for (int i = 0; r >= 0 && i < 2; i++)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
+static int append_strv_value(sd_bus_message *m, char **strv) {
+        int r = sd_bus_message_open_container(m, 'v', "as");
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, strv);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+static int append_property(sd_bus_message *m, const UnitProperty *p) {
+        int r = sd_bus_message_open_container(m, 'r', "sv");
+
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", p->name);
+        if (r < 0)
+                return r;
+        switch (p->type) {
+        case UNIT_PROPERTY_STRING: r = sd_bus_message_append(m, "v", "s", p->str); break;
+        case UNIT_PROPERTY_BOOL: r = sd_bus_message_append(m, "v", "b", (int) !!p->u); break;
+        case UNIT_PROPERTY_U64:
+        case UNIT_PROPERTY_USEC:
+        case UNIT_PROPERTY_CPU_QUOTA: r = sd_bus_message_append(m, "v", "t", p->u); break;
+        case UNIT_PROPERTY_U32: r = sd_bus_message_append(m, "v", "u", (uint32_t) p->u); break;
+        case UNIT_PROPERTY_SIGNAL: r = sd_bus_message_append(m, "v", "i", (int32_t) p->u); break;
+        case UNIT_PROPERTY_STRV: r = append_strv_value(m, p->strv); break;
+        case UNIT_PROPERTY_EXEC: r = append_exec_value(m, p); break;
+        case UNIT_PROPERTY_FD: r = sd_bus_message_append(m, "v", "h", p->fd); break;
+        default: return -EINVAL;
+        }
+        return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
 int unit_append_properties(sd_bus_message *m, const UnitParams *p) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
         int r;
 
-        r = sd_bus_message_open_container(m, 'a', "(sv)");
-        if (r < 0)
-                return r;
-        r = append_description(m, p);
+        r = unit_properties_build(p, &l);
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "Slice", "s", CONMAN_SLICE, "Type", "s", "forking",
-                                          "PIDFile", "s", p->pid_file, "CollectMode", "s", "inactive-or-failed");
-        if (r >= 0)
-                r = append_environment(m, p);
-        if (r >= 0)
-                r = append_stdio(m, p);
-        if (r >= 0)
-                r = append_resources(m, p->spec);
-        if (r >= 0)
-                r = append_stop_and_restart(m, p->spec);
-        if (r >= 0)
-                r = append_ordering(m, p);
-        if (r >= 0)
-                r = append_start_pre(m, p);
-        if (r >= 0)
-                r = append_exec_start(m, p);
-        if (r >= 0)
-                r = append_stop_post(m, p);
-        if (r < 0)
-                return r;
-        return sd_bus_message_close_container(m);
+                r = sd_bus_message_open_container(m, 'a', "(sv)");
+        for (size_t i = 0; r >= 0 && i < l.n; i++)
+                r = append_property(m, &l.items[i]);
+        return r < 0 ? r : sd_bus_message_close_container(m);
 }

@@ -41,6 +41,7 @@ typedef struct UnitParams {
         const char *bundle;         /* directory holding config.json */
         const char *pid_file;       /* where the runtime writes the container init's PID */
         const char *state_dir;      /* conmand's state directory, for the exit record */
+        const char *console_socket; /* TTY containers: --console-socket of the runtime (console.h); or NULL */
         int stdin_fd;               /* -EBADF: /dev/null */
         int stdout_fd;              /* write ends handed to the unit */
         int stderr_fd;
@@ -57,8 +58,51 @@ int unit_object_path(const char *unit_name, char **ret);
  * processes (ExecStopPost= runs in .control), so `runtime delete` only removes what the runtime made. */
 int container_cgroup_path(const char *unit_name, char **ret);
 
+/* The unit's properties as one list, shared by StartTransientUnit (unit_append_properties()) and the
+ * unit files conman-generator writes (unit_property_format()), so both have the same shape. */
+typedef enum UnitPropertyType {
+        UNIT_PROPERTY_STRING,    /* s */
+        UNIT_PROPERTY_BOOL,      /* b */
+        UNIT_PROPERTY_U64,       /* t */
+        UNIT_PROPERTY_U32,       /* u */
+        UNIT_PROPERTY_SIGNAL,    /* i, a signal number */
+        UNIT_PROPERTY_USEC,      /* t, a time span ("...Sec=" in a file) */
+        UNIT_PROPERTY_CPU_QUOTA, /* t, usec per second ("CPUQuota=N%" in a file) */
+        UNIT_PROPERTY_STRV,      /* as */
+        UNIT_PROPERTY_EXEC,      /* a(sasb) */
+        UNIT_PROPERTY_FD,        /* h; transient units only */
+} UnitPropertyType;
+
+typedef struct UnitProperty {
+        const char *name;        /* the D-Bus property name: "TimeoutStopUSec" */
+        UnitPropertyType type;
+        char *str;               /* owned */
+        uint64_t u;              /* numbers, booleans, signals */
+        char **strv;             /* owned */
+        ExecHook *exec;          /* owned */
+        size_t n_exec;
+        int fd;                  /* borrowed from UnitParams */
+} UnitProperty;
+
+typedef struct UnitPropertyList {
+        UnitProperty *items;
+        size_t n;
+} UnitPropertyList;
+
+void unit_property_list_done(UnitPropertyList *l);
+int unit_properties_build(const UnitParams *p, UnitPropertyList *ret);
+
 /* Appends the a(sv) property array of StartTransientUnit. */
 int unit_append_properties(sd_bus_message *m, const UnitParams *p);
+
+/* A property as unit-file lines ("TimeoutStopSec=10s"; one line per command of an Exec list), and the
+ * section it belongs in ("Unit" or "Service"). ret_lines is NULL for what a file cannot carry (fds).
+ * unit-file.c. */
+int unit_property_format(const UnitProperty *p, const char **ret_section, char ***ret_lines);
+/* Quotes one word for an ExecXYZ= line: %-specifiers and $-expansion escaped, "..." when needed. */
+char *unit_exec_word_quote(const char *word);
+/* Escapes a value for a setting that expands %-specifiers (Description=, Environment= entries). */
+char *unit_value_escape(const char *value, bool quote);
 
 /* "runc" → "/usr/sbin/runc" (searched in PATH and the usual sbin dirs). */
 int runtime_find_binary(const char *runtime, char **ret);
