@@ -8,6 +8,7 @@
 #include "bus-errors.h"
 #include "container-spec.h"
 #include "names.h"
+#include "network/network-spec.h"
 #include "util.h"
 
 static const char *const restart_policy_table[_RESTART_POLICY_MAX] = {
@@ -20,6 +21,7 @@ static const char *const restart_policy_table[_RESTART_POLICY_MAX] = {
 static const char *const network_mode_table[_NETWORK_MODE_MAX] = {
         [NETWORK_NONE] = "none",
         [NETWORK_HOST] = "host",
+        [NETWORK_BRIDGE] = "bridge",
 };
 
 static int lookup(const char *const *table, size_t n, const char *s) {
@@ -76,7 +78,7 @@ void container_spec_init(ContainerSpec *s) {
                 .stop_signal = SIGTERM,
                 .stop_timeout_usec = CONTAINER_STOP_TIMEOUT_DEFAULT_USEC,
                 .restart = RESTART_NO,
-                .network = NETWORK_NONE,
+                .network = NETWORK_BRIDGE,
         };
 }
 
@@ -96,6 +98,8 @@ void container_spec_done(ContainerSpec *s) {
         }
         free(s->volumes);
         free(s->runtime);
+        free(s->network_name);
+        strv_freep(&s->ports);
         container_spec_init(s);
 }
 
@@ -142,11 +146,15 @@ static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "%sToo many environment variables or labels.", "");
         for (char **e = s->env; e && *e; e++)
                 if (!env_assignment_is_valid(*e))
-                        return invalid(error, "Environment entry '%s' is not KEY=VALUE with a printable key.", *e);
+                        return invalid(error,
+                                       "Environment entry '%.64s' is not KEY=VALUE with a printable key "
+                                       "(at most 64 KiB).",
+                                       *e);
         for (char **l = s->labels; l && *l; l++) {
                 _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
                 if (!k || !strchr(*l, '=') || !label_key_is_valid(k) || !string_ok(*l))
-                        return invalid(error, "Label '%s' is not key=value with a printable key.", *l);
+                        return invalid(error,
+                                       "Label '%.64s' is not key=value with a printable key (at most 64 KiB).", *l);
         }
         if (s->working_dir && !container_path_is_valid(s->working_dir))
                 return invalid(error, "Working directory '%s' must be an absolute path without '.' or '..'.",
@@ -205,7 +213,32 @@ static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
         if (s->runtime && !streq(s->runtime, "runc") && !streq(s->runtime, "crun"))
                 return invalid(error, "Unknown runtime '%s': use runc or crun.", s->runtime);
         if (s->network < 0 || s->network >= _NETWORK_MODE_MAX)
-                return invalid(error, "%sUnknown network mode: use none or host.", "");
+                return invalid(error, "%sUnknown network mode: use bridge, none, host or a network's name.", "");
+        return 0;
+}
+
+static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
+        size_t n = strv_length(s->ports);
+        _cleanup_free_ PortMapping *ports = NULL;
+
+        if (s->network_name && (s->network != NETWORK_BRIDGE || !network_name_is_valid(s->network_name)))
+                return invalid(error, "Invalid network name '%s': names match " NETWORK_NAME_RULE ".", s->network_name);
+        if (n > 0 && s->network != NETWORK_BRIDGE)
+                return invalid(error, "Ports can only be published on a bridge network, not with --network %s.",
+                               network_mode_to_string(s->network));
+        if (n > NETWORK_PORTS_MAX)
+                return invalid(error, "%sToo many published ports (at most 256).", "");
+        ports = calloc(n ?: 1, sizeof(PortMapping));
+        if (!ports)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                if (port_mapping_parse(s->ports[i], &ports[i]) < 0)
+                        return invalid(error, "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].",
+                                       s->ports[i]);
+                for (size_t j = 0; j < i; j++)
+                        if (port_mapping_conflicts(&ports[i], &ports[j]))
+                                return invalid(error, "Port '%s' is published twice.", s->ports[i]);
+        }
         return 0;
 }
 
@@ -221,6 +254,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
                 r = validate_volumes(s, error);
         if (r >= 0)
                 r = validate_limits(s, error);
+        if (r >= 0)
+                r = validate_network(s, error);
         return r;
 }
 
@@ -285,6 +320,8 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         json_object_object_add(o, "tty", json_object_new_boolean(s->tty));
         json_object_object_add(o, "interactive", json_object_new_boolean(s->interactive));
         add_string(o, "network", network_mode_to_string(s->network));
+        add_string(o, "networkName", s->network_name);
+        json_object_object_add(o, "ports", strv_to_json(s->ports));
         add_u64(o, "memoryMax", s->memory_max);
         add_u64(o, "cpuQuotaUSec", s->cpu_quota_usec);
         add_u64(o, "cpuWeight", s->cpu_weight);
@@ -362,6 +399,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         if (r >= 0) r = get_string(o, "restartPolicy", &restart);
         if (r >= 0) r = get_string(o, "network", &network);
         if (r >= 0) r = get_string(o, "runtime", &s->runtime);
+        if (r >= 0) r = get_string(o, "networkName", &s->network_name);
+        if (r >= 0) r = strv_from_json(json_object_object_get(o, "ports"), &s->ports);
         if (r < 0)
                 return r;
 

@@ -67,7 +67,7 @@ bool container_path_is_valid(const char *path) {
 bool env_assignment_is_valid(const char *e) {
         const char *eq;
 
-        if (!e || !utf8_is_valid(e) || strlen(e) > 128 * 1024)
+        if (!e || !utf8_is_valid(e) || strlen(e) > 65536)
                 return false;
         eq = strchr(e, '=');
         if (!eq || eq == e)
