@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-file.c — see container-file.h. The INI reader is at the bottom; the
+ * [Container] key table and its value parsers at the top.
+ */
+#include <signal.h>
+#include <stdarg.h>
+
+#include "container-file.h"
+#include "fileio.h"
+#include "log.h"
+#include "names.h"
+#include "util.h"
+
+#define CONTAINER_FILE_MAX (1024 * 1024)
+
+static const char *const pull_policy_table[_PULL_POLICY_MAX] = {
+        [PULL_MISSING] = "missing",
+        [PULL_NEVER] = "never",
+        [PULL_ALWAYS] = "always",
+};
+
+const char *pull_policy_to_string(PullPolicy p) {
+        return p >= 0 && p < _PULL_POLICY_MAX ? pull_policy_table[p] : NULL;
+}
+
+PullPolicy pull_policy_from_string(const char *s) {
+        for (int i = 0; s && i < _PULL_POLICY_MAX; i++)
+                if (streq(pull_policy_table[i], s))
+                        return (PullPolicy) i;
+        return _PULL_POLICY_INVALID;
+}
+
+/* Splits on whitespace; "double" (with \ escapes) and 'single' quotes group words. */
+static int split_words(const char *s, char ***ret) {
+        _cleanup_strv_free_ char **words = NULL;
+        _cleanup_free_ char *w = malloc(strlen(s) + 1);
+
+        if (!w)
+                return -ENOMEM;
+        for (const char *p = s;;) {
+                size_t n = 0;
+                bool any = false;
+                p += strspn(p, " \t");
+                if (!*p)
+                        break;
+                while (*p && !strchr(" \t", *p)) {
+                        char q = *p;
+                        any = true;
+                        if (q != '"' && q != '\'') {
+                                w[n++] = *p++;
+                                continue;
+                        }
+                        for (p++; *p && *p != q; p++) {
+                                if (q == '"' && *p == '\\' && p[1])
+                                        p++;
+                                w[n++] = *p;
+                        }
+                        if (*p != q)
+                                return -EINVAL; /* unbalanced quote */
+                        p++;
+                }
+                w[n] = '\0';
+                if (any && strv_push(&words, w) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(words);
+        return 0;
+}
+
+static int parse_bool(const char *v, bool *ret) {
+        static const char *const yes[] = { "1", "yes", "true", "on" }, *const no[] = { "0", "no", "false", "off" };
+
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcasecmp(v, yes[i]) == 0)
+                        return *ret = true, 0;
+                if (strcasecmp(v, no[i]) == 0)
+                        return *ret = false, 0;
+        }
+        return -EINVAL;
+}
+
+_printf_(2, 3) static int set_message(char **ret_message, const char *fmt, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(ret_message, fmt, ap);
+        va_end(ap);
+        return r < 0 ? -ENOMEM : -EINVAL;
+}
+
+static int set_string(char **target, const char *v) {
+        char *c = strdup(v);
+        if (!c)
+                return -ENOMEM;
+        free(*target);
+        *target = c;
+        return 0;
+}
+
+/* A list setting: words are appended; an empty value resets the list (as in systemd). */
+static int append_words(char ***target, const char *v, char **ret_message) {
+        _cleanup_strv_free_ char **words = NULL;
+
+        if (isempty(v)) {
+                strv_freep(target);
+                return 0;
+        }
+        if (split_words(v, &words) < 0)
+                return set_message(ret_message, "unbalanced quotes in '%s'", v);
+        for (char **w = words; *w; w++)
+                if (strv_push(target, *w) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+static int parse_image(ContainerFile *f, const char *k, const char *v, char **m) {
+        if (isempty(v) || strlen(v) > 4096 || !utf8_is_valid(v) || strpbrk(v, " \t"))
+                return set_message(m, "'%s' is not an image reference", v);
+        return set_string(&f->spec.image, v);
+}
+
+static int parse_rootfs(ContainerFile *f, const char *k, const char *v, char **m) {
+        if (v[0] != '/')
+                return set_message(m, "'%s' is not an absolute path", v);
+        return set_string(&f->spec.rootfs, v);
+}
+
+static int parse_exec(ContainerFile *f, const char *k, const char *v, char **m) {
+        strv_freep(&f->spec.command); /* Exec= replaces, like ExecStart= after a reset */
+        return append_words(&f->spec.command, v, m);
+}
+
+static int parse_entrypoint(ContainerFile *f, const char *k, const char *v, char **m) {
+        strv_freep(&f->entrypoint);
+        return append_words(&f->entrypoint, v, m);
+}
+
+static int parse_name(ContainerFile *f, const char *k, const char *v, char **m) {
+        if (!container_name_is_valid(v))
+                return set_message(m, "'%s' is not a container name: use " CONTAINER_NAME_RULE, v);
+        return set_string(&f->name, v);
+}
+
+static int parse_environment(ContainerFile *f, const char *k, const char *v, char **m) {
+        size_t first = strv_length(f->spec.env);
+        int r = append_words(&f->spec.env, v, m);
+
+        for (size_t i = first; r >= 0 && f->spec.env && f->spec.env[i]; i++)
+                if (!env_assignment_is_valid(f->spec.env[i]))
+                        return set_message(m, "'%s' is not KEY=VALUE", f->spec.env[i]);
+        return r;
+}
+
+/* Read now, so that the unit carries what the file said when it was generated. */
+static int parse_environment_file(ContainerFile *f, const char *k, const char *v, char **m) {
+        _cleanup_free_ char *data = NULL;
+        bool optional = v[0] == '-';
+        const char *path = optional ? v + 1 : v;
+        char *save = NULL;
+        int r;
+
+        if (path[0] != '/')
+                return set_message(m, "'%s' is not an absolute path", path);
+        r = read_file(path, CONTAINER_FILE_MAX, &data, NULL);
+        if (r < 0)
+                return optional ? 0 : set_message(m, "cannot read '%s'", path);
+        for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                line += strspn(line, " \t");
+                if (!*line || *line == '#' || *line == ';')
+                        continue;
+                if (!env_assignment_is_valid(line))
+                        return set_message(m, "'%s' in the environment file is not KEY=VALUE", line);
+                if (strv_push(&f->spec.env, line) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m) {
+        _cleanup_free_ char *copy = strdup(v);
+        char *src, *dst, *opt;
+        VolumeSpec *vs;
+
+        if (!copy)
+                return -ENOMEM;
+        src = copy;
+        dst = strchr(src, ':');
+        if (!dst)
+                return set_message(m, "'%s' is not SOURCE:DEST[:ro|rw]", v);
+        *dst++ = '\0';
+        opt = strchr(dst, ':');
+        if (opt)
+                *opt++ = '\0';
+        if (opt && !streq(opt, "ro") && !streq(opt, "rw"))
+                return set_message(m, "unknown volume option '%s': use ro or rw", opt);
+        vs = realloc(f->spec.volumes, sizeof(VolumeSpec) * (f->spec.n_volumes + 1));
+        if (!vs)
+                return -ENOMEM;
+        f->spec.volumes = vs;
+        vs[f->spec.n_volumes] = (VolumeSpec){ .source = strdup(src), .destination = strdup(dst),
+                                              .read_only = opt && streq(opt, "ro") };
+        f->spec.n_volumes++;
+        return vs[f->spec.n_volumes - 1].source && vs[f->spec.n_volumes - 1].destination ? 0 : -ENOMEM;
+}
+
+static int parse_read_only(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_bool(v, &f->spec.read_only) < 0 ? set_message(m, "'%s' is not a boolean", v) : 0;
+}
+
+static int parse_working_dir(ContainerFile *f, const char *k, const char *v, char **m) {
+        return set_string(&f->spec.working_dir, v);
+}
+
+static int parse_user(ContainerFile *f, const char *k, const char *v, char **m) {
+        return set_string(&f->spec.user, v);
+}
+
+static int parse_hostname(ContainerFile *f, const char *k, const char *v, char **m) {
+        return set_string(&f->spec.hostname, v);
+}
+
+static int parse_label(ContainerFile *f, const char *k, const char *v, char **m) {
+        return append_words(&f->spec.labels, v, m);
+}
+
+static int parse_memory(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_size(v, &f->spec.memory_max) < 0 ? set_message(m, "'%s' is not a size like 64m or 1g", v) : 0;
+}
+
+static int parse_cpus_key(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_cpus(v, &f->spec.cpu_quota_usec) < 0 ? set_message(m, "'%s' is not a number of CPUs", v) : 0;
+}
+
+static int parse_pids_limit(ContainerFile *f, const char *k, const char *v, char **m) {
+        return safe_atou64(v, &f->spec.pids_limit) < 0 ? set_message(m, "'%s' is not a number", v) : 0;
+}
+
+static int parse_stop_signal(ContainerFile *f, const char *k, const char *v, char **m) {
+        int sig = signal_from_string(v);
+        if (sig <= 0)
+                return set_message(m, "'%s' is not a signal", v);
+        f->spec.stop_signal = sig;
+        return 0;
+}
+
+static int parse_stop_timeout(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_duration(v, &f->spec.stop_timeout_usec) < 0 ? set_message(m, "'%s' is not a duration", v)
+                                                                 : 0;
+}
+
+static int parse_runtime(ContainerFile *f, const char *k, const char *v, char **m) {
+        if (!streq(v, "runc") && !streq(v, "crun"))
+                return set_message(m, "unknown runtime '%s': use runc or crun", v);
+        return set_string(&f->spec.runtime, v);
+}
+
+static int parse_network(ContainerFile *f, const char *k, const char *v, char **m) {
+        if (!streq(v, "none") && !streq(v, "host"))
+                return set_message(m, "network '%s' is not supported in .container files: use none or host", v);
+        f->spec.network = network_mode_from_string(v);
+        return 0;
+}
+
+static int parse_publish_port(ContainerFile *f, const char *k, const char *v, char **m) {
+        return set_message(m, "'%s': publishing ports needs a bridge network, which .container files do not "
+                              "support yet; use Network=host",
+                           v);
+}
+
+static int parse_tty(ContainerFile *f, const char *k, const char *v, char **m) {
+        bool b;
+        if (parse_bool(v, &b) < 0)
+                return set_message(m, "'%s' is not a boolean", v);
+        if (b)
+                return set_message(m, "a terminal needs conmand's console socket; boot-time containers have "
+                                      "none (use Tty=no and 'conmanctl logs')");
+        return 0;
+}
+
+static int parse_pull(ContainerFile *f, const char *k, const char *v, char **m) {
+        PullPolicy p = pull_policy_from_string(v);
+        if (p < 0)
+                return set_message(m, "unknown pull policy '%s': use missing, never or always", v);
+        f->pull = p;
+        return 0;
+}
+
+const ContainerFileKey container_file_keys[] = {
+        { "Image", parse_image, "image reference (pulled at start unless Pull=never)" },
+        { "Rootfs", parse_rootfs, "absolute path of a root filesystem directory" },
+        { "Exec", parse_exec, "command and arguments (replace the image's Cmd)" },
+        { "Entrypoint", parse_entrypoint, "replaces the image's Entrypoint" },
+        { "ContainerName", parse_name, "container name; default: the file name without .container" },
+        { "Environment", parse_environment, "KEY=VALUE ... (repeatable)" },
+        { "EnvironmentFile", parse_environment_file, "file of KEY=VALUE lines, read at generation; -PATH: optional" },
+        { "Volume", parse_volume, "SOURCE:DEST[:ro|rw] (repeatable)" },
+        { "ReadOnly", parse_read_only, "read-only root filesystem (boolean)" },
+        { "WorkingDir", parse_working_dir, "working directory in the container" },
+        { "User", parse_user, "uid[:gid] or name[:group]" },
+        { "HostName", parse_hostname, "the container's host name" },
+        { "Label", parse_label, "key=value ... (repeatable)" },
+        { "Memory", parse_memory, "memory limit (64m, 1g) → MemoryMax=" },
+        { "CPUs", parse_cpus_key, "CPU limit (1.5) → CPUQuota=" },
+        { "PidsLimit", parse_pids_limit, "task limit → TasksMax=" },
+        { "StopSignal", parse_stop_signal, "signal that stops the container → KillSignal=" },
+        { "StopTimeout", parse_stop_timeout, "time before SIGKILL (10, 1min) → TimeoutStopSec=" },
+        { "Runtime", parse_runtime, "runc or crun" },
+        { "Network", parse_network, "none (default) or host" },
+        { "PublishPort", parse_publish_port, "not supported yet (needs a bridge network)" },
+        { "Tty", parse_tty, "only 'no': a terminal needs conmand" },
+        { "Pull", parse_pull, "missing (default), never or always" },
+};
+const size_t container_file_n_keys = ELEMENTSOF(container_file_keys);
+
+void container_file_init(ContainerFile *f) {
+        *f = (ContainerFile){};
+        container_spec_init(&f->spec);
+        f->spec.network = NETWORK_NONE; /* Network= documents this default, whatever conmanctl's is */
+}
+
+void container_file_done(ContainerFile *f) {
+        free(f->path);
+        free(f->name);
+        container_spec_done(&f->spec);
+        strv_freep(&f->entrypoint);
+        strv_freep(&f->unit_lines);
+        strv_freep(&f->service_lines);
+        strv_freep(&f->install_lines);
+        strv_freep(&f->wanted_by);
+        strv_freep(&f->required_by);
+        *f = (ContainerFile){};
+}
+
+/* ---- the INI reader ---- */
+
+typedef enum Section { SECTION_NONE, SECTION_UNKNOWN, SECTION_CONTAINER, SECTION_UNIT, SECTION_SERVICE, SECTION_INSTALL } Section;
+
+static void file_error(ContainerFile *f, const char *file, unsigned line, const char *key, const char *msg) {
+        f->n_errors++;
+        if (key)
+                log_error("%s:%u: %s=: %s.", file, line, key, msg);
+        else
+                log_error("%s:%u: %s.", file, line, msg);
+}
+
+static int set_container_key(ContainerFile *f, const char *file, unsigned line, const char *key, const char *v) {
+        for (size_t i = 0; i < container_file_n_keys; i++) {
+                _cleanup_free_ char *msg = NULL;
+                int r;
+
+                if (!streq(container_file_keys[i].key, key))
+                        continue;
+                r = container_file_keys[i].parse(f, key, v, &msg);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        file_error(f, file, line, key, msg ?: "invalid value");
+                return 0;
+        }
+        file_error(f, file, line, key, "unknown key in [Container] (see conman.container(5))");
+        return 0;
+}
+
+static bool key_is_valid(const char *k) {
+        return !isempty(k) && strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
+                                      strlen(k);
+}
+
+/* [Install] WantedBy=/RequiredBy= become links; the rest is kept for reference. */
+static int pass_through(ContainerFile *f, Section s, const char *key, const char *v) {
+        _cleanup_free_ char *line = NULL;
+        char ***target = s == SECTION_UNIT ? &f->unit_lines : s == SECTION_SERVICE ? &f->service_lines
+                                                                                  : &f->install_lines;
+
+        if (s == SECTION_INSTALL && (streq(key, "WantedBy") || streq(key, "RequiredBy"))) {
+                char ***list = streq(key, "WantedBy") ? &f->wanted_by : &f->required_by;
+                _cleanup_free_ char *msg = NULL;
+                if (append_words(list, v, &msg) < 0)
+                        return -ENOMEM;
+        }
+        if (asprintf(&line, "%s=%s", key, v) < 0)
+                return -ENOMEM;
+        return strv_push(target, line);
+}
+
+static Section section_from_string(const char *s) {
+        return streq(s, "Container") ? SECTION_CONTAINER : streq(s, "Unit") ? SECTION_UNIT
+                : streq(s, "Service") ? SECTION_SERVICE : streq(s, "Install") ? SECTION_INSTALL : SECTION_UNKNOWN;
+}
+
+static char *strip(char *s) {
+        char *e;
+        s += strspn(s, " \t");
+        e = s + strlen(s);
+        while (e > s && strchr(" \t\r", e[-1]))
+                *--e = '\0';
+        return s;
+}
+
+static int parse_line(ContainerFile *f, const char *file, unsigned n, char *l, Section *section) {
+        char *eq, *key, *value;
+
+        if (*l == '[') {
+                char *end = strchr(l, ']');
+                if (!end || end[1]) {
+                        file_error(f, file, n, NULL, "malformed section header");
+                        return 0;
+                }
+                *end = '\0';
+                *section = section_from_string(l + 1);
+                if (*section == SECTION_UNKNOWN)
+                        file_error(f, file, n, NULL, "unknown section: use [Container], [Unit], [Service], [Install]");
+                return 0;
+        }
+        eq = strchr(l, '=');
+        if (!eq) {
+                file_error(f, file, n, NULL, "expected Key=Value");
+                return 0;
+        }
+        *eq = '\0';
+        key = strip(l);
+        value = strip(eq + 1);
+        if (!key_is_valid(key)) {
+                file_error(f, file, n, NULL, "invalid key name");
+                return 0;
+        }
+        if (!utf8_is_valid(value)) {
+                file_error(f, file, n, key, "value is not valid UTF-8");
+                return 0;
+        }
+        switch (*section) {
+        case SECTION_CONTAINER: return set_container_key(f, file, n, key, value);
+        case SECTION_NONE: file_error(f, file, n, key, "assignment outside of a section"); return 0;
+        case SECTION_UNKNOWN: return 0; /* reported at the header */
+        default: return pass_through(f, *section, key, value);
+        }
+}
+
+/* Reads lines, joining those that end in a backslash; '#' and ';' start comments. */
+static int parse_file(ContainerFile *f, const char *file) {
+        _cleanup_free_ char *data = NULL, *joined = NULL;
+        Section section = SECTION_NONE;
+        unsigned n = 0, start = 0;
+        size_t size;
+        int r;
+
+        r = read_file(file, CONTAINER_FILE_MAX, &data, &size);
+        if (r < 0) {
+                f->n_errors++;
+                log_error_errno(r, "%s: cannot read: %m", file);
+                return 0;
+        }
+        if (strlen(data) != size) {
+                file_error(f, file, 1, NULL, "the file contains a NUL byte");
+                return 0;
+        }
+        for (char *p = data, *nl; p && (*p || joined); p = nl ? nl + 1 : NULL) {
+                _cleanup_free_ char *cat = NULL;
+                char *l;
+                size_t len;
+
+                nl = strchr(p, '\n');
+                if (nl)
+                        *nl = '\0';
+                n++;
+                if (!joined)
+                        start = n;
+                if (asprintf(&cat, "%s%s", strempty(joined), p) < 0)
+                        return -ENOMEM;
+                free(joined);
+                joined = NULL;
+                l = strip(cat);
+                len = strlen(l);
+                if (len > 0 && l[len - 1] == '\\' && nl) {
+                        l[len - 1] = ' ';
+                        joined = strdup(l);
+                        if (!joined)
+                                return -ENOMEM;
+                        continue;
+                }
+                if (!*l || *l == '#' || *l == ';')
+                        continue;
+                r = parse_line(f, file, start, l, &section);
+                if (r < 0)
+                        return r;
+                if (!nl)
+                        break;
+        }
+        return 0;
+}
+
+static int set_default_name(ContainerFile *f, const char *path) {
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        size_t n = strlen(base);
+
+        if (n > 10 && streq(base + n - 10, ".container"))
+                n -= 10;
+        f->name = strndup(base, n);
+        if (!f->name)
+                return -ENOMEM;
+        if (!container_name_is_valid(f->name))
+                file_error(f, path, 1, "ContainerName",
+                           "the file name is not a valid container name; set ContainerName=");
+        return 0;
+}
+
+int container_file_load(ContainerFile *f, const char *path, char *const *dropins) {
+        int r;
+
+        f->path = strdup(path);
+        if (!f->path)
+                return -ENOMEM;
+        r = parse_file(f, path);
+        for (size_t i = 0; r >= 0 && dropins && dropins[i]; i++)
+                r = parse_file(f, dropins[i]);
+        if (r < 0)
+                return r;
+        if (!f->name) {
+                r = set_default_name(f, path);
+                if (r < 0)
+                        return r;
+        }
+        if (!f->spec.image == !f->spec.rootfs) {
+                f->n_errors++;
+                log_error("%s: [Container] needs exactly one of Image= and Rootfs=.", path);
+        }
+        return f->n_errors > 0 ? -EINVAL : 0;
+}
