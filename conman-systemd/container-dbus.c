@@ -195,7 +195,7 @@ static int method_attach(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
                                          "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
                                          c->name);
-        r = attachment_new(c, &out, &err);
+        r = attachment_new(c, false, false, &(int){ -EBADF }, &out, &err);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(m, "hh", out, err);

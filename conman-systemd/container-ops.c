@@ -10,6 +10,7 @@
 #include <fcntl.h>
 
 #include "bus-errors.h"
+#include "console.h"
 #include "container.h"
 #include "exit-record.h"
 #include "fileio.h"
@@ -31,7 +32,21 @@ static const char *container_runtime(Container *c) {
         return c->spec.runtime ?: c->manager->default_runtime;
 }
 
-static int build_start_message(Container *c, int out_w, int err_w, const UnitHooks *hooks, sd_bus_message **ret) {
+/* What the unit gets for its stdio: pipe ends, and for a TTY the console socket (console.h). */
+typedef struct StartIO {
+        int stdin_r, stdout_w, stderr_w;
+        char *console_socket;
+} StartIO;
+
+static void start_io_done(StartIO *io) {
+        io->stdin_r = safe_close(io->stdin_r);
+        io->stdout_w = safe_close(io->stdout_w);
+        io->stderr_w = safe_close(io->stderr_w);
+        free(io->console_socket);
+        io->console_socket = NULL;
+}
+
+static int build_start_message(Container *c, const StartIO *io, const UnitHooks *hooks, sd_bus_message **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         _cleanup_free_ char *runtime_path = NULL, *runtime_root = NULL, *bundle = NULL, *pid_file = NULL;
         int r;
@@ -52,9 +67,10 @@ static int build_start_message(Container *c, int out_w, int err_w, const UnitHoo
                 .bundle = bundle,
                 .pid_file = pid_file,
                 .state_dir = c->manager->state_dir,
-                .stdin_fd = -EBADF,
-                .stdout_fd = out_w,
-                .stderr_fd = err_w,
+                .console_socket = io->console_socket,
+                .stdin_fd = io->stdin_r,
+                .stdout_fd = io->stdout_w,
+                .stderr_fd = io->stderr_w,
                 .spec = &c->spec,
                 .hooks = hooks,
         };
@@ -68,7 +84,7 @@ static int build_start_message(Container *c, int out_w, int err_w, const UnitHoo
 }
 
 /* One StartTransientUnit call; a leftover unit of an earlier run is reset and the call retried once. */
-static int start_unit(Container *c, int out_w, int err_w, char **ret_job, sd_bus_error *error) {
+static int start_unit(Container *c, const StartIO *io, char **ret_job, sd_bus_error *error) {
         _cleanup_(unit_hooks_done) UnitHooks hooks = {};
         int r;
 
@@ -78,7 +94,7 @@ static int start_unit(Container *c, int out_w, int err_w, char **ret_job, sd_bus
         for (int attempt = 0;; attempt++) {
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
 
-                r = build_start_message(c, out_w, err_w, &hooks, &msg);
+                r = build_start_message(c, io, &hooks, &msg);
                 if (r == -ENOENT)
                         return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED,
                                                  "The OCI runtime '%s' is not installed; install it or choose "
@@ -96,7 +112,28 @@ static int start_unit(Container *c, int out_w, int err_w, char **ret_job, sd_bus
 
 int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
-        _cleanup_close_ int out_w = -EBADF, err_w = -EBADF;
+/* A container from a .container file: systemd has its unit file, conman-prepare (ExecStartPre=) refreshes its
+ * state directory, and its output goes to the journal directly (docs/generator.md). */
+static int container_start_generated(Container *c, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        int r;
+
+        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        r = systemd_start_unit(c->manager, c->unit, &job, error);
+        if (r < 0)
+                return r;
+        c->started_at = now_realtime_usec();
+        c->state = CONTAINER_STARTING;
+        c->start_pending = true;
+        c->finished_at = 0;
+        c->exit_code = -1;
+        c->oom_killed = false;
+        container_send_changed(c);
+        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
+        return r < 0 ? r : 1;
+}
+
+        _cleanup_(start_io_done) StartIO io = { -EBADF, -EBADF, -EBADF, NULL };
         uint64_t previous_start = c->started_at;
         int r;
 
@@ -107,9 +144,16 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
                 return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Container %s is being removed.", c->name);
 
         (void) systemd_reset_failed_unit(c->manager, c->unit);
+        if (container_is_generated(c))
+                return container_start_generated(c, request, error);
         (void) exit_record_remove(c->dir_fd);
-        r = output_open(c, &out_w, &err_w);
-        if (r < 0)
+        r = output_open(c, &io.stdout_w, &io.stderr_w);
+        if (r >= 0 && c->spec.tty)
+                r = console_prepare_tty(c, &io.console_socket);
+        else if (r >= 0 && c->spec.interactive)
+                r = console_prepare_stdin(c, &io.stdin_r);
+        if (r < 0) {
+                output_close(c);
                 return r;
 
         c->started_at = now_realtime_usec();

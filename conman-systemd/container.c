@@ -85,9 +85,7 @@ Container *container_free(Container *c) {
                 c->manager->n_containers--;
         }
         sd_event_source_disable_unref(c->kill_timer);
-        output_close(c);
-        while (c->attachments)
-                attachment_free(c->attachments);
+        output_release(c); /* the fd store keeps its copies for the next conmand */
         for (size_t i = 0; i < c->n_waiters; i++)
                 sd_bus_message_unref(c->waiters[i]);
         free(c->waiters);

@@ -30,6 +30,7 @@ typedef enum ContainerState {
 
 typedef struct OutputStream OutputStream;
 typedef struct Attachment Attachment;
+typedef struct Console Console;
 
 struct Container {
         Manager *manager;
@@ -55,6 +56,7 @@ struct Container {
         OutputStream *stdout_stream, *stderr_stream;
         Attachment *attachments;
         sd_bus_message **waiters; /* pending Wait calls, answered on exit */
+        Console *console;       /* PTY master or stdin pipe (console.h); NULL without -t/-i */
         size_t n_waiters;
 
         Container *prev, *next;

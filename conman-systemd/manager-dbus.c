@@ -9,6 +9,7 @@
 #include "bus-options.h"
 #include "bus-util.h"
 #include "conman-config.h"
+#include "console-dbus.h"
 #include "container.h"
 #include "log.h"
 #include "manager.h"
@@ -177,7 +178,7 @@ static int method_attach_container(sd_bus_message *msg, void *userdata, sd_bus_e
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
                                          "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
                                          c->name);
-        r = attachment_new(c, &out, &err);
+        r = attachment_new(c, false, false, &(int){ -EBADF }, &out, &err);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(msg, "hh", out, err);
@@ -244,6 +245,11 @@ const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("AttachContainer", SD_BUS_ARGS("s", container),
                                 SD_BUS_RESULT("h", stdout_fd, "h", stderr_fd), method_attach_container,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("AttachContainerStdio", SD_BUS_ARGS("s", container, "a{sv}", options),
+                                SD_BUS_RESULT("h", stdin_fd, "h", stdout_fd, "h", stderr_fd, "b", tty),
+                                method_attach_container_stdio, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ResizeContainerTerminal", SD_BUS_ARGS("s", container, "u", rows, "u", columns),
+                                SD_BUS_NO_RESULT, method_resize_container_terminal, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_ARGS("b", all),
                                 SD_BUS_RESULT("a(sssssitttuso)", containers), method_list_containers,
                                 SD_BUS_VTABLE_UNPRIVILEGED),

@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 
+#include "console.h"
 #include "container.h"
 #include "fdstore.h"
 #include "fileio.h"
@@ -117,6 +118,9 @@ static void adopt_stored_fds(Manager *m) {
                     output_adopt(c, kind, fds[i].fd) >= 0) {
                         log_debug("Took back %s from the fd store.", fds[i].name);
                 } else {
+                } else if (c && kind && (streq(kind, "console") || streq(kind, "stdin")) &&
+                           console_adopt(c, kind, fds[i].fd) >= 0) {
+                        log_debug("Took back %s from the fd store.", fds[i].name);
                         log_info("Dropping stored fd %s: no such container.", fds[i].name);
                         safe_close(fds[i].fd);
                         (void) fdstore_remove(fds[i].name);

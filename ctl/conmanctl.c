@@ -14,6 +14,8 @@ static const Verb verbs[] = {
         { "run", "Create and start a container", verb_run },
         { "create", "Create a container without starting it", verb_create },
         { "start", "Start containers", verb_lifecycle },
+        { "attach", "Connect to a running container's terminal or stdio", verb_attach },
+        { "exec", "Run a command in a running container", verb_exec },
         { "stop", "Stop containers (stop signal, then SIGKILL after the timeout)", verb_lifecycle },
         { "restart", "Restart containers", verb_lifecycle },
         { "kill", "Send a signal to containers", verb_lifecycle },

@@ -36,6 +36,8 @@ int verb_version(int argc, char *argv[]);
 int verb_info(int argc, char *argv[]);
 int verb_create(int argc, char *argv[]);
 int verb_run(int argc, char *argv[]);
+int verb_attach(int argc, char *argv[]);
+int verb_exec(int argc, char *argv[]);
 int verb_lifecycle(int argc, char *argv[]); /* start stop restart kill rm wait */
 int verb_ps(int argc, char *argv[]);
 int verb_inspect(int argc, char *argv[]);

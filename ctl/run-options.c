@@ -40,6 +40,8 @@ static const char create_usage[] =
         "      --restart POLICY       no, on-failure[:N], always, unless-stopped (Restart=)\n"
         "      --runtime NAME         OCI runtime: runc or crun\n"
         "      --help                 Show this help\n";
+        "  -t, --tty                  Give the container a terminal (its output and input go through it)\n"
+        "  -i, --interactive          Keep the container's stdin open; run forwards ours to it\n"
 
 static void help(const char *verb, bool is_run) {
         printf(create_usage, verb, verb,
@@ -49,6 +51,7 @@ static void help(const char *verb, bool is_run) {
                is_run ? "  -d, --detach               Run in the background and print the container id\n"
                         "      --rm                   Remove the container when it exits\n"
                       : "      --rm                   Remove the container when it exits\n");
+                        "      --detach-keys KEYS     Keys that leave an -it container running (default ctrl-p,ctrl-q)\n"
 }
 
 void run_options_done(RunOptions *o) {
@@ -91,7 +94,7 @@ static int parse_stop_timeout(const char *s, uint64_t *ret) {
 enum {
         ARG_NAME = 0x100, ARG_ROOTFS, ARG_ENV_FILE, ARG_READ_ONLY, ARG_NETWORK, ARG_CPUS, ARG_CPU_WEIGHT,
         ARG_PIDS_LIMIT, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_RESTART, ARG_RUNTIME, ARG_RM, ARG_HELP, ARG_PULL,
-        ARG_TLS_VERIFY,
+        ARG_TLS_VERIFY, ARG_DETACH_KEYS,
 };
 
 static const struct option run_long_options[] = {
@@ -112,6 +115,8 @@ static const struct option run_long_options[] = {
         { "help", no_argument, NULL, ARG_HELP },     {},
 };
 
+        { "tty", no_argument, NULL, 't' },           { "interactive", no_argument, NULL, 'i' },
+        { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
 static int parse_one(int c, RunOptions *o, bool is_run) {
         switch (c) {
         case 'd':
@@ -124,6 +129,9 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case ARG_NAME: o->name = optarg; return 0;
         case ARG_ROOTFS: o->rootfs = optarg; return 0;
         case 'e': return strv_push(&o->env, optarg) < 0 ? log_oom() : 0;
+        case 't': o->tty = true; return 0;
+        case 'i': o->interactive = true; return 0;
+        case ARG_DETACH_KEYS: o->detach_keys = optarg; return 0;
         case ARG_ENV_FILE: return read_env_file(optarg, &o->env);
         case 'w': o->working_dir = optarg; return 0;
         case 'u': o->user = optarg; return 0;
@@ -162,7 +170,7 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
 
         o->tls_verify = true;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+de:w:u:v:h:l:m:c:", run_long_options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+dtie:w:u:v:h:l:m:c:", run_long_options, NULL)) >= 0) {
                 if (c == ARG_HELP) {
                         help(argv[0], is_run);
                         return 0;
@@ -330,6 +338,10 @@ int run_options_append(sd_bus_message *m, const RunOptions *o) {
                 r = append_strings(m, o);
         if (r >= 0)
                 r = append_numbers(m, o);
+        if (r >= 0 && o->tty)
+                r = APPEND("Tty", "b", 1);
+        if (r >= 0 && o->interactive)
+                r = APPEND("Interactive", "b", 1);
         if (r >= 0)
                 r = append_flags(m, o);
         if (r >= 0)

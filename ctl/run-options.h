@@ -24,6 +24,7 @@ typedef struct RunOptions {
         const char *runtime;
         const char *restart;
         const char *stop_signal;
+        const char *detach_keys;  /* run: NULL = ctrl-p,ctrl-q */
         const char *pull;         /* always, missing (default), never */
         bool tls_verify;
         char **env;
