@@ -101,6 +101,8 @@ struct json_object *container_to_json(Container *c) {
 
         json_object_object_add(o, "Id", json_object_new_string(c->id));
         json_object_object_add(o, "Name", json_object_new_string(c->name));
+        if (container_is_generated(c)) /* from a .container file (conman-generator) */
+                json_object_object_add(o, "SourcePath", json_object_new_string(c->source_path));
         json_object_object_add(o, "Created", json_timestamp(c->created_at));
         json_object_object_add(o, "Path", json_object_new_string(c->spec.command ? c->spec.command[0] : ""));
         json_object_object_add(o, "Args", strv_json(c->spec.command ? c->spec.command + 1 : NULL));

@@ -110,6 +110,27 @@ static int start_unit(Container *c, const StartIO *io, char **ret_job, sd_bus_er
         }
 }
 
+/* A container from a .container file: systemd has its unit file, conman-prepare (ExecStartPre=) refreshes its
+ * state directory, and its output goes to the journal directly (docs/generator.md). */
+static int container_start_generated(Container *c, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        int r;
+
+        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        r = systemd_start_unit(c->manager, c->unit, &job, error);
+        if (r < 0)
+                return r;
+        c->started_at = now_realtime_usec();
+        c->state = CONTAINER_STARTING;
+        c->start_pending = true;
+        c->finished_at = 0;
+        c->exit_code = -1;
+        c->oom_killed = false;
+        container_send_changed(c);
+        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
+        return r < 0 ? r : 1;
+}
+
 int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
 /* A container from a .container file: systemd has its unit file, conman-prepare (ExecStartPre=) refreshes its
@@ -142,6 +163,8 @@ static int container_start_generated(Container *c, sd_bus_message *request, sd_b
                                          c->name, container_state_to_string(c->state));
         if (c->removing)
                 return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Container %s is being removed.", c->name);
+        if (container_is_generated(c))
+                return container_start_generated(c, request, error);
 
         (void) systemd_reset_failed_unit(c->manager, c->unit);
         if (container_is_generated(c))
@@ -283,6 +306,12 @@ static void container_finalize_removal(Container *c) {
 int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
         int r;
+
+        if (container_is_generated(c) && access(c->source_path, F_OK) >= 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_OWNED_BY_FILE,
+                                         "Container %s is defined by %s: remove or edit that file and run "
+                                         "'systemctl daemon-reload'; stop it with 'conmanctl stop %s'.",
+                                         c->name, c->source_path, c->name);
 
         if (!container_state_is_active(c->state)) {
                 container_finalize_removal(c);

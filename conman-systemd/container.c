@@ -85,6 +85,11 @@ Container *container_free(Container *c) {
                 c->manager->n_containers--;
         }
         sd_event_source_disable_unref(c->kill_timer);
+        sd_event_source_disable_unref(c->start_wait_timer);
+        if (c->start_after_gc)
+                (void) sd_bus_reply_method_errorf(c->start_after_gc, "io.conman1.Error.NoSuchContainer",
+                                                  "Container %s was removed.", c->name);
+        sd_bus_message_unref(c->start_after_gc);
         output_release(c); /* the fd store keeps its copies for the next conmand */
         for (size_t i = 0; i < c->n_waiters; i++)
                 sd_bus_message_unref(c->waiters[i]);
@@ -97,6 +102,7 @@ Container *container_free(Container *c) {
         free(c->unit_path);
         free(c->object_path);
         free(c->exit_result);
+        free(c->source_path);
         free(c);
         return NULL;
 }
@@ -109,6 +115,10 @@ int container_save(Container *c) {
         json_object_object_add(j, "createdAt", json_object_new_uint64(c->created_at));
         json_object_object_add(j, "startedAt", json_object_new_uint64(c->started_at));
         json_object_object_add(j, "spec", container_spec_to_json(&c->spec));
+        if (container_is_generated(c)) { /* written by conman-prepare; kept as it is */
+                json_object_object_add(j, "generated", json_object_new_boolean(true));
+                json_object_object_add(j, "sourcePath", json_object_new_string(c->source_path));
+        }
         return json_write_file_atomic_at(c->dir_fd, "container.json", j);
 }
 
@@ -292,6 +302,9 @@ int container_load(Manager *m, const char *id, Container **ret) {
         c->created_at = json_object_object_get_ex(j, "createdAt", &v) ? json_object_get_uint64(v) : 0;
         c->started_at = json_object_object_get_ex(j, "startedAt", &v) ? json_object_get_uint64(v) : 0;
         r = container_spec_from_json(json_object_object_get(j, "spec"), &c->spec);
+        if (r >= 0 && json_object_object_get_ex(j, "generated", &v) && json_object_get_boolean(v) &&
+            json_object_object_get_ex(j, "sourcePath", &v) && !(c->source_path = strdup(json_object_get_string(v))))
+                r = -ENOMEM;
         if (r < 0) {
                 container_free(c);
                 return r;

@@ -47,6 +47,7 @@ struct Container {
         int exit_code;          /* -1 when it never exited */
         bool oom_killed;
         char *exit_result;      /* systemd's Result of the last run */
+        char *source_path;      /* the .container file of a container conman-generator made, else NULL */
         uint32_t main_pid;
         uint32_t restart_count;
         bool removing;          /* rm requested; finishes once the unit is down */
@@ -78,6 +79,11 @@ int container_build_oci_config(Container *c, const char *netns_path, struct json
 /* ExecStartPre=/ExecStopPost= commands of the subsystems (container-hooks.c). */
 struct UnitHooks;
 int container_collect_hooks(Container *c, struct UnitHooks *hooks, sd_bus_error *error);
+
+/* A container from a .container file (conman-generator): its unit is a unit file, started with StartUnit. */
+static inline bool container_is_generated(const Container *c) {
+        return c->source_path != NULL;
+}
 
 /* Looks up by name, full id or unique id prefix; sets NoSuchContainer/AmbiguousReference. */
 int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *error);

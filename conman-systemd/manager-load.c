@@ -164,3 +164,32 @@ int manager_load_containers(Manager *m) {
         log_info("Loaded %u containers.", m->n_containers);
         return 0;
 }
+
+int manager_load_new_containers(Manager *m) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd;
+
+        fd = openat(m->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -ENOMEM;
+        }
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *json = NULL;
+                Container *c;
+
+                if (!container_id_is_valid(de->d_name) || find_by_id(m, de->d_name))
+                        continue;
+                if (asprintf(&json, "%s/container.json", de->d_name) < 0)
+                        return -ENOMEM;
+                if (faccessat(dirfd(d), json, F_OK, 0) < 0 || container_load(m, de->d_name, &c) < 0)
+                        continue; /* not written completely yet: the unit's next change brings us back */
+                log_info("Found container %s, generated from %s.", c->name, strna(c->source_path));
+                (void) container_send_new_signal(c);
+        }
+        return 0;
+}

@@ -52,6 +52,9 @@ int manager_run(Manager *m);
 
 /* Loads containers from disk, matches them with their units and with the fds in the fd store. */
 int manager_load_containers(Manager *m);
+/* Loads containers that appeared in the state directory since (made by conman-prepare for a unit of
+ * conman-generator that systemd started); announces each with ContainerNew. */
+int manager_load_new_containers(Manager *m);
 
 /* Exported by manager-dbus.c. */
 int manager_bus_export(Manager *m);

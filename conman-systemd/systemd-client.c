@@ -171,13 +171,29 @@ static int read_unit_changes(sd_bus_message *message, char **active, char **sub)
         return 1;
 }
 
+/* A conman-*.service we do not know: a unit of conman-generator that systemd started without us. */
+static void load_generated(Manager *m, const char *path) {
+        _cleanup_free_ char *unit = NULL;
+        Container *c;
+
+        if (!path || sd_bus_path_decode(path, "/org/freedesktop/systemd1/unit", &unit) <= 0 ||
+            !string_has_prefix(unit, "conman-"))
+                return;
+        (void) manager_load_new_containers(m);
+        c = container_by_unit_path(m, path);
+        if (c)
+                container_refresh(c);
+}
+
 static int on_unit_properties_changed(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
         _cleanup_free_ char *active = NULL, *sub = NULL;
         Manager *m = userdata;
         Container *c = container_by_unit_path(m, sd_bus_message_get_path(message));
 
-        if (!c)
+        if (!c) {
+                load_generated(m, sd_bus_message_get_path(message));
                 return 0;
+        }
         if (read_unit_changes(message, &active, &sub) <= 0 || !active || !sub)
                 return 0;
         container_apply_unit_state(c, active, sub);
@@ -194,6 +210,9 @@ static int on_unit_removed(sd_bus_message *message, void *userdata, sd_bus_error
         c = container_by_unit_path(m, path);
         if (c && container_state_is_active(c->state))
                 container_refresh(c);
+        c = container_by_unit_path(m, path); /* the refresh may have removed it (--rm) */
+        if (c)
+                container_unit_removed(c);
         return 0;
 }
 
@@ -250,6 +269,17 @@ int systemd_start_transient_unit(Manager *m, sd_bus_message *msg, char **ret_job
         if (r < 0)
                 return r;
         r = sd_bus_call(m->bus, msg, 0, error, &reply);
+        if (r < 0)
+                return r;
+        return read_job_reply(reply, ret_job);
+}
+
+int systemd_start_unit(Manager *m, const char *unit, char **ret_job, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_call_method(m->bus, SD_DEST, SD_PATH, SD_MANAGER, "StartUnit", error, &reply, "ss", unit,
+                               "replace");
         if (r < 0)
                 return r;
         return read_job_reply(reply, ret_job);

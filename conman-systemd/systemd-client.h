@@ -34,6 +34,8 @@ void manager_free_jobs(Manager *m);
 
 int systemd_start_transient_unit(Manager *m, sd_bus_message *props_message, char **ret_job, sd_bus_error *error);
 int systemd_new_start_transient_unit(Manager *m, const char *unit, sd_bus_message **ret);
+/* StartUnit of a unit file (a container conman-generator made). */
+int systemd_start_unit(Manager *m, const char *unit, char **ret_job, sd_bus_error *error);
 int systemd_stop_unit(Manager *m, const char *unit, char **ret_job, sd_bus_error *error);
 int systemd_kill_unit(Manager *m, const char *unit, const char *whom, int sig, sd_bus_error *error);
 int systemd_reset_failed_unit(Manager *m, const char *unit);
