@@ -372,7 +372,7 @@ static int record_new_from_config(ImageStore *s, const char *config_digest, Imag
 static int commit_locked(ImageStore *s, const char *config_digest, const char *manifest_digest,
                          const char *tag) {
         _cleanup_(image_record_freep) ImageRecord *fresh = NULL;
-        _cleanup_free_ char *repo_digest = NULL, *ignored = NULL;
+        _cleanup_free_ char *repo_digest = NULL;
         ImageRecord *r = NULL;
         size_t i;
         int k;
