@@ -24,6 +24,8 @@
 #define CONMAN_ERROR_IMAGE_VERIFICATION_FAILED "io.conman1.Error.ImageVerificationFailed"
 #define CONMAN_ERROR_UNSUPPORTED_IMAGE "io.conman1.Error.UnsupportedImage"
 #define CONMAN_ERROR_REGISTRY_UNAVAILABLE "io.conman1.Error.RegistryUnavailable"
+#define CONMAN_ERROR_NO_SUCH_NETWORK "io.conman1.Error.NoSuchNetwork"
+#define CONMAN_ERROR_NETWORK_EXISTS "io.conman1.Error.NetworkExists"
 
 /* Registers the name ↔ errno mapping with sd-bus, once per process. */
 void conman_bus_errors_register(void);

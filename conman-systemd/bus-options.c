@@ -4,6 +4,7 @@
  */
 #include "bus-errors.h"
 #include "bus-options.h"
+#include "network/network-spec.h"
 #include "util.h"
 
 typedef int (*OptionParser)(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error);
@@ -156,9 +157,37 @@ static int opt_network(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         if (r < 0)
                 return r;
         s->network = network_mode_from_string(v);
-        if (s->network < 0)
+        if (s->network >= 0)
+                return 0;
+        /* anything else names a network: a bridge container on it (conman0 is the default bridge) */
+        if (!network_name_is_valid(v))
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown network '%s': use none or host.", v);
+                                         "Unknown network '%s': use bridge, none, host or the name of a network "
+                                         "('conmanctl network ls').",
+                                         v);
+        s->network = NETWORK_BRIDGE;
+        free(s->network_name);
+        s->network_name = streq(v, NETWORK_DEFAULT_NAME) ? NULL : strdup(v);
+        return streq(v, NETWORK_DEFAULT_NAME) || s->network_name ? 0 : -ENOMEM;
+}
+
+/* Published ports, stored in their canonical spelling. */
+static int opt_publish(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+        if (r < 0)
+                return r;
+        strv_freep(&s->ports);
+        for (char **p = l; p && *p; p++) {
+                PortMapping pm;
+                char *canonical;
+                if (port_mapping_parse(*p, &pm) < 0)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].",
+                                                 *p);
+                if (port_mapping_format(&pm, &canonical) < 0 || strv_push_take(&s->ports, canonical) < 0)
+                        return -ENOMEM;
+        }
         return 0;
 }
 
@@ -178,6 +207,7 @@ static const struct {
         { "CPUShares", "t", opt_cpu_shares },   { "PidsLimit", "t", opt_pids_limit },
         { "StopSignal", "s", opt_stop_signal }, { "StopTimeout", "t", opt_stop_timeout },
         { "Restart", "s", opt_restart },        { "Runtime", "s", opt_runtime },
+        { "Publish", "as", opt_publish },
 };
 
 static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error) {

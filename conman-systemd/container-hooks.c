@@ -5,6 +5,7 @@
  * ordering. Add a subsystem by adding its function to the table.
  */
 #include "container-image.h"
+#include "container-network.h"
 #include "container.h"
 #include "unit.h"
 
@@ -12,6 +13,7 @@ typedef int (*HookProvider)(Container *c, UnitHooks *hooks, sd_bus_error *error)
 
 static const HookProvider hook_providers[] = {
         container_image_hooks, /* overlay root filesystem from the image's layers */
+        container_network_hooks, /* network namespace on a CNI network (conman-netns) */
 };
 
 int container_collect_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {

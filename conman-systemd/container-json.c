@@ -4,6 +4,7 @@
  * (Id, Name, State{...}, Config{...}, HostConfig{...}, Mounts) plus what is ours
  * (Unit, BundlePath).
  */
+#include "container-network.h"
 #include "container.h"
 #include "util.h"
 
@@ -117,5 +118,6 @@ struct json_object *container_to_json(Container *c) {
         json_object_object_add(o, "Config", config_json(c));
         json_object_object_add(o, "HostConfig", host_config_json(c));
         json_object_object_add(o, "Mounts", mounts_json(c));
+        json_object_object_add(o, "NetworkSettings", container_network_settings_json(c));
         return o;
 }

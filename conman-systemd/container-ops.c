@@ -12,6 +12,7 @@
 #include "bus-errors.h"
 #include "console.h"
 #include "container.h"
+#include "container-network.h"
 #include "exit-record.h"
 #include "fileio.h"
 #include "log.h"
@@ -206,7 +207,9 @@ static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
         if (container_state_is_active(c->state)) {
                 log_info("Container %s did not stop in time; sending SIGKILL.", c->name);
-                (void) systemd_kill_unit(c->manager, c->unit, "all", SIGKILL, NULL);
+                /* "main", not "all": the init is PID 1 of the container's PID namespace, so this ends every
+                 * container process, but not the unit's ExecStopPost= helpers (network teardown, umount) */
+                (void) systemd_kill_unit(c->manager, c->unit, "main", SIGKILL, NULL);
         }
         return 0;
 }
@@ -288,6 +291,7 @@ static void container_finalize_removal(Container *c) {
 
         answer_waiters(c, true);
         (void) systemd_reset_failed_unit(c->manager, c->unit);
+        container_network_release(c);
         output_close(c);
         (void) container_send_removed_signal(c);
 
@@ -322,7 +326,7 @@ int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_e
                                          "Container %s is %s: stop it first, or remove it with -f/--force.", c->name,
                                          container_state_to_string(c->state));
         c->removing = true;
-        (void) systemd_kill_unit(c->manager, c->unit, "all", SIGKILL, NULL);
+        (void) systemd_kill_unit(c->manager, c->unit, "main", SIGKILL, NULL); /* see on_kill_timer() */
         r = systemd_stop_unit(c->manager, c->unit, &job, error);
         if (r < 0)
                 return r;

@@ -27,6 +27,7 @@ typedef enum RestartPolicy {
 typedef enum NetworkMode {
         NETWORK_NONE,   /* a private network namespace with only lo */
         NETWORK_HOST,   /* the host's network namespace */
+        NETWORK_BRIDGE, /* own namespace on a CNI bridge network: network_name, NULL = conman0 */
         _NETWORK_MODE_MAX,
         _NETWORK_MODE_INVALID = -EINVAL,
 } NetworkMode;
@@ -54,6 +55,8 @@ typedef struct ContainerSpec {
         bool tty;                    /* allocate a terminal */
         bool interactive;            /* keep stdin open */
         NetworkMode network;
+        char *network_name;          /* NETWORK_BRIDGE: a network from `conmanctl network create`; NULL = conman0 */
+        char **ports;                /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */
 
         uint64_t memory_max;         /* bytes; 0 = no limit → MemoryMax= */
         uint64_t cpu_quota_usec;     /* per second of wall time; 0 = none → CPUQuota= */

@@ -13,6 +13,7 @@
 
 #include "bus-errors.h"
 #include "container-image.h"
+#include "container-network.h"
 #include "container.h"
 #include "exit-record.h"
 #include "fileio.h"
@@ -171,11 +172,13 @@ static int user_roots(Container *c, char ***ret) {
 /* Builds config.json for the container. */
 int container_build_oci_config(Container *c, const char *netns_path, struct json_object **ret,
                                sd_bus_error *error) {
-        _cleanup_free_ char *cgroup = NULL, *root = NULL;
+        _cleanup_free_ char *cgroup = NULL, *root = NULL, *etc_dir = NULL;
         _cleanup_strv_free_ char **roots = NULL;
         int r;
 
         r = container_cgroup_path(c->unit, &cgroup);
+        if (r >= 0)
+                r = container_network_etc_dir(c, &etc_dir);
         if (r >= 0)
                 r = container_image_rootfs_path(c, &root);
         if (r >= 0)
@@ -184,21 +187,23 @@ int container_build_oci_config(Container *c, const char *netns_path, struct json
                 return r;
         return oci_config_build(&c->spec, c->id,
                                 &(OciPaths){ .root = root, .user_roots = roots, .cgroups_path = cgroup,
-                                             .netns_path = netns_path },
+                                             .netns_path = netns_path, .network_etc_dir = etc_dir },
                                 ret, error);
 }
 
 /* Writes config.json and container.json into a temporary directory, then renames it into place. */
 static int container_write_new_dir(Container *c, sd_bus_error *error) {
         _cleanup_json_ struct json_object *config = NULL;
-        _cleanup_free_ char *tmp = NULL;
+        _cleanup_free_ char *tmp = NULL, *netns = NULL;
         _cleanup_close_ int containers_fd = -EBADF;
         int r;
 
         containers_fd = openat(c->manager->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (containers_fd < 0)
                 return negative_errno();
-        r = container_build_oci_config(c, NULL, &config, error);
+        r = container_network_netns_path(c, &netns);
+        if (r >= 0)
+                r = container_build_oci_config(c, netns, &config, error);
         if (r < 0)
                 return r;
 
@@ -240,6 +245,8 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
         if (r < 0)
                 return r;
         r = container_spec_validate(spec, error);
+        if (r >= 0)
+                r = container_network_check(m, spec, error);
         if (r < 0)
                 return r;
         if (!name) {

@@ -17,6 +17,7 @@
 #include "image-dbus.h"
 #include "log.h"
 #include "manager.h"
+#include "network-dbus.h"
 #include "util.h"
 
 int manager_new(const ManagerConfig *config, Manager **ret) {
@@ -160,6 +161,9 @@ int manager_start(Manager *m) {
                 return r;
         image_store_set_in_use_func(m->image_store, container_image_in_use, m);
         r = manager_load_containers(m);
+        if (r < 0)
+                return r;
+        r = network_manager_start(m);
         if (r < 0)
                 return r;
 

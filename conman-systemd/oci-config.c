@@ -110,7 +110,20 @@ static struct json_object *mount_entry(const char *dest, const char *type, const
         return m;
 }
 
-static struct json_object *build_mounts(const ContainerSpec *s) {
+/* /etc/hosts, /etc/hostname, /etc/resolv.conf of a networked container (conman-netns writes them). */
+static void add_network_mounts(struct json_object *a, const char *dir) {
+        static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+        static const char *const opts[] = { "bind", "rprivate" };
+
+        for (size_t i = 0; dir && i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *src = NULL, *dst = NULL;
+                if (asprintf(&src, "%s/%s", dir, files[i]) < 0 || asprintf(&dst, "/etc/%s", files[i]) < 0)
+                        continue;
+                json_object_array_add(a, mount_entry(dst, "bind", src, opts, ELEMENTSOF(opts)));
+        }
+}
+
+static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *paths) {
         static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k" };
         static const char *const pts_opts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
         static const char *const shm_opts[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" };
@@ -124,6 +137,7 @@ static struct json_object *build_mounts(const ContainerSpec *s) {
         json_object_array_add(a, mount_entry("/dev/shm", "tmpfs", "shm", shm_opts, ELEMENTSOF(shm_opts)));
         json_object_array_add(a, mount_entry("/dev/mqueue", "mqueue", "mqueue", mq_opts, ELEMENTSOF(mq_opts)));
         json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, ELEMENTSOF(sys_opts)));
+        add_network_mounts(a, paths->network_etc_dir);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw", "rprivate" };
                 json_object_array_add(a, mount_entry(s->volumes[i].destination, "bind", s->volumes[i].source, opts,
@@ -221,7 +235,7 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         json_object_object_add(root, "readonly", json_object_new_boolean(s->read_only));
         json_object_object_add(c, "root", root);
         json_object_object_add(c, "hostname", json_object_new_string(s->hostname ?: short_id));
-        json_object_object_add(c, "mounts", build_mounts(s));
+        json_object_object_add(c, "mounts", build_mounts(s, paths));
         json_object_object_add(c, "linux", build_linux(s, paths));
         *ret = TAKE_PTR(c);
         return 0;

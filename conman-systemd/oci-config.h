@@ -25,6 +25,7 @@ typedef struct OciPaths {
         char *const *user_roots;  /* where to look up user names (see oci_user_resolve) */
         const char *cgroups_path; /* inside the unit's cgroup, so the container stays in it */
         const char *netns_path;   /* a prepared network namespace to join, or NULL */
+        const char *network_etc_dir; /* hosts, hostname, resolv.conf to bind over /etc/..., or NULL */
 } OciPaths;
 
 /* Builds config.json. */

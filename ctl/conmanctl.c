@@ -30,6 +30,7 @@ static const Verb verbs[] = {
         { "images", "List images", verb_images },
         { "rmi", "Remove images", verb_rmi },
         { "image", "Manage images: import, inspect, prune, ls, pull, rm", verb_image },
+        { "network", "Manage networks: create, ls, inspect, rm", verb_network },
         { "info", "Show daemon facts: versions, state directory, runtime", verb_info },
         { "version", "Show client and daemon versions", verb_version },
 };

@@ -29,7 +29,8 @@ static const char create_usage[] =
         "      --read-only            Mount the root filesystem read-only\n"
         "  -h, --hostname NAME        Container host name\n"
         "  -l, --label KEY=VALUE      Set a label (repeatable)\n"
-        "      --network none|host    Network namespace (default none)\n"
+        "      --network NET          bridge (default: network conman0), none, host, or a network's name\n"
+        "  -p, --publish [IP:]HOSTPORT:PORT[/tcp|udp]  Publish a container port on the host (repeatable)\n"
         "  -m, --memory SIZE          Memory limit (MemoryMax=), e.g. 64m, 1g\n"
         "      --cpus N               CPU limit (CPUQuota=), e.g. 1.5\n"
         "  -c, --cpu-shares N         Relative CPU shares, docker scale (CPUWeight=)\n"
@@ -57,6 +58,7 @@ static void help(const char *verb, bool is_run) {
 void run_options_done(RunOptions *o) {
         strv_freep(&o->env);
         strv_freep(&o->labels);
+        strv_freep(&o->publish);
         strv_freep(&o->volumes);
         free(o->rootfs_abs);
 }
@@ -105,6 +107,7 @@ static const struct option run_long_options[] = {
         { "volume", required_argument, NULL, 'v' },  { "read-only", no_argument, NULL, ARG_READ_ONLY },
         { "hostname", required_argument, NULL, 'h' }, { "label", required_argument, NULL, 'l' },
         { "network", required_argument, NULL, ARG_NETWORK }, { "net", required_argument, NULL, ARG_NETWORK },
+        { "publish", required_argument, NULL, 'p' },
         { "memory", required_argument, NULL, 'm' },  { "cpus", required_argument, NULL, ARG_CPUS },
         { "cpu-shares", required_argument, NULL, 'c' }, { "cpu-weight", required_argument, NULL, ARG_CPU_WEIGHT },
         { "pids-limit", required_argument, NULL, ARG_PIDS_LIMIT },
@@ -140,6 +143,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case 'h': o->hostname = optarg; return 0;
         case 'l': return strv_push(&o->labels, optarg) < 0 ? log_oom() : 0;
         case ARG_NETWORK: o->network = optarg; return 0;
+        case 'p': return strv_push(&o->publish, optarg) < 0 ? log_oom() : 0;
         case 'm': return parse_u64_option("memory", optarg, parse_size, &o->memory, &o->have_memory);
         case ARG_CPUS: return parse_u64_option("cpus", optarg, parse_cpus, &o->cpu_quota, &o->have_cpu_quota);
         case 'c': return parse_u64_option("cpu-shares", optarg, safe_atou64, &o->cpu_shares, &o->have_cpu_shares);
@@ -170,7 +174,7 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
 
         o->tls_verify = true;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+dtie:w:u:v:h:l:m:c:", run_long_options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+dtie:w:u:v:h:l:m:c:p:", run_long_options, NULL)) >= 0) {
                 if (c == ARG_HELP) {
                         help(argv[0], is_run);
                         return 0;
@@ -296,6 +300,13 @@ static int append_lists(sd_bus_message *m, const RunOptions *o) {
                 r = open_entry(m, "Env", "as");
                 if (r >= 0)
                         r = sd_bus_message_append_strv(m, o->env);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        if (r >= 0 && o->publish) {
+                r = open_entry(m, "Publish", "as");
+                if (r >= 0)
+                        r = sd_bus_message_append_strv(m, o->publish);
                 if (r >= 0)
                         r = close_entry(m);
         }

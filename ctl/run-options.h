@@ -29,6 +29,7 @@ typedef struct RunOptions {
         bool tls_verify;
         char **env;
         char **labels;            /* key=value */
+        char **publish;           /* -p [IP:]HOSTPORT:PORT[/PROTO] as typed; conmand validates */
         char **volumes;           /* SRC:DST[:ro] as typed */
         uint64_t memory, cpu_quota, cpu_weight, cpu_shares, pids_limit, stop_timeout;
         bool have_memory, have_cpu_quota, have_cpu_weight, have_cpu_shares, have_pids_limit, have_stop_timeout;
