@@ -6,7 +6,7 @@
  * Search path: /etc/conman/containers, /run/conman/containers,
  * /usr/share/conman/containers; the first file of a name wins, and so does the first
  * drop-in NAME.container.d/X.conf of a name, the drop-ins applied in lexical order.
- * A broken file is reported (kmsg, which journald picks up) and skipped; the others
+ * A broken file is reported (journal, or kmsg before journald runs) and skipped; the others
  * are generated. --dry-run prints what would be written, for golden-file tests.
  */
 #include <fcntl.h>
@@ -231,8 +231,11 @@ int main(int argc, char *argv[]) {
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        /* At boot journald is not up yet, and it imports the kernel log later; on daemon-reload it is
+         * (and in a container journald does not read the kernel log at all). */
         if (!arg_dry_run)
-                log_setup("conman-generator", LOG_TARGET_KMSG);
+                log_setup("conman-generator", access("/run/systemd/journal/socket", F_OK) >= 0 ? LOG_TARGET_JOURNAL
+                                                                                            : LOG_TARGET_KMSG);
         if (!arg_search_path && !(arg_search_path = strv_copy((char **) default_search_path)))
                 return EXIT_FAILURE;
         r = run();

@@ -32,7 +32,7 @@ Description=web from a file
 
 [Container]
 Rootfs=/var/tmp/rootfs
-Exec=/bin/sh -c 'echo started-\$\$; echo to-stderr >&2; exec sleep 1000'
+Exec=/bin/sh -c 'echo started-\$\$; echo to-stderr >&2; trap "exit 0" TERM; while :; do sleep 0.2; done'
 Environment=GREETING=${1:-hello}
 Memory=64m
 StopTimeout=5
@@ -67,7 +67,7 @@ EOT
         systemctl start conman-web.service
         [ "$(systemctl show -P ActiveState conman-web.service)" = active ]
         pid=$(systemctl show -P MainPID conman-web.service)
-        [ "$(cat /proc/$pid/comm)" = sleep ]
+        [ "$(cat /proc/$pid/comm)" = sh ]
         grep -q GREETING=hello /proc/$pid/environ
         ! systemctl is-active -q conmand.service
         run conmanctl ps
@@ -131,7 +131,7 @@ EOT
         [ "$(systemctl show -P LoadState conman-broken.service)" = not-found ]
         systemctl start conman-web.service
         [ "$(systemctl show -P ActiveState conman-web.service)" = active ]
-        wait_until 10 sh -c "journalctl -b -k -o cat | grep -q '$D/broken.container:4: NoSuchKey=: unknown key'"
+        wait_until 10 sh -c "journalctl -b -t conman-generator -o cat | grep -q '$D/broken.container:4: NoSuchKey=: unknown key'"
 }
 
 @test "boot: a .container file enabled for multi-user.target runs after a (simulated) boot" {
