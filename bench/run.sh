@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# run.sh [--quick] [--only start,detached,scale,pull] [--no-profile] — the benchmarks of issue 8.
+#
+# Where systemd is not PID 1 (the development and CI machines) it builds the tree into
+# build-bench/, boots a throwaway systemd (tests/harness/machine.sh) with the build installed,
+# runs itself inside, and always tears the machine down. Where systemd is PID 1 it runs the
+# benchmarks right there against the installed conmand.
+#
+# Writes bench/results/report.md and bench/results/report.json (bench/README.md says how to read
+# them). Benchmarks measure; they never fail for being slow. The exit status is non-zero only
+# when a benchmark could not run at all.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$HERE/.." && pwd)
+ARGS=("$@")
+BENCH_QUICK=0
+BENCH_ONLY=start,detached,scale,pull
+BENCH_PROFILE=1
+while [ $# -gt 0 ]; do
+        case "$1" in
+        --quick) BENCH_QUICK=1 ;;
+        --only) BENCH_ONLY=$2; shift ;;
+        --only=*) BENCH_ONLY=${1#--only=} ;;
+        --no-profile) BENCH_PROFILE=0 ;;
+        -h | --help) sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench: unknown argument $1" >&2; exit 2 ;;
+        esac
+        shift
+done
+RESULTS=${BENCH_RESULTS:-$HERE/results}
+
+pid1_is_systemd() {
+        [ "$(readlink /proc/1/exe 2>/dev/null)" = /usr/lib/systemd/systemd ] ||
+                [ "$(readlink /proc/1/exe 2>/dev/null)" = /lib/systemd/systemd ]
+}
+
+# Outside: build, boot the harness, run ourselves in it, tear it down on every exit.
+run_outside() {
+        local dest rc
+        [ "$(id -u)" = 0 ] || { echo "bench: run as root (the benchmarks boot a systemd)" >&2; exit 2; }
+        "$SRC/scripts/install-deps.sh" || exit 1
+        if [ -n "${BENCH_DESTDIR:-}" ]; then
+                dest=$(cd "$BENCH_DESTDIR" && pwd)
+        else
+                "$SRC/scripts/build.sh" "$SRC/build-bench" --buildtype=debugoptimized || exit 1
+                dest=$SRC/build-bench/dest
+        fi
+        mkdir -p "$RESULTS"
+        . "$SRC/tests/harness/machine.sh"
+        trap 'machine_teardown' EXIT
+        trap 'machine_teardown; exit 130' INT TERM
+        machine_boot "conman-bench-$$" "$dest" --bind-ro="$SRC":"$SRC" --bind="$RESULTS":"$RESULTS" ||
+                { echo "bench: the harness machine did not boot" >&2; exit 1; }
+        MACHINE_RUN_ENV="--setenv=BENCH_INSIDE=1 --setenv=BENCH_RESULTS=$RESULTS
+                --setenv=BENCH_COMMIT=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)" \
+                machine_run timeout "${BENCH_TIMEOUT:-7200}" "$HERE/run.sh" "${ARGS[@]}"
+        rc=$?
+        machine_teardown
+        trap - EXIT INT TERM
+        return $rc
+}
+
+if [ "${BENCH_INSIDE:-0}" != 1 ] && ! pid1_is_systemd; then
+        run_outside
+        exit $?
+fi
+
+# Inside: a real systemd is PID 1 and conmand is installed.
+. "$HERE/lib/common.sh"
+bench_init
+for b in start detached scale pull; do
+        case ",$BENCH_ONLY," in *",$b,"*) ;; *) continue ;; esac
+        . "$HERE/bench-$b.sh"
+        bench_section "$b"
+        if ! "bench_$b"; then
+                bench_log "benchmark $b could not run"
+                BENCH_BROKEN="$BENCH_BROKEN $b"
+        fi
+done
+bench_finish
