@@ -128,11 +128,12 @@ static int on_job_removed(sd_bus_message *message, void *userdata, sd_bus_error 
         r = sd_bus_message_read(message, "uoss", &id, &path, &unit, &result);
         if (r < 0)
                 return 0;
-        j = take_job(m, path);
-        if (!j)
-                return 0;
-        job_finished(m, j, result);
-        job_free(j);
+        /* concurrent calls on one unit share systemd's job (StopUnit returns the job already queued):
+         * every caller waiting on it gets its answer */
+        while ((j = take_job(m, path))) {
+                job_finished(m, j, result);
+                job_free(j);
+        }
         return 0;
 }
 
