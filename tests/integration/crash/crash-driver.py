@@ -363,10 +363,10 @@ def cmd_load(a):
                             "NoReply" in err or "Connection reset" in err:
                         stats["malformed"] += 1
                         bad.append("rc=%d %s: %r" % (rc, " ".join(argv), err[:300]))
-                if rc == 0 and argv[1] in ("create", "run") and "-d" in argv or argv[1] == "create":
-                    if rc == 0 and not ID_RE.match(out.strip()):
-                        stats["malformed"] += 1
-                        bad.append("create/run replied %r" % out[:200])
+                if rc == 0 and (argv[1] == "create" or (argv[1] == "run" and "-d" in argv)) and \
+                        not ID_RE.match(out.strip()):
+                    stats["malformed"] += 1
+                    bad.append("create/run replied %r" % out[:200])
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(a.clients)]
     for t in threads:
