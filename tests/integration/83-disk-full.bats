@@ -31,6 +31,7 @@ teardown() {
 # A SIZE tmpfs over the state directory, with conmand stopped while it is mounted.
 small_state_dir() {
         systemctl stop conmand
+        mkdir -p /var/lib/conman
         mount -t tmpfs -o size="$1",mode=0700 tmpfs /var/lib/conman
         systemctl start conmand
         conmanctl version >/dev/null
