@@ -8,20 +8,6 @@
 #   conman  conmanctl run -d --rootfs DIR sleep
 #   podman  podman run -d --network none --rootfs DIR sleep
 
-# detached_cmd SYSTEM PREFIX — sets DETACHED_CMD to the command words ({i} = run number).
-detached_cmd() {
-        local path b=$BENCH_WORK/bundle-sleep n=$2-{i}
-        path=$(runtime_path runc)
-        case $1 in
-        floor) DETACHED_CMD=(systemd-run --quiet --collect --unit=$n -p Type=forking -p PIDFile=/run/$n.pid
-                -p WorkingDirectory=$b -p Delegate=yes -p "ExecStopPost=$path delete --force $n"
-                "$path" run -d --pid-file /run/$n.pid $n) ;;
-        conman) DETACHED_CMD=(conmanctl run -d --name $n --rootfs "$ROOTFS" /bin/sleep 100000) ;;
-        podman) DETACHED_CMD=("${PODMAN[@]}" run -d --name $n --runtime runc --network none
-                --rootfs "$ROOTFS" /bin/sleep 100000) ;;
-        esac
-}
-
 bench_detached() {
         local sys label clean
         for sys in floor conman podman; do

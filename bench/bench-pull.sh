@@ -17,7 +17,7 @@ pull_build_image() {
         umoci unpack --image "$w/oci:1" "$w/b" >/dev/null || return 1
         cp -a "$ROOTFS/." "$w/b/rootfs/"
         umoci repack --image "$w/oci:1" "$w/b" >/dev/null || return 1
-        per=$((mb * 9 / 10 / 4))   # four layers of random data hold 90% of the size
+        per=$((mb / 4))   # four layers of random data hold nearly all of the size
         [ "$per" -ge 1 ] || per=1
         for layer in 1 2 3 4; do
                 mkdir -p "$w/b/rootfs/data$layer"
@@ -87,6 +87,8 @@ bench_pull() {
         blib latency --id pull.conman --label "conmanctl pull" --group pull --baseline pull.tools \
                 --runs "$BENCH_PULL_RUNS" --warmup 1 --timeout 600 --prepare "$(pull_reset_conman)" -- \
                 conmanctl pull -q --tls-verify=false "$PULL_REF"
+        blib value --id pull.conman.layers --label "layers in conman's store after the pull" --group pull-image \
+                --unit layers --better higher "$(ls /var/lib/conman/images/layers | wc -l)"
         if have podman; then
                 blib latency --id pull.podman --label "podman pull" --group pull --baseline pull.tools \
                         --runs "$BENCH_PULL_RUNS" --warmup 1 --timeout 600 \

@@ -3,8 +3,8 @@
 #
 # run.sh [--quick] [--only start,detached,scale,pull] [--no-profile] — the benchmarks of issue 8.
 #
-# Where systemd is not PID 1 (the development and CI machines) it builds the tree into
-# build-bench/, boots a throwaway systemd (tests/harness/machine.sh) with the build installed,
+# Where systemd is not PID 1 (the development and CI machines) it builds the committed tree (HEAD)
+# into build-bench/ (or takes BENCH_DESTDIR), boots a throwaway systemd (tests/harness/machine.sh) with the build installed,
 # runs itself inside, and always tears the machine down. Where systemd is PID 1 it runs the
 # benchmarks right there against the installed conmand.
 #
@@ -36,6 +36,24 @@ pid1_is_systemd() {
                 [ "$(readlink /proc/1/exe 2>/dev/null)" = /lib/systemd/systemd ]
 }
 
+# The committed tree ($BENCH_REF, default HEAD), not the working tree that others may be editing: exported into
+# build-bench/src when HEAD changed, built optimized into build-bench/build. BENCH_REF=worktree
+# builds the working tree instead.
+build_committed() {
+        local head snap=$SRC/build-bench/src
+        if [ "${BENCH_REF:-}" = worktree ]; then
+                mkdir -p "$SRC/build-bench" && echo worktree >"$snap.commit"
+                "$SRC/scripts/build.sh" "$SRC/build-bench/build" --buildtype=debugoptimized
+                return
+        fi
+        head=$(git -C "$SRC" rev-parse "${BENCH_REF:-HEAD}^{commit}") || return 1
+        if [ "$(cat "$snap.commit" 2>/dev/null)" != "$head" ]; then
+                rm -rf "$snap" "$SRC/build-bench/build" && mkdir -p "$snap" && git -C "$SRC" archive "$head" | tar -x -C "$snap" || return 1
+                echo "$head" >"$snap.commit"
+        fi
+        "$snap/scripts/build.sh" "$SRC/build-bench/build" --buildtype=debugoptimized
+}
+
 # Outside: build, boot the harness, run ourselves in it, tear it down on every exit.
 run_outside() {
         local dest rc
@@ -44,17 +62,18 @@ run_outside() {
         if [ -n "${BENCH_DESTDIR:-}" ]; then
                 dest=$(cd "$BENCH_DESTDIR" && pwd)
         else
-                "$SRC/scripts/build.sh" "$SRC/build-bench" --buildtype=debugoptimized || exit 1
-                dest=$SRC/build-bench/dest
+                build_committed || exit 1
+                dest=$SRC/build-bench/build/dest
         fi
         mkdir -p "$RESULTS"
         . "$SRC/tests/harness/machine.sh"
         trap 'machine_teardown' EXIT
         trap 'machine_teardown; exit 130' INT TERM
-        machine_boot "conman-bench-$$" "$dest" --bind-ro="$SRC":"$SRC" --bind="$RESULTS":"$RESULTS" ||
+        machine_boot "conman-bench-$$" "$dest" --bind-ro="$SRC":"$SRC" --bind="$RESULTS":"$RESULTS" \
+                --system-call-filter=perf_event_open ||
                 { echo "bench: the harness machine did not boot" >&2; exit 1; }
         MACHINE_RUN_ENV="--setenv=BENCH_INSIDE=1 --setenv=BENCH_RESULTS=$RESULTS
-                --setenv=BENCH_COMMIT=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)" \
+                --setenv=BENCH_COMMIT=$(cut -c1-10 "$SRC/build-bench/src.commit" 2>/dev/null)" \
                 machine_run timeout "${BENCH_TIMEOUT:-7200}" "$HERE/run.sh" "${ARGS[@]}"
         rc=$?
         machine_teardown

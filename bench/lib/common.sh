@@ -118,6 +118,20 @@ EOF
 
 runtime_path() { command -v "$1"; }
 
+# detached_cmd SYSTEM PREFIX — sets DETACHED_CMD to the command words ({i} = run number).
+detached_cmd() {
+        local path b=$BENCH_WORK/bundle-sleep n=$2-{i}
+        path=$(runtime_path runc)
+        case $1 in
+        floor) DETACHED_CMD=(systemd-run --quiet --collect --unit=$n -p Type=forking -p PIDFile=/run/$n.pid
+                -p WorkingDirectory=$b -p Delegate=yes -p "ExecStopPost=$path delete --force $n"
+                "$path" run -d --pid-file /run/$n.pid $n) ;;
+        conman) DETACHED_CMD=(conmanctl run -d --name $n --network none --rootfs "$ROOTFS" /bin/sleep 100000) ;;
+        podman) DETACHED_CMD=("${PODMAN[@]}" run -d --name $n --runtime runc --network none
+                --rootfs "$ROOTFS" /bin/sleep 100000) ;;
+        esac
+}
+
 # Processes in this (the machine's) PID namespace, i.e. everything outside containers, with the
 # command names: prints "COUNT" and writes "comm count" lines to $1 when given.
 count_outside() {
