@@ -16,7 +16,9 @@
 #include "exit-record.h"
 #include "fileio.h"
 #include "log.h"
+#include "machine-register.h"
 #include "output.h"
+#include "pipe-keeper.h"
 #include "systemd-client.h"
 #include "unit.h"
 #include "util.h"
@@ -104,11 +106,51 @@ static int start_unit(Container *c, const StartIO *io, char **ret_job, sd_bus_er
                 if (r < 0)
                         return r;
                 r = systemd_start_transient_unit(c->manager, msg, ret_job, error);
-                if (r >= 0 || attempt > 0 || !sd_bus_error_has_name(error, "org.freedesktop.systemd1.UnitExists"))
+                if (r >= 0 || !sd_bus_error_has_name(error, "org.freedesktop.systemd1.UnitExists"))
                         return r;
                 sd_bus_error_free(error);
+                if (attempt > 0)
+                        return -EAGAIN; /* the last run's unit is not collected yet: wait for UnitRemoved */
                 (void) systemd_reset_failed_unit(c->manager, c->unit);
         }
+}
+
+static int on_start_wait_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
+        Container *c = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = TAKE_PTR(c->start_after_gc);
+
+        c->start_wait_timer = sd_event_source_disable_unref(c->start_wait_timer);
+        if (request)
+                (void) sd_bus_reply_method_errorf(request, CONMAN_ERROR_BUSY,
+                                                  "systemd still holds the last run's unit %s; try again.", c->unit);
+        return 0;
+}
+
+/* StartTransientUnit needs the name free: a stopped transient unit is collected by systemd shortly after,
+ * announced by UnitRemoved (container_unit_removed()). Until then the start waits (bounded). */
+static int defer_start(Container *c, sd_bus_message *request) {
+        if (c->start_after_gc)
+                return -EBUSY;
+        c->start_after_gc = sd_bus_message_ref(request);
+        return sd_event_add_time_relative(c->manager->event, &c->start_wait_timer, CLOCK_MONOTONIC,
+                                          10 * USEC_PER_SEC, 0, on_start_wait_timeout, c);
+}
+
+void container_unit_removed(Container *c) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = TAKE_PTR(c->start_after_gc);
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        c->start_wait_timer = sd_event_source_disable_unref(c->start_wait_timer);
+        if (!request)
+                return;
+        r = container_start(c, request, &error);
+        if (r == 0)
+                (void) sd_bus_reply_method_return(request, NULL);
+        else if (r < 0 && sd_bus_error_is_set(&error))
+                (void) sd_bus_reply_method_error(request, &error);
+        else if (r < 0)
+                (void) sd_bus_reply_method_errnof(request, r, "Failed to start %s: %m", c->name);
 }
 
 /* A container from a .container file: systemd has its unit file, conman-prepare (ExecStartPre=) refreshes its
@@ -134,27 +176,6 @@ static int container_start_generated(Container *c, sd_bus_message *request, sd_b
 
 int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
-/* A container from a .container file: systemd has its unit file, conman-prepare (ExecStartPre=) refreshes its
- * state directory, and its output goes to the journal directly (docs/generator.md). */
-static int container_start_generated(Container *c, sd_bus_message *request, sd_bus_error *error) {
-        _cleanup_free_ char *job = NULL;
-        int r;
-
-        (void) systemd_reset_failed_unit(c->manager, c->unit);
-        r = systemd_start_unit(c->manager, c->unit, &job, error);
-        if (r < 0)
-                return r;
-        c->started_at = now_realtime_usec();
-        c->state = CONTAINER_STARTING;
-        c->start_pending = true;
-        c->finished_at = 0;
-        c->exit_code = -1;
-        c->oom_killed = false;
-        container_send_changed(c);
-        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
-        return r < 0 ? r : 1;
-}
-
         _cleanup_(start_io_done) StartIO io = { -EBADF, -EBADF, -EBADF, NULL };
         uint64_t previous_start = c->started_at;
         int r;
@@ -168,8 +189,6 @@ static int container_start_generated(Container *c, sd_bus_message *request, sd_b
                 return container_start_generated(c, request, error);
 
         (void) systemd_reset_failed_unit(c->manager, c->unit);
-        if (container_is_generated(c))
-                return container_start_generated(c, request, error);
         (void) exit_record_remove(c->dir_fd);
         r = output_open(c, &io.stdout_w, &io.stderr_w);
         if (r >= 0 && c->spec.tty)
@@ -179,15 +198,20 @@ static int container_start_generated(Container *c, sd_bus_message *request, sd_b
         if (r < 0) {
                 output_close(c);
                 return r;
+        }
 
         c->started_at = now_realtime_usec();
         r = container_save(c); /* before the unit exists: a crash after this finds the unit */
         if (r >= 0)
-                r = start_unit(c, out_w, err_w, &job, error);
+                r = start_unit(c, &io, &job, error);
         if (r < 0) {
                 c->started_at = previous_start;
                 (void) container_save(c);
                 output_close(c);
+                if (r == -EAGAIN && request) {
+                        r = defer_start(c, request);
+                        return r < 0 ? r : 1;
+                }
                 return r;
         }
 
@@ -368,6 +392,10 @@ static void on_running(Container *c, ContainerState old) {
         (void) systemd_get_service_u32(c->manager, c->unit_path, "NRestarts", &restarts);
         c->main_pid = pid;
         c->restart_count = restarts;
+        if (old == CONTAINER_STARTING)
+                (void) container_keep_pipes(c);
+        if (old == CONTAINER_STARTING || old == CONTAINER_RESTARTING)
+                (void) container_register_machine(c);
         if (old == CONTAINER_RESTARTING) {
                 c->started_at = now_realtime_usec();
                 (void) container_save(c);

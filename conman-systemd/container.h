@@ -52,12 +52,14 @@ struct Container {
         uint32_t restart_count;
         bool removing;          /* rm requested; finishes once the unit is down */
         sd_event_source *kill_timer; /* stop -t N: SIGKILL when N runs out */
+        sd_bus_message *start_after_gc; /* a start waiting for systemd to collect the last run's unit */
+        sd_event_source *start_wait_timer;
         bool start_pending;     /* our start job runs: the unit's "inactive" before it is stale */
 
         OutputStream *stdout_stream, *stderr_stream;
         Attachment *attachments;
-        sd_bus_message **waiters; /* pending Wait calls, answered on exit */
         Console *console;       /* PTY master or stdin pipe (console.h); NULL without -t/-i */
+        sd_bus_message **waiters; /* pending Wait calls, answered on exit */
         size_t n_waiters;
 
         Container *prev, *next;
@@ -96,6 +98,9 @@ int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *reque
 int container_kill(Container *c, int sig, sd_bus_error *error);
 int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error);
 int container_wait(Container *c, sd_bus_message *request);
+
+/* systemd collected the container's unit (UnitRemoved): a deferred start goes ahead. */
+void container_unit_removed(Container *c);
 
 /* Applies what systemd says about the unit (from a signal, a listing, or a lookup). */
 void container_apply_unit_state(Container *c, const char *active_state, const char *sub_state);

@@ -136,17 +136,27 @@ static int add_exec_list(UnitPropertyList *l, const char *name, const ExecHook *
         return 0;
 }
 
+/* ExecStart= creates the container and stops at its init (`runtime create`); systemd reads the PID file,
+ * so the init is the unit's MainPID before it runs anything. ExecStartPost= then lets it run (`runtime
+ * start`). With `run --detach` a container that exits at once would be gone before systemd reads the PID
+ * file (result "protocol", exit status lost). */
 static int add_exec_start(UnitPropertyList *l, const UnitParams *p) {
-        char *argv[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "run", "--detach",
+        char *argv[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "create",
                          "--pid-file", (char *) p->pid_file, "--bundle", (char *) p->bundle,
                          (char *) p->container_id, NULL, NULL, NULL };
+        char *start[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "start",
+                          (char *) p->container_id, NULL };
+        int r;
 
         if (p->console_socket) { /* TTY: the runtime sends the PTY master there (console.h) */
-                memmove(argv + 7, argv + 5, sizeof(char *) * 5);
-                argv[5] = "--console-socket";
-                argv[6] = (char *) p->console_socket;
+                memmove(argv + 6, argv + 4, sizeof(char *) * 5);
+                argv[4] = "--console-socket";
+                argv[5] = (char *) p->console_socket;
         }
-        return add_exec_list(l, "ExecStart", &(ExecHook){ .argv = argv }, 1);
+        r = add_exec_list(l, "ExecStart", &(ExecHook){ .argv = argv }, 1);
+        if (r < 0)
+                return r;
+        return add_exec_list(l, "ExecStartPost", &(ExecHook){ .argv = start }, 1);
 }
 
 /* ExecStartPre=: the subsystems' hooks (rootfs mount, network), then — under a restart policy — removal
@@ -287,6 +297,17 @@ int unit_properties_build(const UnitParams *p, UnitPropertyList *ret) {
                 r = add_string(&l, "CollectMode", "inactive-or-failed");
         if (r >= 0)
                 r = add_environment(&l, p);
+        /* conmand keeps copies of the output pipes in the unit while it is stopped (pipe-keeper.h) */
+        if (r >= 0)
+                r = add_string(&l, "NotifyAccess", "all");
+        if (r >= 0)
+                r = add_number(&l, "FileDescriptorStoreMax", UNIT_PROPERTY_U32, 4);
+        /* NotifyAccess= makes systemd set $NOTIFY_SOCKET, and a runtime that sees it waits for the container
+         * to send READY=1 (sd_notify passthrough): keep it from the runtime. */
+        if (r >= 0) {
+                char *unset[] = { "NOTIFY_SOCKET", NULL };
+                r = add_strv(&l, "UnsetEnvironment", unset);
+        }
         if (r >= 0)
                 r = add_stdio(&l, p);
         if (r >= 0)

@@ -101,21 +101,76 @@ static int container_state(sd_bus *bus, const char *path, char **ret) {
         return sd_bus_get_property_string(bus, "io.conman1", path, "io.conman1.Container", "State", NULL, ret);
 }
 
-/* Follows the journal until the container is no longer running. */
-static int follow(sd_journal *j, sd_bus *bus, const char *path, const LogsArgs *a) {
-        for (;;) {
-                _cleanup_free_ char *state = NULL;
-                int r = print_available(j, a);
-                if (r < 0)
-                        return r;
-                if (container_state(bus, path, &state) < 0 || streq(state, "exited") || streq(state, "created")) {
-                        /* one last look: conmand forwards the final lines before it reports the exit */
-                        return print_available(j, a);
-                }
-                r = sd_journal_wait(j, 250 * USEC_PER_MSEC);
-                if (r < 0)
-                        return r;
+typedef struct Follow {
+        sd_journal *journal;
+        const LogsArgs *args;
+} Follow;
+
+static int on_journal(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Follow *f = userdata;
+
+        if (sd_journal_process(f->journal) < 0)
+                return sd_event_exit(sd_event_source_get_event(s), -EIO);
+        (void) print_available(f->journal, f->args);
+        return 0;
+}
+
+/* conmand's PropertiesChanged carries State: the container left "running", so no more output comes. */
+static int on_container_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Follow *f = userdata;
+        const char *iface, *key, *state = NULL;
+        int r;
+
+        if (sd_bus_message_read(m, "s", &iface) < 0 || sd_bus_message_enter_container(m, 'a', "{sv}") < 0)
+                return 0;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                if (sd_bus_message_read(m, "s", &key) < 0)
+                        return 0;
+                if (streq(key, "State"))
+                        r = sd_bus_message_read(m, "v", "s", &state);
+                else
+                        r = sd_bus_message_skip(m, "v");
+                if (r < 0 || sd_bus_message_exit_container(m) < 0)
+                        return 0;
         }
+        if (state && (streq(state, "exited") || streq(state, "created"))) {
+                /* conmand forwards the last lines before it reports the exit */
+                (void) sd_journal_process(f->journal);
+                (void) print_available(f->journal, f->args);
+                return sd_event_exit(sd_bus_get_event(sd_bus_message_get_bus(m)), 0);
+        }
+        return 0;
+}
+
+/* Follows the journal (its fd in an event loop, no polling) until the container stops running. */
+static int follow(sd_journal *j, sd_bus *bus, const char *path, const LogsArgs *a) {
+        _cleanup_(sd_event_unrefp) sd_event *event = NULL;
+        _cleanup_free_ char *state = NULL, *match = NULL;
+        Follow f = { j, a };
+        int r;
+
+        r = sd_event_default(&event);
+        if (r >= 0)
+                r = sd_bus_attach_event(bus, event, 0);
+        if (r >= 0 && asprintf(&match,
+                               "type='signal',sender='io.conman1',path='%s',"
+                               "interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'",
+                               path) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = sd_bus_add_match(bus, NULL, match, on_container_changed, &f);
+        if (r >= 0)
+                r = sd_event_add_io(event, NULL, sd_journal_get_fd(j), (uint32_t) sd_journal_get_events(j),
+                                    on_journal, &f);
+        if (r < 0)
+                return r;
+        r = print_available(j, a);
+        if (r < 0)
+                return r;
+        /* asked after the match is in place, so an exit in between is not missed */
+        if (container_state(bus, path, &state) < 0 || streq(state, "exited") || streq(state, "created"))
+                return print_available(j, a);
+        return sd_event_loop(event);
 }
 
 static int resolve(sd_bus *bus, const char *ref, char **ret_id, char **ret_path) {

@@ -217,8 +217,9 @@ teardown() {
 }
 
 @test "events reports create, start, die and destroy" {
-        conmanctl events >/tmp/events.log &
+        conmanctl events >/tmp/events.log 2>&1 3>&- &
         ev=$!
+        trap "kill $ev 2>/dev/null" EXIT
         sleep 0.5
         conmanctl run --rm --name evt --rootfs "$R" /bin/true
         sleep 0.5
@@ -246,4 +247,26 @@ teardown() {
         [ "$status" -eq 0 ]
         run busctl --system get-property io.conman1 "$path" io.conman1.Container State
         [ "$output" = 's "created"' ]
+}
+
+@test "logs -f follows until the container exits; --tail and -t work" {
+        conmanctl run -d --name f --rootfs "$R" /bin/sh -c 'echo one; sleep 1; echo two; sleep 1; echo three'
+        run timeout 20 conmanctl logs -f f
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = one ]
+        [ "${lines[2]}" = three ]
+        run conmanctl logs --tail 1 f
+        [ "$output" = three ]
+        run conmanctl logs -t --tail 1 f
+        [[ "$output" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T.*Z\ three$ ]]
+}
+
+@test "machinectl lists a running container and forgets it when it stops" {
+        systemctl start systemd-machined 2>/dev/null || skip "systemd-machined is not available"
+        conmanctl run -d --name mach_1 --rootfs "$R" /bin/sleep 1000
+        wait_until 10 sh -c 'machinectl list --no-legend | grep -q "^mach-1 *container *conman"'
+        [ "$(machinectl show -p Leader --value mach-1)" = "$(systemctl show -P MainPID conman-mach_1.service)" ]
+        [ "$(machinectl show -p Unit --value mach-1)" = conman-mach_1.service ]
+        conmanctl stop -t 1 mach_1
+        wait_until 10 sh -c '! machinectl list --no-legend | grep -q "^mach-1 "'
 }

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test-oci-config.c — the config.json a ContainerSpec becomes; users resolved from the rootfs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "fileio.h"
+#include "oci-config.h"
+#include "util.h"
+
+static char root[] = "/tmp/test-oci-config.XXXXXX";
+
+static int setup(void **state) {
+        _cleanup_free_ char *etc = NULL, *passwd = NULL, *group = NULL;
+        const char *p = "root:x:0:0:root:/root:/bin/sh\nwww:x:33:44:www:/var/www:/bin/false\n";
+        const char *g = "root:x:0:\nstaff:x:50:\n";
+
+        assert_non_null(mkdtemp(root));
+        assert_true(asprintf(&etc, "%s/etc", root) > 0);
+        assert_int_equal(mkdir(etc, 0755), 0);
+        assert_true(asprintf(&passwd, "%s/passwd", etc) > 0);
+        assert_true(asprintf(&group, "%s/group", etc) > 0);
+        assert_int_equal(write_file_atomic(passwd, p, strlen(p), 0644), 0);
+        assert_int_equal(write_file_atomic(group, g, strlen(g), 0644), 0);
+        return 0;
+}
+
+static int teardown(void **state) {
+        return rm_rf(root);
+}
+
+static void test_user_resolve(void **state) {
+        char *roots[] = { root, NULL };
+        OciUser u;
+        assert_int_equal(oci_user_resolve(roots, "www", &u), 0);
+        assert_int_equal(u.uid, 33);
+        assert_int_equal(u.gid, 44);
+        assert_int_equal(oci_user_resolve(roots, "www:staff", &u), 0);
+        assert_int_equal(u.gid, 50);
+        assert_int_equal(oci_user_resolve(roots, "1000:1000", &u), 0);
+        assert_int_equal(u.uid, 1000);
+        assert_int_equal(u.gid, 1000);
+        assert_int_equal(oci_user_resolve(roots, "nobody", &u), -ESRCH);
+        assert_int_equal(oci_user_resolve(roots, "www:nogroup", &u), -ESRCH);
+}
+
+static struct json_object *get(struct json_object *o, const char *path) {
+        _cleanup_free_ char *p = strdup(path);
+        char *save = NULL;
+        for (char *t = strtok_r(p, ".", &save); t && o; t = strtok_r(NULL, ".", &save))
+                if (!json_object_object_get_ex(o, t, &o))
+                        return NULL;
+        return o;
+}
+
+static void test_build(void **state) {
+        char *roots[] = { root, NULL };
+        struct json_object *c = NULL, *ns, *mounts;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        ContainerSpec s;
+        bool have_net = false, have_volume = false;
+
+        container_spec_init(&s);
+        s.rootfs = strdup(root);
+        s.user = strdup("www");
+        s.read_only = true;
+        assert_int_equal(strv_push(&s.command, "/bin/sh"), 0);
+        assert_int_equal(strv_push(&s.env, "A=b"), 0);
+        s.volumes = calloc(1, sizeof(VolumeSpec));
+        s.n_volumes = 1;
+        s.volumes[0] = (VolumeSpec){ strdup("/tmp"), strdup("/data"), true };
+        OciPaths paths = { .root = root, .user_roots = roots, .cgroups_path = "/conman.slice/x/container",
+                           .netns_path = "/run/netns/conman-1" };
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        assert_string_equal(json_object_get_string(get(c, "root.path")), root);
+        assert_true(json_object_get_boolean(get(c, "root.readonly")));
+        assert_int_equal(json_object_get_int(get(c, "process.user.uid")), 33);
+        assert_string_equal(json_object_get_string(get(c, "hostname")), "0123456789ab");
+        assert_string_equal(json_object_get_string(get(c, "linux.cgroupsPath")), "/conman.slice/x/container");
+        assert_null(get(c, "linux.resources")); /* limits are systemd's */
+        assert_null(get(c, "process.rlimits")); /* inherited from the unit */
+        ns = get(c, "linux.namespaces");
+        for (size_t i = 0; i < json_object_array_length(ns); i++) {
+                struct json_object *n = json_object_array_get_idx(ns, i);
+                if (streq(json_object_get_string(get(n, "type")), "network")) {
+                        have_net = true;
+                        assert_string_equal(json_object_get_string(get(n, "path")), "/run/netns/conman-1");
+                }
+        }
+        assert_true(have_net);
+        mounts = get(c, "mounts");
+        for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+                struct json_object *m = json_object_array_get_idx(mounts, i);
+                if (streq(json_object_get_string(get(m, "destination")), "/data")) {
+                        have_volume = true;
+                        assert_string_equal(json_object_get_string(get(m, "source")), "/tmp");
+                        assert_string_equal(json_object_to_json_string(get(m, "options")), "[ \"rbind\", \"ro\", \"rprivate\" ]");
+                }
+        }
+        assert_true(have_volume);
+        json_object_put(c);
+
+        free(s.user);
+        s.user = strdup("ghost");
+        assert_true(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e) < 0);
+        assert_string_equal(e.name, "io.conman1.Error.InvalidArgument");
+        sd_bus_error_free(&e);
+        container_spec_done(&s);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_user_resolve),
+                cmocka_unit_test(test_build),
+        };
+        return cmocka_run_group_tests(tests, setup, teardown);
+}
