@@ -4,18 +4,23 @@
 # test.sh — installs dependencies, builds, and runs every test suite:
 #   1. unit tests (cmocka) on a normal -Werror build,
 #   2. the same unit tests on an address+undefined sanitizer build,
-#   3. integration tests (bats) inside a throwaway systemd booted with systemd-nspawn.
+#   3. every libFuzzer target for CONMAN_FUZZ_SECONDS (default 20) each, from its corpus,
+#   4. integration tests (bats) inside a throwaway systemd booted with systemd-nspawn,
+#   5. the lifecycle and crash-injection integration tests again with an ASan+UBSan conmand,
+#   6. the benchmarks in --quick mode (they measure; only a benchmark that cannot run fails).
 # Ends with one line: "N passed, N failed, N skipped".
 #
-# Options: --unit-only, --integration-only, FILE.bats... to run only those integration files.
+# Options: --unit-only, --integration-only, --no-bench, FILE.bats... to run only those integration
+# files (steps 4 only).
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 cd "$SRC"
-unit=1 integration=1 files=()
+unit=1 integration=1 extra=1 files=()
 for a in "$@"; do
         case "$a" in
-        --unit-only) integration=0 ;;
-        --integration-only) unit=0 ;;
+        --unit-only) integration=0 extra=0 ;;
+        --integration-only) unit=0 extra=0 ;;
+        --no-bench) extra=0 ;;
         *.bats) files+=("$a") ;;
         *) echo "test.sh: unknown argument $a" >&2; exit 2 ;;
         esac
@@ -51,21 +56,47 @@ if [ $unit = 1 ]; then
         run_unit_suite "$SRC/build-asan" unit-asan -Db_sanitize=address,undefined -Db_lundef=false
 fi
 
+# A whole step that passes counts as one test.
+count_step() { # LABEL COMMAND...
+        local label=$1; shift
+        if "$@"; then passed=$((passed + 1)); else echo "$label: failed"; failed=$((failed + 1)); fi
+}
+
+# Runs integration files on DESTDIR and adds up run.sh's closing line.
+run_integration() { # DESTDIR [FILE.bats...]
+        local out line p f s
+        out=$(mktemp)
+        "$SRC/tests/integration/run.sh" "$@" | tee "$out"
+        line=$(grep -E '^integration: ' "$out" | tail -1)
+        if [ -n "$line" ]; then
+                read -r p f s <<<"$(echo "$line" | sed -E 's/integration: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')"
+                passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+        else
+                failed=$((failed + 1))
+        fi
+        rm -f "$out"
+}
+
+if [ $unit = 1 ] && [ $extra = 1 ]; then
+        count_step fuzz "$SRC/tests/fuzz/run.sh" "${CONMAN_FUZZ_SECONDS:-20}" "$SRC/build-fuzz"
+fi
+
 if [ $integration = 1 ]; then
         if "$SRC/scripts/build.sh" "$SRC/build"; then
-                out=$(mktemp)
-                "$SRC/tests/integration/run.sh" "$SRC/build/dest" "${files[@]}" | tee "$out"
-                line=$(grep -E '^integration: ' "$out" | tail -1)
-                if [ -n "$line" ]; then
-                        read -r p f s <<<"$(echo "$line" | sed -E 's/integration: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')"
-                        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-                else
-                        failed=$((failed + 1))
-                fi
-                rm -f "$out"
+                run_integration "$SRC/build/dest" "${files[@]}"
         else
                 echo "integration: build failed"; failed=$((failed + 1))
         fi
+fi
+
+if [ $extra = 1 ]; then
+        if "$SRC/tests/integration/asan-dest.sh" "$SRC/build-asan-it" >/dev/null; then
+                CONMAN_TEST_RESULTS=/tmp/conman-test-results/asan run_integration "$SRC/build-asan-it/dest" \
+                        "$SRC/tests/integration/10-lifecycle.bats" "$SRC/tests/integration/80-crash-injection.bats"
+        else
+                echo "integration (ASan conmand): build failed"; failed=$((failed + 1))
+        fi
+        count_step bench "$SRC/tests/bench-quick.sh"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
