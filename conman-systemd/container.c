@@ -278,6 +278,24 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
         return 0;
 }
 
+/* A crash between writing a temporary file and renaming it leaves ".#name.XXXX" behind (fileio.c). */
+static void remove_stale_temp_files(int dir_fd) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
+
+        if (fd < 0)
+                return;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return;
+        }
+        while ((de = readdir(d)))
+                if (string_has_prefix(de->d_name, ".#"))
+                        (void) unlinkat(dir_fd, de->d_name, 0);
+}
+
 int container_load(Manager *m, const char *id, Container **ret) {
         _cleanup_json_ struct json_object *j = NULL;
         _cleanup_close_ int dfd = -EBADF;
@@ -295,6 +313,7 @@ int container_load(Manager *m, const char *id, Container **ret) {
         }
         if (dfd < 0)
                 return negative_errno();
+        remove_stale_temp_files(dfd);
         r = json_read_file_at(dfd, "container.json", &j);
         if (r < 0)
                 return r;
