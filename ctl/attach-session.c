@@ -262,6 +262,33 @@ static int session_loop(Session *s) {
         return r < 0 ? EXIT_DAEMON_ERROR : r;
 }
 
+static void session_done(Session *s) {
+        safe_close(s->in_fd);
+        safe_close(s->out_fd);
+        safe_close(s->err_fd);
+        sd_event_source_disable_unref(s->stdin_source);
+        sd_event_unref(s->event);
+}
+
+int ctl_session_exec(sd_bus *bus, const SessionParams *p, int terminal_fd) {
+        Session s = { .p = p, .bus = bus, .in_fd = -EBADF, .out_fd = -EBADF, .err_fd = -EBADF,
+                      .exit_code = EXIT_DAEMON_ERROR, .tty = terminal_fd >= 0 };
+        int r;
+
+        if (terminal_fd >= 0) {
+                /* Two fds for one terminal: epoll watches each on its own. */
+                s.in_fd = fcntl(terminal_fd, F_DUPFD_CLOEXEC, 3);
+                s.out_fd = fcntl(terminal_fd, F_DUPFD_CLOEXEC, 3);
+                if (s.in_fd < 0 || s.out_fd < 0) {
+                        session_done(&s);
+                        return EXIT_DAEMON_ERROR;
+                }
+        }
+        r = session_loop(&s);
+        session_done(&s);
+        return r;
+}
+
 int ctl_session_run(sd_bus *bus, const SessionParams *p) {
         Session s = { .p = p, .bus = bus, .in_fd = -EBADF, .out_fd = -EBADF, .err_fd = -EBADF,
                       .exit_code = EXIT_DAEMON_ERROR };
@@ -276,10 +303,6 @@ int ctl_session_run(sd_bus *bus, const SessionParams *p) {
         if (r < 0)
                 return EXIT_DAEMON_ERROR;
         r = session_loop(&s);
-        safe_close(s.in_fd);
-        safe_close(s.out_fd);
-        safe_close(s.err_fd);
-        sd_event_source_disable_unref(s.stdin_source);
-        sd_event_unref(s.event);
+        session_done(&s);
         return r;
 }

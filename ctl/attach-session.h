@@ -30,5 +30,9 @@ typedef struct SessionParams {
  * with (125 when conmand failed, 0 after a detach). */
 int ctl_session_run(sd_bus *bus, const SessionParams *p);
 
+/* An exec's session: with a TTY, terminal_fd is its PTY master (borrowed), else -EBADF and the process
+ * has our own stdio. Returns the exec's exit code. */
+int ctl_session_exec(sd_bus *bus, const SessionParams *p, int terminal_fd);
+
 /* Exit code when the container never ran or conmand failed, as docker's. */
 #define EXIT_DAEMON_ERROR 125
