@@ -131,7 +131,11 @@ static void exec_finished(Exec *e) {
                                   NULL, NULL, NULL);
         (void) sd_bus_call_method(e->manager->bus, SD_DEST, "/org/freedesktop/systemd1",
                                   "org.freedesktop.systemd1.Manager", "ResetFailedUnit", NULL, NULL, "s", e->unit);
-        if (!e->started)
+        /* systemd sends the unit's PropertiesChanged before the JobRemoved of the same moment: an exec that
+         * ended at once may look unstarted here. It ran if systemd saw its main process exit. */
+        if (code != 0)
+                e->started = true;
+        else if (!e->started)
                 exec_fail(e, "the runtime failed");
         log_debug("Exec %s in %s exited with %i.", e->id, e->container_name, e->exit_code);
         for (size_t i = 0; i < e->n_waiters; i++)
