@@ -14,6 +14,7 @@
 #include "log.h"
 #include "names.h"
 #include "output.h"
+#include "pipe-keeper.h"
 #include "unit.h"
 #include "util.h"
 
@@ -117,10 +118,10 @@ static void adopt_stored_fds(Manager *m) {
                 if (c && kind && (streq(kind, "stdout") || streq(kind, "stderr")) &&
                     output_adopt(c, kind, fds[i].fd) >= 0) {
                         log_debug("Took back %s from the fd store.", fds[i].name);
-                } else {
                 } else if (c && kind && (streq(kind, "console") || streq(kind, "stdin")) &&
                            console_adopt(c, kind, fds[i].fd) >= 0) {
                         log_debug("Took back %s from the fd store.", fds[i].name);
+                } else {
                         log_info("Dropping stored fd %s: no such container.", fds[i].name);
                         safe_close(fds[i].fd);
                         (void) fdstore_remove(fds[i].name);
@@ -134,6 +135,12 @@ static void close_streams_of_stopped(Manager *m) {
         for (Container *c = m->containers; c; c = c->next)
                 if (!container_state_is_active(c->state))
                         output_close(c);
+}
+
+/* After `systemctl stop/restart conmand` the fd store is empty: find the pipes again. */
+static void reopen_lost_pipes(Manager *m) {
+        for (Container *c = m->containers; c; c = c->next)
+                (void) container_reopen_pipes(c);
 }
 
 /* --rm containers that exited while conmand was down. */
@@ -160,6 +167,7 @@ int manager_load_containers(Manager *m) {
                 return r;
         reconcile_with_units(m, &units);
         close_streams_of_stopped(m);
+        reopen_lost_pipes(m);
         remove_exited_auto_remove(m);
         log_info("Loaded %u containers.", m->n_containers);
         return 0;

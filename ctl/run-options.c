@@ -40,9 +40,9 @@ static const char create_usage[] =
         "      --stop-timeout SEC     Seconds before SIGKILL on stop (TimeoutStopSec=, default 10)\n"
         "      --restart POLICY       no, on-failure[:N], always, unless-stopped (Restart=)\n"
         "      --runtime NAME         OCI runtime: runc or crun\n"
-        "      --help                 Show this help\n";
         "  -t, --tty                  Give the container a terminal (its output and input go through it)\n"
         "  -i, --interactive          Keep the container's stdin open; run forwards ours to it\n"
+        "      --help                 Show this help\n";
 
 static void help(const char *verb, bool is_run) {
         printf(create_usage, verb, verb,
@@ -51,8 +51,8 @@ static void help(const char *verb, bool is_run) {
                       : "Create a container without starting it.",
                is_run ? "  -d, --detach               Run in the background and print the container id\n"
                         "      --rm                   Remove the container when it exits\n"
-                      : "      --rm                   Remove the container when it exits\n");
                         "      --detach-keys KEYS     Keys that leave an -it container running (default ctrl-p,ctrl-q)\n"
+                      : "      --rm                   Remove the container when it exits\n");
 }
 
 void run_options_done(RunOptions *o) {
@@ -115,11 +115,11 @@ static const struct option run_long_options[] = {
         { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
         { "restart", required_argument, NULL, ARG_RESTART }, { "runtime", required_argument, NULL, ARG_RUNTIME },
         { "pull", required_argument, NULL, ARG_PULL }, { "tls-verify", required_argument, NULL, ARG_TLS_VERIFY },
+        { "tty", no_argument, NULL, 't' },           { "interactive", no_argument, NULL, 'i' },
+        { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
         { "help", no_argument, NULL, ARG_HELP },     {},
 };
 
-        { "tty", no_argument, NULL, 't' },           { "interactive", no_argument, NULL, 'i' },
-        { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
 static int parse_one(int c, RunOptions *o, bool is_run) {
         switch (c) {
         case 'd':
@@ -129,12 +129,12 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
                 o->detach = true;
                 return 0;
         case ARG_RM: o->auto_remove = true; return 0;
-        case ARG_NAME: o->name = optarg; return 0;
-        case ARG_ROOTFS: o->rootfs = optarg; return 0;
-        case 'e': return strv_push(&o->env, optarg) < 0 ? log_oom() : 0;
         case 't': o->tty = true; return 0;
         case 'i': o->interactive = true; return 0;
         case ARG_DETACH_KEYS: o->detach_keys = optarg; return 0;
+        case ARG_NAME: o->name = optarg; return 0;
+        case ARG_ROOTFS: o->rootfs = optarg; return 0;
+        case 'e': return strv_push(&o->env, optarg) < 0 ? log_oom() : 0;
         case ARG_ENV_FILE: return read_env_file(optarg, &o->env);
         case 'w': o->working_dir = optarg; return 0;
         case 'u': o->user = optarg; return 0;
@@ -338,6 +338,10 @@ static int append_flags(sd_bus_message *m, const RunOptions *o) {
                 r = APPEND("ReadOnly", "b", 1);
         if (r >= 0 && o->auto_remove)
                 r = APPEND("AutoRemove", "b", 1);
+        if (r >= 0 && o->tty)
+                r = APPEND("Tty", "b", 1);
+        if (r >= 0 && o->interactive)
+                r = APPEND("Interactive", "b", 1);
         return r;
 }
 
@@ -349,10 +353,6 @@ int run_options_append(sd_bus_message *m, const RunOptions *o) {
                 r = append_strings(m, o);
         if (r >= 0)
                 r = append_numbers(m, o);
-        if (r >= 0 && o->tty)
-                r = APPEND("Tty", "b", 1);
-        if (r >= 0 && o->interactive)
-                r = APPEND("Interactive", "b", 1);
         if (r >= 0)
                 r = append_flags(m, o);
         if (r >= 0)
