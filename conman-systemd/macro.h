@@ -99,6 +99,7 @@ static inline void strv_freep(char ***l) {
         for (char **i = *l; *i; i++)
                 free(*i);
         free(*l);
+        *l = NULL; /* also usable as "free and forget" outside cleanup */
 }
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
 

@@ -56,8 +56,11 @@ static void test_shape(void **state) {
         p = find(&l, "ExecStart");
         assert_int_equal(p->n_exec, 1);
         assert_string_equal(p->exec[0].argv[0], "/usr/sbin/runc");
-        assert_true(strv_contains(p->exec[0].argv, "--detach"));
+        assert_true(strv_contains(p->exec[0].argv, "create")); /* the init waits until systemd knows it */
         assert_true(strv_contains(p->exec[0].argv, "--pid-file"));
+        p = find(&l, "ExecStartPost");
+        assert_true(strv_contains(p->exec[0].argv, "start"));
+        assert_string_equal(find(&l, "UnsetEnvironment")->strv[0], "NOTIFY_SOCKET");
         p = find(&l, "ExecStopPost");
         assert_true(p->n_exec >= 2);
         assert_non_null(strstr(p->exec[0].argv[0], "conman-exit-record"));
