@@ -31,7 +31,7 @@ start_variant() {
                 path=$(runtime_path $rt) || { blib fail --id start.$rt --label "start ($rt)" --group start \
                         --why "$rt is not installed"; continue; }
                 g=start-$rt; [ $tag = true ] || g=start-$rt-$tag
-                common=(--group $g --runs "$BENCH_RUNS" --warmup "$BENCH_WARMUP" --timeout 5 --attempts 3)
+                common=(--group $g --runs "$BENCH_RUNS" --warmup "$BENCH_WARMUP" --timeout 4 --attempts "$BENCH_ATTEMPTS")
                 blib latency --id start.$rt$sfx.floor --label "systemd-run --wait + $rt run -d (floor)" \
                         "${common[@]}" --baseline start.$rt$sfx.floor \
                         --recover "systemctl stop bench-f$rt-{i}.service; $path delete --force bench-f$rt-{i}" -- \

@@ -18,15 +18,15 @@ bench_settings() {
         if [ "$BENCH_QUICK" = 1 ]; then
                 : "${BENCH_RUNS:=5}" "${BENCH_WARMUP:=1}" "${BENCH_BATCH:=10}" "${BENCH_ROUNDS:=1}"
                 : "${BENCH_SCALE:=20}" "${BENCH_SCALE_RUNS:=3}" "${BENCH_PULL_MB:=8}" "${BENCH_PULL_RUNS:=2}"
-                : "${BENCH_PODMAN_DEADLINE:=60}"
+                : "${BENCH_PODMAN_DEADLINE:=60}" "${BENCH_ATTEMPTS:=1}"
         else
                 : "${BENCH_RUNS:=20}" "${BENCH_WARMUP:=3}" "${BENCH_BATCH:=200}" "${BENCH_ROUNDS:=2}"
                 : "${BENCH_SCALE:=1000}" "${BENCH_SCALE_RUNS:=10}" "${BENCH_PULL_MB:=100}" "${BENCH_PULL_RUNS:=5}"
-                : "${BENCH_PODMAN_DEADLINE:=900}"
+                : "${BENCH_PODMAN_DEADLINE:=900}" "${BENCH_ATTEMPTS:=2}"
         fi
         : "${BENCH_PARALLEL:=8}"
         export BENCH_RUNS BENCH_WARMUP BENCH_BATCH BENCH_ROUNDS BENCH_SCALE BENCH_SCALE_RUNS BENCH_PULL_MB \
-                BENCH_PULL_RUNS BENCH_PODMAN_DEADLINE BENCH_PARALLEL
+                BENCH_PULL_RUNS BENCH_PODMAN_DEADLINE BENCH_PARALLEL BENCH_ATTEMPTS
 }
 
 bench_init() {
