@@ -159,7 +159,8 @@ static int method_inspect_network(sd_bus_message *msg, void *userdata, sd_bus_er
                                          name, strerror(-r));
         j = network_to_json(n);
         json_object_object_add(j, "Containers", attached_json(m, &ctx, name));
-        return sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+        return sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                                              JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static int method_remove_network(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
