@@ -46,8 +46,8 @@ static int reopen_pipe(uint32_t pid, int n) {
 int container_reopen_pipes(Container *c) {
         static const char *const kinds[] = { "stdout", "stderr" };
 
-        if (c->state != CONTAINER_RUNNING || c->main_pid == 0)
-                return 0;
+        if (c->state != CONTAINER_RUNNING || c->main_pid == 0 || container_is_generated(c))
+                return 0; /* a generated unit writes to the journal itself */
         for (int i = 0; i < 2; i++) {
                 OutputStream *s = i == 0 ? c->stdout_stream : c->stderr_stream;
                 char name[128];
