@@ -402,6 +402,20 @@ static void on_running(Container *c, ContainerState old) {
         }
 }
 
+/* The start job failed: the init ran if systemd recorded its exit (EXIT_CODE= exited/killed). */
+static void answer_start_request(Container *c) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = TAKE_PTR(c->start_request);
+
+        if (!request)
+                return;
+        if (c->exit_code >= 0)
+                (void) sd_bus_reply_method_return(request, NULL);
+        else
+                (void) sd_bus_reply_method_errorf(request, CONMAN_ERROR_RUNTIME_FAILED,
+                                                  "Container %s failed to start (%s). See 'journalctl -u %s'.",
+                                                  c->name, strna(c->exit_result), c->unit);
+}
+
 static void on_exited(Container *c) {
         c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
         c->main_pid = 0;
@@ -430,6 +444,7 @@ void container_apply_unit_state(Container *c, const char *active, const char *su
 
         if (new != CONTAINER_EXITED)
                 return;
+        answer_start_request(c);
         answer_waiters(c, false);
         if (c->spec.auto_remove && !c->removing)
                 container_finalize_removal(c); /* frees c */

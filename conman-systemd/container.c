@@ -91,6 +91,10 @@ Container *container_free(Container *c) {
                 (void) sd_bus_reply_method_errorf(c->start_after_gc, "io.conman1.Error.NoSuchContainer",
                                                   "Container %s was removed.", c->name);
         sd_bus_message_unref(c->start_after_gc);
+        if (c->start_request)
+                (void) sd_bus_reply_method_errorf(c->start_request, "io.conman1.Error.RuntimeFailed",
+                                                  "Container %s was removed while starting.", c->name);
+        sd_bus_message_unref(c->start_request);
         output_release(c); /* the fd store keeps its copies for the next conmand */
         for (size_t i = 0; i < c->n_waiters; i++)
                 sd_bus_message_unref(c->waiters[i]);

@@ -52,6 +52,7 @@ struct Container {
         uint32_t restart_count;
         bool removing;          /* rm requested; finishes once the unit is down */
         sd_event_source *kill_timer; /* stop -t N: SIGKILL when N runs out */
+        sd_bus_message *start_request;  /* a start whose job failed: answered by the exit record */
         sd_bus_message *start_after_gc; /* a start waiting for systemd to collect the last run's unit */
         sd_event_source *start_wait_timer;
         bool start_pending;     /* our start job runs: the unit's "inactive" before it is stale */

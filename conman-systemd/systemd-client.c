@@ -69,10 +69,12 @@ static void container_refresh(Container *c) {
                 container_apply_unit_state(c, active, sub);
 }
 
-static void reply_job(Job *j, Container *c, const char *result) {
+static void reply_job(Job *j, Container *c, const char *result, bool ran) {
         if (!j->request)
                 return;
-        if (streq(result, "done") || streq(result, "skipped"))
+        /* A container that exits at once fails the start job (its main process died during
+         * ExecStartPost=), yet it ran: like docker, start succeeds and wait reports the exit. */
+        if (streq(result, "done") || streq(result, "skipped") || (j->kind == JOB_START && ran))
                 (void) sd_bus_reply_method_return(j->request, NULL);
         else if (j->kind == JOB_START)
                 (void) sd_bus_reply_method_errorf(
@@ -88,8 +90,17 @@ static void reply_job(Job *j, Container *c, const char *result) {
 static void job_finished(Manager *m, Job *j, const char *result) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         Container *c = container_by_id(m, j->container_id);
+        bool ran = false;
         int r;
 
+        if (c && j->kind == JOB_START && !streq(result, "done") && j->request && !c->start_request) {
+                /* A container that exits at once fails the start job, yet it ran: the exit record will say
+                 * (an exit code means the init ran). The answer waits for it (container_apply_unit_state()). */
+                c->start_request = sd_bus_message_ref(j->request);
+                c->start_pending = false;
+                container_refresh(c);
+                return;
+        }
         if (c) {
                 if (j->kind == JOB_START)
                         c->start_pending = false;
@@ -105,7 +116,7 @@ static void job_finished(Manager *m, Job *j, const char *result) {
                 r = c ? container_remove(c, true, j->request, &error) : 0; /* gone already is fine */
                 break;
         default:
-                reply_job(j, c, result);
+                reply_job(j, c, result, ran);
                 return;
         }
         if (!j->request || r > 0)

@@ -180,7 +180,7 @@ static int add_start_pre(UnitPropertyList *l, const UnitParams *p) {
  * the subsystems' teardown hooks. */
 static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
         char *record[] = { CONMAN_LIBEXECDIR "/conman-exit-record", "--state-dir", (char *) p->state_dir,
-                           (char *) p->container_id, NULL };
+                           "--unit", (char *) p->unit_name, (char *) p->container_id, NULL };
         char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
                         (char *) p->container_id, NULL };
         size_t n = p->hooks ? p->hooks->n_stop_post : 0;

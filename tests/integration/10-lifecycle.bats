@@ -13,6 +13,7 @@ setup() {
 }
 
 teardown() {
+        pkill -f "conmanctl events" || true
         for c in $(conmanctl ps -a -q 2>/dev/null); do conmanctl rm -f "$c" >/dev/null 2>&1 || true; done
 }
 
@@ -144,7 +145,7 @@ teardown() {
         wait_until 20 sh -c '[ "$(conmanctl inspect -f "{{.State.Status}}" flaky)" = exited ]'
         sleep 1
         [ "$(conmanctl inspect -f '{{.State.Status}}' flaky)" = exited ]
-        [ "$(journalctl -u conman-flaky.service -o cat | grep -cx run)" -eq 3 ]
+        [ "$(conmanctl logs flaky | grep -cx run)" -eq 3 ]
         [ "$(conmanctl inspect -f '{{.State.ExitCode}}' flaky)" = 1 ]
 }
 
@@ -219,7 +220,6 @@ teardown() {
 @test "events reports create, start, die and destroy" {
         conmanctl events >/tmp/events.log 2>&1 3>&- &
         ev=$!
-        trap "kill $ev 2>/dev/null" EXIT
         sleep 0.5
         conmanctl run --rm --name evt --rootfs "$R" /bin/true
         sleep 0.5
