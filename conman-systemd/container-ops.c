@@ -420,7 +420,11 @@ static void on_exited(Container *c) {
         c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
         c->main_pid = 0;
         read_exit_record(c);
-        output_close(c);
+        /* Under a restart policy systemd may report the unit failed for a moment before it schedules the
+         * restart, and the next run writes into the same pipes: keep reading them (EOF ends them when the
+         * unit is gone for good; the next start replaces them). */
+        if (c->spec.restart == RESTART_NO)
+                output_close(c);
         log_info("Container %s exited with code %i (%s).", c->name, c->exit_code, strna(c->exit_result));
 }
 

@@ -141,12 +141,15 @@ teardown() {
 }
 
 @test "--restart on-failure:2 restarts exactly twice" {
-        conmanctl run -d --name flaky --restart on-failure:2 --rootfs "$R" /bin/sh -c 'echo run; exit 1'
-        wait_until 20 sh -c '[ "$(conmanctl inspect -f "{{.State.Status}}" flaky)" = exited ]'
-        sleep 1
+        conmanctl run -d --name flaky --restart on-failure:2 --rootfs "$R" /bin/sh -c 'echo run; sleep 0.3; exit 1'
+        starts() { journalctl -u conman-flaky.service -o cat | grep -c '^Starting conman-flaky.service'; }
+        wait_until 30 sh -c "[ \$(journalctl -u conman-flaky.service -o cat | grep -c '^Failed to start conman-flaky') -ge 1 ]"
+        wait_until 10 sh -c '[ "$(conmanctl inspect -f "{{.State.Status}}" flaky)" = exited ]'
+        sleep 2 # a fourth start would show by now
+        [ "$(starts)" -eq 3 ]
         [ "$(conmanctl inspect -f '{{.State.Status}}' flaky)" = exited ]
-        [ "$(conmanctl logs flaky | grep -cx run)" -eq 3 ]
         [ "$(conmanctl inspect -f '{{.State.ExitCode}}' flaky)" = 1 ]
+        conmanctl logs flaky | grep -qx run
 }
 
 @test "--restart always restarts a container that exits; RestartCount is visible" {
