@@ -6,6 +6,7 @@
  */
 #include "bus-errors.h"
 #include "bus-util.h"
+#include "container-dbus.h"
 #include "container.h"
 #include "log.h"
 #include "output.h"
@@ -98,8 +99,9 @@ static int property_get_labels(sd_bus *bus, const char *path, const char *interf
         return sd_bus_message_close_container(reply);
 }
 
-/* Answers a request whose container may be gone by the time the operation finishes. */
-static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+/* The methods of io.conman1.Container; the Manager's *Container methods forward to them
+ * (manager-dbus.c) once they found the container, the rest of the message being the same. */
+int bus_container_method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         int r = bus_verify_root(m, error);
         if (r < 0)
@@ -107,35 +109,38 @@ static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         return bus_reply_when_done(m, container_start(c, m, error));
 }
 
-static int method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Container *c = userdata;
-        uint64_t timeout;
-        int r;
-
-        r = sd_bus_message_read(m, "t", &timeout);
+/* Reads the t timeout_usec of Stop/Restart: UINT64_MAX = the container's own, at most 24 hours otherwise. */
+static int read_stop_timeout(sd_bus_message *m, uint64_t *ret, sd_bus_error *error) {
+        int r = sd_bus_message_read(m, "t", ret);
         if (r < 0)
                 return r;
         r = bus_verify_root(m, error);
+        if (r < 0)
+                return r;
+        if (*ret != UINT64_MAX && *ret > 24 * 3600 * USEC_PER_SEC)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Stop timeout must be at most 24 hours.");
+        return 0;
+}
+
+int bus_container_method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Container *c = userdata;
+        uint64_t timeout;
+        int r = read_stop_timeout(m, &timeout, error);
         if (r < 0)
                 return r;
         return bus_reply_when_done(m, container_stop(c, timeout, m, error));
 }
 
-static int method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+int bus_container_method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         uint64_t timeout;
-        int r;
-
-        r = sd_bus_message_read(m, "t", &timeout);
-        if (r < 0)
-                return r;
-        r = bus_verify_root(m, error);
+        int r = read_stop_timeout(m, &timeout, error);
         if (r < 0)
                 return r;
         return bus_reply_when_done(m, container_restart(c, timeout, m, error));
 }
 
-static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+int bus_container_method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         const char *signame;
         int sig, r;
@@ -154,7 +159,7 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return bus_reply_when_done(m, r < 0 ? r : 0);
 }
 
-static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+int bus_container_method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         int force, r;
 
@@ -167,7 +172,7 @@ static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return bus_reply_when_done(m, container_remove(c, force, m, error));
 }
 
-static int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+int bus_container_method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         int r = container_wait(c, m);
         if (r < 0)
@@ -177,13 +182,13 @@ static int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, "i", (int32_t) c->exit_code);
 }
 
-static int method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+int bus_container_method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_json_ struct json_object *j = container_to_json(userdata);
         return sd_bus_reply_method_return(
                 m, "s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-static int method_attach(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+int bus_container_method_attach(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_close_ int out = -EBADF, err = -EBADF;
         Container *c = userdata;
         int r;
@@ -225,21 +230,21 @@ static const sd_bus_vtable container_vtable[] = {
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("RestartCount", "u", NULL, offsetof(Container, restart_count),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_METHOD("Start", "", "", method_start, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Stop", SD_BUS_ARGS("t", timeout_usec), SD_BUS_NO_RESULT, method_stop,
+        SD_BUS_METHOD("Start", "", "", bus_container_method_start, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Stop", SD_BUS_ARGS("t", timeout_usec), SD_BUS_NO_RESULT, bus_container_method_stop,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Restart", SD_BUS_ARGS("t", timeout_usec), SD_BUS_NO_RESULT, method_restart,
+        SD_BUS_METHOD_WITH_ARGS("Restart", SD_BUS_ARGS("t", timeout_usec), SD_BUS_NO_RESULT, bus_container_method_restart,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("s", signal), SD_BUS_NO_RESULT, method_kill,
+        SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("s", signal), SD_BUS_NO_RESULT, bus_container_method_kill,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("b", force), SD_BUS_NO_RESULT, method_remove,
+        SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("b", force), SD_BUS_NO_RESULT, bus_container_method_remove,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Wait", SD_BUS_NO_ARGS, SD_BUS_RESULT("i", exit_code), method_wait,
+        SD_BUS_METHOD_WITH_ARGS("Wait", SD_BUS_NO_ARGS, SD_BUS_RESULT("i", exit_code), bus_container_method_wait,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Inspect", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), method_inspect,
+        SD_BUS_METHOD_WITH_ARGS("Inspect", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), bus_container_method_inspect,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Attach", SD_BUS_NO_ARGS, SD_BUS_RESULT("h", stdout_fd, "h", stderr_fd),
-                                method_attach, SD_BUS_VTABLE_UNPRIVILEGED),
+                                bus_container_method_attach, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 

@@ -10,6 +10,7 @@
 #include "bus-util.h"
 #include "conman-config.h"
 #include "console-dbus.h"
+#include "container-dbus.h"
 #include "container.h"
 #include "log.h"
 #include "manager.h"
@@ -64,88 +65,30 @@ static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_e
         return sd_bus_reply_method_return(msg, "so", c->id, c->object_path);
 }
 
-static int method_start_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+/* Finds the container named by the first argument and hands the rest of the message to the
+ * io.conman1.Container method of the same name (container-dbus.c). */
+static int forward_to_container(sd_bus_message *msg, Manager *m, sd_bus_message_handler_t method,
+                                sd_bus_error *error) {
         Container *c;
-        int r = read_container(msg, userdata, &c, error);
-        if (r >= 0)
-                r = bus_verify_root(msg, error);
+        int r = read_container(msg, m, &c, error);
         if (r < 0)
                 return r;
-        return bus_reply_when_done(msg, container_start(c, msg, error));
+        return method(msg, c, error);
 }
 
-static int method_stop_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        uint64_t timeout;
-        Container *c;
-        int r = read_container(msg, userdata, &c, error);
-        if (r >= 0)
-                r = sd_bus_message_read(msg, "t", &timeout);
-        if (r >= 0)
-                r = bus_verify_root(msg, error);
-        if (r < 0)
-                return r;
-        if (timeout != UINT64_MAX && timeout > 24 * 3600 * USEC_PER_SEC)
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Stop timeout must be at most 24 hours.");
-        return bus_reply_when_done(msg, container_stop(c, timeout, msg, error));
-}
+#define FORWARD(manager_method, container_method)                                                  \
+        static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {         \
+                return forward_to_container(msg, userdata, container_method, error);                 \
+        }
 
-static int method_restart_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        uint64_t timeout;
-        Container *c;
-        int r = read_container(msg, userdata, &c, error);
-        if (r >= 0)
-                r = sd_bus_message_read(msg, "t", &timeout);
-        if (r >= 0)
-                r = bus_verify_root(msg, error);
-        if (r < 0)
-                return r;
-        if (timeout != UINT64_MAX && timeout > 24 * 3600 * USEC_PER_SEC)
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Stop timeout must be at most 24 hours.");
-        return bus_reply_when_done(msg, container_restart(c, timeout, msg, error));
-}
-
-static int method_kill_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        const char *signame;
-        Container *c;
-        int sig, r = read_container(msg, userdata, &c, error);
-        if (r >= 0)
-                r = sd_bus_message_read(msg, "s", &signame);
-        if (r >= 0)
-                r = bus_verify_root(msg, error);
-        if (r < 0)
-                return r;
-        sig = isempty(signame) ? SIGKILL : signal_from_string(signame);
-        if (sig < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown signal '%s': use a name like TERM or SIGKILL, or a number.", signame);
-        r = container_kill(c, sig, error);
-        return bus_reply_when_done(msg, r < 0 ? r : 0);
-}
-
-static int method_remove_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        Container *c;
-        int force, r = read_container(msg, userdata, &c, error);
-        if (r >= 0)
-                r = sd_bus_message_read(msg, "b", &force);
-        if (r >= 0)
-                r = bus_verify_root(msg, error);
-        if (r < 0)
-                return r;
-        return bus_reply_when_done(msg, container_remove(c, force, msg, error));
-}
-
-static int method_wait_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        Container *c;
-        int r = read_container(msg, userdata, &c, error);
-        if (r < 0)
-                return r;
-        r = container_wait(c, msg);
-        if (r < 0)
-                return r;
-        if (r > 0)
-                return 1;
-        return sd_bus_reply_method_return(msg, "i", (int32_t) c->exit_code);
-}
+FORWARD(method_start_container, bus_container_method_start)
+FORWARD(method_stop_container, bus_container_method_stop)
+FORWARD(method_restart_container, bus_container_method_restart)
+FORWARD(method_kill_container, bus_container_method_kill)
+FORWARD(method_remove_container, bus_container_method_remove)
+FORWARD(method_wait_container, bus_container_method_wait)
+FORWARD(method_inspect_container, bus_container_method_inspect)
+FORWARD(method_attach_container, bus_container_method_attach)
 
 static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Container *c;
@@ -153,35 +96,6 @@ static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_erro
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(msg, "o", c->object_path);
-}
-
-static int method_inspect_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_json_ struct json_object *j = NULL;
-        Container *c;
-        int r = read_container(msg, userdata, &c, error);
-        if (r < 0)
-                return r;
-        j = container_to_json(c);
-        return sd_bus_reply_method_return(
-                msg, "s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
-static int method_attach_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_close_ int out = -EBADF, err = -EBADF;
-        Container *c;
-        int r = read_container(msg, userdata, &c, error);
-        if (r >= 0)
-                r = bus_verify_root(msg, error);
-        if (r < 0)
-                return r;
-        if (c->state == CONTAINER_EXITED && !c->stdout_stream)
-                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
-                                         "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
-                                         c->name);
-        r = attachment_new(c, false, false, &(int){ -EBADF }, &out, &err);
-        if (r < 0)
-                return r;
-        return sd_bus_reply_method_return(msg, "hh", out, err);
 }
 
 static int append_container_entry(sd_bus_message *reply, Container *c) {
