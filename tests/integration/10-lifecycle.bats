@@ -5,16 +5,16 @@
 load helpers
 
 setup_file() {
-        make_rootfs /var/tmp/rootfs
+        conman_setup_file
 }
 
 setup() {
-        R=/var/tmp/rootfs
+        conman_setup
 }
 
 teardown() {
         pkill -f "conmanctl events" || true
-        for c in $(conmanctl ps -a -q 2>/dev/null); do conmanctl rm -f "$c" >/dev/null 2>&1 || true; done
+        remove_all_containers
 }
 
 @test "run -d: the container is a running unit whose MainPID is the container's init, with no runtime left" {

@@ -6,16 +6,15 @@
 load helpers
 
 setup_file() {
-        make_rootfs /var/tmp/rootfs
+        conman_setup_file
 }
 
 setup() {
-        R=/var/tmp/rootfs
-        conmanctl version >/dev/null
+        conman_setup
 }
 
 teardown() {
-        for c in $(conmanctl ps -a -q 2>/dev/null); do conmanctl rm -f "$c" >/dev/null 2>&1 || true; done
+        remove_all_containers
 }
 
 # create_raw NAME OPTIONS-SIGNATURE-AND-VALUES...: CreateContainer over busctl with /bin/true.

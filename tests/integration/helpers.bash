@@ -39,3 +39,18 @@ wait_until() {
                 sleep 0.1
         done
 }
+
+# The usual per-file set-up: a busybox rootfs at /var/tmp/rootfs ($R in each test), conmand
+# activated, and every container removed after each test.
+conman_setup_file() {
+        make_rootfs /var/tmp/rootfs
+}
+
+conman_setup() {
+        R=/var/tmp/rootfs
+        conmanctl version >/dev/null
+}
+
+remove_all_containers() {
+        for c in $(conmanctl ps -a -q 2>/dev/null); do conmanctl rm -f "$c" >/dev/null 2>&1 || true; done
+}
