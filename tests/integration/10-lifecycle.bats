@@ -224,7 +224,7 @@ teardown() {
         conmanctl events >/tmp/events.log 2>&1 3>&- &
         ev=$!
         sleep 0.5
-        conmanctl run --rm --name evt --rootfs "$R" /bin/true
+        conmanctl run --rm --name evt --rootfs "$R" /bin/sleep 0.5
         sleep 0.5
         kill $ev
         grep -q "create .* (name=evt" /tmp/events.log
