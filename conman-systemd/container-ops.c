@@ -153,6 +153,20 @@ void container_unit_removed(Container *c) {
                 (void) sd_bus_reply_method_errnof(request, r, "Failed to start %s: %m", c->name);
 }
 
+/* systemd accepted the start: the container is starting, and the request is answered when the job ends. */
+static int start_job_queued(Container *c, const char *job, sd_bus_message *request) {
+        int r;
+
+        c->state = CONTAINER_STARTING;
+        c->start_pending = true;
+        c->finished_at = 0;
+        c->exit_code = -1;
+        c->oom_killed = false;
+        container_send_changed(c);
+        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
+        return r < 0 ? r : 1;
+}
+
 /* A container from a .container file: systemd has its unit file, conman-prepare (ExecStartPre=) refreshes its
  * state directory, and its output goes to the journal directly (docs/generator.md). */
 static int container_start_generated(Container *c, sd_bus_message *request, sd_bus_error *error) {
@@ -164,14 +178,7 @@ static int container_start_generated(Container *c, sd_bus_message *request, sd_b
         if (r < 0)
                 return r;
         c->started_at = now_realtime_usec();
-        c->state = CONTAINER_STARTING;
-        c->start_pending = true;
-        c->finished_at = 0;
-        c->exit_code = -1;
-        c->oom_killed = false;
-        container_send_changed(c);
-        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
-        return r < 0 ? r : 1;
+        return start_job_queued(c, job, request);
 }
 
 int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) {
@@ -215,14 +222,7 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
                 return r;
         }
 
-        c->state = CONTAINER_STARTING;
-        c->start_pending = true;
-        c->finished_at = 0;
-        c->exit_code = -1;
-        c->oom_killed = false;
-        container_send_changed(c);
-        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
-        return r < 0 ? r : 1;
+        return start_job_queued(c, job, request);
 }
 
 static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata) {
