@@ -11,16 +11,15 @@ load helpers
 ABUSE="$BATS_TEST_DIRNAME/crash/dbus-abuse.py"
 
 setup_file() {
-        make_rootfs /var/tmp/rootfs
+        conman_setup_file
 }
 
 setup() {
-        R=/var/tmp/rootfs
-        conmanctl version >/dev/null
+        conman_setup
 }
 
 teardown() {
-        for c in $(conmanctl ps -a -q 2>/dev/null); do conmanctl rm -f "$c" >/dev/null 2>&1 || true; done
+        remove_all_containers
 }
 
 # Everything a call could change: containers and their states, units, files in the state directory.
