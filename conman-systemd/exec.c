@@ -229,10 +229,13 @@ static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *soc
                 return -ENOMEM;
         r = 0;
 #define PUSH(x) (r >= 0 ? (r = strv_push(&argv, (x))) : r)
-        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec"), PUSH("--detach"), PUSH("--pid-file"),
-                PUSH(pid_file);
+        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec");
+        /* A terminal comes through the console socket, which the runtimes only allow when detached. Without
+         * one the runtime stays in the foreground as the unit's main process: its exit code is the
+         * command's, even for a command that ends before systemd could read a pid file. */
         if (p->tty)
-                PUSH("--tty"), PUSH("--console-socket"), PUSH(socket_path);
+                PUSH("--detach"), PUSH("--pid-file"), PUSH(pid_file), PUSH("--tty"), PUSH("--console-socket"),
+                        PUSH(socket_path);
         for (char **env = p->env; env && *env; env++)
                 PUSH("--env"), PUSH(*env);
         if (p->working_dir)
@@ -258,9 +261,11 @@ static int append_exec_properties(sd_bus_message *m, Container *c, const ExecPar
                 return -ENOMEM;
         r = sd_bus_message_open_container(m, 'a', "(sv)");
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
-                                          CONMAN_SLICE, "Type", "s", "forking", "PIDFile", "s", pid_file,
-                                          "CollectMode", "s", "inactive-or-failed", "AddRef", "b", 1);
+                r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
+                                          CONMAN_SLICE, "CollectMode", "s", "inactive-or-failed", "AddRef", "b", 1);
+        if (r >= 0)
+                r = p->tty ? sd_bus_message_append(m, "(sv)(sv)", "Type", "s", "forking", "PIDFile", "s", pid_file)
+                           : sd_bus_message_append(m, "(sv)", "Type", "s", "exec");
         if (r >= 0)
                 r = sd_bus_message_append(m, "(sv)(sv)(sv)", "StandardInputFileDescriptor", "h", p->stdin_fd,
                                           "StandardOutputFileDescriptor", "h", p->stdout_fd,

@@ -154,6 +154,11 @@ exec_checks() {
         run bash -c "echo data | conmanctl exec -i ex cat"
         [ "$status" -eq 0 ]
         [ "$output" = data ]
+        # Commands that end at once still report their exit codes, every time.
+        for i in 1 2 3 4 5 6 7 8; do
+                run conmanctl exec ex /bin/sh -c "exit $i"
+                [ "$status" -eq "$i" ]
+        done
         run conmanctl exec -e FOO=bar -w /tmp -u nobody ex /bin/sh -c 'echo $FOO $(pwd) $(id -u)'
         echo "$output"
         [ "$output" = "bar /tmp 65534" ]
