@@ -44,7 +44,7 @@ static int decode_auth(const char *b64, Credentials *ret) {
         _cleanup_free_ unsigned char *buf = NULL;
         size_t len = strlen(b64);
         char *colon;
-        int n;
+        int n, pad;
 
         if (len == 0 || len > 64 * 1024 || len % 4 != 0)
                 return -EBADMSG;
@@ -54,9 +54,13 @@ static int decode_auth(const char *b64, Credentials *ret) {
         n = EVP_DecodeBlock(buf, (const unsigned char *) b64, (int) len);
         if (n < 0)
                 return -EBADMSG;
-        /* EVP_DecodeBlock counts padding as zero bytes */
-        for (size_t i = len; i > 0 && b64[i - 1] == '='; i--)
-                n--;
+        /* EVP_DecodeBlock counts padding as zero bytes; base64 has at most two of them. */
+        pad = b64[len - 1] == '=' ? (b64[len - 2] == '=' ? 2 : 1) : 0;
+        if (len > 2 && b64[len - 3] == '=')
+                return -EBADMSG;
+        n -= pad;
+        if (n < 0)
+                return -EBADMSG;
         buf[n] = 0;
         if (memchr(buf, 0, (size_t) n))
                 return -EBADMSG;

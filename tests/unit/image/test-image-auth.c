@@ -50,6 +50,15 @@ static void test_malformed(void **state) {
         assert_int_equal(auth_parse("[]", 2, "x", &c), -EBADMSG);
         assert_int_equal(auth_parse("{}", 2, "x", &c), -ENOENT);
         assert_int_equal(auth_parse("{\"auths\": 1}", 12, "x", &c), -EBADMSG);
+        /* Padding longer than base64 allows (found by fuzz-image-auth: it overran the buffer). */
+        for (const char *const *j = (const char *const[]){
+                     "{\"auths\":{\"x\":{\"auth\":\"dTpw========\"}}}",
+                     "{\"auths\":{\"x\":{\"auth\":\"dTpw====\"}}}",
+                     "{\"auths\":{\"x\":{\"auth\":\"====\"}}}",
+                     "{\"auths\":{\"x\":{\"auth\":\"dT===\"}}}",
+                     NULL };
+             *j; j++)
+                assert_int_equal(auth_parse(*j, strlen(*j), "x", &c), -EBADMSG);
         assert_null(c.user);
 }
 
