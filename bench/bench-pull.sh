@@ -5,7 +5,9 @@
 #   conman  conmanctl pull (fetch, verify, unpack every layer into the store)
 #   podman  podman pull (into containers/storage)
 # The image (built with umoci like tests/integration/images/lib.bash): busybox, then layers of
-# incompressible random files, and one layer of many small text files.
+# incompressible random files, and one layer of many small text files. Every repack needs
+# --refresh-bundle: without it each repack diffs against the first unpack and replaces the image
+# with a single layer (earlier reports measured a 1-layer image).
 
 PULL_PORT=5060
 PULL_REF=127.0.0.1:$PULL_PORT/bench/big:1
@@ -16,7 +18,7 @@ pull_build_image() {
         umoci init --layout "$w/oci" && umoci new --image "$w/oci:1" || return 1
         umoci unpack --image "$w/oci:1" "$w/b" >/dev/null || return 1
         cp -a "$ROOTFS/." "$w/b/rootfs/"
-        umoci repack --image "$w/oci:1" "$w/b" >/dev/null || return 1
+        umoci repack --refresh-bundle --image "$w/oci:1" "$w/b" >/dev/null || return 1
         per=$((mb / 4))   # four layers of random data hold nearly all of the size
         [ "$per" -ge 1 ] || per=1
         for layer in 1 2 3 4; do
@@ -24,7 +26,7 @@ pull_build_image() {
                 for files in $(seq 1 "$per"); do
                         head -c 1048576 /dev/urandom >"$w/b/rootfs/data$layer/blob$files"
                 done
-                umoci repack --image "$w/oci:1" "$w/b" >/dev/null || return 1
+                umoci repack --refresh-bundle --image "$w/oci:1" "$w/b" >/dev/null || return 1
         done
         mkdir -p "$w/b/rootfs/usr/share/small"
         python3 - "$w/b/rootfs/usr/share/small" "$((mb * 40))" <<'EOF' || return 1
@@ -37,7 +39,7 @@ for i in range(n):
         f.write(("line %d of a small file\n" % i) * (20 + i % 200))
 EOF
         rm -f "$w/b/rootfs/data1/blob1"   # a whiteout in the top layer
-        umoci repack --image "$w/oci:1" "$w/b" >/dev/null || return 1
+        umoci repack --refresh-bundle --image "$w/oci:1" "$w/b" >/dev/null || return 1
         umoci gc --layout "$w/oci"
 }
 
