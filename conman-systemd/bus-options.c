@@ -154,21 +154,14 @@ static int opt_restart(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
 static int opt_network(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
         const char *v;
         int r = sd_bus_message_read(m, "s", &v);
-        if (r < 0)
-                return r;
-        s->network = network_mode_from_string(v);
-        if (s->network >= 0)
-                return 0;
-        /* anything else names a network: a bridge container on it (conman0 is the default bridge) */
-        if (!network_name_is_valid(v))
+        if (r >= 0)
+                r = container_spec_set_network(s, v);
+        if (r == -EINVAL)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "Unknown network '%s': use bridge, none, host or the name of a network "
                                          "('conmanctl network ls').",
                                          v);
-        s->network = NETWORK_BRIDGE;
-        free(s->network_name);
-        s->network_name = streq(v, NETWORK_DEFAULT_NAME) ? NULL : strdup(v);
-        return streq(v, NETWORK_DEFAULT_NAME) || s->network_name ? 0 : -ENOMEM;
+        return r;
 }
 
 /* Published ports, stored in their canonical spelling. */
@@ -179,14 +172,13 @@ static int opt_publish(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
                 return r;
         strv_freep(&s->ports);
         for (char **p = l; p && *p; p++) {
-                PortMapping pm;
-                char *canonical;
-                if (port_mapping_parse(*p, &pm) < 0)
+                r = container_spec_add_port(s, *p);
+                if (r == -EINVAL)
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                                  "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].",
                                                  *p);
-                if (port_mapping_format(&pm, &canonical) < 0 || strv_push_take(&s->ports, canonical) < 0)
-                        return -ENOMEM;
+                if (r < 0)
+                        return r;
         }
         return 0;
 }

@@ -41,48 +41,15 @@ int container_network_check(Manager *m, const ContainerSpec *spec, sd_bus_error 
         return 0;
 }
 
-int container_network_netns_path(Container *c, char **ret) {
-        _cleanup_free_ char *name = NULL;
-        int r;
-
-        *ret = NULL;
+int container_network_paths(Container *c, char **ret_netns_path, char **ret_etc_dir) {
+        *ret_netns_path = *ret_etc_dir = NULL;
         if (c->spec.network != NETWORK_BRIDGE)
                 return 0;
-        r = network_netns_name(c->id, &name);
-        return r < 0 ? r : netns_path(name, ret);
-}
-
-int container_network_etc_dir(Container *c, char **ret) {
-        *ret = NULL;
-        if (c->spec.network != NETWORK_BRIDGE)
-                return 0;
-        return asprintf(ret, "%s/networks/%s", c->manager->run_dir, c->id) < 0 ? -ENOMEM : 0;
-}
-
-static int setup_argv(Container *c, char ***ret) {
-        _cleanup_strv_free_ char **argv = NULL;
-        char *const base[] = { CONMAN_LIBEXECDIR "/conman-netns", "setup", "--state-dir", c->manager->state_dir,
-                               "--run-dir", c->manager->run_dir, "--network", (char *) network_of(&c->spec),
-                               "--name", c->name, NULL };
-
-        argv = strv_copy(base);
-        if (!argv)
-                return -ENOMEM;
-        if (c->spec.hostname && (strv_push(&argv, "--hostname") < 0 || strv_push(&argv, c->spec.hostname) < 0))
-                return -ENOMEM;
-        for (char **p = c->spec.ports; p && *p; p++)
-                if (strv_push(&argv, "--publish") < 0 || strv_push(&argv, *p) < 0)
-                        return -ENOMEM;
-        if (strv_push(&argv, c->id) < 0)
-                return -ENOMEM;
-        *ret = TAKE_PTR(argv);
-        return 0;
+        return network_container_paths(c->manager->run_dir, c->id, ret_netns_path, ret_etc_dir);
 }
 
 int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
-        _cleanup_strv_free_ char **setup = NULL;
-        char *const teardown[] = { CONMAN_LIBEXECDIR "/conman-netns", "teardown", "--state-dir", c->manager->state_dir,
-                                   "--run-dir", c->manager->run_dir, c->id, NULL };
+        _cleanup_strv_free_ char **setup = NULL, **teardown = NULL;
         int r;
 
         if (c->spec.network != NETWORK_BRIDGE)
@@ -90,7 +57,11 @@ int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error)
         r = container_network_check(c->manager, &c->spec, error);
         if (r < 0)
                 return r;
-        r = setup_argv(c, &setup);
+        r = network_hook_commands(c->manager->state_dir, c->manager->run_dir,
+                                  &(NetworkAttachRequest){ .container_id = c->id, .network = network_of(&c->spec),
+                                                           .name = c->name, .hostname = c->spec.hostname,
+                                                           .ports = c->spec.ports },
+                                  &setup, &teardown);
         if (r >= 0)
                 r = unit_hooks_add(hooks, false, false, setup);
         if (r >= 0)

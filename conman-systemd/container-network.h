@@ -17,10 +17,9 @@ int container_network_context(Manager *m, NetworkContext *ret);
 /* At create: the network of a bridge container must exist (NoSuchNetwork otherwise). */
 int container_network_check(Manager *m, const ContainerSpec *spec, sd_bus_error *error);
 
-/* "/run/netns/conman-<id12>" for a bridge container, NULL (and 0) otherwise. */
-int container_network_netns_path(Container *c, char **ret);
-/* <run>/networks/<id>: where hosts, hostname and resolv.conf appear; NULL for other modes. */
-int container_network_etc_dir(Container *c, char **ret);
+/* For a bridge container "/run/netns/conman-<id12>" and <run>/networks/<id> (where hosts, hostname
+ * and resolv.conf appear); NULL (and 0) for other modes. */
+int container_network_paths(Container *c, char **ret_netns_path, char **ret_etc_dir);
 
 /* conman-netns setup/teardown for bridge containers. */
 int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error);

@@ -47,6 +47,35 @@ NetworkMode network_mode_from_string(const char *s) {
         return (NetworkMode) lookup(network_mode_table, _NETWORK_MODE_MAX, s);
 }
 
+int container_spec_set_network(ContainerSpec *s, const char *v) {
+        NetworkMode mode = network_mode_from_string(v);
+        char *name = NULL;
+
+        /* anything else names a network: a bridge container on it (conman0 is the default bridge) */
+        if (mode < 0) {
+                if (!network_name_is_valid(v))
+                        return -EINVAL;
+                mode = NETWORK_BRIDGE;
+                if (!streq(v, NETWORK_DEFAULT_NAME) && !(name = strdup(v)))
+                        return -ENOMEM;
+        }
+        s->network = mode;
+        free(s->network_name);
+        s->network_name = name;
+        return 0;
+}
+
+int container_spec_add_port(ContainerSpec *s, const char *v) {
+        PortMapping pm;
+        char *canonical;
+
+        if (port_mapping_parse(v, &pm) < 0)
+                return -EINVAL;
+        if (port_mapping_format(&pm, &canonical) < 0 || strv_push_take(&s->ports, canonical) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
 int restart_policy_parse(const char *s, RestartPolicy *ret_policy, unsigned *ret_max_retries) {
         _cleanup_free_ char *name = NULL;
         const char *colon = strchr(s, ':');

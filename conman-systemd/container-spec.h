@@ -88,6 +88,12 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error);
 struct json_object *container_spec_to_json(const ContainerSpec *s);
 int container_spec_from_json(struct json_object *j, ContainerSpec *s);
 
+/* bridge, none, host or a network's name (a bridge network); -EINVAL for anything else. Shared by the
+ * D-Bus options and the generator, as are the port specs ([HOSTIP:]HOSTPORT:PORT[/PROTO], stored in their
+ * canonical spelling). */
+int container_spec_set_network(ContainerSpec *s, const char *v);
+int container_spec_add_port(ContainerSpec *s, const char *v);
+
 /* "64m" "on-failure:3" style parsing shared by conmanctl and the generator. */
 int restart_policy_parse(const char *s, RestartPolicy *ret_policy, unsigned *ret_max_retries);
 /* docker's --cpu-shares (2..262144, default 1024) → systemd's CPUWeight (1..10000, default 100). */

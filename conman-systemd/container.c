@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "bus-errors.h"
+#include "container-file-format.h"
 #include "container-image.h"
 #include "container-network.h"
 #include "container.h"
@@ -174,15 +175,14 @@ static int user_roots(Container *c, char ***ret) {
 }
 
 /* Builds config.json for the container. */
-int container_build_oci_config(Container *c, const char *netns_path, struct json_object **ret,
-                               sd_bus_error *error) {
-        _cleanup_free_ char *cgroup = NULL, *root = NULL, *etc_dir = NULL;
+int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_error *error) {
+        _cleanup_free_ char *cgroup = NULL, *root = NULL, *netns_path = NULL, *etc_dir = NULL;
         _cleanup_strv_free_ char **roots = NULL;
         int r;
 
         r = container_cgroup_path(c->unit, &cgroup);
         if (r >= 0)
-                r = container_network_etc_dir(c, &etc_dir);
+                r = container_network_paths(c, &netns_path, &etc_dir);
         if (r >= 0)
                 r = container_image_rootfs_path(c, &root);
         if (r >= 0)
@@ -198,16 +198,14 @@ int container_build_oci_config(Container *c, const char *netns_path, struct json
 /* Writes config.json and container.json into a temporary directory, then renames it into place. */
 static int container_write_new_dir(Container *c, sd_bus_error *error) {
         _cleanup_json_ struct json_object *config = NULL;
-        _cleanup_free_ char *tmp = NULL, *netns = NULL;
+        _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int containers_fd = -EBADF;
         int r;
 
         containers_fd = openat(c->manager->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (containers_fd < 0)
                 return negative_errno();
-        r = container_network_netns_path(c, &netns);
-        if (r >= 0)
-                r = container_build_oci_config(c, netns, &config, error);
+        r = container_build_oci_config(c, &config, error);
         if (r < 0)
                 return r;
 
@@ -388,4 +386,12 @@ int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *e
                                          "No such container: '%s'. 'conmanctl ps -a' lists them.", ref);
         *ret = found;
         return 0;
+}
+
+int container_to_container_file(Container *c, char **ret, sd_bus_error *error) {
+        ContainerSpec spec = c->spec; /* shallow: only read */
+
+        /* the runtime it runs with, also when that is conmand's default (conmand --runtime) */
+        spec.runtime = c->spec.runtime ?: c->manager->default_runtime;
+        return container_file_format(c->name, &spec, ret, error);
 }

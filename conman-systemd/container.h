@@ -76,8 +76,8 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
 int container_load(Manager *m, const char *id, Container **ret);
 Container *container_free(Container *c);
 
-/* config.json of the container; netns_path is a network namespace to join (or NULL). */
-int container_build_oci_config(Container *c, const char *netns_path, struct json_object **ret, sd_bus_error *error);
+/* config.json of the container (with its network namespace, for a bridge network). */
+int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_error *error);
 
 /* ExecStartPre=/ExecStopPost= commands of the subsystems (container-hooks.c). */
 struct UnitHooks;
@@ -109,6 +109,9 @@ int container_save(Container *c);
 
 /* The docker-inspect-like JSON document. */
 struct json_object *container_to_json(Container *c);
+/* The container as a .container file (conman.container(5)) that makes it a boot-time container:
+ * `conmanctl generate unit`. InvalidArgument for a value a file cannot carry (container-file-format.h). */
+int container_to_container_file(Container *c, char **ret, sd_bus_error *error);
 
 /* Container ↔ bus (container-dbus.c). */
 int container_bus_export(Manager *m);

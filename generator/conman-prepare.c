@@ -18,6 +18,7 @@
 #include "exit-record.h"
 #include "fileio.h"
 #include "log.h"
+#include "network-attach.h"
 #include "oci-config.h"
 #include "overlay.h"
 #include "pull.h"
@@ -186,10 +187,13 @@ static int write_container_json(const Prepared *p, int dir_fd) {
 static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage *img) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_json_ struct json_object *config = NULL;
-        _cleanup_free_ char *cgroup = NULL, *root = NULL;
+        _cleanup_free_ char *cgroup = NULL, *root = NULL, *netns = NULL, *etc_dir = NULL;
         _cleanup_strv_free_ char **roots = NULL;
         int r;
 
+        /* the namespace and /etc files conman-netns sets up in the next ExecStartPre= */
+        if (p->spec.network == NETWORK_BRIDGE && network_container_paths(CONMAN_RUN_DIR, p->id, &netns, &etc_dir) < 0)
+                return log_oom();
         if (container_cgroup_path(p->unit, &cgroup) < 0 ||
             (img ? asprintf(&root, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, p->id) < 0
                  : !(root = strdup(p->spec.rootfs))))
@@ -200,7 +204,9 @@ static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage 
         if (!img && strv_push(&roots, p->spec.rootfs) < 0)
                 return log_oom();
         r = oci_config_build(&p->spec, p->id,
-                             &(OciPaths){ .root = root, .user_roots = roots, .cgroups_path = cgroup }, &config,
+                             &(OciPaths){ .root = root, .user_roots = roots, .cgroups_path = cgroup,
+                                          .netns_path = netns, .network_etc_dir = etc_dir },
+                             &config,
                              &error);
         if (r < 0)
                 return log_error_errno(r, "Container %s cannot be set up: %s", p->name, error.message ?: "%m");

@@ -257,16 +257,21 @@ static int parse_runtime(ContainerFile *f, const char *k, const char *v, char **
 }
 
 static int parse_network(ContainerFile *f, const char *k, const char *v, char **m) {
-        if (!streq(v, "none") && !streq(v, "host"))
-                return set_message(m, "network '%s' is not supported in .container files: use none or host", v);
-        f->spec.network = network_mode_from_string(v);
-        return 0;
+        int r = container_spec_set_network(&f->spec, v);
+        return r == -EINVAL ? set_message(m, "unknown network '%s': use none, host, bridge or a network's name", v)
+                            : r;
 }
 
+/* A list: an empty value resets it. */
 static int parse_publish_port(ContainerFile *f, const char *k, const char *v, char **m) {
-        return set_message(m, "'%s': publishing ports needs a bridge network, which .container files do not "
-                              "support yet; use Network=host",
-                           v);
+        int r;
+
+        if (isempty(v)) {
+                strv_freep(&f->spec.ports);
+                return 0;
+        }
+        r = container_spec_add_port(&f->spec, v);
+        return r == -EINVAL ? set_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v) : r;
 }
 
 static int parse_tty(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -307,8 +312,8 @@ const ContainerFileKey container_file_keys[] = {
         { "StopSignal", parse_stop_signal, "signal that stops the container → KillSignal=" },
         { "StopTimeout", parse_stop_timeout, "time before SIGKILL (10, 1min) → TimeoutStopSec=" },
         { "Runtime", parse_runtime, "runc or crun" },
-        { "Network", parse_network, "none (default) or host" },
-        { "PublishPort", parse_publish_port, "not supported yet (needs a bridge network)" },
+        { "Network", parse_network, "none (default), host, bridge (conman0) or a network's name" },
+        { "PublishPort", parse_publish_port, "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable; bridge networks)" },
         { "Tty", parse_tty, "only 'no': a terminal needs conmand" },
         { "Pull", parse_pull, "missing (default), never or always" },
 };
@@ -506,6 +511,23 @@ static int set_default_name(ContainerFile *f, const char *path) {
         return 0;
 }
 
+/* [Service] Restart= restarts the unit; conmand shows it as the container's restart policy, and a
+ * policy makes the unit clear stale runtime state before each start (unit.c). The user's line stays
+ * in the unit and wins; systemd's restart-on-some-failures kinds show as on-failure. */
+static void restart_from_service(ContainerFile *f) {
+        const char *v = NULL;
+
+        for (char **l = f->service_lines; l && *l; l++)
+                if (string_has_prefix(*l, "Restart="))
+                        v = *l + strlen("Restart=");
+        if (!v)
+                return;
+        f->spec.restart = streq(v, "") || streq(v, "no") ? RESTART_NO
+                        : streq(v, "always")              ? RESTART_ALWAYS
+                                                          : RESTART_ON_FAILURE;
+        f->spec.restart_max_retries = 0;
+}
+
 int container_file_load(ContainerFile *f, const char *path, char *const *dropins) {
         int r;
 
@@ -522,6 +544,7 @@ int container_file_load(ContainerFile *f, const char *path, char *const *dropins
                 if (r < 0)
                         return r;
         }
+        restart_from_service(f);
         if (!f->spec.image == !f->spec.rootfs) {
                 f->n_errors++;
                 log_error("%s: [Container] needs exactly one of Image= and Rootfs=.", path);

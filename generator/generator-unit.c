@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "generator-unit.h"
 #include "log.h"
+#include "network-attach.h"
 #include "unit.h"
 #include "util.h"
 
@@ -65,6 +66,25 @@ static bool wants_network(const ContainerFile *f) {
         return f->spec.network == NETWORK_HOST || (f->spec.image && f->pull != PULL_NEVER);
 }
 
+/* conman-netns setup/teardown, as conmand's transient units have them (network_hook_commands()). */
+static int network_hooks(const ContainerFile *f, const char *id, UnitHooks *h) {
+        _cleanup_strv_free_ char **setup = NULL, **teardown = NULL;
+        int r;
+
+        if (f->spec.network != NETWORK_BRIDGE)
+                return 0;
+        r = network_hook_commands(CONMAN_STATE_DIR, CONMAN_RUN_DIR,
+                                  &(NetworkAttachRequest){ .container_id = id, .network = f->spec.network_name,
+                                                           .name = f->name, .hostname = f->spec.hostname,
+                                                           .ports = f->spec.ports },
+                                  &setup, &teardown);
+        if (r >= 0)
+                r = unit_hooks_add(h, false, false, setup);
+        if (r >= 0)
+                r = unit_hooks_add(h, true, true, teardown);
+        return r;
+}
+
 static int build_hooks(const ContainerFile *f, const char *id, const char *spec_path, UnitHooks *h) {
         char *prepare[] = { CONMAN_LIBEXECDIR "/conman-prepare", (char *) spec_path, NULL };
         char *umount[] = { CONMAN_LIBEXECDIR "/conman-rootfs", "umount", NULL, NULL };
@@ -72,12 +92,14 @@ static int build_hooks(const ContainerFile *f, const char *id, const char *spec_
         int r;
 
         r = unit_hooks_add(h, false, false, prepare);
-        if (r < 0 || !f->spec.image)
-                return r;
-        if (asprintf(&rootfs, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, id) < 0)
-                return -ENOMEM;
-        umount[2] = rootfs;
-        r = unit_hooks_add(h, true, true, umount);
+        if (r >= 0 && f->spec.image) {
+                if (asprintf(&rootfs, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, id) < 0)
+                        return -ENOMEM;
+                umount[2] = rootfs;
+                r = unit_hooks_add(h, true, true, umount);
+        }
+        if (r >= 0)
+                r = network_hooks(f, id, h);
         if (r >= 0 && wants_network(f))
                 r = strv_push(&h->after, "network-online.target");
         return r;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cni.h"
+#include "conman-config.h"
 #include "etc-files.h"
 #include "fileio.h"
 #include "log.h"
@@ -37,6 +38,48 @@ void network_context_done(NetworkContext *ctx) {
 
 int network_netns_name(const char *container_id, char **ret) {
         return asprintf(ret, NETNS_PREFIX "%.12s", container_id) < 0 ? -ENOMEM : 0;
+}
+
+int network_container_paths(const char *run_dir, const char *container_id, char **ret_netns_path,
+                            char **ret_etc_dir) {
+        _cleanup_free_ char *name = NULL, *path = NULL, *etc = NULL;
+        int r;
+
+        r = network_netns_name(container_id, &name);
+        if (r >= 0)
+                r = netns_path(name, &path);
+        if (r >= 0 && asprintf(&etc, "%s/networks/%s", run_dir, container_id) < 0)
+                r = -ENOMEM;
+        if (r < 0)
+                return r;
+        *ret_netns_path = TAKE_PTR(path);
+        *ret_etc_dir = TAKE_PTR(etc);
+        return 0;
+}
+
+int network_hook_commands(const char *state_dir, const char *run_dir, const NetworkAttachRequest *req,
+                          char ***ret_setup, char ***ret_teardown) {
+        char *const setup_base[] = { CONMAN_LIBEXECDIR "/conman-netns", "setup", "--state-dir", (char *) state_dir,
+                                     "--run-dir", (char *) run_dir, "--network",
+                                     (char *) (req->network ?: NETWORK_DEFAULT_NAME), "--name", (char *) req->name,
+                                     NULL };
+        char *const teardown[] = { CONMAN_LIBEXECDIR "/conman-netns", "teardown", "--state-dir", (char *) state_dir,
+                                   "--run-dir", (char *) run_dir, (char *) req->container_id, NULL };
+        _cleanup_strv_free_ char **setup = strv_copy(setup_base), **down = strv_copy(teardown);
+        int r = setup && down ? 0 : -ENOMEM;
+
+        if (r >= 0 && req->hostname && (strv_push(&setup, "--hostname") < 0 || strv_push(&setup, req->hostname) < 0))
+                r = -ENOMEM;
+        for (char **p = req->ports; r >= 0 && p && *p; p++)
+                if (strv_push(&setup, "--publish") < 0 || strv_push(&setup, *p) < 0)
+                        r = -ENOMEM;
+        if (r >= 0 && strv_push(&setup, req->container_id) < 0)
+                r = -ENOMEM;
+        if (r < 0)
+                return r;
+        *ret_setup = TAKE_PTR(setup);
+        *ret_teardown = TAKE_PTR(down);
+        return 0;
 }
 
 int network_attachment_file(const NetworkContext *ctx, const char *container_id, const char *file, char **ret) {

@@ -48,6 +48,15 @@ typedef struct NetworkAttachRequest {
         char **ports;              /* "[IP:]HOST:PORT/PROTO" */
 } NetworkAttachRequest;
 
+/* The namespace and the directory of hosts/hostname/resolv.conf that a container on a bridge
+ * network uses (its config.json points at them; they exist once conman-netns setup ran). */
+int network_container_paths(const char *run_dir, const char *container_id, char **ret_netns_path,
+                            char **ret_etc_dir);
+/* The unit's ExecStartPre= (setup) and ExecStopPost= (teardown) conman-netns commands. The one
+ * place that writes them, for conmand's transient units and conman-generator's unit files. */
+int network_hook_commands(const char *state_dir, const char *run_dir, const NetworkAttachRequest *req,
+                          char ***ret_setup, char ***ret_teardown);
+
 /* Creates the namespace, runs ADD (loopback, then the network's list), writes the files.
  * On failure everything made is undone; *ret_message (may be NULL) says why for people. */
 int network_attach(const NetworkContext *ctx, const NetworkAttachRequest *req, char **ret_message);

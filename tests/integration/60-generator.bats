@@ -152,3 +152,37 @@ EOT
         [[ "$output" == *"---- conman-one.service ----"* ]]
         [[ "$output" == *"SourcePath=/var/tmp/gen-in/one.container"* ]]
 }
+
+@test "Network=bridge with PublishPort=: the port answers on loopback, inspect shows the network, stop cleans up" {
+        mkdir -p /var/tmp/www && echo "from-a-file" >/var/tmp/www/index.html
+        cat >$D/site.container <<EOT
+[Container]
+Rootfs=/var/tmp/rootfs
+Exec=/bin/httpd -f -p 80 -h /www
+Volume=/var/tmp/www:/www:ro
+Network=bridge
+PublishPort=127.0.0.1:8081:80
+HostName=site1
+
+[Service]
+Restart=on-failure
+EOT
+        systemctl daemon-reload
+        systemctl start conman-site.service
+        wait_until 10 curl -sf --max-time 2 http://127.0.0.1:8081/
+        [ "$(curl -sf --max-time 5 http://127.0.0.1:8081/)" = from-a-file ]
+        wait_until 10 sh -c 'conmanctl ps | grep -q site'
+        [ "$(conmanctl inspect -f '{{.HostConfig.NetworkMode}}' site)" = bridge ]
+        [[ "$(conmanctl inspect -f '{{.NetworkSettings.IPAddress}}' site)" =~ ^10\.77\. ]]
+        [ "$(conmanctl inspect -f '{{.HostConfig.RestartPolicy.Name}}' site)" = on-failure ]
+        pid=$(systemctl show -P MainPID conman-site.service)
+        [ "$(nsenter -t "$pid" -u hostname)" = site1 ]
+        grep -q site1 /proc/$pid/root/etc/hosts
+        # Restart=on-failure: a crash of the container brings it back, on the network again
+        kill -9 "$pid"
+        wait_until 20 sh -c '[ "$(systemctl show -P NRestarts conman-site.service)" = 1 ] && curl -sf --max-time 2 http://127.0.0.1:8081/'
+        id=$(conmanctl inspect -f '{{.Id}}' site)
+        systemctl stop conman-site.service
+        [ ! -e "/run/netns/conman-${id:0:12}" ]
+        [ ! -e "/run/conman/networks/$id" ]
+}
