@@ -188,6 +188,14 @@ int bus_container_method_inspect(sd_bus_message *m, void *userdata, sd_bus_error
                 m, "s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+int bus_container_method_generate_container_file(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ char *text = NULL;
+        int r = container_to_container_file(userdata, &text, error);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, "s", text);
+}
+
 int bus_container_method_attach(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_close_ int out = -EBADF, err = -EBADF;
         Container *c = userdata;
@@ -243,6 +251,8 @@ static const sd_bus_vtable container_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Inspect", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), bus_container_method_inspect,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GenerateContainerFile", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", text),
+                                bus_container_method_generate_container_file, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Attach", SD_BUS_NO_ARGS, SD_BUS_RESULT("h", stdout_fd, "h", stderr_fd),
                                 bus_container_method_attach, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,

@@ -15,4 +15,5 @@ int bus_container_method_kill(sd_bus_message *m, void *userdata, sd_bus_error *e
 int bus_container_method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int bus_container_method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int bus_container_method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int bus_container_method_generate_container_file(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int bus_container_method_attach(sd_bus_message *m, void *userdata, sd_bus_error *error);

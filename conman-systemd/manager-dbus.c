@@ -88,6 +88,7 @@ FORWARD(method_kill_container, bus_container_method_kill)
 FORWARD(method_remove_container, bus_container_method_remove)
 FORWARD(method_wait_container, bus_container_method_wait)
 FORWARD(method_inspect_container, bus_container_method_inspect)
+FORWARD(method_generate_container_file, bus_container_method_generate_container_file)
 FORWARD(method_attach_container, bus_container_method_attach)
 
 static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -156,6 +157,8 @@ const sd_bus_vtable manager_vtable[] = {
                                 method_get_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InspectContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("s", json),
                                 method_inspect_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GenerateContainerFile", SD_BUS_ARGS("s", container), SD_BUS_RESULT("s", text),
+                                method_generate_container_file, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("AttachContainer", SD_BUS_ARGS("s", container),
                                 SD_BUS_RESULT("h", stdout_fd, "h", stderr_fd), method_attach_container,
                                 SD_BUS_VTABLE_UNPRIVILEGED),

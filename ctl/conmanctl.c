@@ -24,6 +24,7 @@ static const Verb verbs[] = {
         { "ps", "List containers", verb_ps },
         { "inspect", "Show containers' details as JSON", verb_inspect },
         { "logs", "Show a container's output (from the journal)", verb_logs },
+        { "generate", "Print a .container file that makes a container a boot-time one", verb_generate },
         { "stats", "Show CPU, memory and task use of containers", verb_stats },
         { "events", "Print container events as they happen", verb_events },
         { "pull", "Pull images from a registry", verb_pull },

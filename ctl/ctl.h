@@ -49,6 +49,7 @@ int verb_images(int argc, char *argv[]);
 int verb_rmi(int argc, char *argv[]);
 int verb_image(int argc, char *argv[]); /* import inspect prune ls pull rm */
 int verb_network(int argc, char *argv[]); /* create ls inspect rm */
+int verb_generate(int argc, char *argv[]); /* unit */
 
 /* A getopt_long() loop helper: returns 0 after printing help when -h/--help was seen. */
 #define CTL_HELP_OPTION { "help", no_argument, NULL, 'h' }

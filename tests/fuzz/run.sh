@@ -26,6 +26,7 @@ declare -A corpus=(
         [fuzz-bus-options]=conman/corpus/bus-options [fuzz-names]=conman/corpus/names
         [fuzz-util-parsers]=conman/corpus/util-parsers [fuzz-container-json]=conman/corpus/container-json
         [fuzz-exit-record]=conman/corpus/exit-record
+        [fuzz-container-file]=generator/corpus/container-file
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(printf '%s\n' "${!corpus[@]}" | sort))

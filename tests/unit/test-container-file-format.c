@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-container-file-format.c — `conmanctl generate unit`'s .container text: every spec, awkward values
+ * included (blanks, quotes, backslashes, '%', '=' in values, empty values), reads back through the
+ * generator's parser (generator/container-file.c) as the same spec, field by field; what a file cannot
+ * carry is refused with a message naming the key.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <cmocka.h>
+
+#include "container-file-format.h"
+#include "container-file.h"
+#include "util.h"
+
+static void push(char ***l, const char *s) {
+        assert_int_equal(strv_push(l, s), 0);
+}
+
+static void add_volume(ContainerSpec *s, const char *source, const char *destination, bool read_only) {
+        s->volumes = realloc(s->volumes, sizeof(VolumeSpec) * (s->n_volumes + 1));
+        assert_non_null(s->volumes);
+        s->volumes[s->n_volumes++] = (VolumeSpec){ strdup(source), strdup(destination), read_only };
+}
+
+static char *format_ok(const char *name, const ContainerSpec *s) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        char *text = NULL;
+        int r = container_file_format(name, s, &text, &error);
+
+        if (r < 0)
+                print_error("container_file_format: %s\n", error.message);
+        assert_int_equal(r, 0);
+        sd_bus_error_free(&error);
+        return text;
+}
+
+/* Parses text as a .container file (through a memfd: the parser reads a path). */
+static void parse_ok(const char *text, ContainerFile *f) {
+        _cleanup_close_ int fd = memfd_create("test.container", MFD_CLOEXEC);
+        char path[64];
+
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, strlen(text)), strlen(text));
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        container_file_init(f);
+        if (container_file_load(f, path, NULL) < 0) {
+                print_error("this did not parse:\n%s", text);
+                fail();
+        }
+}
+
+static void assert_str_same(const char *want, const char *got) {
+        if (!want)
+                assert_null(got);
+        else {
+                assert_non_null(got);
+                assert_string_equal(want, got);
+        }
+}
+
+static void assert_strv_same(char *const *want, char *const *got) {
+        assert_int_equal(strv_length(want), strv_length(got));
+        for (size_t i = 0; want && want[i]; i++)
+                assert_string_equal(want[i], got[i]);
+}
+
+static void assert_same(const char *name, const ContainerSpec *want, const ContainerFile *f) {
+        const ContainerSpec *got = &f->spec;
+        _cleanup_strv_free_ char **command = NULL;
+
+        /* an image container's command comes back as Entrypoint= plus Exec= */
+        for (char **e = f->entrypoint; e && *e; e++)
+                push(&command, *e);
+        for (char **c = got->command; c && *c; c++)
+                push(&command, *c);
+
+        assert_string_equal(f->name, name);
+        assert_str_same(want->rootfs, got->rootfs);
+        assert_str_same(want->image, got->image);
+        assert_strv_same(want->command, command);
+        assert_strv_same(want->env, got->env);
+        assert_str_same(want->working_dir, got->working_dir);
+        assert_str_same(want->user, got->user);
+        assert_str_same(want->hostname, got->hostname);
+        assert_strv_same(want->labels, got->labels);
+        assert_int_equal(want->n_volumes, got->n_volumes);
+        for (size_t i = 0; i < want->n_volumes; i++) {
+                assert_string_equal(want->volumes[i].source, got->volumes[i].source);
+                assert_string_equal(want->volumes[i].destination, got->volumes[i].destination);
+                assert_int_equal(want->volumes[i].read_only, got->volumes[i].read_only);
+        }
+        assert_int_equal(want->read_only, got->read_only);
+        assert_int_equal(want->tty, got->tty);
+        assert_int_equal(want->network, got->network);
+        assert_str_same(want->network_name, got->network_name);
+        assert_strv_same(want->ports, got->ports);
+        assert_int_equal(want->memory_max, got->memory_max);
+        assert_int_equal(want->cpu_quota_usec, got->cpu_quota_usec);
+        assert_int_equal(want->pids_limit, got->pids_limit);
+        assert_int_equal(want->stop_signal, got->stop_signal);
+        assert_int_equal(want->stop_timeout_usec, got->stop_timeout_usec);
+        assert_str_same(want->runtime, got->runtime);
+}
+
+/* Formats, parses back, compares; returns the text for checks of its own. */
+static char *round_trip(const char *name, const ContainerSpec *s) {
+        _cleanup_(container_file_done) ContainerFile f;
+        char *text = format_ok(name, s);
+
+        parse_ok(text, &f);
+        assert_same(name, s, &f);
+        assert_strv_same((char *[]){ "multi-user.target", NULL }, f.wanted_by);
+        return text;
+}
+
+static void test_rootfs_awkward_values(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_free_ char *text = NULL;
+
+        container_spec_init(&s);
+        s.rootfs = strdup("/srv/root fs/100%");
+        push(&s.command, "/bin/sh");
+        push(&s.command, "-c");
+        push(&s.command, "echo \"hi there\" 'single' $HOME 100% \\back\\slash;\tdone");
+        push(&s.command, "");
+        push(&s.command, "\"");
+        push(&s.command, "trailing\\");
+        push(&s.command, "ünïcödé");
+        push(&s.command, "\r"); /* the parser strips a CR at the end of a line: quoted */
+        push(&s.env, "A=1");
+        push(&s.env, "B=two words");
+        push(&s.env, "C=100%");
+        push(&s.env, "D=a=b=c");
+        push(&s.env, "E=");
+        push(&s.env, "Q=\"quoted\" and 'single'");
+        push(&s.env, "S=back\\slash\\");
+        push(&s.env, "T=%n%%H");
+        push(&s.env, "CR=dos\r");
+        push(&s.labels, "app=web");
+        push(&s.labels, "note=a b % \\ \" ' =");
+        push(&s.labels, "empty=");
+        push(&s.labels, "\r");
+        add_volume(&s, "/var/tmp/data dir", "/data", true);
+        add_volume(&s, "/srv/100%", "/srv/a b", false);
+        s.read_only = true;
+        s.working_dir = strdup("/srv/my dir/%h");
+        s.user = strdup("1000:1000");
+        s.hostname = strdup("web-1.example");
+        s.memory_max = 64 << 20;
+        s.cpu_quota_usec = 1500000;
+        s.pids_limit = 100;
+        s.stop_signal = SIGINT;
+        s.stop_timeout_usec = 3 * USEC_PER_SEC;
+        s.runtime = strdup("crun");
+        s.network = NETWORK_HOST;
+
+        text = round_trip("web", &s);
+        /* the shape users read and edit */
+        assert_non_null(strstr(text, "\n[Container]\nContainerName=web\nRootfs=/srv/root fs/100%\n"));
+        assert_non_null(strstr(text, "\nExec=/bin/sh -c \"echo \\\"hi there\\\" 'single' $HOME 100% "
+                                     "\\\\back\\\\slash;\tdone\" \"\" \"\\\"\" \"trailing\\\\\" ünïcödé \"\r\"\n"));
+        assert_non_null(strstr(text, "\nEnvironment=C=100%\n")); /* no %-specifiers in [Container] */
+        assert_non_null(strstr(text, "\nEnvironment=\"B=two words\"\n"));
+        assert_non_null(strstr(text, "\nEnvironment=E=\n"));
+        assert_non_null(strstr(text, "\nVolume=/var/tmp/data dir:/data:ro\nVolume=/srv/100%:/srv/a b\n"));
+        assert_non_null(strstr(text, "\nReadOnly=yes\nMemory=64m\nCPUs=1.5\nPidsLimit=100\nStopSignal=SIGINT\n"
+                                     "StopTimeout=3\nRuntime=crun\nNetwork=host\n"));
+        assert_non_null(strstr(text, "\n[Install]\nWantedBy=multi-user.target\n"));
+        assert_null(strstr(text, "[Service]"));
+        assert_null(strstr(text, "[Unit]"));
+        assert_true(string_has_prefix(text, "# Container web as a conman.container(5) file"));
+}
+
+static void test_image_entrypoint_pinned(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_free_ char *text = NULL;
+
+        container_spec_init(&s);
+        s.image = strdup("docker.io/library/busybox:latest");
+        s.image_id = strdup("0123456789abcdef");
+        push(&s.command, "/docker-entrypoint.sh"); /* the image's Entrypoint, merged at create */
+        push(&s.command, "nginx");
+        push(&s.command, "-g");
+        push(&s.command, "daemon off;");
+        push(&s.env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        s.network = NETWORK_NONE;
+        s.memory_max = (6 << 20) + 1; /* no unit divides it: bytes */
+        s.cpu_quota_usec = 1234;      /* 0.001234 CPUs */
+        s.stop_timeout_usec = 1500 * USEC_PER_MSEC;
+        s.stop_signal = SIGRTMIN + 2; /* no name: a number */
+
+        text = round_trip("img", &s);
+        assert_non_null(strstr(text, "\nImage=docker.io/library/busybox:latest\nEntrypoint=/docker-entrypoint.sh\n"
+                                     "Exec=nginx -g \"daemon off;\"\n"));
+        assert_non_null(strstr(text, "\nMemory=6291457\nCPUs=0.001234\n"));
+        assert_non_null(strstr(text, "\nStopTimeout=1500ms\nNetwork=none\n"));
+        assert_null(strstr(text, "Rootfs="));
+}
+
+static void test_image_one_word_command(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_free_ char *text = NULL;
+
+        container_spec_init(&s);
+        s.image = strdup("registry.example:5000/app@sha256:0123");
+        push(&s.command, "/app");
+        s.stop_timeout_usec = 7; /* microseconds */
+        s.network = NETWORK_HOST;
+        text = round_trip("app.v2", &s);
+        assert_non_null(strstr(text, "\nEntrypoint=/app\n"));
+        assert_null(strstr(text, "Exec="));
+        assert_non_null(strstr(text, "\nStopTimeout=7us\n"));
+}
+
+static void test_restart_policy(void **state) {
+        static const struct {
+                RestartPolicy policy;
+                unsigned retries;
+                const char *service_line;
+                RestartPolicy back; /* what the parser makes of [Service] Restart= */
+        } cases[] = {
+                { RESTART_NO, 0, NULL, RESTART_NO },
+                { RESTART_ON_FAILURE, 0, "Restart=on-failure", RESTART_ON_FAILURE },
+                { RESTART_ON_FAILURE, 3, "Restart=on-failure", RESTART_ON_FAILURE },
+                { RESTART_ALWAYS, 0, "Restart=always", RESTART_ALWAYS },
+                /* systemd never restarts a unit that was stopped: unless-stopped is always */
+                { RESTART_UNLESS_STOPPED, 0, "Restart=always", RESTART_ALWAYS },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(container_spec_done) ContainerSpec s;
+                _cleanup_(container_file_done) ContainerFile f;
+                _cleanup_free_ char *text = NULL;
+
+                container_spec_init(&s);
+                s.rootfs = strdup("/srv/rootfs");
+                push(&s.command, "/bin/true");
+                s.network = NETWORK_NONE;
+                s.restart = cases[i].policy;
+                s.restart_max_retries = cases[i].retries;
+                s.cpu_weight = i == 2 ? 500 : 0;
+                text = format_ok("r", &s);
+                parse_ok(text, &f);
+                assert_int_equal(f.spec.restart, cases[i].back);
+                if (!cases[i].service_line) {
+                        assert_null(f.service_lines);
+                        continue;
+                }
+                assert_true(strv_contains(f.service_lines, cases[i].service_line));
+                if (cases[i].retries == 0) {
+                        assert_null(f.unit_lines);
+                        continue;
+                }
+                /* on-failure:3 = at most 4 starts, ever (as unit.c sets it for a transient unit) */
+                assert_strv_same((char *[]){ "StartLimitIntervalSec=infinity", "StartLimitBurst=4", NULL },
+                                 f.unit_lines);
+                assert_true(strv_contains(f.service_lines, "CPUWeight=500"));
+        }
+}
+
+static void assert_refused(const ContainerSpec *s, const char *key) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        char *text = NULL;
+        char want[64];
+
+        assert_int_equal(container_file_format("x", s, &text, &error), -EINVAL);
+        assert_null(text);
+        assert_string_equal(error.name, "io.conman1.Error.InvalidArgument");
+        snprintf(want, sizeof(want), "%s= cannot be written to a .container file", key);
+        assert_true(string_has_prefix(error.message, want));
+        sd_bus_error_free(&error);
+}
+
+static void test_refused(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+
+        container_spec_init(&s);
+        s.rootfs = strdup("/srv/rootfs");
+        push(&s.command, "/bin/true");
+
+        push(&s.env, "A=line\nbreak");
+        assert_refused(&s, "Environment");
+        strv_freep(&s.env);
+
+        add_volume(&s, "/srv/a:b", "/data", false);
+        assert_refused(&s, "Volume");
+        free(s.volumes[0].source);
+        s.volumes[0].source = strdup("/srv/ab ");
+        free(s.volumes[0].destination);
+        s.volumes[0].destination = strdup("/data ");
+        assert_refused(&s, "Volume"); /* a blank at the end of the line would be stripped */
+
+        container_spec_done(&s);
+        container_spec_init(&s);
+        s.rootfs = strdup("/srv/rootfs");
+        push(&s.command, "/bin/true");
+        s.working_dir = strdup("/srv/trailing ");
+        assert_refused(&s, "WorkingDir");
+        free(s.working_dir);
+        s.working_dir = NULL;
+        s.user = strdup("me\\"); /* would continue the line */
+        assert_refused(&s, "User");
+        free(s.user);
+        s.user = NULL;
+        s.hostname = strdup("\tweb");
+        assert_refused(&s, "HostName");
+        free(s.hostname);
+        s.hostname = NULL;
+        push(&s.command, "a\nb");
+        assert_refused(&s, "Exec");
+}
+
+/* conmanctl run's default network is the bridge; ports are kept in their canonical spelling. */
+static void test_bridge_network(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_free_ char *text = NULL, *text2 = NULL;
+
+        container_spec_init(&s);
+        assert_int_equal(s.network, NETWORK_BRIDGE);
+        s.rootfs = strdup("/srv/rootfs");
+        push(&s.command, "/bin/true");
+        push(&s.ports, "8080:80/tcp");
+        push(&s.ports, "127.0.0.1:53:53/udp");
+        text = round_trip("b", &s);
+        assert_non_null(strstr(text, "\nNetwork=bridge\nPublishPort=8080:80/tcp\n"
+                                     "PublishPort=127.0.0.1:53:53/udp\n"));
+
+        s.network_name = strdup("backend");
+        text2 = round_trip("b", &s);
+        assert_non_null(strstr(text2, "\nNetwork=backend\n"));
+}
+
+/* A terminal is written as it is, so that the generator's error says what to change (rather than the file
+ * silently making a different container); --rm and -i have no key and are named in a comment. */
+static void test_tty_and_what_is_not_carried(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_free_ char *text = NULL;
+
+        container_spec_init(&s);
+        s.rootfs = strdup("/srv/rootfs");
+        push(&s.command, "/bin/sh");
+        s.tty = true;
+        s.interactive = true;
+        s.auto_remove = true;
+        text = format_ok("t", &s);
+        assert_non_null(strstr(text, "\nTty=yes\n"));
+        assert_non_null(strstr(text, "\n# Not carried over: --rm and -i"));
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_rootfs_awkward_values),
+                cmocka_unit_test(test_image_entrypoint_pinned),
+                cmocka_unit_test(test_image_one_word_command),
+                cmocka_unit_test(test_restart_policy),
+                cmocka_unit_test(test_refused),
+                cmocka_unit_test(test_bridge_network),
+                cmocka_unit_test(test_tty_and_what_is_not_carried),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
