@@ -91,8 +91,9 @@ fi
 
 if [ $extra = 1 ]; then
         if "$SRC/tests/integration/asan-dest.sh" "$SRC/build-asan-it" >/dev/null; then
+                # the whole integration suite again, with an ASan+UBSan conmand (issue 9)
                 CONMAN_TEST_RESULTS=/tmp/conman-test-results/asan run_integration "$SRC/build-asan-it/dest" \
-                        "$SRC/tests/integration/10-lifecycle.bats" "$SRC/tests/integration/80-crash-injection.bats"
+                        "${files[@]}"
         else
                 echo "integration (ASan conmand): build failed"; failed=$((failed + 1))
         fi
