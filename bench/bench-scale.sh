@@ -49,7 +49,7 @@ bench_scale() {
         blib value --id scale.conman.rss_fresh --label "conmand RSS right after a restart, $got containers" \
                 --group scale-mem --unit MiB "$(calc "$(rss_kib "$(conmand_pid)") / 1024")"
         profile ps sh -c 'for i in $(seq 20); do conmanctl ps >/dev/null; done'
-        profile restart "${scale_restart_cmd[@]}"
+        profile restart timeout 120 "${scale_restart_cmd[@]}"
         local t0=$SECONDS
         "$BENCH_LIB/cleanup.sh" conman
         blib value --id scale.conman.rm --label "conmanctl rm -f of $got containers (200 per call)" --group scale \

@@ -144,10 +144,6 @@ fail:
         return r;
 }
 
-static int fdstore_name(const Container *c, const char *kind, char buf[static 128]) {
-        return snprintf(buf, 128, "%s-%s", kind, c->id) >= 128 ? -ENAMETOOLONG : 0;
-}
-
 static int console_flush(Console *con) {
         ssize_t k;
 
@@ -162,14 +158,14 @@ static int console_flush(Console *con) {
 }
 
 static void console_drop_input(Console *con, bool forget) {
-        char name[128];
+        char name[FDSTORE_NAME_MAX];
 
         con->input_source = sd_event_source_disable_unref(con->input_source);
         con->input_fd = safe_close(con->input_fd);
         con->n_pending = 0;
         con->close_when_flushed = false;
         /* A TTY's stored fd is the master, forgotten with its output stream. */
-        if (forget && streq(con->input_kind, "stdin") && fdstore_name(con->container, "stdin", name) >= 0)
+        if (forget && streq(con->input_kind, "stdin") && fdstore_name("stdin", con->container->id, name) >= 0)
                 (void) fdstore_remove(name);
 }
 
@@ -247,13 +243,13 @@ static void console_apply_size(Console *con) {
 static int console_take_master(Container *c, int master, bool store) {
         _cleanup_close_ int fd = master;
         Console *con = console_get(c);
-        char name[128];
+        char name[FDSTORE_NAME_MAX];
         int dup_fd, r;
 
         if (!con)
                 return -ENOMEM;
         if (store) {
-                r = fdstore_name(c, "console", name);
+                r = fdstore_name("console", c->id, name);
                 if (r >= 0)
                         r = fdstore_push(fd, name);
                 if (r < 0)
@@ -305,7 +301,7 @@ int console_prepare_tty(Container *c, char **ret_socket_path) {
 
 int console_prepare_stdin(Container *c, int *ret_stdin_r) {
         _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
-        char name[128];
+        char name[FDSTORE_NAME_MAX];
         Console *con;
         int r;
 
@@ -314,7 +310,7 @@ int console_prepare_stdin(Container *c, int *ret_stdin_r) {
                 return -ENOMEM;
         if (pipe2(p, O_CLOEXEC) < 0)
                 return negative_errno();
-        r = fdstore_name(c, "stdin", name);
+        r = fdstore_name("stdin", c->id, name);
         if (r >= 0)
                 r = fdstore_push(p[1], name);
         if (r < 0)

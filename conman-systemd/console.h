@@ -5,12 +5,12 @@
  *  - TTY containers (-t): before the start conmand listens on a console socket
  *    (<run dir>/<id>.console) and gives its path to the runtime (`--console-socket`).
  *    The runtime sends the PTY master over it (SCM_RIGHTS) and exits; conmand keeps
- *    the master, pushes it into its own fd store as "console-<id>", drains it always
+ *    the master, pushes it into its own fd store (fdstore.h), drains it always
  *    (lines go to the journal like any output, bytes to attached clients), writes the
  *    clients' input into it and resizes it (TIOCSWINSZ).
  *  - -i containers without a TTY: the unit gets the read end of a stdin pipe
- *    (StandardInputFileDescriptor=); conmand keeps the write end, in the fd store as
- *    "stdin-<id>", and writes the clients' input into it.
+ *    (StandardInputFileDescriptor=); conmand keeps the write end, in the fd store
+ *    (fdstore.h), and writes the clients' input into it.
  *
  * After a restart of conmand both come back from the fd store (console_adopt()).
  * Exec processes with a TTY use the same socket handshake (exec.c).

@@ -8,6 +8,39 @@
 #include "fdstore.h"
 #include "util.h"
 
+_Static_assert(FDSTORE_FDNAMES_MAX < FDSTORE_ARG_STRLEN_MAX,
+               "FileDescriptorStoreMax= is too large for $LISTEN_FDNAMES (see fdstore.h)");
+
+static const struct {
+        char letter;
+        const char *kind;
+} fd_kinds[] = { { 'o', "stdout" }, { 'e', "stderr" }, { 't', "console" }, { 'i', "stdin" } };
+
+int fdstore_name(const char *kind, const char *container_id, char ret[static FDSTORE_NAME_MAX]) {
+        for (size_t i = 0; i < ELEMENTSOF(fd_kinds); i++)
+                if (streq(fd_kinds[i].kind, kind)) {
+                        snprintf(ret, FDSTORE_NAME_MAX, "%c%.*s", fd_kinds[i].letter, FDSTORE_ID_CHARS,
+                                 container_id);
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+int fdstore_parse_name(const char *name, const char **ret_kind, const char **ret_id) {
+        const char *dash = strchr(name, '-');
+
+        for (size_t i = 0; i < ELEMENTSOF(fd_kinds); i++) {
+                size_t n = strlen(fd_kinds[i].kind);
+                bool old = dash && (size_t) (dash - name) == n && strneq(name, fd_kinds[i].kind, n);
+                if (old || (!dash && name[0] == fd_kinds[i].letter && strlen(name) == 1 + FDSTORE_ID_CHARS)) {
+                        *ret_kind = fd_kinds[i].kind;
+                        *ret_id = old ? dash + 1 : name + 1;
+                        return 0;
+                }
+        }
+        return -EINVAL;
+}
+
 static bool under_systemd(void) {
         return getenv("NOTIFY_SOCKET") != NULL;
 }

@@ -103,6 +103,18 @@ static Container *find_by_id(Manager *m, const char *id) {
         return NULL;
 }
 
+/* The container whose id starts with the (16 or 64 character) id of a stored fd's name. */
+static Container *find_by_stored_id(Manager *m, const char *id) {
+        size_t n = strlen(id);
+
+        if (n < FDSTORE_ID_CHARS)
+                return NULL;
+        for (Container *c = m->containers; c; c = c->next)
+                if (strneq(c->id, id, n))
+                        return c;
+        return NULL;
+}
+
 /* Gives each stored fd back to its container; fds of containers we no longer know are dropped. */
 static void adopt_stored_fds(Manager *m) {
         _cleanup_free_ StoredFd *fds = NULL;
@@ -111,17 +123,17 @@ static void adopt_stored_fds(Manager *m) {
         if (fdstore_take_all(&fds, &n) < 0)
                 return;
         for (size_t i = 0; i < n; i++) {
-                const char *dash = strchr(fds[i].name, '-');
-                _cleanup_free_ char *kind = dash ? strndup(fds[i].name, (size_t) (dash - fds[i].name)) : NULL;
-                Container *c = dash ? find_by_id(m, dash + 1) : NULL;
+                const char *kind = NULL, *id = NULL;
+                Container *c = fdstore_parse_name(fds[i].name, &kind, &id) >= 0 ? find_by_stored_id(m, id) : NULL;
+                int r = -ENOENT;
 
-                if (c && kind && (streq(kind, "stdout") || streq(kind, "stderr")) &&
-                    output_adopt(c, kind, fds[i].fd) >= 0) {
+                if (c && (streq(kind, "stdout") || streq(kind, "stderr")))
+                        r = output_adopt(c, kind, fds[i].fd);
+                else if (c)
+                        r = console_adopt(c, kind, fds[i].fd);
+                if (r >= 0)
                         log_debug("Took back %s from the fd store.", fds[i].name);
-                } else if (c && kind && (streq(kind, "console") || streq(kind, "stdin")) &&
-                           console_adopt(c, kind, fds[i].fd) >= 0) {
-                        log_debug("Took back %s from the fd store.", fds[i].name);
-                } else {
+                else {
                         log_info("Dropping stored fd %s: no such container.", fds[i].name);
                         safe_close(fds[i].fd);
                         (void) fdstore_remove(fds[i].name);

@@ -14,10 +14,6 @@
 #include "output.h"
 #include "util.h"
 
-static int fd_store_name(const Container *c, const char *kind, char buf[static 128]) {
-        return snprintf(buf, 128, "%s-%s", kind, c->id) >= 128 ? -ENAMETOOLONG : 0;
-}
-
 static void forward_line(OutputStream *s, const char *line, size_t len) {
         Container *c = s->container;
         char prio[32], name[96], id[64], full[96], unit[320], pid[48], ident[96], stream[48];
@@ -75,14 +71,14 @@ static void copy_to_attachments(OutputStream *s, const char *data, size_t n) {
 
 void output_stream_free(OutputStream **slot, bool forget) {
         OutputStream *s = *slot;
-        char name[128];
+        char name[FDSTORE_NAME_MAX];
 
         if (!s)
                 return;
         if (s->len > 0)
                 forward_line(s, s->line, s->len);
         sd_event_source_disable_unref(s->source);
-        if (forget && fd_store_name(s->container, s->kind, name) >= 0)
+        if (forget && fdstore_name(s->kind, s->container->id, name) >= 0)
                 (void) fdstore_remove(name);
         safe_close(s->fd);
         free(s);
@@ -149,12 +145,12 @@ int output_stream_new(Container *c, const char *kind, int fd, OutputStream **slo
 
 static int open_one(Container *c, const char *kind, OutputStream **slot, int *ret_write) {
         _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
-        char name[128];
+        char name[FDSTORE_NAME_MAX];
         int r;
 
         if (pipe2(p, O_CLOEXEC) < 0)
                 return negative_errno();
-        r = fd_store_name(c, kind, name);
+        r = fdstore_name(kind, c->id, name);
         if (r >= 0)
                 r = fdstore_push(p[0], name);
         if (r < 0)

@@ -50,7 +50,7 @@ int container_reopen_pipes(Container *c) {
                 return 0; /* a generated unit writes to the journal itself */
         for (int i = 0; i < 2; i++) {
                 OutputStream *s = i == 0 ? c->stdout_stream : c->stderr_stream;
-                char name[128];
+                char name[FDSTORE_NAME_MAX];
                 int fd, r;
 
                 if (s)
@@ -61,8 +61,8 @@ int container_reopen_pipes(Container *c) {
                                           kinds[i], c->name);
                         continue;
                 }
-                snprintf(name, sizeof(name), "%s-%s", kinds[i], c->id);
-                (void) fdstore_push(fd, name);
+                if (fdstore_name(kinds[i], c->id, name) >= 0)
+                        (void) fdstore_push(fd, name);
                 r = output_adopt(c, kinds[i], fd);
                 if (r < 0)
                         log_warning_errno(r, "Failed to follow the %s of %s: %m", kinds[i], c->name);

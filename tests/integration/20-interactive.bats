@@ -82,7 +82,7 @@ eof'
         kill -9 "$pid"
         wait_until 20 sh -c "p=\$(systemctl show -P MainPID conmand.service); [ \"\$p\" != 0 ] && [ \"\$p\" != $pid ]"
         wait_until 20 conmand_ready
-        journalctl -u conmand.service -o cat | grep -q "Took back console-" || journalctl -u conmand.service -o cat | tail -20
+        journalctl -u conmand.service -o cat | grep -q "Took back t" || journalctl -u conmand.service -o cat | tail -20
         STEPS='send echo after-$((40+2))\r
 expect after-42
 send \x10\x11
