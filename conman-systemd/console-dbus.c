@@ -11,6 +11,8 @@
 #include "console.h"
 #include "container.h"
 #include "exec.h"
+#include "manager.h"
+#include "names.h"
 #include "output.h"
 #include "util.h"
 
@@ -79,6 +81,12 @@ int method_attach_container_stdio(sd_bus_message *msg, void *userdata, sd_bus_er
                 r = bus_verify_root(msg, error);
         if (r < 0)
                 return r;
+        if (c->source_path && !c->spec.tty)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Container %s runs from %s without a terminal: its output goes to the "
+                                         "journal directly and it has no stdin to attach to. Follow it with "
+                                         "'conmanctl logs -f %s', or set Tty=yes in the file.",
+                                         c->name, c->source_path, c->name);
         if (c->state == CONTAINER_EXITED && !c->stdout_stream)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
                                          "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
@@ -206,6 +214,38 @@ static int read_fd(sd_bus_message *msg, int *ret) {
                 return r;
         *ret = fd; /* borrowed from the message, which outlives the StartTransientUnit call */
         return 0;
+}
+
+/* A generated TTY container's ExecStartPre= asks for its console socket (conman-prepare). */
+int method_prepare_container_console(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ char *path = NULL;
+        Manager *m = userdata;
+        const char *id;
+        Container *c;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &id);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        if (!container_id_is_valid(id))
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "'%s' is not a container id (64 hex characters).", id);
+        (void) manager_load_new_containers(m);
+        r = container_find(m, id, &c, error);
+        if (r < 0)
+                return r;
+        r = container_reload_generated(c);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot read the state of %s: %m", c->name);
+        if (!c->source_path || !c->spec.tty)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Container %s is not a generated container with Tty=yes.", c->name);
+        r = console_prepare_tty(c, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, "s", path);
 }
 
 int method_exec_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {

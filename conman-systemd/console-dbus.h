@@ -2,7 +2,7 @@
 /*
  * console-dbus.h — the Manager methods for interactive use (entries in manager_vtable,
  * documented in dbus/io.conman1.Manager.xml): AttachContainerStdio,
- * ResizeContainerTerminal, ExecContainer, WaitExec.
+ * ResizeContainerTerminal, PrepareContainerConsole, ExecContainer, WaitExec.
  */
 #pragma once
 
@@ -10,5 +10,6 @@
 
 int method_attach_container_stdio(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int method_resize_container_terminal(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int method_prepare_container_console(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int method_exec_container(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int method_wait_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error);

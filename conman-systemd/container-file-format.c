@@ -249,7 +249,7 @@ static int write_container_section(FILE *out, const char *name, const ContainerS
                 fprintf(out, "Runtime=%s\n", s->runtime);
         r = write_network(out, s, error);
         if (r >= 0 && s->tty)
-                fputs("Tty=yes\n", out); /* the generator refuses it and says why: a terminal needs conmand */
+                fputs("Tty=yes\n", out); /* conmand holds the terminal (PrepareContainerConsole) */
         return r;
 }
 

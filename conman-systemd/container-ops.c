@@ -436,6 +436,8 @@ void container_apply_unit_state(Container *c, const char *active, const char *su
         log_debug("Unit %s is %s/%s: container %s goes %s → %s.", c->unit, active, sub, c->name,
                   container_state_to_string(old), container_state_to_string(new));
         c->state = new;
+        if (new == CONTAINER_RUNNING && old != CONTAINER_RUNNING)
+                (void) container_reload_generated(c);
         if (new == CONTAINER_RUNNING)
                 on_running(c, old);
         else if (new == CONTAINER_RESTARTING) {

@@ -349,6 +349,29 @@ int container_load(Manager *m, const char *id, Container **ret) {
         return 0;
 }
 
+int container_reload_generated(Container *c) {
+        _cleanup_json_ struct json_object *j = NULL;
+        _cleanup_(container_spec_done) ContainerSpec spec = {};
+        struct json_object *v;
+        int r;
+
+        if (!c->source_path || c->dir_fd < 0)
+                return 0;
+        r = json_read_file_at(c->dir_fd, "container.json", &j);
+        if (r < 0)
+                return r;
+        container_spec_init(&spec);
+        r = container_spec_from_json(json_object_object_get(j, "spec"), &spec);
+        if (r < 0)
+                return r;
+        container_spec_done(&c->spec);
+        c->spec = spec;
+        spec = (ContainerSpec){};
+        if (json_object_object_get_ex(j, "startedAt", &v))
+                c->started_at = json_object_get_uint64(v);
+        return 0;
+}
+
 Container *container_by_unit_path(Manager *m, const char *unit_path) {
         if (!unit_path)
                 return NULL;

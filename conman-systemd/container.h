@@ -74,6 +74,9 @@ bool container_state_is_active(ContainerState s);
 int container_create(Manager *m, const char *name, ContainerSpec *spec, Container **ret, sd_bus_error *error);
 /* Loads containers/<id>/ written by container_create(). */
 int container_load(Manager *m, const char *id, Container **ret);
+/* A generated container: conman-prepare rewrote container.json for this start (its file may have
+ * changed since conmand read it): take the spec again. No-op for other containers. */
+int container_reload_generated(Container *c);
 Container *container_free(Container *c);
 
 /* config.json of the container (with its network namespace, for a bridge network). */

@@ -232,6 +232,25 @@ static int mount_rootfs(const Prepared *p, int dir_fd, const ResolvedImage *img)
         return r < 0 ? log_error_errno(r, "Failed to mount the root filesystem of %s: %m", p->name) : 0;
 }
 
+/* Tty=yes: the terminal lives in conmand, as for `conmanctl run -t` (it drains it, logs it, keeps it in
+ * its fd store and lets clients attach). conmand listens on <run>/<id>.console before it answers; the
+ * unit's `runtime create --console-socket` connects to it next. */
+static int prepare_console(const Prepared *p) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_open_system(&bus);
+        if (r >= 0)
+                r = sd_bus_call_method(bus, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                       "PrepareContainerConsole", &error, &reply, "s", p->id);
+        if (r < 0)
+                return log_error_errno(r, "Container %s has Tty=yes, and conmand cannot take its terminal: %s",
+                                       p->name, error.message ?: strerror(-r));
+        return 0;
+}
+
 static int run(const char *spec_path) {
         _cleanup_(prepared_done) Prepared p = {};
         _cleanup_(image_store_freep) ImageStore *store = NULL;
@@ -262,7 +281,9 @@ static int run(const char *spec_path) {
                 return r;
         (void) exit_record_remove(dir_fd);
         r = write_container_json(&p, dir_fd);
-        return r < 0 ? log_error_errno(r, "Failed to write container.json: %m") : 0;
+        if (r < 0)
+                return log_error_errno(r, "Failed to write container.json: %m");
+        return p.spec.tty ? prepare_console(&p) : 0;
 }
 
 int main(int argc, char *argv[]) {

@@ -102,6 +102,8 @@ static int build_hooks(const ContainerFile *f, const char *id, const char *spec_
                 r = network_hooks(f, id, h);
         if (r >= 0 && wants_network(f))
                 r = strv_push(&h->after, "network-online.target");
+        if (r >= 0 && f->spec.tty) /* the terminal lives in conmand (conman-prepare asks it to listen) */
+                r = strv_push(&h->after, "conmand.service");
         return r;
 }
 
@@ -202,7 +204,7 @@ static int format_spec(const ContainerFile *f, const char *id, const char *unit_
 
 int generated_unit_build(const ContainerFile *f, const char *output_dir, GeneratedUnit *ret) {
         _cleanup_free_ char *id = NULL, *runtime = NULL, *runtime_root = NULL, *bundle = NULL, *pid_file = NULL,
-                            *spec_path = NULL;
+                            *spec_path = NULL, *console_socket = NULL;
         _cleanup_(unit_hooks_done) UnitHooks hooks = {};
         _cleanup_(generated_unit_done) GeneratedUnit g = {};
         const char *rt = f->spec.runtime ?: CONMAN_DEFAULT_RUNTIME;
@@ -222,7 +224,8 @@ int generated_unit_build(const ContainerFile *f, const char *output_dir, Generat
             asprintf(&spec_path, "%s/" GENERATOR_SPEC_SUBDIR "/%s", output_dir, g.spec_name) < 0 ||
             asprintf(&runtime_root, "%s/%s", CONMAN_RUN_DIR, rt) < 0 ||
             asprintf(&bundle, "%s/containers/%s", CONMAN_STATE_DIR, id) < 0 ||
-            asprintf(&pid_file, "%s/%s.pid", CONMAN_RUN_DIR, id) < 0)
+            asprintf(&pid_file, "%s/%s.pid", CONMAN_RUN_DIR, id) < 0 ||
+            (f->spec.tty && asprintf(&console_socket, "%s/%s.console", CONMAN_RUN_DIR, id) < 0))
                 return -ENOMEM;
         r = build_hooks(f, id, spec_path, &hooks);
         if (r < 0)
@@ -231,7 +234,7 @@ int generated_unit_build(const ContainerFile *f, const char *output_dir, Generat
         UnitParams p = {
                 .unit_name = g.unit_name, .container_id = id, .container_name = f->name,
                 .runtime_path = runtime, .runtime_root = runtime_root, .bundle = bundle,
-                .pid_file = pid_file, .state_dir = CONMAN_STATE_DIR,
+                .pid_file = pid_file, .state_dir = CONMAN_STATE_DIR, .console_socket = console_socket,
                 .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
                 .spec = &f->spec, .hooks = &hooks,
         };

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "container-file-format.h"
@@ -334,8 +335,8 @@ static void test_bridge_network(void **state) {
         assert_non_null(strstr(text2, "\nNetwork=backend\n"));
 }
 
-/* A terminal is written as it is, so that the generator's error says what to change (rather than the file
- * silently making a different container); --rm and -i have no key and are named in a comment. */
+/* A terminal is written as Tty=yes (conmand holds it for a generated container too); --rm and -i have no key
+ * and are named in a comment. */
 static void test_tty_and_what_is_not_carried(void **state) {
         _cleanup_(container_spec_done) ContainerSpec s;
         _cleanup_free_ char *text = NULL;
@@ -351,6 +352,102 @@ static void test_tty_and_what_is_not_carried(void **state) {
         assert_non_null(strstr(text, "\n# Not carried over: --rm and -i"));
 }
 
+/* ---- the parser alone, on inputs that took minutes or hung the generator ---- */
+
+static int parse_text(const char *text, ContainerFile *f) {
+        _cleanup_close_ int fd = memfd_create("big.container", MFD_CLOEXEC);
+        char path[64];
+
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, strlen(text)), strlen(text));
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        container_file_init(f);
+        return container_file_load(f, path, NULL);
+}
+
+/* head, then unit as often as fits in size bytes with tail after it. */
+static char *repeat(const char *head, const char *unit, const char *tail, size_t size) {
+        size_t n = (size - strlen(head) - strlen(tail)) / strlen(unit);
+        char *s = malloc(size + 1), *p;
+
+        assert_non_null(s);
+        p = stpcpy(s, head);
+        for (size_t i = 0; i < n; i++)
+                p = stpcpy(p, unit);
+        strcpy(p, tail);
+        return s;
+}
+
+#define HEAD "[Container]\nRootfs=/srv/rootfs\nExec=/bin/true\n"
+#define MiB (1024 * 1024)
+
+/* 256 KiB of continued lines took 41 s and a 1 MiB line of words 26 s (both quadratic); a list longer than
+ * CONTAINER_ARGS_MAX now ends the file with an error, and a file larger than 1 MiB is refused. */
+static void test_parser_big_inputs(void **state) {
+        static const struct {
+                const char *head, *unit, *tail;
+                size_t size;
+                int want;
+                size_t want_labels;
+        } cases[] = {
+                { HEAD "[Unit]\nDescription=x \\\n", "a \\\n", "\n", 256 * 1024, 0, 0 },
+                { HEAD "[Unit]\nDescription=x \\\n", "a \\\n", "\n", MiB, 0, 0 },
+                { HEAD "Label=", "a=b ", "\n", MiB, -EINVAL, 0 },
+                { HEAD, "Label=a=b\n", "", MiB, -EINVAL, CONTAINER_ARGS_MAX },
+                { HEAD "[Unit]\n", "X=1\n", "", MiB, -EINVAL, 0 },
+                { HEAD, "#\n", "#\n", MiB + 2, -EINVAL, 0 }, /* too large: not read at all */
+        };
+        uint64_t start = now_monotonic_usec();
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(container_file_done) ContainerFile f;
+                _cleanup_free_ char *text = NULL;
+
+                text = repeat(cases[i].head, cases[i].unit, cases[i].tail, cases[i].size);
+
+                assert_int_equal(parse_text(text, &f), cases[i].want);
+                assert_int_equal(strv_length(f.spec.labels), cases[i].want_labels);
+                if (i < 2)
+                        assert_true(strlen(f.unit_lines[0]) > cases[i].size / 2);
+                if (cases[i].size > MiB)
+                        assert_null(f.spec.rootfs);
+        }
+        assert_true(now_monotonic_usec() - start < 5 * USEC_PER_SEC);
+}
+
+/* At most CONTAINER_ARGS_MAX words in a list, over all its lines; an empty assignment starts again. */
+static void test_parser_list_limit(void **state) {
+        _cleanup_free_ char *exact = repeat(HEAD "Label=", "a=b ", "\n", strlen(HEAD "Label=\n") + 4 * 4096);
+        _cleanup_free_ char *one_more = repeat(HEAD "Label=a=b\nLabel=", "a=b ", "\n",
+                                               strlen(HEAD "Label=a=b\nLabel=\n") + 4 * 4096);
+        _cleanup_free_ char *reset = NULL;
+        ContainerFile f;
+
+        assert_int_equal(parse_text(exact, &f), 0);
+        assert_int_equal(strv_length(f.spec.labels), 4096);
+        container_file_done(&f);
+        assert_int_equal(parse_text(one_more, &f), -EINVAL);
+        container_file_done(&f);
+        assert_int_equal(asprintf(&reset, "%sLabel=\nLabel=x=y\n", exact), (int) strlen(exact) + 17);
+        assert_int_equal(parse_text(reset, &f), 0);
+        assert_int_equal(strv_length(f.spec.labels), 1);
+        container_file_done(&f);
+}
+
+/* A FIFO (or a device) is refused at once: a blocking read would hang the generator at boot. */
+static void test_parser_refuses_fifo(void **state) {
+        _cleanup_(container_file_done) ContainerFile f;
+        char dir[] = "/tmp/test-container-file-XXXXXX", path[64];
+
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/x.container", dir);
+        assert_int_equal(mkfifo(path, 0600), 0);
+        container_file_init(&f);
+        assert_int_equal(container_file_load(&f, path, NULL), -EINVAL);
+        assert_int_equal(unlink(path), 0);
+        assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rootfs_awkward_values),
@@ -360,6 +457,9 @@ int main(void) {
                 cmocka_unit_test(test_refused),
                 cmocka_unit_test(test_bridge_network),
                 cmocka_unit_test(test_tty_and_what_is_not_carried),
+                cmocka_unit_test(test_parser_big_inputs),
+                cmocka_unit_test(test_parser_list_limit),
+                cmocka_unit_test(test_parser_refuses_fifo),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
