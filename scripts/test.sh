@@ -92,7 +92,7 @@ fi
 if [ $extra = 1 ]; then
         if "$SRC/tests/integration/asan-dest.sh" "$SRC/build-asan-it" >/dev/null; then
                 # the whole integration suite again, with an ASan+UBSan conmand (issue 9)
-                CONMAN_TEST_RESULTS=/tmp/conman-test-results/asan run_integration "$SRC/build-asan-it/dest" \
+                CONMAN_TEST_RESULTS=/tmp/conman-test-results/asan CONMAN_TEST_SANITIZER_CHECK=1 run_integration "$SRC/build-asan-it/dest" \
                         "${files[@]}"
         else
                 echo "integration (ASan conmand): build failed"; failed=$((failed + 1))

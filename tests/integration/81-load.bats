@@ -85,22 +85,29 @@ conmand_fds() {
         [ "$status" -eq 0 ]
 }
 
-@test "conmand's fd count is unchanged after 100 create/start/inspect/stop/rm cycles" {
+@test "conmand's fd count is unchanged after 1,000 operations (create/start/inspect/exec/stop/rm, TTY and -i too)" {
         # warm up (lazy connections, the journal) before counting
         conmanctl run -d --name warm --rootfs "$R" /bin/sleep 1000 >/dev/null
+        conmanctl exec warm /bin/true
         conmanctl rm -f warm
         before=$(conmand_fds)
         rss_before=$(awk '/VmRSS/ {print $2}' /proc/"$(systemctl show -P MainPID conmand)"/status)
-        for i in $(seq 1 100); do
-                conmanctl create --name f$i --rootfs "$R" /bin/sleep 1000 >/dev/null
+        ops=0
+        for i in $(seq 1 170); do
+                # every 5th container has a terminal, every 5th (others) an open stdin: their fds go
+                # through conmand and its fd store, and must go again
+                case $((i % 5)) in 0) opt="-t" ;; 1) opt="-i" ;; *) opt="" ;; esac
+                conmanctl create $opt --name f$i --rootfs "$R" /bin/sleep 1000 >/dev/null
                 conmanctl start f$i
                 conmanctl inspect f$i >/dev/null
+                conmanctl exec f$i /bin/true
                 conmanctl stop -t 0 f$i
                 conmanctl rm f$i
+                ops=$((ops + 6))
         done
         after=$(conmand_fds)
         rss_after=$(awk '/VmRSS/ {print $2}' /proc/"$(systemctl show -P MainPID conmand)"/status)
-        echo "# fds $before -> $after, VmRSS ${rss_before}k -> ${rss_after}k" >&3
+        echo "# $ops operations: fds $before -> $after, VmRSS ${rss_before}k -> ${rss_after}k" >&3
         [ "$after" -le "$before" ]
         wait_until 10 sh -c '[ "$(systemctl show -P NFileDescriptorStore conmand)" -eq 0 ]'
 }

@@ -44,6 +44,19 @@ for f in "${files[@]}"; do
                 echo "not ok - $base: bats produced no plan"
                 n=$((n + 1))
         fi
+        if [ "${CONMAN_TEST_SANITIZER_CHECK:-0}" = 1 ]; then
+                # A sanitized conmand (asan-dest.sh): a clean stop runs LeakSanitizer; any report of this
+                # boot (errors abort conmand at once; a leak shows at exit) fails the file.
+                report=$(machine_run sh -c 'systemctl stop conmand.service
+                        journalctl -b -u conmand.service -o cat | grep -E "ERROR: [A-Za-z]+Sanitizer|runtime error:|SUMMARY: [A-Za-z]+Sanitizer" | head -20')
+                if [ -n "$report" ]; then
+                        echo "not ok - $base: sanitizer report in conmand's journal:"
+                        echo "$report" | sed 's/^/# /'
+                        n=$((n + 1))
+                else
+                        echo "# $base: no sanitizer report in conmand's journal (leak check at a clean stop)"
+                fi
+        fi
         passed=$((passed + p - s)) skipped=$((skipped + s)) failed=$((failed + n))
         if [ "$n" -gt 0 ]; then
                 machine_journal "$RESULTS/$base.journal.txt"
