@@ -44,18 +44,40 @@ static void forward_line(OutputStream *s, const char *line, size_t len) {
         (void) sd_journal_sendv(iov, (int) n);
 }
 
+/* Complete lines go to the journal straight from data; only a partial line at the end is kept, in a buffer
+ * that exists while there is one (an idle container costs no line buffer: 1,000 containers, 16 MiB less). */
 static void forward_bytes(OutputStream *s, const char *data, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                if (data[i] == '\n') {
-                        forward_line(s, s->line, s->len);
-                        s->len = 0;
-                        continue;
+        while (n > 0) {
+                const char *nl = memchr(data, '\n', n);
+                size_t k = nl ? (size_t) (nl - data) : n;
+
+                if (s->len == 0 && nl && k <= OUTPUT_LINE_MAX) {
+                        forward_line(s, data, k); /* the common case: no copy */
+                } else {
+                        size_t room;
+                        if (!s->line && !(s->line = malloc(OUTPUT_LINE_MAX)))
+                                return; /* out of memory: drop the output rather than conmand */
+                        room = MIN(k, OUTPUT_LINE_MAX - s->len);
+                        memcpy(s->line + s->len, data, room);
+                        s->len += room;
+                        if (s->len == OUTPUT_LINE_MAX || (nl && room == k)) {
+                                forward_line(s, s->line, s->len);
+                                s->len = 0;
+                                free(s->line);
+                                s->line = NULL;
+                        }
+                        if (room < k) { /* the rest of a long line: again, from the same place */
+                                data += room;
+                                n -= room;
+                                continue;
+                        }
                 }
-                if (s->len == sizeof(s->line)) {
-                        forward_line(s, s->line, s->len);
-                        s->len = 0;
+                data += k;
+                n -= k;
+                if (nl) {
+                        data++;
+                        n--;
                 }
-                s->line[s->len++] = data[i];
         }
 }
 
@@ -77,6 +99,7 @@ void output_stream_free(OutputStream **slot, bool forget) {
                 return;
         if (s->len > 0)
                 forward_line(s, s->line, s->len);
+        free(s->line);
         sd_event_source_disable_unref(s->source);
         if (forget && fdstore_name(s->kind, s->container->id, name) >= 0)
                 (void) fdstore_remove(name);

@@ -18,6 +18,8 @@
 
 #include "container.h"
 
+#define OUTPUT_LINE_MAX 8192U /* longer lines go to the journal in pieces */
+
 struct OutputStream {
         Container *container;
         OutputStream **slot;      /* where the owner keeps this stream; cleared when it ends */
@@ -26,7 +28,7 @@ struct OutputStream {
         const char *kind;         /* "stdout", "stderr" or "console" */
         bool is_console;          /* a PTY: EIO is the end, "\r\n" ends lines */
         sd_event_source *source;
-        char line[8192];          /* partial line not yet sent */
+        char *line;               /* partial line not yet sent (OUTPUT_LINE_MAX), only while there is one */
         size_t len;
 };
 
