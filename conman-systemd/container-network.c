@@ -49,7 +49,6 @@ int container_network_paths(Container *c, char **ret_netns_path, char **ret_etc_
 }
 
 int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
-        _cleanup_strv_free_ char **setup = NULL, **teardown = NULL;
         int r;
 
         if (c->spec.network != NETWORK_BRIDGE)
@@ -57,16 +56,11 @@ int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error)
         r = container_network_check(c->manager, &c->spec, error);
         if (r < 0)
                 return r;
-        r = network_hook_commands(c->manager->state_dir, c->manager->run_dir,
-                                  &(NetworkAttachRequest){ .container_id = c->id, .network = network_of(&c->spec),
-                                                           .name = c->name, .hostname = c->spec.hostname,
-                                                           .ports = c->spec.ports },
-                                  &setup, &teardown);
-        if (r >= 0)
-                r = unit_hooks_add(hooks, false, false, setup);
-        if (r >= 0)
-                r = unit_hooks_add(hooks, true, true, teardown);
-        return r;
+        return network_add_unit_hooks(c->manager->state_dir, c->manager->run_dir,
+                                      &(NetworkAttachRequest){ .container_id = c->id, .network = network_of(&c->spec),
+                                                               .name = c->name, .hostname = c->spec.hostname,
+                                                               .ports = c->spec.ports },
+                                      hooks);
 }
 
 /* docker's "Ports": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} */

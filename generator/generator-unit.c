@@ -66,23 +66,15 @@ static bool wants_network(const ContainerFile *f) {
         return f->spec.network == NETWORK_HOST || (f->spec.image && f->pull != PULL_NEVER);
 }
 
-/* conman-netns setup/teardown, as conmand's transient units have them (network_hook_commands()). */
+/* conman-netns setup/teardown, as conmand's transient units have them. */
 static int network_hooks(const ContainerFile *f, const char *id, UnitHooks *h) {
-        _cleanup_strv_free_ char **setup = NULL, **teardown = NULL;
-        int r;
-
         if (f->spec.network != NETWORK_BRIDGE)
                 return 0;
-        r = network_hook_commands(CONMAN_STATE_DIR, CONMAN_RUN_DIR,
-                                  &(NetworkAttachRequest){ .container_id = id, .network = f->spec.network_name,
-                                                           .name = f->name, .hostname = f->spec.hostname,
-                                                           .ports = f->spec.ports },
-                                  &setup, &teardown);
-        if (r >= 0)
-                r = unit_hooks_add(h, false, false, setup);
-        if (r >= 0)
-                r = unit_hooks_add(h, true, true, teardown);
-        return r;
+        return network_add_unit_hooks(CONMAN_STATE_DIR, CONMAN_RUN_DIR,
+                                      &(NetworkAttachRequest){ .container_id = id, .network = f->spec.network_name,
+                                                               .name = f->name, .hostname = f->spec.hostname,
+                                                               .ports = f->spec.ports },
+                                      h);
 }
 
 static int build_hooks(const ContainerFile *f, const char *id, const char *spec_path, UnitHooks *h) {

@@ -57,16 +57,16 @@ int network_container_paths(const char *run_dir, const char *container_id, char 
         return 0;
 }
 
-int network_hook_commands(const char *state_dir, const char *run_dir, const NetworkAttachRequest *req,
-                          char ***ret_setup, char ***ret_teardown) {
+int network_add_unit_hooks(const char *state_dir, const char *run_dir, const NetworkAttachRequest *req,
+                           UnitHooks *hooks) {
         char *const setup_base[] = { CONMAN_LIBEXECDIR "/conman-netns", "setup", "--state-dir", (char *) state_dir,
                                      "--run-dir", (char *) run_dir, "--network",
                                      (char *) (req->network ?: NETWORK_DEFAULT_NAME), "--name", (char *) req->name,
                                      NULL };
         char *const teardown[] = { CONMAN_LIBEXECDIR "/conman-netns", "teardown", "--state-dir", (char *) state_dir,
                                    "--run-dir", (char *) run_dir, (char *) req->container_id, NULL };
-        _cleanup_strv_free_ char **setup = strv_copy(setup_base), **down = strv_copy(teardown);
-        int r = setup && down ? 0 : -ENOMEM;
+        _cleanup_strv_free_ char **setup = strv_copy(setup_base);
+        int r = setup ? 0 : -ENOMEM;
 
         if (r >= 0 && req->hostname && (strv_push(&setup, "--hostname") < 0 || strv_push(&setup, req->hostname) < 0))
                 r = -ENOMEM;
@@ -75,11 +75,11 @@ int network_hook_commands(const char *state_dir, const char *run_dir, const Netw
                         r = -ENOMEM;
         if (r >= 0 && strv_push(&setup, req->container_id) < 0)
                 r = -ENOMEM;
-        if (r < 0)
-                return r;
-        *ret_setup = TAKE_PTR(setup);
-        *ret_teardown = TAKE_PTR(down);
-        return 0;
+        if (r >= 0)
+                r = unit_hooks_add(hooks, false, false, setup);
+        if (r >= 0)
+                r = unit_hooks_add(hooks, true, true, teardown);
+        return r;
 }
 
 int network_attachment_file(const NetworkContext *ctx, const char *container_id, const char *file, char **ret) {

@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "network-store.h"
+#include "unit.h"
 
 #define NETWORK_IFNAME "eth0"
 #define NETNS_PREFIX "conman-"
@@ -52,10 +53,10 @@ typedef struct NetworkAttachRequest {
  * network uses (its config.json points at them; they exist once conman-netns setup ran). */
 int network_container_paths(const char *run_dir, const char *container_id, char **ret_netns_path,
                             char **ret_etc_dir);
-/* The unit's ExecStartPre= (setup) and ExecStopPost= (teardown) conman-netns commands. The one
- * place that writes them, for conmand's transient units and conman-generator's unit files. */
-int network_hook_commands(const char *state_dir, const char *run_dir, const NetworkAttachRequest *req,
-                          char ***ret_setup, char ***ret_teardown);
+/* Adds the unit's ExecStartPre= (conman-netns setup) and ExecStopPost= (teardown). The one place
+ * that writes them, for conmand's transient units and conman-generator's unit files. */
+int network_add_unit_hooks(const char *state_dir, const char *run_dir, const NetworkAttachRequest *req,
+                           UnitHooks *hooks);
 
 /* Creates the namespace, runs ADD (loopback, then the network's list), writes the files.
  * On failure everything made is undone; *ret_message (may be NULL) says why for people. */
