@@ -446,7 +446,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         s->stop_signal = sig ? signal_from_string(sig) : SIGTERM;
         s->restart = restart ? restart_policy_from_string(restart) : RESTART_NO;
         s->network = network ? network_mode_from_string(network) : NETWORK_NONE;
-        if (s->stop_signal < 0 || s->restart < 0 || s->network < 0)
+        /* a number without a name ("62") would not be written back: the spec's signals have names */
+        if (s->stop_signal < 0 || !signal_to_string(s->stop_signal) || s->restart < 0 || s->network < 0)
                 return -EBADMSG;
         return 0;
 }

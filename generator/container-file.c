@@ -3,16 +3,76 @@
  * container-file.c — see container-file.h. The INI reader is at the bottom; the
  * [Container] key table and its value parsers at the top.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "container-file.h"
-#include "fileio.h"
 #include "log.h"
 #include "names.h"
 #include "util.h"
 
 #define CONTAINER_FILE_MAX (1024 * 1024)
+
+/* Reads a .container file, drop-in or environment file: a regular file of at most CONTAINER_FILE_MAX
+ * bytes (-EFBIG), or /dev/null, which masks a file as in systemd. Anything else (a FIFO, a device, a
+ * directory) is -EBADFD: the generator runs at boot, and a blocking read must not hang it. The stat()
+ * spares devices an open(); the non-blocking open() and fstat() make a file swapped in meanwhile harmless. */
+static int read_config_file(const char *path, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, alloc;
+        struct stat st;
+
+        for (int i = 0; i < 2; i++) {
+                if ((i == 0 ? stat(path, &st) : fstat(fd, &st)) < 0)
+                        return negative_errno();
+                if (!S_ISREG(st.st_mode) && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+                        return -EBADFD;
+                if (i == 0 && (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0)
+                        return negative_errno();
+        }
+        /* room for one byte more than the limit, which tells a file that is too large */
+        alloc = (size_t) MIN((uint64_t) st.st_size, (uint64_t) CONTAINER_FILE_MAX) + 2;
+        buf = malloc(alloc);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n;
+
+                if (size + 1 >= alloc) { /* full: the file is larger than st_size said */
+                        char *grown;
+                        if (size > CONTAINER_FILE_MAX)
+                                return -EFBIG;
+                        alloc = MIN(alloc * 2, (size_t) CONTAINER_FILE_MAX + 2);
+                        grown = realloc(buf, alloc);
+                        if (!grown)
+                                return -ENOMEM;
+                        buf = grown;
+                }
+                n = read(fd, buf + size, alloc - size - 1);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return negative_errno();
+                if (n == 0)
+                        break;
+                size += (size_t) n;
+        }
+        if (size > CONTAINER_FILE_MAX)
+                return -EFBIG;
+        buf[size] = '\0';
+        *ret_size = size;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+/* read_config_file()'s errors for a message: its own say more than %m. */
+static const char *read_error_to_string(int r) {
+        return r == -EFBIG ? "larger than 1 MiB" : r == -EBADFD ? "not a regular file" : strerror(-r);
+}
 
 static const char *const pull_policy_table[_PULL_POLICY_MAX] = {
         [PULL_MISSING] = "missing",
@@ -31,22 +91,64 @@ PullPolicy pull_policy_from_string(const char *s) {
         return _PULL_POLICY_INVALID;
 }
 
-/* Splits on whitespace; "double" (with \ escapes) and 'single' quotes group words. */
-static int split_words(const char *s, char ***ret) {
-        _cleanup_strv_free_ char **words = NULL;
+/* A list being built, grown by doubling: strv_push() walks the whole list for every entry. */
+typedef struct WordList {
+        char **words; /* NULL-terminated */
+        size_t n, alloc;
+} WordList;
+
+static void word_list_done(WordList *w) {
+        strv_freep(&w->words);
+        *w = (WordList){};
+}
+
+static int word_list_add(WordList *w, const char *s, size_t len) {
+        if (w->n + 2 > w->alloc) {
+                size_t alloc = MAX(w->alloc * 2, 8);
+                char **grown = realloc(w->words, sizeof(char *) * alloc);
+                if (!grown)
+                        return -ENOMEM;
+                w->words = grown;
+                w->alloc = alloc;
+        }
+        w->words[w->n] = strndup(s, len);
+        if (!w->words[w->n])
+                return -ENOMEM;
+        w->words[++w->n] = NULL;
+        return 0;
+}
+
+/* Moves the words to the end of *target, in one step. */
+static int word_list_move_to(WordList *w, char ***target) {
+        size_t n = strv_length(*target);
+        char **l;
+
+        if (w->n == 0)
+                return 0;
+        l = realloc(*target, sizeof(char *) * (n + w->n + 1));
+        if (!l)
+                return -ENOMEM;
+        memcpy(l + n, w->words, sizeof(char *) * (w->n + 1)); /* with the closing NULL */
+        free(w->words);
+        *w = (WordList){};
+        *target = l;
+        return 0;
+}
+
+/* Splits on whitespace; "double" (with \\ escapes) and 'single' quotes group words. More than max words
+ * is -E2BIG, found while splitting: a long line of words costs no more than its first max words. */
+static int split_words(const char *s, size_t max, WordList *ret) {
         _cleanup_free_ char *w = malloc(strlen(s) + 1);
 
         if (!w)
                 return -ENOMEM;
         for (const char *p = s;;) {
                 size_t n = 0;
-                bool any = false;
                 p += strspn(p, " \t");
                 if (!*p)
                         break;
                 while (*p && !strchr(" \t", *p)) {
                         char q = *p;
-                        any = true;
                         if (q != '"' && q != '\'') {
                                 w[n++] = *p++;
                                 continue;
@@ -60,11 +162,11 @@ static int split_words(const char *s, char ***ret) {
                                 return -EINVAL; /* unbalanced quote */
                         p++;
                 }
-                w[n] = '\0';
-                if (any && strv_push(&words, w) < 0)
+                if (ret->n >= max)
+                        return -E2BIG;
+                if (word_list_add(ret, w, n) < 0)
                         return -ENOMEM;
         }
-        *ret = TAKE_PTR(words);
         return 0;
 }
 
@@ -99,20 +201,33 @@ static int set_string(char **target, const char *v) {
         return 0;
 }
 
+/* A list longer than this ends the reading of its file (which is refused anyway): this bounds the work
+ * a file makes, as CONTAINER_ARGS_MAX bounds what a container may have. */
+#define LIST_MAX CONTAINER_ARGS_MAX
+
+static int too_many(char **ret_message, const char *what) {
+        int r = set_message(ret_message, "more than %d %s; the rest of the file is not read", LIST_MAX, what);
+        return r == -ENOMEM ? r : -E2BIG;
+}
+
 /* A list setting: words are appended; an empty value resets the list (as in systemd). */
 static int append_words(char ***target, const char *v, char **ret_message) {
-        _cleanup_strv_free_ char **words = NULL;
+        _cleanup_(word_list_done) WordList words = {};
+        size_t n = strv_length(*target);
+        int r;
 
         if (isempty(v)) {
                 strv_freep(target);
                 return 0;
         }
-        if (split_words(v, &words) < 0)
+        r = split_words(v, LIST_MAX - MIN(n, LIST_MAX), &words);
+        if (r == -E2BIG)
+                return too_many(ret_message, "values");
+        if (r == -EINVAL)
                 return set_message(ret_message, "unbalanced quotes in '%s'", v);
-        for (char **w = words; *w; w++)
-                if (strv_push(target, *w) < 0)
-                        return -ENOMEM;
-        return 0;
+        if (r < 0)
+                return r;
+        return word_list_move_to(&words, target);
 }
 
 static int parse_image(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -155,34 +270,65 @@ static int parse_environment(ContainerFile *f, const char *k, const char *v, cha
 
 /* Read now, so that the unit carries what the file said when it was generated. */
 static int parse_environment_file(ContainerFile *f, const char *k, const char *v, char **m) {
+        _cleanup_(word_list_done) WordList entries = {};
         _cleanup_free_ char *data = NULL;
         bool optional = v[0] == '-';
         const char *path = optional ? v + 1 : v;
+        size_t size, n = strv_length(f->spec.env);
         char *save = NULL;
         int r;
 
         if (path[0] != '/')
                 return set_message(m, "'%s' is not an absolute path", path);
-        r = read_file(path, CONTAINER_FILE_MAX, &data, NULL);
+        r = read_config_file(path, &data, &size);
+        if (r == -ENOMEM)
+                return r;
         if (r < 0)
-                return optional ? 0 : set_message(m, "cannot read '%s'", path);
+                return optional ? 0 : set_message(m, "cannot read '%s': %s", path, read_error_to_string(r));
+        if (strlen(data) != size)
+                return set_message(m, "'%s' contains a NUL byte", path);
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                size_t len;
+
                 line += strspn(line, " \t");
+                len = strlen(line);
+                if (len > 0 && line[len - 1] == '\r') /* a file written on Windows */
+                        line[--len] = '\0';
                 if (!*line || *line == '#' || *line == ';')
                         continue;
                 if (!env_assignment_is_valid(line))
                         return set_message(m, "'%s' in the environment file is not KEY=VALUE", line);
-                if (strv_push(&f->spec.env, line) < 0)
+                if (n + entries.n >= LIST_MAX)
+                        return too_many(m, "environment variables");
+                if (word_list_add(&entries, line, len) < 0)
                         return -ENOMEM;
         }
-        return 0;
+        return word_list_move_to(&entries, &f->spec.env);
 }
 
+static void volumes_clear(ContainerSpec *s) {
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                free(s->volumes[i].source);
+                free(s->volumes[i].destination);
+        }
+        free(s->volumes);
+        s->volumes = NULL;
+        s->n_volumes = 0;
+}
+
+/* A list: an empty value resets it. */
 static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m) {
-        _cleanup_free_ char *copy = strdup(v);
+        _cleanup_free_ char *copy = NULL;
         char *src, *dst, *opt;
         VolumeSpec *vs;
 
+        if (isempty(v)) {
+                volumes_clear(&f->spec);
+                return 0;
+        }
+        if (f->spec.n_volumes >= LIST_MAX)
+                return too_many(m, "volumes");
+        copy = strdup(v);
         if (!copy)
                 return -ENOMEM;
         src = copy;
@@ -270,17 +416,17 @@ static int parse_publish_port(ContainerFile *f, const char *k, const char *v, ch
                 strv_freep(&f->spec.ports);
                 return 0;
         }
+        if (strv_length(f->spec.ports) >= LIST_MAX)
+                return too_many(m, "published ports");
         r = container_spec_add_port(&f->spec, v);
         return r == -EINVAL ? set_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v) : r;
 }
 
+/* Tty=yes: the unit asks conmand for a console socket in ExecStartPre= (conman-prepare) and conmand holds
+ * the terminal, as for `conmanctl run -t`. */
 static int parse_tty(ContainerFile *f, const char *k, const char *v, char **m) {
-        bool b;
-        if (parse_bool(v, &b) < 0)
+        if (parse_bool(v, &f->spec.tty) < 0)
                 return set_message(m, "'%s' is not a boolean", v);
-        if (b)
-                return set_message(m, "a terminal needs conmand's console socket; boot-time containers have "
-                                      "none (use Tty=no and 'conmanctl logs')");
         return 0;
 }
 
@@ -314,7 +460,7 @@ const ContainerFileKey container_file_keys[] = {
         { "Runtime", parse_runtime, "runc or crun" },
         { "Network", parse_network, "none (default), host, bridge (conman0) or a network's name" },
         { "PublishPort", parse_publish_port, "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable; bridge networks)" },
-        { "Tty", parse_tty, "only 'no': a terminal needs conmand" },
+        { "Tty", parse_tty, "a terminal, held by conmand (attach, logs); the unit then wants conmand.service" },
         { "Pull", parse_pull, "missing (default), never or always" },
 };
 const size_t container_file_n_keys = ELEMENTSOF(container_file_keys);
@@ -350,6 +496,16 @@ static void file_error(ContainerFile *f, const char *file, unsigned line, const 
                 log_error("%s:%u: %s.", file, line, msg);
 }
 
+/* A value's error is logged with file and line, and reading goes on, so that every error of the file is
+ * reported; only a list that grew too long (-E2BIG) ends it, and only -ENOMEM ends the generator. */
+static int value_error(ContainerFile *f, const char *file, unsigned line, const char *key, int r,
+                       const char *msg) {
+        if (r >= 0 || r == -ENOMEM)
+                return r;
+        file_error(f, file, line, key, msg ?: "invalid value");
+        return r == -E2BIG ? r : 0;
+}
+
 static int set_container_key(ContainerFile *f, const char *file, unsigned line, const char *key, const char *v) {
         for (size_t i = 0; i < container_file_n_keys; i++) {
                 _cleanup_free_ char *msg = NULL;
@@ -358,11 +514,7 @@ static int set_container_key(ContainerFile *f, const char *file, unsigned line, 
                 if (!streq(container_file_keys[i].key, key))
                         continue;
                 r = container_file_keys[i].parse(f, key, v, &msg);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        file_error(f, file, line, key, msg ?: "invalid value");
-                return 0;
+                return value_error(f, file, line, key, r, msg);
         }
         file_error(f, file, line, key, "unknown key in [Container] (see conman.container(5))");
         return 0;
@@ -374,16 +526,26 @@ static bool key_is_valid(const char *k) {
 }
 
 /* [Install] WantedBy=/RequiredBy= become links; the rest is kept for reference. */
-static int pass_through(ContainerFile *f, Section s, const char *key, const char *v) {
+static int pass_through(ContainerFile *f, const char *file, unsigned n, Section s, const char *key,
+                        const char *v) {
         _cleanup_free_ char *line = NULL;
         char ***target = s == SECTION_UNIT ? &f->unit_lines : s == SECTION_SERVICE ? &f->service_lines
                                                                                   : &f->install_lines;
+        int r;
 
         if (s == SECTION_INSTALL && (streq(key, "WantedBy") || streq(key, "RequiredBy"))) {
                 char ***list = streq(key, "WantedBy") ? &f->wanted_by : &f->required_by;
                 _cleanup_free_ char *msg = NULL;
-                if (append_words(list, v, &msg) < 0)
-                        return -ENOMEM;
+
+                r = append_words(list, v, &msg);
+                r = value_error(f, file, n, key, r, msg);
+                if (r < 0)
+                        return r;
+        }
+        if (strv_length(*target) >= LIST_MAX) {
+                _cleanup_free_ char *msg = NULL;
+                r = too_many(&msg, "lines in this section");
+                return value_error(f, file, n, key, r, msg);
         }
         if (asprintf(&line, "%s=%s", key, v) < 0)
                 return -ENOMEM;
@@ -439,61 +601,92 @@ static int parse_line(ContainerFile *f, const char *file, unsigned n, char *l, S
         case SECTION_CONTAINER: return set_container_key(f, file, n, key, value);
         case SECTION_NONE: file_error(f, file, n, key, "assignment outside of a section"); return 0;
         case SECTION_UNKNOWN: return 0; /* reported at the header */
-        default: return pass_through(f, *section, key, value);
+        default: return pass_through(f, file, n, *section, key, value);
         }
 }
 
-/* Reads lines, joining those that end in a backslash; '#' and ';' start comments. */
-static int parse_file(ContainerFile *f, const char *file) {
-        _cleanup_free_ char *data = NULL, *joined = NULL;
+/* Whether a line ends in an odd number of backslashes: an even number are escaped backslashes. */
+static bool ends_in_continuation(const char *s, size_t n) {
+        size_t k = 0;
+
+        while (k < n && s[n - 1 - k] == '\\')
+                k++;
+        return k % 2 == 1;
+}
+
+/* Lines as in systemd.syntax(7): a line that ends in a backslash continues on the next, the backslash
+ * becoming a blank; '#' and ';' start comment lines, which are skipped also between continued lines.
+ * Continued lines are joined in place (a joined line is never longer than the text it came from), so
+ * that reading stays linear in the size of the file. */
+static int parse_data(ContainerFile *f, const char *file, char *data) {
         Section section = SECTION_NONE;
+        char *line = NULL; /* the line being joined, at its start in data */
+        size_t len = 0;
         unsigned n = 0, start = 0;
+
+        for (char *p = data, *nl; p; p = nl ? nl + 1 : NULL) {
+                size_t before = len, seg;
+                char *l;
+                int r;
+
+                nl = strchr(p, '\n');
+                if (nl)
+                        *nl = '\0';
+                else if (!*p && !line)
+                        break;
+                n++;
+                l = p + strspn(p, " \t");
+                if (*l == '#' || *l == ';') {
+                        if (nl)
+                                continue;
+                        *p = '\0'; /* the file ends in a comment: still end a continued line */
+                }
+                if (!line) {
+                        line = p;
+                        start = n;
+                }
+                seg = strlen(p);
+                memmove(line + len, p, seg + 1);
+                len += seg;
+                while (len > 0 && strchr(" \t\r", line[len - 1]))
+                        line[--len] = '\0';
+                if (len > before && ends_in_continuation(line + before, len - before)) {
+                        line[len - 1] = ' ';
+                        if (nl)
+                                continue;
+                }
+                l = line + strspn(line, " \t");
+                line = NULL;
+                len = 0;
+                if (!*l)
+                        continue;
+                r = parse_line(f, file, start, l, &section);
+                if (r == -E2BIG)
+                        return 0; /* reported; the file is refused */
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int parse_file(ContainerFile *f, const char *file) {
+        _cleanup_free_ char *data = NULL;
         size_t size;
         int r;
 
-        r = read_file(file, CONTAINER_FILE_MAX, &data, &size);
+        r = read_config_file(file, &data, &size);
+        if (r == -ENOMEM)
+                return r;
         if (r < 0) {
                 f->n_errors++;
-                log_error_errno(r, "%s: cannot read: %m", file);
+                log_error("%s: cannot read: %s.", file, read_error_to_string(r));
                 return 0;
         }
         if (strlen(data) != size) {
                 file_error(f, file, 1, NULL, "the file contains a NUL byte");
                 return 0;
         }
-        for (char *p = data, *nl; p && (*p || joined); p = nl ? nl + 1 : NULL) {
-                _cleanup_free_ char *cat = NULL;
-                char *l;
-                size_t len;
-
-                nl = strchr(p, '\n');
-                if (nl)
-                        *nl = '\0';
-                n++;
-                if (!joined)
-                        start = n;
-                if (asprintf(&cat, "%s%s", strempty(joined), p) < 0)
-                        return -ENOMEM;
-                free(joined);
-                joined = NULL;
-                l = strip(cat);
-                len = strlen(l);
-                if (len > 0 && l[len - 1] == '\\' && nl) {
-                        l[len - 1] = ' ';
-                        joined = strdup(l);
-                        if (!joined)
-                                return -ENOMEM;
-                        continue;
-                }
-                if (!*l || *l == '#' || *l == ';')
-                        continue;
-                r = parse_line(f, file, start, l, &section);
-                if (r < 0)
-                        return r;
-                if (!nl)
-                        break;
-        }
-        return 0;
+        return parse_data(f, file, data);
 }
 
 static int set_default_name(ContainerFile *f, const char *path) {

@@ -13,9 +13,16 @@ B=${2:-$SRC/build-fuzz}
 shift $(( $# >= 2 ? 2 : 1 ))
 WORK=${CONMAN_FUZZ_WORK:-/tmp/conman-fuzz}
 
+# The whole project carries libFuzzer's coverage instrumentation (-fsanitize=fuzzer-no-link), so that a
+# fuzzer sees the edges of the parser it drives, not only those of its own file; only the fuzz
+# executables link libFuzzer itself (-fsanitize=fuzzer, tests/fuzz/*/meson.build).
+COVERAGE=-fsanitize=fuzzer-no-link
 if [ ! -f "$B/build.ninja" ]; then
-        CC=clang meson setup "$B" "$SRC" -Db_sanitize=address,undefined -Db_lundef=false \
+        CC=clang meson setup "$B" "$SRC" -Db_sanitize=address,undefined -Db_lundef=false -Dc_args="$COVERAGE" \
                 >"$B.setup.log" 2>&1 || { cat "$B.setup.log"; exit 1; }
+elif ! meson introspect --buildoptions "$B" | grep -q -- "$COVERAGE"; then
+        # set up by an older run.sh, without it
+        meson configure "$B" -Dc_args="$COVERAGE" >"$B.setup.log" 2>&1 || { cat "$B.setup.log"; exit 1; }
 fi
 ninja -C "$B" >/dev/null || ninja -C "$B" || exit 1
 
@@ -27,6 +34,7 @@ declare -A corpus=(
         [fuzz-util-parsers]=conman/corpus/util-parsers [fuzz-container-json]=conman/corpus/container-json
         [fuzz-exit-record]=conman/corpus/exit-record
         [fuzz-container-file]=generator/corpus/container-file
+        [fuzz-cni-result]=network/corpus/cni-result
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(printf '%s\n' "${!corpus[@]}" | sort))

@@ -16,6 +16,7 @@ T=$(mktemp -d /tmp/conman-golden.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cp -r "$HERE/input/." "$T/"
 mkdir -p "$T/rootfs" "$T/data"
+mkfifo "$T/fifo" # EnvironmentFile= must refuse it, not block on it
 printf '# an environment file\nE1=one\n\nE2=two=2\n' >"$T/env"
 find "$T" -type f -name '*.c*' -exec sed -i "s#@TMP@#$T#g" {} +
 # The spec JSON is container_spec_to_json(): an empty "ports" list (bridge networking) is dropped so the

@@ -5,6 +5,12 @@
 load helpers
 
 D=/etc/conman/containers
+PTY="$BATS_TEST_DIRNAME/interactive/ptydrive.py"
+
+# Drives "$@" on a pseudo-terminal with the steps in $STEPS; sets $status like `run`.
+drive() {
+        run bash -c 'printf "%s\n" "$1" | "$0" "${@:2}"' "$PTY" "$STEPS" "$@"
+}
 
 setup_file() {
         make_rootfs /var/tmp/rootfs
@@ -80,6 +86,10 @@ EOT
         run conmanctl logs web
         [[ "$output" == *started-* ]]
         [[ "$output" == *to-stderr* ]]
+        # without a terminal there is nothing to attach to: a clear error that says what to use
+        run conmanctl attach --no-stdin web
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"conmanctl logs -f web"* ]]
 }
 
 @test "conmand notices a generated container started while it runs; stop, start, restart through conmand" {
@@ -185,4 +195,40 @@ EOT
         systemctl stop conman-site.service
         [ ! -e "/run/netns/conman-${id:0:12}" ]
         [ ! -e "/run/conman/networks/$id" ]
+}
+
+@test "Tty=yes: conmand holds the terminal; attach, detach, output in logs, and it survives a conmand restart" {
+        cat >$D/term.container <<EOT
+[Container]
+Rootfs=/var/tmp/rootfs
+Exec=/bin/sh
+Tty=yes
+EOT
+        systemctl daemon-reload
+        systemctl show -p After conman-term.service | grep -q conmand.service
+        systemctl start conman-term.service
+        [ "$(systemctl show -P ActiveState conman-term.service)" = active ]
+        wait_until 10 sh -c '[ "$(conmanctl inspect -f "{{.State.Status}}" term)" = running ]'
+        [ "$(conmanctl inspect -f '{{.Config.Tty}}' term)" = true ]
+        STEPS='send echo from-$((40+2))\r
+expect from-42
+send tty\r
+expect /dev/pts/
+send \x10\x11
+eof'
+        drive -- conmanctl attach term
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"Detached from"* ]]
+        wait_until 10 sh -c 'conmanctl logs term | grep -q from-42'
+        # the terminal is in conmand's fd store: a restart of conmand does not lose it
+        systemctl restart conmand.service
+        STEPS='send echo again-$((1+2))\r
+expect again-3
+send exit 4\r
+eof'
+        drive -- conmanctl attach term
+        echo "$output"
+        [ "$status" -eq 4 ]
+        wait_until 10 sh -c '[ "$(systemctl show -P ActiveState conman-term.service)" != active ]'
 }

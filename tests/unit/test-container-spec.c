@@ -147,11 +147,39 @@ static void test_json_roundtrip(void **state) {
         container_spec_done(&back);
 }
 
+/* A stop signal read back must have a name, or it would not be written again (fuzz-container-json). */
+static void test_json_stop_signal(void **state) {
+        static const struct {
+                const char *json;
+                int want;
+        } cases[] = {
+                { "{\"stopSignal\":\"INT\"}", SIGINT },
+                { "{\"stopSignal\":\"9\"}", SIGKILL },
+                { "{}", SIGTERM },
+                { "{\"stopSignal\":\"62\"}", -EBADMSG },
+                { "{\"stopSignal\":\"32\"}", -EBADMSG },
+                { "{\"stopSignal\":\"NOPE\"}", -EBADMSG },
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct json_object *j = json_tokener_parse(cases[i].json);
+                ContainerSpec back;
+                int r;
+
+                assert_non_null(j);
+                r = container_spec_from_json(j, &back);
+                assert_int_equal(r < 0 ? r : back.stop_signal, cases[i].want);
+                json_object_put(j);
+                container_spec_done(&back);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_valid),           cmocka_unit_test(test_rootfs),
                 cmocka_unit_test(test_limits),          cmocka_unit_test(test_paths_and_strings),
                 cmocka_unit_test(test_restart_policy_parse), cmocka_unit_test(test_json_roundtrip),
+                cmocka_unit_test(test_json_stop_signal),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
