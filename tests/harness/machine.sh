@@ -11,7 +11,12 @@
 #   machine_journal FILE             save the machine's journal
 #   machine_teardown                 power off and reap; always call it (trap)
 #
-# Every wait has a timeout. Several machines may be booted one after another.
+# Every wait has a timeout. Several machines may be booted one after another; machines of
+# different callers on one host never run at the same time (they would share the host's cgroup
+# v1 trees): machine_boot waits for the host-wide lock $MACHINE_LOCK_FILE, teardown releases it.
+#
+# Every function is safe under `set -e` and `set -u`: a failing step logs what failed and
+# returns non-zero; none ends its caller silently.
 
 MACHINE_NAME=
 MACHINE_NSPAWN_PID=
@@ -19,6 +24,9 @@ MACHINE_LEADER=
 MACHINE_LOG=
 MACHINE_BOOT_TIMEOUT=${MACHINE_BOOT_TIMEOUT:-120}
 MACHINE_DEST=/run/conman-test/dest
+MACHINE_LOCK_FILE=${MACHINE_LOCK_FILE:-/run/lock/conman-harness.lock}
+MACHINE_LOCK_TIMEOUT=${MACHINE_LOCK_TIMEOUT:-3600}
+MACHINE_LOCK_FD=
 
 machine_log() { echo "harness: $*" >&2; }
 
@@ -37,6 +45,27 @@ machine_find_leader() {
                 sleep 0.1
         done
         return 1
+}
+
+# Takes the host-wide harness lock (bounded wait); the fd is not passed to nspawn.
+machine_lock() {
+        [ -z "$MACHINE_LOCK_FD" ] || return 0
+        mkdir -p "$(dirname "$MACHINE_LOCK_FILE")"
+        exec {MACHINE_LOCK_FD}>>"$MACHINE_LOCK_FILE"
+        if ! flock -n "$MACHINE_LOCK_FD"; then
+                machine_log "waiting for another harness machine on this host ($MACHINE_LOCK_FILE)"
+                if ! flock -w "$MACHINE_LOCK_TIMEOUT" "$MACHINE_LOCK_FD"; then
+                        machine_log "gave up waiting for $MACHINE_LOCK_FILE after ${MACHINE_LOCK_TIMEOUT}s"
+                        machine_unlock
+                        return 1
+                fi
+        fi
+}
+
+machine_unlock() {
+        [ -n "$MACHINE_LOCK_FD" ] || return 0
+        exec {MACHINE_LOCK_FD}>&-
+        MACHINE_LOCK_FD=
 }
 
 machine_exec() {
@@ -74,8 +103,9 @@ machine_install() {
 }
 
 machine_boot() {
-        local name=$1 destdir=$2 state
+        local name=$1 destdir=$2 state=
         shift 2
+        machine_lock || return 1
         MACHINE_NAME=$name
         MACHINE_LOG=$(mktemp /tmp/conman-machine-$name.XXXXXX.log)
         machine_log "booting $name"
@@ -83,7 +113,7 @@ machine_boot() {
                 --overlay=/etc::/etc --overlay=/usr::/usr --capability=all \
                 --system-call-filter="add_key keyctl request_key bpf" \
                 --console=passive --private-network \
-                --bind-ro="$destdir":"$MACHINE_DEST" "$@" >"$MACHINE_LOG" 2>&1 </dev/null &
+                --bind-ro="$destdir":"$MACHINE_DEST" "$@" >"$MACHINE_LOG" 2>&1 </dev/null {MACHINE_LOCK_FD}>&- &
         MACHINE_NSPAWN_PID=$!
         if ! machine_find_leader; then
                 machine_log "nspawn did not start a systemd; its log:"; cat "$MACHINE_LOG" >&2
@@ -93,7 +123,7 @@ machine_boot() {
         local end=$((SECONDS + MACHINE_BOOT_TIMEOUT))
         while [ $SECONDS -lt $end ]; do
                 state=$(timeout "$MACHINE_BOOT_TIMEOUT" nsenter -t "$MACHINE_LEADER" -a \
-                        systemctl is-system-running --wait 2>/dev/null)
+                        systemctl is-system-running --wait 2>/dev/null) || true  # non-zero unless 'running'
                 case "$state" in running|degraded|maintenance|stopping|offline) break ;; esac
                 kill -0 "$MACHINE_LEADER" 2>/dev/null || break
                 sleep 0.2
@@ -109,11 +139,14 @@ machine_boot() {
 
 machine_journal() {
         [ -n "$MACHINE_LEADER" ] && kill -0 "$MACHINE_LEADER" 2>/dev/null || return 0
-        timeout 30 nsenter -t "$MACHINE_LEADER" -a journalctl -b --no-pager -o short-monotonic >"$1" 2>&1
+        timeout 30 nsenter -t "$MACHINE_LEADER" -a journalctl -b --no-pager -o short-monotonic >"$1" 2>&1 || true
 }
 
 machine_teardown() {
-        [ -n "$MACHINE_NSPAWN_PID" ] || return 0
+        if [ -z "$MACHINE_NSPAWN_PID" ]; then
+                machine_unlock
+                return 0
+        fi
         if [ -n "$MACHINE_LEADER" ] && kill -0 "$MACHINE_LEADER" 2>/dev/null; then
                 timeout 10 nsenter -t "$MACHINE_LEADER" -a systemctl poweroff --force --force >/dev/null 2>&1 &
         fi
@@ -123,11 +156,12 @@ machine_teardown() {
         done
         if kill -0 "$MACHINE_NSPAWN_PID" 2>/dev/null; then
                 machine_log "machine $MACHINE_NAME did not power off; killing it"
-                [ -n "$MACHINE_LEADER" ] && kill -9 "$MACHINE_LEADER" 2>/dev/null
+                if [ -n "$MACHINE_LEADER" ]; then kill -9 "$MACHINE_LEADER" 2>/dev/null || true; fi
                 sleep 0.5
-                kill -9 "$MACHINE_NSPAWN_PID" 2>/dev/null
+                kill -9 "$MACHINE_NSPAWN_PID" 2>/dev/null || true
         fi
-        wait "$MACHINE_NSPAWN_PID" 2>/dev/null
+        wait "$MACHINE_NSPAWN_PID" 2>/dev/null || true
         rm -f "$MACHINE_LOG"
         MACHINE_NSPAWN_PID= MACHINE_LEADER= MACHINE_NAME=
+        machine_unlock
 }

@@ -2,7 +2,7 @@
 # helpers.bash — shared by the integration tests; they run as root inside a
 # throwaway systemd (tests/integration/run.sh) with the build installed.
 
-SRC=${CONMAN_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+SRC=${CONMAN_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 # A user without privileges, for access-control tests.
 ensure_unprivileged_user() {
