@@ -7,7 +7,8 @@
 #   3. every libFuzzer target for CONMAN_FUZZ_SECONDS (default 20) each, from its corpus,
 #   4. integration tests (bats) inside a throwaway systemd booted with systemd-nspawn,
 #   5. the lifecycle and crash-injection integration tests again with an ASan+UBSan conmand,
-#   6. the benchmarks in --quick mode (they measure; only a benchmark that cannot run fails).
+#   6. the README's first command (the demo), exactly as written, in a fresh clone (tests/demo-readme.sh),
+#   7. the benchmarks in --quick mode (they measure; only a benchmark that cannot run fails).
 # Ends with one line: "N passed, N failed, N skipped".
 #
 # Options: --unit-only, --integration-only, --no-bench, FILE.bats... to run only those integration
@@ -97,6 +98,7 @@ if [ $extra = 1 ]; then
         else
                 echo "integration (ASan conmand): build failed"; failed=$((failed + 1))
         fi
+        count_step demo "$SRC/tests/demo-readme.sh"
         count_step bench "$SRC/tests/bench-quick.sh"
 fi
 

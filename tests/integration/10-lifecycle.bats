@@ -30,8 +30,8 @@ teardown() {
         [ "$pid" -gt 0 ]
         [ "$(cat /proc/$pid/comm)" = sleep ]
         [ "$(conmanctl inspect -f '{{.State.Pid}}' web)" = "$pid" ]
-        ! pgrep -x runc
-        ! pgrep -x crun
+        refute pgrep -x runc
+        refute pgrep -x crun
         run systemctl status conman-web.service
         [[ "$output" == *"conman container web (rootfs $R)"* ]]
         [[ "$output" == *"sleep 1000"* ]]
@@ -195,7 +195,7 @@ teardown() {
         conmanctl run -d --name c1 --runtime crun --rootfs "$R" /bin/sleep 1000
         pid=$(systemctl show -P MainPID conman-c1.service)
         [ "$(cat /proc/$pid/comm)" = sleep ]
-        ! pgrep -x crun
+        refute pgrep -x crun
         conmanctl rm -f c1
 }
 

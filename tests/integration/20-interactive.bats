@@ -137,8 +137,8 @@ eof'
                 [ "$procs" = "$(systemctl show -P MainPID conman-$u.service)" ]
         done
         # Outside the units: no runtime, no shim; conmand is the only conman process.
-        ! pgrep -x runc
-        ! pgrep -x crun
+        refute pgrep -x runc
+        refute pgrep -x crun
         [ "$(pgrep -c conman)" -eq 1 ]
         pgrep -x conmand
 }

@@ -359,7 +359,7 @@ EOC
                 echo "$output"
                 [[ "$output" == top* ]]
                 [[ "$output" == *"No such file"* ]]
-                ! mountpoint -q "$d/rootfs"
+                refute mountpoint -q "$d/rootfs"
                 [ "$(cat "$d/upper/etc/written-by")" = $c ]
         done
         # nothing was copied: the uppers hold only the writes, the layers are untouched

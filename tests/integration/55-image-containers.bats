@@ -64,7 +64,7 @@ teardown() {
         run systemctl status conman-a.service
         [[ "$output" == *"image $REG/box:1"* ]]
         conmanctl stop -t 1 a
-        ! mountpoint -q /var/lib/conman/containers/$ida/rootfs
+        refute mountpoint -q /var/lib/conman/containers/$ida/rootfs
         conmanctl start a
         wait_until 10 mountpoint -q /var/lib/conman/containers/$ida/rootfs
 }

@@ -75,7 +75,7 @@ EOT
         pid=$(systemctl show -P MainPID conman-web.service)
         [ "$(cat /proc/$pid/comm)" = sh ]
         grep -q GREETING=hello /proc/$pid/environ
-        ! systemctl is-active -q conmand.service
+        refute systemctl is-active -q conmand.service
         run conmanctl ps
         [[ "$output" == *web* ]]
         [ "$(conmanctl inspect -f '{{.State.Status}}' web)" = running ]

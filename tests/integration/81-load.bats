@@ -71,7 +71,7 @@ conmand_fds() {
                 st=0; wait $sp || st=$?
                 echo "round $round: start=$st rm=$rs $(cat /tmp/start.out /tmp/rm.out | tr '\n' ' ')"
                 if [ $rs -eq 0 ]; then
-                        ! conmanctl inspect race >/dev/null 2>&1
+                        refute conmanctl inspect race >/dev/null 2>&1
                         wait_until 10 sh -c 'case "$(systemctl show -P ActiveState conman-race.service)" in inactive|failed) exit 0;; esac; exit 1'
                 else
                         # rm lost to the start in flight: the container is whole, a second rm works

@@ -54,3 +54,23 @@ conman_setup() {
 remove_all_containers() {
         for c in $(conmanctl ps -a -q 2>/dev/null); do conmanctl rm -f "$c" >/dev/null 2>&1 || true; done
 }
+
+# hosts_lists HOSTS_TEXT NAME [IP]: true when a line of an /etc/hosts text names NAME as a whole
+# field (and has address IP). A substring match would also find NAME inside a random hex id
+# (a container's host name), which made a test fail in ~4% of runs.
+hosts_lists() {
+        awk -v name="$2" -v ip="${3:-}" '
+                /^[[:space:]]*#/ { next }
+                { for (i = 2; i <= NF; i++) if ($i == name && (ip == "" || $1 == ip)) found = 1 }
+                END { exit !found }' <<<"$1"
+}
+
+# refute CMD...: fails the test when CMD succeeds. A bare `! CMD` never fails a bats test (bash's
+# errexit ignores negated commands), so it asserted nothing.
+refute() {
+        if "$@"; then
+                echo "expected to fail, but succeeded: $*" >&2
+                return 1
+        fi
+        return 0
+}
