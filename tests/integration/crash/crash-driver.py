@@ -218,12 +218,23 @@ def settled(units):
 
 
 def check(settle):
-    problems = []
+    """Waits until no unit is changing, then looks for inconsistencies. A container with a restart
+    policy may start cycling again between the wait and the look (seen under load), so findings
+    are looked for again until they persist to the end of the settle time."""
     if not conmand_up():
         return ["conmand does not answer"]
     end = time.monotonic() + settle
     while not settled(list_units()) and time.monotonic() < end:
         time.sleep(0.2)
+    problems = check_once()
+    while problems and time.monotonic() < end:
+        time.sleep(0.5)
+        problems = check_once()
+    return problems
+
+
+def check_once():
+    problems = []
     # two reads of the container list must agree with one read of the units in between
     try:
         containers = inspect_all()
