@@ -12,21 +12,20 @@
 #include "util.h"
 
 #define AS_ROOT                                                                                              \
-        "the OCI runtime must run as root to build the container (namespaces, mounts, cgroup); "            \
-        "set the user of the container's processes with User=UID[:GID] in [Container]"
+        "the OCI runtime runs as root to build the container; set the user of the container's processes "   \
+        "with User=UID[:GID] in [Container]"
 #define SHAPE "the generated unit runs 'RUNTIME create' as Type=forking with PIDFile= the container's init"
 #define NAMESPACES                                                                                           \
-        "it would put the OCI runtime into namespaces of its own (mounts, /tmp, /dev, /proc, network, ...), " \
-        "but the container's root filesystem, state (/var/lib/conman, /run/conman), cgroup and network "  \
-        "must be the host's; restrict the container with ReadOnly=, Volume= and Network= in [Container]"
+        "it would give the OCI runtime namespaces of its own, but the container's root filesystem, state, "  \
+        "cgroup and network are the host's; restrict the container with ReadOnly=, Volume=, Network= in "   \
+        "[Container]"
 #define INHERITED                                                                                            \
-        "it would restrict the OCI runtime, which needs these privileges to build the container, and every " \
-        "process of the container after it; the runtime gives the container its own restrictions "          \
-        "(capabilities, seccomp, devices)"
+        "it would restrict the OCI runtime, which needs the privilege to build the container, and every "    \
+        "process of the container after it; the runtime sets the container's own capabilities, seccomp "    \
+        "filter and devices"
 #define CGROUP                                                                                               \
-        "the container's cgroup is /conman.slice/UNIT/container (config.json), below the unit's and "        \
-        "delegated to the runtime; set limits with Memory=, CPUs=, PidsLimit= in [Container] or "          \
-        "MemoryMax=, CPUQuota=, TasksMax= here"
+        "the runtime puts the container's cgroup below the unit's, at /conman.slice/UNIT/container; set "    \
+        "limits with Memory=, CPUs=, PidsLimit= in [Container] or MemoryMax=, CPUQuota=, TasksMax= here"
 #define DEVICES                                                                                              \
         "the unit's device policy would also bind the container's cgroup below it, where the runtime "       \
         "allows the container's own devices (/dev/null, /dev/pts, ...)"
