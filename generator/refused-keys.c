@@ -12,16 +12,16 @@
 #include "util.h"
 
 #define AS_ROOT                                                                                              \
-        "the OCI runtime runs as root to build the container; set the user of the container's processes "   \
+        "the OCI runtime runs as root to build the container; set the user of the container's processes "    \
         "with User=UID[:GID] in [Container]"
 #define SHAPE "the generated unit runs 'RUNTIME create' as Type=forking with PIDFile= the container's init"
 #define NAMESPACES                                                                                           \
         "it would give the OCI runtime namespaces of its own, but the container's root filesystem, state, "  \
-        "cgroup and network are the host's; restrict the container with ReadOnly=, Volume=, Network= in "   \
+        "cgroup and network are the host's; restrict the container with ReadOnly=, Volume=, Network= in "    \
         "[Container]"
 #define INHERITED                                                                                            \
         "it would restrict the OCI runtime, which needs the privilege to build the container, and every "    \
-        "process of the container after it; the runtime sets the container's own capabilities, seccomp "    \
+        "process of the container after it; the runtime sets the container's own capabilities, seccomp "     \
         "filter and devices"
 #define CGROUP                                                                                               \
         "the runtime puts the container's cgroup below the unit's, at /conman.slice/UNIT/container; set "    \
@@ -29,7 +29,9 @@
 #define DEVICES                                                                                              \
         "the unit's device policy would also bind the container's cgroup below it, where the runtime "       \
         "allows the container's own devices (/dev/null, /dev/pts, ...)"
-#define ROOT "it would run the OCI runtime in another root directory; set the container's root with Image= or Rootfs= in [Container]"
+#define ROOT                                                                                                 \
+        "it would run the OCI runtime in another root directory; set the container's root with Image= or "   \
+        "Rootfs= in [Container]"
 
 const RefusedKey refused_keys[] = {
         /* who the runtime runs as */
@@ -39,34 +41,39 @@ const RefusedKey refused_keys[] = {
         { "Service", "SupplementaryGroups", false, AS_ROOT },
         { "Service", "PrivateUsers", false, AS_ROOT },
         /* what the generated unit is built on */
-        { "Service", "Type", false, SHAPE ", so that the unit lives as long as the container; a container that "
-                                          "runs once ends its unit when it exits" },
+        { "Service", "Type", false,
+          SHAPE ", so that the unit lives as long as the container; a container that runs once ends its unit "
+                "when it exits" },
         { "Service", "PIDFile", false, SHAPE ", so that systemd follows the container's init" },
-        { "Service", "ExecStart", false, SHAPE "; set the container's command with Exec= or Entrypoint= in "
-                                               "[Container]" },
-        { "Service", "RemainAfterExit", false, "the exit record and 'RUNTIME delete' (ExecStopPost=) must run when "
-                                               "the container exits, not when the unit is stopped" },
-        { "Service", "KillMode", false, "the unit stops the container as docker does: StopSignal= to its init, "
-                                        "after StopTimeout= SIGKILL to all (KillMode=mixed); set those in "
-                                        "[Container]" },
-        { "Service", "WatchdogSec", false, "the container cannot send WATCHDOG=1 (NOTIFY_SOCKET is kept from the "
-                                           "runtime), so the watchdog would kill it" },
+        { "Service", "ExecStart", false,
+          SHAPE "; set the container's command with Exec= or Entrypoint= in [Container]" },
+        { "Service", "RemainAfterExit", false,
+          "the exit record and 'RUNTIME delete' (ExecStopPost=) must run when the container exits, not when "
+          "the unit is stopped" },
+        { "Service", "KillMode", false,
+          "the unit stops the container as docker does: StopSignal= to its init, after StopTimeout= SIGKILL "
+          "to all (KillMode=mixed); set those in [Container]" },
+        { "Service", "WatchdogSec", false,
+          "the container cannot send WATCHDOG=1 (NOTIFY_SOCKET is kept from the runtime), so the watchdog "
+          "would kill it" },
         { "Service", "Slice", false, CGROUP },
         { "Service", "Delegate", false, CGROUP },
         { "Service", "DelegateSubgroup", false, CGROUP },
         /* an empty assignment would drop the generated values; adding values is fine */
-        { "Service", "ExecStartPre", true, "an empty ExecStartPre= drops conman-prepare, which builds the "
-                                           "container's state at each start; add commands instead" },
-        { "Service", "ExecStartPost", true, "an empty ExecStartPost= drops 'RUNTIME start', which lets the "
-                                            "container run; add commands instead" },
-        { "Service", "ExecStopPost", true, "an empty ExecStopPost= drops the exit record and 'RUNTIME delete'; "
-                                           "add commands instead" },
-        { "Service", "UnsetEnvironment", true, "an empty UnsetEnvironment= drops UnsetEnvironment=NOTIFY_SOCKET, "
-                                               "and the runtime would then wait for the container to send "
-                                               "READY=1; add names instead" },
-        { "Service", "LogExtraFields", true, "an empty LogExtraFields= drops CONTAINER_ID_FULL= and the other "
-                                             "fields by which 'conmanctl logs' finds the output; add fields "
-                                             "instead" },
+        { "Service", "ExecStartPre", true,
+          "an empty ExecStartPre= drops conman-prepare, which builds the container's state at each start; "
+          "add commands instead" },
+        { "Service", "ExecStartPost", true,
+          "an empty ExecStartPost= drops 'RUNTIME start', which lets the container run; add commands "
+          "instead" },
+        { "Service", "ExecStopPost", true,
+          "an empty ExecStopPost= drops the exit record and 'RUNTIME delete'; add commands instead" },
+        { "Service", "UnsetEnvironment", true,
+          "an empty UnsetEnvironment= drops UnsetEnvironment=NOTIFY_SOCKET, and the runtime would then wait "
+          "for the container to send READY=1; add names instead" },
+        { "Service", "LogExtraFields", true,
+          "an empty LogExtraFields= drops CONTAINER_ID_FULL= and the other fields by which 'conmanctl logs' "
+          "finds the output; add fields instead" },
         /* another root */
         { "Service", "RootDirectory", false, ROOT },
         { "Service", "RootImage", false, ROOT },

@@ -30,7 +30,8 @@ static void test_find(void **state) {
         assert_null(refused_key_find("Service", "Environment", "A=1"));
         assert_null(refused_key_find("Unit", "After", ""));
         assert_null(refused_key_find("Unit", "User", "nobody")); /* not a [Unit] key: systemd ignores it */
-        assert_null(refused_key_find("Service", "user", "nobody")); /* keys are case-sensitive, as in systemd */
+        /* keys are case-sensitive, as in systemd */
+        assert_null(refused_key_find("Service", "user", "nobody"));
 }
 
 static void test_table(void **state) {
