@@ -12,6 +12,7 @@
 #include "container-file.h"
 #include "log.h"
 #include "names.h"
+#include "refused-keys.h"
 #include "util.h"
 
 #define CONTAINER_FILE_MAX (1024 * 1024)
@@ -525,14 +526,24 @@ static bool key_is_valid(const char *k) {
                                       strlen(k);
 }
 
-/* [Install] WantedBy=/RequiredBy= become links; the rest is kept for reference. */
+/* [Unit]/[Service] keys that would break the container are refused (refused-keys.h); [Install] WantedBy=/
+ * RequiredBy= become links; the rest is kept for reference. */
 static int pass_through(ContainerFile *f, const char *file, unsigned n, Section s, const char *key,
                         const char *v) {
         _cleanup_free_ char *line = NULL;
         char ***target = s == SECTION_UNIT ? &f->unit_lines : s == SECTION_SERVICE ? &f->service_lines
                                                                                   : &f->install_lines;
+        const RefusedKey *refused;
         int r;
 
+        refused = s == SECTION_INSTALL ? NULL : refused_key_find(s == SECTION_UNIT ? "Unit" : "Service", key, v);
+        if (refused) {
+                _cleanup_free_ char *msg = NULL;
+                if (asprintf(&msg, "not supported in [%s]: %s", refused->section, refused->why) < 0)
+                        return -ENOMEM;
+                file_error(f, file, n, key, msg);
+                return 0;
+        }
         if (s == SECTION_INSTALL && (streq(key, "WantedBy") || streq(key, "RequiredBy"))) {
                 char ***list = streq(key, "WantedBy") ? &f->wanted_by : &f->required_by;
                 _cleanup_free_ char *msg = NULL;

@@ -5,8 +5,9 @@
  *
  * INI syntax as in systemd units: [Container] keys from a documented table
  * (container_file_keys, docs/generator.md), [Unit]/[Service]/[Install] copied to
- * the unit. Unknown keys, bad values and missing Image=/Rootfs= are errors naming
- * file:line and key; every error of a file is reported, and the file is refused.
+ * the unit, except the keys refused-keys.h refuses. Unknown keys, refused keys, bad
+ * values and missing Image=/Rootfs= are errors naming file:line and key; every error
+ * of a file is reported, and the file is refused.
  */
 #pragma once
 

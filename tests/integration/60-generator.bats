@@ -144,6 +144,33 @@ EOT
         wait_until 10 sh -c "journalctl -b -t conman-generator -o cat | grep -q '$D/broken.container:4: NoSuchKey=: unknown key'"
 }
 
+@test "[Service] keys that keep working reach the unit and the container; a refused key skips only its file" {
+        write_web
+        cat >>$D/web.container <<EOT
+[Service]
+TasksMax=64
+LimitNOFILE=4096
+ExecStartPre=/bin/true
+TimeoutStartSec=2min
+EOT
+        printf '[Container]\nRootfs=/var/tmp/rootfs\nExec=/bin/sleep 60\n[Service]\nRestart=always\nUser=nobody\nProtectSystem=strict\n' \
+                >$D/asuser.container
+        systemctl daemon-reload
+        [ "$(systemctl show -P LoadState conman-asuser.service)" = not-found ]
+        wait_until 10 sh -c "journalctl -b -t conman-generator -o cat | grep -q '$D/asuser.container:6: User=: not supported in \[Service\]'"
+        journalctl -b -t conman-generator -o cat | grep -q "$D/asuser.container:7: ProtectSystem=: not supported in \[Service\]"
+        run systemd-analyze verify /run/systemd/generator/conman-web.service
+        echo "$output"
+        [ "$status" -eq 0 ]
+        systemctl start conman-web.service
+        [ "$(systemctl show -P ActiveState conman-web.service)" = active ]
+        [ "$(systemctl show -P TasksMax conman-web.service)" = 64 ]
+        [ "$(systemctl show -P TimeoutStartUSec conman-web.service)" = 2min ]
+        pid=$(systemctl show -P MainPID conman-web.service)
+        grep -E '^Max open files +4096 +4096' /proc/$pid/limits
+        [ "$(conmanctl inspect -f '{{.State.Status}}' web)" = running ]
+}
+
 @test "boot: a .container file enabled for multi-user.target runs after a (simulated) boot" {
         write_web
         systemctl daemon-reload
