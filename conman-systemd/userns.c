@@ -162,6 +162,25 @@ uint32_t userns_pool_n_free(const UsernsPool *p) {
         return n;
 }
 
+static struct json_object *oci_mapping(uint32_t host, uint32_t size) {
+        struct json_object *a = json_object_new_array(), *m = json_object_new_object();
+
+        json_object_object_add(m, "containerID", json_object_new_int64(0));
+        json_object_object_add(m, "hostID", json_object_new_int64(host));
+        json_object_object_add(m, "size", json_object_new_int64(size));
+        json_object_array_add(a, m);
+        return a;
+}
+
+void userns_oci_add(struct json_object *linux_obj, struct json_object *ns, const UsernsRange *r) {
+        struct json_object *n = json_object_new_object();
+
+        json_object_object_add(n, "type", json_object_new_string("user"));
+        json_object_array_add(ns, n);
+        json_object_object_add(linux_obj, "uidMappings", oci_mapping(r->uid, r->size));
+        json_object_object_add(linux_obj, "gidMappings", oci_mapping(r->gid, r->size));
+}
+
 struct json_object *userns_to_json(UsernsMode mode, const UsernsRange *r) {
         struct json_object *o;
 

@@ -59,6 +59,9 @@ int userns_pool_reserve(UsernsPool *p, const UsernsRange *r);
 void userns_pool_release(UsernsPool *p, const UsernsRange *r);
 uint32_t userns_pool_n_free(const UsernsPool *p);
 
+/* OCI config: a "user" entry in the namespaces array `ns`, uidMappings/gidMappings in `linux`. */
+void userns_oci_add(struct json_object *linux_obj, struct json_object *ns, const UsernsRange *r);
+
 /* "auto" with the range, for container.json; NULL for USERNS_HOST. */
 struct json_object *userns_to_json(UsernsMode mode, const UsernsRange *r);
 /* Absent → USERNS_HOST. -EBADMSG for anything malformed. */
