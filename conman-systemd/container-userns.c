@@ -2,6 +2,9 @@
 /*
  * container-userns.c — see container-userns.h.
  */
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "bus-errors.h"
 #include "conman-config.h"
 #include "container-userns.h"
@@ -31,6 +34,23 @@ static int pool_open(Manager *m, sd_bus_error *error) {
         return 0;
 }
 
+/* The runtime mounts the root filesystem as the container's root, a uid without rights on host-owned
+ * directories: the state directory and containers/ need search permission for others (0711, never
+ * read permission; containers/<id>/ is made 0711 too, its files stay 0600). */
+static int make_state_dir_searchable(Manager *m) {
+        struct stat st;
+
+        if (fstat(m->state_dir_fd, &st) < 0)
+                return negative_errno();
+        if ((st.st_mode & 0001) == 0 && fchmod(m->state_dir_fd, (st.st_mode & 07777) | 0011) < 0)
+                return negative_errno();
+        if (fstatat(m->state_dir_fd, "containers", &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return negative_errno();
+        if ((st.st_mode & 0001) == 0 && fchmodat(m->state_dir_fd, "containers", (st.st_mode & 07777) | 0011, 0) < 0)
+                return negative_errno();
+        return 0;
+}
+
 int container_userns_assign(Manager *m, ContainerSpec *spec, sd_bus_error *error) {
         UsernsRange range;
         int r;
@@ -38,6 +58,8 @@ int container_userns_assign(Manager *m, ContainerSpec *spec, sd_bus_error *error
         if (spec->userns != USERNS_AUTO || spec->userns_range.size > 0)
                 return 0;
         r = pool_open(m, error);
+        if (r >= 0)
+                r = make_state_dir_searchable(m);
         if (r < 0)
                 return r;
         r = userns_pool_allocate(&m->userns_pool, &range);

@@ -136,8 +136,9 @@ static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *
         json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts", pts_opts, ELEMENTSOF(pts_opts)));
         json_object_array_add(a, mount_entry("/dev/shm", "tmpfs", "shm", shm_opts, ELEMENTSOF(shm_opts)));
         json_object_array_add(a, mount_entry("/dev/mqueue", "mqueue", "mqueue", mq_opts, ELEMENTSOF(mq_opts)));
-        if (s->userns == USERNS_AUTO && s->network == NETWORK_HOST) {
-                /* sysfs can only be mounted in a user namespace that owns the network namespace */
+        if (s->userns == USERNS_AUTO && (s->network == NETWORK_HOST || paths->netns_path)) {
+                /* sysfs can only be mounted by a user namespace that owns the network namespace; the host's
+                 * and a prepared one (conman-netns) belong to the host's */
                 static const char *const sys_bind_opts[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
                 json_object_array_add(a, mount_entry("/sys", "bind", "/sys", sys_bind_opts, ELEMENTSOF(sys_bind_opts)));
         } else

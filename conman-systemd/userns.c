@@ -3,6 +3,7 @@
  * userns.c — the subordinate ID pool of `--userns=auto` (see userns.h).
  */
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,19 @@ void userns_oci_add(struct json_object *linux_obj, struct json_object *ns, const
         json_object_array_add(ns, n);
         json_object_object_add(linux_obj, "uidMappings", oci_mapping(r->uid, r->size));
         json_object_object_add(linux_obj, "gidMappings", oci_mapping(r->gid, r->size));
+}
+
+struct json_object *userns_inspect_json(const UsernsRange *r) {
+        struct json_object *o = json_object_new_object(), *u = json_object_new_array(), *g = json_object_new_array();
+        char buf[64];
+
+        snprintf(buf, sizeof(buf), "0:%u:%u", r->uid, r->size);
+        json_object_array_add(u, json_object_new_string(buf));
+        snprintf(buf, sizeof(buf), "0:%u:%u", r->gid, r->size);
+        json_object_array_add(g, json_object_new_string(buf));
+        json_object_object_add(o, "UidMap", u);
+        json_object_object_add(o, "GidMap", g);
+        return o;
 }
 
 struct json_object *userns_to_json(UsernsMode mode, const UsernsRange *r) {

@@ -62,6 +62,9 @@ uint32_t userns_pool_n_free(const UsernsPool *p);
 /* OCI config: a "user" entry in the namespaces array `ns`, uidMappings/gidMappings in `linux`. */
 void userns_oci_add(struct json_object *linux_obj, struct json_object *ns, const UsernsRange *r);
 
+/* {"UidMap": ["0:UID:SIZE"], "GidMap": ["0:GID:SIZE"]} (container:host:size) for inspect, as podman. */
+struct json_object *userns_inspect_json(const UsernsRange *r);
+
 /* "auto" with the range, for container.json; NULL for USERNS_HOST. */
 struct json_object *userns_to_json(UsernsMode mode, const UsernsRange *r);
 /* Absent → USERNS_HOST. -EBADMSG for anything malformed. */

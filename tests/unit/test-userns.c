@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "container-spec.h"
 #include "fileio.h"
+#include "oci-config.h"
 #include "userns.h"
+#include "util.h"
 
 static bool disjoint(const UsernsRange *a, const UsernsRange *b) {
         return (a->uid + a->size <= b->uid || b->uid + b->size <= a->uid) &&
@@ -167,6 +170,82 @@ static void test_json(void **state) {
         assert_true(userns_mode_from_string("nomap") < 0);
 }
 
+static struct json_object *get(struct json_object *o, const char *k) {
+        struct json_object *v = NULL;
+        assert_true(json_object_object_get_ex(o, k, &v));
+        return v;
+}
+
+static const char *sys_mount_type(struct json_object *config) {
+        struct json_object *mounts = get(config, "mounts");
+        for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+                struct json_object *m = json_object_array_get_idx(mounts, i);
+                if (streq(json_object_get_string(get(m, "destination")), "/sys"))
+                        return json_object_get_string(get(m, "type"));
+        }
+        return NULL;
+}
+
+static bool has_user_namespace(struct json_object *config) {
+        struct json_object *ns = get(get(config, "linux"), "namespaces");
+        for (size_t i = 0; i < json_object_array_length(ns); i++)
+                if (streq(json_object_get_string(get(json_object_array_get_idx(ns, i), "type")), "user"))
+                        return true;
+        return false;
+}
+
+static void test_oci_config(void **state) {
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        struct json_object *c;
+        ContainerSpec s;
+        char *const roots[] = { NULL };
+        OciPaths paths = { .root = "/tmp", .user_roots = roots };
+
+        container_spec_init(&s);
+        s.rootfs = strdup("/tmp");
+        assert_int_equal(strv_push(&s.command, "/bin/sh"), 0);
+        s.network = NETWORK_NONE;
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        assert_false(has_user_namespace(c));
+        assert_false(json_object_object_get_ex(get(c, "linux"), "uidMappings", NULL));
+        json_object_put(c);
+
+        s.userns = USERNS_AUTO;
+        s.userns_range = (UsernsRange){ .uid = 1065536, .gid = 2065536, .size = 65536 };
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        assert_true(has_user_namespace(c));
+        assert_string_equal(json_object_to_json_string_ext(get(get(c, "linux"), "uidMappings"), JSON_C_TO_STRING_PLAIN),
+                            "[{\"containerID\":0,\"hostID\":1065536,\"size\":65536}]");
+        assert_string_equal(json_object_to_json_string_ext(get(get(c, "linux"), "gidMappings"), JSON_C_TO_STRING_PLAIN),
+                            "[{\"containerID\":0,\"hostID\":2065536,\"size\":65536}]");
+        assert_string_equal(sys_mount_type(c), "sysfs"); /* its own network namespace: sysfs mounts */
+        json_object_put(c);
+
+        /* the host's network namespace, or one conman-netns made, belongs to the host's user namespace */
+        paths.netns_path = "/run/netns/conman-1";
+        s.network = NETWORK_BRIDGE;
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        assert_string_equal(sys_mount_type(c), "bind");
+        json_object_put(c);
+        paths.netns_path = NULL;
+        s.network = NETWORK_HOST;
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        assert_string_equal(sys_mount_type(c), "bind");
+        json_object_put(c);
+
+        /* container.json keeps the range */
+        c = container_spec_to_json(&s);
+        {
+                ContainerSpec back;
+                assert_int_equal(container_spec_from_json(c, &back), 0);
+                assert_int_equal(back.userns, USERNS_AUTO);
+                assert_memory_equal(&back.userns_range, &s.userns_range, sizeof(UsernsRange));
+                container_spec_done(&back);
+        }
+        json_object_put(c);
+        container_spec_done(&s);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_allocate_disjoint),
@@ -175,6 +254,7 @@ int main(void) {
                 cmocka_unit_test(test_reserve_unaligned_and_outside),
                 cmocka_unit_test(test_load_subid_files),
                 cmocka_unit_test(test_json),
+                cmocka_unit_test(test_oci_config),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
