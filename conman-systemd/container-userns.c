@@ -51,12 +51,17 @@ static int make_state_dir_searchable(Manager *m) {
         return 0;
 }
 
-int container_userns_assign(Manager *m, ContainerSpec *spec, sd_bus_error *error) {
+int container_userns_assign(Manager *m, ContainerSpec *spec, int *ret_lock, sd_bus_error *error) {
         UsernsRange range;
         int r;
 
         if (spec->userns != USERNS_AUTO || spec->userns_range.size > 0)
                 return 0;
+        *ret_lock = userns_lock(m->state_dir_fd);
+        if (*ret_lock < 0)
+                return *ret_lock;
+        /* conman-prepare may have given a generated container a range we have not seen yet */
+        (void) manager_load_new_containers(m);
         r = pool_open(m, error);
         if (r >= 0)
                 r = make_state_dir_searchable(m);

@@ -15,8 +15,9 @@
 #define USERNS_SUBGID_PATH "/etc/subgid"
 
 /* Sets spec->userns_range for USERNS_AUTO (no-op otherwise). Named errors when no range is configured
- * or all are in use. The range counts as in use once the container is linked. */
-int container_userns_assign(Manager *m, ContainerSpec *spec, sd_bus_error *error);
+ * or all are in use. The range counts as in use once the container is linked; until its container.json
+ * is written the caller keeps *ret_lock (USERNS_LOCK_FILE, shared with conman-prepare) open. */
+int container_userns_assign(Manager *m, ContainerSpec *spec, int *ret_lock, sd_bus_error *error);
 void container_userns_hold(Container *c);
 void container_userns_drop(Container *c);
 

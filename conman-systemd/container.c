@@ -235,6 +235,7 @@ static int container_write_new_dir(Container *c, sd_bus_error *error) {
 
 int container_create(Manager *m, const char *name, ContainerSpec *spec, Container **ret, sd_bus_error *error) {
         _cleanup_free_ char *generated = NULL;
+        _cleanup_close_ int userns_lock = -EBADF; /* held until container.json records the range */
         Container *c;
         int r;
 
@@ -254,7 +255,7 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
         if (r >= 0)
                 r = container_network_check(m, spec, error);
         if (r >= 0)
-                r = container_userns_assign(m, spec, error);
+                r = container_userns_assign(m, spec, &userns_lock, error);
         if (r < 0)
                 return r;
         if (!name) {

@@ -2,7 +2,10 @@
 /*
  * userns.c — the subordinate ID pool of `--userns=auto` (see userns.h).
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <json-c/json.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +97,53 @@ int userns_pool_load(UsernsPool *p, const char *subuid_path, const char *subgid_
         if (r < 0)
                 return r;
         return userns_pool_init(p, uid_base, gid_base, MIN(uid_count, gid_count), size);
+}
+
+int userns_pool_reserve_recorded(UsernsPool *p, int containers_fd, const char *skip_id) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd;
+
+        fd = fcntl(containers_fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return negative_errno();
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -ENOMEM;
+        }
+        rewinddir(d);
+        while ((de = readdir(d))) {
+                _cleanup_json_ struct json_object *j = NULL;
+                _cleanup_free_ char *path = NULL;
+                struct json_object *spec;
+                UsernsRange r;
+                UsernsMode mode;
+
+                if (de->d_name[0] == '.' || (skip_id && streq(de->d_name, skip_id)))
+                        continue;
+                if (asprintf(&path, "%s/container.json", de->d_name) < 0)
+                        return -ENOMEM;
+                if (json_read_file_at(containers_fd, path, &j) < 0 || !json_object_object_get_ex(j, "spec", &spec))
+                        continue;
+                if (userns_from_json(json_object_object_get(spec, "userns"), &mode, &r) >= 0 && mode == USERNS_AUTO &&
+                    r.size > 0)
+                        (void) userns_pool_reserve(p, &r);
+        }
+        return 0;
+}
+
+int userns_lock(int state_dir_fd) {
+        int fd = openat(state_dir_fd, USERNS_LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+        if (fd < 0)
+                return negative_errno();
+        if (flock(fd, LOCK_EX) < 0) {
+                int r = negative_errno();
+                safe_close(fd);
+                return r;
+        }
+        return fd;
 }
 
 int userns_pool_allocate(UsernsPool *p, UsernsRange *ret) {

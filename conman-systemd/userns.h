@@ -51,6 +51,15 @@ void userns_pool_done(UsernsPool *p);
 int userns_pool_load(UsernsPool *p, const char *subuid_path, const char *subgid_path, const char *user,
                      uint32_t size);
 
+/* Reserves the ranges recorded in <containers_fd>/<id>/container.json (spec.userns) of every container
+ * except `skip_id` (may be NULL). For conman-prepare, which runs without conmand. */
+int userns_pool_reserve_recorded(UsernsPool *p, int containers_fd, const char *skip_id);
+
+/* Held (flock, exclusive) by whoever picks a range and writes it into a container.json: conmand and
+ * conman-prepare. Relative to the state directory. */
+#define USERNS_LOCK_FILE "userns.lock"
+int userns_lock(int state_dir_fd);
+
 /* The lowest free slot; -ENOSPC when all are in use, -ENOMEDIUM when the pool is not configured. */
 int userns_pool_allocate(UsernsPool *p, UsernsRange *ret);
 /* Marks a recorded range in use (at load). -EBUSY if it overlaps one in use (it is still counted, so

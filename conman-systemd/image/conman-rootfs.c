@@ -36,75 +36,11 @@ static int help(void) {
         return 0;
 }
 
-static int explain_idmap_error(int r, const char *what) {
+static int explain_idmap_error(int r, const char *target) {
         if (r == -EINVAL || r == -EPERM || r == -ENOSYS || r == -EOPNOTSUPP)
-                return log_error_errno(r, "Failed to make an idmapped mount of %s: %m. --userns=auto needs "
-                                          "idmapped mounts (Linux 5.12+, overlay layers 5.19+) on a file system "
-                                          "that supports them (ext4, xfs, btrfs, tmpfs 6.3+).", what);
-        return log_error_errno(r, "Failed to make an idmapped mount of %s: %m", what);
-}
-
-static void detach_all(char **dirs) {
-        for (char **d = dirs; d && *d; d++) {
-                (void) umount2(*d, MNT_DETACH | UMOUNT_NOFOLLOW);
-                (void) rmdir(*d);
-        }
-}
-
-/* Each lower layer idmapped at TARGET.idmap/<i>; the overlay keeps its own clones of them, so they are
- * detached again right after the overlay is mounted. */
-static int mount_idmapped_overlay(const UsernsRange *range, const char *target, const char *upper,
-                                  const char *work, char **lowers) {
-        _cleanup_strv_free_ char **idmapped = NULL;
-        _cleanup_free_ char *scratch = NULL;
-        _cleanup_close_ int userns_fd = -EBADF;
-        int r;
-
-        userns_fd = idmap_userns_fd(range);
-        if (userns_fd < 0)
-                return log_error_errno(userns_fd, "Failed to make a user namespace for the ID mapping: %m");
-        if (asprintf(&scratch, "%s.idmap", target) < 0)
-                return log_oom();
-        (void) mkdir(scratch, 0700);
-        for (size_t i = 0; lowers[i]; i++) {
-                char *d;
-                if (asprintf(&d, "%s/%zu", scratch, i) < 0 || strv_push_take(&idmapped, d) < 0)
-                        return log_oom();
-                if (mkdir(d, 0700) < 0 && errno != EEXIST)
-                        return log_error_errno(negative_errno(), "Failed to create %s: %m", d);
-                r = idmap_mount(userns_fd, lowers[i], d);
-                if (r < 0) {
-                        detach_all(idmapped);
-                        return explain_idmap_error(r, lowers[i]);
-                }
-        }
-        r = mkdir_p(upper, 0755);
-        /* the overlay's root directory is the upper dir's: root inside must own it */
-        if (r >= 0 && chown(upper, range->uid, range->gid) < 0)
-                r = negative_errno();
-        if (r >= 0)
-                r = overlay_mount((const char *const *) idmapped, upper, work, target);
-        detach_all(idmapped);
-        (void) rmdir(scratch);
-        if (r < 0)
-                return log_error_errno(r, "Failed to mount the root filesystem at %s: %m", target);
-        return 0;
-}
-
-static int bind_idmapped(const UsernsRange *range, const char *target, const char *source) {
-        _cleanup_close_ int userns_fd = -EBADF;
-        int r;
-
-        r = mkdir_p(target, 0755);
-        if (r < 0)
-                return log_error_errno(r, "Failed to create %s: %m", target);
-        if (rootfs_is_mounted(target))
-                return log_error_errno(-EBUSY, "Something is mounted at %s already.", target);
-        userns_fd = idmap_userns_fd(range);
-        if (userns_fd < 0)
-                return log_error_errno(userns_fd, "Failed to make a user namespace for the ID mapping: %m");
-        r = idmap_mount(userns_fd, source, target);
-        return r < 0 ? explain_idmap_error(r, source) : 0;
+                return log_error_errno(r, "Failed to mount the root filesystem at %s with an ID mapping: %m. "
+                                          IDMAP_REQUIREMENTS, target);
+        return log_error_errno(r, "Failed to mount the root filesystem at %s: %m", target);
 }
 
 static int parse_idmap(int *argc, char ***argv, UsernsRange *range, bool *have) {
@@ -136,16 +72,20 @@ int main(int argc, char *argv[]) {
         if (r < 0)
                 return EXIT_FAILURE;
         if (streq(verb, "mount") && argc >= 3) {
-                if (idmap)
-                        r = mount_idmapped_overlay(&range, argv[0], argv[1], argv[2], argv + 3);
-                else {
+                if (idmap) {
+                        r = idmap_overlay_mount(&range, (const char *const *) argv + 3, argv[1], argv[2], argv[0]);
+                        if (r < 0)
+                                explain_idmap_error(r, argv[0]);
+                } else {
                         r = overlay_mount((const char *const *) argv + 3, argv[1], argv[2], argv[0]);
                         if (r < 0)
                                 log_error_errno(r, "Failed to mount the root filesystem at %s: %m", argv[0]);
                 }
-        } else if (streq(verb, "bind") && idmap && argc == 2)
-                r = bind_idmapped(&range, argv[0], argv[1]);
-        else if (streq(verb, "umount") && !idmap && argc == 1) {
+        } else if (streq(verb, "bind") && idmap && argc == 2) {
+                r = idmap_bind(&range, argv[1], argv[0]);
+                if (r < 0)
+                        explain_idmap_error(r, argv[0]);
+        } else if (streq(verb, "umount") && !idmap && argc == 1) {
                 r = rootfs_umount(argv[0]);
                 if (r < 0)
                         log_error_errno(r, "Failed to unmount %s: %m", argv[0]);

@@ -7,12 +7,15 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "idmap.h"
+#include "overlay.h"
 #include "util.h"
 
 static int write_map(pid_t pid, const char *file, uint32_t host, uint32_t size) {
@@ -93,4 +96,65 @@ int idmap_range_parse(const char *s, UsernsRange *ret) {
 
 int idmap_range_format(const UsernsRange *r, char **ret) {
         return asprintf(ret, "%u:%u:%u", r->uid, r->gid, r->size) < 0 ? -ENOMEM : 0;
+}
+
+static void detach_all(char **dirs) {
+        for (char **d = dirs; d && *d; d++) {
+                (void) umount2(*d, MNT_DETACH | UMOUNT_NOFOLLOW);
+                (void) rmdir(*d);
+        }
+}
+
+/* Each lower layer idmapped at TARGET.idmap/<i>; the overlay keeps its own clones of them, so they are
+ * detached again right after the overlay is mounted. */
+int idmap_overlay_mount(const UsernsRange *range, const char *const *lowers, const char *upper, const char *work,
+                        const char *target) {
+        _cleanup_strv_free_ char **idmapped = NULL;
+        _cleanup_free_ char *scratch = NULL;
+        _cleanup_close_ int userns_fd = -EBADF;
+        int r = 0;
+
+        if (overlay_is_mounted(target))
+                return -EBUSY;
+        userns_fd = idmap_userns_fd(range);
+        if (userns_fd < 0)
+                return userns_fd;
+        if (asprintf(&scratch, "%s.idmap", target) < 0)
+                return -ENOMEM;
+        if (mkdir(scratch, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        for (size_t i = 0; lowers[i] && r >= 0; i++) {
+                char *d;
+                if (asprintf(&d, "%s/%zu", scratch, i) < 0 || strv_push_take(&idmapped, d) < 0)
+                        r = -ENOMEM;
+                else if (mkdir(d, 0700) < 0 && errno != EEXIST)
+                        r = negative_errno();
+                else
+                        r = idmap_mount(userns_fd, lowers[i], d);
+        }
+        if (r >= 0)
+                r = mkdir_p(upper, 0755);
+        /* the overlay's root directory is the upper dir's: root inside must own it */
+        if (r >= 0 && chown(upper, range->uid, range->gid) < 0)
+                r = negative_errno();
+        if (r >= 0)
+                r = overlay_mount((const char *const *) idmapped, upper, work, target);
+        detach_all(idmapped);
+        (void) rmdir(scratch);
+        return r;
+}
+
+int idmap_bind(const UsernsRange *range, const char *source, const char *target) {
+        _cleanup_close_ int userns_fd = -EBADF;
+        int r;
+
+        r = mkdir_p(target, 0755);
+        if (r < 0)
+                return r;
+        if (rootfs_is_mounted(target))
+                return -EBUSY;
+        userns_fd = idmap_userns_fd(range);
+        if (userns_fd < 0)
+                return userns_fd;
+        return idmap_mount(userns_fd, source, target);
 }

@@ -181,3 +181,38 @@ mapped_uid() {
         [ "$status" -eq 0 ]
         [ "${lines[0]}" = 0 ]
 }
+
+@test "UserNS=auto in a .container file: its own range, kept across restarts of the unit, disjoint from conmand's" {
+        mkdir -p /etc/conman/containers
+        conmanctl run -d --name g0 --userns=auto --network none --rootfs "$R" sleep 1000
+        g0=$(host_uid_of g0)
+        cat >/etc/conman/containers/gu.container <<EOT
+[Container]
+Rootfs=$R
+Exec=/bin/sh -c 'id -u >/data/id; stat -c %u /bin/busybox >>/data/id; exec sleep 1000'
+Volume=/var/tmp/guvol:/data
+UserNS=auto
+Network=none
+EOT
+        mkdir -p /var/tmp/guvol && chmod 0777 /var/tmp/guvol && rm -f /var/tmp/guvol/id
+        systemctl daemon-reload
+        systemctl start conman-gu.service
+        gu=$(host_uid_of gu)
+        echo "g0=$g0 gu=$gu"
+        [ "$gu" -ge $BASE ] && [ "$gu" != "$g0" ]
+        wait_until 5 test -s /var/tmp/guvol/id
+        [ "$(cat /var/tmp/guvol/id)" = "$(printf '0\n0')" ]
+        [ "$(stat -c %u /var/tmp/guvol/id)" = "$gu" ]
+        # conmand knows it, so its next container gets yet another range
+        wait_until 5 conmanctl inspect gu >/dev/null
+        conmanctl run -d --name g1 --userns=auto --network none --rootfs "$R" sleep 1000
+        g1=$(host_uid_of g1)
+        [ "$g1" != "$gu" ] && [ "$g1" != "$g0" ]
+        systemctl restart conman-gu.service
+        [ "$(host_uid_of gu)" = "$gu" ]
+        systemctl stop conman-gu.service
+        # the idmapped bind is gone with the unit
+        ! grep -q "containers/.*/rootfs " /proc/self/mountinfo || ! grep "$(conmanctl inspect -f '{{.Id}}' gu)/rootfs " /proc/self/mountinfo
+        rm -f /etc/conman/containers/gu.container
+        systemctl daemon-reload
+}

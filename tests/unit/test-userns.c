@@ -8,6 +8,8 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "container-spec.h"
@@ -140,6 +142,49 @@ static void test_load_subid_files(void **state) {
         unlink(gid_path);
 }
 
+static void write_container(int dir_fd, const char *id, const char *spec) {
+        char text[512];
+        int sub;
+
+        assert_int_equal(mkdirat(dir_fd, id, 0700), 0);
+        sub = openat(dir_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(sub >= 0);
+        snprintf(text, sizeof(text), "{\"id\":\"%s\",\"spec\":%s}\n", id, spec);
+        assert_int_equal(write_file_atomic_at(sub, "container.json", text, strlen(text), 0600), 0);
+        close(sub);
+}
+
+/* conman-prepare's view: the ranges recorded on disk, except the container being prepared */
+static void test_reserve_recorded(void **state) {
+        char dir[] = "/tmp/test-userns-dir.XXXXXX";
+        UsernsPool p;
+        UsernsRange r;
+        int fd;
+
+        assert_non_null(mkdtemp(dir));
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        write_container(fd, "a", "{\"userns\":{\"mode\":\"auto\",\"uid\":100000,\"gid\":100000,\"size\":65536}}");
+        write_container(fd, "b", "{\"userns\":{\"mode\":\"auto\",\"uid\":231072,\"gid\":231072,\"size\":65536}}");
+        write_container(fd, "c", "{}");
+        write_container(fd, "self", "{\"userns\":{\"mode\":\"auto\",\"uid\":165536,\"gid\":165536,\"size\":65536}}");
+        assert_int_equal(mkdirat(fd, "broken", 0700), 0);
+
+        assert_int_equal(userns_pool_init(&p, 100000, 100000, 4 * 65536, 65536), 0);
+        assert_int_equal(userns_pool_reserve_recorded(&p, fd, "self"), 0);
+        assert_int_equal(userns_pool_n_free(&p), 2);
+        assert_int_equal(userns_pool_allocate(&p, &r), 0);
+        assert_int_equal(r.uid, 165536); /* "self" is not counted */
+        assert_int_equal(userns_pool_allocate(&p, &r), 0);
+        assert_int_equal(r.uid, 100000 + 3 * 65536);
+        assert_int_equal(userns_pool_allocate(&p, &r), -ENOSPC);
+        userns_pool_done(&p);
+
+        assert_int_equal(userns_lock(fd) >= 0, true);
+        close(fd);
+        assert_int_equal(rm_rf(dir), 0);
+}
+
 static void test_json(void **state) {
         UsernsRange r = { .uid = 165536, .gid = 165536, .size = 65536 }, back;
         UsernsMode mode;
@@ -253,6 +298,7 @@ int main(void) {
                 cmocka_unit_test(test_reload_from_recorded),
                 cmocka_unit_test(test_reserve_unaligned_and_outside),
                 cmocka_unit_test(test_load_subid_files),
+                cmocka_unit_test(test_reserve_recorded),
                 cmocka_unit_test(test_json),
                 cmocka_unit_test(test_oci_config),
         };
