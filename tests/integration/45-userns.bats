@@ -210,9 +210,11 @@ EOT
         [ "$g1" != "$gu" ] && [ "$g1" != "$g0" ]
         systemctl restart conman-gu.service
         [ "$(host_uid_of gu)" = "$gu" ]
+        id=$(conmanctl inspect -f '{{.Id}}' gu)
+        grep -q "$id/rootfs " /proc/self/mountinfo
         systemctl stop conman-gu.service
         # the idmapped bind is gone with the unit
-        ! grep -q "containers/.*/rootfs " /proc/self/mountinfo || ! grep "$(conmanctl inspect -f '{{.Id}}' gu)/rootfs " /proc/self/mountinfo
+        ! grep -q "$id/rootfs " /proc/self/mountinfo
         rm -f /etc/conman/containers/gu.container
         systemctl daemon-reload
 }
