@@ -22,11 +22,13 @@ static int pool_open(Manager *m, sd_bus_error *error) {
         r = userns_pool_load(&m->userns_pool, USERNS_SUBUID_PATH, USERNS_SUBGID_PATH, USERNS_SUBID_USER,
                              USERNS_SIZE_DEFAULT);
         if (r == -ENOENT || r == -ERANGE || r == -EBADMSG)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "--userns=auto needs subordinate IDs for the user '" USERNS_SUBID_USER
-                                         "': add a line like '" USERNS_SUBID_USER ":2147483648:2147483648' to "
-                                         USERNS_SUBUID_PATH " and " USERNS_SUBGID_PATH " (at least %u IDs each).",
-                                         USERNS_SIZE_DEFAULT);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "--userns=auto needs subordinate IDs for the user '" USERNS_SUBID_USER
+                        "': add a line like '" USERNS_SUBID_USER
+                        ":2147483648:2147483648' to " USERNS_SUBUID_PATH " and " USERNS_SUBGID_PATH
+                        " (at least %u IDs each).",
+                        USERNS_SIZE_DEFAULT);
         if (r < 0)
                 return r;
         for (Container *c = m->containers; c; c = c->next)
@@ -46,7 +48,8 @@ static int make_state_dir_searchable(Manager *m) {
                 return negative_errno();
         if (fstatat(m->state_dir_fd, "containers", &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return negative_errno();
-        if ((st.st_mode & 0001) == 0 && fchmodat(m->state_dir_fd, "containers", (st.st_mode & 07777) | 0011, 0) < 0)
+        if ((st.st_mode & 0001) == 0 &&
+            fchmodat(m->state_dir_fd, "containers", (st.st_mode & 07777) | 0011, 0) < 0)
                 return negative_errno();
         return 0;
 }
@@ -69,11 +72,12 @@ int container_userns_assign(Manager *m, ContainerSpec *spec, int *ret_lock, sd_b
                 return r;
         r = userns_pool_allocate(&m->userns_pool, &range);
         if (r == -ENOSPC)
-                return sd_bus_error_setf(error, CONMAN_ERROR_NO_SPACE,
-                                         "All %u user namespace ranges of %u IDs are in use by containers; remove "
-                                         "some, or give the user '" USERNS_SUBID_USER "' more IDs in "
-                                         USERNS_SUBUID_PATH " and " USERNS_SUBGID_PATH ".",
-                                         m->userns_pool.n_slots, m->userns_pool.size);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_NO_SPACE,
+                        "All %u user namespace ranges of %u IDs are in use by containers; remove "
+                        "some, or give the user '" USERNS_SUBID_USER "' more IDs in " USERNS_SUBUID_PATH
+                        " and " USERNS_SUBGID_PATH ".",
+                        m->userns_pool.n_slots, m->userns_pool.size);
         if (r < 0)
                 return r;
         /* held again when the container is linked; until then a failed create leaves nothing behind */
@@ -83,15 +87,18 @@ int container_userns_assign(Manager *m, ContainerSpec *spec, int *ret_lock, sd_b
 }
 
 void container_userns_hold(Container *c) {
-        if (c->spec.userns != USERNS_AUTO || c->spec.userns_range.size == 0 || c->manager->userns_pool.n_slots == 0)
+        if (c->spec.userns != USERNS_AUTO || c->spec.userns_range.size == 0 ||
+            c->manager->userns_pool.n_slots == 0)
                 return;
         if (userns_pool_reserve(&c->manager->userns_pool, &c->spec.userns_range) == -EBUSY)
-                log_warning("Container %s shares host IDs %u.. with another container (recorded ranges overlap).",
-                            c->name, c->spec.userns_range.uid);
+                log_warning(
+                        "Container %s shares host IDs %u.. with another container (recorded ranges overlap).",
+                        c->name, c->spec.userns_range.uid);
 }
 
 void container_userns_drop(Container *c) {
-        if (c->spec.userns != USERNS_AUTO || c->spec.userns_range.size == 0 || c->manager->userns_pool.n_slots == 0)
+        if (c->spec.userns != USERNS_AUTO || c->spec.userns_range.size == 0 ||
+            c->manager->userns_pool.n_slots == 0)
                 return;
         userns_pool_release(&c->manager->userns_pool, &c->spec.userns_range);
 }
@@ -118,7 +125,7 @@ int container_userns_idmap_args(const Container *c, char ***argv) {
 int container_userns_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
         _cleanup_strv_free_ char **bind = NULL;
         _cleanup_free_ char *target = NULL;
-        char *umount[] = { CONMAN_LIBEXECDIR "/conman-rootfs", "umount", NULL, NULL };
+        char *umount[] = {CONMAN_LIBEXECDIR "/conman-rootfs", "umount", NULL, NULL};
         int r;
 
         if (!container_userns_binds_rootfs(c))

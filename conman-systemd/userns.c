@@ -5,10 +5,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include "fileio.h"
 #include "userns.h"
@@ -41,7 +41,8 @@ int userns_pool_init(UsernsPool *p, uint32_t uid_base, uint32_t gid_base, uint64
                 return -ERANGE;
         n = MIN(n, (uint64_t) USERNS_SLOTS_MAX);
         /* the last slot's IDs must exist (host IDs are < 2^32-1; (uid_t)-1 is "no id") */
-        while (n > 0 && ((uint64_t) uid_base + n * size > UINT32_MAX || (uint64_t) gid_base + n * size > UINT32_MAX))
+        while (n > 0 &&
+               ((uint64_t) uid_base + n * size > UINT32_MAX || (uint64_t) gid_base + n * size > UINT32_MAX))
                 n--;
         if (n == 0)
                 return -ERANGE;
@@ -124,10 +125,11 @@ int userns_pool_reserve_recorded(UsernsPool *p, int containers_fd, const char *s
                         continue;
                 if (asprintf(&path, "%s/container.json", de->d_name) < 0)
                         return -ENOMEM;
-                if (json_read_file_at(containers_fd, path, &j) < 0 || !json_object_object_get_ex(j, "spec", &spec))
+                if (json_read_file_at(containers_fd, path, &j) < 0 ||
+                    !json_object_object_get_ex(j, "spec", &spec))
                         continue;
-                if (userns_from_json(json_object_object_get(spec, "userns"), &mode, &r) >= 0 && mode == USERNS_AUTO &&
-                    r.size > 0)
+                if (userns_from_json(json_object_object_get(spec, "userns"), &mode, &r) >= 0 &&
+                    mode == USERNS_AUTO && r.size > 0)
                         (void) userns_pool_reserve(p, &r);
         }
         return 0;
@@ -152,9 +154,9 @@ int userns_pool_allocate(UsernsPool *p, UsernsRange *ret) {
         for (uint32_t i = 0; i < p->n_slots; i++)
                 if (p->users[i] == 0) {
                         p->users[i] = 1;
-                        *ret = (UsernsRange){ .uid = p->uid_base + i * p->size,
-                                              .gid = p->gid_base + i * p->size,
-                                              .size = p->size };
+                        *ret = (UsernsRange){.uid = p->uid_base + i * p->size,
+                                             .gid = p->gid_base + i * p->size,
+                                             .size = p->size};
                         return 0;
                 }
         return -ENOSPC;
@@ -233,7 +235,8 @@ void userns_oci_add(struct json_object *linux_obj, struct json_object *ns, const
 }
 
 struct json_object *userns_inspect_json(const UsernsRange *r) {
-        struct json_object *o = json_object_new_object(), *u = json_object_new_array(), *g = json_object_new_array();
+        struct json_object *o = json_object_new_object(), *u = json_object_new_array(),
+                           *g = json_object_new_array();
         char buf[64];
 
         snprintf(buf, sizeof(buf), "0:%u:%u", r->uid, r->size);
@@ -289,8 +292,9 @@ int userns_from_json(struct json_object *j, UsernsMode *ret_mode, UsernsRange *r
                 return -EBADMSG;
         /* "auto" without a range: asked for, not allocated yet (a generator's spec) */
         if (mode == USERNS_AUTO && json_object_object_get_ex(j, "size", NULL) &&
-            (get_u32(j, "uid", &r.uid) < 0 || get_u32(j, "gid", &r.gid) < 0 || get_u32(j, "size", &r.size) < 0 ||
-             r.size == 0 || (uint64_t) r.uid + r.size > UINT32_MAX || (uint64_t) r.gid + r.size > UINT32_MAX))
+            (get_u32(j, "uid", &r.uid) < 0 || get_u32(j, "gid", &r.gid) < 0 ||
+             get_u32(j, "size", &r.size) < 0 || r.size == 0 || (uint64_t) r.uid + r.size > UINT32_MAX ||
+             (uint64_t) r.gid + r.size > UINT32_MAX))
                 return -EBADMSG;
         *ret_mode = mode;
         *ret_range = r;

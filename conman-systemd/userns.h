@@ -17,9 +17,9 @@
 
 #include "macro.h"
 
-#define USERNS_SUBID_USER "conman"
+#define USERNS_SUBID_USER   "conman"
 #define USERNS_SIZE_DEFAULT UINT32_C(65536)
-#define USERNS_SLOTS_MAX (UINT32_C(1) << 20)
+#define USERNS_SLOTS_MAX    (UINT32_C(1) << 20)
 
 typedef enum UsernsMode {
         USERNS_HOST, /* no user namespace: container IDs are host IDs */

@@ -38,15 +38,18 @@ static int help(void) {
 
 static int explain_idmap_error(int r, const char *target) {
         if (r == -EINVAL || r == -EPERM || r == -ENOSYS || r == -EOPNOTSUPP)
-                return log_error_errno(r, "Failed to mount the root filesystem at %s with an ID mapping: %m. "
-                                          IDMAP_REQUIREMENTS, target);
+                return log_error_errno(r,
+                                       "Failed to mount the root filesystem at %s with an ID mapping: "
+                                       "%m. " IDMAP_REQUIREMENTS,
+                                       target);
         return log_error_errno(r, "Failed to mount the root filesystem at %s: %m", target);
 }
 
 static int parse_idmap(int *argc, char ***argv, UsernsRange *range, bool *have) {
         if (*argc >= 2 && streq((*argv)[0], "--idmap")) {
                 if (idmap_range_parse((*argv)[1], range) < 0)
-                        return log_error_errno(-EINVAL, "Invalid --idmap '%s': use UID:GID:SIZE.", (*argv)[1]);
+                        return log_error_errno(-EINVAL, "Invalid --idmap '%s': use UID:GID:SIZE.",
+                                               (*argv)[1]);
                 *have = true;
                 *argc -= 2;
                 *argv += 2;
@@ -73,7 +76,8 @@ int main(int argc, char *argv[]) {
                 return EXIT_FAILURE;
         if (streq(verb, "mount") && argc >= 3) {
                 if (idmap) {
-                        r = idmap_overlay_mount(&range, (const char *const *) argv + 3, argv[1], argv[2], argv[0]);
+                        r = idmap_overlay_mount(&range, (const char *const *) argv + 3, argv[1], argv[2],
+                                                argv[0]);
                         if (r < 0)
                                 explain_idmap_error(r, argv[0]);
                 } else {

@@ -34,7 +34,7 @@ static int write_map(pid_t pid, const char *file, uint32_t host, uint32_t size) 
 }
 
 int idmap_userns_fd(const UsernsRange *r) {
-        _cleanup_close_pair_ int ready[2] = { -EBADF, -EBADF }, release[2] = { -EBADF, -EBADF };
+        _cleanup_close_pair_ int ready[2] = {-EBADF, -EBADF}, release[2] = {-EBADF, -EBADF};
         char path[64], c;
         int fd, ret;
         pid_t pid;
@@ -70,7 +70,7 @@ int idmap_userns_fd(const UsernsRange *r) {
 }
 
 int idmap_mount(int userns_fd, const char *source, const char *target) {
-        struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
+        struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd};
         _cleanup_close_ int tree = -EBADF;
 
         tree = (int) syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -90,12 +90,8 @@ int idmap_range_parse(const char *s, UsernsRange *ret) {
         if (sscanf(s, "%llu:%llu:%llu%c", &u, &g, &n, &extra) != 3 || n == 0 || u + n > UINT32_MAX ||
             g + n > UINT32_MAX)
                 return -EINVAL;
-        *ret = (UsernsRange){ .uid = (uint32_t) u, .gid = (uint32_t) g, .size = (uint32_t) n };
+        *ret = (UsernsRange){.uid = (uint32_t) u, .gid = (uint32_t) g, .size = (uint32_t) n};
         return 0;
-}
-
-int idmap_range_format(const UsernsRange *r, char **ret) {
-        return asprintf(ret, "%u:%u:%u", r->uid, r->gid, r->size) < 0 ? -ENOMEM : 0;
 }
 
 static void detach_all(char **dirs) {
@@ -107,8 +103,8 @@ static void detach_all(char **dirs) {
 
 /* Each lower layer idmapped at TARGET.idmap/<i>; the overlay keeps its own clones of them, so they are
  * detached again right after the overlay is mounted. */
-int idmap_overlay_mount(const UsernsRange *range, const char *const *lowers, const char *upper, const char *work,
-                        const char *target) {
+int idmap_overlay_mount(const UsernsRange *range, const char *const *lowers, const char *upper,
+                        const char *work, const char *target) {
         _cleanup_strv_free_ char **idmapped = NULL;
         _cleanup_free_ char *scratch = NULL;
         _cleanup_close_ int userns_fd = -EBADF;

@@ -18,17 +18,16 @@ int idmap_userns_fd(const UsernsRange *r);
 /* Clones the mount tree at `source` (not recursively), idmaps it with userns_fd, attaches it at
  * `target` (which must exist). -EINVAL/-EPERM/-ENOSYS from the kernel mean "not supported here". */
 int idmap_mount(int userns_fd, const char *source, const char *target);
-#define IDMAP_REQUIREMENTS                                                                                 \
-        "--userns=auto needs idmapped mounts (Linux 5.12+; of overlay layers 5.19+) on a file system that "   \
+#define IDMAP_REQUIREMENTS                                                                                   \
+        "--userns=auto needs idmapped mounts (Linux 5.12+; of overlay layers 5.19+) on a file system that "  \
         "supports them (ext4, xfs, btrfs; tmpfs 6.3+)."
 
 /* The image's overlay with each lower layer idmapped (bottom layer first, as overlay_mount()); the upper
  * dir's top is chowned to the range's root. -EBUSY if something is mounted at target already. */
-int idmap_overlay_mount(const UsernsRange *range, const char *const *lowers, const char *upper, const char *work,
-                        const char *target);
+int idmap_overlay_mount(const UsernsRange *range, const char *const *lowers, const char *upper,
+                        const char *work, const char *target);
 /* An idmapped bind of the directory `source` at `target` (created if missing). */
 int idmap_bind(const UsernsRange *range, const char *source, const char *target);
 
-/* "UID:GID:SIZE" as conman-rootfs takes it. */
+/* "UID:GID:SIZE" as conman-rootfs takes it (container-userns.c writes it). */
 int idmap_range_parse(const char *s, UsernsRange *ret);
-int idmap_range_format(const UsernsRange *r, char **ret);
