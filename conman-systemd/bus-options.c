@@ -76,6 +76,18 @@ static int opt_cpu_shares(sd_bus_message *m, ContainerSpec *s, sd_bus_error *err
         return 0;
 }
 
+static int opt_userns(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        s->userns = userns_mode_from_string(v);
+        if (s->userns < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown user namespace mode '%s': use auto or host.", v);
+        return 0;
+}
+
 static int opt_labels(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
         const char *k, *v;
         int r;
@@ -199,7 +211,7 @@ static const struct {
         { "CPUShares", "t", opt_cpu_shares },   { "PidsLimit", "t", opt_pids_limit },
         { "StopSignal", "s", opt_stop_signal }, { "StopTimeout", "t", opt_stop_timeout },
         { "Restart", "s", opt_restart },        { "Runtime", "s", opt_runtime },
-        { "Publish", "as", opt_publish },
+        { "Publish", "as", opt_publish },       { "UserNS", "s", opt_userns },
 };
 
 static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error) {

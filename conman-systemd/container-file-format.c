@@ -247,6 +247,8 @@ static int write_container_section(FILE *out, const char *name, const ContainerS
         write_limits(out, s);
         if (s->runtime)
                 fprintf(out, "Runtime=%s\n", s->runtime);
+        if (s->userns == USERNS_AUTO) /* the file's container gets its own range when it first starts */
+                fputs("UserNS=auto\n", out);
         r = write_network(out, s, error);
         if (r >= 0 && s->tty)
                 fputs("Tty=yes\n", out); /* conmand holds the terminal (PrepareContainerConsole) */

@@ -6,6 +6,7 @@
  */
 #include "container-image.h"
 #include "container-network.h"
+#include "container-userns.h"
 #include "container.h"
 #include "unit.h"
 
@@ -14,6 +15,7 @@ typedef int (*HookProvider)(Container *c, UnitHooks *hooks, sd_bus_error *error)
 static const HookProvider hook_providers[] = {
         container_image_hooks, /* overlay root filesystem from the image's layers */
         container_network_hooks, /* network namespace on a CNI network (conman-netns) */
+        container_userns_hooks, /* idmapped bind of a --rootfs directory (--userns=auto) */
 };
 
 int container_collect_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {

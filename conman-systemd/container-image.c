@@ -8,6 +8,7 @@
 #include "bus-errors.h"
 #include "conman-config.h"
 #include "container-image.h"
+#include "container-userns.h"
 #include "image/store.h"
 #include "util.h"
 
@@ -88,7 +89,7 @@ int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error) 
 }
 
 int container_image_rootfs_path(Container *c, char **ret) {
-        if (!c->spec.image_id) {
+        if (!c->spec.image_id && !container_userns_binds_rootfs(c)) {
                 *ret = strdup(c->spec.rootfs);
                 return *ret ? 0 : -ENOMEM;
         }
@@ -126,8 +127,12 @@ int container_image_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
             asprintf(&work, "%s/work", dir) < 0)
                 return -ENOMEM;
 
-        if (strv_push(&mount, CONMAN_LIBEXECDIR "/conman-rootfs") < 0 || strv_push(&mount, "mount") < 0 ||
-            strv_push(&mount, target) < 0 || strv_push(&mount, upper) < 0 || strv_push(&mount, work) < 0)
+        if (strv_push(&mount, CONMAN_LIBEXECDIR "/conman-rootfs") < 0 || strv_push(&mount, "mount") < 0)
+                return -ENOMEM;
+        r = container_userns_idmap_args(c, &mount);
+        if (r < 0)
+                return r;
+        if (strv_push(&mount, target) < 0 || strv_push(&mount, upper) < 0 || strv_push(&mount, work) < 0)
                 return -ENOMEM;
         for (size_t i = 0; i < img->n_layers; i++)
                 if (strv_push(&mount, img->layer_dirs[i]) < 0)

@@ -79,6 +79,9 @@ static struct json_object *host_config_json(Container *c) {
         json_object_object_add(o, "ReadonlyRootfs", json_object_new_boolean(s->read_only));
         json_object_object_add(o, "Runtime", json_object_new_string(s->runtime ?: c->manager->default_runtime));
         json_object_object_add(o, "NetworkMode", json_object_new_string(network_mode_to_string(s->network)));
+        json_object_object_add(o, "UsernsMode", json_object_new_string(s->userns == USERNS_AUTO ? "auto" : ""));
+        if (s->userns == USERNS_AUTO)
+                json_object_object_add(o, "IDMappings", userns_inspect_json(&s->userns_range));
         return o;
 }
 

@@ -243,6 +243,8 @@ static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "Unknown runtime '%s': use runc or crun.", s->runtime);
         if (s->network < 0 || s->network >= _NETWORK_MODE_MAX)
                 return invalid(error, "%sUnknown network mode: use bridge, none, host or a network's name.", "");
+        if (s->userns < 0 || s->userns >= _USERNS_MODE_MAX)
+                return invalid(error, "%sUnknown user namespace mode: use auto or host.", "");
         return 0;
 }
 
@@ -360,6 +362,8 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "restartPolicy", restart_policy_to_string(s->restart));
         add_u64(o, "restartMaxRetries", s->restart_max_retries);
         add_string(o, "runtime", s->runtime);
+        if (s->userns != USERNS_HOST)
+                json_object_object_add(o, "userns", userns_to_json(s->userns, &s->userns_range));
         return o;
 }
 
@@ -430,6 +434,7 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         if (r >= 0) r = get_string(o, "runtime", &s->runtime);
         if (r >= 0) r = get_string(o, "networkName", &s->network_name);
         if (r >= 0) r = strv_from_json(json_object_object_get(o, "ports"), &s->ports);
+        if (r >= 0) r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
         if (r < 0)
                 return r;
 

@@ -14,6 +14,7 @@
 #include <systemd/sd-bus.h>
 
 #include "macro.h"
+#include "userns.h"
 
 typedef enum RestartPolicy {
         RESTART_NO,
@@ -69,6 +70,9 @@ typedef struct ContainerSpec {
         unsigned restart_max_retries;/* on-failure:N; 0 = unlimited → StartLimitBurst= */
 
         char *runtime;               /* "runc" or "crun"; NULL = the daemon's default */
+
+        UsernsMode userns;           /* --userns: host (none) or auto (userns.h) */
+        UsernsRange userns_range;    /* auto: the host IDs allocated at create (size 0 = not yet) */
 } ContainerSpec;
 
 #define CONTAINER_STOP_TIMEOUT_DEFAULT_USEC (10 * UINT64_C(1000000))

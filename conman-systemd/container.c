@@ -16,6 +16,7 @@
 #include "container-image.h"
 #include "container-network.h"
 #include "container.h"
+#include "container-userns.h"
 #include "exit-record.h"
 #include "fileio.h"
 #include "log.h"
@@ -67,6 +68,7 @@ static Container *container_alloc(Manager *m, const char *id, const char *name) 
 }
 
 static void container_link(Manager *m, Container *c) {
+        container_userns_hold(c);
         c->next = m->containers;
         if (c->next)
                 c->next->prev = c;
@@ -85,6 +87,7 @@ Container *container_free(Container *c) {
                 if (c->next)
                         c->next->prev = c->prev;
                 c->manager->n_containers--;
+                container_userns_drop(c);
         }
         sd_event_source_disable_unref(c->kill_timer);
         sd_event_source_disable_unref(c->start_wait_timer);
@@ -211,7 +214,8 @@ static int container_write_new_dir(Container *c, sd_bus_error *error) {
 
         if (asprintf(&tmp, ".new-%s", c->id) < 0)
                 return -ENOMEM;
-        if (mkdirat(containers_fd, tmp, 0700) < 0)
+        /* with a user namespace the runtime reaches the rootfs as the container's root: search only */
+        if (mkdirat(containers_fd, tmp, c->spec.userns == USERNS_AUTO ? 0711 : 0700) < 0)
                 return negative_errno();
         c->dir_fd = openat(containers_fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (c->dir_fd < 0)
@@ -231,6 +235,7 @@ static int container_write_new_dir(Container *c, sd_bus_error *error) {
 
 int container_create(Manager *m, const char *name, ContainerSpec *spec, Container **ret, sd_bus_error *error) {
         _cleanup_free_ char *generated = NULL;
+        _cleanup_close_ int userns_lock = -EBADF; /* held until container.json records the range */
         Container *c;
         int r;
 
@@ -249,6 +254,8 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
         r = container_spec_validate(spec, error);
         if (r >= 0)
                 r = container_network_check(m, spec, error);
+        if (r >= 0)
+                r = container_userns_assign(m, spec, &userns_lock, error);
         if (r < 0)
                 return r;
         if (!name) {
@@ -364,9 +371,11 @@ int container_reload_generated(Container *c) {
         r = container_spec_from_json(json_object_object_get(j, "spec"), &spec);
         if (r < 0)
                 return r;
+        container_userns_drop(c); /* the file may now ask for another range (or none) */
         container_spec_done(&c->spec);
         c->spec = spec;
         spec = (ContainerSpec){};
+        container_userns_hold(c);
         if (json_object_object_get_ex(j, "startedAt", &v))
                 c->started_at = json_object_get_uint64(v);
         return 0;

@@ -44,6 +44,7 @@ Manager *manager_free(Manager *m) {
                 return NULL;
         while (m->containers)
                 container_free(m->containers);
+        userns_pool_done(&m->userns_pool);
         manager_free_jobs(m);
         image_manager_free(m);
         m->bus = sd_bus_flush_close_unref(m->bus);

@@ -10,6 +10,7 @@
 #include <systemd/sd-event.h>
 
 #include "macro.h"
+#include "userns.h"
 
 typedef struct Container Container;
 typedef struct Job Job;
@@ -30,6 +31,7 @@ typedef struct Manager {
         Job *jobs;             /* systemd jobs we answer requests for (systemd-client.c) */
         struct ImageStore *image_store; /* images and layers (image/store.h), opened by image_manager_start() */
         struct ImageManager *images;    /* pulls and imports in flight (image-dbus.c) */
+        UsernsPool userns_pool;         /* --userns=auto ranges; in use = the known containers' (container-userns.h) */
 
         bool ready;            /* READY=1 sent */
 } Manager;

@@ -136,7 +136,13 @@ static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *
         json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts", pts_opts, ELEMENTSOF(pts_opts)));
         json_object_array_add(a, mount_entry("/dev/shm", "tmpfs", "shm", shm_opts, ELEMENTSOF(shm_opts)));
         json_object_array_add(a, mount_entry("/dev/mqueue", "mqueue", "mqueue", mq_opts, ELEMENTSOF(mq_opts)));
-        json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, ELEMENTSOF(sys_opts)));
+        if (s->userns == USERNS_AUTO && (s->network == NETWORK_HOST || paths->netns_path)) {
+                /* sysfs can only be mounted by a user namespace that owns the network namespace; the host's
+                 * and a prepared one (conman-netns) belong to the host's */
+                static const char *const sys_bind_opts[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
+                json_object_array_add(a, mount_entry("/sys", "bind", "/sys", sys_bind_opts, ELEMENTSOF(sys_bind_opts)));
+        } else
+                json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, ELEMENTSOF(sys_opts)));
         add_network_mounts(a, paths->network_etc_dir);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw", "rprivate" };
@@ -203,6 +209,8 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
                         json_object_object_add(n, "path", json_object_new_string(paths->netns_path));
                 json_object_array_add(ns, n);
         }
+        if (s->userns == USERNS_AUTO)
+                userns_oci_add(l, ns, &s->userns_range);
         json_object_object_add(l, "namespaces", ns);
         if (paths->cgroups_path)
                 json_object_object_add(l, "cgroupsPath", json_object_new_string(paths->cgroups_path));

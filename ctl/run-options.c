@@ -40,6 +40,8 @@ static const char create_usage[] =
         "      --stop-timeout SEC     Seconds before SIGKILL on stop (TimeoutStopSec=, default 10)\n"
         "      --restart POLICY       no, on-failure[:N], always, unless-stopped (Restart=)\n"
         "      --runtime NAME         OCI runtime: runc or crun\n"
+        "      --userns MODE          auto: own range of subordinate IDs, root inside is not root outside;\n"
+        "                             host (default): no user namespace\n"
         "  -t, --tty                  Give the container a terminal (its output and input go through it)\n"
         "  -i, --interactive          Keep the container's stdin open; run forwards ours to it\n"
         "      --help                 Show this help\n";
@@ -96,7 +98,7 @@ static int parse_stop_timeout(const char *s, uint64_t *ret) {
 enum {
         ARG_NAME = 0x100, ARG_ROOTFS, ARG_ENV_FILE, ARG_READ_ONLY, ARG_NETWORK, ARG_CPUS, ARG_CPU_WEIGHT,
         ARG_PIDS_LIMIT, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_RESTART, ARG_RUNTIME, ARG_RM, ARG_HELP, ARG_PULL,
-        ARG_TLS_VERIFY, ARG_DETACH_KEYS,
+        ARG_TLS_VERIFY, ARG_DETACH_KEYS, ARG_USERNS,
 };
 
 static const struct option run_long_options[] = {
@@ -117,6 +119,7 @@ static const struct option run_long_options[] = {
         { "pull", required_argument, NULL, ARG_PULL }, { "tls-verify", required_argument, NULL, ARG_TLS_VERIFY },
         { "tty", no_argument, NULL, 't' },           { "interactive", no_argument, NULL, 'i' },
         { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
+        { "userns", required_argument, NULL, ARG_USERNS },
         { "help", no_argument, NULL, ARG_HELP },     {},
 };
 
@@ -157,6 +160,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
                                         &o->have_stop_timeout);
         case ARG_RESTART: o->restart = optarg; return 0;
         case ARG_RUNTIME: o->runtime = optarg; return 0;
+        case ARG_USERNS: o->userns = optarg; return 0;
         case ARG_PULL:
                 if (!streq(optarg, "always") && !streq(optarg, "missing") && !streq(optarg, "never"))
                         return log_error_errno(-EINVAL, "conmanctl: --pull takes always, missing or never.");
@@ -254,6 +258,7 @@ static int append_strings(sd_bus_message *m, const RunOptions *o) {
                 { "Rootfs", o->rootfs },          { "Image", o->image },       { "WorkingDir", o->working_dir },
                 { "User", o->user },              { "Hostname", o->hostname }, { "Network", o->network },
                 { "Runtime", o->runtime },        { "Restart", o->restart },   { "StopSignal", o->stop_signal },
+                { "UserNS", o->userns },
         };
         int r = 0;
 

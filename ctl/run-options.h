@@ -22,6 +22,7 @@ typedef struct RunOptions {
         const char *hostname;
         const char *network;
         const char *runtime;
+        const char *userns;      /* --userns: auto or host */
         const char *restart;
         const char *stop_signal;
         const char *detach_keys;  /* run: NULL = ctrl-p,ctrl-q */

@@ -17,6 +17,7 @@
 #include "container-file.h"
 #include "exit-record.h"
 #include "fileio.h"
+#include "idmap.h"
 #include "log.h"
 #include "network-attach.h"
 #include "oci-config.h"
@@ -151,6 +152,56 @@ static int resolve_image(Prepared *p, ImageStore *s, ResolvedImage **ret) {
         return r < 0 ? log_oom() : 0;
 }
 
+/* UserNS=auto: the range recorded by an earlier start of this container, else the lowest one no
+ * container on disk records, picked under the lock conmand takes too (userns.h). The lock stays held
+ * (*ret_lock) until container.json records the range. */
+static int assign_userns(Prepared *p, int *ret_lock) {
+        _cleanup_(userns_pool_done) UsernsPool pool = {};
+        _cleanup_close_ int state_fd = -EBADF, containers_fd = -EBADF;
+        _cleanup_json_ struct json_object *old = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct json_object *spec;
+        UsernsMode mode;
+        UsernsRange range;
+        int r;
+
+        if (p->spec.userns != USERNS_AUTO)
+                return 0;
+        state_fd = open(CONMAN_STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (state_fd < 0)
+                return log_error_errno(negative_errno(), "Failed to open %s: %m", CONMAN_STATE_DIR);
+        /* the runtime reaches the rootfs as the container's root: search permission only */
+        if (fchmod(state_fd, 0711) < 0 || fchmodat(state_fd, "containers", 0711, 0) < 0)
+                return log_error_errno(negative_errno(), "Failed to make %s searchable: %m", CONMAN_STATE_DIR);
+        *ret_lock = userns_lock(state_fd);
+        if (*ret_lock < 0)
+                return log_error_errno(*ret_lock, "Failed to lock %s/" USERNS_LOCK_FILE ": %m", CONMAN_STATE_DIR);
+        if (asprintf(&path, "%s/containers/%s/container.json", CONMAN_STATE_DIR, p->id) < 0)
+                return log_oom();
+        if (json_read_file_at(AT_FDCWD, path, &old) >= 0 && json_object_object_get_ex(old, "spec", &spec) &&
+            userns_from_json(json_object_object_get(spec, "userns"), &mode, &range) >= 0 && mode == USERNS_AUTO &&
+            range.size > 0) {
+                p->spec.userns_range = range;
+                return 0;
+        }
+        r = userns_pool_load(&pool, "/etc/subuid", "/etc/subgid", USERNS_SUBID_USER, USERNS_SIZE_DEFAULT);
+        if (r < 0)
+                return log_error_errno(r, "UserNS=auto needs subordinate IDs for the user '" USERNS_SUBID_USER
+                                          "': add a line like '" USERNS_SUBID_USER ":2147483648:2147483648' to "
+                                          "/etc/subuid and /etc/subgid: %m");
+        containers_fd = openat(state_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (containers_fd < 0)
+                return log_error_errno(negative_errno(), "Failed to open %s/containers: %m", CONMAN_STATE_DIR);
+        r = userns_pool_reserve_recorded(&pool, containers_fd, p->id);
+        if (r >= 0)
+                r = userns_pool_allocate(&pool, &p->spec.userns_range);
+        if (r == -ENOSPC)
+                return log_error_errno(r, "All %u user namespace ranges are in use; remove containers or give '"
+                                          USERNS_SUBID_USER "' more IDs in /etc/subuid and /etc/subgid.",
+                                       pool.n_slots);
+        return r < 0 ? log_error_errno(r, "Failed to pick a user namespace range: %m") : 0;
+}
+
 static int open_container_dir(const Prepared *p, int *ret) {
         _cleanup_free_ char *dir = NULL;
         int fd;
@@ -159,6 +210,8 @@ static int open_container_dir(const Prepared *p, int *ret) {
                 return log_oom();
         if (mkdir_p(dir, 0700) < 0)
                 return log_error_errno(negative_errno(), "Failed to create %s: %m", dir);
+        if (p->spec.userns == USERNS_AUTO && chmod(dir, 0711) < 0)
+                return log_error_errno(negative_errno(), "Failed to make %s searchable: %m", dir);
         fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return log_error_errno(negative_errno(), "Failed to open %s: %m", dir);
@@ -195,7 +248,7 @@ static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage 
         if (p->spec.network == NETWORK_BRIDGE && network_container_paths(CONMAN_RUN_DIR, p->id, &netns, &etc_dir) < 0)
                 return log_oom();
         if (container_cgroup_path(p->unit, &cgroup) < 0 ||
-            (img ? asprintf(&root, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, p->id) < 0
+            (img || p->spec.userns == USERNS_AUTO ? asprintf(&root, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, p->id) < 0
                  : !(root = strdup(p->spec.rootfs))))
                 return log_oom();
         for (size_t i = img ? img->n_layers : 0; i > 0; i--)
@@ -226,9 +279,17 @@ static int mount_rootfs(const Prepared *p, int dir_fd, const ResolvedImage *img)
             asprintf(&target, "%s/rootfs", base) < 0 || asprintf(&upper, "%s/upper", base) < 0 ||
             asprintf(&work, "%s/work", base) < 0)
                 return log_oom();
-        if (overlay_is_mounted(target))
-                (void) overlay_umount(target); /* left from a run that did not stop cleanly */
-        r = overlay_mount((const char *const *) img->layer_dirs, upper, work, target);
+        (void) rootfs_umount(target); /* left from a run that did not stop cleanly */
+        if (!img)
+                r = idmap_bind(&p->spec.userns_range, p->spec.rootfs, target);
+        else if (p->spec.userns == USERNS_AUTO)
+                r = idmap_overlay_mount(&p->spec.userns_range, (const char *const *) img->layer_dirs, upper, work,
+                                        target);
+        else
+                r = overlay_mount((const char *const *) img->layer_dirs, upper, work, target);
+        if (r < 0 && p->spec.userns == USERNS_AUTO && (r == -EINVAL || r == -EPERM || r == -EOPNOTSUPP))
+                return log_error_errno(r, "Failed to mount the root filesystem of %s with an ID mapping: %m. "
+                                          IDMAP_REQUIREMENTS, p->name);
         return r < 0 ? log_error_errno(r, "Failed to mount the root filesystem of %s: %m", p->name) : 0;
 }
 
@@ -255,7 +316,7 @@ static int run(const char *spec_path) {
         _cleanup_(prepared_done) Prepared p = {};
         _cleanup_(image_store_freep) ImageStore *store = NULL;
         _cleanup_(resolved_image_freep) ResolvedImage *img = NULL;
-        _cleanup_close_ int dir_fd = -EBADF;
+        _cleanup_close_ int dir_fd = -EBADF, userns_lock = -EBADF;
         int r;
 
         container_spec_init(&p.spec);
@@ -272,10 +333,12 @@ static int run(const char *spec_path) {
                 if (r < 0)
                         return r;
         }
-        r = open_container_dir(&p, &dir_fd);
+        r = assign_userns(&p, &userns_lock);
+        if (r >= 0)
+                r = open_container_dir(&p, &dir_fd);
         if (r >= 0)
                 r = write_config_json(&p, dir_fd, img);
-        if (r >= 0 && img)
+        if (r >= 0 && (img || p.spec.userns == USERNS_AUTO))
                 r = mount_rootfs(&p, dir_fd, img);
         if (r < 0)
                 return r;

@@ -431,6 +431,14 @@ static int parse_tty(ContainerFile *f, const char *k, const char *v, char **m) {
         return 0;
 }
 
+static int parse_userns(ContainerFile *f, const char *k, const char *v, char **m) {
+        UsernsMode mode = userns_mode_from_string(v);
+        if (mode < 0)
+                return set_message(m, "unknown user namespace mode '%s': use auto or host", v);
+        f->spec.userns = mode;
+        return 0;
+}
+
 static int parse_pull(ContainerFile *f, const char *k, const char *v, char **m) {
         PullPolicy p = pull_policy_from_string(v);
         if (p < 0)
@@ -463,6 +471,7 @@ const ContainerFileKey container_file_keys[] = {
         { "PublishPort", parse_publish_port, "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable; bridge networks)" },
         { "Tty", parse_tty, "a terminal, held by conmand (attach, logs); the unit then wants conmand.service" },
         { "Pull", parse_pull, "missing (default), never or always" },
+        { "UserNS", parse_userns, "auto: own range of the conman subordinate IDs; host (default)" },
 };
 const size_t container_file_n_keys = ELEMENTSOF(container_file_keys);
 

@@ -84,7 +84,7 @@ static int build_hooks(const ContainerFile *f, const char *id, const char *spec_
         int r;
 
         r = unit_hooks_add(h, false, false, prepare);
-        if (r >= 0 && f->spec.image) {
+        if (r >= 0 && (f->spec.image || f->spec.userns == USERNS_AUTO)) { /* overlay or idmapped bind */
                 if (asprintf(&rootfs, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, id) < 0)
                         return -ENOMEM;
                 umount[2] = rootfs;

@@ -3,6 +3,7 @@
  * overlay.c — overlay root filesystems for containers (see overlay.h).
  */
 #include <sys/mount.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -108,6 +109,28 @@ bool overlay_is_mounted(const char *target) {
 
 int overlay_umount(const char *target) {
         if (!overlay_is_mounted(target))
+                return 0;
+        if (umount2(target, UMOUNT_NOFOLLOW) < 0) {
+                if (errno != EBUSY)
+                        return negative_errno();
+                if (umount2(target, UMOUNT_NOFOLLOW | MNT_DETACH) < 0)
+                        return negative_errno();
+        }
+        return 0;
+}
+
+bool rootfs_is_mounted(const char *target) {
+        struct statx sx;
+
+        if (statx(AT_FDCWD, target, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
+                return false;
+        return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+int rootfs_umount(const char *target) {
+        if (overlay_is_mounted(target))
+                return overlay_umount(target);
+        if (!rootfs_is_mounted(target))
                 return 0;
         if (umount2(target, UMOUNT_NOFOLLOW) < 0) {
                 if (errno != EBUSY)

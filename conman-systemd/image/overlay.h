@@ -37,3 +37,8 @@ int overlay_mount(const char *const *lower_dirs, const char *upper, const char *
 int overlay_umount(const char *target);
 /* Whether target is an overlay mount point right now. */
 bool overlay_is_mounted(const char *target);
+
+/* Whether `target` is the root of a mount (an overlay or an idmapped bind of conman-rootfs). */
+bool rootfs_is_mounted(const char *target);
+/* Unmounts what conman-rootfs mounted at `target` (overlay or bind); 0 if nothing is mounted there. */
+int rootfs_umount(const char *target);
