@@ -436,6 +436,7 @@ static int image_bus_export(Manager *m) {
 }
 
 int image_manager_start(Manager *m) {
+        LayerLimits limits;
         int r;
 
         r = registry_global_init();
@@ -447,6 +448,11 @@ int image_manager_start(Manager *m) {
         r = image_store_open(m->state_dir, &m->image_store);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the image store in %s/images: %m", m->state_dir);
+        r = layer_limits_from_environment(&limits);
+        if (r < 0)
+                return log_error_errno(r, "$%s or $%s is not a positive number", LAYER_MAX_BYTES_ENV,
+                                       LAYER_MAX_ENTRIES_ENV);
+        image_store_set_layer_limits(m->image_store, &limits);
         r = image_bus_export(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to export the image objects: %m");

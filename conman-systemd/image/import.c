@@ -88,7 +88,8 @@ static int read_blob(Import *im, const Descriptor *d, size_t max, char **ret, si
         return 0;
 }
 
-static int add_layer_file(Import *im, const char *path, const char *blob_digest, const char *diff_id) {
+static int add_layer_file(Import *im, const char *path, LayerCompression compression, const char *blob_digest,
+                          const char *diff_id) {
         _cleanup_close_ int fd = -EBADF;
         char error[512] = "";
         int r;
@@ -98,7 +99,7 @@ static int add_layer_file(Import *im, const char *path, const char *blob_digest,
         fd = open_beneath(im->dir_fd, path, O_RDONLY);
         if (fd < 0)
                 return import_fail(im, fd, "cannot open layer %s: %s", path, strerror(-fd));
-        r = image_store_add_layer(im->store, fd, blob_digest, diff_id, error, sizeof(error));
+        r = image_store_add_layer(im->store, fd, compression, blob_digest, diff_id, error, sizeof(error));
         if (r < 0)
                 return import_fail(im, r, "layer %s refused: %s", path, error[0] ? error : strerror(-r));
         return 0;
@@ -165,7 +166,8 @@ static int import_oci_layers(Import *im, const Manifest *m, const ImageConfig *c
                 _cleanup_free_ char *path = NULL;
                 r = blob_name(m->layers[i].digest, &path);
                 if (r >= 0)
-                        r = add_layer_file(im, path, m->layers[i].digest, c->diff_ids[i]);
+                        r = add_layer_file(im, path, layer_compression_from_media_type(m->layers[i].media_type),
+                                           m->layers[i].digest, c->diff_ids[i]);
                 if (r < 0)
                         return r;
         }
@@ -190,6 +192,11 @@ static int import_oci_manifest(Import *im, const Descriptor *d, const char *name
                 r = manifest_parse(body, size, d->media_type, &m);
         if (r < 0)
                 return import_fail(im, r, "manifest %s is unsupported or malformed", d->digest);
+        if (manifest_unsupported_layer(m))
+                return import_fail(im, -EPROTONOSUPPORT, "layer %s has media type '%s': only "
+                                   LAYER_MEDIA_TYPES_SUPPORTED " are supported",
+                                   manifest_unsupported_layer(m)->digest,
+                                   strna(manifest_unsupported_layer(m)->media_type));
         r = read_blob(im, &m->config, CONFIG_MAX_SIZE, &config, &config_size);
         if (r < 0)
                 return r;
@@ -295,7 +302,7 @@ static int import_docker_entry(Import *im, struct json_object *e) {
                 struct json_object *l = json_object_array_get_idx(layers, i);
                 if (!json_object_is_type(l, json_type_string))
                         return import_fail(im, -EBADMSG, "manifest.json is malformed");
-                r = add_layer_file(im, json_object_get_string(l), NULL, c->diff_ids[i]);
+                r = add_layer_file(im, json_object_get_string(l), LAYER_COMPRESSION_DETECT, NULL, c->diff_ids[i]);
                 if (r < 0)
                         return r;
         }
@@ -348,7 +355,7 @@ static int unpack_archive(Import *im, int fd, char **ret_tmp, int *ret_dir_fd) {
         root_fd = openat(tmp_fd, "root", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (root_fd < 0)
                 return negative_errno();
-        r = layer_extract(fd, root_fd, &res);
+        r = layer_extract(fd, root_fd, LAYER_COMPRESSION_DETECT, image_store_layer_limits(im->store), &res);
         if (r < 0)
                 return import_fail(im, r, "cannot unpack the archive: %s",
                                    res.error[0] ? res.error : strerror(-r));

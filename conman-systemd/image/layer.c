@@ -10,7 +10,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -34,6 +36,10 @@ typedef struct Extract {
         char buf[READ_BUFFER_SIZE];     /* raw input */
         char tar_buf[READ_BUFFER_SIZE]; /* uncompressed tar */
         LayerResult *result;
+        LayerCompression compression;
+        LayerLimits limits;
+        uint64_t n_entries;
+        bool over_size; /* the uncompressed tar passed limits.max_bytes */
         bool privileged;
 } Extract;
 
@@ -123,6 +129,38 @@ static int remove_existing(int dir_fd, const char *name, bool keep_dir) {
         return unlinkat(dir_fd, name, 0) < 0 ? negative_errno() : 0;
 }
 
+static int refuse_over_size(Extract *x) {
+        return refuse(x, -EFBIG, "the layer unpacks to more than %" PRIu64 " bytes (raise the limit with %s= in "
+                      "conmand's environment)", x->limits.max_bytes, LAYER_MAX_BYTES_ENV);
+}
+
+bool layer_xattr_allowed(const char *name) {
+        if (string_has_prefix(name, "user."))
+                return !string_has_prefix(name, "user.overlay.");
+        return streq(name, "system.posix_acl_access") || streq(name, "system.posix_acl_default");
+}
+
+int layer_limits_from_environment(LayerLimits *ret) {
+        LayerLimits l = LAYER_LIMITS_DEFAULT;
+        const char *v;
+        int r;
+
+        v = getenv(LAYER_MAX_BYTES_ENV);
+        if (v && *v) {
+                r = parse_size(v, &l.max_bytes);
+                if (r < 0 || l.max_bytes == 0)
+                        return -EINVAL;
+        }
+        v = getenv(LAYER_MAX_ENTRIES_ENV);
+        if (v && *v) {
+                r = safe_atou64(v, &l.max_entries);
+                if (r < 0 || l.max_entries == 0)
+                        return -EINVAL;
+        }
+        *ret = l;
+        return 0;
+}
+
 static int apply_xattrs(Extract *x, struct archive_entry *e, int fd) {
         const char *name;
         const void *value;
@@ -130,8 +168,10 @@ static int apply_xattrs(Extract *x, struct archive_entry *e, int fd) {
 
         archive_entry_xattr_reset(e);
         while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
-                if (string_has_prefix(name, "trusted.overlay.") || string_has_prefix(name, "user.overlay."))
+                if (!layer_xattr_allowed(name)) {
+                        log_debug("Dropping xattr %s of %s from an image layer", name, archive_entry_pathname(e));
                         continue;
+                }
                 if (fsetxattr(fd, name, value, size, 0) < 0) {
                         if (errno == EOPNOTSUPP || errno == EPERM || errno == ENOTSUP)
                                 log_debug("Dropping xattr %s of %s: %m", name, archive_entry_pathname(e));
@@ -399,10 +439,32 @@ static la_ssize_t outer_read(struct archive *a, void *userdata, const void **ret
                 archive_set_error(a, EIO, "%s", archive_error_string(x->inner) ?: "decompression failed");
                 return -1;
         }
+        if (digester_size(x->diff) + (uint64_t) n > x->limits.max_bytes) {
+                x->over_size = true;
+                archive_set_error(a, EFBIG, "the layer unpacks to more than the limit");
+                return -1;
+        }
         if (digester_update(x->diff, x->tar_buf, (size_t) n) < 0)
                 return -1;
         *ret = x->tar_buf;
         return n;
+}
+
+/* Enables only the decompressor the media type names. ARCHIVE_WARN from a support call means libarchive
+ * would run an external program for it: refused. */
+static int support_compression(struct archive *a, LayerCompression c) {
+        bool gzip = c == LAYER_COMPRESSION_GZIP || c == LAYER_COMPRESSION_DETECT,
+             zstd = c == LAYER_COMPRESSION_ZSTD || c == LAYER_COMPRESSION_DETECT;
+
+        if (c < 0 || c >= _LAYER_COMPRESSION_MAX)
+                return -EPROTONOSUPPORT;
+        if (archive_read_support_filter_none(a) != ARCHIVE_OK)
+                return -EIO;
+        if (gzip && archive_read_support_filter_gzip(a) != ARCHIVE_OK)
+                return -EPROTONOSUPPORT;
+        if (zstd && archive_read_support_filter_zstd(a) != ARCHIVE_OK)
+                return -EPROTONOSUPPORT;
+        return 0;
 }
 
 static int extract_open(Extract *x) {
@@ -413,8 +475,10 @@ static int extract_open(Extract *x) {
         x->outer = archive_read_new();
         if (!x->inner || !x->outer)
                 return -ENOMEM;
-        if (archive_read_support_filter_all(x->inner) < ARCHIVE_WARN ||
-            archive_read_support_format_raw(x->inner) != ARCHIVE_OK ||
+        r = support_compression(x->inner, x->compression);
+        if (r < 0)
+                return refuse(x, r, "this build cannot decompress the layer's compression without external programs");
+        if (archive_read_support_format_raw(x->inner) != ARCHIVE_OK ||
             archive_read_support_format_tar(x->outer) != ARCHIVE_OK)
                 return -EIO;
         if (archive_read_open(x->inner, x, NULL, inner_read, NULL) != ARCHIVE_OK)
@@ -423,7 +487,7 @@ static int extract_open(Extract *x) {
         if (r != ARCHIVE_OK)
                 return refuse(x, -EBADMSG, "cannot read layer: %s", strna(archive_error_string(x->inner)));
         if (archive_read_open(x->outer, x, NULL, outer_read, NULL) != ARCHIVE_OK)
-                return refuse(x, -EBADMSG, "layer is not a tar archive: %s", archive_error_string(x->outer));
+                return x->over_size ? refuse_over_size(x) : refuse(x, -EBADMSG, "layer is not a tar archive: %s", archive_error_string(x->outer));
         return 0;
 }
 
@@ -433,9 +497,12 @@ static int extract_drain(Extract *x) {
         la_ssize_t n;
         ssize_t k;
 
-        while ((n = archive_read_data(x->inner, buf, sizeof(buf))) > 0)
+        while ((n = archive_read_data(x->inner, buf, sizeof(buf))) > 0) {
+                if (digester_size(x->diff) + (uint64_t) n > x->limits.max_bytes)
+                        return refuse_over_size(x);
                 if (digester_update(x->diff, buf, (size_t) n) < 0)
                         return -ENOMEM;
+        }
         if (n < 0)
                 return refuse(x, -EBADMSG, "decompression failed: %s", strna(archive_error_string(x->inner)));
         while ((k = read(x->input_fd, buf, sizeof(buf))) > 0)
@@ -455,10 +522,19 @@ static int extract_all(Extract *x) {
                 r = archive_read_next_header(x->outer, &e);
                 if (r == ARCHIVE_EOF)
                         break;
+                if (x->over_size)
+                        return refuse_over_size(x);
                 if (r < ARCHIVE_WARN)
                         return refuse(x, -EBADMSG, "broken tar archive: %s",
                                       strna(archive_error_string(x->outer)));
+                if (++x->n_entries > x->limits.max_entries)
+                        return refuse(x, -EFBIG,
+                                      "the layer has more than %" PRIu64 " entries (raise the limit with %s= "
+                                      "in conmand's environment)",
+                                      x->limits.max_entries, LAYER_MAX_ENTRIES_ENV);
                 r = extract_entry(x, e);
+                if (x->over_size)
+                        return refuse_over_size(x);
                 if (r < 0) {
                         if (!x->result->error[0])
                                 refuse(x, r, "cannot create %s: %s", archive_entry_pathname(e), strerror(-r));
@@ -480,7 +556,8 @@ static void extract_free(Extract *x) {
         free(x);
 }
 
-int layer_extract(int input_fd, int dir_fd, LayerResult *ret) {
+int layer_extract(int input_fd, int dir_fd, LayerCompression compression, const LayerLimits *limits,
+                  LayerResult *ret) {
         Extract *x; /* on the heap: its buffers are too big for a worker thread's stack */
         int r;
 
@@ -491,6 +568,8 @@ int layer_extract(int input_fd, int dir_fd, LayerResult *ret) {
         x->input_fd = input_fd;
         x->root_fd = dir_fd;
         x->result = ret;
+        x->compression = compression;
+        x->limits = limits ? *limits : LAYER_LIMITS_DEFAULT;
         x->privileged = geteuid() == 0;
         r = digester_new(&x->raw);
         if (r >= 0)

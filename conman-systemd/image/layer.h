@@ -11,8 +11,11 @@
  *   - nothing is ever written outside the directory: every path is resolved one
  *     component at a time with openat(O_NOFOLLOW) from the layer's root fd, ".."
  *     components are refused, leading "/" is stripped, a path that would pass
- *     through a symlink is refused, hardlink targets must lie inside the layer,
- *     and xattrs in the trusted.overlay./user.overlay. namespaces are dropped.
+ *     through a symlink is refused, hardlink targets must lie inside the layer;
+ *   - only user.* xattrs (not user.overlay.*) and POSIX ACLs are applied: security.*
+ *     (SELinux labels, file capabilities) and trusted.* are dropped;
+ *   - only the decompressor of the layer's media type runs (gzip, zstd or none), and
+ *     the uncompressed size and entry count are capped (LayerLimits).
  *
  * While reading, the raw input's digest (the blob digest) and the uncompressed
  * tar's digest (the diff_id) are computed and returned.
@@ -22,6 +25,37 @@
 #include <stdint.h>
 
 #include "digest.h"
+
+/* How a layer blob is compressed, from its media type (manifest.c). Only these decompressors are
+ * ever enabled: libarchive's "all" would also run external programs (lrzip, lzop, grzip). */
+typedef enum LayerCompression {
+        LAYER_COMPRESSION_NONE,
+        LAYER_COMPRESSION_GZIP,
+        LAYER_COMPRESSION_ZSTD,
+        LAYER_COMPRESSION_DETECT, /* no media type known (docker-archive, rootfs tarballs): any of the above */
+        _LAYER_COMPRESSION_MAX,
+        _LAYER_COMPRESSION_INVALID = -EINVAL,
+} LayerCompression;
+
+/* Caps on what one layer may unpack to; a refusal names the cap and how to raise it. */
+typedef struct LayerLimits {
+        uint64_t max_bytes;   /* of the uncompressed tar */
+        uint64_t max_entries; /* tar entries */
+} LayerLimits;
+
+#define LAYER_MAX_BYTES_DEFAULT   (UINT64_C(64) << 30) /* 64 GiB */
+#define LAYER_MAX_ENTRIES_DEFAULT UINT64_C(4000000)
+#define LAYER_LIMITS_DEFAULT      ((LayerLimits){ LAYER_MAX_BYTES_DEFAULT, LAYER_MAX_ENTRIES_DEFAULT })
+#define LAYER_MAX_BYTES_ENV       "CONMAN_LAYER_MAX_BYTES"
+#define LAYER_MAX_ENTRIES_ENV     "CONMAN_LAYER_MAX_ENTRIES"
+
+/* The caps from $CONMAN_LAYER_MAX_BYTES and $CONMAN_LAYER_MAX_ENTRIES (a number, for bytes with an
+ * optional k/m/g/t suffix), the defaults where unset. -EINVAL for a malformed or zero value. */
+int layer_limits_from_environment(LayerLimits *ret);
+
+/* Whether an xattr from a layer is applied: user.* (but not user.overlay.*) and POSIX ACLs only.
+ * security.* (SELinux labels, capabilities...) and trusted.* never come from an image. */
+bool layer_xattr_allowed(const char *name);
 
 typedef struct LayerResult {
         char blob_digest[DIGEST_STRING_MAX];
@@ -35,7 +69,8 @@ typedef struct LayerResult {
  * Returns 0, -EXDEV for an entry that tries to leave the directory, -EBADMSG for a
  * malformed archive, or another -errno. The directory is left as it is on failure;
  * the caller removes it. */
-int layer_extract(int input_fd, int dir_fd, LayerResult *ret);
+int layer_extract(int input_fd, int dir_fd, LayerCompression compression, const LayerLimits *limits,
+                  LayerResult *ret);
 
 /* Validates and normalizes a tar entry path: strips "./" and leading "/", drops
  * empty and "." components, refuses "..". Returns "" for the root itself. */

@@ -20,6 +20,10 @@ static const char *const layer_media_types[][2] = {
         {"application/vnd.oci.image.layer.v1.tar", "none"},
         {"application/vnd.oci.image.layer.v1.tar+gzip", "gzip"},
         {"application/vnd.oci.image.layer.v1.tar+zstd", "zstd"},
+        {"application/vnd.oci.image.layer.nondistributable.v1.tar", "none"},
+        {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", "gzip"},
+        {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", "zstd"},
+        {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", "gzip"},
         {"application/vnd.docker.image.rootfs.diff.tar.gzip", "gzip"},
         {"application/vnd.docker.image.rootfs.diff.tar", "none"},
 };
@@ -166,10 +170,15 @@ static int manifest_parse_layers(Manifest *m, struct json_object *layers) {
                 if (r < 0)
                         return r;
                 m->n_layers++;
-                if (layer_compression_from_media_type(m->layers[i].media_type) < 0)
-                        return -EPROTONOSUPPORT;
         }
         return 0;
+}
+
+const Descriptor *manifest_unsupported_layer(const Manifest *m) {
+        for (size_t i = 0; i < m->n_layers; i++)
+                if (layer_compression_from_media_type(m->layers[i].media_type) < 0)
+                        return &m->layers[i];
+        return NULL;
 }
 
 int manifest_parse(const char *body, size_t size, const char *content_type, Manifest **ret) {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "digest.h"
+#include "layer.h"
 
 #define MEDIA_TYPE_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
 #define MEDIA_TYPE_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
@@ -31,14 +32,6 @@ typedef enum ManifestKind {
         _MANIFEST_KIND_MAX,
         _MANIFEST_KIND_INVALID = -EINVAL,
 } ManifestKind;
-
-typedef enum LayerCompression {
-        LAYER_COMPRESSION_NONE,
-        LAYER_COMPRESSION_GZIP,
-        LAYER_COMPRESSION_ZSTD,
-        _LAYER_COMPRESSION_MAX,
-        _LAYER_COMPRESSION_INVALID = -EINVAL,
-} LayerCompression;
 
 typedef struct Descriptor {
         char *media_type;
@@ -72,14 +65,18 @@ bool manifest_kind_is_index(ManifestKind k);
 /* Which kind a document is: its "mediaType" field, else the given content type. */
 int manifest_detect_kind(const char *body, size_t size, const char *content_type, ManifestKind *ret);
 
-/* An image manifest (not an index). -EPROTONOSUPPORT for schema1 and unknown layer types. */
+/* An image manifest (not an index). -EPROTONOSUPPORT for schema1. Layers of any media type are
+ * accepted here; manifest_unsupported_layer() names the first one conman cannot unpack. */
 int manifest_parse(const char *body, size_t size, const char *content_type, Manifest **ret);
+const Descriptor *manifest_unsupported_layer(const Manifest *m);
 Manifest *manifest_free(Manifest *m);
 static inline void manifest_freep(Manifest **m) {
         manifest_free(*m);
 }
 
 LayerCompression layer_compression_from_media_type(const char *t);
+/* The media types above, for messages: "tar, tar+gzip, tar+zstd (OCI), tar.gzip, tar (docker)". */
+#define LAYER_MEDIA_TYPES_SUPPORTED "OCI tar, tar+gzip and tar+zstd layers and Docker tar.gzip and tar layers"
 
 /* The host's platform in OCI terms ("linux", "amd64", variant or NULL). */
 void platform_host(const char **ret_os, const char **ret_arch, const char **ret_variant);

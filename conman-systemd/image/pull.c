@@ -110,6 +110,7 @@ static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size,
                          char ret_digest[static DIGEST_STRING_MAX], Manifest **ret) {
         _cleanup_free_ char *body = NULL, *type = NULL;
         const char *os, *arch, *variant;
+        const Descriptor *bad;
         Descriptor d = {};
         ManifestKind kind;
         size_t size;
@@ -142,7 +143,14 @@ static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size,
         r = manifest_parse(body, size, type, ret);
         if (r < 0)
                 return pull_fail(p, r, "cannot use manifest %s: %s", ret_digest,
-                                 r == -EPROTONOSUPPORT ? "unsupported layer type" : "malformed");
+                                 r == -EPROTONOSUPPORT ? "unsupported manifest schema" : "malformed");
+        bad = manifest_unsupported_layer(*ret);
+        if (bad) {
+                r = pull_fail(p, -EPROTONOSUPPORT, "layer %s has media type '%s': only " LAYER_MEDIA_TYPES_SUPPORTED
+                              " are supported", bad->digest, strna(bad->media_type));
+                *ret = manifest_free(*ret);
+                return r;
+        }
         *ret_body = TAKE_PTR(body);
         *ret_size = size;
         return 0;
@@ -191,7 +199,8 @@ static int pull_layer(Pull *p, const Descriptor *d, const char *diff_id) {
                 r = negative_errno();
                 goto finish;
         }
-        r = image_store_add_layer(p->store, fd, d->digest, diff_id, error, sizeof(error));
+        r = image_store_add_layer(p->store, fd, layer_compression_from_media_type(d->media_type), d->digest,
+                                  diff_id, error, sizeof(error));
         if (r < 0)
                 r = pull_fail(p, r, "layer %s refused: %s", d->digest, error[0] ? error : strerror(-r));
 finish:

@@ -18,6 +18,8 @@ struct ImageStore {
         size_t n_images;
         unsigned n_writers;
 
+        LayerLimits layer_limits;
+
         ImageInUseFunc in_use;
         void *in_use_userdata;
 };

@@ -55,6 +55,7 @@ int image_store_open(const char *state_dir, ImageStore **ret) {
         if (!s)
                 return -ENOMEM;
         s->dir_fd = s->blobs_fd = s->layers_fd = s->images_fd = s->tmp_fd = -EBADF;
+        s->layer_limits = LAYER_LIMITS_DEFAULT;
         pthread_mutex_init(&s->lock, NULL);
         if (asprintf(&s->path, "%s/images", state_dir) < 0)
                 return -ENOMEM;
@@ -178,8 +179,8 @@ static int check_layer(const LayerResult *res, const char *blob_digest, const ch
         return 0;
 }
 
-static int unpack_layer_tmp(ImageStore *s, int tmp_dir_fd, int blob_fd, const char *blob_digest,
-                            const char *diff_id, char *error, size_t error_size) {
+static int unpack_layer_tmp(ImageStore *s, int tmp_dir_fd, int blob_fd, LayerCompression compression,
+                            const char *blob_digest, const char *diff_id, char *error, size_t error_size) {
         _cleanup_close_ int root_fd = -EBADF;
         LayerResult res;
         int r;
@@ -189,7 +190,7 @@ static int unpack_layer_tmp(ImageStore *s, int tmp_dir_fd, int blob_fd, const ch
         root_fd = openat(tmp_dir_fd, LAYER_TREE, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (root_fd < 0)
                 return negative_errno();
-        r = layer_extract(blob_fd, root_fd, &res);
+        r = layer_extract(blob_fd, root_fd, compression, &s->layer_limits, &res);
         if (r < 0) {
                 snprintf(error, error_size, "%s", res.error[0] ? res.error : strerror(-r));
                 return r;
@@ -202,8 +203,16 @@ static int unpack_layer_tmp(ImageStore *s, int tmp_dir_fd, int blob_fd, const ch
         return write_layer_meta(tmp_dir_fd, &res);
 }
 
-int image_store_add_layer(ImageStore *s, int blob_fd, const char *blob_digest, const char *diff_id,
-                          char *error, size_t error_size) {
+const LayerLimits *image_store_layer_limits(const ImageStore *s) {
+        return &s->layer_limits;
+}
+
+void image_store_set_layer_limits(ImageStore *s, const LayerLimits *limits) {
+        s->layer_limits = *limits;
+}
+
+int image_store_add_layer(ImageStore *s, int blob_fd, LayerCompression compression, const char *blob_digest,
+                          const char *diff_id, char *error, size_t error_size) {
         _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int tmp_dir_fd = -EBADF;
         char dummy[1];
@@ -220,7 +229,7 @@ int image_store_add_layer(ImageStore *s, int blob_fd, const char *blob_digest, c
         r = image_store_make_tmp(s, &tmp, &tmp_dir_fd);
         if (r < 0)
                 return r;
-        r = unpack_layer_tmp(s, tmp_dir_fd, blob_fd, blob_digest, diff_id, error, error_size);
+        r = unpack_layer_tmp(s, tmp_dir_fd, blob_fd, compression, blob_digest, diff_id, error, error_size);
         if (r >= 0) {
                 if (renameat(s->tmp_fd, tmp, s->layers_fd, digest_hex(diff_id)) >= 0) {
                         (void) fsync(s->layers_fd);

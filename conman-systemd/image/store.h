@@ -104,8 +104,11 @@ bool image_store_has_layer(ImageStore *s, const char *diff_id);
 int image_store_put_blob(ImageStore *s, const char *digest, const void *data, size_t size);
 /* Unpacks a layer blob (read from fd) into the store, checking the blob digest when given and the
  * diff_id always. error (may be NULL) receives a human explanation of a refusal. */
-int image_store_add_layer(ImageStore *s, int blob_fd, const char *blob_digest, const char *diff_id,
-                          char *error, size_t error_size);
+int image_store_add_layer(ImageStore *s, int blob_fd, LayerCompression compression, const char *blob_digest,
+                          const char *diff_id, char *error, size_t error_size);
+/* The caps on one layer's unpacked size and entries (LAYER_LIMITS_DEFAULT unless set). */
+const LayerLimits *image_store_layer_limits(const ImageStore *s);
+void image_store_set_layer_limits(ImageStore *s, const LayerLimits *limits);
 /* Records an image whose layers are all present. tag (a normalized reference "domain/path:tag") and
  * manifest_digest may be NULL. The config blob must have been stored. ret_id gets the image id. */
 int image_store_commit(ImageStore *s, const char *config_digest, const char *manifest_digest, const char *tag,

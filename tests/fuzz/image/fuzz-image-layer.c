@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         in = memfd_create("fuzz", MFD_CLOEXEC);
         if (root < 0 || in < 0 || write(in, data, size) != (ssize_t) size || lseek(in, 0, SEEK_SET) != 0)
                 abort();
-        (void) layer_extract(in, root, &res);
+        (void) layer_extract(in, root, LAYER_COMPRESSION_DETECT, &(LayerLimits){ 64 << 20, 100000 }, &res);
         if (count_entries(top) != 1) /* only "layer" */
                 abort();
         (void) rm_rf(layer);

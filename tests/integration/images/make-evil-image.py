@@ -1,12 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Writes an OCI image layout at DIR whose single layer tries to leave its directory.
+"""Writes an OCI image layout at DIR whose single layer tries to leave its directory, or that
+conman must refuse or clean for another reason.
 
 Usage: make-evil-image.py DIR KIND TARGET
-  dotdot   an entry "../../../../../../<TARGET>/dotdot-pwned"
-  symlink  a symlink "escape" -> TARGET, then a file "escape/symlink-pwned" written through it
-  hardlink a hardlink "h" -> "../../../../../../<TARGET>/secret"
+  dotdot        an entry "../../../../../../<TARGET>/dotdot-pwned"
+  symlink       a symlink "escape" -> TARGET, then a file "escape/symlink-pwned" written through it
+  hardlink      a hardlink "h" -> "../../../../../../<TARGET>/secret"
+  bzip2         a bzip2 layer with media type tar+bzip2 (no such OCI type; libarchive could read it)
+  bzip2-as-gzip a bzip2 layer that claims to be tar+gzip
+  big           a gzip layer with a file "big" of TARGET bytes (zeros: small compressed)
+  xattrs        a file "labelled" with xattrs security.selinux, security.capability, trusted.x, user.keep
 The tag is "1"."""
+import bz2
 import gzip
 import hashlib
 import io
@@ -47,15 +53,30 @@ with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
         ti = tarfile.TarInfo("h")
         ti.type, ti.linkname = tarfile.LNKTYPE, up + "/secret"
         tar.addfile(ti)
+    elif kind == "big":
+        add_file(tar, "big", bytes(int(target)))
+    elif kind == "xattrs":
+        ti = tarfile.TarInfo("labelled")
+        ti.size = 3
+        ti.pax_headers = {"SCHILY.xattr.security.selinux": "system_u:object_r:shadow_t:s0",
+                          "SCHILY.xattr.security.capability": "\x01\x00\x00\x02",
+                          "SCHILY.xattr.trusted.x": "t", "SCHILY.xattr.user.keep": "kept"}
+        tar.addfile(ti, io.BytesIO(b"hi\n"))
 tar_bytes = buf.getvalue()
-layer = gzip.compress(tar_bytes)
+layer_type = "application/vnd.oci.image.layer.v1.tar+gzip"
+if kind == "bzip2":
+    layer, layer_type = bz2.compress(tar_bytes), "application/vnd.oci.image.layer.v1.tar+bzip2"
+elif kind == "bzip2-as-gzip":
+    layer = bz2.compress(tar_bytes)
+else:
+    layer = gzip.compress(tar_bytes)
 diff_id = "sha256:" + hashlib.sha256(tar_bytes).hexdigest()
 config = json.dumps({"architecture": "amd64", "os": "linux", "config": {"Cmd": ["/innocent"]},
                      "rootfs": {"type": "layers", "diff_ids": [diff_id]}}).encode()
 manifest = json.dumps({
     "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
     "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": blob(config), "size": len(config)},
-    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(layer),
+    "layers": [{"mediaType": layer_type, "digest": blob(layer),
                 "size": len(layer)}]}).encode()
 index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
                                             "digest": blob(manifest), "size": len(manifest),

@@ -22,6 +22,7 @@
 #include "digest.h"
 #include "fileio.h"
 #include "layer.h"
+#include "manifest.h"
 #include "macro.h"
 
 typedef struct Entry {
@@ -138,7 +139,10 @@ static int make_layer(const Entry *entries, size_t n, const char *filter,
 static int extract(Fixture *f, const Entry *entries, size_t n, const char *filter, LayerResult *res) {
         char diff_id[DIGEST_STRING_MAX], blob[DIGEST_STRING_MAX];
         _cleanup_close_ int fd = make_layer(entries, n, filter, diff_id, blob);
-        int r = layer_extract(fd, f->layer_fd, res);
+        LayerCompression c = streq(filter, "gzip") ? LAYER_COMPRESSION_GZIP
+                             : streq(filter, "zstd") ? LAYER_COMPRESSION_ZSTD
+                                                     : LAYER_COMPRESSION_NONE;
+        int r = layer_extract(fd, f->layer_fd, c, NULL, res);
 
         if (r >= 0) {
                 assert_string_equal(res->diff_id, diff_id);
@@ -341,8 +345,79 @@ static void test_garbage(void **state) {
 
         assert_int_equal(write(fd, "\x1f\x8b\x08\x00garbage-not-gzip", 21), 21);
         assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-        assert_true(layer_extract(fd, f->layer_fd, &res) < 0);
+        assert_true(layer_extract(fd, f->layer_fd, LAYER_COMPRESSION_GZIP, NULL, &res) < 0);
         assert_true(res.error[0] != 0);
+}
+
+/* Only the media type's decompressor runs: a bzip2 layer (libarchive knows it) is not a tar to us,
+ * and a zstd layer declared as gzip is refused too. */
+static void test_compression_from_media_type(void **state) {
+        Fixture *f = *state;
+        static const Entry one[] = { { .path = "f", .type = AE_IFREG, .mode = 0644, .data = "x" } };
+        char diff_id[DIGEST_STRING_MAX], blob[DIGEST_STRING_MAX];
+        LayerResult res;
+
+        _cleanup_close_ int bz = make_layer(one, 1, "bzip2", diff_id, blob);
+        assert_true(layer_extract(bz, f->layer_fd, LAYER_COMPRESSION_DETECT, NULL, &res) < 0);
+        assert_true(res.error[0] != 0);
+        _cleanup_close_ int zs = make_layer(one, 1, "zstd", diff_id, blob);
+        assert_true(layer_extract(zs, f->layer_fd, LAYER_COMPRESSION_GZIP, NULL, &res) < 0);
+        _cleanup_close_ int zs2 = make_layer(one, 1, "zstd", diff_id, blob);
+        assert_int_equal(layer_extract(zs2, f->layer_fd, LAYER_COMPRESSION_DETECT, NULL, &res), 0);
+        assert_int_equal(layer_compression_from_media_type("application/vnd.oci.image.layer.v1.tar+bzip2"),
+                         _LAYER_COMPRESSION_INVALID);
+        assert_int_equal(layer_compression_from_media_type("application/vnd.oci.image.layer.v1.tar+zstd"),
+                         LAYER_COMPRESSION_ZSTD);
+        assert_int_equal(layer_compression_from_media_type("application/vnd.docker.image.rootfs.diff.tar.gzip"),
+                         LAYER_COMPRESSION_GZIP);
+}
+
+static void test_limits(void **state) {
+        Fixture *f = *state;
+        static const Entry three[] = {
+                { .path = "a", .type = AE_IFREG, .mode = 0644, .data = "aaaa" },
+                { .path = "b", .type = AE_IFREG, .mode = 0644, .data = "bbbb" },
+                { .path = "c", .type = AE_IFREG, .mode = 0644, .data = "cccc" },
+        };
+        char diff_id[DIGEST_STRING_MAX], blob[DIGEST_STRING_MAX];
+        LayerResult res;
+
+        _cleanup_close_ int a = make_layer(three, 3, "gzip", diff_id, blob);
+        assert_int_equal(layer_extract(a, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 4096, 2 }, &res),
+                         -EFBIG);
+        assert_non_null(strstr(res.error, "more than 2 entries"));
+        assert_non_null(strstr(res.error, LAYER_MAX_ENTRIES_ENV));
+        _cleanup_close_ int b = make_layer(three, 3, "gzip", diff_id, blob);
+        assert_int_equal(layer_extract(b, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 1024, 100 }, &res),
+                         -EFBIG);
+        assert_non_null(strstr(res.error, "more than 1024 bytes"));
+        _cleanup_close_ int c = make_layer(three, 3, "gzip", diff_id, blob);
+        assert_int_equal(layer_extract(c, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 1 << 20, 3 }, &res),
+                         0);
+
+        setenv(LAYER_MAX_BYTES_ENV, "2m", 1);
+        setenv(LAYER_MAX_ENTRIES_ENV, "10", 1);
+        LayerLimits l;
+        assert_int_equal(layer_limits_from_environment(&l), 0);
+        assert_int_equal(l.max_bytes, 2 << 20);
+        assert_int_equal(l.max_entries, 10);
+        setenv(LAYER_MAX_ENTRIES_ENV, "0", 1);
+        assert_int_equal(layer_limits_from_environment(&l), -EINVAL);
+        unsetenv(LAYER_MAX_BYTES_ENV);
+        unsetenv(LAYER_MAX_ENTRIES_ENV);
+        assert_int_equal(layer_limits_from_environment(&l), 0);
+        assert_int_equal(l.max_bytes, LAYER_MAX_BYTES_DEFAULT);
+}
+
+static void test_xattr_filter(void **state) {
+        assert_true(layer_xattr_allowed("user.mime_type"));
+        assert_true(layer_xattr_allowed("system.posix_acl_access"));
+        assert_false(layer_xattr_allowed("user.overlay.opaque"));
+        assert_false(layer_xattr_allowed("security.selinux"));
+        assert_false(layer_xattr_allowed("security.capability"));
+        assert_false(layer_xattr_allowed("security.ima"));
+        assert_false(layer_xattr_allowed("trusted.overlay.opaque"));
+        assert_false(layer_xattr_allowed("trusted.anything"));
 }
 
 static void test_normalize(void **state) {
@@ -373,6 +448,9 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_replace_symlink_with_file, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_xattrs, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_compression_from_media_type, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+                cmocka_unit_test(test_xattr_filter),
                 cmocka_unit_test(test_normalize),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

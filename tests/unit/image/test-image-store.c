@@ -94,8 +94,8 @@ static void add_image(Fixture *f, const char *content, const char *tag, char id[
         _cleanup_close_ int fd1 = make_layer("base", "shared base", d1), fd2 = make_layer("top", content, d2);
         char *ids[] = {d1, d2, NULL};
 
-        assert_int_equal(image_store_add_layer(f->store, fd1, NULL, d1, NULL, 0), 0);
-        assert_int_equal(image_store_add_layer(f->store, fd2, NULL, d2, NULL, 0), 0);
+        assert_int_equal(image_store_add_layer(f->store, fd1, LAYER_COMPRESSION_DETECT, NULL, d1, NULL, 0), 0);
+        assert_int_equal(image_store_add_layer(f->store, fd2, LAYER_COMPRESSION_DETECT, NULL, d2, NULL, 0), 0);
         assert_true(image_store_has_layer(f->store, d1));
         put_config(f->store, ids, content, config);
         assert_int_equal(image_store_commit(f->store, config, NULL, tag, id), 0);
@@ -211,11 +211,11 @@ static void test_bad_layer_and_reopen(void **state) {
         ImageRecord **l = NULL;
         size_t n;
 
-        assert_int_equal(image_store_add_layer(f->store, fd, NULL, wrong, err, sizeof(err)), -EBADMSG);
+        assert_int_equal(image_store_add_layer(f->store, fd, LAYER_COMPRESSION_DETECT, NULL, wrong, err, sizeof(err)), -EBADMSG);
         assert_non_null(strstr(err, "diff_id"));
         assert_false(image_store_has_layer(f->store, wrong));
         assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-        assert_int_equal(image_store_add_layer(f->store, fd, wrong, d, err, sizeof(err)), -EBADMSG);
+        assert_int_equal(image_store_add_layer(f->store, fd, LAYER_COMPRESSION_DETECT, wrong, d, err, sizeof(err)), -EBADMSG);
         assert_false(image_store_has_layer(f->store, d));
         assert_int_equal(image_store_put_blob(f->store, wrong, "x", 1), -EBADMSG);
 
