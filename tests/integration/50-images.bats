@@ -31,6 +31,11 @@ setup_file() {
 
 teardown() {
         umount "$IMG_WORK/merged" 2>/dev/null || true
+        if [ -e /run/systemd/system/conmand.service.d/50-layer-caps.conf ]; then
+                rm /run/systemd/system/conmand.service.d/50-layer-caps.conf
+                systemctl daemon-reload
+                systemctl restart conmand
+        fi
 }
 
 @test "pull an OCI image over plain HTTP; images and inspect show it" {
@@ -311,7 +316,7 @@ store_layers() {
         rm -rf "$w" && mkdir -p "$w"
         "$IMG_HERE/make-evil-image.py" "$w/big" big 3000000
         mkdir -p /run/systemd/system/conmand.service.d
-        printf '[Service]\nEnvironment=CONMAN_LAYER_MAX_BYTES=1m CONMAN_LAYER_MAX_ENTRIES=1\n' \
+        printf '[Service]\nEnvironment=CONMAN_LAYER_MAX_BYTES=1m\n' \
                 >/run/systemd/system/conmand.service.d/50-layer-caps.conf
         systemctl daemon-reload
         systemctl restart conmand
