@@ -110,4 +110,7 @@ leftover() {
 }
 check "every file of the package is gone ($(grep -c . /var/tmp/package-files) paths)" leftover
 check "purge keeps /var/lib/conman while a container runs" test -d /var/lib/conman/containers
+stopped() { ! kill -0 "$1" 2>/dev/null && ! systemctl -q is-active conman-keep.service; }
+check "without the package, systemctl stop still stops a container" \
+        sh -c "systemctl stop conman-keep.service; $(declare -f stopped); stopped $keep_pid"
 echo "# inside: done"
