@@ -53,7 +53,8 @@ check "the generator, helpers, bus policy and man pages are in place" test -x /u
         -a -x /usr/lib/systemd/system-generators/conman-generator -a -x /usr/libexec/conman/conmand \
         -a -x /usr/libexec/conman/conman-prepare -a -x /usr/libexec/conman/conman-exit-record \
         -a -f /usr/share/dbus-1/system.d/io.conman1.conf -a -f /usr/share/man/man1/conmanctl.1.gz
-check "tmpfiles made /var/lib/conman (0700)" sh -c '[ "$(stat -c %a /var/lib/conman)" = 700 ]'
+check "/var/lib/conman and /run/conman exist, mode 0700" \
+        sh -c '[ "$(stat -c %a /var/lib/conman /run/conman | sort -u)" = 700 ]'
 
 # --- D-Bus activation --------------------------------------------------------------------------------
 systemctl stop conmand.service || true
@@ -84,9 +85,8 @@ check "dpkg -i of the same package again (the upgrade path)" \
         env DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB"
 check "the upgrade restarted conmand" sh -c "systemctl -q is-active conmand.service &&
         [ \"\$(systemctl show -P MainPID conmand.service)\" != $conmand_pid ]"
-check "the containers kept running through the upgrade" sh -c "
-        $(declare -f unit_prop main_pid still_running)
-        still_running conman-keep.service $keep_pid && still_running conman-boot.service $boot_pid"
+both_running() { still_running conman-keep.service "$keep_pid" && still_running conman-boot.service "$boot_pid"; }
+check "the containers kept running through the upgrade" both_running
 check "the restarted conmand still knows the running container" \
         sh -c '[ "$(conmanctl inspect -f "{{.State.Status}}" keep)" = running ]'
 
@@ -98,8 +98,8 @@ check "the running container's unit is still active, its init alive" still_runni
 check "the boot-time container is still active, its init alive" still_running conman-boot.service "$boot_pid"
 check "conmand is stopped and its unit is gone" sh -c '! systemctl -q is-active conmand.service &&
         [ "$(systemctl show -P LoadState conmand.service)" = not-found ]'
-check "io.conman1 is no longer activatable (the bus reloaded its configuration)" sh -c "
-        $(declare -f activatable); ! activatable"
+not_activatable() { ! activatable; }
+check "io.conman1 is no longer activatable (the bus reloaded its configuration)" not_activatable
 leftover() {
         local f left=0
         while read -r f; do
@@ -110,7 +110,9 @@ leftover() {
 }
 check "every file of the package is gone ($(grep -c . /var/tmp/package-files) paths)" leftover
 check "purge keeps /var/lib/conman while a container runs" test -d /var/lib/conman/containers
-stopped() { ! kill -0 "$1" 2>/dev/null && ! systemctl -q is-active conman-keep.service; }
-check "without the package, systemctl stop still stops a container" \
-        sh -c "systemctl stop conman-keep.service; $(declare -f stopped); stopped $keep_pid"
+stop_keep() {
+        systemctl stop conman-keep.service
+        ! systemctl -q is-active conman-keep.service && ! kill -0 "$keep_pid"
+}
+check "without the package, systemctl stop still stops a container" stop_keep
 echo "# inside: done"
