@@ -8,7 +8,9 @@
 #   4. integration tests (bats) inside a throwaway systemd booted with systemd-nspawn,
 #   5. the lifecycle and crash-injection integration tests again with an ASan+UBSan conmand,
 #   6. the README's first command (the demo), exactly as written, in a fresh clone (tests/demo-readme.sh),
-#   7. the benchmarks in --quick mode (they measure; only a benchmark that cannot run fails).
+#   7. the Debian package: built, lintian-clean, installed, upgraded and purged in a booted systemd
+#      (tests/package/run.sh; each of its checks counts),
+#   8. the benchmarks in --quick mode (they measure; only a benchmark that cannot run fails).
 # Ends with one line: "N passed, N failed, N skipped".
 #
 # Options: --unit-only, --integration-only, --no-bench, FILE.bats... to run only those integration
@@ -90,6 +92,22 @@ if [ $integration = 1 ]; then
         fi
 fi
 
+# Runs a command whose last "PREFIX: N passed, N failed" line is added up; no such line is one failure.
+run_counted() { # PREFIX COMMAND...
+        local prefix=$1 out line p f
+        shift
+        out=$(mktemp)
+        "$@" | tee "$out"
+        line=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed" "$out" | tail -1)
+        if [ -n "$line" ]; then
+                read -r p f <<<"$(echo "$line" | sed -E "s/^$prefix: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/")"
+                passed=$((passed + p)) failed=$((failed + f))
+        else
+                echo "$prefix: no result line"; failed=$((failed + 1))
+        fi
+        rm -f "$out"
+}
+
 if [ $extra = 1 ]; then
         if "$SRC/tests/integration/asan-dest.sh" "$SRC/build-asan-it" >/dev/null; then
                 # the whole integration suite again, with an ASan+UBSan conmand (issue 9)
@@ -99,6 +117,7 @@ if [ $extra = 1 ]; then
                 echo "integration (ASan conmand): build failed"; failed=$((failed + 1))
         fi
         count_step demo "$SRC/tests/demo-readme.sh"
+        run_counted package "$SRC/tests/package/run.sh"
         count_step bench "$SRC/tests/bench-quick.sh"
 fi
 
