@@ -211,7 +211,9 @@ static void write_limits(FILE *out, const ContainerSpec *s) {
                 write_size(out, "Memory", s->memory_max);
         if (s->cpu_quota_usec > 0)
                 write_cpus(out, s->cpu_quota_usec);
-        if (s->pids_limit > 0)
+        if (s->pids_limit == UINT64_MAX)
+                fprintf(out, "PidsLimit=-1\n");
+        else if (s->pids_limit > 0)
                 fprintf(out, "PidsLimit=%" PRIu64 "\n", s->pids_limit);
         if (sig)
                 fprintf(out, "StopSignal=SIG%s\n", sig);

@@ -35,7 +35,7 @@ static const char create_usage[] =
         "      --cpus N               CPU limit (CPUQuota=), e.g. 1.5\n"
         "  -c, --cpu-shares N         Relative CPU shares, docker scale (CPUWeight=)\n"
         "      --cpu-weight N         CPU weight 1-10000 (CPUWeight=)\n"
-        "      --pids-limit N         Maximum number of tasks (TasksMax=)\n"
+        "      --pids-limit N         Maximum number of tasks (TasksMax=; default 2048, -1: no limit)\n"
         "      --stop-signal SIG      Signal that stops the container (KillSignal=, default TERM)\n"
         "      --stop-timeout SEC     Seconds before SIGKILL on stop (TimeoutStopSec=, default 10)\n"
         "      --restart POLICY       no, on-failure[:N], always, unless-stopped (Restart=)\n"
@@ -87,6 +87,15 @@ static int parse_u64_option(const char *name, const char *value, int (*parser)(c
                 return log_error_errno(-EINVAL, "conmanctl: invalid value '%s' for --%s.", value, name);
         *have = true;
         return 0;
+}
+
+/* -1 (podman's spelling): no limit */
+static int parse_pids_limit(const char *s, uint64_t *ret) {
+        if (streq(s, "-1")) {
+                *ret = UINT64_MAX;
+                return 0;
+        }
+        return safe_atou64(s, ret);
 }
 
 static int parse_stop_timeout(const char *s, uint64_t *ret) {
@@ -150,7 +159,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case ARG_CPU_WEIGHT:
                 return parse_u64_option("cpu-weight", optarg, safe_atou64, &o->cpu_weight, &o->have_cpu_weight);
         case ARG_PIDS_LIMIT:
-                return parse_u64_option("pids-limit", optarg, safe_atou64, &o->pids_limit, &o->have_pids_limit);
+                return parse_u64_option("pids-limit", optarg, parse_pids_limit, &o->pids_limit, &o->have_pids_limit);
         case ARG_STOP_SIGNAL: o->stop_signal = optarg; return 0;
         case ARG_STOP_TIMEOUT:
                 return parse_u64_option("stop-timeout", optarg, parse_stop_timeout, &o->stop_timeout,

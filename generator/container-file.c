@@ -380,6 +380,10 @@ static int parse_cpus_key(ContainerFile *f, const char *k, const char *v, char *
 }
 
 static int parse_pids_limit(ContainerFile *f, const char *k, const char *v, char **m) {
+        if (streq(v, "-1")) { /* no limit */
+                f->spec.pids_limit = UINT64_MAX;
+                return 0;
+        }
         return safe_atou64(v, &f->spec.pids_limit) < 0 ? set_message(m, "'%s' is not a number", v) : 0;
 }
 
@@ -454,7 +458,7 @@ const ContainerFileKey container_file_keys[] = {
         { "Label", parse_label, "key=value ... (repeatable)" },
         { "Memory", parse_memory, "memory limit (64m, 1g) → MemoryMax=" },
         { "CPUs", parse_cpus_key, "CPU limit (1.5) → CPUQuota=" },
-        { "PidsLimit", parse_pids_limit, "task limit → TasksMax=" },
+        { "PidsLimit", parse_pids_limit, "task limit → TasksMax= (default 2048; -1: no limit)" },
         { "StopSignal", parse_stop_signal, "signal that stops the container → KillSignal=" },
         { "StopTimeout", parse_stop_timeout, "time before SIGKILL (10, 1min) → TimeoutStopSec=" },
         { "Runtime", parse_runtime, "runc or crun" },
