@@ -1,0 +1,267 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The default confinement (docs/security.md) and its escape hatches, with runc and with crun: a static
+# probe program (security/probe.c) inside a container tries what a confined container must not do —
+# open the host's disk, packet and audit sockets, io_uring, keyrings, userfaultfd, mount, unshare,
+# perf_event_open — and each docker-spelled option lifts exactly its own restriction.
+
+load helpers
+
+setup_file() {
+        conman_setup_file
+        cc -static -O2 -o /var/tmp/rootfs/bin/probe "$SRC/tests/integration/security/probe.c"
+}
+
+setup() {
+        conman_setup
+        # a block device of the machine: what a container must not open
+        DISK=$(ls /sys/dev/block | grep -v '^7:' | head -1)
+        [ -n "$DISK" ] || DISK=$(ls /sys/dev/block | head -1)
+        [ -n "$DISK" ] || DISK=7:0
+}
+
+teardown() {
+        remove_all_containers
+}
+
+# probe RUNTIME [conmanctl options...] -- [probe names]: the probe's lines
+probe() {
+        local rt=$1; shift
+        local opts=()
+        while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+        shift
+        conmanctl run --rm --network none --runtime "$rt" "${opts[@]}" --rootfs "$R" /bin/probe "disk=$DISK" "$@"
+}
+
+# expect OUTPUT NAME allowed|blocked
+expect() {
+        if ! grep -q "^$2: $3" <<<"$1"; then
+                echo "expected '$2: $3' in:"; echo "$1"
+                return 1
+        fi
+}
+
+all_blocked() {
+        local out=$1
+        for p in disk packet audit io_uring add_key keyctl userfaultfd unshare mount perf_event_open; do
+                expect "$out" "$p" blocked
+        done
+}
+
+default_confinement() {
+        run probe "$1" --
+        echo "$output"
+        [ "$status" -eq 0 ]
+        all_blocked "$output"
+        # the device cgroup, not only the missing CAP_MKNOD: with it the node is made but does not open
+        run probe "$1" --cap-add mknod -- disk
+        echo "$output"
+        expect "$output" disk "blocked (EPERM)"
+}
+
+@test "runc: a default container is confined (disk, packet, audit, io_uring, keys, uffd, mount, unshare, perf)" {
+        default_confinement runc
+}
+
+@test "crun: a default container is confined (disk, packet, audit, io_uring, keys, uffd, mount, unshare, perf)" {
+        default_confinement crun
+}
+
+cap_net_raw_lifts_packet() {
+        run probe "$1" --cap-add NET_RAW --
+        echo "$output"
+        expect "$output" packet allowed
+        for p in disk audit io_uring add_key keyctl userfaultfd unshare mount perf_event_open; do
+                expect "$output" "$p" blocked
+        done
+}
+
+@test "runc: --cap-add NET_RAW allows packet sockets and nothing else" {
+        cap_net_raw_lifts_packet runc
+}
+
+@test "crun: --cap-add NET_RAW allows packet sockets and nothing else" {
+        cap_net_raw_lifts_packet crun
+}
+
+seccomp_unconfined_lifts_syscalls() {
+        run probe "$1" --security-opt seccomp=unconfined -- keyctl add_key io_uring userfaultfd perf_event_open mount packet disk
+        echo "$output"
+        expect "$output" keyctl allowed
+        expect "$output" add_key allowed
+        expect "$output" io_uring allowed
+        expect "$output" userfaultfd allowed
+        expect "$output" perf_event_open allowed
+        # still without CAP_SYS_ADMIN, CAP_NET_RAW, CAP_MKNOD
+        expect "$output" mount blocked
+        expect "$output" packet blocked
+        expect "$output" disk blocked
+}
+
+@test "runc: --security-opt seccomp=unconfined reaches keyctl, io_uring ... but capabilities still hold" {
+        seccomp_unconfined_lifts_syscalls runc
+}
+
+@test "crun: --security-opt seccomp=unconfined reaches keyctl, io_uring ... but capabilities still hold" {
+        seccomp_unconfined_lifts_syscalls crun
+}
+
+cap_sys_admin_unlocks_mount() {
+        run probe "$1" --cap-add SYS_ADMIN -- mount keyctl io_uring
+        echo "$output"
+        expect "$output" mount allowed   # the seccomp profile follows the capability set, as docker's
+        expect "$output" keyctl blocked
+        expect "$output" io_uring blocked
+}
+
+@test "runc: --cap-add SYS_ADMIN unlocks mount in the seccomp profile too" {
+        cap_sys_admin_unlocks_mount runc
+}
+
+@test "crun: --cap-add SYS_ADMIN unlocks mount in the seccomp profile too" {
+        cap_sys_admin_unlocks_mount crun
+}
+
+privileged_lifts_all() {
+        run probe "$1" --privileged --
+        echo "$output"
+        [ "$status" -eq 0 ]
+        for p in packet audit io_uring add_key keyctl userfaultfd mount perf_event_open; do
+                expect "$output" "$p" allowed
+        done
+        run conmanctl run --rm --network none --runtime "$1" --privileged --rootfs "$R" /bin/sh -c \
+                'grep CapEff /proc/self/status; ls /dev; cat /proc/sys/kernel/hostname >/dev/null; mount | grep " /sys "'
+        echo "$output"
+        [[ "$output" == *"CapEff:	$(printf %016x $(( (1 << ($(cat /proc/sys/kernel/cap_last_cap) + 1)) - 1 )))"* ]]
+        [[ "$output" == *"(rw,"* ]]
+}
+
+@test "runc: --privileged lifts every restriction" {
+        privileged_lifts_all runc
+}
+
+@test "crun: --privileged lifts every restriction" {
+        privileged_lifts_all crun
+}
+
+@test "ping works in a default container (ICMP datagram sockets via ping_group_range)" {
+        for rt in runc crun; do
+                run conmanctl run --rm --network none --runtime $rt --rootfs "$R" /bin/ping -c 1 -W 2 127.0.0.1
+                echo "$rt: $output"
+                [ "$status" -eq 0 ]
+                [[ "$output" == *"1 packets received"* ]]
+        done
+}
+
+@test "--cap-drop ALL leaves no capability; the default set is podman's" {
+        for rt in runc crun; do
+                run conmanctl run --rm --network none --runtime $rt --cap-drop ALL --rootfs "$R" /bin/grep CapEff /proc/self/status
+                echo "$output"
+                [[ "$output" == *"CapEff:	0000000000000000"* ]]
+                # CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE SYS_CHROOT SETFCAP
+                run conmanctl run --rm --network none --runtime $rt --rootfs "$R" /bin/grep CapEff /proc/self/status
+                echo "$output"
+                [[ "$output" == *"CapEff:	00000000800405fb"* ]]
+        done
+}
+
+@test "--device adds the node and its device cgroup rule; non-devices are refused" {
+        rm -f /var/tmp/conman-kmsg
+        mknod /var/tmp/conman-kmsg c 1 11   # /dev/kmsg's numbers: not in the default allow list
+        for rt in runc crun; do
+                run conmanctl run --rm --network none --runtime $rt --rootfs "$R" /bin/sh -c \
+                        'mknod /dev/k c 1 11 2>&1; echo hi >/dev/k && echo opened'
+                echo "default $rt: $output"
+                [[ "$output" != *opened* ]]
+                run conmanctl run --rm --network none --runtime $rt --device /var/tmp/conman-kmsg:/dev/mykmsg:w \
+                        --rootfs "$R" /bin/sh -c 'ls -l /dev/mykmsg && echo "conman probe" >/dev/mykmsg && echo opened'
+                echo "--device $rt: $output"
+                [ "$status" -eq 0 ]
+                [[ "$output" == *opened* ]]
+        done
+        run conmanctl run --rm --rootfs "$R" --device /etc/passwd /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"not a character or block device"* ]]
+        run conmanctl run --rm --rootfs "$R" --device /dev/nonexistent /bin/true
+        [[ "$output" == *"does not exist"* ]]
+}
+
+@test "masked and read-only paths, /proc and /dev mount options, cgroup namespace" {
+        run conmanctl run --rm --network none --rootfs "$R" /bin/sh -c \
+                'cat /proc/kcore | wc -c; ls /sys/firmware | wc -l; echo 1 >/proc/sysrq-trigger && echo sysrq-written;
+                 grep -E " /proc | /dev " /proc/self/mountinfo'
+        echo "$output"
+        [[ "$output" != *sysrq-written* ]]
+        [[ "$(grep ' /proc ' <<<"$output")" == *nosuid,nodev,noexec* ]]
+        [[ "$(grep ' /dev ' <<<"$output")" == *nosuid,noexec* ]]
+        if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+                run conmanctl run --rm --network none --rootfs "$R" /bin/cat /proc/self/cgroup
+                [ "$output" = "0::/" ]
+        fi
+}
+
+@test "sysctls: namespaced ones apply, host ones are refused" {
+        run conmanctl run --rm --network none --sysctl net.ipv4.ip_forward=1 --sysctl kernel.shmmni=1000 \
+                --rootfs "$R" /bin/cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$output" = "$(printf '1\n1000')" ]
+        run conmanctl run --rm --sysctl kernel.panic=1 --rootfs "$R" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"not namespaced"* ]]
+        run conmanctl run --rm --network host --sysctl net.ipv4.ip_forward=1 --rootfs "$R" /bin/true
+        [ "$status" -ne 0 ]
+}
+
+@test "no-new-privileges, group-add, apparmor, bad seccomp profiles, bad capabilities" {
+        run conmanctl run --rm --network none --security-opt no-new-privileges --group-add nogroup --group-add 123 \
+                --rootfs "$R" /bin/sh -c 'grep -E "NoNewPrivs|Groups" /proc/self/status'
+        echo "$output"
+        [[ "$output" == *"NoNewPrivs:	1"* ]]
+        [[ "$output" == *"123"* && "$output" == *"65534"* ]]
+        run conmanctl run --rm --cap-add NOT_A_CAP --rootfs "$R" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"NOT_A_CAP"* ]]
+        echo '{"defaultAction": "SCMP_ACT_NOPE"}' >/var/tmp/bad-seccomp.json
+        run conmanctl run --rm --security-opt seccomp=/var/tmp/bad-seccomp.json --rootfs "$R" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *defaultAction* ]]
+        echo 'not json' >/var/tmp/bad-seccomp.json
+        run conmanctl run --rm --security-opt seccomp=/var/tmp/bad-seccomp.json --rootfs "$R" /bin/true
+        [[ "$output" == *"not valid JSON"* ]]
+        if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+                run conmanctl run --rm --security-opt apparmor=docker-default --rootfs "$R" /bin/true
+                [ "$status" -ne 0 ]
+                [[ "$output" == *"AppArmor is not enabled"* ]]
+        fi
+}
+
+@test "a custom seccomp profile (docker format) is applied" {
+        # everything allowed but mkdir: ENOENT-free proof that the file is what runs
+        cat >/var/tmp/seccomp-nomkdir.json <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}
+JSON
+        for rt in runc crun; do
+                run conmanctl run --rm --network none --runtime $rt --security-opt seccomp=/var/tmp/seccomp-nomkdir.json \
+                        --rootfs "$R" /bin/sh -c 'mkdir /tmp/x 2>&1; echo done'
+                echo "$output"
+                [[ "$output" == *"Permission denied"* ]]
+        done
+}
+
+@test "inspect shows the effective settings; TasksMax defaults to 2048" {
+        conmanctl create --name sec --cap-add net_raw --cap-drop CHOWN --security-opt no-new-privileges \
+                --rootfs "$R" /bin/true
+        run conmanctl inspect -f '{{.HostConfig.CapAdd}}' sec
+        [ "$output" = '["CAP_NET_RAW"]' ]
+        run conmanctl inspect -f '{{.HostConfig.Capabilities}}' sec
+        [[ "$output" == *CAP_NET_RAW* && "$output" != *CAP_CHOWN* ]]
+        run conmanctl inspect -f '{{.HostConfig.Seccomp}}' sec
+        [ "$output" = default ]
+        run conmanctl inspect -f '{{.HostConfig.NoNewPrivileges}}' sec
+        [ "$output" = true ]
+        conmanctl run -d --name tasks --rootfs "$R" /bin/sleep 100
+        [ "$(systemctl show -P TasksMax conman-tasks.service)" = 2048 ]
+        conmanctl run -d --name tasks2 --pids-limit -1 --rootfs "$R" /bin/sleep 100
+        [ "$(systemctl show -P TasksMax conman-tasks2.service)" = infinity ]
+}
