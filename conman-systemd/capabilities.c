@@ -86,30 +86,36 @@ unsigned capability_last_cap(void) {
         return ELEMENTSOF(capability_table) - 1;
 }
 
-static uint64_t names_to_set(char *const *l, unsigned cap_last) {
+uint64_t capability_available(void) {
+        _cleanup_free_ char *buf = NULL;
+        uint64_t all = capability_all(capability_last_cap());
+        const char *p;
+
+        if (read_file("/proc/self/status", 1024 * 1024, &buf, NULL) < 0 || !(p = strstr(buf, "\nCapBnd:")))
+                return all;
+        return all & strtoull(p + 9, NULL, 16);
+}
+
+static uint64_t names_to_set(char *const *l, uint64_t all) {
         uint64_t set = 0;
         for (size_t i = 0; l && l[i]; i++) {
-                int cap = streq(l[i], "ALL") ? -1 : capability_from_name(l[i]);
+                int cap = capability_from_name(l[i]);
                 if (streq(l[i], "ALL"))
-                        set |= capability_all(cap_last);
+                        set |= all;
                 else if (cap >= 0)
                         set |= UINT64_C(1) << cap;
         }
         return set;
 }
 
-uint64_t capability_set_compute(bool privileged, char *const *add, char *const *drop, unsigned cap_last) {
-        uint64_t all = capability_all(cap_last), set;
-
+uint64_t capability_set_compute(bool privileged, char *const *add, char *const *drop, uint64_t all) {
         if (privileged)
                 return all;
         if (strv_contains(add, "ALL"))
-                set = all & ~names_to_set(drop, cap_last);
-        else if (strv_contains(drop, "ALL"))
-                set = names_to_set(add, cap_last);
-        else
-                set = (capability_default_set() | names_to_set(add, cap_last)) & ~names_to_set(drop, cap_last);
-        return set & all;
+                return all & ~names_to_set(drop, all);
+        if (strv_contains(drop, "ALL"))
+                return names_to_set(add, all);
+        return (capability_default_set() | names_to_set(add, all)) & ~names_to_set(drop, all);
 }
 
 struct json_object *capability_set_to_json(uint64_t set) {

@@ -25,10 +25,13 @@ uint64_t capability_default_set(void);
 uint64_t capability_all(unsigned cap_last);
 /* /proc/sys/kernel/cap_last_cap, or the last one in our table when unreadable. */
 unsigned capability_last_cap(void);
+/* What "ALL" means here: the kernel's capabilities that are in our own bounding set (a container manager
+ * inside a container, such as the test machine, cannot give more than it has). */
+uint64_t capability_available(void);
 
 /* docker's rules: privileged → all; add ALL → all minus drops; drop ALL → only the adds; else
- * default + adds − drops. Clamped to cap_last. */
-uint64_t capability_set_compute(bool privileged, char *const *add, char *const *drop, unsigned cap_last);
+ * default + adds − drops. all is what ALL stands for (capability_available()). */
+uint64_t capability_set_compute(bool privileged, char *const *add, char *const *drop, uint64_t all);
 
 /* A json-c array of names of the set. */
 struct json_object *capability_set_to_json(uint64_t set);

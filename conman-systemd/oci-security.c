@@ -54,14 +54,14 @@ void oci_host_detect(OciHost *ret) {
                 strcpy(u.machine, "unknown");
         *ret = (OciHost){
                 .machine = u.machine,
-                .cap_last = capability_last_cap(),
+                .cap_all = capability_available(),
                 .cgroup2 = statfs("/sys/fs/cgroup", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC,
                 .dev_dir = "/dev",
         };
 }
 
-uint64_t oci_security_capabilities(const ContainerSpec *s, unsigned cap_last) {
-        return capability_set_compute(s->security.privileged, s->security.cap_add, s->security.cap_drop, cap_last);
+uint64_t oci_security_capabilities(const ContainerSpec *s, uint64_t cap_all) {
+        return capability_set_compute(s->security.privileged, s->security.cap_add, s->security.cap_drop, cap_all);
 }
 
 static struct json_object *string_array(const char *const *l, size_t n) {
@@ -237,7 +237,7 @@ int oci_security_apply(const ContainerSpec *s, const OciHost *h, char *const *ro
                        sd_bus_error *error) {
         struct json_object *process = json_object_object_get(config, "process"),
                            *linux_ = json_object_object_get(config, "linux"), *ns;
-        uint64_t caps = oci_security_capabilities(s, h->cap_last);
+        uint64_t caps = oci_security_capabilities(s, h->cap_all);
         int r;
 
         r = add_process(s, caps, roots, process, error);
@@ -272,7 +272,7 @@ struct json_object *oci_security_describe(const ContainerSpec *s) {
         json_object_object_add(o, "CapDrop", json_object_new_array());
         for (char **c = sec->cap_drop; c && *c; c++)
                 json_object_array_add(json_object_object_get(o, "CapDrop"), json_object_new_string(*c));
-        json_object_object_add(o, "Capabilities", capability_set_to_json(oci_security_capabilities(s, capability_last_cap())));
+        json_object_object_add(o, "Capabilities", capability_set_to_json(oci_security_capabilities(s, capability_available())));
         json_object_object_add(o, "Seccomp",
                                json_object_new_string(sec->privileged ? "unconfined" : sec->seccomp_profile ?: "default"));
         json_object_object_add(o, "NoNewPrivileges", json_object_new_boolean(sec->no_new_privileges));

@@ -17,7 +17,7 @@
 /* What the host decides; oci_host_detect() fills it from the running system. */
 typedef struct OciHost {
         const char *machine; /* uname -m: picks the seccomp profile */
-        unsigned cap_last;   /* /proc/sys/kernel/cap_last_cap */
+        uint64_t cap_all;    /* what ALL and --privileged give: capability_available() */
         bool cgroup2;        /* /sys/fs/cgroup is cgroup v2: give the container a cgroup namespace */
         const char *dev_dir; /* where --privileged finds the host's devices ("/dev") */
 } OciHost;
@@ -25,7 +25,7 @@ typedef struct OciHost {
 void oci_host_detect(OciHost *ret);
 
 /* The container's effective capability set (bit N = capability N). */
-uint64_t oci_security_capabilities(const ContainerSpec *s, unsigned cap_last);
+uint64_t oci_security_capabilities(const ContainerSpec *s, uint64_t cap_all);
 
 /* Adds the confinement to config (with "process", "linux" and "mounts" already in it). user_roots as in
  * oci_user_resolve(), for --group-add names. */

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,6 +124,23 @@ static int probe_perf(void) {
         return fd < 0 ? errno : (close((int) fd), 0);
 }
 
+/* ping's way without CAP_NET_RAW: an ICMP datagram socket (net.ipv4.ping_group_range), echo to 127.0.0.1. */
+static int probe_icmp(void) {
+        struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        unsigned char req[16] = { 8, 0 }, reply[128]; /* type 8: echo request; the kernel fills id, checksum */
+        struct timeval tv = { .tv_sec = 2 };
+        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
+
+        if (fd < 0)
+                return errno;
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        if (sendto(fd, req, sizeof(req), 0, (struct sockaddr *) &to, sizeof(to)) < 0)
+                return errno;
+        if (recv(fd, reply, sizeof(reply), 0) < 0)
+                return errno;
+        return reply[0] == 0 ? 0 : EPROTO; /* type 0: echo reply */
+}
+
 static const struct {
         const char *name;
         int (*run)(void);
@@ -130,7 +148,7 @@ static const struct {
         { "disk", probe_disk },         { "packet", probe_packet },       { "audit", probe_audit },
         { "io_uring", probe_io_uring }, { "add_key", probe_add_key },     { "keyctl", probe_keyctl },
         { "userfaultfd", probe_userfaultfd }, { "unshare", probe_unshare }, { "mount", probe_mount },
-        { "perf_event_open", probe_perf },
+        { "perf_event_open", probe_perf }, { "icmp", probe_icmp },
 };
 
 static void run_probe(size_t i) {
