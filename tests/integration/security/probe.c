@@ -39,15 +39,18 @@ static unsigned disk_major = 7, disk_minor = 0; /* loop0 unless told */
 
 /* Each returns 0 when the action worked, an errno when it did not. */
 static int probe_disk(void) {
-        int fd;
-        unlink("/tmp/probe-disk");
-        if (mknod("/tmp/probe-disk", S_IFBLK | 0600, makedev(disk_major, disk_minor)) < 0)
+        /* in /dev: /tmp may be nodev (it is on the test machine), /dev never is */
+        int fd, err = 0;
+        unlink("/dev/probe-disk");
+        if (mknod("/dev/probe-disk", S_IFBLK | 0600, makedev(disk_major, disk_minor)) < 0)
                 return errno;
-        fd = open("/tmp/probe-disk", O_RDONLY | O_CLOEXEC);
+        fd = open("/dev/probe-disk", O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-                return errno;
-        close(fd);
-        return 0;
+                err = errno;
+        else
+                close(fd);
+        unlink("/dev/probe-disk");
+        return err;
 }
 
 static int probe_packet(void) {
@@ -55,7 +58,8 @@ static int probe_packet(void) {
         return fd < 0 ? errno : (close(fd), 0);
 }
 
-/* An AUDIT_USER message to the kernel's audit log: needs CAP_AUDIT_WRITE. */
+/* An AUDIT_USER message to the kernel's audit log: needs CAP_AUDIT_WRITE, and the host's network namespace
+ * (elsewhere the socket is EAFNOSUPPORT). */
 static int probe_audit(void) {
         struct {
                 struct nlmsghdr h;
