@@ -170,7 +170,6 @@ cap_sys_admin_unlocks_mount() {
 }
 
 privileged_lifts_all() {
-        need_runtime "$1"
         run probe "$1" --privileged --
         echo "$output"
         [ "$status" -eq 0 ]
@@ -260,7 +259,10 @@ privileged_lifts_all() {
         [[ "$(grep ' /dev ' <<<"$output")" == *nosuid,noexec* ]]
         if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
                 run conmanctl run --rm --network none --rootfs "$R" /bin/cat /proc/self/cgroup
-                [ "$output" = "0::/" ]
+                echo "cgroup: $output"
+                # the container sees its own cgroup as the root (v1 lines of the host's kernel too)
+                [[ "$output" == *"0::/"* ]]
+                ! grep -v ':/$' <<<"$output"
         fi
 }
 
