@@ -195,6 +195,65 @@ static int opt_publish(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         return 0;
 }
 
+BOOL_OPTION(opt_privileged, security.privileged)
+
+typedef int (*SecurityAdder)(SecuritySpec *s, const char *v);
+
+/* A list of strings, each added with add; a bad one is named in the error with what is accepted. */
+static int read_security_list(sd_bus_message *m, ContainerSpec *s, SecurityAdder add, const char *accepted,
+                              sd_bus_error *error) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+        if (r < 0)
+                return r;
+        for (char **v = l; v && *v; v++) {
+                r = add(&s->security, *v);
+                if (r == -EINVAL || r == -E2BIG)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Invalid value '%.128s': %s.",
+                                                 *v, accepted);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int add_cap(SecuritySpec *s, const char *v) {
+        return security_spec_add_capability(&s->cap_add, v);
+}
+
+static int drop_cap(SecuritySpec *s, const char *v) {
+        return security_spec_add_capability(&s->cap_drop, v);
+}
+
+#define CAPABILITY_RULE "use ALL or a capability name such as NET_RAW or CAP_NET_RAW"
+
+static int opt_cap_add(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, add_cap, CAPABILITY_RULE, error);
+}
+
+static int opt_cap_drop(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, drop_cap, CAPABILITY_RULE, error);
+}
+
+static int opt_devices(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, security_spec_add_device,
+                                  "use HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS of r, w, m", error);
+}
+
+static int opt_security_opt(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, security_spec_add_security_opt,
+                                  "use seccomp=unconfined, seccomp=/ABSOLUTE/PROFILE.json, no-new-privileges or "
+                                  "apparmor=PROFILE", error);
+}
+
+static int opt_sysctls(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, security_spec_add_sysctl, "use key=value", error);
+}
+
+static int opt_group_add(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, security_spec_add_group, "use a group name or number", error);
+}
+
 static const struct {
         const char *name;
         const char *signature;
@@ -212,6 +271,11 @@ static const struct {
         { "StopSignal", "s", opt_stop_signal }, { "StopTimeout", "t", opt_stop_timeout },
         { "Restart", "s", opt_restart },        { "Runtime", "s", opt_runtime },
         { "Publish", "as", opt_publish },       { "UserNS", "s", opt_userns },
+        { "Publish", "as", opt_publish },
+        { "Privileged", "b", opt_privileged },  { "CapAdd", "as", opt_cap_add },
+        { "CapDrop", "as", opt_cap_drop },      { "Devices", "as", opt_devices },
+        { "SecurityOpt", "as", opt_security_opt }, { "Sysctls", "as", opt_sysctls },
+        { "GroupAdd", "as", opt_group_add },
 };
 
 static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error) {

@@ -211,7 +211,9 @@ static void write_limits(FILE *out, const ContainerSpec *s) {
                 write_size(out, "Memory", s->memory_max);
         if (s->cpu_quota_usec > 0)
                 write_cpus(out, s->cpu_quota_usec);
-        if (s->pids_limit > 0)
+        if (s->pids_limit == UINT64_MAX)
+                fprintf(out, "PidsLimit=-1\n");
+        else if (s->pids_limit > 0)
                 fprintf(out, "PidsLimit=%" PRIu64 "\n", s->pids_limit);
         if (sig)
                 fprintf(out, "StopSignal=SIG%s\n", sig);
@@ -235,6 +237,29 @@ static int write_network(FILE *out, const ContainerSpec *s, sd_bus_error *error)
         return r;
 }
 
+/* The confinement keys (docs/security.md), Quadlet's names. */
+static int write_security(FILE *out, const SecuritySpec *sec, sd_bus_error *error) {
+        int r = write_word_lines(out, "AddCapability", sec->cap_add, error);
+
+        if (r >= 0)
+                r = write_word_lines(out, "DropCapability", sec->cap_drop, error);
+        if (r >= 0)
+                r = write_word_lines(out, "AddDevice", sec->devices, error);
+        if (r >= 0 && sec->seccomp_profile)
+                r = write_raw(out, "SeccompProfile", sec->seccomp_profile, error);
+        if (r >= 0 && sec->apparmor_profile)
+                r = write_raw(out, "AppArmor", sec->apparmor_profile, error);
+        if (r >= 0)
+                r = write_word_lines(out, "Sysctl", sec->sysctls, error);
+        if (r >= 0)
+                r = write_word_lines(out, "GroupAdd", sec->group_add, error);
+        if (r >= 0 && sec->no_new_privileges)
+                fputs("NoNewPrivileges=yes\n", out);
+        if (r >= 0 && sec->privileged)
+                fputs("Privileged=yes\n", out);
+        return r;
+}
+
 static int write_container_section(FILE *out, const char *name, const ContainerSpec *s, sd_bus_error *error) {
         int r;
 
@@ -250,6 +275,8 @@ static int write_container_section(FILE *out, const char *name, const ContainerS
         if (s->userns == USERNS_AUTO) /* the file's container gets its own range when it first starts */
                 fputs("UserNS=auto\n", out);
         r = write_network(out, s, error);
+        if (r >= 0)
+                r = write_security(out, &s->security, error);
         if (r >= 0 && s->tty)
                 fputs("Tty=yes\n", out); /* conmand holds the terminal (PrepareContainerConsole) */
         return r;

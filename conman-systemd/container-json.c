@@ -6,6 +6,7 @@
  */
 #include "container-network.h"
 #include "container.h"
+#include "oci-security.h"
 #include "util.h"
 
 static struct json_object *json_timestamp(uint64_t usec) {
@@ -64,6 +65,14 @@ static struct json_object *config_json(Container *c) {
         return o;
 }
 
+/* The effective confinement: Privileged, CapAdd, CapDrop, Capabilities, Seccomp, Devices ... */
+static void add_security_json(struct json_object *o, const ContainerSpec *s) {
+        _cleanup_json_ struct json_object *sec = oci_security_describe(s);
+
+        json_object_object_foreach(sec, k, v)
+                json_object_object_add(o, k, json_object_get(v));
+}
+
 static struct json_object *host_config_json(Container *c) {
         const ContainerSpec *s = &c->spec;
         struct json_object *o = json_object_new_object(), *rp = json_object_new_object();
@@ -82,6 +91,7 @@ static struct json_object *host_config_json(Container *c) {
         json_object_object_add(o, "UsernsMode", json_object_new_string(s->userns == USERNS_AUTO ? "auto" : ""));
         if (s->userns == USERNS_AUTO)
                 json_object_object_add(o, "IDMappings", userns_inspect_json(&s->userns_range));
+        add_security_json(o, s);
         return o;
 }
 

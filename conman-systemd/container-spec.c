@@ -129,6 +129,7 @@ void container_spec_done(ContainerSpec *s) {
         free(s->runtime);
         free(s->network_name);
         strv_freep(&s->ports);
+        security_spec_done(&s->security);
         container_spec_init(s);
 }
 
@@ -227,7 +228,7 @@ static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "%sCPU limit must be between 0.001 and 4096 CPUs.", "");
         if (s->cpu_weight != 0 && s->cpu_weight > 10000)
                 return invalid(error, "%sCPU weight must be between 1 and 10000.", "");
-        if (s->pids_limit > 4194304)
+        if (s->pids_limit > 4194304 && s->pids_limit != CONTAINER_PIDS_LIMIT_UNLIMITED)
                 return invalid(error, "%sPids limit must be at most 4194304.", "");
         if (s->stop_signal <= 0 || s->stop_signal >= _NSIG || !signal_to_string(s->stop_signal))
                 return invalid(error, "%sUnknown stop signal.", "");
@@ -287,6 +288,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
                 r = validate_limits(s, error);
         if (r >= 0)
                 r = validate_network(s, error);
+        if (r >= 0)
+                r = security_spec_validate(&s->security, s->network == NETWORK_HOST, error);
         return r;
 }
 
@@ -364,6 +367,7 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "runtime", s->runtime);
         if (s->userns != USERNS_HOST)
                 json_object_object_add(o, "userns", userns_to_json(s->userns, &s->userns_range));
+        json_object_object_add(o, "security", security_spec_to_json(&s->security));
         return o;
 }
 
@@ -435,6 +439,7 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         if (r >= 0) r = get_string(o, "networkName", &s->network_name);
         if (r >= 0) r = strv_from_json(json_object_object_get(o, "ports"), &s->ports);
         if (r >= 0) r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
+        if (r >= 0) r = security_spec_from_json(json_object_object_get(o, "security"), &s->security);
         if (r < 0)
                 return r;
 

@@ -15,6 +15,7 @@
 
 #include "macro.h"
 #include "userns.h"
+#include "security-spec.h"
 
 typedef enum RestartPolicy {
         RESTART_NO,
@@ -62,7 +63,7 @@ typedef struct ContainerSpec {
         uint64_t memory_max;         /* bytes; 0 = no limit → MemoryMax= */
         uint64_t cpu_quota_usec;     /* per second of wall time; 0 = none → CPUQuota= */
         uint64_t cpu_weight;         /* 1..10000; 0 = default → CPUWeight= */
-        uint64_t pids_limit;         /* 0 = none → TasksMax= */
+        uint64_t pids_limit;         /* 0 = the default (2048), UINT64_MAX = none → TasksMax= */
 
         int stop_signal;             /* → KillSignal= */
         uint64_t stop_timeout_usec;  /* → TimeoutStopSec= */
@@ -73,12 +74,15 @@ typedef struct ContainerSpec {
 
         UsernsMode userns;           /* --userns: host (none) or auto (userns.h) */
         UsernsRange userns_range;    /* auto: the host IDs allocated at create (size 0 = not yet) */
+        SecuritySpec security;       /* capabilities, devices, seccomp ... (security-spec.h) */
 } ContainerSpec;
 
 #define CONTAINER_STOP_TIMEOUT_DEFAULT_USEC (10 * UINT64_C(1000000))
 #define CONTAINER_STOP_TIMEOUT_MAX_USEC (24 * 3600 * UINT64_C(1000000))
 #define CONTAINER_MEMORY_MIN (6 * 1024 * 1024)   /* like docker: below this nothing starts */
 #define CONTAINER_LIMIT_MAX (UINT64_C(1) << 50)
+#define CONTAINER_PIDS_LIMIT_DEFAULT 2048   /* podman's */
+#define CONTAINER_PIDS_LIMIT_UNLIMITED UINT64_MAX
 #define CONTAINER_ARGS_MAX 4096
 #define CONTAINER_STRING_MAX 65536
 

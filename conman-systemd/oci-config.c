@@ -1,29 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * oci-config.c — see oci-config.h. The defaults follow `runc spec` plus docker's
- * default capability set.
+ * oci-config.c — see oci-config.h. The mounts follow podman's; confinement (capabilities,
+ * devices, seccomp, masked paths ...) is added by oci-security.c.
  */
 #include <fcntl.h>
 
 #include "bus-errors.h"
 #include "fileio.h"
 #include "oci-config.h"
+#include "oci-security.h"
 #include "util.h"
-
-static const char *const default_capabilities[] = {
-        "CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER", "CAP_MKNOD",
-        "CAP_NET_RAW",    "CAP_SETGID",       "CAP_SETUID",           "CAP_SETFCAP", "CAP_SETPCAP",
-        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",         "CAP_AUDIT_WRITE",
-};
-
-static const char *const masked_paths[] = {
-        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-        "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
-};
-
-static const char *const readonly_paths[] = {
-        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-};
 
 static struct json_object *string_array(const char *const *l, size_t n) {
         struct json_object *a = json_object_new_array();
@@ -124,14 +110,16 @@ static void add_network_mounts(struct json_object *a, const char *dir) {
 }
 
 static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *paths) {
-        static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k" };
+        static const char *const proc_opts[] = { "nosuid", "noexec", "nodev" };
+        static const char *const dev_opts[] = { "nosuid", "noexec", "strictatime", "mode=755", "size=65536k" };
         static const char *const pts_opts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
         static const char *const shm_opts[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" };
         static const char *const mq_opts[] = { "nosuid", "noexec", "nodev" };
         static const char *const sys_opts[] = { "nosuid", "noexec", "nodev", "ro" };
+        size_t n_sys = ELEMENTSOF(sys_opts) - (s->security.privileged ? 1 : 0); /* privileged: rw, as docker */
         struct json_object *a = json_object_new_array();
 
-        json_object_array_add(a, mount_entry("/proc", "proc", "proc", NULL, 0));
+        json_object_array_add(a, mount_entry("/proc", "proc", "proc", proc_opts, ELEMENTSOF(proc_opts)));
         json_object_array_add(a, mount_entry("/dev", "tmpfs", "tmpfs", dev_opts, ELEMENTSOF(dev_opts)));
         json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts", pts_opts, ELEMENTSOF(pts_opts)));
         json_object_array_add(a, mount_entry("/dev/shm", "tmpfs", "shm", shm_opts, ELEMENTSOF(shm_opts)));
@@ -142,7 +130,7 @@ static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *
                 static const char *const sys_bind_opts[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
                 json_object_array_add(a, mount_entry("/sys", "bind", "/sys", sys_bind_opts, ELEMENTSOF(sys_bind_opts)));
         } else
-                json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, ELEMENTSOF(sys_opts)));
+                json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, n_sys));
         add_network_mounts(a, paths->network_etc_dir);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw", "rprivate" };
@@ -173,9 +161,7 @@ static struct json_object *build_env(const ContainerSpec *s, const char *hostnam
 }
 
 static struct json_object *build_process(const ContainerSpec *s, const OciUser *user, const char *hostname) {
-        struct json_object *p = json_object_new_object(), *u = json_object_new_object(),
-                           *caps = json_object_new_object();
-        const char *const cap_sets[] = { "bounding", "effective", "permitted" };
+        struct json_object *p = json_object_new_object(), *u = json_object_new_object();
 
         json_object_object_add(p, "terminal", json_object_new_boolean(s->tty));
         json_object_object_add(u, "uid", json_object_new_int64(user->uid));
@@ -184,12 +170,7 @@ static struct json_object *build_process(const ContainerSpec *s, const OciUser *
         json_object_object_add(p, "args", string_array((const char *const *) s->command, strv_length(s->command)));
         json_object_object_add(p, "env", build_env(s, hostname));
         json_object_object_add(p, "cwd", json_object_new_string(s->working_dir ?: "/"));
-        for (size_t i = 0; i < ELEMENTSOF(cap_sets); i++)
-                json_object_object_add(caps, cap_sets[i],
-                                       string_array(default_capabilities, ELEMENTSOF(default_capabilities)));
-        json_object_object_add(p, "capabilities", caps);
         /* No rlimits: the container inherits the unit's (LimitNOFILE= etc.), which systemd owns. */
-        json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(false));
         return p;
 }
 
@@ -214,8 +195,6 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
         json_object_object_add(l, "namespaces", ns);
         if (paths->cgroups_path)
                 json_object_object_add(l, "cgroupsPath", json_object_new_string(paths->cgroups_path));
-        json_object_object_add(l, "maskedPaths", string_array(masked_paths, ELEMENTSOF(masked_paths)));
-        json_object_object_add(l, "readonlyPaths", string_array(readonly_paths, ELEMENTSOF(readonly_paths)));
         return l;
 }
 
@@ -225,6 +204,7 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         struct json_object *root;
         char short_id[13];
         OciUser user;
+        OciHost host;
         int r;
 
         r = oci_user_resolve(paths->user_roots, s->user, &user);
@@ -245,6 +225,11 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         json_object_object_add(c, "hostname", json_object_new_string(s->hostname ?: short_id));
         json_object_object_add(c, "mounts", build_mounts(s, paths));
         json_object_object_add(c, "linux", build_linux(s, paths));
+        if (!paths->host)
+                oci_host_detect(&host);
+        r = oci_security_apply(s, paths->host ?: &host, paths->user_roots, c, error);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(c);
         return 0;
 }

@@ -26,6 +26,7 @@ typedef struct OciPaths {
         const char *cgroups_path; /* inside the unit's cgroup, so the container stays in it */
         const char *netns_path;   /* a prepared network namespace to join, or NULL */
         const char *network_etc_dir; /* hosts, hostname, resolv.conf to bind over /etc/..., or NULL */
+        const struct OciHost *host;  /* machine, capabilities, cgroup version; NULL = this host's */
 } OciPaths;
 
 /* Builds config.json. */

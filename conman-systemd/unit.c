@@ -253,8 +253,10 @@ static int add_resources(UnitPropertyList *l, const ContainerSpec *s) {
                 r = add_number(l, "CPUQuotaPerSecUSec", UNIT_PROPERTY_CPU_QUOTA, s->cpu_quota_usec);
         if (r >= 0 && s->cpu_weight > 0)
                 r = add_number(l, "CPUWeight", UNIT_PROPERTY_U64, s->cpu_weight);
-        if (r >= 0 && s->pids_limit > 0)
-                r = add_number(l, "TasksMax", UNIT_PROPERTY_U64, s->pids_limit);
+        /* podman's default of 2048 tasks unless the user chose (UINT64_MAX: no limit, TasksMax=infinity) */
+        if (r >= 0)
+                r = add_number(l, "TasksMax", UNIT_PROPERTY_U64,
+                               s->pids_limit > 0 ? s->pids_limit : CONTAINER_PIDS_LIMIT_DEFAULT);
         return r;
 }
 

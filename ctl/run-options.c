@@ -35,13 +35,22 @@ static const char create_usage[] =
         "      --cpus N               CPU limit (CPUQuota=), e.g. 1.5\n"
         "  -c, --cpu-shares N         Relative CPU shares, docker scale (CPUWeight=)\n"
         "      --cpu-weight N         CPU weight 1-10000 (CPUWeight=)\n"
-        "      --pids-limit N         Maximum number of tasks (TasksMax=)\n"
+        "      --pids-limit N         Maximum number of tasks (TasksMax=; default 2048, -1: no limit)\n"
         "      --stop-signal SIG      Signal that stops the container (KillSignal=, default TERM)\n"
         "      --stop-timeout SEC     Seconds before SIGKILL on stop (TimeoutStopSec=, default 10)\n"
         "      --restart POLICY       no, on-failure[:N], always, unless-stopped (Restart=)\n"
         "      --runtime NAME         OCI runtime: runc or crun\n"
         "      --userns MODE          auto: own range of subordinate IDs, root inside is not root outside;\n"
         "                             host (default): no user namespace\n"
+        "      --cap-add CAP          Add a capability, e.g. NET_RAW, or ALL (repeatable)\n"
+        "      --cap-drop CAP         Drop a capability, or ALL (repeatable)\n"
+        "      --device HOST[:CONTAINER[:PERMS]]  Give the container a host device node (PERMS of rwm)\n"
+        "      --privileged           All capabilities and devices, no seccomp, no masked paths\n"
+        "      --security-opt OPT     seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges,\n"
+        "                             apparmor=PROFILE (repeatable)\n"
+        "      --sysctl KEY=VALUE     A namespaced sysctl: kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*,\n"
+        "                             net.* (not with --network host) (repeatable)\n"
+        "      --group-add GROUP      A supplementary group of the container's process (repeatable)\n"
         "  -t, --tty                  Give the container a terminal (its output and input go through it)\n"
         "  -i, --interactive          Keep the container's stdin open; run forwards ours to it\n"
         "      --help                 Show this help\n";
@@ -62,6 +71,12 @@ void run_options_done(RunOptions *o) {
         strv_freep(&o->labels);
         strv_freep(&o->publish);
         strv_freep(&o->volumes);
+        strv_freep(&o->cap_add);
+        strv_freep(&o->cap_drop);
+        strv_freep(&o->devices);
+        strv_freep(&o->security_opts);
+        strv_freep(&o->sysctls);
+        strv_freep(&o->group_add);
         free(o->rootfs_abs);
 }
 
@@ -91,6 +106,15 @@ static int parse_u64_option(const char *name, const char *value, int (*parser)(c
         return 0;
 }
 
+/* -1 (podman's spelling): no limit */
+static int parse_pids_limit(const char *s, uint64_t *ret) {
+        if (streq(s, "-1")) {
+                *ret = UINT64_MAX;
+                return 0;
+        }
+        return safe_atou64(s, ret);
+}
+
 static int parse_stop_timeout(const char *s, uint64_t *ret) {
         return parse_duration(s, ret);
 }
@@ -99,6 +123,8 @@ enum {
         ARG_NAME = 0x100, ARG_ROOTFS, ARG_ENV_FILE, ARG_READ_ONLY, ARG_NETWORK, ARG_CPUS, ARG_CPU_WEIGHT,
         ARG_PIDS_LIMIT, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_RESTART, ARG_RUNTIME, ARG_RM, ARG_HELP, ARG_PULL,
         ARG_TLS_VERIFY, ARG_DETACH_KEYS, ARG_USERNS,
+        ARG_CAP_ADD, ARG_CAP_DROP, ARG_DEVICE, ARG_PRIVILEGED, ARG_SECURITY_OPT,
+        ARG_SYSCTL, ARG_GROUP_ADD,
 };
 
 static const struct option run_long_options[] = {
@@ -120,8 +146,43 @@ static const struct option run_long_options[] = {
         { "tty", no_argument, NULL, 't' },           { "interactive", no_argument, NULL, 'i' },
         { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
         { "userns", required_argument, NULL, ARG_USERNS },
+        { "cap-add", required_argument, NULL, ARG_CAP_ADD }, { "cap-drop", required_argument, NULL, ARG_CAP_DROP },
+        { "device", required_argument, NULL, ARG_DEVICE }, { "privileged", no_argument, NULL, ARG_PRIVILEGED },
+        { "security-opt", required_argument, NULL, ARG_SECURITY_OPT },
+        { "sysctl", required_argument, NULL, ARG_SYSCTL }, { "group-add", required_argument, NULL, ARG_GROUP_ADD },
         { "help", no_argument, NULL, ARG_HELP },     {},
 };
+
+/* seccomp=PROFILE relative to our directory: conmand reads it, so make it absolute. */
+static int push_security_opt(RunOptions *o, const char *v) {
+        _cleanup_free_ char *abs = NULL, *opt = NULL;
+
+        if (string_has_prefix(v, "seccomp=") && v[8] && v[8] != '/' && !streq(v + 8, "unconfined")) {
+                abs = realpath(v + 8, NULL);
+                if (!abs)
+                        return log_error_errno(errno, "conmanctl: seccomp profile %s: %m", v + 8);
+                if (asprintf(&opt, "seccomp=%s", abs) < 0)
+                        return log_oom();
+                v = opt;
+        }
+        return strv_push(&o->security_opts, v) < 0 ? log_oom() : 0;
+}
+
+static int parse_security_option(int c, RunOptions *o) {
+        char ***l;
+
+        switch (c) {
+        case ARG_PRIVILEGED: o->privileged = true; return 0;
+        case ARG_SECURITY_OPT: return push_security_opt(o, optarg);
+        case ARG_CAP_ADD: l = &o->cap_add; break;
+        case ARG_CAP_DROP: l = &o->cap_drop; break;
+        case ARG_DEVICE: l = &o->devices; break;
+        case ARG_SYSCTL: l = &o->sysctls; break;
+        case ARG_GROUP_ADD: l = &o->group_add; break;
+        default: return -EINVAL;
+        }
+        return strv_push(l, optarg) < 0 ? log_oom() : 0;
+}
 
 static int parse_one(int c, RunOptions *o, bool is_run) {
         switch (c) {
@@ -153,7 +214,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case ARG_CPU_WEIGHT:
                 return parse_u64_option("cpu-weight", optarg, safe_atou64, &o->cpu_weight, &o->have_cpu_weight);
         case ARG_PIDS_LIMIT:
-                return parse_u64_option("pids-limit", optarg, safe_atou64, &o->pids_limit, &o->have_pids_limit);
+                return parse_u64_option("pids-limit", optarg, parse_pids_limit, &o->pids_limit, &o->have_pids_limit);
         case ARG_STOP_SIGNAL: o->stop_signal = optarg; return 0;
         case ARG_STOP_TIMEOUT:
                 return parse_u64_option("stop-timeout", optarg, parse_stop_timeout, &o->stop_timeout,
@@ -169,7 +230,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case ARG_TLS_VERIFY:
                 o->tls_verify = !streq(optarg, "false") && !streq(optarg, "0") && !streq(optarg, "no");
                 return 0;
-        default: return -EINVAL;
+        default: return parse_security_option(c, o);
         }
 }
 
@@ -298,6 +359,27 @@ static int close_entry(sd_bus_message *m) {
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
+static int append_security(sd_bus_message *m, const RunOptions *o) {
+        const struct { const char *key; char **l; } lists[] = {
+                { "CapAdd", o->cap_add },   { "CapDrop", o->cap_drop },          { "Devices", o->devices },
+                { "SecurityOpt", o->security_opts }, { "Sysctls", o->sysctls }, { "GroupAdd", o->group_add },
+        };
+        int r = 0;
+
+        if (o->privileged)
+                r = APPEND("Privileged", "b", 1);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(lists); i++) {
+                if (!lists[i].l)
+                        continue;
+                r = open_entry(m, lists[i].key, "as");
+                if (r >= 0)
+                        r = sd_bus_message_append_strv(m, lists[i].l);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        return r;
+}
+
 static int append_lists(sd_bus_message *m, const RunOptions *o) {
         int r = 0;
 
@@ -362,6 +444,8 @@ int run_options_append(sd_bus_message *m, const RunOptions *o) {
                 r = append_flags(m, o);
         if (r >= 0)
                 r = append_lists(m, o);
+        if (r >= 0)
+                r = append_security(m, o);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;

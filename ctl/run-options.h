@@ -32,6 +32,8 @@ typedef struct RunOptions {
         char **labels;            /* key=value */
         char **publish;           /* -p [IP:]HOSTPORT:PORT[/PROTO] as typed; conmand validates */
         char **volumes;           /* SRC:DST[:ro] as typed */
+        bool privileged;          /* the confinement options (docs/security.md); conmand validates */
+        char **cap_add, **cap_drop, **devices, **security_opts, **sysctls, **group_add;
         uint64_t memory, cpu_quota, cpu_weight, cpu_shares, pids_limit, stop_timeout;
         bool have_memory, have_cpu_quota, have_cpu_weight, have_cpu_shares, have_pids_limit, have_stop_timeout;
         char **command;           /* borrowed from argv */

@@ -381,6 +381,10 @@ static int parse_cpus_key(ContainerFile *f, const char *k, const char *v, char *
 }
 
 static int parse_pids_limit(ContainerFile *f, const char *k, const char *v, char **m) {
+        if (streq(v, "-1")) { /* no limit */
+                f->spec.pids_limit = UINT64_MAX;
+                return 0;
+        }
         return safe_atou64(v, &f->spec.pids_limit) < 0 ? set_message(m, "'%s' is not a number", v) : 0;
 }
 
@@ -447,6 +451,98 @@ static int parse_pull(ContainerFile *f, const char *k, const char *v, char **m) 
         return 0;
 }
 
+/* ---- confinement (docs/security.md); Quadlet's key names ---- */
+
+typedef int (*SecurityAdder)(SecuritySpec *s, const char *v);
+
+/* Words, each added with add; an empty value resets list (as in systemd). */
+static int add_security_words(ContainerFile *f, const char *v, char ***list, SecurityAdder add, const char *rule,
+                              char **m) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        if (isempty(v)) {
+                strv_freep(list);
+                return 0;
+        }
+        r = append_words(&words, v, m);
+        for (char **w = words; r >= 0 && w && *w; w++) {
+                r = add(&f->spec.security, *w);
+                if (r == -EINVAL || r == -E2BIG)
+                        return set_message(m, "'%s' is not valid: %s", *w, rule);
+        }
+        return r;
+}
+
+static int add_cap(SecuritySpec *s, const char *v) {
+        return security_spec_add_capability(&s->cap_add, v);
+}
+
+static int drop_cap(SecuritySpec *s, const char *v) {
+        return security_spec_add_capability(&s->cap_drop, v);
+}
+
+static int parse_add_capability(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_security_words(f, v, &f->spec.security.cap_add, add_cap, "use ALL or a name like NET_RAW", m);
+}
+
+static int parse_drop_capability(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_security_words(f, v, &f->spec.security.cap_drop, drop_cap, "use ALL or a name like NET_RAW", m);
+}
+
+/* Quadlet's "-/dev/foo": only when the node exists. */
+static int add_device_optional(SecuritySpec *s, const char *v) {
+        if (v[0] == '-') {
+                _cleanup_free_ char *host = strndup(v + 1, strcspn(v + 1, ":"));
+                if (!host)
+                        return -ENOMEM;
+                if (access(host, F_OK) < 0)
+                        return 0;
+                v++;
+        }
+        return security_spec_add_device(s, v);
+}
+
+static int parse_add_device(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_security_words(f, v, &f->spec.security.devices, add_device_optional,
+                                  "use [-]HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS of r, w, m", m);
+}
+
+static int parse_sysctl(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_security_words(f, v, &f->spec.security.sysctls, security_spec_add_sysctl, "use key=value", m);
+}
+
+static int parse_group_add(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_security_words(f, v, &f->spec.security.group_add, security_spec_add_group,
+                                  "use a group name or number", m);
+}
+
+static int security_opt(ContainerFile *f, const char *prefix, const char *v, const char *rule, char **m) {
+        _cleanup_free_ char *opt = NULL;
+        int r;
+
+        if (asprintf(&opt, "%s%s", prefix, v) < 0)
+                return -ENOMEM;
+        r = security_spec_add_security_opt(&f->spec.security, opt);
+        return r == -EINVAL ? set_message(m, "'%s' is not valid: %s", v, rule) : r;
+}
+
+static int parse_seccomp_profile(ContainerFile *f, const char *k, const char *v, char **m) {
+        return security_opt(f, "seccomp=", v, "use unconfined or an absolute path of a profile", m);
+}
+
+static int parse_apparmor(ContainerFile *f, const char *k, const char *v, char **m) {
+        return security_opt(f, "apparmor=", v, "use a profile name or unconfined", m);
+}
+
+static int parse_no_new_privileges(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_bool(v, &f->spec.security.no_new_privileges) < 0 ? set_message(m, "'%s' is not a boolean", v) : 0;
+}
+
+static int parse_privileged(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_bool(v, &f->spec.security.privileged) < 0 ? set_message(m, "'%s' is not a boolean", v) : 0;
+}
+
 const ContainerFileKey container_file_keys[] = {
         { "Image", parse_image, "image reference (pulled at start unless Pull=never)" },
         { "Rootfs", parse_rootfs, "absolute path of a root filesystem directory" },
@@ -463,7 +559,7 @@ const ContainerFileKey container_file_keys[] = {
         { "Label", parse_label, "key=value ... (repeatable)" },
         { "Memory", parse_memory, "memory limit (64m, 1g) → MemoryMax=" },
         { "CPUs", parse_cpus_key, "CPU limit (1.5) → CPUQuota=" },
-        { "PidsLimit", parse_pids_limit, "task limit → TasksMax=" },
+        { "PidsLimit", parse_pids_limit, "task limit → TasksMax= (default 2048; -1: no limit)" },
         { "StopSignal", parse_stop_signal, "signal that stops the container → KillSignal=" },
         { "StopTimeout", parse_stop_timeout, "time before SIGKILL (10, 1min) → TimeoutStopSec=" },
         { "Runtime", parse_runtime, "runc or crun" },
@@ -472,6 +568,15 @@ const ContainerFileKey container_file_keys[] = {
         { "Tty", parse_tty, "a terminal, held by conmand (attach, logs); the unit then wants conmand.service" },
         { "Pull", parse_pull, "missing (default), never or always" },
         { "UserNS", parse_userns, "auto: own range of the conman subordinate IDs; host (default)" },
+        { "AddCapability", parse_add_capability, "capabilities to add: NET_RAW CAP_SYS_TIME ... or ALL" },
+        { "DropCapability", parse_drop_capability, "capabilities to drop, or ALL" },
+        { "AddDevice", parse_add_device, "[-]HOST[:CONTAINER[:PERMS]] device nodes (-: only if present)" },
+        { "SeccompProfile", parse_seccomp_profile, "unconfined or the absolute path of a docker-format profile" },
+        { "NoNewPrivileges", parse_no_new_privileges, "no-new-privileges (boolean)" },
+        { "Sysctl", parse_sysctl, "namespaced sysctls, key=value ..." },
+        { "GroupAdd", parse_group_add, "supplementary groups, names or numbers" },
+        { "AppArmor", parse_apparmor, "AppArmor profile (only where AppArmor is enabled)" },
+        { "Privileged", parse_privileged, "all capabilities and devices, no seccomp, no masked paths (boolean)" },
 };
 const size_t container_file_n_keys = ELEMENTSOF(container_file_keys);
 

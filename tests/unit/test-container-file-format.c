@@ -105,6 +105,15 @@ static void assert_same(const char *name, const ContainerSpec *want, const Conta
         assert_int_equal(want->stop_signal, got->stop_signal);
         assert_int_equal(want->stop_timeout_usec, got->stop_timeout_usec);
         assert_str_same(want->runtime, got->runtime);
+        assert_int_equal(want->security.privileged, got->security.privileged);
+        assert_int_equal(want->security.no_new_privileges, got->security.no_new_privileges);
+        assert_strv_same(want->security.cap_add, got->security.cap_add);
+        assert_strv_same(want->security.cap_drop, got->security.cap_drop);
+        assert_strv_same(want->security.devices, got->security.devices);
+        assert_strv_same(want->security.sysctls, got->security.sysctls);
+        assert_strv_same(want->security.group_add, got->security.group_add);
+        assert_str_same(want->security.seccomp_profile, got->security.seccomp_profile);
+        assert_str_same(want->security.apparmor_profile, got->security.apparmor_profile);
 }
 
 /* Formats, parses back, compares; returns the text for checks of its own. */
@@ -335,6 +344,28 @@ static void test_bridge_network(void **state) {
         assert_non_null(strstr(text2, "\nNetwork=backend\n"));
 }
 
+/* The confinement options come back as Quadlet's keys. */
+static void test_security_keys(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_free_ char *text = NULL;
+
+        container_spec_init(&s);
+        s.rootfs = strdup("/srv/rootfs");
+        push(&s.command, "/bin/true");
+        assert_int_equal(security_spec_add_capability(&s.security.cap_add, "net_raw"), 0);
+        assert_int_equal(security_spec_add_capability(&s.security.cap_drop, "ALL"), 0);
+        assert_int_equal(security_spec_add_device(&s.security, "/dev/fuse"), 0);
+        assert_int_equal(security_spec_add_security_opt(&s.security, "seccomp=/etc/conman/p.json"), 0);
+        assert_int_equal(security_spec_add_security_opt(&s.security, "no-new-privileges"), 0);
+        assert_int_equal(security_spec_add_sysctl(&s.security, "net.core.somaxconn=1024"), 0);
+        assert_int_equal(security_spec_add_group(&s.security, "wheel"), 0);
+        s.security.privileged = true;
+        text = round_trip("sec", &s);
+        assert_non_null(strstr(text, "\nAddCapability=CAP_NET_RAW\nDropCapability=ALL\nAddDevice=/dev/fuse:/dev/fuse:rwm\n"
+                                     "SeccompProfile=/etc/conman/p.json\nSysctl=net.core.somaxconn=1024\n"
+                                     "GroupAdd=wheel\nNoNewPrivileges=yes\nPrivileged=yes\n"));
+}
+
 /* A terminal is written as Tty=yes (conmand holds it for a generated container too); --rm and -i have no key
  * and are named in a comment. */
 static void test_tty_and_what_is_not_carried(void **state) {
@@ -455,7 +486,7 @@ int main(void) {
                 cmocka_unit_test(test_image_one_word_command),
                 cmocka_unit_test(test_restart_policy),
                 cmocka_unit_test(test_refused),
-                cmocka_unit_test(test_bridge_network),
+                cmocka_unit_test(test_bridge_network), cmocka_unit_test(test_security_keys),
                 cmocka_unit_test(test_tty_and_what_is_not_carried),
                 cmocka_unit_test(test_parser_big_inputs),
                 cmocka_unit_test(test_parser_list_limit),

@@ -79,7 +79,9 @@ static void test_build(void **state) {
         assert_int_equal(json_object_get_int(get(c, "process.user.uid")), 33);
         assert_string_equal(json_object_get_string(get(c, "hostname")), "0123456789ab");
         assert_string_equal(json_object_get_string(get(c, "linux.cgroupsPath")), "/conman.slice/x/container");
-        assert_null(get(c, "linux.resources")); /* limits are systemd's */
+        /* limits are systemd's: resources only holds the device cgroup rules */
+        assert_int_equal(json_object_object_length(get(c, "linux.resources")), 1);
+        assert_non_null(get(c, "linux.resources.devices"));
         assert_null(get(c, "process.rlimits")); /* inherited from the unit */
         ns = get(c, "linux.namespaces");
         for (size_t i = 0; i < json_object_array_length(ns); i++) {
