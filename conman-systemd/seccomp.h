@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * seccomp.h — the container's linux.seccomp. Profiles are in docker's format (moby's default.json, or a
- * file given with --security-opt seccomp=PATH): rules carry "includes"/"excludes" conditions on
+ * seccomp.h — the container's linux.seccomp. Profiles are in docker's format (the default one, rendered
+ * from seccomp/default.seccomp, or a file given with --security-opt seccomp=PATH): rules carry "includes"/"excludes" conditions on
  * capabilities, architectures and kernel versions. Composing resolves them for one machine and one
  * capability set — adding CAP_SYS_ADMIN unlocks mount, unshare, setns ... as in docker.
  *
