@@ -99,15 +99,6 @@ int security_spec_add_device(SecuritySpec *s, const char *v) {
         return strv_push_take(&s->devices, canonical);
 }
 
-static int set_string(char **target, const char *v) {
-        char *c = strdup(v);
-        if (!c)
-                return -ENOMEM;
-        free(*target);
-        *target = c;
-        return 0;
-}
-
 int security_spec_add_security_opt(SecuritySpec *s, const char *v) {
         const char *eq = strchr(v, '='), *val = eq ? eq + 1 : NULL;
         size_t klen = eq ? (size_t) (eq - v) : strlen(v);
@@ -120,7 +111,7 @@ int security_spec_add_security_opt(SecuritySpec *s, const char *v) {
         if (klen == 7 && strneq(v, "seccomp", 7) && !isempty(val)) {
                 if (!streq(val, "unconfined") && val[0] != '/')
                         return -EINVAL;
-                return set_string(&s->seccomp_profile, val);
+                return free_and_strdup(&s->seccomp_profile, val);
         }
         if (klen == 17 && strneq(v, "no-new-privileges", 17)) {
                 if (val && !streq(val, "true") && !streq(val, "false"))
@@ -131,7 +122,7 @@ int security_spec_add_security_opt(SecuritySpec *s, const char *v) {
         if (klen == 8 && strneq(v, "apparmor", 8) && !isempty(val)) {
                 if (strlen(val) > 255 || strpbrk(val, " \t\n/"))
                         return -EINVAL;
-                return set_string(&s->apparmor_profile, val);
+                return free_and_strdup(&s->apparmor_profile, val);
         }
         return -EINVAL;
 }
@@ -286,7 +277,7 @@ static int string_from(struct json_object *o, const char *key, char **ret) {
                 return 0;
         if (!json_object_is_type(v, json_type_string))
                 return -EBADMSG;
-        return set_string(ret, json_object_get_string(v));
+        return free_and_strdup(ret, json_object_get_string(v));
 }
 
 int security_spec_from_json(struct json_object *o, SecuritySpec *s) {

@@ -151,6 +151,16 @@ char *strv_join(char *const *l, const char *sep) {
         return r;
 }
 
+int free_and_strdup(char **target, const char *v) {
+        char *c = strdup(v);
+
+        if (!c)
+                return -ENOMEM;
+        free(*target);
+        *target = c;
+        return 0;
+}
+
 bool string_has_prefix(const char *s, const char *prefix) {
         return strncmp(s, prefix, strlen(prefix)) == 0;
 }

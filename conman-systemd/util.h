@@ -35,6 +35,8 @@ bool strv_contains(char *const *l, const char *s);
 char *strv_join(char *const *l, const char *sep);
 
 bool string_has_prefix(const char *s, const char *prefix);
+/* Replaces *target with a copy of v (freeing the old string); -ENOMEM leaves *target as it was. */
+int free_and_strdup(char **target, const char *v);
 bool utf8_is_valid(const char *s);
 
 /* "64m", "1g", "1024", "512k", "1.5G" → bytes (binary units, like docker). */

@@ -193,15 +193,6 @@ _printf_(2, 3) static int set_message(char **ret_message, const char *fmt, ...) 
         return r < 0 ? -ENOMEM : -EINVAL;
 }
 
-static int set_string(char **target, const char *v) {
-        char *c = strdup(v);
-        if (!c)
-                return -ENOMEM;
-        free(*target);
-        *target = c;
-        return 0;
-}
-
 /* A list longer than this ends the reading of its file (which is refused anyway): this bounds the work
  * a file makes, as CONTAINER_ARGS_MAX bounds what a container may have. */
 #define LIST_MAX CONTAINER_ARGS_MAX
@@ -234,13 +225,13 @@ static int append_words(char ***target, const char *v, char **ret_message) {
 static int parse_image(ContainerFile *f, const char *k, const char *v, char **m) {
         if (isempty(v) || strlen(v) > 4096 || !utf8_is_valid(v) || strpbrk(v, " \t"))
                 return set_message(m, "'%s' is not an image reference", v);
-        return set_string(&f->spec.image, v);
+        return free_and_strdup(&f->spec.image, v);
 }
 
 static int parse_rootfs(ContainerFile *f, const char *k, const char *v, char **m) {
         if (v[0] != '/')
                 return set_message(m, "'%s' is not an absolute path", v);
-        return set_string(&f->spec.rootfs, v);
+        return free_and_strdup(&f->spec.rootfs, v);
 }
 
 static int parse_exec(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -256,7 +247,7 @@ static int parse_entrypoint(ContainerFile *f, const char *k, const char *v, char
 static int parse_name(ContainerFile *f, const char *k, const char *v, char **m) {
         if (!container_name_is_valid(v))
                 return set_message(m, "'%s' is not a container name: use " CONTAINER_NAME_RULE, v);
-        return set_string(&f->name, v);
+        return free_and_strdup(&f->name, v);
 }
 
 static int parse_environment(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -357,15 +348,15 @@ static int parse_read_only(ContainerFile *f, const char *k, const char *v, char 
 }
 
 static int parse_working_dir(ContainerFile *f, const char *k, const char *v, char **m) {
-        return set_string(&f->spec.working_dir, v);
+        return free_and_strdup(&f->spec.working_dir, v);
 }
 
 static int parse_user(ContainerFile *f, const char *k, const char *v, char **m) {
-        return set_string(&f->spec.user, v);
+        return free_and_strdup(&f->spec.user, v);
 }
 
 static int parse_hostname(ContainerFile *f, const char *k, const char *v, char **m) {
-        return set_string(&f->spec.hostname, v);
+        return free_and_strdup(&f->spec.hostname, v);
 }
 
 static int parse_label(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -404,7 +395,7 @@ static int parse_stop_timeout(ContainerFile *f, const char *k, const char *v, ch
 static int parse_runtime(ContainerFile *f, const char *k, const char *v, char **m) {
         if (!streq(v, "runc") && !streq(v, "crun"))
                 return set_message(m, "unknown runtime '%s': use runc or crun", v);
-        return set_string(&f->spec.runtime, v);
+        return free_and_strdup(&f->spec.runtime, v);
 }
 
 static int parse_network(ContainerFile *f, const char *k, const char *v, char **m) {

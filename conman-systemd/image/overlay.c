@@ -107,9 +107,8 @@ bool overlay_is_mounted(const char *target) {
         return st.st_dev != parent.st_dev;
 }
 
-int overlay_umount(const char *target) {
-        if (!overlay_is_mounted(target))
-                return 0;
+/* Unmounts target; lazily when it is busy. */
+static int umount_or_detach(const char *target) {
         if (umount2(target, UMOUNT_NOFOLLOW) < 0) {
                 if (errno != EBUSY)
                         return negative_errno();
@@ -117,6 +116,10 @@ int overlay_umount(const char *target) {
                         return negative_errno();
         }
         return 0;
+}
+
+int overlay_umount(const char *target) {
+        return overlay_is_mounted(target) ? umount_or_detach(target) : 0;
 }
 
 bool rootfs_is_mounted(const char *target) {
@@ -130,13 +133,5 @@ bool rootfs_is_mounted(const char *target) {
 int rootfs_umount(const char *target) {
         if (overlay_is_mounted(target))
                 return overlay_umount(target);
-        if (!rootfs_is_mounted(target))
-                return 0;
-        if (umount2(target, UMOUNT_NOFOLLOW) < 0) {
-                if (errno != EBUSY)
-                        return negative_errno();
-                if (umount2(target, UMOUNT_NOFOLLOW | MNT_DETACH) < 0)
-                        return negative_errno();
-        }
-        return 0;
+        return rootfs_is_mounted(target) ? umount_or_detach(target) : 0;
 }
