@@ -3,6 +3,7 @@
  * oci-security.c — see oci-security.h.
  */
 #include <dirent.h>
+#include <inttypes.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -185,17 +186,30 @@ static int add_seccomp(const ContainerSpec *s, const OciHost *h, uint64_t caps, 
         return 0;
 }
 
-static void add_sysctls(const ContainerSpec *s, struct json_object *linux_) {
+/* The sysctls a container gets: ICMP echo without CAP_NET_RAW (ping uses datagram sockets) for every
+ * group, as docker does — in a user namespace only its mapped groups can be named — then the user's. */
+static struct json_object *sysctls_json(const ContainerSpec *s) {
         struct json_object *o = json_object_new_object();
+        char range[32];
 
-        /* ICMP echo without CAP_NET_RAW (ping uses datagram sockets), as docker does */
-        if (s->network != NETWORK_HOST)
-                json_object_object_add(o, "net.ipv4.ping_group_range", json_object_new_string("0 2147483647"));
+        if (s->network != NETWORK_HOST) {
+                if (s->userns == USERNS_AUTO && s->userns_range.size > 0)
+                        snprintf(range, sizeof(range), "0 %" PRIu32, s->userns_range.size - 1);
+                else
+                        snprintf(range, sizeof(range), "0 2147483647");
+                json_object_object_add(o, "net.ipv4.ping_group_range", json_object_new_string(range));
+        }
         for (char **l = s->security.sysctls; l && *l; l++) {
                 _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
                 if (k && strchr(*l, '='))
                         json_object_object_add(o, k, json_object_new_string(strchr(*l, '=') + 1));
         }
+        return o;
+}
+
+static void add_sysctls(const ContainerSpec *s, struct json_object *linux_) {
+        struct json_object *o = sysctls_json(s);
+
         if (json_object_object_length(o) > 0)
                 json_object_object_add(linux_, "sysctl", o);
         else
@@ -262,7 +276,7 @@ int oci_security_apply(const ContainerSpec *s, const OciHost *h, char *const *ro
 }
 
 struct json_object *oci_security_describe(const ContainerSpec *s) {
-        struct json_object *o = json_object_new_object(), *opts = json_object_new_array(), *sys;
+        struct json_object *o = json_object_new_object(), *opts = json_object_new_array();
         const SecuritySpec *sec = &s->security;
 
         json_object_object_add(o, "Privileged", json_object_new_boolean(sec->privileged));
@@ -282,15 +296,7 @@ struct json_object *oci_security_describe(const ContainerSpec *s) {
                 json_object_array_add(json_object_object_get(o, "Devices"), json_object_new_string(*d));
         json_object_object_add(o, "DeviceCgroup",
                                json_object_new_string(sec->privileged ? "allow all" : "deny all but the defaults"));
-        sys = json_object_new_object();
-        if (s->network != NETWORK_HOST)
-                json_object_object_add(sys, "net.ipv4.ping_group_range", json_object_new_string("0 2147483647"));
-        for (char **l = sec->sysctls; l && *l; l++) {
-                _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
-                if (k && strchr(*l, '='))
-                        json_object_object_add(sys, k, json_object_new_string(strchr(*l, '=') + 1));
-        }
-        json_object_object_add(o, "Sysctls", sys);
+        json_object_object_add(o, "Sysctls", sysctls_json(s));
         json_object_object_add(o, "GroupAdd", json_object_new_array());
         for (char **g = sec->group_add; g && *g; g++)
                 json_object_array_add(json_object_object_get(o, "GroupAdd"), json_object_new_string(*g));
