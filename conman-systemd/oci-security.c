@@ -187,18 +187,20 @@ static int add_seccomp(const ContainerSpec *s, const OciHost *h, uint64_t caps, 
 }
 
 /* The sysctls a container gets: ICMP echo without CAP_NET_RAW (ping uses datagram sockets) for every
- * group, as docker does — in a user namespace only its mapped groups can be named — then the user's. */
+ * group, as docker does, then the user's. A container in a user namespace can set it only in a network
+ * namespace its user namespace owns (--network none), and name only its mapped groups there; the
+ * bridge's namespace (made by conman-netns) belongs to the host's. */
 static struct json_object *sysctls_json(const ContainerSpec *s) {
         struct json_object *o = json_object_new_object();
         char range[32];
 
-        if (s->network != NETWORK_HOST) {
-                if (s->userns == USERNS_AUTO && s->userns_range.size > 0)
+        if (s->userns == USERNS_AUTO) {
+                if (s->network == NETWORK_NONE && s->userns_range.size > 0) {
                         snprintf(range, sizeof(range), "0 %" PRIu32, s->userns_range.size - 1);
-                else
-                        snprintf(range, sizeof(range), "0 2147483647");
-                json_object_object_add(o, "net.ipv4.ping_group_range", json_object_new_string(range));
-        }
+                        json_object_object_add(o, "net.ipv4.ping_group_range", json_object_new_string(range));
+                }
+        } else if (s->network != NETWORK_HOST)
+                json_object_object_add(o, "net.ipv4.ping_group_range", json_object_new_string("0 2147483647"));
         for (char **l = s->security.sysctls; l && *l; l++) {
                 _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
                 if (k && strchr(*l, '='))
