@@ -36,36 +36,48 @@ static struct json_object *string_array(const char *const *l, size_t n) {
         return a;
 }
 
-/* Whether a layer hides a lower layer's etc/<file>: a whiteout (char device 0:0) of etc or of the file,
- * or an opaque etc. Looked at without following anything. */
-static bool layer_hides(int root_fd, const char *file) {
+typedef enum { ENTRY_ABSENT, ENTRY_WHITEOUT, ENTRY_PRESENT } LayerEntry;
+
+static bool is_whiteout(int fd) {
+        struct stat st;
+        return fstat(fd, &st) >= 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
+}
+
+/* What a layer has at etc/<file>, looked at without following anything: nothing (the lower layers
+ * decide), a whiteout of etc or of the file or an opaque etc (hidden: no such file), or an entry of its
+ * own (a file, a symlink, a FIFO...), which hides the lower layers' even when it leads nowhere. */
+static LayerEntry layer_entry(int root_fd, const char *file) {
         _cleanup_close_ int etc_fd = -EBADF, fd = -EBADF;
         struct stat st;
         char v[2] = {};
 
         etc_fd = openat(root_fd, "etc", O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (etc_fd < 0 || fstat(etc_fd, &st) < 0)
-                return false;
-        if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
-                return true;
+                return ENTRY_ABSENT;
+        if (is_whiteout(etc_fd))
+                return ENTRY_WHITEOUT;
         if (!S_ISDIR(st.st_mode))
-                return false;
+                return ENTRY_PRESENT;
         fd = openat(etc_fd, file, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (fd >= 0 && fstat(fd, &st) >= 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
-                return true;
+        if (fd >= 0)
+                return is_whiteout(fd) ? ENTRY_WHITEOUT : ENTRY_PRESENT;
         etc_fd = safe_close(etc_fd);
         etc_fd = openat(root_fd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        return etc_fd >= 0 && fgetxattr(etc_fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y';
+        if (etc_fd >= 0 && fgetxattr(etc_fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y')
+                return ENTRY_WHITEOUT;
+        return ENTRY_ABSENT;
 }
 
 /* Finds "name" or a numeric id in a passwd/group style file inside the rootfs; returns field 2 (uid/gid)
  * and, for passwd, field 3 (primary gid). The roots are untrusted: each file is read with
- * read_file_in_root(), so symlinks and ".." stay inside that root and a FIFO or device is refused.
+ * read_file_in_root(), so symlinks and ".." stay inside that root and a FIFO or device is refused. A
+ * symlink is followed inside its own layer only (not through the merged view of all layers).
  * -ENOENT when no root has the name, another -errno (and *ret_bad set) when a file cannot be read. */
 static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id, unsigned *ret_gid,
                      const char **ret_bad) {
         _cleanup_free_ char *buf = NULL, *path = NULL;
         char *line, *save = NULL;
+        LayerEntry e;
         int r;
 
         if (asprintf(&path, "/etc/%s", file) < 0)
@@ -77,13 +89,16 @@ static int lookup_db(char *const *roots, const char *file, const char *name, uns
                 r = read_file_in_root(root_fd, path, ROOT_FILE_MAX, &buf);
                 if (r >= 0)
                         break;
-                if (layer_hides(root_fd, file))
+                e = layer_entry(root_fd, file);
+                if (e == ENTRY_WHITEOUT)
                         return -ENOENT;
                 if (r != -ENOENT && r != -ENOTDIR) {
                         if (ret_bad)
                                 *ret_bad = file;
                         return r;
                 }
+                if (e == ENTRY_PRESENT)
+                        return -ENOENT;
         }
         if (!buf)
                 return -ENOENT;

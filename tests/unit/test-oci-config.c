@@ -76,9 +76,20 @@ static void test_user_resolve_layers(void **state) {
                 assert_int_equal(oci_user_resolve(roots, "www", &u), -ESRCH);
                 assert_int_equal(unlink(passwd), 0);
         }
-        /* an absolute symlink resolves inside the upper layer, not on the host */
+        /* an absolute symlink resolves inside its layer, never on the host; leading nowhere there, it still
+         * hides the lower layer's file, as in the mounted overlay */
         assert_int_equal(symlink("/etc/hostname", passwd), 0);
-        assert_int_equal(oci_user_resolve(roots, "root", &u), 0);
+        assert_int_equal(oci_user_resolve(roots, "root", &u), -ESRCH);
+        assert_int_equal(unlink(passwd), 0);
+        assert_int_equal(symlink("/etc/passwd.real", passwd), 0);
+        {
+                _cleanup_free_ char *real = NULL;
+                assert_true(asprintf(&real, "%s/etc/passwd.real", upper) > 0);
+                assert_int_equal(write_file_atomic(real, "inimage:x:777:778::/:/bin/sh\n", 29, 0644), 0);
+        }
+        assert_int_equal(oci_user_resolve(roots, "inimage", &u), 0);
+        assert_int_equal(u.uid, 777);
+        assert_int_equal(u.gid, 778);
         assert_int_equal(rm_rf(upper), 0);
 }
 
