@@ -143,13 +143,8 @@ static int user_resolve(char *const *rootfs, const char *user, OciUser *ret, con
                 if (r < 0)
                         return r == -ENOENT ? -ESRCH : r;
                 gid = pgid;
-        } else {
-                r = lookup_db(rootfs, "passwd", u, &uid, &pgid, ret_bad);
-                if (r >= 0)
-                        gid = pgid;
-                else if (r != -ENOENT)
-                        return r;
-        }
+        } else if (lookup_db(rootfs, "passwd", u, &uid, &pgid, NULL) >= 0)
+                gid = pgid; /* a numeric uid needs no file: one that cannot be read is as good as none */
         if (group && parse_id(group, &gid) < 0) {
                 r = lookup_db(rootfs, "group", group, &gid, NULL, ret_bad);
                 if (r < 0)
