@@ -25,6 +25,18 @@ int bus_verify_root(sd_bus_message *m, sd_bus_error *error) {
         return 0;
 }
 
+bool bus_caller_is_root(sd_bus_message *m) {
+        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+        uid_t euid;
+
+        if (!m)
+                return false;
+        if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds) < 0 ||
+            sd_bus_creds_get_euid(creds, &euid) < 0)
+                return false;
+        return euid == 0;
+}
+
 int bus_reply_when_done(sd_bus_message *m, int r) {
         if (r < 0)
                 return r;

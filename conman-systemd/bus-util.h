@@ -4,10 +4,18 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <systemd/sd-bus.h>
 
 /* The second lock after the bus policy: mutating calls are for root only. Sets AccessDenied. */
 int bus_verify_root(sd_bus_message *m, sd_bus_error *error);
+
+/* Whether the sender of m is root (effective uid 0). Fails closed: a caller whose credentials cannot be
+ * read is not root. What non-root callers get to read is redacted with it (docs/security.md, Secrets). */
+bool bus_caller_is_root(sd_bus_message *m);
+
+/* The placeholder for a redacted value: an environment value, a command argument, a mount source. */
+#define BUS_REDACTED "<redacted>"
 
 /* Finishes a handler whose operation returned r: <0 error, 0 done (empty reply now), >0 answered later. */
 int bus_reply_when_done(sd_bus_message *m, int r);

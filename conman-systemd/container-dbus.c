@@ -63,10 +63,21 @@ static int property_get_spec_string(sd_bus *bus, const char *path, const char *i
         return sd_bus_message_append(reply, "s", strempty(v));
 }
 
+/* The arguments can carry secrets (a password on the command line): only root reads them, everybody else
+ * gets the program and "<redacted>" for each argument. Get and GetAll both come through here. */
 static int property_get_command(sd_bus *bus, const char *path, const char *interface, const char *property,
                                 sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
-        return sd_bus_message_append_strv(reply, c->spec.command);
+        int r;
+
+        if (bus_caller_is_root(sd_bus_get_current_message(bus)))
+                return sd_bus_message_append_strv(reply, c->spec.command);
+        r = sd_bus_message_open_container(reply, 'a', "s");
+        for (size_t i = 0; r >= 0 && c->spec.command && c->spec.command[i]; i++)
+                r = sd_bus_message_append(reply, "s", i == 0 ? c->spec.command[0] : BUS_REDACTED);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(reply);
 }
 
 static int property_get_oom_killed(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -182,15 +193,23 @@ int bus_container_method_wait(sd_bus_message *m, void *userdata, sd_bus_error *e
         return sd_bus_reply_method_return(m, "i", (int32_t) c->exit_code);
 }
 
+/* Everybody may inspect; a caller who is not root gets the secrets redacted (container_to_json()). */
 int bus_container_method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        _cleanup_json_ struct json_object *j = container_to_json(userdata);
+        _cleanup_json_ struct json_object *j = container_to_json(userdata, !bus_caller_is_root(m));
         return sd_bus_reply_method_return(
                 m, "s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/* Root only: the file carries Environment= and the whole command line. */
 int bus_container_method_generate_container_file(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *text = NULL;
-        int r = container_to_container_file(userdata, &text, error);
+        int r;
+
+        if (!bus_caller_is_root(m))
+                return sd_bus_error_set(error, CONMAN_ERROR_ACCESS_DENIED,
+                                        "Only root may generate a container file: it carries the container's "
+                                        "environment and command line. Run this as root (e.g. with sudo).");
+        r = container_to_container_file(userdata, &text, error);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(m, "s", text);

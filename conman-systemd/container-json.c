@@ -2,8 +2,10 @@
 /*
  * container-json.c — the `inspect` document of a container, shaped like docker's
  * (Id, Name, State{...}, Config{...}, HostConfig{...}, Mounts) plus what is ours
- * (Unit, BundlePath).
+ * (Unit, BundlePath). Redacted (for a caller who is not root): the values of Config.Env, the
+ * command's arguments (Args, Config.Cmd after the program) and the Mounts' Source.
  */
+#include "bus-util.h"
 #include "container-network.h"
 #include "container.h"
 #include "oci-security.h"
@@ -18,6 +20,26 @@ static struct json_object *strv_json(char **l) {
         struct json_object *a = json_object_new_array();
         for (size_t i = 0; l && l[i]; i++)
                 json_object_array_add(a, json_object_new_string(l[i]));
+        return a;
+}
+
+/* "NAME=<redacted>" for each "NAME=value": the names stay, the values (passwords, tokens) go. */
+static struct json_object *env_json(char **env, bool redact) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; env && env[i]; i++) {
+                _cleanup_free_ char *v = NULL;
+                if (redact && asprintf(&v, "%.*s=" BUS_REDACTED, (int) strcspn(env[i], "="), env[i]) < 0)
+                        continue;
+                json_object_array_add(a, json_object_new_string(v ?: env[i]));
+        }
+        return a;
+}
+
+/* A command's arguments, each one "<redacted>" for a caller that may not see them. */
+static struct json_object *args_json(char **l, bool redact) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; l && l[i]; i++)
+                json_object_array_add(a, json_object_new_string(redact ? BUS_REDACTED : l[i]));
         return a;
 }
 
@@ -47,14 +69,23 @@ static struct json_object *state_json(Container *c) {
         return s;
 }
 
-static struct json_object *config_json(Container *c) {
+static struct json_object *config_json(Container *c, bool redact) {
         const ContainerSpec *s = &c->spec;
         struct json_object *o = json_object_new_object();
 
         json_object_object_add(o, "Hostname", json_object_new_string(s->hostname ?: ""));
         json_object_object_add(o, "User", json_object_new_string(s->user ?: ""));
-        json_object_object_add(o, "Cmd", strv_json(s->command));
-        json_object_object_add(o, "Env", strv_json(s->env));
+        if (!redact)
+                json_object_object_add(o, "Cmd", strv_json(s->command));
+        else {
+                struct json_object *cmd = json_object_new_array();
+                if (s->command && s->command[0])
+                        json_object_array_add(cmd, json_object_new_string(s->command[0]));
+                for (size_t i = 1; s->command && s->command[0] && s->command[i]; i++)
+                        json_object_array_add(cmd, json_object_new_string(BUS_REDACTED));
+                json_object_object_add(o, "Cmd", cmd);
+        }
+        json_object_object_add(o, "Env", env_json(s->env, redact));
         json_object_object_add(o, "WorkingDir", json_object_new_string(s->working_dir ?: "/"));
         json_object_object_add(o, "Labels", labels_json(s->labels));
         json_object_object_add(o, "Tty", json_object_new_boolean(s->tty));
@@ -95,13 +126,13 @@ static struct json_object *host_config_json(Container *c) {
         return o;
 }
 
-static struct json_object *mounts_json(Container *c) {
+static struct json_object *mounts_json(Container *c, bool redact) {
         struct json_object *a = json_object_new_array();
 
         for (size_t i = 0; i < c->spec.n_volumes; i++) {
                 struct json_object *m = json_object_new_object();
                 json_object_object_add(m, "Type", json_object_new_string("bind"));
-                json_object_object_add(m, "Source", json_object_new_string(c->spec.volumes[i].source));
+                json_object_object_add(m, "Source", json_object_new_string(redact ? BUS_REDACTED : c->spec.volumes[i].source));
                 json_object_object_add(m, "Destination", json_object_new_string(c->spec.volumes[i].destination));
                 json_object_object_add(m, "RW", json_object_new_boolean(!c->spec.volumes[i].read_only));
                 json_object_array_add(a, m);
@@ -109,7 +140,7 @@ static struct json_object *mounts_json(Container *c) {
         return a;
 }
 
-struct json_object *container_to_json(Container *c) {
+struct json_object *container_to_json(Container *c, bool redact) {
         struct json_object *o = json_object_new_object();
         _cleanup_free_ char *bundle = NULL;
 
@@ -119,7 +150,7 @@ struct json_object *container_to_json(Container *c) {
                 json_object_object_add(o, "SourcePath", json_object_new_string(c->source_path));
         json_object_object_add(o, "Created", json_timestamp(c->created_at));
         json_object_object_add(o, "Path", json_object_new_string(c->spec.command ? c->spec.command[0] : ""));
-        json_object_object_add(o, "Args", strv_json(c->spec.command ? c->spec.command + 1 : NULL));
+        json_object_object_add(o, "Args", args_json(c->spec.command ? c->spec.command + 1 : NULL, redact));
         json_object_object_add(o, "State", state_json(c));
         json_object_object_add(o, "Image", json_object_new_string(c->spec.image ?: ""));
         json_object_object_add(o, "Rootfs", json_object_new_string(c->spec.rootfs ?: ""));
@@ -128,9 +159,9 @@ struct json_object *container_to_json(Container *c) {
         if (asprintf(&bundle, "%s/containers/%s", c->manager->state_dir, c->id) >= 0)
                 json_object_object_add(o, "BundlePath", json_object_new_string(bundle));
         json_object_object_add(o, "LogDriver", json_object_new_string("journald"));
-        json_object_object_add(o, "Config", config_json(c));
+        json_object_object_add(o, "Config", config_json(c, redact));
         json_object_object_add(o, "HostConfig", host_config_json(c));
-        json_object_object_add(o, "Mounts", mounts_json(c));
+        json_object_object_add(o, "Mounts", mounts_json(c, redact));
         json_object_object_add(o, "NetworkSettings", container_network_settings_json(c));
         return o;
 }

@@ -110,8 +110,8 @@ void container_unit_removed(Container *c);
 void container_apply_unit_state(Container *c, const char *active_state, const char *sub_state);
 int container_save(Container *c);
 
-/* The docker-inspect-like JSON document. */
-struct json_object *container_to_json(Container *c);
+/* The docker-inspect-like JSON document; redact hides secrets from a caller who is not root. */
+struct json_object *container_to_json(Container *c, bool redact);
 /* The container as a .container file (conman.container(5)) that makes it a boot-time container:
  * `conmanctl generate unit`. InvalidArgument for a value a file cannot carry (container-file-format.h). */
 int container_to_container_file(Container *c, char **ret, sd_bus_error *error);

@@ -197,18 +197,18 @@ int exec_setup(Manager *m) {
 
 /* uid[:gid] for the runtime: names are looked up in the container's own /etc/passwd. */
 static int resolve_user(Container *c, const char *user, char **ret, sd_bus_error *error) {
-        _cleanup_free_ char *root = NULL;
+        _cleanup_free_ char *root = NULL, *what = NULL;
         OciUser u;
         int r;
 
         r = container_image_rootfs_path(c, &root);
         if (r < 0)
                 return r;
-        r = oci_user_resolve((char *[]){ root, NULL }, user, &u);
+        if (asprintf(&what, "container %s", c->name) < 0)
+                return -ENOMEM;
+        r = oci_user_resolve_bus((char *[]){ root, NULL }, user, what, &u, error);
         if (r < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown user '%s' in container %s: use a name from its /etc/passwd or "
-                                         "a numeric uid[:gid].", user, c->name);
+                return r;
         return asprintf(ret, "%u:%u", (unsigned) u.uid, (unsigned) u.gid) < 0 ? -ENOMEM : 0;
 }
 

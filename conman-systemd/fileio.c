@@ -4,7 +4,12 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "util.h"
@@ -71,14 +76,10 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
         return write_file_atomic_at(dfd, slash ? slash + 1 : path, data, size, mode);
 }
 
-int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -EBADF;
+/* Reads fd to its end into a NUL-terminated buffer; -EFBIG past max_size bytes. */
+static int read_fd(int fd, size_t max_size, char **ret, size_t *ret_size) {
         _cleanup_free_ char *buf = NULL;
         size_t size = 0, alloc = 4096;
-
-        fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return negative_errno();
 
         buf = malloc(alloc);
         if (!buf)
@@ -89,9 +90,9 @@ int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size
 
                 if (size + 1 >= alloc) {
                         char *nb;
-                        if (alloc >= max_size + 1)
+                        if (alloc >= max_size + 2) /* read one byte past the limit: EOF or too big */
                                 return -EFBIG;
-                        alloc = MIN(alloc * 2, max_size + 1);
+                        alloc = MIN(alloc * 2, max_size + 2);
                         nb = realloc(buf, alloc);
                         if (!nb)
                                 return -ENOMEM;
@@ -107,11 +108,81 @@ int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size
                         break;
                 size += (size_t) n;
         }
+        if (size > max_size)
+                return -EFBIG;
         buf[size] = 0;
         if (ret_size)
                 *ret_size = size;
         *ret = TAKE_PTR(buf);
         return 0;
+}
+
+int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        return read_fd(fd, max_size, ret, ret_size);
+}
+
+int open_in_root(int root_fd, const char *path, int flags) {
+        struct open_how how = {
+                .flags = (uint64_t) flags,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        long fd;
+
+        fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+        return fd < 0 ? negative_errno() : (int) fd;
+}
+
+int read_file_in_root(int root_fd, const char *path, size_t max_size, char **ret) {
+        _cleanup_close_ int pfd = -EBADF, fd = -EBADF;
+        char proc[64];
+        struct stat st;
+
+        /* O_PATH first: nothing in the tree gets opened for real (a FIFO would block, a device could act on
+         * open) before it is known to be a regular file. */
+        pfd = open_in_root(root_fd, path, O_PATH | O_CLOEXEC);
+        if (pfd < 0)
+                return pfd;
+        if (fstat(pfd, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if ((uint64_t) st.st_size > max_size)
+                return -EFBIG;
+
+        /* the same inode again, readable; a rename in the tree meanwhile cannot swap it */
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+        fd = open(proc, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        return read_fd(fd, max_size, ret, NULL);
+}
+
+const char *read_file_in_root_strerror(int r) {
+        switch (r) {
+        case -EISDIR:
+                return "it is a directory, not a regular file";
+        case -EBADFD:
+                return "it is not a regular file (a FIFO, socket or device)";
+        case -EFBIG:
+                return "it is larger than the " ROOT_FILE_MAX_TEXT " limit";
+        case -ELOOP:
+                return "too many levels of symbolic links";
+        case -ENOSYS:
+                return "the kernel lacks openat2()";
+        default:
+                return strerror(-r);
+        }
 }
 
 int read_file(const char *path, size_t max_size, char **ret, size_t *ret_size) {

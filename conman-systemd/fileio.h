@@ -18,6 +18,19 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
 int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size_t *ret_size);
 int read_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
 
+/* Files inside a root filesystem the daemon does not trust (an image, a --rootfs directory):
+ * open_in_root() is openat2() with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, so "..", absolute symlinks
+ * and absolute paths all stay below root_fd. read_file_in_root() reads a regular file only, without
+ * ever opening anything else for reading (a FIFO cannot block it): -ENOENT, -EISDIR, -EBADFD (FIFO,
+ * socket, device), -EFBIG (more than max_size bytes; the message names ROOT_FILE_MAX_TEXT,
+ * so callers pass ROOT_FILE_MAX), -ELOOP, or another -errno.
+ * read_file_in_root_strerror() words those errors for a message. */
+#define ROOT_FILE_MAX ((size_t) 4 * 1024 * 1024)
+#define ROOT_FILE_MAX_TEXT "4 MiB"
+int open_in_root(int root_fd, const char *path, int flags);
+int read_file_in_root(int root_fd, const char *path, size_t max_size, char **ret);
+const char *read_file_in_root_strerror(int r);
+
 /* JSON on disk, pretty-printed, written atomically. */
 int json_write_file_atomic_at(int dir_fd, const char *name, struct json_object *j);
 int json_read_file_at(int dir_fd, const char *name, struct json_object **ret);

@@ -99,8 +99,15 @@ static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_erro
         return sd_bus_reply_method_return(msg, "o", c->object_path);
 }
 
-static int append_container_entry(sd_bus_message *reply, Container *c) {
-        _cleanup_free_ char *command = strv_join(c->spec.command, " ");
+/* The command column: for a caller who is not root the program only, each argument "<redacted>". */
+static int append_container_entry(sd_bus_message *reply, Container *c, bool redact) {
+        _cleanup_strv_free_ char **shown = NULL;
+        _cleanup_free_ char *command = NULL;
+
+        for (size_t i = 0; redact && c->spec.command && c->spec.command[i]; i++)
+                if (strv_push(&shown, i == 0 ? c->spec.command[0] : BUS_REDACTED) < 0)
+                        return -ENOMEM;
+        command = strv_join(redact ? shown : c->spec.command, " ");
 
         if (!command)
                 return -ENOMEM;
@@ -113,6 +120,7 @@ static int append_container_entry(sd_bus_message *reply, Container *c) {
 static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         Manager *m = userdata;
+        bool redact = !bus_caller_is_root(msg);
         int all, r;
 
         r = sd_bus_message_read(msg, "b", &all);
@@ -122,7 +130,7 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
                 r = sd_bus_message_open_container(reply, 'a', "(sssssitttuso)");
         for (Container *c = m->containers; r >= 0 && c; c = c->next)
                 if (all || container_state_is_active(c->state))
-                        r = append_container_entry(reply, c);
+                        r = append_container_entry(reply, c, redact);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)

@@ -4,6 +4,10 @@
  * devices, seccomp, masked paths ...) is added by oci-security.c.
  */
 #include <fcntl.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 #include "bus-errors.h"
 #include "fileio.h"
@@ -18,17 +22,69 @@ static struct json_object *string_array(const char *const *l, size_t n) {
         return a;
 }
 
-/* Finds "name" or a numeric id in a passwd/group style file inside the rootfs; returns field 2 (uid/gid)
- * and, for passwd, field 3 (primary gid). */
-static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id, unsigned *ret_gid) {
-        _cleanup_free_ char *buf = NULL;
-        char *line, *save = NULL;
+typedef enum { ENTRY_ABSENT, ENTRY_WHITEOUT, ENTRY_PRESENT } LayerEntry;
 
+static bool is_whiteout(int fd) {
+        struct stat st;
+        return fstat(fd, &st) >= 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
+}
+
+/* What a layer has at etc/<file>, looked at without following anything: nothing (the lower layers
+ * decide), a whiteout of etc or of the file or an opaque etc (hidden: no such file), or an entry of its
+ * own (a file, a symlink, a FIFO...), which hides the lower layers' even when it leads nowhere. */
+static LayerEntry layer_entry(int root_fd, const char *file) {
+        _cleanup_close_ int etc_fd = -EBADF, fd = -EBADF;
+        struct stat st;
+        char v[2] = {};
+
+        etc_fd = openat(root_fd, "etc", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (etc_fd < 0 || fstat(etc_fd, &st) < 0)
+                return ENTRY_ABSENT;
+        if (is_whiteout(etc_fd))
+                return ENTRY_WHITEOUT;
+        if (!S_ISDIR(st.st_mode))
+                return ENTRY_PRESENT;
+        fd = openat(etc_fd, file, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0)
+                return is_whiteout(fd) ? ENTRY_WHITEOUT : ENTRY_PRESENT;
+        etc_fd = safe_close(etc_fd);
+        etc_fd = openat(root_fd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (etc_fd >= 0 && fgetxattr(etc_fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y')
+                return ENTRY_WHITEOUT;
+        return ENTRY_ABSENT;
+}
+
+/* Finds "name" or a numeric id in a passwd/group style file inside the rootfs; returns field 2 (uid/gid)
+ * and, for passwd, field 3 (primary gid). The roots are untrusted: each file is read with
+ * read_file_in_root(), so symlinks and ".." stay inside that root and a FIFO or device is refused. A
+ * symlink is followed inside its own layer only (not through the merged view of all layers).
+ * -ENOENT when no root has the name, another -errno (and *ret_bad set) when a file cannot be read. */
+static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id, unsigned *ret_gid,
+                     const char **ret_bad) {
+        _cleanup_free_ char *buf = NULL, *path = NULL;
+        char *line, *save = NULL;
+        LayerEntry e;
+        int r;
+
+        if (asprintf(&path, "/etc/%s", file) < 0)
+                return -ENOMEM;
         for (char *const *root = roots; root && *root && !buf; root++) {
-                _cleanup_free_ char *path = NULL;
-                if (asprintf(&path, "%s/etc/%s", *root, file) < 0)
-                        return -ENOMEM;
-                (void) read_file(path, 4 * 1024 * 1024, &buf, NULL);
+                _cleanup_close_ int root_fd = open(*root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (root_fd < 0)
+                        continue;
+                r = read_file_in_root(root_fd, path, ROOT_FILE_MAX, &buf);
+                if (r >= 0)
+                        break;
+                e = layer_entry(root_fd, file);
+                if (e == ENTRY_WHITEOUT)
+                        return -ENOENT;
+                if (r != -ENOENT && r != -ENOTDIR) {
+                        if (ret_bad)
+                                *ret_bad = file;
+                        return r;
+                }
+                if (e == ENTRY_PRESENT)
+                        return -ENOENT;
         }
         if (!buf)
                 return -ENOENT;
@@ -56,7 +112,7 @@ static int parse_id(const char *s, unsigned *ret) {
         return 0;
 }
 
-int oci_user_resolve(char *const *rootfs, const char *user, OciUser *ret) {
+static int user_resolve(char *const *rootfs, const char *user, OciUser *ret, const char **ret_bad) {
         _cleanup_free_ char *u = strdup(user ?: "0");
         char *group;
         unsigned uid = 0, gid = 0, pgid = 0;
@@ -69,19 +125,43 @@ int oci_user_resolve(char *const *rootfs, const char *user, OciUser *ret) {
                 *group++ = 0;
 
         if (parse_id(u, &uid) < 0) {
-                r = lookup_db(rootfs, "passwd", u, &uid, &pgid);
+                r = lookup_db(rootfs, "passwd", u, &uid, &pgid, ret_bad);
                 if (r < 0)
-                        return -ESRCH;
+                        return r == -ENOENT ? -ESRCH : r;
                 gid = pgid;
-        } else if (lookup_db(rootfs, "passwd", u, &uid, &pgid) >= 0)
-                gid = pgid;
+        } else if (lookup_db(rootfs, "passwd", u, &uid, &pgid, NULL) >= 0)
+                gid = pgid; /* a numeric uid needs no file: one that cannot be read is as good as none */
         if (group && parse_id(group, &gid) < 0) {
-                r = lookup_db(rootfs, "group", group, &gid, NULL);
+                r = lookup_db(rootfs, "group", group, &gid, NULL, ret_bad);
                 if (r < 0)
-                        return -ESRCH;
+                        return r == -ENOENT ? -ESRCH : r;
         }
         ret->uid = uid;
         ret->gid = gid;
+        return 0;
+}
+
+int oci_user_resolve(char *const *rootfs, const char *user, OciUser *ret) {
+        return user_resolve(rootfs, user, ret, NULL);
+}
+
+int oci_user_resolve_bus(char *const *roots, const char *user, const char *what, OciUser *ret,
+                         sd_bus_error *error) {
+        const char *bad = "passwd";
+        int r;
+
+        r = user_resolve(roots, user, ret, &bad);
+        if (r == -ESRCH)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "User '%s' is neither numeric nor listed in the /etc/passwd of %s "
+                                         "(or its group in /etc/group).",
+                                         strempty(user), what);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Cannot look up user '%s': /etc/%s of %s is not usable: %s.",
+                                         strempty(user), bad, what, read_file_in_root_strerror(r));
         return 0;
 }
 
@@ -207,12 +287,9 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         OciHost host;
         int r;
 
-        r = oci_user_resolve(paths->user_roots, s->user, &user);
+        r = oci_user_resolve_bus(paths->user_roots, s->user, "the root filesystem", &user, error);
         if (r < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "User '%s' is neither numeric nor listed in the root filesystem's "
-                                         "/etc/passwd (or its group in /etc/group).",
-                                         strempty(s->user));
+                return r;
 
         snprintf(short_id, sizeof(short_id), "%.12s", id);
         c = json_object_new_object();

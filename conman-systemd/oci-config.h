@@ -17,8 +17,13 @@ typedef struct OciUser {
 } OciUser;
 
 /* Resolves "uid[:gid]" or "name[:group]" against /etc/passwd and /etc/group of the first of roots
- * (top layer first for images) that has them. */
+ * (top layer first for images; a whiteout or opaque /etc ends the search) that has them. The roots are
+ * not trusted: the files are read with read_file_in_root() (fileio.h), inside each root, regular files
+ * only. -ESRCH for an unknown name, another -errno for a file that cannot be read.
+ * oci_user_resolve_bus() says which in error ("what" names the root: "container web"). */
 int oci_user_resolve(char *const *roots, const char *user, OciUser *ret);
+int oci_user_resolve_bus(char *const *roots, const char *user, const char *what, OciUser *ret,
+                         sd_bus_error *error);
 
 typedef struct OciPaths {
         const char *root;         /* root.path: the rootfs, or where the image overlay is mounted */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test-fileio.c — atomic writes leave either the old or the new file, and no temp files. */
+/* test-fileio.c — atomic writes leave either the old or the new file, and no temp files; files read
+ * inside an untrusted root never lead out of it and never block. */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fileio.h"
@@ -61,6 +64,94 @@ static void test_json_roundtrip(void **state) {
         assert_int_equal(json_read_file_at(dfd, "bad.json", &back), -EBADMSG);
 }
 
+/* An untrusted tree: etc/passwd variants, symlinks out of it, a FIFO. None of them may reach the host's
+ * files or block. */
+static void test_read_file_in_root(void **state) {
+        char root[] = "/tmp/test-fileio-root.XXXXXX", outside[] = "/tmp/test-fileio-out.XXXXXX";
+        _cleanup_free_ char *p = NULL, *buf = NULL, *host = NULL;
+        _cleanup_close_ int root_fd = -EBADF;
+        char big[10000];
+        struct timespec t0, t1;
+
+        assert_non_null(mkdtemp(root));
+        assert_non_null(mkdtemp(outside));
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        assert_true(root_fd >= 0);
+        assert_int_equal(mkdirat(root_fd, "etc", 0755), 0);
+        assert_true(asprintf(&p, "%s/inside", root) > 0);
+        assert_int_equal(write_file_atomic(p, "in\n", 3, 0644), 0);
+        free(p);
+
+        /* a marker file on the "host", and an image whose etc/passwd points at it by absolute path */
+        assert_true(asprintf(&host, "%s/passwd", outside) > 0);
+        assert_int_equal(write_file_atomic(host, "evil:x:4242:4242::/:/bin/sh\n", 28, 0644), 0);
+        assert_true(asprintf(&p, "%s/etc/passwd", root) > 0);
+        assert_int_equal(symlink(host, p), 0);
+        /* resolved as <root><host>: missing inside the root, never the host's file */
+        assert_int_equal(read_file_in_root(root_fd, "/etc/passwd", 1024, &buf), -ENOENT);
+        assert_null(buf);
+        /* the same target created inside the root is what gets read */
+        {
+                _cleanup_free_ char *in = NULL;
+                assert_true(asprintf(&in, "%s%s", root, outside) > 0);
+                assert_int_equal(mkdir_p(in, 0755), 0);
+                free(in);
+                assert_true(asprintf(&in, "%s%s", root, host) > 0);
+                assert_int_equal(write_file_atomic(in, "good:x:7:7::/:/bin/sh\n", 22, 0644), 0);
+        }
+        assert_int_equal(read_file_in_root(root_fd, "/etc/passwd", 1024, &buf), 0);
+        assert_string_equal(buf, "good:x:7:7::/:/bin/sh\n");
+        free(buf);
+        buf = NULL;
+
+        /* "..": relative symlinks and paths climb no higher than the root */
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(symlink("../../../../../../../inside", p), 0);
+        assert_int_equal(read_file_in_root(root_fd, "etc/passwd", 1024, &buf), 0);
+        assert_string_equal(buf, "in\n");
+        free(buf);
+        buf = NULL;
+        assert_int_equal(read_file_in_root(root_fd, "../../../../../../etc/../inside", 1024, &buf), 0);
+        assert_string_equal(buf, "in\n");
+        free(buf);
+        buf = NULL;
+        /* /proc magic links are refused, the host's /proc/self/root with them */
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(symlink("/proc/self/root/etc/hostname", p), 0);
+        assert_true(read_file_in_root(root_fd, "etc/passwd", 1024, &buf) < 0);
+        assert_null(buf);
+
+        /* a FIFO: an error at once, not a blocked reader */
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(mkfifo(p, 0644), 0);
+        alarm(5); /* a regression would hang here: fail loudly instead */
+        assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t0), 0);
+        assert_int_equal(read_file_in_root(root_fd, "/etc/passwd", 1024, &buf), -EBADFD);
+        assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &t1), 0);
+        alarm(0);
+        assert_true(t1.tv_sec - t0.tv_sec < 2);
+        assert_null(buf);
+        assert_non_null(strstr(read_file_in_root_strerror(-EBADFD), "not a regular file"));
+
+        /* a directory */
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(mkdir(p, 0755), 0);
+        assert_int_equal(read_file_in_root(root_fd, "/etc/passwd", 1024, &buf), -EISDIR);
+        assert_int_equal(rmdir(p), 0);
+
+        /* larger than the cap: refused, and the refusal names the limit */
+        memset(big, 'x', sizeof(big));
+        assert_int_equal(write_file_atomic(p, big, sizeof(big), 0644), 0);
+        assert_int_equal(read_file_in_root(root_fd, "/etc/passwd", 100, &buf), -EFBIG);
+        assert_null(buf);
+        assert_non_null(strstr(read_file_in_root_strerror(-EFBIG), ROOT_FILE_MAX_TEXT));
+        assert_int_equal(read_file_in_root(root_fd, "/etc/passwd", sizeof(big), &buf), 0);
+        assert_int_equal(strlen(buf), sizeof(big));
+
+        assert_int_equal(rm_rf(root), 0);
+        assert_int_equal(rm_rf(outside), 0);
+}
+
 static void test_rm_rf(void **state) {
         _cleanup_free_ char *sub = NULL, *link = NULL;
         assert_true(asprintf(&sub, "%s/tree/a/b", tmpdir) > 0);
@@ -77,6 +168,7 @@ int main(void) {
                 cmocka_unit_test(test_write_atomic),
                 cmocka_unit_test(test_read_limit),
                 cmocka_unit_test(test_json_roundtrip),
+                cmocka_unit_test(test_read_file_in_root),
                 cmocka_unit_test(test_rm_rf),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fileio.h"
@@ -44,6 +46,51 @@ static void test_user_resolve(void **state) {
         assert_int_equal(u.gid, 1000);
         assert_int_equal(oci_user_resolve(roots, "nobody", &u), -ESRCH);
         assert_int_equal(oci_user_resolve(roots, "www:nogroup", &u), -ESRCH);
+}
+
+/* Layers top-down: an empty upper layer falls through to the lower one, a FIFO in the upper one is an
+ * error (never a blocked daemon, never the lower file), a whiteout hides the lower file. */
+static void test_user_resolve_layers(void **state) {
+        char upper[] = "/tmp/test-oci-config-upper.XXXXXX";
+        _cleanup_free_ char *etc = NULL, *passwd = NULL;
+        char *roots[] = { upper, root, NULL };
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        OciUser u;
+
+        assert_non_null(mkdtemp(upper));
+        assert_int_equal(oci_user_resolve(roots, "www", &u), 0);
+        assert_int_equal(u.uid, 33);
+        assert_true(asprintf(&etc, "%s/etc", upper) > 0);
+        assert_true(asprintf(&passwd, "%s/etc/passwd", upper) > 0);
+        assert_int_equal(mkdir(etc, 0755), 0);
+        assert_int_equal(mkfifo(passwd, 0644), 0);
+        alarm(5);
+        assert_int_equal(oci_user_resolve(roots, "www", &u), -EBADFD);
+        assert_true(oci_user_resolve_bus(roots, "www", "container web", &u, &error) < 0);
+        alarm(0);
+        assert_non_null(strstr(error.message, "/etc/passwd of container web"));
+        assert_non_null(strstr(error.message, "not a regular file"));
+        assert_int_equal(unlink(passwd), 0);
+        if (geteuid() == 0) { /* a whiteout is a character device 0:0 */
+                assert_int_equal(mknod(passwd, S_IFCHR | 0000, makedev(0, 0)), 0);
+                assert_int_equal(oci_user_resolve(roots, "www", &u), -ESRCH);
+                assert_int_equal(unlink(passwd), 0);
+        }
+        /* an absolute symlink resolves inside its layer, never on the host; leading nowhere there, it still
+         * hides the lower layer's file, as in the mounted overlay */
+        assert_int_equal(symlink("/etc/hostname", passwd), 0);
+        assert_int_equal(oci_user_resolve(roots, "root", &u), -ESRCH);
+        assert_int_equal(unlink(passwd), 0);
+        assert_int_equal(symlink("/etc/passwd.real", passwd), 0);
+        {
+                _cleanup_free_ char *real = NULL;
+                assert_true(asprintf(&real, "%s/etc/passwd.real", upper) > 0);
+                assert_int_equal(write_file_atomic(real, "inimage:x:777:778::/:/bin/sh\n", 29, 0644), 0);
+        }
+        assert_int_equal(oci_user_resolve(roots, "inimage", &u), 0);
+        assert_int_equal(u.uid, 777);
+        assert_int_equal(u.gid, 778);
+        assert_int_equal(rm_rf(upper), 0);
 }
 
 static struct json_object *get(struct json_object *o, const char *path) {
@@ -115,6 +162,7 @@ static void test_build(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_user_resolve),
+                cmocka_unit_test(test_user_resolve_layers),
                 cmocka_unit_test(test_build),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
