@@ -8,8 +8,8 @@
 
 #include "attach-session.h"
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 typedef struct Session {
         const SessionParams *p;

@@ -5,10 +5,10 @@
  */
 #include <stdarg.h>
 
-#include "bus-errors.h"
+#include "shared/bus-errors.h"
 #include "conman-config.h"
 #include "ctl.h"
-#include "log.h"
+#include "shared/log.h"
 
 static const Verb verbs[] = {
         { "run", "Create and start a container", verb_run },

@@ -7,7 +7,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "macro.h"
+#include "shared/macro.h"
 
 typedef struct Verb {
         const char *name;

@@ -5,11 +5,11 @@
 #include <getopt.h>
 #include <limits.h>
 
-#include "fileio.h"
-#include "log.h"
+#include "shared/fileio.h"
+#include "shared/log.h"
 #include "ctl.h"
 #include "run-options.h"
-#include "util.h"
+#include "shared/util.h"
 
 static const char create_usage[] =
         "Usage: conmanctl %s [OPTIONS] IMAGE [COMMAND [ARG...]]\n"

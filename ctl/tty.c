@@ -9,7 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "shared/macro.h"
 #include "tty.h"
 
 static struct termios saved_termios;

@@ -8,7 +8,7 @@
 
 #include "attach-session.h"
 #include "ctl.h"
-#include "log.h"
+#include "shared/log.h"
 
 static void help(void) {
         printf("Usage: conmanctl attach [OPTIONS] CONTAINER\n\n"

@@ -6,8 +6,8 @@
 #include <getopt.h>
 
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 static void print_event(const char *action, const char *id, const char *name, const char *extra) {
         char ts[40];

@@ -10,8 +10,8 @@
 
 #include "attach-session.h"
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 typedef struct ExecArgs {
         bool tty, interactive;

@@ -8,7 +8,7 @@
 #include <getopt.h>
 
 #include "ctl.h"
-#include "log.h"
+#include "shared/log.h"
 
 static int verb_generate_unit(int argc, char *argv[]) {
         static const struct option options[] = { CTL_HELP_OPTION, {} };

@@ -9,8 +9,8 @@
 #include <limits.h>
 
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 /* "4.3MB", decimal like docker */
 static char *format_bytes(uint64_t n, char buf[static 16]) {

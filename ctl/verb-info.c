@@ -7,7 +7,7 @@
 
 #include "conman-config.h"
 #include "ctl.h"
-#include "log.h"
+#include "shared/log.h"
 
 /* Parses the verb's only option, --help. Returns 0 when help was printed, 1 to go on, <0 on error. */
 static int parse_help_only(int argc, char *argv[], const char *usage) {

@@ -7,8 +7,8 @@
 #include <getopt.h>
 
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 typedef struct LifecycleArgs {
         uint64_t timeout_usec; /* UINT64_MAX: the container's own */

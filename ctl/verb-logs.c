@@ -8,8 +8,8 @@
 #include <systemd/sd-journal.h>
 
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 typedef struct LogsArgs {
         bool follow, timestamps;

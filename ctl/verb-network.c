@@ -7,8 +7,8 @@
 #include <getopt.h>
 
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 static const char *arg_subnet = NULL;
 static const char *arg_gateway = NULL;

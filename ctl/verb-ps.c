@@ -7,8 +7,8 @@
 #include <getopt.h>
 
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 typedef struct PsEntry {
         const char *id, *name, *image, *command, *state, *unit;

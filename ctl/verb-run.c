@@ -7,9 +7,9 @@
  */
 #include "attach-session.h"
 #include "ctl.h"
-#include "log.h"
+#include "shared/log.h"
 #include "run-options.h"
-#include "util.h"
+#include "shared/util.h"
 
 static int create_container(sd_bus *bus, const RunOptions *o, char **ret_id) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;

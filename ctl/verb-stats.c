@@ -8,8 +8,8 @@
 #include <inttypes.h>
 
 #include "ctl.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 typedef struct StatsRow {
         char *id, *name, *unit_path;

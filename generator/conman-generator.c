@@ -13,11 +13,11 @@
 #include <getopt.h>
 #include <sys/stat.h>
 
-#include "container-file.h"
-#include "fileio.h"
+#include "shared/container-file.h"
+#include "shared/fileio.h"
 #include "generator-unit.h"
-#include "log.h"
-#include "util.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 static const char *const default_search_path[] = { "/etc/conman/containers", "/run/conman/containers",
                                                    "/usr/share/conman/containers", NULL };

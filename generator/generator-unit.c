@@ -8,14 +8,14 @@
  * fields for its output, a start timeout that leaves room for a pull, and the
  * user's [Unit]/[Service]/[Install] lines last, so they win.
  */
-#include "bus-errors.h"
+#include "shared/bus-errors.h"
 #include "conman-config.h"
-#include "digest.h"
+#include "image/digest.h"
 #include "generator-unit.h"
-#include "log.h"
-#include "network-attach.h"
-#include "unit.h"
-#include "util.h"
+#include "shared/log.h"
+#include "network/network-attach.h"
+#include "shared/unit.h"
+#include "shared/util.h"
 
 #define PULL_START_TIMEOUT "15min"
 

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include "container-file.h"
+#include "shared/container-file.h"
 
 #define GENERATOR_SPEC_SUBDIR "conman"
 

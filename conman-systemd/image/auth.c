@@ -4,11 +4,11 @@
  */
 #include <openssl/evp.h>
 
-#include "auth.h"
-#include "fileio.h"
-#include "macro.h"
-#include "manifest.h"
-#include "util.h"
+#include "image/auth.h"
+#include "shared/fileio.h"
+#include "shared/macro.h"
+#include "image/manifest.h"
+#include "shared/util.h"
 
 #define AUTH_FILE_MAX_SIZE (1024U * 1024U)
 

@@ -5,8 +5,8 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 
-#include "digest.h"
-#include "macro.h"
+#include "image/digest.h"
+#include "shared/macro.h"
 
 struct Digester {
         EVP_MD_CTX *ctx;

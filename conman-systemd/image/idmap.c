@@ -13,10 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "idmap.h"
-#include "overlay.h"
-#include "util.h"
+#include "shared/fileio.h"
+#include "image/idmap.h"
+#include "image/overlay.h"
+#include "shared/util.h"
 
 static int write_map(pid_t pid, const char *file, uint32_t host, uint32_t size) {
         char path[64], map[64];

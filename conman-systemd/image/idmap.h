@@ -11,7 +11,7 @@
  */
 #pragma once
 
-#include "userns.h"
+#include "shared/userns.h"
 
 /* A user namespace fd (O_CLOEXEC) with r's uid and gid mappings, made by a short-lived child. */
 int idmap_userns_fd(const UsernsRange *r);

@@ -8,13 +8,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "fileio.h"
-#include "import.h"
-#include "layer.h"
-#include "log.h"
-#include "manifest.h"
-#include "reference.h"
-#include "util.h"
+#include "shared/fileio.h"
+#include "image/import.h"
+#include "image/layer.h"
+#include "shared/log.h"
+#include "image/manifest.h"
+#include "image/reference.h"
+#include "shared/util.h"
 
 #define OCI_REF_ANNOTATION  "org.opencontainers.image.ref.name"
 #define DOCKER_MANIFEST_MAX (1024U * 1024U)

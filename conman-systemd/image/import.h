@@ -10,7 +10,7 @@
  */
 #pragma once
 
-#include "store.h"
+#include "image/store.h"
 
 /* Imports every image found at path. tag (may be NULL) names the first image instead of the
  * names the archive carries. ret_ids gets the ids, *ret_error a message for people on failure. */

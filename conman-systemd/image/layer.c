@@ -18,11 +18,11 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include "fileio.h"
-#include "layer.h"
-#include "log.h"
-#include "macro.h"
-#include "util.h"
+#include "shared/fileio.h"
+#include "image/layer.h"
+#include "shared/log.h"
+#include "shared/macro.h"
+#include "shared/util.h"
 
 #define WHITEOUT_PREFIX  ".wh."
 #define WHITEOUT_OPAQUE  ".wh..wh..opq"

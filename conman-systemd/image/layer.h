@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#include "digest.h"
+#include "image/digest.h"
 
 /* How a layer blob is compressed, from its media type (manifest.c). Only these decompressors are
  * ever enabled: libarchive's "all" would also run external programs (lrzip, lzop, grzip). */

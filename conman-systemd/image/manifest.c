@@ -5,9 +5,9 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "macro.h"
-#include "manifest.h"
-#include "util.h"
+#include "shared/macro.h"
+#include "image/manifest.h"
+#include "shared/util.h"
 
 static const char *const manifest_kind_table[_MANIFEST_KIND_MAX] = {
         [MANIFEST_OCI_INDEX] = MEDIA_TYPE_OCI_INDEX,

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "digest.h"
-#include "layer.h"
+#include "image/digest.h"
+#include "image/layer.h"
 
 #define MEDIA_TYPE_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
 #define MEDIA_TYPE_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"

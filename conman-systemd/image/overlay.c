@@ -8,10 +8,10 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "macro.h"
-#include "overlay.h"
-#include "util.h"
+#include "shared/fileio.h"
+#include "shared/macro.h"
+#include "image/overlay.h"
+#include "shared/util.h"
 
 #ifndef OVERLAYFS_SUPER_MAGIC
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630

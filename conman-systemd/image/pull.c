@@ -5,11 +5,11 @@
 #include <fcntl.h>
 #include <stdarg.h>
 
-#include "fileio.h"
-#include "log.h"
-#include "manifest.h"
-#include "pull.h"
-#include "reference.h"
+#include "shared/fileio.h"
+#include "shared/log.h"
+#include "image/manifest.h"
+#include "image/pull.h"
+#include "image/reference.h"
 
 typedef struct Pull {
         ImageStore *store;

@@ -9,8 +9,8 @@
 
 #include <pthread.h>
 
-#include "registry.h"
-#include "store.h"
+#include "image/registry.h"
+#include "image/store.h"
 
 typedef struct PullLayerProgress {
         char digest[DIGEST_STRING_MAX]; /* blob digest */

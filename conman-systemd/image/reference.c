@@ -4,9 +4,9 @@
  */
 #include <ctype.h>
 
-#include "digest.h"
-#include "macro.h"
-#include "reference.h"
+#include "image/digest.h"
+#include "shared/macro.h"
+#include "image/reference.h"
 
 #define DEFAULT_DOMAIN  "docker.io"
 #define NAME_MAX_LENGTH 255

@@ -7,12 +7,12 @@
 #include <openssl/evp.h>
 #include <stdarg.h>
 
-#include "auth.h"
+#include "image/auth.h"
 #include "conman-config.h"
-#include "log.h"
-#include "manifest.h"
-#include "registry.h"
-#include "util.h"
+#include "shared/log.h"
+#include "image/manifest.h"
+#include "image/registry.h"
+#include "shared/util.h"
 
 #define TOKEN_MAX_SIZE (1024U * 1024U)
 #define ERROR_BODY_MAX 4096U

@@ -18,8 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "digest.h"
-#include "reference.h"
+#include "image/digest.h"
+#include "image/reference.h"
 
 typedef struct RegistryOptions {
         bool tls_verify;

@@ -7,11 +7,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "log.h"
-#include "reference.h"
-#include "store-internal.h"
-#include "util.h"
+#include "shared/fileio.h"
+#include "shared/log.h"
+#include "image/reference.h"
+#include "image/store-internal.h"
+#include "shared/util.h"
 
 #define ID_PREFIX_MIN 4
 

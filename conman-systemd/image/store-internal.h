@@ -7,7 +7,7 @@
 
 #include <pthread.h>
 
-#include "store.h"
+#include "image/store.h"
 
 struct ImageStore {
         pthread_mutex_t lock; /* guards images[], n_writers and every metadata write */

@@ -5,11 +5,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "layer.h"
-#include "log.h"
-#include "store-internal.h"
-#include "util.h"
+#include "shared/fileio.h"
+#include "image/layer.h"
+#include "shared/log.h"
+#include "image/store-internal.h"
+#include "shared/util.h"
 
 #define LAYER_TREE "root"
 #define LAYER_META "layer.json"

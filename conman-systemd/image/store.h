@@ -35,8 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "digest.h"
-#include "manifest.h"
+#include "image/digest.h"
+#include "image/manifest.h"
 
 #define IMAGE_ID_LENGTH 64
 

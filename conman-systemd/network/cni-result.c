@@ -5,8 +5,8 @@
  */
 #include <arpa/inet.h>
 
-#include "cni.h"
-#include "util.h"
+#include "network/cni.h"
+#include "shared/util.h"
 
 #define CNI_RESULT_ENTRIES_MAX 256
 

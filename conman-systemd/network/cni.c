@@ -10,9 +10,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "cni.h"
-#include "log.h"
-#include "util.h"
+#include "network/cni.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 static const char *const cni_command_table[_CNI_COMMAND_MAX] = {
         [CNI_COMMAND_ADD] = "ADD",

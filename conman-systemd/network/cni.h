@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
-#include "macro.h"
+#include "shared/macro.h"
 
 #define CNI_VERSION "1.0.0"
 #define CNI_DEFAULT_PATH "/usr/lib/cni:/opt/cni/bin"

@@ -2,8 +2,8 @@
 /*
  * etc-files.c — see etc-files.h.
  */
-#include "etc-files.h"
-#include "util.h"
+#include "network/etc-files.h"
+#include "shared/util.h"
 
 #define MARK "# conman:"
 

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include "macro.h"
+#include "shared/macro.h"
 
 typedef struct HostsEntry {
         const char *ip;

@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <linux/magic.h>
 
-#include "fileio.h"
-#include "netns.h"
+#include "shared/fileio.h"
+#include "network/netns.h"
 
 int netns_path(const char *name, char **ret) {
         return asprintf(ret, NETNS_RUN_DIR "/%s", name) < 0 ? -ENOMEM : 0;

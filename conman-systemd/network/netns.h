@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include "macro.h"
+#include "shared/macro.h"
 
 #define NETNS_RUN_DIR "/run/netns"
 

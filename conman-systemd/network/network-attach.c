@@ -6,15 +6,15 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#include "cni.h"
+#include "network/cni.h"
 #include "conman-config.h"
-#include "etc-files.h"
-#include "fileio.h"
-#include "log.h"
-#include "netns.h"
-#include "network-attach.h"
-#include "network-spec.h"
-#include "util.h"
+#include "network/etc-files.h"
+#include "shared/fileio.h"
+#include "shared/log.h"
+#include "network/netns.h"
+#include "network/network-attach.h"
+#include "shared/network-spec.h"
+#include "shared/util.h"
 
 #define ATTACHMENT_JSON "attachment.json"
 #define RESULT_JSON "result.json"

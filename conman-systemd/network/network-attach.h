@@ -19,8 +19,8 @@
 
 #include <json-c/json.h>
 
-#include "network-store.h"
-#include "unit.h"
+#include "network/network-store.h"
+#include "shared/unit.h"
 
 #define NETWORK_IFNAME "eth0"
 #define NETNS_PREFIX "conman-"

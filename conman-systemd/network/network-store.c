@@ -6,12 +6,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "cni.h"
-#include "fileio.h"
-#include "log.h"
-#include "network-spec.h"
-#include "network-store.h"
-#include "util.h"
+#include "network/cni.h"
+#include "shared/fileio.h"
+#include "shared/log.h"
+#include "shared/network-spec.h"
+#include "network/network-store.h"
+#include "shared/util.h"
 
 #define CONFLIST_SUFFIX ".conflist"
 #define CONFLIST_SIZE_MAX (1024 * 1024)

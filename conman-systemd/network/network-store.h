@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
-#include "macro.h"
+#include "shared/macro.h"
 
 #define NETWORK_DEFAULT_BRIDGE "conman0"
 #define NETWORK_DEFAULT_SUBNET "10.77.0.0/16"

@@ -9,7 +9,7 @@
 #   LOST       neither: a file the generator skipped silently (a bug)
 #   subdir     in a subdirectory of DIR, which conman-generator does not search
 # Then it reviews each generated unit for settings that would break the container: a key that
-# generator/refused-keys.c refuses, or the generated Type=/PIDFile=/ExecStart=/Slice=/Delegate=/
+# conman-systemd/shared/refused-keys.c refuses, or the generated Type=/PIDFile=/ExecStart=/Slice=/Delegate=/
 # KillMode= present other than exactly once (BROKEN). Prints one line per file, the refused keys
 # and a summary; exits 1 when a file is LOST or a unit BROKEN.
 # GENERATOR defaults to build/generator/conman-generator of this tree. Not run in CI.

@@ -2,7 +2,7 @@
 /*
  * test-container-file-format.c — `conmanctl generate unit`'s .container text: every spec, awkward values
  * included (blanks, quotes, backslashes, '%', '=' in values, empty values), reads back through the
- * generator's parser (generator/container-file.c) as the same spec, field by field; what a file cannot
+ * generator's parser (conman-systemd/shared/container-file.c) as the same spec, field by field; what a file cannot
  * carry is refused with a message naming the key.
  */
 #include <setjmp.h>
@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "container-file-format.h"
-#include "container-file.h"
-#include "util.h"
+#include "shared/container-file-format.h"
+#include "shared/container-file.h"
+#include "shared/util.h"
 
 static void push(char ***l, const char *s) {
         assert_int_equal(strv_push(l, s), 0);

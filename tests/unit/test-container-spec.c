@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "container-spec.h"
-#include "util.h"
+#include "shared/container-spec.h"
+#include "shared/util.h"
 
 static ContainerSpec valid_spec(void) {
         ContainerSpec s;

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "exit-record.h"
-#include "fileio.h"
+#include "shared/exit-record.h"
+#include "shared/fileio.h"
 
 static void check(const char *code, const char *status, const char *result, int want, bool oom) {
         ExitRecord e;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fileio.h"
+#include "shared/fileio.h"
 
 static char tmpdir[] = "/tmp/test-fileio.XXXXXX";
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "names.h"
+#include "shared/names.h"
 
 static void test_container_name(void **state) {
         assert_true(container_name_is_valid("web"));

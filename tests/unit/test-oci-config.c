@@ -8,9 +8,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fileio.h"
-#include "oci-config.h"
-#include "util.h"
+#include "shared/fileio.h"
+#include "shared/oci-config.h"
+#include "shared/util.h"
 
 static char root[] = "/tmp/test-oci-config.XXXXXX";
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-refused-keys.c — the [Service] keys a .container file may not set (generator/refused-keys.c):
+ * test-refused-keys.c — the [Service] keys a .container file may not set (conman-systemd/shared/refused-keys.c):
  * which are refused (an empty ExecStartPre= but not an added command), that the parser reports
  * every one with file:line and keeps copying the others, and that docs/generator.md and
  * conman.container(5) list each key of the table ($SOURCE_ROOT).
@@ -11,10 +11,10 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
-#include "container-file.h"
-#include "fileio.h"
-#include "refused-keys.h"
-#include "util.h"
+#include "shared/container-file.h"
+#include "shared/fileio.h"
+#include "shared/refused-keys.h"
+#include "shared/util.h"
 
 static void test_find(void **state) {
         assert_non_null(refused_key_find("Service", "User", "nobody"));

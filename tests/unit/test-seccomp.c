@@ -6,14 +6,14 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "bus-errors.h"
-#include "capabilities.h"
-#include "fileio.h"
-#include "oci-config.h"
-#include "oci-security.h"
-#include "seccomp.h"
-#include "security-spec.h"
-#include "util.h"
+#include "shared/bus-errors.h"
+#include "shared/capabilities.h"
+#include "shared/fileio.h"
+#include "shared/oci-config.h"
+#include "shared/oci-security.h"
+#include "shared/seccomp.h"
+#include "shared/security-spec.h"
+#include "shared/util.h"
 
 #define CAP(x) (UINT64_C(1) << capability_from_name(x))
 

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "unit.h"
-#include "util.h"
+#include "shared/unit.h"
+#include "shared/util.h"
 
 static const UnitProperty *find(const UnitPropertyList *l, const char *name) {
         for (size_t i = 0; i < l->n; i++)

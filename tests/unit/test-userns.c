@@ -12,11 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "container-spec.h"
-#include "fileio.h"
-#include "oci-config.h"
-#include "userns.h"
-#include "util.h"
+#include "shared/container-spec.h"
+#include "shared/fileio.h"
+#include "shared/oci-config.h"
+#include "shared/userns.h"
+#include "shared/util.h"
 
 static bool disjoint(const UsernsRange *a, const UsernsRange *b) {
         return (a->uid + a->size <= b->uid || b->uid + b->size <= a->uid) &&

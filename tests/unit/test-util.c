@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "util.h"
+#include "shared/util.h"
 
 static void test_parse_size(void **state) {
         uint64_t v;

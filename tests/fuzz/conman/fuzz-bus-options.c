@@ -11,10 +11,10 @@
  */
 #include <sys/socket.h>
 
-#include "bus-options.h"
-#include "container-spec.h"
-#include "macro.h"
-#include "util.h"
+#include "daemon/bus/bus-options.h"
+#include "shared/container-spec.h"
+#include "shared/macro.h"
+#include "shared/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,8 +7,8 @@
 #include <json-c/json.h>
 #include <stdint.h>
 
-#include "container-spec.h"
-#include "macro.h"
+#include "shared/container-spec.h"
+#include "shared/macro.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,9 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "exit-record.h"
-#include "fileio.h"
-#include "macro.h"
+#include "shared/exit-record.h"
+#include "shared/fileio.h"
+#include "shared/macro.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

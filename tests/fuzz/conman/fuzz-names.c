@@ -6,9 +6,9 @@
  */
 #include <stdint.h>
 
-#include "macro.h"
-#include "names.h"
-#include "util.h"
+#include "shared/macro.h"
+#include "shared/names.h"
+#include "shared/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "capabilities.h"
-#include "macro.h"
-#include "seccomp.h"
+#include "shared/capabilities.h"
+#include "shared/macro.h"
+#include "shared/seccomp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,10 +7,10 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "container-spec.h"
-#include "macro.h"
-#include "network/network-spec.h"
-#include "util.h"
+#include "shared/container-spec.h"
+#include "shared/macro.h"
+#include "shared/network-spec.h"
+#include "shared/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

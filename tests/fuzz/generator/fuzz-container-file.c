@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * fuzz-container-file.c — the .container parser (container_file_load(), generator/container-file.c),
+ * fuzz-container-file.c — the .container parser (container_file_load(), conman-systemd/shared/container-file.c),
  * which conman-generator runs as root at boot, on a file and its drop-ins.
  *
  * The input is split at NUL bytes: part 1 is the .container file, part 2 the contents of the environment
@@ -18,10 +18,10 @@
 #include <sys/mman.h>
 #include <syslog.h>
 
-#include "container-file-format.h"
-#include "container-file.h"
-#include "log.h"
-#include "util.h"
+#include "shared/container-file-format.h"
+#include "shared/container-file.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

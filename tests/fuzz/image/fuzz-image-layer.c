@@ -8,9 +8,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "layer.h"
-#include "macro.h"
+#include "shared/fileio.h"
+#include "image/layer.h"
+#include "shared/macro.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

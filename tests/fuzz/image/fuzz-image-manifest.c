@@ -2,9 +2,9 @@
 /* fuzz-image-manifest.c — manifests, indexes and image configs from arbitrary bytes. */
 #include <stdint.h>
 
-#include "macro.h"
-#include "manifest.h"
-#include "util.h"
+#include "shared/macro.h"
+#include "image/manifest.h"
+#include "shared/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

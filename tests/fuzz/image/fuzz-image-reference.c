@@ -2,8 +2,8 @@
 /* fuzz-image-reference.c — reference_parse() and its round trip on arbitrary strings. */
 #include <stdint.h>
 
-#include "macro.h"
-#include "reference.h"
+#include "shared/macro.h"
+#include "image/reference.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
 /* fuzz-cni-result.c — CNI plugin output (untrusted) through cni_result_parse() and cni_result_primary(). */
 #include <stdint.h>
 
-#include "cni.h"
+#include "network/cni.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

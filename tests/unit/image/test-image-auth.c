@@ -7,8 +7,8 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "auth.h"
-#include "macro.h"
+#include "image/auth.h"
+#include "shared/macro.h"
 
 /* "alice:s3cr:et" and "bob:pw" */
 static const char auth_json[] = "{\"auths\": {"

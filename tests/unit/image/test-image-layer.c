@@ -19,11 +19,11 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "digest.h"
-#include "fileio.h"
-#include "layer.h"
-#include "manifest.h"
-#include "macro.h"
+#include "image/digest.h"
+#include "shared/fileio.h"
+#include "image/layer.h"
+#include "image/manifest.h"
+#include "shared/macro.h"
 
 typedef struct Entry {
         mode_t type; /* AE_IFREG, AE_IFDIR, AE_IFLNK, AE_IFIFO, AE_IFCHR; 0 = hardlink */

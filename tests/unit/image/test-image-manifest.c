@@ -7,9 +7,9 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "macro.h"
-#include "manifest.h"
-#include "util.h"
+#include "shared/macro.h"
+#include "image/manifest.h"
+#include "shared/util.h"
 
 #define HA "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define HB "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"

@@ -11,9 +11,9 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "fileio.h"
-#include "macro.h"
-#include "overlay.h"
+#include "shared/fileio.h"
+#include "shared/macro.h"
+#include "image/overlay.h"
 
 static void test_options(void **state) {
         const char *lowers[] = {"/s/l/bottom", "/s/l/middle", "/s/l/top", NULL};

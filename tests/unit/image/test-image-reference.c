@@ -7,8 +7,8 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "macro.h"
-#include "reference.h"
+#include "shared/macro.h"
+#include "image/reference.h"
 
 #define D64 "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 

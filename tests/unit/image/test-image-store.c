@@ -12,11 +12,11 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "digest.h"
-#include "fileio.h"
-#include "macro.h"
-#include "store.h"
-#include "util.h"
+#include "image/digest.h"
+#include "shared/fileio.h"
+#include "shared/macro.h"
+#include "image/store.h"
+#include "shared/util.h"
 
 typedef struct Fixture {
         char dir[64];

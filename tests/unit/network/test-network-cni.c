@@ -9,8 +9,8 @@
 
 #include <sys/stat.h>
 
-#include "cni.h"
-#include "fileio.h"
+#include "network/cni.h"
+#include "shared/fileio.h"
 
 /* What the bridge plugin (containernetworking-plugins 1.1.1) prints. */
 static const char bridge_result[] =

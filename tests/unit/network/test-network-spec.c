@@ -7,7 +7,7 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "network-spec.h"
+#include "shared/network-spec.h"
 
 /* want NULL: refused; else the canonical spelling. */
 static void check(const char *in, const char *want) {

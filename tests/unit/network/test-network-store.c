@@ -7,9 +7,9 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "cni.h"
-#include "fileio.h"
-#include "network-store.h"
+#include "network/cni.h"
+#include "shared/fileio.h"
+#include "network/network-store.h"
 
 static void test_subnets(void **state) {
         uint32_t a, b;

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * bus-options.c — see bus-options.h.
+ */
+#include "shared/bus-errors.h"
+#include "daemon/bus/bus-options.h"
+#include "shared/network-spec.h"
+#include "shared/util.h"
+
+typedef int (*OptionParser)(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error);
+
+static int read_string(sd_bus_message *m, char **target) {
+        const char *v;
+        int r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        free(*target);
+        *target = strdup(v);
+        return *target ? 0 : -ENOMEM;
+}
+
+static int read_strv(sd_bus_message *m, char ***target) {
+        char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+        if (r < 0)
+                return r;
+        strv_freep(target);
+        *target = l;
+        return 0;
+}
+
+#define STRING_OPTION(fn, field)                                                                           \
+        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                          \
+                return read_string(m, &s->field);                                                          \
+        }
+#define STRV_OPTION(fn, field)                                                                             \
+        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                          \
+                return read_strv(m, &s->field);                                                            \
+        }
+#define BOOL_OPTION(fn, field)                                                                             \
+        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                          \
+                int b, r = sd_bus_message_read(m, "b", &b);                                                \
+                s->field = b;                                                                              \
+                return r;                                                                                  \
+        }
+#define U64_OPTION(fn, field)                                                                              \
+        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                          \
+                return sd_bus_message_read(m, "t", &s->field);                                             \
+        }
+
+STRING_OPTION(opt_rootfs, rootfs)
+STRING_OPTION(opt_image, image)
+STRING_OPTION(opt_working_dir, working_dir)
+STRING_OPTION(opt_user, user)
+STRING_OPTION(opt_hostname, hostname)
+STRING_OPTION(opt_runtime, runtime)
+STRV_OPTION(opt_env, env)
+BOOL_OPTION(opt_read_only, read_only)
+BOOL_OPTION(opt_auto_remove, auto_remove)
+BOOL_OPTION(opt_tty, tty)
+BOOL_OPTION(opt_interactive, interactive)
+U64_OPTION(opt_memory, memory_max)
+U64_OPTION(opt_cpu_quota, cpu_quota_usec)
+U64_OPTION(opt_cpu_weight, cpu_weight)
+U64_OPTION(opt_pids_limit, pids_limit)
+U64_OPTION(opt_stop_timeout, stop_timeout_usec)
+
+static int opt_cpu_shares(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        uint64_t shares;
+        int r = sd_bus_message_read(m, "t", &shares);
+        if (r < 0)
+                return r;
+        if (shares < 2 || shares > 262144)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "CPU shares must be between 2 and 262144.");
+        s->cpu_weight = cpu_shares_to_weight(shares);
+        return 0;
+}
+
+static int opt_userns(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        s->userns = userns_mode_from_string(v);
+        if (s->userns < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown user namespace mode '%s': use auto or host.", v);
+        return 0;
+}
+
+static int opt_labels(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *k, *v;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{ss}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "{ss}", &k, &v)) > 0) {
+                _cleanup_free_ char *kv = NULL;
+                if (asprintf(&kv, "%s=%s", k, v) < 0)
+                        return -ENOMEM;
+                if (strchr(k, '='))
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Label key '%s' must not contain '='.", k);
+                r = strv_push_take(&s->labels, TAKE_PTR(kv));
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+static int opt_volumes(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *src, *dst;
+        int ro, r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(ssb)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "(ssb)", &src, &dst, &ro)) > 0) {
+                VolumeSpec *v;
+                if (s->n_volumes >= 256)
+                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Too many volumes (at most 256).");
+                v = realloc(s->volumes, sizeof(VolumeSpec) * (s->n_volumes + 1));
+                if (!v)
+                        return -ENOMEM;
+                s->volumes = v;
+                v = &s->volumes[s->n_volumes];
+                *v = (VolumeSpec){ .source = strdup(src), .destination = strdup(dst), .read_only = ro };
+                s->n_volumes++;
+                if (!v->source || !v->destination)
+                        return -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+static int opt_stop_signal(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *v;
+        int sig, r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        sig = signal_from_string(v);
+        if (sig < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown signal '%s': use a name like TERM or SIGINT, or a number.", v);
+        s->stop_signal = sig;
+        return 0;
+}
+
+static int opt_restart(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        if (restart_policy_parse(v, &s->restart, &s->restart_max_retries) < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown restart policy '%s': use no, on-failure[:N], always or "
+                                         "unless-stopped.",
+                                         v);
+        return 0;
+}
+
+static int opt_network(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_read(m, "s", &v);
+        if (r >= 0)
+                r = container_spec_set_network(s, v);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown network '%s': use bridge, none, host or the name of a network "
+                                         "('conmanctl network ls').",
+                                         v);
+        return r;
+}
+
+/* Published ports, stored in their canonical spelling. */
+static int opt_publish(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+        if (r < 0)
+                return r;
+        strv_freep(&s->ports);
+        for (char **p = l; p && *p; p++) {
+                r = container_spec_add_port(s, *p);
+                if (r == -EINVAL)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].",
+                                                 *p);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+BOOL_OPTION(opt_privileged, security.privileged)
+
+typedef int (*SecurityAdder)(SecuritySpec *s, const char *v);
+
+/* A list of strings, each added with add; a bad one is named in the error with what is accepted. */
+static int read_security_list(sd_bus_message *m, ContainerSpec *s, SecurityAdder add, const char *accepted,
+                              sd_bus_error *error) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+        if (r < 0)
+                return r;
+        for (char **v = l; v && *v; v++) {
+                r = add(&s->security, *v);
+                if (r == -EINVAL || r == -E2BIG)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Invalid value '%.128s': %s.",
+                                                 *v, accepted);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int add_cap(SecuritySpec *s, const char *v) {
+        return security_spec_add_capability(&s->cap_add, v);
+}
+
+static int drop_cap(SecuritySpec *s, const char *v) {
+        return security_spec_add_capability(&s->cap_drop, v);
+}
+
+#define CAPABILITY_RULE "use ALL or a capability name such as NET_RAW or CAP_NET_RAW"
+
+static int opt_cap_add(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, add_cap, CAPABILITY_RULE, error);
+}
+
+static int opt_cap_drop(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, drop_cap, CAPABILITY_RULE, error);
+}
+
+static int opt_devices(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, security_spec_add_device,
+                                  "use HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS of r, w, m", error);
+}
+
+static int opt_security_opt(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, security_spec_add_security_opt,
+                                  "use seccomp=unconfined, seccomp=/ABSOLUTE/PROFILE.json, no-new-privileges or "
+                                  "apparmor=PROFILE", error);
+}
+
+static int opt_sysctls(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, security_spec_add_sysctl, "use key=value", error);
+}
+
+static int opt_group_add(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_security_list(m, s, security_spec_add_group, "use a group name or number", error);
+}
+
+static const struct {
+        const char *name;
+        const char *signature;
+        OptionParser parse;
+} options[] = {
+        { "Rootfs", "s", opt_rootfs },          { "Image", "s", opt_image },
+        { "Env", "as", opt_env },               { "WorkingDir", "s", opt_working_dir },
+        { "User", "s", opt_user },              { "Hostname", "s", opt_hostname },
+        { "Labels", "a{ss}", opt_labels },      { "Volumes", "a(ssb)", opt_volumes },
+        { "ReadOnly", "b", opt_read_only },     { "AutoRemove", "b", opt_auto_remove },
+        { "Tty", "b", opt_tty },                { "Interactive", "b", opt_interactive },
+        { "Network", "s", opt_network },        { "Memory", "t", opt_memory },
+        { "CPUQuota", "t", opt_cpu_quota },     { "CPUWeight", "t", opt_cpu_weight },
+        { "CPUShares", "t", opt_cpu_shares },   { "PidsLimit", "t", opt_pids_limit },
+        { "StopSignal", "s", opt_stop_signal }, { "StopTimeout", "t", opt_stop_timeout },
+        { "Restart", "s", opt_restart },        { "Runtime", "s", opt_runtime },
+        { "Publish", "as", opt_publish },       { "UserNS", "s", opt_userns },
+        { "Publish", "as", opt_publish },
+        { "Privileged", "b", opt_privileged },  { "CapAdd", "as", opt_cap_add },
+        { "CapDrop", "as", opt_cap_drop },      { "Devices", "as", opt_devices },
+        { "SecurityOpt", "as", opt_security_opt }, { "Sysctls", "as", opt_sysctls },
+        { "GroupAdd", "as", opt_group_add },
+};
+
+static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error) {
+        const char *key;
+        size_t i;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &key);
+        if (r < 0)
+                return r;
+        for (i = 0; i < ELEMENTSOF(options); i++)
+                if (streq(options[i].name, key))
+                        break;
+        if (i == ELEMENTSOF(options))
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown option '%s'. See io.conman1.Manager.xml for the known ones.", key);
+        r = sd_bus_message_enter_container(m, 'v', options[i].signature);
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Option '%s' must be of type '%s'.",
+                                         key, options[i].signature);
+        r = options[i].parse(m, spec, error);
+        if (r < 0) {
+                if (!sd_bus_error_is_set(error))
+                        sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Option '%s' has a malformed value.", key);
+                return r;
+        }
+        return sd_bus_message_exit_container(m);
+}
+
+int bus_read_container_options(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error) {
+        unsigned n = 0;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                if (++n > 64)
+                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Too many options.");
+                r = read_one_option(m, spec, error);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}

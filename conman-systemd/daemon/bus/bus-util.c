@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * bus-util.c — see bus-util.h.
+ */
+#include <errno.h>
+
+#include "shared/bus-errors.h"
+#include "daemon/bus/bus-util.h"
+#include "shared/macro.h"
+
+int bus_verify_root(sd_bus_message *m, sd_bus_error *error) {
+        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+        uid_t euid;
+        int r;
+
+        r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID, &creds);
+        if (r >= 0)
+                r = sd_bus_creds_get_euid(creds, &euid);
+        if (r < 0)
+                return sd_bus_error_set(error, CONMAN_ERROR_ACCESS_DENIED,
+                                        "Cannot tell who is calling; only root may change containers.");
+        if (euid != 0)
+                return sd_bus_error_set(error, CONMAN_ERROR_ACCESS_DENIED,
+                                        "Only root may change containers; run this as root (e.g. with sudo).");
+        return 0;
+}
+
+bool bus_caller_is_root(sd_bus_message *m) {
+        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+        uid_t euid;
+
+        if (!m)
+                return false;
+        if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &creds) < 0 ||
+            sd_bus_creds_get_euid(creds, &euid) < 0)
+                return false;
+        return euid == 0;
+}
+
+int bus_reply_when_done(sd_bus_message *m, int r) {
+        if (r < 0)
+                return r;
+        if (r > 0)
+                return 1;
+        return sd_bus_reply_method_return(m, NULL);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * image-dbus.h — conmand's image face: a second vtable of io.conman1.Manager on
+ * /io/conman1 (PullImage, ImportImage, ListImages, InspectImage, RemoveImage,
+ * PruneImages, signal PullProgress) and io.conman1.Image objects on
+ * /io/conman1/image/<escaped id>. Pulls and imports run in worker threads; the
+ * method reply is sent when they finish.
+ */
+#pragma once
+
+#include "daemon/manager.h"
+
+/* Opens the image store (m->image_store) and exports the image objects. */
+int image_manager_start(Manager *m);
+/* Cancels pulls in flight, waits for the workers, closes the store. */
+void image_manager_free(Manager *m);

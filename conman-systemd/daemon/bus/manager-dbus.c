@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * manager-dbus.c — io.conman1.Manager on /io/conman1: the manager's bus face.
+ * Handlers parse arguments, validate, authorize, call the model and reply.
+ * The interface is documented in dbus/io.conman1.Manager.xml; a test checks the
+ * two agree. Methods named *Container take a name, a full id or a unique id prefix.
+ */
+#include "shared/bus-errors.h"
+#include "daemon/bus/bus-options.h"
+#include "daemon/bus/bus-util.h"
+#include "conman-config.h"
+#include "daemon/bus/console-dbus.h"
+#include "daemon/bus/container-dbus.h"
+#include "daemon/container.h"
+#include "shared/log.h"
+#include "daemon/manager.h"
+#include "daemon/stdio/output.h"
+#include "shared/util.h"
+
+static int property_get_systemd_version(sd_bus *bus, const char *path, const char *interface,
+                                        const char *property, sd_bus_message *reply, void *userdata,
+                                        sd_bus_error *error) {
+        Manager *m = userdata;
+        return sd_bus_message_append(reply, "s", strempty(m->systemd_version));
+}
+
+/* Reads the container reference every *Container method starts with and finds it. */
+static int read_container(sd_bus_message *msg, Manager *m, Container **ret, sd_bus_error *error) {
+        const char *ref;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &ref);
+        if (r < 0)
+                return r;
+        return container_find(m, ref, ret, error);
+}
+
+static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(container_spec_done) ContainerSpec spec;
+        _cleanup_strv_free_ char **command = NULL;
+        Manager *m = userdata;
+        const char *name;
+        Container *c;
+        int r;
+
+        container_spec_init(&spec);
+        r = sd_bus_message_read(msg, "s", &name);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(msg, &command);
+        if (r < 0)
+                return r;
+        r = bus_read_container_options(msg, &spec, error);
+        if (r < 0)
+                return r;
+        r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+
+        spec.command = TAKE_PTR(command);
+        r = container_create(m, isempty(name) ? NULL : name, &spec, &c, error);
+        if (r < 0)
+                return r;
+        log_info("Created container %s (%.12s).", c->name, c->id);
+        (void) container_send_new_signal(c);
+        return sd_bus_reply_method_return(msg, "so", c->id, c->object_path);
+}
+
+/* Finds the container named by the first argument and hands the rest of the message to the
+ * io.conman1.Container method of the same name (container-dbus.c). */
+static int forward_to_container(sd_bus_message *msg, Manager *m, sd_bus_message_handler_t method,
+                                sd_bus_error *error) {
+        Container *c;
+        int r = read_container(msg, m, &c, error);
+        if (r < 0)
+                return r;
+        return method(msg, c, error);
+}
+
+#define FORWARD(manager_method, container_method)                                                  \
+        static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {         \
+                return forward_to_container(msg, userdata, container_method, error);                 \
+        }
+
+FORWARD(method_start_container, bus_container_method_start)
+FORWARD(method_stop_container, bus_container_method_stop)
+FORWARD(method_restart_container, bus_container_method_restart)
+FORWARD(method_kill_container, bus_container_method_kill)
+FORWARD(method_remove_container, bus_container_method_remove)
+FORWARD(method_wait_container, bus_container_method_wait)
+FORWARD(method_inspect_container, bus_container_method_inspect)
+FORWARD(method_generate_container_file, bus_container_method_generate_container_file)
+FORWARD(method_attach_container, bus_container_method_attach)
+
+static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Container *c;
+        int r = read_container(msg, userdata, &c, error);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, "o", c->object_path);
+}
+
+/* The command column: for a caller who is not root the program only, each argument "<redacted>". */
+static int append_container_entry(sd_bus_message *reply, Container *c, bool redact) {
+        _cleanup_strv_free_ char **shown = NULL;
+        _cleanup_free_ char *command = NULL;
+
+        for (size_t i = 0; redact && c->spec.command && c->spec.command[i]; i++)
+                if (strv_push(&shown, i == 0 ? c->spec.command[0] : BUS_REDACTED) < 0)
+                        return -ENOMEM;
+        command = strv_join(redact ? shown : c->spec.command, " ");
+
+        if (!command)
+                return -ENOMEM;
+        return sd_bus_message_append(reply, "(sssssitttuso)", c->id, c->name, strempty(c->spec.image ?: c->spec.rootfs),
+                                     command, container_state_to_string(c->state), (int32_t) c->exit_code,
+                                     c->created_at, c->started_at, c->finished_at, c->main_pid, c->unit,
+                                     c->object_path);
+}
+
+static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = userdata;
+        bool redact = !bus_caller_is_root(msg);
+        int all, r;
+
+        r = sd_bus_message_read(msg, "b", &all);
+        if (r >= 0)
+                r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sssssitttuso)");
+        for (Container *c = m->containers; r >= 0 && c; c = c->next)
+                if (all || container_state_is_active(c->state))
+                        r = append_container_entry(reply, c, redact);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+const sd_bus_vtable manager_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Version", "s", NULL, offsetof(Manager, version), SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("StateDirectory", "s", NULL, offsetof(Manager, state_dir), SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("DefaultRuntime", "s", NULL, offsetof(Manager, default_runtime),
+                        SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("SystemdVersion", "s", property_get_systemd_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_METHOD_WITH_ARGS("CreateContainer",
+                                SD_BUS_ARGS("s", name, "as", command, "a{sv}", options),
+                                SD_BUS_RESULT("s", id, "o", path), method_create_container,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("StartContainer", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
+                                method_start_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("StopContainer", SD_BUS_ARGS("s", container, "t", timeout_usec), SD_BUS_NO_RESULT,
+                                method_stop_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RestartContainer", SD_BUS_ARGS("s", container, "t", timeout_usec),
+                                SD_BUS_NO_RESULT, method_restart_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("KillContainer", SD_BUS_ARGS("s", container, "s", signal), SD_BUS_NO_RESULT,
+                                method_kill_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RemoveContainer", SD_BUS_ARGS("s", container, "b", force), SD_BUS_NO_RESULT,
+                                method_remove_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("WaitContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("i", exit_code),
+                                method_wait_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("o", path),
+                                method_get_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("InspectContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("s", json),
+                                method_inspect_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GenerateContainerFile", SD_BUS_ARGS("s", container), SD_BUS_RESULT("s", text),
+                                method_generate_container_file, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("AttachContainer", SD_BUS_ARGS("s", container),
+                                SD_BUS_RESULT("h", stdout_fd, "h", stderr_fd), method_attach_container,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("AttachContainerStdio", SD_BUS_ARGS("s", container, "a{sv}", options),
+                                SD_BUS_RESULT("h", stdin_fd, "h", stdout_fd, "h", stderr_fd, "b", tty),
+                                method_attach_container_stdio, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ResizeContainerTerminal", SD_BUS_ARGS("s", container, "u", rows, "u", columns),
+                                SD_BUS_NO_RESULT, method_resize_container_terminal, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("PrepareContainerConsole", SD_BUS_ARGS("s", container),
+                                SD_BUS_RESULT("s", socket_path), method_prepare_container_console,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ExecContainer",
+                                SD_BUS_ARGS("s", container, "as", command, "a{sv}", options, "h", stdin_fd, "h",
+                                            stdout_fd, "h", stderr_fd),
+                                SD_BUS_RESULT("s", exec_id, "h", terminal_fd), method_exec_container,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("WaitExec", SD_BUS_ARGS("s", exec_id), SD_BUS_RESULT("i", exit_code),
+                                method_wait_exec, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_ARGS("b", all),
+                                SD_BUS_RESULT("a(sssssitttuso)", containers), method_list_containers,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "s", name, "o", path), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "s", name, "o", path), 0),
+        SD_BUS_VTABLE_END,
+};
+
+int manager_bus_export(Manager *m) {
+        int r;
+
+        r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", manager_vtable, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to export /io/conman1: %m");
+        return container_bus_export(m);
+}

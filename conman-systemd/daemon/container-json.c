@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-json.c — the `inspect` document of a container, shaped like docker's
+ * (Id, Name, State{...}, Config{...}, HostConfig{...}, Mounts) plus what is ours
+ * (Unit, BundlePath). Redacted (for a caller who is not root): the values of Config.Env, the
+ * command's arguments (Args, Config.Cmd after the program) and the Mounts' Source.
+ */
+#include "daemon/bus/bus-util.h"
+#include "daemon/container-network.h"
+#include "daemon/container.h"
+#include "shared/oci-security.h"
+#include "shared/util.h"
+
+static struct json_object *json_timestamp(uint64_t usec) {
+        char buf[40];
+        return json_object_new_string(usec ? format_timestamp(usec, buf) : "0001-01-01T00:00:00Z");
+}
+
+static struct json_object *strv_json(char **l) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; l && l[i]; i++)
+                json_object_array_add(a, json_object_new_string(l[i]));
+        return a;
+}
+
+/* "NAME=<redacted>" for each "NAME=value": the names stay, the values (passwords, tokens) go. */
+static struct json_object *env_json(char **env, bool redact) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; env && env[i]; i++) {
+                _cleanup_free_ char *v = NULL;
+                if (redact && asprintf(&v, "%.*s=" BUS_REDACTED, (int) strcspn(env[i], "="), env[i]) < 0)
+                        continue;
+                json_object_array_add(a, json_object_new_string(v ?: env[i]));
+        }
+        return a;
+}
+
+/* A command's arguments, each one "<redacted>" for a caller that may not see them. */
+static struct json_object *args_json(char **l, bool redact) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; l && l[i]; i++)
+                json_object_array_add(a, json_object_new_string(redact ? BUS_REDACTED : l[i]));
+        return a;
+}
+
+static struct json_object *labels_json(char **labels) {
+        struct json_object *o = json_object_new_object();
+        for (size_t i = 0; labels && labels[i]; i++) {
+                const char *eq = strchr(labels[i], '=');
+                _cleanup_free_ char *k = strndup(labels[i], eq ? (size_t) (eq - labels[i]) : strlen(labels[i]));
+                if (k)
+                        json_object_object_add(o, k, json_object_new_string(eq ? eq + 1 : ""));
+        }
+        return o;
+}
+
+static struct json_object *state_json(Container *c) {
+        struct json_object *s = json_object_new_object();
+
+        json_object_object_add(s, "Status", json_object_new_string(container_state_to_string(c->state)));
+        json_object_object_add(s, "Running", json_object_new_boolean(c->state == CONTAINER_RUNNING));
+        json_object_object_add(s, "Restarting", json_object_new_boolean(c->state == CONTAINER_RESTARTING));
+        json_object_object_add(s, "OOMKilled", json_object_new_boolean(c->oom_killed));
+        json_object_object_add(s, "Pid", json_object_new_int64(c->main_pid));
+        json_object_object_add(s, "ExitCode", json_object_new_int(c->exit_code < 0 ? 0 : c->exit_code));
+        json_object_object_add(s, "Result", json_object_new_string(c->exit_result ?: ""));
+        json_object_object_add(s, "StartedAt", json_timestamp(c->started_at));
+        json_object_object_add(s, "FinishedAt", json_timestamp(c->finished_at));
+        return s;
+}
+
+static struct json_object *config_json(Container *c, bool redact) {
+        const ContainerSpec *s = &c->spec;
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "Hostname", json_object_new_string(s->hostname ?: ""));
+        json_object_object_add(o, "User", json_object_new_string(s->user ?: ""));
+        if (!redact)
+                json_object_object_add(o, "Cmd", strv_json(s->command));
+        else {
+                struct json_object *cmd = json_object_new_array();
+                if (s->command && s->command[0])
+                        json_object_array_add(cmd, json_object_new_string(s->command[0]));
+                for (size_t i = 1; s->command && s->command[0] && s->command[i]; i++)
+                        json_object_array_add(cmd, json_object_new_string(BUS_REDACTED));
+                json_object_object_add(o, "Cmd", cmd);
+        }
+        json_object_object_add(o, "Env", env_json(s->env, redact));
+        json_object_object_add(o, "WorkingDir", json_object_new_string(s->working_dir ?: "/"));
+        json_object_object_add(o, "Labels", labels_json(s->labels));
+        json_object_object_add(o, "Tty", json_object_new_boolean(s->tty));
+        json_object_object_add(o, "OpenStdin", json_object_new_boolean(s->interactive));
+        json_object_object_add(o, "StopSignal", json_object_new_string(signal_to_string(s->stop_signal) ?: ""));
+        json_object_object_add(o, "StopTimeout", json_object_new_int64((int64_t) (s->stop_timeout_usec / USEC_PER_SEC)));
+        json_object_object_add(o, "Image", json_object_new_string(s->image ?: ""));
+        return o;
+}
+
+/* The effective confinement: Privileged, CapAdd, CapDrop, Capabilities, Seccomp, Devices ... */
+static void add_security_json(struct json_object *o, const ContainerSpec *s) {
+        _cleanup_json_ struct json_object *sec = oci_security_describe(s);
+
+        json_object_object_foreach(sec, k, v)
+                json_object_object_add(o, k, json_object_get(v));
+}
+
+static struct json_object *host_config_json(Container *c) {
+        const ContainerSpec *s = &c->spec;
+        struct json_object *o = json_object_new_object(), *rp = json_object_new_object();
+
+        json_object_object_add(o, "Memory", json_object_new_uint64(s->memory_max));
+        json_object_object_add(o, "NanoCpus", json_object_new_uint64(s->cpu_quota_usec * 1000));
+        json_object_object_add(o, "CpuWeight", json_object_new_uint64(s->cpu_weight));
+        json_object_object_add(o, "PidsLimit", json_object_new_uint64(s->pids_limit));
+        json_object_object_add(rp, "Name", json_object_new_string(restart_policy_to_string(s->restart)));
+        json_object_object_add(rp, "MaximumRetryCount", json_object_new_int((int) s->restart_max_retries));
+        json_object_object_add(o, "RestartPolicy", rp);
+        json_object_object_add(o, "AutoRemove", json_object_new_boolean(s->auto_remove));
+        json_object_object_add(o, "ReadonlyRootfs", json_object_new_boolean(s->read_only));
+        json_object_object_add(o, "Runtime", json_object_new_string(s->runtime ?: c->manager->default_runtime));
+        json_object_object_add(o, "NetworkMode", json_object_new_string(network_mode_to_string(s->network)));
+        json_object_object_add(o, "UsernsMode", json_object_new_string(s->userns == USERNS_AUTO ? "auto" : ""));
+        if (s->userns == USERNS_AUTO)
+                json_object_object_add(o, "IDMappings", userns_inspect_json(&s->userns_range));
+        add_security_json(o, s);
+        return o;
+}
+
+static struct json_object *mounts_json(Container *c, bool redact) {
+        struct json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < c->spec.n_volumes; i++) {
+                struct json_object *m = json_object_new_object();
+                json_object_object_add(m, "Type", json_object_new_string("bind"));
+                json_object_object_add(m, "Source", json_object_new_string(redact ? BUS_REDACTED : c->spec.volumes[i].source));
+                json_object_object_add(m, "Destination", json_object_new_string(c->spec.volumes[i].destination));
+                json_object_object_add(m, "RW", json_object_new_boolean(!c->spec.volumes[i].read_only));
+                json_object_array_add(a, m);
+        }
+        return a;
+}
+
+struct json_object *container_to_json(Container *c, bool redact) {
+        struct json_object *o = json_object_new_object();
+        _cleanup_free_ char *bundle = NULL;
+
+        json_object_object_add(o, "Id", json_object_new_string(c->id));
+        json_object_object_add(o, "Name", json_object_new_string(c->name));
+        if (container_is_generated(c)) /* from a .container file (conman-generator) */
+                json_object_object_add(o, "SourcePath", json_object_new_string(c->source_path));
+        json_object_object_add(o, "Created", json_timestamp(c->created_at));
+        json_object_object_add(o, "Path", json_object_new_string(c->spec.command ? c->spec.command[0] : ""));
+        json_object_object_add(o, "Args", args_json(c->spec.command ? c->spec.command + 1 : NULL, redact));
+        json_object_object_add(o, "State", state_json(c));
+        json_object_object_add(o, "Image", json_object_new_string(c->spec.image ?: ""));
+        json_object_object_add(o, "Rootfs", json_object_new_string(c->spec.rootfs ?: ""));
+        json_object_object_add(o, "RestartCount", json_object_new_int64(c->restart_count));
+        json_object_object_add(o, "Unit", json_object_new_string(c->unit));
+        if (asprintf(&bundle, "%s/containers/%s", c->manager->state_dir, c->id) >= 0)
+                json_object_object_add(o, "BundlePath", json_object_new_string(bundle));
+        json_object_object_add(o, "LogDriver", json_object_new_string("journald"));
+        json_object_object_add(o, "Config", config_json(c, redact));
+        json_object_object_add(o, "HostConfig", host_config_json(c));
+        json_object_object_add(o, "Mounts", mounts_json(c, redact));
+        json_object_object_add(o, "NetworkSettings", container_network_settings_json(c));
+        return o;
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-network.c — see container-network.h.
+ */
+#include "shared/bus-errors.h"
+#include "conman-config.h"
+#include "daemon/container-network.h"
+#include "shared/log.h"
+#include "network/netns.h"
+#include "shared/network-spec.h"
+#include "shared/util.h"
+
+int container_network_context(Manager *m, NetworkContext *ret) {
+        return network_context_init(ret, m->state_dir, m->run_dir);
+}
+
+static const char *network_of(const ContainerSpec *s) {
+        return s->network_name ?: NETWORK_DEFAULT_NAME;
+}
+
+int container_network_check(Manager *m, const ContainerSpec *spec, sd_bus_error *error) {
+        _cleanup_(network_context_done) NetworkContext ctx = {};
+        _cleanup_(network_freep) Network *n = NULL;
+        int r;
+
+        if (spec->network != NETWORK_BRIDGE)
+                return 0;
+        r = container_network_context(m, &ctx);
+        if (r < 0)
+                return r;
+        r = network_store_load(&ctx.store, network_of(spec), &n);
+        if (r == -ENOENT || r == -EINVAL)
+                return sd_bus_error_setf(error, CONMAN_ERROR_NO_SUCH_NETWORK,
+                                         "Network '%s' does not exist; create it with 'conmanctl network create "
+                                         "%s' or use --network bridge, none or host.",
+                                         network_of(spec), network_of(spec));
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Network '%s' has an unreadable configuration: %s", network_of(spec),
+                                         strerror(-r));
+        return 0;
+}
+
+int container_network_paths(Container *c, char **ret_netns_path, char **ret_etc_dir) {
+        *ret_netns_path = *ret_etc_dir = NULL;
+        if (c->spec.network != NETWORK_BRIDGE)
+                return 0;
+        return network_container_paths(c->manager->run_dir, c->id, ret_netns_path, ret_etc_dir);
+}
+
+int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
+        int r;
+
+        if (c->spec.network != NETWORK_BRIDGE)
+                return 0;
+        r = container_network_check(c->manager, &c->spec, error);
+        if (r < 0)
+                return r;
+        return network_add_unit_hooks(c->manager->state_dir, c->manager->run_dir,
+                                      &(NetworkAttachRequest){ .container_id = c->id, .network = network_of(&c->spec),
+                                                               .name = c->name, .hostname = c->spec.hostname,
+                                                               .ports = c->spec.ports },
+                                      hooks);
+}
+
+/* docker's "Ports": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} */
+static struct json_object *ports_json(char **ports) {
+        struct json_object *o = json_object_new_object();
+
+        for (char **p = ports; p && *p; p++) {
+                struct json_object *a, *b = json_object_new_object();
+                char key[16], port[8];
+                PortMapping pm;
+
+                if (port_mapping_parse(*p, &pm) < 0)
+                        continue;
+                snprintf(key, sizeof(key), "%u/%s", pm.container_port, port_protocol_to_string(pm.protocol));
+                snprintf(port, sizeof(port), "%u", pm.host_port);
+                if (!json_object_object_get_ex(o, key, &a)) {
+                        a = json_object_new_array();
+                        json_object_object_add(o, key, a);
+                }
+                json_object_object_add(b, "HostIp", json_object_new_string(pm.host_ip));
+                json_object_object_add(b, "HostPort", json_object_new_string(port));
+                json_object_array_add(a, b);
+        }
+        return o;
+}
+
+static void copy_field(struct json_object *to, struct json_object *from, const char *key, struct json_object *def) {
+        struct json_object *v;
+
+        if (from && json_object_object_get_ex(from, key, &v)) {
+                json_object_object_add(to, key, json_object_get(v));
+                json_object_put(def);
+        } else
+                json_object_object_add(to, key, def);
+}
+
+struct json_object *container_network_settings_json(Container *c) {
+        _cleanup_(network_context_done) NetworkContext ctx = {};
+        _cleanup_json_ struct json_object *att = NULL;
+        struct json_object *o = json_object_new_object(), *nets = json_object_new_object();
+        static const char *const fields[] = { "IPAddress", "Gateway", "MacAddress", "SandboxKey" };
+
+        if (c->spec.network == NETWORK_BRIDGE && container_network_context(c->manager, &ctx) >= 0)
+                (void) network_attachment_json(&ctx, c->id, &att);
+        for (size_t i = 0; i < ELEMENTSOF(fields); i++)
+                copy_field(o, att, fields[i], json_object_new_string(""));
+        copy_field(o, att, "IPPrefixLen", json_object_new_int(0));
+        json_object_object_add(o, "Ports", ports_json(c->spec.ports));
+        if (c->spec.network == NETWORK_BRIDGE)
+                json_object_object_add(nets, network_of(&c->spec), att ? json_object_get(att) : json_object_new_object());
+        else
+                json_object_object_add(nets, network_mode_to_string(c->spec.network), json_object_new_object());
+        json_object_object_add(o, "Networks", nets);
+        return o;
+}
+
+void container_network_release(Container *c) {
+        _cleanup_(network_context_done) NetworkContext ctx = {};
+        _cleanup_free_ char *dir = NULL, *message = NULL;
+        int r;
+
+        if (c->spec.network != NETWORK_BRIDGE || container_network_context(c->manager, &ctx) < 0 ||
+            network_attachment_file(&ctx, c->id, NULL, &dir) < 0 || access(dir, F_OK) < 0)
+                return;
+        log_info("Detaching the network of container %s that its unit left behind.", c->name);
+        r = network_detach(&ctx, c->id, &message);
+        if (r < 0)
+                log_warning_errno(r, "Failed to detach the network of %s: %s", c->name, message ?: strerror(-r));
+}
+
+bool container_network_in_use(Manager *m, const char *network) {
+        for (Container *c = m->containers; c; c = c->next)
+                if (c->spec.network == NETWORK_BRIDGE && streq(network_of(&c->spec), network))
+                        return true;
+        return false;
+}
+
+static Container *container_by_id_prefix(Manager *m, const char *id, size_t n) {
+        for (Container *c = m->containers; c; c = c->next)
+                if (strneq(c->id, id, n))
+                        return c;
+        return NULL;
+}
+
+static bool owner_is_active(Manager *m, const char *id, size_t n) {
+        Container *c = container_by_id_prefix(m, id, n);
+        return c && c->spec.network == NETWORK_BRIDGE && container_state_is_active(c->state);
+}
+
+static void detach_orphans(Manager *m, const NetworkContext *ctx) {
+        _cleanup_strv_free_ char **ids = NULL;
+
+        if (network_attached_ids(ctx, &ids) < 0)
+                return;
+        for (char **id = ids; *id; id++) {
+                _cleanup_free_ char *message = NULL;
+                int r;
+                if (owner_is_active(m, *id, 64))
+                        continue;
+                log_info("Detaching orphaned network of container %.12s.", *id);
+                r = network_detach(ctx, *id, &message);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to detach the network of %.12s: %s", *id, message ?: strerror(-r));
+        }
+}
+
+/* Namespaces without attachment state (a setup that died before writing it). */
+static void remove_orphan_namespaces(Manager *m) {
+        _cleanup_closedir_ DIR *d = opendir(NETNS_RUN_DIR);
+        struct dirent *de;
+
+        while (d && (de = readdir(d))) {
+                const char *id = de->d_name + strlen(NETNS_PREFIX);
+                int r;
+                if (!string_has_prefix(de->d_name, NETNS_PREFIX) || strlen(id) != 12 || owner_is_active(m, id, 12))
+                        continue;
+                log_info("Removing orphaned network namespace %s.", de->d_name);
+                r = netns_remove(de->d_name);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to remove network namespace %s: %m", de->d_name);
+        }
+}
+
+void container_network_cleanup_orphans(Manager *m) {
+        _cleanup_(network_context_done) NetworkContext ctx = {};
+
+        if (container_network_context(m, &ctx) < 0)
+                return;
+        detach_orphans(m, &ctx);
+        remove_orphan_namespaces(m);
+}

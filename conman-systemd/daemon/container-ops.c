@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-ops.c — what a container does on systemd: start (StartTransientUnit),
+ * stop (StopUnit), kill (KillUnit), restart, remove, wait; and how the unit's state
+ * becomes the container's state.
+ *
+ * Operations that take time return 1 and answer their D-Bus request later (when
+ * the systemd job finishes, or when the container exits); 0 means done now.
+ */
+#include <fcntl.h>
+
+#include "shared/bus-errors.h"
+#include "daemon/stdio/console.h"
+#include "daemon/container.h"
+#include "daemon/container-network.h"
+#include "shared/exit-record.h"
+#include "shared/fileio.h"
+#include "shared/log.h"
+#include "daemon/machine-register.h"
+#include "daemon/stdio/output.h"
+#include "daemon/pipe-keeper.h"
+#include "daemon/systemd-client.h"
+#include "shared/unit.h"
+#include "shared/util.h"
+
+static int container_pid_file(Container *c, char **ret) {
+        return asprintf(ret, "%s/%s.pid", c->manager->run_dir, c->id) < 0 ? -ENOMEM : 0;
+}
+
+static int container_bundle_dir(Container *c, char **ret) {
+        return asprintf(ret, "%s/containers/%s", c->manager->state_dir, c->id) < 0 ? -ENOMEM : 0;
+}
+
+static const char *container_runtime(Container *c) {
+        return c->spec.runtime ?: c->manager->default_runtime;
+}
+
+/* What the unit gets for its stdio: pipe ends, and for a TTY the console socket (console.h). */
+typedef struct StartIO {
+        int stdin_r, stdout_w, stderr_w;
+        char *console_socket;
+} StartIO;
+
+static void start_io_done(StartIO *io) {
+        io->stdin_r = safe_close(io->stdin_r);
+        io->stdout_w = safe_close(io->stdout_w);
+        io->stderr_w = safe_close(io->stderr_w);
+        free(io->console_socket);
+        io->console_socket = NULL;
+}
+
+static int build_start_message(Container *c, const StartIO *io, const UnitHooks *hooks, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+        _cleanup_free_ char *runtime_path = NULL, *runtime_root = NULL, *bundle = NULL, *pid_file = NULL;
+        int r;
+
+        r = runtime_find_binary(container_runtime(c), &runtime_path);
+        if (r < 0)
+                return r;
+        if (asprintf(&runtime_root, "%s/%s", c->manager->run_dir, container_runtime(c)) < 0 ||
+            container_bundle_dir(c, &bundle) < 0 || container_pid_file(c, &pid_file) < 0)
+                return -ENOMEM;
+
+        UnitParams p = {
+                .unit_name = c->unit,
+                .container_id = c->id,
+                .container_name = c->name,
+                .runtime_path = runtime_path,
+                .runtime_root = runtime_root,
+                .bundle = bundle,
+                .pid_file = pid_file,
+                .state_dir = c->manager->state_dir,
+                .console_socket = io->console_socket,
+                .stdin_fd = io->stdin_r,
+                .stdout_fd = io->stdout_w,
+                .stderr_fd = io->stderr_w,
+                .spec = &c->spec,
+                .hooks = hooks,
+        };
+        r = systemd_new_start_transient_unit(c->manager, c->unit, &msg);
+        if (r >= 0)
+                r = unit_append_properties(msg, &p);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(msg);
+        return 0;
+}
+
+/* One StartTransientUnit call; a leftover unit of an earlier run is reset and the call retried once. */
+static int start_unit(Container *c, const StartIO *io, char **ret_job, sd_bus_error *error) {
+        _cleanup_(unit_hooks_done) UnitHooks hooks = {};
+        int r;
+
+        r = container_collect_hooks(c, &hooks, error);
+        if (r < 0)
+                return r;
+        for (int attempt = 0;; attempt++) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+
+                r = build_start_message(c, io, &hooks, &msg);
+                if (r == -ENOENT)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED,
+                                                 "The OCI runtime '%s' is not installed; install it or choose "
+                                                 "another with --runtime.",
+                                                 container_runtime(c));
+                if (r < 0)
+                        return r;
+                r = systemd_start_transient_unit(c->manager, msg, ret_job, error);
+                if (r >= 0 || !sd_bus_error_has_name(error, "org.freedesktop.systemd1.UnitExists"))
+                        return r;
+                sd_bus_error_free(error);
+                if (attempt > 0)
+                        return -EAGAIN; /* the last run's unit is not collected yet: wait for UnitRemoved */
+                (void) systemd_reset_failed_unit(c->manager, c->unit);
+        }
+}
+
+static int on_start_wait_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
+        Container *c = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = TAKE_PTR(c->start_after_gc);
+
+        c->start_wait_timer = sd_event_source_disable_unref(c->start_wait_timer);
+        if (request)
+                (void) sd_bus_reply_method_errorf(request, CONMAN_ERROR_BUSY,
+                                                  "systemd still holds the last run's unit %s; try again.", c->unit);
+        return 0;
+}
+
+/* StartTransientUnit needs the name free: a stopped transient unit is collected by systemd shortly after,
+ * announced by UnitRemoved (container_unit_removed()). Until then the start waits (bounded). */
+static int defer_start(Container *c, sd_bus_message *request) {
+        if (c->start_after_gc)
+                return -EBUSY;
+        c->start_after_gc = sd_bus_message_ref(request);
+        return sd_event_add_time_relative(c->manager->event, &c->start_wait_timer, CLOCK_MONOTONIC,
+                                          10 * USEC_PER_SEC, 0, on_start_wait_timeout, c);
+}
+
+void container_unit_removed(Container *c) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = TAKE_PTR(c->start_after_gc);
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        c->start_wait_timer = sd_event_source_disable_unref(c->start_wait_timer);
+        if (!request)
+                return;
+        r = container_start(c, request, &error);
+        if (r == 0)
+                (void) sd_bus_reply_method_return(request, NULL);
+        else if (r < 0 && sd_bus_error_is_set(&error))
+                (void) sd_bus_reply_method_error(request, &error);
+        else if (r < 0)
+                (void) sd_bus_reply_method_errnof(request, r, "Failed to start %s: %m", c->name);
+}
+
+/* systemd accepted the start: the container is starting, and the request is answered when the job ends. */
+static int start_job_queued(Container *c, const char *job, sd_bus_message *request) {
+        int r;
+
+        c->state = CONTAINER_STARTING;
+        c->start_pending = true;
+        c->finished_at = 0;
+        c->exit_code = -1;
+        c->oom_killed = false;
+        container_send_changed(c);
+        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
+        return r < 0 ? r : 1;
+}
+
+/* A container from a .container file: systemd has its unit file, conman-prepare (ExecStartPre=) refreshes its
+ * state directory, and its output goes to the journal directly (docs/generator.md). */
+static int container_start_generated(Container *c, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        int r;
+
+        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        r = systemd_start_unit(c->manager, c->unit, &job, error);
+        if (r < 0)
+                return r;
+        c->started_at = now_realtime_usec();
+        return start_job_queued(c, job, request);
+}
+
+int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        _cleanup_(start_io_done) StartIO io = { -EBADF, -EBADF, -EBADF, NULL };
+        uint64_t previous_start = c->started_at;
+        int r;
+
+        if (container_state_is_active(c->state))
+                return sd_bus_error_setf(error, CONMAN_ERROR_ALREADY_RUNNING, "Container %s is already %s.",
+                                         c->name, container_state_to_string(c->state));
+        if (c->removing)
+                return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Container %s is being removed.", c->name);
+        if (container_is_generated(c))
+                return container_start_generated(c, request, error);
+
+        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        (void) exit_record_remove(c->dir_fd);
+        r = output_open(c, &io.stdout_w, &io.stderr_w);
+        if (r >= 0 && c->spec.tty)
+                r = console_prepare_tty(c, &io.console_socket);
+        else if (r >= 0 && c->spec.interactive)
+                r = console_prepare_stdin(c, &io.stdin_r);
+        if (r < 0) {
+                output_close(c);
+                return r;
+        }
+
+        c->started_at = now_realtime_usec();
+        r = container_save(c); /* before the unit exists: a crash after this finds the unit */
+        if (r >= 0)
+                r = start_unit(c, &io, &job, error);
+        if (r < 0) {
+                c->started_at = previous_start;
+                (void) container_save(c);
+                output_close(c);
+                if (r == -EAGAIN && request) {
+                        r = defer_start(c, request);
+                        return r < 0 ? r : 1;
+                }
+                return r;
+        }
+
+        return start_job_queued(c, job, request);
+}
+
+static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        Container *c = userdata;
+
+        c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
+        if (container_state_is_active(c->state)) {
+                log_info("Container %s did not stop in time; sending SIGKILL.", c->name);
+                /* "main", not "all": the init is PID 1 of the container's PID namespace, so this ends every
+                 * container process, but not the unit's ExecStopPost= helpers (network teardown, umount) */
+                (void) systemd_kill_unit(c->manager, c->unit, "main", SIGKILL, NULL);
+        }
+        return 0;
+}
+
+/* systemd cannot change TimeoutStopSec= of a running transient unit, so a per-call timeout is ours:
+ * 0 kills at once, N arms a timer that sends SIGKILL to the whole unit. */
+static int arm_stop_timeout(Container *c, uint64_t timeout_usec) {
+        if (timeout_usec == UINT64_MAX)
+                return 0;
+        if (timeout_usec == 0)
+                return systemd_kill_unit(c->manager, c->unit, "all", SIGKILL, NULL);
+        c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
+        return sd_event_add_time_relative(c->manager->event, &c->kill_timer, CLOCK_MONOTONIC, timeout_usec, 0,
+                                          on_kill_timer, c);
+}
+
+static int stop_unit_job(Container *c, uint64_t timeout_usec, JobKind kind, sd_bus_message *request,
+                         sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        int r;
+
+        r = systemd_stop_unit(c->manager, c->unit, &job, error);
+        if (r < 0)
+                return r;
+        (void) arm_stop_timeout(c, timeout_usec);
+        r = manager_watch_job(c->manager, job, kind, c->id, request);
+        return r < 0 ? r : 1;
+}
+
+int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
+        if (!container_state_is_active(c->state))
+                return 0; /* like docker: stopping a stopped container succeeds */
+        return stop_unit_job(c, timeout_usec, JOB_STOP, request, error);
+}
+
+int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
+        if (!container_state_is_active(c->state))
+                return container_start(c, request, error);
+        return stop_unit_job(c, timeout_usec, JOB_RESTART_STOP, request, error);
+}
+
+int container_kill(Container *c, int sig, sd_bus_error *error) {
+        if (c->state != CONTAINER_RUNNING && c->state != CONTAINER_STARTING)
+                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running (%s).",
+                                         c->name, container_state_to_string(c->state));
+        return systemd_kill_unit(c->manager, c->unit, "main", sig, error);
+}
+
+static void answer_waiters(Container *c, bool removed) {
+        for (size_t i = 0; i < c->n_waiters; i++) {
+                if (removed)
+                        (void) sd_bus_reply_method_errorf(c->waiters[i], CONMAN_ERROR_NO_SUCH_CONTAINER,
+                                                          "Container %s was removed before it exited.", c->name);
+                else
+                        (void) sd_bus_reply_method_return(c->waiters[i], "i", (int32_t) c->exit_code);
+                sd_bus_message_unref(c->waiters[i]);
+        }
+        free(c->waiters);
+        c->waiters = NULL;
+        c->n_waiters = 0;
+}
+
+int container_wait(Container *c, sd_bus_message *request) {
+        sd_bus_message **w;
+
+        if (c->state == CONTAINER_EXITED)
+                return 0;
+        w = realloc(c->waiters, sizeof(sd_bus_message *) * (c->n_waiters + 1));
+        if (!w)
+                return -ENOMEM;
+        c->waiters = w;
+        c->waiters[c->n_waiters++] = sd_bus_message_ref(request);
+        return 1;
+}
+
+static void container_finalize_removal(Container *c) {
+        _cleanup_free_ char *pid_file = NULL;
+        _cleanup_close_ int containers_fd = -EBADF;
+
+        answer_waiters(c, true);
+        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        container_network_release(c);
+        output_close(c);
+        (void) container_send_removed_signal(c);
+
+        containers_fd = openat(c->manager->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (containers_fd >= 0) {
+                int r = rm_rf_at(containers_fd, c->id);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to remove the state of container %s: %m", c->name);
+        }
+        if (container_pid_file(c, &pid_file) >= 0)
+                (void) unlink(pid_file);
+        log_info("Removed container %s (%.12s).", c->name, c->id);
+        container_free(c);
+}
+
+int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error) {
+        _cleanup_free_ char *job = NULL;
+        int r;
+
+        if (container_is_generated(c) && access(c->source_path, F_OK) >= 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_OWNED_BY_FILE,
+                                         "Container %s is defined by %s: remove or edit that file and run "
+                                         "'systemctl daemon-reload'; stop it with 'conmanctl stop %s'.",
+                                         c->name, c->source_path, c->name);
+
+        if (!container_state_is_active(c->state)) {
+                container_finalize_removal(c);
+                return 0;
+        }
+        if (!force)
+                return sd_bus_error_setf(error, CONMAN_ERROR_BUSY,
+                                         "Container %s is %s: stop it first, or remove it with -f/--force.", c->name,
+                                         container_state_to_string(c->state));
+        c->removing = true;
+        (void) systemd_kill_unit(c->manager, c->unit, "main", SIGKILL, NULL); /* see on_kill_timer() */
+        r = systemd_stop_unit(c->manager, c->unit, &job, error);
+        if (r < 0)
+                return r;
+        r = manager_watch_job(c->manager, job, JOB_REMOVE_STOP, c->id, request);
+        return r < 0 ? r : 1;
+}
+
+static ContainerState state_from_unit(Container *c, const char *active, const char *sub) {
+        if (c->start_pending && (streq(active, "inactive") || streq(active, "failed")))
+                return CONTAINER_STARTING; /* the new unit before its start job ran */
+        if (streq(active, "active") || streq(active, "reloading"))
+                return CONTAINER_RUNNING;
+        if (streq(active, "activating"))
+                return streq(sub, "auto-restart") ? CONTAINER_RESTARTING : CONTAINER_STARTING;
+        if (streq(active, "deactivating"))
+                return CONTAINER_STOPPING;
+        return c->started_at > 0 ? CONTAINER_EXITED : CONTAINER_CREATED;
+}
+
+static void read_exit_record(Container *c) {
+        _cleanup_(exit_record_done) ExitRecord e = { .exit_code = -1 };
+
+        if (exit_record_read(c->dir_fd, &e) < 0) {
+                if (c->finished_at == 0)
+                        c->finished_at = now_realtime_usec();
+                return;
+        }
+        c->exit_code = e.exit_code;
+        c->oom_killed = e.oom_killed;
+        c->finished_at = e.finished_at;
+        free(c->exit_result);
+        c->exit_result = TAKE_PTR(e.result);
+}
+
+static void on_running(Container *c, ContainerState old) {
+        uint32_t pid = 0, restarts = 0;
+
+        (void) systemd_get_service_u32(c->manager, c->unit_path, "MainPID", &pid);
+        (void) systemd_get_service_u32(c->manager, c->unit_path, "NRestarts", &restarts);
+        c->main_pid = pid;
+        c->restart_count = restarts;
+        if (old == CONTAINER_STARTING)
+                (void) container_keep_pipes(c);
+        if (old == CONTAINER_STARTING || old == CONTAINER_RESTARTING)
+                (void) container_register_machine(c);
+        if (old == CONTAINER_RESTARTING) {
+                c->started_at = now_realtime_usec();
+                (void) container_save(c);
+        }
+}
+
+/* The start job failed: the init ran if systemd recorded its exit (EXIT_CODE= exited/killed). */
+static void answer_start_request(Container *c) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = TAKE_PTR(c->start_request);
+
+        if (!request)
+                return;
+        if (c->exit_code >= 0)
+                (void) sd_bus_reply_method_return(request, NULL);
+        else
+                (void) sd_bus_reply_method_errorf(request, CONMAN_ERROR_RUNTIME_FAILED,
+                                                  "Container %s failed to start (%s). See 'journalctl -u %s'.",
+                                                  c->name, strna(c->exit_result), c->unit);
+}
+
+static void on_exited(Container *c) {
+        c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
+        c->main_pid = 0;
+        read_exit_record(c);
+        /* Under a restart policy systemd may report the unit failed for a moment before it schedules the
+         * restart, and the next run writes into the same pipes: keep reading them (EOF ends them when the
+         * unit is gone for good; the next start replaces them). */
+        if (c->spec.restart == RESTART_NO)
+                output_close(c);
+        log_info("Container %s exited with code %i (%s).", c->name, c->exit_code, strna(c->exit_result));
+}
+
+void container_apply_unit_state(Container *c, const char *active, const char *sub) {
+        ContainerState old = c->state, new = state_from_unit(c, active, sub);
+
+        if (new == old)
+                return;
+        log_debug("Unit %s is %s/%s: container %s goes %s → %s.", c->unit, active, sub, c->name,
+                  container_state_to_string(old), container_state_to_string(new));
+        c->state = new;
+        if (new == CONTAINER_RUNNING && old != CONTAINER_RUNNING)
+                (void) container_reload_generated(c);
+        if (new == CONTAINER_RUNNING)
+                on_running(c, old);
+        else if (new == CONTAINER_RESTARTING) {
+                read_exit_record(c);
+                c->main_pid = 0;
+                (void) systemd_get_service_u32(c->manager, c->unit_path, "NRestarts", &c->restart_count);
+        } else if (new == CONTAINER_EXITED)
+                on_exited(c);
+        container_send_changed(c);
+
+        if (new != CONTAINER_EXITED)
+                return;
+        answer_start_request(c);
+        answer_waiters(c, false);
+        if (c->spec.auto_remove && !c->removing)
+                container_finalize_removal(c); /* frees c */
+}

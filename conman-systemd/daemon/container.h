@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container.h — the container model: identity, spec, state, and the operations
+ * that turn into unit operations on systemd. container-dbus.c is its bus face,
+ * output.c forwards its stdio to the journal and to attached clients.
+ *
+ * State is derived from the unit (ActiveState/SubState, followed through systemd's
+ * signals) plus the exit record systemd's ExecStopPost= writes (exit-record.h), so
+ * it is exact across conmand restarts.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "shared/container-spec.h"
+#include "daemon/manager.h"
+
+typedef enum ContainerState {
+        CONTAINER_CREATED,    /* bundle exists, never started (or reset) */
+        CONTAINER_STARTING,   /* start job running: runtime creating the container */
+        CONTAINER_RUNNING,    /* unit active: the init is the unit's MainPID */
+        CONTAINER_STOPPING,   /* unit deactivating */
+        CONTAINER_RESTARTING, /* between runs under a restart policy */
+        CONTAINER_EXITED,     /* unit inactive/failed; see exit_code */
+        _CONTAINER_STATE_MAX,
+        _CONTAINER_STATE_INVALID = -EINVAL,
+} ContainerState;
+
+typedef struct OutputStream OutputStream;
+typedef struct Attachment Attachment;
+typedef struct Console Console;
+
+struct Container {
+        Manager *manager;
+        char *id;               /* 64 hex chars */
+        char *name;
+        char *unit;             /* conman-<name>.service */
+        char *unit_path;        /* systemd's object path for it */
+        char *object_path;      /* /io/conman1/container/<escaped id> */
+        int dir_fd;             /* containers/<id>/ in the state directory */
+        ContainerSpec spec;
+
+        ContainerState state;
+        uint64_t created_at, started_at, finished_at; /* CLOCK_REALTIME usec */
+        int exit_code;          /* -1 when it never exited */
+        bool oom_killed;
+        char *exit_result;      /* systemd's Result of the last run */
+        char *source_path;      /* the .container file of a container conman-generator made, else NULL */
+        uint32_t main_pid;
+        uint32_t restart_count;
+        bool removing;          /* rm requested; finishes once the unit is down */
+        sd_event_source *kill_timer; /* stop -t N: SIGKILL when N runs out */
+        sd_bus_message *start_request;  /* a start whose job failed: answered by the exit record */
+        sd_bus_message *start_after_gc; /* a start waiting for systemd to collect the last run's unit */
+        sd_event_source *start_wait_timer;
+        bool start_pending;     /* our start job runs: the unit's "inactive" before it is stale */
+
+        OutputStream *stdout_stream, *stderr_stream;
+        Attachment *attachments;
+        Console *console;       /* PTY master or stdin pipe (console.h); NULL without -t/-i */
+        sd_bus_message **waiters; /* pending Wait calls, answered on exit */
+        size_t n_waiters;
+
+        Container *prev, *next;
+};
+
+const char *container_state_to_string(ContainerState s);
+ContainerState container_state_from_string(const char *s);
+bool container_state_is_active(ContainerState s);
+
+/* Creates the container on disk (bundle + metadata, atomically) and in memory. */
+int container_create(Manager *m, const char *name, ContainerSpec *spec, Container **ret, sd_bus_error *error);
+/* Loads containers/<id>/ written by container_create(). */
+int container_load(Manager *m, const char *id, Container **ret);
+/* A generated container: conman-prepare rewrote container.json for this start (its file may have
+ * changed since conmand read it): take the spec again. No-op for other containers. */
+int container_reload_generated(Container *c);
+Container *container_free(Container *c);
+
+/* config.json of the container (with its network namespace, for a bridge network). */
+int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_error *error);
+
+/* ExecStartPre=/ExecStopPost= commands of the subsystems (container-hooks.c). */
+struct UnitHooks;
+int container_collect_hooks(Container *c, struct UnitHooks *hooks, sd_bus_error *error);
+
+/* A container from a .container file (conman-generator): its unit is a unit file, started with StartUnit. */
+static inline bool container_is_generated(const Container *c) {
+        return c->source_path != NULL;
+}
+
+/* Looks up by name, full id or unique id prefix; sets NoSuchContainer/AmbiguousReference. */
+int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *error);
+Container *container_by_unit_path(Manager *m, const char *unit_path);
+
+/* Operations; `request` (may be NULL) is answered when the operation completes. */
+int container_start(Container *c, sd_bus_message *request, sd_bus_error *error);
+int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error);
+int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error);
+int container_kill(Container *c, int sig, sd_bus_error *error);
+int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error);
+int container_wait(Container *c, sd_bus_message *request);
+
+/* systemd collected the container's unit (UnitRemoved): a deferred start goes ahead. */
+void container_unit_removed(Container *c);
+
+/* Applies what systemd says about the unit (from a signal, a listing, or a lookup). */
+void container_apply_unit_state(Container *c, const char *active_state, const char *sub_state);
+int container_save(Container *c);
+
+/* The docker-inspect-like JSON document; redact hides secrets from a caller who is not root. */
+struct json_object *container_to_json(Container *c, bool redact);
+/* The container as a .container file (conman.container(5)) that makes it a boot-time container:
+ * `conmanctl generate unit`. InvalidArgument for a value a file cannot carry (container-file-format.h). */
+int container_to_container_file(Container *c, char **ret, sd_bus_error *error);
+
+/* Container ↔ bus (container-dbus.c). */
+int container_bus_export(Manager *m);
+int container_send_new_signal(Container *c);
+int container_send_removed_signal(Container *c);
+void container_send_changed(Container *c);

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * exec.c — see exec.h.
+ */
+#include <fcntl.h>
+#include <sys/wait.h>
+
+#include "shared/bus-errors.h"
+#include "daemon/stdio/console.h"
+#include "daemon/container-image.h"
+#include "daemon/exec.h"
+#include "shared/log.h"
+#include "shared/oci-config.h"
+#include "shared/unit.h"
+#include "shared/util.h"
+
+#define SD_DEST "org.freedesktop.systemd1"
+#define EXEC_FINISHED_MAX 256 /* exit codes kept for late WaitExec calls */
+
+typedef struct Exec Exec;
+struct Exec {
+        Manager *manager;
+        char *id;                 /* 16 hex chars */
+        char *container_name;
+        char *unit, *unit_path, *job;
+        ConsoleSocket *socket;    /* TTY: waiting for the runtime's PTY master */
+        int master_fd;            /* TTY: until handed to the client */
+        bool tty, started;
+        sd_bus_message *request;  /* ExecContainer, answered once the process runs */
+        sd_bus_slot *match;       /* PropertiesChanged of the unit */
+        bool exited;
+        int exit_code;
+        sd_bus_message **waiters;
+        size_t n_waiters;
+        Exec *prev, *next;
+};
+
+static Exec *execs; /* conmand has one manager; the execs of all its containers */
+static unsigned n_finished;
+
+static void exec_free(Exec *e) {
+        if (!e)
+                return;
+        if (e->prev)
+                e->prev->next = e->next;
+        else if (execs == e)
+                execs = e->next;
+        if (e->next)
+                e->next->prev = e->prev;
+        if (e->exited && n_finished > 0)
+                n_finished--;
+        console_socket_free(e->socket);
+        safe_close(e->master_fd);
+        if (e->request)
+                (void) sd_bus_reply_method_errorf(e->request, CONMAN_ERROR_RUNTIME_FAILED,
+                                                  "The exec in %s ended before it started.", e->container_name);
+        sd_bus_message_unref(e->request);
+        sd_bus_slot_unref(e->match);
+        for (size_t i = 0; i < e->n_waiters; i++)
+                sd_bus_message_unref(e->waiters[i]);
+        free(e->waiters);
+        free(e->id);
+        free(e->container_name);
+        free(e->unit);
+        free(e->unit_path);
+        free(e->job);
+        free(e);
+}
+
+static Exec *exec_find(const char *id) {
+        for (Exec *e = execs; e; e = e->next)
+                if (streq(e->id, id))
+                        return e;
+        return NULL;
+}
+
+/* The reply to ExecContainer: the process runs, and with a TTY its master is here. */
+static void exec_maybe_reply(Exec *e) {
+        _cleanup_close_ int null_fd = -EBADF;
+
+        if (!e->request || !e->started || (e->tty && e->master_fd < 0))
+                return;
+        if (!e->tty)
+                null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        (void) sd_bus_reply_method_return(e->request, "sh", e->id, e->tty ? e->master_fd : null_fd);
+        e->request = sd_bus_message_unref(e->request);
+        e->master_fd = safe_close(e->master_fd); /* the client owns the terminal now */
+}
+
+static void exec_fail(Exec *e, const char *why) {
+        if (e->request) {
+                (void) sd_bus_reply_method_errorf(e->request, CONMAN_ERROR_RUNTIME_FAILED,
+                                                  "Cannot exec in %s: %s. See 'journalctl -u %s'.",
+                                                  e->container_name, why, e->unit);
+                e->request = sd_bus_message_unref(e->request);
+        }
+}
+
+static void on_master(int master, int error, void *userdata) {
+        Exec *e = userdata;
+
+        e->socket = console_socket_free(e->socket);
+        if (error < 0) {
+                exec_fail(e, "the runtime did not hand over the terminal");
+                return;
+        }
+        e->master_fd = master;
+        exec_maybe_reply(e);
+}
+
+static int exit_code_from(int32_t code, int32_t status) {
+        if (code == CLD_EXITED)
+                return status;
+        if (code == CLD_KILLED || code == CLD_DUMPED)
+                return 128 + status;
+        return -1;
+}
+
+static void exec_finished(Exec *e) {
+        int32_t code = 0, status = 0;
+
+        (void) sd_bus_get_property_trivial(e->manager->bus, SD_DEST, e->unit_path, "org.freedesktop.systemd1.Service",
+                                           "ExecMainCode", NULL, 'i', &code);
+        (void) sd_bus_get_property_trivial(e->manager->bus, SD_DEST, e->unit_path, "org.freedesktop.systemd1.Service",
+                                           "ExecMainStatus", NULL, 'i', &status);
+        e->exit_code = exit_code_from(code, status);
+        e->exited = true;
+        e->match = sd_bus_slot_unref(e->match);
+        /* AddRef kept the unit for us; now systemd may collect it. */
+        (void) sd_bus_call_method(e->manager->bus, SD_DEST, e->unit_path, "org.freedesktop.systemd1.Unit", "Unref",
+                                  NULL, NULL, NULL);
+        (void) sd_bus_call_method(e->manager->bus, SD_DEST, "/org/freedesktop/systemd1",
+                                  "org.freedesktop.systemd1.Manager", "ResetFailedUnit", NULL, NULL, "s", e->unit);
+        /* systemd sends the unit's PropertiesChanged before the JobRemoved of the same moment: an exec that
+         * ended at once may look unstarted here. It ran if systemd saw its main process exit. */
+        if (code != 0)
+                e->started = true;
+        else if (!e->started)
+                exec_fail(e, "the runtime failed");
+        log_debug("Exec %s in %s exited with %i.", e->id, e->container_name, e->exit_code);
+        for (size_t i = 0; i < e->n_waiters; i++)
+                (void) sd_bus_reply_method_return(e->waiters[i], "i", (int32_t) e->exit_code);
+        if (e->n_waiters > 0) {
+                exec_free(e);
+                return;
+        }
+        n_finished++;
+        if (n_finished > EXEC_FINISHED_MAX) { /* the oldest finished one nobody asked about */
+                Exec *old = NULL;
+                for (Exec *i = execs; i; i = i->next)
+                        if (i->exited)
+                                old = i;
+                exec_free(old);
+        }
+}
+
+static int on_exec_unit_changed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        Exec *e = userdata;
+        _cleanup_free_ char *active = NULL;
+
+        if (e->exited)
+                return 0;
+        if (sd_bus_get_property_string(e->manager->bus, SD_DEST, e->unit_path, "org.freedesktop.systemd1.Unit",
+                                       "ActiveState", NULL, &active) < 0)
+                return 0;
+        if (streq(active, "inactive") || streq(active, "failed"))
+                exec_finished(e);
+        return 0;
+}
+
+static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        const char *path, *unit, *result;
+        uint32_t id;
+
+        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+                return 0;
+        for (Exec *e = execs; e; e = e->next) {
+                if (!e->job || !streq(e->job, path))
+                        continue;
+                free(e->job);
+                e->job = NULL;
+                if (streq(result, "done")) {
+                        e->started = true;
+                        exec_maybe_reply(e);
+                } else
+                        exec_fail(e, "the runtime failed to start the process");
+                (void) on_exec_unit_changed(m, e, NULL);
+                return 0;
+        }
+        return 0;
+}
+
+int exec_setup(Manager *m) {
+        return sd_bus_match_signal_async(m->bus, NULL, SD_DEST, "/org/freedesktop/systemd1",
+                                         "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, NULL, m);
+}
+
+/* uid[:gid] for the runtime: names are looked up in the container's own /etc/passwd. */
+static int resolve_user(Container *c, const char *user, char **ret, sd_bus_error *error) {
+        _cleanup_free_ char *root = NULL, *what = NULL;
+        OciUser u;
+        int r;
+
+        r = container_image_rootfs_path(c, &root);
+        if (r < 0)
+                return r;
+        if (asprintf(&what, "container %s", c->name) < 0)
+                return -ENOMEM;
+        r = oci_user_resolve_bus((char *[]){ root, NULL }, user, what, &u, error);
+        if (r < 0)
+                return r;
+        return asprintf(ret, "%u:%u", (unsigned) u.uid, (unsigned) u.gid) < 0 ? -ENOMEM : 0;
+}
+
+static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *socket_path, const char *pid_file,
+                     char ***ret, sd_bus_error *error) {
+        _cleanup_free_ char *runtime = NULL, *root = NULL, *user = NULL;
+        _cleanup_strv_free_ char **argv = NULL;
+        const char *rt = c->spec.runtime ?: c->manager->default_runtime;
+        int r;
+
+        r = runtime_find_binary(rt, &runtime);
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED, "The OCI runtime '%s' is not installed.",
+                                         rt);
+        if (p->user && resolve_user(c, p->user, &user, error) < 0)
+                return -EINVAL;
+        if (asprintf(&root, "%s/%s", c->manager->run_dir, rt) < 0)
+                return -ENOMEM;
+        r = 0;
+#define PUSH(x) (r >= 0 ? (r = strv_push(&argv, (x))) : r)
+        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec");
+        /* A terminal comes through the console socket, which the runtimes only allow when detached. Without
+         * one the runtime stays in the foreground as the unit's main process: its exit code is the
+         * command's, even for a command that ends before systemd could read a pid file. */
+        if (p->tty)
+                PUSH("--detach"), PUSH("--pid-file"), PUSH(pid_file), PUSH("--tty"), PUSH("--console-socket"),
+                        PUSH(socket_path);
+        for (char **env = p->env; env && *env; env++)
+                PUSH("--env"), PUSH(*env);
+        if (p->working_dir)
+                PUSH("--cwd"), PUSH(p->working_dir);
+        if (user)
+                PUSH("--user"), PUSH(user);
+        PUSH(c->id);
+        for (char **a = p->command; *a; a++)
+                PUSH(*a);
+#undef PUSH
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(argv);
+        return 0;
+}
+
+static int append_exec_properties(sd_bus_message *m, Container *c, const ExecParams *p, char **argv,
+                                  const char *pid_file) {
+        _cleanup_free_ char *desc = NULL, *cmd = strv_join(p->command, " ");
+        int r;
+
+        if (!cmd || asprintf(&desc, "conman exec in %s: %.200s", c->name, cmd) < 0)
+                return -ENOMEM;
+        r = sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
+                                          CONMAN_SLICE, "CollectMode", "s", "inactive-or-failed", "AddRef", "b", 1);
+        if (r >= 0)
+                r = p->tty ? sd_bus_message_append(m, "(sv)(sv)", "Type", "s", "forking", "PIDFile", "s", pid_file)
+                           : sd_bus_message_append(m, "(sv)", "Type", "s", "exec");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)(sv)", "StandardInputFileDescriptor", "h", p->stdin_fd,
+                                          "StandardOutputFileDescriptor", "h", p->stdout_fd,
+                                          "StandardErrorFileDescriptor", "h", p->stderr_fd);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'r', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", "ExecStart");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', "a(sasb)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(sasb)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'r', "sasb");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", argv[0]);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, argv);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "b", 0);
+        for (int i = 0; r >= 0 && i < 5; i++) /* (sasb), a, v, (sv), a(sv) */
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "a(sa(sv))", 0);
+        return r;
+}
+
+static int exec_new(Container *c, bool tty, Exec **ret) {
+        _cleanup_free_ char *unit = NULL;
+        Exec *e = calloc(1, sizeof(Exec));
+
+        if (!e)
+                return -ENOMEM;
+        *e = (Exec){ .manager = c->manager, .master_fd = -EBADF, .tty = tty };
+        e->next = execs;
+        if (execs)
+                execs->prev = e;
+        execs = e;
+        if (random_hex(8, &e->id) < 0 || !(e->container_name = strdup(c->name)) ||
+            asprintf(&e->unit, CONMAN_UNIT_PREFIX "%s-exec-%.12s.service", c->name, e->id) < 0) {
+                exec_free(e);
+                return -ENOMEM;
+        }
+        if (unit_object_path(e->unit, &e->unit_path) < 0) {
+                exec_free(e);
+                return -ENOMEM;
+        }
+        *ret = e;
+        return 0;
+}
+
+static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL, *reply = NULL;
+        _cleanup_free_ char *pid_file = NULL, *socket_path = NULL;
+        _cleanup_strv_free_ char **argv = NULL;
+        const char *job;
+        int r;
+
+        if (asprintf(&pid_file, "%s/exec-%s.pid", c->manager->run_dir, e->id) < 0 ||
+            asprintf(&socket_path, "%s/exec-%s.console", c->manager->run_dir, e->id) < 0)
+                return -ENOMEM;
+        if (p->tty) {
+                r = console_socket_new(c->manager->event, socket_path, on_master, e, &e->socket);
+                if (r < 0)
+                        return r;
+        }
+        r = exec_argv(c, e, p, socket_path, pid_file, &argv, error);
+        if (r < 0)
+                return r;
+        /* Watch the unit before it exists: a short exec may end before the start job is done. */
+        r = sd_bus_match_signal_async(c->manager->bus, &e->match, SD_DEST, e->unit_path,
+                                      "org.freedesktop.DBus.Properties", "PropertiesChanged", on_exec_unit_changed,
+                                      NULL, e);
+        if (r >= 0)
+                r = sd_bus_message_new_method_call(c->manager->bus, &msg, SD_DEST, "/org/freedesktop/systemd1",
+                                                   "org.freedesktop.systemd1.Manager", "StartTransientUnit");
+        if (r >= 0)
+                r = sd_bus_message_append(msg, "ss", e->unit, "fail");
+        if (r >= 0)
+                r = append_exec_properties(msg, c, p, argv, pid_file);
+        if (r >= 0)
+                r = sd_bus_call(c->manager->bus, msg, 0, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "o", &job);
+        if (r < 0)
+                return r;
+        e->job = strdup(job);
+        return e->job ? 0 : -ENOMEM;
+}
+
+int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bus_error *error) {
+        Exec *e;
+        int r;
+
+        if (c->state != CONTAINER_RUNNING)
+                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
+                                         "Container %s is not running (%s); start it before exec.", c->name,
+                                         container_state_to_string(c->state));
+        r = exec_new(c, p->tty, &e);
+        if (r < 0)
+                return r;
+        r = exec_start_unit(e, c, p, error);
+        if (r < 0) {
+                exec_free(e);
+                return r;
+        }
+        e->request = sd_bus_message_ref(request);
+        log_info("Exec %s in %s: %s.", e->id, c->name, e->unit);
+        return 1;
+}
+
+int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request) {
+        Exec *e = exec_find(exec_id);
+        sd_bus_message **w;
+
+        if (!e)
+                return -ENOENT;
+        if (e->exited) {
+                (void) sd_bus_reply_method_return(request, "i", (int32_t) e->exit_code);
+                exec_free(e);
+                return 1;
+        }
+        w = realloc(e->waiters, sizeof(sd_bus_message *) * (e->n_waiters + 1));
+        if (!w)
+                return -ENOMEM;
+        e->waiters = w;
+        e->waiters[e->n_waiters++] = sd_bus_message_ref(request);
+        return 1;
+}

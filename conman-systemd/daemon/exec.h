@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * exec.h — processes run in a running container (`conmanctl exec`), supervised by
+ * systemd like the container itself: one transient unit per exec,
+ * conman-<name>-exec-<id>.service, Type=forking with
+ * ExecStart=<runtime> exec --detach --pid-file ... <container id> CMD...; the runtime
+ * joins the container's namespaces and cgroup and exits, the exec'd process becomes
+ * the unit's MainPID, systemd records its exit status (ExecMainCode/ExecMainStatus).
+ *
+ * Without a TTY the client's own fds are the process's stdio (passed to the unit as
+ * StandardInput/Output/ErrorFileDescriptor=, as `systemd-run --pipe` does): no copy
+ * through conmand. With a TTY the runtime sends the PTY master to a console socket
+ * (console.h) and conmand hands it to the client in the reply: the client owns it.
+ * The unit carries AddRef=yes so its exit status can be read before it is collected.
+ */
+#pragma once
+
+#include "daemon/container.h"
+
+typedef struct ExecParams {
+        char **command;
+        char **env;             /* KEY=VALUE added to the container's */
+        const char *working_dir;
+        const char *user;       /* "uid[:gid]" or a name in the container's /etc/passwd */
+        bool tty;
+        int stdin_fd, stdout_fd, stderr_fd; /* the client's, borrowed */
+} ExecParams;
+
+/* Starts an exec; answers request with (s exec_id, h terminal) once the process runs. Returns 1. */
+int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bus_error *error);
+/* Answers request with the exit code of the exec once it ended. Returns 1, or -ENOENT when unknown. */
+int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request);
+/* Watches systemd's JobRemoved for exec units; once per manager. */
+int exec_setup(Manager *m);

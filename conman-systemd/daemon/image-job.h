@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * image-job.h — pulls and imports run in worker threads so conmand's event loop
+ * keeps serving while megabytes stream in. A job owns its D-Bus request; the
+ * worker touches only the store (thread-safe) and the job's own fields, then
+ * signals an eventfd; the main thread joins it and replies. Progress of pulls is
+ * read under a mutex by a timer on the main thread and sent as PullProgress.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "image/pull.h"
+#include "daemon/manager.h"
+
+typedef enum ImageJobKind {
+        IMAGE_JOB_PULL,
+        IMAGE_JOB_IMPORT,
+} ImageJobKind;
+
+typedef struct ImageJob ImageJob;
+typedef void (*ImageJobDone)(ImageJob *j);
+
+struct ImageJob {
+        Manager *manager;
+        ImageJobKind kind;
+        sd_bus_message *request; /* replied to by done() */
+        ImageJobDone done;
+
+        /* inputs */
+        char *reference; /* pull: what to pull; import: the tag, or NULL */
+        char *path;      /* import */
+        char *auth_file, *cert_dir;
+        bool tls_verify;
+
+        /* shared with the worker */
+        atomic_bool cancel;
+        PullProgress progress;
+        unsigned sent_generation;
+
+        /* results, valid in done() */
+        int result;
+        char *error;
+        char id[65];
+        char **ids;
+
+        pthread_t thread;
+        bool thread_started;
+        int event_fd;
+        sd_event_source *event_source;
+        ImageJob *next, *prev;
+};
+
+typedef struct ImageManager {
+        ImageJob *jobs;
+        sd_event_source *progress_timer;
+} ImageManager;
+
+int image_job_new(Manager *m, ImageJobKind kind, sd_bus_message *request, ImageJobDone done, ImageJob **ret);
+/* Starts the worker; on success the job belongs to the manager until done() returns. */
+int image_job_start(ImageJob *j);
+ImageJob *image_job_free(ImageJob *j);
+/* Cancels and joins every job (at shutdown); their requests get no reply. */
+void image_jobs_abort_all(Manager *m);
+/* Sends PullProgress for every pull whose state changed. */
+int image_jobs_send_progress(Manager *m);

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * manager.h — the conmand manager: event loop, bus connection, state directory,
+ * and the set of known containers. manager.c owns its life cycle;
+ * manager-dbus.c is its face on the bus (io.conman1.Manager).
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "shared/macro.h"
+#include "shared/userns.h"
+
+typedef struct Container Container;
+typedef struct Job Job;
+
+typedef struct Manager {
+        sd_event *event;
+        sd_bus *bus;
+
+        const char *version;   /* CONMAN_VERSION, for the Version property */
+        char *state_dir;       /* /var/lib/conman: containers/<id>/ with bundles and metadata */
+        char *run_dir;         /* /run/conman: pid files, runtime roots */
+        char *default_runtime; /* "runc" or "crun" */
+        char *systemd_version;
+        int state_dir_fd;
+
+        Container *containers; /* doubly linked list, owned */
+        unsigned n_containers;
+        Job *jobs;             /* systemd jobs we answer requests for (systemd-client.c) */
+        struct ImageStore *image_store; /* images and layers (image/store.h), opened by image_manager_start() */
+        struct ImageManager *images;    /* pulls and imports in flight (image-dbus.c) */
+        UsernsPool userns_pool;         /* --userns=auto ranges; in use = the known containers' (container-userns.h) */
+
+        bool ready;            /* READY=1 sent */
+} Manager;
+
+typedef struct ManagerConfig {
+        const char *state_dir;
+        const char *run_dir;
+        const char *default_runtime;
+} ManagerConfig;
+
+int manager_new(const ManagerConfig *config, Manager **ret);
+Manager *manager_free(Manager *m);
+static inline void manager_freep(Manager **m) {
+        manager_free(*m);
+}
+
+/* Connects to the system bus (or $CONMAN_BUS_ADDRESS), exports objects, requests io.conman1. */
+int manager_start(Manager *m);
+int manager_run(Manager *m);
+
+/* Loads containers from disk, matches them with their units and with the fds in the fd store. */
+int manager_load_containers(Manager *m);
+/* Loads containers that appeared in the state directory since (made by conman-prepare for a unit of
+ * conman-generator that systemd started); announces each with ContainerNew. */
+int manager_load_new_containers(Manager *m);
+
+/* Exported by manager-dbus.c. */
+int manager_bus_export(Manager *m);
+extern const sd_bus_vtable manager_vtable[];

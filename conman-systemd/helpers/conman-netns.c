@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * conman-netns — sets up and tears down a container's network, for ExecStartPre=/
+ * ExecStopPost= of its unit, so the network lives exactly as long as the unit and
+ * does not depend on conmand running (network-attach.h has the details):
+ *
+ *   conman-netns setup [--network NAME] [--name NAME] [--hostname H] [-p PORT]... ID
+ *   conman-netns teardown ID
+ *   conman-netns check ID
+ *
+ * --state-dir/--run-dir name conmand's directories (default: the build's).
+ */
+#include <getopt.h>
+
+#include "conman-config.h"
+#include "shared/log.h"
+#include "shared/names.h"
+#include "network/network-attach.h"
+#include "shared/network-spec.h"
+#include "shared/util.h"
+
+static const char *arg_state_dir = CONMAN_STATE_DIR;
+static const char *arg_run_dir = CONMAN_RUN_DIR;
+static const char *arg_network = NULL;
+static const char *arg_name = NULL;
+static const char *arg_hostname = NULL;
+static char **arg_ports = NULL;
+
+static int help(void) {
+        printf("Usage: conman-netns setup [OPTIONS] ID\n"
+               "       conman-netns teardown ID\n"
+               "       conman-netns check ID\n\n"
+               "Attach container ID to a CNI network in its own network namespace /run/netns/conman-<id12>,\n"
+               "or detach it again (idempotent).\n\n"
+               "  --network NAME    Network to join (default " NETWORK_DEFAULT_NAME ")\n"
+               "  --name NAME       The container's name, by which peers find it\n"
+               "  --hostname NAME   The container's host name (default: the short id)\n"
+               "  -p, --publish P   [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable)\n"
+               "  --state-dir DIR   conmand's state directory (default " CONMAN_STATE_DIR ")\n"
+               "  --run-dir DIR     conmand's runtime directory (default " CONMAN_RUN_DIR ")\n");
+        return 0;
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum { ARG_NETWORK = 0x100, ARG_NAME, ARG_HOSTNAME, ARG_STATE_DIR, ARG_RUN_DIR, ARG_HELP };
+        static const struct option options[] = {
+                { "network", required_argument, NULL, ARG_NETWORK },
+                { "name", required_argument, NULL, ARG_NAME },
+                { "hostname", required_argument, NULL, ARG_HOSTNAME },
+                { "publish", required_argument, NULL, 'p' },
+                { "state-dir", required_argument, NULL, ARG_STATE_DIR },
+                { "run-dir", required_argument, NULL, ARG_RUN_DIR },
+                { "help", no_argument, NULL, ARG_HELP },
+                {},
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "p:", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_NETWORK: arg_network = optarg; break;
+                case ARG_NAME: arg_name = optarg; break;
+                case ARG_HOSTNAME: arg_hostname = optarg; break;
+                case 'p':
+                        if (strv_push(&arg_ports, optarg) < 0)
+                                return log_oom();
+                        break;
+                case ARG_STATE_DIR: arg_state_dir = optarg; break;
+                case ARG_RUN_DIR: arg_run_dir = optarg; break;
+                case ARG_HELP: return help();
+                default: return -EINVAL;
+                }
+        return 1;
+}
+
+static int validate(const char *verb, const char *id) {
+        if (!container_id_is_valid(id))
+                return log_error_errno(-EINVAL, "conman-netns: '%s' is not a container id.", id);
+        if (arg_network && !network_name_is_valid(arg_network))
+                return log_error_errno(-EINVAL, "conman-netns: invalid network name '%s'.", arg_network);
+        for (char **p = arg_ports; p && *p; p++) {
+                PortMapping pm;
+                if (port_mapping_parse(*p, &pm) < 0)
+                        return log_error_errno(-EINVAL, "conman-netns: invalid port '%s'.", *p);
+        }
+        if (!streq(verb, "setup") && !streq(verb, "teardown") && !streq(verb, "check"))
+                return log_error_errno(-EINVAL, "conman-netns: unknown verb '%s'; see --help.", verb);
+        return 0;
+}
+
+static int run(const char *verb, const char *id) {
+        _cleanup_(network_context_done) NetworkContext ctx = {};
+        _cleanup_free_ char *message = NULL;
+        int r;
+
+        r = network_context_init(&ctx, arg_state_dir, arg_run_dir);
+        if (r < 0)
+                return log_oom();
+        if (streq(verb, "setup")) {
+                NetworkAttachRequest req = { .container_id = id, .network = arg_network, .name = arg_name ?: id,
+                                             .hostname = arg_hostname, .ports = arg_ports };
+                r = network_attach(&ctx, &req, &message);
+        } else if (streq(verb, "teardown"))
+                r = network_detach(&ctx, id, &message);
+        else
+                r = network_check(&ctx, id, &message);
+        if (r < 0 && message)
+                return log_error_errno(r, "conman-netns %s %.12s failed: %s", verb, id, message);
+        if (r < 0)
+                return log_error_errno(r, "conman-netns %s %.12s failed: %m", verb, id);
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        log_setup("conman-netns", LOG_TARGET_AUTO);
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        if (argc - optind != 2)
+                return log_error("conman-netns: expected a verb and a container id; see --help."), EXIT_FAILURE;
+        r = validate(argv[optind], argv[optind + 1]);
+        if (r >= 0)
+                r = run(argv[optind], argv[optind + 1]);
+        strv_freep(&arg_ports);
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * conman-rootfs — mounts and unmounts a container's root filesystem, for
+ * ExecStartPre=/ExecStopPost= of its unit, so the mount lives exactly as long as the
+ * unit and does not depend on conmand running:
+ *
+ *   conman-rootfs mount [--idmap U:G:N] TARGET UPPER WORK LOWER...
+ *                                    the image's overlay (lower dirs bottom layer first,
+ *                                    from image_store_resolve()); with --idmap its layers
+ *                                    are idmapped to the container's user namespace (idmap.h)
+ *   conman-rootfs bind --idmap U:G:N TARGET SOURCE
+ *                                    an idmapped bind of a --rootfs directory
+ *   conman-rootfs umount TARGET
+ *
+ * It never opens the image store (conmand owns it); it only mounts what it is given.
+ */
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shared/fileio.h"
+#include "image/idmap.h"
+#include "shared/log.h"
+#include "shared/macro.h"
+#include "image/overlay.h"
+#include "shared/util.h"
+
+static int help(void) {
+        printf("Usage: conman-rootfs mount [--idmap UID:GID:SIZE] TARGET UPPER WORK LOWER...\n"
+               "       conman-rootfs bind --idmap UID:GID:SIZE TARGET SOURCE\n"
+               "       conman-rootfs umount TARGET\n\n"
+               "Mount (or unmount) a container's root filesystem: the image layers LOWER...\n"
+               "(bottom first) read-only below a writable UPPER dir, or a directory SOURCE.\n"
+               "--idmap shows files owned by IDs 0..SIZE-1 as UID.. and GID.. (idmapped mounts).\n");
+        return 0;
+}
+
+static int explain_idmap_error(int r, const char *target) {
+        if (r == -EINVAL || r == -EPERM || r == -ENOSYS || r == -EOPNOTSUPP)
+                return log_error_errno(r,
+                                       "Failed to mount the root filesystem at %s with an ID mapping: "
+                                       "%m. " IDMAP_REQUIREMENTS,
+                                       target);
+        return log_error_errno(r, "Failed to mount the root filesystem at %s: %m", target);
+}
+
+static int parse_idmap(int *argc, char ***argv, UsernsRange *range, bool *have) {
+        if (*argc >= 2 && streq((*argv)[0], "--idmap")) {
+                if (idmap_range_parse((*argv)[1], range) < 0)
+                        return log_error_errno(-EINVAL, "Invalid --idmap '%s': use UID:GID:SIZE.",
+                                               (*argv)[1]);
+                *have = true;
+                *argc -= 2;
+                *argv += 2;
+        }
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        UsernsRange range = {};
+        bool idmap = false;
+        const char *verb;
+        int r;
+
+        log_setup("conman-rootfs", LOG_TARGET_AUTO);
+        if (argc >= 2 && (streq(argv[1], "--help") || streq(argv[1], "-h")))
+                return help();
+        if (argc < 2)
+                goto usage;
+        verb = argv[1];
+        argc -= 2;
+        argv += 2;
+        r = parse_idmap(&argc, &argv, &range, &idmap);
+        if (r < 0)
+                return EXIT_FAILURE;
+        if (streq(verb, "mount") && argc >= 3) {
+                if (idmap) {
+                        r = idmap_overlay_mount(&range, (const char *const *) argv + 3, argv[1], argv[2],
+                                                argv[0]);
+                        if (r < 0)
+                                explain_idmap_error(r, argv[0]);
+                } else {
+                        r = overlay_mount((const char *const *) argv + 3, argv[1], argv[2], argv[0]);
+                        if (r < 0)
+                                log_error_errno(r, "Failed to mount the root filesystem at %s: %m", argv[0]);
+                }
+        } else if (streq(verb, "bind") && idmap && argc == 2) {
+                r = idmap_bind(&range, argv[1], argv[0]);
+                if (r < 0)
+                        explain_idmap_error(r, argv[0]);
+        } else if (streq(verb, "umount") && !idmap && argc == 1) {
+                r = rootfs_umount(argv[0]);
+                if (r < 0)
+                        log_error_errno(r, "Failed to unmount %s: %m", argv[0]);
+        } else
+                goto usage;
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+usage:
+        log_error("conman-rootfs: wrong arguments; see 'conman-rootfs --help'.");
+        return EXIT_FAILURE;
+}

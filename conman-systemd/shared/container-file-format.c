@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-file-format.c — see container-file-format.h. One function per kind of value (a raw value,
+ * a list of words, a size, a duration), then one per section.
+ */
+#include <inttypes.h>
+
+#include "shared/bus-errors.h"
+#include "shared/container-file-format.h"
+#include "shared/util.h"
+
+static int invalid(sd_bus_error *error, const char *message) {
+        (void) sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, message);
+        return -EINVAL;
+}
+
+static int refuse(sd_bus_error *error, const char *key, const char *why) {
+        (void) sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                 "%s= cannot be written to a .container file: %s. Recreate the container without "
+                                 "that value, or write the file by hand.",
+                                 key, why);
+        return -EINVAL;
+}
+
+/* What keeps a single value (Rootfs=, WorkingDir=, ...) from reading back as written, or NULL. The
+ * parser strips blanks at both ends of a line and joins a line that ends in a backslash with the next. */
+static const char *raw_value_problem(const char *v) {
+        size_t n = strlen(v);
+
+        if (!utf8_is_valid(v))
+                return "the value is not valid UTF-8";
+        if (strchr(v, '\n'))
+                return "the value contains a line break";
+        if (n > 0 && (v[0] == ' ' || v[0] == '\t' || strchr(" \t\r", v[n - 1])))
+                return "the value starts or ends with a blank";
+        if (n > 0 && v[n - 1] == '\\')
+                return "the value ends with a backslash, which would continue the line";
+        return NULL;
+}
+
+static int write_raw(FILE *out, const char *key, const char *value, sd_bus_error *error) {
+        const char *why = raw_value_problem(value);
+
+        if (why)
+                return refuse(error, key, why);
+        fprintf(out, "%s=%s\n", key, value);
+        return 0;
+}
+
+/* The parser splits words on blanks; "..." groups them, with \ escaping the next character. A bare word
+ * must not hold a quote or a backslash, nor a CR, which the parser strips at the end of a line. */
+static void write_word(FILE *out, const char *w) {
+        if (!isempty(w) && !strpbrk(w, " \t\r\"'\\")) {
+                fputs(w, out);
+                return;
+        }
+        fputc('"', out);
+        for (const char *p = w; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                        fputc('\\', out);
+                fputc(*p, out);
+        }
+        fputc('"', out);
+}
+
+static int write_words(FILE *out, const char *key, char *const *words, sd_bus_error *error) {
+        for (char *const *w = words; w && *w; w++) {
+                if (!utf8_is_valid(*w))
+                        return refuse(error, key, "a word is not valid UTF-8");
+                if (strchr(*w, '\n'))
+                        return refuse(error, key, "a word contains a line break");
+        }
+        fprintf(out, "%s=", key);
+        for (char *const *w = words; w && *w; w++) {
+                if (w != words)
+                        fputc(' ', out);
+                write_word(out, *w);
+        }
+        fputc('\n', out);
+        return 0;
+}
+
+/* One line per entry (Environment=, Label=), which reads better in a diff than one long line. */
+static int write_word_lines(FILE *out, const char *key, char *const *words, sd_bus_error *error) {
+        for (char *const *w = words; w && *w; w++) {
+                char *one[] = { *w, NULL };
+                int r = write_words(out, key, one, error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* The largest binary unit that divides the size exactly, so that parse_size() gives the same bytes. */
+static void write_size(FILE *out, const char *key, uint64_t bytes) {
+        static const struct {
+                char unit;
+                unsigned shift;
+        } units[] = { { 't', 40 }, { 'g', 30 }, { 'm', 20 }, { 'k', 10 } };
+
+        for (size_t i = 0; i < ELEMENTSOF(units); i++)
+                if (bytes % (UINT64_C(1) << units[i].shift) == 0) {
+                        fprintf(out, "%s=%" PRIu64 "%c\n", key, bytes >> units[i].shift, units[i].unit);
+                        return;
+                }
+        fprintf(out, "%s=%" PRIu64 "\n", key, bytes);
+}
+
+/* CPU quota in usec per second as a decimal number of CPUs, without trailing zeros: 1500000 → 1.5. */
+static void write_cpus(FILE *out, uint64_t quota_usec) {
+        char buf[64];
+        size_t n;
+
+        n = (size_t) snprintf(buf, sizeof(buf), "%" PRIu64 ".%06" PRIu64, quota_usec / USEC_PER_SEC,
+                              quota_usec % USEC_PER_SEC);
+        while (buf[n - 1] == '0')
+                buf[--n] = '\0';
+        if (buf[n - 1] == '.')
+                buf[--n] = '\0';
+        fprintf(out, "CPUs=%s\n", buf);
+}
+
+static void write_duration(FILE *out, const char *key, uint64_t usec) {
+        if (usec % USEC_PER_SEC == 0)
+                fprintf(out, "%s=%" PRIu64 "\n", key, usec / USEC_PER_SEC);
+        else if (usec % USEC_PER_MSEC == 0)
+                fprintf(out, "%s=%" PRIu64 "ms\n", key, usec / USEC_PER_MSEC);
+        else
+                fprintf(out, "%s=%" PRIu64 "us\n", key, usec);
+}
+
+static void write_header(FILE *out, const char *name) {
+        fprintf(out,
+                "# Container %1$s as a conman.container(5) file, written by 'conmanctl generate unit %1$s'.\n"
+                "# Save it as /etc/conman/containers/%1$s.container and run 'systemctl daemon-reload';\n"
+                "# conman-%1$s.service then runs it, also at boot. Remove the container first\n"
+                "# ('conmanctl rm %1$s') or change ContainerName=, so that the two do not clash.\n",
+                name);
+}
+
+/* systemd's start limit is what makes on-failure:N stop after N restarts (as unit.c sets it). */
+static void write_unit_section(FILE *out, const ContainerSpec *s) {
+        if (s->restart != RESTART_ON_FAILURE || s->restart_max_retries == 0)
+                return;
+        fprintf(out, "\n[Unit]\nStartLimitIntervalSec=infinity\nStartLimitBurst=%u\n",
+                s->restart_max_retries + 1);
+}
+
+/* Image= or Rootfs=, Entrypoint= and Exec=. */
+static int write_what_runs(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
+        char *first[] = { s->command ? s->command[0] : NULL, NULL };
+        int r;
+
+        if (s->rootfs) {
+                r = write_raw(out, "Rootfs", s->rootfs, error);
+                if (r >= 0 && s->command)
+                        r = write_words(out, "Exec", s->command, error);
+                return r;
+        }
+        if (!s->image)
+                return invalid(error, "The container has neither an image nor a root filesystem.");
+        r = write_raw(out, "Image", s->image, error);
+        if (r < 0 || !first[0])
+                return r;
+        r = write_words(out, "Entrypoint", first, error);
+        if (r >= 0 && s->command[1])
+                r = write_words(out, "Exec", s->command + 1, error);
+        return r;
+}
+
+static int write_volumes(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                const VolumeSpec *v = &s->volumes[i];
+                _cleanup_free_ char *value = NULL;
+                int r;
+
+                if (strchr(strempty(v->source), ':') || strchr(strempty(v->destination), ':'))
+                        return refuse(error, "Volume", "a path contains ':', which separates SOURCE:DEST");
+                if (asprintf(&value, "%s:%s%s", strempty(v->source), strempty(v->destination),
+                             v->read_only ? ":ro" : "") < 0)
+                        return -ENOMEM;
+                r = write_raw(out, "Volume", value, error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int write_strings(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
+        int r = write_word_lines(out, "Environment", s->env, error);
+
+        if (r >= 0)
+                r = write_volumes(out, s, error);
+        if (r >= 0 && s->working_dir)
+                r = write_raw(out, "WorkingDir", s->working_dir, error);
+        if (r >= 0 && s->user)
+                r = write_raw(out, "User", s->user, error);
+        if (r >= 0 && s->hostname)
+                r = write_raw(out, "HostName", s->hostname, error);
+        if (r >= 0)
+                r = write_word_lines(out, "Label", s->labels, error);
+        return r;
+}
+
+static void write_limits(FILE *out, const ContainerSpec *s) {
+        const char *sig = signal_to_string(s->stop_signal);
+
+        if (s->read_only)
+                fputs("ReadOnly=yes\n", out);
+        if (s->memory_max > 0)
+                write_size(out, "Memory", s->memory_max);
+        if (s->cpu_quota_usec > 0)
+                write_cpus(out, s->cpu_quota_usec);
+        if (s->pids_limit == UINT64_MAX)
+                fprintf(out, "PidsLimit=-1\n");
+        else if (s->pids_limit > 0)
+                fprintf(out, "PidsLimit=%" PRIu64 "\n", s->pids_limit);
+        if (sig)
+                fprintf(out, "StopSignal=SIG%s\n", sig);
+        else
+                fprintf(out, "StopSignal=%d\n", s->stop_signal);
+        write_duration(out, "StopTimeout", s->stop_timeout_usec);
+}
+
+/* Network= always: a file's default (none) is not conmanctl run's (bridge). A bridge network other than
+ * conman0 is named by its name. */
+static int write_network(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
+        const char *network = s->network == NETWORK_BRIDGE && s->network_name ? s->network_name
+                                                                                : network_mode_to_string(s->network);
+        int r;
+
+        if (!network)
+                return invalid(error, "The container's network mode is unknown.");
+        r = write_raw(out, "Network", network, error);
+        for (char **p = s->ports; r >= 0 && p && *p; p++)
+                r = write_raw(out, "PublishPort", *p, error);
+        return r;
+}
+
+/* The confinement keys (docs/security.md), Quadlet's names. */
+static int write_security(FILE *out, const SecuritySpec *sec, sd_bus_error *error) {
+        int r = write_word_lines(out, "AddCapability", sec->cap_add, error);
+
+        if (r >= 0)
+                r = write_word_lines(out, "DropCapability", sec->cap_drop, error);
+        if (r >= 0)
+                r = write_word_lines(out, "AddDevice", sec->devices, error);
+        if (r >= 0 && sec->seccomp_profile)
+                r = write_raw(out, "SeccompProfile", sec->seccomp_profile, error);
+        if (r >= 0 && sec->apparmor_profile)
+                r = write_raw(out, "AppArmor", sec->apparmor_profile, error);
+        if (r >= 0)
+                r = write_word_lines(out, "Sysctl", sec->sysctls, error);
+        if (r >= 0)
+                r = write_word_lines(out, "GroupAdd", sec->group_add, error);
+        if (r >= 0 && sec->no_new_privileges)
+                fputs("NoNewPrivileges=yes\n", out);
+        if (r >= 0 && sec->privileged)
+                fputs("Privileged=yes\n", out);
+        return r;
+}
+
+static int write_container_section(FILE *out, const char *name, const ContainerSpec *s, sd_bus_error *error) {
+        int r;
+
+        fprintf(out, "\n[Container]\nContainerName=%s\n", name);
+        r = write_what_runs(out, s, error);
+        if (r >= 0)
+                r = write_strings(out, s, error);
+        if (r < 0)
+                return r;
+        write_limits(out, s);
+        if (s->runtime)
+                fprintf(out, "Runtime=%s\n", s->runtime);
+        if (s->userns == USERNS_AUTO) /* the file's container gets its own range when it first starts */
+                fputs("UserNS=auto\n", out);
+        r = write_network(out, s, error);
+        if (r >= 0)
+                r = write_security(out, &s->security, error);
+        if (r >= 0 && s->tty)
+                fputs("Tty=yes\n", out); /* conmand holds the terminal (PrepareContainerConsole) */
+        return r;
+}
+
+/* Restart= as unit.c sets it for the policy (unless-stopped = always: systemd never restarts a unit
+ * that was stopped), and CPUWeight=, which has no [Container] key. */
+static void write_service_section(FILE *out, const ContainerSpec *s) {
+        if (s->restart == RESTART_NO && s->cpu_weight == 0)
+                return;
+        fputs("\n[Service]\n", out);
+        if (s->restart != RESTART_NO)
+                fprintf(out, "Restart=%s\n", s->restart == RESTART_ON_FAILURE ? "on-failure" : "always");
+        if (s->cpu_weight > 0)
+                fprintf(out, "CPUWeight=%" PRIu64 "\n", s->cpu_weight);
+}
+
+int container_file_format(const char *name, const ContainerSpec *spec, char **ret, sd_bus_error *error) {
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *out;
+        int r;
+
+        out = open_memstream(&text, &size);
+        if (!out)
+                return -ENOMEM;
+        write_header(out, name);
+        if (spec->auto_remove || spec->interactive)
+                fputs("# Not carried over: --rm and -i (a boot-time container stays, and has no stdin).\n", out);
+        write_unit_section(out, spec);
+        r = write_container_section(out, name, spec, error);
+        if (r >= 0) {
+                write_service_section(out, spec);
+                fputs("\n[Install]\nWantedBy=multi-user.target\n", out);
+        }
+        if (fclose(out) != 0 && r >= 0)
+                r = -ENOMEM;
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(text);
+        return 0;
+}

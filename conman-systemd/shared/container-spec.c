@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-spec.c — validation and (de)serialization of ContainerSpec.
+ */
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "shared/bus-errors.h"
+#include "shared/container-spec.h"
+#include "shared/names.h"
+#include "shared/network-spec.h"
+#include "shared/util.h"
+
+static const char *const restart_policy_table[_RESTART_POLICY_MAX] = {
+        [RESTART_NO] = "no",
+        [RESTART_ON_FAILURE] = "on-failure",
+        [RESTART_ALWAYS] = "always",
+        [RESTART_UNLESS_STOPPED] = "unless-stopped",
+};
+
+static const char *const network_mode_table[_NETWORK_MODE_MAX] = {
+        [NETWORK_NONE] = "none",
+        [NETWORK_HOST] = "host",
+        [NETWORK_BRIDGE] = "bridge",
+};
+
+static int lookup(const char *const *table, size_t n, const char *s) {
+        for (size_t i = 0; s && i < n; i++)
+                if (table[i] && streq(table[i], s))
+                        return (int) i;
+        return -EINVAL;
+}
+
+const char *restart_policy_to_string(RestartPolicy p) {
+        return p >= 0 && p < _RESTART_POLICY_MAX ? restart_policy_table[p] : NULL;
+}
+
+RestartPolicy restart_policy_from_string(const char *s) {
+        return (RestartPolicy) lookup(restart_policy_table, _RESTART_POLICY_MAX, s);
+}
+
+const char *network_mode_to_string(NetworkMode n) {
+        return n >= 0 && n < _NETWORK_MODE_MAX ? network_mode_table[n] : NULL;
+}
+
+NetworkMode network_mode_from_string(const char *s) {
+        return (NetworkMode) lookup(network_mode_table, _NETWORK_MODE_MAX, s);
+}
+
+int container_spec_set_network(ContainerSpec *s, const char *v) {
+        NetworkMode mode = network_mode_from_string(v);
+        char *name = NULL;
+
+        /* anything else names a network: a bridge container on it (conman0 is the default bridge) */
+        if (mode < 0) {
+                if (!network_name_is_valid(v))
+                        return -EINVAL;
+                mode = NETWORK_BRIDGE;
+                if (!streq(v, NETWORK_DEFAULT_NAME) && !(name = strdup(v)))
+                        return -ENOMEM;
+        }
+        s->network = mode;
+        free(s->network_name);
+        s->network_name = name;
+        return 0;
+}
+
+int container_spec_add_port(ContainerSpec *s, const char *v) {
+        PortMapping pm;
+        char *canonical;
+
+        if (port_mapping_parse(v, &pm) < 0)
+                return -EINVAL;
+        if (port_mapping_format(&pm, &canonical) < 0 || strv_push_take(&s->ports, canonical) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int restart_policy_parse(const char *s, RestartPolicy *ret_policy, unsigned *ret_max_retries) {
+        _cleanup_free_ char *name = NULL;
+        const char *colon = strchr(s, ':');
+        RestartPolicy p;
+        uint64_t n = 0;
+
+        name = colon ? strndup(s, (size_t) (colon - s)) : strdup(s);
+        if (!name)
+                return -ENOMEM;
+        p = restart_policy_from_string(name);
+        if (p < 0)
+                return -EINVAL;
+        if (colon) {
+                if (p != RESTART_ON_FAILURE || safe_atou64(colon + 1, &n) < 0 || n > 10000)
+                        return -EINVAL;
+        }
+        *ret_policy = p;
+        *ret_max_retries = (unsigned) n;
+        return 0;
+}
+
+uint64_t cpu_shares_to_weight(uint64_t shares) {
+        uint64_t w = shares * 100 / 1024;
+        return MAX(UINT64_C(1), MIN(w, UINT64_C(10000)));
+}
+
+void container_spec_init(ContainerSpec *s) {
+        *s = (ContainerSpec){
+                .stop_signal = SIGTERM,
+                .stop_timeout_usec = CONTAINER_STOP_TIMEOUT_DEFAULT_USEC,
+                .restart = RESTART_NO,
+                .network = NETWORK_BRIDGE,
+        };
+}
+
+void container_spec_done(ContainerSpec *s) {
+        free(s->rootfs);
+        free(s->image);
+        free(s->image_id);
+        strv_freep(&s->command);
+        strv_freep(&s->env);
+        free(s->working_dir);
+        free(s->user);
+        free(s->hostname);
+        strv_freep(&s->labels);
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                free(s->volumes[i].source);
+                free(s->volumes[i].destination);
+        }
+        free(s->volumes);
+        free(s->runtime);
+        free(s->network_name);
+        strv_freep(&s->ports);
+        security_spec_done(&s->security);
+        container_spec_init(s);
+}
+
+#define invalid(error, fmt, arg) sd_bus_error_setf((error), CONMAN_ERROR_INVALID_ARGUMENT, fmt, (arg))
+
+static bool string_ok(const char *s) {
+        return s && strlen(s) <= CONTAINER_STRING_MAX && utf8_is_valid(s);
+}
+
+static int validate_rootfs(const ContainerSpec *s, sd_bus_error *error) {
+        struct stat st;
+
+        if (!s->rootfs && s->image_id)
+                return 0; /* an overlay of the image's layers, mounted by ExecStartPre= */
+        if (!s->rootfs)
+                return invalid(error, "%sNo root filesystem given: use --rootfs DIR or an image.", "");
+        if (s->rootfs[0] != '/' || !string_ok(s->rootfs) || strstr(s->rootfs, "/../") ||
+            string_has_prefix(s->rootfs, "../"))
+                return invalid(error, "Root filesystem '%s' must be an absolute path without '..'.", s->rootfs);
+        if (stat(s->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+                return invalid(error, "Root filesystem '%s' is not a directory.", s->rootfs);
+        if (streq(s->rootfs, "/"))
+                return invalid(error, "Root filesystem '%s' is the host's root; refusing.", s->rootfs);
+        return 0;
+}
+
+static int validate_command(const ContainerSpec *s, sd_bus_error *error) {
+        size_t n = strv_length(s->command);
+
+        if (n == 0)
+                return invalid(error, "%sNo command given: say what the container runs.", "");
+        if (n > CONTAINER_ARGS_MAX)
+                return invalid(error, "%sToo many command arguments.", "");
+        for (size_t i = 0; i < n; i++)
+                if (!string_ok(s->command[i]))
+                        return invalid(error, "%sCommand arguments must be valid UTF-8 of at most 64 KiB.", "");
+        if (isempty(s->command[0]))
+                return invalid(error, "%sThe command must not be empty.", "");
+        return 0;
+}
+
+static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
+        if (strv_length(s->env) > CONTAINER_ARGS_MAX || strv_length(s->labels) > CONTAINER_ARGS_MAX)
+                return invalid(error, "%sToo many environment variables or labels.", "");
+        for (char **e = s->env; e && *e; e++)
+                if (!env_assignment_is_valid(*e))
+                        return invalid(error,
+                                       "Environment entry '%.64s' is not KEY=VALUE with a printable key "
+                                       "(at most 64 KiB).",
+                                       *e);
+        for (char **l = s->labels; l && *l; l++) {
+                _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
+                if (!k || !strchr(*l, '=') || !label_key_is_valid(k) || !string_ok(*l))
+                        return invalid(error,
+                                       "Label '%.64s' is not key=value with a printable key (at most 64 KiB).", *l);
+        }
+        if (s->working_dir && !container_path_is_valid(s->working_dir))
+                return invalid(error, "Working directory '%s' must be an absolute path without '.' or '..'.",
+                               s->working_dir);
+        if (s->user && (isempty(s->user) || strlen(s->user) > 256 || !string_ok(s->user) || strchr(s->user, '/')))
+                return invalid(error, "User '%s' must be a name or uid[:gid].", s->user);
+        if (s->hostname && (isempty(s->hostname) || strlen(s->hostname) > 63 ||
+                            strspn(s->hostname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
+                                    strlen(s->hostname)))
+                return invalid(error, "Hostname '%s' must be 1-63 letters, digits, '-' or '.'.", s->hostname);
+        if (s->image && !string_ok(s->image))
+                return invalid(error, "%sImage reference is not valid UTF-8.", "");
+        return 0;
+}
+
+static int validate_volumes(const ContainerSpec *s, sd_bus_error *error) {
+        if (s->n_volumes > 256)
+                return invalid(error, "%sToo many volumes (at most 256).", "");
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                const VolumeSpec *v = &s->volumes[i];
+                struct stat st;
+
+                if (!v->source || v->source[0] != '/' || !string_ok(v->source) || strstr(v->source, "/.."))
+                        return invalid(error, "Volume source '%s' must be an absolute host path without '..'.",
+                                       strempty(v->source));
+                if (stat(v->source, &st) < 0)
+                        return invalid(error, "Volume source '%s' does not exist; create it first.", v->source);
+                if (!container_path_is_valid(v->destination) || streq(v->destination, "/"))
+                        return invalid(error,
+                                       "Volume destination '%s' must be an absolute container path other than '/', "
+                                       "without '.' or '..'.",
+                                       strempty(v->destination));
+        }
+        return 0;
+}
+
+static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
+        if (s->memory_max != 0 && (s->memory_max < CONTAINER_MEMORY_MIN || s->memory_max > CONTAINER_LIMIT_MAX))
+                return invalid(error, "%sMemory limit must be between 6 MiB and 1 PiB.", "");
+        if (s->cpu_quota_usec != 0 && (s->cpu_quota_usec < 1000 || s->cpu_quota_usec > 4096 * UINT64_C(1000000)))
+                return invalid(error, "%sCPU limit must be between 0.001 and 4096 CPUs.", "");
+        if (s->cpu_weight != 0 && s->cpu_weight > 10000)
+                return invalid(error, "%sCPU weight must be between 1 and 10000.", "");
+        if (s->pids_limit > 4194304 && s->pids_limit != CONTAINER_PIDS_LIMIT_UNLIMITED)
+                return invalid(error, "%sPids limit must be at most 4194304.", "");
+        if (s->stop_signal <= 0 || s->stop_signal >= _NSIG || !signal_to_string(s->stop_signal))
+                return invalid(error, "%sUnknown stop signal.", "");
+        if (s->stop_timeout_usec > CONTAINER_STOP_TIMEOUT_MAX_USEC)
+                return invalid(error, "%sStop timeout must be at most 24 hours.", "");
+        if (s->restart < 0 || s->restart >= _RESTART_POLICY_MAX)
+                return invalid(error, "%sUnknown restart policy: use no, on-failure[:N], always or unless-stopped.", "");
+        if (s->restart_max_retries > 0 && s->restart != RESTART_ON_FAILURE)
+                return invalid(error, "%sA retry count only goes with on-failure.", "");
+        if (s->auto_remove && s->restart != RESTART_NO)
+                return invalid(error, "%s--rm cannot be combined with a restart policy.", "");
+        if (s->runtime && !streq(s->runtime, "runc") && !streq(s->runtime, "crun"))
+                return invalid(error, "Unknown runtime '%s': use runc or crun.", s->runtime);
+        if (s->network < 0 || s->network >= _NETWORK_MODE_MAX)
+                return invalid(error, "%sUnknown network mode: use bridge, none, host or a network's name.", "");
+        if (s->userns < 0 || s->userns >= _USERNS_MODE_MAX)
+                return invalid(error, "%sUnknown user namespace mode: use auto or host.", "");
+        return 0;
+}
+
+static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
+        size_t n = strv_length(s->ports);
+        _cleanup_free_ PortMapping *ports = NULL;
+
+        if (s->network_name && (s->network != NETWORK_BRIDGE || !network_name_is_valid(s->network_name)))
+                return invalid(error, "Invalid network name '%s': names match " NETWORK_NAME_RULE ".", s->network_name);
+        if (n > 0 && s->network != NETWORK_BRIDGE)
+                return invalid(error, "Ports can only be published on a bridge network, not with --network %s.",
+                               network_mode_to_string(s->network));
+        if (n > NETWORK_PORTS_MAX)
+                return invalid(error, "%sToo many published ports (at most 256).", "");
+        ports = calloc(n ?: 1, sizeof(PortMapping));
+        if (!ports)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                if (port_mapping_parse(s->ports[i], &ports[i]) < 0)
+                        return invalid(error, "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].",
+                                       s->ports[i]);
+                for (size_t j = 0; j < i; j++)
+                        if (port_mapping_conflicts(&ports[i], &ports[j]))
+                                return invalid(error, "Port '%s' is published twice.", s->ports[i]);
+        }
+        return 0;
+}
+
+int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
+        int r;
+
+        r = validate_rootfs(s, error);
+        if (r >= 0)
+                r = validate_command(s, error);
+        if (r >= 0)
+                r = validate_strings(s, error);
+        if (r >= 0)
+                r = validate_volumes(s, error);
+        if (r >= 0)
+                r = validate_limits(s, error);
+        if (r >= 0)
+                r = validate_network(s, error);
+        if (r >= 0)
+                r = security_spec_validate(&s->security, s->network == NETWORK_HOST, error);
+        return r;
+}
+
+static struct json_object *strv_to_json(char **l) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; a && l && l[i]; i++)
+                json_object_array_add(a, json_object_new_string(l[i]));
+        return a;
+}
+
+static int strv_from_json(struct json_object *a, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        size_t n;
+
+        if (!a)
+                return 0;
+        if (!json_object_is_type(a, json_type_array))
+                return -EBADMSG;
+        n = json_object_array_length(a);
+        for (size_t i = 0; i < n; i++) {
+                struct json_object *e = json_object_array_get_idx(a, i);
+                if (!json_object_is_type(e, json_type_string))
+                        return -EBADMSG;
+                if (strv_push(&l, json_object_get_string(e)) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static void add_string(struct json_object *o, const char *key, const char *v) {
+        if (v)
+                json_object_object_add(o, key, json_object_new_string(v));
+}
+
+static void add_u64(struct json_object *o, const char *key, uint64_t v) {
+        json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+struct json_object *container_spec_to_json(const ContainerSpec *s) {
+        struct json_object *o = json_object_new_object(), *vols = json_object_new_array();
+
+        add_string(o, "rootfs", s->rootfs);
+        add_string(o, "image", s->image);
+        add_string(o, "imageId", s->image_id);
+        json_object_object_add(o, "command", strv_to_json(s->command));
+        json_object_object_add(o, "env", strv_to_json(s->env));
+        add_string(o, "workingDir", s->working_dir);
+        add_string(o, "user", s->user);
+        add_string(o, "hostname", s->hostname);
+        json_object_object_add(o, "labels", strv_to_json(s->labels));
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                struct json_object *v = json_object_new_object();
+                add_string(v, "source", s->volumes[i].source);
+                add_string(v, "destination", s->volumes[i].destination);
+                json_object_object_add(v, "readOnly", json_object_new_boolean(s->volumes[i].read_only));
+                json_object_array_add(vols, v);
+        }
+        json_object_object_add(o, "volumes", vols);
+        json_object_object_add(o, "readOnly", json_object_new_boolean(s->read_only));
+        json_object_object_add(o, "autoRemove", json_object_new_boolean(s->auto_remove));
+        json_object_object_add(o, "tty", json_object_new_boolean(s->tty));
+        json_object_object_add(o, "interactive", json_object_new_boolean(s->interactive));
+        add_string(o, "network", network_mode_to_string(s->network));
+        add_string(o, "networkName", s->network_name);
+        json_object_object_add(o, "ports", strv_to_json(s->ports));
+        add_u64(o, "memoryMax", s->memory_max);
+        add_u64(o, "cpuQuotaUSec", s->cpu_quota_usec);
+        add_u64(o, "cpuWeight", s->cpu_weight);
+        add_u64(o, "pidsLimit", s->pids_limit);
+        add_string(o, "stopSignal", signal_to_string(s->stop_signal));
+        add_u64(o, "stopTimeoutUSec", s->stop_timeout_usec);
+        add_string(o, "restartPolicy", restart_policy_to_string(s->restart));
+        add_u64(o, "restartMaxRetries", s->restart_max_retries);
+        add_string(o, "runtime", s->runtime);
+        if (s->userns != USERNS_HOST)
+                json_object_object_add(o, "userns", userns_to_json(s->userns, &s->userns_range));
+        json_object_object_add(o, "security", security_spec_to_json(&s->security));
+        return o;
+}
+
+static int get_string(struct json_object *o, const char *key, char **ret) {
+        struct json_object *v;
+
+        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_string))
+                return -EBADMSG;
+        *ret = strdup(json_object_get_string(v));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static bool get_bool(struct json_object *o, const char *key) {
+        struct json_object *v;
+        return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+static uint64_t get_u64(struct json_object *o, const char *key, uint64_t def) {
+        struct json_object *v;
+        return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : def;
+}
+
+static int volumes_from_json(struct json_object *a, ContainerSpec *s) {
+        size_t n;
+
+        if (!a || !json_object_is_type(a, json_type_array))
+                return 0;
+        n = json_object_array_length(a);
+        s->volumes = calloc(n ?: 1, sizeof(VolumeSpec));
+        if (!s->volumes)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                struct json_object *v = json_object_array_get_idx(a, i);
+                VolumeSpec *vs = &s->volumes[s->n_volumes++];
+                int r = get_string(v, "source", &vs->source);
+                if (r >= 0)
+                        r = get_string(v, "destination", &vs->destination);
+                if (r < 0)
+                        return r;
+                vs->read_only = get_bool(v, "readOnly");
+        }
+        return 0;
+}
+
+int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
+        _cleanup_free_ char *sig = NULL, *restart = NULL, *network = NULL;
+        int r;
+
+        container_spec_init(s);
+        if (!json_object_is_type(o, json_type_object))
+                return -EBADMSG;
+
+        r = get_string(o, "rootfs", &s->rootfs);
+        if (r >= 0) r = get_string(o, "image", &s->image);
+        if (r >= 0) r = get_string(o, "imageId", &s->image_id);
+        if (r >= 0) r = strv_from_json(json_object_object_get(o, "command"), &s->command);
+        if (r >= 0) r = strv_from_json(json_object_object_get(o, "env"), &s->env);
+        if (r >= 0) r = get_string(o, "workingDir", &s->working_dir);
+        if (r >= 0) r = get_string(o, "user", &s->user);
+        if (r >= 0) r = get_string(o, "hostname", &s->hostname);
+        if (r >= 0) r = strv_from_json(json_object_object_get(o, "labels"), &s->labels);
+        if (r >= 0) r = volumes_from_json(json_object_object_get(o, "volumes"), s);
+        if (r >= 0) r = get_string(o, "stopSignal", &sig);
+        if (r >= 0) r = get_string(o, "restartPolicy", &restart);
+        if (r >= 0) r = get_string(o, "network", &network);
+        if (r >= 0) r = get_string(o, "runtime", &s->runtime);
+        if (r >= 0) r = get_string(o, "networkName", &s->network_name);
+        if (r >= 0) r = strv_from_json(json_object_object_get(o, "ports"), &s->ports);
+        if (r >= 0) r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
+        if (r >= 0) r = security_spec_from_json(json_object_object_get(o, "security"), &s->security);
+        if (r < 0)
+                return r;
+
+        s->read_only = get_bool(o, "readOnly");
+        s->auto_remove = get_bool(o, "autoRemove");
+        s->tty = get_bool(o, "tty");
+        s->interactive = get_bool(o, "interactive");
+        s->memory_max = get_u64(o, "memoryMax", 0);
+        s->cpu_quota_usec = get_u64(o, "cpuQuotaUSec", 0);
+        s->cpu_weight = get_u64(o, "cpuWeight", 0);
+        s->pids_limit = get_u64(o, "pidsLimit", 0);
+        s->stop_timeout_usec = get_u64(o, "stopTimeoutUSec", CONTAINER_STOP_TIMEOUT_DEFAULT_USEC);
+        s->restart_max_retries = (unsigned) get_u64(o, "restartMaxRetries", 0);
+        s->stop_signal = sig ? signal_from_string(sig) : SIGTERM;
+        s->restart = restart ? restart_policy_from_string(restart) : RESTART_NO;
+        s->network = network ? network_mode_from_string(network) : NETWORK_NONE;
+        /* a number without a name ("62") would not be written back: the spec's signals have names */
+        if (s->stop_signal < 0 || !signal_to_string(s->stop_signal) || s->restart < 0 || s->network < 0)
+                return -EBADMSG;
+        return 0;
+}

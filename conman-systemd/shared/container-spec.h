@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-spec.h — what a user asked for when creating a container: command,
+ * root filesystem, environment, mounts, limits, stop and restart behaviour.
+ *
+ * One ContainerSpec is filled from a D-Bus options dictionary (bus-options.c), from a
+ * .container file (the generator), or from container.json on disk, and turned into
+ * an OCI config.json (oci-config.c) and unit properties (unit.c). Validation lives
+ * here so every entry point refuses the same things with the same words.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+
+#include "shared/macro.h"
+#include "shared/userns.h"
+#include "shared/security-spec.h"
+
+typedef enum RestartPolicy {
+        RESTART_NO,
+        RESTART_ON_FAILURE,
+        RESTART_ALWAYS,
+        RESTART_UNLESS_STOPPED,
+        _RESTART_POLICY_MAX,
+        _RESTART_POLICY_INVALID = -EINVAL,
+} RestartPolicy;
+
+typedef enum NetworkMode {
+        NETWORK_NONE,   /* a private network namespace with only lo */
+        NETWORK_HOST,   /* the host's network namespace */
+        NETWORK_BRIDGE, /* own namespace on a CNI bridge network: network_name, NULL = conman0 */
+        _NETWORK_MODE_MAX,
+        _NETWORK_MODE_INVALID = -EINVAL,
+} NetworkMode;
+
+typedef struct VolumeSpec {
+        char *source;      /* absolute host path that exists */
+        char *destination; /* absolute, normalized container path */
+        bool read_only;
+} VolumeSpec;
+
+typedef struct ContainerSpec {
+        char *rootfs;                /* absolute host directory */
+        char *image;                 /* image reference as the user gave it, for display */
+        char *image_id;              /* the image in the store; its layers become an overlay root */
+        char **command;              /* argv of the container's init */
+        char **env;                  /* KEY=VALUE */
+        char *working_dir;           /* absolute container path, NULL = "/" */
+        char *user;                  /* "uid[:gid]" or a name from the rootfs' /etc/passwd */
+        char *hostname;
+        char **labels;               /* "key=value" */
+        VolumeSpec *volumes;
+        size_t n_volumes;
+        bool read_only;              /* root filesystem mounted read-only */
+        bool auto_remove;            /* --rm */
+        bool tty;                    /* allocate a terminal */
+        bool interactive;            /* keep stdin open */
+        NetworkMode network;
+        char *network_name;          /* NETWORK_BRIDGE: a network from `conmanctl network create`; NULL = conman0 */
+        char **ports;                /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */
+
+        uint64_t memory_max;         /* bytes; 0 = no limit → MemoryMax= */
+        uint64_t cpu_quota_usec;     /* per second of wall time; 0 = none → CPUQuota= */
+        uint64_t cpu_weight;         /* 1..10000; 0 = default → CPUWeight= */
+        uint64_t pids_limit;         /* 0 = the default (2048), UINT64_MAX = none → TasksMax= */
+
+        int stop_signal;             /* → KillSignal= */
+        uint64_t stop_timeout_usec;  /* → TimeoutStopSec= */
+        RestartPolicy restart;       /* → Restart= */
+        unsigned restart_max_retries;/* on-failure:N; 0 = unlimited → StartLimitBurst= */
+
+        char *runtime;               /* "runc" or "crun"; NULL = the daemon's default */
+
+        UsernsMode userns;           /* --userns: host (none) or auto (userns.h) */
+        UsernsRange userns_range;    /* auto: the host IDs allocated at create (size 0 = not yet) */
+        SecuritySpec security;       /* capabilities, devices, seccomp ... (security-spec.h) */
+} ContainerSpec;
+
+#define CONTAINER_STOP_TIMEOUT_DEFAULT_USEC (10 * UINT64_C(1000000))
+#define CONTAINER_STOP_TIMEOUT_MAX_USEC (24 * 3600 * UINT64_C(1000000))
+#define CONTAINER_MEMORY_MIN (6 * 1024 * 1024)   /* like docker: below this nothing starts */
+#define CONTAINER_LIMIT_MAX (UINT64_C(1) << 50)
+#define CONTAINER_PIDS_LIMIT_DEFAULT 2048   /* podman's */
+#define CONTAINER_PIDS_LIMIT_UNLIMITED UINT64_MAX
+#define CONTAINER_ARGS_MAX 4096
+#define CONTAINER_STRING_MAX 65536
+
+void container_spec_init(ContainerSpec *s);
+void container_spec_done(ContainerSpec *s);
+
+/* Refuses what cannot work, with a message a person can act on (InvalidArgument). */
+int container_spec_validate(const ContainerSpec *s, sd_bus_error *error);
+
+/* Serialization for container.json. */
+struct json_object *container_spec_to_json(const ContainerSpec *s);
+int container_spec_from_json(struct json_object *j, ContainerSpec *s);
+
+/* bridge, none, host or a network's name (a bridge network); -EINVAL for anything else. Shared by the
+ * D-Bus options and the generator, as are the port specs ([HOSTIP:]HOSTPORT:PORT[/PROTO], stored in their
+ * canonical spelling). */
+int container_spec_set_network(ContainerSpec *s, const char *v);
+int container_spec_add_port(ContainerSpec *s, const char *v);
+
+/* "64m" "on-failure:3" style parsing shared by conmanctl and the generator. */
+int restart_policy_parse(const char *s, RestartPolicy *ret_policy, unsigned *ret_max_retries);
+/* docker's --cpu-shares (2..262144, default 1024) → systemd's CPUWeight (1..10000, default 100). */
+uint64_t cpu_shares_to_weight(uint64_t shares);
+
+const char *restart_policy_to_string(RestartPolicy p);
+RestartPolicy restart_policy_from_string(const char *s);
+const char *network_mode_to_string(NetworkMode n);
+NetworkMode network_mode_from_string(const char *s);

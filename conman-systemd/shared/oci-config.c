@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * oci-config.c — see oci-config.h. The mounts follow podman's; confinement (capabilities,
+ * devices, seccomp, masked paths ...) is added by oci-security.c.
+ */
+#include <fcntl.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+#include "shared/bus-errors.h"
+#include "shared/fileio.h"
+#include "shared/oci-config.h"
+#include "shared/oci-security.h"
+#include "shared/util.h"
+
+static struct json_object *string_array(const char *const *l, size_t n) {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(a, json_object_new_string(l[i]));
+        return a;
+}
+
+typedef enum { ENTRY_ABSENT, ENTRY_WHITEOUT, ENTRY_PRESENT } LayerEntry;
+
+static bool is_whiteout(int fd) {
+        struct stat st;
+        return fstat(fd, &st) >= 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
+}
+
+/* What a layer has at etc/<file>, looked at without following anything: nothing (the lower layers
+ * decide), a whiteout of etc or of the file or an opaque etc (hidden: no such file), or an entry of its
+ * own (a file, a symlink, a FIFO...), which hides the lower layers' even when it leads nowhere. */
+static LayerEntry layer_entry(int root_fd, const char *file) {
+        _cleanup_close_ int etc_fd = -EBADF, fd = -EBADF;
+        struct stat st;
+        char v[2] = {};
+
+        etc_fd = openat(root_fd, "etc", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (etc_fd < 0 || fstat(etc_fd, &st) < 0)
+                return ENTRY_ABSENT;
+        if (is_whiteout(etc_fd))
+                return ENTRY_WHITEOUT;
+        if (!S_ISDIR(st.st_mode))
+                return ENTRY_PRESENT;
+        fd = openat(etc_fd, file, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0)
+                return is_whiteout(fd) ? ENTRY_WHITEOUT : ENTRY_PRESENT;
+        etc_fd = safe_close(etc_fd);
+        etc_fd = openat(root_fd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (etc_fd >= 0 && fgetxattr(etc_fd, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y')
+                return ENTRY_WHITEOUT;
+        return ENTRY_ABSENT;
+}
+
+/* Finds "name" or a numeric id in a passwd/group style file inside the rootfs; returns field 2 (uid/gid)
+ * and, for passwd, field 3 (primary gid). The roots are untrusted: each file is read with
+ * read_file_in_root(), so symlinks and ".." stay inside that root and a FIFO or device is refused. A
+ * symlink is followed inside its own layer only (not through the merged view of all layers).
+ * -ENOENT when no root has the name, another -errno (and *ret_bad set) when a file cannot be read. */
+static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id, unsigned *ret_gid,
+                     const char **ret_bad) {
+        _cleanup_free_ char *buf = NULL, *path = NULL;
+        char *line, *save = NULL;
+        LayerEntry e;
+        int r;
+
+        if (asprintf(&path, "/etc/%s", file) < 0)
+                return -ENOMEM;
+        for (char *const *root = roots; root && *root && !buf; root++) {
+                _cleanup_close_ int root_fd = open(*root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (root_fd < 0)
+                        continue;
+                r = read_file_in_root(root_fd, path, ROOT_FILE_MAX, &buf);
+                if (r >= 0)
+                        break;
+                e = layer_entry(root_fd, file);
+                if (e == ENTRY_WHITEOUT)
+                        return -ENOENT;
+                if (r != -ENOENT && r != -ENOTDIR) {
+                        if (ret_bad)
+                                *ret_bad = file;
+                        return r;
+                }
+                if (e == ENTRY_PRESENT)
+                        return -ENOENT;
+        }
+        if (!buf)
+                return -ENOENT;
+        for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char *f[4] = {};
+                char *p = line;
+                for (int i = 0; i < 4 && p; i++) {
+                        f[i] = strsep(&p, ":");
+                }
+                if (!f[0] || !f[2] || !streq(f[0], name))
+                        continue;
+                *ret_id = (unsigned) strtoul(f[2], NULL, 10);
+                if (ret_gid)
+                        *ret_gid = f[3] ? (unsigned) strtoul(f[3], NULL, 10) : 0;
+                return 0;
+        }
+        return -ENOENT;
+}
+
+static int parse_id(const char *s, unsigned *ret) {
+        uint64_t v;
+        if (safe_atou64(s, &v) < 0 || v > 0xFFFFFFFEu)
+                return -EINVAL;
+        *ret = (unsigned) v;
+        return 0;
+}
+
+static int user_resolve(char *const *rootfs, const char *user, OciUser *ret, const char **ret_bad) {
+        _cleanup_free_ char *u = strdup(user ?: "0");
+        char *group;
+        unsigned uid = 0, gid = 0, pgid = 0;
+        int r;
+
+        if (!u)
+                return -ENOMEM;
+        group = strchr(u, ':');
+        if (group)
+                *group++ = 0;
+
+        if (parse_id(u, &uid) < 0) {
+                r = lookup_db(rootfs, "passwd", u, &uid, &pgid, ret_bad);
+                if (r < 0)
+                        return r == -ENOENT ? -ESRCH : r;
+                gid = pgid;
+        } else if (lookup_db(rootfs, "passwd", u, &uid, &pgid, NULL) >= 0)
+                gid = pgid; /* a numeric uid needs no file: one that cannot be read is as good as none */
+        if (group && parse_id(group, &gid) < 0) {
+                r = lookup_db(rootfs, "group", group, &gid, NULL, ret_bad);
+                if (r < 0)
+                        return r == -ENOENT ? -ESRCH : r;
+        }
+        ret->uid = uid;
+        ret->gid = gid;
+        return 0;
+}
+
+int oci_user_resolve(char *const *rootfs, const char *user, OciUser *ret) {
+        return user_resolve(rootfs, user, ret, NULL);
+}
+
+int oci_user_resolve_bus(char *const *roots, const char *user, const char *what, OciUser *ret,
+                         sd_bus_error *error) {
+        const char *bad = "passwd";
+        int r;
+
+        r = user_resolve(roots, user, ret, &bad);
+        if (r == -ESRCH)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "User '%s' is neither numeric nor listed in the /etc/passwd of %s "
+                                         "(or its group in /etc/group).",
+                                         strempty(user), what);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Cannot look up user '%s': /etc/%s of %s is not usable: %s.",
+                                         strempty(user), bad, what, read_file_in_root_strerror(r));
+        return 0;
+}
+
+static struct json_object *mount_entry(const char *dest, const char *type, const char *source,
+                                       const char *const *options, size_t n_options) {
+        struct json_object *m = json_object_new_object();
+        json_object_object_add(m, "destination", json_object_new_string(dest));
+        json_object_object_add(m, "type", json_object_new_string(type));
+        json_object_object_add(m, "source", json_object_new_string(source));
+        if (n_options > 0)
+                json_object_object_add(m, "options", string_array(options, n_options));
+        return m;
+}
+
+/* /etc/hosts, /etc/hostname, /etc/resolv.conf of a networked container (conman-netns writes them). */
+static void add_network_mounts(struct json_object *a, const char *dir) {
+        static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+        static const char *const opts[] = { "bind", "rprivate" };
+
+        for (size_t i = 0; dir && i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *src = NULL, *dst = NULL;
+                if (asprintf(&src, "%s/%s", dir, files[i]) < 0 || asprintf(&dst, "/etc/%s", files[i]) < 0)
+                        continue;
+                json_object_array_add(a, mount_entry(dst, "bind", src, opts, ELEMENTSOF(opts)));
+        }
+}
+
+static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *paths) {
+        static const char *const proc_opts[] = { "nosuid", "noexec", "nodev" };
+        static const char *const dev_opts[] = { "nosuid", "noexec", "strictatime", "mode=755", "size=65536k" };
+        static const char *const pts_opts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
+        static const char *const shm_opts[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" };
+        static const char *const mq_opts[] = { "nosuid", "noexec", "nodev" };
+        static const char *const sys_opts[] = { "nosuid", "noexec", "nodev", "ro" };
+        size_t n_sys = ELEMENTSOF(sys_opts) - (s->security.privileged ? 1 : 0); /* privileged: rw, as docker */
+        struct json_object *a = json_object_new_array();
+
+        json_object_array_add(a, mount_entry("/proc", "proc", "proc", proc_opts, ELEMENTSOF(proc_opts)));
+        json_object_array_add(a, mount_entry("/dev", "tmpfs", "tmpfs", dev_opts, ELEMENTSOF(dev_opts)));
+        json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts", pts_opts, ELEMENTSOF(pts_opts)));
+        json_object_array_add(a, mount_entry("/dev/shm", "tmpfs", "shm", shm_opts, ELEMENTSOF(shm_opts)));
+        json_object_array_add(a, mount_entry("/dev/mqueue", "mqueue", "mqueue", mq_opts, ELEMENTSOF(mq_opts)));
+        if (s->userns == USERNS_AUTO && (s->network == NETWORK_HOST || paths->netns_path)) {
+                /* sysfs can only be mounted by a user namespace that owns the network namespace; the host's
+                 * and a prepared one (conman-netns) belong to the host's */
+                static const char *const sys_bind_opts[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
+                json_object_array_add(a, mount_entry("/sys", "bind", "/sys", sys_bind_opts, ELEMENTSOF(sys_bind_opts)));
+        } else
+                json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, n_sys));
+        add_network_mounts(a, paths->network_etc_dir);
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw", "rprivate" };
+                json_object_array_add(a, mount_entry(s->volumes[i].destination, "bind", s->volumes[i].source, opts,
+                                                     ELEMENTSOF(opts)));
+        }
+        return a;
+}
+
+static struct json_object *build_env(const ContainerSpec *s, const char *hostname) {
+        struct json_object *a = json_object_new_array();
+        _cleanup_free_ char *h = NULL;
+        bool have_path = false;
+
+        for (char **e = s->env; e && *e; e++)
+                if (string_has_prefix(*e, "PATH="))
+                        have_path = true;
+        if (!have_path)
+                json_object_array_add(a, json_object_new_string(
+                                                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        if (asprintf(&h, "HOSTNAME=%s", hostname) >= 0)
+                json_object_array_add(a, json_object_new_string(h));
+        if (s->tty)
+                json_object_array_add(a, json_object_new_string("TERM=xterm"));
+        for (char **e = s->env; e && *e; e++)
+                json_object_array_add(a, json_object_new_string(*e));
+        return a;
+}
+
+static struct json_object *build_process(const ContainerSpec *s, const OciUser *user, const char *hostname) {
+        struct json_object *p = json_object_new_object(), *u = json_object_new_object();
+
+        json_object_object_add(p, "terminal", json_object_new_boolean(s->tty));
+        json_object_object_add(u, "uid", json_object_new_int64(user->uid));
+        json_object_object_add(u, "gid", json_object_new_int64(user->gid));
+        json_object_object_add(p, "user", u);
+        json_object_object_add(p, "args", string_array((const char *const *) s->command, strv_length(s->command)));
+        json_object_object_add(p, "env", build_env(s, hostname));
+        json_object_object_add(p, "cwd", json_object_new_string(s->working_dir ?: "/"));
+        /* No rlimits: the container inherits the unit's (LimitNOFILE= etc.), which systemd owns. */
+        return p;
+}
+
+static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *paths) {
+        static const char *const ns_private[] = { "pid", "ipc", "uts", "mount" };
+        struct json_object *l = json_object_new_object(), *ns = json_object_new_array();
+
+        for (size_t i = 0; i < ELEMENTSOF(ns_private); i++) {
+                struct json_object *n = json_object_new_object();
+                json_object_object_add(n, "type", json_object_new_string(ns_private[i]));
+                json_object_array_add(ns, n);
+        }
+        if (s->network != NETWORK_HOST) {
+                struct json_object *n = json_object_new_object();
+                json_object_object_add(n, "type", json_object_new_string("network"));
+                if (paths->netns_path)
+                        json_object_object_add(n, "path", json_object_new_string(paths->netns_path));
+                json_object_array_add(ns, n);
+        }
+        if (s->userns == USERNS_AUTO)
+                userns_oci_add(l, ns, &s->userns_range);
+        json_object_object_add(l, "namespaces", ns);
+        if (paths->cgroups_path)
+                json_object_object_add(l, "cgroupsPath", json_object_new_string(paths->cgroups_path));
+        return l;
+}
+
+int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *paths, struct json_object **ret,
+                     sd_bus_error *error) {
+        _cleanup_json_ struct json_object *c = NULL;
+        struct json_object *root;
+        char short_id[13];
+        OciUser user;
+        OciHost host;
+        int r;
+
+        r = oci_user_resolve_bus(paths->user_roots, s->user, "the root filesystem", &user, error);
+        if (r < 0)
+                return r;
+
+        snprintf(short_id, sizeof(short_id), "%.12s", id);
+        c = json_object_new_object();
+        json_object_object_add(c, "ociVersion", json_object_new_string("1.0.2"));
+        json_object_object_add(c, "process", build_process(s, &user, s->hostname ?: short_id));
+        root = json_object_new_object();
+        json_object_object_add(root, "path", json_object_new_string(paths->root));
+        json_object_object_add(root, "readonly", json_object_new_boolean(s->read_only));
+        json_object_object_add(c, "root", root);
+        json_object_object_add(c, "hostname", json_object_new_string(s->hostname ?: short_id));
+        json_object_object_add(c, "mounts", build_mounts(s, paths));
+        json_object_object_add(c, "linux", build_linux(s, paths));
+        if (!paths->host)
+                oci_host_detect(&host);
+        r = oci_security_apply(s, paths->host ?: &host, paths->user_roots, c, error);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(c);
+        return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * oci-config.h — turns a ContainerSpec into the OCI runtime config.json that runc
+ * or crun read from the bundle. Resource limits are deliberately absent: systemd
+ * owns the cgroup and enforces them as unit properties (unit.c).
+ */
+#pragma once
+
+#include <json-c/json.h>
+#include <sys/types.h>
+
+#include "shared/container-spec.h"
+
+typedef struct OciUser {
+        uid_t uid;
+        gid_t gid;
+} OciUser;
+
+/* Resolves "uid[:gid]" or "name[:group]" against /etc/passwd and /etc/group of the first of roots
+ * (top layer first for images; a whiteout or opaque /etc ends the search) that has them. The roots are
+ * not trusted: the files are read with read_file_in_root() (fileio.h), inside each root, regular files
+ * only. -ESRCH for an unknown name, another -errno for a file that cannot be read.
+ * oci_user_resolve_bus() says which in error ("what" names the root: "container web"). */
+int oci_user_resolve(char *const *roots, const char *user, OciUser *ret);
+int oci_user_resolve_bus(char *const *roots, const char *user, const char *what, OciUser *ret,
+                         sd_bus_error *error);
+
+typedef struct OciPaths {
+        const char *root;         /* root.path: the rootfs, or where the image overlay is mounted */
+        char *const *user_roots;  /* where to look up user names (see oci_user_resolve) */
+        const char *cgroups_path; /* inside the unit's cgroup, so the container stays in it */
+        const char *netns_path;   /* a prepared network namespace to join, or NULL */
+        const char *network_etc_dir; /* hosts, hostname, resolv.conf to bind over /etc/..., or NULL */
+        const struct OciHost *host;  /* machine, capabilities, cgroup version; NULL = this host's */
+} OciPaths;
+
+/* Builds config.json. */
+int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *paths, struct json_object **ret,
+                     sd_bus_error *error);

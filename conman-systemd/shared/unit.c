@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * unit.c — see unit.h.
+ */
+#include "conman-config.h"
+#include "shared/unit.h"
+#include "shared/util.h"
+
+int unit_name_from_container_name(const char *name, char **ret) {
+        return asprintf(ret, CONMAN_UNIT_PREFIX "%s.service", name) < 0 ? -ENOMEM : 0;
+}
+
+int unit_object_path(const char *unit_name, char **ret) {
+        return sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit_name, ret);
+}
+
+int container_cgroup_path(const char *unit_name, char **ret) {
+        return asprintf(ret, "/" CONMAN_SLICE "/%s/container", unit_name) < 0 ? -ENOMEM : 0;
+}
+
+int runtime_find_binary(const char *runtime, char **ret) {
+        static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+                                            "/sbin", "/bin" };
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_free_ char *p = NULL;
+                if (asprintf(&p, "%s/%s", dirs[i], runtime) < 0)
+                        return -ENOMEM;
+                if (access(p, X_OK) == 0) {
+                        *ret = TAKE_PTR(p);
+                        return 0;
+                }
+        }
+        return -ENOENT;
+}
+
+void unit_hooks_done(UnitHooks *h) {
+        for (size_t i = 0; i < h->n_start_pre; i++)
+                strv_freep(&h->start_pre[i].argv);
+        for (size_t i = 0; i < h->n_stop_post; i++)
+                strv_freep(&h->stop_post[i].argv);
+        free(h->start_pre);
+        free(h->stop_post);
+        strv_freep(&h->after);
+        *h = (UnitHooks){};
+}
+
+int unit_hooks_add(UnitHooks *h, bool stop_post, bool ignore_failure, char *const *argv) {
+        ExecHook **list = stop_post ? &h->stop_post : &h->start_pre;
+        size_t *n = stop_post ? &h->n_stop_post : &h->n_start_pre;
+        ExecHook *nl;
+
+        if (!argv || !argv[0] || argv[0][0] != '/')
+                return -EINVAL;
+        nl = realloc(*list, sizeof(ExecHook) * (*n + 1));
+        if (!nl)
+                return -ENOMEM;
+        *list = nl;
+        nl[*n] = (ExecHook){ .argv = strv_copy(argv), .ignore_failure = ignore_failure };
+        if (!nl[*n].argv)
+                return -ENOMEM;
+        (*n)++;
+        return 0;
+}
+
+/* The property list: one table for StartTransientUnit and for unit files (the generator). */
+
+void unit_property_list_done(UnitPropertyList *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                UnitProperty *p = &l->items[i];
+                free(p->str);
+                strv_freep(&p->strv);
+                for (size_t k = 0; k < p->n_exec; k++)
+                        strv_freep(&p->exec[k].argv);
+                free(p->exec);
+        }
+        free(l->items);
+        *l = (UnitPropertyList){};
+}
+
+static UnitProperty *property_add(UnitPropertyList *l, const char *name, UnitPropertyType type) {
+        UnitProperty *items = realloc(l->items, sizeof(UnitProperty) * (l->n + 1));
+
+        if (!items)
+                return NULL;
+        l->items = items;
+        items[l->n] = (UnitProperty){ .name = name, .type = type, .fd = -EBADF };
+        return &items[l->n++];
+}
+
+static int add_string(UnitPropertyList *l, const char *name, const char *value) {
+        UnitProperty *p = property_add(l, name, UNIT_PROPERTY_STRING);
+        if (!p || !(p->str = strdup(value)))
+                return -ENOMEM;
+        return 0;
+}
+
+static int add_number(UnitPropertyList *l, const char *name, UnitPropertyType type, uint64_t value) {
+        UnitProperty *p = property_add(l, name, type);
+        if (!p)
+                return -ENOMEM;
+        p->u = value;
+        return 0;
+}
+
+static int add_strv(UnitPropertyList *l, const char *name, char *const *value) {
+        UnitProperty *p = property_add(l, name, UNIT_PROPERTY_STRV);
+        if (!p || !(p->strv = strv_copy(value)))
+                return -ENOMEM;
+        return 0;
+}
+
+static int add_fd(UnitPropertyList *l, const char *name, int fd) {
+        UnitProperty *p = property_add(l, name, UNIT_PROPERTY_FD);
+        if (!p)
+                return -ENOMEM;
+        p->fd = fd;
+        return 0;
+}
+
+/* One ExecXYZ= property with all its commands (copied); nothing for an empty list. */
+static int add_exec_list(UnitPropertyList *l, const char *name, const ExecHook *cmds, size_t n) {
+        UnitProperty *p;
+
+        if (n == 0)
+                return 0;
+        p = property_add(l, name, UNIT_PROPERTY_EXEC);
+        if (!p || !(p->exec = calloc(n, sizeof(ExecHook))))
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                p->exec[i] = (ExecHook){ .argv = strv_copy(cmds[i].argv), .ignore_failure = cmds[i].ignore_failure };
+                if (!p->exec[i].argv)
+                        return -ENOMEM;
+                p->n_exec++;
+        }
+        return 0;
+}
+
+/* ExecStart= creates the container and stops at its init (`runtime create`); systemd reads the PID file,
+ * so the init is the unit's MainPID before it runs anything. ExecStartPost= then lets it run (`runtime
+ * start`). With `run --detach` a container that exits at once would be gone before systemd reads the PID
+ * file (result "protocol", exit status lost). */
+static int add_exec_start(UnitPropertyList *l, const UnitParams *p) {
+        char *argv[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "create",
+                         "--pid-file", (char *) p->pid_file, "--bundle", (char *) p->bundle,
+                         (char *) p->container_id, NULL, NULL, NULL };
+        char *start[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "start",
+                          (char *) p->container_id, NULL };
+        int r;
+
+        if (p->console_socket) { /* TTY: the runtime sends the PTY master there (console.h) */
+                memmove(argv + 6, argv + 4, sizeof(char *) * 5);
+                argv[4] = "--console-socket";
+                argv[5] = (char *) p->console_socket;
+        }
+        r = add_exec_list(l, "ExecStart", &(ExecHook){ .argv = argv }, 1);
+        if (r < 0)
+                return r;
+        return add_exec_list(l, "ExecStartPost", &(ExecHook){ .argv = start }, 1);
+}
+
+/* ExecStartPre=: the subsystems' hooks (rootfs mount, network), then — under a restart policy — removal
+ * of stale runtime state of the last run. */
+static int add_start_pre(UnitPropertyList *l, const UnitParams *p) {
+        char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
+                        (char *) p->container_id, NULL };
+        size_t n = p->hooks ? p->hooks->n_start_pre : 0;
+        _cleanup_free_ ExecHook *cmds = calloc(n + 1, sizeof(ExecHook));
+
+        if (!cmds)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                cmds[i] = p->hooks->start_pre[i];
+        if (p->spec->restart != RESTART_NO)
+                cmds[n++] = (ExecHook){ .argv = del, .ignore_failure = true };
+        return add_exec_list(l, "ExecStartPre", cmds, n);
+}
+
+/* ExecStopPost=: the exit record first (so it exists even when conmand is down), `runtime delete`, then
+ * the subsystems' teardown hooks. */
+static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
+        char *record[] = { CONMAN_LIBEXECDIR "/conman-exit-record", "--state-dir", (char *) p->state_dir,
+                           "--unit", (char *) p->unit_name, (char *) p->container_id, NULL };
+        char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
+                        (char *) p->container_id, NULL };
+        size_t n = p->hooks ? p->hooks->n_stop_post : 0;
+        _cleanup_free_ ExecHook *cmds = calloc(n + 2, sizeof(ExecHook));
+
+        if (!cmds)
+                return -ENOMEM;
+        cmds[0] = (ExecHook){ .argv = record, .ignore_failure = true };
+        cmds[1] = (ExecHook){ .argv = del, .ignore_failure = true };
+        for (size_t i = 0; i < n; i++)
+                cmds[2 + i] = p->hooks->stop_post[i];
+        return add_exec_list(l, "ExecStopPost", cmds, n + 2);
+}
+
+/* After=+Wants= for what the hooks need first (e.g. network-online.target). */
+static int add_ordering(UnitPropertyList *l, const UnitParams *p) {
+        int r;
+
+        if (!p->hooks || strv_length(p->hooks->after) == 0)
+                return 0;
+        r = add_strv(l, "After", p->hooks->after);
+        return r < 0 ? r : add_strv(l, "Wants", p->hooks->after);
+}
+
+static int add_description(UnitPropertyList *l, const UnitParams *p) {
+        const ContainerSpec *s = p->spec;
+        _cleanup_free_ char *d = NULL;
+
+        if (asprintf(&d, "conman container %s (%s %s)", p->container_name, s->image ? "image" : "rootfs",
+                     s->image ?: s->rootfs) < 0)
+                return -ENOMEM;
+        return add_string(l, "Description", d);
+}
+
+/* Tells ExecStart/ExecStopPost (and `systemctl show -p Environment`) which container this is. */
+static int add_environment(UnitPropertyList *l, const UnitParams *p) {
+        _cleanup_free_ char *id = NULL, *name = NULL;
+
+        if (asprintf(&id, "CONMAN_CONTAINER_ID=%s", p->container_id) < 0 ||
+            asprintf(&name, "CONMAN_CONTAINER_NAME=%s", p->container_name) < 0)
+                return -ENOMEM;
+        return add_strv(l, "Environment", (char *[]){ id, name, NULL });
+}
+
+/* A transient unit gets conmand's pipes; a unit file (no fds) leaves stdout/stderr to systemd. */
+static int add_stdio(UnitPropertyList *l, const UnitParams *p) {
+        int r = 0;
+
+        if (p->stdin_fd >= 0)
+                r = add_fd(l, "StandardInputFileDescriptor", p->stdin_fd);
+        else
+                r = add_string(l, "StandardInput", "null");
+        if (r >= 0 && p->stdout_fd >= 0)
+                r = add_fd(l, "StandardOutputFileDescriptor", p->stdout_fd);
+        if (r >= 0 && p->stderr_fd >= 0)
+                r = add_fd(l, "StandardErrorFileDescriptor", p->stderr_fd);
+        return r;
+}
+
+static int add_resources(UnitPropertyList *l, const ContainerSpec *s) {
+        static const char *const accounting[] = { "Delegate", "MemoryAccounting", "TasksAccounting",
+                                                  "CPUAccounting" };
+        int r = 0;
+
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(accounting); i++)
+                r = add_number(l, accounting[i], UNIT_PROPERTY_BOOL, true);
+        if (r >= 0 && s->memory_max > 0)
+                r = add_number(l, "MemoryMax", UNIT_PROPERTY_U64, s->memory_max);
+        if (r >= 0 && s->cpu_quota_usec > 0)
+                r = add_number(l, "CPUQuotaPerSecUSec", UNIT_PROPERTY_CPU_QUOTA, s->cpu_quota_usec);
+        if (r >= 0 && s->cpu_weight > 0)
+                r = add_number(l, "CPUWeight", UNIT_PROPERTY_U64, s->cpu_weight);
+        /* podman's default of 2048 tasks unless the user chose (UINT64_MAX: no limit, TasksMax=infinity) */
+        if (r >= 0)
+                r = add_number(l, "TasksMax", UNIT_PROPERTY_U64,
+                               s->pids_limit > 0 ? s->pids_limit : CONTAINER_PIDS_LIMIT_DEFAULT);
+        return r;
+}
+
+static int add_stop_and_restart(UnitPropertyList *l, const ContainerSpec *s) {
+        int r;
+
+        /* SIGTERM (or --stop-signal) to the container's init, SIGKILL to all after TimeoutStopSec=. */
+        r = add_string(l, "KillMode", "mixed");
+        if (r >= 0)
+                r = add_number(l, "KillSignal", UNIT_PROPERTY_SIGNAL, (uint64_t) s->stop_signal);
+        if (r >= 0)
+                r = add_number(l, "TimeoutStopUSec", UNIT_PROPERTY_USEC, s->stop_timeout_usec);
+        if (r >= 0)
+                r = add_number(l, "SendSIGKILL", UNIT_PROPERTY_BOOL, true);
+        if (r < 0 || s->restart == RESTART_NO)
+                return r;
+
+        r = add_string(l, "Restart", s->restart == RESTART_ON_FAILURE ? "on-failure" : "always");
+        if (r >= 0)
+                r = add_number(l, "RestartUSec", UNIT_PROPERTY_USEC, 100 * USEC_PER_MSEC);
+        if (r < 0 || s->restart_max_retries == 0)
+                return r;
+        /* on-failure:N = N restarts after the first start: N+1 starts in all, ever. */
+        r = add_number(l, "StartLimitIntervalUSec", UNIT_PROPERTY_USEC, USEC_INFINITY);
+        return r < 0 ? r : add_number(l, "StartLimitBurst", UNIT_PROPERTY_U32, s->restart_max_retries + 1);
+}
+
+int unit_properties_build(const UnitParams *p, UnitPropertyList *ret) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        int r;
+
+        r = add_description(&l, p);
+        if (r >= 0)
+                r = add_string(&l, "Slice", CONMAN_SLICE);
+        if (r >= 0)
+                r = add_string(&l, "Type", "forking");
+        if (r >= 0)
+                r = add_string(&l, "PIDFile", p->pid_file);
+        if (r >= 0)
+                r = add_string(&l, "CollectMode", "inactive-or-failed");
+        if (r >= 0)
+                r = add_environment(&l, p);
+        /* conmand keeps copies of the output pipes in the unit while it is stopped (pipe-keeper.h) */
+        if (r >= 0)
+                r = add_string(&l, "NotifyAccess", "all");
+        if (r >= 0)
+                r = add_number(&l, "FileDescriptorStoreMax", UNIT_PROPERTY_U32, 4);
+        /* NotifyAccess= makes systemd set $NOTIFY_SOCKET, and a runtime that sees it waits for the container
+         * to send READY=1 (sd_notify passthrough): keep it from the runtime. */
+        if (r >= 0) {
+                char *unset[] = { "NOTIFY_SOCKET", NULL };
+                r = add_strv(&l, "UnsetEnvironment", unset);
+        }
+        if (r >= 0)
+                r = add_stdio(&l, p);
+        if (r >= 0)
+                r = add_resources(&l, p->spec);
+        if (r >= 0)
+                r = add_stop_and_restart(&l, p->spec);
+        if (r >= 0)
+                r = add_ordering(&l, p);
+        if (r >= 0)
+                r = add_start_pre(&l, p);
+        if (r >= 0)
+                r = add_exec_start(&l, p);
+        if (r >= 0)
+                r = add_stop_post(&l, p);
+        if (r < 0)
+                return r;
+        *ret = l;
+        l = (UnitPropertyList){};
+        return 0;
+}
+
+/* a(sasb) of (path, argv, ignore_failure). */
+static int append_exec_value(sd_bus_message *m, const UnitProperty *p) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'v', "a(sasb)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(sasb)");
+        for (size_t i = 0; r >= 0 && i < p->n_exec; i++) {
+                r = sd_bus_message_open_container(m, 'r', "sasb");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", p->exec[i].argv[0]);
+                if (r >= 0)
+                        r = sd_bus_message_append_strv(m, p->exec[i].argv);
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "b", p->exec[i].ignore_failure);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+        }
+        for (int i = 0; r >= 0 && i < 2; i++)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
+static int append_strv_value(sd_bus_message *m, char **strv) {
+        int r = sd_bus_message_open_container(m, 'v', "as");
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, strv);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+static int append_property(sd_bus_message *m, const UnitProperty *p) {
+        int r = sd_bus_message_open_container(m, 'r', "sv");
+
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", p->name);
+        if (r < 0)
+                return r;
+        switch (p->type) {
+        case UNIT_PROPERTY_STRING: r = sd_bus_message_append(m, "v", "s", p->str); break;
+        case UNIT_PROPERTY_BOOL: r = sd_bus_message_append(m, "v", "b", (int) !!p->u); break;
+        case UNIT_PROPERTY_U64:
+        case UNIT_PROPERTY_USEC:
+        case UNIT_PROPERTY_CPU_QUOTA: r = sd_bus_message_append(m, "v", "t", p->u); break;
+        case UNIT_PROPERTY_U32: r = sd_bus_message_append(m, "v", "u", (uint32_t) p->u); break;
+        case UNIT_PROPERTY_SIGNAL: r = sd_bus_message_append(m, "v", "i", (int32_t) p->u); break;
+        case UNIT_PROPERTY_STRV: r = append_strv_value(m, p->strv); break;
+        case UNIT_PROPERTY_EXEC: r = append_exec_value(m, p); break;
+        case UNIT_PROPERTY_FD: r = sd_bus_message_append(m, "v", "h", p->fd); break;
+        default: return -EINVAL;
+        }
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+int unit_append_properties(sd_bus_message *m, const UnitParams *p) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        int r;
+
+        r = unit_properties_build(p, &l);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(sv)");
+        for (size_t i = 0; r >= 0 && i < l.n; i++)
+                r = append_property(m, &l.items[i]);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * unit.h — the systemd unit of a container: its name, and every property
+ * StartTransientUnit gets. This is THE place where a container option becomes a
+ * unit property (MemoryMax=, KillSignal=, Restart=, ...); docs/units.md lists them.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "shared/container-spec.h"
+
+#define CONMAN_SLICE "conman.slice"
+#define CONMAN_UNIT_PREFIX "conman-"
+
+/* One ExecStartPre=/ExecStopPost= command a subsystem needs around the container (overlay rootfs,
+ * network namespace, ...). Gathered by container_collect_hooks() (container-hooks.c). */
+typedef struct ExecHook {
+        char **argv;          /* argv[0] is an absolute path; owned */
+        bool ignore_failure;  /* the "-" prefix */
+} ExecHook;
+
+typedef struct UnitHooks {
+        ExecHook *start_pre;  /* run in order before ExecStart= */
+        size_t n_start_pre;
+        ExecHook *stop_post;  /* run in order after the exit record and `runtime delete` */
+        size_t n_stop_post;
+        char **after;         /* extra After=+Wants= units (e.g. network-online.target) */
+} UnitHooks;
+
+void unit_hooks_done(UnitHooks *h);
+/* Appends a command; argv is copied. */
+int unit_hooks_add(UnitHooks *h, bool stop_post, bool ignore_failure, char *const *argv);
+
+typedef struct UnitParams {
+        const char *unit_name;      /* conman-<name>.service */
+        const char *container_id;
+        const char *container_name;
+        const char *runtime_path;   /* absolute path of runc/crun */
+        const char *runtime_root;   /* --root of the runtime */
+        const char *bundle;         /* directory holding config.json */
+        const char *pid_file;       /* where the runtime writes the container init's PID */
+        const char *state_dir;      /* conmand's state directory, for the exit record */
+        const char *console_socket; /* TTY containers: --console-socket of the runtime (console.h); or NULL */
+        int stdin_fd;               /* -EBADF: /dev/null */
+        int stdout_fd;              /* write ends handed to the unit */
+        int stderr_fd;
+        const ContainerSpec *spec;
+        const UnitHooks *hooks;     /* may be NULL */
+} UnitParams;
+
+/* "conman-<name>.service" */
+int unit_name_from_container_name(const char *name, char **ret);
+/* The unit's D-Bus object path below /org/freedesktop/systemd1/unit. */
+int unit_object_path(const char *unit_name, char **ret);
+/* "/conman.slice/conman-<name>.service/container": where the runtime puts the container — inside the
+ * unit's (delegated) cgroup, so systemd accounts and limits it, yet apart from the unit's own control
+ * processes (ExecStopPost= runs in .control), so `runtime delete` only removes what the runtime made. */
+int container_cgroup_path(const char *unit_name, char **ret);
+
+/* The unit's properties as one list, shared by StartTransientUnit (unit_append_properties()) and the
+ * unit files conman-generator writes (unit_property_format()), so both have the same shape. */
+typedef enum UnitPropertyType {
+        UNIT_PROPERTY_STRING,    /* s */
+        UNIT_PROPERTY_BOOL,      /* b */
+        UNIT_PROPERTY_U64,       /* t */
+        UNIT_PROPERTY_U32,       /* u */
+        UNIT_PROPERTY_SIGNAL,    /* i, a signal number */
+        UNIT_PROPERTY_USEC,      /* t, a time span ("...Sec=" in a file) */
+        UNIT_PROPERTY_CPU_QUOTA, /* t, usec per second ("CPUQuota=N%" in a file) */
+        UNIT_PROPERTY_STRV,      /* as */
+        UNIT_PROPERTY_EXEC,      /* a(sasb) */
+        UNIT_PROPERTY_FD,        /* h; transient units only */
+} UnitPropertyType;
+
+typedef struct UnitProperty {
+        const char *name;        /* the D-Bus property name: "TimeoutStopUSec" */
+        UnitPropertyType type;
+        char *str;               /* owned */
+        uint64_t u;              /* numbers, booleans, signals */
+        char **strv;             /* owned */
+        ExecHook *exec;          /* owned */
+        size_t n_exec;
+        int fd;                  /* borrowed from UnitParams */
+} UnitProperty;
+
+typedef struct UnitPropertyList {
+        UnitProperty *items;
+        size_t n;
+} UnitPropertyList;
+
+void unit_property_list_done(UnitPropertyList *l);
+int unit_properties_build(const UnitParams *p, UnitPropertyList *ret);
+
+/* Appends the a(sv) property array of StartTransientUnit. */
+int unit_append_properties(sd_bus_message *m, const UnitParams *p);
+
+/* A property as unit-file lines ("TimeoutStopSec=10s"; one line per command of an Exec list), and the
+ * section it belongs in ("Unit" or "Service"). ret_lines is NULL for what a file cannot carry (fds).
+ * unit-file.c. */
+int unit_property_format(const UnitProperty *p, const char **ret_section, char ***ret_lines);
+/* Quotes one word for an ExecXYZ= line: %-specifiers and $-expansion escaped, "..." when needed. */
+char *unit_exec_word_quote(const char *word);
+/* Escapes a value for a setting that expands %-specifiers (Description=, Environment= entries). */
+char *unit_value_escape(const char *value, bool quote);
+
+/* "runc" → "/usr/sbin/runc" (searched in PATH and the usual sbin dirs). */
+int runtime_find_binary(const char *runtime, char **ret);
