@@ -48,7 +48,12 @@ static struct {
         Manager *m;
         sd_bus *daemon_bus, *client;
         char **signals; /* "ContainerNew <name>", "ContainerRemoved <name>" as the client saw them */
+        char **ids;     /* "<name> <id>" of each container created: for the disk while conmand is down */
 } t;
+
+/* A MainPID no process can have (PID_MAX_LIMIT is 4194304): conmand looks into /proc/<MainPID> (pipe-keeper.c),
+ * which must find nothing rather than a process of the machine the tests run on. */
+#define FAKE_PID(n) (UINT32_C(5000000) + (n))
 
 static void run_loop(void) {
         int r;
@@ -200,7 +205,7 @@ static void daemon_up(void) {
 /* kill -9 of conmand: its memory is gone; the disk and systemd's units stay as they are. */
 static void daemon_kill(void) {
         fake_systemd_set_peer(NULL);
-        assert_int_equal(sd_bus_detach_event(t.client), 0);
+        assert_true(sd_bus_detach_event(t.client) >= 0);
         t.client = sd_bus_close_unref(t.client);
         t.m = manager_free(t.m);
         t.daemon_bus = sd_bus_close_unref(t.daemon_bus);
@@ -234,6 +239,7 @@ static int teardown(void **state) {
         free(t.run_dir);
         free(t.rootfs);
         strv_freep(&t.signals);
+        strv_freep(&t.ids);
         t = (__typeof__(t)){};
         return 0;
 }
@@ -263,6 +269,7 @@ static void create(const char *name, bool auto_remove, RestartPolicy restart) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(container_spec_done) ContainerSpec spec;
         Container *c;
+        char *entry;
 
         container_spec_init(&spec);
         spec.rootfs = strdup(t.rootfs);
@@ -275,12 +282,25 @@ static void create(const char *name, bool auto_remove, RestartPolicy restart) {
         if (container_create(t.m, name, &spec, &c, &error) < 0)
                 fail_msg("container_create(%s): %s", name, error.message);
         (void) container_send_new_signal(c);
+        assert_true(asprintf(&entry, "%s %s", name, c->id) > 0);
+        assert_int_equal(strv_push_take(&t.ids, entry), 0);
         run_loop();
 }
 
+static const char *id_of(const char *name) {
+        size_t n = strlen(name);
+
+        for (size_t i = 0; t.ids && t.ids[i]; i++)
+                if (strneq(t.ids[i], name, n) && t.ids[i][n] == ' ')
+                        return t.ids[i] + n + 1;
+        fail_msg("no container %s was created", name);
+        return NULL;
+}
+
+/* state/containers/<id>: works while conmand is down, and after the container was removed */
 static char *container_dir(const char *name) {
         char *p;
-        assert_true(asprintf(&p, "%s/containers/%s", t.state_dir, get(name)->id) > 0);
+        assert_true(asprintf(&p, "%s/containers/%s", t.state_dir, id_of(name)) > 0);
         return p;
 }
 
@@ -398,9 +418,9 @@ static void test_lifecycle(void **state) {
         call(&wait, "Wait", "a");
         assert_false(wait.done);
 
-        systemd_runs("a", 4242);
+        systemd_runs("a", FAKE_PID(4242));
         assert_string_equal(state_of("a"), "running");
-        assert_int_equal(get("a")->main_pid, 4242);
+        assert_int_equal(get("a")->main_pid, FAKE_PID(4242));
         assert_true(start.done);
         assert_null(start.error);
         assert_false(wait.done);
@@ -434,7 +454,7 @@ static void test_restart_always(void **state) {
         call(&start, "Start", "r");
         u = fake_systemd_unit("conman-r.service");
         assert_string_equal(strempty(fake_unit_property(u, "Restart")), "always");
-        systemd_runs("r", 100);
+        systemd_runs("r", FAKE_PID(100));
         assert_string_equal(state_of("r"), "running");
 
         /* the init exits 0; systemd schedules the restart */
@@ -451,11 +471,11 @@ static void test_restart_always(void **state) {
         assert_inspect("r", "restarting", 0);
 
         fake_systemd_set_unit_state("conman-r.service", "activating", "start");
-        fake_systemd_unit("conman-r.service")->main_pid = 101;
+        fake_systemd_unit("conman-r.service")->main_pid = FAKE_PID(101);
         fake_systemd_set_unit_state("conman-r.service", "active", "running");
         run_loop();
         assert_string_equal(state_of("r"), "running");
-        assert_int_equal(get("r")->main_pid, 101);
+        assert_int_equal(get("r")->main_pid, FAKE_PID(101));
         assert_int_equal(get("r")->restart_count, 1);
         /* systemd restarts on its own: conmand started the unit once */
         assert_int_equal(fake_systemd_count_calls("StartTransientUnit conman-r.service"), 1);
@@ -470,7 +490,7 @@ static void test_restart_on_failure(void **state) {
         call(&start, "Start", "f");
         assert_string_equal(strempty(fake_unit_property(fake_systemd_unit("conman-f.service"), "Restart")),
                             "on-failure");
-        systemd_runs("f", 200);
+        systemd_runs("f", FAKE_PID(200));
         call(&wait, "Wait", "f");
 
         for (uint32_t n = 1; n <= 2; n++) {
@@ -483,11 +503,11 @@ static void test_restart_on_failure(void **state) {
                 assert_int_equal(get("f")->exit_code, 1);
                 assert_false(wait.done); /* a restart is not an exit */
 
-                fake_systemd_unit("conman-f.service")->main_pid = 200 + n;
+                fake_systemd_unit("conman-f.service")->main_pid = FAKE_PID(200 + n);
                 fake_systemd_set_unit_state("conman-f.service", "active", "running");
                 run_loop();
                 assert_string_equal(state_of("f"), "running");
-                assert_int_equal(get("f")->main_pid, 200 + n);
+                assert_int_equal(get("f")->main_pid, FAKE_PID(200 + n));
         }
 
         /* the start limit is hit: systemd leaves the unit failed */
@@ -509,7 +529,7 @@ static void test_stop(void **state) {
 
         create("s", false, RESTART_NO);
         call(&start, "Start", "s");
-        systemd_runs("s", 300);
+        systemd_runs("s", FAKE_PID(300));
         fake_systemd_clear_calls();
 
         call(&stop, "Stop", "s");
@@ -539,7 +559,7 @@ static void test_stop(void **state) {
         call(&stop, "Stop", "s");
         assert_true(stop.done);
         assert_null(stop.error);
-        assert_int_equal(fake_systemd_count_calls("StopUnit conman-s.service"), 1);
+        assert_int_equal(fake_systemd_count_calls("StopUnit conman-s.service"), 2);
         reply_done(&start);
         reply_done(&stop);
         reply_done(&stop2);
@@ -551,7 +571,7 @@ static void test_restart(void **state) {
 
         create("b", false, RESTART_NO);
         call(&start, "Start", "b");
-        systemd_runs("b", 400);
+        systemd_runs("b", FAKE_PID(400));
         fake_systemd_clear_calls();
 
         call(&restart, "Restart", "b");
@@ -569,9 +589,9 @@ static void test_restart(void **state) {
         assert_int_equal(fake_systemd_count_calls("StartTransientUnit conman-b.service"), 1);
         assert_start_queued("b");
 
-        systemd_runs("b", 401);
+        systemd_runs("b", FAKE_PID(401));
         assert_string_equal(state_of("b"), "running");
-        assert_int_equal(get("b")->main_pid, 401);
+        assert_int_equal(get("b")->main_pid, FAKE_PID(401));
         assert_int_equal(get("b")->exit_code, -1); /* a new run */
         assert_true(restart.done);
         assert_null(restart.error);
@@ -587,7 +607,7 @@ static void test_remove_running(void **state) {
         create("d", false, RESTART_NO);
         dir = container_dir("d");
         call(&start, "Start", "d");
-        systemd_runs("d", 500);
+        systemd_runs("d", FAKE_PID(500));
         call(&wait, "Wait", "d");
         fake_systemd_clear_calls();
 
@@ -621,7 +641,7 @@ static void test_auto_remove_on_exit(void **state) {
         create("t", true, RESTART_NO);
         dir = container_dir("t");
         call(&start, "Start", "t");
-        systemd_runs("t", 600);
+        systemd_runs("t", FAKE_PID(600));
         call(&wait, "Wait", "t");
         systemd_exits("t", 0);
         assert_null(find("t"));
@@ -774,16 +794,16 @@ static void test_kill_after_start_queued(void **state) {
         daemon_up();
         assert_string_equal(state_of("a"), "starting");
 
-        fake_systemd_unit("conman-a.service")->main_pid = 700;
+        fake_systemd_unit("conman-a.service")->main_pid = FAKE_PID(700);
         fake_systemd_set_unit_state("conman-a.service", "active", "running");
         assert_int_equal(fake_systemd_finish_job("conman-a.service", "done"), 0); /* nobody watches it now */
         run_loop();
         assert_string_equal(state_of("a"), "running");
-        assert_int_equal(get("a")->main_pid, 700);
+        assert_int_equal(get("a")->main_pid, FAKE_PID(700));
 
-        systemd_runs("b", 701);
+        systemd_runs("b", FAKE_PID(701));
         assert_string_equal(state_of("b"), "running");
-        assert_int_equal(get("b")->main_pid, 701);
+        assert_int_equal(get("b")->main_pid, FAKE_PID(701));
         assert_int_equal(fake_systemd_count_calls("StartTransientUnit conman-b.service"), 1);
 
         systemd_exits("a", 4);
@@ -798,11 +818,11 @@ static void test_kill_while_running(void **state) {
 
         create("a", false, RESTART_ALWAYS);
         call(&start, "Start", "a");
-        systemd_runs("a", 800);
+        systemd_runs("a", FAKE_PID(800));
         fake_systemd_unit("conman-a.service")->n_restarts = 3;
         daemon_restart();
         assert_string_equal(state_of("a"), "running");
-        assert_int_equal(get("a")->main_pid, 800);
+        assert_int_equal(get("a")->main_pid, FAKE_PID(800));
         assert_int_equal(get("a")->restart_count, 3);
         assert_inspect("a", "running", 0);
 
@@ -819,7 +839,7 @@ static void test_kill_then_exit_while_down(void **state) {
 
         create("a", false, RESTART_NO);
         call(&start, "Start", "a");
-        systemd_runs("a", 900);
+        systemd_runs("a", FAKE_PID(900));
         daemon_kill();
         write_exit_record("a", "exited", "5", "exit-code");
         fake_systemd_set_unit_state("conman-a.service", "failed", "failed");
@@ -844,7 +864,7 @@ static void test_kill_then_auto_remove_exit_while_down(void **state) {
         create("keep", false, RESTART_NO);
         dir = container_dir("t");
         call(&start, "Start", "t");
-        systemd_runs("t", 1000);
+        systemd_runs("t", FAKE_PID(1000));
         daemon_kill();
         write_exit_record("t", "exited", "0", "success");
         fake_systemd_set_unit_state("conman-t.service", "inactive", "dead");
@@ -868,7 +888,7 @@ static void test_kill_after_stop_queued(void **state) {
 
         create("a", false, RESTART_NO);
         call(&start, "Start", "a");
-        systemd_runs("a", 1100);
+        systemd_runs("a", FAKE_PID(1100));
         call(&stop, "Stop", "a");
         daemon_kill();
         write_exit_record("a", "killed", "TERM", "success");
@@ -887,7 +907,7 @@ static void test_kill_while_restarting(void **state) {
 
         create("a", false, RESTART_ALWAYS);
         call(&start, "Start", "a");
-        systemd_runs("a", 1200);
+        systemd_runs("a", FAKE_PID(1200));
         daemon_kill();
         write_exit_record("a", "exited", "9", "exit-code");
         fake_systemd_unit("conman-a.service")->n_restarts = 1;
@@ -895,11 +915,11 @@ static void test_kill_while_restarting(void **state) {
         daemon_up();
         assert_string_equal(state_of("a"), "restarting");
         assert_int_equal(get("a")->restart_count, 1);
-        fake_systemd_unit("conman-a.service")->main_pid = 1201;
+        fake_systemd_unit("conman-a.service")->main_pid = FAKE_PID(1201);
         fake_systemd_set_unit_state("conman-a.service", "active", "running");
         run_loop();
         assert_string_equal(state_of("a"), "running");
-        assert_int_equal(get("a")->main_pid, 1201);
+        assert_int_equal(get("a")->main_pid, FAKE_PID(1201));
         reply_done(&start);
 }
 
@@ -926,5 +946,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_kill_after_stop_queued, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_while_restarting, setup, teardown),
         };
+        if (getenv("TEST_FILTER")) /* TEST_FILTER=test_stop: one scenario */
+                cmocka_set_test_filter(getenv("TEST_FILTER"));
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
