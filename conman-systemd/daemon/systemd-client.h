@@ -1,46 +1,74 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * systemd-client.h — conmand's calls to PID 1 (org.freedesktop.systemd1) and the
- * jobs it waits for. Every call that changes a unit returns a job; the job's
- * JobRemoved signal answers the D-Bus request that caused it (no polling).
+ * systemd-client.h — conmand's calls to PID 1 (org.freedesktop.systemd1), and watches on its jobs
+ * and units. A leaf: it knows units and jobs, never a container. What a finished job or a changed unit
+ * means for a container is decided by the model (container-events.c), through the callbacks below.
+ *
+ * Every call that changes a unit returns a job path; systemd_watch_job() calls back once when the job
+ * is gone (JobRemoved), with systemd's result ("done", "failed", "canceled", ...). No polling.
+ *
+ * Unit tests link tests/unit/daemon/fake-systemd-client.c instead of this file's .c (the daemon library
+ * leaves it out: meson's libconman_systemd_client), so the model runs against a fake PID 1.
  */
 #pragma once
 
+#include <stdint.h>
 #include <systemd/sd-bus.h>
 
-#include "daemon/manager.h"
+typedef struct SystemdClient SystemdClient;
 
-typedef enum JobKind {
-        JOB_START,
-        JOB_STOP,
-        JOB_RESTART_STOP, /* stop half of a restart: starts again when done */
-        JOB_REMOVE_STOP,  /* stop before rm -f: removes when done */
-} JobKind;
+typedef struct SystemdUnitHandlers {
+        /* PropertiesChanged of a unit under /org/freedesktop/systemd1/unit: active/sub are the new
+         * ActiveState/SubState, either may be NULL when the signal did not carry it. */
+        void (*unit_changed)(const char *unit_path, const char *active, const char *sub, void *userdata);
+        /* UnitRemoved: systemd forgot the unit (a stopped transient unit was collected). */
+        void (*unit_removed)(const char *unit_path, void *userdata);
+        void *userdata;
+} SystemdUnitHandlers;
 
-typedef struct Job {
-        char *path;
-        JobKind kind;
-        char *container_id;
-        sd_bus_message *request; /* answered when the job is gone; may be NULL */
-        struct Job *next;
-} Job;
+/* Called once, when systemd removed the job; the watch is gone afterwards. */
+typedef void (*SystemdJobHandler)(const char *job_path, const char *result, void *userdata);
+typedef void (*SystemdFreeFunc)(void *userdata);
 
-/* Subscribes to systemd's signals (JobRemoved, unit PropertiesChanged, UnitRemoved). */
-int systemd_client_setup(Manager *m);
+int systemd_client_new(sd_bus *bus, const SystemdUnitHandlers *handlers, SystemdClient **ret);
+/* Drops every watch without calling it back (free_userdata runs for each). */
+SystemdClient *systemd_client_free(SystemdClient *s);
+/* Subscribes to systemd's signals (JobRemoved, UnitRemoved, units' PropertiesChanged). */
+int systemd_client_subscribe(SystemdClient *s);
 
-/* Remembers a job until its JobRemoved. Takes a reference on request. */
-int manager_watch_job(Manager *m, const char *path, JobKind kind, const char *container_id, sd_bus_message *request);
-void manager_free_jobs(Manager *m);
+/* Calls handler(job, result, userdata) once the job is removed; free_userdata (may be NULL) frees
+ * userdata after the call or when the client is freed. Several watches on one job all run (concurrent
+ * StopUnit calls on one unit share systemd's job). */
+int systemd_watch_job(SystemdClient *s, const char *job_path, SystemdJobHandler handler, void *userdata,
+                      SystemdFreeFunc free_userdata);
+/* A watch on one unit's PropertiesChanged besides the handlers of the client (exec units). */
+int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler, void *userdata,
+                       sd_bus_slot **ret_slot);
 
-int systemd_start_transient_unit(Manager *m, sd_bus_message *props_message, char **ret_job, sd_bus_error *error);
-int systemd_new_start_transient_unit(Manager *m, const char *unit, sd_bus_message **ret);
+/* A StartTransientUnit call with (name, mode) appended, for unit.c to append the properties to. */
+int systemd_new_start_transient_unit(SystemdClient *s, const char *unit, sd_bus_message **ret);
+/* Closes the message (no auxiliary units) and calls it. */
+int systemd_start_transient_unit(SystemdClient *s, sd_bus_message *props_message, char **ret_job,
+                                 sd_bus_error *error);
 /* StartUnit of a unit file (a container conman-generator made). */
-int systemd_start_unit(Manager *m, const char *unit, char **ret_job, sd_bus_error *error);
-int systemd_stop_unit(Manager *m, const char *unit, char **ret_job, sd_bus_error *error);
-int systemd_kill_unit(Manager *m, const char *unit, const char *whom, int sig, sd_bus_error *error);
-int systemd_reset_failed_unit(Manager *m, const char *unit);
+int systemd_start_unit(SystemdClient *s, const char *unit, char **ret_job, sd_bus_error *error);
+int systemd_stop_unit(SystemdClient *s, const char *unit, char **ret_job, sd_bus_error *error);
+int systemd_kill_unit(SystemdClient *s, const char *unit, const char *whom, int sig, sd_bus_error *error);
+int systemd_reset_failed_unit(SystemdClient *s, const char *unit);
+/* Unit.Unref: drops the reference AddRef=yes took. */
+int systemd_unref_unit(SystemdClient *s, const char *unit_path);
 
 /* ActiveState and SubState of a unit; "inactive"/"dead" when systemd doesn't know it. */
-int systemd_get_unit_state(Manager *m, const char *unit_path, char **ret_active, char **ret_sub);
-/* A Service property of type u ("MainPID", "NRestarts"); 0 when the unit is not loaded. */
-int systemd_get_service_u32(Manager *m, const char *unit_path, const char *property, uint32_t *ret);
+int systemd_get_unit_state(SystemdClient *s, const char *unit_path, char **ret_active, char **ret_sub);
+/* A Service property of type u ("MainPID", "NRestarts"); 0 and returns 0 when the unit is not loaded. */
+int systemd_get_service_u32(SystemdClient *s, const char *unit_path, const char *property, uint32_t *ret);
+/* A Service property of type i ("ExecMainCode", "ExecMainStatus"); same rules. */
+int systemd_get_service_i32(SystemdClient *s, const char *unit_path, const char *property, int32_t *ret);
+
+/* ListUnitsByPatterns(states=any, patterns): calls each(unit, active, sub, object path, userdata) for every
+ * loaded unit. */
+typedef void (*SystemdUnitEach)(const char *unit, const char *active, const char *sub, const char *unit_path,
+                                void *userdata);
+int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, void *userdata);
+/* systemd's Version property (a string such as "252.39-1~deb12u2"). */
+int systemd_get_version(SystemdClient *s, char **ret);
