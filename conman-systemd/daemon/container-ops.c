@@ -77,7 +77,7 @@ static int build_start_message(Container *c, const StartIO *io, const UnitHooks 
                 .spec = &c->spec,
                 .hooks = hooks,
         };
-        r = systemd_new_start_transient_unit(c->manager, c->unit, &msg);
+        r = systemd_new_start_transient_unit(c->manager->systemd, c->unit, &msg);
         if (r >= 0)
                 r = unit_append_properties(msg, &p);
         if (r < 0)
@@ -105,13 +105,13 @@ static int start_unit(Container *c, const StartIO *io, char **ret_job, sd_bus_er
                                                  container_runtime(c));
                 if (r < 0)
                         return r;
-                r = systemd_start_transient_unit(c->manager, msg, ret_job, error);
+                r = systemd_start_transient_unit(c->manager->systemd, msg, ret_job, error);
                 if (r >= 0 || !sd_bus_error_has_name(error, "org.freedesktop.systemd1.UnitExists"))
                         return r;
                 sd_bus_error_free(error);
                 if (attempt > 0)
                         return -EAGAIN; /* the last run's unit is not collected yet: wait for UnitRemoved */
-                (void) systemd_reset_failed_unit(c->manager, c->unit);
+                (void) systemd_reset_failed_unit(c->manager->systemd, c->unit);
         }
 }
 
@@ -163,7 +163,7 @@ static int start_job_queued(Container *c, const char *job, sd_bus_message *reque
         c->exit_code = -1;
         c->oom_killed = false;
         container_send_changed(c);
-        r = manager_watch_job(c->manager, job, JOB_START, c->id, request);
+        r = container_watch_job(c, job, JOB_START, request);
         return r < 0 ? r : 1;
 }
 
@@ -173,8 +173,8 @@ static int container_start_generated(Container *c, sd_bus_message *request, sd_b
         _cleanup_free_ char *job = NULL;
         int r;
 
-        (void) systemd_reset_failed_unit(c->manager, c->unit);
-        r = systemd_start_unit(c->manager, c->unit, &job, error);
+        (void) systemd_reset_failed_unit(c->manager->systemd, c->unit);
+        r = systemd_start_unit(c->manager->systemd, c->unit, &job, error);
         if (r < 0)
                 return r;
         c->started_at = now_realtime_usec();
@@ -195,7 +195,7 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
         if (container_is_generated(c))
                 return container_start_generated(c, request, error);
 
-        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        (void) systemd_reset_failed_unit(c->manager->systemd, c->unit);
         (void) exit_record_remove(c->dir_fd);
         r = output_open(c, &io.stdout_w, &io.stderr_w);
         if (r >= 0 && c->spec.tty)
@@ -233,7 +233,7 @@ static int on_kill_timer(sd_event_source *s, uint64_t usec, void *userdata) {
                 log_info("Container %s did not stop in time; sending SIGKILL.", c->name);
                 /* "main", not "all": the init is PID 1 of the container's PID namespace, so this ends every
                  * container process, but not the unit's ExecStopPost= helpers (network teardown, umount) */
-                (void) systemd_kill_unit(c->manager, c->unit, "main", SIGKILL, NULL);
+                (void) systemd_kill_unit(c->manager->systemd, c->unit, "main", SIGKILL, NULL);
         }
         return 0;
 }
@@ -244,7 +244,7 @@ static int arm_stop_timeout(Container *c, uint64_t timeout_usec) {
         if (timeout_usec == UINT64_MAX)
                 return 0;
         if (timeout_usec == 0)
-                return systemd_kill_unit(c->manager, c->unit, "all", SIGKILL, NULL);
+                return systemd_kill_unit(c->manager->systemd, c->unit, "all", SIGKILL, NULL);
         c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
         return sd_event_add_time_relative(c->manager->event, &c->kill_timer, CLOCK_MONOTONIC, timeout_usec, 0,
                                           on_kill_timer, c);
@@ -255,11 +255,11 @@ static int stop_unit_job(Container *c, uint64_t timeout_usec, JobKind kind, sd_b
         _cleanup_free_ char *job = NULL;
         int r;
 
-        r = systemd_stop_unit(c->manager, c->unit, &job, error);
+        r = systemd_stop_unit(c->manager->systemd, c->unit, &job, error);
         if (r < 0)
                 return r;
         (void) arm_stop_timeout(c, timeout_usec);
-        r = manager_watch_job(c->manager, job, kind, c->id, request);
+        r = container_watch_job(c, job, kind, request);
         return r < 0 ? r : 1;
 }
 
@@ -279,7 +279,7 @@ int container_kill(Container *c, int sig, sd_bus_error *error) {
         if (c->state != CONTAINER_RUNNING && c->state != CONTAINER_STARTING)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running (%s).",
                                          c->name, container_state_to_string(c->state));
-        return systemd_kill_unit(c->manager, c->unit, "main", sig, error);
+        return systemd_kill_unit(c->manager->systemd, c->unit, "main", sig, error);
 }
 
 static void answer_waiters(Container *c, bool removed) {
@@ -314,7 +314,7 @@ static void container_finalize_removal(Container *c) {
         _cleanup_close_ int containers_fd = -EBADF;
 
         answer_waiters(c, true);
-        (void) systemd_reset_failed_unit(c->manager, c->unit);
+        (void) systemd_reset_failed_unit(c->manager->systemd, c->unit);
         container_network_release(c);
         output_close(c);
         (void) container_send_removed_signal(c);
@@ -328,7 +328,7 @@ static void container_finalize_removal(Container *c) {
         if (container_pid_file(c, &pid_file) >= 0)
                 (void) unlink(pid_file);
         log_info("Removed container %s (%.12s).", c->name, c->id);
-        container_free(c);
+        container_enqueue_gc(c);
 }
 
 int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error) {
@@ -350,11 +350,11 @@ int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_e
                                          "Container %s is %s: stop it first, or remove it with -f/--force.", c->name,
                                          container_state_to_string(c->state));
         c->removing = true;
-        (void) systemd_kill_unit(c->manager, c->unit, "main", SIGKILL, NULL); /* see on_kill_timer() */
-        r = systemd_stop_unit(c->manager, c->unit, &job, error);
+        (void) systemd_kill_unit(c->manager->systemd, c->unit, "main", SIGKILL, NULL); /* see on_kill_timer() */
+        r = systemd_stop_unit(c->manager->systemd, c->unit, &job, error);
         if (r < 0)
                 return r;
-        r = manager_watch_job(c->manager, job, JOB_REMOVE_STOP, c->id, request);
+        r = container_watch_job(c, job, JOB_REMOVE_STOP, request);
         return r < 0 ? r : 1;
 }
 
@@ -388,8 +388,8 @@ static void read_exit_record(Container *c) {
 static void on_running(Container *c, ContainerState old) {
         uint32_t pid = 0, restarts = 0;
 
-        (void) systemd_get_service_u32(c->manager, c->unit_path, "MainPID", &pid);
-        (void) systemd_get_service_u32(c->manager, c->unit_path, "NRestarts", &restarts);
+        (void) systemd_get_service_u32(c->manager->systemd, c->unit_path, "MainPID", &pid);
+        (void) systemd_get_service_u32(c->manager->systemd, c->unit_path, "NRestarts", &restarts);
         c->main_pid = pid;
         c->restart_count = restarts;
         if (old == CONTAINER_STARTING)
@@ -443,7 +443,7 @@ void container_apply_unit_state(Container *c, const char *active, const char *su
         else if (new == CONTAINER_RESTARTING) {
                 read_exit_record(c);
                 c->main_pid = 0;
-                (void) systemd_get_service_u32(c->manager, c->unit_path, "NRestarts", &c->restart_count);
+                (void) systemd_get_service_u32(c->manager->systemd, c->unit_path, "NRestarts", &c->restart_count);
         } else if (new == CONTAINER_EXITED)
                 on_exited(c);
         container_send_changed(c);
@@ -453,5 +453,5 @@ void container_apply_unit_state(Container *c, const char *active, const char *su
         answer_start_request(c);
         answer_waiters(c, false);
         if (c->spec.auto_remove && !c->removing)
-                container_finalize_removal(c); /* frees c */
+                container_finalize_removal(c); /* c is gone, freed later from the GC queue */
 }

@@ -76,19 +76,24 @@ static void container_link(Manager *m, Container *c) {
         m->n_containers++;
 }
 
+void container_unlink(Container *c) {
+        if (!c->manager || !(c->prev || c->next || c->manager->containers == c))
+                return;
+        if (c->prev)
+                c->prev->next = c->next;
+        else
+                c->manager->containers = c->next;
+        if (c->next)
+                c->next->prev = c->prev;
+        c->prev = c->next = NULL;
+        c->manager->n_containers--;
+        container_userns_drop(c);
+}
+
 Container *container_free(Container *c) {
         if (!c)
                 return NULL;
-        if (c->manager && (c->prev || c->next || c->manager->containers == c)) {
-                if (c->prev)
-                        c->prev->next = c->next;
-                else
-                        c->manager->containers = c->next;
-                if (c->next)
-                        c->next->prev = c->prev;
-                c->manager->n_containers--;
-                container_userns_drop(c);
-        }
+        container_unlink(c);
         sd_event_source_disable_unref(c->kill_timer);
         sd_event_source_disable_unref(c->start_wait_timer);
         if (c->start_after_gc)
@@ -112,6 +117,9 @@ Container *container_free(Container *c) {
         free(c->object_path);
         free(c->exit_result);
         free(c->source_path);
+        free(c->news_active);
+        free(c->news_sub);
+        container_jobs_free(c->news_jobs);
         free(c);
         return NULL;
 }
@@ -379,6 +387,13 @@ int container_reload_generated(Container *c) {
         if (json_object_object_get_ex(j, "startedAt", &v))
                 c->started_at = json_object_get_uint64(v);
         return 0;
+}
+
+Container *container_by_id(Manager *m, const char *id) {
+        for (Container *c = m->containers; c; c = c->next)
+                if (streq(c->id, id))
+                        return c;
+        return NULL;
 }
 
 Container *container_by_unit_path(Manager *m, const char *unit_path) {

@@ -28,6 +28,15 @@ typedef enum ContainerState {
         _CONTAINER_STATE_INVALID = -EINVAL,
 } ContainerState;
 
+/* What a systemd job of the container is for: decides what follows once it is gone (container-events.c). */
+typedef enum JobKind {
+        JOB_START,
+        JOB_STOP,
+        JOB_RESTART_STOP, /* stop half of a restart: starts again when done */
+        JOB_REMOVE_STOP,  /* stop before rm -f: removes when done */
+} JobKind;
+
+typedef struct ContainerJob ContainerJob;
 typedef struct OutputStream OutputStream;
 typedef struct Attachment Attachment;
 typedef struct Console Console;
@@ -63,6 +72,16 @@ struct Container {
         sd_bus_message **waiters; /* pending Wait calls, answered on exit */
         size_t n_waiters;
 
+        /* News from systemd, queued by the systemd client's callbacks, decided by container_dispatch(). */
+        bool in_run_queue;
+        Container *run_queue_next;
+        char *news_active, *news_sub; /* the unit's last ActiveState/SubState from a signal */
+        bool news_refresh;            /* ask systemd for the unit's state (a job ended, the unit went away) */
+        bool news_unit_removed;       /* UnitRemoved */
+        ContainerJob *news_jobs;      /* jobs systemd removed, in order */
+        bool gone;                    /* removed: unlinked from the manager, freed by the GC queue */
+        Container *gc_next;
+
         Container *prev, *next;
 };
 
@@ -94,6 +113,7 @@ static inline bool container_is_generated(const Container *c) {
 /* Looks up by name, full id or unique id prefix; sets NoSuchContainer/AmbiguousReference. */
 int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *error);
 Container *container_by_unit_path(Manager *m, const char *unit_path);
+Container *container_by_id(Manager *m, const char *id);
 
 /* Operations; `request` (may be NULL) is answered when the operation completes. */
 int container_start(Container *c, sd_bus_message *request, sd_bus_error *error);
@@ -105,6 +125,22 @@ int container_wait(Container *c, sd_bus_message *request);
 
 /* systemd collected the container's unit (UnitRemoved): a deferred start goes ahead. */
 void container_unit_removed(Container *c);
+
+/* container-events.c: the one place where systemd's news becomes decisions. */
+/* Answers request (may be NULL) and decides what follows when systemd removed the job. */
+int container_watch_job(Container *c, const char *job, JobKind kind, sd_bus_message *request);
+/* The handlers given to the systemd client (manager_start_on_bus()). */
+extern const struct SystemdUnitHandlers container_unit_handlers;
+/* Queues c for container_dispatch() on the manager's run queue. */
+void container_enqueue(Container *c);
+/* Unlinks c from the manager (lookups no longer find it) and frees it from the GC queue later, never
+ * under a caller that still holds it. */
+void container_enqueue_gc(Container *c);
+/* Frees what is left on the run and GC queues (manager_free()). */
+void manager_drain_queues(Manager *m);
+/* Takes c out of the manager's list and index, without freeing it. */
+void container_unlink(Container *c);
+void container_jobs_free(ContainerJob *j);
 
 /* Applies what systemd says about the unit (from a signal, a listing, or a lookup). */
 void container_apply_unit_state(Container *c, const char *active_state, const char *sub_state);

@@ -12,9 +12,9 @@
 #include "shared/log.h"
 #include "shared/oci-config.h"
 #include "shared/unit.h"
+#include "daemon/systemd-client.h"
 #include "shared/util.h"
 
-#define SD_DEST "org.freedesktop.systemd1"
 #define EXEC_FINISHED_MAX 256 /* exit codes kept for late WaitExec calls */
 
 typedef struct Exec Exec;
@@ -22,7 +22,7 @@ struct Exec {
         Manager *manager;
         char *id;                 /* 16 hex chars */
         char *container_name;
-        char *unit, *unit_path, *job;
+        char *unit, *unit_path;
         ConsoleSocket *socket;    /* TTY: waiting for the runtime's PTY master */
         int master_fd;            /* TTY: until handed to the client */
         bool tty, started;
@@ -63,7 +63,6 @@ static void exec_free(Exec *e) {
         free(e->container_name);
         free(e->unit);
         free(e->unit_path);
-        free(e->job);
         free(e);
 }
 
@@ -117,20 +116,17 @@ static int exit_code_from(int32_t code, int32_t status) {
 }
 
 static void exec_finished(Exec *e) {
+        SystemdClient *systemd = e->manager->systemd;
         int32_t code = 0, status = 0;
 
-        (void) sd_bus_get_property_trivial(e->manager->bus, SD_DEST, e->unit_path, "org.freedesktop.systemd1.Service",
-                                           "ExecMainCode", NULL, 'i', &code);
-        (void) sd_bus_get_property_trivial(e->manager->bus, SD_DEST, e->unit_path, "org.freedesktop.systemd1.Service",
-                                           "ExecMainStatus", NULL, 'i', &status);
+        (void) systemd_get_service_i32(systemd, e->unit_path, "ExecMainCode", &code);
+        (void) systemd_get_service_i32(systemd, e->unit_path, "ExecMainStatus", &status);
         e->exit_code = exit_code_from(code, status);
         e->exited = true;
         e->match = sd_bus_slot_unref(e->match);
         /* AddRef kept the unit for us; now systemd may collect it. */
-        (void) sd_bus_call_method(e->manager->bus, SD_DEST, e->unit_path, "org.freedesktop.systemd1.Unit", "Unref",
-                                  NULL, NULL, NULL);
-        (void) sd_bus_call_method(e->manager->bus, SD_DEST, "/org/freedesktop/systemd1",
-                                  "org.freedesktop.systemd1.Manager", "ResetFailedUnit", NULL, NULL, "s", e->unit);
+        (void) systemd_unref_unit(systemd, e->unit_path);
+        (void) systemd_reset_failed_unit(systemd, e->unit);
         /* systemd sends the unit's PropertiesChanged before the JobRemoved of the same moment: an exec that
          * ended at once may look unstarted here. It ran if systemd saw its main process exit. */
         if (code != 0)
@@ -156,43 +152,29 @@ static void exec_finished(Exec *e) {
 
 static int on_exec_unit_changed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
         Exec *e = userdata;
-        _cleanup_free_ char *active = NULL;
+        _cleanup_free_ char *active = NULL, *sub = NULL;
 
         if (e->exited)
                 return 0;
-        if (sd_bus_get_property_string(e->manager->bus, SD_DEST, e->unit_path, "org.freedesktop.systemd1.Unit",
-                                       "ActiveState", NULL, &active) < 0)
+        if (systemd_get_unit_state(e->manager->systemd, e->unit_path, &active, &sub) < 0)
                 return 0;
         if (streq(active, "inactive") || streq(active, "failed"))
                 exec_finished(e);
         return 0;
 }
 
-static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
-        const char *path, *unit, *result;
-        uint32_t id;
+/* The exec's start job is gone; userdata is the exec's id (the exec may be gone too). */
+static void on_exec_job_removed(const char *job, const char *result, void *userdata) {
+        Exec *e = exec_find(userdata);
 
-        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
-                return 0;
-        for (Exec *e = execs; e; e = e->next) {
-                if (!e->job || !streq(e->job, path))
-                        continue;
-                free(e->job);
-                e->job = NULL;
-                if (streq(result, "done")) {
-                        e->started = true;
-                        exec_maybe_reply(e);
-                } else
-                        exec_fail(e, "the runtime failed to start the process");
-                (void) on_exec_unit_changed(m, e, NULL);
-                return 0;
-        }
-        return 0;
-}
-
-int exec_setup(Manager *m) {
-        return sd_bus_match_signal_async(m->bus, NULL, SD_DEST, "/org/freedesktop/systemd1",
-                                         "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, NULL, m);
+        if (!e)
+                return;
+        if (streq(result, "done")) {
+                e->started = true;
+                exec_maybe_reply(e);
+        } else
+                exec_fail(e, "the runtime failed to start the process");
+        (void) on_exec_unit_changed(NULL, e, NULL);
 }
 
 /* uid[:gid] for the runtime: names are looked up in the container's own /etc/passwd. */
@@ -252,47 +234,6 @@ static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *soc
         return 0;
 }
 
-static int append_exec_properties(sd_bus_message *m, Container *c, const ExecParams *p, char **argv,
-                                  const char *pid_file) {
-        _cleanup_free_ char *desc = NULL, *cmd = strv_join(p->command, " ");
-        int r;
-
-        if (!cmd || asprintf(&desc, "conman exec in %s: %.200s", c->name, cmd) < 0)
-                return -ENOMEM;
-        r = sd_bus_message_open_container(m, 'a', "(sv)");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
-                                          CONMAN_SLICE, "CollectMode", "s", "inactive-or-failed", "AddRef", "b", 1);
-        if (r >= 0)
-                r = p->tty ? sd_bus_message_append(m, "(sv)(sv)", "Type", "s", "forking", "PIDFile", "s", pid_file)
-                           : sd_bus_message_append(m, "(sv)", "Type", "s", "exec");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)(sv)", "StandardInputFileDescriptor", "h", p->stdin_fd,
-                                          "StandardOutputFileDescriptor", "h", p->stdout_fd,
-                                          "StandardErrorFileDescriptor", "h", p->stderr_fd);
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'r', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", "ExecStart");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'v', "a(sasb)");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(sasb)");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'r', "sasb");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", argv[0]);
-        if (r >= 0)
-                r = sd_bus_message_append_strv(m, argv);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "b", 0);
-        for (int i = 0; r >= 0 && i < 5; i++) /* (sasb), a, v, (sv), a(sv) */
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "a(sa(sv))", 0);
-        return r;
-}
-
 static int exec_new(Container *c, bool tty, Exec **ret) {
         _cleanup_free_ char *unit = NULL;
         Exec *e = calloc(1, sizeof(Exec));
@@ -318,13 +259,14 @@ static int exec_new(Container *c, bool tty, Exec **ret) {
 }
 
 static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL, *reply = NULL;
-        _cleanup_free_ char *pid_file = NULL, *socket_path = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+        _cleanup_free_ char *pid_file = NULL, *socket_path = NULL, *job = NULL, *desc = NULL;
+        _cleanup_free_ char *cmd = strv_join(p->command, " ");
         _cleanup_strv_free_ char **argv = NULL;
-        const char *job;
         int r;
 
-        if (asprintf(&pid_file, "%s/exec-%s.pid", c->manager->run_dir, e->id) < 0 ||
+        if (!cmd || asprintf(&desc, "conman exec in %s: %.200s", c->name, cmd) < 0 ||
+            asprintf(&pid_file, "%s/exec-%s.pid", c->manager->run_dir, e->id) < 0 ||
             asprintf(&socket_path, "%s/exec-%s.console", c->manager->run_dir, e->id) < 0)
                 return -ENOMEM;
         if (p->tty) {
@@ -336,24 +278,29 @@ static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_er
         if (r < 0)
                 return r;
         /* Watch the unit before it exists: a short exec may end before the start job is done. */
-        r = sd_bus_match_signal_async(c->manager->bus, &e->match, SD_DEST, e->unit_path,
-                                      "org.freedesktop.DBus.Properties", "PropertiesChanged", on_exec_unit_changed,
-                                      NULL, e);
+        r = systemd_watch_unit(c->manager->systemd, e->unit_path, on_exec_unit_changed, e, &e->match);
         if (r >= 0)
-                r = sd_bus_message_new_method_call(c->manager->bus, &msg, SD_DEST, "/org/freedesktop/systemd1",
-                                                   "org.freedesktop.systemd1.Manager", "StartTransientUnit");
+                r = systemd_new_start_transient_unit(c->manager->systemd, e->unit, &msg);
         if (r >= 0)
-                r = sd_bus_message_append(msg, "ss", e->unit, "fail");
+                r = unit_append_exec_unit_properties(msg, &(ExecUnitParams){
+                        .description = desc,
+                        .argv = argv,
+                        .pid_file = p->tty ? pid_file : NULL,
+                        .stdin_fd = p->stdin_fd,
+                        .stdout_fd = p->stdout_fd,
+                        .stderr_fd = p->stderr_fd,
+                });
         if (r >= 0)
-                r = append_exec_properties(msg, c, p, argv, pid_file);
-        if (r >= 0)
-                r = sd_bus_call(c->manager->bus, msg, 0, error, &reply);
-        if (r >= 0)
-                r = sd_bus_message_read(reply, "o", &job);
+                r = systemd_start_transient_unit(c->manager->systemd, msg, &job, error);
         if (r < 0)
                 return r;
-        e->job = strdup(job);
-        return e->job ? 0 : -ENOMEM;
+        _cleanup_free_ char *id = strdup(e->id);
+        if (!id)
+                return -ENOMEM;
+        r = systemd_watch_job(c->manager->systemd, job, on_exec_job_removed, id, free);
+        if (r >= 0)
+                TAKE_PTR(id);
+        return r;
 }
 
 int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bus_error *error) {

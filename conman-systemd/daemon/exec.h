@@ -30,5 +30,3 @@ typedef struct ExecParams {
 int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bus_error *error);
 /* Answers request with the exit code of the exec once it ended. Returns 1, or -ENOENT when unknown. */
 int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request);
-/* Watches systemd's JobRemoved for exec units; once per manager. */
-int exec_setup(Manager *m);

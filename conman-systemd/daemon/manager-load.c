@@ -15,6 +15,7 @@
 #include "shared/names.h"
 #include "daemon/stdio/output.h"
 #include "daemon/pipe-keeper.h"
+#include "daemon/systemd-client.h"
 #include "shared/unit.h"
 #include "shared/util.h"
 
@@ -49,51 +50,36 @@ static int load_state_dir(Manager *m) {
         return 0;
 }
 
-typedef struct UnitStates {
-        char **names, **active, **sub;
-} UnitStates;
+/* One conman-*.service systemd knows: its state is the container's. */
+static void apply_listed_unit(const char *unit, const char *active, const char *sub, const char *unit_path,
+                              void *userdata) {
+        Container *c = container_by_unit_path(userdata, unit_path);
 
-static void unit_states_done(UnitStates *u) {
-        strv_freep(&u->names);
-        strv_freep(&u->active);
-        strv_freep(&u->sub);
-}
-
-static int list_conman_units(Manager *m, UnitStates *ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        const char *name, *active, *sub;
-        int r;
-
-        r = sd_bus_call_method(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "ListUnitsByPatterns", &error, &reply, "asas", 0,
-                               1, CONMAN_UNIT_PREFIX "*.service");
-        if (r < 0)
-                return log_error_errno(r, "Failed to list units: %s", error.message ?: strerror(-r));
-        r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssssouso)", &name, NULL, NULL, &active, &sub, NULL,
-                                                  NULL, NULL, NULL, NULL)) > 0) {
-                if (strv_push(&ret->names, name) < 0 || strv_push(&ret->active, active) < 0 ||
-                    strv_push(&ret->sub, sub) < 0)
-                        return log_oom();
-        }
-        return r < 0 ? log_error_errno(r, "Failed to parse the unit list: %m") : 0;
-}
-
-static void reconcile_with_units(Manager *m, const UnitStates *u) {
-        Container *c, *next;
-
-        for (c = m->containers; c; c = next) {
-                const char *active = "inactive", *sub = "dead";
-                next = c->next;
-                for (size_t i = 0; u->names && u->names[i]; i++)
-                        if (streq(u->names[i], c->unit)) {
-                                active = u->active[i];
-                                sub = u->sub[i];
-                                break;
-                        }
+        if (c) {
+                c->news_refresh = false; /* seen */
                 container_apply_unit_state(c, active, sub);
         }
+}
+
+/* Every container's unit state, from one ListUnitsByPatterns call; a unit systemd does not list is gone. */
+static int reconcile_with_units(Manager *m) {
+        Container *c, *next;
+        int r;
+
+        /* news_refresh marks "not listed yet" here: nothing is queued while conmand loads */
+        for (c = m->containers; c; c = c->next)
+                c->news_refresh = true;
+        r = systemd_list_units(m->systemd, (char *[]){ CONMAN_UNIT_PREFIX "*.service", NULL }, apply_listed_unit, m);
+        if (r < 0)
+                return r;
+        for (c = m->containers; c; c = next) {
+                next = c->next; /* container_apply_unit_state() may remove a --rm container */
+                if (c->news_refresh) {
+                        c->news_refresh = false;
+                        container_apply_unit_state(c, "inactive", "dead");
+                }
+        }
+        return 0;
 }
 
 static Container *find_by_id(Manager *m, const char *id) {
@@ -167,17 +153,15 @@ static void remove_exited_auto_remove(Manager *m) {
 }
 
 int manager_load_containers(Manager *m) {
-        _cleanup_(unit_states_done) UnitStates units = {};
         int r;
 
         r = load_state_dir(m);
         if (r < 0)
                 return r;
         adopt_stored_fds(m);
-        r = list_conman_units(m, &units);
+        r = reconcile_with_units(m);
         if (r < 0)
                 return r;
-        reconcile_with_units(m, &units);
         close_streams_of_stopped(m);
         reopen_lost_pipes(m);
         remove_exited_auto_remove(m);
@@ -210,6 +194,8 @@ int manager_load_new_containers(Manager *m) {
                         continue; /* not written completely yet: the unit's next change brings us back */
                 log_info("Found container %s, generated from %s.", c->name, strna(c->source_path));
                 (void) container_send_new_signal(c);
+                c->news_refresh = true; /* its unit runs: ask systemd how far */
+                container_enqueue(c);
         }
         return 0;
 }

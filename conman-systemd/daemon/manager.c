@@ -42,10 +42,11 @@ int manager_new(const ManagerConfig *config, Manager **ret) {
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
+        manager_drain_queues(m);
         while (m->containers)
                 container_free(m->containers);
         userns_pool_done(&m->userns_pool);
-        manager_free_jobs(m);
+        m->systemd = systemd_client_free(m->systemd); /* pending job watches are dropped unanswered */
         image_manager_free(m);
         m->bus = sd_bus_flush_close_unref(m->bus);
         m->event = sd_event_unref(m->event);
@@ -91,18 +92,6 @@ static int on_name_acquired(sd_bus_message *reply, void *userdata, sd_bus_error 
         return 0;
 }
 
-static int manager_read_systemd_version(Manager *m) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        int r;
-
-        r = sd_bus_get_property_string(m->bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                       "org.freedesktop.systemd1.Manager", "Version", &error,
-                                       &m->systemd_version);
-        if (r < 0)
-                log_warning("Failed to read systemd's version: %s", error.message ?: strerror(-r));
-        return 0;
-}
-
 static int manager_connect_bus(Manager *m) {
         const char *address = getenv("CONMAN_BUS_ADDRESS");
         int r;
@@ -120,18 +109,47 @@ static int manager_connect_bus(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to the system bus: %m");
 
-        r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
-        if (r < 0)
-                return log_error_errno(r, "Failed to attach bus to event loop: %m");
         return 0;
 }
 
-int manager_start(Manager *m) {
+int manager_start_on_bus(Manager *m, sd_bus *bus) {
         int r;
 
         r = manager_open_state_dir(m);
         if (r < 0)
                 return r;
+        if (!m->event) {
+                r = sd_event_default(&m->event);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to allocate event loop: %m");
+        }
+        if (m->bus != bus) {
+                sd_bus_flush_close_unref(m->bus);
+                m->bus = sd_bus_ref(bus);
+        }
+        r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to attach bus to event loop: %m");
+
+        SystemdUnitHandlers handlers = container_unit_handlers;
+        handlers.userdata = m;
+        r = systemd_client_new(m->bus, &handlers, &m->systemd);
+        if (r < 0)
+                return log_oom();
+        r = systemd_client_subscribe(m->systemd);
+        if (r < 0)
+                return r;
+        (void) systemd_get_version(m->systemd, &m->systemd_version);
+
+        r = image_manager_start(m);
+        if (r < 0)
+                return r;
+        image_store_set_in_use_func(m->image_store, container_image_in_use, m);
+        return 0;
+}
+
+int manager_start(Manager *m) {
+        int r;
 
         r = sd_event_default(&m->event);
         if (r < 0)
@@ -150,17 +168,10 @@ int manager_start(Manager *m) {
                 return log_error_errno(r, "Failed to install signal handlers: %m");
 
         r = manager_connect_bus(m);
+        if (r >= 0)
+                r = manager_start_on_bus(m, m->bus);
         if (r < 0)
                 return r;
-        (void) manager_read_systemd_version(m);
-
-        r = systemd_client_setup(m);
-        if (r < 0)
-                return r;
-        r = image_manager_start(m);
-        if (r < 0)
-                return r;
-        image_store_set_in_use_func(m->image_store, container_image_in_use, m);
         r = manager_load_containers(m);
         if (r < 0)
                 return r;

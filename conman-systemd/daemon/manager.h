@@ -13,7 +13,7 @@
 #include "shared/userns.h"
 
 typedef struct Container Container;
-typedef struct Job Job;
+typedef struct SystemdClient SystemdClient;
 
 typedef struct Manager {
         sd_event *event;
@@ -28,7 +28,12 @@ typedef struct Manager {
 
         Container *containers; /* doubly linked list, owned */
         unsigned n_containers;
-        Job *jobs;             /* systemd jobs we answer requests for (systemd-client.c) */
+        SystemdClient *systemd; /* calls to PID 1, watches on its jobs and units (systemd-client.h) */
+        Container *run_queue;  /* containers with news from systemd, decided by container_dispatch() */
+        sd_event_source *run_queue_source;
+        Container *gc_queue;   /* removed containers, freed after every callback returned */
+        sd_event_source *gc_source;
+        bool scan_new_units;   /* a conman-*.service we do not know changed: look for new containers */
         struct ImageStore *image_store; /* images and layers (image/store.h), opened by image_manager_start() */
         struct ImageManager *images;    /* pulls and imports in flight (image-dbus.c) */
         UsernsPool userns_pool;         /* --userns=auto ranges; in use = the known containers' (container-userns.h) */
@@ -48,8 +53,13 @@ static inline void manager_freep(Manager **m) {
         manager_free(*m);
 }
 
-/* Connects to the system bus (or $CONMAN_BUS_ADDRESS), exports objects, requests io.conman1. */
+/* Connects to the system bus (or $CONMAN_BUS_ADDRESS), loads the containers, exports objects, requests
+ * io.conman1. */
 int manager_start(Manager *m);
+/* The part of manager_start() that tests run on a bus of their own (a socketpair): opens the state
+ * directory, attaches bus to the event loop, creates the systemd client and subscribes, opens the image
+ * store. No containers loaded, no objects exported, no name requested. */
+int manager_start_on_bus(Manager *m, sd_bus *bus);
 int manager_run(Manager *m);
 
 /* Loads containers from disk, matches them with their units and with the fds in the fd store. */

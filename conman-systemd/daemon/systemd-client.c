@@ -2,148 +2,99 @@
 /*
  * systemd-client.c — see systemd-client.h.
  */
-#include "daemon/container.h"
-#include "shared/log.h"
 #include "daemon/systemd-client.h"
+#include "shared/log.h"
 #include "shared/util.h"
 
 #define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
 #define SD_MANAGER "org.freedesktop.systemd1.Manager"
+#define SD_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
 
-static void job_free(Job *j) {
-        free(j->path);
-        free(j->container_id);
-        sd_bus_message_unref(j->request);
-        free(j);
+typedef struct JobWatch {
+        char *path;
+        SystemdJobHandler handler;
+        void *userdata;
+        SystemdFreeFunc free_userdata;
+        struct JobWatch *next;
+} JobWatch;
+
+struct SystemdClient {
+        sd_bus *bus;
+        SystemdUnitHandlers handlers;
+        JobWatch *jobs;
+};
+
+static void job_watch_free(JobWatch *w) {
+        if (w->free_userdata)
+                w->free_userdata(w->userdata);
+        free(w->path);
+        free(w);
 }
 
-void manager_free_jobs(Manager *m) {
-        while (m->jobs) {
-                Job *j = m->jobs;
-                m->jobs = j->next;
-                job_free(j);
-        }
-}
+int systemd_client_new(sd_bus *bus, const SystemdUnitHandlers *handlers, SystemdClient **ret) {
+        SystemdClient *s = calloc(1, sizeof(SystemdClient));
 
-int manager_watch_job(Manager *m, const char *path, JobKind kind, const char *container_id, sd_bus_message *request) {
-        Job *j = calloc(1, sizeof(Job));
-
-        if (!j)
+        if (!s)
                 return -ENOMEM;
-        j->path = strdup(path);
-        j->container_id = strdup(container_id);
-        if (!j->path || !j->container_id) {
-                job_free(j);
-                return -ENOMEM;
-        }
-        j->kind = kind;
-        j->request = sd_bus_message_ref(request);
-        j->next = m->jobs;
-        m->jobs = j;
+        s->bus = sd_bus_ref(bus);
+        s->handlers = *handlers;
+        *ret = s;
         return 0;
 }
 
-static Job *take_job(Manager *m, const char *path) {
-        for (Job **j = &m->jobs; *j; j = &(*j)->next)
-                if (streq((*j)->path, path)) {
-                        Job *found = *j;
-                        *j = found->next;
+SystemdClient *systemd_client_free(SystemdClient *s) {
+        if (!s)
+                return NULL;
+        while (s->jobs) {
+                JobWatch *w = s->jobs;
+                s->jobs = w->next;
+                job_watch_free(w);
+        }
+        sd_bus_unref(s->bus);
+        free(s);
+        return NULL;
+}
+
+int systemd_watch_job(SystemdClient *s, const char *job_path, SystemdJobHandler handler, void *userdata,
+                      SystemdFreeFunc free_userdata) {
+        JobWatch *w = calloc(1, sizeof(JobWatch)), **tail;
+
+        if (!w || !(w->path = strdup(job_path))) {
+                free(w);
+                return -ENOMEM;
+        }
+        w->handler = handler;
+        w->userdata = userdata;
+        w->free_userdata = free_userdata;
+        for (tail = &s->jobs; *tail; tail = &(*tail)->next) /* in order: the first caller is answered first */
+                ;
+        *tail = w;
+        return 0;
+}
+
+static JobWatch *take_job_watch(SystemdClient *s, const char *path) {
+        for (JobWatch **w = &s->jobs; *w; w = &(*w)->next)
+                if (streq((*w)->path, path)) {
+                        JobWatch *found = *w;
+                        *w = found->next;
                         return found;
                 }
         return NULL;
 }
 
-static Container *container_by_id(Manager *m, const char *id) {
-        for (Container *c = m->containers; c; c = c->next)
-                if (streq(c->id, id))
-                        return c;
-        return NULL;
-}
-
-/* Brings the container's state up to date with a direct question to systemd. */
-static void container_refresh(Container *c) {
-        _cleanup_free_ char *active = NULL, *sub = NULL;
-
-        if (systemd_get_unit_state(c->manager, c->unit_path, &active, &sub) >= 0)
-                container_apply_unit_state(c, active, sub);
-}
-
-static void reply_job(Job *j, Container *c, const char *result, bool ran) {
-        if (!j->request)
-                return;
-        /* A container that exits at once fails the start job (its main process died during
-         * ExecStartPost=), yet it ran: like docker, start succeeds and wait reports the exit. */
-        if (streq(result, "done") || streq(result, "skipped") || (j->kind == JOB_START && ran))
-                (void) sd_bus_reply_method_return(j->request, NULL);
-        else if (j->kind == JOB_START)
-                (void) sd_bus_reply_method_errorf(
-                        j->request, "io.conman1.Error.RuntimeFailed",
-                        "Container %s failed to start (job %s, exit code %i). See 'journalctl -u %s'.",
-                        c ? c->name : j->container_id, result, c ? c->exit_code : -1, c ? c->unit : "conman-*");
-        else
-                (void) sd_bus_reply_method_errorf(j->request, "io.conman1.Error.RuntimeFailed",
-                                                  "systemd could not stop container %s (job %s).",
-                                                  c ? c->name : j->container_id, result);
-}
-
-static void job_finished(Manager *m, Job *j, const char *result) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        Container *c = container_by_id(m, j->container_id);
-        bool ran = false;
-        int r;
-
-        if (c && j->kind == JOB_START && !streq(result, "done") && j->request && !c->start_request) {
-                /* A container that exits at once fails the start job, yet it ran: the exit record will say
-                 * (an exit code means the init ran). The answer waits for it (container_apply_unit_state()). */
-                c->start_request = sd_bus_message_ref(j->request);
-                c->start_pending = false;
-                container_refresh(c);
-                return;
-        }
-        if (c) {
-                if (j->kind == JOB_START)
-                        c->start_pending = false;
-                container_refresh(c);
-                c = container_by_id(m, j->container_id); /* an exit may have removed it (--rm) */
-        }
-
-        switch (j->kind) {
-        case JOB_RESTART_STOP:
-                r = c ? container_start(c, j->request, &error) : -ENOENT;
-                break;
-        case JOB_REMOVE_STOP:
-                r = c ? container_remove(c, true, j->request, &error) : 0; /* gone already is fine */
-                break;
-        default:
-                reply_job(j, c, result, ran);
-                return;
-        }
-        if (!j->request || r > 0)
-                return; /* answered later */
-        if (r >= 0)
-                (void) sd_bus_reply_method_return(j->request, NULL);
-        else if (sd_bus_error_is_set(&error))
-                (void) sd_bus_reply_method_error(j->request, &error);
-        else
-                (void) sd_bus_reply_method_errnof(j->request, r, "Container %s is gone.", j->container_id);
-}
-
 static int on_job_removed(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
-        Manager *m = userdata;
+        SystemdClient *s = userdata;
         const char *path, *unit, *result;
         uint32_t id;
-        Job *j;
-        int r;
+        JobWatch *w;
 
-        r = sd_bus_message_read(message, "uoss", &id, &path, &unit, &result);
-        if (r < 0)
+        if (sd_bus_message_read(message, "uoss", &id, &path, &unit, &result) < 0)
                 return 0;
-        /* concurrent calls on one unit share systemd's job (StopUnit returns the job already queued):
-         * every caller waiting on it gets its answer */
-        while ((j = take_job(m, path))) {
-                job_finished(m, j, result);
-                job_free(j);
+        /* unlinked before the call: a handler may add watches (a restart's start) */
+        while ((w = take_job_watch(s, path))) {
+                w->handler(path, result, w->userdata);
+                job_watch_free(w);
         }
         return 0;
 }
@@ -171,6 +122,8 @@ static int read_unit_changes(sd_bus_message *message, char **active, char **sub)
                         char **target = streq(name, "ActiveState") ? active : sub;
                         free(*target);
                         *target = strdup(value);
+                        if (!*target)
+                                return -ENOMEM;
                 } else {
                         r = sd_bus_message_skip(message, "v");
                         if (r < 0)
@@ -180,82 +133,62 @@ static int read_unit_changes(sd_bus_message *message, char **active, char **sub)
                 if (r < 0)
                         return r;
         }
-        return 1;
-}
-
-/* A conman-*.service we do not know: a unit of conman-generator that systemd started without us. */
-static void load_generated(Manager *m, const char *path) {
-        _cleanup_free_ char *unit = NULL;
-        Container *c;
-
-        if (!path || sd_bus_path_decode(path, "/org/freedesktop/systemd1/unit", &unit) <= 0 ||
-            !string_has_prefix(unit, "conman-"))
-                return;
-        (void) manager_load_new_containers(m);
-        c = container_by_unit_path(m, path);
-        if (c)
-                container_refresh(c);
+        return r < 0 ? r : 1;
 }
 
 static int on_unit_properties_changed(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
         _cleanup_free_ char *active = NULL, *sub = NULL;
-        Manager *m = userdata;
-        Container *c = container_by_unit_path(m, sd_bus_message_get_path(message));
+        SystemdClient *s = userdata;
 
-        if (!c) {
-                load_generated(m, sd_bus_message_get_path(message));
+        if (!s->handlers.unit_changed || read_unit_changes(message, &active, &sub) <= 0)
                 return 0;
-        }
-        if (read_unit_changes(message, &active, &sub) <= 0 || !active || !sub)
-                return 0;
-        container_apply_unit_state(c, active, sub);
+        s->handlers.unit_changed(sd_bus_message_get_path(message), active, sub, s->handlers.userdata);
         return 0;
 }
 
 static int on_unit_removed(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
-        Manager *m = userdata;
+        SystemdClient *s = userdata;
         const char *unit, *path;
-        Container *c;
 
-        if (sd_bus_message_read(message, "so", &unit, &path) < 0)
-                return 0;
-        c = container_by_unit_path(m, path);
-        if (c && container_state_is_active(c->state))
-                container_refresh(c);
-        c = container_by_unit_path(m, path); /* the refresh may have removed it (--rm) */
-        if (c)
-                container_unit_removed(c);
+        if (s->handlers.unit_removed && sd_bus_message_read(message, "so", &unit, &path) >= 0)
+                s->handlers.unit_removed(path, s->handlers.userdata);
         return 0;
 }
 
-int systemd_client_setup(Manager *m) {
+int systemd_client_subscribe(SystemdClient *s) {
         int r;
 
-        r = sd_bus_match_signal_async(m->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, NULL,
-                                      m);
+        r = sd_bus_match_signal_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, NULL,
+                                      s);
         if (r >= 0)
-                r = sd_bus_match_signal_async(m->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "UnitRemoved",
-                                              on_unit_removed, NULL, m);
+                r = sd_bus_match_signal_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "UnitRemoved",
+                                              on_unit_removed, NULL, s);
         if (r >= 0)
-                r = sd_bus_add_match_async(m->bus, NULL,
+                r = sd_bus_add_match_async(s->bus, NULL,
                                            "type='signal',sender='" SD_DEST "',"
                                            "interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
-                                           "path_namespace='/org/freedesktop/systemd1/unit'",
-                                           on_unit_properties_changed, NULL, m);
+                                           "path_namespace='" SD_UNIT_PREFIX "'",
+                                           on_unit_properties_changed, NULL, s);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch systemd's signals: %m");
 
-        r = sd_bus_call_method_async(m->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, NULL);
+        r = sd_bus_call_method_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to subscribe to systemd: %m");
         return 0;
 }
 
-int systemd_new_start_transient_unit(Manager *m, const char *unit, sd_bus_message **ret) {
+int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler, void *userdata,
+                       sd_bus_slot **ret_slot) {
+        return sd_bus_match_signal_async(s->bus, ret_slot, SD_DEST, unit_path, "org.freedesktop.DBus.Properties",
+                                         "PropertiesChanged", handler, NULL, userdata);
+}
+
+int systemd_new_start_transient_unit(SystemdClient *s, const char *unit, sd_bus_message **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         int r;
 
-        r = sd_bus_message_new_method_call(m->bus, &msg, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
+        r = sd_bus_message_new_method_call(s->bus, &msg, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
         if (r >= 0)
                 r = sd_bus_message_append(msg, "ss", unit, "fail");
         if (r < 0)
@@ -273,63 +206,66 @@ static int read_job_reply(sd_bus_message *reply, char **ret_job) {
         return *ret_job ? 0 : -ENOMEM;
 }
 
-int systemd_start_transient_unit(Manager *m, sd_bus_message *msg, char **ret_job, sd_bus_error *error) {
+int systemd_start_transient_unit(SystemdClient *s, sd_bus_message *msg, char **ret_job, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
         r = sd_bus_message_append(msg, "a(sa(sv))", 0);
         if (r < 0)
                 return r;
-        r = sd_bus_call(m->bus, msg, 0, error, &reply);
+        r = sd_bus_call(s->bus, msg, 0, error, &reply);
         if (r < 0)
                 return r;
         return read_job_reply(reply, ret_job);
 }
 
-int systemd_start_unit(Manager *m, const char *unit, char **ret_job, sd_bus_error *error) {
+static int unit_job_call(SystemdClient *s, const char *method, const char *unit, char **ret_job, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
-        r = sd_bus_call_method(m->bus, SD_DEST, SD_PATH, SD_MANAGER, "StartUnit", error, &reply, "ss", unit,
-                               "replace");
+        r = sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, method, error, &reply, "ss", unit, "replace");
         if (r < 0)
                 return r;
         return read_job_reply(reply, ret_job);
 }
 
-int systemd_stop_unit(Manager *m, const char *unit, char **ret_job, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        int r;
-
-        r = sd_bus_call_method(m->bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", error, &reply, "ss", unit, "replace");
-        if (r < 0)
-                return r;
-        return read_job_reply(reply, ret_job);
+int systemd_start_unit(SystemdClient *s, const char *unit, char **ret_job, sd_bus_error *error) {
+        return unit_job_call(s, "StartUnit", unit, ret_job, error);
 }
 
-int systemd_kill_unit(Manager *m, const char *unit, const char *whom, int sig, sd_bus_error *error) {
-        return sd_bus_call_method(m->bus, SD_DEST, SD_PATH, SD_MANAGER, "KillUnit", error, NULL, "ssi", unit, whom,
+int systemd_stop_unit(SystemdClient *s, const char *unit, char **ret_job, sd_bus_error *error) {
+        return unit_job_call(s, "StopUnit", unit, ret_job, error);
+}
+
+int systemd_kill_unit(SystemdClient *s, const char *unit, const char *whom, int sig, sd_bus_error *error) {
+        return sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, "KillUnit", error, NULL, "ssi", unit, whom,
                                   (int32_t) sig);
 }
 
-int systemd_reset_failed_unit(Manager *m, const char *unit) {
-        return sd_bus_call_method(m->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
+int systemd_reset_failed_unit(SystemdClient *s, const char *unit) {
+        return sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
 }
 
-int systemd_get_unit_state(Manager *m, const char *unit_path, char **ret_active, char **ret_sub) {
+int systemd_unref_unit(SystemdClient *s, const char *unit_path) {
+        return sd_bus_call_method(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit", "Unref", NULL, NULL,
+                                  NULL);
+}
+
+int systemd_get_unit_state(SystemdClient *s, const char *unit_path, char **ret_active, char **ret_sub) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *active = NULL, *sub = NULL;
         int r;
 
-        r = sd_bus_get_property_string(m->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit", "ActiveState",
+        r = sd_bus_get_property_string(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit", "ActiveState",
                                        &error, &active);
         if (r >= 0)
-                r = sd_bus_get_property_string(m->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit",
+                r = sd_bus_get_property_string(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit",
                                                "SubState", &error, &sub);
         if (r < 0) {
                 if (!sd_bus_error_has_names(&error, SD_BUS_ERROR_UNKNOWN_OBJECT, SD_BUS_ERROR_UNKNOWN_INTERFACE,
                                             SD_BUS_ERROR_UNKNOWN_PROPERTY, "org.freedesktop.systemd1.NoSuchUnit"))
                         return r;
+                free(active);
                 active = strdup("inactive");
                 sub = strdup("dead");
                 if (!active || !sub)
@@ -340,12 +276,51 @@ int systemd_get_unit_state(Manager *m, const char *unit_path, char **ret_active,
         return 0;
 }
 
-int systemd_get_service_u32(Manager *m, const char *unit_path, const char *property, uint32_t *ret) {
+static int get_service_trivial(SystemdClient *s, const char *unit_path, const char *property, char type, void *ret) {
+        return sd_bus_get_property_trivial(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Service", property,
+                                           NULL, type, ret) < 0
+                       ? 0
+                       : 1;
+}
+
+int systemd_get_service_u32(SystemdClient *s, const char *unit_path, const char *property, uint32_t *ret) {
+        *ret = 0;
+        return get_service_trivial(s, unit_path, property, 'u', ret);
+}
+
+int systemd_get_service_i32(SystemdClient *s, const char *unit_path, const char *property, int32_t *ret) {
+        *ret = 0;
+        return get_service_trivial(s, unit_path, property, 'i', ret);
+}
+
+int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, void *userdata) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *name, *active, *sub, *path;
+        int r;
+
+        r = sd_bus_message_new_method_call(s->bus, &call, SD_DEST, SD_PATH, SD_MANAGER, "ListUnitsByPatterns");
+        if (r >= 0)
+                r = sd_bus_message_append(call, "as", 0);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(call, patterns);
+        if (r >= 0)
+                r = sd_bus_call(s->bus, call, 0, &error, &reply);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list units: %s", error.message ?: strerror(-r));
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssssouso)", &name, NULL, NULL, &active, &sub, NULL,
+                                                  &path, NULL, NULL, NULL)) > 0)
+                each(name, active, sub, path, userdata);
+        return r < 0 ? log_error_errno(r, "Failed to parse the unit list: %m") : 0;
+}
+
+int systemd_get_version(SystemdClient *s, char **ret) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
-        *ret = 0;
-        r = sd_bus_get_property_trivial(m->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Service", property,
-                                        &error, 'u', ret);
-        return r < 0 ? 0 : 1;
+        r = sd_bus_get_property_string(s->bus, SD_DEST, SD_PATH, SD_MANAGER, "Version", &error, ret);
+        if (r < 0)
+                log_warning("Failed to read systemd's version: %s", error.message ?: strerror(-r));
+        return r;
 }

@@ -384,14 +384,53 @@ static int append_property(sd_bus_message *m, const UnitProperty *p) {
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
+static int append_property_list(sd_bus_message *m, const UnitPropertyList *l) {
+        int r = sd_bus_message_open_container(m, 'a', "(sv)");
+
+        for (size_t i = 0; r >= 0 && i < l->n; i++)
+                r = append_property(m, &l->items[i]);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 int unit_append_properties(sd_bus_message *m, const UnitParams *p) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        int r = unit_properties_build(p, &l);
+
+        return r < 0 ? r : append_property_list(m, &l);
+}
+
+/* An exec's unit: Type=exec runs the runtime in the foreground (its exit code is the command's); a TTY
+ * exec's runtime detaches (--detach --pid-file), so Type=forking reads the process's PID. AddRef=yes keeps
+ * the unit until conmand read its exit status. */
+int unit_exec_properties_build(const ExecUnitParams *p, UnitPropertyList *l) {
+        int r;
+
+        r = add_string(l, "Description", p->description);
+        if (r >= 0)
+                r = add_string(l, "Slice", CONMAN_SLICE);
+        if (r >= 0)
+                r = add_string(l, "CollectMode", "inactive-or-failed");
+        if (r >= 0)
+                r = add_number(l, "AddRef", UNIT_PROPERTY_BOOL, true);
+        if (r >= 0)
+                r = add_string(l, "Type", p->pid_file ? "forking" : "exec");
+        if (r >= 0 && p->pid_file)
+                r = add_string(l, "PIDFile", p->pid_file);
+        if (r >= 0)
+                r = add_fd(l, "StandardInputFileDescriptor", p->stdin_fd);
+        if (r >= 0)
+                r = add_fd(l, "StandardOutputFileDescriptor", p->stdout_fd);
+        if (r >= 0)
+                r = add_fd(l, "StandardErrorFileDescriptor", p->stderr_fd);
+        if (r >= 0)
+                r = add_exec_list(l, "ExecStart", &(ExecHook){ .argv = p->argv }, 1);
+        return r;
+}
+
+int unit_append_exec_unit_properties(sd_bus_message *m, const ExecUnitParams *p) {
         _cleanup_(unit_property_list_done) UnitPropertyList l = {};
         int r;
 
-        r = unit_properties_build(p, &l);
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(sv)");
-        for (size_t i = 0; r >= 0 && i < l.n; i++)
-                r = append_property(m, &l.items[i]);
-        return r < 0 ? r : sd_bus_message_close_container(m);
+        r = unit_exec_properties_build(p, &l);
+        return r < 0 ? r : append_property_list(m, &l);
 }

@@ -95,6 +95,17 @@ int unit_properties_build(const UnitParams *p, UnitPropertyList *ret);
 /* Appends the a(sv) property array of StartTransientUnit. */
 int unit_append_properties(sd_bus_message *m, const UnitParams *p);
 
+/* The unit of an exec (`conmanctl exec`): conman-<name>-exec-<id>.service runs the runtime's `exec`. */
+typedef struct ExecUnitParams {
+        const char *description;
+        char **argv;           /* the runtime's command line: ExecStart= */
+        const char *pid_file;  /* a TTY exec (runtime --detach): Type=forking with this PIDFile=; NULL: Type=exec */
+        int stdin_fd, stdout_fd, stderr_fd; /* the client's, borrowed */
+} ExecUnitParams;
+int unit_exec_properties_build(const ExecUnitParams *p, UnitPropertyList *ret);
+/* Appends the a(sv) property array of StartTransientUnit for an exec's unit. */
+int unit_append_exec_unit_properties(sd_bus_message *m, const ExecUnitParams *p);
+
 /* A property as unit-file lines ("TimeoutStopSec=10s"; one line per command of an Exec list), and the
  * section it belongs in ("Unit" or "Service"). ret_lines is NULL for what a file cannot carry (fds).
  * unit-file.c. */

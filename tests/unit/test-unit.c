@@ -121,6 +121,33 @@ static void test_hooks_order(void **state) {
         unit_hooks_done(&h);
 }
 
+/* An exec's unit: the runtime in the foreground (Type=exec), or detached with a TTY (forking + PIDFile=);
+ * AddRef= keeps it until conmand read its exit status. */
+static void test_exec_unit(void **state) {
+        char *argv[] = { "/usr/sbin/runc", "--root", "/run/conman/runc", "exec", "0123", "ls", NULL };
+        ExecUnitParams ep = { .description = "conman exec in web: ls", .argv = argv, .stdin_fd = 0,
+                              .stdout_fd = 1, .stderr_fd = 2 };
+        UnitPropertyList l = {};
+
+        assert_int_equal(unit_exec_properties_build(&ep, &l), 0);
+        assert_string_equal(find(&l, "Type")->str, "exec");
+        assert_null(find(&l, "PIDFile"));
+        assert_string_equal(find(&l, "Slice")->str, "conman.slice");
+        assert_true(find(&l, "AddRef")->u);
+        assert_int_equal(find(&l, "StandardOutputFileDescriptor")->fd, 1);
+        const UnitProperty *start = find(&l, "ExecStart");
+        assert_int_equal(start->n_exec, 1);
+        assert_int_equal(strv_length(start->exec[0].argv), 6);
+        assert_string_equal(start->exec[0].argv[3], "exec");
+        unit_property_list_done(&l);
+
+        ep.pid_file = "/run/conman/exec-1.pid";
+        assert_int_equal(unit_exec_properties_build(&ep, &l), 0);
+        assert_string_equal(find(&l, "Type")->str, "forking");
+        assert_string_equal(find(&l, "PIDFile")->str, "/run/conman/exec-1.pid");
+        unit_property_list_done(&l);
+}
+
 static void test_names(void **state) {
         _cleanup_free_ char *u = NULL, *path = NULL, *cg = NULL;
         assert_int_equal(unit_name_from_container_name("web.1", &u), 0);
@@ -136,6 +163,7 @@ int main(void) {
                 cmocka_unit_test(test_shape),
                 cmocka_unit_test(test_resources_and_restart),
                 cmocka_unit_test(test_hooks_order),
+                cmocka_unit_test(test_exec_unit),
                 cmocka_unit_test(test_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -249,7 +249,6 @@ int method_prepare_container_console(sd_bus_message *msg, void *userdata, sd_bus
 }
 
 int method_exec_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        static bool setup_done = false;
         _cleanup_strv_free_ char **command = NULL, **env = NULL;
         ExecParams p = { .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF };
         Container *c;
@@ -274,12 +273,6 @@ int method_exec_container(sd_bus_message *msg, void *userdata, sd_bus_error *err
                 r = bus_verify_root(msg, error);
         if (r < 0)
                 return r;
-        if (!setup_done) {
-                r = exec_setup(c->manager);
-                if (r < 0)
-                        return r;
-                setup_done = true;
-        }
         return exec_start(c, &p, msg, error);
 }
 
