@@ -605,14 +605,21 @@ int systemd_get_service_i32(SystemdClient *s, const char *unit_path, const char 
         return 1;
 }
 
+/* Like the real one, the callback gets strings of a reply (copies here): what it does to the units meanwhile
+ * (ResetFailedUnit of a --rm container it reaps) must not change them under it. */
 int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, void *userdata) {
+        _cleanup_strv_free_ char **listed = NULL;
+
         for (FakeUnit *u = fake.units; u; u = u->next) {
                 bool match = !patterns || !patterns[0];
                 for (size_t i = 0; !match && patterns[i]; i++)
                         match = fnmatch(patterns[i], u->name, 0) == 0;
-                if (match)
-                        each(u->name, u->active, u->sub, u->path, userdata);
+                if (match && (strv_push(&listed, u->name) < 0 || strv_push(&listed, u->active) < 0 ||
+                              strv_push(&listed, u->sub) < 0 || strv_push(&listed, u->path) < 0))
+                        return -ENOMEM;
         }
+        for (size_t i = 0; listed && listed[i]; i += 4)
+                each(listed[i], listed[i + 1], listed[i + 2], listed[i + 3], userdata);
         return 0;
 }
 

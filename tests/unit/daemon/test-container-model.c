@@ -100,9 +100,12 @@ static int method_start(sd_bus_message *msg, void *userdata, sd_bus_error *error
 }
 
 static int method_stop(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        uint64_t timeout_usec = UINT64_MAX; /* the unit's own TimeoutStopSec= */
         Container *c;
         int r = find_arg(msg, &c, error);
-        return r < 0 ? r : answer(msg, container_stop(c, UINT64_MAX, msg, error));
+        if (r >= 0 && streq(sd_bus_message_get_signature(msg, true), "st"))
+                r = sd_bus_message_read(msg, "t", &timeout_usec);
+        return r < 0 ? r : answer(msg, container_stop(c, timeout_usec, msg, error));
 }
 
 static int method_restart(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -133,6 +136,7 @@ static const sd_bus_vtable test_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD("Start", "s", "", method_start, 0),
         SD_BUS_METHOD("Stop", "s", "", method_stop, 0),
+        SD_BUS_METHOD("StopTimeout", "st", "", method_stop, 0),
         SD_BUS_METHOD("Restart", "s", "", method_restart, 0),
         SD_BUS_METHOD("Remove", "sb", "", method_remove, 0),
         SD_BUS_METHOD("Wait", "s", "i", method_wait, 0),
@@ -151,7 +155,8 @@ static int on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_err
         return 0;
 }
 
-/* Calls io.conman1.Test.<method>(name[, force]) from the client; the reply lands in *rep. */
+/* Calls io.conman1.Test.<method>(name) from the client; the reply lands in *rep. "Remove" is rm -f,
+ * "RemoveStopped" rm without -f, "StopNow" stop -t 0. */
 static void call(Reply *rep, const char *method, const char *name) {
         int r;
 
@@ -160,6 +165,12 @@ static void call(Reply *rep, const char *method, const char *name) {
         if (streq(method, "Remove"))
                 r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", method, on_reply, rep,
                                              "sb", name, 1);
+        else if (streq(method, "RemoveStopped"))
+                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", "Remove", on_reply,
+                                             rep, "sb", name, 0);
+        else if (streq(method, "StopNow"))
+                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", "StopTimeout",
+                                             on_reply, rep, "st", name, UINT64_C(0));
         else
                 r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", method, on_reply, rep,
                                              "s", name);
@@ -766,6 +777,164 @@ static void test_start_fails_without_exit(void **state) {
         reply_done(&start);
 }
 
+/* rm -f of a --rm container while it starts: systemd cancels the start job and runs the stop job; both
+ * come back in one batch. The start is answered, the exit too, the container is removed once. */
+static void test_remove_while_starting(void **state) {
+        _cleanup_free_ char *dir = NULL, *start_job = NULL;
+        Reply start = {}, rm = {}, wait = {};
+        FakeUnit *u;
+
+        create("k", true, RESTART_NO);
+        dir = container_dir("k");
+        call(&start, "Start", "k");
+        call(&wait, "Wait", "k");
+        start_job = strdup(fake_systemd_job("conman-k.service")->path);
+        fake_systemd_set_unit_state("conman-k.service", "activating", "start");
+        run_loop();
+        call(&rm, "Remove", "k");
+        assert_int_equal(fake_systemd_count_calls("KillUnit conman-k.service main 9"), 1);
+        assert_int_equal(fake_systemd_count_calls("StopUnit conman-k.service"), 1);
+        assert_int_equal(fake_systemd_n_jobs(), 2);
+        assert_non_null(find("k"));
+
+        write_exit_record("k", "killed", "KILL", "signal");
+        u = fake_systemd_unit("conman-k.service");
+        free(u->active);
+        free(u->sub);
+        u->active = strdup("failed");
+        u->sub = strdup("failed");
+        /* StopUnit in "replace" mode cancels the start job at once; the stop job ends later */
+        assert_int_equal(fake_systemd_finish_job(start_job, "canceled"), 1);
+        assert_int_equal(fake_systemd_finish_job("conman-k.service", "done"), 1);
+        run_loop();
+        assert_null(find("k"));
+        assert_int_equal(access(dir, F_OK), -1);
+        assert_int_equal(count_signals("ContainerRemoved k"), 1);
+        assert_true(start.done);
+        assert_true(wait.done);
+        assert_true(rm.done);
+        assert_null(rm.error);
+        reply_done(&start);
+        reply_done(&rm);
+        reply_done(&wait);
+}
+
+/* The same for a container whose init never ran (no exit record): the start fails, rm -f succeeds. */
+static void test_remove_while_starting_never_ran(void **state) {
+        _cleanup_free_ char *start_job = NULL;
+        Reply start = {}, rm = {};
+
+        create("k", false, RESTART_NO);
+        call(&start, "Start", "k");
+        start_job = strdup(fake_systemd_job("conman-k.service")->path);
+        call(&rm, "Remove", "k");
+        assert_int_equal(fake_systemd_finish_job(start_job, "canceled"), 1);
+        run_loop();
+        fake_systemd_set_unit_state("conman-k.service", "inactive", "dead");
+        assert_int_equal(fake_systemd_finish_job("conman-k.service", "done"), 1); /* the stop */
+        run_loop();
+        assert_null(find("k"));
+        assert_true(start.done);
+        assert_string_equal(strempty(start.error), "io.conman1.Error.RuntimeFailed");
+        assert_true(rm.done);
+        assert_null(rm.error);
+        assert_int_equal(count_signals("ContainerRemoved k"), 1);
+        reply_done(&start);
+        reply_done(&rm);
+}
+
+/* Two rm -f and a stop at once share systemd's one stop job: each is answered, the container goes once. */
+static void test_concurrent_removes(void **state) {
+        Reply start = {}, rm1 = {}, rm2 = {}, stop = {}, wait = {};
+
+        create("d", false, RESTART_NO);
+        call(&start, "Start", "d");
+        systemd_runs("d", FAKE_PID(1300));
+        call(&wait, "Wait", "d");
+        call(&stop, "Stop", "d");
+        call(&rm1, "Remove", "d");
+        call(&rm2, "Remove", "d");
+        assert_int_equal(fake_systemd_n_jobs(), 1);
+        write_exit_record("d", "killed", "KILL", "signal");
+        fake_systemd_set_unit_state("conman-d.service", "failed", "failed");
+        assert_int_equal(fake_systemd_finish_job("conman-d.service", "done"), 3);
+        run_loop();
+        assert_null(find("d"));
+        assert_int_equal(count_signals("ContainerRemoved d"), 1);
+        assert_true(stop.done);
+        assert_null(stop.error);
+        assert_true(rm1.done);
+        assert_null(rm1.error);
+        assert_true(rm2.done);
+        assert_null(rm2.error);
+        assert_true(wait.done);
+        assert_int_equal(wait.code, 137);
+        reply_done(&start);
+        reply_done(&rm1);
+        reply_done(&rm2);
+        reply_done(&stop);
+        reply_done(&wait);
+}
+
+/* rm without -f refuses a running container and touches nothing. */
+static void test_remove_running_without_force(void **state) {
+        Reply start = {}, rm = {};
+
+        create("a", false, RESTART_NO);
+        call(&start, "Start", "a");
+        systemd_runs("a", FAKE_PID(1400));
+        fake_systemd_clear_calls();
+        call(&rm, "RemoveStopped", "a");
+        assert_true(rm.done);
+        assert_string_equal(strempty(rm.error), "io.conman1.Error.Busy");
+        assert_null(fake_systemd_calls());
+        assert_string_equal(state_of("a"), "running");
+        reply_done(&start);
+        reply_done(&rm);
+}
+
+/* stop -t 0: SIGKILL to the whole unit right away, and the stop job. */
+static void test_stop_now(void **state) {
+        Reply start = {}, stop = {};
+
+        create("s", false, RESTART_NO);
+        call(&start, "Start", "s");
+        systemd_runs("s", FAKE_PID(1500));
+        fake_systemd_clear_calls();
+        call(&stop, "StopNow", "s");
+        assert_int_equal(fake_systemd_count_calls("StopUnit conman-s.service"), 1);
+        assert_int_equal(fake_systemd_count_calls("KillUnit conman-s.service all 9"), 1);
+        write_exit_record("s", "killed", "KILL", "signal");
+        fake_systemd_set_unit_state("conman-s.service", "failed", "failed");
+        assert_int_equal(fake_systemd_finish_job("conman-s.service", "done"), 1);
+        run_loop();
+        assert_true(stop.done);
+        assert_null(stop.error);
+        assert_string_equal(state_of("s"), "exited");
+        assert_int_equal(get("s")->exit_code, 137);
+        reply_done(&start);
+        reply_done(&stop);
+}
+
+/* systemd forgot a running container's unit without a word of it going down: the container exited. */
+static void test_unit_removed_while_running(void **state) {
+        Reply start = {}, wait = {};
+
+        create("a", false, RESTART_NO);
+        call(&start, "Start", "a");
+        systemd_runs("a", FAKE_PID(1600));
+        call(&wait, "Wait", "a");
+        write_exit_record("a", "exited", "0", "success");
+        fake_systemd_remove_unit("conman-a.service");
+        run_loop();
+        assert_string_equal(state_of("a"), "exited");
+        assert_int_equal(get("a")->exit_code, 0);
+        assert_true(wait.done);
+        assert_int_equal(wait.code, 0);
+        reply_done(&start);
+        reply_done(&wait);
+}
+
 /* ---- kill -9 of conmand between the steps ---- */
 
 static void test_kill_after_create(void **state) {
@@ -923,6 +1092,34 @@ static void test_kill_while_restarting(void **state) {
         reply_done(&start);
 }
 
+/* conmand dies while rm -f waits for the stop job: the stop is systemd's and happens; the removal was
+ * conmand's and is lost with it. After the reload the container is an exited one, and rm finishes it. */
+static void test_kill_during_remove(void **state) {
+        _cleanup_free_ char *dir = NULL;
+        Reply start = {}, rm = {};
+
+        create("d", false, RESTART_NO);
+        dir = container_dir("d");
+        call(&start, "Start", "d");
+        systemd_runs("d", FAKE_PID(1700));
+        call(&rm, "Remove", "d");
+        daemon_kill();
+        write_exit_record("d", "killed", "KILL", "signal");
+        fake_systemd_set_unit_state("conman-d.service", "failed", "failed");
+        assert_int_equal(fake_systemd_finish_job("conman-d.service", "done"), 0);
+        daemon_up();
+        assert_string_equal(state_of("d"), "exited");
+        assert_int_equal(get("d")->exit_code, 137);
+        assert_false(get("d")->removing);
+        call(&rm, "RemoveStopped", "d");
+        assert_true(rm.done);
+        assert_null(rm.error);
+        assert_null(find("d"));
+        assert_int_equal(access(dir, F_OK), -1);
+        reply_done(&start);
+        reply_done(&rm);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
@@ -938,6 +1135,12 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_no_request, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_unit_gone, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_start_fails_without_exit, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_remove_while_starting, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_remove_while_starting_never_ran, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_concurrent_removes, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_remove_running_without_force, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_stop_now, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_unit_removed_while_running, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_start_queued, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_while_running, setup, teardown),
@@ -945,6 +1148,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_kill_then_auto_remove_exit_while_down, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_stop_queued, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_while_restarting, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_kill_during_remove, setup, teardown),
         };
         if (getenv("TEST_FILTER")) /* TEST_FILTER=test_stop: one scenario */
                 cmocka_set_test_filter(getenv("TEST_FILTER"));
