@@ -16,13 +16,13 @@
 #include <string.h>
 
 #include "daemon/systemd-client.h"
+#include "fake-systemd.h"
 #include "shared/macro.h"
 #include "shared/util.h"
-#include "fake-systemd.h"
 
-#define SD_DEST "org.freedesktop.systemd1"
-#define SD_PATH "/org/freedesktop/systemd1"
-#define SD_MANAGER "org.freedesktop.systemd1.Manager"
+#define SD_DEST        "org.freedesktop.systemd1"
+#define SD_PATH        "/org/freedesktop/systemd1"
+#define SD_MANAGER     "org.freedesktop.systemd1.Manager"
 #define SD_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
 
 typedef struct JobWatch {
@@ -151,10 +151,11 @@ static void emit_properties_changed(const FakeUnit *u) {
 
         if (!fake.peer)
                 return;
-        r = sd_bus_message_new_signal(fake.peer, &m, u->path, "org.freedesktop.DBus.Properties", "PropertiesChanged");
+        r = sd_bus_message_new_signal(fake.peer, &m, u->path, "org.freedesktop.DBus.Properties",
+                                      "PropertiesChanged");
         if (r >= 0)
-                r = sd_bus_message_append(m, "sa{sv}as", "org.freedesktop.systemd1.Unit", 2, "ActiveState", "s",
-                                          u->active, "SubState", "s", u->sub, 0);
+                r = sd_bus_message_append(m, "sa{sv}as", "org.freedesktop.systemd1.Unit", 2, "ActiveState",
+                                          "s", u->active, "SubState", "s", u->sub, 0);
         if (r >= 0)
                 r = sd_bus_send(fake.peer, m, NULL);
         if (r < 0)
@@ -354,8 +355,8 @@ int systemd_watch_job(SystemdClient *s, const char *job_path, SystemdJobHandler 
         return 0;
 }
 
-int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler, void *userdata,
-                       sd_bus_slot **ret_slot) {
+int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler,
+                       void *userdata, sd_bus_slot **ret_slot) {
         _cleanup_free_ char *rule = NULL;
 
         /* a peer-to-peer bus: the match filters what fake_systemd_set_unit_state() sends from the peer */
@@ -431,9 +432,13 @@ static int read_value(sd_bus_message *m, const char *type, char **ret) {
                 r = sd_bus_message_read(m, "b", &v.b);
                 *ret = r < 0 ? NULL : strdup(v.b ? "yes" : "no");
         } else if (streq(type, "u") || streq(type, "i") || streq(type, "t")) {
+                int n = -1;
                 r = sd_bus_message_read_basic(m, type[0], &v);
-                if (r >= 0 && asprintf(ret, "%" PRIu64,
-                                       type[0] == 't' ? v.t : type[0] == 'u' ? (uint64_t) v.u : (uint64_t) v.i) < 0)
+                if (r >= 0 && type[0] == 'i')
+                        n = asprintf(ret, "%" PRIi32, v.i);
+                else if (r >= 0)
+                        n = asprintf(ret, "%" PRIu64, type[0] == 't' ? v.t : (uint64_t) v.u);
+                if (n < 0)
                         *ret = NULL;
         } else {
                 r = sd_bus_message_skip(m, type); /* fds ('h') and anything else: present, not compared */
@@ -477,7 +482,8 @@ static int read_properties(sd_bus_message *m, char ***ret) {
         return 0;
 }
 
-static int refuse(sd_bus_error *error, const char *call, const char *unit, const char *name, const char *what) {
+static int refuse(sd_bus_error *error, const char *call, const char *unit, const char *name,
+                  const char *what) {
         log_call("%s %s -> %s", call, unit, name);
         return sd_bus_error_setf(error, name, "Unit %s %s.", unit, what);
 }
@@ -544,7 +550,8 @@ int systemd_reset_failed_unit(SystemdClient *s, const char *unit) {
         log_call("ResetFailedUnit %s", unit);
         if (!u)
                 return -ENOENT;
-        if (streq(u->active, "failed")) { /* no signal: a failed unit and a reset one mean the same to conmand */
+        /* no signal: a failed unit and a reset one mean the same to conmand */
+        if (streq(u->active, "failed")) {
                 set_string(&u->active, "inactive");
                 set_string(&u->sub, "dead");
         }

@@ -16,23 +16,23 @@
 #include <systemd/sd-bus.h>
 
 typedef struct FakeUnit {
-        char *name;          /* conman-a.service */
-        char *path;          /* /org/freedesktop/systemd1/unit/conman_2da_2eservice */
-        char *active, *sub;  /* ActiveState, SubState */
+        char *name;         /* conman-a.service */
+        char *path;         /* /org/freedesktop/systemd1/unit/conman_2da_2eservice */
+        char *active, *sub; /* ActiveState, SubState */
         uint32_t main_pid;
         uint32_t n_restarts;
         int32_t exec_main_code, exec_main_status; /* CLD_EXITED ..., the status */
-        bool transient;      /* made by StartTransientUnit (else a unit file: StartUnit) */
-        bool referenced;     /* AddRef=yes and no Unref since */
-        char **properties;   /* "Name=value" of each property StartTransientUnit got */
+        bool transient;                /* made by StartTransientUnit (else a unit file: StartUnit) */
+        bool referenced;               /* AddRef=yes and no Unref since */
+        char **properties;             /* "Name=value" of each property StartTransientUnit got */
         sd_bus_message *start_message; /* held while the unit runs: it carries the unit's stdio fds */
         struct FakeUnit *next;
 } FakeUnit;
 
 typedef struct FakeJob {
-        char *path;          /* /org/freedesktop/systemd1/job/N */
+        char *path; /* /org/freedesktop/systemd1/job/N */
         char *unit;
-        char *kind;          /* "start", "stop" */
+        char *kind; /* "start", "stop" */
         struct FakeJob *next;
 } FakeJob;
 

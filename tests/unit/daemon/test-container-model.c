@@ -17,23 +17,24 @@
  * ASan too).
  */
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <cmocka.h>
-#include <json-c/json.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 #include <systemd/sd-id128.h>
 
+#include <cmocka.h> /* after setjmp.h, stdarg.h and stddef.h */
+
 #include "daemon/container.h"
 #include "daemon/manager.h"
+#include "fake-systemd.h"
 #include "shared/exit-record.h"
 #include "shared/fileio.h"
 #include "shared/util.h"
-#include "fake-systemd.h"
 
 /* ---- the daemon, its bus and its client ---- */
 
@@ -51,8 +52,8 @@ static struct {
         char **ids;     /* "<name> <id>" of each container created: for the disk while conmand is down */
 } t;
 
-/* A MainPID no process can have (PID_MAX_LIMIT is 4194304): conmand looks into /proc/<MainPID> (pipe-keeper.c),
- * which must find nothing rather than a process of the machine the tests run on. */
+/* A MainPID no process can have (PID_MAX_LIMIT is 4194304): conmand looks into /proc/<MainPID>
+ * (pipe-keeper.c), which must find nothing rather than a process of the machine the tests run on. */
 #define FAKE_PID(n) (UINT32_C(5000000) + (n))
 
 static void run_loop(void) {
@@ -161,19 +162,19 @@ static void call(Reply *rep, const char *method, const char *name) {
         int r;
 
         free(rep->error);
-        *rep = (Reply){ .code = -1000 };
+        *rep = (Reply){.code = -1000};
         if (streq(method, "Remove"))
-                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", method, on_reply, rep,
-                                             "sb", name, 1);
+                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", method,
+                                             on_reply, rep, "sb", name, 1);
         else if (streq(method, "RemoveStopped"))
-                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", "Remove", on_reply,
-                                             rep, "sb", name, 0);
+                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", "Remove",
+                                             on_reply, rep, "sb", name, 0);
         else if (streq(method, "StopNow"))
                 r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", "StopTimeout",
                                              on_reply, rep, "st", name, UINT64_C(0));
         else
-                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", method, on_reply, rep,
-                                             "s", name);
+                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", method,
+                                             on_reply, rep, "s", name);
         assert_true(r >= 0);
         run_loop();
 }
@@ -185,7 +186,7 @@ static void reply_done(Reply *rep) {
 
 /* conmand starts: a bus of its own (a socketpair with the client), the model on it, the state loaded. */
 static void daemon_up(void) {
-        ManagerConfig config = { .state_dir = t.state_dir, .run_dir = t.run_dir, .default_runtime = "runc" };
+        ManagerConfig config = {.state_dir = t.state_dir, .run_dir = t.run_dir, .default_runtime = "runc"};
         sd_id128_t id;
         int pair[2];
 
@@ -202,12 +203,13 @@ static void daemon_up(void) {
         assert_int_equal(manager_new(&config, &t.m), 0);
         assert_int_equal(manager_start_on_bus(t.m, t.daemon_bus), 0);
         assert_int_equal(sd_bus_attach_event(t.client, t.m->event, SD_EVENT_PRIORITY_NORMAL), 0);
-        assert_true(sd_bus_match_signal(t.client, NULL, NULL, "/io/conman1", "io.conman1.Manager", "ContainerNew",
-                                        on_manager_signal, NULL) >= 0);
+        assert_true(sd_bus_match_signal(t.client, NULL, NULL, "/io/conman1", "io.conman1.Manager",
+                                        "ContainerNew", on_manager_signal, NULL) >= 0);
         assert_true(sd_bus_match_signal(t.client, NULL, NULL, "/io/conman1", "io.conman1.Manager",
                                         "ContainerRemoved", on_manager_signal, NULL) >= 0);
-        assert_int_equal(sd_bus_add_object_vtable(t.daemon_bus, NULL, "/test", "io.conman1.Test", test_vtable, NULL),
-                         0);
+        assert_int_equal(
+                sd_bus_add_object_vtable(t.daemon_bus, NULL, "/test", "io.conman1.Test", test_vtable, NULL),
+                0);
         fake_systemd_set_peer(t.client);
         assert_int_equal(manager_load_containers(t.m), 0);
         run_loop();
@@ -323,7 +325,7 @@ static bool exists_in(const char *dir, const char *file) {
 
 /* What conman-exit-record writes as ExecStopPost=: code "exited"/"killed", status "3"/"TERM". */
 static void write_exit_record(const char *name, const char *code, const char *status, const char *result) {
-        _cleanup_(exit_record_done) ExitRecord e = { .exit_code = -1 };
+        _cleanup_(exit_record_done) ExitRecord e = {.exit_code = -1};
         _cleanup_free_ char *dir = container_dir(name);
         _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -1129,9 +1131,11 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_remove_running, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_auto_remove_on_exit, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_signal_first, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_signal_first, setup,
+                                                teardown),
                 cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_no_signal, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_all_at_once, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_all_at_once, setup,
+                                                teardown),
                 cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_no_request, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_auto_remove_in_job_callback_unit_gone, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_start_fails_without_exit, setup, teardown),
