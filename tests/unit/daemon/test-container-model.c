@@ -937,6 +937,31 @@ static void test_unit_removed_while_running(void **state) {
         reply_done(&wait);
 }
 
+/* restart of a --rm container restarts it (docker sets AutoRemove aside for the stop half of a restart):
+ * the stop of a restart is no exit that reaps it. */
+static void test_restart_auto_remove(void **state) {
+        Reply start = {}, restart = {};
+
+        create("rr", true, RESTART_NO);
+        call(&start, "Start", "rr");
+        systemd_runs("rr", FAKE_PID(1900));
+        call(&restart, "Restart", "rr");
+        write_exit_record("rr", "killed", "TERM", "success");
+        fake_systemd_set_unit_state("conman-rr.service", "inactive", "dead");
+        assert_int_equal(fake_systemd_finish_job("conman-rr.service", "done"), 1);
+        run_loop();
+        fake_systemd_remove_unit("conman-rr.service");
+        run_loop();
+        assert_non_null(find("rr"));
+        assert_int_equal(count_signals("ContainerRemoved rr"), 0);
+        systemd_runs("rr", FAKE_PID(1901));
+        assert_string_equal(state_of("rr"), "running");
+        assert_true(restart.done);
+        assert_null(restart.error);
+        reply_done(&start);
+        reply_done(&restart);
+}
+
 /* ---- kill -9 of conmand between the steps ---- */
 
 static void test_kill_after_create(void **state) {
@@ -1122,6 +1147,52 @@ static void test_kill_during_remove(void **state) {
         reply_done(&rm);
 }
 
+/* conmand dies with work still queued: a removed container waiting for the GC queue, and news from
+ * systemd waiting on the run queue. manager_free() frees both (ASan checks for leaks and double frees). */
+static void test_kill_with_queues_pending(void **state) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *dir = NULL;
+        Reply start = {}, stop = {};
+
+        create("gone", false, RESTART_NO);
+        create("news", false, RESTART_NO);
+        dir = container_dir("gone");
+        call(&start, "Start", "news");
+        call(&stop, "Stop", "news");
+        assert_int_equal(container_remove(get("gone"), false, NULL, &error), 0);
+        assert_null(find("gone")); /* unlinked at once, freed later */
+        fake_systemd_set_unit_state("conman-news.service", "active", "running");
+        assert_int_equal(fake_systemd_finish_job("conman-news.service", "done"), 1);
+        daemon_kill(); /* before the loop ran either queue */
+        assert_int_equal(access(dir, F_OK), -1);
+        fake_systemd_set_unit_state("conman-news.service", "inactive", "dead");
+        daemon_up();
+        assert_null(find("gone"));
+        assert_string_equal(state_of("news"), "exited");
+        reply_done(&start);
+        reply_done(&stop);
+}
+
+/* conmand dies after StartTransientUnit, before systemd ran the start job: the unit is still
+ * inactive/dead, with the start job queued. A --rm container must not be taken for one that exited while
+ * conmand was down (its state directory removed under the unit about to run). */
+static void test_kill_before_start_job_ran_auto_remove(void **state) {
+        _cleanup_free_ char *dir = NULL;
+        Reply start = {};
+
+        create("q", true, RESTART_NO);
+        dir = container_dir("q");
+        call(&start, "Start", "q");
+        assert_string_equal(fake_systemd_job("conman-q.service")->kind, "start");
+        daemon_kill();
+        daemon_up(); /* systemd lists conman-q.service inactive/dead, start job queued */
+        assert_non_null(find("q"));
+        assert_int_equal(access(dir, F_OK), 0);
+        systemd_runs("q", FAKE_PID(1800));
+        assert_string_equal(state_of("q"), "running");
+        reply_done(&start);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
@@ -1145,6 +1216,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_remove_running_without_force, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_stop_now, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_unit_removed_while_running, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_restart_auto_remove, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_start_queued, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_while_running, setup, teardown),
@@ -1153,6 +1225,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_kill_after_stop_queued, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_while_restarting, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_during_remove, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_kill_with_queues_pending, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_kill_before_start_job_ran_auto_remove, setup, teardown),
         };
         if (getenv("TEST_FILTER")) /* TEST_FILTER=test_stop: one scenario */
                 cmocka_set_test_filter(getenv("TEST_FILTER"));
