@@ -962,6 +962,94 @@ static void test_restart_auto_remove(void **state) {
         reply_done(&restart);
 }
 
+/* What conman-prepare (ExecStartPre=) does for a unit of conman-generator that systemd starts without
+ * conmand: it writes containers/<id>/container.json ("generated", "sourcePath", "startedAt"); here made
+ * from a container's own file. */
+static void write_generated_container(const char *name, const char *source_path) {
+        _cleanup_free_ char *dir = NULL, *template_dir = NULL, *entry = NULL;
+        _cleanup_close_ int template_fd = -EBADF, fd = -EBADF;
+        _cleanup_json_ json_object *j = NULL;
+        HexBuf id = random_hex_stack(32);
+
+        create("template", false, RESTART_NO);
+        template_dir = container_dir("template");
+        template_fd = open(template_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(template_fd >= 0);
+        assert_int_equal(json_read_file_at(template_fd, "container.json", &j), 0);
+        json_object_object_add(j, "id", json_object_new_string(id.s));
+        json_object_object_add(j, "name", json_object_new_string(name));
+        json_object_object_add(j, "generated", json_object_new_boolean(true));
+        json_object_object_add(j, "sourcePath", json_object_new_string(source_path));
+        json_object_object_add(j, "startedAt", json_object_new_uint64(now_realtime_usec())); /* each start */
+        assert_true(asprintf(&dir, "%s/containers/%s", t.state_dir, id.s) > 0);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(json_write_file_atomic_at(fd, "container.json", j), 0);
+        assert_true(asprintf(&entry, "%s %s", name, id.s) > 0);
+        assert_int_equal(strv_push_take(&t.ids, TAKE_PTR(entry)), 0);
+}
+
+/* A boot-time container (conman-generator): systemd starts its unit file while conmand runs; conmand finds
+ * the container on the unit's first change, follows it, starts it with StartUnit, and refuses to remove it
+ * while its .container file exists. */
+static void test_generated_container(void **state) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *source = NULL;
+        Reply stop = {}, start = {}, rm = {};
+
+        assert_true(asprintf(&source, "%s/g.container", t.tmp) > 0);
+        assert_int_equal(write_file_atomic(source, "[Container]\n", 12, 0644), 0);
+        fake_systemd_add_unit("conman-g.service", "inactive", "dead");
+        write_generated_container("g", source);
+        assert_null(find("g"));
+
+        fake_systemd_set_unit_state("conman-g.service", "activating", "start-pre");
+        run_loop();
+        assert_int_equal(count_signals("ContainerNew g"), 1);
+        assert_string_equal(state_of("g"), "starting");
+        fake_systemd_unit("conman-g.service")->main_pid = FAKE_PID(2000);
+        fake_systemd_set_unit_state("conman-g.service", "active", "running");
+        run_loop();
+        assert_string_equal(state_of("g"), "running");
+        assert_int_equal(get("g")->main_pid, FAKE_PID(2000));
+
+        call(&stop, "Stop", "g");
+        write_exit_record("g", "killed", "TERM", "success");
+        fake_systemd_set_unit_state("conman-g.service", "inactive", "dead");
+        assert_int_equal(fake_systemd_finish_job("conman-g.service", "done"), 1);
+        run_loop();
+        assert_true(stop.done);
+        assert_string_equal(state_of("g"), "exited");
+        assert_int_equal(get("g")->exit_code, 143);
+
+        fake_systemd_clear_calls();
+        call(&start, "Start", "g");
+        assert_int_equal(fake_systemd_count_calls("StartUnit conman-g.service"), 1);
+        assert_int_equal(fake_systemd_count_calls("StartTransientUnit conman-g.service"), 0);
+        systemd_runs("g", FAKE_PID(2001));
+        assert_true(start.done);
+        assert_null(start.error);
+        assert_string_equal(state_of("g"), "running");
+
+        call(&rm, "Remove", "g");
+        assert_true(rm.done);
+        assert_string_equal(strempty(rm.error), "io.conman1.Error.OwnedByFile");
+        assert_non_null(find("g"));
+        assert_int_equal(unlink(source), 0);
+        call(&rm, "Remove", "g");
+        write_exit_record("g", "killed", "KILL", "signal");
+        fake_systemd_set_unit_state("conman-g.service", "failed", "failed");
+        assert_int_equal(fake_systemd_finish_job("conman-g.service", "done"), 1);
+        run_loop();
+        assert_true(rm.done);
+        assert_null(rm.error);
+        assert_null(find("g"));
+        reply_done(&stop);
+        reply_done(&start);
+        reply_done(&rm);
+}
+
 /* ---- kill -9 of conmand between the steps ---- */
 
 static void test_kill_after_create(void **state) {
@@ -1217,6 +1305,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_stop_now, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_unit_removed_while_running, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_restart_auto_remove, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_generated_container, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_start_queued, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_while_running, setup, teardown),
