@@ -114,6 +114,13 @@ FakeUnit *fake_systemd_unit(const char *name) {
         return NULL;
 }
 
+FakeUnit *fake_systemd_find_unit(const char *glob) {
+        for (FakeUnit *u = fake.units; u; u = u->next)
+                if (fnmatch(glob, u->name, 0) == 0)
+                        return u;
+        return NULL;
+}
+
 static FakeUnit *unit_by_path(const char *path) {
         for (FakeUnit *u = fake.units; u; u = u->next)
                 if (streq(u->path, path))

@@ -42,6 +42,8 @@ void fake_systemd_reset(void);
 /* A unit file (conman-generator's): StartUnit works on it. Returns the unit. */
 FakeUnit *fake_systemd_add_unit(const char *name, const char *active, const char *sub);
 FakeUnit *fake_systemd_unit(const char *name);
+/* The unit whose name matches a glob ("conman-a-exec-*.service"), or NULL. */
+FakeUnit *fake_systemd_find_unit(const char *glob);
 /* Sets ActiveState/SubState and tells the client (its unit_changed handler, and the unit watches through
  * the peer given to fake_systemd_set_peer()), like a PropertiesChanged signal. A unit that goes
  * inactive/failed drops its stdio fds, as systemd closes them. */

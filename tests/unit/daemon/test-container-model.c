@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-event.h>
 #include <systemd/sd-id128.h>
@@ -30,6 +31,7 @@
 #include <cmocka.h> /* after setjmp.h, stdarg.h and stddef.h */
 
 #include "daemon/container.h"
+#include "daemon/exec.h"
 #include "daemon/manager.h"
 #include "fake-systemd.h"
 #include "shared/exit-record.h"
@@ -40,8 +42,9 @@
 
 typedef struct Reply {
         bool done;
-        char *error;  /* D-Bus error name, NULL for a method return */
-        int32_t code; /* Wait's exit code */
+        char *error;   /* D-Bus error name, NULL for a method return */
+        int32_t code;  /* Wait's exit code */
+        char *exec_id; /* Exec's */
 } Reply;
 
 static struct {
@@ -133,6 +136,29 @@ static int method_wait(sd_bus_message *msg, void *userdata, sd_bus_error *error)
         return sd_bus_reply_method_return(msg, "i", (int32_t) c->exit_code);
 }
 
+static int method_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_close_ int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        Container *c;
+        int r = find_arg(msg, &c, error);
+        if (r < 0)
+                return r;
+        ExecParams p = {
+                .command = (char *[]){(char *) "/bin/true", NULL},
+                .stdin_fd = null_fd,
+                .stdout_fd = null_fd,
+                .stderr_fd = null_fd,
+        };
+        return exec_start(c, &p, msg, error);
+}
+
+static int method_exec_wait(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *id;
+        int r = sd_bus_message_read(msg, "s", &id);
+        if (r >= 0)
+                r = exec_wait(t.m, id, msg);
+        return r == -ENOENT ? sd_bus_error_setf(error, "io.conman1.Error.NoSuchExec", "No exec %s.", id) : r;
+}
+
 static const sd_bus_vtable test_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD("Start", "s", "", method_start, 0),
@@ -141,6 +167,8 @@ static const sd_bus_vtable test_vtable[] = {
         SD_BUS_METHOD("Restart", "s", "", method_restart, 0),
         SD_BUS_METHOD("Remove", "sb", "", method_remove, 0),
         SD_BUS_METHOD("Wait", "s", "i", method_wait, 0),
+        SD_BUS_METHOD("Exec", "s", "sh", method_exec, 0),
+        SD_BUS_METHOD("ExecWait", "s", "i", method_exec_wait, 0),
         SD_BUS_VTABLE_END,
 };
 
@@ -153,6 +181,13 @@ static int on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_err
                 rep->error = strdup(e->name);
         else if (streq(strempty(sd_bus_message_get_signature(reply, true)), "i"))
                 assert_true(sd_bus_message_read(reply, "i", &rep->code) >= 0);
+        else if (streq(strempty(sd_bus_message_get_signature(reply, true)), "sh")) {
+                const char *id;
+                int fd;
+                assert_true(sd_bus_message_read(reply, "sh", &id, &fd) >= 0);
+                assert_true(fd >= 0); /* without a TTY: /dev/null, the client keeps its own stdio */
+                rep->exec_id = strdup(id);
+        }
         return 0;
 }
 
@@ -169,6 +204,9 @@ static void call(Reply *rep, const char *method, const char *name) {
         else if (streq(method, "RemoveStopped"))
                 r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", "Remove",
                                              on_reply, rep, "sb", name, 0);
+        else if (streq(method, "ExecWait"))
+                r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", method,
+                                             on_reply, rep, "s", name); /* name is the exec's id */
         else if (streq(method, "StopNow"))
                 r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", "StopTimeout",
                                              on_reply, rep, "st", name, UINT64_C(0));
@@ -182,6 +220,8 @@ static void call(Reply *rep, const char *method, const char *name) {
 static void reply_done(Reply *rep) {
         free(rep->error);
         rep->error = NULL;
+        free(rep->exec_id);
+        rep->exec_id = NULL;
 }
 
 /* conmand starts: a bus of its own (a socketpair with the client), the model on it, the state loaded. */
@@ -1050,6 +1090,56 @@ static void test_generated_container(void **state) {
         reply_done(&rm);
 }
 
+/* exec: a unit of its own (AddRef=yes), followed through its own unit watch (PropertiesChanged from the
+ * bus) and job watch; its exit status comes from ExecMainCode/ExecMainStatus, then the unit is let go. */
+static void test_exec(void **state) {
+        _cleanup_free_ char *unit = NULL, *unref = NULL, *reset = NULL;
+        Reply start = {}, exec = {}, wait = {};
+        FakeUnit *u;
+
+        create("a", false, RESTART_NO);
+        call(&exec, "Exec", "a");
+        assert_true(exec.done);
+        assert_string_equal(strempty(exec.error), "io.conman1.Error.NotRunning");
+        call(&start, "Start", "a");
+        systemd_runs("a", FAKE_PID(2100));
+
+        call(&exec, "Exec", "a");
+        assert_false(exec.done);
+        u = fake_systemd_find_unit("conman-a-exec-*.service");
+        assert_non_null(u);
+        assert_true(u->transient);
+        assert_true(u->referenced);
+        assert_non_null(strstr(strempty(fake_unit_property(u, "ExecStart")), " exec "));
+        unit = strdup(u->name);
+        fake_systemd_set_unit_state(unit, "active", "running");
+        assert_int_equal(fake_systemd_finish_job(unit, "done"), 1);
+        run_loop();
+        assert_true(exec.done);
+        assert_null(exec.error);
+        assert_non_null(exec.exec_id);
+
+        call(&wait, "ExecWait", exec.exec_id);
+        assert_false(wait.done);
+        u = fake_systemd_unit(unit);
+        u->exec_main_code = CLD_EXITED;
+        u->exec_main_status = 4;
+        fake_systemd_set_unit_state(unit, "failed", "failed");
+        run_loop(); /* the exec's unit watch hears it from the bus */
+        assert_true(wait.done);
+        assert_null(wait.error);
+        assert_int_equal(wait.code, 4);
+        assert_true(asprintf(&unref, "Unref %s", unit) > 0);
+        assert_true(asprintf(&reset, "ResetFailedUnit %s", unit) > 0);
+        assert_int_equal(fake_systemd_count_calls(unref), 1);
+        assert_true(fake_systemd_count_calls(reset) >= 1);
+        assert_false(fake_systemd_unit(unit)->referenced);
+        assert_string_equal(state_of("a"), "running"); /* the container's own unit is another one */
+        reply_done(&start);
+        reply_done(&exec);
+        reply_done(&wait);
+}
+
 /* ---- kill -9 of conmand between the steps ---- */
 
 static void test_kill_after_create(void **state) {
@@ -1281,6 +1371,31 @@ static void test_kill_before_start_job_ran_auto_remove(void **state) {
         reply_done(&start);
 }
 
+/* An exec is conmand's memory only: after conmand is killed, the new one knows no exec of the old one
+ * (manager_free() frees them; a leak otherwise, which the ASan pass of conmand reports at its exit). */
+static void test_kill_during_exec(void **state) {
+        _cleanup_free_ char *unit = NULL, *id = NULL;
+        Reply start = {}, exec = {}, wait = {};
+
+        create("a", false, RESTART_NO);
+        call(&start, "Start", "a");
+        systemd_runs("a", FAKE_PID(2200));
+        call(&exec, "Exec", "a");
+        unit = strdup(fake_systemd_find_unit("conman-a-exec-*.service")->name);
+        fake_systemd_set_unit_state(unit, "active", "running");
+        assert_int_equal(fake_systemd_finish_job(unit, "done"), 1);
+        run_loop();
+        assert_non_null(exec.exec_id);
+        id = strdup(exec.exec_id);
+        daemon_restart();
+        call(&wait, "ExecWait", id);
+        assert_true(wait.done);
+        assert_string_equal(strempty(wait.error), "io.conman1.Error.NoSuchExec");
+        reply_done(&start);
+        reply_done(&exec);
+        reply_done(&wait);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
@@ -1306,6 +1421,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_unit_removed_while_running, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_restart_auto_remove, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_generated_container, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_exec, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_start_queued, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_while_running, setup, teardown),
@@ -1316,6 +1432,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_kill_during_remove, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_with_queues_pending, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kill_before_start_job_ran_auto_remove, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_kill_during_exec, setup, teardown),
         };
         if (getenv("TEST_FILTER")) /* TEST_FILTER=test_stop: one scenario */
                 cmocka_set_test_filter(getenv("TEST_FILTER"));
