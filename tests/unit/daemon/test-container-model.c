@@ -1371,8 +1371,10 @@ static void test_kill_before_start_job_ran_auto_remove(void **state) {
         reply_done(&start);
 }
 
-/* An exec is conmand's memory only: after conmand is killed, the new one knows no exec of the old one
- * (manager_free() frees them; a leak otherwise, which the ASan pass of conmand reports at its exit). */
+/* An exec is conmand's memory only: after conmand is killed, the new one knows no exec of the old one.
+ * manager_free() must free them with everything else the manager had; an exec left behind keeps a pointer
+ * to the freed Manager, and a Wait on it is never answered (its job and unit watches died with the old
+ * client). */
 static void test_kill_during_exec(void **state) {
         _cleanup_free_ char *unit = NULL, *id = NULL;
         Reply start = {}, exec = {}, wait = {};
