@@ -76,6 +76,8 @@ static void job_decide(ContainerJob *j, Container *c) {
 
         switch (j->kind) {
         case JOB_RESTART_STOP:
+                if (!gone)
+                        c->restarting = false;
                 r = gone ? -ENOENT : container_start(c, j->request, &error);
                 break;
         case JOB_REMOVE_STOP:

@@ -270,9 +270,14 @@ int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request,
 }
 
 int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
+        int r;
+
         if (!container_state_is_active(c->state))
                 return container_start(c, request, error);
-        return stop_unit_job(c, timeout_usec, JOB_RESTART_STOP, request, error);
+        r = stop_unit_job(c, timeout_usec, JOB_RESTART_STOP, request, error);
+        if (r > 0)
+                c->restarting = true;
+        return r;
 }
 
 int container_kill(Container *c, int sig, sd_bus_error *error) {
@@ -452,6 +457,6 @@ void container_apply_unit_state(Container *c, const char *active, const char *su
                 return;
         answer_start_request(c);
         answer_waiters(c, false);
-        if (c->spec.auto_remove && !c->removing)
+        if (c->spec.auto_remove && !c->removing && !c->restarting) /* like docker's restart of a --rm one */
                 container_finalize_removal(c); /* c is gone, freed later from the GC queue */
 }

@@ -35,20 +35,18 @@ struct Exec {
         Exec *prev, *next;
 };
 
-static Exec *execs; /* conmand has one manager; the execs of all its containers */
-static unsigned n_finished;
 
 static void exec_free(Exec *e) {
         if (!e)
                 return;
         if (e->prev)
                 e->prev->next = e->next;
-        else if (execs == e)
-                execs = e->next;
+        else if (e->manager->execs == e)
+                e->manager->execs = e->next;
         if (e->next)
                 e->next->prev = e->prev;
-        if (e->exited && n_finished > 0)
-                n_finished--;
+        if (e->exited && e->manager->n_finished_execs > 0)
+                e->manager->n_finished_execs--;
         console_socket_free(e->socket);
         safe_close(e->master_fd);
         if (e->request)
@@ -66,8 +64,8 @@ static void exec_free(Exec *e) {
         free(e);
 }
 
-static Exec *exec_find(const char *id) {
-        for (Exec *e = execs; e; e = e->next)
+static Exec *exec_find(Manager *m, const char *id) {
+        for (Exec *e = m->execs; e; e = e->next)
                 if (streq(e->id, id))
                         return e;
         return NULL;
@@ -140,10 +138,9 @@ static void exec_finished(Exec *e) {
                 exec_free(e);
                 return;
         }
-        n_finished++;
-        if (n_finished > EXEC_FINISHED_MAX) { /* the oldest finished one nobody asked about */
+        if (++e->manager->n_finished_execs > EXEC_FINISHED_MAX) { /* the oldest finished one nobody asked about */
                 Exec *old = NULL;
-                for (Exec *i = execs; i; i = i->next)
+                for (Exec *i = e->manager->execs; i; i = i->next)
                         if (i->exited)
                                 old = i;
                 exec_free(old);
@@ -163,9 +160,22 @@ static int on_exec_unit_changed(sd_bus_message *m, void *userdata, sd_bus_error 
         return 0;
 }
 
-/* The exec's start job is gone; userdata is the exec's id (the exec may be gone too). */
+/* What an exec's job watch holds: the exec may be gone when the job is. */
+typedef struct ExecRef {
+        Manager *manager;
+        char *id;
+} ExecRef;
+
+static void exec_ref_free(void *userdata) {
+        ExecRef *ref = userdata;
+
+        free(ref->id);
+        free(ref);
+}
+
 static void on_exec_job_removed(const char *job, const char *result, void *userdata) {
-        Exec *e = exec_find(userdata);
+        ExecRef *ref = userdata;
+        Exec *e = exec_find(ref->manager, ref->id);
 
         if (!e)
                 return;
@@ -241,10 +251,10 @@ static int exec_new(Container *c, bool tty, Exec **ret) {
         if (!e)
                 return -ENOMEM;
         *e = (Exec){ .manager = c->manager, .master_fd = -EBADF, .tty = tty };
-        e->next = execs;
-        if (execs)
-                execs->prev = e;
-        execs = e;
+        e->next = c->manager->execs;
+        if (e->next)
+                e->next->prev = e;
+        c->manager->execs = e;
         if (random_hex(8, &e->id) < 0 || !(e->container_name = strdup(c->name)) ||
             asprintf(&e->unit, CONMAN_UNIT_PREFIX "%s-exec-%.12s.service", c->name, e->id) < 0) {
                 exec_free(e);
@@ -294,12 +304,15 @@ static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_er
                 r = systemd_start_transient_unit(c->manager->systemd, msg, &job, error);
         if (r < 0)
                 return r;
-        _cleanup_free_ char *id = strdup(e->id);
-        if (!id)
+        ExecRef *ref = calloc(1, sizeof(ExecRef));
+        if (!ref || !(ref->id = strdup(e->id))) {
+                free(ref);
                 return -ENOMEM;
-        r = systemd_watch_job(c->manager->systemd, job, on_exec_job_removed, id, free);
-        if (r >= 0)
-                TAKE_PTR(id);
+        }
+        ref->manager = c->manager;
+        r = systemd_watch_job(c->manager->systemd, job, on_exec_job_removed, ref, exec_ref_free);
+        if (r < 0)
+                exec_ref_free(ref);
         return r;
 }
 
@@ -325,7 +338,7 @@ int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bu
 }
 
 int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request) {
-        Exec *e = exec_find(exec_id);
+        Exec *e = exec_find(m, exec_id);
         sd_bus_message **w;
 
         if (!e)
@@ -341,4 +354,9 @@ int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request) {
         e->waiters = w;
         e->waiters[e->n_waiters++] = sd_bus_message_ref(request);
         return 1;
+}
+
+void exec_free_all(Manager *m) {
+        while (m->execs)
+                exec_free(m->execs);
 }

@@ -30,3 +30,5 @@ typedef struct ExecParams {
 int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bus_error *error);
 /* Answers request with the exit code of the exec once it ended. Returns 1, or -ENOENT when unknown. */
 int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request);
+/* Frees every exec of the manager (manager_free()); their units go on under systemd. */
+void exec_free_all(Manager *m);

@@ -50,15 +50,17 @@ static int load_state_dir(Manager *m) {
         return 0;
 }
 
-/* One conman-*.service systemd knows: its state is the container's. */
-static void apply_listed_unit(const char *unit, const char *active, const char *sub, const char *unit_path,
-                              void *userdata) {
-        Container *c = container_by_unit_path(userdata, unit_path);
+/* One conman-*.service systemd knows: its state is the container's. A start job still queued (conmand died
+ * after StartTransientUnit, or the job waits for network-online.target) makes it starting, not exited. */
+static void apply_listed_unit(const SystemdUnitInfo *u, void *userdata) {
+        Container *c = container_by_unit_path(userdata, u->unit_path);
 
-        if (c) {
-                c->news_refresh = false; /* seen */
-                container_apply_unit_state(c, active, sub);
-        }
+        if (!c)
+                return;
+        c->news_refresh = false; /* seen */
+        if (streq(u->job_type, "start") && container_watch_job(c, u->job_path, JOB_START, NULL) >= 0)
+                c->start_pending = true;
+        container_apply_unit_state(c, u->active, u->sub);
 }
 
 /* Every container's unit state, from one ListUnitsByPatterns call; a unit systemd does not list is gone. */

@@ -11,6 +11,7 @@
 #include "conman-config.h"
 #include "daemon/container-image.h"
 #include "daemon/container.h"
+#include "daemon/exec.h"
 #include "image/store.h"
 #include "daemon/systemd-client.h"
 #include "shared/fileio.h"
@@ -43,6 +44,7 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         manager_drain_queues(m);
+        exec_free_all(m);
         while (m->containers)
                 container_free(m->containers);
         userns_pool_done(&m->userns_pool);

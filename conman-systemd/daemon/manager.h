@@ -33,6 +33,8 @@ typedef struct Manager {
         sd_event_source *run_queue_source;
         Container *gc_queue;   /* removed containers, freed after every callback returned */
         sd_event_source *gc_source;
+        struct Exec *execs;    /* execs of all containers (exec.c) */
+        unsigned n_finished_execs;
         bool scan_new_units;   /* a conman-*.service we do not know changed: look for new containers */
         struct ImageStore *image_store; /* images and layers (image/store.h), opened by image_manager_start() */
         struct ImageManager *images;    /* pulls and imports in flight (image-dbus.c) */

@@ -296,7 +296,7 @@ int systemd_get_service_i32(SystemdClient *s, const char *unit_path, const char 
 int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, void *userdata) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        const char *name, *active, *sub, *path;
+        SystemdUnitInfo u;
         int r;
 
         r = sd_bus_message_new_method_call(s->bus, &call, SD_DEST, SD_PATH, SD_MANAGER, "ListUnitsByPatterns");
@@ -309,9 +309,9 @@ int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, 
         if (r < 0)
                 return log_error_errno(r, "Failed to list units: %s", error.message ?: strerror(-r));
         r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssssouso)", &name, NULL, NULL, &active, &sub, NULL,
-                                                  &path, NULL, NULL, NULL)) > 0)
-                each(name, active, sub, path, userdata);
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssssouso)", &u.unit, NULL, NULL, &u.active, &u.sub,
+                                                  NULL, &u.unit_path, NULL, &u.job_type, &u.job_path)) > 0)
+                each(&u, userdata);
         return r < 0 ? log_error_errno(r, "Failed to parse the unit list: %m") : 0;
 }
 

@@ -65,10 +65,13 @@ int systemd_get_service_u32(SystemdClient *s, const char *unit_path, const char 
 /* A Service property of type i ("ExecMainCode", "ExecMainStatus"); same rules. */
 int systemd_get_service_i32(SystemdClient *s, const char *unit_path, const char *property, int32_t *ret);
 
-/* ListUnitsByPatterns(states=any, patterns): calls each(unit, active, sub, object path, userdata) for every
- * loaded unit. */
-typedef void (*SystemdUnitEach)(const char *unit, const char *active, const char *sub, const char *unit_path,
-                                void *userdata);
+/* A unit as ListUnitsByPatterns lists it; job_type/job_path are "" and "/" without a queued job. */
+typedef struct SystemdUnitInfo {
+        const char *unit, *active, *sub, *unit_path;
+        const char *job_type, *job_path;
+} SystemdUnitInfo;
+/* ListUnitsByPatterns(states=any, patterns): calls each(info, userdata) for every loaded unit. */
+typedef void (*SystemdUnitEach)(const SystemdUnitInfo *info, void *userdata);
 int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, void *userdata);
 /* systemd's Version property (a string such as "252.39-1~deb12u2"). */
 int systemd_get_version(SystemdClient *s, char **ret);

@@ -621,19 +621,25 @@ int systemd_get_service_i32(SystemdClient *s, const char *unit_path, const char 
 
 /* Like the real one, the callback gets strings of a reply (copies here): what it does to the units meanwhile
  * (ResetFailedUnit of a --rm container it reaps) must not change them under it. */
+/* The units listed are copied first: a callback may change the fake (a watch on a queued job). */
 int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, void *userdata) {
         _cleanup_strv_free_ char **listed = NULL;
 
         for (FakeUnit *u = fake.units; u; u = u->next) {
+                FakeJob *j = fake_systemd_job(u->name);
                 bool match = !patterns || !patterns[0];
                 for (size_t i = 0; !match && patterns[i]; i++)
                         match = fnmatch(patterns[i], u->name, 0) == 0;
                 if (match && (strv_push(&listed, u->name) < 0 || strv_push(&listed, u->active) < 0 ||
-                              strv_push(&listed, u->sub) < 0 || strv_push(&listed, u->path) < 0))
+                              strv_push(&listed, u->sub) < 0 || strv_push(&listed, u->path) < 0 ||
+                              strv_push(&listed, j ? j->kind : "") < 0 || strv_push(&listed, j ? j->path : "/") < 0))
                         return -ENOMEM;
         }
-        for (size_t i = 0; listed && listed[i]; i += 4)
-                each(listed[i], listed[i + 1], listed[i + 2], listed[i + 3], userdata);
+        for (size_t i = 0; listed && listed[i]; i += 6)
+                each(&(SystemdUnitInfo){ .unit = listed[i], .active = listed[i + 1], .sub = listed[i + 2],
+                                         .unit_path = listed[i + 3], .job_type = listed[i + 4],
+                                         .job_path = listed[i + 5] },
+                     userdata);
         return 0;
 }
 
