@@ -5,7 +5,6 @@
  * (Unit, BundlePath). Redacted (for a caller who is not root): the values of Config.Env, the
  * command's arguments (Args, Config.Cmd after the program) and the Mounts' Source.
  */
-#include "daemon/bus/bus-util.h"
 #include "daemon/container-network.h"
 #include "daemon/container.h"
 #include "shared/oci-security.h"

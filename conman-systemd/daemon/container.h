@@ -147,6 +147,10 @@ void container_jobs_free(ContainerJob *j);
 void container_apply_unit_state(Container *c, const char *active_state, const char *sub_state);
 int container_save(Container *c);
 
+/* What a caller who is not root sees instead of a secret: an environment value, a command argument, a
+ * mount source (docs/security.md, Secrets). */
+#define BUS_REDACTED "<redacted>"
+
 /* The docker-inspect-like JSON document; redact hides secrets from a caller who is not root. */
 struct json_object *container_to_json(Container *c, bool redact);
 /* The container as a .container file (conman.container(5)) that makes it a boot-time container:

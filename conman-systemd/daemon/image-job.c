@@ -7,6 +7,8 @@
 
 #include "daemon/image-job.h"
 #include "image/import.h"
+#include "image/layer.h"
+#include "image/registry.h"
 #include "image/store.h"
 #include "shared/log.h"
 
@@ -184,4 +186,35 @@ int image_jobs_send_progress(Manager *m) {
 void image_jobs_abort_all(Manager *m) {
         while (m->images && m->images->jobs)
                 image_job_free(m->images->jobs);
+}
+
+int image_manager_start(Manager *m) {
+        LayerLimits limits;
+        int r;
+
+        r = registry_global_init();
+        if (r < 0)
+                return log_error_errno(r, "Failed to initialize libcurl: %m");
+        m->images = calloc(1, sizeof(ImageManager));
+        if (!m->images)
+                return log_oom();
+        r = image_store_open(m->state_dir, &m->image_store);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the image store in %s/images: %m", m->state_dir);
+        r = layer_limits_from_environment(&limits);
+        if (r < 0)
+                return log_error_errno(r, "$%s or $%s is not a positive number", LAYER_MAX_BYTES_ENV,
+                                       LAYER_MAX_ENTRIES_ENV);
+        image_store_set_layer_limits(m->image_store, &limits);
+        return 0;
+}
+
+void image_manager_free(Manager *m) {
+        if (!m->images)
+                return;
+        image_jobs_abort_all(m);
+        sd_event_source_disable_unref(m->images->progress_timer);
+        free(m->images);
+        m->images = NULL;
+        m->image_store = image_store_free(m->image_store);
 }

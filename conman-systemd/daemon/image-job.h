@@ -63,5 +63,10 @@ int image_job_start(ImageJob *j);
 ImageJob *image_job_free(ImageJob *j);
 /* Cancels and joins every job (at shutdown); their requests get no reply. */
 void image_jobs_abort_all(Manager *m);
+
+/* Opens the image store (m->image_store) with the layer limits of the environment. */
+int image_manager_start(Manager *m);
+/* Cancels pulls in flight, waits for the workers, closes the store. */
+void image_manager_free(Manager *m);
 /* Sends PullProgress for every pull whose state changed. */
 int image_jobs_send_progress(Manager *m);

@@ -10,15 +10,15 @@
 
 #include "conman-config.h"
 #include "daemon/container-image.h"
+#include "daemon/container-network.h"
 #include "daemon/container.h"
 #include "daemon/exec.h"
+#include "daemon/image-job.h"
 #include "image/store.h"
 #include "daemon/systemd-client.h"
 #include "shared/fileio.h"
-#include "daemon/bus/image-dbus.h"
 #include "shared/log.h"
 #include "daemon/manager.h"
-#include "daemon/bus/network-dbus.h"
 #include "shared/util.h"
 
 int manager_new(const ManagerConfig *config, Manager **ret) {
@@ -177,9 +177,7 @@ int manager_start(Manager *m) {
         r = manager_load_containers(m);
         if (r < 0)
                 return r;
-        r = network_manager_start(m);
-        if (r < 0)
-                return r;
+        container_network_cleanup_orphans(m);
 
         r = manager_bus_export(m);
         if (r < 0)

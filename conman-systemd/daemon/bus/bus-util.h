@@ -14,8 +14,7 @@ int bus_verify_root(sd_bus_message *m, sd_bus_error *error);
  * read is not root. What non-root callers get to read is redacted with it (docs/security.md, Secrets). */
 bool bus_caller_is_root(sd_bus_message *m);
 
-/* The placeholder for a redacted value: an environment value, a command argument, a mount source. */
-#define BUS_REDACTED "<redacted>"
+/* The placeholder for a redacted value is BUS_REDACTED (daemon/container.h). */
 
 /* Finishes a handler whose operation returned r: <0 error, 0 done (empty reply now), >0 answered later. */
 int bus_reply_when_done(sd_bus_message *m, int r);

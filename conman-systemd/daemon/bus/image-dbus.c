@@ -422,7 +422,7 @@ static const sd_bus_vtable image_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-static int image_bus_export(Manager *m) {
+int image_bus_export(Manager *m) {
         int r;
 
         r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", image_manager_vtable,
@@ -433,38 +433,4 @@ static int image_bus_export(Manager *m) {
         if (r >= 0)
                 r = sd_bus_add_node_enumerator(m->bus, NULL, IMAGE_PREFIX, image_node_enumerator, m);
         return r;
-}
-
-int image_manager_start(Manager *m) {
-        LayerLimits limits;
-        int r;
-
-        r = registry_global_init();
-        if (r < 0)
-                return log_error_errno(r, "Failed to initialize libcurl: %m");
-        m->images = calloc(1, sizeof(ImageManager));
-        if (!m->images)
-                return log_oom();
-        r = image_store_open(m->state_dir, &m->image_store);
-        if (r < 0)
-                return log_error_errno(r, "Failed to open the image store in %s/images: %m", m->state_dir);
-        r = layer_limits_from_environment(&limits);
-        if (r < 0)
-                return log_error_errno(r, "$%s or $%s is not a positive number", LAYER_MAX_BYTES_ENV,
-                                       LAYER_MAX_ENTRIES_ENV);
-        image_store_set_layer_limits(m->image_store, &limits);
-        r = image_bus_export(m);
-        if (r < 0)
-                return log_error_errno(r, "Failed to export the image objects: %m");
-        return 0;
-}
-
-void image_manager_free(Manager *m) {
-        if (!m->images)
-                return;
-        image_jobs_abort_all(m);
-        sd_event_source_disable_unref(m->images->progress_timer);
-        free(m->images);
-        m->images = NULL;
-        m->image_store = image_store_free(m->image_store);
 }

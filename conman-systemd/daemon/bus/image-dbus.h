@@ -10,7 +10,5 @@
 
 #include "daemon/manager.h"
 
-/* Opens the image store (m->image_store) and exports the image objects. */
-int image_manager_start(Manager *m);
-/* Cancels pulls in flight, waits for the workers, closes the store. */
-void image_manager_free(Manager *m);
+/* Exports the image methods of io.conman1.Manager and the io.conman1.Image objects. */
+int image_bus_export(Manager *m);

@@ -11,6 +11,8 @@
 #include "conman-config.h"
 #include "daemon/bus/console-dbus.h"
 #include "daemon/bus/container-dbus.h"
+#include "daemon/bus/image-dbus.h"
+#include "daemon/bus/network-dbus.h"
 #include "daemon/container.h"
 #include "shared/log.h"
 #include "daemon/manager.h"
@@ -199,5 +201,11 @@ int manager_bus_export(Manager *m) {
         r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", manager_vtable, m);
         if (r < 0)
                 return log_error_errno(r, "Failed to export /io/conman1: %m");
+        r = image_bus_export(m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to export the image objects: %m");
+        r = network_bus_export(m);
+        if (r < 0)
+                return r;
         return container_bus_export(m);
 }

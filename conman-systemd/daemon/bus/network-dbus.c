@@ -210,11 +210,8 @@ static const sd_bus_vtable network_manager_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-int network_manager_start(Manager *m) {
-        int r;
-
-        container_network_cleanup_orphans(m);
-        r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", network_manager_vtable, m);
+int network_bus_export(Manager *m) {
+        int r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", network_manager_vtable, m);
         if (r < 0)
                 return log_error_errno(r, "Failed to export the network methods: %m");
         return 0;

@@ -8,6 +8,5 @@
 
 #include "daemon/manager.h"
 
-/* Exports the methods and cleans up the networks of containers that are no longer
- * running (orphans of a crash); call after the containers are loaded. */
-int network_manager_start(Manager *m);
+/* Exports the network methods of io.conman1.Manager. */
+int network_bus_export(Manager *m);
