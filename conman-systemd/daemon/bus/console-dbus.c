@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * console-dbus.c — see console-dbus.h. Handlers parse, validate, authorize, call
- * console.c/output.c and reply; fds travel as type h, so clients need no socket path.
+ * the stdio hub (stdio/container-stdio.h) and reply; fds travel as type h, so clients need no socket path.
  */
 #include <fcntl.h>
 

@@ -13,13 +13,13 @@
 #include "shared/macro.h"
 
 struct Attachment {
-        int fd[_ATTACHMENT_STREAM_MAX];  /* write ends to the client, owned */
+        int fd[_ATTACHMENT_STREAM_MAX]; /* write ends to the client, owned */
         sd_event_source *source[_ATTACHMENT_STREAM_MAX];
         char *pending[_ATTACHMENT_STREAM_MAX]; /* bytes the client has not taken yet */
         size_t n_pending[_ATTACHMENT_STREAM_MAX];
-        int input_fd;             /* read end of the client's input, owned; -EBADF without input */
+        int input_fd; /* read end of the client's input, owned; -EBADF without input */
         sd_event_source *input_source;
-        bool closing;             /* no more output: done once flushed */
+        bool closing; /* no more output: done once flushed */
         AttachmentHandlers handlers;
         void *userdata;
 };
@@ -120,7 +120,7 @@ void attachment_set_input_enabled(Attachment *a, bool enabled) {
 }
 
 static int attachment_setup_input(Attachment *a, sd_event *event, int *ret_input_w) {
-        _cleanup_close_pair_ int in[2] = { -EBADF, -EBADF };
+        _cleanup_close_pair_ int in[2] = {-EBADF, -EBADF};
         int r;
 
         if (pipe2(in, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -155,15 +155,15 @@ static int attachment_setup_output(Attachment *a, sd_event *event, int ret_r[sta
 int attachment_new(sd_event *event, bool want_input, const AttachmentHandlers *handlers, void *userdata,
                    int *ret_input_w, int *ret_stdout_r, int *ret_stderr_r, Attachment **ret) {
         _cleanup_close_ int in = -EBADF, out = -EBADF, err = -EBADF;
-        int rd[_ATTACHMENT_STREAM_MAX] = { -EBADF, -EBADF };
+        int rd[_ATTACHMENT_STREAM_MAX] = {-EBADF, -EBADF};
         Attachment *a;
         int r;
 
         a = calloc(1, sizeof(Attachment));
         if (!a)
                 return -ENOMEM;
-        *a = (Attachment){ .fd = { -EBADF, -EBADF }, .input_fd = -EBADF, .handlers = *handlers,
-                           .userdata = userdata };
+        *a = (Attachment){
+                .fd = {-EBADF, -EBADF}, .input_fd = -EBADF, .handlers = *handlers, .userdata = userdata};
         r = attachment_setup_output(a, event, rd);
         out = rd[ATTACHMENT_STDOUT];
         err = rd[ATTACHMENT_STDERR];

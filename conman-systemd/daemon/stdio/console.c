@@ -15,11 +15,11 @@
 
 struct Console {
         sd_event *event;
-        char *name;             /* for log messages */
-        int input_fd;           /* the PTY master or the stdin pipe's write end; owned */
+        char *name;   /* for log messages */
+        int input_fd; /* the PTY master or the stdin pipe's write end; owned */
         bool is_tty;
         sd_event_source *input_source; /* EPOLLOUT while input is queued */
-        char *pending;          /* input not yet written */
+        char *pending;                 /* input not yet written */
         size_t n_pending;
         bool close_when_flushed; /* the client's EOF: close stdin once the queue is written */
         ConsoleHandlers handlers;
@@ -32,8 +32,11 @@ int console_new(sd_event *event, const char *name, const ConsoleHandlers *handle
 
         if (!con)
                 return -ENOMEM;
-        *con = (Console){ .event = sd_event_ref(event), .name = strdup(name), .input_fd = -EBADF,
-                          .handlers = *handlers, .userdata = userdata };
+        *con = (Console){.event = sd_event_ref(event),
+                         .name = strdup(name),
+                         .input_fd = -EBADF,
+                         .handlers = *handlers,
+                         .userdata = userdata};
         if (!con->name) {
                 console_free(con);
                 return -ENOMEM;
@@ -87,8 +90,8 @@ static int on_console_writable(sd_event_source *source, int fd, uint32_t revents
         bool was_full = con->n_pending >= CONSOLE_INPUT_MAX;
 
         if (console_flush(con) < 0 || (revents & EPOLLERR)) {
-                log_debug("The %s of container %s does not take input any more.", con->is_tty ? "console" : "stdin",
-                          con->name);
+                log_debug("The %s of container %s does not take input any more.",
+                          con->is_tty ? "console" : "stdin", con->name);
                 console_lose_input(con);
                 return 0;
         }
@@ -176,7 +179,7 @@ void console_close_stdin(Console *con) {
 }
 
 int console_set_size(Console *con, unsigned rows, unsigned cols) {
-        struct winsize ws = { .ws_row = (unsigned short) rows, .ws_col = (unsigned short) cols };
+        struct winsize ws = {.ws_row = (unsigned short) rows, .ws_col = (unsigned short) cols};
 
         if (!con->is_tty || con->input_fd < 0)
                 return -ENOTTY;

@@ -74,8 +74,8 @@ static void fdstore_keep(ContainerStdio *st, const char *kind, int fd, const cha
         if (r >= 0)
                 r = fdstore_push(fd, name);
         if (r < 0)
-                log_warning_errno(r, "Failed to keep %s of %s in the fd store, %s: %m", kind, st->container->name,
-                                  what);
+                log_warning_errno(r, "Failed to keep %s of %s in the fd store, %s: %m", kind,
+                                  st->container->name, what);
 }
 
 /* ---- clients ---- */
@@ -157,7 +157,7 @@ int output_attach(Container *c, bool want_input, bool close_stdin_on_eof, int *r
 
         if (!st || !(cl = calloc(1, sizeof(StdioClient))))
                 return -ENOMEM;
-        *cl = (StdioClient){ .stdio = st, .close_stdin_on_eof = close_stdin_on_eof };
+        *cl = (StdioClient){.stdio = st, .close_stdin_on_eof = close_stdin_on_eof};
         r = attachment_new(c->manager->event, want_input, &client_handlers, cl, ret_input_w, ret_stdout_r,
                            ret_stderr_r, &cl->attachment);
         if (r < 0) {
@@ -193,8 +193,8 @@ static void journal_send_line(ContainerStdio *st, StdioKind kind, const char *li
                 return;
         memcpy(msg, "MESSAGE=", 8);
         memcpy(msg + 8, line, len);
-        iov[n++] = (struct iovec){ msg, len + 8 };
-#define FIELD(buf, ...) (snprintf(buf, sizeof(buf), __VA_ARGS__), iov[n++] = (struct iovec){ buf, strlen(buf) })
+        iov[n++] = (struct iovec){msg, len + 8};
+#define FIELD(buf, ...) (snprintf(buf, sizeof(buf), __VA_ARGS__), iov[n++] = (struct iovec){buf, strlen(buf)})
         FIELD(prio, "PRIORITY=%i", kind == STDIO_STDERR ? LOG_ERR : LOG_INFO);
         FIELD(name, "CONTAINER_NAME=%s", c->name);
         FIELD(id, "CONTAINER_ID=%.12s", c->id);
@@ -262,12 +262,12 @@ static const OutputStreamHandlers stream_handlers = {
 
 /* A stream reading fd (owned) into the journal and the clients. */
 static int stream_new(ContainerStdio *st, StdioKind kind, int fd) {
-        return output_stream_new(st->container->manager->event, fd, kind == STDIO_CONSOLE, &stream_handlers, st,
-                                 &st->stream[kind]);
+        return output_stream_new(st->container->manager->event, fd, kind == STDIO_CONSOLE, &stream_handlers,
+                                 st, &st->stream[kind]);
 }
 
 static int open_one(ContainerStdio *st, StdioKind kind, int *ret_write) {
-        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
+        _cleanup_close_pair_ int p[2] = {-EBADF, -EBADF};
         int r;
 
         if (pipe2(p, O_CLOEXEC) < 0)
@@ -338,8 +338,9 @@ static const ConsoleHandlers console_handlers = {
 };
 
 static Console *console_get(ContainerStdio *st) {
-        if (!st->console &&
-            console_new(st->container->manager->event, st->container->name, &console_handlers, st, &st->console) < 0)
+        Container *c = st->container;
+
+        if (!st->console && console_new(c->manager->event, c->name, &console_handlers, st, &st->console) < 0)
                 return NULL;
         return st->console;
 }
@@ -433,7 +434,7 @@ int console_prepare_tty(Container *c, char **ret_socket_path) {
 }
 
 int console_prepare_stdin(Container *c, int *ret_stdin_r) {
-        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
+        _cleanup_close_pair_ int p[2] = {-EBADF, -EBADF};
         ContainerStdio *st = stdio_get(c);
         Console *con;
         int r;

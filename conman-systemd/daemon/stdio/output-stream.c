@@ -12,10 +12,10 @@
 #include "shared/macro.h"
 
 struct OutputStream {
-        int fd;                   /* read end / PTY master, owned */
-        bool is_console;          /* a PTY: EIO is the end, "\r\n" ends lines */
+        int fd;          /* read end / PTY master, owned */
+        bool is_console; /* a PTY: EIO is the end, "\r\n" ends lines */
         sd_event_source *source;
-        char *line;               /* partial line not yet handed (OUTPUT_LINE_MAX), only while there is one */
+        char *line; /* partial line not yet handed (OUTPUT_LINE_MAX), only while there is one */
         size_t len;
         OutputStreamHandlers handlers;
         void *userdata;
@@ -59,7 +59,7 @@ static void split_lines(OutputStream *s, const char *data, size_t n) {
                 else {
                         ssize_t room = buffer_line(s, data, k, nl);
                         if (room < 0)
-                                return; /* out of memory: drop the output rather than conmand */
+                                return;          /* out of memory: drop the output rather than conmand */
                         if ((size_t) room < k) { /* the rest of a long line: again, from the same place */
                                 data += room;
                                 n -= (size_t) room;
@@ -112,7 +112,7 @@ int output_stream_new(sd_event *event, int fd, bool is_console, const OutputStre
                 safe_close(fd);
                 return -ENOMEM;
         }
-        *s = (OutputStream){ .fd = fd, .is_console = is_console, .handlers = *handlers, .userdata = userdata };
+        *s = (OutputStream){.fd = fd, .is_console = is_console, .handlers = *handlers, .userdata = userdata};
         (void) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
         r = sd_event_add_io(event, &s->source, fd, EPOLLIN, on_stream_io, s);
         if (r < 0) {

@@ -4,6 +4,7 @@
  * and a real PTY, driven by an sd_event loop: lines split across reads, lines longer than
  * OUTPUT_LINE_MAX handed in pieces, a console's "\r\n", the raw bytes, and the end at EOF/EIO.
  */
+#include <cmocka.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include "daemon/stdio/output-stream.h"
 #include "shared/util.h"
@@ -55,7 +55,7 @@ static void on_end(OutputStream *s, void *userdata) {
                 seen->stream = output_stream_free(s);
 }
 
-static const OutputStreamHandlers handlers = { .line = on_line, .data = on_data, .end = on_end };
+static const OutputStreamHandlers handlers = {.line = on_line, .data = on_data, .end = on_end};
 
 typedef struct Fixture {
         sd_event *event;
@@ -131,7 +131,8 @@ static char *repeat(char c, size_t n) {
 
 static void test_long_line_in_pieces(void **state) {
         Fixture *f = *state;
-        _cleanup_free_ char *longline = repeat('a', OUTPUT_LINE_MAX + 100), *exact = repeat('b', OUTPUT_LINE_MAX + 1),
+        _cleanup_free_ char *longline = repeat('a', OUTPUT_LINE_MAX + 100),
+                            *exact = repeat('b', OUTPUT_LINE_MAX + 1),
                             *rest = repeat('c', OUTPUT_LINE_MAX - 2);
 
         send_str(f, longline);
@@ -141,7 +142,8 @@ static void test_long_line_in_pieces(void **state) {
         assert_int_equal(strlen(f->seen.lines[1]), 100);
         assert_int_equal(f->seen.lines[1][0], 'a');
 
-        exact[OUTPUT_LINE_MAX] = '\n'; /* a line of exactly OUTPUT_LINE_MAX with its "\n" in one read: one line */
+        exact[OUTPUT_LINE_MAX] =
+                '\n'; /* a line of exactly OUTPUT_LINE_MAX with its "\n" in one read: one line */
         send_str(f, exact);
         exact[OUTPUT_LINE_MAX] = '\0';
         assert_int_equal(f->seen.n_lines, 3);
@@ -154,7 +156,8 @@ static void test_long_line_in_pieces(void **state) {
         assert_int_equal(strlen(f->seen.lines[3]), OUTPUT_LINE_MAX);
         assert_true(strneq(f->seen.lines[3], "0123456789cc", 12));
         assert_string_equal(f->seen.lines[4], "cccccccc");
-        assert_int_equal(f->seen.n_data, (OUTPUT_LINE_MAX + 101) + (OUTPUT_LINE_MAX + 1) + (OUTPUT_LINE_MAX + 9));
+        assert_int_equal(f->seen.n_data,
+                         (OUTPUT_LINE_MAX + 101) + (OUTPUT_LINE_MAX + 1) + (OUTPUT_LINE_MAX + 9));
 }
 
 /* EOF: end is called once, the handler frees the stream and the partial line goes out. */
@@ -211,7 +214,8 @@ static void test_console(void **state) {
         assert_int_equal(sd_event_new(&f.event), 0);
         f.write_fd = -EBADF;
         f.seen.free_on_end = true;
-        assert_int_equal(output_stream_new(f.event, TAKE_FD(master), true, &handlers, &f.seen, &f.seen.stream), 0);
+        assert_int_equal(
+                output_stream_new(f.event, TAKE_FD(master), true, &handlers, &f.seen, &f.seen.stream), 0);
         assert_int_equal(write(slave, "hi\nthere\n", 9), 9);
         for (int i = 0; i < 100 && f.seen.n_lines < 2; i++)
                 assert_true(sd_event_run(f.event, 100 * 1000) >= 0);
