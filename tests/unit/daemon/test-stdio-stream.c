@@ -4,7 +4,6 @@
  * and a real PTY, driven by an sd_event loop: lines split across reads, lines longer than
  * OUTPUT_LINE_MAX handed in pieces, a console's "\r\n", the raw bytes, and the end at EOF/EIO.
  */
-#include <cmocka.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <cmocka.h> /* after setjmp.h, stdarg.h and stddef.h */
 
 #include "daemon/stdio/output-stream.h"
 #include "shared/util.h"
