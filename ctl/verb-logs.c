@@ -2,7 +2,8 @@
 /*
  * verb-logs.c — `conmanctl logs`: the container's output, read straight from the
  * journal (conmand writes each line with CONTAINER_ID_FULL=, see
- * conman-systemd/daemon/stdio/container-stdio.c), so logs work while conmand is down. -f follows until the container exits.
+ * conman-systemd/daemon/stdio/container-stdio.c), so logs work while conmand is down.
+ * -f follows until the container exits.
  */
 #include <getopt.h>
 #include <systemd/sd-journal.h>
