@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * verb-logs.c — `conmanctl logs`: the container's output, read straight from the
- * journal (conmand writes each line with CONTAINER_ID_FULL=, see output.c), so logs
- * work while conmand is down. -f follows until the container exits.
+ * journal (conmand writes each line with CONTAINER_ID_FULL=, see
+ * conman-systemd/daemon/stdio/container-stdio.c), so logs work while conmand is down.
+ * -f follows until the container exits.
  */
 #include <getopt.h>
 #include <systemd/sd-journal.h>

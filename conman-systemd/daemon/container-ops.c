@@ -10,14 +10,13 @@
 #include <fcntl.h>
 
 #include "shared/bus-errors.h"
-#include "daemon/stdio/console.h"
 #include "daemon/container.h"
 #include "daemon/container-network.h"
 #include "shared/exit-record.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "daemon/machine-register.h"
-#include "daemon/stdio/output.h"
+#include "daemon/stdio/container-stdio.h"
 #include "daemon/pipe-keeper.h"
 #include "daemon/systemd-client.h"
 #include "shared/unit.h"

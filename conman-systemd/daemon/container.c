@@ -22,7 +22,7 @@
 #include "shared/log.h"
 #include "shared/names.h"
 #include "shared/oci-config.h"
-#include "daemon/stdio/output.h"
+#include "daemon/stdio/container-stdio.h"
 #include "image/store.h"
 #include "shared/unit.h"
 #include "shared/util.h"

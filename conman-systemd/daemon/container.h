@@ -2,7 +2,7 @@
 /*
  * container.h — the container model: identity, spec, state, and the operations
  * that turn into unit operations on systemd. container-dbus.c is its bus face,
- * output.c forwards its stdio to the journal and to attached clients.
+ * stdio/container-stdio.c forwards its stdio to the journal and to attached clients.
  *
  * State is derived from the unit (ActiveState/SubState, followed through systemd's
  * signals) plus the exit record systemd's ExecStopPost= writes (exit-record.h), so
@@ -37,9 +37,7 @@ typedef enum JobKind {
 } JobKind;
 
 typedef struct ContainerJob ContainerJob;
-typedef struct OutputStream OutputStream;
-typedef struct Attachment Attachment;
-typedef struct Console Console;
+typedef struct ContainerStdio ContainerStdio;
 
 struct Container {
         Manager *manager;
@@ -67,9 +65,7 @@ struct Container {
         sd_event_source *start_wait_timer;
         bool start_pending;     /* our start job runs: the unit's "inactive" before it is stale */
 
-        OutputStream *stdout_stream, *stderr_stream;
-        Attachment *attachments;
-        Console *console;       /* PTY master or stdin pipe (console.h); NULL without -t/-i */
+        ContainerStdio *stdio;  /* output streams, console, attached clients (container-stdio.h); lazily */
         sd_bus_message **waiters; /* pending Wait calls, answered on exit */
         size_t n_waiters;
 

@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 
 #include "shared/bus-errors.h"
-#include "daemon/stdio/console.h"
+#include "daemon/stdio/console-socket.h"
 #include "daemon/container-image.h"
 #include "daemon/exec.h"
 #include "shared/log.h"

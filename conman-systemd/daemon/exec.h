@@ -10,7 +10,7 @@
  * Without a TTY the client's own fds are the process's stdio (passed to the unit as
  * StandardInput/Output/ErrorFileDescriptor=, as `systemd-run --pipe` does): no copy
  * through conmand. With a TTY the runtime sends the PTY master to a console socket
- * (console.h) and conmand hands it to the client in the reply: the client owns it.
+ * (stdio/console-socket.h) and conmand hands it to the client in the reply: the client owns it.
  * The unit carries AddRef=yes so its exit status can be read before it is collected.
  */
 #pragma once

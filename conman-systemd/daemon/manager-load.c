@@ -7,13 +7,12 @@
  */
 #include <fcntl.h>
 
-#include "daemon/stdio/console.h"
 #include "daemon/container.h"
 #include "daemon/fdstore.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/names.h"
-#include "daemon/stdio/output.h"
+#include "daemon/stdio/container-stdio.h"
 #include "daemon/pipe-keeper.h"
 #include "daemon/systemd-client.h"
 #include "shared/unit.h"

@@ -8,18 +8,21 @@
 
 #include "daemon/fdstore.h"
 #include "shared/log.h"
-#include "daemon/stdio/output.h"
+#include "daemon/stdio/container-stdio.h"
 #include "daemon/pipe-keeper.h"
+
+static const char *const kinds[] = { "stdout", "stderr" };
 
 int container_keep_pipes(Container *c) {
         int fds[2], n = 0, r;
 
         if (c->main_pid == 0 || !getenv("NOTIFY_SOCKET"))
                 return 0;
-        if (c->stdout_stream)
-                fds[n++] = c->stdout_stream->fd;
-        if (c->stderr_stream)
-                fds[n++] = c->stderr_stream->fd;
+        for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
+                int fd = output_fd(c, kinds[i]);
+                if (fd >= 0)
+                        fds[n++] = fd;
+        }
         if (n == 0)
                 return 0;
         r = sd_pid_notify_with_fds((pid_t) c->main_pid, false, "FDSTORE=1\nFDNAME=conman-output", fds, (unsigned) n);
@@ -44,16 +47,13 @@ static int reopen_pipe(uint32_t pid, int n) {
 }
 
 int container_reopen_pipes(Container *c) {
-        static const char *const kinds[] = { "stdout", "stderr" };
-
         if (c->state != CONTAINER_RUNNING || c->main_pid == 0 || container_is_generated(c))
                 return 0; /* a generated unit writes to the journal itself */
         for (int i = 0; i < 2; i++) {
-                OutputStream *s = i == 0 ? c->stdout_stream : c->stderr_stream;
                 char name[FDSTORE_NAME_MAX];
                 int fd, r;
 
-                if (s)
+                if (output_fd(c, kinds[i]) >= 0)
                         continue;
                 fd = reopen_pipe(c->main_pid, i + 1);
                 if (fd < 0) {

@@ -148,7 +148,7 @@ static int add_exec_start(UnitPropertyList *l, const UnitParams *p) {
                           (char *) p->container_id, NULL };
         int r;
 
-        if (p->console_socket) { /* TTY: the runtime sends the PTY master there (console.h) */
+        if (p->console_socket) { /* TTY: the runtime sends the PTY master there (console-socket.h) */
                 memmove(argv + 6, argv + 4, sizeof(char *) * 5);
                 argv[4] = "--console-socket";
                 argv[5] = (char *) p->console_socket;

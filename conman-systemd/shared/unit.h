@@ -41,7 +41,7 @@ typedef struct UnitParams {
         const char *bundle;         /* directory holding config.json */
         const char *pid_file;       /* where the runtime writes the container init's PID */
         const char *state_dir;      /* conmand's state directory, for the exit record */
-        const char *console_socket; /* TTY containers: --console-socket of the runtime (console.h); or NULL */
+        const char *console_socket; /* TTY containers: --console-socket of the runtime (daemon/stdio/console-socket.h); or NULL */
         int stdin_fd;               /* -EBADF: /dev/null */
         int stdout_fd;              /* write ends handed to the unit */
         int stderr_fd;

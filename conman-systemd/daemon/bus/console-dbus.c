@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * console-dbus.c — see console-dbus.h. Handlers parse, validate, authorize, call
- * console.c/output.c and reply; fds travel as type h, so clients need no socket path.
+ * the stdio hub (stdio/container-stdio.h) and reply; fds travel as type h, so clients need no socket path.
  */
 #include <fcntl.h>
 
 #include "shared/bus-errors.h"
 #include "daemon/bus/bus-util.h"
 #include "daemon/bus/console-dbus.h"
-#include "daemon/stdio/console.h"
 #include "daemon/container.h"
 #include "daemon/exec.h"
 #include "daemon/manager.h"
 #include "shared/names.h"
-#include "daemon/stdio/output.h"
+#include "daemon/stdio/container-stdio.h"
 #include "shared/util.h"
 
 #define TERMINAL_SIZE_MAX 65535U
@@ -87,11 +86,11 @@ int method_attach_container_stdio(sd_bus_message *msg, void *userdata, sd_bus_er
                                          "journal directly and it has no stdin to attach to. Follow it with "
                                          "'conmanctl logs -f %s', or set Tty=yes in the file.",
                                          c->name, c->source_path, c->name);
-        if (c->state == CONTAINER_EXITED && !c->stdout_stream)
+        if (c->state == CONTAINER_EXITED && output_fd(c, "stdout") < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
                                          "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
                                          c->name);
-        r = attachment_new(c, o.stdin, o.close_stdin_on_eof, &in, &out, &err);
+        r = output_attach(c, o.stdin, o.close_stdin_on_eof, &in, &out, &err);
         if (r < 0)
                 return r;
         if (in < 0) {

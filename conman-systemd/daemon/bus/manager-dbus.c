@@ -16,7 +16,6 @@
 #include "daemon/container.h"
 #include "shared/log.h"
 #include "daemon/manager.h"
-#include "daemon/stdio/output.h"
 #include "shared/util.h"
 
 static int property_get_systemd_version(sd_bus *bus, const char *path, const char *interface,

@@ -1,63 +1,51 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * console.h — the interactive side of a container, without a shim:
+ * console.h — a leaf: the input side of a container's terminal or stdin. It holds one fd that
+ * input is written into, without ever blocking conmand:
  *
- *  - TTY containers (-t): before the start conmand listens on a console socket
- *    (<run dir>/<id>.console) and gives its path to the runtime (`--console-socket`).
- *    The runtime sends the PTY master over it (SCM_RIGHTS) and exits; conmand keeps
- *    the master, pushes it into its own fd store (fdstore.h), drains it always
- *    (lines go to the journal like any output, bytes to attached clients), writes the
- *    clients' input into it and resizes it (TIOCSWINSZ).
- *  - -i containers without a TTY: the unit gets the read end of a stdin pipe
- *    (StandardInputFileDescriptor=); conmand keeps the write end, in the fd store
- *    (fdstore.h), and writes the clients' input into it.
+ *  - TTY containers (-t): a PTY master (console_set_master()); the terminal size is set
+ *    on it (TIOCSWINSZ). Its output is read by an output stream (output-stream.h).
+ *  - -i containers without a TTY: the write end of the stdin pipe the unit reads
+ *    (StandardInputFileDescriptor=, console_set_stdin()).
  *
- * After a restart of conmand both come back from the fd store (console_adopt()).
- * Exec processes with a TTY use the same socket handshake (exec.c).
+ * Input is queued up to CONSOLE_INPUT_MAX; the owner hears when the console takes input again
+ * (input_ready) so it can throttle the clients feeding it. It knows nothing of containers,
+ * clients or the fd store; the hub (container-stdio.h) wires it. See docs/interactive.md.
  */
 #pragma once
 
-#include "daemon/container.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <systemd/sd-event.h>
 
 #define CONSOLE_INPUT_MAX (256U * 1024) /* queued input before clients are throttled */
 
-typedef struct ConsoleSocket ConsoleSocket;
+typedef struct Console Console;
 
-/* Called once with the PTY master (owned by the callee) or a negative errno. */
-typedef void (*ConsoleReceived)(int master_fd, int error, void *userdata);
+typedef struct ConsoleHandlers {
+        /* The console accepts input again (ready), or not any more (its queue is full, or its fd is gone). */
+        void (*input_ready)(Console *con, bool ready, void *userdata);
+        /* The console closed its fd itself: a write failed, or stdin closed once its queue was written. */
+        void (*input_closed)(Console *con, void *userdata);
+} ConsoleHandlers;
 
-/* Listens on path for a runtime's --console-socket connection. */
-int console_socket_new(sd_event *event, const char *path, ConsoleReceived cb, void *userdata,
-                       ConsoleSocket **ret);
-ConsoleSocket *console_socket_free(ConsoleSocket *s);
+/* A console without an fd yet. name is for log messages only. */
+int console_new(sd_event *event, const char *name, const ConsoleHandlers *handlers, void *userdata,
+                Console **ret);
+/* Closes the fd; queued input is dropped. Returns NULL. */
+Console *console_free(Console *con);
 
-struct Console {
-        Container *container;
-        OutputStream *output;   /* reads the PTY master (TTY only) */
-        int input_fd;           /* a dup of the PTY master, or the stdin pipe's write end; owned */
-        const char *input_kind; /* "console" or "stdin": its fd store name is <kind>-<id> */
-        sd_event_source *input_source; /* EPOLLOUT while input is queued */
-        char *pending;          /* input not yet written */
-        size_t n_pending;
-        bool close_when_flushed; /* the client's EOF: close stdin once the queue is written */
-        ConsoleSocket *socket;  /* waiting for the runtime's PTY master */
-        unsigned rows, cols;    /* the size clients asked for; applied when the master arrives */
-};
+/* Takes a PTY master (owned) to write input into. */
+int console_set_master(Console *con, int fd);
+/* Takes the write end of a stdin pipe (owned). */
+int console_set_stdin(Console *con, int fd);
+bool console_is_tty(const Console *con);
 
-/* Before a start of a TTY container: listens for the master; returns the socket path for the unit. */
-int console_prepare_tty(Container *c, char **ret_socket_path);
-/* Before a start of a -i container: returns the read end of the stdin pipe for the unit. */
-int console_prepare_stdin(Container *c, int *ret_stdin_r);
-/* A fd from the fd store: kind is "console" or "stdin". Takes fd. */
-int console_adopt(Container *c, const char *kind, int fd);
-
-/* Queues client input. -ENOBUFS when CONSOLE_INPUT_MAX is queued, -ENOTCONN without a console. */
-int console_write(Container *c, const void *data, size_t n);
-bool console_accepts_input(Container *c);
-/* The client's EOF on a -i container: closes the container's stdin. No-op for a TTY. */
-void console_close_stdin(Container *c);
-/* Sets the terminal size (now, or when the master arrives). -ENOTTY for containers without a TTY. */
-int console_resize(Container *c, unsigned rows, unsigned cols);
-
-/* The container ended: drains, closes and forgets (forget: drops the fds from the fd store). */
-void console_free(Container *c, bool forget);
+/* Queues input. -ENOBUFS when CONSOLE_INPUT_MAX is queued, -ENOTCONN without an fd, -EPIPE when the
+ * write failed (the fd is closed then). */
+int console_write(Console *con, const void *data, size_t n);
+bool console_accepts_input(const Console *con);
+/* The client's EOF on stdin: closes it once the queue is written. No-op for a TTY. */
+void console_close_stdin(Console *con);
+/* Sets the terminal size. -ENOTTY without a PTY master. */
+int console_set_size(Console *con, unsigned rows, unsigned cols);

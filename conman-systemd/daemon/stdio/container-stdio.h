@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * container-stdio.h — the hub of a container's stdio: the one place that knows the container
+ * and wires the leaves (output-stream.h, console.h, console-socket.h, attachment.h):
+ *
+ *   output streams ── lines ──▶ the journal (the fields `journalctl -u conman-<name>.service`
+ *                  │                          and `conmanctl logs` find it by)
+ *                  ├─ bytes ──▶ every attached client
+ *                  └─ end ────▶ the clients close once every stream ended
+ *   a client's input ─────────▶ the console (PTY master) or the stdin pipe
+ *   the console full / free ──▶ the clients' input is paused / resumed
+ *
+ * systemd hands the write ends of two pipes to the unit (StandardOutputFileDescriptor=);
+ * conmand keeps the read ends, also in its fd store (fdstore.h), under the names
+ * stdout/stderr. A TTY container's PTY master comes over a console socket (--console-socket),
+ * is stored as console and read like the pipes; a -i container's stdin pipe write end is
+ * stored as stdin. After a restart of conmand all of them come back (output_adopt(),
+ * console_adopt()).
+ *
+ * While conmand is down the pipe buffers (64 KiB each); a container that writes more than
+ * that blocks until conmand is back. See docs/interactive.md.
+ */
+#pragma once
+
+#include "daemon/container.h"
+
+/* Creates the pipes for a start; returns the write ends for the unit. */
+int output_open(Container *c, int *ret_stdout_w, int *ret_stderr_w);
+/* Re-adopts a read end ("stdout" or "stderr") from the fd store after a restart of conmand. Takes fd. */
+int output_adopt(Container *c, const char *kind, int fd);
+/* The read end of "stdout" or "stderr" (owned by the stream), -EBADF without one. */
+int output_fd(Container *c, const char *kind);
+/* Reads what is left, sends the last partial lines, closes and drops the fds from the fd store (the
+ * container ended); also closes the console and ends attachments once they took their output. */
+void output_close(Container *c);
+/* conmand exits or forgets the container: closes our copies only and frees everything; the fd store
+ * keeps its own for the next conmand. */
+void output_release(Container *c);
+
+/* Before a start of a TTY container: listens for the master; returns the socket path for the unit. */
+int console_prepare_tty(Container *c, char **ret_socket_path);
+/* Before a start of a -i container: returns the read end of the stdin pipe for the unit. */
+int console_prepare_stdin(Container *c, int *ret_stdin_r);
+/* A fd from the fd store: kind is "console" or "stdin". Takes fd. */
+int console_adopt(Container *c, const char *kind, int fd);
+/* Sets the terminal size (now, or when the master arrives). -ENOTTY for containers without a TTY. */
+int console_resize(Container *c, unsigned rows, unsigned cols);
+
+/* A new client: returns the read ends it gets the container's output on, and with want_input the write
+ * end it sends input through (else -EBADF). close_stdin_on_eof: the client's EOF closes the container's
+ * stdin (run -i). */
+int output_attach(Container *c, bool want_input, bool close_stdin_on_eof, int *ret_input_w, int *ret_stdout_r,
+                  int *ret_stderr_r);
