@@ -196,13 +196,13 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
 
         (void) systemd_reset_failed_unit(c->manager->systemd, c->unit);
         (void) exit_record_remove(c->dir_fd);
-        r = output_open(c, &io.stdout_w, &io.stderr_w);
+        r = output_open(container_stdio(c), &io.stdout_w, &io.stderr_w);
         if (r >= 0 && c->spec.tty)
-                r = console_prepare_tty(c, &io.console_socket);
+                r = console_prepare_tty(container_stdio(c), &io.console_socket);
         else if (r >= 0 && c->spec.interactive)
-                r = console_prepare_stdin(c, &io.stdin_r);
+                r = console_prepare_stdin(container_stdio(c), &io.stdin_r);
         if (r < 0) {
-                output_close(c);
+                output_close(c->stdio);
                 return r;
         }
 
@@ -213,7 +213,7 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
         if (r < 0) {
                 c->started_at = previous_start;
                 (void) container_save(c);
-                output_close(c);
+                output_close(c->stdio);
                 if (r == -EAGAIN && request) {
                         r = defer_start(c, request);
                         return r < 0 ? r : 1;
@@ -320,7 +320,7 @@ static void container_finalize_removal(Container *c) {
         answer_waiters(c, true);
         (void) systemd_reset_failed_unit(c->manager->systemd, c->unit);
         container_network_release(c);
-        output_close(c);
+        output_close(c->stdio);
         (void) container_send_removed_signal(c);
 
         containers_fd = openat(c->manager->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -428,7 +428,7 @@ static void on_exited(Container *c) {
          * restart, and the next run writes into the same pipes: keep reading them (EOF ends them when the
          * unit is gone for good; the next start replaces them). */
         if (c->spec.restart == RESTART_NO)
-                output_close(c);
+                output_close(c->stdio);
         log_info("Container %s exited with code %i (%s).", c->name, c->exit_code, strna(c->exit_result));
 }
 

@@ -104,7 +104,7 @@ Container *container_free(Container *c) {
                 (void) sd_bus_reply_method_errorf(c->start_request, "io.conman1.Error.RuntimeFailed",
                                                   "Container %s was removed while starting.", c->name);
         sd_bus_message_unref(c->start_request);
-        output_release(c); /* the fd store keeps its copies for the next conmand */
+        c->stdio = output_release(c->stdio); /* the fd store keeps its copies for the next conmand */
         for (size_t i = 0; i < c->n_waiters; i++)
                 sd_bus_message_unref(c->waiters[i]);
         free(c->waiters);
@@ -122,6 +122,20 @@ Container *container_free(Container *c) {
         container_jobs_free(c->news_jobs);
         free(c);
         return NULL;
+}
+
+ContainerStdio *container_stdio(Container *c) {
+        if (!c->stdio)
+                c->stdio = container_stdio_new(&(StdioOwner){
+                        .event = c->manager->event,
+                        .run_dir = c->manager->run_dir,
+                        .id = c->id,
+                        .name = c->name,
+                        .unit = c->unit,
+                        .main_pid = &c->main_pid,
+                        .tty = &c->spec.tty,
+                });
+        return c->stdio;
 }
 
 int container_save(Container *c) {

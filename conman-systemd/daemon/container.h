@@ -94,6 +94,8 @@ int container_load(Manager *m, const char *id, Container **ret);
  * changed since conmand read it): take the spec again. No-op for other containers. */
 int container_reload_generated(Container *c);
 Container *container_free(Container *c);
+/* The container's stdio hub (daemon/stdio/container-stdio.h), made when first needed; NULL without memory. */
+ContainerStdio *container_stdio(Container *c);
 
 /* config.json of the container (with its network namespace, for a bridge network). */
 int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_error *error);

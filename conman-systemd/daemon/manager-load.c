@@ -115,9 +115,9 @@ static void adopt_stored_fds(Manager *m) {
                 int r = -ENOENT;
 
                 if (c && (streq(kind, "stdout") || streq(kind, "stderr")))
-                        r = output_adopt(c, kind, fds[i].fd);
+                        r = output_adopt(container_stdio(c), kind, fds[i].fd);
                 else if (c)
-                        r = console_adopt(c, kind, fds[i].fd);
+                        r = console_adopt(container_stdio(c), kind, fds[i].fd);
                 if (r >= 0)
                         log_debug("Took back %s from the fd store.", fds[i].name);
                 else {
@@ -133,7 +133,7 @@ static void adopt_stored_fds(Manager *m) {
 static void close_streams_of_stopped(Manager *m) {
         for (Container *c = m->containers; c; c = c->next)
                 if (!container_state_is_active(c->state))
-                        output_close(c);
+                        output_close(c->stdio);
 }
 
 /* After `systemctl stop/restart conmand` the fd store is empty: find the pipes again. */

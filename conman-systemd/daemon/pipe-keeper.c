@@ -19,7 +19,7 @@ int container_keep_pipes(Container *c) {
         if (c->main_pid == 0 || !getenv("NOTIFY_SOCKET"))
                 return 0;
         for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
-                int fd = output_fd(c, kinds[i]);
+                int fd = output_fd(c->stdio, kinds[i]);
                 if (fd >= 0)
                         fds[n++] = fd;
         }
@@ -53,7 +53,7 @@ int container_reopen_pipes(Container *c) {
                 char name[FDSTORE_NAME_MAX];
                 int fd, r;
 
-                if (output_fd(c, kinds[i]) >= 0)
+                if (output_fd(c->stdio, kinds[i]) >= 0)
                         continue;
                 fd = reopen_pipe(c->main_pid, i + 1);
                 if (fd < 0) {
@@ -63,7 +63,7 @@ int container_reopen_pipes(Container *c) {
                 }
                 if (fdstore_name(kinds[i], c->id, name) >= 0)
                         (void) fdstore_push(fd, name);
-                r = output_adopt(c, kinds[i], fd);
+                r = output_adopt(container_stdio(c), kinds[i], fd);
                 if (r < 0)
                         log_warning_errno(r, "Failed to follow the %s of %s: %m", kinds[i], c->name);
                 else

@@ -86,11 +86,11 @@ int method_attach_container_stdio(sd_bus_message *msg, void *userdata, sd_bus_er
                                          "journal directly and it has no stdin to attach to. Follow it with "
                                          "'conmanctl logs -f %s', or set Tty=yes in the file.",
                                          c->name, c->source_path, c->name);
-        if (c->state == CONTAINER_EXITED && output_fd(c, "stdout") < 0)
+        if (c->state == CONTAINER_EXITED && output_fd(c->stdio, "stdout") < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
                                          "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
                                          c->name);
-        r = output_attach(c, o.stdin, o.close_stdin_on_eof, &in, &out, &err);
+        r = output_attach(container_stdio(c), o.stdin, o.close_stdin_on_eof, &in, &out, &err);
         if (r < 0)
                 return r;
         if (in < 0) {
@@ -117,7 +117,7 @@ int method_resize_container_terminal(sd_bus_message *msg, void *userdata, sd_bus
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "Terminal size %ux%u is out of range: rows and columns are 1..%u.", rows,
                                          cols, TERMINAL_SIZE_MAX);
-        r = console_resize(c, rows, cols);
+        r = console_resize(container_stdio(c), rows, cols);
         if (r == -ENOTTY)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "Container %s has no terminal; create it with -t to resize one.", c->name);
@@ -241,7 +241,7 @@ int method_prepare_container_console(sd_bus_message *msg, void *userdata, sd_bus
         if (!c->source_path || !c->spec.tty)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "Container %s is not a generated container with Tty=yes.", c->name);
-        r = console_prepare_tty(c, &path);
+        r = console_prepare_tty(container_stdio(c), &path);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(msg, "s", path);

@@ -223,11 +223,11 @@ int bus_container_method_attach(sd_bus_message *m, void *userdata, sd_bus_error 
         r = bus_verify_root(m, error);
         if (r < 0)
                 return r;
-        if (c->state == CONTAINER_EXITED && output_fd(c, "stdout") < 0)
+        if (c->state == CONTAINER_EXITED && output_fd(c->stdio, "stdout") < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
                                          "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
                                          c->name);
-        r = output_attach(c, false, false, &(int){ -EBADF }, &out, &err);
+        r = output_attach(container_stdio(c), false, false, &(int){ -EBADF }, &out, &err);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(m, "hh", out, err);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * container-stdio.c — see container-stdio.h. Owns a container's streams, console and clients
- * (ContainerStdio, c->stdio) and their life cycle; the leaves only call back into here.
+ * (ContainerStdio, c->stdio) and their life cycle; the leaves only call back into here. It knows the
+ * container only by the StdioOwner it was made with: no include of daemon/container.h.
  */
 #include <fcntl.h>
 #include <sys/uio.h>
@@ -42,7 +43,7 @@ struct StdioClient {
 };
 
 struct ContainerStdio {
-        Container *container;
+        StdioOwner owner;
         OutputStream *stream[_STDIO_KIND_MAX];
         Console *console;      /* PTY master or stdin pipe; NULL without -t/-i */
         ConsoleSocket *socket; /* waiting for the runtime's PTY master */
@@ -50,19 +51,18 @@ struct ContainerStdio {
         StdioClient *clients;
 };
 
-static ContainerStdio *stdio_get(Container *c) {
-        if (!c->stdio) {
-                c->stdio = calloc(1, sizeof(ContainerStdio));
-                if (c->stdio)
-                        c->stdio->container = c;
-        }
-        return c->stdio;
+ContainerStdio *container_stdio_new(const StdioOwner *owner) {
+        ContainerStdio *st = calloc(1, sizeof(ContainerStdio));
+
+        if (st)
+                st->owner = *owner;
+        return st;
 }
 
 static void fdstore_forget(ContainerStdio *st, const char *kind) {
         char name[FDSTORE_NAME_MAX];
 
-        if (fdstore_name(kind, st->container->id, name) >= 0)
+        if (fdstore_name(kind, st->owner.id, name) >= 0)
                 (void) fdstore_remove(name);
 }
 
@@ -70,12 +70,12 @@ static void fdstore_keep(ContainerStdio *st, const char *kind, int fd, const cha
         char name[FDSTORE_NAME_MAX];
         int r;
 
-        r = fdstore_name(kind, st->container->id, name);
+        r = fdstore_name(kind, st->owner.id, name);
         if (r >= 0)
                 r = fdstore_push(fd, name);
         if (r < 0)
                 log_warning_errno(r, "Failed to keep %s of %s in the fd store, %s: %m", kind,
-                                  st->container->name, what);
+                                  st->owner.name, what);
 }
 
 /* ---- clients ---- */
@@ -118,7 +118,7 @@ static void clients_write(ContainerStdio *st, StdioKind kind, const char *data, 
                 r = attachment_write(cl->attachment, idx, data, n);
                 if (r == -ENOBUFS)
                         log_warning("Client attached to %s does not read its output; detaching it.",
-                                    st->container->name);
+                                    st->owner.name);
                 if (r < 0)
                         client_free(cl);
         }
@@ -129,7 +129,7 @@ static void on_client_input(Attachment *a, const void *data, size_t n, void *use
         ContainerStdio *st = cl->stdio;
 
         if (!st->console || console_write(st->console, data, n) < 0)
-                log_debug("Input for %s dropped: its console is gone.", st->container->name);
+                log_debug("Input for %s dropped: its console is gone.", st->owner.name);
 }
 
 static void on_client_input_end(Attachment *a, void *userdata) {
@@ -149,16 +149,15 @@ static const AttachmentHandlers client_handlers = {
         .done = on_client_done,
 };
 
-int output_attach(Container *c, bool want_input, bool close_stdin_on_eof, int *ret_input_w, int *ret_stdout_r,
+int output_attach(ContainerStdio *st, bool want_input, bool close_stdin_on_eof, int *ret_input_w, int *ret_stdout_r,
                   int *ret_stderr_r) {
-        ContainerStdio *st = stdio_get(c);
         StdioClient *cl;
         int r;
 
         if (!st || !(cl = calloc(1, sizeof(StdioClient))))
                 return -ENOMEM;
         *cl = (StdioClient){.stdio = st, .close_stdin_on_eof = close_stdin_on_eof};
-        r = attachment_new(c->manager->event, want_input, &client_handlers, cl, ret_input_w, ret_stdout_r,
+        r = attachment_new(st->owner.event, want_input, &client_handlers, cl, ret_input_w, ret_stdout_r,
                            ret_stderr_r, &cl->attachment);
         if (r < 0) {
                 free(cl);
@@ -182,7 +181,7 @@ static StdioKind stdio_kind_of(ContainerStdio *st, OutputStream *s) {
 }
 
 static void journal_send_line(ContainerStdio *st, StdioKind kind, const char *line, size_t len) {
-        Container *c = st->container;
+        const StdioOwner *c = &st->owner;
         char prio[32], name[96], id[64], full[96], unit[320], pid[48], ident[96], stream[48];
         struct iovec iov[10];
         size_t n = 0;
@@ -203,8 +202,8 @@ static void journal_send_line(ContainerStdio *st, StdioKind kind, const char *li
         FIELD(ident, "SYSLOG_IDENTIFIER=%s", c->name);
         /* A terminal merges stdout and stderr; like docker, its output is stdout. */
         FIELD(stream, "CONTAINER_STREAM=%s", stdio_kind_table[kind == STDIO_CONSOLE ? STDIO_STDOUT : kind]);
-        if (c->main_pid > 0)
-                FIELD(pid, "OBJECT_PID=%u", c->main_pid);
+        if (*c->main_pid > 0)
+                FIELD(pid, "OBJECT_PID=%u", *c->main_pid);
 #undef FIELD
         (void) sd_journal_sendv(iov, (int) n);
 }
@@ -262,7 +261,7 @@ static const OutputStreamHandlers stream_handlers = {
 
 /* A stream reading fd (owned) into the journal and the clients. */
 static int stream_new(ContainerStdio *st, StdioKind kind, int fd) {
-        return output_stream_new(st->container->manager->event, fd, kind == STDIO_CONSOLE, &stream_handlers,
+        return output_stream_new(st->owner.event, fd, kind == STDIO_CONSOLE, &stream_handlers,
                                  st, &st->stream[kind]);
 }
 
@@ -280,8 +279,7 @@ static int open_one(ContainerStdio *st, StdioKind kind, int *ret_write) {
         return 0;
 }
 
-int output_open(Container *c, int *ret_stdout_w, int *ret_stderr_w) {
-        ContainerStdio *st = stdio_get(c);
+int output_open(ContainerStdio *st, int *ret_stdout_w, int *ret_stderr_w) {
         int r;
 
         if (!st)
@@ -300,8 +298,7 @@ int output_open(Container *c, int *ret_stdout_w, int *ret_stderr_w) {
         return r;
 }
 
-int output_adopt(Container *c, const char *kind, int fd) {
-        ContainerStdio *st = stdio_get(c);
+int output_adopt(ContainerStdio *st, const char *kind, int fd) {
         StdioKind k = streq(kind, "stdout") ? STDIO_STDOUT : STDIO_STDERR;
 
         if (!st) {
@@ -312,12 +309,12 @@ int output_adopt(Container *c, const char *kind, int fd) {
         return stream_new(st, k, fd);
 }
 
-int output_fd(Container *c, const char *kind) {
+int output_fd(ContainerStdio *st, const char *kind) {
         StdioKind k = streq(kind, "stdout") ? STDIO_STDOUT : STDIO_STDERR;
 
-        if (!c->stdio || !c->stdio->stream[k])
+        if (!st || !st->stream[k])
                 return -EBADF;
-        return output_stream_get_fd(c->stdio->stream[k]);
+        return output_stream_get_fd(st->stream[k]);
 }
 
 /* ---- the console ---- */
@@ -338,9 +335,7 @@ static const ConsoleHandlers console_handlers = {
 };
 
 static Console *console_get(ContainerStdio *st) {
-        Container *c = st->container;
-
-        if (!st->console && console_new(c->manager->event, c->name, &console_handlers, st, &st->console) < 0)
+        if (!st->console && console_new(st->owner.event, st->owner.name, &console_handlers, st, &st->console) < 0)
                 return NULL;
         return st->console;
 }
@@ -373,7 +368,7 @@ static void console_apply_size(ContainerStdio *st) {
                 return;
         r = console_set_size(st->console, st->rows, st->cols);
         if (r < 0)
-                log_debug_errno(r, "Failed to resize the terminal of %s: %m", st->container->name);
+                log_debug_errno(r, "Failed to resize the terminal of %s: %m", st->owner.name);
 }
 
 /* Takes master: reads it into the journal and the clients, writes input into a dup of it. */
@@ -404,7 +399,7 @@ static int console_take_master(ContainerStdio *st, int master, bool store) {
 
 static void on_master_received(int master, int error, void *userdata) {
         ContainerStdio *st = userdata;
-        const char *name = st->container->name;
+        const char *name = st->owner.name;
         int r;
 
         st->socket = console_socket_free(st->socket);
@@ -419,23 +414,21 @@ static void on_master_received(int master, int error, void *userdata) {
                 log_debug("Got the terminal of %s from the runtime.", name);
 }
 
-int console_prepare_tty(Container *c, char **ret_socket_path) {
+int console_prepare_tty(ContainerStdio *st, char **ret_socket_path) {
         _cleanup_free_ char *path = NULL;
-        ContainerStdio *st = stdio_get(c);
         int r;
 
-        if (!st || !console_renew(st) || asprintf(&path, "%s/%s.console", c->manager->run_dir, c->id) < 0)
+        if (!st || !console_renew(st) || asprintf(&path, "%s/%s.console", st->owner.run_dir, st->owner.id) < 0)
                 return -ENOMEM;
-        r = console_socket_new(c->manager->event, path, on_master_received, st, &st->socket);
+        r = console_socket_new(st->owner.event, path, on_master_received, st, &st->socket);
         if (r < 0)
                 return log_error_errno(r, "Failed to listen on the console socket %s: %m", path);
         *ret_socket_path = TAKE_PTR(path);
         return 0;
 }
 
-int console_prepare_stdin(Container *c, int *ret_stdin_r) {
+int console_prepare_stdin(ContainerStdio *st, int *ret_stdin_r) {
         _cleanup_close_pair_ int p[2] = {-EBADF, -EBADF};
-        ContainerStdio *st = stdio_get(c);
         Console *con;
         int r;
 
@@ -452,8 +445,7 @@ int console_prepare_stdin(Container *c, int *ret_stdin_r) {
         return 0;
 }
 
-int console_adopt(Container *c, const char *kind, int fd) {
-        ContainerStdio *st = stdio_get(c);
+int console_adopt(ContainerStdio *st, const char *kind, int fd) {
         Console *con = st ? console_get(st) : NULL;
 
         if (!con) {
@@ -465,14 +457,11 @@ int console_adopt(Container *c, const char *kind, int fd) {
         return console_set_stdin(con, fd);
 }
 
-int console_resize(Container *c, unsigned rows, unsigned cols) {
-        ContainerStdio *st;
-
-        if (!c->spec.tty)
-                return -ENOTTY;
-        st = stdio_get(c);
+int console_resize(ContainerStdio *st, unsigned rows, unsigned cols) {
         if (!st)
                 return -ENOMEM;
+        if (!*st->owner.tty)
+                return -ENOTTY;
         st->rows = rows;
         st->cols = cols;
         console_apply_size(st);
@@ -481,8 +470,7 @@ int console_resize(Container *c, unsigned rows, unsigned cols) {
 
 /* ---- the life cycle ---- */
 
-void output_close(Container *c) {
-        ContainerStdio *st = c->stdio;
+void output_close(ContainerStdio *st) {
 
         if (!st)
                 return;
@@ -492,16 +480,14 @@ void output_close(Container *c) {
         clients_close(st);
 }
 
-void output_release(Container *c) {
-        ContainerStdio *st = c->stdio;
-
+ContainerStdio *output_release(ContainerStdio *st) {
         if (!st)
-                return;
+                return NULL;
         stream_close(st, STDIO_STDOUT, false);
         stream_close(st, STDIO_STDERR, false);
         console_close(st, false);
         while (st->clients)
                 client_free(st->clients);
         free(st);
-        c->stdio = NULL;
+        return NULL;
 }

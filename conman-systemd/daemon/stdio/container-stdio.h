@@ -22,32 +22,51 @@
  */
 #pragma once
 
-#include "daemon/container.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+typedef struct ContainerStdio ContainerStdio;
+
+/* What the hub knows of its container; the pointers are borrowed and outlive the ContainerStdio (the
+ * container owns both: container_stdio() in daemon/container.c). */
+typedef struct StdioOwner {
+        sd_event *event;
+        const char *run_dir;      /* the console socket is <run_dir>/<id>.console */
+        const char *id, *name, *unit;
+        const uint32_t *main_pid; /* OBJECT_PID of each journal line, read when it is sent */
+        const bool *tty;          /* the container has a terminal (resize) */
+} StdioOwner;
+
+ContainerStdio *container_stdio_new(const StdioOwner *owner);
+
+/* The functions below take NULL (a container without stdio yet): output_fd() says -EBADF, output_close()
+ * and output_release() do nothing, the others fail with -ENOMEM. */
 
 /* Creates the pipes for a start; returns the write ends for the unit. */
-int output_open(Container *c, int *ret_stdout_w, int *ret_stderr_w);
+int output_open(ContainerStdio *st, int *ret_stdout_w, int *ret_stderr_w);
 /* Re-adopts a read end ("stdout" or "stderr") from the fd store after a restart of conmand. Takes fd. */
-int output_adopt(Container *c, const char *kind, int fd);
+int output_adopt(ContainerStdio *st, const char *kind, int fd);
 /* The read end of "stdout" or "stderr" (owned by the stream), -EBADF without one. */
-int output_fd(Container *c, const char *kind);
+int output_fd(ContainerStdio *st, const char *kind);
 /* Reads what is left, sends the last partial lines, closes and drops the fds from the fd store (the
  * container ended); also closes the console and ends attachments once they took their output. */
-void output_close(Container *c);
+void output_close(ContainerStdio *st);
 /* conmand exits or forgets the container: closes our copies only and frees everything; the fd store
  * keeps its own for the next conmand. */
-void output_release(Container *c);
+ContainerStdio *output_release(ContainerStdio *st);
 
 /* Before a start of a TTY container: listens for the master; returns the socket path for the unit. */
-int console_prepare_tty(Container *c, char **ret_socket_path);
+int console_prepare_tty(ContainerStdio *st, char **ret_socket_path);
 /* Before a start of a -i container: returns the read end of the stdin pipe for the unit. */
-int console_prepare_stdin(Container *c, int *ret_stdin_r);
+int console_prepare_stdin(ContainerStdio *st, int *ret_stdin_r);
 /* A fd from the fd store: kind is "console" or "stdin". Takes fd. */
-int console_adopt(Container *c, const char *kind, int fd);
+int console_adopt(ContainerStdio *st, const char *kind, int fd);
 /* Sets the terminal size (now, or when the master arrives). -ENOTTY for containers without a TTY. */
-int console_resize(Container *c, unsigned rows, unsigned cols);
+int console_resize(ContainerStdio *st, unsigned rows, unsigned cols);
 
 /* A new client: returns the read ends it gets the container's output on, and with want_input the write
  * end it sends input through (else -EBADF). close_stdin_on_eof: the client's EOF closes the container's
  * stdin (run -i). */
-int output_attach(Container *c, bool want_input, bool close_stdin_on_eof, int *ret_input_w, int *ret_stdout_r,
+int output_attach(ContainerStdio *st, bool want_input, bool close_stdin_on_eof, int *ret_input_w, int *ret_stdout_r,
                   int *ret_stderr_r);
