@@ -33,16 +33,7 @@ static const char *const container_state_table[_CONTAINER_STATE_MAX] = {
         [CONTAINER_RESTARTING] = "restarting", [CONTAINER_EXITED] = "exited",
 };
 
-const char *container_state_to_string(ContainerState s) {
-        return s >= 0 && s < _CONTAINER_STATE_MAX ? container_state_table[s] : NULL;
-}
-
-ContainerState container_state_from_string(const char *s) {
-        for (int i = 0; s && i < _CONTAINER_STATE_MAX; i++)
-                if (streq(container_state_table[i], s))
-                        return (ContainerState) i;
-        return _CONTAINER_STATE_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(container_state, ContainerState);
 
 bool container_state_is_active(ContainerState s) {
         return s == CONTAINER_STARTING || s == CONTAINER_RUNNING || s == CONTAINER_STOPPING ||
@@ -97,11 +88,11 @@ Container *container_free(Container *c) {
         sd_event_source_disable_unref(c->kill_timer);
         sd_event_source_disable_unref(c->start_wait_timer);
         if (c->start_after_gc)
-                (void) sd_bus_reply_method_errorf(c->start_after_gc, "io.conman1.Error.NoSuchContainer",
+                (void) sd_bus_reply_method_errorf(c->start_after_gc, CONMAN_ERROR_NO_SUCH_CONTAINER,
                                                   "Container %s was removed.", c->name);
         sd_bus_message_unref(c->start_after_gc);
         if (c->start_request)
-                (void) sd_bus_reply_method_errorf(c->start_request, "io.conman1.Error.RuntimeFailed",
+                (void) sd_bus_reply_method_errorf(c->start_request, CONMAN_ERROR_RUNTIME_FAILED,
                                                   "Container %s was removed while starting.", c->name);
         sd_bus_message_unref(c->start_request);
         c->stdio = output_release(c->stdio); /* the fd store keeps its copies for the next conmand */

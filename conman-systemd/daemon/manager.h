@@ -51,9 +51,7 @@ typedef struct ManagerConfig {
 
 int manager_new(const ManagerConfig *config, Manager **ret);
 Manager *manager_free(Manager *m);
-static inline void manager_freep(Manager **m) {
-        manager_free(*m);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
 
 /* Connects to the system bus (or $CONMAN_BUS_ADDRESS), loads the containers, exports objects, requests
  * io.conman1. */

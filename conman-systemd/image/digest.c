@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include "image/digest.h"
+#include "shared/fileio.h"
 #include "shared/macro.h"
 
 struct Digester {
@@ -107,17 +108,14 @@ int digest_file_at(int dir_fd, const char *name, char ret[static DIGEST_STRING_M
         if (r < 0)
                 return r;
         for (;;) {
-                ssize_t n = read(fd, buf, sizeof(buf));
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                if (n == 0)
-                        break;
+                ssize_t n = read_all(fd, buf, sizeof(buf));
+                if (n < 0)
+                        return (int) n;
                 r = digester_update(d, buf, (size_t) n);
                 if (r < 0)
                         return r;
+                if ((size_t) n < sizeof(buf)) /* short: the end of the file */
+                        break;
         }
         if (ret_size)
                 *ret_size = digester_size(d);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shared/macro.h"
+
 #define DIGEST_PREFIX     "sha256:"
 #define DIGEST_HEX_LENGTH 64
 #define DIGEST_STRING_MAX (sizeof(DIGEST_PREFIX) + DIGEST_HEX_LENGTH)
@@ -25,9 +27,7 @@ const char *digest_hex(const char *d);
 
 int digester_new(Digester **ret);
 Digester *digester_free(Digester *d);
-static inline void digester_freep(Digester **d) {
-        digester_free(*d);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(Digester *, digester_free);
 int digester_update(Digester *d, const void *data, size_t size);
 /* Bytes seen so far. */
 uint64_t digester_size(const Digester *d);

@@ -197,18 +197,12 @@ static int write_data(Extract *x, int fd, struct archive_entry *e) {
         int r;
 
         while ((r = archive_read_data_block(x->outer, &block, &size, &offset)) == ARCHIVE_OK) {
-                const char *p = block;
-                while (size > 0) {
-                        ssize_t n = pwrite(fd, p, size, (off_t) offset);
-                        if (n < 0) {
-                                if (errno == EINTR)
-                                        continue;
-                                return negative_errno();
-                        }
-                        p += n;
-                        size -= (size_t) n;
-                        offset += n;
-                }
+                /* a block may start past the end of the last one: a hole of a sparse file */
+                if (lseek(fd, (off_t) offset, SEEK_SET) < 0)
+                        return negative_errno();
+                int k = write_all(fd, block, size);
+                if (k < 0)
+                        return k;
         }
         if (r != ARCHIVE_EOF)
                 return -EBADMSG;
@@ -417,11 +411,9 @@ static la_ssize_t inner_read(struct archive *a, void *userdata, const void **ret
         Extract *x = userdata;
         ssize_t n;
 
-        do
-                n = read(x->input_fd, x->buf, sizeof(x->buf));
-        while (n < 0 && errno == EINTR);
+        n = read_all(x->input_fd, x->buf, sizeof(x->buf));
         if (n < 0) {
-                archive_set_error(a, errno, "read failed");
+                archive_set_error(a, (int) -n, "read failed");
                 return -1;
         }
         if (digester_update(x->raw, x->buf, (size_t) n) < 0)
@@ -505,10 +497,14 @@ static int extract_drain(Extract *x) {
         }
         if (n < 0)
                 return refuse(x, -EBADMSG, "decompression failed: %s", strna(archive_error_string(x->inner)));
-        while ((k = read(x->input_fd, buf, sizeof(buf))) > 0)
+        do {
+                k = read_all(x->input_fd, buf, sizeof(buf));
+                if (k < 0)
+                        return (int) k;
                 if (digester_update(x->raw, buf, (size_t) k) < 0)
                         return -ENOMEM;
-        return k < 0 ? negative_errno() : 0;
+        } while ((size_t) k == sizeof(buf));
+        return 0;
 }
 
 static int extract_all(Extract *x) {

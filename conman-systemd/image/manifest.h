@@ -14,6 +14,7 @@
 
 #include "image/digest.h"
 #include "image/layer.h"
+#include "shared/macro.h"
 
 #define MEDIA_TYPE_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
 #define MEDIA_TYPE_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
@@ -70,9 +71,7 @@ int manifest_detect_kind(const char *body, size_t size, const char *content_type
 int manifest_parse(const char *body, size_t size, const char *content_type, Manifest **ret);
 const Descriptor *manifest_unsupported_layer(const Manifest *m);
 Manifest *manifest_free(Manifest *m);
-static inline void manifest_freep(Manifest **m) {
-        manifest_free(*m);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(Manifest *, manifest_free);
 
 LayerCompression layer_compression_from_media_type(const char *t);
 /* The media types above, for messages: "tar, tar+gzip, tar+zstd (OCI), tar.gzip, tar (docker)". */
@@ -90,9 +89,7 @@ int descriptor_from_json(struct json_object *o, Descriptor *ret);
 
 int image_config_parse(const char *body, size_t size, ImageConfig **ret);
 ImageConfig *image_config_free(ImageConfig *c);
-static inline void image_config_freep(ImageConfig **c) {
-        image_config_free(*c);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(ImageConfig *, image_config_free);
 
 /* Parses exactly size bytes of JSON (no trailing garbage); NULL when malformed. */
 struct json_object *json_parse_buffer(const char *body, size_t size);

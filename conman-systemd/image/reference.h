@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 
+#include "shared/macro.h"
+
 typedef struct Reference {
         char *domain; /* "docker.io", "localhost:5050" */
         char *path;   /* "library/busybox" */
@@ -22,9 +24,7 @@ typedef struct Reference {
 /* Parses and normalizes; -EINVAL for anything that is not a valid reference. */
 int reference_parse(const char *s, Reference **ret);
 Reference *reference_free(Reference *r);
-static inline void reference_freep(Reference **r) {
-        reference_free(*r);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(Reference *, reference_free);
 #define _cleanup_reference_ _cleanup_(reference_freep)
 
 /* "docker.io/library/busybox:latest" or "domain/path@sha256:..." (digest wins over tag). */

@@ -9,6 +9,7 @@
 
 #include "image/auth.h"
 #include "conman-config.h"
+#include "shared/fileio.h"
 #include "shared/log.h"
 #include "image/manifest.h"
 #include "image/registry.h"
@@ -160,17 +161,7 @@ static int sink_memory(Exchange *x, const char *data, size_t n, size_t max) {
 }
 
 static int sink_fd(Exchange *x, const char *data, size_t n) {
-        while (n > 0) {
-                ssize_t k = write(x->fd, data, n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                data += k;
-                n -= (size_t) k;
-        }
-        return 0;
+        return write_all(x->fd, data, n);
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {

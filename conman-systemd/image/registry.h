@@ -20,6 +20,7 @@
 
 #include "image/digest.h"
 #include "image/reference.h"
+#include "shared/macro.h"
 
 typedef struct RegistryOptions {
         bool tls_verify;
@@ -38,9 +39,7 @@ int registry_global_init(void);
 
 int registry_client_new(const Reference *ref, const RegistryOptions *opts, RegistryClient **ret);
 RegistryClient *registry_client_free(RegistryClient *c);
-static inline void registry_client_freep(RegistryClient **c) {
-        registry_client_free(*c);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(RegistryClient *, registry_client_free);
 /* Why the last call failed, for people ("" when unknown). */
 const char *registry_client_error(const RegistryClient *c);
 

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "image/digest.h"
+#include "shared/macro.h"
 #include "image/manifest.h"
 
 #define IMAGE_ID_LENGTH 64
@@ -65,18 +66,14 @@ typedef bool (*ImageInUseFunc)(const char *image_id, void *userdata);
 
 int image_store_open(const char *state_dir, ImageStore **ret);
 ImageStore *image_store_free(ImageStore *s);
-static inline void image_store_freep(ImageStore **s) {
-        image_store_free(*s);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(ImageStore *, image_store_free);
 const char *image_store_path(const ImageStore *s);
 void image_store_set_in_use_func(ImageStore *s, ImageInUseFunc func, void *userdata);
 
 /* --- for containers --- */
 int image_store_resolve(ImageStore *s, const char *ref, ResolvedImage **ret);
 ResolvedImage *resolved_image_free(ResolvedImage *i);
-static inline void resolved_image_freep(ResolvedImage **i) {
-        resolved_image_free(*i);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(ResolvedImage *, resolved_image_free);
 
 /* --- queries (copies, owned by the caller) --- */
 int image_store_find(ImageStore *s, const char *ref, ImageRecord **ret);
@@ -84,9 +81,7 @@ int image_store_list(ImageStore *s, ImageRecord ***ret, size_t *ret_n);
 /* The image config blob of an image, as JSON text. */
 int image_store_read_config(ImageStore *s, const char *id, char **ret, size_t *ret_size);
 ImageRecord *image_record_free(ImageRecord *r);
-static inline void image_record_freep(ImageRecord **r) {
-        image_record_free(*r);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(ImageRecord *, image_record_free);
 void image_record_list_free(ImageRecord **l, size_t n);
 /* The record as JSON (for inspect), with the config embedded when given. */
 int image_record_to_json(const ImageRecord *r, const char *config, size_t config_size,

@@ -20,9 +20,7 @@ static const char *const cni_command_table[_CNI_COMMAND_MAX] = {
         [CNI_COMMAND_CHECK] = "CHECK",
 };
 
-const char *cni_command_to_string(CniCommand c) {
-        return c >= 0 && c < _CNI_COMMAND_MAX ? cni_command_table[c] : NULL;
-}
+DEFINE_STRING_TABLE_LOOKUP_TO_STRING(cni_command, CniCommand);
 
 static bool plugin_type_is_valid(const char *t) {
         return !isempty(t) && strlen(t) <= 64 && !strchr(t, '/') && t[0] != '.';

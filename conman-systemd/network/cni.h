@@ -58,9 +58,7 @@ typedef struct CniResult {
 int cni_result_parse(const char *data, size_t size, CniResult **ret);
 int cni_result_from_json(struct json_object *j, CniResult **ret);
 CniResult *cni_result_free(CniResult *r);
-static inline void cni_result_freep(CniResult **r) {
-        cni_result_free(*r);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(CniResult *, cni_result_free);
 
 /* The container's address: the first IPv4 on the interface named ifname inside a sandbox (or,
  * failing that, the first IPv4). Returns -ENOENT when there is none; the interface may be NULL. */

@@ -29,9 +29,7 @@ typedef struct Network {
 } Network;
 
 Network *network_free(Network *n);
-static inline void network_freep(Network **n) {
-        network_free(*n);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(Network *, network_free);
 void network_free_many(Network **l, size_t n);
 
 /* Parses "a.b.c.d/N" (IPv4, 8 <= N <= 30, no host bits set). */

@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 
 #include "shared/container-file.h"
+#include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/names.h"
 #include "shared/refused-keys.h"
@@ -23,8 +24,6 @@
  * spares devices an open(); the non-blocking open() and fstat() make a file swapped in meanwhile harmless. */
 static int read_config_file(const char *path, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 0, alloc;
         struct stat st;
 
         for (int i = 0; i < 2; i++) {
@@ -35,39 +34,7 @@ static int read_config_file(const char *path, char **ret, size_t *ret_size) {
                 if (i == 0 && (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0)
                         return negative_errno();
         }
-        /* room for one byte more than the limit, which tells a file that is too large */
-        alloc = (size_t) MIN((uint64_t) st.st_size, (uint64_t) CONTAINER_FILE_MAX) + 2;
-        buf = malloc(alloc);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t n;
-
-                if (size + 1 >= alloc) { /* full: the file is larger than st_size said */
-                        char *grown;
-                        if (size > CONTAINER_FILE_MAX)
-                                return -EFBIG;
-                        alloc = MIN(alloc * 2, (size_t) CONTAINER_FILE_MAX + 2);
-                        grown = realloc(buf, alloc);
-                        if (!grown)
-                                return -ENOMEM;
-                        buf = grown;
-                }
-                n = read(fd, buf + size, alloc - size - 1);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return negative_errno();
-                if (n == 0)
-                        break;
-                size += (size_t) n;
-        }
-        if (size > CONTAINER_FILE_MAX)
-                return -EFBIG;
-        buf[size] = '\0';
-        *ret_size = size;
-        *ret = TAKE_PTR(buf);
-        return 0;
+        return read_full_fd(fd, CONTAINER_FILE_MAX, ret, ret_size);
 }
 
 /* read_config_file()'s errors for a message: its own say more than %m. */
@@ -81,16 +48,7 @@ static const char *const pull_policy_table[_PULL_POLICY_MAX] = {
         [PULL_ALWAYS] = "always",
 };
 
-const char *pull_policy_to_string(PullPolicy p) {
-        return p >= 0 && p < _PULL_POLICY_MAX ? pull_policy_table[p] : NULL;
-}
-
-PullPolicy pull_policy_from_string(const char *s) {
-        for (int i = 0; s && i < _PULL_POLICY_MAX; i++)
-                if (streq(pull_policy_table[i], s))
-                        return (PullPolicy) i;
-        return _PULL_POLICY_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(pull_policy, PullPolicy);
 
 /* A list being built, grown by doubling: strv_push() walks the whole list for every entry. */
 typedef struct WordList {
@@ -592,7 +550,16 @@ void container_file_done(ContainerFile *f) {
 
 /* ---- the INI reader ---- */
 
-typedef enum Section { SECTION_NONE, SECTION_UNKNOWN, SECTION_CONTAINER, SECTION_UNIT, SECTION_SERVICE, SECTION_INSTALL } Section;
+typedef enum Section {
+        SECTION_NONE,
+        SECTION_UNKNOWN,
+        SECTION_CONTAINER,
+        SECTION_UNIT,
+        SECTION_SERVICE,
+        SECTION_INSTALL,
+        _SECTION_MAX,
+        _SECTION_INVALID = -EINVAL,
+} Section;
 
 static void file_error(ContainerFile *f, const char *file, unsigned line, const char *key, const char *msg) {
         f->n_errors++;
@@ -668,10 +635,14 @@ static int pass_through(ContainerFile *f, const char *file, unsigned n, Section 
         return strv_push(target, line);
 }
 
-static Section section_from_string(const char *s) {
-        return streq(s, "Container") ? SECTION_CONTAINER : streq(s, "Unit") ? SECTION_UNIT
-                : streq(s, "Service") ? SECTION_SERVICE : streq(s, "Install") ? SECTION_INSTALL : SECTION_UNKNOWN;
-}
+static const char *const section_table[_SECTION_MAX] = {
+        [SECTION_CONTAINER] = "Container",
+        [SECTION_UNIT] = "Unit",
+        [SECTION_SERVICE] = "Service",
+        [SECTION_INSTALL] = "Install",
+};
+
+static DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(section, Section);
 
 static char *strip(char *s) {
         char *e;
@@ -693,8 +664,10 @@ static int parse_line(ContainerFile *f, const char *file, unsigned n, char *l, S
                 }
                 *end = '\0';
                 *section = section_from_string(l + 1);
-                if (*section == SECTION_UNKNOWN)
+                if (*section < 0) {
+                        *section = SECTION_UNKNOWN;
                         file_error(f, file, n, NULL, "unknown section: use [Container], [Unit], [Service], [Install]");
+                }
                 return 0;
         }
         eq = strchr(l, '=');

@@ -24,28 +24,8 @@ static const char *const network_mode_table[_NETWORK_MODE_MAX] = {
         [NETWORK_BRIDGE] = "bridge",
 };
 
-static int lookup(const char *const *table, size_t n, const char *s) {
-        for (size_t i = 0; s && i < n; i++)
-                if (table[i] && streq(table[i], s))
-                        return (int) i;
-        return -EINVAL;
-}
-
-const char *restart_policy_to_string(RestartPolicy p) {
-        return p >= 0 && p < _RESTART_POLICY_MAX ? restart_policy_table[p] : NULL;
-}
-
-RestartPolicy restart_policy_from_string(const char *s) {
-        return (RestartPolicy) lookup(restart_policy_table, _RESTART_POLICY_MAX, s);
-}
-
-const char *network_mode_to_string(NetworkMode n) {
-        return n >= 0 && n < _NETWORK_MODE_MAX ? network_mode_table[n] : NULL;
-}
-
-NetworkMode network_mode_from_string(const char *s) {
-        return (NetworkMode) lookup(network_mode_table, _NETWORK_MODE_MAX, s);
-}
+DEFINE_STRING_TABLE_LOOKUP(restart_policy, RestartPolicy);
+DEFINE_STRING_TABLE_LOOKUP(network_mode, NetworkMode);
 
 int container_spec_set_network(ContainerSpec *s, const char *v) {
         NetworkMode mode = network_mode_from_string(v);

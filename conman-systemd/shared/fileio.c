@@ -14,7 +14,7 @@
 #include "shared/fileio.h"
 #include "shared/util.h"
 
-static int write_all(int fd, const void *data, size_t size) {
+int write_all(int fd, const void *data, size_t size) {
         const char *p = data;
 
         while (size > 0) {
@@ -24,10 +24,30 @@ static int write_all(int fd, const void *data, size_t size) {
                                 continue;
                         return negative_errno();
                 }
+                if (n == 0)
+                        return -EIO;
                 p += n;
                 size -= (size_t) n;
         }
         return 0;
+}
+
+ssize_t read_all(int fd, void *buf, size_t size) {
+        char *p = buf;
+        size_t done = 0;
+
+        while (done < size) {
+                ssize_t n = read(fd, p + done, size - done);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (n == 0)
+                        break;
+                done += (size_t) n;
+        }
+        return (ssize_t) done;
 }
 
 int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t size, mode_t mode) {
@@ -76,8 +96,7 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
         return write_file_atomic_at(dfd, slash ? slash + 1 : path, data, size, mode);
 }
 
-/* Reads fd to its end into a NUL-terminated buffer; -EFBIG past max_size bytes. */
-static int read_fd(int fd, size_t max_size, char **ret, size_t *ret_size) {
+int read_full_fd(int fd, size_t max_size, char **ret, size_t *ret_size) {
         _cleanup_free_ char *buf = NULL;
         size_t size = 0, alloc = 4096;
 
@@ -98,15 +117,12 @@ static int read_fd(int fd, size_t max_size, char **ret, size_t *ret_size) {
                                 return -ENOMEM;
                         buf = nb;
                 }
-                n = read(fd, buf + size, alloc - size - 1);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                if (n == 0)
-                        break;
+                n = read_all(fd, buf + size, alloc - size - 1);
+                if (n < 0)
+                        return (int) n;
                 size += (size_t) n;
+                if (size + 1 < alloc) /* short: the end of the file */
+                        break;
         }
         if (size > max_size)
                 return -EFBIG;
@@ -123,7 +139,7 @@ int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size
         fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
-        return read_fd(fd, max_size, ret, ret_size);
+        return read_full_fd(fd, max_size, ret, ret_size);
 }
 
 int open_in_root(int root_fd, const char *path, int flags) {
@@ -165,7 +181,7 @@ int read_file_in_root(int root_fd, const char *path, size_t max_size, char **ret
                 return negative_errno();
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
-        return read_fd(fd, max_size, ret, NULL);
+        return read_full_fd(fd, max_size, ret, NULL);
 }
 
 const char *read_file_in_root_strerror(int r) {

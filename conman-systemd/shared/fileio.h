@@ -10,11 +10,20 @@
 
 #include "shared/macro.h"
 
+/* The one read and write loop: they retry after EINTR and after short transfers, on blocking fds.
+ * write_all() writes all size bytes: 0 or -errno. read_all() reads until size bytes or the end of the
+ * file: the number of bytes read (less than size only at the end) or -errno. For blocking fds only:
+ * an error (-EAGAIN too) is returned as it is, whatever was moved before it. */
+int write_all(int fd, const void *data, size_t size);
+ssize_t read_all(int fd, void *buf, size_t size);
+
 /* Writes data to dir_fd/name atomically with the given mode. Returns 0 or -errno. */
 int write_file_atomic_at(int dir_fd, const char *name, const void *data, size_t size, mode_t mode);
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
 
-/* Reads at most max_size bytes of a file into a NUL-terminated buffer owned by the caller. */
+/* Reads at most max_size bytes of a file into a NUL-terminated buffer owned by the caller; -EFBIG when
+ * the file is larger. read_full_fd() reads an open fd to its end the same way. */
+int read_full_fd(int fd, size_t max_size, char **ret, size_t *ret_size);
 int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size_t *ret_size);
 int read_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
 

@@ -4,7 +4,9 @@
  *
  * _cleanup_free_, _cleanup_close_, _cleanup_fclose_, _cleanup_closedir_,
  * _cleanup_json_ and TAKE_PTR()/TAKE_FD() to hand ownership on. Nothing else in
- * the tree may redefine these.
+ * the tree may redefine these. DEFINE_TRIVIAL_CLEANUP_FUNC() makes the _cleanup_()
+ * helper of a type with a free function, DEFINE_STRING_TABLE_LOOKUP() an enum's
+ * _to_string()/_from_string() pair.
  */
 #pragma once
 
@@ -102,6 +104,45 @@ static inline void strv_freep(char ***l) {
         *l = NULL; /* also usable as "free and forget" outside cleanup */
 }
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
+
+/* Defines static inline void funcp(type *p), the _cleanup_() helper that calls func(*p) unless *p is
+ * NULL: DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free) gives manager_freep(). */
+#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                    \
+        static inline void func##p(type *p) {                                                      \
+                if (*p)                                                                            \
+                        func(*p);                                                                  \
+        }
+
+/* The index of s in a table of strings (NULL entries are skipped), or -EINVAL. */
+static inline int string_table_lookup(const char *const *table, size_t n, const char *s) {
+        for (size_t i = 0; s && i < n; i++)
+                if (table[i] && streq(table[i], s))
+                        return (int) i;
+        return -EINVAL;
+}
+
+/* An enum's names, kept in one table indexed by the enum:
+ *
+ *     static const char *const restart_policy_table[_RESTART_POLICY_MAX] = { [RESTART_NO] = "no", ... };
+ *     DEFINE_STRING_TABLE_LOOKUP(restart_policy, RestartPolicy);
+ *
+ * defines const char *restart_policy_to_string(RestartPolicy) (NULL when out of range) and
+ * RestartPolicy restart_policy_from_string(const char *) (-EINVAL, i.e. _X_INVALID, when unknown or
+ * NULL). The _TO_STRING and _FROM_STRING halves are there for enums that need only one direction;
+ * put "static" before either to keep the function in its file. */
+#define DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type)                                           \
+        const char *name##_to_string(type i) {                                                     \
+                if ((int) i < 0 || (size_t) (int) i >= ELEMENTSOF(name##_table))                   \
+                        return NULL;                                                               \
+                return name##_table[i];                                                            \
+        }
+#define DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type)                                         \
+        type name##_from_string(const char *s) {                                                   \
+                return (type) string_table_lookup(name##_table, ELEMENTSOF(name##_table), s);      \
+        }
+#define DEFINE_STRING_TABLE_LOOKUP(name, type)                                                     \
+        DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type)                                           \
+        DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type)
 
 static inline int negative_errno(void) {
         return errno > 0 ? -errno : -EIO;

@@ -14,16 +14,7 @@ static const char *const port_protocol_table[_PORT_PROTOCOL_MAX] = {
         [PORT_PROTOCOL_UDP] = "udp",
 };
 
-const char *port_protocol_to_string(PortProtocol p) {
-        return p >= 0 && p < _PORT_PROTOCOL_MAX ? port_protocol_table[p] : NULL;
-}
-
-PortProtocol port_protocol_from_string(const char *s) {
-        for (int i = 0; s && i < _PORT_PROTOCOL_MAX; i++)
-                if (streq(port_protocol_table[i], s))
-                        return (PortProtocol) i;
-        return _PORT_PROTOCOL_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(port_protocol, PortProtocol);
 
 bool network_name_is_valid(const char *name) {
         static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

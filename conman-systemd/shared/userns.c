@@ -19,16 +19,7 @@ static const char *const userns_mode_table[_USERNS_MODE_MAX] = {
         [USERNS_AUTO] = "auto",
 };
 
-const char *userns_mode_to_string(UsernsMode m) {
-        return m >= 0 && m < _USERNS_MODE_MAX ? userns_mode_table[m] : NULL;
-}
-
-UsernsMode userns_mode_from_string(const char *s) {
-        for (size_t i = 0; s && i < _USERNS_MODE_MAX; i++)
-                if (streq(userns_mode_table[i], s))
-                        return (UsernsMode) i;
-        return _USERNS_MODE_INVALID;
-}
+DEFINE_STRING_TABLE_LOOKUP(userns_mode, UsernsMode);
 
 int userns_pool_init(UsernsPool *p, uint32_t uid_base, uint32_t gid_base, uint64_t count, uint32_t size) {
         uint64_t n;

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test-fileio.c — atomic writes leave either the old or the new file, and no temp files; files read
- * inside an untrusted root never lead out of it and never block. */
+ * inside an untrusted root never lead out of it and never block; read_all()/write_all() move every
+ * byte through short transfers and signals. */
 #include <fcntl.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -152,6 +156,85 @@ static void test_read_file_in_root(void **state) {
         assert_int_equal(rm_rf(outside), 0);
 }
 
+static void on_alarm(int sig) {
+}
+
+/* A child writes "hello" in two pieces, late; a timer interrupts the parent's read meanwhile. */
+static void test_read_all_interrupted(void **state) {
+        struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: read() fails with EINTR */
+        struct itimerval t = { .it_value = { .tv_usec = 20000 } };
+        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
+        char buf[16] = {};
+        pid_t pid;
+        int status;
+
+        assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+        assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                p[0] = safe_close(p[0]);
+                (void) usleep(100000);
+                if (write(p[1], "hel", 3) != 3)
+                        _exit(1);
+                (void) usleep(20000);
+                _exit(write(p[1], "lo", 2) == 2 ? 0 : 1);
+        }
+        p[1] = safe_close(p[1]);
+        assert_int_equal(setitimer(ITIMER_REAL, &t, NULL), 0);
+        assert_int_equal(read_all(p[0], buf, sizeof(buf)), 5); /* the end of the pipe ends it */
+        assert_string_equal(buf, "hello");
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_int_equal(read_all(p[0], buf, sizeof(buf)), 0);
+        assert_int_equal(read_all(-1, buf, sizeof(buf)), -EBADF);
+        signal(SIGALRM, SIG_DFL);
+}
+
+/* 1 MiB through a pipe (64 KiB of buffer): write_all() goes on after every short write. */
+static void test_write_all_pipe(void **state) {
+        const size_t size = 1024 * 1024;
+        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
+        _cleanup_free_ char *data = malloc(size), *back = NULL;
+        size_t got;
+        pid_t pid;
+        int status;
+
+        assert_non_null(data);
+        for (size_t i = 0; i < size; i++)
+                data[i] = (char) ('a' + i % 26);
+        assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                p[0] = safe_close(p[0]);
+                _exit(write_all(p[1], data, size) == 0 ? 0 : 1);
+        }
+        p[1] = safe_close(p[1]);
+        assert_int_equal(read_full_fd(p[0], size, &back, &got), 0);
+        assert_int_equal(got, size);
+        assert_memory_equal(back, data, size);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_int_equal(write_all(-1, "x", 1), -EBADF);
+        assert_int_equal(write_all(p[0], "", 0), 0); /* nothing to write: not even a bad fd matters */
+}
+
+/* read_full_fd() takes a file of exactly max_size bytes and refuses one byte more. */
+static void test_read_full_fd_limit(void **state) {
+        _cleanup_close_ int dfd = open(tmpdir, O_DIRECTORY | O_CLOEXEC);
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        char data[5000];
+
+        memset(data, 'y', sizeof(data));
+        assert_int_equal(write_file_atomic_at(dfd, "exact", data, sizeof(data), 0600), 0);
+        assert_int_equal(read_file_at(dfd, "exact", sizeof(data), &buf, &size), 0);
+        assert_int_equal(size, sizeof(data));
+        assert_int_equal(buf[size], 0);
+        assert_int_equal(read_file_at(dfd, "exact", sizeof(data) - 1, &buf, &size), -EFBIG);
+}
+
 static void test_rm_rf(void **state) {
         _cleanup_free_ char *sub = NULL, *link = NULL;
         assert_true(asprintf(&sub, "%s/tree/a/b", tmpdir) > 0);
@@ -169,6 +252,9 @@ int main(void) {
                 cmocka_unit_test(test_read_limit),
                 cmocka_unit_test(test_json_roundtrip),
                 cmocka_unit_test(test_read_file_in_root),
+                cmocka_unit_test(test_read_all_interrupted),
+                cmocka_unit_test(test_write_all_pipe),
+                cmocka_unit_test(test_read_full_fd_limit),
                 cmocka_unit_test(test_rm_rf),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

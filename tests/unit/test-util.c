@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test-util.c — parsers for sizes, CPUs, durations and signals; strv and UTF-8 helpers. */
+/* test-util.c — parsers for sizes, CPUs, durations and signals; strv and UTF-8 helpers; the table and
+ * cleanup macros of macro.h. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -86,12 +87,84 @@ static void test_random_hex(void **state) {
         assert_string_not_equal(a.s, b.s);
 }
 
+typedef enum Fruit {
+        FRUIT_APPLE,
+        FRUIT_UNNAMED, /* a hole in the table: no name, never found */
+        FRUIT_PEAR,
+        _FRUIT_MAX,
+        _FRUIT_INVALID = -EINVAL,
+} Fruit;
+
+static const char *const fruit_table[_FRUIT_MAX] = {
+        [FRUIT_APPLE] = "apple",
+        [FRUIT_PEAR] = "pear",
+};
+
+const char *fruit_to_string(Fruit f);
+Fruit fruit_from_string(const char *s);
+DEFINE_STRING_TABLE_LOOKUP(fruit, Fruit);
+
+static void test_string_table(void **state) {
+        assert_string_equal(fruit_to_string(FRUIT_APPLE), "apple");
+        assert_string_equal(fruit_to_string(FRUIT_PEAR), "pear");
+        assert_null(fruit_to_string(FRUIT_UNNAMED));
+        assert_null(fruit_to_string(_FRUIT_MAX));
+        assert_null(fruit_to_string(_FRUIT_INVALID));
+        assert_null(fruit_to_string((Fruit) -1));
+        assert_int_equal(fruit_from_string("apple"), FRUIT_APPLE);
+        assert_int_equal(fruit_from_string("pear"), FRUIT_PEAR);
+        assert_int_equal(fruit_from_string("Pear"), _FRUIT_INVALID); /* names are exact */
+        assert_int_equal(fruit_from_string(""), _FRUIT_INVALID);
+        assert_int_equal(fruit_from_string(NULL), _FRUIT_INVALID);
+        for (Fruit f = 0; f < _FRUIT_MAX; f++)
+                if (fruit_to_string(f))
+                        assert_int_equal(fruit_from_string(fruit_to_string(f)), f);
+}
+
+typedef struct Box {
+        int *freed;
+} Box;
+
+static Box *box_free(Box *b) {
+        (*b->freed)++;
+        free(b);
+        return NULL;
+}
+DEFINE_TRIVIAL_CLEANUP_FUNC(Box *, box_free);
+
+static void test_trivial_cleanup(void **state) {
+        int freed = 0;
+
+        {
+                _cleanup_(box_freep) Box *b = calloc(1, sizeof(Box));
+                assert_non_null(b);
+                b->freed = &freed;
+        }
+        assert_int_equal(freed, 1);
+        {
+                _cleanup_(box_freep) Box *none = NULL; /* NULL: box_free() is not called */
+                (void) none;
+        }
+        assert_int_equal(freed, 1);
+        {
+                _cleanup_(box_freep) Box *b = calloc(1, sizeof(Box));
+                Box *kept;
+                assert_non_null(b);
+                b->freed = &freed;
+                kept = TAKE_PTR(b); /* ownership moved on: not freed at the end of the scope */
+                assert_null(b);
+                box_free(kept);
+        }
+        assert_int_equal(freed, 2);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_size),   cmocka_unit_test(test_parse_cpus),
                 cmocka_unit_test(test_parse_duration), cmocka_unit_test(test_signals),
                 cmocka_unit_test(test_strv),         cmocka_unit_test(test_utf8),
                 cmocka_unit_test(test_random_hex),
+                cmocka_unit_test(test_string_table), cmocka_unit_test(test_trivial_cleanup),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

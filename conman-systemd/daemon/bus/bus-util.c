@@ -18,10 +18,12 @@ int bus_verify_root(sd_bus_message *m, sd_bus_error *error) {
                 r = sd_bus_creds_get_euid(creds, &euid);
         if (r < 0)
                 return sd_bus_error_set(error, CONMAN_ERROR_ACCESS_DENIED,
-                                        "Cannot tell who is calling; only root may change containers.");
+                                        "Cannot tell who is calling; only root may change containers, images "
+                                        "and networks.");
         if (euid != 0)
                 return sd_bus_error_set(error, CONMAN_ERROR_ACCESS_DENIED,
-                                        "Only root may change containers; run this as root (e.g. with sudo).");
+                                        "Only root may change containers, images and networks; run this as root "
+                                        "(e.g. with sudo).");
         return 0;
 }
 

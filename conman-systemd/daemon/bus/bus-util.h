@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
 
-/* The second lock after the bus policy: mutating calls are for root only. Sets AccessDenied. */
+/* The second lock after the bus policy: mutating calls (containers, images, networks) are for root
+ * only. The one root check of the daemon: every bus face calls this one. Sets AccessDenied. */
 int bus_verify_root(sd_bus_message *m, sd_bus_error *error);
 
 /* Whether the sender of m is root (effective uid 0). Fails closed: a caller whose credentials cannot be

@@ -5,6 +5,7 @@
  * dbus/io.conman1.Manager.xml and dbus/io.conman1.Image.xml.
  */
 #include "daemon/bus/image-dbus.h"
+#include "daemon/bus/bus-util.h"
 #include "shared/bus-errors.h"
 #include "daemon/image-job.h"
 #include "image/import.h"
@@ -14,20 +15,6 @@
 #include "shared/util.h"
 
 #define IMAGE_PREFIX "/io/conman1/image"
-
-static int image_verify_root(sd_bus_message *m, sd_bus_error *error) {
-        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
-        uid_t euid;
-        int r;
-
-        r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID, &creds);
-        if (r >= 0)
-                r = sd_bus_creds_get_euid(creds, &euid);
-        if (r < 0 || euid != 0)
-                return sd_bus_error_set(error, CONMAN_ERROR_ACCESS_DENIED,
-                                        "Only root may pull, import or remove images; run this as root.");
-        return 0;
-}
 
 /* Picks the named error for a failed store/pull/import call; message is for people. */
 static int image_error(sd_bus_error *error, int r, const char *what, const char *message) {
@@ -134,7 +121,7 @@ static int method_pull_image(sd_bus_message *msg, void *userdata, sd_bus_error *
         if (r >= 0)
                 r = read_pull_options(msg, j, error);
         if (r >= 0)
-                r = image_verify_root(msg, error);
+                r = bus_verify_root(msg, error);
         if (r >= 0)
                 r = image_job_start(j);
         if (r < 0) {
@@ -174,7 +161,7 @@ static int method_import_image(sd_bus_message *msg, void *userdata, sd_bus_error
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "Give the archive or OCI layout as an absolute path, got \"%s\".",
                                          path);
-        r = image_verify_root(msg, error);
+        r = bus_verify_root(msg, error);
         if (r < 0)
                 return r;
         r = image_job_new(m, IMAGE_JOB_IMPORT, msg, on_import_done, &j);
@@ -267,7 +254,7 @@ static int method_remove_image(sd_bus_message *msg, void *userdata, sd_bus_error
         r = sd_bus_message_read(msg, "sb", &ref, &force);
         if (r < 0)
                 return r;
-        r = image_verify_root(msg, error);
+        r = bus_verify_root(msg, error);
         if (r < 0)
                 return r;
         r = image_store_remove(m->image_store, ref, force, &untagged, &deleted);
@@ -295,7 +282,7 @@ static int method_prune_images(sd_bus_message *msg, void *userdata, sd_bus_error
         uint64_t reclaimed = 0;
         int r;
 
-        r = image_verify_root(msg, error);
+        r = bus_verify_root(msg, error);
         if (r < 0)
                 return r;
         r = image_store_prune(m->image_store, &deleted, &reclaimed);
