@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "network/cni.h"
+#include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/util.h"
 
@@ -143,11 +144,15 @@ static int build_env(CniCommand cmd, const CniRuntime *rt, char ***ret) {
 static int make_stdin(const char *config) {
         _cleanup_close_ int fd = memfd_create("cni-config", MFD_CLOEXEC);
         size_t n = strlen(config);
+        int r;
 
         if (fd < 0)
                 return negative_errno();
-        if (write(fd, config, n) != (ssize_t) n || lseek(fd, 0, SEEK_SET) < 0)
-                return -EIO;
+        r = write_all(fd, config, n);
+        if (r < 0)
+                return r;
+        if (lseek(fd, 0, SEEK_SET) < 0)
+                return negative_errno();
         return TAKE_FD(fd);
 }
 

@@ -306,7 +306,7 @@ static int rewrite_in_place(const char *path, const char *data) {
 
         if (fd < 0)
                 return negative_errno();
-        return write(fd, data, n) == (ssize_t) n ? 0 : -EIO;
+        return write_all(fd, data, n);
 }
 
 /* Adds (line != NULL) or removes self's line in a peer's hosts file. */
