@@ -6,6 +6,7 @@
 #include "conman-config.h"
 #include "daemon/container-network.h"
 #include "shared/log.h"
+#include "shared/names.h"
 #include "network/netns.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
@@ -145,8 +146,10 @@ static Container *container_by_id_prefix(Manager *m, const char *id, size_t n) {
         return NULL;
 }
 
+/* The owner of an attachment (a full id: a lookup) or of a namespace (12 characters: a walk). */
 static bool owner_is_active(Manager *m, const char *id, size_t n) {
-        Container *c = container_by_id_prefix(m, id, n);
+        Container *c = n == CONTAINER_ID_LENGTH && strlen(id) == n ? manager_get_container_by_id(m, id)
+                                                                   : container_by_id_prefix(m, id, n);
         return c && c->spec.network == NETWORK_BRIDGE && container_state_is_active(c->state);
 }
 

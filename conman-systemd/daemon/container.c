@@ -14,6 +14,7 @@
 #include "shared/bus-errors.h"
 #include "shared/container-file-format.h"
 #include "daemon/container-image.h"
+#include "daemon/container-index.h"
 #include "daemon/container-network.h"
 #include "daemon/container.h"
 #include "daemon/container-userns.h"
@@ -58,13 +59,20 @@ static Container *container_alloc(Manager *m, const char *id, const char *name) 
         return c;
 }
 
-static void container_link(Manager *m, Container *c) {
+/* Makes c one of the manager's containers: in the list and in the index. */
+static int container_link(Manager *m, Container *c) {
+        int r;
+
+        r = container_index_add(m, c);
+        if (r < 0)
+                return r;
         container_userns_hold(c);
         c->next = m->containers;
         if (c->next)
                 c->next->prev = c;
         m->containers = c;
         m->n_containers++;
+        return 0;
 }
 
 void container_unlink(Container *c) {
@@ -78,6 +86,7 @@ void container_unlink(Container *c) {
                 c->next->prev = c->prev;
         c->prev = c->next = NULL;
         c->manager->n_containers--;
+        container_index_remove(c->manager, c);
         container_userns_drop(c);
 }
 
@@ -145,10 +154,7 @@ int container_save(Container *c) {
 }
 
 static bool name_in_use(Manager *m, const char *name) {
-        for (Container *c = m->containers; c; c = c->next)
-                if (streq(c->name, name))
-                        return true;
-        return false;
+        return manager_get_container_by_name(m, name) != NULL;
 }
 
 static int generate_name(Manager *m, char **ret) {
@@ -286,7 +292,10 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
         c->created_at = now_realtime_usec();
         c->state = CONTAINER_CREATED;
 
-        r = container_write_new_dir(c, error);
+        /* linked first: container_free() unlinks it again if writing fails */
+        r = container_link(m, c);
+        if (r >= 0)
+                r = container_write_new_dir(c, error);
         if (r < 0) {
                 container_free(c);
                 if (r == -ENOSPC || r == -EDQUOT)
@@ -295,7 +304,6 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
                                                  m->state_dir);
                 return r;
         }
-        container_link(m, c);
         *ret = c;
         return 0;
 }
@@ -364,7 +372,11 @@ int container_load(Manager *m, const char *id, Container **ret) {
                 c->finished_at = e.finished_at;
                 c->exit_result = TAKE_PTR(e.result);
         }
-        container_link(m, c);
+        r = container_link(m, c);
+        if (r < 0) {
+                container_free(c);
+                return r;
+        }
         *ret = c;
         return 0;
 }
@@ -395,19 +407,11 @@ int container_reload_generated(Container *c) {
 }
 
 Container *container_by_id(Manager *m, const char *id) {
-        for (Container *c = m->containers; c; c = c->next)
-                if (streq(c->id, id))
-                        return c;
-        return NULL;
+        return manager_get_container_by_id(m, id);
 }
 
 Container *container_by_unit_path(Manager *m, const char *unit_path) {
-        if (!unit_path)
-                return NULL;
-        for (Container *c = m->containers; c; c = c->next)
-                if (streq(c->unit_path, unit_path))
-                        return c;
-        return NULL;
+        return manager_get_container_by_unit_path(m, unit_path);
 }
 
 int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *error) {
@@ -417,11 +421,12 @@ int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *e
         if (isempty(ref) || strlen(ref) > 256 || !utf8_is_valid(ref))
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "A container is named by its name, its id or a unique id prefix.");
-        for (Container *c = m->containers; c; c = c->next)
-                if (streq(c->name, ref) || streq(c->id, ref)) {
-                        *ret = c;
-                        return 0;
-                }
+        found = manager_get_container_by_name(m, ref) ?: manager_get_container_by_id(m, ref);
+        if (found) {
+                *ret = found;
+                return 0;
+        }
+        /* a unique id prefix: the one lookup that stays a walk over the list */
         n = strlen(ref);
         if (container_id_prefix_is_valid(ref))
                 for (Container *c = m->containers; c; c = c->next)

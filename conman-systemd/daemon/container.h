@@ -111,6 +111,7 @@ static inline bool container_is_generated(const Container *c) {
 
 /* Looks up by name, full id or unique id prefix; sets NoSuchContainer/AmbiguousReference. */
 int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *error);
+/* manager_get_container_by_unit_path() and manager_get_container_by_id() under older names. */
 Container *container_by_unit_path(Manager *m, const char *unit_path);
 Container *container_by_id(Manager *m, const char *id);
 

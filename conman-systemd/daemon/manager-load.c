@@ -83,19 +83,15 @@ static int reconcile_with_units(Manager *m) {
         return 0;
 }
 
-static Container *find_by_id(Manager *m, const char *id) {
-        for (Container *c = m->containers; c; c = c->next)
-                if (streq(c->id, id))
-                        return c;
-        return NULL;
-}
-
-/* The container whose id starts with the (16 or 64 character) id of a stored fd's name. */
+/* The container whose id starts with the (16 or 64 character) id of a stored fd's name. The 16
+ * characters of today's names are a prefix: a walk over the list, once per stored fd at start. */
 static Container *find_by_stored_id(Manager *m, const char *id) {
         size_t n = strlen(id);
 
         if (n < FDSTORE_ID_CHARS)
                 return NULL;
+        if (n == CONTAINER_ID_LENGTH)
+                return manager_get_container_by_id(m, id);
         for (Container *c = m->containers; c; c = c->next)
                 if (strneq(c->id, id, n))
                         return c;
@@ -187,7 +183,7 @@ int manager_load_new_containers(Manager *m) {
                 _cleanup_free_ char *json = NULL;
                 Container *c;
 
-                if (!container_id_is_valid(de->d_name) || find_by_id(m, de->d_name))
+                if (!container_id_is_valid(de->d_name) || manager_get_container_by_id(m, de->d_name))
                         continue;
                 if (asprintf(&json, "%s/container.json", de->d_name) < 0)
                         return -ENOMEM;

@@ -14,6 +14,7 @@
 
 typedef struct Container Container;
 typedef struct SystemdClient SystemdClient;
+typedef struct ContainerIndexEntry ContainerIndexEntry;
 
 typedef struct Manager {
         sd_event *event;
@@ -26,8 +27,10 @@ typedef struct Manager {
         char *systemd_version;
         int state_dir_fd;
 
-        Container *containers; /* doubly linked list, owned */
+        Container *containers; /* doubly linked list, owned: the order of iteration (ps) */
         unsigned n_containers;
+        /* the same containers in hash tables (container-index.c): use manager_get_container_by_*() */
+        ContainerIndexEntry *containers_by_id, *containers_by_name, *containers_by_unit_path;
         SystemdClient *systemd; /* calls to PID 1, watches on its jobs and units (systemd-client.h) */
         Container *run_queue;  /* containers with news from systemd, decided by container_dispatch() */
         sd_event_source *run_queue_source;
@@ -61,6 +64,13 @@ int manager_start(Manager *m);
  * store. No containers loaded, no objects exported, no name requested. */
 int manager_start_on_bus(Manager *m, sd_bus *bus);
 int manager_run(Manager *m);
+
+/* A known container by its full id, its name, or its unit's object path in systemd
+ * (/org/freedesktop/systemd1/unit/conman_2d..._2eservice); NULL when there is none. Hash lookups:
+ * call them from signal handlers freely. An id prefix is container_find()'s job (a scan). */
+Container *manager_get_container_by_id(Manager *m, const char *id);
+Container *manager_get_container_by_name(Manager *m, const char *name);
+Container *manager_get_container_by_unit_path(Manager *m, const char *unit_path);
 
 /* Loads containers from disk, matches them with their units and with the fds in the fd store. */
 int manager_load_containers(Manager *m);

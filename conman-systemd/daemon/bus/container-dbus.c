@@ -21,12 +21,8 @@ static int container_object_find(sd_bus *bus, const char *path, const char *inte
 
         if (sd_bus_path_decode(path, CONTAINER_PREFIX, &id) <= 0)
                 return 0;
-        for (Container *c = m->containers; c; c = c->next)
-                if (streq(c->id, id)) {
-                        *found = c;
-                        return 1;
-                }
-        return 0;
+        *found = manager_get_container_by_id(m, id);
+        return *found ? 1 : 0;
 }
 
 static int container_node_enumerator(sd_bus *bus, const char *path, void *userdata, char ***nodes,
