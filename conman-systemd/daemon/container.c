@@ -312,15 +312,9 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
 static void remove_stale_temp_files(int dir_fd) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
 
-        if (fd < 0)
+        if (opendir_at(dir_fd, ".", &d) < 0)
                 return;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return;
-        }
         while ((de = readdir(d)))
                 if (string_has_prefix(de->d_name, ".#"))
                         (void) unlinkat(dir_fd, de->d_name, 0);

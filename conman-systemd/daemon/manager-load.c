@@ -18,33 +18,44 @@
 #include "shared/unit.h"
 #include "shared/util.h"
 
-static int load_state_dir(Manager *m) {
+/* Loads each containers/<id>/ that is not known yet. At start (at_start) also removes what a create
+ * that died half-way left (".new-<id>") and warns of a state it cannot read; later (a container that
+ * conman-prepare made for a generated unit) it skips a directory without container.json yet, and
+ * announces what it found with ContainerNew. */
+static int load_containers_dir(Manager *m, bool at_start) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd;
+        int r;
 
-        fd = openat(m->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return log_error_errno(errno, "Failed to open %s/containers: %m", m->state_dir);
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return log_oom();
-        }
+        r = opendir_at(m->state_dir_fd, "containers", &d);
+        if (r < 0)
+                return at_start ? log_error_errno(r, "Failed to open %s/containers: %m", m->state_dir) : r;
         while ((de = readdir(d))) {
+                _cleanup_free_ char *json = NULL;
                 Container *c;
-                int r;
 
-                if (string_has_prefix(de->d_name, ".new-")) {
+                if (at_start && string_has_prefix(de->d_name, ".new-")) {
                         log_info("Removing half-created container directory %s.", de->d_name);
                         (void) rm_rf_at(dirfd(d), de->d_name);
                         continue;
                 }
-                if (!container_id_is_valid(de->d_name))
+                if (!container_id_is_valid(de->d_name) || manager_get_container_by_id(m, de->d_name))
                         continue;
+                if (!at_start) {
+                        if (asprintf(&json, "%s/container.json", de->d_name) < 0)
+                                return -ENOMEM;
+                        if (faccessat(dirfd(d), json, F_OK, 0) < 0)
+                                continue; /* not written completely yet: the unit's next change brings us back */
+                }
                 r = container_load(m, de->d_name, &c);
-                if (r < 0)
+                if (r < 0 && at_start)
                         log_warning_errno(r, "Ignoring container %s whose state cannot be read: %m", de->d_name);
+                if (r < 0 || at_start)
+                        continue;
+                log_info("Found container %s, generated from %s.", c->name, strna(c->source_path));
+                (void) container_send_new_signal(c);
+                c->news_refresh = true; /* its unit runs: ask systemd how far */
+                container_enqueue(c);
         }
         return 0;
 }
@@ -152,7 +163,7 @@ static void remove_exited_auto_remove(Manager *m) {
 int manager_load_containers(Manager *m) {
         int r;
 
-        r = load_state_dir(m);
+        r = load_containers_dir(m, true);
         if (r < 0)
                 return r;
         adopt_stored_fds(m);
@@ -167,32 +178,5 @@ int manager_load_containers(Manager *m) {
 }
 
 int manager_load_new_containers(Manager *m) {
-        _cleanup_closedir_ DIR *d = NULL;
-        struct dirent *de;
-        int fd;
-
-        fd = openat(m->state_dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -ENOMEM;
-        }
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *json = NULL;
-                Container *c;
-
-                if (!container_id_is_valid(de->d_name) || manager_get_container_by_id(m, de->d_name))
-                        continue;
-                if (asprintf(&json, "%s/container.json", de->d_name) < 0)
-                        return -ENOMEM;
-                if (faccessat(dirfd(d), json, F_OK, 0) < 0 || container_load(m, de->d_name, &c) < 0)
-                        continue; /* not written completely yet: the unit's next change brings us back */
-                log_info("Found container %s, generated from %s.", c->name, strna(c->source_path));
-                (void) container_send_new_signal(c);
-                c->news_refresh = true; /* its unit runs: ask systemd how far */
-                container_enqueue(c);
-        }
-        return 0;
+        return load_containers_dir(m, false);
 }

@@ -189,14 +189,11 @@ static int load_record(ImageStore *s, const char *name) {
 int image_store_load_records(ImageStore *s) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd;
+        int r;
 
-        fd = openat(s->images_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        d = fdopendir(fd);
-        if (!d)
-                return safe_close(fd), negative_errno();
+        r = opendir_at(s->images_fd, ".", &d);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 size_t n = strlen(de->d_name);
                 if (de->d_name[0] == '.' || n != IMAGE_ID_LENGTH + 5 ||

@@ -263,14 +263,11 @@ int image_store_layer_size(ImageStore *s, const char *diff_id, uint64_t *ret) {
 int image_store_remove_unused_layers_locked(ImageStore *s, char ***deleted, uint64_t *reclaimed) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd, r;
+        int r;
 
-        fd = openat(s->layers_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        d = fdopendir(fd);
-        if (!d)
-                return safe_close(fd), negative_errno();
+        r = opendir_at(s->layers_fd, ".", &d);
+        if (r < 0)
+                return r;
         while ((de = readdir(d))) {
                 _cleanup_free_ char *digest = NULL;
                 uint64_t size = 0;

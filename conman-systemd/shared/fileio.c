@@ -142,6 +142,22 @@ int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size
         return read_full_fd(fd, max_size, ret, ret_size);
 }
 
+int opendir_at(int dir_fd, const char *path, DIR **ret) {
+        int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d;
+
+        if (fd < 0)
+                return negative_errno();
+        d = fdopendir(fd);
+        if (!d) {
+                int r = negative_errno();
+                safe_close(fd);
+                return r;
+        }
+        *ret = d;
+        return 0;
+}
+
 int open_in_root(int root_fd, const char *path, int flags) {
         struct open_how how = {
                 .flags = (uint64_t) flags,

@@ -27,6 +27,10 @@ int read_full_fd(int fd, size_t max_size, char **ret, size_t *ret_size);
 int read_file_at(int dir_fd, const char *name, size_t max_size, char **ret, size_t *ret_size);
 int read_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
 
+/* The directory dir_fd/path as a DIR stream of its own (path "." for dir_fd itself, from its start),
+ * O_CLOEXEC. 0 or -errno. The one way the tree opens a directory to read it. */
+int opendir_at(int dir_fd, const char *path, DIR **ret);
+
 /* Files inside a root filesystem the daemon does not trust (an image, a --rootfs directory):
  * open_in_root() is openat2() with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, so "..", absolute symlinks
  * and absolute paths all stay below root_fd. read_file_in_root() reads a regular file only, without

@@ -94,17 +94,11 @@ int userns_pool_load(UsernsPool *p, const char *subuid_path, const char *subgid_
 int userns_pool_reserve_recorded(UsernsPool *p, int containers_fd, const char *skip_id) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd;
+        int k;
 
-        fd = fcntl(containers_fd, F_DUPFD_CLOEXEC, 3);
-        if (fd < 0)
-                return negative_errno();
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -ENOMEM;
-        }
-        rewinddir(d);
+        k = opendir_at(containers_fd, ".", &d);
+        if (k < 0)
+                return k;
         while ((de = readdir(d))) {
                 _cleanup_json_ struct json_object *j = NULL;
                 _cleanup_free_ char *path = NULL;

@@ -235,6 +235,27 @@ static void test_read_full_fd_limit(void **state) {
         assert_int_equal(read_file_at(dfd, "exact", sizeof(data) - 1, &buf, &size), -EFBIG);
 }
 
+/* opendir_at() reads a directory from its start, also when the fd it is given was read before. */
+static void test_opendir_at(void **state) {
+        _cleanup_close_ int dfd = open(tmpdir, O_DIRECTORY | O_CLOEXEC);
+        _cleanup_closedir_ DIR *d = NULL, *again = NULL, *none = NULL;
+        struct dirent *de;
+        bool found = false;
+
+        assert_int_equal(opendir_at(dfd, ".", &d), 0);
+        while ((de = readdir(d)))
+                found = found || streq(de->d_name, "exact");
+        assert_true(found);
+        assert_int_equal(opendir_at(dirfd(d), ".", &again), 0); /* d is at its end; again is not */
+        found = false;
+        while ((de = readdir(again)))
+                found = found || streq(de->d_name, "exact");
+        assert_true(found);
+        assert_int_equal(opendir_at(dfd, "missing", &none), -ENOENT);
+        assert_int_equal(opendir_at(dfd, "exact", &none), -ENOTDIR);
+        assert_null(none);
+}
+
 static void test_rm_rf(void **state) {
         _cleanup_free_ char *sub = NULL, *link = NULL;
         assert_true(asprintf(&sub, "%s/tree/a/b", tmpdir) > 0);
@@ -255,6 +276,7 @@ int main(void) {
                 cmocka_unit_test(test_read_all_interrupted),
                 cmocka_unit_test(test_write_all_pipe),
                 cmocka_unit_test(test_read_full_fd_limit),
+                cmocka_unit_test(test_opendir_at),
                 cmocka_unit_test(test_rm_rf),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
