@@ -4,10 +4,13 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
 #include <cmocka.h>
 
 #include "daemon/container-index.h"
 #include "daemon/container.h"
+
+#define UNIT_PATH_PREFIX "/org/freedesktop/systemd1/unit/conman_2d"
 
 static Container *make(const char *id, const char *name) {
         Container *c = calloc(1, sizeof(Container));
@@ -15,7 +18,7 @@ static Container *make(const char *id, const char *name) {
         assert_non_null(c);
         assert_non_null(c->id = strdup(id));
         assert_non_null(c->name = strdup(name));
-        assert_true(asprintf(&c->unit_path, "/org/freedesktop/systemd1/unit/conman_2d%s_2eservice", name) > 0);
+        assert_true(asprintf(&c->unit_path, UNIT_PATH_PREFIX "%s_2eservice", name) > 0);
         return c;
 }
 
@@ -38,8 +41,8 @@ static void test_lookups(void **state) {
         assert_ptr_equal(manager_get_container_by_name(&m, "web"), a);
         assert_ptr_equal(manager_get_container_by_name(&m, "db"), b);
         assert_ptr_equal(manager_get_container_by_unit_path(&m, b->unit_path), b);
-        assert_null(manager_get_container_by_id(&m, "aaa"));     /* a prefix is no key */
-        assert_null(manager_get_container_by_id(&m, "web"));     /* keys do not mix across tables */
+        assert_null(manager_get_container_by_id(&m, "aaa")); /* a prefix is no key */
+        assert_null(manager_get_container_by_id(&m, "web")); /* keys do not mix across tables */
         assert_null(manager_get_container_by_name(&m, "aaaa"));
         assert_null(manager_get_container_by_name(&m, NULL));
         assert_null(manager_get_container_by_unit_path(&m, "/org/freedesktop/systemd1/unit/other"));
