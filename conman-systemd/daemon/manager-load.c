@@ -44,12 +44,14 @@ static int load_containers_dir(Manager *m, bool at_start) {
                 if (!at_start) {
                         if (asprintf(&json, "%s/container.json", de->d_name) < 0)
                                 return -ENOMEM;
+                        /* not written completely yet: the unit's next change brings us back */
                         if (faccessat(dirfd(d), json, F_OK, 0) < 0)
-                                continue; /* not written completely yet: the unit's next change brings us back */
+                                continue;
                 }
                 r = container_load(m, de->d_name, &c);
                 if (r < 0 && at_start)
-                        log_warning_errno(r, "Ignoring container %s whose state cannot be read: %m", de->d_name);
+                        log_warning_errno(r, "Ignoring container %s whose state cannot be read: %m",
+                                          de->d_name);
                 if (r < 0 || at_start)
                         continue;
                 log_info("Found container %s, generated from %s.", c->name, strna(c->source_path));
