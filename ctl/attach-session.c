@@ -6,21 +6,21 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 
-#include "attach-session.h"
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "attach-session.h"
+#include "ctl.h"
 
 typedef struct Session {
         const SessionParams *p;
         sd_bus *bus;
         sd_event *event;
-        int in_fd;                /* where our stdin goes: conmand's input pipe or an exec's PTY master */
-        int out_fd, err_fd;       /* what we copy to our stdout/stderr; -EBADF once at EOF */
-        bool tty;                 /* the other side is a terminal */
-        bool raw;                 /* our terminal is in raw mode */
+        int in_fd;          /* where our stdin goes: conmand's input pipe or an exec's PTY master */
+        int out_fd, err_fd; /* what we copy to our stdout/stderr; -EBADF once at EOF */
+        bool tty;           /* the other side is a terminal */
+        bool raw;           /* our terminal is in raw mode */
         DetachKeys keys;
-        bool waited;              /* WaitContainer/WaitExec answered */
+        bool waited; /* WaitContainer/WaitExec answered */
         int exit_code;
         unsigned interrupts;
         sd_event_source *stdin_source;
@@ -68,8 +68,8 @@ static void session_detach(Session *s) {
         tty_restore();
         if (s->raw)
                 fputs("\r\n", stderr);
-        fprintf(stderr, "Detached from %s; it keeps running. 'conmanctl attach %s' connects again.\n", s->p->id,
-                s->p->id);
+        fprintf(stderr, "Detached from %s; it keeps running. 'conmanctl attach %s' connects again.\n",
+                s->p->id, s->p->id);
         sd_event_exit(s->event, 0);
 }
 
@@ -91,7 +91,8 @@ static int on_stdin(sd_event_source *source, int fd, uint32_t revents, void *use
                 session_stdin_eof(s);
                 return 0;
         }
-        if (s->tty && s->p->kind != SESSION_EXEC && detach_keys_filter(&s->keys, buf, (size_t) n, out, &n_out)) {
+        if (s->tty && s->p->kind != SESSION_EXEC &&
+            detach_keys_filter(&s->keys, buf, (size_t) n, out, &n_out)) {
                 write_all(s->in_fd, out, n_out);
                 session_detach(s);
                 return 0;
@@ -138,11 +139,13 @@ static int on_interrupt(sd_event_source *source, const struct signalfd_siginfo *
         if (s->p->kind == SESSION_EXEC)
                 return 0; /* the exec's own process gets the terminal's Ctrl-C */
         if (s->interrupts == 1)
-                (void) sd_bus_call_method_async(s->bus, NULL, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                                "StopContainer", NULL, NULL, "st", s->p->id, UINT64_MAX);
+                (void) sd_bus_call_method_async(s->bus, NULL, "io.conman1", "/io/conman1",
+                                                "io.conman1.Manager", "StopContainer", NULL, NULL, "st",
+                                                s->p->id, UINT64_MAX);
         else if (s->interrupts >= 3)
-                (void) sd_bus_call_method_async(s->bus, NULL, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                                "KillContainer", NULL, NULL, "ss", s->p->id, "KILL");
+                (void) sd_bus_call_method_async(s->bus, NULL, "io.conman1", "/io/conman1",
+                                                "io.conman1.Manager", "KillContainer", NULL, NULL, "ss",
+                                                s->p->id, "KILL");
         return 0;
 }
 
@@ -153,8 +156,8 @@ static int on_wait_reply(sd_bus_message *reply, void *userdata, sd_bus_error *re
 
         tty_restore();
         if (e)
-                log_error("conmanctl: waiting for %s failed: %s", s->p->exec_id ? "the exec" : "the container",
-                          e->message);
+                log_error("conmanctl: waiting for %s failed: %s",
+                          s->p->exec_id ? "the exec" : "the container", e->message);
         else if (sd_bus_message_read(reply, "i", &code) < 0 || code < 0)
                 code = EXIT_DAEMON_ERROR;
         s->exit_code = code;
@@ -230,8 +233,8 @@ static int setup_events(Session *s) {
                 r = setup_stdin(s);
         if (r >= 0)
                 r = sd_bus_call_method_async(s->bus, NULL, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                             s->p->exec_id ? "WaitExec" : "WaitContainer", on_wait_reply, s, "s",
-                                             s->p->exec_id ?: s->p->id);
+                                             s->p->exec_id ? "WaitExec" : "WaitContainer", on_wait_reply, s,
+                                             "s", s->p->exec_id ?: s->p->id);
         return r;
 }
 
@@ -271,8 +274,13 @@ static void session_done(Session *s) {
 }
 
 int ctl_session_exec(sd_bus *bus, const SessionParams *p, int terminal_fd) {
-        Session s = { .p = p, .bus = bus, .in_fd = -EBADF, .out_fd = -EBADF, .err_fd = -EBADF,
-                      .exit_code = EXIT_DAEMON_ERROR, .tty = terminal_fd >= 0 };
+        Session s = { .p = p,
+                      .bus = bus,
+                      .in_fd = -EBADF,
+                      .out_fd = -EBADF,
+                      .err_fd = -EBADF,
+                      .exit_code = EXIT_DAEMON_ERROR,
+                      .tty = terminal_fd >= 0 };
         int r;
 
         if (terminal_fd >= 0) {
@@ -290,7 +298,11 @@ int ctl_session_exec(sd_bus *bus, const SessionParams *p, int terminal_fd) {
 }
 
 int ctl_session_run(sd_bus *bus, const SessionParams *p) {
-        Session s = { .p = p, .bus = bus, .in_fd = -EBADF, .out_fd = -EBADF, .err_fd = -EBADF,
+        Session s = { .p = p,
+                      .bus = bus,
+                      .in_fd = -EBADF,
+                      .out_fd = -EBADF,
+                      .err_fd = -EBADF,
                       .exit_code = EXIT_DAEMON_ERROR };
         int r;
 

@@ -19,11 +19,11 @@ typedef enum SessionKind {
 
 typedef struct SessionParams {
         SessionKind kind;
-        const char *id;           /* container id (or name) */
-        const char *exec_id;      /* SESSION_EXEC */
-        bool stdin;               /* forward our stdin */
+        const char *id;      /* container id (or name) */
+        const char *exec_id; /* SESSION_EXEC */
+        bool stdin;          /* forward our stdin */
         bool close_stdin_on_eof;
-        const char *detach_keys;  /* NULL: the default */
+        const char *detach_keys; /* NULL: the default */
 } SessionParams;
 
 /* Runs a session; for SESSION_RUN it calls StartContainer once attached. Returns the exit code to exit

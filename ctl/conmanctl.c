@@ -5,10 +5,10 @@
  */
 #include <stdarg.h>
 
-#include "shared/bus-errors.h"
 #include "conman-config.h"
-#include "ctl.h"
+#include "shared/bus-errors.h"
 #include "shared/log.h"
+#include "ctl.h"
 
 static const Verb verbs[] = {
         { "run", "Create and start a container", verb_run },
@@ -77,22 +77,27 @@ int ctl_bus_open(sd_bus **ret) {
 }
 
 int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r) {
-        if (error && sd_bus_error_has_names(error, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
-                                            "org.freedesktop.DBus.Error.Spawn.ServiceNotFound"))
-                return log_error_errno(r, "conmanctl: %s: conmand is not reachable (%s).\n"
-                                          "Start it with 'systemctl start conmand' or check 'systemctl status conmand'.",
-                                       what, error->message);
+        if (error &&
+            sd_bus_error_has_names(error, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+                                   "org.freedesktop.DBus.Error.Spawn.ServiceNotFound"))
+                return log_error_errno(
+                        r,
+                        "conmanctl: %s: conmand is not reachable (%s).\n"
+                        "Start it with 'systemctl start conmand' or check 'systemctl status conmand'.",
+                        what, error->message);
         if (error && error->message)
                 return log_error_errno(r, "conmanctl: %s: %s", what, error->message);
         return log_error_errno(r, "conmanctl: %s: %m", what);
 }
 
-int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types, ...) {
+int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,
+             ...) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         va_list ap;
         int r;
 
-        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager", method);
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           method);
         if (r < 0)
                 return r;
         if (types) {

@@ -23,7 +23,8 @@ int ctl_bus_open(sd_bus **ret);
 int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r);
 
 /* Calls a method on io.conman1.Manager. */
-int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types, ...);
+int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,
+             ...);
 
 /* Attaches to a container's output, starts it, and returns its exit code when it ends (run, start -a). */
 int ctl_run_attached(sd_bus *bus, const char *ref);
@@ -47,9 +48,10 @@ int verb_events(int argc, char *argv[]);
 int verb_pull(int argc, char *argv[]);
 int verb_images(int argc, char *argv[]);
 int verb_rmi(int argc, char *argv[]);
-int verb_image(int argc, char *argv[]); /* import inspect prune ls pull rm */
-int verb_network(int argc, char *argv[]); /* create ls inspect rm */
+int verb_image(int argc, char *argv[]);    /* import inspect prune ls pull rm */
+int verb_network(int argc, char *argv[]);  /* create ls inspect rm */
 int verb_generate(int argc, char *argv[]); /* unit */
 
 /* A getopt_long() loop helper: returns 0 after printing help when -h/--help was seen. */
-#define CTL_HELP_OPTION { "help", no_argument, NULL, 'h' }
+#define CTL_HELP_OPTION                                                                                      \
+        { "help", no_argument, NULL, 'h' }

@@ -7,9 +7,9 @@
 
 #include "shared/fileio.h"
 #include "shared/log.h"
+#include "shared/util.h"
 #include "ctl.h"
 #include "run-options.h"
-#include "shared/util.h"
 
 static const char create_usage[] =
         "Usage: conmanctl %s [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
@@ -120,37 +120,73 @@ static int parse_stop_timeout(const char *s, uint64_t *ret) {
 }
 
 enum {
-        ARG_NAME = 0x100, ARG_ROOTFS, ARG_ENV_FILE, ARG_READ_ONLY, ARG_NETWORK, ARG_CPUS, ARG_CPU_WEIGHT,
-        ARG_PIDS_LIMIT, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_RESTART, ARG_RUNTIME, ARG_RM, ARG_HELP, ARG_PULL,
-        ARG_TLS_VERIFY, ARG_DETACH_KEYS, ARG_USERNS,
-        ARG_CAP_ADD, ARG_CAP_DROP, ARG_DEVICE, ARG_PRIVILEGED, ARG_SECURITY_OPT,
-        ARG_SYSCTL, ARG_GROUP_ADD,
+        ARG_NAME = 0x100,
+        ARG_ROOTFS,
+        ARG_ENV_FILE,
+        ARG_READ_ONLY,
+        ARG_NETWORK,
+        ARG_CPUS,
+        ARG_CPU_WEIGHT,
+        ARG_PIDS_LIMIT,
+        ARG_STOP_SIGNAL,
+        ARG_STOP_TIMEOUT,
+        ARG_RESTART,
+        ARG_RUNTIME,
+        ARG_RM,
+        ARG_HELP,
+        ARG_PULL,
+        ARG_TLS_VERIFY,
+        ARG_DETACH_KEYS,
+        ARG_USERNS,
+        ARG_CAP_ADD,
+        ARG_CAP_DROP,
+        ARG_DEVICE,
+        ARG_PRIVILEGED,
+        ARG_SECURITY_OPT,
+        ARG_SYSCTL,
+        ARG_GROUP_ADD,
 };
 
 static const struct option run_long_options[] = {
-        { "detach", no_argument, NULL, 'd' },        { "rm", no_argument, NULL, ARG_RM },
-        { "name", required_argument, NULL, ARG_NAME }, { "rootfs", required_argument, NULL, ARG_ROOTFS },
-        { "env", required_argument, NULL, 'e' },     { "env-file", required_argument, NULL, ARG_ENV_FILE },
-        { "workdir", required_argument, NULL, 'w' }, { "user", required_argument, NULL, 'u' },
-        { "volume", required_argument, NULL, 'v' },  { "read-only", no_argument, NULL, ARG_READ_ONLY },
-        { "hostname", required_argument, NULL, 'h' }, { "label", required_argument, NULL, 'l' },
-        { "network", required_argument, NULL, ARG_NETWORK }, { "net", required_argument, NULL, ARG_NETWORK },
+        { "detach", no_argument, NULL, 'd' },
+        { "rm", no_argument, NULL, ARG_RM },
+        { "name", required_argument, NULL, ARG_NAME },
+        { "rootfs", required_argument, NULL, ARG_ROOTFS },
+        { "env", required_argument, NULL, 'e' },
+        { "env-file", required_argument, NULL, ARG_ENV_FILE },
+        { "workdir", required_argument, NULL, 'w' },
+        { "user", required_argument, NULL, 'u' },
+        { "volume", required_argument, NULL, 'v' },
+        { "read-only", no_argument, NULL, ARG_READ_ONLY },
+        { "hostname", required_argument, NULL, 'h' },
+        { "label", required_argument, NULL, 'l' },
+        { "network", required_argument, NULL, ARG_NETWORK },
+        { "net", required_argument, NULL, ARG_NETWORK },
         { "publish", required_argument, NULL, 'p' },
-        { "memory", required_argument, NULL, 'm' },  { "cpus", required_argument, NULL, ARG_CPUS },
-        { "cpu-shares", required_argument, NULL, 'c' }, { "cpu-weight", required_argument, NULL, ARG_CPU_WEIGHT },
+        { "memory", required_argument, NULL, 'm' },
+        { "cpus", required_argument, NULL, ARG_CPUS },
+        { "cpu-shares", required_argument, NULL, 'c' },
+        { "cpu-weight", required_argument, NULL, ARG_CPU_WEIGHT },
         { "pids-limit", required_argument, NULL, ARG_PIDS_LIMIT },
         { "stop-signal", required_argument, NULL, ARG_STOP_SIGNAL },
         { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
-        { "restart", required_argument, NULL, ARG_RESTART }, { "runtime", required_argument, NULL, ARG_RUNTIME },
-        { "pull", required_argument, NULL, ARG_PULL }, { "tls-verify", required_argument, NULL, ARG_TLS_VERIFY },
-        { "tty", no_argument, NULL, 't' },           { "interactive", no_argument, NULL, 'i' },
+        { "restart", required_argument, NULL, ARG_RESTART },
+        { "runtime", required_argument, NULL, ARG_RUNTIME },
+        { "pull", required_argument, NULL, ARG_PULL },
+        { "tls-verify", required_argument, NULL, ARG_TLS_VERIFY },
+        { "tty", no_argument, NULL, 't' },
+        { "interactive", no_argument, NULL, 'i' },
         { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
         { "userns", required_argument, NULL, ARG_USERNS },
-        { "cap-add", required_argument, NULL, ARG_CAP_ADD }, { "cap-drop", required_argument, NULL, ARG_CAP_DROP },
-        { "device", required_argument, NULL, ARG_DEVICE }, { "privileged", no_argument, NULL, ARG_PRIVILEGED },
+        { "cap-add", required_argument, NULL, ARG_CAP_ADD },
+        { "cap-drop", required_argument, NULL, ARG_CAP_DROP },
+        { "device", required_argument, NULL, ARG_DEVICE },
+        { "privileged", no_argument, NULL, ARG_PRIVILEGED },
         { "security-opt", required_argument, NULL, ARG_SECURITY_OPT },
-        { "sysctl", required_argument, NULL, ARG_SYSCTL }, { "group-add", required_argument, NULL, ARG_GROUP_ADD },
-        { "help", no_argument, NULL, ARG_HELP },     {},
+        { "sysctl", required_argument, NULL, ARG_SYSCTL },
+        { "group-add", required_argument, NULL, ARG_GROUP_ADD },
+        { "help", no_argument, NULL, ARG_HELP },
+        {},
 };
 
 /* seccomp=PROFILE relative to our directory: conmand reads it, so make it absolute. */
@@ -188,8 +224,9 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         switch (c) {
         case 'd':
                 if (!is_run)
-                        return log_error_errno(-EINVAL, "conmanctl: create always leaves the container stopped; "
-                                                        "-d is for run.");
+                        return log_error_errno(-EINVAL,
+                                               "conmanctl: create always leaves the container stopped; "
+                                               "-d is for run.");
                 o->detach = true;
                 return 0;
         case ARG_RM: o->auto_remove = true; return 0;
@@ -210,11 +247,15 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case 'p': return strv_push(&o->publish, optarg) < 0 ? log_oom() : 0;
         case 'm': return parse_u64_option("memory", optarg, parse_size, &o->memory, &o->have_memory);
         case ARG_CPUS: return parse_u64_option("cpus", optarg, parse_cpus, &o->cpu_quota, &o->have_cpu_quota);
-        case 'c': return parse_u64_option("cpu-shares", optarg, safe_atou64, &o->cpu_shares, &o->have_cpu_shares);
+        case 'c':
+                return parse_u64_option("cpu-shares", optarg, safe_atou64, &o->cpu_shares,
+                                        &o->have_cpu_shares);
         case ARG_CPU_WEIGHT:
-                return parse_u64_option("cpu-weight", optarg, safe_atou64, &o->cpu_weight, &o->have_cpu_weight);
+                return parse_u64_option("cpu-weight", optarg, safe_atou64, &o->cpu_weight,
+                                        &o->have_cpu_weight);
         case ARG_PIDS_LIMIT:
-                return parse_u64_option("pids-limit", optarg, parse_pids_limit, &o->pids_limit, &o->have_pids_limit);
+                return parse_u64_option("pids-limit", optarg, parse_pids_limit, &o->pids_limit,
+                                        &o->have_pids_limit);
         case ARG_STOP_SIGNAL: o->stop_signal = optarg; return 0;
         case ARG_STOP_TIMEOUT:
                 return parse_u64_option("stop-timeout", optarg, parse_stop_timeout, &o->stop_timeout,
@@ -252,13 +293,15 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
         }
         if (!o->rootfs) {
                 if (optind >= argc)
-                        return log_error_errno(-EINVAL, "conmanctl %s: give --rootfs DIR (or an image) and a command. "
-                                                        "See 'conmanctl %s --help'.", argv[0], argv[0]);
+                        return log_error_errno(-EINVAL,
+                                               "conmanctl %s: give --rootfs DIR (or an image) and a command. "
+                                               "See 'conmanctl %s --help'.",
+                                               argv[0], argv[0]);
                 o->image = argv[optind++];
         }
         if (optind >= argc && !o->image)
-                return log_error_errno(-EINVAL, "conmanctl %s: no command given. See 'conmanctl %s --help'.", argv[0],
-                                       argv[0]);
+                return log_error_errno(-EINVAL, "conmanctl %s: no command given. See 'conmanctl %s --help'.",
+                                       argv[0], argv[0]);
         o->command = optind < argc ? argv + optind : NULL; /* none: the image's Cmd */
         if (o->rootfs && o->rootfs[0] != '/') {
                 o->rootfs_abs = realpath(o->rootfs, NULL);
@@ -287,7 +330,8 @@ static int append_volume(sd_bus_message *m, const char *spec) {
                 if (streq(mode, "ro"))
                         ro = true;
                 else if (!streq(mode, "rw"))
-                        return log_error_errno(-EINVAL, "conmanctl: volume mode '%s' must be ro or rw.", mode);
+                        return log_error_errno(-EINVAL, "conmanctl: volume mode '%s' must be ro or rw.",
+                                               mode);
         }
         if (src[0] != '/') {
                 _cleanup_free_ char *abs = realpath(src, NULL);
@@ -315,10 +359,12 @@ static int append_labels(sd_bus_message *m, char **labels) {
 #define APPEND(key, sig, ...) sd_bus_message_append(m, "{sv}", key, sig, __VA_ARGS__)
 
 static int append_strings(sd_bus_message *m, const RunOptions *o) {
-        const struct { const char *key, *value; } s[] = {
-                { "Rootfs", o->rootfs },          { "Image", o->image },       { "WorkingDir", o->working_dir },
-                { "User", o->user },              { "Hostname", o->hostname }, { "Network", o->network },
-                { "Runtime", o->runtime },        { "Restart", o->restart },   { "StopSignal", o->stop_signal },
+        const struct {
+                const char *key, *value;
+        } s[] = {
+                { "Rootfs", o->rootfs },   { "Image", o->image },       { "WorkingDir", o->working_dir },
+                { "User", o->user },       { "Hostname", o->hostname }, { "Network", o->network },
+                { "Runtime", o->runtime }, { "Restart", o->restart },   { "StopSignal", o->stop_signal },
                 { "UserNS", o->userns },
         };
         int r = 0;
@@ -330,9 +376,15 @@ static int append_strings(sd_bus_message *m, const RunOptions *o) {
 }
 
 static int append_numbers(sd_bus_message *m, const RunOptions *o) {
-        const struct { const char *key; bool have; uint64_t v; } n[] = {
-                { "Memory", o->have_memory, o->memory },          { "CPUQuota", o->have_cpu_quota, o->cpu_quota },
-                { "CPUWeight", o->have_cpu_weight, o->cpu_weight }, { "CPUShares", o->have_cpu_shares, o->cpu_shares },
+        const struct {
+                const char *key;
+                bool have;
+                uint64_t v;
+        } n[] = {
+                { "Memory", o->have_memory, o->memory },
+                { "CPUQuota", o->have_cpu_quota, o->cpu_quota },
+                { "CPUWeight", o->have_cpu_weight, o->cpu_weight },
+                { "CPUShares", o->have_cpu_shares, o->cpu_shares },
                 { "PidsLimit", o->have_pids_limit, o->pids_limit },
                 { "StopTimeout", o->have_stop_timeout, o->stop_timeout },
         };
@@ -360,9 +412,13 @@ static int close_entry(sd_bus_message *m) {
 }
 
 static int append_security(sd_bus_message *m, const RunOptions *o) {
-        const struct { const char *key; char **l; } lists[] = {
-                { "CapAdd", o->cap_add },   { "CapDrop", o->cap_drop },          { "Devices", o->devices },
-                { "SecurityOpt", o->security_opts }, { "Sysctls", o->sysctls }, { "GroupAdd", o->group_add },
+        const struct {
+                const char *key;
+                char **l;
+        } lists[] = {
+                { "CapAdd", o->cap_add },  { "CapDrop", o->cap_drop },
+                { "Devices", o->devices }, { "SecurityOpt", o->security_opts },
+                { "Sysctls", o->sysctls }, { "GroupAdd", o->group_add },
         };
         int r = 0;
 

@@ -15,29 +15,30 @@ typedef struct RunOptions {
         bool read_only;
         bool tty, interactive;
         const char *name;
-        const char *rootfs;       /* absolute, made so from a relative argument */
+        const char *rootfs; /* absolute, made so from a relative argument */
         const char *image;
         const char *working_dir;
         const char *user;
         const char *hostname;
         const char *network;
         const char *runtime;
-        const char *userns;      /* --userns: auto or host */
+        const char *userns; /* --userns: auto or host */
         const char *restart;
         const char *stop_signal;
-        const char *detach_keys;  /* run: NULL = ctrl-p,ctrl-q */
-        const char *pull;         /* always, missing (default), never */
+        const char *detach_keys; /* run: NULL = ctrl-p,ctrl-q */
+        const char *pull;        /* always, missing (default), never */
         bool tls_verify;
         char **env;
-        char **labels;            /* key=value */
-        char **publish;           /* -p [IP:]HOSTPORT:PORT[/PROTO] as typed; conmand validates */
-        char **volumes;           /* SRC:DST[:ro] as typed */
-        bool privileged;          /* the confinement options (docs/security.md); conmand validates */
+        char **labels;   /* key=value */
+        char **publish;  /* -p [IP:]HOSTPORT:PORT[/PROTO] as typed; conmand validates */
+        char **volumes;  /* SRC:DST[:ro] as typed */
+        bool privileged; /* the confinement options (docs/security.md); conmand validates */
         char **cap_add, **cap_drop, **devices, **security_opts, **sysctls, **group_add;
         uint64_t memory, cpu_quota, cpu_weight, cpu_shares, pids_limit, stop_timeout;
-        bool have_memory, have_cpu_quota, have_cpu_weight, have_cpu_shares, have_pids_limit, have_stop_timeout;
-        char **command;           /* borrowed from argv */
-        char *rootfs_abs;         /* owned storage behind rootfs */
+        bool have_memory, have_cpu_quota, have_cpu_weight, have_cpu_shares, have_pids_limit,
+                have_stop_timeout;
+        char **command;   /* borrowed from argv */
+        char *rootfs_abs; /* owned storage behind rootfs */
 } RunOptions;
 
 void run_options_done(RunOptions *o);

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define DETACH_KEYS_DEFAULT "ctrl-p,ctrl-q"
-#define DETACH_KEYS_MAX 16
+#define DETACH_KEYS_MAX     16
 
 typedef struct DetachKeys {
         unsigned char seq[DETACH_KEYS_MAX];

@@ -6,9 +6,9 @@
  */
 #include <getopt.h>
 
+#include "shared/log.h"
 #include "attach-session.h"
 #include "ctl.h"
-#include "shared/log.h"
 
 static void help(void) {
         printf("Usage: conmanctl attach [OPTIONS] CONTAINER\n\n"
@@ -20,7 +20,11 @@ static void help(void) {
 }
 
 int verb_attach(int argc, char *argv[]) {
-        enum { ARG_DETACH_KEYS = 0x100, ARG_NO_STDIN, ARG_HELP };
+        enum {
+                ARG_DETACH_KEYS = 0x100,
+                ARG_NO_STDIN,
+                ARG_HELP
+        };
         static const struct option options[] = {
                 { "detach-keys", required_argument, NULL, ARG_DETACH_KEYS },
                 { "no-stdin", no_argument, NULL, ARG_NO_STDIN },
@@ -40,7 +44,8 @@ int verb_attach(int argc, char *argv[]) {
                 default: return -EINVAL;
                 }
         if (optind + 1 != argc)
-                return log_error_errno(-EINVAL, "conmanctl attach: name one container. See 'conmanctl attach --help'.");
+                return log_error_errno(
+                        -EINVAL, "conmanctl attach: name one container. See 'conmanctl attach --help'.");
         p.id = argv[optind];
         if (ctl_bus_open(&bus) < 0)
                 return EXIT_DAEMON_ERROR;

@@ -5,9 +5,9 @@
  */
 #include <getopt.h>
 
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "ctl.h"
 
 static void print_event(const char *action, const char *id, const char *name, const char *extra) {
         char ts[40];
@@ -21,13 +21,14 @@ static int on_container_signal(sd_bus_message *m, void *userdata, sd_bus_error *
 
         if (sd_bus_message_read(m, "sso", &id, &name, NULL) < 0)
                 return 0;
-        print_event(streq(sd_bus_message_get_member(m), "ContainerNew") ? "create" : "destroy", id, name, NULL);
+        print_event(streq(sd_bus_message_get_member(m), "ContainerNew") ? "create" : "destroy", id, name,
+                    NULL);
         return 0;
 }
 
 static const char *state_to_action(const char *state) {
         static const char *const map[][2] = {
-                { "running", "start" }, { "exited", "die" }, { "stopping", "stop" },
+                { "running", "start" },      { "exited", "die" },        { "stopping", "stop" },
                 { "restarting", "restart" }, { "starting", "starting" }, { "created", "created" },
         };
         for (size_t i = 0; i < ELEMENTSOF(map); i++)
@@ -93,16 +94,17 @@ int verb_events(int argc, char *argv[]) {
         if (r >= 0)
                 r = sd_bus_attach_event(bus, event, 0);
         if (r >= 0)
-                r = sd_bus_match_signal(bus, NULL, "io.conman1", "/io/conman1", "io.conman1.Manager", "ContainerNew",
-                                        on_container_signal, NULL);
+                r = sd_bus_match_signal(bus, NULL, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                        "ContainerNew", on_container_signal, NULL);
         if (r >= 0)
                 r = sd_bus_match_signal(bus, NULL, "io.conman1", "/io/conman1", "io.conman1.Manager",
                                         "ContainerRemoved", on_container_signal, NULL);
         if (r >= 0)
-                r = sd_bus_add_match(bus, NULL,
-                                     "type='signal',sender='io.conman1',interface='org.freedesktop.DBus.Properties',"
-                                     "member='PropertiesChanged',path_namespace='/io/conman1/container'",
-                                     on_properties_changed, NULL);
+                r = sd_bus_add_match(
+                        bus, NULL,
+                        "type='signal',sender='io.conman1',interface='org.freedesktop.DBus.Properties',"
+                        "member='PropertiesChanged',path_namespace='/io/conman1/container'",
+                        on_properties_changed, NULL);
         if (r < 0)
                 return log_error_errno(r, "conmanctl events: cannot subscribe: %m");
         return sd_event_loop(event);

@@ -8,10 +8,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 
-#include "attach-session.h"
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "attach-session.h"
+#include "ctl.h"
 
 typedef struct ExecArgs {
         bool tty, interactive;
@@ -33,11 +33,16 @@ static void help(void) {
 }
 
 static int parse_args(int argc, char *argv[], ExecArgs *a, const char **ret_ref) {
-        enum { ARG_HELP = 0x100 };
+        enum {
+                ARG_HELP = 0x100
+        };
         static const struct option options[] = {
-                { "tty", no_argument, NULL, 't' },         { "interactive", no_argument, NULL, 'i' },
-                { "env", required_argument, NULL, 'e' },   { "workdir", required_argument, NULL, 'w' },
-                { "user", required_argument, NULL, 'u' },  { "help", no_argument, NULL, ARG_HELP },
+                { "tty", no_argument, NULL, 't' },
+                { "interactive", no_argument, NULL, 'i' },
+                { "env", required_argument, NULL, 'e' },
+                { "workdir", required_argument, NULL, 'w' },
+                { "user", required_argument, NULL, 'u' },
+                { "help", no_argument, NULL, ARG_HELP },
                 {},
         };
         int c;
@@ -135,6 +140,8 @@ int verb_exec(int argc, char *argv[]) {
                 return r < 0 ? EXIT_DAEMON_ERROR : 0;
         if (ctl_bus_open(&bus) < 0 || exec_call(bus, ref, &a, &exec_id, &terminal) < 0)
                 return EXIT_DAEMON_ERROR;
-        SessionParams p = { .kind = SESSION_EXEC, .id = ref, .exec_id = exec_id, .stdin = a.tty && a.interactive };
+        SessionParams p = {
+                .kind = SESSION_EXEC, .id = ref, .exec_id = exec_id, .stdin = a.tty && a.interactive
+        };
         return ctl_session_exec(bus, &p, terminal);
 }

@@ -7,8 +7,8 @@
  */
 #include <getopt.h>
 
-#include "ctl.h"
 #include "shared/log.h"
+#include "ctl.h"
 
 static int verb_generate_unit(int argc, char *argv[]) {
         static const struct option options[] = { CTL_HELP_OPTION, {} };

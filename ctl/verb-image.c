@@ -8,13 +8,13 @@
 #include <inttypes.h>
 #include <limits.h>
 
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "ctl.h"
 
 /* "4.3MB", decimal like docker */
 static char *format_bytes(uint64_t n, char buf[static 16]) {
-        static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+        static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
         double v = (double) n;
         size_t u = 0;
 
@@ -29,7 +29,7 @@ static char *format_bytes(uint64_t n, char buf[static 16]) {
 /* Parses options common to simple verbs: --help and a flag letter set. Returns 0 after help. */
 static int parse_simple(int argc, char *argv[], const char *usage, const struct option *extra,
                         const char *shortopts, void (*on_opt)(int c, const char *arg)) {
-        struct option options[8] = {CTL_HELP_OPTION};
+        struct option options[8] = { CTL_HELP_OPTION };
         int c, n = 1;
 
         for (const struct option *o = extra; o && o->name && n < 7; o++)
@@ -37,13 +37,9 @@ static int parse_simple(int argc, char *argv[], const char *usage, const struct 
         optind = 0;
         while ((c = getopt_long(argc, argv, shortopts, options, NULL)) >= 0)
                 switch (c) {
-                case 'h':
-                        fputs(usage, stdout);
-                        return 0;
-                case '?':
-                        return -EINVAL;
-                default:
-                        on_opt(c, optarg);
+                case 'h': fputs(usage, stdout); return 0;
+                case '?': return -EINVAL;
+                default: on_opt(c, optarg);
                 }
         return 1;
 }
@@ -122,7 +118,7 @@ static int pull_options(sd_bus_message *m) {
 static int pull_one(sd_bus *bus, const char *ref) {
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *match = NULL, *call = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        PullState s = {.reference = ref, .error = SD_BUS_ERROR_NULL, .tty = isatty(STDOUT_FILENO)};
+        PullState s = { .reference = ref, .error = SD_BUS_ERROR_NULL, .tty = isatty(STDOUT_FILENO) };
         const char *id, *path;
         int r;
 
@@ -180,10 +176,10 @@ static char *absolute_path(const char *p) {
 
 int verb_pull(int argc, char *argv[]) {
         static const struct option options[] = {
-                {"quiet", no_argument, NULL, 'q'},
-                {"tls-verify", required_argument, NULL, 1},
-                {"authfile", required_argument, NULL, 2},
-                {"cert-dir", required_argument, NULL, 3},
+                { "quiet", no_argument, NULL, 'q' },
+                { "tls-verify", required_argument, NULL, 1 },
+                { "authfile", required_argument, NULL, 2 },
+                { "cert-dir", required_argument, NULL, 3 },
                 {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
@@ -313,8 +309,8 @@ static void on_images_opt(int c, const char *arg) {
 
 int verb_images(int argc, char *argv[]) {
         static const struct option options[] = {
-                {"quiet", no_argument, NULL, 'q'},
-                {"format", required_argument, NULL, 1},
+                { "quiet", no_argument, NULL, 'q' },
+                { "format", required_argument, NULL, 1 },
                 {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
@@ -357,7 +353,7 @@ static void on_rmi_opt(int c, const char *arg) {
 }
 
 int verb_rmi(int argc, char *argv[]) {
-        static const struct option options[] = {{"force", no_argument, NULL, 'f'}, {}};
+        static const struct option options[] = { { "force", no_argument, NULL, 'f' }, {} };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         int r, ret = 0;
 
@@ -486,14 +482,14 @@ static int verb_image_prune(int argc, char *argv[]) {
 
 int verb_image(int argc, char *argv[]) {
         static const Verb sub[] = {
-                {"import", NULL, verb_image_import},
-                {"inspect", NULL, verb_image_inspect},
-                {"prune", NULL, verb_image_prune},
-                {"ls", NULL, verb_images},
-                {"list", NULL, verb_images},
-                {"pull", NULL, verb_pull},
-                {"rm", NULL, verb_rmi},
-                {"remove", NULL, verb_rmi},
+                { "import", NULL, verb_image_import },
+                { "inspect", NULL, verb_image_inspect },
+                { "prune", NULL, verb_image_prune },
+                { "ls", NULL, verb_images },
+                { "list", NULL, verb_images },
+                { "pull", NULL, verb_pull },
+                { "rm", NULL, verb_rmi },
+                { "remove", NULL, verb_rmi },
         };
 
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {

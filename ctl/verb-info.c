@@ -6,8 +6,8 @@
 #include <getopt.h>
 
 #include "conman-config.h"
-#include "ctl.h"
 #include "shared/log.h"
+#include "ctl.h"
 
 /* Parses the verb's only option, --help. Returns 0 when help was printed, 1 to go on, <0 on error. */
 static int parse_help_only(int argc, char *argv[], const char *usage) {
@@ -17,11 +17,8 @@ static int parse_help_only(int argc, char *argv[], const char *usage) {
         optind = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
-                case 'h':
-                        fputs(usage, stdout);
-                        return 0;
-                default:
-                        return -EINVAL;
+                case 'h': fputs(usage, stdout); return 0;
+                default: return -EINVAL;
                 }
         if (optind < argc)
                 return log_error_errno(-EINVAL, "conmanctl: %s takes no arguments.", argv[0]);
@@ -32,8 +29,8 @@ static int get_manager_string(sd_bus *bus, const char *property, char **ret) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
-        r = sd_bus_get_property_string(bus, "io.conman1", "/io/conman1", "io.conman1.Manager", property, &error,
-                                       ret);
+        r = sd_bus_get_property_string(bus, "io.conman1", "/io/conman1", "io.conman1.Manager", property,
+                                       &error, ret);
         if (r < 0)
                 return ctl_log_bus_error("cannot read daemon facts", &error, r);
         return 0;

@@ -6,9 +6,9 @@
  */
 #include <getopt.h>
 
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "ctl.h"
 
 typedef struct LifecycleArgs {
         uint64_t timeout_usec; /* UINT64_MAX: the container's own */
@@ -81,9 +81,9 @@ static const struct {
 
 static int parse_lifecycle_args(int argc, char *argv[], const char *usage, LifecycleArgs *a, bool *attach) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' }, { "time", required_argument, NULL, 't' },
+                { "help", no_argument, NULL, 'H' },         { "time", required_argument, NULL, 't' },
                 { "signal", required_argument, NULL, 's' }, { "force", no_argument, NULL, 'f' },
-                { "attach", no_argument, NULL, 'a' }, {},
+                { "attach", no_argument, NULL, 'a' },       {},
         };
         const char *verb = argv[0];
         int c;
@@ -91,18 +91,18 @@ static int parse_lifecycle_args(int argc, char *argv[], const char *usage, Lifec
         optind = 0;
         while ((c = getopt_long(argc, argv, "t:s:fa", options, NULL)) >= 0)
                 switch (c) {
-                case 'H':
-                        fputs(usage, stdout);
-                        return 0;
+                case 'H': fputs(usage, stdout); return 0;
                 case 't':
                         if (!streq(verb, "stop") && !streq(verb, "restart"))
                                 return log_error_errno(-EINVAL, "conmanctl %s: unknown option -t.", verb);
                         if (parse_duration(optarg, &a->timeout_usec) < 0)
-                                return log_error_errno(-EINVAL, "conmanctl %s: invalid time '%s'.", verb, optarg);
+                                return log_error_errno(-EINVAL, "conmanctl %s: invalid time '%s'.", verb,
+                                                       optarg);
                         break;
                 case 's':
                         if (!streq(verb, "kill") || signal_from_string(optarg) < 0)
-                                return log_error_errno(-EINVAL, "conmanctl %s: invalid signal '%s'.", verb, optarg);
+                                return log_error_errno(-EINVAL, "conmanctl %s: invalid signal '%s'.", verb,
+                                                       optarg);
                         a->signal = optarg;
                         break;
                 case 'f':
@@ -115,8 +115,7 @@ static int parse_lifecycle_args(int argc, char *argv[], const char *usage, Lifec
                                 return log_error_errno(-EINVAL, "conmanctl %s: unknown option -a.", verb);
                         *attach = true;
                         break;
-                default:
-                        return -EINVAL;
+                default: return -EINVAL;
                 }
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl %s: name at least one container.", verb);

@@ -8,14 +8,14 @@
 #include <getopt.h>
 #include <systemd/sd-journal.h>
 
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "ctl.h"
 
 typedef struct LogsArgs {
         bool follow, timestamps;
-        uint64_t tail;         /* UINT64_MAX: all */
-        uint64_t since_usec;   /* 0: from the start */
+        uint64_t tail;       /* UINT64_MAX: all */
+        uint64_t since_usec; /* 0: from the start */
 } LogsArgs;
 
 /* "2026-11-22T07:00:00Z", "10m" (ago), or seconds since the epoch. */
@@ -99,7 +99,8 @@ static int print_available(sd_journal *j, const LogsArgs *a) {
 }
 
 static int container_state(sd_bus *bus, const char *path, char **ret) {
-        return sd_bus_get_property_string(bus, "io.conman1", path, "io.conman1.Container", "State", NULL, ret);
+        return sd_bus_get_property_string(bus, "io.conman1", path, "io.conman1.Container", "State", NULL,
+                                          ret);
 }
 
 typedef struct Follow {
@@ -189,12 +190,13 @@ static int resolve(sd_bus *bus, const char *ref, char **ret_id, char **ret_path)
         *ret_path = strdup(path);
         if (!*ret_path)
                 return log_oom();
-        return sd_bus_get_property_string(bus, "io.conman1", path, "io.conman1.Container", "Id", NULL, ret_id);
+        return sd_bus_get_property_string(bus, "io.conman1", path, "io.conman1.Container", "Id", NULL,
+                                          ret_id);
 }
 
 int verb_logs(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' }, { "follow", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, 'H' },       { "follow", no_argument, NULL, 'f' },
                 { "tail", required_argument, NULL, 'n' }, { "since", required_argument, NULL, 's' },
                 { "timestamps", no_argument, NULL, 't' }, {},
         };
@@ -219,11 +221,13 @@ int verb_logs(int argc, char *argv[]) {
                 case 't': a.timestamps = true; break;
                 case 'n':
                         if (!streq(optarg, "all") && safe_atou64(optarg, &a.tail) < 0)
-                                return log_error_errno(-EINVAL, "conmanctl logs: --tail takes a number or 'all'.");
+                                return log_error_errno(-EINVAL,
+                                                       "conmanctl logs: --tail takes a number or 'all'.");
                         break;
                 case 's':
                         if (parse_since(optarg, &a.since_usec) < 0)
-                                return log_error_errno(-EINVAL, "conmanctl logs: cannot read time '%s'.", optarg);
+                                return log_error_errno(-EINVAL, "conmanctl logs: cannot read time '%s'.",
+                                                       optarg);
                         break;
                 default: return -EINVAL;
                 }

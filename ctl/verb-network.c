@@ -6,9 +6,9 @@
  */
 #include <getopt.h>
 
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "ctl.h"
 
 static const char *arg_subnet = NULL;
 static const char *arg_gateway = NULL;
@@ -90,8 +90,8 @@ static int print_network_list(sd_bus_message *reply) {
         if (!arg_quiet)
                 printf("%-20s %-10s %-18s %-15s %s\n", "NAME", "BRIDGE", "SUBNET", "GATEWAY", "CONTAINERS");
         r = sd_bus_message_enter_container(reply, 'a', "(ssssbu)");
-        while (r >= 0 &&
-               (r = sd_bus_message_read(reply, "(ssssbu)", &name, &bridge, &subnet, &gateway, &builtin, &users)) > 0) {
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssbu)", &name, &bridge, &subnet, &gateway,
+                                                  &builtin, &users)) > 0) {
                 if (arg_quiet)
                         printf("%s\n", name);
                 else
@@ -190,9 +190,9 @@ static int verb_network_rm(int argc, char *argv[]) {
 
 int verb_network(int argc, char *argv[]) {
         static const Verb sub[] = {
-                { "create", NULL, verb_network_create },  { "ls", NULL, verb_network_ls },
-                { "list", NULL, verb_network_ls },        { "inspect", NULL, verb_network_inspect },
-                { "rm", NULL, verb_network_rm },          { "remove", NULL, verb_network_rm },
+                { "create", NULL, verb_network_create }, { "ls", NULL, verb_network_ls },
+                { "list", NULL, verb_network_ls },       { "inspect", NULL, verb_network_inspect },
+                { "rm", NULL, verb_network_rm },         { "remove", NULL, verb_network_rm },
         };
 
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
@@ -206,6 +206,6 @@ int verb_network(int argc, char *argv[]) {
         for (size_t i = 0; i < ELEMENTSOF(sub); i++)
                 if (streq(sub[i].name, argv[1]))
                         return sub[i].run(argc - 1, argv + 1);
-        return log_error_errno(-EINVAL, "conmanctl network: unknown verb '%s'. See 'conmanctl network --help'.",
-                               argv[1]);
+        return log_error_errno(
+                -EINVAL, "conmanctl network: unknown verb '%s'. See 'conmanctl network --help'.", argv[1]);
 }

@@ -6,9 +6,9 @@
  */
 #include <getopt.h>
 
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "ctl.h"
 
 typedef struct PsEntry {
         const char *id, *name, *image, *command, *state, *unit;
@@ -63,14 +63,17 @@ static void print_row(const PsEntry *e) {
         format_status(e, status, sizeof(status));
         if (asprintf(&cmd, "\"%.18s%s\"", e->command, strlen(e->command) > 18 ? "…" : "") < 0)
                 return;
-        printf("%-14.12s %-22.22s %-22s %-16s %-26s %s\n", e->id, e->image, cmd, format_age(e->created, created),
-               status, e->name);
+        printf("%-14.12s %-22.22s %-22s %-16s %-26s %s\n", e->id, e->image, cmd,
+               format_age(e->created, created), status, e->name);
 }
 
 int verb_ps(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' }, { "all", no_argument, NULL, 'a' },
-                { "quiet", no_argument, NULL, 'q' }, { "format", required_argument, NULL, 'f' }, {},
+                { "help", no_argument, NULL, 'H' },
+                { "all", no_argument, NULL, 'a' },
+                { "quiet", no_argument, NULL, 'q' },
+                { "format", required_argument, NULL, 'f' },
+                {},
         };
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -110,12 +113,12 @@ int verb_ps(int argc, char *argv[]) {
         if (json)
                 array = json_object_new_array();
         else if (!quiet)
-                printf("%-14s %-22s %-22s %-16s %-26s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS",
-                       "NAMES");
+                printf("%-14s %-22s %-22s %-16s %-26s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+                       "STATUS", "NAMES");
         r = sd_bus_message_enter_container(reply, 'a', "(sssssitttuso)");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(sssssitttuso)", &e.id, &e.name, &e.image, &e.command,
-                                                  &e.state, &e.exit_code, &e.created, &e.started, &e.finished,
-                                                  &e.pid, &e.unit, NULL)) > 0) {
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(sssssitttuso)", &e.id, &e.name, &e.image,
+                                                  &e.command, &e.state, &e.exit_code, &e.created, &e.started,
+                                                  &e.finished, &e.pid, &e.unit, NULL)) > 0) {
                 if (json)
                         json_object_array_add(array, entry_json(&e));
                 else if (quiet)
@@ -158,7 +161,9 @@ static int print_template(struct json_object *doc, const char *format) {
 
 int verb_inspect(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' }, { "format", required_argument, NULL, 'f' }, {},
+                { "help", no_argument, NULL, 'H' },
+                { "format", required_argument, NULL, 'f' },
+                {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_json_ struct json_object *array = json_object_new_array();

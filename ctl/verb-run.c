@@ -5,11 +5,11 @@
  * starting it, waits for its exit through WaitContainer (no polling) and exits with
  * its exit code (attach-session.c).
  */
+#include "shared/log.h"
+#include "shared/util.h"
 #include "attach-session.h"
 #include "ctl.h"
-#include "shared/log.h"
 #include "run-options.h"
-#include "shared/util.h"
 
 static int create_container(sd_bus *bus, const RunOptions *o, char **ret_id) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
@@ -87,8 +87,11 @@ int verb_run(int argc, char *argv[]) {
                 return EXIT_DAEMON_ERROR;
 
         if (!o.detach) {
-                SessionParams p = { .kind = SESSION_RUN, .id = id, .stdin = o.interactive,
-                                    .close_stdin_on_eof = o.interactive && !o.tty, .detach_keys = o.detach_keys };
+                SessionParams p = { .kind = SESSION_RUN,
+                                    .id = id,
+                                    .stdin = o.interactive,
+                                    .close_stdin_on_eof = o.interactive && !o.tty,
+                                    .detach_keys = o.detach_keys };
                 return ctl_session_run(bus, &p);
         }
 

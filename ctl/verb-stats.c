@@ -7,9 +7,9 @@
 #include <getopt.h>
 #include <inttypes.h>
 
-#include "ctl.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "ctl.h"
 
 typedef struct StatsRow {
         char *id, *name, *unit_path;
@@ -17,7 +17,8 @@ typedef struct StatsRow {
 } StatsRow;
 
 static int unit_u64(sd_bus *bus, const char *path, const char *iface, const char *prop, uint64_t *ret) {
-        return sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path, iface, prop, NULL, 't', ret);
+        return sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", path, iface, prop, NULL, 't',
+                                           ret);
 }
 
 static void sample(sd_bus *bus, StatsRow *row, bool second) {
@@ -55,8 +56,8 @@ static void print_row(const StatsRow *r, uint64_t interval_usec) {
                 memp = (double) r->mem / (double) r->mem_max * 100.0;
         format_bytes(r->mem, mem);
         format_bytes(r->mem_max, max);
-        printf("%-14.12s %-24s %7.2f%% %22s / %-12s %6.2f%% %6" PRIu64 "\n", r->id, r->name, cpu, mem, max, memp,
-               r->tasks == UINT64_MAX ? 0 : r->tasks);
+        printf("%-14.12s %-24s %7.2f%% %22s / %-12s %6.2f%% %6" PRIu64 "\n", r->id, r->name, cpu, mem, max,
+               memp, r->tasks == UINT64_MAX ? 0 : r->tasks);
 }
 
 static int collect(sd_bus *bus, char **refs, StatsRow **ret, size_t *ret_n) {
@@ -71,8 +72,8 @@ static int collect(sd_bus *bus, char **refs, StatsRow **ret, size_t *ret_n) {
         if (r < 0)
                 return ctl_log_bus_error("cannot list containers", &error, r);
         r = sd_bus_message_enter_container(reply, 'a', "(sssssitttuso)");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(sssssitttuso)", &id, &name, NULL, NULL, &state, NULL,
-                                                  NULL, NULL, NULL, NULL, &unit, NULL)) > 0) {
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(sssssitttuso)", &id, &name, NULL, NULL, &state,
+                                                  NULL, NULL, NULL, NULL, NULL, &unit, NULL)) > 0) {
                 bool wanted = strv_length(refs) == 0;
                 for (char **ref = refs; ref && *ref; ref++)
                         if (streq(*ref, name) || string_has_prefix(id, *ref))
@@ -95,7 +96,9 @@ static int collect(sd_bus *bus, char **refs, StatsRow **ret, size_t *ret_n) {
 
 int verb_stats(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' }, { "no-stream", no_argument, NULL, 'n' }, {},
+                { "help", no_argument, NULL, 'H' },
+                { "no-stream", no_argument, NULL, 'n' },
+                {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         bool no_stream = false;
@@ -131,8 +134,8 @@ int verb_stats(int argc, char *argv[]) {
                         sample(bus, &rows[i], true);
                 if (!no_stream)
                         printf("\033[2J\033[H");
-                printf("%-14s %-24s %8s %22s   %-12s %7s %6s\n", "CONTAINER ID", "NAME", "CPU %", "MEM USAGE", "LIMIT",
-                       "MEM %", "PIDS");
+                printf("%-14s %-24s %8s %22s   %-12s %7s %6s\n", "CONTAINER ID", "NAME", "CPU %", "MEM USAGE",
+                       "LIMIT", "MEM %", "PIDS");
                 for (size_t i = 0; i < n; i++) {
                         print_row(&rows[i], interval);
                         free(rows[i].id);

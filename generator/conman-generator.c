@@ -15,9 +15,9 @@
 
 #include "shared/container-file.h"
 #include "shared/fileio.h"
-#include "generator-unit.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "generator-unit.h"
 
 static const char *const default_search_path[] = { "/etc/conman/containers", "/run/conman/containers",
                                                    "/usr/share/conman/containers", NULL };
@@ -116,14 +116,17 @@ static int write_generated(int dir_fd, const ContainerFile *f, const GeneratedUn
                 printf("---- " GENERATOR_SPEC_SUBDIR "/%s ----\n%s\n", g->spec_name, g->spec_text);
         } else {
                 if (mkdirat(dir_fd, GENERATOR_SPEC_SUBDIR, 0755) < 0 && errno != EEXIST)
-                        return log_error_errno(negative_errno(), "Failed to create %s/conman: %m", arg_output_dir);
+                        return log_error_errno(negative_errno(), "Failed to create %s/conman: %m",
+                                               arg_output_dir);
                 spec_fd = openat(dir_fd, GENERATOR_SPEC_SUBDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (spec_fd < 0)
-                        return log_error_errno(negative_errno(), "Failed to open %s/conman: %m", arg_output_dir);
+                        return log_error_errno(negative_errno(), "Failed to open %s/conman: %m",
+                                               arg_output_dir);
                 /* 0600: the spec carries the container's environment */
                 r = write_file_atomic_at(spec_fd, g->spec_name, g->spec_text, strlen(g->spec_text), 0600);
                 if (r >= 0)
-                        r = write_file_atomic_at(dir_fd, g->unit_name, g->unit_text, strlen(g->unit_text), 0644);
+                        r = write_file_atomic_at(dir_fd, g->unit_name, g->unit_text, strlen(g->unit_text),
+                                                 0644);
                 if (r < 0)
                         return log_error_errno(r, "Failed to write %s for %s: %m", g->unit_name, f->path);
         }
@@ -234,8 +237,9 @@ int main(int argc, char *argv[]) {
         /* At boot journald is not up yet, and it imports the kernel log later; on daemon-reload it is
          * (and in a container journald does not read the kernel log at all). */
         if (!arg_dry_run)
-                log_setup("conman-generator", access("/run/systemd/journal/socket", F_OK) >= 0 ? LOG_TARGET_JOURNAL
-                                                                                            : LOG_TARGET_KMSG);
+                log_setup("conman-generator", access("/run/systemd/journal/socket", F_OK) >= 0
+                                                      ? LOG_TARGET_JOURNAL
+                                                      : LOG_TARGET_KMSG);
         if (!arg_search_path && !(arg_search_path = strv_copy((char **) default_search_path)))
                 return EXIT_FAILURE;
         r = run();

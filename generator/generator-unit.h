@@ -12,9 +12,9 @@
 #define GENERATOR_SPEC_SUBDIR "conman"
 
 typedef struct GeneratedUnit {
-        char *unit_name;  /* conman-<name>.service */
+        char *unit_name; /* conman-<name>.service */
         char *unit_text;
-        char *spec_name;  /* <name>.json, below GENERATOR_SPEC_SUBDIR */
+        char *spec_name; /* <name>.json, below GENERATOR_SPEC_SUBDIR */
         char *spec_text;
 } GeneratedUnit;
 

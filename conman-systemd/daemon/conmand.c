@@ -4,8 +4,8 @@
  */
 #include <getopt.h>
 
-#include "shared/bus-errors.h"
 #include "conman-config.h"
+#include "shared/bus-errors.h"
 #include "shared/log.h"
 #include "daemon/manager.h"
 
@@ -28,7 +28,12 @@ static void help(void) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_VERSION = 0x100, ARG_STATE_DIR, ARG_RUN_DIR, ARG_RUNTIME };
+        enum {
+                ARG_VERSION = 0x100,
+                ARG_STATE_DIR,
+                ARG_RUN_DIR,
+                ARG_RUNTIME
+        };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -41,25 +46,17 @@ static int parse_argv(int argc, char *argv[]) {
 
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
-                case 'h':
-                        help();
-                        return 0;
-                case ARG_VERSION:
-                        printf("conmand %s\n", CONMAN_VERSION);
-                        return 0;
-                case ARG_STATE_DIR:
-                        arg_state_dir = optarg;
-                        break;
-                case ARG_RUN_DIR:
-                        arg_run_dir = optarg;
-                        break;
+                case 'h': help(); return 0;
+                case ARG_VERSION: printf("conmand %s\n", CONMAN_VERSION); return 0;
+                case ARG_STATE_DIR: arg_state_dir = optarg; break;
+                case ARG_RUN_DIR: arg_run_dir = optarg; break;
                 case ARG_RUNTIME:
                         if (!streq(optarg, "runc") && !streq(optarg, "crun"))
-                                return log_error_errno(-EINVAL, "Unknown runtime '%s': use runc or crun.", optarg);
+                                return log_error_errno(-EINVAL, "Unknown runtime '%s': use runc or crun.",
+                                                       optarg);
                         arg_runtime = optarg;
                         break;
-                default:
-                        return -EINVAL;
+                default: return -EINVAL;
                 }
         if (optind < argc)
                 return log_error_errno(-EINVAL, "conmand takes no positional arguments.");

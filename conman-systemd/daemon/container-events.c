@@ -11,12 +11,12 @@
  * freed by the GC queue once every callback returned (container_enqueue_gc()), so no caller ever holds
  * a freed container. This is systemd's own manager_enqueue_gc() → manager_gc() pattern.
  */
-#include "daemon/container.h"
-#include "daemon/systemd-client.h"
 #include "shared/bus-errors.h"
 #include "shared/log.h"
 #include "shared/unit.h"
 #include "shared/util.h"
+#include "daemon/container.h"
+#include "daemon/systemd-client.h"
 
 struct ContainerJob {
         Manager *manager;
@@ -65,7 +65,8 @@ static void reply_job(ContainerJob *j, Container *c) {
                         j->result, c ? c->exit_code : -1, c ? c->unit : CONMAN_UNIT_PREFIX "*");
         else
                 (void) sd_bus_reply_method_errorf(j->request, CONMAN_ERROR_RUNTIME_FAILED,
-                                                  "systemd could not stop container %s (job %s).", name, j->result);
+                                                  "systemd could not stop container %s (job %s).", name,
+                                                  j->result);
 }
 
 /* What follows a finished job; c is NULL or gone when the container was removed meanwhile. */
@@ -83,9 +84,7 @@ static void job_decide(ContainerJob *j, Container *c) {
         case JOB_REMOVE_STOP:
                 r = gone ? 0 : container_remove(c, true, j->request, &error); /* gone already is fine */
                 break;
-        default:
-                reply_job(j, c);
-                return;
+        default: reply_job(j, c); return;
         }
         if (!j->request || r > 0)
                 return; /* answered later */
@@ -226,7 +225,8 @@ static void take_start_jobs(Container *c, ContainerJob **jobs) {
 
                 if (job->kind == JOB_START)
                         c->start_pending = false;
-                if (job->kind != JOB_START || streq(job->result, "done") || !job->request || c->start_request) {
+                if (job->kind != JOB_START || streq(job->result, "done") || !job->request ||
+                    c->start_request) {
                         j = &job->next;
                         continue;
                 }

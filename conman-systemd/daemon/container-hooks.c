@@ -4,18 +4,18 @@
  * subsystem when the container starts: ExecStartPre=/ExecStopPost= commands and
  * ordering. Add a subsystem by adding its function to the table.
  */
+#include "shared/unit.h"
 #include "daemon/container-image.h"
 #include "daemon/container-network.h"
 #include "daemon/container-userns.h"
 #include "daemon/container.h"
-#include "shared/unit.h"
 
 typedef int (*HookProvider)(Container *c, UnitHooks *hooks, sd_bus_error *error);
 
 static const HookProvider hook_providers[] = {
-        container_image_hooks, /* overlay root filesystem from the image's layers */
+        container_image_hooks,   /* overlay root filesystem from the image's layers */
         container_network_hooks, /* network namespace on a CNI network (conman-netns) */
-        container_userns_hooks, /* idmapped bind of a --rootfs directory (--userns=auto) */
+        container_userns_hooks,  /* idmapped bind of a --rootfs directory (--userns=auto) */
 };
 
 int container_collect_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {

@@ -5,12 +5,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "shared/bus-errors.h"
 #include "conman-config.h"
+#include "shared/bus-errors.h"
+#include "shared/util.h"
+#include "image/store.h"
 #include "daemon/container-image.h"
 #include "daemon/container-userns.h"
-#include "image/store.h"
-#include "shared/util.h"
 
 /* docker's rule: an image's Entrypoint always runs; the user's command replaces Cmd. */
 static int merge_command(ContainerSpec *spec, const ImageConfig *cfg) {
@@ -57,19 +57,21 @@ int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error) 
         if (!spec->image || spec->rootfs)
                 return 0;
         if (!m->image_store)
-                return sd_bus_error_set(error, CONMAN_ERROR_NO_SUCH_IMAGE, "The image store is not available.");
+                return sd_bus_error_set(error, CONMAN_ERROR_NO_SUCH_IMAGE,
+                                        "The image store is not available.");
         r = image_store_resolve(m->image_store, spec->image, &img);
         if (r == -ENOENT)
-                return sd_bus_error_setf(error, CONMAN_ERROR_NO_SUCH_IMAGE,
-                                         "Image '%s' is not in the store; pull it first ('conmanctl pull %s').",
-                                         spec->image, spec->image);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_NO_SUCH_IMAGE,
+                        "Image '%s' is not in the store; pull it first ('conmanctl pull %s').", spec->image,
+                        spec->image);
         if (r == -ENOTUNIQ)
                 return sd_bus_error_setf(error, CONMAN_ERROR_AMBIGUOUS,
                                          "Image id prefix '%s' matches several images; give more characters.",
                                          spec->image);
         if (r == -EINVAL)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Invalid image reference '%s'.",
-                                         spec->image);
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Invalid image reference '%s'.", spec->image);
         if (r < 0)
                 return r;
 

@@ -7,8 +7,8 @@
  */
 #pragma once
 
-#include "daemon/container.h"
 #include "shared/unit.h"
+#include "daemon/container.h"
 
 /* Resolves spec->image in the store and merges the image's config into spec. NoSuchImage if absent. */
 int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error);

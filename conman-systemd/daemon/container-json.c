@@ -5,10 +5,10 @@
  * (Unit, BundlePath). Redacted (for a caller who is not root): the values of Config.Env, the
  * command's arguments (Args, Config.Cmd after the program) and the Mounts' Source.
  */
-#include "daemon/container-network.h"
-#include "daemon/container.h"
 #include "shared/oci-security.h"
 #include "shared/util.h"
+#include "daemon/container-network.h"
+#include "daemon/container.h"
 
 static struct json_object *json_timestamp(uint64_t usec) {
         char buf[40];
@@ -46,7 +46,8 @@ static struct json_object *labels_json(char **labels) {
         struct json_object *o = json_object_new_object();
         for (size_t i = 0; labels && labels[i]; i++) {
                 const char *eq = strchr(labels[i], '=');
-                _cleanup_free_ char *k = strndup(labels[i], eq ? (size_t) (eq - labels[i]) : strlen(labels[i]));
+                _cleanup_free_ char *k =
+                        strndup(labels[i], eq ? (size_t) (eq - labels[i]) : strlen(labels[i]));
                 if (k)
                         json_object_object_add(o, k, json_object_new_string(eq ? eq + 1 : ""));
         }
@@ -89,8 +90,10 @@ static struct json_object *config_json(Container *c, bool redact) {
         json_object_object_add(o, "Labels", labels_json(s->labels));
         json_object_object_add(o, "Tty", json_object_new_boolean(s->tty));
         json_object_object_add(o, "OpenStdin", json_object_new_boolean(s->interactive));
-        json_object_object_add(o, "StopSignal", json_object_new_string(signal_to_string(s->stop_signal) ?: ""));
-        json_object_object_add(o, "StopTimeout", json_object_new_int64((int64_t) (s->stop_timeout_usec / USEC_PER_SEC)));
+        json_object_object_add(o, "StopSignal",
+                               json_object_new_string(signal_to_string(s->stop_signal) ?: ""));
+        json_object_object_add(o, "StopTimeout",
+                               json_object_new_int64((int64_t) (s->stop_timeout_usec / USEC_PER_SEC)));
         json_object_object_add(o, "Image", json_object_new_string(s->image ?: ""));
         return o;
 }
@@ -99,8 +102,7 @@ static struct json_object *config_json(Container *c, bool redact) {
 static void add_security_json(struct json_object *o, const ContainerSpec *s) {
         _cleanup_json_ struct json_object *sec = oci_security_describe(s);
 
-        json_object_object_foreach(sec, k, v)
-                json_object_object_add(o, k, json_object_get(v));
+        json_object_object_foreach(sec, k, v) json_object_object_add(o, k, json_object_get(v));
 }
 
 static struct json_object *host_config_json(Container *c) {
@@ -116,9 +118,11 @@ static struct json_object *host_config_json(Container *c) {
         json_object_object_add(o, "RestartPolicy", rp);
         json_object_object_add(o, "AutoRemove", json_object_new_boolean(s->auto_remove));
         json_object_object_add(o, "ReadonlyRootfs", json_object_new_boolean(s->read_only));
-        json_object_object_add(o, "Runtime", json_object_new_string(s->runtime ?: c->manager->default_runtime));
+        json_object_object_add(o, "Runtime",
+                               json_object_new_string(s->runtime ?: c->manager->default_runtime));
         json_object_object_add(o, "NetworkMode", json_object_new_string(network_mode_to_string(s->network)));
-        json_object_object_add(o, "UsernsMode", json_object_new_string(s->userns == USERNS_AUTO ? "auto" : ""));
+        json_object_object_add(o, "UsernsMode",
+                               json_object_new_string(s->userns == USERNS_AUTO ? "auto" : ""));
         if (s->userns == USERNS_AUTO)
                 json_object_object_add(o, "IDMappings", userns_inspect_json(&s->userns_range));
         add_security_json(o, s);
@@ -131,8 +135,11 @@ static struct json_object *mounts_json(Container *c, bool redact) {
         for (size_t i = 0; i < c->spec.n_volumes; i++) {
                 struct json_object *m = json_object_new_object();
                 json_object_object_add(m, "Type", json_object_new_string("bind"));
-                json_object_object_add(m, "Source", json_object_new_string(redact ? BUS_REDACTED : c->spec.volumes[i].source));
-                json_object_object_add(m, "Destination", json_object_new_string(c->spec.volumes[i].destination));
+                json_object_object_add(
+                        m, "Source",
+                        json_object_new_string(redact ? BUS_REDACTED : c->spec.volumes[i].source));
+                json_object_object_add(m, "Destination",
+                                       json_object_new_string(c->spec.volumes[i].destination));
                 json_object_object_add(m, "RW", json_object_new_boolean(!c->spec.volumes[i].read_only));
                 json_object_array_add(a, m);
         }

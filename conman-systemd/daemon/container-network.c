@@ -2,14 +2,14 @@
 /*
  * container-network.c — see container-network.h.
  */
-#include "shared/bus-errors.h"
-#include "conman-config.h"
 #include "daemon/container-network.h"
+#include "conman-config.h"
+#include "shared/bus-errors.h"
 #include "shared/log.h"
 #include "shared/names.h"
-#include "network/netns.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "network/netns.h"
 
 int container_network_context(Manager *m, NetworkContext *ret) {
         return network_context_init(ret, m->state_dir, m->run_dir);
@@ -31,10 +31,11 @@ int container_network_check(Manager *m, const ContainerSpec *spec, sd_bus_error 
                 return r;
         r = network_store_load(&ctx.store, network_of(spec), &n);
         if (r == -ENOENT || r == -EINVAL)
-                return sd_bus_error_setf(error, CONMAN_ERROR_NO_SUCH_NETWORK,
-                                         "Network '%s' does not exist; create it with 'conmanctl network create "
-                                         "%s' or use --network bridge, none or host.",
-                                         network_of(spec), network_of(spec));
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_NO_SUCH_NETWORK,
+                        "Network '%s' does not exist; create it with 'conmanctl network create "
+                        "%s' or use --network bridge, none or host.",
+                        network_of(spec), network_of(spec));
         if (r < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "Network '%s' has an unreadable configuration: %s", network_of(spec),
@@ -58,8 +59,10 @@ int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error)
         if (r < 0)
                 return r;
         return network_add_unit_hooks(c->manager->state_dir, c->manager->run_dir,
-                                      &(NetworkAttachRequest){ .container_id = c->id, .network = network_of(&c->spec),
-                                                               .name = c->name, .hostname = c->spec.hostname,
+                                      &(NetworkAttachRequest){ .container_id = c->id,
+                                                               .network = network_of(&c->spec),
+                                                               .name = c->name,
+                                                               .hostname = c->spec.hostname,
                                                                .ports = c->spec.ports },
                                       hooks);
 }
@@ -88,7 +91,8 @@ static struct json_object *ports_json(char **ports) {
         return o;
 }
 
-static void copy_field(struct json_object *to, struct json_object *from, const char *key, struct json_object *def) {
+static void copy_field(struct json_object *to, struct json_object *from, const char *key,
+                       struct json_object *def) {
         struct json_object *v;
 
         if (from && json_object_object_get_ex(from, key, &v)) {
@@ -111,9 +115,11 @@ struct json_object *container_network_settings_json(Container *c) {
         copy_field(o, att, "IPPrefixLen", json_object_new_int(0));
         json_object_object_add(o, "Ports", ports_json(c->spec.ports));
         if (c->spec.network == NETWORK_BRIDGE)
-                json_object_object_add(nets, network_of(&c->spec), att ? json_object_get(att) : json_object_new_object());
+                json_object_object_add(nets, network_of(&c->spec),
+                                       att ? json_object_get(att) : json_object_new_object());
         else
-                json_object_object_add(nets, network_mode_to_string(c->spec.network), json_object_new_object());
+                json_object_object_add(nets, network_mode_to_string(c->spec.network),
+                                       json_object_new_object());
         json_object_object_add(o, "Networks", nets);
         return o;
 }
@@ -129,7 +135,8 @@ void container_network_release(Container *c) {
         log_info("Detaching the network of container %s that its unit left behind.", c->name);
         r = network_detach(&ctx, c->id, &message);
         if (r < 0)
-                log_warning_errno(r, "Failed to detach the network of %s: %s", c->name, message ?: strerror(-r));
+                log_warning_errno(r, "Failed to detach the network of %s: %s", c->name,
+                                  message ?: strerror(-r));
 }
 
 bool container_network_in_use(Manager *m, const char *network) {
@@ -166,7 +173,8 @@ static void detach_orphans(Manager *m, const NetworkContext *ctx) {
                 log_info("Detaching orphaned network of container %.12s.", *id);
                 r = network_detach(ctx, *id, &message);
                 if (r < 0)
-                        log_warning_errno(r, "Failed to detach the network of %.12s: %s", *id, message ?: strerror(-r));
+                        log_warning_errno(r, "Failed to detach the network of %.12s: %s", *id,
+                                          message ?: strerror(-r));
         }
 }
 
@@ -178,7 +186,8 @@ static void remove_orphan_namespaces(Manager *m) {
         while (d && (de = readdir(d))) {
                 const char *id = de->d_name + strlen(NETNS_PREFIX);
                 int r;
-                if (!string_has_prefix(de->d_name, NETNS_PREFIX) || strlen(id) != 12 || owner_is_active(m, id, 12))
+                if (!string_has_prefix(de->d_name, NETNS_PREFIX) || strlen(id) != 12 ||
+                    owner_is_active(m, id, 12))
                         continue;
                 log_info("Removing orphaned network namespace %s.", de->d_name);
                 r = netns_remove(de->d_name);

@@ -7,9 +7,9 @@
  */
 #pragma once
 
-#include "daemon/container.h"
-#include "network/network-attach.h"
 #include "shared/unit.h"
+#include "network/network-attach.h"
+#include "daemon/container.h"
 
 /* The context for conmand's directories. */
 int container_network_context(Manager *m, NetworkContext *ret);

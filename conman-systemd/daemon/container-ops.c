@@ -10,17 +10,17 @@
 #include <fcntl.h>
 
 #include "shared/bus-errors.h"
-#include "daemon/container.h"
-#include "daemon/container-network.h"
 #include "shared/exit-record.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
-#include "daemon/machine-register.h"
-#include "daemon/stdio/container-stdio.h"
-#include "daemon/pipe-keeper.h"
-#include "daemon/systemd-client.h"
 #include "shared/unit.h"
 #include "shared/util.h"
+#include "daemon/container-network.h"
+#include "daemon/container.h"
+#include "daemon/machine-register.h"
+#include "daemon/pipe-keeper.h"
+#include "daemon/systemd-client.h"
+#include "daemon/stdio/container-stdio.h"
 
 static int container_pid_file(Container *c, char **ret) {
         return asprintf(ret, "%s/%s.pid", c->manager->run_dir, c->id) < 0 ? -ENOMEM : 0;
@@ -48,7 +48,8 @@ static void start_io_done(StartIO *io) {
         io->console_socket = NULL;
 }
 
-static int build_start_message(Container *c, const StartIO *io, const UnitHooks *hooks, sd_bus_message **ret) {
+static int build_start_message(Container *c, const StartIO *io, const UnitHooks *hooks,
+                               sd_bus_message **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         _cleanup_free_ char *runtime_path = NULL, *runtime_root = NULL, *bundle = NULL, *pid_file = NULL;
         int r;
@@ -98,10 +99,11 @@ static int start_unit(Container *c, const StartIO *io, char **ret_job, sd_bus_er
 
                 r = build_start_message(c, io, &hooks, &msg);
                 if (r == -ENOENT)
-                        return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED,
-                                                 "The OCI runtime '%s' is not installed; install it or choose "
-                                                 "another with --runtime.",
-                                                 container_runtime(c));
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_RUNTIME_FAILED,
+                                "The OCI runtime '%s' is not installed; install it or choose "
+                                "another with --runtime.",
+                                container_runtime(c));
                 if (r < 0)
                         return r;
                 r = systemd_start_transient_unit(c->manager->systemd, msg, ret_job, error);
@@ -121,7 +123,8 @@ static int on_start_wait_timeout(sd_event_source *s, uint64_t usec, void *userda
         c->start_wait_timer = sd_event_source_disable_unref(c->start_wait_timer);
         if (request)
                 (void) sd_bus_reply_method_errorf(request, CONMAN_ERROR_BUSY,
-                                                  "systemd still holds the last run's unit %s; try again.", c->unit);
+                                                  "systemd still holds the last run's unit %s; try again.",
+                                                  c->unit);
         return 0;
 }
 
@@ -290,7 +293,8 @@ static void answer_waiters(Container *c, bool removed) {
         for (size_t i = 0; i < c->n_waiters; i++) {
                 if (removed)
                         (void) sd_bus_reply_method_errorf(c->waiters[i], CONMAN_ERROR_NO_SUCH_CONTAINER,
-                                                          "Container %s was removed before it exited.", c->name);
+                                                          "Container %s was removed before it exited.",
+                                                          c->name);
                 else
                         (void) sd_bus_reply_method_return(c->waiters[i], "i", (int32_t) c->exit_code);
                 sd_bus_message_unref(c->waiters[i]);
@@ -351,10 +355,11 @@ int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_e
         }
         if (!force)
                 return sd_bus_error_setf(error, CONMAN_ERROR_BUSY,
-                                         "Container %s is %s: stop it first, or remove it with -f/--force.", c->name,
-                                         container_state_to_string(c->state));
+                                         "Container %s is %s: stop it first, or remove it with -f/--force.",
+                                         c->name, container_state_to_string(c->state));
         c->removing = true;
-        (void) systemd_kill_unit(c->manager->systemd, c->unit, "main", SIGKILL, NULL); /* see on_kill_timer() */
+        (void) systemd_kill_unit(c->manager->systemd, c->unit, "main", SIGKILL,
+                                 NULL); /* see on_kill_timer() */
         r = systemd_stop_unit(c->manager->systemd, c->unit, &job, error);
         if (r < 0)
                 return r;
@@ -415,9 +420,10 @@ static void answer_start_request(Container *c) {
         if (c->exit_code >= 0)
                 (void) sd_bus_reply_method_return(request, NULL);
         else
-                (void) sd_bus_reply_method_errorf(request, CONMAN_ERROR_RUNTIME_FAILED,
-                                                  "Container %s failed to start (%s). See 'journalctl -u %s'.",
-                                                  c->name, strna(c->exit_result), c->unit);
+                (void) sd_bus_reply_method_errorf(
+                        request, CONMAN_ERROR_RUNTIME_FAILED,
+                        "Container %s failed to start (%s). See 'journalctl -u %s'.", c->name,
+                        strna(c->exit_result), c->unit);
 }
 
 static void on_exited(Container *c) {
@@ -447,7 +453,8 @@ void container_apply_unit_state(Container *c, const char *active, const char *su
         else if (new == CONTAINER_RESTARTING) {
                 read_exit_record(c);
                 c->main_pid = 0;
-                (void) systemd_get_service_u32(c->manager->systemd, c->unit_path, "NRestarts", &c->restart_count);
+                (void) systemd_get_service_u32(c->manager->systemd, c->unit_path, "NRestarts",
+                                               &c->restart_count);
         } else if (new == CONTAINER_EXITED)
                 on_exited(c);
         container_send_changed(c);

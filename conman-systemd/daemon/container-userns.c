@@ -5,12 +5,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "shared/bus-errors.h"
 #include "conman-config.h"
-#include "daemon/container-userns.h"
+#include "shared/bus-errors.h"
 #include "shared/log.h"
 #include "shared/unit.h"
 #include "shared/util.h"
+#include "daemon/container-userns.h"
 
 /* The pool is read from /etc/subuid and /etc/subgid the first time a range is needed (so adding the
  * entry needs no restart), then seeded with the ranges of all known containers. */
@@ -125,7 +125,7 @@ int container_userns_idmap_args(const Container *c, char ***argv) {
 int container_userns_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
         _cleanup_strv_free_ char **bind = NULL;
         _cleanup_free_ char *target = NULL;
-        char *umount[] = {CONMAN_LIBEXECDIR "/conman-rootfs", "umount", NULL, NULL};
+        char *umount[] = { CONMAN_LIBEXECDIR "/conman-rootfs", "umount", NULL, NULL };
         int r;
 
         if (!container_userns_binds_rootfs(c))

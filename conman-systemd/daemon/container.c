@@ -13,20 +13,20 @@
 
 #include "shared/bus-errors.h"
 #include "shared/container-file-format.h"
-#include "daemon/container-image.h"
-#include "daemon/container-index.h"
-#include "daemon/container-network.h"
-#include "daemon/container.h"
-#include "daemon/container-userns.h"
 #include "shared/exit-record.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/names.h"
 #include "shared/oci-config.h"
-#include "daemon/stdio/container-stdio.h"
-#include "image/store.h"
 #include "shared/unit.h"
 #include "shared/util.h"
+#include "image/store.h"
+#include "daemon/container-image.h"
+#include "daemon/container-index.h"
+#include "daemon/container-network.h"
+#include "daemon/container-userns.h"
+#include "daemon/container.h"
+#include "daemon/stdio/container-stdio.h"
 
 static const char *const container_state_table[_CONTAINER_STATE_MAX] = {
         [CONTAINER_CREATED] = "created",       [CONTAINER_STARTING] = "starting",
@@ -160,7 +160,7 @@ static bool name_in_use(Manager *m, const char *name) {
 static int generate_name(Manager *m, char **ret) {
         static const char *const adjectives[] = { "brave", "calm", "eager", "fancy", "gentle", "happy",
                                                   "jolly", "keen", "lucid", "merry", "nimble", "proud" };
-        static const char *const nouns[] = { "ant", "bee", "cat", "dog", "elk", "fox",
+        static const char *const nouns[] = { "ant", "bee", "cat",  "dog", "elk", "fox",
                                              "gnu", "hen", "ibis", "jay", "koi", "lynx" };
 
         for (unsigned attempt = 0; attempt < 1000; attempt++) {
@@ -212,8 +212,11 @@ int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_er
         if (r < 0)
                 return r;
         return oci_config_build(&c->spec, c->id,
-                                &(OciPaths){ .root = root, .user_roots = roots, .cgroups_path = cgroup,
-                                             .netns_path = netns_path, .network_etc_dir = etc_dir },
+                                &(OciPaths){ .root = root,
+                                             .user_roots = roots,
+                                             .cgroups_path = cgroup,
+                                             .netns_path = netns_path,
+                                             .network_etc_dir = etc_dir },
                                 ret, error);
 }
 
@@ -252,7 +255,8 @@ static int container_write_new_dir(Container *c, sd_bus_error *error) {
         return r;
 }
 
-int container_create(Manager *m, const char *name, ContainerSpec *spec, Container **ret, sd_bus_error *error) {
+int container_create(Manager *m, const char *name, ContainerSpec *spec, Container **ret,
+                     sd_bus_error *error) {
         _cleanup_free_ char *generated = NULL;
         _cleanup_close_ int userns_lock = -EBADF; /* held until container.json records the range */
         Container *c;
@@ -299,9 +303,10 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
         if (r < 0) {
                 container_free(c);
                 if (r == -ENOSPC || r == -EDQUOT)
-                        return sd_bus_error_setf(error, CONMAN_ERROR_NO_SPACE,
-                                                 "No space left in the state directory %s; free some and retry.",
-                                                 m->state_dir);
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_NO_SPACE,
+                                "No space left in the state directory %s; free some and retry.",
+                                m->state_dir);
                 return r;
         }
         *ret = c;
@@ -353,7 +358,8 @@ int container_load(Manager *m, const char *id, Container **ret) {
         c->started_at = json_object_object_get_ex(j, "startedAt", &v) ? json_object_get_uint64(v) : 0;
         r = container_spec_from_json(json_object_object_get(j, "spec"), &c->spec);
         if (r >= 0 && json_object_object_get_ex(j, "generated", &v) && json_object_get_boolean(v) &&
-            json_object_object_get_ex(j, "sourcePath", &v) && !(c->source_path = strdup(json_object_get_string(v))))
+            json_object_object_get_ex(j, "sourcePath", &v) &&
+            !(c->source_path = strdup(json_object_get_string(v))))
                 r = -ENOMEM;
         if (r < 0) {
                 container_free(c);
@@ -426,10 +432,11 @@ int container_find(Manager *m, const char *ref, Container **ret, sd_bus_error *e
                 for (Container *c = m->containers; c; c = c->next)
                         if (strneq(c->id, ref, n)) {
                                 if (found)
-                                        return sd_bus_error_setf(error, CONMAN_ERROR_AMBIGUOUS,
-                                                                 "The id prefix '%s' matches several containers; "
-                                                                 "give more characters.",
-                                                                 ref);
+                                        return sd_bus_error_setf(
+                                                error, CONMAN_ERROR_AMBIGUOUS,
+                                                "The id prefix '%s' matches several containers; "
+                                                "give more characters.",
+                                                ref);
                                 found = c;
                         }
         if (!found)

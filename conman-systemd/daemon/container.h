@@ -41,31 +41,31 @@ typedef struct ContainerStdio ContainerStdio;
 
 struct Container {
         Manager *manager;
-        char *id;               /* 64 hex chars */
+        char *id; /* 64 hex chars */
         char *name;
-        char *unit;             /* conman-<name>.service */
-        char *unit_path;        /* systemd's object path for it */
-        char *object_path;      /* /io/conman1/container/<escaped id> */
-        int dir_fd;             /* containers/<id>/ in the state directory */
+        char *unit;        /* conman-<name>.service */
+        char *unit_path;   /* systemd's object path for it */
+        char *object_path; /* /io/conman1/container/<escaped id> */
+        int dir_fd;        /* containers/<id>/ in the state directory */
         ContainerSpec spec;
 
         ContainerState state;
         uint64_t created_at, started_at, finished_at; /* CLOCK_REALTIME usec */
-        int exit_code;          /* -1 when it never exited */
+        int exit_code;                                /* -1 when it never exited */
         bool oom_killed;
-        char *exit_result;      /* systemd's Result of the last run */
-        char *source_path;      /* the .container file of a container conman-generator made, else NULL */
+        char *exit_result; /* systemd's Result of the last run */
+        char *source_path; /* the .container file of a container conman-generator made, else NULL */
         uint32_t main_pid;
         uint32_t restart_count;
-        bool removing;          /* rm requested; finishes once the unit is down */
-        bool restarting;        /* the stop half of a restart runs: its exit does not reap a --rm container */
-        sd_event_source *kill_timer; /* stop -t N: SIGKILL when N runs out */
+        bool removing;   /* rm requested; finishes once the unit is down */
+        bool restarting; /* the stop half of a restart runs: its exit does not reap a --rm container */
+        sd_event_source *kill_timer;    /* stop -t N: SIGKILL when N runs out */
         sd_bus_message *start_request;  /* a start whose job failed: answered by the exit record */
         sd_bus_message *start_after_gc; /* a start waiting for systemd to collect the last run's unit */
         sd_event_source *start_wait_timer;
-        bool start_pending;     /* our start job runs: the unit's "inactive" before it is stale */
+        bool start_pending; /* our start job runs: the unit's "inactive" before it is stale */
 
-        ContainerStdio *stdio;  /* output streams, console, attached clients (container-stdio.h); lazily */
+        ContainerStdio *stdio;    /* output streams, console, attached clients (container-stdio.h); lazily */
         sd_bus_message **waiters; /* pending Wait calls, answered on exit */
         size_t n_waiters;
 

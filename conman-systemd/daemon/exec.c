@@ -6,35 +6,34 @@
 #include <sys/wait.h>
 
 #include "shared/bus-errors.h"
-#include "daemon/stdio/console-socket.h"
-#include "daemon/container-image.h"
-#include "daemon/exec.h"
 #include "shared/log.h"
 #include "shared/oci-config.h"
 #include "shared/unit.h"
-#include "daemon/systemd-client.h"
 #include "shared/util.h"
+#include "daemon/container-image.h"
+#include "daemon/exec.h"
+#include "daemon/systemd-client.h"
+#include "daemon/stdio/console-socket.h"
 
 #define EXEC_FINISHED_MAX 256 /* exit codes kept for late WaitExec calls */
 
 typedef struct Exec Exec;
 struct Exec {
         Manager *manager;
-        char *id;                 /* 16 hex chars */
+        char *id; /* 16 hex chars */
         char *container_name;
         char *unit, *unit_path;
-        ConsoleSocket *socket;    /* TTY: waiting for the runtime's PTY master */
-        int master_fd;            /* TTY: until handed to the client */
+        ConsoleSocket *socket; /* TTY: waiting for the runtime's PTY master */
+        int master_fd;         /* TTY: until handed to the client */
         bool tty, started;
-        sd_bus_message *request;  /* ExecContainer, answered once the process runs */
-        sd_bus_slot *match;       /* PropertiesChanged of the unit */
+        sd_bus_message *request; /* ExecContainer, answered once the process runs */
+        sd_bus_slot *match;      /* PropertiesChanged of the unit */
         bool exited;
         int exit_code;
         sd_bus_message **waiters;
         size_t n_waiters;
         Exec *prev, *next;
 };
-
 
 static void exec_free(Exec *e) {
         if (!e)
@@ -51,7 +50,8 @@ static void exec_free(Exec *e) {
         safe_close(e->master_fd);
         if (e->request)
                 (void) sd_bus_reply_method_errorf(e->request, CONMAN_ERROR_RUNTIME_FAILED,
-                                                  "The exec in %s ended before it started.", e->container_name);
+                                                  "The exec in %s ended before it started.",
+                                                  e->container_name);
         sd_bus_message_unref(e->request);
         sd_bus_slot_unref(e->match);
         for (size_t i = 0; i < e->n_waiters; i++)
@@ -138,7 +138,8 @@ static void exec_finished(Exec *e) {
                 exec_free(e);
                 return;
         }
-        if (++e->manager->n_finished_execs > EXEC_FINISHED_MAX) { /* the oldest finished one nobody asked about */
+        if (++e->manager->n_finished_execs >
+            EXEC_FINISHED_MAX) { /* the oldest finished one nobody asked about */
                 Exec *old = NULL;
                 for (Exec *i = e->manager->execs; i; i = i->next)
                         if (i->exited)
@@ -204,8 +205,8 @@ static int resolve_user(Container *c, const char *user, char **ret, sd_bus_error
         return asprintf(ret, "%u:%u", (unsigned) u.uid, (unsigned) u.gid) < 0 ? -ENOMEM : 0;
 }
 
-static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *socket_path, const char *pid_file,
-                     char ***ret, sd_bus_error *error) {
+static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *socket_path,
+                     const char *pid_file, char ***ret, sd_bus_error *error) {
         _cleanup_free_ char *runtime = NULL, *root = NULL, *user = NULL;
         _cleanup_strv_free_ char **argv = NULL;
         const char *rt = c->spec.runtime ?: c->manager->default_runtime;
@@ -213,8 +214,8 @@ static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *soc
 
         r = runtime_find_binary(rt, &runtime);
         if (r < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED, "The OCI runtime '%s' is not installed.",
-                                         rt);
+                return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED,
+                                         "The OCI runtime '%s' is not installed.", rt);
         if (p->user && resolve_user(c, p->user, &user, error) < 0)
                 return -EINVAL;
         if (asprintf(&root, "%s/%s", c->manager->run_dir, rt) < 0)
@@ -293,13 +294,13 @@ static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_er
                 r = systemd_new_start_transient_unit(c->manager->systemd, e->unit, &msg);
         if (r >= 0)
                 r = unit_append_exec_unit_properties(msg, &(ExecUnitParams){
-                        .description = desc,
-                        .argv = argv,
-                        .pid_file = p->tty ? pid_file : NULL,
-                        .stdin_fd = p->stdin_fd,
-                        .stdout_fd = p->stdout_fd,
-                        .stderr_fd = p->stderr_fd,
-                });
+                                                                  .description = desc,
+                                                                  .argv = argv,
+                                                                  .pid_file = p->tty ? pid_file : NULL,
+                                                                  .stdin_fd = p->stdin_fd,
+                                                                  .stdout_fd = p->stdout_fd,
+                                                                  .stderr_fd = p->stderr_fd,
+                                                          });
         if (r >= 0)
                 r = systemd_start_transient_unit(c->manager->systemd, msg, &job, error);
         if (r < 0)

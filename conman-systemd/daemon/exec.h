@@ -19,9 +19,9 @@
 
 typedef struct ExecParams {
         char **command;
-        char **env;             /* KEY=VALUE added to the container's */
+        char **env; /* KEY=VALUE added to the container's */
         const char *working_dir;
-        const char *user;       /* "uid[:gid]" or a name in the container's /etc/passwd */
+        const char *user; /* "uid[:gid]" or a name in the container's /etc/passwd */
         bool tty;
         int stdin_fd, stdout_fd, stderr_fd; /* the client's, borrowed */
 } ExecParams;

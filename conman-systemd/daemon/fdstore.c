@@ -5,8 +5,8 @@
 #include <fcntl.h>
 #include <systemd/sd-daemon.h>
 
-#include "daemon/fdstore.h"
 #include "shared/util.h"
+#include "daemon/fdstore.h"
 
 _Static_assert(FDSTORE_FDNAMES_MAX < FDSTORE_ARG_STRLEN_MAX,
                "FileDescriptorStoreMax= is too large for $LISTEN_FDNAMES (see fdstore.h)");

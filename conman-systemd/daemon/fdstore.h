@@ -22,7 +22,7 @@
 #define FDSTORE_ID_CHARS 16
 /* $LISTEN_FDNAMES with CONMAN_FDSTORE_MAX names of 1 + FDSTORE_ID_CHARS characters and their colons,
  * against the kernel's MAX_ARG_STRLEN (32 pages). Checked at compile time. */
-#define FDSTORE_FDNAMES_MAX (sizeof("LISTEN_FDNAMES=") + (size_t) CONMAN_FDSTORE_MAX * (2 + FDSTORE_ID_CHARS))
+#define FDSTORE_FDNAMES_MAX    (sizeof("LISTEN_FDNAMES=") + (size_t) CONMAN_FDSTORE_MAX * (2 + FDSTORE_ID_CHARS))
 #define FDSTORE_ARG_STRLEN_MAX (32U * 4096U)
 
 /* kind: "stdout", "stderr", "console" or "stdin". */

@@ -5,12 +5,12 @@
 #include <signal.h>
 #include <sys/eventfd.h>
 
-#include "daemon/image-job.h"
+#include "shared/log.h"
 #include "image/import.h"
 #include "image/layer.h"
 #include "image/registry.h"
 #include "image/store.h"
-#include "shared/log.h"
+#include "daemon/image-job.h"
 
 #define PROGRESS_INTERVAL_USEC (250 * USEC_PER_MSEC)
 

@@ -2,9 +2,9 @@
 /*
  * machine-register.c — see machine-register.h.
  */
-#include "daemon/container-image.h"
-#include "shared/log.h"
 #include "daemon/machine-register.h"
+#include "shared/log.h"
+#include "daemon/container-image.h"
 
 int machine_name_from_container_name(const char *name, char **ret) {
         char *n = strdup(name);

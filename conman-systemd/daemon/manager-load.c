@@ -7,16 +7,16 @@
  */
 #include <fcntl.h>
 
-#include "daemon/container.h"
-#include "daemon/fdstore.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/names.h"
-#include "daemon/stdio/container-stdio.h"
-#include "daemon/pipe-keeper.h"
-#include "daemon/systemd-client.h"
 #include "shared/unit.h"
 #include "shared/util.h"
+#include "daemon/container.h"
+#include "daemon/fdstore.h"
+#include "daemon/pipe-keeper.h"
+#include "daemon/systemd-client.h"
+#include "daemon/stdio/container-stdio.h"
 
 /* Loads each containers/<id>/ that is not known yet. At start (at_start) also removes what a create
  * that died half-way left (".new-<id>") and warns of a state it cannot read; later (a container that
@@ -83,7 +83,8 @@ static int reconcile_with_units(Manager *m) {
         /* news_refresh marks "not listed yet" here: nothing is queued while conmand loads */
         for (c = m->containers; c; c = c->next)
                 c->news_refresh = true;
-        r = systemd_list_units(m->systemd, (char *[]){ CONMAN_UNIT_PREFIX "*.service", NULL }, apply_listed_unit, m);
+        r = systemd_list_units(m->systemd, (char *[]){ CONMAN_UNIT_PREFIX "*.service", NULL },
+                               apply_listed_unit, m);
         if (r < 0)
                 return r;
         for (c = m->containers; c; c = next) {
@@ -120,7 +121,8 @@ static void adopt_stored_fds(Manager *m) {
                 return;
         for (size_t i = 0; i < n; i++) {
                 const char *kind = NULL, *id = NULL;
-                Container *c = fdstore_parse_name(fds[i].name, &kind, &id) >= 0 ? find_by_stored_id(m, id) : NULL;
+                Container *c =
+                        fdstore_parse_name(fds[i].name, &kind, &id) >= 0 ? find_by_stored_id(m, id) : NULL;
                 int r = -ENOENT;
 
                 if (c && (streq(kind, "stdout") || streq(kind, "stderr")))

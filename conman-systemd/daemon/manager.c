@@ -9,17 +9,17 @@
 #include <systemd/sd-daemon.h>
 
 #include "conman-config.h"
+#include "shared/fileio.h"
+#include "shared/log.h"
+#include "shared/util.h"
+#include "image/store.h"
 #include "daemon/container-image.h"
 #include "daemon/container-network.h"
 #include "daemon/container.h"
 #include "daemon/exec.h"
 #include "daemon/image-job.h"
-#include "image/store.h"
-#include "daemon/systemd-client.h"
-#include "shared/fileio.h"
-#include "shared/log.h"
 #include "daemon/manager.h"
-#include "shared/util.h"
+#include "daemon/systemd-client.h"
 
 int manager_new(const ManagerConfig *config, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;

@@ -32,18 +32,20 @@ typedef struct Manager {
         /* the same containers in hash tables (container-index.c): use manager_get_container_by_*() */
         ContainerIndexEntry *containers_by_id, *containers_by_name, *containers_by_unit_path;
         SystemdClient *systemd; /* calls to PID 1, watches on its jobs and units (systemd-client.h) */
-        Container *run_queue;  /* containers with news from systemd, decided by container_dispatch() */
+        Container *run_queue;   /* containers with news from systemd, decided by container_dispatch() */
         sd_event_source *run_queue_source;
-        Container *gc_queue;   /* removed containers, freed after every callback returned */
+        Container *gc_queue; /* removed containers, freed after every callback returned */
         sd_event_source *gc_source;
-        struct Exec *execs;    /* execs of all containers (exec.c) */
+        struct Exec *execs; /* execs of all containers (exec.c) */
         unsigned n_finished_execs;
-        bool scan_new_units;   /* a conman-*.service we do not know changed: look for new containers */
-        struct ImageStore *image_store; /* images and layers (image/store.h), opened by image_manager_start() */
-        struct ImageManager *images;    /* pulls and imports in flight (image-dbus.c) */
-        UsernsPool userns_pool;         /* --userns=auto ranges; in use = the known containers' (container-userns.h) */
+        bool scan_new_units; /* a conman-*.service we do not know changed: look for new containers */
+        struct ImageStore
+                *image_store;        /* images and layers (image/store.h), opened by image_manager_start() */
+        struct ImageManager *images; /* pulls and imports in flight (image-dbus.c) */
+        UsernsPool
+                userns_pool; /* --userns=auto ranges; in use = the known containers' (container-userns.h) */
 
-        bool ready;            /* READY=1 sent */
+        bool ready; /* READY=1 sent */
 } Manager;
 
 typedef struct ManagerConfig {

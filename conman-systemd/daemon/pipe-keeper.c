@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
-#include "daemon/fdstore.h"
 #include "shared/log.h"
-#include "daemon/stdio/container-stdio.h"
+#include "daemon/fdstore.h"
 #include "daemon/pipe-keeper.h"
+#include "daemon/stdio/container-stdio.h"
 
 static const char *const kinds[] = { "stdout", "stderr" };
 
@@ -25,7 +25,8 @@ int container_keep_pipes(Container *c) {
         }
         if (n == 0)
                 return 0;
-        r = sd_pid_notify_with_fds((pid_t) c->main_pid, false, "FDSTORE=1\nFDNAME=conman-output", fds, (unsigned) n);
+        r = sd_pid_notify_with_fds((pid_t) c->main_pid, false, "FDSTORE=1\nFDNAME=conman-output", fds,
+                                   (unsigned) n);
         if (r < 0)
                 return log_warning_errno(r, "Failed to keep the output pipes of %s in its unit: %m", c->name);
         return 0;

@@ -6,9 +6,9 @@
 #include "shared/log.h"
 #include "shared/util.h"
 
-#define SD_DEST "org.freedesktop.systemd1"
-#define SD_PATH "/org/freedesktop/systemd1"
-#define SD_MANAGER "org.freedesktop.systemd1.Manager"
+#define SD_DEST        "org.freedesktop.systemd1"
+#define SD_PATH        "/org/freedesktop/systemd1"
+#define SD_MANAGER     "org.freedesktop.systemd1.Manager"
 #define SD_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
 
 typedef struct JobWatch {
@@ -158,30 +158,33 @@ static int on_unit_removed(sd_bus_message *message, void *userdata, sd_bus_error
 int systemd_client_subscribe(SystemdClient *s) {
         int r;
 
-        r = sd_bus_match_signal_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, NULL,
-                                      s);
+        r = sd_bus_match_signal_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
+                                      on_job_removed, NULL, s);
         if (r >= 0)
                 r = sd_bus_match_signal_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "UnitRemoved",
                                               on_unit_removed, NULL, s);
         if (r >= 0)
-                r = sd_bus_add_match_async(s->bus, NULL,
-                                           "type='signal',sender='" SD_DEST "',"
-                                           "interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
-                                           "path_namespace='" SD_UNIT_PREFIX "'",
-                                           on_unit_properties_changed, NULL, s);
+                r = sd_bus_add_match_async(
+                        s->bus, NULL,
+                        "type='signal',sender='" SD_DEST "',"
+                        "interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
+                        "path_namespace='" SD_UNIT_PREFIX "'",
+                        on_unit_properties_changed, NULL, s);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch systemd's signals: %m");
 
-        r = sd_bus_call_method_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, NULL);
+        r = sd_bus_call_method_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL,
+                                     NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to subscribe to systemd: %m");
         return 0;
 }
 
-int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler, void *userdata,
-                       sd_bus_slot **ret_slot) {
-        return sd_bus_match_signal_async(s->bus, ret_slot, SD_DEST, unit_path, "org.freedesktop.DBus.Properties",
-                                         "PropertiesChanged", handler, NULL, userdata);
+int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler,
+                       void *userdata, sd_bus_slot **ret_slot) {
+        return sd_bus_match_signal_async(s->bus, ret_slot, SD_DEST, unit_path,
+                                         "org.freedesktop.DBus.Properties", "PropertiesChanged", handler,
+                                         NULL, userdata);
 }
 
 int systemd_new_start_transient_unit(SystemdClient *s, const char *unit, sd_bus_message **ret) {
@@ -219,11 +222,13 @@ int systemd_start_transient_unit(SystemdClient *s, sd_bus_message *msg, char **r
         return read_job_reply(reply, ret_job);
 }
 
-static int unit_job_call(SystemdClient *s, const char *method, const char *unit, char **ret_job, sd_bus_error *error) {
+static int unit_job_call(SystemdClient *s, const char *method, const char *unit, char **ret_job,
+                         sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
-        r = sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, method, error, &reply, "ss", unit, "replace");
+        r = sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, method, error, &reply, "ss", unit,
+                               "replace");
         if (r < 0)
                 return r;
         return read_job_reply(reply, ret_job);
@@ -238,17 +243,18 @@ int systemd_stop_unit(SystemdClient *s, const char *unit, char **ret_job, sd_bus
 }
 
 int systemd_kill_unit(SystemdClient *s, const char *unit, const char *whom, int sig, sd_bus_error *error) {
-        return sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, "KillUnit", error, NULL, "ssi", unit, whom,
-                                  (int32_t) sig);
+        return sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, "KillUnit", error, NULL, "ssi", unit,
+                                  whom, (int32_t) sig);
 }
 
 int systemd_reset_failed_unit(SystemdClient *s, const char *unit) {
-        return sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
+        return sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
+                                  unit);
 }
 
 int systemd_unref_unit(SystemdClient *s, const char *unit_path) {
-        return sd_bus_call_method(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit", "Unref", NULL, NULL,
-                                  NULL);
+        return sd_bus_call_method(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit", "Unref", NULL,
+                                  NULL, NULL);
 }
 
 int systemd_get_unit_state(SystemdClient *s, const char *unit_path, char **ret_active, char **ret_sub) {
@@ -256,14 +262,15 @@ int systemd_get_unit_state(SystemdClient *s, const char *unit_path, char **ret_a
         _cleanup_free_ char *active = NULL, *sub = NULL;
         int r;
 
-        r = sd_bus_get_property_string(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit", "ActiveState",
-                                       &error, &active);
+        r = sd_bus_get_property_string(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit",
+                                       "ActiveState", &error, &active);
         if (r >= 0)
                 r = sd_bus_get_property_string(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit",
                                                "SubState", &error, &sub);
         if (r < 0) {
-                if (!sd_bus_error_has_names(&error, SD_BUS_ERROR_UNKNOWN_OBJECT, SD_BUS_ERROR_UNKNOWN_INTERFACE,
-                                            SD_BUS_ERROR_UNKNOWN_PROPERTY, "org.freedesktop.systemd1.NoSuchUnit"))
+                if (!sd_bus_error_has_names(&error, SD_BUS_ERROR_UNKNOWN_OBJECT,
+                                            SD_BUS_ERROR_UNKNOWN_INTERFACE, SD_BUS_ERROR_UNKNOWN_PROPERTY,
+                                            "org.freedesktop.systemd1.NoSuchUnit"))
                         return r;
                 free(active);
                 active = strdup("inactive");
@@ -276,9 +283,10 @@ int systemd_get_unit_state(SystemdClient *s, const char *unit_path, char **ret_a
         return 0;
 }
 
-static int get_service_trivial(SystemdClient *s, const char *unit_path, const char *property, char type, void *ret) {
-        return sd_bus_get_property_trivial(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Service", property,
-                                           NULL, type, ret) < 0
+static int get_service_trivial(SystemdClient *s, const char *unit_path, const char *property, char type,
+                               void *ret) {
+        return sd_bus_get_property_trivial(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Service",
+                                           property, NULL, type, ret) < 0
                        ? 0
                        : 1;
 }
@@ -299,7 +307,8 @@ int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, 
         SystemdUnitInfo u;
         int r;
 
-        r = sd_bus_message_new_method_call(s->bus, &call, SD_DEST, SD_PATH, SD_MANAGER, "ListUnitsByPatterns");
+        r = sd_bus_message_new_method_call(s->bus, &call, SD_DEST, SD_PATH, SD_MANAGER,
+                                           "ListUnitsByPatterns");
         if (r >= 0)
                 r = sd_bus_message_append(call, "as", 0);
         if (r >= 0)
@@ -309,8 +318,9 @@ int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, 
         if (r < 0)
                 return log_error_errno(r, "Failed to list units: %s", error.message ?: strerror(-r));
         r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssssouso)", &u.unit, NULL, NULL, &u.active, &u.sub,
-                                                  NULL, &u.unit_path, NULL, &u.job_type, &u.job_path)) > 0)
+        while (r >= 0 &&
+               (r = sd_bus_message_read(reply, "(ssssssouso)", &u.unit, NULL, NULL, &u.active, &u.sub, NULL,
+                                        &u.unit_path, NULL, &u.job_type, &u.job_path)) > 0)
                 each(&u, userdata);
         return r < 0 ? log_error_errno(r, "Failed to parse the unit list: %m") : 0;
 }

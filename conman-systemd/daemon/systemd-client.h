@@ -42,8 +42,8 @@ int systemd_client_subscribe(SystemdClient *s);
 int systemd_watch_job(SystemdClient *s, const char *job_path, SystemdJobHandler handler, void *userdata,
                       SystemdFreeFunc free_userdata);
 /* A watch on one unit's PropertiesChanged besides the handlers of the client (exec units). */
-int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler, void *userdata,
-                       sd_bus_slot **ret_slot);
+int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler,
+                       void *userdata, sd_bus_slot **ret_slot);
 
 /* A StartTransientUnit call with (name, mode) appended, for unit.c to append the properties to. */
 int systemd_new_start_transient_unit(SystemdClient *s, const char *unit, sd_bus_message **ret);

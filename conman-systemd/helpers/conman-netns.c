@@ -15,9 +15,9 @@
 #include "conman-config.h"
 #include "shared/log.h"
 #include "shared/names.h"
-#include "network/network-attach.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "network/network-attach.h"
 
 static const char *arg_state_dir = CONMAN_STATE_DIR;
 static const char *arg_run_dir = CONMAN_RUN_DIR;
@@ -42,7 +42,14 @@ static int help(void) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_NETWORK = 0x100, ARG_NAME, ARG_HOSTNAME, ARG_STATE_DIR, ARG_RUN_DIR, ARG_HELP };
+        enum {
+                ARG_NETWORK = 0x100,
+                ARG_NAME,
+                ARG_HOSTNAME,
+                ARG_STATE_DIR,
+                ARG_RUN_DIR,
+                ARG_HELP
+        };
         static const struct option options[] = {
                 { "network", required_argument, NULL, ARG_NETWORK },
                 { "name", required_argument, NULL, ARG_NAME },
@@ -96,8 +103,11 @@ static int run(const char *verb, const char *id) {
         if (r < 0)
                 return log_oom();
         if (streq(verb, "setup")) {
-                NetworkAttachRequest req = { .container_id = id, .network = arg_network, .name = arg_name ?: id,
-                                             .hostname = arg_hostname, .ports = arg_ports };
+                NetworkAttachRequest req = { .container_id = id,
+                                             .network = arg_network,
+                                             .name = arg_name ?: id,
+                                             .hostname = arg_hostname,
+                                             .ports = arg_ports };
                 r = network_attach(&ctx, &req, &message);
         } else if (streq(verb, "teardown"))
                 r = network_detach(&ctx, id, &message);
@@ -118,7 +128,8 @@ int main(int argc, char *argv[]) {
         if (r <= 0)
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
         if (argc - optind != 2)
-                return log_error("conman-netns: expected a verb and a container id; see --help."), EXIT_FAILURE;
+                return log_error("conman-netns: expected a verb and a container id; see --help."),
+                       EXIT_FAILURE;
         r = validate(argv[optind], argv[optind + 1]);
         if (r >= 0)
                 r = run(argv[optind], argv[optind + 1]);

@@ -17,20 +17,20 @@
 #include "shared/container-file.h"
 #include "shared/exit-record.h"
 #include "shared/fileio.h"
-#include "image/idmap.h"
 #include "shared/log.h"
-#include "network/network-attach.h"
 #include "shared/oci-config.h"
+#include "shared/unit.h"
+#include "shared/util.h"
+#include "image/idmap.h"
 #include "image/overlay.h"
 #include "image/pull.h"
 #include "image/store.h"
-#include "shared/unit.h"
-#include "shared/util.h"
+#include "network/network-attach.h"
 
 typedef struct Prepared {
         char *name, *id, *unit, *source_path;
         PullPolicy pull;
-        char **entrypoint;       /* NULL: the image's */
+        char **entrypoint; /* NULL: the image's */
         bool has_entrypoint;
         ContainerSpec spec;
 } Prepared;
@@ -63,18 +63,24 @@ static int load_spec(const char *path, Prepared *p) {
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s (run 'systemctl daemon-reload'?): %m", path);
         r = get_str(j, "name", &p->name);
-        if (r >= 0) r = get_str(j, "id", &p->id);
-        if (r >= 0) r = get_str(j, "unit", &p->unit);
-        if (r >= 0) r = get_str(j, "sourcePath", &p->source_path);
-        if (r >= 0) r = get_str(j, "pull", &pull);
-        if (r >= 0) r = container_spec_from_json(json_object_object_get(j, "spec"), &p->spec);
+        if (r >= 0)
+                r = get_str(j, "id", &p->id);
+        if (r >= 0)
+                r = get_str(j, "unit", &p->unit);
+        if (r >= 0)
+                r = get_str(j, "sourcePath", &p->source_path);
+        if (r >= 0)
+                r = get_str(j, "pull", &pull);
+        if (r >= 0)
+                r = container_spec_from_json(json_object_object_get(j, "spec"), &p->spec);
         if (r < 0)
                 return log_error_errno(r, "%s is not a spec conman-generator wrote: %m", path);
         p->pull = pull_policy_from_string(pull);
         if (json_object_object_get_ex(j, "entrypoint", &ep) && json_object_is_type(ep, json_type_array)) {
                 p->has_entrypoint = true;
                 for (size_t i = 0; i < json_object_array_length(ep); i++)
-                        if (strv_push(&p->entrypoint, json_object_get_string(json_object_array_get_idx(ep, i))) < 0)
+                        if (strv_push(&p->entrypoint,
+                                      json_object_get_string(json_object_array_get_idx(ep, i))) < 0)
                                 return log_oom();
         }
         return p->pull < 0 ? log_error_errno(-EBADMSG, "%s: unknown pull policy.", path) : 0;
@@ -119,7 +125,8 @@ static int merge_image_config(Prepared *p, const ImageConfig *cfg) {
         strv_freep(&p->spec.env);
         p->spec.command = TAKE_PTR(cmd);
         p->spec.env = TAKE_PTR(env);
-        if (!p->spec.working_dir && !isempty(cfg->working_dir) && !(p->spec.working_dir = strdup(cfg->working_dir)))
+        if (!p->spec.working_dir && !isempty(cfg->working_dir) &&
+            !(p->spec.working_dir = strdup(cfg->working_dir)))
                 return -ENOMEM;
         if (!p->spec.user && !isempty(cfg->user) && !(p->spec.user = strdup(cfg->user)))
                 return -ENOMEM;
@@ -172,33 +179,39 @@ static int assign_userns(Prepared *p, int *ret_lock) {
                 return log_error_errno(negative_errno(), "Failed to open %s: %m", CONMAN_STATE_DIR);
         /* the runtime reaches the rootfs as the container's root: search permission only */
         if (fchmod(state_fd, 0711) < 0 || fchmodat(state_fd, "containers", 0711, 0) < 0)
-                return log_error_errno(negative_errno(), "Failed to make %s searchable: %m", CONMAN_STATE_DIR);
+                return log_error_errno(negative_errno(), "Failed to make %s searchable: %m",
+                                       CONMAN_STATE_DIR);
         *ret_lock = userns_lock(state_fd);
         if (*ret_lock < 0)
-                return log_error_errno(*ret_lock, "Failed to lock %s/" USERNS_LOCK_FILE ": %m", CONMAN_STATE_DIR);
+                return log_error_errno(*ret_lock, "Failed to lock %s/" USERNS_LOCK_FILE ": %m",
+                                       CONMAN_STATE_DIR);
         if (asprintf(&path, "%s/containers/%s/container.json", CONMAN_STATE_DIR, p->id) < 0)
                 return log_oom();
         if (json_read_file_at(AT_FDCWD, path, &old) >= 0 && json_object_object_get_ex(old, "spec", &spec) &&
-            userns_from_json(json_object_object_get(spec, "userns"), &mode, &range) >= 0 && mode == USERNS_AUTO &&
-            range.size > 0) {
+            userns_from_json(json_object_object_get(spec, "userns"), &mode, &range) >= 0 &&
+            mode == USERNS_AUTO && range.size > 0) {
                 p->spec.userns_range = range;
                 return 0;
         }
         r = userns_pool_load(&pool, "/etc/subuid", "/etc/subgid", USERNS_SUBID_USER, USERNS_SIZE_DEFAULT);
         if (r < 0)
-                return log_error_errno(r, "UserNS=auto needs subordinate IDs for the user '" USERNS_SUBID_USER
-                                          "': add a line like '" USERNS_SUBID_USER ":2147483648:2147483648' to "
-                                          "/etc/subuid and /etc/subgid: %m");
+                return log_error_errno(r,
+                                       "UserNS=auto needs subordinate IDs for the user '" USERNS_SUBID_USER
+                                       "': add a line like '" USERNS_SUBID_USER ":2147483648:2147483648' to "
+                                       "/etc/subuid and /etc/subgid: %m");
         containers_fd = openat(state_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (containers_fd < 0)
-                return log_error_errno(negative_errno(), "Failed to open %s/containers: %m", CONMAN_STATE_DIR);
+                return log_error_errno(negative_errno(), "Failed to open %s/containers: %m",
+                                       CONMAN_STATE_DIR);
         r = userns_pool_reserve_recorded(&pool, containers_fd, p->id);
         if (r >= 0)
                 r = userns_pool_allocate(&pool, &p->spec.userns_range);
         if (r == -ENOSPC)
-                return log_error_errno(r, "All %u user namespace ranges are in use; remove containers or give '"
-                                          USERNS_SUBID_USER "' more IDs in /etc/subuid and /etc/subgid.",
-                                       pool.n_slots);
+                return log_error_errno(
+                        r,
+                        "All %u user namespace ranges are in use; remove containers or give '" USERNS_SUBID_USER
+                        "' more IDs in /etc/subuid and /etc/subgid.",
+                        pool.n_slots);
         return r < 0 ? log_error_errno(r, "Failed to pick a user namespace range: %m") : 0;
 }
 
@@ -225,7 +238,8 @@ static int write_container_json(const Prepared *p, int dir_fd) {
         struct json_object *v;
         uint64_t created = now_realtime_usec();
 
-        if (json_read_file_at(dir_fd, "container.json", &old) >= 0 && json_object_object_get_ex(old, "createdAt", &v))
+        if (json_read_file_at(dir_fd, "container.json", &old) >= 0 &&
+            json_object_object_get_ex(old, "createdAt", &v))
                 created = json_object_get_uint64(v);
         json_object_object_add(j, "id", json_object_new_string(p->id));
         json_object_object_add(j, "name", json_object_new_string(p->name));
@@ -245,11 +259,13 @@ static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage 
         int r;
 
         /* the namespace and /etc files conman-netns sets up in the next ExecStartPre= */
-        if (p->spec.network == NETWORK_BRIDGE && network_container_paths(CONMAN_RUN_DIR, p->id, &netns, &etc_dir) < 0)
+        if (p->spec.network == NETWORK_BRIDGE &&
+            network_container_paths(CONMAN_RUN_DIR, p->id, &netns, &etc_dir) < 0)
                 return log_oom();
         if (container_cgroup_path(p->unit, &cgroup) < 0 ||
-            (img || p->spec.userns == USERNS_AUTO ? asprintf(&root, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, p->id) < 0
-                 : !(root = strdup(p->spec.rootfs))))
+            (img || p->spec.userns == USERNS_AUTO
+                     ? asprintf(&root, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, p->id) < 0
+                     : !(root = strdup(p->spec.rootfs))))
                 return log_oom();
         for (size_t i = img ? img->n_layers : 0; i > 0; i--)
                 if (strv_push(&roots, img->layer_dirs[i - 1]) < 0)
@@ -257,12 +273,15 @@ static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage 
         if (!img && strv_push(&roots, p->spec.rootfs) < 0)
                 return log_oom();
         r = oci_config_build(&p->spec, p->id,
-                             &(OciPaths){ .root = root, .user_roots = roots, .cgroups_path = cgroup,
-                                          .netns_path = netns, .network_etc_dir = etc_dir },
-                             &config,
-                             &error);
+                             &(OciPaths){ .root = root,
+                                          .user_roots = roots,
+                                          .cgroups_path = cgroup,
+                                          .netns_path = netns,
+                                          .network_etc_dir = etc_dir },
+                             &config, &error);
         if (r < 0)
-                return log_error_errno(r, "Container %s cannot be set up: %s", p->name, error.message ?: "%m");
+                return log_error_errno(r, "Container %s cannot be set up: %s", p->name,
+                                       error.message ?: "%m");
         r = json_write_file_atomic_at(dir_fd, "config.json", config);
         return r < 0 ? log_error_errno(r, "Failed to write config.json: %m") : 0;
 }
@@ -283,13 +302,15 @@ static int mount_rootfs(const Prepared *p, int dir_fd, const ResolvedImage *img)
         if (!img)
                 r = idmap_bind(&p->spec.userns_range, p->spec.rootfs, target);
         else if (p->spec.userns == USERNS_AUTO)
-                r = idmap_overlay_mount(&p->spec.userns_range, (const char *const *) img->layer_dirs, upper, work,
-                                        target);
+                r = idmap_overlay_mount(&p->spec.userns_range, (const char *const *) img->layer_dirs, upper,
+                                        work, target);
         else
                 r = overlay_mount((const char *const *) img->layer_dirs, upper, work, target);
         if (r < 0 && p->spec.userns == USERNS_AUTO && (r == -EINVAL || r == -EPERM || r == -EOPNOTSUPP))
-                return log_error_errno(r, "Failed to mount the root filesystem of %s with an ID mapping: %m. "
-                                          IDMAP_REQUIREMENTS, p->name);
+                return log_error_errno(
+                        r,
+                        "Failed to mount the root filesystem of %s with an ID mapping: %m. " IDMAP_REQUIREMENTS,
+                        p->name);
         return r < 0 ? log_error_errno(r, "Failed to mount the root filesystem of %s: %m", p->name) : 0;
 }
 
@@ -307,7 +328,8 @@ static int prepare_console(const Prepared *p) {
                 r = sd_bus_call_method(bus, "io.conman1", "/io/conman1", "io.conman1.Manager",
                                        "PrepareContainerConsole", &error, &reply, "s", p->id);
         if (r < 0)
-                return log_error_errno(r, "Container %s has Tty=yes, and conmand cannot take its terminal: %s",
+                return log_error_errno(r,
+                                       "Container %s has Tty=yes, and conmand cannot take its terminal: %s",
                                        p->name, error.message ?: strerror(-r));
         return 0;
 }

@@ -20,11 +20,11 @@
 #include <unistd.h>
 
 #include "shared/fileio.h"
-#include "image/idmap.h"
 #include "shared/log.h"
 #include "shared/macro.h"
-#include "image/overlay.h"
 #include "shared/util.h"
+#include "image/idmap.h"
+#include "image/overlay.h"
 
 static int help(void) {
         printf("Usage: conman-rootfs mount [--idmap UID:GID:SIZE] TARGET UPPER WORK LOWER...\n"

@@ -4,11 +4,11 @@
  */
 #include <openssl/evp.h>
 
-#include "image/auth.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
-#include "image/manifest.h"
 #include "shared/util.h"
+#include "image/auth.h"
+#include "image/manifest.h"
 
 #define AUTH_FILE_MAX_SIZE (1024U * 1024U)
 
@@ -22,7 +22,7 @@ void credentials_done(Credentials *c) {
 
 /* "https://host/v1/" → "host" */
 static bool auth_key_matches(const char *key, const char *domain) {
-        static const char *const docker_names[] = {"docker.io", "index.docker.io", "registry-1.docker.io"};
+        static const char *const docker_names[] = { "docker.io", "index.docker.io", "registry-1.docker.io" };
         size_t n;
 
         if (string_has_prefix(key, "https://"))

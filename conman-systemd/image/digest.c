@@ -5,9 +5,9 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 
-#include "image/digest.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "image/digest.h"
 
 struct Digester {
         EVP_MD_CTX *ctx;

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "shared/fileio.h"
+#include "shared/util.h"
 #include "image/idmap.h"
 #include "image/overlay.h"
-#include "shared/util.h"
 
 static int write_map(pid_t pid, const char *file, uint32_t host, uint32_t size) {
         char path[64], map[64];
@@ -34,7 +34,7 @@ static int write_map(pid_t pid, const char *file, uint32_t host, uint32_t size) 
 }
 
 int idmap_userns_fd(const UsernsRange *r) {
-        _cleanup_close_pair_ int ready[2] = {-EBADF, -EBADF}, release[2] = {-EBADF, -EBADF};
+        _cleanup_close_pair_ int ready[2] = { -EBADF, -EBADF }, release[2] = { -EBADF, -EBADF };
         char path[64], c;
         int fd, ret;
         pid_t pid;
@@ -70,7 +70,7 @@ int idmap_userns_fd(const UsernsRange *r) {
 }
 
 int idmap_mount(int userns_fd, const char *source, const char *target) {
-        struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd};
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
         _cleanup_close_ int tree = -EBADF;
 
         tree = (int) syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -90,7 +90,7 @@ int idmap_range_parse(const char *s, UsernsRange *ret) {
         if (sscanf(s, "%llu:%llu:%llu%c", &u, &g, &n, &extra) != 3 || n == 0 || u + n > UINT32_MAX ||
             g + n > UINT32_MAX)
                 return -EINVAL;
-        *ret = (UsernsRange){.uid = (uint32_t) u, .gid = (uint32_t) g, .size = (uint32_t) n};
+        *ret = (UsernsRange){ .uid = (uint32_t) u, .gid = (uint32_t) g, .size = (uint32_t) n };
         return 0;
 }
 

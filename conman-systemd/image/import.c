@@ -9,12 +9,12 @@
 #include <sys/syscall.h>
 
 #include "shared/fileio.h"
+#include "shared/log.h"
+#include "shared/util.h"
 #include "image/import.h"
 #include "image/layer.h"
-#include "shared/log.h"
 #include "image/manifest.h"
 #include "image/reference.h"
-#include "shared/util.h"
 
 #define OCI_REF_ANNOTATION  "org.opencontainers.image.ref.name"
 #define DOCKER_MANIFEST_MAX (1024U * 1024U)
@@ -166,7 +166,8 @@ static int import_oci_layers(Import *im, const Manifest *m, const ImageConfig *c
                 _cleanup_free_ char *path = NULL;
                 r = blob_name(m->layers[i].digest, &path);
                 if (r >= 0)
-                        r = add_layer_file(im, path, layer_compression_from_media_type(m->layers[i].media_type),
+                        r = add_layer_file(im, path,
+                                           layer_compression_from_media_type(m->layers[i].media_type),
                                            m->layers[i].digest, c->diff_ids[i]);
                 if (r < 0)
                         return r;
@@ -193,8 +194,9 @@ static int import_oci_manifest(Import *im, const Descriptor *d, const char *name
         if (r < 0)
                 return import_fail(im, r, "manifest %s is unsupported or malformed", d->digest);
         if (manifest_unsupported_layer(m))
-                return import_fail(im, -EPROTONOSUPPORT, "layer %s has media type '%s': only "
-                                   LAYER_MEDIA_TYPES_SUPPORTED " are supported",
+                return import_fail(im, -EPROTONOSUPPORT,
+                                   "layer %s has media type '%s': only " LAYER_MEDIA_TYPES_SUPPORTED
+                                   " are supported",
                                    manifest_unsupported_layer(m)->digest,
                                    strna(manifest_unsupported_layer(m)->media_type));
         r = read_blob(im, &m->config, CONFIG_MAX_SIZE, &config, &config_size);
@@ -302,7 +304,8 @@ static int import_docker_entry(Import *im, struct json_object *e) {
                 struct json_object *l = json_object_array_get_idx(layers, i);
                 if (!json_object_is_type(l, json_type_string))
                         return import_fail(im, -EBADMSG, "manifest.json is malformed");
-                r = add_layer_file(im, json_object_get_string(l), LAYER_COMPRESSION_DETECT, NULL, c->diff_ids[i]);
+                r = add_layer_file(im, json_object_get_string(l), LAYER_COMPRESSION_DETECT, NULL,
+                                   c->diff_ids[i]);
                 if (r < 0)
                         return r;
         }
@@ -372,7 +375,7 @@ static int import_tree(Import *im) {
 }
 
 int image_import(ImageStore *s, const char *path, const char *tag, char ***ret_ids, char **ret_error) {
-        Import im = {.store = s, .dir_fd = -EBADF, .tag = tag, .error = ret_error};
+        Import im = { .store = s, .dir_fd = -EBADF, .tag = tag, .error = ret_error };
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *tmp = NULL;
         struct stat st;

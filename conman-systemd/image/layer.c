@@ -12,17 +12,17 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
 #include "shared/fileio.h"
-#include "image/layer.h"
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/util.h"
+#include "image/layer.h"
 
 #define WHITEOUT_PREFIX  ".wh."
 #define WHITEOUT_OPAQUE  ".wh..wh..opq"
@@ -130,8 +130,10 @@ static int remove_existing(int dir_fd, const char *name, bool keep_dir) {
 }
 
 static int refuse_over_size(Extract *x) {
-        return refuse(x, -EFBIG, "the layer unpacks to more than %" PRIu64 " bytes (raise the limit with %s= in "
-                      "conmand's environment)", x->limits.max_bytes, LAYER_MAX_BYTES_ENV);
+        return refuse(x, -EFBIG,
+                      "the layer unpacks to more than %" PRIu64 " bytes (raise the limit with %s= in "
+                      "conmand's environment)",
+                      x->limits.max_bytes, LAYER_MAX_BYTES_ENV);
 }
 
 bool layer_xattr_allowed(const char *name) {
@@ -169,7 +171,8 @@ static int apply_xattrs(Extract *x, struct archive_entry *e, int fd) {
         archive_entry_xattr_reset(e);
         while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
                 if (!layer_xattr_allowed(name)) {
-                        log_debug("Dropping xattr %s of %s from an image layer", name, archive_entry_pathname(e));
+                        log_debug("Dropping xattr %s of %s from an image layer", name,
+                                  archive_entry_pathname(e));
                         continue;
                 }
                 if (fsetxattr(fd, name, value, size, 0) < 0) {
@@ -226,8 +229,8 @@ static int finish_fd(Extract *x, int fd, struct archive_entry *e, bool set_time)
                 return negative_errno();
         if (set_time) {
                 struct timespec ts[2] = {
-                        {.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)},
-                        {.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)},
+                        { .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
+                        { .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
                 };
                 if (futimens(fd, ts) < 0)
                         return negative_errno();
@@ -286,7 +289,7 @@ static int extract_symlink(Extract *x, int dir_fd, const char *name, struct arch
         if (r < 0)
                 return r;
         ts[0] = ts[1] =
-                (struct timespec){.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e)};
+                (struct timespec){ .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) };
         (void) utimensat(dir_fd, name, ts, AT_SYMLINK_NOFOLLOW);
         return 0;
 }
@@ -391,19 +394,13 @@ static int extract_entry(Extract *x, struct archive_entry *e) {
         if (archive_entry_hardlink(e))
                 return extract_hardlink(x, path, dir_fd, name, e);
         switch (type) {
-        case AE_IFREG:
-                return extract_regular(x, dir_fd, name, e);
-        case AE_IFDIR:
-                return extract_directory(x, dir_fd, name, e);
-        case AE_IFLNK:
-                return extract_symlink(x, dir_fd, name, e);
+        case AE_IFREG: return extract_regular(x, dir_fd, name, e);
+        case AE_IFDIR: return extract_directory(x, dir_fd, name, e);
+        case AE_IFLNK: return extract_symlink(x, dir_fd, name, e);
         case AE_IFCHR:
         case AE_IFBLK:
-        case AE_IFIFO:
-                return extract_node(x, dir_fd, name, e);
-        default:
-                log_debug("Skipping %s of unsupported type %o.", raw, (unsigned) type);
-                return 0;
+        case AE_IFIFO: return extract_node(x, dir_fd, name, e);
+        default: log_debug("Skipping %s of unsupported type %o.", raw, (unsigned) type); return 0;
         }
 }
 
@@ -469,7 +466,9 @@ static int extract_open(Extract *x) {
                 return -ENOMEM;
         r = support_compression(x->inner, x->compression);
         if (r < 0)
-                return refuse(x, r, "this build cannot decompress the layer's compression without external programs");
+                return refuse(
+                        x, r,
+                        "this build cannot decompress the layer's compression without external programs");
         if (archive_read_support_format_raw(x->inner) != ARCHIVE_OK ||
             archive_read_support_format_tar(x->outer) != ARCHIVE_OK)
                 return -EIO;
@@ -479,7 +478,9 @@ static int extract_open(Extract *x) {
         if (r != ARCHIVE_OK)
                 return refuse(x, -EBADMSG, "cannot read layer: %s", strna(archive_error_string(x->inner)));
         if (archive_read_open(x->outer, x, NULL, outer_read, NULL) != ARCHIVE_OK)
-                return x->over_size ? refuse_over_size(x) : refuse(x, -EBADMSG, "layer is not a tar archive: %s", archive_error_string(x->outer));
+                return x->over_size ? refuse_over_size(x)
+                                    : refuse(x, -EBADMSG, "layer is not a tar archive: %s",
+                                             archive_error_string(x->outer));
         return 0;
 }
 

@@ -22,6 +22,7 @@
  */
 #pragma once
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "image/digest.h"
@@ -32,7 +33,8 @@ typedef enum LayerCompression {
         LAYER_COMPRESSION_NONE,
         LAYER_COMPRESSION_GZIP,
         LAYER_COMPRESSION_ZSTD,
-        LAYER_COMPRESSION_DETECT, /* no media type known (docker-archive, rootfs tarballs): any of the above */
+        LAYER_COMPRESSION_DETECT, /* no media type known (docker-archive, rootfs tarballs): any of the above
+                                   */
         _LAYER_COMPRESSION_MAX,
         _LAYER_COMPRESSION_INVALID = -EINVAL,
 } LayerCompression;

@@ -6,8 +6,8 @@
 #include <time.h>
 
 #include "shared/macro.h"
-#include "image/manifest.h"
 #include "shared/util.h"
+#include "image/manifest.h"
 
 static const char *const manifest_kind_table[_MANIFEST_KIND_MAX] = {
         [MANIFEST_OCI_INDEX] = MEDIA_TYPE_OCI_INDEX,
@@ -17,15 +17,15 @@ static const char *const manifest_kind_table[_MANIFEST_KIND_MAX] = {
 };
 
 static const char *const layer_media_types[][2] = {
-        {"application/vnd.oci.image.layer.v1.tar", "none"},
-        {"application/vnd.oci.image.layer.v1.tar+gzip", "gzip"},
-        {"application/vnd.oci.image.layer.v1.tar+zstd", "zstd"},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar", "none"},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", "gzip"},
-        {"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", "zstd"},
-        {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", "gzip"},
-        {"application/vnd.docker.image.rootfs.diff.tar.gzip", "gzip"},
-        {"application/vnd.docker.image.rootfs.diff.tar", "none"},
+        { "application/vnd.oci.image.layer.v1.tar", "none" },
+        { "application/vnd.oci.image.layer.v1.tar+gzip", "gzip" },
+        { "application/vnd.oci.image.layer.v1.tar+zstd", "zstd" },
+        { "application/vnd.oci.image.layer.nondistributable.v1.tar", "none" },
+        { "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", "gzip" },
+        { "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", "zstd" },
+        { "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", "gzip" },
+        { "application/vnd.docker.image.rootfs.diff.tar.gzip", "gzip" },
+        { "application/vnd.docker.image.rootfs.diff.tar", "none" },
 };
 
 const char *manifest_kind_to_media_type(ManifestKind k) {
@@ -216,9 +216,9 @@ int manifest_parse(const char *body, size_t size, const char *content_type, Mani
 
 void platform_host(const char **ret_os, const char **ret_arch, const char **ret_variant) {
         static const char *const table[][3] = {
-                {"x86_64", "amd64", NULL},    {"aarch64", "arm64", NULL}, {"armv7l", "arm", "v7"},
-                {"armv6l", "arm", "v6"},      {"i686", "386", NULL},      {"i386", "386", NULL},
-                {"ppc64le", "ppc64le", NULL}, {"s390x", "s390x", NULL},   {"riscv64", "riscv64", NULL},
+                { "x86_64", "amd64", NULL },    { "aarch64", "arm64", NULL }, { "armv7l", "arm", "v7" },
+                { "armv6l", "arm", "v6" },      { "i686", "386", NULL },      { "i386", "386", NULL },
+                { "ppc64le", "ppc64le", NULL }, { "s390x", "s390x", NULL },   { "riscv64", "riscv64", NULL },
         };
         struct utsname u;
 

@@ -12,9 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "shared/macro.h"
 #include "image/digest.h"
 #include "image/layer.h"
-#include "shared/macro.h"
 
 #define MEDIA_TYPE_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
 #define MEDIA_TYPE_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"

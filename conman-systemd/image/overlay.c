@@ -2,16 +2,16 @@
 /*
  * overlay.c — overlay root filesystems for containers (see overlay.h).
  */
-#include <sys/mount.h>
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 #include "shared/fileio.h"
 #include "shared/macro.h"
-#include "image/overlay.h"
 #include "shared/util.h"
+#include "image/overlay.h"
 
 #ifndef OVERLAYFS_SUPER_MAGIC
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -127,7 +127,8 @@ bool rootfs_is_mounted(const char *target) {
 
         if (statx(AT_FDCWD, target, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
                 return false;
-        return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+        return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+               (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
 int rootfs_umount(const char *target) {

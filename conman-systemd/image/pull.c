@@ -146,8 +146,10 @@ static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size,
                                  r == -EPROTONOSUPPORT ? "unsupported manifest schema" : "malformed");
         bad = manifest_unsupported_layer(*ret);
         if (bad) {
-                r = pull_fail(p, -EPROTONOSUPPORT, "layer %s has media type '%s': only " LAYER_MEDIA_TYPES_SUPPORTED
-                              " are supported", bad->digest, strna(bad->media_type));
+                r = pull_fail(p, -EPROTONOSUPPORT,
+                              "layer %s has media type '%s': only " LAYER_MEDIA_TYPES_SUPPORTED
+                              " are supported",
+                              bad->digest, strna(bad->media_type));
                 *ret = manifest_free(*ret);
                 return r;
         }
@@ -272,7 +274,7 @@ int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, Pull
                char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error) {
         _cleanup_reference_ Reference *parsed = NULL;
         _cleanup_(registry_client_freep) RegistryClient *client = NULL;
-        Pull p = {.store = s, .progress = progress, .error = ret_error};
+        Pull p = { .store = s, .progress = progress, .error = ret_error };
         int r;
 
         if (ret_error)

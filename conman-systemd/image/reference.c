@@ -4,8 +4,8 @@
  */
 #include <ctype.h>
 
-#include "image/digest.h"
 #include "shared/macro.h"
+#include "image/digest.h"
 #include "image/reference.h"
 
 #define DEFAULT_DOMAIN  "docker.io"

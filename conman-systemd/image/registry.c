@@ -7,13 +7,13 @@
 #include <openssl/evp.h>
 #include <stdarg.h>
 
-#include "image/auth.h"
 #include "conman-config.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
+#include "shared/util.h"
+#include "image/auth.h"
 #include "image/manifest.h"
 #include "image/registry.h"
-#include "shared/util.h"
 
 #define TOKEN_MAX_SIZE (1024U * 1024U)
 #define ERROR_BODY_MAX 4096U
@@ -203,23 +203,15 @@ static bool curl_code_is_tls(CURLcode rc) {
 
 static int curl_code_to_errno(Exchange *x, CURLcode rc) {
         switch (rc) {
-        case CURLE_OK:
-                return 0;
+        case CURLE_OK: return 0;
         case CURLE_COULDNT_RESOLVE_HOST:
-        case CURLE_COULDNT_RESOLVE_PROXY:
-                return -EHOSTUNREACH;
-        case CURLE_COULDNT_CONNECT:
-                return -ECONNREFUSED;
-        case CURLE_OPERATION_TIMEDOUT:
-                return -ETIMEDOUT;
-        case CURLE_ABORTED_BY_CALLBACK:
-                return -ECANCELED;
-        case CURLE_WRITE_ERROR:
-                return x->too_big ? -EBADMSG : -EIO;
-        case CURLE_OUT_OF_MEMORY:
-                return -ENOMEM;
-        default:
-                return curl_code_is_tls(rc) ? -EPROTO : -EIO;
+        case CURLE_COULDNT_RESOLVE_PROXY: return -EHOSTUNREACH;
+        case CURLE_COULDNT_CONNECT: return -ECONNREFUSED;
+        case CURLE_OPERATION_TIMEDOUT: return -ETIMEDOUT;
+        case CURLE_ABORTED_BY_CALLBACK: return -ECANCELED;
+        case CURLE_WRITE_ERROR: return x->too_big ? -EBADMSG : -EIO;
+        case CURLE_OUT_OF_MEMORY: return -ENOMEM;
+        default: return curl_code_is_tls(rc) ? -EPROTO : -EIO;
         }
 }
 
@@ -400,7 +392,7 @@ static int token_from_response(RegistryClient *c, const char *body, size_t size)
 
 static int fetch_bearer_token(RegistryClient *c, const char *params) {
         _cleanup_free_ char *url = NULL;
-        Exchange x = {.client = c, .fd = -EBADF, .max_size = TOKEN_MAX_SIZE, .expected_size = UINT64_MAX};
+        Exchange x = { .client = c, .fd = -EBADF, .max_size = TOKEN_MAX_SIZE, .expected_size = UINT64_MAX };
         char errbuf[CURL_ERROR_SIZE] = "";
         struct curl_slist *h = NULL;
         CURLcode rc;
@@ -467,10 +459,8 @@ static int status_to_errno(RegistryClient *c, Exchange *x, const char *path) {
         snprintf(what, sizeof(what), "%.*s %s", slash ? (int) (slash - path - 1) : 0, path,
                  slash ? slash + 1 : path);
         switch (x->status) {
-        case 200:
-                return 0;
-        case 404:
-                return client_fail(c, -ENOENT, "%s not found in %s/%s", what, c->host, c->path);
+        case 200: return 0;
+        case 404: return client_fail(c, -ENOENT, "%s not found in %s/%s", what, c->host, c->path);
         case 401:
         case 403:
                 return client_fail(c, -EACCES, "registry %s denied access to %s/%s%s", c->host, c->host,
@@ -533,7 +523,9 @@ int registry_get_manifest(RegistryClient *c, const char *tag_or_digest, char **r
                           char **ret_content_type, char ret_digest[static DIGEST_STRING_MAX]) {
         static const char accept[] = MEDIA_TYPE_OCI_INDEX
                 ", " MEDIA_TYPE_OCI_MANIFEST ", " MEDIA_TYPE_DOCKER_LIST ", " MEDIA_TYPE_DOCKER_MANIFEST;
-        Exchange x = {.client = c, .fd = -EBADF, .max_size = MANIFEST_MAX_SIZE, .expected_size = UINT64_MAX};
+        Exchange x = {
+                .client = c, .fd = -EBADF, .max_size = MANIFEST_MAX_SIZE, .expected_size = UINT64_MAX
+        };
         bool by_digest = digest_is_valid(tag_or_digest);
         _cleanup_free_ char *what = NULL;
         int r;
@@ -591,7 +583,7 @@ static int registry_get_blob_into(RegistryClient *c, const char *digest, uint64_
 
 int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, int out_fd,
                       RegistryProgressFunc progress, void *userdata) {
-        Exchange x = {.client = c, .fd = out_fd, .progress = progress, .userdata = userdata};
+        Exchange x = { .client = c, .fd = out_fd, .progress = progress, .userdata = userdata };
         int r;
 
         r = registry_get_blob_into(c, digest, size, &x);
@@ -600,7 +592,7 @@ int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, int 
 }
 
 int registry_get_blob_buffer(RegistryClient *c, const char *digest, uint64_t size, char **ret) {
-        Exchange x = {.client = c, .fd = -EBADF, .max_size = CONFIG_MAX_SIZE};
+        Exchange x = { .client = c, .fd = -EBADF, .max_size = CONFIG_MAX_SIZE };
         int r;
 
         if (size > CONFIG_MAX_SIZE)

@@ -18,9 +18,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "shared/macro.h"
 #include "image/digest.h"
 #include "image/reference.h"
-#include "shared/macro.h"
 
 typedef struct RegistryOptions {
         bool tls_verify;

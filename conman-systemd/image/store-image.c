@@ -9,9 +9,9 @@
 
 #include "shared/fileio.h"
 #include "shared/log.h"
+#include "shared/util.h"
 #include "image/reference.h"
 #include "image/store-internal.h"
-#include "shared/util.h"
 
 #define ID_PREFIX_MIN 4
 
@@ -37,7 +37,7 @@ static int image_record_copy(const ImageRecord *r, ImageRecord **ret) {
 
         if (!c)
                 return -ENOMEM;
-        *c = (ImageRecord){.size = r->size, .created_usec = r->created_usec, .added_usec = r->added_usec};
+        *c = (ImageRecord){ .size = r->size, .created_usec = r->created_usec, .added_usec = r->added_usec };
         strcpy(c->id, r->id);
         if (r->manifest_digest && !(c->manifest_digest = strdup(r->manifest_digest)))
                 return -ENOMEM;

@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 
 #include "shared/fileio.h"
-#include "image/layer.h"
 #include "shared/log.h"
-#include "image/store-internal.h"
 #include "shared/util.h"
+#include "image/layer.h"
+#include "image/store-internal.h"
 
 #define LAYER_TREE "root"
 #define LAYER_META "layer.json"

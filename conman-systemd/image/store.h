@@ -35,8 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "image/digest.h"
 #include "shared/macro.h"
+#include "image/digest.h"
 #include "image/manifest.h"
 
 #define IMAGE_ID_LENGTH 64

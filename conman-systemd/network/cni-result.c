@@ -5,8 +5,8 @@
  */
 #include <arpa/inet.h>
 
-#include "network/cni.h"
 #include "shared/util.h"
+#include "network/cni.h"
 
 #define CNI_RESULT_ENTRIES_MAX 256
 
@@ -247,7 +247,8 @@ static bool is_ipv4_cidr(const char *s) {
         return !strchr(s, ':');
 }
 
-int cni_result_primary(const CniResult *r, const char *ifname, const CniIp **ret_ip, const CniInterface **ret_iface) {
+int cni_result_primary(const CniResult *r, const char *ifname, const CniIp **ret_ip,
+                       const CniInterface **ret_iface) {
         const CniIp *fallback = NULL;
 
         for (size_t i = 0; i < r->n_ips; i++) {

@@ -10,10 +10,10 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "network/cni.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "network/cni.h"
 
 static const char *const cni_command_table[_CNI_COMMAND_MAX] = {
         [CNI_COMMAND_ADD] = "ADD",
@@ -29,8 +29,9 @@ static bool plugin_type_is_valid(const char *t) {
 
 static struct json_object *plugins_of(struct json_object *conflist) {
         struct json_object *p;
-        return json_object_object_get_ex(conflist, "plugins", &p) && json_object_is_type(p, json_type_array) ? p
-                                                                                                           : NULL;
+        return json_object_object_get_ex(conflist, "plugins", &p) && json_object_is_type(p, json_type_array)
+                       ? p
+                       : NULL;
 }
 
 static const char *string_member(struct json_object *o, const char *key) {
@@ -54,7 +55,8 @@ int cni_conflist_validate(struct json_object *conflist, char **ret_message) {
                 what = "it needs a \"plugins\" array of 1 to 32 plugins";
         for (size_t i = 0; !what && i < json_object_array_length(plugins); i++) {
                 struct json_object *p = json_object_array_get_idx(plugins, i);
-                if (!json_object_is_type(p, json_type_object) || !plugin_type_is_valid(string_member(p, "type")))
+                if (!json_object_is_type(p, json_type_object) ||
+                    !plugin_type_is_valid(string_member(p, "type")))
                         what = "a plugin has no valid \"type\" (a file name in the CNI plugin directories)";
         }
         if (!what)
@@ -92,7 +94,8 @@ int cni_plugin_config(struct json_object *conflist, size_t index, struct json_ob
         if (json_object_deep_copy(plugin, &copy, NULL) < 0 || !copy)
                 return -ENOMEM;
         json_object_object_del(copy, "capabilities");
-        json_object_object_add(copy, "cniVersion", json_object_new_string(string_member(conflist, "cniVersion")));
+        json_object_object_add(copy, "cniVersion",
+                               json_object_new_string(string_member(conflist, "cniVersion")));
         json_object_object_add(copy, "name", json_object_new_string(string_member(conflist, "name")));
         if (prev_result)
                 json_object_object_add(copy, "prevResult", json_object_get(prev_result));
@@ -132,8 +135,10 @@ static int build_env(CniCommand cmd, const CniRuntime *rt, char ***ret) {
             asprintf(&e, "CNI_CONTAINERID=%s", rt->container_id) < 0 || strv_push_take(&env, e) < 0 ||
             asprintf(&e, "CNI_NETNS=%s", rt->netns) < 0 || strv_push_take(&env, e) < 0 ||
             asprintf(&e, "CNI_IFNAME=%s", rt->ifname) < 0 || strv_push_take(&env, e) < 0 ||
-            asprintf(&e, "CNI_PATH=%s", rt->cni_path ?: CNI_DEFAULT_PATH) < 0 || strv_push_take(&env, e) < 0 ||
-            asprintf(&e, "PATH=%s", path ?: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") < 0 ||
+            asprintf(&e, "CNI_PATH=%s", rt->cni_path ?: CNI_DEFAULT_PATH) < 0 ||
+            strv_push_take(&env, e) < 0 ||
+            asprintf(&e, "PATH=%s", path ?: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") <
+                    0 ||
             strv_push_take(&env, e) < 0)
                 return -ENOMEM;
         *ret = TAKE_PTR(env);
@@ -244,7 +249,8 @@ static int exec_plugin(const char *path, char **env, const char *config, char **
 
 char *cni_error_message(const char *plugin, int exit_status, const char *output) {
         _cleanup_json_ struct json_object *j = output ? json_tokener_parse(output) : NULL;
-        const char *msg = j ? string_member(j, "msg") : NULL, *details = j ? string_member(j, "details") : NULL;
+        const char *msg = j ? string_member(j, "msg") : NULL,
+                   *details = j ? string_member(j, "details") : NULL;
         char *s = NULL;
 
         if (msg && !isempty(details))
@@ -252,7 +258,8 @@ char *cni_error_message(const char *plugin, int exit_status, const char *output)
         else if (msg)
                 (void) asprintf(&s, "CNI plugin %s failed: %s", plugin, msg);
         else
-                (void) asprintf(&s, "CNI plugin %s failed with exit status %d; see the journal for its output.",
+                (void) asprintf(&s,
+                                "CNI plugin %s failed with exit status %d; see the journal for its output.",
                                 plugin, exit_status);
         return s;
 }
@@ -280,8 +287,9 @@ static int invoke(struct json_object *conflist, size_t index, CniCommand cmd, co
         r = find_plugin(type, rt->cni_path, &path);
         if (r < 0) {
                 char *m = NULL;
-                (void) asprintf(&m, "CNI plugin '%s' is not installed in %s; install containernetworking-plugins.",
-                                type, rt->cni_path ?: CNI_DEFAULT_PATH);
+                (void) asprintf(
+                        &m, "CNI plugin '%s' is not installed in %s; install containernetworking-plugins.",
+                        type, rt->cni_path ?: CNI_DEFAULT_PATH);
                 set_message(ret_message, m);
                 return r;
         }

@@ -15,9 +15,9 @@
 
 #include "shared/macro.h"
 
-#define CNI_VERSION "1.0.0"
+#define CNI_VERSION      "1.0.0"
 #define CNI_DEFAULT_PATH "/usr/lib/cni:/opt/cni/bin"
-#define CNI_OUTPUT_MAX (1024 * 1024)
+#define CNI_OUTPUT_MAX   (1024 * 1024)
 #define CNI_TIMEOUT_USEC (60 * UINT64_C(1000000))
 
 typedef enum CniCommand {
@@ -37,9 +37,9 @@ typedef struct CniInterface {
 } CniInterface;
 
 typedef struct CniIp {
-        char *address;  /* CIDR, e.g. "10.77.0.2/16" */
-        char *gateway;  /* may be NULL */
-        int interface;  /* index into interfaces, -1 when absent */
+        char *address; /* CIDR, e.g. "10.77.0.2/16" */
+        char *gateway; /* may be NULL */
+        int interface; /* index into interfaces, -1 when absent */
 } CniIp;
 
 typedef struct CniResult {
@@ -62,7 +62,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(CniResult *, cni_result_free);
 
 /* The container's address: the first IPv4 on the interface named ifname inside a sandbox (or,
  * failing that, the first IPv4). Returns -ENOENT when there is none; the interface may be NULL. */
-int cni_result_primary(const CniResult *r, const char *ifname, const CniIp **ret_ip, const CniInterface **ret_iface);
+int cni_result_primary(const CniResult *r, const char *ifname, const CniIp **ret_ip,
+                       const CniInterface **ret_iface);
 
 /* Checks a configuration list: cniVersion, name, and plugins whose "type" is a plain file name.
  * On -EINVAL, *ret_message says what is wrong. */
@@ -75,9 +76,9 @@ int cni_plugin_config(struct json_object *conflist, size_t index, struct json_ob
 
 typedef struct CniRuntime {
         const char *container_id;
-        const char *netns;            /* path of the network namespace */
+        const char *netns; /* path of the network namespace */
         const char *ifname;
-        const char *cni_path;         /* colon-separated plugin directories; NULL = CNI_DEFAULT_PATH */
+        const char *cni_path;                /* colon-separated plugin directories; NULL = CNI_DEFAULT_PATH */
         struct json_object *capability_args; /* e.g. {"portMappings":[...]}; may be NULL */
 } CniRuntime;
 

@@ -9,8 +9,8 @@
 
 int hosts_line(const HostsEntry *e, char **ret) {
         bool extra = e->hostname && !streq(e->hostname, e->name);
-        return asprintf(ret, "%s\t%s%s%s\t" MARK "%.12s\n", e->ip, e->name, extra ? " " : "", extra ? e->hostname : "",
-                        e->id) < 0
+        return asprintf(ret, "%s\t%s%s%s\t" MARK "%.12s\n", e->ip, e->name, extra ? " " : "",
+                        extra ? e->hostname : "", e->id) < 0
                        ? -ENOMEM
                        : 0;
 }

@@ -10,9 +10,9 @@
 
 typedef struct HostsEntry {
         const char *ip;
-        const char *name;      /* the container's name */
-        const char *hostname;  /* may be NULL or equal to name */
-        const char *id;        /* container id; its first 12 characters mark the line */
+        const char *name;     /* the container's name */
+        const char *hostname; /* may be NULL or equal to name */
+        const char *id;       /* container id; its first 12 characters mark the line */
 } HostsEntry;
 
 /* localhost lines, the container itself, then one line per peer. */

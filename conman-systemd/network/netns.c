@@ -3,12 +3,12 @@
  * netns.c — see netns.h.
  */
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
-#include <linux/magic.h>
 
 #include "shared/fileio.h"
 #include "network/netns.h"

@@ -6,23 +6,24 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#include "network/cni.h"
 #include "conman-config.h"
-#include "network/etc-files.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
-#include "network/netns.h"
-#include "network/network-attach.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "network/cni.h"
+#include "network/etc-files.h"
+#include "network/netns.h"
+#include "network/network-attach.h"
 
 #define ATTACHMENT_JSON "attachment.json"
-#define RESULT_JSON "result.json"
+#define RESULT_JSON     "result.json"
 
 int network_context_init(NetworkContext *ctx, const char *state_dir, const char *run_dir) {
         *ctx = (NetworkContext){};
         if (asprintf(&ctx->runtime_dir, "%s/networks", run_dir) < 0 ||
-            asprintf(&ctx->store_dir, "%s/networks", state_dir) < 0 || asprintf(&ctx->ipam_dir, "%s/ipam", run_dir) < 0)
+            asprintf(&ctx->store_dir, "%s/networks", state_dir) < 0 ||
+            asprintf(&ctx->ipam_dir, "%s/ipam", run_dir) < 0)
                 return -ENOMEM;
         ctx->cni_path = getenv("CONMAN_CNI_PATH");
         ctx->store = (NetworkStore){ .dir = ctx->store_dir, .ipam_dir = ctx->ipam_dir };
@@ -59,16 +60,30 @@ int network_container_paths(const char *run_dir, const char *container_id, char 
 
 int network_add_unit_hooks(const char *state_dir, const char *run_dir, const NetworkAttachRequest *req,
                            UnitHooks *hooks) {
-        char *const setup_base[] = { CONMAN_LIBEXECDIR "/conman-netns", "setup", "--state-dir", (char *) state_dir,
-                                     "--run-dir", (char *) run_dir, "--network",
-                                     (char *) (req->network ?: NETWORK_DEFAULT_NAME), "--name", (char *) req->name,
+        char *const setup_base[] = { CONMAN_LIBEXECDIR "/conman-netns",
+                                     "setup",
+                                     "--state-dir",
+                                     (char *) state_dir,
+                                     "--run-dir",
+                                     (char *) run_dir,
+                                     "--network",
+                                     (char *) (req->network ?: NETWORK_DEFAULT_NAME),
+                                     "--name",
+                                     (char *) req->name,
                                      NULL };
-        char *const teardown[] = { CONMAN_LIBEXECDIR "/conman-netns", "teardown", "--state-dir", (char *) state_dir,
-                                   "--run-dir", (char *) run_dir, (char *) req->container_id, NULL };
+        char *const teardown[] = { CONMAN_LIBEXECDIR "/conman-netns",
+                                   "teardown",
+                                   "--state-dir",
+                                   (char *) state_dir,
+                                   "--run-dir",
+                                   (char *) run_dir,
+                                   (char *) req->container_id,
+                                   NULL };
         _cleanup_strv_free_ char **setup = strv_copy(setup_base);
         int r = setup ? 0 : -ENOMEM;
 
-        if (r >= 0 && req->hostname && (strv_push(&setup, "--hostname") < 0 || strv_push(&setup, req->hostname) < 0))
+        if (r >= 0 && req->hostname &&
+            (strv_push(&setup, "--hostname") < 0 || strv_push(&setup, req->hostname) < 0))
                 r = -ENOMEM;
         for (char **p = req->ports; r >= 0 && p && *p; p++)
                 if (strv_push(&setup, "--publish") < 0 || strv_push(&setup, *p) < 0)
@@ -82,7 +97,8 @@ int network_add_unit_hooks(const char *state_dir, const char *run_dir, const Net
         return r;
 }
 
-int network_attachment_file(const NetworkContext *ctx, const char *container_id, const char *file, char **ret) {
+int network_attachment_file(const NetworkContext *ctx, const char *container_id, const char *file,
+                            char **ret) {
         return asprintf(ret, "%s/%s%s%s", ctx->runtime_dir, container_id, file ? "/" : "", strempty(file)) < 0
                        ? -ENOMEM
                        : 0;
@@ -108,7 +124,8 @@ static int read_json(const NetworkContext *ctx, const char *id, const char *file
         return *ret ? 0 : -EBADMSG;
 }
 
-static int write_attachment_file(const NetworkContext *ctx, const char *id, const char *file, const char *data) {
+static int write_attachment_file(const NetworkContext *ctx, const char *id, const char *file,
+                                 const char *data) {
         _cleanup_free_ char *path = NULL;
         int r = network_attachment_file(ctx, id, file, &path);
         return r < 0 ? r : write_file_atomic(path, data, strlen(data), 0644);
@@ -135,7 +152,8 @@ static int capability_args(char *const *ports, struct json_object **ret) {
                 m = json_object_new_object();
                 json_object_object_add(m, "hostPort", json_object_new_int(pm.host_port));
                 json_object_object_add(m, "containerPort", json_object_new_int(pm.container_port));
-                json_object_object_add(m, "protocol", json_object_new_string(port_protocol_to_string(pm.protocol)));
+                json_object_object_add(m, "protocol",
+                                       json_object_new_string(port_protocol_to_string(pm.protocol)));
                 if (pm.host_ip[0])
                         json_object_object_add(m, "hostIP", json_object_new_string(pm.host_ip));
                 json_object_array_add(a, m);
@@ -196,7 +214,9 @@ static int loopback_conflist(struct json_object **ret) {
 static int run_add(const NetworkContext *ctx, const NetworkAttachRequest *req, const Network *net,
                    const char *netns_path, struct json_object **ret_result, char **ret_message) {
         _cleanup_json_ struct json_object *lo = NULL, *lo_result = NULL, *args = NULL;
-        CniRuntime rt = { .container_id = req->container_id, .netns = netns_path, .ifname = "lo",
+        CniRuntime rt = { .container_id = req->container_id,
+                          .netns = netns_path,
+                          .ifname = "lo",
                           .cni_path = ctx->cni_path };
         int r;
 
@@ -264,7 +284,8 @@ static int load_peer(const NetworkContext *ctx, const char *id, const char *netw
         return p.id && p.name ? 0 : -ENOMEM;
 }
 
-static int list_peers(const NetworkContext *ctx, const char *self_id, const char *network, Peer **ret, size_t *ret_n) {
+static int list_peers(const NetworkContext *ctx, const char *self_id, const char *network, Peer **ret,
+                      size_t *ret_n) {
         _cleanup_strv_free_ char **ids = NULL;
         Peer *peers;
         size_t n = 0;
@@ -310,7 +331,8 @@ static int rewrite_in_place(const char *path, const char *data) {
 }
 
 /* Adds (line != NULL) or removes self's line in a peer's hosts file. */
-static int update_peer_hosts(const NetworkContext *ctx, const char *peer_id, const char *self_id, const char *line) {
+static int update_peer_hosts(const NetworkContext *ctx, const char *peer_id, const char *self_id,
+                             const char *line) {
         _cleanup_free_ char *path = NULL, *old = NULL, *new = NULL;
         int r;
 
@@ -331,7 +353,8 @@ static int update_peer_hosts(const NetworkContext *ctx, const char *peer_id, con
 static int read_host_resolv(char **ret) {
         _cleanup_free_ char *etc = NULL;
 
-        if (read_file("/etc/resolv.conf", 1024 * 1024, &etc, NULL) >= 0 && !strstr(etc, "nameserver 127.0.0.53")) {
+        if (read_file("/etc/resolv.conf", 1024 * 1024, &etc, NULL) >= 0 &&
+            !strstr(etc, "nameserver 127.0.0.53")) {
                 *ret = TAKE_PTR(etc);
                 return 0;
         }
@@ -372,8 +395,9 @@ static int write_hosts(const NetworkContext *ctx, const NetworkAttachRequest *re
         int r;
 
         snprintf(short_id, sizeof(short_id), "%.12s", req->container_id);
-        HostsEntry self = { .ip = ip, .name = req->name, .hostname = req->hostname ?: short_id,
-                            .id = req->container_id };
+        HostsEntry self = {
+                .ip = ip, .name = req->name, .hostname = req->hostname ?: short_id, .id = req->container_id
+        };
         lock = lock_runtime_dir(ctx);
         if (lock < 0)
                 return lock;
@@ -382,7 +406,9 @@ static int write_hosts(const NetworkContext *ctx, const NetworkAttachRequest *re
                 return r;
         entries = calloc(n + 1, sizeof(HostsEntry));
         for (size_t i = 0; entries && i < n; i++)
-                entries[i] = (HostsEntry){ .ip = peers[i].ip, .name = peers[i].name, .hostname = peers[i].hostname,
+                entries[i] = (HostsEntry){ .ip = peers[i].ip,
+                                           .name = peers[i].name,
+                                           .hostname = peers[i].hostname,
                                            .id = peers[i].id };
         r = entries ? hosts_file_build(&self, entries, n, &hosts) : -ENOMEM;
         if (r >= 0)
@@ -407,7 +433,8 @@ static int write_etc_files(const NetworkContext *ctx, const NetworkAttachRequest
                 return r;
         r = attachment_ip(ctx, req->container_id, &ip, &res);
         if (r < 0) {
-                set_message(ret_message, strdup("The network's CNI plugins returned no IPv4 address for eth0."));
+                set_message(ret_message,
+                            strdup("The network's CNI plugins returned no IPv4 address for eth0."));
                 return r;
         }
         r = write_resolv_and_hostname(ctx, req, res);
@@ -455,7 +482,8 @@ static int load_network(const NetworkContext *ctx, const char *name, Network **r
         char *m = NULL;
 
         if (r == -ENOENT)
-                (void) asprintf(&m, "Network '%s' does not exist; create it with 'conmanctl network create %s'.",
+                (void) asprintf(&m,
+                                "Network '%s' does not exist; create it with 'conmanctl network create %s'.",
                                 name, name);
         else if (r < 0)
                 (void) asprintf(&m, "Network '%s' cannot be read: %s", name, strerror(-r));
@@ -481,7 +509,8 @@ int network_attach(const NetworkContext *ctx, const NetworkAttachRequest *req, c
                 return r;
         r = netns_create(netns);
         if (r < 0)
-                set_message(ret_message, strdup("Cannot create the network namespace (is CAP_SYS_ADMIN missing?)."));
+                set_message(ret_message,
+                            strdup("Cannot create the network namespace (is CAP_SYS_ADMIN missing?)."));
         if (r >= 0)
                 r = run_add(ctx, req, net, netns_file, &result, ret_message);
         if (r >= 0)
@@ -496,8 +525,9 @@ static int run_del(const NetworkContext *ctx, const char *id, struct json_object
                    char **ret_message) {
         _cleanup_json_ struct json_object *prev = NULL, *args = NULL, *lo = NULL;
         _cleanup_strv_free_ char **ports = strv_from_json(json_object_object_get(att, "ports"));
-        CniRuntime rt = { .container_id = id, .netns = netns_file, .ifname = NETWORK_IFNAME,
-                          .cni_path = ctx->cni_path };
+        CniRuntime rt = {
+                .container_id = id, .netns = netns_file, .ifname = NETWORK_IFNAME, .cni_path = ctx->cni_path
+        };
         int r, ret;
 
         (void) read_json(ctx, id, RESULT_JSON, &prev);
@@ -567,8 +597,11 @@ int network_check(const NetworkContext *ctx, const char *container_id, char **re
         r = capability_args(ports, &args);
         if (r < 0)
                 return r;
-        CniRuntime rt = { .container_id = container_id, .netns = netns_file, .ifname = NETWORK_IFNAME,
-                          .cni_path = ctx->cni_path, .capability_args = args };
+        CniRuntime rt = { .container_id = container_id,
+                          .netns = netns_file,
+                          .ifname = NETWORK_IFNAME,
+                          .cni_path = ctx->cni_path,
+                          .capability_args = args };
         return cni_conflist_check(json_object_object_get(att, "conflist"), &rt, prev, ret_message);
 }
 
@@ -580,10 +613,12 @@ static void add_address(struct json_object *o, const CniResult *res) {
         if (cni_result_primary(res, NETWORK_IFNAME, &ip, &iface) < 0)
                 return;
         slash = strchr(ip->address, '/');
-        json_object_object_add(o, "IPAddress", json_object_new_string_len(ip->address, (int) (slash - ip->address)));
+        json_object_object_add(o, "IPAddress",
+                               json_object_new_string_len(ip->address, (int) (slash - ip->address)));
         json_object_object_add(o, "IPPrefixLen", json_object_new_int(atoi(slash + 1)));
         json_object_object_add(o, "Gateway", json_object_new_string(strempty(ip->gateway)));
-        json_object_object_add(o, "MacAddress", json_object_new_string(iface && iface->mac ? iface->mac : ""));
+        json_object_object_add(o, "MacAddress",
+                               json_object_new_string(iface && iface->mac ? iface->mac : ""));
 }
 
 int network_attachment_json(const NetworkContext *ctx, const char *container_id, struct json_object **ret) {

@@ -19,11 +19,11 @@
 
 #include <json-c/json.h>
 
-#include "network/network-store.h"
 #include "shared/unit.h"
+#include "network/network-store.h"
 
 #define NETWORK_IFNAME "eth0"
-#define NETNS_PREFIX "conman-"
+#define NETNS_PREFIX   "conman-"
 
 typedef struct NetworkContext {
         char *runtime_dir;    /* <run>/networks */
@@ -39,14 +39,15 @@ void network_context_done(NetworkContext *ctx);
 /* "conman-<12 chars of id>" */
 int network_netns_name(const char *container_id, char **ret);
 /* <run>/networks/<id>/<file> */
-int network_attachment_file(const NetworkContext *ctx, const char *container_id, const char *file, char **ret);
+int network_attachment_file(const NetworkContext *ctx, const char *container_id, const char *file,
+                            char **ret);
 
 typedef struct NetworkAttachRequest {
         const char *container_id;
-        const char *network;       /* NULL: conman0 */
-        const char *name;          /* the container's name, its name for peers */
-        const char *hostname;      /* NULL: the short id */
-        char **ports;              /* "[IP:]HOST:PORT/PROTO" */
+        const char *network;  /* NULL: conman0 */
+        const char *name;     /* the container's name, its name for peers */
+        const char *hostname; /* NULL: the short id */
+        char **ports;         /* "[IP:]HOST:PORT/PROTO" */
 } NetworkAttachRequest;
 
 /* The namespace and the directory of hosts/hostname/resolv.conf that a container on a bridge

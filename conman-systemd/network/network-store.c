@@ -6,14 +6,14 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "network/cni.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/network-spec.h"
-#include "network/network-store.h"
 #include "shared/util.h"
+#include "network/cni.h"
+#include "network/network-store.h"
 
-#define CONFLIST_SUFFIX ".conflist"
+#define CONFLIST_SUFFIX   ".conflist"
 #define CONFLIST_SIZE_MAX (1024 * 1024)
 
 Network *network_free(Network *n) {
@@ -93,8 +93,9 @@ int network_address_plan(const char *subnet, const char *gateway, char **ret_gat
         unsigned prefix;
 
         if (subnet_parse(subnet, &net, &prefix) < 0) {
-                set_message(ret_message, "The subnet must be an IPv4 network like 10.79.0.0/24 (prefix 8 to 30, "
-                                         "no host bits set).");
+                set_message(ret_message,
+                            "The subnet must be an IPv4 network like 10.79.0.0/24 (prefix 8 to 30, "
+                            "no host bits set).");
                 return -EINVAL;
         }
         mask = prefix_mask(prefix);
@@ -175,7 +176,8 @@ static int dup_member(struct json_object *o, const char *key, char **ret) {
 static struct json_object *first_range(struct json_object *br) {
         struct json_object *ipam, *ranges, *set;
 
-        if (!json_object_object_get_ex(br, "ipam", &ipam) || !json_object_object_get_ex(ipam, "ranges", &ranges) ||
+        if (!json_object_object_get_ex(br, "ipam", &ipam) ||
+            !json_object_object_get_ex(ipam, "ranges", &ranges) ||
             !json_object_is_type(ranges, json_type_array) || json_object_array_length(ranges) == 0)
                 return NULL;
         set = json_object_array_get_idx(ranges, 0);
@@ -342,9 +344,11 @@ static int check_free(Network **l, size_t n, const char *subnet, char **ret_mess
         if (subnet_parse(subnet, &a, &pa) < 0)
                 return -EINVAL;
         for (size_t i = 0; i < n; i++)
-                if (l[i]->subnet && subnet_parse(l[i]->subnet, &b, &pb) >= 0 && subnets_overlap(a, pa, b, pb)) {
+                if (l[i]->subnet && subnet_parse(l[i]->subnet, &b, &pb) >= 0 &&
+                    subnets_overlap(a, pa, b, pb)) {
                         if (ret_message)
-                                (void) asprintf(ret_message, "Subnet %s overlaps %s of network %s; choose another.",
+                                (void) asprintf(ret_message,
+                                                "Subnet %s overlaps %s of network %s; choose another.",
                                                 subnet, l[i]->subnet, l[i]->name);
                         return -EADDRINUSE;
                 }

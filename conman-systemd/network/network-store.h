@@ -15,16 +15,16 @@
 
 #include "shared/macro.h"
 
-#define NETWORK_DEFAULT_BRIDGE "conman0"
-#define NETWORK_DEFAULT_SUBNET "10.77.0.0/16"
+#define NETWORK_DEFAULT_BRIDGE   "conman0"
+#define NETWORK_DEFAULT_SUBNET   "10.77.0.0/16"
 #define NETWORK_AUTO_SUBNET_BASE "10.78.0.0" /* user networks get 10.78.N.0/24 unless told */
 
 typedef struct Network {
         char *name;
-        char *bridge;   /* NULL when the list has no bridge plugin */
-        char *subnet;   /* CIDR of the first host-local range, or NULL */
+        char *bridge; /* NULL when the list has no bridge plugin */
+        char *subnet; /* CIDR of the first host-local range, or NULL */
         char *gateway;
-        bool builtin;   /* conman0 from code, not from a file */
+        bool builtin; /* conman0 from code, not from a file */
         struct json_object *conflist;
 } Network;
 

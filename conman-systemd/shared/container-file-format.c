@@ -15,10 +15,11 @@ static int invalid(sd_bus_error *error, const char *message) {
 }
 
 static int refuse(sd_bus_error *error, const char *key, const char *why) {
-        (void) sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                 "%s= cannot be written to a .container file: %s. Recreate the container without "
-                                 "that value, or write the file by hand.",
-                                 key, why);
+        (void) sd_bus_error_setf(
+                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                "%s= cannot be written to a .container file: %s. Recreate the container without "
+                "that value, or write the file by hand.",
+                key, why);
         return -EINVAL;
 }
 
@@ -225,8 +226,9 @@ static void write_limits(FILE *out, const ContainerSpec *s) {
 /* Network= always: a file's default (none) is not conmanctl run's (bridge). A bridge network other than
  * conman0 is named by its name. */
 static int write_network(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
-        const char *network = s->network == NETWORK_BRIDGE && s->network_name ? s->network_name
-                                                                                : network_mode_to_string(s->network);
+        const char *network = s->network == NETWORK_BRIDGE && s->network_name
+                                      ? s->network_name
+                                      : network_mode_to_string(s->network);
         int r;
 
         if (!network)
@@ -305,7 +307,8 @@ int container_file_format(const char *name, const ContainerSpec *spec, char **re
                 return -ENOMEM;
         write_header(out, name);
         if (spec->auto_remove || spec->interactive)
-                fputs("# Not carried over: --rm and -i (a boot-time container stays, and has no stdin).\n", out);
+                fputs("# Not carried over: --rm and -i (a boot-time container stays, and has no stdin).\n",
+                      out);
         write_unit_section(out, spec);
         r = write_container_section(out, name, spec, error);
         if (r >= 0) {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * container-file-format.h — a container written as a .container file (conman.container(5)): the
- * reverse of conman-systemd/shared/container-file.c, for `conmanctl generate unit`, which turns a container made
- * with `conmanctl run` into one that systemd starts at boot.
+ * reverse of conman-systemd/shared/container-file.c, for `conmanctl generate unit`, which turns a container
+ * made with `conmanctl run` into one that systemd starts at boot.
  *
  * Every value reads back through the generator's parser as it was written (test-container-file-format.c
  * and the fuzzer of the parser check this). Words (Exec=, Environment=, Label=, ...) are quoted as the

@@ -130,7 +130,8 @@ static int split_words(const char *s, size_t max, WordList *ret) {
 }
 
 static int parse_bool(const char *v, bool *ret) {
-        static const char *const yes[] = { "1", "yes", "true", "on" }, *const no[] = { "0", "no", "false", "off" };
+        static const char *const yes[] = { "1", "yes", "true", "on" }, *const no[] = { "0", "no", "false",
+                                                                                       "off" };
 
         for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
                 if (strcasecmp(v, yes[i]) == 0)
@@ -295,7 +296,8 @@ static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m
         if (!vs)
                 return -ENOMEM;
         f->spec.volumes = vs;
-        vs[f->spec.n_volumes] = (VolumeSpec){ .source = strdup(src), .destination = strdup(dst),
+        vs[f->spec.n_volumes] = (VolumeSpec){ .source = strdup(src),
+                                              .destination = strdup(dst),
                                               .read_only = opt && streq(opt, "ro") };
         f->spec.n_volumes++;
         return vs[f->spec.n_volumes - 1].source && vs[f->spec.n_volumes - 1].destination ? 0 : -ENOMEM;
@@ -322,11 +324,13 @@ static int parse_label(ContainerFile *f, const char *k, const char *v, char **m)
 }
 
 static int parse_memory(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_size(v, &f->spec.memory_max) < 0 ? set_message(m, "'%s' is not a size like 64m or 1g", v) : 0;
+        return parse_size(v, &f->spec.memory_max) < 0 ? set_message(m, "'%s' is not a size like 64m or 1g", v)
+                                                      : 0;
 }
 
 static int parse_cpus_key(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_cpus(v, &f->spec.cpu_quota_usec) < 0 ? set_message(m, "'%s' is not a number of CPUs", v) : 0;
+        return parse_cpus(v, &f->spec.cpu_quota_usec) < 0 ? set_message(m, "'%s' is not a number of CPUs", v)
+                                                          : 0;
 }
 
 static int parse_pids_limit(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -358,8 +362,9 @@ static int parse_runtime(ContainerFile *f, const char *k, const char *v, char **
 
 static int parse_network(ContainerFile *f, const char *k, const char *v, char **m) {
         int r = container_spec_set_network(&f->spec, v);
-        return r == -EINVAL ? set_message(m, "unknown network '%s': use none, host, bridge or a network's name", v)
-                            : r;
+        return r == -EINVAL
+                       ? set_message(m, "unknown network '%s': use none, host, bridge or a network's name", v)
+                       : r;
 }
 
 /* A list: an empty value resets it. */
@@ -405,8 +410,8 @@ static int parse_pull(ContainerFile *f, const char *k, const char *v, char **m) 
 typedef int (*SecurityAdder)(SecuritySpec *s, const char *v);
 
 /* Words, each added with add; an empty value resets list (as in systemd). */
-static int add_security_words(ContainerFile *f, const char *v, char ***list, SecurityAdder add, const char *rule,
-                              char **m) {
+static int add_security_words(ContainerFile *f, const char *v, char ***list, SecurityAdder add,
+                              const char *rule, char **m) {
         _cleanup_strv_free_ char **words = NULL;
         int r;
 
@@ -432,11 +437,13 @@ static int drop_cap(SecuritySpec *s, const char *v) {
 }
 
 static int parse_add_capability(ContainerFile *f, const char *k, const char *v, char **m) {
-        return add_security_words(f, v, &f->spec.security.cap_add, add_cap, "use ALL or a name like NET_RAW", m);
+        return add_security_words(f, v, &f->spec.security.cap_add, add_cap, "use ALL or a name like NET_RAW",
+                                  m);
 }
 
 static int parse_drop_capability(ContainerFile *f, const char *k, const char *v, char **m) {
-        return add_security_words(f, v, &f->spec.security.cap_drop, drop_cap, "use ALL or a name like NET_RAW", m);
+        return add_security_words(f, v, &f->spec.security.cap_drop, drop_cap,
+                                  "use ALL or a name like NET_RAW", m);
 }
 
 /* Quadlet's "-/dev/foo": only when the node exists. */
@@ -454,11 +461,13 @@ static int add_device_optional(SecuritySpec *s, const char *v) {
 
 static int parse_add_device(ContainerFile *f, const char *k, const char *v, char **m) {
         return add_security_words(f, v, &f->spec.security.devices, add_device_optional,
-                                  "use [-]HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS of r, w, m", m);
+                                  "use [-]HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS of r, w, m",
+                                  m);
 }
 
 static int parse_sysctl(ContainerFile *f, const char *k, const char *v, char **m) {
-        return add_security_words(f, v, &f->spec.security.sysctls, security_spec_add_sysctl, "use key=value", m);
+        return add_security_words(f, v, &f->spec.security.sysctls, security_spec_add_sysctl, "use key=value",
+                                  m);
 }
 
 static int parse_group_add(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -485,11 +494,14 @@ static int parse_apparmor(ContainerFile *f, const char *k, const char *v, char *
 }
 
 static int parse_no_new_privileges(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_bool(v, &f->spec.security.no_new_privileges) < 0 ? set_message(m, "'%s' is not a boolean", v) : 0;
+        return parse_bool(v, &f->spec.security.no_new_privileges) < 0
+                       ? set_message(m, "'%s' is not a boolean", v)
+                       : 0;
 }
 
 static int parse_privileged(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_bool(v, &f->spec.security.privileged) < 0 ? set_message(m, "'%s' is not a boolean", v) : 0;
+        return parse_bool(v, &f->spec.security.privileged) < 0 ? set_message(m, "'%s' is not a boolean", v)
+                                                               : 0;
 }
 
 const ContainerFileKey container_file_keys[] = {
@@ -499,7 +511,8 @@ const ContainerFileKey container_file_keys[] = {
         { "Entrypoint", parse_entrypoint, "replaces the image's Entrypoint" },
         { "ContainerName", parse_name, "container name; default: the file name without .container" },
         { "Environment", parse_environment, "KEY=VALUE ... (repeatable)" },
-        { "EnvironmentFile", parse_environment_file, "file of KEY=VALUE lines, read at generation; -PATH: optional" },
+        { "EnvironmentFile", parse_environment_file,
+          "file of KEY=VALUE lines, read at generation; -PATH: optional" },
         { "Volume", parse_volume, "SOURCE:DEST[:ro|rw] (repeatable)" },
         { "ReadOnly", parse_read_only, "read-only root filesystem (boolean)" },
         { "WorkingDir", parse_working_dir, "working directory in the container" },
@@ -513,19 +526,23 @@ const ContainerFileKey container_file_keys[] = {
         { "StopTimeout", parse_stop_timeout, "time before SIGKILL (10, 1min) → TimeoutStopSec=" },
         { "Runtime", parse_runtime, "runc or crun" },
         { "Network", parse_network, "none (default), host, bridge (conman0) or a network's name" },
-        { "PublishPort", parse_publish_port, "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable; bridge networks)" },
-        { "Tty", parse_tty, "a terminal, held by conmand (attach, logs); the unit then wants conmand.service" },
+        { "PublishPort", parse_publish_port,
+          "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable; bridge networks)" },
+        { "Tty", parse_tty,
+          "a terminal, held by conmand (attach, logs); the unit then wants conmand.service" },
         { "Pull", parse_pull, "missing (default), never or always" },
         { "UserNS", parse_userns, "auto: own range of the conman subordinate IDs; host (default)" },
         { "AddCapability", parse_add_capability, "capabilities to add: NET_RAW CAP_SYS_TIME ... or ALL" },
         { "DropCapability", parse_drop_capability, "capabilities to drop, or ALL" },
         { "AddDevice", parse_add_device, "[-]HOST[:CONTAINER[:PERMS]] device nodes (-: only if present)" },
-        { "SeccompProfile", parse_seccomp_profile, "unconfined or the absolute path of a docker-format profile" },
+        { "SeccompProfile", parse_seccomp_profile,
+          "unconfined or the absolute path of a docker-format profile" },
         { "NoNewPrivileges", parse_no_new_privileges, "no-new-privileges (boolean)" },
         { "Sysctl", parse_sysctl, "namespaced sysctls, key=value ..." },
         { "GroupAdd", parse_group_add, "supplementary groups, names or numbers" },
         { "AppArmor", parse_apparmor, "AppArmor profile (only where AppArmor is enabled)" },
-        { "Privileged", parse_privileged, "all capabilities and devices, no seccomp, no masked paths (boolean)" },
+        { "Privileged", parse_privileged,
+          "all capabilities and devices, no seccomp, no masked paths (boolean)" },
 };
 const size_t container_file_n_keys = ELEMENTSOF(container_file_keys);
 
@@ -579,7 +596,8 @@ static int value_error(ContainerFile *f, const char *file, unsigned line, const 
         return r == -E2BIG ? r : 0;
 }
 
-static int set_container_key(ContainerFile *f, const char *file, unsigned line, const char *key, const char *v) {
+static int set_container_key(ContainerFile *f, const char *file, unsigned line, const char *key,
+                             const char *v) {
         for (size_t i = 0; i < container_file_n_keys; i++) {
                 _cleanup_free_ char *msg = NULL;
                 int r;
@@ -594,8 +612,8 @@ static int set_container_key(ContainerFile *f, const char *file, unsigned line, 
 }
 
 static bool key_is_valid(const char *k) {
-        return !isempty(k) && strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
-                                      strlen(k);
+        return !isempty(k) &&
+               strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == strlen(k);
 }
 
 /* [Unit]/[Service] keys that would break the container are refused (refused-keys.h); [Install] WantedBy=/
@@ -603,12 +621,14 @@ static bool key_is_valid(const char *k) {
 static int pass_through(ContainerFile *f, const char *file, unsigned n, Section s, const char *key,
                         const char *v) {
         _cleanup_free_ char *line = NULL;
-        char ***target = s == SECTION_UNIT ? &f->unit_lines : s == SECTION_SERVICE ? &f->service_lines
-                                                                                  : &f->install_lines;
+        char ***target = s == SECTION_UNIT      ? &f->unit_lines
+                         : s == SECTION_SERVICE ? &f->service_lines
+                                                : &f->install_lines;
         const RefusedKey *refused;
         int r;
 
-        refused = s == SECTION_INSTALL ? NULL : refused_key_find(s == SECTION_UNIT ? "Unit" : "Service", key, v);
+        refused = s == SECTION_INSTALL ? NULL
+                                       : refused_key_find(s == SECTION_UNIT ? "Unit" : "Service", key, v);
         if (refused) {
                 _cleanup_free_ char *msg = NULL;
                 if (asprintf(&msg, "not supported in [%s]: %s", refused->section, refused->why) < 0)
@@ -666,7 +686,8 @@ static int parse_line(ContainerFile *f, const char *file, unsigned n, char *l, S
                 *section = section_from_string(l + 1);
                 if (*section < 0) {
                         *section = SECTION_UNKNOWN;
-                        file_error(f, file, n, NULL, "unknown section: use [Container], [Unit], [Service], [Install]");
+                        file_error(f, file, n, NULL,
+                                   "unknown section: use [Container], [Unit], [Service], [Install]");
                 }
                 return 0;
         }
@@ -805,8 +826,8 @@ static void restart_from_service(ContainerFile *f) {
         if (!v)
                 return;
         f->spec.restart = streq(v, "") || streq(v, "no") ? RESTART_NO
-                        : streq(v, "always")              ? RESTART_ALWAYS
-                                                          : RESTART_ON_FAILURE;
+                          : streq(v, "always")           ? RESTART_ALWAYS
+                                                         : RESTART_ON_FAILURE;
         f->spec.restart_max_retries = 0;
 }
 

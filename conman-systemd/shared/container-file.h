@@ -16,21 +16,21 @@
 typedef enum PullPolicy {
         PULL_MISSING, /* pull when the store does not have the image (default) */
         PULL_NEVER,
-        PULL_ALWAYS,  /* pull before every start */
+        PULL_ALWAYS, /* pull before every start */
         _PULL_POLICY_MAX,
         _PULL_POLICY_INVALID = -EINVAL,
 } PullPolicy;
 
 typedef struct ContainerFile {
-        char *path;            /* the .container file: SourcePath= */
-        char *name;            /* ContainerName=, default: the file's stem */
+        char *path; /* the .container file: SourcePath= */
+        char *name; /* ContainerName=, default: the file's stem */
         ContainerSpec spec;
-        char **entrypoint;     /* Entrypoint=: replaces the image's */
+        char **entrypoint; /* Entrypoint=: replaces the image's */
         PullPolicy pull;
-        char **unit_lines;     /* "Key=value" of [Unit], in order */
-        char **service_lines;  /* [Service] */
-        char **install_lines;  /* [Install] */
-        char **wanted_by;      /* from [Install]: become .wants/ links */
+        char **unit_lines;    /* "Key=value" of [Unit], in order */
+        char **service_lines; /* [Service] */
+        char **install_lines; /* [Install] */
+        char **wanted_by;     /* from [Install]: become .wants/ links */
         char **required_by;
         unsigned n_errors;
 } ContainerFile;

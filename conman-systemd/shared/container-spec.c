@@ -128,7 +128,8 @@ static int validate_rootfs(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "%sNo root filesystem given: use --rootfs DIR or an image.", "");
         if (s->rootfs[0] != '/' || !string_ok(s->rootfs) || strstr(s->rootfs, "/../") ||
             string_has_prefix(s->rootfs, "../"))
-                return invalid(error, "Root filesystem '%s' must be an absolute path without '..'.", s->rootfs);
+                return invalid(error, "Root filesystem '%s' must be an absolute path without '..'.",
+                               s->rootfs);
         if (stat(s->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
                 return invalid(error, "Root filesystem '%s' is not a directory.", s->rootfs);
         if (streq(s->rootfs, "/"))
@@ -145,7 +146,8 @@ static int validate_command(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "%sToo many command arguments.", "");
         for (size_t i = 0; i < n; i++)
                 if (!string_ok(s->command[i]))
-                        return invalid(error, "%sCommand arguments must be valid UTF-8 of at most 64 KiB.", "");
+                        return invalid(error, "%sCommand arguments must be valid UTF-8 of at most 64 KiB.",
+                                       "");
         if (isempty(s->command[0]))
                 return invalid(error, "%sThe command must not be empty.", "");
         return 0;
@@ -163,17 +165,20 @@ static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
         for (char **l = s->labels; l && *l; l++) {
                 _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
                 if (!k || !strchr(*l, '=') || !label_key_is_valid(k) || !string_ok(*l))
-                        return invalid(error,
-                                       "Label '%.64s' is not key=value with a printable key (at most 64 KiB).", *l);
+                        return invalid(
+                                error,
+                                "Label '%.64s' is not key=value with a printable key (at most 64 KiB).", *l);
         }
         if (s->working_dir && !container_path_is_valid(s->working_dir))
                 return invalid(error, "Working directory '%s' must be an absolute path without '.' or '..'.",
                                s->working_dir);
-        if (s->user && (isempty(s->user) || strlen(s->user) > 256 || !string_ok(s->user) || strchr(s->user, '/')))
+        if (s->user &&
+            (isempty(s->user) || strlen(s->user) > 256 || !string_ok(s->user) || strchr(s->user, '/')))
                 return invalid(error, "User '%s' must be a name or uid[:gid].", s->user);
-        if (s->hostname && (isempty(s->hostname) || strlen(s->hostname) > 63 ||
-                            strspn(s->hostname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
-                                    strlen(s->hostname)))
+        if (s->hostname &&
+            (isempty(s->hostname) || strlen(s->hostname) > 63 ||
+             strspn(s->hostname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
+                     strlen(s->hostname)))
                 return invalid(error, "Hostname '%s' must be 1-63 letters, digits, '-' or '.'.", s->hostname);
         if (s->image && !string_ok(s->image))
                 return invalid(error, "%sImage reference is not valid UTF-8.", "");
@@ -188,23 +193,28 @@ static int validate_volumes(const ContainerSpec *s, sd_bus_error *error) {
                 struct stat st;
 
                 if (!v->source || v->source[0] != '/' || !string_ok(v->source) || strstr(v->source, "/.."))
-                        return invalid(error, "Volume source '%s' must be an absolute host path without '..'.",
+                        return invalid(error,
+                                       "Volume source '%s' must be an absolute host path without '..'.",
                                        strempty(v->source));
                 if (stat(v->source, &st) < 0)
-                        return invalid(error, "Volume source '%s' does not exist; create it first.", v->source);
+                        return invalid(error, "Volume source '%s' does not exist; create it first.",
+                                       v->source);
                 if (!container_path_is_valid(v->destination) || streq(v->destination, "/"))
-                        return invalid(error,
-                                       "Volume destination '%s' must be an absolute container path other than '/', "
-                                       "without '.' or '..'.",
-                                       strempty(v->destination));
+                        return invalid(
+                                error,
+                                "Volume destination '%s' must be an absolute container path other than '/', "
+                                "without '.' or '..'.",
+                                strempty(v->destination));
         }
         return 0;
 }
 
 static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
-        if (s->memory_max != 0 && (s->memory_max < CONTAINER_MEMORY_MIN || s->memory_max > CONTAINER_LIMIT_MAX))
+        if (s->memory_max != 0 &&
+            (s->memory_max < CONTAINER_MEMORY_MIN || s->memory_max > CONTAINER_LIMIT_MAX))
                 return invalid(error, "%sMemory limit must be between 6 MiB and 1 PiB.", "");
-        if (s->cpu_quota_usec != 0 && (s->cpu_quota_usec < 1000 || s->cpu_quota_usec > 4096 * UINT64_C(1000000)))
+        if (s->cpu_quota_usec != 0 &&
+            (s->cpu_quota_usec < 1000 || s->cpu_quota_usec > 4096 * UINT64_C(1000000)))
                 return invalid(error, "%sCPU limit must be between 0.001 and 4096 CPUs.", "");
         if (s->cpu_weight != 0 && s->cpu_weight > 10000)
                 return invalid(error, "%sCPU weight must be between 1 and 10000.", "");
@@ -215,7 +225,9 @@ static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
         if (s->stop_timeout_usec > CONTAINER_STOP_TIMEOUT_MAX_USEC)
                 return invalid(error, "%sStop timeout must be at most 24 hours.", "");
         if (s->restart < 0 || s->restart >= _RESTART_POLICY_MAX)
-                return invalid(error, "%sUnknown restart policy: use no, on-failure[:N], always or unless-stopped.", "");
+                return invalid(error,
+                               "%sUnknown restart policy: use no, on-failure[:N], always or unless-stopped.",
+                               "");
         if (s->restart_max_retries > 0 && s->restart != RESTART_ON_FAILURE)
                 return invalid(error, "%sA retry count only goes with on-failure.", "");
         if (s->auto_remove && s->restart != RESTART_NO)
@@ -223,7 +235,8 @@ static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
         if (s->runtime && !streq(s->runtime, "runc") && !streq(s->runtime, "crun"))
                 return invalid(error, "Unknown runtime '%s': use runc or crun.", s->runtime);
         if (s->network < 0 || s->network >= _NETWORK_MODE_MAX)
-                return invalid(error, "%sUnknown network mode: use bridge, none, host or a network's name.", "");
+                return invalid(error, "%sUnknown network mode: use bridge, none, host or a network's name.",
+                               "");
         if (s->userns < 0 || s->userns >= _USERNS_MODE_MAX)
                 return invalid(error, "%sUnknown user namespace mode: use auto or host.", "");
         return 0;
@@ -234,9 +247,11 @@ static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
         _cleanup_free_ PortMapping *ports = NULL;
 
         if (s->network_name && (s->network != NETWORK_BRIDGE || !network_name_is_valid(s->network_name)))
-                return invalid(error, "Invalid network name '%s': names match " NETWORK_NAME_RULE ".", s->network_name);
+                return invalid(error, "Invalid network name '%s': names match " NETWORK_NAME_RULE ".",
+                               s->network_name);
         if (n > 0 && s->network != NETWORK_BRIDGE)
-                return invalid(error, "Ports can only be published on a bridge network, not with --network %s.",
+                return invalid(error,
+                               "Ports can only be published on a bridge network, not with --network %s.",
                                network_mode_to_string(s->network));
         if (n > NETWORK_PORTS_MAX)
                 return invalid(error, "%sToo many published ports (at most 256).", "");
@@ -245,7 +260,8 @@ static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 if (port_mapping_parse(s->ports[i], &ports[i]) < 0)
-                        return invalid(error, "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].",
+                        return invalid(error,
+                                       "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].",
                                        s->ports[i]);
                 for (size_t j = 0; j < i; j++)
                         if (port_mapping_conflicts(&ports[i], &ports[j]))
@@ -403,23 +419,40 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 return -EBADMSG;
 
         r = get_string(o, "rootfs", &s->rootfs);
-        if (r >= 0) r = get_string(o, "image", &s->image);
-        if (r >= 0) r = get_string(o, "imageId", &s->image_id);
-        if (r >= 0) r = strv_from_json(json_object_object_get(o, "command"), &s->command);
-        if (r >= 0) r = strv_from_json(json_object_object_get(o, "env"), &s->env);
-        if (r >= 0) r = get_string(o, "workingDir", &s->working_dir);
-        if (r >= 0) r = get_string(o, "user", &s->user);
-        if (r >= 0) r = get_string(o, "hostname", &s->hostname);
-        if (r >= 0) r = strv_from_json(json_object_object_get(o, "labels"), &s->labels);
-        if (r >= 0) r = volumes_from_json(json_object_object_get(o, "volumes"), s);
-        if (r >= 0) r = get_string(o, "stopSignal", &sig);
-        if (r >= 0) r = get_string(o, "restartPolicy", &restart);
-        if (r >= 0) r = get_string(o, "network", &network);
-        if (r >= 0) r = get_string(o, "runtime", &s->runtime);
-        if (r >= 0) r = get_string(o, "networkName", &s->network_name);
-        if (r >= 0) r = strv_from_json(json_object_object_get(o, "ports"), &s->ports);
-        if (r >= 0) r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
-        if (r >= 0) r = security_spec_from_json(json_object_object_get(o, "security"), &s->security);
+        if (r >= 0)
+                r = get_string(o, "image", &s->image);
+        if (r >= 0)
+                r = get_string(o, "imageId", &s->image_id);
+        if (r >= 0)
+                r = strv_from_json(json_object_object_get(o, "command"), &s->command);
+        if (r >= 0)
+                r = strv_from_json(json_object_object_get(o, "env"), &s->env);
+        if (r >= 0)
+                r = get_string(o, "workingDir", &s->working_dir);
+        if (r >= 0)
+                r = get_string(o, "user", &s->user);
+        if (r >= 0)
+                r = get_string(o, "hostname", &s->hostname);
+        if (r >= 0)
+                r = strv_from_json(json_object_object_get(o, "labels"), &s->labels);
+        if (r >= 0)
+                r = volumes_from_json(json_object_object_get(o, "volumes"), s);
+        if (r >= 0)
+                r = get_string(o, "stopSignal", &sig);
+        if (r >= 0)
+                r = get_string(o, "restartPolicy", &restart);
+        if (r >= 0)
+                r = get_string(o, "network", &network);
+        if (r >= 0)
+                r = get_string(o, "runtime", &s->runtime);
+        if (r >= 0)
+                r = get_string(o, "networkName", &s->network_name);
+        if (r >= 0)
+                r = strv_from_json(json_object_object_get(o, "ports"), &s->ports);
+        if (r >= 0)
+                r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
+        if (r >= 0)
+                r = security_spec_from_json(json_object_object_get(o, "security"), &s->security);
         if (r < 0)
                 return r;
 

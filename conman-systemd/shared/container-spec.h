@@ -14,8 +14,8 @@
 #include <systemd/sd-bus.h>
 
 #include "shared/macro.h"
-#include "shared/userns.h"
 #include "shared/security-spec.h"
+#include "shared/userns.h"
 
 typedef enum RestartPolicy {
         RESTART_NO,
@@ -41,50 +41,50 @@ typedef struct VolumeSpec {
 } VolumeSpec;
 
 typedef struct ContainerSpec {
-        char *rootfs;                /* absolute host directory */
-        char *image;                 /* image reference as the user gave it, for display */
-        char *image_id;              /* the image in the store; its layers become an overlay root */
-        char **command;              /* argv of the container's init */
-        char **env;                  /* KEY=VALUE */
-        char *working_dir;           /* absolute container path, NULL = "/" */
-        char *user;                  /* "uid[:gid]" or a name from the rootfs' /etc/passwd */
+        char *rootfs;      /* absolute host directory */
+        char *image;       /* image reference as the user gave it, for display */
+        char *image_id;    /* the image in the store; its layers become an overlay root */
+        char **command;    /* argv of the container's init */
+        char **env;        /* KEY=VALUE */
+        char *working_dir; /* absolute container path, NULL = "/" */
+        char *user;        /* "uid[:gid]" or a name from the rootfs' /etc/passwd */
         char *hostname;
-        char **labels;               /* "key=value" */
+        char **labels; /* "key=value" */
         VolumeSpec *volumes;
         size_t n_volumes;
-        bool read_only;              /* root filesystem mounted read-only */
-        bool auto_remove;            /* --rm */
-        bool tty;                    /* allocate a terminal */
-        bool interactive;            /* keep stdin open */
+        bool read_only;   /* root filesystem mounted read-only */
+        bool auto_remove; /* --rm */
+        bool tty;         /* allocate a terminal */
+        bool interactive; /* keep stdin open */
         NetworkMode network;
-        char *network_name;          /* NETWORK_BRIDGE: a network from `conmanctl network create`; NULL = conman0 */
-        char **ports;                /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */
+        char *network_name; /* NETWORK_BRIDGE: a network from `conmanctl network create`; NULL = conman0 */
+        char **ports;       /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */
 
-        uint64_t memory_max;         /* bytes; 0 = no limit → MemoryMax= */
-        uint64_t cpu_quota_usec;     /* per second of wall time; 0 = none → CPUQuota= */
-        uint64_t cpu_weight;         /* 1..10000; 0 = default → CPUWeight= */
-        uint64_t pids_limit;         /* 0 = the default (2048), UINT64_MAX = none → TasksMax= */
+        uint64_t memory_max;     /* bytes; 0 = no limit → MemoryMax= */
+        uint64_t cpu_quota_usec; /* per second of wall time; 0 = none → CPUQuota= */
+        uint64_t cpu_weight;     /* 1..10000; 0 = default → CPUWeight= */
+        uint64_t pids_limit;     /* 0 = the default (2048), UINT64_MAX = none → TasksMax= */
 
-        int stop_signal;             /* → KillSignal= */
-        uint64_t stop_timeout_usec;  /* → TimeoutStopSec= */
-        RestartPolicy restart;       /* → Restart= */
-        unsigned restart_max_retries;/* on-failure:N; 0 = unlimited → StartLimitBurst= */
+        int stop_signal;              /* → KillSignal= */
+        uint64_t stop_timeout_usec;   /* → TimeoutStopSec= */
+        RestartPolicy restart;        /* → Restart= */
+        unsigned restart_max_retries; /* on-failure:N; 0 = unlimited → StartLimitBurst= */
 
-        char *runtime;               /* "runc" or "crun"; NULL = the daemon's default */
+        char *runtime; /* "runc" or "crun"; NULL = the daemon's default */
 
-        UsernsMode userns;           /* --userns: host (none) or auto (userns.h) */
-        UsernsRange userns_range;    /* auto: the host IDs allocated at create (size 0 = not yet) */
-        SecuritySpec security;       /* capabilities, devices, seccomp ... (security-spec.h) */
+        UsernsMode userns;        /* --userns: host (none) or auto (userns.h) */
+        UsernsRange userns_range; /* auto: the host IDs allocated at create (size 0 = not yet) */
+        SecuritySpec security;    /* capabilities, devices, seccomp ... (security-spec.h) */
 } ContainerSpec;
 
 #define CONTAINER_STOP_TIMEOUT_DEFAULT_USEC (10 * UINT64_C(1000000))
-#define CONTAINER_STOP_TIMEOUT_MAX_USEC (24 * 3600 * UINT64_C(1000000))
-#define CONTAINER_MEMORY_MIN (6 * 1024 * 1024)   /* like docker: below this nothing starts */
-#define CONTAINER_LIMIT_MAX (UINT64_C(1) << 50)
-#define CONTAINER_PIDS_LIMIT_DEFAULT 2048   /* podman's */
-#define CONTAINER_PIDS_LIMIT_UNLIMITED UINT64_MAX
-#define CONTAINER_ARGS_MAX 4096
-#define CONTAINER_STRING_MAX 65536
+#define CONTAINER_STOP_TIMEOUT_MAX_USEC     (24 * 3600 * UINT64_C(1000000))
+#define CONTAINER_MEMORY_MIN                (6 * 1024 * 1024) /* like docker: below this nothing starts */
+#define CONTAINER_LIMIT_MAX                 (UINT64_C(1) << 50)
+#define CONTAINER_PIDS_LIMIT_DEFAULT        2048 /* podman's */
+#define CONTAINER_PIDS_LIMIT_UNLIMITED      UINT64_MAX
+#define CONTAINER_ARGS_MAX                  4096
+#define CONTAINER_STRING_MAX                65536
 
 void container_spec_init(ContainerSpec *s);
 void container_spec_done(ContainerSpec *s);

@@ -59,7 +59,8 @@ int exit_record_read(int dir_fd, ExitRecord *ret) {
         if (json_object_object_get_ex(j, "finishedAt", &v))
                 ret->finished_at = json_object_get_uint64(v);
         /* "result": null gives a NULL string: a damaged record must not crash conmand at every start */
-        ret->result = strdup((json_object_object_get_ex(j, "result", &v) ? json_object_get_string(v) : NULL) ?: "unknown");
+        ret->result = strdup((json_object_object_get_ex(j, "result", &v) ? json_object_get_string(v) : NULL)
+                                     ?: "unknown");
         return ret->result ? 0 : -ENOMEM;
 }
 

@@ -12,9 +12,9 @@
 #include "shared/macro.h"
 
 typedef struct ExitRecord {
-        int exit_code;        /* the status, or 128+signal when killed; -1 if unknown */
+        int exit_code; /* the status, or 128+signal when killed; -1 if unknown */
         bool oom_killed;
-        char *result;         /* systemd's service result: success, exit-code, signal, oom-kill, timeout, ... */
+        char *result; /* systemd's service result: success, exit-code, signal, oom-kill, timeout, ... */
         uint64_t finished_at; /* CLOCK_REALTIME usec */
 } ExitRecord;
 

@@ -202,18 +202,12 @@ int read_file_in_root(int root_fd, const char *path, size_t max_size, char **ret
 
 const char *read_file_in_root_strerror(int r) {
         switch (r) {
-        case -EISDIR:
-                return "it is a directory, not a regular file";
-        case -EBADFD:
-                return "it is not a regular file (a FIFO, socket or device)";
-        case -EFBIG:
-                return "it is larger than the " ROOT_FILE_MAX_TEXT " limit";
-        case -ELOOP:
-                return "too many levels of symbolic links";
-        case -ENOSYS:
-                return "the kernel lacks openat2()";
-        default:
-                return strerror(-r);
+        case -EISDIR: return "it is a directory, not a regular file";
+        case -EBADFD: return "it is not a regular file (a FIFO, socket or device)";
+        case -EFBIG: return "it is larger than the " ROOT_FILE_MAX_TEXT " limit";
+        case -ELOOP: return "too many levels of symbolic links";
+        case -ENOSYS: return "the kernel lacks openat2()";
+        default: return strerror(-r);
         }
 }
 
@@ -222,7 +216,8 @@ int read_file(const char *path, size_t max_size, char **ret, size_t *ret_size) {
 }
 
 int json_write_file_atomic_at(int dir_fd, const char *name, struct json_object *j) {
-        const char *s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+        const char *s =
+                json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
         _cleanup_free_ char *buf = NULL;
 
         if (!s)

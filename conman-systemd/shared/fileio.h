@@ -38,7 +38,7 @@ int opendir_at(int dir_fd, const char *path, DIR **ret);
  * socket, device), -EFBIG (more than max_size bytes; the message names ROOT_FILE_MAX_TEXT,
  * so callers pass ROOT_FILE_MAX), -ELOOP, or another -errno.
  * read_file_in_root_strerror() words those errors for a message. */
-#define ROOT_FILE_MAX ((size_t) 4 * 1024 * 1024)
+#define ROOT_FILE_MAX      ((size_t) 4 * 1024 * 1024)
 #define ROOT_FILE_MAX_TEXT "4 MiB"
 int open_in_root(int root_fd, const char *path, int flags);
 int read_file_in_root(int root_fd, const char *path, size_t max_size, char **ret);

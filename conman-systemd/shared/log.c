@@ -57,7 +57,8 @@ static void log_to_kmsg(int level, const char *msg) {
         dprintf(fd, "<%i>%s[%i]: %s\n", level, log_ident, (int) getpid(), msg);
 }
 
-int log_internal(int level, int error, const char *file, int line, const char *func, const char *format, ...) {
+int log_internal(int level, int error, const char *file, int line, const char *func, const char *format,
+                 ...) {
         char buf[2048];
         va_list ap;
         int saved = errno;
@@ -74,15 +75,12 @@ int log_internal(int level, int error, const char *file, int line, const char *f
 
         switch (log_target) {
         case LOG_TARGET_JOURNAL:
-                (void) sd_journal_send("MESSAGE=%s", buf, "PRIORITY=%i", level, "SYSLOG_IDENTIFIER=%s", log_ident,
-                                       "CODE_FILE=%s", file, "CODE_LINE=%i", line, "CODE_FUNC=%s", func,
-                                       error > 0 ? "ERRNO=%i" : NULL, error, NULL);
+                (void) sd_journal_send("MESSAGE=%s", buf, "PRIORITY=%i", level, "SYSLOG_IDENTIFIER=%s",
+                                       log_ident, "CODE_FILE=%s", file, "CODE_LINE=%i", line, "CODE_FUNC=%s",
+                                       func, error > 0 ? "ERRNO=%i" : NULL, error, NULL);
                 break;
-        case LOG_TARGET_KMSG:
-                log_to_kmsg(level, buf);
-                break;
-        default:
-                fprintf(stderr, "%s\n", buf);
+        case LOG_TARGET_KMSG: log_to_kmsg(level, buf); break;
+        default: fprintf(stderr, "%s\n", buf);
         }
 
         errno = saved;

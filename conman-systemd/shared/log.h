@@ -14,10 +14,10 @@
 #include "shared/macro.h"
 
 typedef enum LogTarget {
-        LOG_TARGET_AUTO,    /* journal if stderr is the journal stream, else stderr */
+        LOG_TARGET_AUTO, /* journal if stderr is the journal stream, else stderr */
         LOG_TARGET_STDERR,
         LOG_TARGET_JOURNAL,
-        LOG_TARGET_KMSG,    /* for the generator, which runs before journald */
+        LOG_TARGET_KMSG, /* for the generator, which runs before journald */
 } LogTarget;
 
 void log_setup(const char *ident, LogTarget target);
@@ -27,18 +27,18 @@ int log_get_max_level(void);
 int log_internal(int level, int error, const char *file, int line, const char *func, const char *format, ...)
         _printf_(6, 7);
 
-#define log_full_errno(level, error, ...)                                                          \
+#define log_full_errno(level, error, ...)                                                                    \
         log_internal((level), (error), __FILE__, __LINE__, __func__, __VA_ARGS__)
 
-#define log_debug(...) log_full_errno(LOG_DEBUG, 0, __VA_ARGS__)
-#define log_info(...) log_full_errno(LOG_INFO, 0, __VA_ARGS__)
-#define log_notice(...) log_full_errno(LOG_NOTICE, 0, __VA_ARGS__)
+#define log_debug(...)   log_full_errno(LOG_DEBUG, 0, __VA_ARGS__)
+#define log_info(...)    log_full_errno(LOG_INFO, 0, __VA_ARGS__)
+#define log_notice(...)  log_full_errno(LOG_NOTICE, 0, __VA_ARGS__)
 #define log_warning(...) log_full_errno(LOG_WARNING, 0, __VA_ARGS__)
-#define log_error(...) log_full_errno(LOG_ERR, 0, __VA_ARGS__)
+#define log_error(...)   log_full_errno(LOG_ERR, 0, __VA_ARGS__)
 
-#define log_debug_errno(error, ...) log_full_errno(LOG_DEBUG, error, __VA_ARGS__)
-#define log_info_errno(error, ...) log_full_errno(LOG_INFO, error, __VA_ARGS__)
+#define log_debug_errno(error, ...)   log_full_errno(LOG_DEBUG, error, __VA_ARGS__)
+#define log_info_errno(error, ...)    log_full_errno(LOG_INFO, error, __VA_ARGS__)
 #define log_warning_errno(error, ...) log_full_errno(LOG_WARNING, error, __VA_ARGS__)
-#define log_error_errno(error, ...) log_full_errno(LOG_ERR, error, __VA_ARGS__)
+#define log_error_errno(error, ...)   log_full_errno(LOG_ERR, error, __VA_ARGS__)
 
 #define log_oom() log_error_errno(-ENOMEM, "Out of memory.")

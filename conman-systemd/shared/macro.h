@@ -19,36 +19,36 @@
 #include <string.h>
 #include <unistd.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define _unused_ __attribute__((unused))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
+#define _unused_       __attribute__((unused))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define _noreturn_ __attribute__((noreturn))
+#define _noreturn_     __attribute__((noreturn))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 
-#define streq(a, b) (strcmp((a), (b)) == 0)
+#define streq(a, b)     (strcmp((a), (b)) == 0)
 #define strneq(a, b, n) (strncmp((a), (b), (n)) == 0)
-#define isempty(s) (!(s) || !(s)[0])
-#define strempty(s) ((s) ? (s) : "")
-#define strna(s) ((s) ? (s) : "n/a")
+#define isempty(s)      (!(s) || !(s)[0])
+#define strempty(s)     ((s) ? (s) : "")
+#define strna(s)        ((s) ? (s) : "n/a")
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Takes the pointer out of a variable, leaving NULL behind: ownership moves to the caller. */
-#define TAKE_PTR(p)                                                                                \
-        ({                                                                                         \
-                __typeof__(p) _p_ = (p);                                                           \
-                (p) = NULL;                                                                        \
-                _p_;                                                                               \
+#define TAKE_PTR(p)                                                                                          \
+        ({                                                                                                   \
+                __typeof__(p) _p_ = (p);                                                                     \
+                (p) = NULL;                                                                                  \
+                _p_;                                                                                         \
         })
 
 /* Takes the fd out of a variable, leaving -EBADF behind: ownership moves to the caller. */
-#define TAKE_FD(fd)                                                                                \
-        ({                                                                                         \
-                int _fd_ = (fd);                                                                   \
-                (fd) = -EBADF;                                                                     \
-                _fd_;                                                                              \
+#define TAKE_FD(fd)                                                                                          \
+        ({                                                                                                   \
+                int _fd_ = (fd);                                                                             \
+                (fd) = -EBADF;                                                                               \
+                _fd_;                                                                                        \
         })
 
 static inline void freep(void *p) {
@@ -107,10 +107,10 @@ static inline void strv_freep(char ***l) {
 
 /* Defines static inline void funcp(type *p), the _cleanup_() helper that calls func(*p) unless *p is
  * NULL: DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free) gives manager_freep(). */
-#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                    \
-        static inline void func##p(type *p) {                                                      \
-                if (*p)                                                                            \
-                        func(*p);                                                                  \
+#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                              \
+        static inline void func##p(type *p) {                                                                \
+                if (*p)                                                                                      \
+                        func(*p);                                                                            \
         }
 
 /* The index of s in a table of strings (NULL entries are skipped), or -EINVAL. */
@@ -130,18 +130,18 @@ static inline int string_table_lookup(const char *const *table, size_t n, const 
  * RestartPolicy restart_policy_from_string(const char *) (-EINVAL, i.e. _X_INVALID, when unknown or
  * NULL). The _TO_STRING and _FROM_STRING halves are there for enums that need only one direction;
  * put "static" before either to keep the function in its file. */
-#define DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type)                                           \
-        const char *name##_to_string(type i) {                                                     \
-                if ((int) i < 0 || (size_t) (int) i >= ELEMENTSOF(name##_table))                   \
-                        return NULL;                                                               \
-                return name##_table[i];                                                            \
+#define DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type)                                                     \
+        const char *name##_to_string(type i) {                                                               \
+                if ((int) i < 0 || (size_t) (int) i >= ELEMENTSOF(name##_table))                             \
+                        return NULL;                                                                         \
+                return name##_table[i];                                                                      \
         }
-#define DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type)                                         \
-        type name##_from_string(const char *s) {                                                   \
-                return (type) string_table_lookup(name##_table, ELEMENTSOF(name##_table), s);      \
+#define DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type)                                                   \
+        type name##_from_string(const char *s) {                                                             \
+                return (type) string_table_lookup(name##_table, ELEMENTSOF(name##_table), s);                \
         }
-#define DEFINE_STRING_TABLE_LOOKUP(name, type)                                                     \
-        DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type)                                           \
+#define DEFINE_STRING_TABLE_LOOKUP(name, type)                                                               \
+        DEFINE_STRING_TABLE_LOOKUP_TO_STRING(name, type)                                                     \
         DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(name, type)
 
 static inline int negative_errno(void) {

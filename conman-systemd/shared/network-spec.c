@@ -97,7 +97,8 @@ int port_mapping_format(const PortMapping *p, char **ret) {
                 r = asprintf(ret, "%s:%u:%u/%s", p->host_ip, p->host_port, p->container_port,
                              port_protocol_to_string(p->protocol));
         else
-                r = asprintf(ret, "%u:%u/%s", p->host_port, p->container_port, port_protocol_to_string(p->protocol));
+                r = asprintf(ret, "%u:%u/%s", p->host_port, p->container_port,
+                             port_protocol_to_string(p->protocol));
         return r < 0 ? -ENOMEM : 0;
 }
 

@@ -13,9 +13,9 @@
 #include "shared/macro.h"
 
 #define NETWORK_DEFAULT_NAME "conman0"
-#define NETWORK_NAME_MAX 48
-#define NETWORK_NAME_RULE "[a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 48 characters; not none, host or bridge)"
-#define NETWORK_PORTS_MAX 256
+#define NETWORK_NAME_MAX     48
+#define NETWORK_NAME_RULE    "[a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 48 characters; not none, host or bridge)"
+#define NETWORK_PORTS_MAX    256
 
 typedef enum PortProtocol {
         PORT_PROTOCOL_TCP,

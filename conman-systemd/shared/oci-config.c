@@ -22,7 +22,11 @@ static struct json_object *string_array(const char *const *l, size_t n) {
         return a;
 }
 
-typedef enum { ENTRY_ABSENT, ENTRY_WHITEOUT, ENTRY_PRESENT } LayerEntry;
+typedef enum {
+        ENTRY_ABSENT,
+        ENTRY_WHITEOUT,
+        ENTRY_PRESENT
+} LayerEntry;
 
 static bool is_whiteout(int fd) {
         struct stat st;
@@ -59,8 +63,8 @@ static LayerEntry layer_entry(int root_fd, const char *file) {
  * read_file_in_root(), so symlinks and ".." stay inside that root and a FIFO or device is refused. A
  * symlink is followed inside its own layer only (not through the merged view of all layers).
  * -ENOENT when no root has the name, another -errno (and *ret_bad set) when a file cannot be read. */
-static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id, unsigned *ret_gid,
-                     const char **ret_bad) {
+static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id,
+                     unsigned *ret_gid, const char **ret_bad) {
         _cleanup_free_ char *buf = NULL, *path = NULL;
         char *line, *save = NULL;
         LayerEntry e;
@@ -191,31 +195,36 @@ static void add_network_mounts(struct json_object *a, const char *dir) {
 
 static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *paths) {
         static const char *const proc_opts[] = { "nosuid", "noexec", "nodev" };
-        static const char *const dev_opts[] = { "nosuid", "noexec", "strictatime", "mode=755", "size=65536k" };
-        static const char *const pts_opts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
+        static const char *const dev_opts[] = { "nosuid", "noexec", "strictatime", "mode=755",
+                                                "size=65536k" };
+        static const char *const pts_opts[] = { "nosuid",        "noexec",    "newinstance",
+                                                "ptmxmode=0666", "mode=0620", "gid=5" };
         static const char *const shm_opts[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" };
         static const char *const mq_opts[] = { "nosuid", "noexec", "nodev" };
         static const char *const sys_opts[] = { "nosuid", "noexec", "nodev", "ro" };
-        size_t n_sys = ELEMENTSOF(sys_opts) - (s->security.privileged ? 1 : 0); /* privileged: rw, as docker */
+        size_t n_sys =
+                ELEMENTSOF(sys_opts) - (s->security.privileged ? 1 : 0); /* privileged: rw, as docker */
         struct json_object *a = json_object_new_array();
 
         json_object_array_add(a, mount_entry("/proc", "proc", "proc", proc_opts, ELEMENTSOF(proc_opts)));
         json_object_array_add(a, mount_entry("/dev", "tmpfs", "tmpfs", dev_opts, ELEMENTSOF(dev_opts)));
         json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts", pts_opts, ELEMENTSOF(pts_opts)));
         json_object_array_add(a, mount_entry("/dev/shm", "tmpfs", "shm", shm_opts, ELEMENTSOF(shm_opts)));
-        json_object_array_add(a, mount_entry("/dev/mqueue", "mqueue", "mqueue", mq_opts, ELEMENTSOF(mq_opts)));
+        json_object_array_add(a,
+                              mount_entry("/dev/mqueue", "mqueue", "mqueue", mq_opts, ELEMENTSOF(mq_opts)));
         if (s->userns == USERNS_AUTO && (s->network == NETWORK_HOST || paths->netns_path)) {
                 /* sysfs can only be mounted by a user namespace that owns the network namespace; the host's
                  * and a prepared one (conman-netns) belong to the host's */
                 static const char *const sys_bind_opts[] = { "rbind", "nosuid", "noexec", "nodev", "ro" };
-                json_object_array_add(a, mount_entry("/sys", "bind", "/sys", sys_bind_opts, ELEMENTSOF(sys_bind_opts)));
+                json_object_array_add(
+                        a, mount_entry("/sys", "bind", "/sys", sys_bind_opts, ELEMENTSOF(sys_bind_opts)));
         } else
                 json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, n_sys));
         add_network_mounts(a, paths->network_etc_dir);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw", "rprivate" };
-                json_object_array_add(a, mount_entry(s->volumes[i].destination, "bind", s->volumes[i].source, opts,
-                                                     ELEMENTSOF(opts)));
+                json_object_array_add(a, mount_entry(s->volumes[i].destination, "bind", s->volumes[i].source,
+                                                     opts, ELEMENTSOF(opts)));
         }
         return a;
 }
@@ -229,8 +238,9 @@ static struct json_object *build_env(const ContainerSpec *s, const char *hostnam
                 if (string_has_prefix(*e, "PATH="))
                         have_path = true;
         if (!have_path)
-                json_object_array_add(a, json_object_new_string(
-                                                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+                json_object_array_add(
+                        a, json_object_new_string(
+                                   "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
         if (asprintf(&h, "HOSTNAME=%s", hostname) >= 0)
                 json_object_array_add(a, json_object_new_string(h));
         if (s->tty)
@@ -247,7 +257,8 @@ static struct json_object *build_process(const ContainerSpec *s, const OciUser *
         json_object_object_add(u, "uid", json_object_new_int64(user->uid));
         json_object_object_add(u, "gid", json_object_new_int64(user->gid));
         json_object_object_add(p, "user", u);
-        json_object_object_add(p, "args", string_array((const char *const *) s->command, strv_length(s->command)));
+        json_object_object_add(p, "args",
+                               string_array((const char *const *) s->command, strv_length(s->command)));
         json_object_object_add(p, "env", build_env(s, hostname));
         json_object_object_add(p, "cwd", json_object_new_string(s->working_dir ?: "/"));
         /* No rlimits: the container inherits the unit's (LimitNOFILE= etc.), which systemd owns. */

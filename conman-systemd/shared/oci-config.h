@@ -26,10 +26,10 @@ int oci_user_resolve_bus(char *const *roots, const char *user, const char *what,
                          sd_bus_error *error);
 
 typedef struct OciPaths {
-        const char *root;         /* root.path: the rootfs, or where the image overlay is mounted */
-        char *const *user_roots;  /* where to look up user names (see oci_user_resolve) */
-        const char *cgroups_path; /* inside the unit's cgroup, so the container stays in it */
-        const char *netns_path;   /* a prepared network namespace to join, or NULL */
+        const char *root;            /* root.path: the rootfs, or where the image overlay is mounted */
+        char *const *user_roots;     /* where to look up user names (see oci_user_resolve) */
+        const char *cgroups_path;    /* inside the unit's cgroup, so the container stays in it */
+        const char *netns_path;      /* a prepared network namespace to join, or NULL */
         const char *network_etc_dir; /* hosts, hostname, resolv.conf to bind over /etc/..., or NULL */
         const struct OciHost *host;  /* machine, capabilities, cgroup version; NULL = this host's */
 } OciPaths;

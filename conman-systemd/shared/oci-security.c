@@ -19,9 +19,9 @@
 
 /* podman 4.3's lists */
 static const char *const masked_paths[] = {
-        "/proc/acpi",        "/proc/kcore",     "/proc/keys",        "/proc/latency_stats", "/proc/timer_list",
-        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",      "/sys/firmware",       "/sys/fs/selinux",
-        "/sys/dev/block",
+        "/proc/acpi",       "/proc/kcore",       "/proc/keys",        "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+        "/sys/firmware",    "/sys/fs/selinux",   "/sys/dev/block",
 };
 
 static const char *const readonly_paths[] = {
@@ -35,16 +35,15 @@ static const struct {
         int major, minor; /* -1: any */
         const char *access;
 } default_device_rules[] = {
-        { 'c', -1, -1, "m" },   { 'b', -1, -1, "m" },
-        { 'c', 1, 3, "rwm" },   /* null */
-        { 'c', 1, 8, "rwm" },   /* random */
-        { 'c', 1, 7, "rwm" },   /* full */
-        { 'c', 5, 0, "rwm" },   /* tty */
-        { 'c', 1, 5, "rwm" },   /* zero */
-        { 'c', 1, 9, "rwm" },   /* urandom */
-        { 'c', 136, -1, "rwm" },/* pts/N */
-        { 'c', 5, 2, "rwm" },   /* ptmx */
-        { 'c', 10, 200, "rwm" },/* net/tun */
+        { 'c', -1, -1, "m" },    { 'b', -1, -1, "m" }, { 'c', 1, 3, "rwm" }, /* null */
+        { 'c', 1, 8, "rwm" },                                                /* random */
+        { 'c', 1, 7, "rwm" },                                                /* full */
+        { 'c', 5, 0, "rwm" },                                                /* tty */
+        { 'c', 1, 5, "rwm" },                                                /* zero */
+        { 'c', 1, 9, "rwm" },                                                /* urandom */
+        { 'c', 136, -1, "rwm" },                                             /* pts/N */
+        { 'c', 5, 2, "rwm" },                                                /* ptmx */
+        { 'c', 10, 200, "rwm" },                                             /* net/tun */
 };
 
 void oci_host_detect(OciHost *ret) {
@@ -62,7 +61,8 @@ void oci_host_detect(OciHost *ret) {
 }
 
 uint64_t oci_security_capabilities(const ContainerSpec *s, uint64_t cap_all) {
-        return capability_set_compute(s->security.privileged, s->security.cap_add, s->security.cap_drop, cap_all);
+        return capability_set_compute(s->security.privileged, s->security.cap_add, s->security.cap_drop,
+                                      cap_all);
 }
 
 static struct json_object *string_array(const char *const *l, size_t n) {
@@ -102,7 +102,8 @@ static struct json_object *device_node(const char *path, const struct stat *st) 
 
 /* --privileged: every device node directly in the host's /dev, except those the runtime makes itself. */
 static void add_host_devices(const char *dev_dir, struct json_object *nodes) {
-        static const char *const own[] = { "null", "zero", "full", "random", "urandom", "tty", "ptmx", "console" };
+        static const char *const own[] = { "null",    "zero", "full", "random",
+                                           "urandom", "tty",  "ptmx", "console" };
         _cleanup_closedir_ DIR *d = opendir(dev_dir);
         struct dirent *de;
         size_t n = 0;
@@ -127,7 +128,8 @@ static void add_host_devices(const char *dev_dir, struct json_object *nodes) {
         }
 }
 
-static int add_devices(const ContainerSpec *s, const OciHost *h, struct json_object *linux_, sd_bus_error *error) {
+static int add_devices(const ContainerSpec *s, const OciHost *h, struct json_object *linux_,
+                       sd_bus_error *error) {
         struct json_object *rules = json_object_new_array(), *nodes = json_object_new_array(), *res;
 
         if (!json_object_object_get_ex(linux_, "resources", &res)) {
@@ -156,8 +158,9 @@ static int add_devices(const ContainerSpec *s, const OciHost *h, struct json_obj
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                                  "Device %s is no longer a device node on the host.", *dv);
                 json_object_array_add(nodes, device_node(d.container, &st));
-                json_object_array_add(rules, device_rule(true, S_ISBLK(st.st_mode) ? 'b' : 'c', (int) major(st.st_rdev),
-                                                         (int) minor(st.st_rdev), d.permissions));
+                json_object_array_add(rules, device_rule(true, S_ISBLK(st.st_mode) ? 'b' : 'c',
+                                                         (int) major(st.st_rdev), (int) minor(st.st_rdev),
+                                                         d.permissions));
         }
         return 0;
 }
@@ -200,7 +203,8 @@ static struct json_object *sysctls_json(const ContainerSpec *s) {
                         json_object_object_add(o, "net.ipv4.ping_group_range", json_object_new_string(range));
                 }
         } else if (s->network != NETWORK_HOST)
-                json_object_object_add(o, "net.ipv4.ping_group_range", json_object_new_string("0 2147483647"));
+                json_object_object_add(o, "net.ipv4.ping_group_range",
+                                       json_object_new_string("0 2147483647"));
         for (char **l = s->security.sysctls; l && *l; l++) {
                 _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
                 if (k && strchr(*l, '='))
@@ -226,7 +230,8 @@ static int add_process(const ContainerSpec *s, uint64_t caps, char *const *roots
         for (size_t i = 0; i < ELEMENTSOF(sets); i++)
                 json_object_object_add(c, sets[i], capability_set_to_json(caps));
         json_object_object_add(process, "capabilities", c);
-        json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(s->security.no_new_privileges));
+        json_object_object_add(process, "noNewPrivileges",
+                               json_object_new_boolean(s->security.no_new_privileges));
         if (s->security.apparmor_profile && !streq(s->security.apparmor_profile, "unconfined") &&
             !s->security.privileged)
                 json_object_object_add(process, "apparmorProfile",
@@ -241,16 +246,18 @@ static int add_process(const ContainerSpec *s, uint64_t caps, char *const *roots
                 if (asprintf(&spec, "0:%s", *g) < 0)
                         return -ENOMEM;
                 if (oci_user_resolve(roots, spec, &u) < 0)
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Group '%s' is neither numeric nor listed in the root filesystem's "
-                                                 "/etc/group.", *g);
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Group '%s' is neither numeric nor listed in the root filesystem's "
+                                "/etc/group.",
+                                *g);
                 json_object_array_add(gids, json_object_new_int64(u.gid));
         }
         return 0;
 }
 
-int oci_security_apply(const ContainerSpec *s, const OciHost *h, char *const *roots, struct json_object *config,
-                       sd_bus_error *error) {
+int oci_security_apply(const ContainerSpec *s, const OciHost *h, char *const *roots,
+                       struct json_object *config, sd_bus_error *error) {
         struct json_object *process = json_object_object_get(config, "process"),
                            *linux_ = json_object_object_get(config, "linux"), *ns;
         uint64_t caps = oci_security_capabilities(s, h->cap_all);
@@ -265,7 +272,8 @@ int oci_security_apply(const ContainerSpec *s, const OciHost *h, char *const *ro
                 return r;
         add_sysctls(s, linux_);
         if (!s->security.privileged) {
-                json_object_object_add(linux_, "maskedPaths", string_array(masked_paths, ELEMENTSOF(masked_paths)));
+                json_object_object_add(linux_, "maskedPaths",
+                                       string_array(masked_paths, ELEMENTSOF(masked_paths)));
                 json_object_object_add(linux_, "readonlyPaths",
                                        string_array(readonly_paths, ELEMENTSOF(readonly_paths)));
         }
@@ -288,7 +296,8 @@ struct json_object *oci_security_describe(const ContainerSpec *s) {
         json_object_object_add(o, "CapDrop", json_object_new_array());
         for (char **c = sec->cap_drop; c && *c; c++)
                 json_object_array_add(json_object_object_get(o, "CapDrop"), json_object_new_string(*c));
-        json_object_object_add(o, "Capabilities", capability_set_to_json(oci_security_capabilities(s, capability_available())));
+        json_object_object_add(o, "Capabilities",
+                               capability_set_to_json(oci_security_capabilities(s, capability_available())));
         json_object_object_add(o, "Seccomp",
                                json_object_new_string(sec->privileged ? "unconfined" : sec->seccomp_profile ?: "default"));
         json_object_object_add(o, "NoNewPrivileges", json_object_new_boolean(sec->no_new_privileges));
@@ -296,8 +305,9 @@ struct json_object *oci_security_describe(const ContainerSpec *s) {
         json_object_object_add(o, "Devices", json_object_new_array());
         for (char **d = sec->devices; d && *d; d++)
                 json_object_array_add(json_object_object_get(o, "Devices"), json_object_new_string(*d));
-        json_object_object_add(o, "DeviceCgroup",
-                               json_object_new_string(sec->privileged ? "allow all" : "deny all but the defaults"));
+        json_object_object_add(
+                o, "DeviceCgroup",
+                json_object_new_string(sec->privileged ? "allow all" : "deny all but the defaults"));
         json_object_object_add(o, "Sysctls", sysctls_json(s));
         json_object_object_add(o, "GroupAdd", json_object_new_array());
         for (char **g = sec->group_add; g && *g; g++)

@@ -14,10 +14,10 @@
 #include <stddef.h>
 
 typedef struct RefusedKey {
-        const char *section;  /* "Service" */
+        const char *section; /* "Service" */
         const char *key;
-        bool reset_only;      /* only the empty assignment, which drops the generated values, is refused */
-        const char *why;      /* the reason and what to use instead: "..." (no final period) */
+        bool reset_only; /* only the empty assignment, which drops the generated values, is refused */
+        const char *why; /* the reason and what to use instead: "..." (no final period) */
 } RefusedKey;
 
 extern const RefusedKey refused_keys[];

@@ -21,8 +21,9 @@ static const struct {
 };
 
 static const char *const actions[] = {
-        "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
-        "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
+        "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+        "SCMP_ACT_TRAP",  "SCMP_ACT_ERRNO",        "SCMP_ACT_TRACE",
+        "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",          "SCMP_ACT_NOTIFY",
 };
 
 static int machine_index(const char *machine) {
@@ -69,11 +70,14 @@ static int check_rule(struct json_object *r, size_t i, const char *what, sd_bus_
                                          "Seccomp profile %s: syscalls[%zu] has no \"names\".", what, i);
         if (!strings_array_ok(names) && !json_object_is_type(names, json_type_string))
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Seccomp profile %s: syscalls[%zu].names must be a list of strings.", what, i);
+                                         "Seccomp profile %s: syscalls[%zu].names must be a list of strings.",
+                                         what, i);
         if (!json_object_object_get_ex(r, "action", &v) || !action_is_valid(v))
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Seccomp profile %s: syscalls[%zu].action must be one of SCMP_ACT_ALLOW, "
-                                         "SCMP_ACT_ERRNO, SCMP_ACT_KILL ...", what, i);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Seccomp profile %s: syscalls[%zu].action must be one of SCMP_ACT_ALLOW, "
+                        "SCMP_ACT_ERRNO, SCMP_ACT_KILL ...",
+                        what, i);
         if (json_object_object_get_ex(r, "args", &v) && !json_object_is_type(v, json_type_null) &&
             !json_object_is_type(v, json_type_array))
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
@@ -88,8 +92,9 @@ int seccomp_profile_check(struct json_object *p, const char *what, sd_bus_error 
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "Seccomp profile %s is not a JSON object.", what);
         if (!json_object_object_get_ex(p, "defaultAction", &v) || !action_is_valid(v))
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Seccomp profile %s: \"defaultAction\" must be an SCMP_ACT_* action.", what);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Seccomp profile %s: \"defaultAction\" must be an SCMP_ACT_* action.", what);
         if (!json_object_object_get_ex(p, "syscalls", &rules) || json_object_is_type(rules, json_type_null))
                 return 0;
         if (!json_object_is_type(rules, json_type_array))
@@ -159,7 +164,8 @@ static bool kernel_at_least(const char *kernel, const char *min) {
 
 /* moby's rules: every "includes" condition must hold, no "excludes" condition may. */
 static bool rule_applies(struct json_object *r, const char *goarch, uint64_t caps, const char *kernel) {
-        struct json_object *inc = json_object_object_get(r, "includes"), *exc = json_object_object_get(r, "excludes");
+        struct json_object *inc = json_object_object_get(r, "includes"),
+                           *exc = json_object_object_get(r, "excludes");
         struct json_object *v;
 
         if (inc) {
@@ -220,7 +226,8 @@ static struct json_object *compose_architectures(struct json_object *p, const ch
                 a = json_object_new_array();
                 json_object_array_add(a, json_object_new_string(scmp));
                 subs = json_object_object_get(e, "subArchitectures");
-                for (size_t j = 0; json_object_is_type(subs, json_type_array) && j < json_object_array_length(subs); j++)
+                for (size_t j = 0;
+                     json_object_is_type(subs, json_type_array) && j < json_object_array_length(subs); j++)
                         json_object_array_add(a, json_object_get(json_object_array_get_idx(subs, j)));
                 return a;
         }
@@ -244,7 +251,8 @@ int seccomp_compose(struct json_object *p, const char *machine, uint64_t caps, c
                 json_object_object_add(o, "architectures", archs);
         out = json_object_new_array();
         rules = json_object_object_get(p, "syscalls");
-        for (size_t i = 0; json_object_is_type(rules, json_type_array) && i < json_object_array_length(rules); i++) {
+        for (size_t i = 0; json_object_is_type(rules, json_type_array) && i < json_object_array_length(rules);
+             i++) {
                 struct json_object *r = json_object_array_get_idx(rules, i);
                 if (rule_applies(r, goarch, caps, kernel))
                         json_object_array_add(out, compose_rule(r));

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * seccomp.h — the container's linux.seccomp. Profiles are in docker's format (the default one, rendered
- * from seccomp/default.seccomp, or a file given with --security-opt seccomp=PATH): rules carry "includes"/"excludes" conditions on
- * capabilities, architectures and kernel versions. Composing resolves them for one machine and one
- * capability set — adding CAP_SYS_ADMIN unlocks mount, unshare, setns ... as in docker.
+ * from seccomp/default.seccomp, or a file given with --security-opt seccomp=PATH): rules carry
+ * "includes"/"excludes" conditions on capabilities, architectures and kernel versions. Composing resolves
+ * them for one machine and one capability set — adding CAP_SYS_ADMIN unlocks mount, unshare, setns ... as in
+ * docker.
  *
  * The default profile is compiled in, pre-filtered per architecture at build time (seccomp/render.py).
  */

@@ -136,7 +136,8 @@ int security_spec_add_sysctl(SecuritySpec *s, const char *v) {
 }
 
 int security_spec_add_group(SecuritySpec *s, const char *v) {
-        if (isempty(v) || strlen(v) > 256 || strpbrk(v, ":/ \t\n") || strv_length(s->group_add) >= SECURITY_LIST_MAX)
+        if (isempty(v) || strlen(v) > 256 || strpbrk(v, ":/ \t\n") ||
+            strv_length(s->group_add) >= SECURITY_LIST_MAX)
                 return -EINVAL;
         return strv_push(&s->group_add, v);
 }
@@ -160,16 +161,22 @@ static int validate_device(const char *canonical, sd_bus_error *error) {
         struct stat st;
 
         if (device_spec_parse(canonical, &d) < 0)
-                return invalid(error, "Device '%s' must be HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS "
-                                      "of r, w, m.", canonical);
+                return invalid(error,
+                               "Device '%s' must be HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS "
+                               "of r, w, m.",
+                               canonical);
         if (stat(d.host, &st) < 0)
                 return invalid(error, "Device %s does not exist on the host.", d.host);
         if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
-                return invalid(error, "%s is not a character or block device node; --device takes device nodes "
-                                      "(use --volume for files and directories).", d.host);
+                return invalid(error,
+                               "%s is not a character or block device node; --device takes device nodes "
+                               "(use --volume for files and directories).",
+                               d.host);
         if (!container_path_is_valid(d.container) || !string_has_prefix(d.container, "/dev/"))
-                return invalid(error, "Device path '%s' in the container must be an absolute path under /dev "
-                                      "without '.' or '..'.", d.container);
+                return invalid(error,
+                               "Device path '%s' in the container must be an absolute path under /dev "
+                               "without '.' or '..'.",
+                               d.container);
         return 0;
 }
 
@@ -179,9 +186,11 @@ static int validate_apparmor(const char *profile, sd_bus_error *error) {
         if (!profile || streq(profile, "unconfined"))
                 return 0;
         if (read_file("/sys/module/apparmor/parameters/enabled", 64, &buf, NULL) < 0 || buf[0] != 'Y')
-                return invalid(error, "AppArmor is not enabled on this host (/sys/module/apparmor/parameters/"
-                                      "enabled is not Y), so profile '%s' cannot be applied. Leave out "
-                                      "--security-opt apparmor=.", profile);
+                return invalid(error,
+                               "AppArmor is not enabled on this host (/sys/module/apparmor/parameters/"
+                               "enabled is not Y), so profile '%s' cannot be applied. Leave out "
+                               "--security-opt apparmor=.",
+                               profile);
         return 0;
 }
 
@@ -199,9 +208,11 @@ static int validate_lists(const SecuritySpec *s, bool host_network, sd_bus_error
                 if (!strchr(*l, '=') || !utf8_is_valid(*l))
                         return invalid(error, "Sysctl '%.64s' must be key=value.", *l);
                 if (!sysctl_is_namespaced(k, host_network))
-                        return invalid(error, "Sysctl '%s' is not namespaced (or is net.* with --network host): "
-                                              "it would change the host. Allowed: kernel.msg*, kernel.sem, "
-                                              "kernel.shm*, fs.mqueue.*, net.* with a private network.", k);
+                        return invalid(error,
+                                       "Sysctl '%s' is not namespaced (or is net.* with --network host): "
+                                       "it would change the host. Allowed: kernel.msg*, kernel.sem, "
+                                       "kernel.shm*, fs.mqueue.*, net.* with a private network.",
+                                       k);
         }
         for (char **g = s->group_add; g && *g; g++)
                 if (strpbrk(*g, ":/ \t\n") || !utf8_is_valid(*g))
@@ -290,11 +301,17 @@ int security_spec_from_json(struct json_object *o, SecuritySpec *s) {
         s->privileged = json_object_get_boolean(json_object_object_get(o, "privileged"));
         s->no_new_privileges = json_object_get_boolean(json_object_object_get(o, "noNewPrivileges"));
         r = strv_from(o, "capAdd", &s->cap_add);
-        if (r >= 0) r = strv_from(o, "capDrop", &s->cap_drop);
-        if (r >= 0) r = strv_from(o, "devices", &s->devices);
-        if (r >= 0) r = string_from(o, "seccompProfile", &s->seccomp_profile);
-        if (r >= 0) r = string_from(o, "apparmorProfile", &s->apparmor_profile);
-        if (r >= 0) r = strv_from(o, "sysctls", &s->sysctls);
-        if (r >= 0) r = strv_from(o, "groupAdd", &s->group_add);
+        if (r >= 0)
+                r = strv_from(o, "capDrop", &s->cap_drop);
+        if (r >= 0)
+                r = strv_from(o, "devices", &s->devices);
+        if (r >= 0)
+                r = string_from(o, "seccompProfile", &s->seccomp_profile);
+        if (r >= 0)
+                r = string_from(o, "apparmorProfile", &s->apparmor_profile);
+        if (r >= 0)
+                r = strv_from(o, "sysctls", &s->sysctls);
+        if (r >= 0)
+                r = strv_from(o, "groupAdd", &s->group_add);
         return r;
 }

@@ -13,23 +13,23 @@
 #include <systemd/sd-bus.h>
 
 typedef struct SecuritySpec {
-        bool privileged;             /* all capabilities and devices, no seccomp, no masked paths */
-        bool no_new_privileges;      /* --security-opt no-new-privileges */
-        char **cap_add;              /* "CAP_X" or "ALL" */
+        bool privileged;        /* all capabilities and devices, no seccomp, no masked paths */
+        bool no_new_privileges; /* --security-opt no-new-privileges */
+        char **cap_add;         /* "CAP_X" or "ALL" */
         char **cap_drop;
-        char **devices;              /* canonical "HOST:CONTAINER:PERMS" */
-        char *seccomp_profile;       /* NULL = the default, "unconfined", or an absolute path */
-        char *apparmor_profile;      /* NULL = none set, "unconfined" or a profile name */
-        char **sysctls;              /* "key=value" */
-        char **group_add;            /* supplementary groups: numbers or names from the rootfs */
+        char **devices;         /* canonical "HOST:CONTAINER:PERMS" */
+        char *seccomp_profile;  /* NULL = the default, "unconfined", or an absolute path */
+        char *apparmor_profile; /* NULL = none set, "unconfined" or a profile name */
+        char **sysctls;         /* "key=value" */
+        char **group_add;       /* supplementary groups: numbers or names from the rootfs */
 } SecuritySpec;
 
 #define SECURITY_LIST_MAX 256
 
 typedef struct DeviceSpec {
-        char *host;       /* absolute path of a char/block node on the host */
-        char *container;  /* absolute path in the container */
-        char *permissions;/* some of "rwm" */
+        char *host;        /* absolute path of a char/block node on the host */
+        char *container;   /* absolute path in the container */
+        char *permissions; /* some of "rwm" */
 } DeviceSpec;
 
 void security_spec_done(SecuritySpec *s);

@@ -138,8 +138,9 @@ static int format_value(const UnitProperty *p, char **ret) {
         case UNIT_PROPERTY_U32: return asprintf(ret, "%" PRIu64, p->u) < 0 ? -ENOMEM : 0;
         case UNIT_PROPERTY_USEC: return format_usec(p->u, ret);
         case UNIT_PROPERTY_CPU_QUOTA: /* systemd keeps CPUQuota= in 1/100 percent */
-                return asprintf(ret, "%" PRIu64 ".%02" PRIu64 "%%", p->u / 10000, p->u % 10000 / 100) < 0 ? -ENOMEM
-                                                                                                           : 0;
+                return asprintf(ret, "%" PRIu64 ".%02" PRIu64 "%%", p->u / 10000, p->u % 10000 / 100) < 0
+                               ? -ENOMEM
+                               : 0;
         case UNIT_PROPERTY_SIGNAL:
                 sig = signal_to_string((int) p->u);
                 if (!sig)
@@ -166,7 +167,8 @@ int unit_property_format(const UnitProperty *p, const char **ret_section, char *
                         r = format_exec_command(&p->exec[i], &cmd);
                         if (r < 0)
                                 return r;
-                        if (asprintf(&line, "%s=%s", k->file_key, cmd) < 0 || strv_push_take(&lines, TAKE_PTR(line)) < 0)
+                        if (asprintf(&line, "%s=%s", k->file_key, cmd) < 0 ||
+                            strv_push_take(&lines, TAKE_PTR(line)) < 0)
                                 return -ENOMEM;
                 }
         } else {
@@ -174,7 +176,8 @@ int unit_property_format(const UnitProperty *p, const char **ret_section, char *
                 r = format_value(p, &v);
                 if (r < 0)
                         return r;
-                if (asprintf(&line, "%s=%s", k->file_key, v) < 0 || strv_push_take(&lines, TAKE_PTR(line)) < 0)
+                if (asprintf(&line, "%s=%s", k->file_key, v) < 0 ||
+                    strv_push_take(&lines, TAKE_PTR(line)) < 0)
                         return -ENOMEM;
         }
         *ret_lines = TAKE_PTR(lines);

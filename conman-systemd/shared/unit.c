@@ -2,8 +2,8 @@
 /*
  * unit.c — see unit.h.
  */
-#include "conman-config.h"
 #include "shared/unit.h"
+#include "conman-config.h"
 #include "shared/util.h"
 
 int unit_name_from_container_name(const char *name, char **ret) {
@@ -19,8 +19,8 @@ int container_cgroup_path(const char *unit_name, char **ret) {
 }
 
 int runtime_find_binary(const char *runtime, char **ret) {
-        static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
-                                            "/sbin", "/bin" };
+        static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+                                            "/usr/bin",        "/sbin",          "/bin" };
 
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 _cleanup_free_ char *p = NULL;
@@ -128,7 +128,8 @@ static int add_exec_list(UnitPropertyList *l, const char *name, const ExecHook *
         if (!p || !(p->exec = calloc(n, sizeof(ExecHook))))
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
-                p->exec[i] = (ExecHook){ .argv = strv_copy(cmds[i].argv), .ignore_failure = cmds[i].ignore_failure };
+                p->exec[i] = (ExecHook){ .argv = strv_copy(cmds[i].argv),
+                                         .ignore_failure = cmds[i].ignore_failure };
                 if (!p->exec[i].argv)
                         return -ENOMEM;
                 p->n_exec++;
@@ -141,9 +142,18 @@ static int add_exec_list(UnitPropertyList *l, const char *name, const ExecHook *
  * start`). With `run --detach` a container that exits at once would be gone before systemd reads the PID
  * file (result "protocol", exit status lost). */
 static int add_exec_start(UnitPropertyList *l, const UnitParams *p) {
-        char *argv[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "create",
-                         "--pid-file", (char *) p->pid_file, "--bundle", (char *) p->bundle,
-                         (char *) p->container_id, NULL, NULL, NULL };
+        char *argv[] = { (char *) p->runtime_path,
+                         "--root",
+                         (char *) p->runtime_root,
+                         "create",
+                         "--pid-file",
+                         (char *) p->pid_file,
+                         "--bundle",
+                         (char *) p->bundle,
+                         (char *) p->container_id,
+                         NULL,
+                         NULL,
+                         NULL };
         char *start[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "start",
                           (char *) p->container_id, NULL };
         int r;
@@ -179,8 +189,13 @@ static int add_start_pre(UnitPropertyList *l, const UnitParams *p) {
 /* ExecStopPost=: the exit record first (so it exists even when conmand is down), `runtime delete`, then
  * the subsystems' teardown hooks. */
 static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
-        char *record[] = { CONMAN_LIBEXECDIR "/conman-exit-record", "--state-dir", (char *) p->state_dir,
-                           "--unit", (char *) p->unit_name, (char *) p->container_id, NULL };
+        char *record[] = { CONMAN_LIBEXECDIR "/conman-exit-record",
+                           "--state-dir",
+                           (char *) p->state_dir,
+                           "--unit",
+                           (char *) p->unit_name,
+                           (char *) p->container_id,
+                           NULL };
         char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
                         (char *) p->container_id, NULL };
         size_t n = p->hooks ? p->hooks->n_stop_post : 0;

@@ -10,22 +10,22 @@
 
 #include "shared/container-spec.h"
 
-#define CONMAN_SLICE "conman.slice"
+#define CONMAN_SLICE       "conman.slice"
 #define CONMAN_UNIT_PREFIX "conman-"
 
 /* One ExecStartPre=/ExecStopPost= command a subsystem needs around the container (overlay rootfs,
  * network namespace, ...). Gathered by container_collect_hooks() (container-hooks.c). */
 typedef struct ExecHook {
-        char **argv;          /* argv[0] is an absolute path; owned */
-        bool ignore_failure;  /* the "-" prefix */
+        char **argv;         /* argv[0] is an absolute path; owned */
+        bool ignore_failure; /* the "-" prefix */
 } ExecHook;
 
 typedef struct UnitHooks {
-        ExecHook *start_pre;  /* run in order before ExecStart= */
+        ExecHook *start_pre; /* run in order before ExecStart= */
         size_t n_start_pre;
-        ExecHook *stop_post;  /* run in order after the exit record and `runtime delete` */
+        ExecHook *stop_post; /* run in order after the exit record and `runtime delete` */
         size_t n_stop_post;
-        char **after;         /* extra After=+Wants= units (e.g. network-online.target) */
+        char **after; /* extra After=+Wants= units (e.g. network-online.target) */
 } UnitHooks;
 
 void unit_hooks_done(UnitHooks *h);
@@ -33,7 +33,7 @@ void unit_hooks_done(UnitHooks *h);
 int unit_hooks_add(UnitHooks *h, bool stop_post, bool ignore_failure, char *const *argv);
 
 typedef struct UnitParams {
-        const char *unit_name;      /* conman-<name>.service */
+        const char *unit_name; /* conman-<name>.service */
         const char *container_id;
         const char *container_name;
         const char *runtime_path;   /* absolute path of runc/crun */
@@ -41,12 +41,13 @@ typedef struct UnitParams {
         const char *bundle;         /* directory holding config.json */
         const char *pid_file;       /* where the runtime writes the container init's PID */
         const char *state_dir;      /* conmand's state directory, for the exit record */
-        const char *console_socket; /* TTY containers: --console-socket of the runtime (daemon/stdio/console-socket.h); or NULL */
+        const char *console_socket; /* TTY containers: --console-socket of the runtime
+                                       (daemon/stdio/console-socket.h); or NULL */
         int stdin_fd;               /* -EBADF: /dev/null */
         int stdout_fd;              /* write ends handed to the unit */
         int stderr_fd;
         const ContainerSpec *spec;
-        const UnitHooks *hooks;     /* may be NULL */
+        const UnitHooks *hooks; /* may be NULL */
 } UnitParams;
 
 /* "conman-<name>.service" */
@@ -74,14 +75,14 @@ typedef enum UnitPropertyType {
 } UnitPropertyType;
 
 typedef struct UnitProperty {
-        const char *name;        /* the D-Bus property name: "TimeoutStopUSec" */
+        const char *name; /* the D-Bus property name: "TimeoutStopUSec" */
         UnitPropertyType type;
-        char *str;               /* owned */
-        uint64_t u;              /* numbers, booleans, signals */
-        char **strv;             /* owned */
-        ExecHook *exec;          /* owned */
+        char *str;      /* owned */
+        uint64_t u;     /* numbers, booleans, signals */
+        char **strv;    /* owned */
+        ExecHook *exec; /* owned */
         size_t n_exec;
-        int fd;                  /* borrowed from UnitParams */
+        int fd; /* borrowed from UnitParams */
 } UnitProperty;
 
 typedef struct UnitPropertyList {
@@ -98,8 +99,9 @@ int unit_append_properties(sd_bus_message *m, const UnitParams *p);
 /* The unit of an exec (`conmanctl exec`): conman-<name>-exec-<id>.service runs the runtime's `exec`. */
 typedef struct ExecUnitParams {
         const char *description;
-        char **argv;           /* the runtime's command line: ExecStart= */
-        const char *pid_file;  /* a TTY exec (runtime --detach): Type=forking with this PIDFile=; NULL: Type=exec */
+        char **argv;          /* the runtime's command line: ExecStart= */
+        const char *pid_file; /* a TTY exec (runtime --detach): Type=forking with this PIDFile=; NULL:
+                                 Type=exec */
         int stdin_fd, stdout_fd, stderr_fd; /* the client's, borrowed */
 } ExecUnitParams;
 int unit_exec_properties_build(const ExecUnitParams *p, UnitPropertyList *ret);

@@ -139,9 +139,9 @@ int userns_pool_allocate(UsernsPool *p, UsernsRange *ret) {
         for (uint32_t i = 0; i < p->n_slots; i++)
                 if (p->users[i] == 0) {
                         p->users[i] = 1;
-                        *ret = (UsernsRange){.uid = p->uid_base + i * p->size,
-                                             .gid = p->gid_base + i * p->size,
-                                             .size = p->size};
+                        *ret = (UsernsRange){ .uid = p->uid_base + i * p->size,
+                                              .gid = p->gid_base + i * p->size,
+                                              .size = p->size };
                         return 0;
                 }
         return -ENOSPC;

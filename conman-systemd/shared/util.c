@@ -190,8 +190,8 @@ bool utf8_is_valid(const char *s) {
                                 return false;
                         cp = (cp << 6) | (p[i] & 0x3F);
                 }
-                if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-                    (cp >= 0xD800 && cp <= 0xDFFF))
+                if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+                    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
                         return false;
                 p += n + 1;
         }
@@ -247,9 +247,15 @@ static int parse_decimal(const char *s, double *ret, const char **end) {
 }
 
 int parse_size(const char *s, uint64_t *ret) {
-        static const struct { char c; uint64_t factor; } units[] = {
-                { 'b', 1 }, { 'k', UINT64_C(1) << 10 }, { 'm', UINT64_C(1) << 20 },
-                { 'g', UINT64_C(1) << 30 }, { 't', UINT64_C(1) << 40 },
+        static const struct {
+                char c;
+                uint64_t factor;
+        } units[] = {
+                { 'b', 1 },
+                { 'k', UINT64_C(1) << 10 },
+                { 'm', UINT64_C(1) << 20 },
+                { 'g', UINT64_C(1) << 30 },
+                { 't', UINT64_C(1) << 40 },
         };
         uint64_t factor = 1;
         const char *e;
@@ -299,10 +305,18 @@ int parse_cpus(const char *s, uint64_t *ret_quota_usec) {
 }
 
 int parse_duration(const char *s, uint64_t *ret) {
-        static const struct { const char *suffix; uint64_t usec; } units[] = {
-                { "", USEC_PER_SEC },           { "s", USEC_PER_SEC },      { "sec", USEC_PER_SEC },
-                { "ms", USEC_PER_MSEC },        { "us", 1 },                { "m", 60 * USEC_PER_SEC },
-                { "min", 60 * USEC_PER_SEC },   { "h", 3600 * USEC_PER_SEC },
+        static const struct {
+                const char *suffix;
+                uint64_t usec;
+        } units[] = {
+                { "", USEC_PER_SEC },
+                { "s", USEC_PER_SEC },
+                { "sec", USEC_PER_SEC },
+                { "ms", USEC_PER_MSEC },
+                { "us", 1 },
+                { "m", 60 * USEC_PER_SEC },
+                { "min", 60 * USEC_PER_SEC },
+                { "h", 3600 * USEC_PER_SEC },
         };
         const char *e;
         double v;
@@ -323,13 +337,14 @@ int parse_duration(const char *s, uint64_t *ret) {
 }
 
 static const char *const signal_names[] = {
-        [SIGHUP] = "HUP",   [SIGINT] = "INT",   [SIGQUIT] = "QUIT", [SIGILL] = "ILL",     [SIGTRAP] = "TRAP",
-        [SIGABRT] = "ABRT", [SIGBUS] = "BUS",   [SIGFPE] = "FPE",   [SIGKILL] = "KILL",   [SIGUSR1] = "USR1",
-        [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2", [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",   [SIGTERM] = "TERM",
-        [SIGSTKFLT] = "STKFLT", [SIGCHLD] = "CHLD", [SIGCONT] = "CONT", [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
-        [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU", [SIGURG] = "URG",   [SIGXCPU] = "XCPU",   [SIGXFSZ] = "XFSZ",
-        [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH", [SIGIO] = "IO", [SIGPWR] = "PWR",
-        [SIGSYS] = "SYS",
+        [SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+        [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",     [SIGBUS] = "BUS",   [SIGFPE] = "FPE",
+        [SIGKILL] = "KILL", [SIGUSR1] = "USR1",     [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+        [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",     [SIGTERM] = "TERM", [SIGSTKFLT] = "STKFLT",
+        [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",     [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
+        [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU",     [SIGURG] = "URG",   [SIGXCPU] = "XCPU",
+        [SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
+        [SIGIO] = "IO",     [SIGPWR] = "PWR",       [SIGSYS] = "SYS",
 };
 
 const char *signal_to_string(int sig) {

@@ -9,11 +9,13 @@
 
 #include "shared/macro.h"
 
-#define USEC_PER_SEC UINT64_C(1000000)
+#define USEC_PER_SEC  UINT64_C(1000000)
 #define USEC_PER_MSEC UINT64_C(1000)
 #define USEC_INFINITY UINT64_MAX
 
-typedef struct { char s[65]; } HexBuf;
+typedef struct {
+        char s[65];
+} HexBuf;
 
 /* n random bytes as 2n lowercase hex chars (n <= 32), from getrandom(). */
 HexBuf random_hex_stack(size_t n);
@@ -28,8 +30,8 @@ char *format_timestamp(uint64_t usec, char buf[static 40]);
 char *format_age(uint64_t usec, char buf[static 40]);
 
 size_t strv_length(char *const *l);
-int strv_push(char ***l, const char *s);        /* appends a copy */
-int strv_push_take(char ***l, char *s);        /* appends s, taking ownership even on failure */
+int strv_push(char ***l, const char *s); /* appends a copy */
+int strv_push_take(char ***l, char *s);  /* appends s, taking ownership even on failure */
 char **strv_copy(char *const *l);
 bool strv_contains(char *const *l, const char *s);
 char *strv_join(char *const *l, const char *sep);

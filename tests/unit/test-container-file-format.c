@@ -2,8 +2,8 @@
 /*
  * test-container-file-format.c — `conmanctl generate unit`'s .container text: every spec, awkward values
  * included (blanks, quotes, backslashes, '%', '=' in values, empty values), reads back through the
- * generator's parser (conman-systemd/shared/container-file.c) as the same spec, field by field; what a file cannot
- * carry is refused with a message naming the key.
+ * generator's parser (conman-systemd/shared/container-file.c) as the same spec, field by field; what a file
+ * cannot carry is refused with a message naming the key.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -171,14 +171,16 @@ static void test_rootfs_awkward_values(void **state) {
         text = round_trip("web", &s);
         /* the shape users read and edit */
         assert_non_null(strstr(text, "\n[Container]\nContainerName=web\nRootfs=/srv/root fs/100%\n"));
-        assert_non_null(strstr(text, "\nExec=/bin/sh -c \"echo \\\"hi there\\\" 'single' $HOME 100% "
-                                     "\\\\back\\\\slash;\tdone\" \"\" \"\\\"\" \"trailing\\\\\" ünïcödé \"\r\"\n"));
+        assert_non_null(strstr(text,
+                               "\nExec=/bin/sh -c \"echo \\\"hi there\\\" 'single' $HOME 100% "
+                               "\\\\back\\\\slash;\tdone\" \"\" \"\\\"\" \"trailing\\\\\" ünïcödé \"\r\"\n"));
         assert_non_null(strstr(text, "\nEnvironment=C=100%\n")); /* no %-specifiers in [Container] */
         assert_non_null(strstr(text, "\nEnvironment=\"B=two words\"\n"));
         assert_non_null(strstr(text, "\nEnvironment=E=\n"));
         assert_non_null(strstr(text, "\nVolume=/var/tmp/data dir:/data:ro\nVolume=/srv/100%:/srv/a b\n"));
-        assert_non_null(strstr(text, "\nReadOnly=yes\nMemory=64m\nCPUs=1.5\nPidsLimit=100\nStopSignal=SIGINT\n"
-                                     "StopTimeout=3\nRuntime=crun\nNetwork=host\n"));
+        assert_non_null(strstr(text,
+                               "\nReadOnly=yes\nMemory=64m\nCPUs=1.5\nPidsLimit=100\nStopSignal=SIGINT\n"
+                               "StopTimeout=3\nRuntime=crun\nNetwork=host\n"));
         assert_non_null(strstr(text, "\n[Install]\nWantedBy=multi-user.target\n"));
         assert_null(strstr(text, "[Service]"));
         assert_null(strstr(text, "[Unit]"));
@@ -204,8 +206,9 @@ static void test_image_entrypoint_pinned(void **state) {
         s.stop_signal = SIGRTMIN + 2; /* no name: a number */
 
         text = round_trip("img", &s);
-        assert_non_null(strstr(text, "\nImage=docker.io/library/busybox:latest\nEntrypoint=/docker-entrypoint.sh\n"
-                                     "Exec=nginx -g \"daemon off;\"\n"));
+        assert_non_null(strstr(text,
+                               "\nImage=docker.io/library/busybox:latest\nEntrypoint=/docker-entrypoint.sh\n"
+                               "Exec=nginx -g \"daemon off;\"\n"));
         assert_non_null(strstr(text, "\nMemory=6291457\nCPUs=0.001234\n"));
         assert_non_null(strstr(text, "\nStopTimeout=1500ms\nNetwork=none\n"));
         assert_null(strstr(text, "Rootfs="));
@@ -361,9 +364,10 @@ static void test_security_keys(void **state) {
         assert_int_equal(security_spec_add_group(&s.security, "wheel"), 0);
         s.security.privileged = true;
         text = round_trip("sec", &s);
-        assert_non_null(strstr(text, "\nAddCapability=CAP_NET_RAW\nDropCapability=ALL\nAddDevice=/dev/fuse:/dev/fuse:rwm\n"
-                                     "SeccompProfile=/etc/conman/p.json\nSysctl=net.core.somaxconn=1024\n"
-                                     "GroupAdd=wheel\nNoNewPrivileges=yes\nPrivileged=yes\n"));
+        assert_non_null(strstr(
+                text, "\nAddCapability=CAP_NET_RAW\nDropCapability=ALL\nAddDevice=/dev/fuse:/dev/fuse:rwm\n"
+                      "SeccompProfile=/etc/conman/p.json\nSysctl=net.core.somaxconn=1024\n"
+                      "GroupAdd=wheel\nNoNewPrivileges=yes\nPrivileged=yes\n"));
 }
 
 /* A terminal is written as Tty=yes (conmand holds it for a generated container too); --rm and -i have no key
@@ -410,7 +414,7 @@ static char *repeat(const char *head, const char *unit, const char *tail, size_t
 }
 
 #define HEAD "[Container]\nRootfs=/srv/rootfs\nExec=/bin/true\n"
-#define MiB (1024 * 1024)
+#define MiB  (1024 * 1024)
 
 /* 256 KiB of continued lines took 41 s and a 1 MiB line of words 26 s (both quadratic); a list longer than
  * CONTAINER_ARGS_MAX now ends the file with an error, and a file larger than 1 MiB is refused. */
@@ -449,8 +453,8 @@ static void test_parser_big_inputs(void **state) {
 /* At most CONTAINER_ARGS_MAX words in a list, over all its lines; an empty assignment starts again. */
 static void test_parser_list_limit(void **state) {
         _cleanup_free_ char *exact = repeat(HEAD "Label=", "a=b ", "\n", strlen(HEAD "Label=\n") + 4 * 4096);
-        _cleanup_free_ char *one_more = repeat(HEAD "Label=a=b\nLabel=", "a=b ", "\n",
-                                               strlen(HEAD "Label=a=b\nLabel=\n") + 4 * 4096);
+        _cleanup_free_ char *one_more =
+                repeat(HEAD "Label=a=b\nLabel=", "a=b ", "\n", strlen(HEAD "Label=a=b\nLabel=\n") + 4 * 4096);
         _cleanup_free_ char *reset = NULL;
         ContainerFile f;
 
@@ -486,7 +490,8 @@ int main(void) {
                 cmocka_unit_test(test_image_one_word_command),
                 cmocka_unit_test(test_restart_policy),
                 cmocka_unit_test(test_refused),
-                cmocka_unit_test(test_bridge_network), cmocka_unit_test(test_security_keys),
+                cmocka_unit_test(test_bridge_network),
+                cmocka_unit_test(test_security_keys),
                 cmocka_unit_test(test_tty_and_what_is_not_carried),
                 cmocka_unit_test(test_parser_big_inputs),
                 cmocka_unit_test(test_parser_list_limit),

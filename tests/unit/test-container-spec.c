@@ -176,9 +176,12 @@ static void test_json_stop_signal(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_valid),           cmocka_unit_test(test_rootfs),
-                cmocka_unit_test(test_limits),          cmocka_unit_test(test_paths_and_strings),
-                cmocka_unit_test(test_restart_policy_parse), cmocka_unit_test(test_json_roundtrip),
+                cmocka_unit_test(test_valid),
+                cmocka_unit_test(test_rootfs),
+                cmocka_unit_test(test_limits),
+                cmocka_unit_test(test_paths_and_strings),
+                cmocka_unit_test(test_restart_policy_parse),
+                cmocka_unit_test(test_json_roundtrip),
                 cmocka_unit_test(test_json_stop_signal),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,14 +25,16 @@ static void test_from_env(void **state) {
         check("killed", "TERM", "signal", 143, false);
         check("dumped", "SEGV", "core-dump", 139, false);
         check("killed", "KILL", "oom-kill", 137, true);
-        check(NULL, NULL, "exit-code", -1, false);      /* ExecStart= failed: no main process */
+        check(NULL, NULL, "exit-code", -1, false); /* ExecStart= failed: no main process */
         check("exited", "garbage", "exit-code", -1, false);
 }
 
 static void test_write_read(void **state) {
         char dir[] = "/tmp/test-exit-record.XXXXXX";
         _cleanup_close_ int fd = -EBADF;
-        ExitRecord e = { .exit_code = 3, .oom_killed = true, .result = (char *) "exit-code", .finished_at = 99 };
+        ExitRecord e = {
+                .exit_code = 3, .oom_killed = true, .result = (char *) "exit-code", .finished_at = 99
+        };
         ExitRecord back;
 
         assert_non_null(mkdtemp(dir));

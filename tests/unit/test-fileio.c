@@ -3,8 +3,8 @@
  * inside an untrusted root never lead out of it and never block; read_all()/write_all() move every
  * byte through short transfers and signals. */
 #include <fcntl.h>
-#include <signal.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/stat.h>

@@ -11,8 +11,10 @@ static void test_container_name(void **state) {
         assert_true(container_name_is_valid("web"));
         assert_true(container_name_is_valid("a"));
         assert_true(container_name_is_valid("Web_1.prod-2"));
-        assert_true(container_name_is_valid("0123456789012345678901234567890123456789012345678901234567890ab"));
-        assert_false(container_name_is_valid("0123456789012345678901234567890123456789012345678901234567890abc"));
+        assert_true(
+                container_name_is_valid("0123456789012345678901234567890123456789012345678901234567890ab"));
+        assert_false(
+                container_name_is_valid("0123456789012345678901234567890123456789012345678901234567890abc"));
         assert_false(container_name_is_valid(""));
         assert_false(container_name_is_valid(NULL));
         assert_false(container_name_is_valid("-web"));
@@ -28,7 +30,8 @@ static void test_container_id(void **state) {
         const char *id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
         assert_true(container_id_is_valid(id));
         assert_false(container_id_is_valid("0123"));
-        assert_false(container_id_is_valid("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"));
+        assert_false(
+                container_id_is_valid("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"));
         assert_true(container_id_prefix_is_valid("01a"));
         assert_false(container_id_prefix_is_valid(""));
         assert_false(container_id_prefix_is_valid("xyz"));

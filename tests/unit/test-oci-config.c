@@ -118,7 +118,9 @@ static void test_build(void **state) {
         s.volumes = calloc(1, sizeof(VolumeSpec));
         s.n_volumes = 1;
         s.volumes[0] = (VolumeSpec){ strdup("/tmp"), strdup("/data"), true };
-        OciPaths paths = { .root = root, .user_roots = roots, .cgroups_path = "/conman.slice/x/container",
+        OciPaths paths = { .root = root,
+                           .user_roots = roots,
+                           .cgroups_path = "/conman.slice/x/container",
                            .netns_path = "/run/netns/conman-1" };
         assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
         assert_string_equal(json_object_get_string(get(c, "root.path")), root);
@@ -145,7 +147,8 @@ static void test_build(void **state) {
                 if (streq(json_object_get_string(get(m, "destination")), "/data")) {
                         have_volume = true;
                         assert_string_equal(json_object_get_string(get(m, "source")), "/tmp");
-                        assert_string_equal(json_object_to_json_string(get(m, "options")), "[ \"rbind\", \"ro\", \"rprivate\" ]");
+                        assert_string_equal(json_object_to_json_string(get(m, "options")),
+                                            "[ \"rbind\", \"ro\", \"rprivate\" ]");
                 }
         }
         assert_true(have_volume);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-refused-keys.c — the [Service] keys a .container file may not set (conman-systemd/shared/refused-keys.c):
- * which are refused (an empty ExecStartPre= but not an added command), that the parser reports
- * every one with file:line and keeps copying the others, and that docs/generator.md and
- * conman.container(5) list each key of the table ($SOURCE_ROOT).
+ * test-refused-keys.c — the [Service] keys a .container file may not set
+ * (conman-systemd/shared/refused-keys.c): which are refused (an empty ExecStartPre= but not an added
+ * command), that the parser reports every one with file:line and keeps copying the others, and that
+ * docs/generator.md and conman.container(5) list each key of the table ($SOURCE_ROOT).
  */
 #include <setjmp.h>
 #include <stdarg.h>

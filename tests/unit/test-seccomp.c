@@ -24,7 +24,8 @@ static const char *action_of(struct json_object *o, const char *name) {
         struct json_object *rules = json_object_object_get(o, "syscalls");
 
         for (size_t i = 0; i < json_object_array_length(rules); i++) {
-                struct json_object *r = json_object_array_get_idx(rules, i), *names = json_object_object_get(r, "names");
+                struct json_object *r = json_object_array_get_idx(rules, i),
+                                   *names = json_object_object_get(r, "names");
                 for (size_t j = 0; j < json_object_array_length(names); j++) {
                         if (!streq(json_object_get_string(json_object_array_get_idx(names, j)), name))
                                 continue;
@@ -51,13 +52,16 @@ static struct json_object *compose(const char *machine, uint64_t caps) {
 
 static void test_default_denies(void **state) {
         static const char *const denied[] = {
-                "mount", "umount2", "unshare", "setns", "keyctl", "add_key", "request_key", "io_uring_setup",
-                "io_uring_enter", "userfaultfd", "perf_event_open", "bpf", "init_module", "kexec_load",
-                "open_by_handle_at", "reboot", "swapon", "pivot_root", "fsopen", "chroot",
+                "mount",           "umount2",     "unshare",        "setns",          "keyctl",
+                "add_key",         "request_key", "io_uring_setup", "io_uring_enter", "userfaultfd",
+                "perf_event_open", "bpf",         "init_module",    "kexec_load",     "open_by_handle_at",
+                "reboot",          "swapon",      "pivot_root",     "fsopen",         "chroot",
         };
-        _cleanup_json_ struct json_object *o = compose("x86_64", capability_default_set() & ~CAP("CAP_SYS_CHROOT"));
+        _cleanup_json_ struct json_object *o =
+                compose("x86_64", capability_default_set() & ~CAP("CAP_SYS_CHROOT"));
 
-        assert_string_equal(json_object_get_string(json_object_object_get(o, "defaultAction")), "SCMP_ACT_ERRNO");
+        assert_string_equal(json_object_get_string(json_object_object_get(o, "defaultAction")),
+                            "SCMP_ACT_ERRNO");
         assert_int_equal(json_object_get_int(json_object_object_get(o, "defaultErrnoRet")), EPERM);
         assert_string_equal(json_object_to_json_string(json_object_object_get(o, "architectures")),
                             "[ \"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\" ]");
@@ -74,8 +78,10 @@ static void test_default_denies(void **state) {
 }
 
 static void test_caps_unlock(void **state) {
-        _cleanup_json_ struct json_object *admin = compose("x86_64", capability_default_set() | CAP("SYS_ADMIN"));
-        _cleanup_json_ struct json_object *perf = compose("x86_64", capability_default_set() | CAP("perfmon"));
+        _cleanup_json_ struct json_object *admin =
+                compose("x86_64", capability_default_set() | CAP("SYS_ADMIN"));
+        _cleanup_json_ struct json_object *perf =
+                compose("x86_64", capability_default_set() | CAP("perfmon"));
         _cleanup_json_ struct json_object *chroot = compose("x86_64", capability_default_set());
 
         /* as docker: CAP_SYS_ADMIN opens mount, unshare, setns and namespace flags of clone */
@@ -109,17 +115,20 @@ static void test_aarch64(void **state) {
 static void test_user_profile(void **state) {
         char path[] = "/tmp/test-seccomp.XXXXXX";
         const char *bad[] = {
-                "[]", "{\"syscalls\": []}", "{\"defaultAction\": \"SCMP_ACT_NOPE\"}",
+                "[]",
+                "{\"syscalls\": []}",
+                "{\"defaultAction\": \"SCMP_ACT_NOPE\"}",
                 "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": {}}",
                 "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"action\": \"SCMP_ACT_ERRNO\"}]}",
                 "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"x\"], \"action\": 1}]}",
                 "not json",
         };
-        const char *good = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"archMap\": [{\"architecture\": "
-                           "\"SCMP_ARCH_X86_64\", \"subArchitectures\": [\"SCMP_ARCH_X86\"]}], \"syscalls\": ["
-                           "{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13},"
-                           "{\"names\": [\"mount\"], \"action\": \"SCMP_ACT_ERRNO\", \"excludes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}},"
-                           "{\"names\": [\"kexec_load\"], \"action\": \"SCMP_ACT_ERRNO\", \"includes\": {\"minKernel\": \"99.0\"}}]}";
+        const char *good =
+                "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"archMap\": [{\"architecture\": "
+                "\"SCMP_ARCH_X86_64\", \"subArchitectures\": [\"SCMP_ARCH_X86\"]}], \"syscalls\": ["
+                "{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13},"
+                "{\"names\": [\"mount\"], \"action\": \"SCMP_ACT_ERRNO\", \"excludes\": {\"caps\": [\"CAP_SYS_ADMIN\"]}},"
+                "{\"names\": [\"kexec_load\"], \"action\": \"SCMP_ACT_ERRNO\", \"includes\": {\"minKernel\": \"99.0\"}}]}";
         _cleanup_json_ struct json_object *p = NULL, *o = NULL, *admin = NULL;
         sd_bus_error e = SD_BUS_ERROR_NULL;
         int fd = mkstemp(path);
@@ -230,7 +239,9 @@ static struct json_object *get(struct json_object *o, const char *path) {
 
 static struct json_object *build(ContainerSpec *s) {
         static char *roots[] = { (char *) "/nonexistent", NULL };
-        OciHost host = { .machine = "x86_64", .cap_all = capability_all(40), .cgroup2 = true, .dev_dir = "/dev" };
+        OciHost host = {
+                .machine = "x86_64", .cap_all = capability_all(40), .cgroup2 = true, .dev_dir = "/dev"
+        };
         OciPaths paths = { .root = "/tmp", .user_roots = roots, .host = &host };
         sd_bus_error e = SD_BUS_ERROR_NULL;
         struct json_object *c = NULL;
@@ -258,13 +269,21 @@ static void test_oci_defaults(void **state) {
         assert_string_equal(json_object_get_string(json_object_object_get(get(c, "linux.sysctl"),
                                                                           "net.ipv4.ping_group_range")),
                             "0 2147483647");
-        assert_non_null(strstr(json_object_to_json_string_ext(get(c, "linux.maskedPaths"), JSON_C_TO_STRING_NOSLASHESCAPE), "/sys/fs/selinux"));
-        assert_non_null(strstr(json_object_to_json_string_ext(get(c, "linux.maskedPaths"), JSON_C_TO_STRING_NOSLASHESCAPE), "/sys/dev/block"));
-        assert_non_null(strstr(json_object_to_json_string_ext(get(c, "linux.readonlyPaths"), JSON_C_TO_STRING_NOSLASHESCAPE), "/proc/sysrq-trigger"));
+        assert_non_null(strstr(
+                json_object_to_json_string_ext(get(c, "linux.maskedPaths"), JSON_C_TO_STRING_NOSLASHESCAPE),
+                "/sys/fs/selinux"));
+        assert_non_null(strstr(
+                json_object_to_json_string_ext(get(c, "linux.maskedPaths"), JSON_C_TO_STRING_NOSLASHESCAPE),
+                "/sys/dev/block"));
+        assert_non_null(strstr(
+                json_object_to_json_string_ext(get(c, "linux.readonlyPaths"), JSON_C_TO_STRING_NOSLASHESCAPE),
+                "/proc/sysrq-trigger"));
         assert_false(json_object_get_boolean(get(c, "process.noNewPrivileges")));
         ns = get(c, "linux.namespaces");
         for (size_t i = 0; i < json_object_array_length(ns); i++)
-                cgroupns = cgroupns || streq(json_object_get_string(get(json_object_array_get_idx(ns, i), "type")), "cgroup");
+                cgroupns = cgroupns ||
+                           streq(json_object_get_string(get(json_object_array_get_idx(ns, i), "type")),
+                                 "cgroup");
         assert_true(cgroupns);
         json_object_put(TAKE_PTR(c));
 
@@ -289,19 +308,23 @@ static void test_oci_escape_hatches(void **state) {
         assert_null(get(c, "linux.seccomp"));
         assert_true(json_object_get_boolean(get(c, "process.noNewPrivileges")));
         assert_string_equal(json_object_to_json_string(get(c, "process.user.additionalGids")), "[ 123 ]");
-        assert_string_equal(json_object_get_string(get(json_object_array_get_idx(get(c, "linux.devices"), 0), "path")),
-                            "/dev/mynull");
+        assert_string_equal(
+                json_object_get_string(get(json_object_array_get_idx(get(c, "linux.devices"), 0), "path")),
+                "/dev/mynull");
         rules = get(c, "linux.resources.devices");
-        assert_string_equal(json_object_to_json_string(json_object_array_get_idx(rules, json_object_array_length(rules) - 1)),
-                            "{ \"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rw\" }");
+        assert_string_equal(
+                json_object_to_json_string(
+                        json_object_array_get_idx(rules, json_object_array_length(rules) - 1)),
+                "{ \"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rw\" }");
         json_object_put(TAKE_PTR(c));
 
         s.security.privileged = true;
         c = build(&s);
         assert_null(get(c, "linux.seccomp"));
         assert_null(get(c, "linux.maskedPaths"));
-        assert_string_equal(json_object_to_json_string(json_object_array_get_idx(get(c, "linux.resources.devices"), 0)),
-                            "{ \"allow\": true, \"access\": \"rwm\" }");
+        assert_string_equal(
+                json_object_to_json_string(json_object_array_get_idx(get(c, "linux.resources.devices"), 0)),
+                "{ \"allow\": true, \"access\": \"rwm\" }");
         assert_int_equal(json_object_array_length(get(c, "process.capabilities.effective")), 41);
 }
 
@@ -324,10 +347,14 @@ static void test_spec_json_roundtrip(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_default_denies),    cmocka_unit_test(test_caps_unlock),
-                cmocka_unit_test(test_aarch64),           cmocka_unit_test(test_user_profile),
-                cmocka_unit_test(test_capabilities),      cmocka_unit_test(test_security_opts),
-                cmocka_unit_test(test_oci_defaults),      cmocka_unit_test(test_oci_escape_hatches),
+                cmocka_unit_test(test_default_denies),
+                cmocka_unit_test(test_caps_unlock),
+                cmocka_unit_test(test_aarch64),
+                cmocka_unit_test(test_user_profile),
+                cmocka_unit_test(test_capabilities),
+                cmocka_unit_test(test_security_opts),
+                cmocka_unit_test(test_oci_defaults),
+                cmocka_unit_test(test_oci_escape_hatches),
                 cmocka_unit_test(test_spec_json_roundtrip),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -125,8 +125,11 @@ static void test_hooks_order(void **state) {
  * AddRef= keeps it until conmand read its exit status. */
 static void test_exec_unit(void **state) {
         char *argv[] = { "/usr/sbin/runc", "--root", "/run/conman/runc", "exec", "0123", "ls", NULL };
-        ExecUnitParams ep = { .description = "conman exec in web: ls", .argv = argv, .stdin_fd = 0,
-                              .stdout_fd = 1, .stderr_fd = 2 };
+        ExecUnitParams ep = { .description = "conman exec in web: ls",
+                              .argv = argv,
+                              .stdin_fd = 0,
+                              .stdout_fd = 1,
+                              .stderr_fd = 2 };
         UnitPropertyList l = {};
 
         assert_int_equal(unit_exec_properties_build(&ep, &l), 0);
@@ -160,10 +163,8 @@ static void test_names(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_shape),
-                cmocka_unit_test(test_resources_and_restart),
-                cmocka_unit_test(test_hooks_order),
-                cmocka_unit_test(test_exec_unit),
+                cmocka_unit_test(test_shape),       cmocka_unit_test(test_resources_and_restart),
+                cmocka_unit_test(test_hooks_order), cmocka_unit_test(test_exec_unit),
                 cmocka_unit_test(test_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test-userns.c — the subordinate ID pool of --userns=auto: allocation, disjointness, exhaustion,
  * release, reload from recorded ranges, subuid/subgid parsing, container.json form. */
+#include <fcntl.h>
+#include <json-c/json.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <cmocka.h>
-#include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cmocka.h>
 
 #include "shared/container-spec.h"
 #include "shared/fileio.h"
@@ -99,8 +99,8 @@ static void test_reload_from_recorded(void **state) {
 
 static void test_reserve_unaligned_and_outside(void **state) {
         UsernsPool p;
-        UsernsRange odd = {.uid = 100000 + 65536 - 10, .gid = 100000 + 65536 - 10, .size = 65536};
-        UsernsRange outside = {.uid = 10, .gid = 10, .size = 65536};
+        UsernsRange odd = { .uid = 100000 + 65536 - 10, .gid = 100000 + 65536 - 10, .size = 65536 };
+        UsernsRange outside = { .uid = 10, .gid = 10, .size = 65536 };
         UsernsRange got;
 
         assert_int_equal(userns_pool_init(&p, 100000, 100000, 4 * 65536, 65536), 0);
@@ -189,7 +189,7 @@ static void test_reserve_recorded(void **state) {
 }
 
 static void test_json(void **state) {
-        UsernsRange r = {.uid = 165536, .gid = 165536, .size = 65536}, back;
+        UsernsRange r = { .uid = 165536, .gid = 165536, .size = 65536 }, back;
         UsernsMode mode;
         struct json_object *j;
 
@@ -246,8 +246,8 @@ static void test_oci_config(void **state) {
         sd_bus_error e = SD_BUS_ERROR_NULL;
         struct json_object *c;
         ContainerSpec s;
-        char *const roots[] = {NULL};
-        OciPaths paths = {.root = "/tmp", .user_roots = roots};
+        char *const roots[] = { NULL };
+        OciPaths paths = { .root = "/tmp", .user_roots = roots };
 
         container_spec_init(&s);
         s.rootfs = strdup("/tmp");
@@ -259,7 +259,7 @@ static void test_oci_config(void **state) {
         json_object_put(c);
 
         s.userns = USERNS_AUTO;
-        s.userns_range = (UsernsRange){.uid = 1065536, .gid = 2065536, .size = 65536};
+        s.userns_range = (UsernsRange){ .uid = 1065536, .gid = 2065536, .size = 65536 };
         assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
         assert_true(has_user_namespace(c));
         assert_string_equal(

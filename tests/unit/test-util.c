@@ -77,8 +77,8 @@ static void test_utf8(void **state) {
         assert_true(utf8_is_valid("plain"));
         assert_true(utf8_is_valid("h\xc3\xa9llo"));
         assert_false(utf8_is_valid("\xc3"));
-        assert_false(utf8_is_valid("\xc0\xaf"));        /* overlong */
-        assert_false(utf8_is_valid("\xed\xa0\x80"));    /* surrogate */
+        assert_false(utf8_is_valid("\xc0\xaf"));     /* overlong */
+        assert_false(utf8_is_valid("\xed\xa0\x80")); /* surrogate */
 }
 
 static void test_random_hex(void **state) {
@@ -160,11 +160,15 @@ static void test_trivial_cleanup(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_parse_size),   cmocka_unit_test(test_parse_cpus),
-                cmocka_unit_test(test_parse_duration), cmocka_unit_test(test_signals),
-                cmocka_unit_test(test_strv),         cmocka_unit_test(test_utf8),
+                cmocka_unit_test(test_parse_size),
+                cmocka_unit_test(test_parse_cpus),
+                cmocka_unit_test(test_parse_duration),
+                cmocka_unit_test(test_signals),
+                cmocka_unit_test(test_strv),
+                cmocka_unit_test(test_utf8),
                 cmocka_unit_test(test_random_hex),
-                cmocka_unit_test(test_string_table), cmocka_unit_test(test_trivial_cleanup),
+                cmocka_unit_test(test_string_table),
+                cmocka_unit_test(test_trivial_cleanup),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

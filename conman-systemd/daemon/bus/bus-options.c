@@ -2,8 +2,8 @@
 /*
  * bus-options.c — see bus-options.h.
  */
-#include "shared/bus-errors.h"
 #include "daemon/bus/bus-options.h"
+#include "shared/bus-errors.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
 
@@ -29,23 +29,23 @@ static int read_strv(sd_bus_message *m, char ***target) {
         return 0;
 }
 
-#define STRING_OPTION(fn, field)                                                                           \
-        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                          \
-                return read_string(m, &s->field);                                                          \
+#define STRING_OPTION(fn, field)                                                                             \
+        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                            \
+                return read_string(m, &s->field);                                                            \
         }
-#define STRV_OPTION(fn, field)                                                                             \
-        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                          \
-                return read_strv(m, &s->field);                                                            \
+#define STRV_OPTION(fn, field)                                                                               \
+        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                            \
+                return read_strv(m, &s->field);                                                              \
         }
-#define BOOL_OPTION(fn, field)                                                                             \
-        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                          \
-                int b, r = sd_bus_message_read(m, "b", &b);                                                \
-                s->field = b;                                                                              \
-                return r;                                                                                  \
+#define BOOL_OPTION(fn, field)                                                                               \
+        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                            \
+                int b, r = sd_bus_message_read(m, "b", &b);                                                  \
+                s->field = b;                                                                                \
+                return r;                                                                                    \
         }
-#define U64_OPTION(fn, field)                                                                              \
-        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                          \
-                return sd_bus_message_read(m, "t", &s->field);                                             \
+#define U64_OPTION(fn, field)                                                                                \
+        static int fn(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {                            \
+                return sd_bus_message_read(m, "t", &s->field);                                               \
         }
 
 STRING_OPTION(opt_rootfs, rootfs)
@@ -71,7 +71,8 @@ static int opt_cpu_shares(sd_bus_message *m, ContainerSpec *s, sd_bus_error *err
         if (r < 0)
                 return r;
         if (shares < 2 || shares > 262144)
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "CPU shares must be between 2 and 262144.");
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "CPU shares must be between 2 and 262144.");
         s->cpu_weight = cpu_shares_to_weight(shares);
         return 0;
 }
@@ -121,7 +122,8 @@ static int opt_volumes(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         while ((r = sd_bus_message_read(m, "(ssb)", &src, &dst, &ro)) > 0) {
                 VolumeSpec *v;
                 if (s->n_volumes >= 256)
-                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Too many volumes (at most 256).");
+                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                "Too many volumes (at most 256).");
                 v = realloc(s->volumes, sizeof(VolumeSpec) * (s->n_volumes + 1));
                 if (!v)
                         return -ENOMEM;
@@ -145,7 +147,8 @@ static int opt_stop_signal(sd_bus_message *m, ContainerSpec *s, sd_bus_error *er
         sig = signal_from_string(v);
         if (sig < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown signal '%s': use a name like TERM or SIGINT, or a number.", v);
+                                         "Unknown signal '%s': use a name like TERM or SIGINT, or a number.",
+                                         v);
         s->stop_signal = sig;
         return 0;
 }
@@ -169,10 +172,11 @@ static int opt_network(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         if (r >= 0)
                 r = container_spec_set_network(s, v);
         if (r == -EINVAL)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown network '%s': use bridge, none, host or the name of a network "
-                                         "('conmanctl network ls').",
-                                         v);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Unknown network '%s': use bridge, none, host or the name of a network "
+                        "('conmanctl network ls').",
+                        v);
         return r;
 }
 
@@ -186,9 +190,9 @@ static int opt_publish(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         for (char **p = l; p && *p; p++) {
                 r = container_spec_add_port(s, *p);
                 if (r == -EINVAL)
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].",
-                                                 *p);
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].", *p);
                 if (r < 0)
                         return r;
         }
@@ -209,8 +213,8 @@ static int read_security_list(sd_bus_message *m, ContainerSpec *s, SecurityAdder
         for (char **v = l; v && *v; v++) {
                 r = add(&s->security, *v);
                 if (r == -EINVAL || r == -E2BIG)
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Invalid value '%.128s': %s.",
-                                                 *v, accepted);
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Invalid value '%.128s': %s.", *v, accepted);
                 if (r < 0)
                         return r;
         }
@@ -237,13 +241,16 @@ static int opt_cap_drop(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error
 
 static int opt_devices(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
         return read_security_list(m, s, security_spec_add_device,
-                                  "use HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS of r, w, m", error);
+                                  "use HOST[:CONTAINER[:PERMS]] with absolute paths and PERMS of r, w, m",
+                                  error);
 }
 
 static int opt_security_opt(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
-        return read_security_list(m, s, security_spec_add_security_opt,
-                                  "use seccomp=unconfined, seccomp=/ABSOLUTE/PROFILE.json, no-new-privileges or "
-                                  "apparmor=PROFILE", error);
+        return read_security_list(
+                m, s, security_spec_add_security_opt,
+                "use seccomp=unconfined, seccomp=/ABSOLUTE/PROFILE.json, no-new-privileges or "
+                "apparmor=PROFILE",
+                error);
 }
 
 static int opt_sysctls(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
@@ -259,22 +266,37 @@ static const struct {
         const char *signature;
         OptionParser parse;
 } options[] = {
-        { "Rootfs", "s", opt_rootfs },          { "Image", "s", opt_image },
-        { "Env", "as", opt_env },               { "WorkingDir", "s", opt_working_dir },
-        { "User", "s", opt_user },              { "Hostname", "s", opt_hostname },
-        { "Labels", "a{ss}", opt_labels },      { "Volumes", "a(ssb)", opt_volumes },
-        { "ReadOnly", "b", opt_read_only },     { "AutoRemove", "b", opt_auto_remove },
-        { "Tty", "b", opt_tty },                { "Interactive", "b", opt_interactive },
-        { "Network", "s", opt_network },        { "Memory", "t", opt_memory },
-        { "CPUQuota", "t", opt_cpu_quota },     { "CPUWeight", "t", opt_cpu_weight },
-        { "CPUShares", "t", opt_cpu_shares },   { "PidsLimit", "t", opt_pids_limit },
-        { "StopSignal", "s", opt_stop_signal }, { "StopTimeout", "t", opt_stop_timeout },
-        { "Restart", "s", opt_restart },        { "Runtime", "s", opt_runtime },
-        { "Publish", "as", opt_publish },       { "UserNS", "s", opt_userns },
+        { "Rootfs", "s", opt_rootfs },
+        { "Image", "s", opt_image },
+        { "Env", "as", opt_env },
+        { "WorkingDir", "s", opt_working_dir },
+        { "User", "s", opt_user },
+        { "Hostname", "s", opt_hostname },
+        { "Labels", "a{ss}", opt_labels },
+        { "Volumes", "a(ssb)", opt_volumes },
+        { "ReadOnly", "b", opt_read_only },
+        { "AutoRemove", "b", opt_auto_remove },
+        { "Tty", "b", opt_tty },
+        { "Interactive", "b", opt_interactive },
+        { "Network", "s", opt_network },
+        { "Memory", "t", opt_memory },
+        { "CPUQuota", "t", opt_cpu_quota },
+        { "CPUWeight", "t", opt_cpu_weight },
+        { "CPUShares", "t", opt_cpu_shares },
+        { "PidsLimit", "t", opt_pids_limit },
+        { "StopSignal", "s", opt_stop_signal },
+        { "StopTimeout", "t", opt_stop_timeout },
+        { "Restart", "s", opt_restart },
+        { "Runtime", "s", opt_runtime },
         { "Publish", "as", opt_publish },
-        { "Privileged", "b", opt_privileged },  { "CapAdd", "as", opt_cap_add },
-        { "CapDrop", "as", opt_cap_drop },      { "Devices", "as", opt_devices },
-        { "SecurityOpt", "as", opt_security_opt }, { "Sysctls", "as", opt_sysctls },
+        { "UserNS", "s", opt_userns },
+        { "Publish", "as", opt_publish },
+        { "Privileged", "b", opt_privileged },
+        { "CapAdd", "as", opt_cap_add },
+        { "CapDrop", "as", opt_cap_drop },
+        { "Devices", "as", opt_devices },
+        { "SecurityOpt", "as", opt_security_opt },
+        { "Sysctls", "as", opt_sysctls },
         { "GroupAdd", "as", opt_group_add },
 };
 
@@ -290,16 +312,18 @@ static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error 
                 if (streq(options[i].name, key))
                         break;
         if (i == ELEMENTSOF(options))
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown option '%s'. See io.conman1.Manager.xml for the known ones.", key);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Unknown option '%s'. See io.conman1.Manager.xml for the known ones.", key);
         r = sd_bus_message_enter_container(m, 'v', options[i].signature);
         if (r < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Option '%s' must be of type '%s'.",
-                                         key, options[i].signature);
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Option '%s' must be of type '%s'.", key, options[i].signature);
         r = options[i].parse(m, spec, error);
         if (r < 0) {
                 if (!sd_bus_error_is_set(error))
-                        sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Option '%s' has a malformed value.", key);
+                        sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                          "Option '%s' has a malformed value.", key);
                 return r;
         }
         return sd_bus_message_exit_container(m);

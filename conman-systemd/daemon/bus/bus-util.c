@@ -5,8 +5,8 @@
 #include <errno.h>
 
 #include "shared/bus-errors.h"
-#include "daemon/bus/bus-util.h"
 #include "shared/macro.h"
+#include "daemon/bus/bus-util.h"
 
 int bus_verify_root(sd_bus_message *m, sd_bus_error *error) {
         _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
@@ -21,9 +21,10 @@ int bus_verify_root(sd_bus_message *m, sd_bus_error *error) {
                                         "Cannot tell who is calling; only root may change containers, images "
                                         "and networks.");
         if (euid != 0)
-                return sd_bus_error_set(error, CONMAN_ERROR_ACCESS_DENIED,
-                                        "Only root may change containers, images and networks; run this as root "
-                                        "(e.g. with sudo).");
+                return sd_bus_error_set(
+                        error, CONMAN_ERROR_ACCESS_DENIED,
+                        "Only root may change containers, images and networks; run this as root "
+                        "(e.g. with sudo).");
         return 0;
 }
 

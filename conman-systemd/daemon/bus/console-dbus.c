@@ -6,20 +6,20 @@
 #include <fcntl.h>
 
 #include "shared/bus-errors.h"
-#include "daemon/bus/bus-util.h"
-#include "daemon/bus/console-dbus.h"
+#include "shared/names.h"
+#include "shared/util.h"
 #include "daemon/container.h"
 #include "daemon/exec.h"
 #include "daemon/manager.h"
-#include "shared/names.h"
 #include "daemon/stdio/container-stdio.h"
-#include "shared/util.h"
+#include "daemon/bus/bus-util.h"
+#include "daemon/bus/console-dbus.h"
 
 #define TERMINAL_SIZE_MAX 65535U
 
 typedef struct AttachOptions {
-        int stdin;                /* forward the client's input */
-        int close_stdin_on_eof;   /* the client's EOF closes the container's stdin (run -i) */
+        int stdin;              /* forward the client's input */
+        int close_stdin_on_eof; /* the client's EOF closes the container's stdin (run -i) */
 } AttachOptions;
 
 static int read_bool_option(sd_bus_message *msg, const char *key, int *ret, sd_bus_error *error) {
@@ -30,8 +30,8 @@ static int read_bool_option(sd_bus_message *msg, const char *key, int *ret, sd_b
         if (r < 0)
                 return r;
         if (!streq(contents, "b"))
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Option %s must be a boolean (b).",
-                                         key);
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Option %s must be a boolean (b).", key);
         return sd_bus_message_read(msg, "v", "b", ret);
 }
 
@@ -50,7 +50,8 @@ static int read_attach_options(sd_bus_message *msg, AttachOptions *o, sd_bus_err
                         r = read_bool_option(msg, key, &o->close_stdin_on_eof, error);
                 else
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Unknown attach option '%s': use Stdin or CloseStdinOnEOF.", key);
+                                                 "Unknown attach option '%s': use Stdin or CloseStdinOnEOF.",
+                                                 key);
                 if (r >= 0)
                         r = sd_bus_message_exit_container(msg);
         }
@@ -81,15 +82,16 @@ int method_attach_container_stdio(sd_bus_message *msg, void *userdata, sd_bus_er
         if (r < 0)
                 return r;
         if (c->source_path && !c->spec.tty)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Container %s runs from %s without a terminal: its output goes to the "
-                                         "journal directly and it has no stdin to attach to. Follow it with "
-                                         "'conmanctl logs -f %s', or set Tty=yes in the file.",
-                                         c->name, c->source_path, c->name);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Container %s runs from %s without a terminal: its output goes to the "
+                        "journal directly and it has no stdin to attach to. Follow it with "
+                        "'conmanctl logs -f %s', or set Tty=yes in the file.",
+                        c->name, c->source_path, c->name);
         if (c->state == CONTAINER_EXITED && output_fd(c->stdio, "stdout") < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
-                                         "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
-                                         c->name);
+                                         "Container %s has exited; 'conmanctl logs %s' shows its output.",
+                                         c->name, c->name);
         r = output_attach(container_stdio(c), o.stdin, o.close_stdin_on_eof, &in, &out, &err);
         if (r < 0)
                 return r;
@@ -115,12 +117,13 @@ int method_resize_container_terminal(sd_bus_message *msg, void *userdata, sd_bus
                 return r;
         if (rows == 0 || cols == 0 || rows > TERMINAL_SIZE_MAX || cols > TERMINAL_SIZE_MAX)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Terminal size %ux%u is out of range: rows and columns are 1..%u.", rows,
-                                         cols, TERMINAL_SIZE_MAX);
+                                         "Terminal size %ux%u is out of range: rows and columns are 1..%u.",
+                                         rows, cols, TERMINAL_SIZE_MAX);
         r = console_resize(container_stdio(c), rows, cols);
         if (r == -ENOTTY)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Container %s has no terminal; create it with -t to resize one.", c->name);
+                                         "Container %s has no terminal; create it with -t to resize one.",
+                                         c->name);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(msg, NULL);
@@ -139,8 +142,8 @@ static int read_exec_option(sd_bus_message *msg, const char *key, ExecParams *p,
         if (r < 0)
                 return r;
         if (!streq(contents, want))
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Exec option %s must be of type %s.",
-                                         key, want);
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Exec option %s must be of type %s.", key, want);
         if (streq(key, "Tty")) {
                 r = sd_bus_message_read(msg, "v", "b", &b);
                 p->tty = b;
@@ -188,19 +191,22 @@ static bool string_ok(const char *s) {
 static int validate_exec(const ExecParams *p, sd_bus_error *error) {
         if (strv_length(p->command) == 0 || strv_length(p->command) > CONTAINER_ARGS_MAX ||
             strv_length(p->env) > CONTAINER_ARGS_MAX)
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                        "Give a command to exec (at most 4096 arguments and environment entries).");
+                return sd_bus_error_set(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Give a command to exec (at most 4096 arguments and environment entries).");
         for (char **a = p->command; *a; a++)
                 if (!string_ok(*a))
                         return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                                 "Command arguments must be UTF-8 and at most 64 KiB each.");
         for (char **e = p->env; e && *e; e++)
                 if (!string_ok(*e) || !strchr(*e, '=') || (*e)[0] == '=')
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Environment entries must be KEY=VALUE (UTF-8, at most 64 KiB).");
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Environment entries must be KEY=VALUE (UTF-8, at most 64 KiB).");
         if (p->working_dir && (!string_ok(p->working_dir) || p->working_dir[0] != '/'))
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                        "The working directory must be an absolute path inside the container.");
+                return sd_bus_error_set(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "The working directory must be an absolute path inside the container.");
         if (p->user && (!string_ok(p->user) || isempty(p->user) || strlen(p->user) > 256))
                 return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                         "The user must be a name or uid[:gid].");
@@ -284,8 +290,10 @@ int method_wait_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
                 return r;
         r = exec_wait(userdata, id, msg);
         if (r == -ENOENT)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "No exec '%.64s': it was never started here, or its exit code was already "
-                                         "collected.", id);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "No exec '%.64s': it was never started here, or its exit code was already "
+                        "collected.",
+                        id);
         return r;
 }

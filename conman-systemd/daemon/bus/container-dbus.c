@@ -4,18 +4,18 @@
  * one object per container, served by a fallback vtable. Handlers parse, authorize,
  * call container-ops.c and reply. Documented in dbus/io.conman1.Container.xml.
  */
-#include "shared/bus-errors.h"
-#include "daemon/bus/bus-util.h"
 #include "daemon/bus/container-dbus.h"
-#include "daemon/container.h"
+#include "shared/bus-errors.h"
 #include "shared/log.h"
-#include "daemon/stdio/container-stdio.h"
 #include "shared/util.h"
+#include "daemon/container.h"
+#include "daemon/stdio/container-stdio.h"
+#include "daemon/bus/bus-util.h"
 
 #define CONTAINER_PREFIX "/io/conman1/container"
 
-static int container_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata, void **found,
-                                 sd_bus_error *error) {
+static int container_object_find(sd_bus *bus, const char *path, const char *interface, void *userdata,
+                                 void **found, sd_bus_error *error) {
         _cleanup_free_ char *id = NULL;
         Manager *m = userdata;
 
@@ -43,8 +43,9 @@ static int property_get_state(sd_bus *bus, const char *path, const char *interfa
         return sd_bus_message_append(reply, "s", container_state_to_string(c->state));
 }
 
-static int property_get_spec_string(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                    sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+static int property_get_spec_string(sd_bus *bus, const char *path, const char *interface,
+                                    const char *property, sd_bus_message *reply, void *userdata,
+                                    sd_bus_error *error) {
         Container *c = userdata;
         const char *v = NULL;
 
@@ -82,8 +83,9 @@ static int property_get_oom_killed(sd_bus *bus, const char *path, const char *in
         return sd_bus_message_append(reply, "b", c->oom_killed);
 }
 
-static int property_get_auto_remove(sd_bus *bus, const char *path, const char *interface, const char *property,
-                                    sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+static int property_get_auto_remove(sd_bus *bus, const char *path, const char *interface,
+                                    const char *property, sd_bus_message *reply, void *userdata,
+                                    sd_bus_error *error) {
         Container *c = userdata;
         return sd_bus_message_append(reply, "b", c->spec.auto_remove);
 }
@@ -125,7 +127,8 @@ static int read_stop_timeout(sd_bus_message *m, uint64_t *ret, sd_bus_error *err
         if (r < 0)
                 return r;
         if (*ret != UINT64_MAX && *ret > 24 * 3600 * USEC_PER_SEC)
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Stop timeout must be at most 24 hours.");
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Stop timeout must be at most 24 hours.");
         return 0;
 }
 
@@ -161,7 +164,8 @@ int bus_container_method_kill(sd_bus_message *m, void *userdata, sd_bus_error *e
         sig = isempty(signame) ? SIGKILL : signal_from_string(signame);
         if (sig < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown signal '%s': use a name like TERM or SIGKILL, or a number.", signame);
+                                         "Unknown signal '%s': use a name like TERM or SIGKILL, or a number.",
+                                         signame);
         r = container_kill(c, sig, error);
         return bus_reply_when_done(m, r < 0 ? r : 0);
 }
@@ -193,7 +197,8 @@ int bus_container_method_wait(sd_bus_message *m, void *userdata, sd_bus_error *e
 int bus_container_method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_json_ struct json_object *j = container_to_json(userdata, !bus_caller_is_root(m));
         return sd_bus_reply_method_return(
-                m, "s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+                m, "s",
+                json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 /* Root only: the file carries Environment= and the whole command line. */
@@ -221,8 +226,8 @@ int bus_container_method_attach(sd_bus_message *m, void *userdata, sd_bus_error 
                 return r;
         if (c->state == CONTAINER_EXITED && output_fd(c->stdio, "stdout") < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
-                                         "Container %s has exited; 'conmanctl logs %s' shows its output.", c->name,
-                                         c->name);
+                                         "Container %s has exited; 'conmanctl logs %s' shows its output.",
+                                         c->name, c->name);
         r = output_attach(container_stdio(c), false, false, &(int){ -EBADF }, &out, &err);
         if (r < 0)
                 return r;
@@ -242,30 +247,33 @@ static const sd_bus_vtable container_vtable[] = {
         SD_BUS_PROPERTY("AutoRemove", "b", property_get_auto_remove, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Labels", "a{ss}", property_get_labels, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at), SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at),
+                        SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("ExitCode", "i", NULL, offsetof(Container, exit_code), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("OOMKilled", "b", property_get_oom_killed, 0,
+        SD_BUS_PROPERTY("ExitCode", "i", NULL, offsetof(Container, exit_code),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("MainPID", "u", NULL, offsetof(Container, main_pid), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_PROPERTY("StartedAt", "t", NULL, offsetof(Container, started_at), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("OOMKilled", "b", property_get_oom_killed, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("MainPID", "u", NULL, offsetof(Container, main_pid),
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("StartedAt", "t", NULL, offsetof(Container, started_at),
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("FinishedAt", "t", NULL, offsetof(Container, finished_at),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("RestartCount", "u", NULL, offsetof(Container, restart_count),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_METHOD("Start", "", "", bus_container_method_start, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Stop", SD_BUS_ARGS("t", timeout_usec), SD_BUS_NO_RESULT, bus_container_method_stop,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Restart", SD_BUS_ARGS("t", timeout_usec), SD_BUS_NO_RESULT, bus_container_method_restart,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Stop", SD_BUS_ARGS("t", timeout_usec), SD_BUS_NO_RESULT,
+                                bus_container_method_stop, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Restart", SD_BUS_ARGS("t", timeout_usec), SD_BUS_NO_RESULT,
+                                bus_container_method_restart, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("s", signal), SD_BUS_NO_RESULT, bus_container_method_kill,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("b", force), SD_BUS_NO_RESULT, bus_container_method_remove,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Wait", SD_BUS_NO_ARGS, SD_BUS_RESULT("i", exit_code), bus_container_method_wait,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Inspect", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json), bus_container_method_inspect,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("b", force), SD_BUS_NO_RESULT,
+                                bus_container_method_remove, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Wait", SD_BUS_NO_ARGS, SD_BUS_RESULT("i", exit_code),
+                                bus_container_method_wait, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Inspect", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json),
+                                bus_container_method_inspect, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GenerateContainerFile", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", text),
                                 bus_container_method_generate_container_file, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Attach", SD_BUS_NO_ARGS, SD_BUS_RESULT("h", stdout_fd, "h", stderr_fd),
@@ -276,8 +284,8 @@ static const sd_bus_vtable container_vtable[] = {
 int container_bus_export(Manager *m) {
         int r;
 
-        r = sd_bus_add_fallback_vtable(m->bus, NULL, CONTAINER_PREFIX, "io.conman1.Container", container_vtable,
-                                       container_object_find, m);
+        r = sd_bus_add_fallback_vtable(m->bus, NULL, CONTAINER_PREFIX, "io.conman1.Container",
+                                       container_vtable, container_object_find, m);
         if (r >= 0)
                 r = sd_bus_add_node_enumerator(m->bus, NULL, CONTAINER_PREFIX, container_node_enumerator, m);
         if (r < 0)
@@ -286,18 +294,17 @@ int container_bus_export(Manager *m) {
 }
 
 int container_send_new_signal(Container *c) {
-        return sd_bus_emit_signal(c->manager->bus, "/io/conman1", "io.conman1.Manager", "ContainerNew", "sso", c->id,
-                                  c->name, c->object_path);
-}
-
-int container_send_removed_signal(Container *c) {
-        return sd_bus_emit_signal(c->manager->bus, "/io/conman1", "io.conman1.Manager", "ContainerRemoved", "sso",
+        return sd_bus_emit_signal(c->manager->bus, "/io/conman1", "io.conman1.Manager", "ContainerNew", "sso",
                                   c->id, c->name, c->object_path);
 }
 
+int container_send_removed_signal(Container *c) {
+        return sd_bus_emit_signal(c->manager->bus, "/io/conman1", "io.conman1.Manager", "ContainerRemoved",
+                                  "sso", c->id, c->name, c->object_path);
+}
+
 void container_send_changed(Container *c) {
-        (void) sd_bus_emit_properties_changed(c->manager->bus, c->object_path, "io.conman1.Container", "Id", "Name",
-                                              "State",
-                                              "ExitCode", "OOMKilled", "MainPID", "StartedAt", "FinishedAt",
-                                              "RestartCount", NULL);
+        (void) sd_bus_emit_properties_changed(c->manager->bus, c->object_path, "io.conman1.Container", "Id",
+                                              "Name", "State", "ExitCode", "OOMKilled", "MainPID",
+                                              "StartedAt", "FinishedAt", "RestartCount", NULL);
 }

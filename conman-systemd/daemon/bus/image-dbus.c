@@ -5,14 +5,14 @@
  * dbus/io.conman1.Manager.xml and dbus/io.conman1.Image.xml.
  */
 #include "daemon/bus/image-dbus.h"
-#include "daemon/bus/bus-util.h"
 #include "shared/bus-errors.h"
-#include "daemon/image-job.h"
+#include "shared/log.h"
+#include "shared/util.h"
 #include "image/import.h"
 #include "image/registry.h"
 #include "image/store.h"
-#include "shared/log.h"
-#include "shared/util.h"
+#include "daemon/image-job.h"
+#include "daemon/bus/bus-util.h"
 
 #define IMAGE_PREFIX "/io/conman1/image"
 
@@ -22,20 +22,20 @@ static int image_error(sd_bus_error *error, int r, const char *what, const char 
                 int errnum;
                 const char *name;
         } table[] = {
-                {EINVAL, CONMAN_ERROR_INVALID_ARGUMENT},
-                {ENOENT, CONMAN_ERROR_NO_SUCH_IMAGE},
-                {ENOTUNIQ, CONMAN_ERROR_AMBIGUOUS},
-                {EACCES, CONMAN_ERROR_AUTHENTICATION_FAILED},
-                {EBADMSG, CONMAN_ERROR_IMAGE_VERIFICATION_FAILED},
-                {EXDEV, CONMAN_ERROR_IMAGE_VERIFICATION_FAILED},
-                {EPROTONOSUPPORT, CONMAN_ERROR_UNSUPPORTED_IMAGE},
-                {EMEDIUMTYPE, CONMAN_ERROR_UNSUPPORTED_IMAGE},
-                {EHOSTUNREACH, CONMAN_ERROR_REGISTRY_UNAVAILABLE},
-                {ECONNREFUSED, CONMAN_ERROR_REGISTRY_UNAVAILABLE},
-                {ETIMEDOUT, CONMAN_ERROR_REGISTRY_UNAVAILABLE},
-                {EPROTO, CONMAN_ERROR_REGISTRY_UNAVAILABLE},
-                {EBUSY, CONMAN_ERROR_BUSY},
-                {ENOSPC, CONMAN_ERROR_NO_SPACE},
+                { EINVAL, CONMAN_ERROR_INVALID_ARGUMENT },
+                { ENOENT, CONMAN_ERROR_NO_SUCH_IMAGE },
+                { ENOTUNIQ, CONMAN_ERROR_AMBIGUOUS },
+                { EACCES, CONMAN_ERROR_AUTHENTICATION_FAILED },
+                { EBADMSG, CONMAN_ERROR_IMAGE_VERIFICATION_FAILED },
+                { EXDEV, CONMAN_ERROR_IMAGE_VERIFICATION_FAILED },
+                { EPROTONOSUPPORT, CONMAN_ERROR_UNSUPPORTED_IMAGE },
+                { EMEDIUMTYPE, CONMAN_ERROR_UNSUPPORTED_IMAGE },
+                { EHOSTUNREACH, CONMAN_ERROR_REGISTRY_UNAVAILABLE },
+                { ECONNREFUSED, CONMAN_ERROR_REGISTRY_UNAVAILABLE },
+                { ETIMEDOUT, CONMAN_ERROR_REGISTRY_UNAVAILABLE },
+                { EPROTO, CONMAN_ERROR_REGISTRY_UNAVAILABLE },
+                { EBUSY, CONMAN_ERROR_BUSY },
+                { ENOSPC, CONMAN_ERROR_NO_SPACE },
         };
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 if (-r == table[i].errnum)

@@ -5,18 +5,18 @@
  * The interface is documented in dbus/io.conman1.Manager.xml; a test checks the
  * two agree. Methods named *Container take a name, a full id or a unique id prefix.
  */
+#include "conman-config.h"
 #include "shared/bus-errors.h"
+#include "shared/log.h"
+#include "shared/util.h"
+#include "daemon/container.h"
+#include "daemon/manager.h"
 #include "daemon/bus/bus-options.h"
 #include "daemon/bus/bus-util.h"
-#include "conman-config.h"
 #include "daemon/bus/console-dbus.h"
 #include "daemon/bus/container-dbus.h"
 #include "daemon/bus/image-dbus.h"
 #include "daemon/bus/network-dbus.h"
-#include "daemon/container.h"
-#include "shared/log.h"
-#include "daemon/manager.h"
-#include "shared/util.h"
 
 static int property_get_systemd_version(sd_bus *bus, const char *path, const char *interface,
                                         const char *property, sd_bus_message *reply, void *userdata,
@@ -77,9 +77,9 @@ static int forward_to_container(sd_bus_message *msg, Manager *m, sd_bus_message_
         return method(msg, c, error);
 }
 
-#define FORWARD(manager_method, container_method)                                                  \
-        static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {         \
-                return forward_to_container(msg, userdata, container_method, error);                 \
+#define FORWARD(manager_method, container_method)                                                            \
+        static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {                \
+                return forward_to_container(msg, userdata, container_method, error);                         \
         }
 
 FORWARD(method_start_container, bus_container_method_start)
@@ -112,10 +112,10 @@ static int append_container_entry(sd_bus_message *reply, Container *c, bool reda
 
         if (!command)
                 return -ENOMEM;
-        return sd_bus_message_append(reply, "(sssssitttuso)", c->id, c->name, strempty(c->spec.image ?: c->spec.rootfs),
-                                     command, container_state_to_string(c->state), (int32_t) c->exit_code,
-                                     c->created_at, c->started_at, c->finished_at, c->main_pid, c->unit,
-                                     c->object_path);
+        return sd_bus_message_append(
+                reply, "(sssssitttuso)", c->id, c->name, strempty(c->spec.image ?: c->spec.rootfs), command,
+                container_state_to_string(c->state), (int32_t) c->exit_code, c->created_at, c->started_at,
+                c->finished_at, c->main_pid, c->unit, c->object_path);
 }
 
 static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -142,18 +142,18 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
 const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", NULL, offsetof(Manager, version), SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("StateDirectory", "s", NULL, offsetof(Manager, state_dir), SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("StateDirectory", "s", NULL, offsetof(Manager, state_dir),
+                        SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("DefaultRuntime", "s", NULL, offsetof(Manager, default_runtime),
                         SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("SystemdVersion", "s", property_get_systemd_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_METHOD_WITH_ARGS("CreateContainer",
-                                SD_BUS_ARGS("s", name, "as", command, "a{sv}", options),
+        SD_BUS_METHOD_WITH_ARGS("CreateContainer", SD_BUS_ARGS("s", name, "as", command, "a{sv}", options),
                                 SD_BUS_RESULT("s", id, "o", path), method_create_container,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("StartContainer", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
                                 method_start_container, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("StopContainer", SD_BUS_ARGS("s", container, "t", timeout_usec), SD_BUS_NO_RESULT,
-                                method_stop_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("StopContainer", SD_BUS_ARGS("s", container, "t", timeout_usec),
+                                SD_BUS_NO_RESULT, method_stop_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("RestartContainer", SD_BUS_ARGS("s", container, "t", timeout_usec),
                                 SD_BUS_NO_RESULT, method_restart_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("KillContainer", SD_BUS_ARGS("s", container, "s", signal), SD_BUS_NO_RESULT,
@@ -166,22 +166,24 @@ const sd_bus_vtable manager_vtable[] = {
                                 method_get_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InspectContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("s", json),
                                 method_inspect_container, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GenerateContainerFile", SD_BUS_ARGS("s", container), SD_BUS_RESULT("s", text),
-                                method_generate_container_file, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GenerateContainerFile", SD_BUS_ARGS("s", container),
+                                SD_BUS_RESULT("s", text), method_generate_container_file,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("AttachContainer", SD_BUS_ARGS("s", container),
                                 SD_BUS_RESULT("h", stdout_fd, "h", stderr_fd), method_attach_container,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("AttachContainerStdio", SD_BUS_ARGS("s", container, "a{sv}", options),
                                 SD_BUS_RESULT("h", stdin_fd, "h", stdout_fd, "h", stderr_fd, "b", tty),
                                 method_attach_container_stdio, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("ResizeContainerTerminal", SD_BUS_ARGS("s", container, "u", rows, "u", columns),
-                                SD_BUS_NO_RESULT, method_resize_container_terminal, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ResizeContainerTerminal",
+                                SD_BUS_ARGS("s", container, "u", rows, "u", columns), SD_BUS_NO_RESULT,
+                                method_resize_container_terminal, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("PrepareContainerConsole", SD_BUS_ARGS("s", container),
                                 SD_BUS_RESULT("s", socket_path), method_prepare_container_console,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ExecContainer",
-                                SD_BUS_ARGS("s", container, "as", command, "a{sv}", options, "h", stdin_fd, "h",
-                                            stdout_fd, "h", stderr_fd),
+                                SD_BUS_ARGS("s", container, "as", command, "a{sv}", options, "h", stdin_fd,
+                                            "h", stdout_fd, "h", stderr_fd),
                                 SD_BUS_RESULT("s", exec_id, "h", terminal_fd), method_exec_container,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("WaitExec", SD_BUS_ARGS("s", exec_id), SD_BUS_RESULT("i", exit_code),

@@ -3,13 +3,13 @@
  * network-dbus.c — networks on the bus (see network-dbus.h). Handlers parse, validate,
  * authorize, call the network store and reply.
  */
-#include "shared/bus-errors.h"
-#include "daemon/bus/bus-util.h"
-#include "daemon/container-network.h"
-#include "shared/log.h"
 #include "daemon/bus/network-dbus.h"
+#include "shared/bus-errors.h"
+#include "shared/log.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "daemon/container-network.h"
+#include "daemon/bus/bus-util.h"
 
 static int invalid_name(sd_bus_error *error, const char *name) {
         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
@@ -22,7 +22,8 @@ static int no_such_network(sd_bus_error *error, const char *name) {
 }
 
 /* Options of CreateNetwork: Subnet s, Gateway s. */
-static int read_create_options(sd_bus_message *msg, const char **subnet, const char **gateway, sd_bus_error *error) {
+static int read_create_options(sd_bus_message *msg, const char **subnet, const char **gateway,
+                               sd_bus_error *error) {
         int r;
 
         r = sd_bus_message_enter_container(msg, 'a', "{sv}");
@@ -34,7 +35,8 @@ static int read_create_options(sd_bus_message *msg, const char **subnet, const c
                 target = streq(key, "Subnet") ? subnet : streq(key, "Gateway") ? gateway : NULL;
                 if (!target)
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Unknown option '%s': networks take Subnet and Gateway.", key);
+                                                 "Unknown option '%s': networks take Subnet and Gateway.",
+                                                 key);
                 r = sd_bus_message_read(msg, "v", "s", target);
                 if (r < 0)
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
@@ -46,10 +48,12 @@ static int read_create_options(sd_bus_message *msg, const char **subnet, const c
 
 static int create_error(sd_bus_error *error, int r, const char *name, const char *message) {
         if (r == -EEXIST)
-                return sd_bus_error_setf(error, CONMAN_ERROR_NETWORK_EXISTS,
-                                         "Network '%s' already exists; remove it first or choose another name.", name);
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_NETWORK_EXISTS,
+                        "Network '%s' already exists; remove it first or choose another name.", name);
         if (r == -EINVAL || r == -EADDRINUSE)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Cannot create network '%s': %s", name,
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Cannot create network '%s': %s", name,
                                          message ?: "invalid subnet or gateway.");
         return r;
 }
@@ -78,14 +82,16 @@ static int method_create_network(sd_bus_message *msg, void *userdata, sd_bus_err
         r = network_store_create(&ctx.store, name, isempty(subnet) ? NULL : subnet, gateway, &n, &message);
         if (r < 0)
                 return create_error(error, r, name, message);
-        log_info("Created network %s (%s, gateway %s, bridge %s).", n->name, n->subnet, n->gateway, n->bridge);
+        log_info("Created network %s (%s, gateway %s, bridge %s).", n->name, n->subnet, n->gateway,
+                 n->bridge);
         return sd_bus_reply_method_return(msg, "sss", n->subnet, n->gateway, n->bridge);
 }
 
 static unsigned count_users(Manager *m, const char *network) {
         unsigned n = 0;
         for (Container *c = m->containers; c; c = c->next)
-                if (c->spec.network == NETWORK_BRIDGE && streq(c->spec.network_name ?: NETWORK_DEFAULT_NAME, network))
+                if (c->spec.network == NETWORK_BRIDGE &&
+                    streq(c->spec.network_name ?: NETWORK_DEFAULT_NAME, network))
                         n++;
         return n;
 }
@@ -155,12 +161,14 @@ static int method_inspect_network(sd_bus_message *msg, void *userdata, sd_bus_er
         if (r == -ENOENT)
                 return no_such_network(error, name);
         if (r < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Network '%s' cannot be read: %s",
-                                         name, strerror(-r));
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Network '%s' cannot be read: %s", name, strerror(-r));
         j = network_to_json(n);
         json_object_object_add(j, "Containers", attached_json(m, &ctx, name));
-        return sd_bus_reply_method_return(msg, "s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                                              JSON_C_TO_STRING_NOSLASHESCAPE));
+        return sd_bus_reply_method_return(
+                msg, "s",
+                json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static int method_remove_network(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -181,7 +189,8 @@ static int method_remove_network(sd_bus_message *msg, void *userdata, sd_bus_err
         users = count_users(m, name);
         if (users > 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_BUSY,
-                                         "Network '%s' is used by %u container(s); remove them first.", name, users);
+                                         "Network '%s' is used by %u container(s); remove them first.", name,
+                                         users);
         r = container_network_context(m, &ctx);
         if (r >= 0)
                 r = network_store_remove(&ctx.store, name);
@@ -205,13 +214,14 @@ static const sd_bus_vtable network_manager_vtable[] = {
                                 method_list_networks, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InspectNetwork", SD_BUS_ARGS("s", name), SD_BUS_RESULT("s", json),
                                 method_inspect_network, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("RemoveNetwork", SD_BUS_ARGS("s", name), SD_BUS_NO_RESULT, method_remove_network,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RemoveNetwork", SD_BUS_ARGS("s", name), SD_BUS_NO_RESULT,
+                                method_remove_network, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 
 int network_bus_export(Manager *m) {
-        int r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", network_manager_vtable, m);
+        int r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager",
+                                         network_manager_vtable, m);
         if (r < 0)
                 return log_error_errno(r, "Failed to export the network methods: %m");
         return 0;

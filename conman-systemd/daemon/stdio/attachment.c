@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/stdio/attachment.h"
 #include "shared/macro.h"
+#include "daemon/stdio/attachment.h"
 
 struct Attachment {
         int fd[_ATTACHMENT_STREAM_MAX]; /* write ends to the client, owned */
@@ -120,7 +120,7 @@ void attachment_set_input_enabled(Attachment *a, bool enabled) {
 }
 
 static int attachment_setup_input(Attachment *a, sd_event *event, int *ret_input_w) {
-        _cleanup_close_pair_ int in[2] = {-EBADF, -EBADF};
+        _cleanup_close_pair_ int in[2] = { -EBADF, -EBADF };
         int r;
 
         if (pipe2(in, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -155,7 +155,7 @@ static int attachment_setup_output(Attachment *a, sd_event *event, int ret_r[sta
 int attachment_new(sd_event *event, bool want_input, const AttachmentHandlers *handlers, void *userdata,
                    int *ret_input_w, int *ret_stdout_r, int *ret_stderr_r, Attachment **ret) {
         _cleanup_close_ int in = -EBADF, out = -EBADF, err = -EBADF;
-        int rd[_ATTACHMENT_STREAM_MAX] = {-EBADF, -EBADF};
+        int rd[_ATTACHMENT_STREAM_MAX] = { -EBADF, -EBADF };
         Attachment *a;
         int r;
 
@@ -163,7 +163,8 @@ int attachment_new(sd_event *event, bool want_input, const AttachmentHandlers *h
         if (!a)
                 return -ENOMEM;
         *a = (Attachment){
-                .fd = {-EBADF, -EBADF}, .input_fd = -EBADF, .handlers = *handlers, .userdata = userdata};
+                .fd = { -EBADF, -EBADF }, .input_fd = -EBADF, .handlers = *handlers, .userdata = userdata
+        };
         r = attachment_setup_output(a, event, rd);
         out = rd[ATTACHMENT_STDOUT];
         err = rd[ATTACHMENT_STDERR];

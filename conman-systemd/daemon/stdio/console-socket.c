@@ -10,8 +10,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "daemon/stdio/console-socket.h"
 #include "shared/macro.h"
+#include "daemon/stdio/console-socket.h"
 
 struct ConsoleSocket {
         char *path;
@@ -38,9 +38,10 @@ ConsoleSocket *console_socket_free(ConsoleSocket *s) {
 /* One message from the runtime: the terminal's name as data, the master as SCM_RIGHTS. */
 static int receive_master(int conn_fd) {
         char data[4096], control[CMSG_SPACE(sizeof(int) * 4)];
-        struct iovec iov = {data, sizeof(data)};
+        struct iovec iov = { data, sizeof(data) };
         struct msghdr mh = {
-                .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
+                .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)
+        };
         int master = -EBADF;
         ssize_t n;
 
@@ -105,7 +106,7 @@ static int on_console_listen(sd_event_source *source, int fd, uint32_t revents, 
 
 int console_socket_new(sd_event *event, const char *path, ConsoleReceived cb, void *userdata,
                        ConsoleSocket **ret) {
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
         ConsoleSocket *s;
         int r;
 
@@ -115,7 +116,7 @@ int console_socket_new(sd_event *event, const char *path, ConsoleReceived cb, vo
         s = calloc(1, sizeof(ConsoleSocket));
         if (!s)
                 return -ENOMEM;
-        *s = (ConsoleSocket){.listen_fd = -EBADF, .conn_fd = -EBADF, .cb = cb, .userdata = userdata};
+        *s = (ConsoleSocket){ .listen_fd = -EBADF, .conn_fd = -EBADF, .cb = cb, .userdata = userdata };
         s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (s->listen_fd < 0) {
                 r = negative_errno();

@@ -9,9 +9,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "daemon/stdio/console.h"
 #include "shared/log.h"
 #include "shared/macro.h"
+#include "daemon/stdio/console.h"
 
 struct Console {
         sd_event *event;
@@ -32,11 +32,11 @@ int console_new(sd_event *event, const char *name, const ConsoleHandlers *handle
 
         if (!con)
                 return -ENOMEM;
-        *con = (Console){.event = sd_event_ref(event),
-                         .name = strdup(name),
-                         .input_fd = -EBADF,
-                         .handlers = *handlers,
-                         .userdata = userdata};
+        *con = (Console){ .event = sd_event_ref(event),
+                          .name = strdup(name),
+                          .input_fd = -EBADF,
+                          .handlers = *handlers,
+                          .userdata = userdata };
         if (!con->name) {
                 console_free(con);
                 return -ENOMEM;
@@ -179,7 +179,7 @@ void console_close_stdin(Console *con) {
 }
 
 int console_set_size(Console *con, unsigned rows, unsigned cols) {
-        struct winsize ws = {.ws_row = (unsigned short) rows, .ws_col = (unsigned short) cols};
+        struct winsize ws = { .ws_row = (unsigned short) rows, .ws_col = (unsigned short) cols };
 
         if (!con->is_tty || con->input_fd < 0)
                 return -ENOTTY;

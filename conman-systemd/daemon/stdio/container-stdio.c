@@ -9,14 +9,14 @@
 #include <syslog.h>
 #include <systemd/sd-journal.h>
 
+#include "shared/log.h"
+#include "shared/util.h"
 #include "daemon/fdstore.h"
 #include "daemon/stdio/attachment.h"
 #include "daemon/stdio/console-socket.h"
 #include "daemon/stdio/console.h"
 #include "daemon/stdio/container-stdio.h"
 #include "daemon/stdio/output-stream.h"
-#include "shared/log.h"
-#include "shared/util.h"
 
 typedef enum StdioKind {
         STDIO_STDOUT,
@@ -74,8 +74,8 @@ static void fdstore_keep(ContainerStdio *st, const char *kind, int fd, const cha
         if (r >= 0)
                 r = fdstore_push(fd, name);
         if (r < 0)
-                log_warning_errno(r, "Failed to keep %s of %s in the fd store, %s: %m", kind,
-                                  st->owner.name, what);
+                log_warning_errno(r, "Failed to keep %s of %s in the fd store, %s: %m", kind, st->owner.name,
+                                  what);
 }
 
 /* ---- clients ---- */
@@ -149,14 +149,14 @@ static const AttachmentHandlers client_handlers = {
         .done = on_client_done,
 };
 
-int output_attach(ContainerStdio *st, bool want_input, bool close_stdin_on_eof, int *ret_input_w, int *ret_stdout_r,
-                  int *ret_stderr_r) {
+int output_attach(ContainerStdio *st, bool want_input, bool close_stdin_on_eof, int *ret_input_w,
+                  int *ret_stdout_r, int *ret_stderr_r) {
         StdioClient *cl;
         int r;
 
         if (!st || !(cl = calloc(1, sizeof(StdioClient))))
                 return -ENOMEM;
-        *cl = (StdioClient){.stdio = st, .close_stdin_on_eof = close_stdin_on_eof};
+        *cl = (StdioClient){ .stdio = st, .close_stdin_on_eof = close_stdin_on_eof };
         r = attachment_new(st->owner.event, want_input, &client_handlers, cl, ret_input_w, ret_stdout_r,
                            ret_stderr_r, &cl->attachment);
         if (r < 0) {
@@ -192,8 +192,9 @@ static void journal_send_line(ContainerStdio *st, StdioKind kind, const char *li
                 return;
         memcpy(msg, "MESSAGE=", 8);
         memcpy(msg + 8, line, len);
-        iov[n++] = (struct iovec){msg, len + 8};
-#define FIELD(buf, ...) (snprintf(buf, sizeof(buf), __VA_ARGS__), iov[n++] = (struct iovec){buf, strlen(buf)})
+        iov[n++] = (struct iovec){ msg, len + 8 };
+#define FIELD(buf, ...)                                                                                      \
+        (snprintf(buf, sizeof(buf), __VA_ARGS__), iov[n++] = (struct iovec){ buf, strlen(buf) })
         FIELD(prio, "PRIORITY=%i", kind == STDIO_STDERR ? LOG_ERR : LOG_INFO);
         FIELD(name, "CONTAINER_NAME=%s", c->name);
         FIELD(id, "CONTAINER_ID=%.12s", c->id);
@@ -261,12 +262,12 @@ static const OutputStreamHandlers stream_handlers = {
 
 /* A stream reading fd (owned) into the journal and the clients. */
 static int stream_new(ContainerStdio *st, StdioKind kind, int fd) {
-        return output_stream_new(st->owner.event, fd, kind == STDIO_CONSOLE, &stream_handlers,
-                                 st, &st->stream[kind]);
+        return output_stream_new(st->owner.event, fd, kind == STDIO_CONSOLE, &stream_handlers, st,
+                                 &st->stream[kind]);
 }
 
 static int open_one(ContainerStdio *st, StdioKind kind, int *ret_write) {
-        _cleanup_close_pair_ int p[2] = {-EBADF, -EBADF};
+        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
         int r;
 
         if (pipe2(p, O_CLOEXEC) < 0)
@@ -335,7 +336,8 @@ static const ConsoleHandlers console_handlers = {
 };
 
 static Console *console_get(ContainerStdio *st) {
-        if (!st->console && console_new(st->owner.event, st->owner.name, &console_handlers, st, &st->console) < 0)
+        if (!st->console &&
+            console_new(st->owner.event, st->owner.name, &console_handlers, st, &st->console) < 0)
                 return NULL;
         return st->console;
 }
@@ -418,7 +420,8 @@ int console_prepare_tty(ContainerStdio *st, char **ret_socket_path) {
         _cleanup_free_ char *path = NULL;
         int r;
 
-        if (!st || !console_renew(st) || asprintf(&path, "%s/%s.console", st->owner.run_dir, st->owner.id) < 0)
+        if (!st || !console_renew(st) ||
+            asprintf(&path, "%s/%s.console", st->owner.run_dir, st->owner.id) < 0)
                 return -ENOMEM;
         r = console_socket_new(st->owner.event, path, on_master_received, st, &st->socket);
         if (r < 0)
@@ -428,7 +431,7 @@ int console_prepare_tty(ContainerStdio *st, char **ret_socket_path) {
 }
 
 int console_prepare_stdin(ContainerStdio *st, int *ret_stdin_r) {
-        _cleanup_close_pair_ int p[2] = {-EBADF, -EBADF};
+        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
         Console *con;
         int r;
 

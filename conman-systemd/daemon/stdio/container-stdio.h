@@ -32,7 +32,7 @@ typedef struct ContainerStdio ContainerStdio;
  * container owns both: container_stdio() in daemon/container.c). */
 typedef struct StdioOwner {
         sd_event *event;
-        const char *run_dir;      /* the console socket is <run_dir>/<id>.console */
+        const char *run_dir; /* the console socket is <run_dir>/<id>.console */
         const char *id, *name, *unit;
         const uint32_t *main_pid; /* OBJECT_PID of each journal line, read when it is sent */
         const bool *tty;          /* the container has a terminal (resize) */
@@ -68,5 +68,5 @@ int console_resize(ContainerStdio *st, unsigned rows, unsigned cols);
 /* A new client: returns the read ends it gets the container's output on, and with want_input the write
  * end it sends input through (else -EBADF). close_stdin_on_eof: the client's EOF closes the container's
  * stdin (run -i). */
-int output_attach(ContainerStdio *st, bool want_input, bool close_stdin_on_eof, int *ret_input_w, int *ret_stdout_r,
-                  int *ret_stderr_r);
+int output_attach(ContainerStdio *st, bool want_input, bool close_stdin_on_eof, int *ret_input_w,
+                  int *ret_stdout_r, int *ret_stderr_r);

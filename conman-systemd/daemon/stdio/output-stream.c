@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/stdio/output-stream.h"
 #include "shared/macro.h"
+#include "daemon/stdio/output-stream.h"
 
 struct OutputStream {
         int fd;          /* read end / PTY master, owned */
@@ -112,7 +112,9 @@ int output_stream_new(sd_event *event, int fd, bool is_console, const OutputStre
                 safe_close(fd);
                 return -ENOMEM;
         }
-        *s = (OutputStream){.fd = fd, .is_console = is_console, .handlers = *handlers, .userdata = userdata};
+        *s = (OutputStream){
+                .fd = fd, .is_console = is_console, .handlers = *handlers, .userdata = userdata
+        };
         (void) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
         r = sd_event_add_io(event, &s->source, fd, EPOLLIN, on_stream_io, s);
         if (r < 0) {

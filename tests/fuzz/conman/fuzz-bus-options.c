@@ -11,10 +11,10 @@
  */
 #include <sys/socket.h>
 
-#include "daemon/bus/bus-options.h"
 #include "shared/container-spec.h"
 #include "shared/macro.h"
 #include "shared/util.h"
+#include "daemon/bus/bus-options.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,14 +33,15 @@ static uint8_t next(Input *in) {
 static const struct {
         const char *key, *type;
 } keys[] = {
-        { "Rootfs", "s" },     { "Image", "s" },      { "Env", "as" },       { "WorkingDir", "s" },
-        { "User", "s" },       { "Hostname", "s" },   { "Labels", "a{ss}" }, { "Volumes", "a(ssb)" },
-        { "ReadOnly", "b" },   { "AutoRemove", "b" }, { "Tty", "b" },        { "Interactive", "b" },
-        { "Network", "s" },    { "Memory", "t" },     { "CPUQuota", "t" },   { "CPUWeight", "t" },
-        { "CPUShares", "t" },  { "PidsLimit", "t" },  { "StopSignal", "s" }, { "StopTimeout", "t" },
-        { "Restart", "s" },    { "Runtime", "s" },    { "Publish", "as" },
+        { "Rootfs", "s" },    { "Image", "s" },      { "Env", "as" },       { "WorkingDir", "s" },
+        { "User", "s" },      { "Hostname", "s" },   { "Labels", "a{ss}" }, { "Volumes", "a(ssb)" },
+        { "ReadOnly", "b" },  { "AutoRemove", "b" }, { "Tty", "b" },        { "Interactive", "b" },
+        { "Network", "s" },   { "Memory", "t" },     { "CPUQuota", "t" },   { "CPUWeight", "t" },
+        { "CPUShares", "t" }, { "PidsLimit", "t" },  { "StopSignal", "s" }, { "StopTimeout", "t" },
+        { "Restart", "s" },   { "Runtime", "s" },    { "Publish", "as" },
 };
-static const char *const wrong_types[] = { "s", "as", "b", "t", "a{ss}", "a(ssb)", "i", "u", "o", "ay", "v", "d" };
+static const char *const wrong_types[] = { "s", "as", "b", "t",  "a{ss}", "a(ssb)",
+                                           "i", "u",  "o", "ay", "v",     "d" };
 
 /* A string from the input: a length byte, then that many bytes (NUL becomes 'x'); length 255
  * makes a 70,000-byte string to reach the size caps. */
@@ -128,7 +129,8 @@ static int append_value(sd_bus_message *m, const char *type, Input *in, unsigned
                 for (unsigned i = 0; r >= 0 && i < n; i++) {
                         s = mfree_str(s), s2 = mfree_str(s2);
                         s = next_string(in), s2 = next_string(in);
-                        r = s && s2 ? sd_bus_message_append(m, "(ssb)", s, s2, (int) (next(in) & 1)) : -ENOMEM;
+                        r = s && s2 ? sd_bus_message_append(m, "(ssb)", s, s2, (int) (next(in) & 1))
+                                    : -ENOMEM;
                 }
                 return r < 0 ? r : sd_bus_message_close_container(m);
         }
@@ -185,8 +187,8 @@ static sd_bus *fuzz_bus(void) {
 
         if (bus)
                 return bus;
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0 || sd_bus_new(&bus) < 0 ||
-            sd_bus_set_fd(bus, fds[0], fds[0]) < 0 || sd_bus_start(bus) < 0)
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0 ||
+            sd_bus_new(&bus) < 0 || sd_bus_set_fd(bus, fds[0], fds[0]) < 0 || sd_bus_start(bus) < 0)
                 abort();
         return bus; /* fds[1] stays open so the bus never sees a hangup */
 }

@@ -24,7 +24,8 @@ static void check_path(const char *s) {
                 return;
         if (s[0] != '/' || strstr(s, "//") || strstr(s, "/../") || strstr(s, "/./") || !utf8_is_valid(s))
                 abort();
-        if (!streq(s, "/") && (string_has_prefix(strrchr(s, '/'), "/..") ? strlen(strrchr(s, '/')) <= 3 : false))
+        if (!streq(s, "/") &&
+            (string_has_prefix(strrchr(s, '/'), "/..") ? strlen(strrchr(s, '/')) <= 3 : false))
                 abort();
         if (strlen(s) > 1 && s[strlen(s) - 1] == '/')
                 abort();

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * fuzz-container-file.c — the .container parser (container_file_load(), conman-systemd/shared/container-file.c),
- * which conman-generator runs as root at boot, on a file and its drop-ins.
+ * fuzz-container-file.c — the .container parser (container_file_load(),
+ * conman-systemd/shared/container-file.c), which conman-generator runs as root at boot, on a file and its
+ * drop-ins.
  *
  * The input is split at NUL bytes: part 1 is the .container file, part 2 the contents of the environment
  * file that "@ENV@" names in the others, parts 3 to 6 are drop-ins, in order; the last keeps the rest of
@@ -25,9 +26,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define N_PARTS 6
+#define N_PARTS   6
 #define ENV_TOKEN "@ENV@"
-#define ENV_KEY "EnvironmentFile"
+#define ENV_KEY   "EnvironmentFile"
 
 typedef struct Part {
         int fd;
@@ -137,7 +138,8 @@ static bool specs_equal(const ContainerSpec *a, const ContainerSpec *b) {
                a->stop_timeout_usec == b->stop_timeout_usec && str_equal(a->runtime, b->runtime);
 }
 
-/* The command that runs: Entrypoint= then Exec= (an image file without Entrypoint= leaves it to the image). */
+/* The command that runs: Entrypoint= then Exec= (an image file without Entrypoint= leaves it to the image).
+ */
 static int whole_command(const ContainerFile *f, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
 

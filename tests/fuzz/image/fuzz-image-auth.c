@@ -2,8 +2,8 @@
 /* fuzz-image-auth.c — auth.json documents from arbitrary bytes. */
 #include <stdint.h>
 
-#include "image/auth.h"
 #include "shared/macro.h"
+#include "image/auth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

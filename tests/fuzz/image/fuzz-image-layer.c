@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 #include "shared/fileio.h"
-#include "image/layer.h"
 #include "shared/macro.h"
+#include "image/layer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,8 +3,8 @@
 #include <stdint.h>
 
 #include "shared/macro.h"
-#include "image/manifest.h"
 #include "shared/util.h"
+#include "image/manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,9 +10,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/keyctl.h>
 #include <linux/netlink.h>
 #include <linux/perf_event.h>
-#include <linux/keyctl.h>
 #include <net/ethernet.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -23,8 +23,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -122,8 +122,11 @@ static int probe_unshare(void) {
 }
 
 static int probe_perf(void) {
-        struct perf_event_attr a = { .type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
-                                     .config = PERF_COUNT_SW_CPU_CLOCK, .exclude_kernel = 1, .exclude_hv = 1 };
+        struct perf_event_attr a = { .type = PERF_TYPE_SOFTWARE,
+                                     .size = sizeof(a),
+                                     .config = PERF_COUNT_SW_CPU_CLOCK,
+                                     .exclude_kernel = 1,
+                                     .exclude_hv = 1 };
         long fd = syscall(__NR_perf_event_open, &a, 0, -1, -1, 0);
         return fd < 0 ? errno : (close((int) fd), 0);
 }
@@ -131,7 +134,8 @@ static int probe_perf(void) {
 /* ping's way without CAP_NET_RAW: an ICMP datagram socket (net.ipv4.ping_group_range), echo to 127.0.0.1. */
 static int probe_icmp(void) {
         struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-        unsigned char req[16] = { 8, 0 }, reply[128]; /* type 8: echo request; the kernel fills id, checksum */
+        unsigned char req[16] = { 8, 0 },
+                      reply[128]; /* type 8: echo request; the kernel fills id, checksum */
         struct timeval tv = { .tv_sec = 2 };
         int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
 
@@ -149,10 +153,17 @@ static const struct {
         const char *name;
         int (*run)(void);
 } probes[] = {
-        { "disk", probe_disk },         { "packet", probe_packet },       { "audit", probe_audit },
-        { "io_uring", probe_io_uring }, { "add_key", probe_add_key },     { "keyctl", probe_keyctl },
-        { "userfaultfd", probe_userfaultfd }, { "unshare", probe_unshare }, { "mount", probe_mount },
-        { "perf_event_open", probe_perf }, { "icmp", probe_icmp },
+        { "disk", probe_disk },
+        { "packet", probe_packet },
+        { "audit", probe_audit },
+        { "io_uring", probe_io_uring },
+        { "add_key", probe_add_key },
+        { "keyctl", probe_keyctl },
+        { "userfaultfd", probe_userfaultfd },
+        { "unshare", probe_unshare },
+        { "mount", probe_mount },
+        { "perf_event_open", probe_perf },
+        { "icmp", probe_icmp },
 };
 
 static void run_probe(size_t i) {
@@ -187,7 +198,8 @@ int main(int argc, char *argv[]) {
         int n = 0;
 
         for (int a = 1; a < argc; a++)
-                if (strncmp(argv[a], "disk=", 5) == 0 && sscanf(argv[a] + 5, "%u:%u", &disk_major, &disk_minor) != 2)
+                if (strncmp(argv[a], "disk=", 5) == 0 &&
+                    sscanf(argv[a] + 5, "%u:%u", &disk_major, &disk_minor) != 2)
                         return 2;
         for (int a = 1; a < argc; a++)
                 for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon/systemd-client.h"
-#include "fake-systemd.h"
 #include "shared/macro.h"
 #include "shared/util.h"
+#include "daemon/systemd-client.h"
+#include "fake-systemd.h"
 
 #define SD_DEST        "org.freedesktop.systemd1"
 #define SD_PATH        "/org/freedesktop/systemd1"
@@ -630,14 +630,18 @@ int systemd_list_units(SystemdClient *s, char **patterns, SystemdUnitEach each, 
                 bool match = !patterns || !patterns[0];
                 for (size_t i = 0; !match && patterns[i]; i++)
                         match = fnmatch(patterns[i], u->name, 0) == 0;
-                if (match && (strv_push(&listed, u->name) < 0 || strv_push(&listed, u->active) < 0 ||
-                              strv_push(&listed, u->sub) < 0 || strv_push(&listed, u->path) < 0 ||
-                              strv_push(&listed, j ? j->kind : "") < 0 || strv_push(&listed, j ? j->path : "/") < 0))
+                if (match &&
+                    (strv_push(&listed, u->name) < 0 || strv_push(&listed, u->active) < 0 ||
+                     strv_push(&listed, u->sub) < 0 || strv_push(&listed, u->path) < 0 ||
+                     strv_push(&listed, j ? j->kind : "") < 0 || strv_push(&listed, j ? j->path : "/") < 0))
                         return -ENOMEM;
         }
         for (size_t i = 0; listed && listed[i]; i += 6)
-                each(&(SystemdUnitInfo){ .unit = listed[i], .active = listed[i + 1], .sub = listed[i + 2],
-                                         .unit_path = listed[i + 3], .job_type = listed[i + 4],
+                each(&(SystemdUnitInfo){ .unit = listed[i],
+                                         .active = listed[i + 1],
+                                         .sub = listed[i + 2],
+                                         .unit_path = listed[i + 3],
+                                         .job_type = listed[i + 4],
                                          .job_path = listed[i + 5] },
                      userdata);
         return 0;

@@ -15,14 +15,14 @@
 
 #include <cmocka.h> /* after setjmp.h, stdarg.h and stddef.h */
 
+#include "shared/exit-record.h"
+#include "shared/fileio.h"
+#include "shared/util.h"
 #include "daemon/container.h"
 #include "daemon/exec.h"
 #include "daemon/manager.h"
 #include "fake-systemd.h"
 #include "model-harness.h"
-#include "shared/exit-record.h"
-#include "shared/fileio.h"
-#include "shared/util.h"
 
 /* ---- the daemon, its bus and its client ---- */
 
@@ -112,7 +112,7 @@ static int method_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return r;
         ExecParams p = {
-                .command = (char *[]){(char *) "/bin/true", NULL},
+                .command = (char *[]){ (char *) "/bin/true", NULL },
                 .stdin_fd = null_fd,
                 .stdout_fd = null_fd,
                 .stderr_fd = null_fd,
@@ -166,7 +166,7 @@ void call(Reply *rep, const char *method, const char *name) {
         int r;
 
         free(rep->error);
-        *rep = (Reply){.code = -1000};
+        *rep = (Reply){ .code = -1000 };
         if (streq(method, "Remove"))
                 r = sd_bus_call_method_async(t.client, NULL, NULL, "/test", "io.conman1.Test", method,
                                              on_reply, rep, "sb", name, 1);
@@ -195,7 +195,7 @@ void reply_done(Reply *rep) {
 
 /* conmand starts: a bus of its own (a socketpair with the client), the model on it, the state loaded. */
 void daemon_up(void) {
-        ManagerConfig config = {.state_dir = t.state_dir, .run_dir = t.run_dir, .default_runtime = "runc"};
+        ManagerConfig config = { .state_dir = t.state_dir, .run_dir = t.run_dir, .default_runtime = "runc" };
         sd_id128_t id;
         int pair[2];
 
@@ -335,7 +335,7 @@ bool exists_in(const char *dir, const char *file) {
 
 /* What conman-exit-record writes as ExecStopPost=: code "exited"/"killed", status "3"/"TERM". */
 void write_exit_record(const char *name, const char *code, const char *status, const char *result) {
-        _cleanup_(exit_record_done) ExitRecord e = {.exit_code = -1};
+        _cleanup_(exit_record_done) ExitRecord e = { .exit_code = -1 };
         _cleanup_free_ char *dir = container_dir(name);
         _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 

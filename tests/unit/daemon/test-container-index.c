@@ -85,7 +85,9 @@ static void test_taken_keys(void **state) {
 /* 5,000 containers: the tables grow many times; every one is found, half are removed in a scattered
  * order, and exactly the other half is still found. */
 static void test_many(void **state) {
-        enum { N = 5000 };
+        enum {
+                N = 5000
+        };
         Manager m = {};
         Container **l = calloc(N, sizeof(Container *));
 

@@ -14,11 +14,11 @@
 
 #include <cmocka.h> /* after setjmp.h, stdarg.h and stddef.h */
 
+#include "shared/fileio.h"
+#include "shared/util.h"
 #include "daemon/container.h"
 #include "fake-systemd.h"
 #include "model-harness.h"
-#include "shared/fileio.h"
-#include "shared/util.h"
 
 static void test_kill_after_create(void **state) {
         _cleanup_free_ char *id = NULL;

@@ -15,12 +15,12 @@
 
 #include <cmocka.h> /* after setjmp.h, stdarg.h and stddef.h */
 
+#include "shared/fileio.h"
+#include "shared/util.h"
 #include "daemon/container.h"
 #include "daemon/exec.h"
 #include "fake-systemd.h"
 #include "model-harness.h"
-#include "shared/fileio.h"
-#include "shared/util.h"
 
 /* create → start → job done + unit active → running → unit inactive with an exit record → exited. */
 static void test_lifecycle(void **state) {

@@ -16,9 +16,9 @@
 
 #include <cmocka.h> /* after setjmp.h, stdarg.h and stddef.h */
 
+#include "shared/util.h"
 #include "daemon/stdio/attachment.h"
 #include "daemon/stdio/console.h"
-#include "shared/util.h"
 
 typedef struct Events {
         unsigned n_ready, n_not_ready, n_closed, n_input_end, n_done;
@@ -54,12 +54,12 @@ static void on_input_closed(Console *con, void *userdata) {
         ((Events *) userdata)->n_closed++;
 }
 
-static const ConsoleHandlers console_handlers = {.input_ready = on_input_ready,
-                                                 .input_closed = on_input_closed};
+static const ConsoleHandlers console_handlers = { .input_ready = on_input_ready,
+                                                  .input_closed = on_input_closed };
 
 static void test_console_stdin(void **state) {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
-        _cleanup_close_pair_ int p[2] = {-EBADF, -EBADF};
+        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
         Events ev = {};
         Console *con;
         char buf[4096];
@@ -93,7 +93,7 @@ static void test_console_stdin(void **state) {
  * the reader took some. */
 static void test_console_throttle(void **state) {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
-        _cleanup_close_pair_ int p[2] = {-EBADF, -EBADF};
+        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
         static char chunk[4096], buf[65536];
         Events ev = {};
         Console *con;

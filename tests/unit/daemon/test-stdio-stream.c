@@ -14,8 +14,8 @@
 
 #include <cmocka.h> /* after setjmp.h, stdarg.h and stddef.h */
 
-#include "daemon/stdio/output-stream.h"
 #include "shared/util.h"
+#include "daemon/stdio/output-stream.h"
 
 typedef struct Seen {
         OutputStream *stream;
@@ -56,7 +56,7 @@ static void on_end(OutputStream *s, void *userdata) {
                 seen->stream = output_stream_free(s);
 }
 
-static const OutputStreamHandlers handlers = {.line = on_line, .data = on_data, .end = on_end};
+static const OutputStreamHandlers handlers = { .line = on_line, .data = on_data, .end = on_end };
 
 typedef struct Fixture {
         sd_event *event;

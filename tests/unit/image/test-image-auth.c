@@ -7,8 +7,8 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "image/auth.h"
 #include "shared/macro.h"
+#include "image/auth.h"
 
 /* "alice:s3cr:et" and "bob:pw" */
 static const char auth_json[] = "{\"auths\": {"
@@ -51,12 +51,10 @@ static void test_malformed(void **state) {
         assert_int_equal(auth_parse("{}", 2, "x", &c), -ENOENT);
         assert_int_equal(auth_parse("{\"auths\": 1}", 12, "x", &c), -EBADMSG);
         /* Padding longer than base64 allows (found by fuzz-image-auth: it overran the buffer). */
-        for (const char *const *j = (const char *const[]){
-                     "{\"auths\":{\"x\":{\"auth\":\"dTpw========\"}}}",
-                     "{\"auths\":{\"x\":{\"auth\":\"dTpw====\"}}}",
-                     "{\"auths\":{\"x\":{\"auth\":\"====\"}}}",
-                     "{\"auths\":{\"x\":{\"auth\":\"dT===\"}}}",
-                     NULL };
+        for (const char *const *j = (const char *const[]){ "{\"auths\":{\"x\":{\"auth\":\"dTpw========\"}}}",
+                                                           "{\"auths\":{\"x\":{\"auth\":\"dTpw====\"}}}",
+                                                           "{\"auths\":{\"x\":{\"auth\":\"====\"}}}",
+                                                           "{\"auths\":{\"x\":{\"auth\":\"dT===\"}}}", NULL };
              *j; j++)
                 assert_int_equal(auth_parse(*j, strlen(*j), "x", &c), -EBADMSG);
         assert_null(c.user);

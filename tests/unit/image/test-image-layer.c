@@ -19,11 +19,11 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "image/digest.h"
 #include "shared/fileio.h"
+#include "shared/macro.h"
+#include "image/digest.h"
 #include "image/layer.h"
 #include "image/manifest.h"
-#include "shared/macro.h"
 
 typedef struct Entry {
         mode_t type; /* AE_IFREG, AE_IFDIR, AE_IFLNK, AE_IFIFO, AE_IFCHR; 0 = hardlink */
@@ -139,7 +139,7 @@ static int make_layer(const Entry *entries, size_t n, const char *filter,
 static int extract(Fixture *f, const Entry *entries, size_t n, const char *filter, LayerResult *res) {
         char diff_id[DIGEST_STRING_MAX], blob[DIGEST_STRING_MAX];
         _cleanup_close_ int fd = make_layer(entries, n, filter, diff_id, blob);
-        LayerCompression c = streq(filter, "gzip") ? LAYER_COMPRESSION_GZIP
+        LayerCompression c = streq(filter, "gzip")   ? LAYER_COMPRESSION_GZIP
                              : streq(filter, "zstd") ? LAYER_COMPRESSION_ZSTD
                                                      : LAYER_COMPRESSION_NONE;
         int r = layer_extract(fd, f->layer_fd, c, NULL, res);
@@ -163,14 +163,14 @@ static void assert_file(int dir_fd, const char *path, const char *content, mode_
 }
 
 static const Entry basic[] = {
-        {AE_IFDIR, "./etc/", NULL, 0755, NULL},
-        {AE_IFREG, "./etc/hello", "hello world\n", 0640, NULL},
-        {0, "./etc/hello-link", "./etc/hello", 0640, NULL},
-        {AE_IFLNK, "bin/sh", "/bin/busybox", 0777, NULL},
-        {AE_IFREG, "bin/busybox", "#!", 04755, NULL},
-        {AE_IFIFO, "run/fifo", NULL, 0600, NULL},
-        {AE_IFREG, "/abs/file", "contained", 0600, NULL},
-        {AE_IFREG, "x//./y", "dots", 0644, NULL},
+        { AE_IFDIR, "./etc/", NULL, 0755, NULL },
+        { AE_IFREG, "./etc/hello", "hello world\n", 0640, NULL },
+        { 0, "./etc/hello-link", "./etc/hello", 0640, NULL },
+        { AE_IFLNK, "bin/sh", "/bin/busybox", 0777, NULL },
+        { AE_IFREG, "bin/busybox", "#!", 04755, NULL },
+        { AE_IFIFO, "run/fifo", NULL, 0600, NULL },
+        { AE_IFREG, "/abs/file", "contained", 0600, NULL },
+        { AE_IFREG, "x//./y", "dots", 0644, NULL },
 };
 
 static void check_basic(Fixture *f, const char *filter) {
@@ -207,9 +207,11 @@ static void test_basic_zstd(void **state) {
 
 static void test_whiteouts(void **state) {
         static const Entry e[] = {
-                {AE_IFDIR, "dir/", NULL, 0755, NULL},       {AE_IFREG, "dir/.wh..wh..opq", "", 0644, NULL},
-                {AE_IFREG, "dir/new", "n", 0644, NULL},     {AE_IFREG, ".wh.gone", "", 0644, NULL},
-                {AE_IFREG, ".wh..wh.plnk", "", 0644, NULL},
+                { AE_IFDIR, "dir/", NULL, 0755, NULL },
+                { AE_IFREG, "dir/.wh..wh..opq", "", 0644, NULL },
+                { AE_IFREG, "dir/new", "n", 0644, NULL },
+                { AE_IFREG, ".wh.gone", "", 0644, NULL },
+                { AE_IFREG, ".wh..wh.plnk", "", 0644, NULL },
         };
         Fixture *f = *state;
         LayerResult res;
@@ -251,8 +253,8 @@ static void assert_nothing_outside(Fixture *f) {
 }
 
 static void test_dotdot(void **state) {
-        static const Entry e[] = {{AE_IFREG, "a/../../escape", "x", 0644, NULL}};
-        static const Entry e2[] = {{AE_IFREG, "../escape", "x", 0644, NULL}};
+        static const Entry e[] = { { AE_IFREG, "a/../../escape", "x", 0644, NULL } };
+        static const Entry e2[] = { { AE_IFREG, "../escape", "x", 0644, NULL } };
         Fixture *f = *state;
         LayerResult res;
 
@@ -269,11 +271,12 @@ static void test_symlink_escape(void **state) {
 
         /* a symlink pointing at outside/ (relative and absolute), then a write through it */
         snprintf(target, sizeof(target), "%s/outside", f->top);
-        Entry abs[] = {{AE_IFLNK, "evil", target, 0777, NULL}, {AE_IFREG, "evil/pwned", "x", 0644, NULL}};
-        Entry rel[] = {{AE_IFLNK, "d/evil2", "../../outside", 0777, NULL},
-                       {AE_IFREG, "d/evil2/pwned", "x", 0644, NULL}};
-        Entry deep[] = {{AE_IFLNK, "evil3", "/tmp", 0777, NULL},
-                        {AE_IFREG, "evil3/escape-from-layer", "x", 0644, NULL}};
+        Entry abs[] = { { AE_IFLNK, "evil", target, 0777, NULL },
+                        { AE_IFREG, "evil/pwned", "x", 0644, NULL } };
+        Entry rel[] = { { AE_IFLNK, "d/evil2", "../../outside", 0777, NULL },
+                        { AE_IFREG, "d/evil2/pwned", "x", 0644, NULL } };
+        Entry deep[] = { { AE_IFLNK, "evil3", "/tmp", 0777, NULL },
+                         { AE_IFREG, "evil3/escape-from-layer", "x", 0644, NULL } };
 
         assert_int_equal(extract(f, abs, 2, "none", &res), -EXDEV);
         assert_non_null(strstr(res.error, "symlink"));
@@ -283,11 +286,11 @@ static void test_symlink_escape(void **state) {
 }
 
 static void test_hardlink_escape(void **state) {
-        static const Entry up[] = {{0, "h", "../outside/secret", 0644, NULL}};
-        static const Entry absolute[] = {{0, "h", "/etc/passwd", 0644, NULL}};
-        static const Entry via_symlink[] = {{AE_IFLNK, "s", "/etc", 0777, NULL},
-                                            {0, "h", "s/passwd", 0644, NULL}};
-        static const Entry to_dir[] = {{AE_IFDIR, "d", NULL, 0755, NULL}, {0, "h", "d", 0644, NULL}};
+        static const Entry up[] = { { 0, "h", "../outside/secret", 0644, NULL } };
+        static const Entry absolute[] = { { 0, "h", "/etc/passwd", 0644, NULL } };
+        static const Entry via_symlink[] = { { AE_IFLNK, "s", "/etc", 0777, NULL },
+                                             { 0, "h", "s/passwd", 0644, NULL } };
+        static const Entry to_dir[] = { { AE_IFDIR, "d", NULL, 0755, NULL }, { 0, "h", "d", 0644, NULL } };
         Fixture *f = *state;
         LayerResult res;
         char p[128];
@@ -310,7 +313,7 @@ static void test_replace_symlink_with_file(void **state) {
         LayerResult res;
 
         snprintf(target, sizeof(target), "%s/outside/victim", f->top);
-        Entry e[] = {{AE_IFLNK, "f", target, 0777, NULL}, {AE_IFREG, "f", "mine", 0644, NULL}};
+        Entry e[] = { { AE_IFLNK, "f", target, 0777, NULL }, { AE_IFREG, "f", "mine", 0644, NULL } };
         assert_int_equal(extract(f, e, 2, "none", &res), 0);
         assert_file(f->layer_fd, "f", "mine", 0644);
         assert_nothing_outside(f);
@@ -318,9 +321,9 @@ static void test_replace_symlink_with_file(void **state) {
 
 static void test_xattrs(void **state) {
         static const Entry e[] = {
-                {AE_IFREG, "a", "1", 0644, "user.keep=yes"},
-                {AE_IFREG, "b", "2", 0644, "trusted.overlay.redirect=/etc"},
-                {AE_IFREG, "c", "3", 0644, "user.overlay.origin=x"},
+                { AE_IFREG, "a", "1", 0644, "user.keep=yes" },
+                { AE_IFREG, "b", "2", 0644, "trusted.overlay.redirect=/etc" },
+                { AE_IFREG, "c", "3", 0644, "user.overlay.origin=x" },
         };
         Fixture *f = *state;
         LayerResult res;
@@ -368,8 +371,9 @@ static void test_compression_from_media_type(void **state) {
                          _LAYER_COMPRESSION_INVALID);
         assert_int_equal(layer_compression_from_media_type("application/vnd.oci.image.layer.v1.tar+zstd"),
                          LAYER_COMPRESSION_ZSTD);
-        assert_int_equal(layer_compression_from_media_type("application/vnd.docker.image.rootfs.diff.tar.gzip"),
-                         LAYER_COMPRESSION_GZIP);
+        assert_int_equal(
+                layer_compression_from_media_type("application/vnd.docker.image.rootfs.diff.tar.gzip"),
+                LAYER_COMPRESSION_GZIP);
 }
 
 static void test_limits(void **state) {
@@ -383,17 +387,19 @@ static void test_limits(void **state) {
         LayerResult res;
 
         _cleanup_close_ int a = make_layer(three, 3, "gzip", diff_id, blob);
-        assert_int_equal(layer_extract(a, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 4096, 2 }, &res),
-                         -EFBIG);
+        assert_int_equal(
+                layer_extract(a, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 4096, 2 }, &res),
+                -EFBIG);
         assert_non_null(strstr(res.error, "more than 2 entries"));
         assert_non_null(strstr(res.error, LAYER_MAX_ENTRIES_ENV));
         _cleanup_close_ int b = make_layer(three, 3, "gzip", diff_id, blob);
-        assert_int_equal(layer_extract(b, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 1024, 100 }, &res),
-                         -EFBIG);
+        assert_int_equal(
+                layer_extract(b, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 1024, 100 }, &res),
+                -EFBIG);
         assert_non_null(strstr(res.error, "more than 1024 bytes"));
         _cleanup_close_ int c = make_layer(three, 3, "gzip", diff_id, blob);
-        assert_int_equal(layer_extract(c, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 1 << 20, 3 }, &res),
-                         0);
+        assert_int_equal(
+                layer_extract(c, f->layer_fd, LAYER_COMPRESSION_GZIP, &(LayerLimits){ 1 << 20, 3 }, &res), 0);
 
         setenv(LAYER_MAX_BYTES_ENV, "2m", 1);
         setenv(LAYER_MAX_ENTRIES_ENV, "10", 1);
@@ -422,8 +428,8 @@ static void test_xattr_filter(void **state) {
 
 static void test_normalize(void **state) {
         static const char *const ok[][2] = {
-                {"./a/b", "a/b"}, {"/a//b/", "a/b"},    {"a/./b", "a/b"}, {".", ""},
-                {"./", ""},       {"a..b/c", "a..b/c"}, {"...", "..."},
+                { "./a/b", "a/b" }, { "/a//b/", "a/b" },    { "a/./b", "a/b" }, { ".", "" },
+                { "./", "" },       { "a..b/c", "a..b/c" }, { "...", "..." },
         };
         for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
                 _cleanup_free_ char *p = NULL;

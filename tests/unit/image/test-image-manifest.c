@@ -8,8 +8,8 @@
 #include <cmocka.h>
 
 #include "shared/macro.h"
-#include "image/manifest.h"
 #include "shared/util.h"
+#include "image/manifest.h"
 
 #define HA "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define HB "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -75,7 +75,8 @@ static void test_manifest_refused(void **state) {
                         fail_msg("manifest %zu should be refused", i);
         }
         /* a layer type conman cannot unpack parses, and is named for the caller's refusal */
-        static const char weird[] = "{\"schemaVersion\":2,\"mediaType\":\"application/"
+        static const char weird[] =
+                "{\"schemaVersion\":2,\"mediaType\":\"application/"
                 "vnd.oci.image.manifest.v1+json\",\"config\":"
                 "{\"mediaType\":\"x\",\"digest\":\"sha256:" HA "\",\"size\":1},\"layers\":[{\"mediaType\":"
                 "\"application/x-weird\",\"digest\":\"sha256:" HB "\",\"size\":1}]}";
@@ -103,7 +104,7 @@ static void test_index(void **state) {
 
         assert_int_equal(manifest_detect_kind(index_json, strlen(index_json), NULL, &k), 0);
         assert_true(manifest_kind_is_index(k));
-        assert_int_equal(manifest_parse(index_json, strlen(index_json), NULL, &(Manifest *){NULL}),
+        assert_int_equal(manifest_parse(index_json, strlen(index_json), NULL, &(Manifest *){ NULL }),
                          -EMEDIUMTYPE);
 
         assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "amd64", NULL, &d),

@@ -16,9 +16,9 @@
 #include "image/overlay.h"
 
 static void test_options(void **state) {
-        const char *lowers[] = {"/s/l/bottom", "/s/l/middle", "/s/l/top", NULL};
-        const char *bad[] = {"/s/l/a,b", NULL};
-        const char *relative[] = {"s/l", NULL};
+        const char *lowers[] = { "/s/l/bottom", "/s/l/middle", "/s/l/top", NULL };
+        const char *bad[] = { "/s/l/a,b", NULL };
+        const char *relative[] = { "s/l", NULL };
         _cleanup_free_ char *o = NULL, *big = NULL;
         const char **many;
 
@@ -57,7 +57,7 @@ static void assert_content(const char *dir, const char *name, const char *conten
 
 static void test_two_containers_share_layers(void **state) {
         char top[] = "/tmp/test-overlay-XXXXXX", p[6][256];
-        const char *names[] = {"bottom", "top", "a/upper", "a/work", "b/upper", "b/work"};
+        const char *names[] = { "bottom", "top", "a/upper", "a/work", "b/upper", "b/work" };
 
         if (geteuid() != 0)
                 skip();
@@ -69,7 +69,7 @@ static void test_two_containers_share_layers(void **state) {
         write_at(p[0], "base", "from bottom");
         write_at(p[0], "shadowed", "bottom");
         write_at(p[1], "shadowed", "top");
-        const char *lowers[] = {p[0], p[1], NULL};
+        const char *lowers[] = { p[0], p[1], NULL };
         char ra[256], rb[256];
         snprintf(ra, sizeof(ra), "%s/a/rootfs", top);
         snprintf(rb, sizeof(rb), "%s/b/rootfs", top);

@@ -12,11 +12,11 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "image/digest.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
-#include "image/store.h"
 #include "shared/util.h"
+#include "image/digest.h"
+#include "image/store.h"
 
 typedef struct Fixture {
         char dir[64];
@@ -92,10 +92,12 @@ static void put_config(ImageStore *s, char *const *diff_ids, const char *cmd,
 static void add_image(Fixture *f, const char *content, const char *tag, char id[static IMAGE_ID_LENGTH + 1]) {
         char d1[DIGEST_STRING_MAX], d2[DIGEST_STRING_MAX], config[DIGEST_STRING_MAX];
         _cleanup_close_ int fd1 = make_layer("base", "shared base", d1), fd2 = make_layer("top", content, d2);
-        char *ids[] = {d1, d2, NULL};
+        char *ids[] = { d1, d2, NULL };
 
-        assert_int_equal(image_store_add_layer(f->store, fd1, LAYER_COMPRESSION_DETECT, NULL, d1, NULL, 0), 0);
-        assert_int_equal(image_store_add_layer(f->store, fd2, LAYER_COMPRESSION_DETECT, NULL, d2, NULL, 0), 0);
+        assert_int_equal(image_store_add_layer(f->store, fd1, LAYER_COMPRESSION_DETECT, NULL, d1, NULL, 0),
+                         0);
+        assert_int_equal(image_store_add_layer(f->store, fd2, LAYER_COMPRESSION_DETECT, NULL, d2, NULL, 0),
+                         0);
         assert_true(image_store_has_layer(f->store, d1));
         put_config(f->store, ids, content, config);
         assert_int_equal(image_store_commit(f->store, config, NULL, tag, id), 0);
@@ -211,16 +213,20 @@ static void test_bad_layer_and_reopen(void **state) {
         ImageRecord **l = NULL;
         size_t n;
 
-        assert_int_equal(image_store_add_layer(f->store, fd, LAYER_COMPRESSION_DETECT, NULL, wrong, err, sizeof(err)), -EBADMSG);
+        assert_int_equal(
+                image_store_add_layer(f->store, fd, LAYER_COMPRESSION_DETECT, NULL, wrong, err, sizeof(err)),
+                -EBADMSG);
         assert_non_null(strstr(err, "diff_id"));
         assert_false(image_store_has_layer(f->store, wrong));
         assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-        assert_int_equal(image_store_add_layer(f->store, fd, LAYER_COMPRESSION_DETECT, wrong, d, err, sizeof(err)), -EBADMSG);
+        assert_int_equal(
+                image_store_add_layer(f->store, fd, LAYER_COMPRESSION_DETECT, wrong, d, err, sizeof(err)),
+                -EBADMSG);
         assert_false(image_store_has_layer(f->store, d));
         assert_int_equal(image_store_put_blob(f->store, wrong, "x", 1), -EBADMSG);
 
         /* a config whose layer is missing cannot be committed */
-        char *ids[] = {d, NULL}, config[DIGEST_STRING_MAX];
+        char *ids[] = { d, NULL }, config[DIGEST_STRING_MAX];
         put_config(f->store, ids, "c", config);
         assert_int_equal(image_store_commit(f->store, config, NULL, "localhost/x:1", id), -ENOENT);
 

@@ -9,8 +9,8 @@
 
 #include <sys/stat.h>
 
-#include "network/cni.h"
 #include "shared/fileio.h"
+#include "network/cni.h"
 
 /* What the bridge plugin (containernetworking-plugins 1.1.1) prints. */
 static const char bridge_result[] =
@@ -52,10 +52,10 @@ static void test_result_bridge(void **state) {
 
 static void test_result_versions(void **state) {
         /* 0.4.0 has "version" in ips; an IPv6 address first; no interface index; dns */
-        _cleanup_(cni_result_freep) CniResult *r = parse(
-                "{\"cniVersion\":\"0.4.0\",\"ips\":[{\"version\":\"6\",\"address\":\"fd00::2/64\"},"
-                "{\"version\":\"4\",\"address\":\"10.1.0.5/24\",\"gateway\":\"10.1.0.1\"}],"
-                "\"dns\":{\"nameservers\":[\"10.1.0.1\"],\"search\":[\"corp\"],\"domain\":\"corp\"}}");
+        _cleanup_(cni_result_freep) CniResult *r =
+                parse("{\"cniVersion\":\"0.4.0\",\"ips\":[{\"version\":\"6\",\"address\":\"fd00::2/64\"},"
+                      "{\"version\":\"4\",\"address\":\"10.1.0.5/24\",\"gateway\":\"10.1.0.1\"}],"
+                      "\"dns\":{\"nameservers\":[\"10.1.0.1\"],\"search\":[\"corp\"],\"domain\":\"corp\"}}");
         const CniInterface *iface;
         const CniIp *ip;
 
@@ -81,14 +81,14 @@ static void test_result_malformed(void **state) {
         refuse("{");
         refuse("{} trailing");
         refuse("{\"ips\":{}}");
-        refuse("{\"ips\":[{\"address\":\"10.0.0.1\"}]}");           /* no prefix */
+        refuse("{\"ips\":[{\"address\":\"10.0.0.1\"}]}"); /* no prefix */
         refuse("{\"ips\":[{\"address\":\"10.0.0.1/33\"}]}");
         refuse("{\"ips\":[{\"address\":\"10.0.0.300/24\"}]}");
         refuse("{\"ips\":[{\"address\":7}]}");
         refuse("{\"ips\":[{\"address\":\"10.0.0.1/24\",\"gateway\":\"x\"}]}");
         refuse("{\"ips\":[{\"address\":\"10.0.0.1/24\",\"interface\":0}]}"); /* no such interface */
         refuse("{\"ips\":[{\"address\":\"10.0.0.1/24\",\"interface\":-1}]}");
-        refuse("{\"interfaces\":[{\"mac\":\"x\"}]}");                 /* no name */
+        refuse("{\"interfaces\":[{\"mac\":\"x\"}]}"); /* no name */
         refuse("{\"interfaces\":[1]}");
         refuse("{\"dns\":{\"nameservers\":[\"not-an-ip\"]}}");
         refuse("{\"dns\":[]}");
@@ -108,17 +108,17 @@ static void test_result_nul_and_size(void **state) {
 }
 
 static struct json_object *conflist(void) {
-        return json_tokener_parse(
-                "{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
-                "{\"type\":\"bridge\",\"bridge\":\"br1\"},"
-                "{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true}},"
-                "{\"type\":\"firewall\",\"capabilities\":{\"bandwidth\":false}}]}");
+        return json_tokener_parse("{\"cniVersion\":\"1.0.0\",\"name\":\"net1\",\"plugins\":["
+                                  "{\"type\":\"bridge\",\"bridge\":\"br1\"},"
+                                  "{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true}},"
+                                  "{\"type\":\"firewall\",\"capabilities\":{\"bandwidth\":false}}]}");
 }
 
 static void test_plugin_config(void **state) {
         _cleanup_json_ struct json_object *l = conflist(), *prev = json_tokener_parse(bridge_result),
-                                          *args = json_tokener_parse("{\"portMappings\":[{\"hostPort\":8080}],"
-                                                                     "\"bandwidth\":{}}");
+                                          *args = json_tokener_parse(
+                                                  "{\"portMappings\":[{\"hostPort\":8080}],"
+                                                  "\"bandwidth\":{}}");
         _cleanup_json_ struct json_object *c0 = NULL, *c1 = NULL, *c2 = NULL;
         struct json_object *v;
 
@@ -142,7 +142,8 @@ static void test_plugin_config(void **state) {
 
 static void test_conflist_validate(void **state) {
         static const char *const bad[] = {
-                "[]", "{\"name\":\"x\",\"plugins\":[{\"type\":\"bridge\"}]}",
+                "[]",
+                "{\"name\":\"x\",\"plugins\":[{\"type\":\"bridge\"}]}",
                 "{\"cniVersion\":\"1.0.0\",\"plugins\":[{\"type\":\"bridge\"}]}",
                 "{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"plugins\":[]}",
                 "{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"plugins\":[{\"type\":\"../../bin/sh\"}]}",
@@ -161,7 +162,8 @@ static void test_conflist_validate(void **state) {
 }
 
 static void test_error_message(void **state) {
-        _cleanup_free_ char *a = cni_error_message("bridge", 1, "{\"code\":11,\"msg\":\"no IP\",\"details\":\"full\"}");
+        _cleanup_free_ char *a =
+                cni_error_message("bridge", 1, "{\"code\":11,\"msg\":\"no IP\",\"details\":\"full\"}");
         _cleanup_free_ char *b = cni_error_message("portmap", 2, "garbage");
         _cleanup_free_ char *c = cni_error_message("loopback", 3, NULL);
 
@@ -173,7 +175,9 @@ static void test_error_message(void **state) {
 static void test_missing_plugin(void **state) {
         _cleanup_json_ struct json_object *l = conflist(), *result = NULL;
         _cleanup_free_ char *msg = NULL;
-        CniRuntime rt = { .container_id = "abc", .netns = "/nonexistent", .ifname = "eth0",
+        CniRuntime rt = { .container_id = "abc",
+                          .netns = "/nonexistent",
+                          .ifname = "eth0",
                           .cni_path = "/nonexistent-cni-dir" };
 
         assert_int_equal(cni_conflist_add(l, &rt, &result, &msg), -ENOENT);
@@ -191,10 +195,12 @@ static char *make_fake_plugins(void) {
         assert_true(asprintf(&ok, "%s/fake", dir) > 0 && asprintf(&bad, "%s/failing", dir) > 0);
         f = fopen(ok, "we");
         assert_non_null(f);
-        fprintf(f, "#!/bin/sh\ncat >\"%s/stdin.$CNI_COMMAND\"\n"
-                   "echo \"{\\\"cniVersion\\\":\\\"1.0.0\\\",\\\"interfaces\\\":[{\\\"name\\\":\\\"$CNI_IFNAME\\\","
-                   "\\\"sandbox\\\":\\\"$CNI_NETNS\\\",\\\"mac\\\":\\\"$CNI_CONTAINERID\\\"}],"
-                   "\\\"ips\\\":[{\\\"address\\\":\\\"10.9.0.2/24\\\",\\\"interface\\\":0}]}\"\n", dir);
+        fprintf(f,
+                "#!/bin/sh\ncat >\"%s/stdin.$CNI_COMMAND\"\n"
+                "echo \"{\\\"cniVersion\\\":\\\"1.0.0\\\",\\\"interfaces\\\":[{\\\"name\\\":\\\"$CNI_IFNAME\\\","
+                "\\\"sandbox\\\":\\\"$CNI_NETNS\\\",\\\"mac\\\":\\\"$CNI_CONTAINERID\\\"}],"
+                "\\\"ips\\\":[{\\\"address\\\":\\\"10.9.0.2/24\\\",\\\"interface\\\":0}]}\"\n",
+                dir);
         fclose(f);
         f = fopen(bad, "we");
         assert_non_null(f);
@@ -213,7 +219,9 @@ static void test_fake_plugin(void **state) {
                 "{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"plugins\":[{\"type\":\"fake\"},{\"type\":\"failing\"}]}");
         _cleanup_json_ struct json_object *result = NULL, *in = NULL;
         _cleanup_(cni_result_freep) CniResult *r = NULL;
-        CniRuntime rt = { .container_id = "c0ffee", .netns = "/run/netns/x", .ifname = "eth7", .cni_path = dir };
+        CniRuntime rt = {
+                .container_id = "c0ffee", .netns = "/run/netns/x", .ifname = "eth7", .cni_path = dir
+        };
 
         assert_int_equal(cni_conflist_add(l, &rt, &result, &msg), 0);
         assert_int_equal(cni_result_from_json(result, &r), 0);
@@ -237,11 +245,11 @@ static void test_fake_plugin(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_result_bridge),     cmocka_unit_test(test_result_versions),
-                cmocka_unit_test(test_result_empty),      cmocka_unit_test(test_result_malformed),
+                cmocka_unit_test(test_result_bridge),       cmocka_unit_test(test_result_versions),
+                cmocka_unit_test(test_result_empty),        cmocka_unit_test(test_result_malformed),
                 cmocka_unit_test(test_result_nul_and_size), cmocka_unit_test(test_plugin_config),
-                cmocka_unit_test(test_conflist_validate), cmocka_unit_test(test_error_message),
-                cmocka_unit_test(test_missing_plugin),    cmocka_unit_test(test_fake_plugin),
+                cmocka_unit_test(test_conflist_validate),   cmocka_unit_test(test_error_message),
+                cmocka_unit_test(test_missing_plugin),      cmocka_unit_test(test_fake_plugin),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,8 +7,8 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
-#include "network/cni.h"
 #include "shared/fileio.h"
+#include "network/cni.h"
 #include "network/network-store.h"
 
 static void test_subnets(void **state) {
@@ -38,9 +38,10 @@ static void test_address_plan(void **state) {
         assert_string_equal(g1, "10.79.0.1");
         assert_int_equal(network_address_plan("10.79.0.0/24", "10.79.0.254", &g2, NULL), 0);
         assert_string_equal(g2, "10.79.0.254");
-        assert_int_equal(network_address_plan("10.79.0.0/24", "10.79.0.255", &g, NULL), -EINVAL); /* broadcast */
-        assert_int_equal(network_address_plan("10.79.0.0/24", "10.79.0.0", &g, NULL), -EINVAL);   /* network */
-        assert_int_equal(network_address_plan("10.79.0.0/24", "10.80.0.1", &g, &msg), -EINVAL);   /* outside */
+        assert_int_equal(network_address_plan("10.79.0.0/24", "10.79.0.255", &g, NULL),
+                         -EINVAL); /* broadcast */
+        assert_int_equal(network_address_plan("10.79.0.0/24", "10.79.0.0", &g, NULL), -EINVAL); /* network */
+        assert_int_equal(network_address_plan("10.79.0.0/24", "10.80.0.1", &g, &msg), -EINVAL); /* outside */
         assert_non_null(strstr(msg, "inside the subnet"));
         assert_int_equal(network_address_plan("10.79.0.0/24", "nonsense", &g, NULL), -EINVAL);
 }
@@ -50,19 +51,21 @@ static void test_conflist(void **state) {
         _cleanup_(network_freep) Network *n = NULL;
         struct json_object *plugins;
 
-        assert_int_equal(network_conflist_build("web", "conman3", "10.78.3.0/24", "10.78.3.1", "/run/x/ipam", &l), 0);
+        assert_int_equal(
+                network_conflist_build("web", "conman3", "10.78.3.0/24", "10.78.3.1", "/run/x/ipam", &l), 0);
         assert_int_equal(cni_conflist_validate(l, NULL), 0);
         plugins = json_object_object_get(l, "plugins");
         assert_int_equal(json_object_array_length(plugins), 3);
-        assert_string_equal(json_object_get_string(json_object_object_get(json_object_array_get_idx(plugins, 1),
-                                                                          "type")),
-                            "portmap");
+        assert_string_equal(
+                json_object_get_string(json_object_object_get(json_object_array_get_idx(plugins, 1), "type")),
+                "portmap");
         assert_int_equal(network_from_conflist(l, &n), 0);
         assert_string_equal(n->name, "web");
         assert_string_equal(n->bridge, "conman3");
         assert_string_equal(n->subnet, "10.78.3.0/24");
         assert_string_equal(n->gateway, "10.78.3.1");
-        assert_non_null(strstr(json_object_to_json_string_ext(l, JSON_C_TO_STRING_NOSLASHESCAPE), "/run/x/ipam"));
+        assert_non_null(
+                strstr(json_object_to_json_string_ext(l, JSON_C_TO_STRING_NOSLASHESCAPE), "/run/x/ipam"));
 }
 
 static void test_store(void **state) {
