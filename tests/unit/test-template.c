@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "shared/macro.h"
-#include "ctl/template.h"
+#include "template.h"
 
 static const char *doc_json =
         "{\"Name\":\"/Web-1\",\"Args\":[\"-g\",\"daemon off;\"],\"Image\":\"nginx:latest\","

@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "shared/macro.h"
-#include "ctl/template.h"
+#include "template.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
