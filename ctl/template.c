@@ -1196,19 +1196,13 @@ finish:
 
 /* ---------------------------------------------------------------- for the verbs */
 
-int template_print_items(const char *prefix, const char *format, struct json_object *items,
+int template_print_items(const char *prefix, const Template *t, struct json_object *items,
                          struct json_object *header, FILE *out) {
-        _cleanup_(template_freep) Template *t = NULL;
         _cleanup_free_ char *error = NULL, *buf = NULL;
         size_t size = 0;
         FILE *f;
-        int r;
+        int r = 0;
 
-        r = template_parse(format, &t, &error);
-        if (r < 0) {
-                fprintf(stderr, "%s: template parsing error: %s\n", prefix, error ?: strerror(-r));
-                return r;
-        }
         if (!(f = open_memstream(&buf, &size)))
                 return -ENOMEM;
         if (t->table && header) {
@@ -1230,4 +1224,13 @@ int template_print_items(const char *prefix, const char *format, struct json_obj
         else
                 fwrite(buf, 1, size, out);
         return 0;
+}
+
+int template_parse_or_log(const char *prefix, const char *text, Template **ret) {
+        _cleanup_free_ char *error = NULL;
+        int r = template_parse(text, ret, &error);
+
+        if (r < 0)
+                fprintf(stderr, "%s: template parsing error: %s\n", prefix, error ?: strerror(-r));
+        return r;
 }

@@ -36,8 +36,10 @@ int template_execute(const Template *t, struct json_object *data, FILE *out, cha
  * last cell of a line is not padded. */
 void template_tabwrite(const char *text, FILE *out);
 
-/* What the verbs call: each element of items (an array) through the template, one line each; for a
- * table first a header row (the template run over header, an object of field → column title) and
- * all of it column-aligned. Logs errors with prefix ("conmanctl ps") and returns a negative errno. */
-int template_print_items(const char *prefix, const char *format, struct json_object *items,
+/* What the verbs call: template_parse() that logs "<prefix>: template parsing error: ..." on stderr;
+ * then each element of items (an array) through t, one line each; for a table first a header row (t
+ * run over header, an object of field → column title) and all of it column-aligned. Logs errors with
+ * prefix and returns a negative errno. */
+int template_parse_or_log(const char *prefix, const char *text, Template **ret);
+int template_print_items(const char *prefix, const Template *t, struct json_object *items,
                          struct json_object *header, FILE *out);

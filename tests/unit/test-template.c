@@ -184,12 +184,14 @@ static void test_escapes_and_table(void **state) {
 static char *print_items(const char *fmt, const char *items, const char *header) {
         _cleanup_json_ struct json_object *a = json_tokener_parse(items);
         _cleanup_json_ struct json_object *h = header ? json_tokener_parse(header) : NULL;
+        _cleanup_(template_freep) Template *t = NULL;
         char *buf = NULL;
         size_t size = 0;
         FILE *f = open_memstream(&buf, &size);
 
         assert_non_null(f);
-        assert_int_equal(template_print_items("test", fmt, a, h, f), 0);
+        assert_int_equal(template_parse_or_log("test", fmt, &t), 0);
+        assert_int_equal(template_print_items("test", t, a, h, f), 0);
         fclose(f);
         return buf;
 }
