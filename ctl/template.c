@@ -525,430 +525,19 @@ int template_parse(const char *text, Template **ret, char **ret_error) {
         return 0;
 }
 
-/* ---------------------------------------------------------------- values */
-
-/* An evaluated value: a reference to a json_object (NULL for JSON null), or "no value". */
-typedef struct Value {
-        struct json_object *j;
-        bool missing;
-} Value;
-
-static void value_done(Value *v) {
-        json_object_put(v->j);
-        *v = (Value){};
-}
-
-static Value value_string(const char *s) {
-        return (Value){ .j = json_object_new_string(s) };
-}
-
-static bool value_truth(const Value *v) {
-        if (v->missing || !v->j)
-                return false;
-        switch (json_object_get_type(v->j)) {
-        case json_type_boolean: return json_object_get_boolean(v->j);
-        case json_type_int: return json_object_get_int64(v->j) != 0;
-        case json_type_double: return json_object_get_double(v->j) != 0;
-        case json_type_string: return json_object_get_string_len(v->j) > 0;
-        case json_type_array: return json_object_array_length(v->j) > 0;
-        case json_type_object: return json_object_object_length(v->j) > 0;
-        default: return false;
-        }
-}
-
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
-/* Go's %v of a value decoded from JSON. */
-static void value_print(FILE *f, struct json_object *j, bool missing, unsigned depth) {
-        if (missing) {
-                fputs("<no value>", f);
-                return;
-        }
-        if (!j) {
-                fputs("<nil>", f);
-                return;
-        }
-        switch (json_object_get_type(j)) {
-        case json_type_string: fwrite(json_object_get_string(j), 1, json_object_get_string_len(j), f); return;
-        case json_type_int: fprintf(f, "%" PRIi64, json_object_get_int64(j)); return;
-        case json_type_array:
-                fputc('[', f);
-                for (size_t i = 0; i < json_object_array_length(j); i++) {
-                        if (i > 0)
-                                fputc(' ', f);
-                        if (depth < TEMPLATE_DEPTH_MAX)
-                                value_print(f, json_object_array_get_idx(j, i), false, depth + 1);
-                }
-                fputc(']', f);
-                return;
-        case json_type_object: {
-                size_t n = json_object_object_length(j), i = 0;
-                _cleanup_free_ const char **keys = calloc(n + 1, sizeof(char *));
-
-                if (!keys)
-                        return;
-                json_object_object_foreach(j, k, v) {
-                        (void) v;
-                        keys[i++] = k;
-                }
-                qsort(keys, i, sizeof(char *), cmp_str);
-                fputs("map[", f);
-                for (size_t x = 0; x < i; x++) {
-                        fprintf(f, "%s%s:", x > 0 ? " " : "", keys[x]);
-                        if (depth < TEMPLATE_DEPTH_MAX)
-                                value_print(f, json_object_object_get(j, keys[x]), false, depth + 1);
-                }
-                fputc(']', f);
-                return;
-        }
-        default: fputs(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN), f); return;
-        }
-}
-
-static char *value_to_string(const Value *v) {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
-
-        if (!f)
-                return NULL;
-        value_print(f, v->j, v->missing, 0);
-        if (fclose(f) != 0) {
-                free(buf);
-                return NULL;
-        }
-        return buf;
-}
-
-/* ---------------------------------------------------------------- execution */
-
-typedef struct Exec {
-        FILE *f; /* a memstream */
-        char *error;
-} Exec;
-
-static int exec_fail(Exec *e, const char *fmt, ...) {
-        va_list ap;
-
-        if (e->error)
-                return -EINVAL;
-        va_start(ap, fmt);
-        if (vasprintf(&e->error, fmt, ap) < 0)
-                e->error = NULL;
-        va_end(ap);
-        return -EINVAL;
-}
-
-static int check_size(Exec *e) {
-        if (ftello(e->f) > (off_t) TEMPLATE_OUT_MAX)
-                return exec_fail(e, "output longer than %u bytes", TEMPLATE_OUT_MAX);
-        return 0;
-}
-
-static bool value_is(const Value *v, json_type t) {
-        return !v->missing && v->j && json_object_is_type(v->j, t);
-}
-
-static bool values_equal(const Value *a, const Value *b) {
-        if (a->missing || b->missing || !a->j || !b->j)
-                return (a->missing || !a->j) && (b->missing || !b->j);
-        if (value_is(a, json_type_string) && value_is(b, json_type_string))
-                return strcmp(json_object_get_string(a->j), json_object_get_string(b->j)) == 0;
-        if ((value_is(a, json_type_int) || value_is(a, json_type_double)) &&
-            (value_is(b, json_type_int) || value_is(b, json_type_double)))
-                return json_object_get_double(a->j) == json_object_get_double(b->j);
-        if (value_is(a, json_type_boolean) && value_is(b, json_type_boolean))
-                return json_object_get_boolean(a->j) == json_object_get_boolean(b->j);
-        return false;
-}
-
-/* Go's fmt.Sprintf for the verbs people use: %s %v %d %q %% with flags "-0", width, precision. */
-static int do_printf(Exec *e, Value *args, size_t n, Value *ret) {
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 0, next = 1;
-        const char *fmt;
-        FILE *f;
-
-        if (n < 1 || !value_is(&args[0], json_type_string))
-                return exec_fail(e, "printf: the first argument must be a format string");
-        fmt = json_object_get_string(args[0].j);
-        if (!(f = open_memstream(&buf, &size)))
-                return -ENOMEM;
-        for (const char *c = fmt; *c; c++) {
-                bool minus = false, zero = false;
-                int width = 0, prec = -1;
-
-                if (*c != '%') {
-                        fputc(*c, f);
-                        continue;
-                }
-                for (c++; *c && strchr("-0+ ", *c); c++) {
-                        minus = minus || *c == '-';
-                        zero = zero || *c == '0';
-                }
-                for (; isdigit((unsigned char) *c); c++)
-                        width = width < 4096 ? width * 10 + (*c - '0') : width;
-                if (*c == '.')
-                        for (prec = 0, c++; isdigit((unsigned char) *c); c++)
-                                prec = prec < 4096 ? prec * 10 + (*c - '0') : prec;
-                if (!*c) {
-                        fputs("%!(NOVERB)", f);
-                        break;
-                }
-                if (*c == '%') {
-                        fputc('%', f);
-                        continue;
-                }
-                if (!strchr("svdq", *c)) {
-                        fprintf(f, "%%!%c(unsupported)", *c);
-                        continue;
-                }
-                if (next >= n) {
-                        fprintf(f, "%%!%c(MISSING)", *c);
-                        continue;
-                }
-                Value *v = &args[next++];
-                if (*c == 'd' && value_is(v, json_type_int)) {
-                        int64_t x = json_object_get_int64(v->j);
-                        if (minus)
-                                fprintf(f, "%-*" PRIi64, width, x);
-                        else if (zero)
-                                fprintf(f, "%0*" PRIi64, width, x);
-                        else
-                                fprintf(f, "%*" PRIi64, width, x);
-                        continue;
-                }
-                _cleanup_free_ char *str = NULL;
-                if (*c == 'q' && value_is(v, json_type_string))
-                        str = strdup(json_object_to_json_string_ext(
-                                v->j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-                else
-                        str = value_to_string(v);
-                if (!str) {
-                        fclose(f);
-                        return -ENOMEM;
-                }
-                if (prec < 0)
-                        prec = (int) strlen(str);
-                if (minus)
-                        fprintf(f, "%-*.*s", width, prec, str);
-                else
-                        fprintf(f, "%*.*s", width, prec, str);
-        }
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        *ret = value_string(buf);
-        return 0;
-}
-
-static int call_function(Exec *e, const char *name, Value *args, size_t n, Value *ret) {
-        _cleanup_free_ char *s = NULL;
-
-#define NARGS(lo, hi)                                                                                        \
-        do {                                                                                                 \
-                if (n < (lo) || n > (hi))                                                                    \
-                        return exec_fail(e, "wrong number of args for %s: got %zu", name, n);                \
-        } while (0)
-        *ret = (Value){};
-        if (strcmp(name, "json") == 0) {
-                NARGS(1, 1);
-                *ret = value_string(args[0].missing
-                                            ? "null"
-                                            : json_object_to_json_string_ext(
-                                                      args[0].j, JSON_C_TO_STRING_PLAIN |
-                                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
-                return 0;
-        }
-        if (strcmp(name, "index") == 0) {
-                NARGS(1, 64);
-                ret->j = json_object_get(args[0].j);
-                ret->missing = args[0].missing;
-                for (size_t i = 1; i < n; i++) {
-                        struct json_object *next = NULL;
-                        if (value_is(ret, json_type_object)) {
-                                if (!value_is(&args[i], json_type_string))
-                                        return exec_fail(e, "index: a map key must be a string");
-                                /* docker's maps (Labels) are of strings: a missing key is "" */
-                                if (!json_object_object_get_ex(ret->j, json_object_get_string(args[i].j),
-                                                               &next)) {
-                                        value_done(ret);
-                                        *ret = value_string("");
-                                        continue;
-                                }
-                        } else if (value_is(ret, json_type_array)) {
-                                int64_t x = value_is(&args[i], json_type_int)
-                                                    ? json_object_get_int64(args[i].j)
-                                                    : -1;
-                                if (x < 0 || (uint64_t) x >= json_object_array_length(ret->j))
-                                        return exec_fail(e, "index: index out of range");
-                                next = json_object_array_get_idx(ret->j, x);
-                        } else if (ret->missing || !ret->j) {
-                                continue;
-                        } else
-                                return exec_fail(e, "index: can't index item of this type");
-                        json_object_get(next);
-                        value_done(ret);
-                        ret->j = next;
-                }
-                return 0;
-        }
-        if (strcmp(name, "len") == 0) {
-                NARGS(1, 1);
-                if (value_is(&args[0], json_type_array))
-                        ret->j = json_object_new_int64(json_object_array_length(args[0].j));
-                else if (value_is(&args[0], json_type_object))
-                        ret->j = json_object_new_int64(json_object_object_length(args[0].j));
-                else if (value_is(&args[0], json_type_string))
-                        ret->j = json_object_new_int64(json_object_get_string_len(args[0].j));
-                else
-                        return exec_fail(e, "len of this type");
-                return 0;
-        }
-        if (strcmp(name, "print") == 0 || strcmp(name, "println") == 0) {
-                bool ln = name[5] == 'l';
-                char *buf = NULL;
-                size_t size = 0;
-                FILE *f = open_memstream(&buf, &size);
-                if (!f)
-                        return -ENOMEM;
-                for (size_t i = 0; i < n; i++) {
-                        /* Sprint: a space between operands when neither is a string; Sprintln: always */
-                        if (i > 0 && (ln || (!value_is(&args[i - 1], json_type_string) &&
-                                             !value_is(&args[i], json_type_string))))
-                                fputc(' ', f);
-                        value_print(f, args[i].j, args[i].missing, 0);
-                }
-                if (ln)
-                        fputc('\n', f);
-                if (fclose(f) != 0)
-                        return -ENOMEM;
-                *ret = value_string(buf);
-                free(buf);
-                return 0;
-        }
-        if (strcmp(name, "printf") == 0)
-                return do_printf(e, args, n, ret);
-        if (strcmp(name, "eq") == 0 || strcmp(name, "ne") == 0) {
-                bool eq = false;
-                NARGS(2, 64);
-                for (size_t i = 1; i < n; i++)
-                        eq = eq || values_equal(&args[0], &args[i]);
-                ret->j = json_object_new_boolean(name[0] == 'e' ? eq : !eq);
-                return 0;
-        }
-        if (strcmp(name, "not") == 0) {
-                NARGS(1, 1);
-                ret->j = json_object_new_boolean(!value_truth(&args[0]));
-                return 0;
-        }
-        if (strcmp(name, "and") == 0 || strcmp(name, "or") == 0) {
-                size_t i = 0;
-                NARGS(1, 64);
-                while (i < n - 1 && value_truth(&args[i]) == (name[0] == 'a'))
-                        i++;
-                ret->j = json_object_get(args[i].j);
-                ret->missing = args[i].missing;
-                return 0;
-        }
-        if (strcmp(name, "split") == 0) {
-                NARGS(2, 2);
-                _cleanup_free_ char *sep = value_to_string(&args[1]);
-                s = value_to_string(&args[0]);
-                if (!s || !sep)
-                        return -ENOMEM;
-                ret->j = json_object_new_array();
-                for (char *c = s;;) {
-                        char *x = *sep ? strstr(c, sep) : (*c && c[1] ? c + 1 : NULL);
-                        if (!*sep && !*c)
-                                break;
-                        json_object_array_add(ret->j,
-                                              json_object_new_string_len(c, x ? x - c : (int) strlen(c)));
-                        if (!x)
-                                break;
-                        c = x + strlen(sep);
-                }
-                return 0;
-        }
-        if (strcmp(name, "join") == 0) {
-                NARGS(2, 2);
-                _cleanup_free_ char *sep = value_to_string(&args[1]);
-                char *buf = NULL;
-                size_t size = 0;
-                FILE *f;
-                if (!sep)
-                        return -ENOMEM;
-                if (!value_is(&args[0], json_type_array)) {
-                        ret->j = json_object_get(args[0].j);
-                        ret->missing = args[0].missing;
-                        return 0;
-                }
-                if (!(f = open_memstream(&buf, &size)))
-                        return -ENOMEM;
-                for (size_t i = 0; i < json_object_array_length(args[0].j); i++) {
-                        if (i > 0)
-                                fputs(sep, f);
-                        value_print(f, json_object_array_get_idx(args[0].j, i), false, 0);
-                }
-                if (fclose(f) != 0)
-                        return -ENOMEM;
-                *ret = value_string(buf);
-                free(buf);
-                return 0;
-        }
-        if (strcmp(name, "truncate") == 0 || strcmp(name, "pad") == 0) {
-                bool pad = name[0] == 'p';
-                NARGS(pad ? 3 : 2, pad ? 3 : 2);
-                for (size_t i = 1; i < n; i++)
-                        if (!value_is(&args[i], json_type_int) || json_object_get_int64(args[i].j) < 0 ||
-                            json_object_get_int64(args[i].j) > 4096)
-                                return exec_fail(e, "%s: the length must be an integer of 0…4096", name);
-                if (!(s = value_to_string(&args[0])))
-                        return -ENOMEM;
-                if (pad) {
-                        _cleanup_free_ char *p = NULL;
-                        int l = (int) json_object_get_int64(args[1].j),
-                            r = (int) json_object_get_int64(args[2].j);
-                        if (asprintf(&p, "%*s%s%*s", l, "", s, r, "") < 0)
-                                return -ENOMEM;
-                        *ret = value_string(p);
-                        return 0;
-                }
-                /* docker's truncate counts runes */
-                size_t runes = 0, i = 0, max = json_object_get_int64(args[1].j);
-                for (; s[i]; i++)
-                        if (((unsigned char) s[i] & 0xc0) != 0x80 && runes++ == max)
-                                break;
-                s[i] = 0;
-                *ret = value_string(s);
-                return 0;
-        }
-        /* upper, lower, title */
-        NARGS(1, 1);
-        if (!(s = value_to_string(&args[0])))
-                return -ENOMEM;
-        for (char *c = s; *c; c++)
-                if (name[0] == 'u' || (name[0] == 't' && (c == s || !isalpha((unsigned char) c[-1]))))
-                        *c = toupper((unsigned char) *c);
-                else if (name[0] == 'l')
-                        *c = tolower((unsigned char) *c);
-        *ret = value_string(s);
-        return 0;
-#undef NARGS
-}
+#include "template-funcs.h"
 
 static int eval_pipe(Exec *e, const Pipe *p, struct json_object *dot, Value *ret);
 
 static int eval_arg(Exec *e, const Arg *a, struct json_object *dot, Value *ret) {
         *ret = (Value){};
         switch (a->type) {
-        case ARG_STRING: *ret = value_string(a->s); return 0;
+        case ARG_STRING: *ret = tmpl_value_string(a->s); return 0;
         case ARG_NUMBER: ret->j = json_object_new_int64(a->number); return 0;
         case ARG_BOOL: ret->j = json_object_new_boolean(a->number); return 0;
         case ARG_NIL: return 0;
         case ARG_PIPE: return eval_pipe(e, a->pipe, dot, ret);
-        case ARG_FUNC: return exec_fail(e, "%s is a function, not a value", a->s);
+        case ARG_FUNC: return tmpl_exec_fail(e, "%s is a function, not a value", a->s);
         case ARG_FIELD: break;
         }
         struct json_object *v = dot;
@@ -959,8 +548,8 @@ static int eval_arg(Exec *e, const Arg *a, struct json_object *dot, Value *ret) 
                         return -ENOMEM;
                 if (!v || !json_object_is_type(v, json_type_object)) {
                         if (v)
-                                return exec_fail(e, "can't evaluate field %s in a %s", k,
-                                                 json_type_to_name(json_object_get_type(v)));
+                                return tmpl_exec_fail(e, "can't evaluate field %s in a %s", k,
+                                                      json_type_to_name(json_object_get_type(v)));
                         ret->missing = true; /* a field of a missing or null value */
                         return 0;
                 }
@@ -985,15 +574,15 @@ static int eval_pipe(Exec *e, const Pipe *p, struct json_object *dot, Value *ret
 
                 if (c->args[0].type != ARG_FUNC) {
                         if (c->n_args > 1 || have_prev) {
-                                value_done(&prev);
-                                return exec_fail(e, "can't give argument to non-function");
+                                tmpl_value_done(&prev);
+                                return tmpl_exec_fail(e, "can't give argument to non-function");
                         }
                         r = eval_arg(e, &c->args[0], dot, &out);
                 } else {
                         size_t n = c->n_args - 1 + have_prev;
                         Value *args = calloc(n + 1, sizeof(Value));
                         if (!args) {
-                                value_done(&prev);
+                                tmpl_value_done(&prev);
                                 return -ENOMEM;
                         }
                         for (size_t j = 1; r >= 0 && j < c->n_args; j++)
@@ -1002,14 +591,14 @@ static int eval_pipe(Exec *e, const Pipe *p, struct json_object *dot, Value *ret
                                 args[n - 1] = prev;
                         prev = (Value){};
                         if (r >= 0)
-                                r = call_function(e, c->args[0].s, args, n, &out);
+                                r = tmpl_call_function(e, c->args[0].s, args, n, &out);
                         for (size_t j = 0; j < n; j++)
-                                value_done(&args[j]);
+                                tmpl_value_done(&args[j]);
                         free(args);
                 }
-                value_done(&prev);
+                tmpl_value_done(&prev);
                 if (r < 0) {
-                        value_done(&out);
+                        tmpl_value_done(&out);
                         return r;
                 }
                 prev = out;
@@ -1022,29 +611,30 @@ static int eval_pipe(Exec *e, const Pipe *p, struct json_object *dot, Value *ret
 static int exec_list(Exec *e, const NodeList *l, struct json_object *dot);
 
 static int exec_node(Exec *e, const Node *n, struct json_object *dot) {
-        _cleanup_(value_done) Value v = {};
+        _cleanup_(tmpl_value_done) Value v = {};
         int r;
 
         if (n->type == NODE_TEXT) {
                 fputs(n->text, e->f);
-                return check_size(e);
+                return tmpl_check_size(e);
         }
         r = eval_pipe(e, n->pipe, dot, &v);
         if (r < 0)
                 return r;
         switch (n->type) {
-        case NODE_ACTION: value_print(e->f, v.j, v.missing, 0); return check_size(e);
-        case NODE_IF: return exec_list(e, value_truth(&v) ? &n->body : &n->alt, dot);
-        case NODE_WITH: return value_truth(&v) ? exec_list(e, &n->body, v.j) : exec_list(e, &n->alt, dot);
+        case NODE_ACTION: tmpl_value_print(e->f, v.j, v.missing, 0); return tmpl_check_size(e);
+        case NODE_IF: return exec_list(e, tmpl_value_truth(&v) ? &n->body : &n->alt, dot);
+        case NODE_WITH:
+                return tmpl_value_truth(&v) ? exec_list(e, &n->body, v.j) : exec_list(e, &n->alt, dot);
         case NODE_RANGE:
-                if (!value_truth(&v)) {
-                        if (!v.missing && v.j && !value_is(&v, json_type_array) &&
-                            !value_is(&v, json_type_object) && !value_is(&v, json_type_string))
-                                return exec_fail(e, "range can't iterate over %s",
-                                                 json_type_to_name(json_object_get_type(v.j)));
+                if (!tmpl_value_truth(&v)) {
+                        if (!v.missing && v.j && !tmpl_value_is(&v, json_type_array) &&
+                            !tmpl_value_is(&v, json_type_object) && !tmpl_value_is(&v, json_type_string))
+                                return tmpl_exec_fail(e, "range can't iterate over %s",
+                                                      json_type_to_name(json_object_get_type(v.j)));
                         return exec_list(e, &n->alt, dot);
                 }
-                if (value_is(&v, json_type_array)) {
+                if (tmpl_value_is(&v, json_type_array)) {
                         for (size_t i = 0; i < json_object_array_length(v.j); i++) {
                                 r = exec_list(e, &n->body, json_object_array_get_idx(v.j, i));
                                 if (r < 0)
@@ -1052,7 +642,7 @@ static int exec_node(Exec *e, const Node *n, struct json_object *dot) {
                         }
                         return 0;
                 }
-                if (value_is(&v, json_type_object)) {
+                if (tmpl_value_is(&v, json_type_object)) {
                         size_t k = 0;
                         _cleanup_free_ const char **keys =
                                 calloc(json_object_object_length(v.j) + 1, sizeof(char *));
@@ -1062,7 +652,7 @@ static int exec_node(Exec *e, const Node *n, struct json_object *dot) {
                                 (void) val;
                                 keys[k++] = key;
                         }
-                        qsort(keys, k, sizeof(char *), cmp_str); /* Go visits maps in key order */
+                        qsort(keys, k, sizeof(char *), tmpl_cmp_str); /* Go visits maps in key order */
                         for (size_t i = 0; i < k; i++) {
                                 r = exec_list(e, &n->body, json_object_object_get(v.j, keys[i]));
                                 if (r < 0)
@@ -1070,8 +660,8 @@ static int exec_node(Exec *e, const Node *n, struct json_object *dot) {
                         }
                         return 0;
                 }
-                return exec_fail(e, "range can't iterate over %s",
-                                 json_type_to_name(json_object_get_type(v.j)));
+                return tmpl_exec_fail(e, "range can't iterate over %s",
+                                      json_type_to_name(json_object_get_type(v.j)));
         default: return -EINVAL;
         }
 }
