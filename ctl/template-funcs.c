@@ -12,9 +12,6 @@
 #include <string.h>
 
 #include "template-funcs.h"
-
-#define TEMPLATE_DEPTH_MAX 64
-#define TEMPLATE_OUT_MAX   (16U * 1024U * 1024U)
 /* ---------------------------------------------------------------- values */
 
 void tmpl_value_done(Value *v) {

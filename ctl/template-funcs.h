@@ -9,6 +9,10 @@
 
 #include "shared/macro.h"
 
+/* Nesting of blocks and parentheses (and of printed values), and the output of one execution. */
+#define TEMPLATE_DEPTH_MAX 64
+#define TEMPLATE_OUT_MAX   (16U * 1024U * 1024U)
+
 /* An evaluated value: a reference to a json_object (NULL for JSON null), or "no value". */
 typedef struct Value {
         struct json_object *j;

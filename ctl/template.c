@@ -12,11 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "template-funcs.h"
 #include "template.h"
 
 #define TEMPLATE_TEXT_MAX  (64U * 1024U)
-#define TEMPLATE_DEPTH_MAX 64
-#define TEMPLATE_OUT_MAX   (16U * 1024U * 1024U)
 #define TABWRITER_COLS_MAX 256
 
 typedef enum ArgType {
@@ -524,8 +523,6 @@ int template_parse(const char *text, Template **ret, char **ret_error) {
         *ret = TAKE_PTR(t);
         return 0;
 }
-
-#include "template-funcs.h"
 
 static int eval_pipe(Exec *e, const Pipe *p, struct json_object *dot, Value *ret);
 
