@@ -219,7 +219,7 @@ static int parse_string(Parser *p, Arg *a) {
         p->pos++;
         out[n] = 0;
         a->type = ARG_STRING;
-        a->s = out;
+        a->s = realloc(out, n + 1) ?: out; /* not the room of the rest of the template, for each string */
         return 0;
 }
 
