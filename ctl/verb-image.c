@@ -11,6 +11,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "ctl.h"
+#include "template.h"
 
 /* "4.3MB", decimal like docker */
 static char *format_bytes(uint64_t n, char buf[static 16]) {
@@ -49,6 +50,7 @@ static int parse_simple(int argc, char *argv[], const char *usage, const struct 
 static bool arg_quiet = false, arg_tls_verify = true, arg_force = false, arg_json = false;
 static bool arg_silent = false; /* pulls for run/create: messages to stderr, nothing on stdout */
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL;
+static const char *arg_format = NULL; /* images --format TEMPLATE */
 
 typedef struct PullState {
         const char *reference;
@@ -275,12 +277,51 @@ static int read_image_row(sd_bus_message *reply, ImageRow *row) {
         return r < 0 ? r : 1;
 }
 
-static int print_images(sd_bus_message *reply) {
-        _cleanup_json_ struct json_object *all = json_object_new_array();
+/* For --format templates, one object per name as docker's rows: .ID (short) .Repository .Tag .Digest
+ * .CreatedSince .CreatedAt .Size (human-readable). */
+static void add_image_template_rows(struct json_object *all, const ImageRow *row) {
+        char repo[512], size[16], age[40], ts[40];
+        const char *tag;
+
+        for (size_t i = 0; i == 0 || (row->tags && row->tags[i]); i++) {
+                struct json_object *o = json_object_new_object();
+
+                if (row->tags && row->tags[i])
+                        split_tag(row->tags[i], repo, sizeof(repo), &tag);
+                else
+                        snprintf(repo, sizeof(repo), "<none>"), tag = "<none>";
+                json_object_object_add(o, "ID",
+                                       json_object_new_string_len(row->id, (int) strnlen(row->id, 12)));
+                json_object_object_add(o, "Repository", json_object_new_string(repo));
+                json_object_object_add(o, "Tag", json_object_new_string(tag));
+                json_object_object_add(o, "Digest", json_object_new_string(row->digest));
+                json_object_object_add(o, "CreatedSince",
+                                       json_object_new_string(format_age(row->created, age)));
+                json_object_object_add(o, "CreatedAt",
+                                       json_object_new_string(format_timestamp(row->created, ts)));
+                json_object_object_add(o, "Size", json_object_new_string(format_bytes(row->size, size)));
+                json_object_array_add(all, o);
+        }
+}
+
+static struct json_object *images_header(void) {
+        static const char *const titles[] = { "ID",           "IMAGE ID", "Repository", "REPOSITORY",
+                                              "Tag",          "TAG",      "Digest",     "DIGEST",
+                                              "CreatedSince", "CREATED",  "CreatedAt",  "CREATED AT",
+                                              "Size",         "SIZE" };
+        struct json_object *o = json_object_new_object();
+
+        for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i += 2)
+                json_object_object_add(o, titles[i], json_object_new_string(titles[i + 1]));
+        return o;
+}
+
+static int print_images(sd_bus_message *reply, const Template *tmpl) {
+        _cleanup_json_ struct json_object *all = json_object_new_array(), *header = NULL;
         ImageRow row = {};
         int r;
 
-        if (!arg_json && !arg_quiet)
+        if (!arg_json && !arg_quiet && !tmpl)
                 printf("%-40s %-12s %-12s %-20s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
         r = sd_bus_message_enter_container(reply, 'a', "(sasstto)");
         while (r >= 0 && (r = read_image_row(reply, &row)) > 0) {
@@ -288,12 +329,18 @@ static int print_images(sd_bus_message *reply) {
                         json_object_array_add(all, image_row_json(&row));
                 else if (arg_quiet)
                         printf("%.12s\n", row.id);
+                else if (tmpl)
+                        add_image_template_rows(all, &row);
                 else
                         print_image_row(&row);
                 strv_freep(&row.tags);
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl images: cannot parse the answer: %m");
+        if (tmpl && !arg_quiet) {
+                header = images_header();
+                return template_print_items("conmanctl images", tmpl, all, header, stdout);
+        }
         if (arg_json)
                 printf("%s\n", json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY |
                                                                            JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -303,8 +350,10 @@ static int print_images(sd_bus_message *reply) {
 static void on_images_opt(int c, const char *arg) {
         if (c == 'q')
                 arg_quiet = true;
-        else if (c == 1)
+        else if (c == 1) {
                 arg_json = streq(arg, "json");
+                arg_format = arg_json || streq(arg, "table") ? NULL : arg;
+        }
 }
 
 int verb_images(int argc, char *argv[]) {
@@ -316,24 +365,36 @@ int verb_images(int argc, char *argv[]) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(template_freep) Template *tmpl = NULL;
         int r;
 
-        r = parse_simple(argc, argv,
-                         "Usage: conmanctl images [-q] [--format json]\n\n"
-                         "List the images in conmand's store: repository, tag, id, age and unpacked size.\n\n"
-                         "  -q, --quiet         Print only image ids\n"
-                         "      --format json   Print a JSON array\n"
-                         "  -h, --help          Show this help\n",
-                         options, "qh", on_images_opt);
+        r = parse_simple(
+                argc, argv,
+                "Usage: conmanctl images [-q] [--format json|TEMPLATE]\n\n"
+                "List the images in conmand's store: repository, tag, id, age and unpacked size.\n\n"
+                "  -q, --quiet            Print only image ids\n"
+                "      --format json      Print a JSON array\n"
+                "      --format TEMPLATE  Print each image name through a Go template, e.g.\n"
+                "                         'table {{.Repository}}\\t{{.Tag}}\\t{{.Size}}' (fields: .ID\n"
+                "                         .Repository .Tag .Digest .CreatedSince .CreatedAt .Size)\n"
+                "  -h, --help             Show this help\n",
+                options, "qh", on_images_opt);
         if (r <= 0)
                 return r;
+        if (arg_format) {
+                r = template_parse_or_log("conmanctl images", arg_format, &tmpl);
+                if (r < 0)
+                        return r;
+                if (template_is_empty(tmpl))
+                        tmpl = template_free(tmpl);
+        }
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
         r = ctl_call(bus, "ListImages", &error, &reply, NULL);
         if (r < 0)
                 return ctl_log_bus_error("cannot list images", &error, r);
-        return print_images(reply);
+        return print_images(reply, tmpl);
 }
 
 /* ---- rmi ---- */

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * verb-ps.c — `conmanctl ps` (a table, ids, or JSON from ListContainers) and
- * `conmanctl inspect` (the JSON document of InspectContainer, or one field of it
- * with --format '{{.State.Status}}').
+ * `conmanctl inspect` (the JSON document of InspectContainer); either through a --format
+ * template (template.c) with docker's field names.
  */
 #include <getopt.h>
 
 #include "shared/log.h"
 #include "shared/util.h"
 #include "ctl.h"
+#include "template.h"
 
 typedef struct PsEntry {
         const char *id, *name, *image, *command, *state, *unit;
@@ -56,6 +57,37 @@ static struct json_object *entry_json(const PsEntry *e) {
         return o;
 }
 
+/* For --format templates: the JSON keys plus docker's names (ID is the short id, RunningFor the age).
+ * ListContainers carries no ports or labels: they are empty. */
+static struct json_object *entry_template_json(const PsEntry *e) {
+        struct json_object *o = entry_json(e);
+        _cleanup_free_ char *cmd = NULL;
+        char age[40];
+
+        json_object_object_add(o, "ID", json_object_new_string_len(e->id, (int) strnlen(e->id, 12)));
+        json_object_object_add(o, "RunningFor", json_object_new_string(format_age(e->created, age)));
+        json_object_object_add(o, "Ports", json_object_new_string(""));
+        json_object_object_add(o, "Labels", json_object_new_string(""));
+        if (asprintf(&cmd, "\"%s\"", e->command) >= 0)
+                json_object_object_add(o, "Command", json_object_new_string(cmd));
+        return o;
+}
+
+/* The column titles of `ps --format 'table ...'`, as docker's. */
+static struct json_object *ps_header(void) {
+        static const char *const titles[] = {
+                "ID",      "CONTAINER ID", "Id",         "CONTAINER ID", "Image",   "IMAGE",  "Command",
+                "COMMAND", "CreatedAt",    "CREATED AT", "RunningFor",   "CREATED", "Status", "STATUS",
+                "Names",   "NAMES",        "Ports",      "PORTS",        "Labels",  "LABELS", "State",
+                "STATE",   "ExitCode",     "EXIT CODE",  "Pid",          "PID",     "Unit",   "UNIT",
+        };
+        struct json_object *o = json_object_new_object();
+
+        for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i += 2)
+                json_object_object_add(o, titles[i], json_object_new_string(titles[i + 1]));
+        return o;
+}
+
 static void print_row(const PsEntry *e) {
         char status[96], created[40];
         _cleanup_free_ char *cmd = NULL;
@@ -79,7 +111,10 @@ int verb_ps(int argc, char *argv[]) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_json_ struct json_object *array = NULL;
+        _cleanup_json_ struct json_object *header = NULL;
+        _cleanup_(template_freep) Template *tmpl = NULL;
         bool all = false, quiet = false, json = false;
+        const char *format = NULL;
         PsEntry e;
         int c, r;
 
@@ -87,22 +122,34 @@ int verb_ps(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "aqf:", options, NULL)) >= 0)
                 switch (c) {
                 case 'H':
-                        printf("Usage: conmanctl ps [-a] [-q] [--format json]\n\n"
+                        printf("Usage: conmanctl ps [-a] [-q] [--format json|TEMPLATE]\n\n"
                                "List running containers (all with -a).\n\n"
-                               "  -a, --all          Include created and exited containers\n"
-                               "  -q, --quiet        Print only the short ids\n"
-                               "      --format json  Print a JSON array\n");
+                               "  -a, --all              Include created and exited containers\n"
+                               "  -q, --quiet            Print only the short ids\n"
+                               "      --format json      Print a JSON array\n"
+                               "      --format TEMPLATE  Print each container through a Go template, e.g.\n"
+                               "                         '{{.Names}} {{.Status}}' or 'table {{.ID}}\\t{{.Names}}'\n"
+                               "                         (fields: .ID .Image .Command .CreatedAt .RunningFor\n"
+                               "                         .Status .Names .State .ExitCode .Pid .Unit)\n");
                         return 0;
                 case 'a': all = true; break;
                 case 'q': quiet = true; break;
                 case 'f':
-                        if (!streq(optarg, "json"))
-                                return log_error_errno(-EINVAL, "conmanctl ps: --format takes 'json'.");
-                        json = true;
+                        json = streq(optarg, "json");
+                        format = json || streq(optarg, "table") ? NULL : optarg;
                         break;
                 default: return -EINVAL;
                 }
 
+        if (quiet)
+                json = false, format = NULL; /* as docker: -q wins over --format */
+        if (format) { /* parsed before calling the daemon, so that a bad template fails alone */
+                r = template_parse_or_log("conmanctl ps", format, &tmpl);
+                if (r < 0)
+                        return r;
+                if (template_is_empty(tmpl))
+                        format = NULL;
+        }
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
@@ -110,7 +157,7 @@ int verb_ps(int argc, char *argv[]) {
         if (r < 0)
                 return ctl_log_bus_error("cannot list containers", &error, r);
 
-        if (json)
+        if (json || format)
                 array = json_object_new_array();
         else if (!quiet)
                 printf("%-14s %-22s %-22s %-16s %-26s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
@@ -121,6 +168,8 @@ int verb_ps(int argc, char *argv[]) {
                                                   &e.finished, &e.pid, &e.unit, NULL)) > 0) {
                 if (json)
                         json_object_array_add(array, entry_json(&e));
+                else if (format)
+                        json_object_array_add(array, entry_template_json(&e));
                 else if (quiet)
                         printf("%.12s\n", e.id);
                 else
@@ -128,34 +177,13 @@ int verb_ps(int argc, char *argv[]) {
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl ps: malformed reply: %m");
+        if (format) {
+                header = ps_header();
+                return template_print_items("conmanctl ps", tmpl, array, header, stdout);
+        }
         if (json)
                 printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
                                                                              JSON_C_TO_STRING_NOSLASHESCAPE));
-        return 0;
-}
-
-/* "{{.State.Status}}" → the value at that path, printed plainly. */
-static int print_template(struct json_object *doc, const char *format) {
-        _cleanup_free_ char *path = NULL;
-        struct json_object *v = doc;
-        const char *s = format, *e;
-        char *tok, *save = NULL;
-
-        if (!string_has_prefix(s, "{{") || !(e = strstr(s, "}}")) || e[2] != 0)
-                return log_error_errno(-EINVAL, "conmanctl inspect: --format takes '{{.Field.Subfield}}'.");
-        s += 2;
-        while (*s == ' ')
-                s++;
-        path = strndup(s, (size_t) (e - s));
-        if (!path)
-                return log_oom();
-        for (tok = strtok_r(path, ". ", &save); tok; tok = strtok_r(NULL, ". ", &save))
-                if (!json_object_object_get_ex(v, tok, &v))
-                        return log_error_errno(-ENOENT, "conmanctl inspect: no field '%s'.", tok);
-        if (json_object_is_type(v, json_type_string))
-                printf("%s\n", json_object_get_string(v));
-        else
-                printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
         return 0;
 }
 
@@ -167,6 +195,7 @@ int verb_inspect(int argc, char *argv[]) {
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_json_ struct json_object *array = json_object_new_array();
+        _cleanup_(template_freep) Template *tmpl = NULL;
         const char *format = NULL;
         int c, r, ret = 0;
 
@@ -174,15 +203,22 @@ int verb_inspect(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "f:", options, NULL)) >= 0)
                 switch (c) {
                 case 'H':
-                        printf("Usage: conmanctl inspect [-f '{{.Path}}'] CONTAINER...\n\n"
-                               "Print containers' details as a JSON array, or one field of each.\n\n"
-                               "  -f, --format TEMPLATE  Print only {{.Field.Subfield}}\n");
+                        printf("Usage: conmanctl inspect [-f TEMPLATE] CONTAINER...\n\n"
+                               "Print containers' details as a JSON array, or each through a template.\n\n"
+                               "  -f, --format TEMPLATE  Print each document through a Go template, e.g.\n"
+                               "                         '{{.State.ExitCode}}' or '{{json .Config}}'\n"
+                               "                         ('json' prints the JSON array)\n");
                         return 0;
-                case 'f': format = optarg; break;
+                case 'f': format = streq(optarg, "json") ? NULL : optarg; break;
                 default: return -EINVAL;
                 }
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl inspect: name at least one container.");
+        if (format) {
+                r = template_parse_or_log("conmanctl inspect", format, &tmpl);
+                if (r < 0)
+                        return r;
+        }
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
@@ -200,16 +236,13 @@ int verb_inspect(int argc, char *argv[]) {
                 }
                 if (sd_bus_message_read(reply, "s", &s) < 0 || !(doc = json_tokener_parse(s)))
                         return log_error_errno(-EBADMSG, "conmanctl inspect: malformed reply.");
-                if (format) {
-                        r = print_template(doc, format);
-                        json_object_put(doc);
-                        if (r < 0)
-                                return r;
-                } else
-                        json_object_array_add(array, doc);
+                json_object_array_add(array, doc);
         }
-        if (!format)
-                printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
-                                                                             JSON_C_TO_STRING_NOSLASHESCAPE));
+        if (format) {
+                r = template_print_items("conmanctl inspect", tmpl, array, NULL, stdout);
+                return r < 0 ? r : ret;
+        }
+        printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
+                                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
         return ret;
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# --format Go templates (ctl/template.c) on ps and inspect against real containers: fields, docker's
+# table with aligned columns, json, index, range, and a parse error that names its position.
+
+load helpers
+
+setup_file() {
+        conman_setup_file
+}
+
+setup() {
+        conman_setup
+}
+
+teardown() {
+        remove_all_containers
+}
+
+@test "ps --format: fields per container, a table with a header and aligned columns, 'json' unchanged" {
+        conmanctl run -d --name fmt-up --rootfs "$R" /bin/sleep 1000
+        conmanctl run --name fmt-exited-long-name --rootfs "$R" /bin/sh -c 'exit 3' || true
+        run conmanctl ps -a --format '{{.Names}} {{.State}}'
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"fmt-up running"* ]]
+        [[ "$output" == *"fmt-exited-long-name exited"* ]]
+        run conmanctl ps --format '{{.Names}} {{.State}}'
+        [ "$output" = "fmt-up running" ]
+
+        run conmanctl ps -a --format 'table {{.Names}}\t{{.Status}}'
+        [ "$status" -eq 0 ]
+        [ "${lines[0]}" = "NAMES                  STATUS" ]
+        # the name column is as wide as the longest name (20) plus 3
+        [[ "$output" == *$'\n'"fmt-up                 Up "* ]]
+        [[ "$output" == *$'\n'"fmt-exited-long-name   Exited (3) "* ]]
+
+        run conmanctl ps --format '{{.ID}} {{len .ID}} {{upper .Names}} {{if eq .State "running"}}yes{{end}}'
+        id=$(conmanctl inspect -f '{{.Id}}' fmt-up)
+        [ "$output" = "${id:0:12} 12 FMT-UP yes" ]
+
+        run conmanctl ps --format json
+        [ "$status" -eq 0 ]
+        [ "$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Names"])')" = fmt-up ]
+}
+
+@test "inspect -f: nested fields, json, index and range over the inspect document" {
+        conmanctl run --name fmt-code --label tier=front --rootfs "$R" /bin/sh -c 'exit 7' || true
+        [ "$(conmanctl inspect -f '{{.State.ExitCode}}' fmt-code)" = 7 ]
+        [ "$(conmanctl inspect --format '{{.State.Status}}/{{.State.ExitCode}}' fmt-code)" = exited/7 ]
+        run conmanctl inspect -f '{{json .Config}}' fmt-code
+        [ "$status" -eq 0 ]
+        [ "$(echo "$output" | python3 -c 'import json,sys; c=json.load(sys.stdin); print(c["Cmd"][2], c["Labels"]["tier"])')" = "exit 7 front" ]
+        [ "$(conmanctl inspect -f '{{index .Config.Labels "tier"}}' fmt-code)" = front ]
+        [ "$(conmanctl inspect -f '{{range .Config.Cmd}}[{{.}}]{{end}}' fmt-code)" = "[/bin/sh][-c][exit 7]" ]
+        [ "$(conmanctl inspect -f '{{.NoSuchField}}' fmt-code)" = "<no value>" ]
+}
+
+@test "a template that does not parse fails with its position, before asking the daemon" {
+        run conmanctl inspect -f '{{.State.ExitCode' nosuch
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"template parsing error: position 1: unclosed action"* ]]
+        run conmanctl ps --format '{{range .Names}}'
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"position 1: unexpected EOF: {{range}} without {{end}}"* ]]
+}
