@@ -319,6 +319,8 @@ JSON
         conmanctl create --name sec --cap-add net_raw --cap-drop CHOWN --security-opt no-new-privileges \
                 --rootfs "$R" /bin/true
         run conmanctl inspect -f '{{.HostConfig.CapAdd}}' sec
+        [ "$output" = '[CAP_NET_RAW]' ] # Go's way, as docker prints it
+        run conmanctl inspect -f '{{json .HostConfig.CapAdd}}' sec
         [ "$output" = '["CAP_NET_RAW"]' ]
         run conmanctl inspect -f '{{.HostConfig.Capabilities}}' sec
         [[ "$output" == *CAP_NET_RAW* && "$output" != *CAP_CHOWN* ]]
