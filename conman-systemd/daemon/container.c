@@ -202,7 +202,7 @@ int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_er
         _cleanup_strv_free_ char **roots = NULL;
         int r;
 
-        r = container_cgroup_path(c->unit, &cgroup);
+        r = container_cgroup_path(c->unit, c->spec.pod_name, &cgroup);
         if (r >= 0)
                 r = container_network_paths(c, &netns_path, &etc_dir);
         if (r >= 0)

@@ -262,7 +262,7 @@ static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage 
         if (p->spec.network == NETWORK_BRIDGE &&
             network_container_paths(CONMAN_RUN_DIR, p->id, &netns, &etc_dir) < 0)
                 return log_oom();
-        if (container_cgroup_path(p->unit, &cgroup) < 0 ||
+        if (container_cgroup_path(p->unit, p->spec.pod_name, &cgroup) < 0 ||
             (img || p->spec.userns == USERNS_AUTO
                      ? asprintf(&root, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, p->id) < 0
                      : !(root = strdup(p->spec.rootfs))))

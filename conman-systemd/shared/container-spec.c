@@ -109,6 +109,8 @@ void container_spec_done(ContainerSpec *s) {
         free(s->runtime);
         free(s->network_name);
         strv_freep(&s->ports);
+        free(s->pod_id);
+        free(s->pod_name);
         security_spec_done(&s->security);
         container_spec_init(s);
 }
@@ -270,6 +272,31 @@ static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
         return 0;
 }
 
+int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error) {
+        int r;
+
+        r = validate_strings(s, error);
+        if (r >= 0)
+                r = validate_limits(s, error);
+        if (r >= 0)
+                r = validate_network(s, error);
+        return r;
+}
+
+/* A pod's member takes network, ports and host name from the pod (pod-spec.h). */
+static int validate_pod(const ContainerSpec *s, sd_bus_error *error) {
+        if (!s->pod_id)
+                return 0;
+        if (!container_id_is_valid(s->pod_id) || !s->pod_name || !container_name_is_valid(s->pod_name))
+                return invalid(error, "%sInvalid pod reference.", "");
+        if (s->ports || s->hostname || s->network_name || s->network == NETWORK_BRIDGE)
+                return invalid(error,
+                               "The network, published ports and host name belong to the pod '%s': set them "
+                               "with 'conmanctl pod create', not on the container.",
+                               s->pod_name);
+        return 0;
+}
+
 int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
         int r;
 
@@ -284,6 +311,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
                 r = validate_limits(s, error);
         if (r >= 0)
                 r = validate_network(s, error);
+        if (r >= 0)
+                r = validate_pod(s, error);
         if (r >= 0)
                 r = security_spec_validate(&s->security, s->network == NETWORK_HOST, error);
         return r;
@@ -352,6 +381,8 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "network", network_mode_to_string(s->network));
         add_string(o, "networkName", s->network_name);
         json_object_object_add(o, "ports", strv_to_json(s->ports));
+        add_string(o, "podId", s->pod_id);
+        add_string(o, "podName", s->pod_name);
         add_u64(o, "memoryMax", s->memory_max);
         add_u64(o, "cpuQuotaUSec", s->cpu_quota_usec);
         add_u64(o, "cpuWeight", s->cpu_weight);
@@ -449,6 +480,10 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = get_string(o, "networkName", &s->network_name);
         if (r >= 0)
                 r = strv_from_json(json_object_object_get(o, "ports"), &s->ports);
+        if (r >= 0)
+                r = get_string(o, "podId", &s->pod_id);
+        if (r >= 0)
+                r = get_string(o, "podName", &s->pod_name);
         if (r >= 0)
                 r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
         if (r >= 0)

@@ -59,6 +59,9 @@ typedef struct ContainerSpec {
         NetworkMode network;
         char *network_name; /* NETWORK_BRIDGE: a network from `conmanctl network create`; NULL = conman0 */
         char **ports;       /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */
+        char *pod_id; /* the pod the container belongs to (pod-spec.h), fixed at create; NULL = none. A member
+                       */
+        char *pod_name; /* joins the pod's namespaces: network is NONE (or HOST for a pod on the host's) */
 
         uint64_t memory_max;     /* bytes; 0 = no limit → MemoryMax= */
         uint64_t cpu_quota_usec; /* per second of wall time; 0 = none → CPUQuota= */
@@ -91,6 +94,8 @@ void container_spec_done(ContainerSpec *s);
 
 /* Refuses what cannot work, with a message a person can act on (InvalidArgument). */
 int container_spec_validate(const ContainerSpec *s, sd_bus_error *error);
+/* The part a pod shares with a container: labels, host name, limits, network and ports (pod-spec.c). */
+int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error);
 
 /* Serialization for container.json. */
 struct json_object *container_spec_to_json(const ContainerSpec *s);

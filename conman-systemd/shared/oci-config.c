@@ -271,7 +271,12 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
 
         for (size_t i = 0; i < ELEMENTSOF(ns_private); i++) {
                 struct json_object *n = json_object_new_object();
+                const char *path = streq(ns_private[i], "ipc")   ? paths->ipc_ns_path
+                                   : streq(ns_private[i], "uts") ? paths->uts_ns_path
+                                                                 : NULL;
                 json_object_object_add(n, "type", json_object_new_string(ns_private[i]));
+                if (path) /* a pod's pinned namespace (pod-spec.h) */
+                        json_object_object_add(n, "path", json_object_new_string(path));
                 json_object_array_add(ns, n);
         }
         if (s->network != NETWORK_HOST) {
@@ -293,6 +298,7 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
                      sd_bus_error *error) {
         _cleanup_json_ struct json_object *c = NULL;
         struct json_object *root;
+        const char *hostname;
         char short_id[13];
         OciUser user;
         OciHost host;
@@ -305,12 +311,15 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         snprintf(short_id, sizeof(short_id), "%.12s", id);
         c = json_object_new_object();
         json_object_object_add(c, "ociVersion", json_object_new_string("1.0.2"));
-        json_object_object_add(c, "process", build_process(s, &user, s->hostname ?: short_id));
+        hostname = paths->uts_ns_path && paths->pod_hostname ? paths->pod_hostname : s->hostname ?: short_id;
+        json_object_object_add(c, "process", build_process(s, &user, hostname));
         root = json_object_new_object();
         json_object_object_add(root, "path", json_object_new_string(paths->root));
         json_object_object_add(root, "readonly", json_object_new_boolean(s->read_only));
         json_object_object_add(c, "root", root);
-        json_object_object_add(c, "hostname", json_object_new_string(s->hostname ?: short_id));
+        /* in a pod's UTS namespace the runtime must not set a host name: it would be the whole pod's */
+        if (!paths->uts_ns_path)
+                json_object_object_add(c, "hostname", json_object_new_string(hostname));
         json_object_object_add(c, "mounts", build_mounts(s, paths));
         json_object_object_add(c, "linux", build_linux(s, paths));
         if (!paths->host)

@@ -31,7 +31,10 @@ typedef struct OciPaths {
         const char *cgroups_path;    /* inside the unit's cgroup, so the container stays in it */
         const char *netns_path;      /* a prepared network namespace to join, or NULL */
         const char *network_etc_dir; /* hosts, hostname, resolv.conf to bind over /etc/..., or NULL */
-        const struct OciHost *host;  /* machine, capabilities, cgroup version; NULL = this host's */
+        const char *ipc_ns_path;     /* a pod's pinned IPC namespace to join (pod-spec.h), or NULL */
+        const char *uts_ns_path;     /* a pod's pinned UTS namespace to join: its host name is the pod's */
+        const char *pod_hostname;   /* with uts_ns_path: $HOSTNAME (config.json sets none: the pod's stays) */
+        const struct OciHost *host; /* machine, capabilities, cgroup version; NULL = this host's */
 } OciPaths;
 
 /* Builds config.json. */

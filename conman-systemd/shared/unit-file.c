@@ -21,6 +21,7 @@ static const FileKey file_keys[] = {
         { "After", "Unit", "After" },
         { "Wants", "Unit", "Wants" },
         { "Requires", "Unit", "Requires" },
+        { "BindsTo", "Unit", "BindsTo" },
         { "CollectMode", "Unit", "CollectMode" },
         { "StartLimitIntervalUSec", "Unit", "StartLimitIntervalSec" },
         { "StartLimitBurst", "Unit", "StartLimitBurst" },

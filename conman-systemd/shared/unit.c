@@ -4,6 +4,7 @@
  */
 #include "shared/unit.h"
 #include "conman-config.h"
+#include "shared/pod-spec.h"
 #include "shared/util.h"
 
 int unit_name_from_container_name(const char *name, char **ret) {
@@ -14,8 +15,15 @@ int unit_object_path(const char *unit_name, char **ret) {
         return sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit_name, ret);
 }
 
-int container_cgroup_path(const char *unit_name, char **ret) {
-        return asprintf(ret, "/" CONMAN_SLICE "/%s/container", unit_name) < 0 ? -ENOMEM : 0;
+int container_cgroup_path(const char *unit_name, const char *pod_name, char **ret) {
+        _cleanup_free_ char *slice = NULL;
+
+        if (pod_name) {
+                int r = pod_slice_cgroup_path(pod_name, &slice);
+                if (r < 0)
+                        return r;
+        }
+        return asprintf(ret, "%s/%s/container", slice ?: "/" CONMAN_SLICE, unit_name) < 0 ? -ENOMEM : 0;
 }
 
 int runtime_find_binary(const char *runtime, char **ret) {
@@ -195,6 +203,8 @@ static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
                            "--unit",
                            (char *) p->unit_name,
                            (char *) p->container_id,
+                           NULL,
+                           NULL,
                            NULL };
         char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
                         (char *) p->container_id, NULL };
@@ -203,6 +213,11 @@ static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
 
         if (!cmds)
                 return -ENOMEM;
+        if (p->spec->pod_name) { /* the cgroup is below the pod's slice */
+                record[5] = "--pod";
+                record[6] = p->spec->pod_name;
+                record[7] = (char *) p->container_id;
+        }
         cmds[0] = (ExecHook){ .argv = record, .ignore_failure = true };
         cmds[1] = (ExecHook){ .argv = del, .ignore_failure = true };
         for (size_t i = 0; i < n; i++)
@@ -218,6 +233,23 @@ static int add_ordering(UnitPropertyList *l, const UnitParams *p) {
                 return 0;
         r = add_strv(l, "After", p->hooks->after);
         return r < 0 ? r : add_strv(l, "Wants", p->hooks->after);
+}
+
+/* conman.slice; a pod's member: the pod's slice, bound to the unit that pins the pod's namespaces. */
+static int add_slice(UnitPropertyList *l, const ContainerSpec *s) {
+        _cleanup_free_ char *slice = NULL, *pin = NULL;
+        int r;
+
+        if (!s->pod_name)
+                return add_string(l, "Slice", CONMAN_SLICE);
+        r = pod_slice_name(s->pod_name, &slice);
+        if (r >= 0)
+                r = pod_pin_unit_name(s->pod_name, &pin);
+        if (r >= 0)
+                r = add_string(l, "Slice", slice);
+        if (r >= 0)
+                r = add_strv(l, "BindsTo", (char *[]){ pin, NULL });
+        return r < 0 ? r : add_strv(l, "After", (char *[]){ pin, NULL });
 }
 
 static int add_description(UnitPropertyList *l, const UnitParams *p) {
@@ -305,7 +337,7 @@ int unit_properties_build(const UnitParams *p, UnitPropertyList *ret) {
 
         r = add_description(&l, p);
         if (r >= 0)
-                r = add_string(&l, "Slice", CONMAN_SLICE);
+                r = add_slice(&l, p->spec);
         if (r >= 0)
                 r = add_string(&l, "Type", "forking");
         if (r >= 0)
@@ -447,5 +479,112 @@ int unit_append_exec_unit_properties(sd_bus_message *m, const ExecUnitParams *p)
         int r;
 
         r = unit_exec_properties_build(p, &l);
+        return r < 0 ? r : append_property_list(m, &l);
+}
+
+int unit_add_pod_member_hooks(const char *state_dir, const char *run_dir, const ContainerSpec *s,
+                              const char *container_name, UnitHooks *hooks) {
+        char *const join[] = { CONMAN_LIBEXECDIR "/conman-podns",
+                               "--state-dir",
+                               (char *) state_dir,
+                               "--run-dir",
+                               (char *) run_dir,
+                               "join",
+                               "--name",
+                               (char *) container_name,
+                               s->pod_id,
+                               NULL };
+
+        return s->pod_id ? unit_hooks_add(hooks, false, false, join) : 0;
+}
+
+/* The pod's slice: the pod-level limits, over all its members together. */
+int unit_pod_slice_properties_build(const PodSpec *s, UnitPropertyList *ret) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        _cleanup_free_ char *d = NULL;
+        int r;
+
+        if (asprintf(&d, "conman pod %s", s->name) < 0)
+                return -ENOMEM;
+        r = add_string(&l, "Description", d);
+        if (r >= 0)
+                r = add_number(&l, "MemoryAccounting", UNIT_PROPERTY_BOOL, true);
+        if (r >= 0)
+                r = add_number(&l, "TasksAccounting", UNIT_PROPERTY_BOOL, true);
+        if (r >= 0 && s->memory_max > 0)
+                r = add_number(&l, "MemoryMax", UNIT_PROPERTY_U64, s->memory_max);
+        if (r >= 0 && s->cpu_quota_usec > 0)
+                r = add_number(&l, "CPUQuotaPerSecUSec", UNIT_PROPERTY_CPU_QUOTA, s->cpu_quota_usec);
+        if (r >= 0 && s->pids_limit > 0)
+                r = add_number(&l, "TasksMax", UNIT_PROPERTY_U64, s->pids_limit);
+        if (r < 0)
+                return r;
+        *ret = l;
+        l = (UnitPropertyList){};
+        return 0;
+}
+
+static int add_podns_command(UnitPropertyList *l, const char *property, const PodUnitParams *p,
+                             const char *verb) {
+        char *argv[] = { CONMAN_LIBEXECDIR "/conman-podns",
+                         "--state-dir",
+                         (char *) p->state_dir,
+                         "--run-dir",
+                         (char *) p->run_dir,
+                         (char *) verb,
+                         p->spec->id,
+                         NULL,
+                         NULL,
+                         NULL };
+
+        if (streq(verb, "pin") && p->spec_file) { /* pin --spec FILE ID */
+                argv[6] = "--spec";
+                argv[7] = (char *) p->spec_file;
+                argv[8] = p->spec->id;
+        }
+        return add_exec_list(l, property, &(ExecHook){ .argv = argv }, 1);
+}
+
+/* The pod's namespaces, pinned by a oneshot that leaves no process: ExecStart= pins, ExecStop= unpins. */
+int unit_pod_pin_properties_build(const PodUnitParams *p, UnitPropertyList *ret) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        _cleanup_free_ char *d = NULL;
+        int r;
+
+        if (asprintf(&d, "conman pod %s (pinned namespaces)", p->spec->name) < 0)
+                return -ENOMEM;
+        r = add_string(&l, "Description", d);
+        if (r >= 0)
+                r = add_string(&l, "Slice", CONMAN_SLICE);
+        if (r >= 0)
+                r = add_string(&l, "Type", "oneshot");
+        if (r >= 0)
+                r = add_number(&l, "RemainAfterExit", UNIT_PROPERTY_BOOL, true);
+        if (r >= 0)
+                r = add_string(&l, "CollectMode", "inactive-or-failed");
+        if (r >= 0 && strv_length(p->member_units) > 0)
+                r = add_strv(&l, "Wants", p->member_units);
+        if (r >= 0)
+                r = add_podns_command(&l, "ExecStart", p, "pin");
+        if (r >= 0)
+                r = add_podns_command(&l, "ExecStop", p, "unpin");
+        if (r < 0)
+                return r;
+        *ret = l;
+        l = (UnitPropertyList){};
+        return 0;
+}
+
+int unit_append_pod_slice_properties(sd_bus_message *m, const PodSpec *s) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        int r = unit_pod_slice_properties_build(s, &l);
+
+        return r < 0 ? r : append_property_list(m, &l);
+}
+
+int unit_append_pod_pin_properties(sd_bus_message *m, const PodUnitParams *p) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        int r = unit_pod_pin_properties_build(p, &l);
+
         return r < 0 ? r : append_property_list(m, &l);
 }

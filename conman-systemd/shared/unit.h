@@ -54,10 +54,11 @@ typedef struct UnitParams {
 int unit_name_from_container_name(const char *name, char **ret);
 /* The unit's D-Bus object path below /org/freedesktop/systemd1/unit. */
 int unit_object_path(const char *unit_name, char **ret);
-/* "/conman.slice/conman-<name>.service/container": where the runtime puts the container — inside the
- * unit's (delegated) cgroup, so systemd accounts and limits it, yet apart from the unit's own control
- * processes (ExecStopPost= runs in .control), so `runtime delete` only removes what the runtime made. */
-int container_cgroup_path(const char *unit_name, char **ret);
+/* "/conman.slice/conman-<name>.service/container" (a pod's member: below the pod's slice, pod-spec.h): where
+ * the runtime puts the container — inside the unit's (delegated) cgroup, so systemd accounts and limits it,
+ * yet apart from the unit's own control processes (ExecStopPost= runs in .control), so `runtime delete` only
+ * removes what the runtime made. */
+int container_cgroup_path(const char *unit_name, const char *pod_name, char **ret);
 
 /* The unit's properties as one list, shared by StartTransientUnit (unit_append_properties()) and the
  * unit files conman-generator writes (unit_property_format()), so both have the same shape. */
@@ -119,3 +120,27 @@ char *unit_value_escape(const char *value, bool quote);
 
 /* "runc" → "/usr/sbin/runc" (searched in PATH and the usual sbin dirs). */
 int runtime_find_binary(const char *runtime, char **ret);
+
+/* Pods (pod-spec.h). A member's unit is in the pod's slice, BindsTo= and After= the pod's pin unit
+ * (unit_properties_build() does that from spec->pod_name); its ExecStartPre= `conman-podns join` names it
+ * in the pod's /etc/hosts. No-op for a container outside a pod. */
+int unit_add_pod_member_hooks(const char *state_dir, const char *run_dir, const ContainerSpec *s,
+                              const char *container_name, UnitHooks *hooks);
+
+struct PodSpec;
+typedef struct PodUnitParams {
+        const struct PodSpec *spec;
+        const char *state_dir;
+        const char *run_dir;
+        const char
+                *spec_file; /* conman-generator's pod.json for `conman-podns pin --spec`; NULL: the state's */
+        char **member_units; /* Wants=: a boot-time pod starts its members (Quadlet's shape); or NULL */
+} PodUnitParams;
+/* conman-pod-<name>.slice: Description=, MemoryMax=, CPUQuota=, TasksMax= (a file's [Slice] section:
+ * unit_property_format() says "Service" for these, the writer of a .slice file puts them under [Slice]). */
+int unit_pod_slice_properties_build(const struct PodSpec *s, UnitPropertyList *ret);
+/* conman-pod@<name>.service: Type=oneshot, RemainAfterExit=yes, ExecStart=conman-podns pin, ExecStop=unpin.
+ */
+int unit_pod_pin_properties_build(const PodUnitParams *p, UnitPropertyList *ret);
+int unit_append_pod_slice_properties(sd_bus_message *m, const struct PodSpec *s);
+int unit_append_pod_pin_properties(sd_bus_message *m, const PodUnitParams *p);

@@ -157,7 +157,7 @@ static void test_names(void **state) {
         assert_string_equal(u, "conman-web.1.service");
         assert_int_equal(unit_object_path(u, &path), 0);
         assert_string_equal(path, "/org/freedesktop/systemd1/unit/conman_2dweb_2e1_2eservice");
-        assert_int_equal(container_cgroup_path(u, &cg), 0);
+        assert_int_equal(container_cgroup_path(u, NULL, &cg), 0);
         assert_string_equal(cg, "/conman.slice/conman-web.1.service/container");
 }
 

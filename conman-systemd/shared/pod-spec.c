@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * pod-spec.c — see pod-spec.h.
+ */
+#include <signal.h>
+
+#include "shared/bus-errors.h"
+#include "shared/fileio.h"
+#include "shared/names.h"
+#include "shared/network-spec.h"
+#include "shared/pod-spec.h"
+#include "shared/unit.h"
+#include "shared/util.h"
+
+void pod_spec_init(PodSpec *s) {
+        *s = (PodSpec){ .network = NETWORK_BRIDGE, .share = POD_SHARE_DEFAULT };
+}
+
+void pod_spec_done(PodSpec *s) {
+        free(s->id);
+        free(s->name);
+        free(s->hostname);
+        strv_freep(&s->labels);
+        free(s->network_name);
+        strv_freep(&s->ports);
+        free(s->source_path);
+        pod_spec_init(s);
+}
+
+static const char *const share_names[] = { "net", "ipc", "uts" };
+
+int pod_share_parse(const char *s, unsigned *ret) {
+        unsigned bits = 0;
+
+        for (const char *p = s; p && *p;) {
+                size_t n = strcspn(p, ","), i;
+                for (i = 0; i < ELEMENTSOF(share_names); i++)
+                        if (strlen(share_names[i]) == n && strneq(p, share_names[i], n))
+                                break;
+                if (i == ELEMENTSOF(share_names))
+                        return -EINVAL;
+                bits |= 1u << i;
+                p += n + (p[n] == ',');
+        }
+        *ret = bits;
+        return 0;
+}
+
+int pod_share_format(unsigned share, char **ret) {
+        char buf[32] = "";
+
+        for (size_t i = 0; i < ELEMENTSOF(share_names); i++)
+                if (share & (1u << i)) {
+                        if (buf[0])
+                                strcat(buf, ",");
+                        strcat(buf, share_names[i]);
+                }
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* What a pod shares with a container spec, checked by the same code with the same words. */
+static void as_container_spec(const PodSpec *s, ContainerSpec *v) {
+        container_spec_init(v);
+        v->hostname = s->hostname;
+        v->labels = s->labels;
+        v->network = s->network;
+        v->network_name = s->network_name;
+        v->ports = s->ports;
+        v->memory_max = s->memory_max;
+        v->cpu_quota_usec = s->cpu_quota_usec;
+        v->pids_limit = s->pids_limit;
+}
+
+int pod_spec_validate(const PodSpec *s, sd_bus_error *error) {
+        ContainerSpec v; /* shallow: never freed */
+
+        if (!s->name || !container_name_is_valid(s->name))
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Invalid pod name '%s': names match " CONTAINER_NAME_RULE ".",
+                                         strempty(s->name));
+        if (s->id && !container_id_is_valid(s->id))
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Invalid pod id.");
+        if (s->share & ~(unsigned) POD_SHARE_DEFAULT)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "A pod shares net, ipc and uts (--share); nothing else.");
+        if (!(s->share & POD_SHARE_NET) && (s->ports || s->network != NETWORK_BRIDGE || s->network_name))
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "A pod that does not share net has no network or ports of its own.");
+        if (s->pids_limit == CONTAINER_PIDS_LIMIT_UNLIMITED)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "A pod's pids limit is a number (leave it out for none).");
+        as_container_spec(s, &v);
+        return container_spec_validate_common(&v, error);
+}
+
+static struct json_object *strv_json(char **l) {
+        struct json_object *a = json_object_new_array();
+
+        for (char **p = l; p && *p; p++)
+                json_object_array_add(a, json_object_new_string(*p));
+        return a;
+}
+
+static void add_string(struct json_object *o, const char *key, const char *v) {
+        if (v)
+                json_object_object_add(o, key, json_object_new_string(v));
+}
+
+struct json_object *pod_spec_to_json(const PodSpec *s) {
+        struct json_object *o = json_object_new_object();
+        _cleanup_free_ char *share = NULL;
+
+        add_string(o, "id", s->id);
+        add_string(o, "name", s->name);
+        add_string(o, "hostname", s->hostname);
+        json_object_object_add(o, "labels", strv_json(s->labels));
+        add_string(o, "network", network_mode_to_string(s->network));
+        add_string(o, "networkName", s->network_name);
+        json_object_object_add(o, "ports", strv_json(s->ports));
+        if (pod_share_format(s->share, &share) >= 0)
+                add_string(o, "share", share);
+        json_object_object_add(o, "memoryMax", json_object_new_uint64(s->memory_max));
+        json_object_object_add(o, "cpuQuotaUSec", json_object_new_uint64(s->cpu_quota_usec));
+        json_object_object_add(o, "pidsLimit", json_object_new_uint64(s->pids_limit));
+        json_object_object_add(o, "createdAt", json_object_new_uint64(s->created_at));
+        add_string(o, "sourcePath", s->source_path);
+        if (s->removing)
+                json_object_object_add(o, "removing", json_object_new_boolean(true));
+        return o;
+}
+
+static int get_string(struct json_object *o, const char *key, char **ret) {
+        struct json_object *v;
+
+        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_string))
+                return -EBADMSG;
+        *ret = strdup(json_object_get_string(v));
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int get_strv(struct json_object *o, const char *key, char ***ret) {
+        struct json_object *a;
+
+        if (!json_object_object_get_ex(o, key, &a))
+                return 0;
+        if (!json_object_is_type(a, json_type_array))
+                return -EBADMSG;
+        for (size_t i = 0; i < json_object_array_length(a); i++) {
+                struct json_object *e = json_object_array_get_idx(a, i);
+                if (!json_object_is_type(e, json_type_string))
+                        return -EBADMSG;
+                if (strv_push(ret, json_object_get_string(e)) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static uint64_t get_u64(struct json_object *o, const char *key) {
+        struct json_object *v;
+
+        return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : 0;
+}
+
+int pod_spec_from_json(struct json_object *o, PodSpec *s) {
+        _cleanup_free_ char *network = NULL, *share = NULL;
+        struct json_object *v;
+        int r;
+
+        pod_spec_init(s);
+        if (!json_object_is_type(o, json_type_object))
+                return -EBADMSG;
+        r = get_string(o, "id", &s->id);
+        if (r >= 0)
+                r = get_string(o, "name", &s->name);
+        if (r >= 0)
+                r = get_string(o, "hostname", &s->hostname);
+        if (r >= 0)
+                r = get_strv(o, "labels", &s->labels);
+        if (r >= 0)
+                r = get_string(o, "network", &network);
+        if (r >= 0)
+                r = get_string(o, "networkName", &s->network_name);
+        if (r >= 0)
+                r = get_strv(o, "ports", &s->ports);
+        if (r >= 0)
+                r = get_string(o, "share", &share);
+        if (r >= 0)
+                r = get_string(o, "sourcePath", &s->source_path);
+        if (r < 0)
+                return r;
+        s->network = network ? network_mode_from_string(network) : NETWORK_BRIDGE;
+        if (s->network < 0 || (share && pod_share_parse(share, &s->share) < 0))
+                return -EBADMSG;
+        s->memory_max = get_u64(o, "memoryMax");
+        s->cpu_quota_usec = get_u64(o, "cpuQuotaUSec");
+        s->pids_limit = get_u64(o, "pidsLimit");
+        s->created_at = get_u64(o, "createdAt");
+        s->removing = json_object_object_get_ex(o, "removing", &v) && json_object_get_boolean(v);
+        /* a file is not trusted: what it says must be what CreatePod would have accepted */
+        if (!s->id || !container_id_is_valid(s->id) || pod_spec_validate(s, NULL) < 0)
+                return -EBADMSG;
+        return 0;
+}
+
+int pod_spec_load(int dir_fd, PodSpec *ret) {
+        _cleanup_json_ struct json_object *j = NULL;
+        int r;
+
+        r = json_read_file_at(dir_fd, POD_SPEC_FILE, &j);
+        if (r < 0)
+                return r;
+        r = pod_spec_from_json(j, ret);
+        if (r < 0)
+                pod_spec_done(ret);
+        return r;
+}
+
+int pod_spec_save(int dir_fd, const PodSpec *s) {
+        _cleanup_json_ struct json_object *j = pod_spec_to_json(s);
+
+        return j ? json_write_file_atomic_at(dir_fd, POD_SPEC_FILE, j) : -ENOMEM;
+}
+
+/* systemd's escaping for one component of a slice name: '-' separates the levels of the hierarchy. */
+static char *slice_component_escape(const char *name) {
+        char *e = malloc(strlen(name) * 4 + 1), *p = e;
+
+        if (!e)
+                return NULL;
+        for (const char *c = name; *c; c++)
+                if (*c == '-')
+                        p = stpcpy(p, "\\x2d");
+                else
+                        *p++ = *c;
+        *p = 0;
+        return e;
+}
+
+int pod_slice_name(const char *pod_name, char **ret) {
+        _cleanup_free_ char *e = slice_component_escape(pod_name);
+
+        if (!e || asprintf(ret, POD_SLICE_PREFIX "%s.slice", e) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int pod_pin_unit_name(const char *pod_name, char **ret) {
+        return asprintf(ret, POD_PIN_UNIT_PREFIX "%s.service", pod_name) < 0 ? -ENOMEM : 0;
+}
+
+int pod_slice_cgroup_path(const char *pod_name, char **ret) {
+        _cleanup_free_ char *slice = NULL;
+        int r = pod_slice_name(pod_name, &slice);
+
+        if (r < 0)
+                return r;
+        return asprintf(ret, "/" CONMAN_SLICE "/conman-pod.slice/%s", slice) < 0 ? -ENOMEM : 0;
+}
+
+int pod_run_dir(const char *run_dir, const char *pod_id, char **ret) {
+        return asprintf(ret, "%s/pods/%s", run_dir, pod_id) < 0 ? -ENOMEM : 0;
+}
+
+int pod_ns_path(const char *run_dir, const char *pod_id, const char *ns, char **ret) {
+        return asprintf(ret, "%s/pods/%s/%s", run_dir, pod_id, ns) < 0 ? -ENOMEM : 0;
+}
+
+void pod_member_paths_done(PodMemberPaths *p) {
+        free(p->netns_path);
+        free(p->ipc_path);
+        free(p->uts_path);
+        free(p->etc_dir);
+        *p = (PodMemberPaths){};
+}
+
+/* The same paths as network_container_paths() (network-attach.h) and conman-podns use: the pod's network
+ * namespace is /run/netns/conman-<id12>; a pod on a bridge network has its /etc files with its attachment
+ * (<run>/networks/<id>), any other pod in <run>/pods/<id>/etc. */
+int pod_member_paths(const PodSpec *s, const char *run_dir, PodMemberPaths *ret) {
+        _cleanup_(pod_member_paths_done) PodMemberPaths p = { .hostname = s->hostname ?: s->name };
+        int r = 0;
+
+        if ((s->share & POD_SHARE_NET) && s->network != NETWORK_HOST) {
+                if (asprintf(&p.netns_path, "/run/netns/conman-%.12s", s->id) < 0)
+                        return -ENOMEM;
+                r = s->network == NETWORK_BRIDGE ? asprintf(&p.etc_dir, "%s/networks/%s", run_dir, s->id)
+                                                 : asprintf(&p.etc_dir, "%s/pods/%s/etc", run_dir, s->id);
+                if (r < 0)
+                        return -ENOMEM;
+        }
+        if ((s->share & POD_SHARE_IPC) && pod_ns_path(run_dir, s->id, "ipc", &p.ipc_path) < 0)
+                return -ENOMEM;
+        if ((s->share & POD_SHARE_UTS) && pod_ns_path(run_dir, s->id, "uts", &p.uts_path) < 0)
+                return -ENOMEM;
+        *ret = p;
+        p = (PodMemberPaths){};
+        return 0;
+}
