@@ -13,6 +13,7 @@
 
 #include "shared/container-file-format.h"
 #include "shared/container-file.h"
+#include "shared/fileio.h"
 #include "shared/pod-file.h"
 #include "shared/util.h"
 
@@ -325,6 +326,30 @@ static void test_member_conflicts(void **state) {
         }
 }
 
+/* docs/generator.md and conman.pod(5) list every [Pod] key ($SOURCE_ROOT). */
+static void test_docs_list_every_key(void **state) {
+        static const char *const docs[] = { "docs/generator.md", "man/conman.pod.5" };
+        const char *root = getenv("SOURCE_ROOT");
+
+        if (!root)
+                skip();
+        for (size_t d = 0; d < ELEMENTSOF(docs); d++) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+                size_t size;
+
+                assert_true(asprintf(&path, "%s/%s", root, docs[d]) >= 0);
+                assert_int_equal(read_file(path, 1024 * 1024, &text, &size), 0);
+                for (size_t i = 0; i < pod_file_n_keys; i++) {
+                        _cleanup_free_ char *k = NULL;
+                        assert_true(asprintf(&k, "%s=", pod_file_keys[i].key) >= 0);
+                        if (!strstr(text, k)) {
+                                print_error("%s does not list %s\n", docs[d], k);
+                                fail();
+                        }
+                }
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_round_trip_full),  cmocka_unit_test(test_round_trip_minimal),
@@ -332,7 +357,7 @@ int main(void) {
                 cmocka_unit_test(test_file_errors),      cmocka_unit_test(test_bad_file_name),
                 cmocka_unit_test(test_bad_values),       cmocka_unit_test(test_good_values),
                 cmocka_unit_test(test_format_refuses),   cmocka_unit_test(test_member_container_file),
-                cmocka_unit_test(test_member_conflicts),
+                cmocka_unit_test(test_member_conflicts), cmocka_unit_test(test_docs_list_every_key),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
