@@ -136,8 +136,12 @@ back_up() {
         run call ListPods
         [[ "$output" == *"\"web\" \"created\""* ]]
         run call InspectPod s web
-        [[ "$output" == *'\"CgroupParent\": \"conman-pod-web.slice\"'* ]]
-        [[ "$output" == *'\"InfraContainerID\": \"\"'* ]]
+        [[ "${output// /}" == *'\"CgroupParent\":\"conman-pod-web.slice\"'* ]]
+        [[ "${output// /}" == *'\"InfraContainerID\":\"\"'* ]]
+        [[ "${output// /}" == *'\"NumContainers\":0'* ]]
+        run call GeneratePodFile s web
+        [[ "$output" == *'PodName=web\nNetwork=bridge\n'* ]]
+        [[ "$output" == *'Memory='* ]]
 }
 
 @test "members share localhost, the host name and SysV IPC; a container outside sees none of it" {
@@ -163,7 +167,7 @@ back_up() {
         [ "$(exit_code out)" = 0 ]
 
         run call InspectContainer s srv
-        [[ "$output" == *'\"PodName\": \"web\"'* ]]
+        [[ "${output// /}" == *'\"PodName\":\"web\"'* ]]
         [ "$(busctl --system get-property io.conman1 "$(call GetContainer s srv | cut -d'"' -f2)" io.conman1.Container Pod | cut -d'"' -f2)" = "$(pod_id web)" ]
         call StopPod st web 0
         [ "$(pod_prop web State)" = exited ]

@@ -135,6 +135,7 @@ FORWARD_POD(method_restart_pod, bus_pod_method_restart)
 FORWARD_POD(method_kill_pod, bus_pod_method_kill)
 FORWARD_POD(method_remove_pod, bus_pod_method_remove)
 FORWARD_POD(method_inspect_pod, bus_pod_method_inspect)
+FORWARD_POD(method_generate_pod_file, bus_pod_method_generate_pod_file)
 
 static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Container *c;
@@ -252,6 +253,8 @@ const sd_bus_vtable manager_vtable[] = {
                                 bus_manager_method_get_pod, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InspectPod", SD_BUS_ARGS("s", pod), SD_BUS_RESULT("s", json),
                                 method_inspect_pod, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GeneratePodFile", SD_BUS_ARGS("s", pod), SD_BUS_RESULT("s", text),
+                                method_generate_pod_file, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListPods", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssstuo)", pods),
                                 bus_manager_method_list_pods, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "s", name, "o", path), 0),

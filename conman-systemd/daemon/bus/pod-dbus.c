@@ -7,6 +7,7 @@
 #include "daemon/bus/pod-dbus.h"
 #include "shared/bus-errors.h"
 #include "shared/log.h"
+#include "shared/pod-file.h"
 #include "shared/util.h"
 #include "daemon/container.h"
 #include "daemon/pod.h"
@@ -178,6 +179,18 @@ int bus_pod_method_inspect(sd_bus_message *m, void *userdata, sd_bus_error *erro
         return sd_bus_reply_method_return(
                 m, "s",
                 json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The pod as a .pod file (conman.pod(5)) that makes it a boot-time pod: `conmanctl generate unit POD`. */
+int bus_pod_method_generate_pod_file(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ char *text = NULL;
+        Pod *p = userdata;
+        int r;
+
+        r = pod_file_format(&p->spec, &text, error);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, "s", text);
 }
 
 int bus_manager_method_create_pod(sd_bus_message *m, void *userdata, sd_bus_error *error) {
