@@ -85,18 +85,29 @@ pod_state_is() {
         [ "$(pod_prop "$1" State)" = "$2" ]
 }
 
+# Units of pods (conman-pod.slice, the parent of every pod's slice, stays like conman.slice).
+pod_units() {
+        systemctl list-units --all --plain --no-legend 'conman-pod*' 2>/dev/null |
+                grep -vE '^conman-pod\.slice |not-found' || true
+}
+
 # What a pod may leave on the machine once it is gone: pinned files, mounts, netns, units, state.
 pod_leftovers() {
         ls /run/conman/pods 2>/dev/null | grep -v '^\.' || true
         grep -E ' /run/conman/pods/[0-9a-f]' /proc/self/mountinfo || true
         ls /run/netns 2>/dev/null | grep '^conman-' || true
         ls /var/lib/conman/pods 2>/dev/null || true
-        systemctl list-units --all --plain --no-legend 'conman-pod*' 2>/dev/null | grep -v 'not-found' || true
+        pod_units
+
 }
 
+leftovers_empty() {
+        [ -z "$(pod_leftovers)" ]
+}
+
+# systemd collects a stopped transient unit shortly after: wait for that, bounded.
 no_pod_leftovers() {
-        run pod_leftovers
-        [ -z "$output" ] || { echo "left over: $output"; return 1; }
+        wait_until 10 leftovers_empty || { echo "left over: $(pod_leftovers)"; return 1; }
 }
 
 crash_conmand() {
@@ -232,7 +243,6 @@ back_up() {
                 fi
                 wait_until 20 sh -c '! busctl --system call io.conman1 /io/conman1 io.conman1.Manager GetPod s web >/dev/null 2>&1'
                 wait_until 20 sh -c '[ -z "$(conmanctl ps -a -q)" ]'
-                wait_until 10 sh -c '! systemctl list-units --all --plain --no-legend "conman-pod*" | grep -q .'
                 no_pod_leftovers
         done
 }
