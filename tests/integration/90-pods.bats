@@ -40,9 +40,10 @@ make_ipc_rootfs() {
         done
 }
 
+# "--": a command's "-c" is an argument, not busctl's option.
 call() {
         local method=$1; shift
-        busctl --system call io.conman1 /io/conman1 io.conman1.Manager "$method" "$@"
+        busctl --system -- call io.conman1 /io/conman1 io.conman1.Manager "$method" "$@"
 }
 
 # create_pod NAME N [KEY TYPE VALUE]...: CreatePod with N options.
