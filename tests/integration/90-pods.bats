@@ -307,3 +307,27 @@ back_up() {
         refute sh -c "iptables-save | grep -q '${ip}/32'"
         no_pod_leftovers
 }
+
+@test "a pod from a .pod file: conmand finds it when its pin unit starts, and leaves its removal to the file" {
+        mkdir -p /etc/conman/containers
+        printf '[Pod]\nNetwork=none\nHostName=gen-host\n' >/etc/conman/containers/gen.pod
+        printf '[Container]\nRootfs=%s\nExec=/bin/sleep 1000\nPod=gen.pod\n' "$R" >/etc/conman/containers/gen-a.container
+        systemctl daemon-reload
+        systemctl start conman-pod@gen.service
+        wait_until 10 sh -c 'busctl --system call io.conman1 /io/conman1 io.conman1.Manager GetPod s gen >/dev/null 2>&1'
+        [ "$(pod_id gen)" = "$(printf 'conman-generator-pod:gen' | sha256sum | cut -c1-64)" ]
+        [ "$(pod_prop gen Hostname)" = gen-host ]
+        systemctl start conman-gen-a.service
+        wait_until 10 pod_state_is gen running
+        run call RemovePod sb gen true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"gen.pod"* ]]
+        systemctl stop conman-pod@gen.service # BindsTo=: the member stops too
+        wait_until 10 pod_state_is gen stopped
+        rm -f /etc/conman/containers/gen.pod /etc/conman/containers/gen-a.container
+        systemctl daemon-reload
+        call RemovePod sb gen true
+        wait_until 10 sh -c '[ -z "$(conmanctl ps -a -q)" ]'
+        systemctl reset-failed 'conman-*' >/dev/null 2>&1 || true
+        no_pod_leftovers
+}
