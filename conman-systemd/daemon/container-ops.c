@@ -122,6 +122,8 @@ static int on_start_wait_timeout(sd_event_source *s, uint64_t usec, void *userda
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = TAKE_PTR(c->start_after_gc);
 
         c->start_wait_timer = sd_event_source_disable_unref(c->start_wait_timer);
+        c->start_deferred = false;
+        pod_member_changed(c->manager, c->spec.pod_id); /* a pod's start waits for it */
         if (request)
                 (void) sd_bus_reply_method_errorf(request, CONMAN_ERROR_BUSY,
                                                   "systemd still holds the last run's unit %s; try again.",
@@ -132,8 +134,9 @@ static int on_start_wait_timeout(sd_event_source *s, uint64_t usec, void *userda
 /* StartTransientUnit needs the name free: a stopped transient unit is collected by systemd shortly after,
  * announced by UnitRemoved (container_unit_removed()). Until then the start waits (bounded). */
 static int defer_start(Container *c, sd_bus_message *request) {
-        if (c->start_after_gc)
+        if (c->start_deferred)
                 return -EBUSY;
+        c->start_deferred = true;
         c->start_after_gc = sd_bus_message_ref(request);
         return sd_event_add_time_relative(c->manager->event, &c->start_wait_timer, CLOCK_MONOTONIC,
                                           10 * USEC_PER_SEC, 0, on_start_wait_timeout, c);
@@ -145,9 +148,16 @@ void container_unit_removed(Container *c) {
         int r;
 
         c->start_wait_timer = sd_event_source_disable_unref(c->start_wait_timer);
-        if (!request)
+        if (!c->start_deferred)
                 return;
+        c->start_deferred = false;
         r = container_start(c, request, &error);
+        if (!request) { /* a pod's start: the pod follows the member's state */
+                if (r < 0)
+                        log_warning("Container %s did not start: %s", c->name, error.message ?: strerror(-r));
+                pod_member_changed(c->manager, c->spec.pod_id);
+                return;
+        }
         if (r == 0)
                 (void) sd_bus_reply_method_return(request, NULL);
         else if (r < 0 && sd_bus_error_is_set(&error))
@@ -237,7 +247,7 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
                 c->started_at = previous_start;
                 (void) container_save(c);
                 output_close(c->stdio);
-                if (r == -EAGAIN && request) {
+                if (r == -EAGAIN && (request || c->spec.pod_id)) { /* without a request: a pod's start */
                         r = defer_start(c, request);
                         return r < 0 ? r : 1;
                 }

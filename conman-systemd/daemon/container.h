@@ -63,7 +63,9 @@ struct Container {
         sd_bus_message *start_request;  /* a start whose job failed: answered by the exit record */
         sd_bus_message *start_after_gc; /* a start waiting for systemd to collect the last run's unit */
         sd_event_source *start_wait_timer;
-        bool start_pending; /* our start job runs: the unit's "inactive" before it is stale */
+        bool start_deferred; /* a start (with start_after_gc, or for a pod without a request) waits for
+                                UnitRemoved */
+        bool start_pending;  /* our start job runs: the unit's "inactive" before it is stale */
 
         ContainerStdio *stdio;    /* output streams, console, attached clients (container-stdio.h); lazily */
         sd_bus_message **waiters; /* pending Wait calls, answered on exit */

@@ -517,7 +517,7 @@ static bool members_settled(Pod *p, PodOp *op) {
                 if (!c)
                         continue;
                 if (op->kind == POD_OP_START || (op->kind == POD_OP_RESTART && op->phase == 1)) {
-                        if (c->state == CONTAINER_STARTING || c->start_pending)
+                        if (c->state == CONTAINER_STARTING || c->start_pending || c->start_deferred)
                                 return false;
                 } else if (container_state_is_active(c->state))
                         return false;

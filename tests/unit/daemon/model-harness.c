@@ -165,6 +165,18 @@ static int method_pod_stop(sd_bus_message *msg, void *userdata, sd_bus_error *er
         return r < 0 ? r : answer(msg, pod_stop(p, UINT64_MAX, msg, error));
 }
 
+static int method_pod_restart(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Pod *p;
+        int r = find_pod_arg(msg, &p, error);
+        return r < 0 ? r : answer(msg, pod_restart(p, UINT64_MAX, msg, error));
+}
+
+static int method_pod_kill(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Pod *p;
+        int r = find_pod_arg(msg, &p, error);
+        return r < 0 ? r : answer(msg, pod_kill(p, SIGTERM, error));
+}
+
 static int method_pod_remove(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         int force, r;
         Pod *p;
@@ -188,6 +200,8 @@ static const sd_bus_vtable test_vtable[] = {
         SD_BUS_METHOD("PodCreate", "st", "so", method_pod_create, 0),
         SD_BUS_METHOD("PodStart", "s", "", method_pod_start, 0),
         SD_BUS_METHOD("PodStop", "s", "", method_pod_stop, 0),
+        SD_BUS_METHOD("PodRestart", "s", "", method_pod_restart, 0),
+        SD_BUS_METHOD("PodKill", "s", "", method_pod_kill, 0),
         SD_BUS_METHOD("PodRemove", "sb", "", method_pod_remove, 0),
         SD_BUS_VTABLE_END,
 };

@@ -65,7 +65,8 @@ unsigned count_signals(const char *s);
  * "ExecWait" takes an exec's id. */
 void call(Reply *rep, const char *method, const char *name);
 void reply_done(Reply *rep);
-/* Calls io.conman1.Test.<method>(args of types): "PodCreate" (name, memory), "PodStart", "PodStop" (name),
+/* Calls io.conman1.Test.<method>(args of types): "PodCreate" (name, memory), "PodStart", "PodStop",
+ * "PodRestart", "PodKill" (name; TERM),
  * "PodRemove" (name, force). */
 void call_args(Reply *rep, const char *method, const char *types, ...);
 

@@ -180,6 +180,46 @@ static void test_pod_start(void **state) {
         reply_done(&start);
 }
 
+/* RestartPod stops the active members, then starts every member; KillPod signals the running ones. */
+static void test_pod_restart_kill(void **state) {
+        _cleanup_free_ char *id = create_pod();
+        Reply r = {}, start = {};
+
+        create_member("a");
+        create_member("b");
+        call(&r, "PodKill", "web");
+        assert_string_equal(r.error, "io.conman1.Error.NotRunning");
+        call(&start, "Start", "a");
+        systemd_runs("a", FAKE_PID(8));
+        fake_systemd_clear_calls();
+        call(&r, "PodKill", "web");
+        assert_null(r.error);
+        assert_int_equal(fake_systemd_count_calls("KillUnit conman-a.service main 15"), 1);
+        assert_int_equal(fake_systemd_count_calls("KillUnit conman-b.service main 15"), 0);
+
+        call(&r, "PodRestart", "web");
+        assert_false(r.done);
+        assert_int_equal(fake_systemd_count_calls("StopUnit conman-a.service"), 1);
+        assert_null(fake_systemd_job("conman-b.service")); /* b starts after the stop half */
+        systemd_exits("a", 0);
+        assert_true(fake_systemd_finish_job("conman-a.service", "done") >= 0);
+        run_loop();
+        assert_false(r.done);
+        assert_true(get("a")->start_deferred); /* systemd has not collected its last run's unit yet */
+        assert_start_queued("b");
+        fake_systemd_remove_unit("conman-a.service");
+        run_loop();
+        assert_start_queued("a");
+        systemd_runs("b", FAKE_PID(9));
+        assert_false(r.done);
+        systemd_runs("a", FAKE_PID(10));
+        assert_true(r.done);
+        assert_null(r.error);
+        assert_string_equal(pod_state("web"), "running");
+        reply_done(&r);
+        reply_done(&start);
+}
+
 /* A member's start brings the slice and the pin up first: the pin was stopped and systemd collected it. */
 static void test_member_start_ensures_pin(void **state) {
         _cleanup_free_ char *id = create_pod();
@@ -230,12 +270,12 @@ static void test_pod_remove(void **state) {
 
         call_args(&r, "PodRemove", "sb", "web", 1);
         assert_false(r.done);
-        assert_null(find("b")); /* not active: removed at once */
+        assert_null(manager_get_container_by_name(t.m, "b")); /* not active: removed at once */
         assert_int_equal(fake_systemd_count_calls("StopUnit conman-a.service"), 1);
         systemd_exits("a", 137);
         assert_true(fake_systemd_finish_job("conman-a.service", "done") >= 0);
         run_loop();
-        assert_null(find("a"));
+        assert_null(manager_get_container_by_name(t.m, "a"));
         assert_int_equal(fake_systemd_count_calls("StopUnit " PIN), 1);
         assert_false(r.done);
         stop_runs(PIN);
@@ -305,7 +345,7 @@ static void test_kill_during_remove(void **state) {
         systemd_exits("a", 137);
         assert_true(fake_systemd_finish_job("conman-a.service", "done") >= 0);
         run_loop();
-        assert_null(find("a"));
+        assert_null(manager_get_container_by_name(t.m, "a"));
         stop_runs(PIN);
         stop_runs(SLICE);
         assert_null(pod("web"));
@@ -319,6 +359,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_pod_create, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_pod_state, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_pod_start, model_setup, model_teardown),
+                cmocka_unit_test_setup_teardown(test_pod_restart_kill, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_member_start_ensures_pin, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_pod_remove, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_pod_pin_fails, model_setup, model_teardown),
