@@ -111,6 +111,44 @@ pod_leftovers() {
         [ -z "$output" ] || { echo "left over: $output"; return 1; }
 }
 
+# A member as conman-prepare/oci-config.c build it: namespaces joined by path, no hostname of its own.
+member_bundle() {
+        local b=/var/tmp/podns-bundle
+        rm -rf "$b" && mkdir -p "$b" && runc spec -b "$b"
+        python3 - "$b/config.json" "$ID" "$@" <<'PY'
+import json, sys
+path, pod, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+c = json.load(open(path))
+c["root"] = {"path": "/var/tmp/rootfs", "readonly": True}
+c["process"]["terminal"] = False
+c["process"]["args"] = args
+c.pop("hostname", None)
+joined = {"network": "/run/netns/conman-" + pod[:12], "ipc": "/run/conman/pods/%s/ipc" % pod,
+          "uts": "/run/conman/pods/%s/uts" % pod}
+ns = [n for n in c["linux"]["namespaces"] if n["type"] not in joined]
+c["linux"]["namespaces"] = ns + [{"type": t, "path": p} for t, p in joined.items()]
+json.dump(c, open(path, "w"))
+PY
+}
+
+@test "a runc container joins the pinned namespaces by path: the pod's host name, IPC and address" {
+        make_rootfs /var/tmp/rootfs
+        write_spec ''
+        start_pin_unit
+        ip=$(nsenter --net="/run/netns/conman-${ID:0:12}" ip -o -4 addr show eth0 | awk '{print $4}' | cut -d/ -f1)
+        nsenter --ipc="/run/conman/pods/$ID/ipc" ipcmk -Q >/dev/null
+        member_bundle /bin/sh -c 'hostname; cat /proc/sysvipc/msg | wc -l; ip -o -4 addr show eth0'
+        run runc run --bundle /var/tmp/podns-bundle "podns-member-$$"
+        [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+        [ "${lines[0]}" = pwhost ]
+        [ "${lines[1]}" = 2 ] # the header and the pod's queue
+        [[ "${lines[2]}" == *"$ip/"* ]]
+        [ "$(wc -l </proc/sysvipc/msg)" = 1 ] # not the harness's
+        systemctl stop conman-pod@pw.service
+        run pod_leftovers
+        [ -z "$output" ] || { echo "left over: $output"; return 1; }
+}
+
 @test "a pin that fails (no such network) says why and leaves nothing behind" {
         write_spec ',"networkName":"nosuchnet"'
         run start_pin_unit
