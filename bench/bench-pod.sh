@@ -13,17 +13,17 @@ BENCH_PODS=${BENCH_PODS:-$([ "$BENCH_QUICK" = 1 ] && echo 5 || echo 20)}
 
 pod_cmd() {
         local sys=$1 p=$2
-        local run=(run -d --runtime runc --rootfs "$ROOTFS" --pod "$p")
+        local run=(run -d --runtime runc --pod "$p") root="--rootfs $ROOTFS" # podman: --rootfs is last
         case $sys in
         conman) POD_CMD=(sh -c "conmanctl pod create --network none --name $p >/dev/null &&
-                conmanctl ${run[*]} --name $p-a /bin/sleep 100000 >/dev/null &&
-                conmanctl ${run[*]} --name $p-b /bin/sleep 100000 >/dev/null") ;;
+                conmanctl ${run[*]} --name $p-a $root /bin/sleep 100000 >/dev/null &&
+                conmanctl ${run[*]} --name $p-b $root /bin/sleep 100000 >/dev/null") ;;
         nopod) POD_CMD=(sh -c "conmanctl run -d --runtime runc --network none --rootfs $ROOTFS --name $p-a \
                 /bin/sleep 100000 >/dev/null && conmanctl run -d --runtime runc --network none \
                 --rootfs $ROOTFS --name $p-b /bin/sleep 100000 >/dev/null") ;;
         podman) POD_CMD=(sh -c "${PODMAN[*]} pod create --network none --name $p >/dev/null &&
-                ${PODMAN[*]} ${run[*]} --name $p-a /bin/sleep 100000 >/dev/null &&
-                ${PODMAN[*]} ${run[*]} --name $p-b /bin/sleep 100000 >/dev/null") ;;
+                ${PODMAN[*]} ${run[*]} --name $p-a $root /bin/sleep 100000 >/dev/null &&
+                ${PODMAN[*]} ${run[*]} --name $p-b $root /bin/sleep 100000 >/dev/null") ;;
         esac
 }
 
