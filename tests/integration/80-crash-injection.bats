@@ -71,7 +71,13 @@ restarts() {
         [ "$status" -eq 0 ]
 }
 
+# True when no container is between states (a stop's ExecStopPost= may still run after the workload).
+settled() {
+        ! ps_states | grep -qE ' (starting|stopping|restarting) '
+}
+
 @test "after the crashes, a clean restart of conmand sees the same containers in the same states" {
+        wait_until 60 settled || true
         ps_states >/tmp/before
         systemctl restart conmand
         wait_until 20 conmanctl version
