@@ -100,7 +100,7 @@ static void print_row(const PsEntry *e, bool show_pod) {
         format_status(e, status, sizeof(status));
         if (asprintf(&cmd, "\"%.18s%s\"", e->command, strlen(e->command) > 18 ? "…" : "") < 0)
                 return;
-        if (show_pod)
+        if (show_pod && e->pod_id[0])
                 printf("%-14.12s %-22.22s %-22s %-16s %-26s %-20s %-14.12s %s\n", e->id, e->image, cmd,
                        format_age(e->created, created), status, e->name, e->pod_id, e->pod_name);
         else
