@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * conman-generator.c — a systemd generator: turns *.container files into
- * conman-<name>.service units at boot and on daemon-reload (docs/generator.md).
+ * conman-<name>.service units at boot and on daemon-reload, and *.pod files into a pod's
+ * slice and pin unit (docs/generator.md).
  *
  * Search path: /etc/conman/containers, /run/conman/containers,
  * /usr/share/conman/containers; the first file of a name wins, and so does the first
- * drop-in NAME.container.d/X.conf of a name, the drop-ins applied in lexical order.
- * A broken file is reported (journal, or kmsg before journald runs) and skipped; the others
- * are generated. --dry-run prints what would be written, for golden-file tests.
+ * drop-in NAME.container.d/X.conf (NAME.pod.d/X.conf) of a name, the drop-ins applied in
+ * lexical order. The .pod files are read first, so that a .container's Pod= finds its pod; the
+ * pods are written last, when their members' units are known. A broken file is reported (journal, or kmsg
+ * before journald runs) and skipped; the others are generated. --dry-run prints what would be written, for
+ * golden-file tests.
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,6 +20,7 @@
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "generator-pod.h"
 #include "generator-unit.h"
 
 static const char *const default_search_path[] = { "/etc/conman/containers", "/run/conman/containers",
@@ -107,47 +111,202 @@ static int make_link(int dir_fd, const char *target, const char *kind, const cha
         return 0;
 }
 
-static int write_generated(int dir_fd, const ContainerFile *f, const GeneratedUnit *g) {
-        _cleanup_close_ int spec_fd = -EBADF;
+static int make_links(int dir_fd, char *const *wanted_by, char *const *required_by, const char *unit) {
         int r = 0;
 
-        if (arg_dry_run) {
-                print_file(g->unit_name, g->unit_text);
-                printf("---- " GENERATOR_SPEC_SUBDIR "/%s ----\n%s\n", g->spec_name, g->spec_text);
-        } else {
-                if (mkdirat(dir_fd, GENERATOR_SPEC_SUBDIR, 0755) < 0 && errno != EEXIST)
-                        return log_error_errno(negative_errno(), "Failed to create %s/conman: %m",
-                                               arg_output_dir);
-                spec_fd = openat(dir_fd, GENERATOR_SPEC_SUBDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (spec_fd < 0)
-                        return log_error_errno(negative_errno(), "Failed to open %s/conman: %m",
-                                               arg_output_dir);
-                /* 0600: the spec carries the container's environment */
-                r = write_file_atomic_at(spec_fd, g->spec_name, g->spec_text, strlen(g->spec_text), 0600);
-                if (r >= 0)
-                        r = write_file_atomic_at(dir_fd, g->unit_name, g->unit_text, strlen(g->unit_text),
-                                                 0644);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to write %s for %s: %m", g->unit_name, f->path);
-        }
-        for (char **t = f->wanted_by; r >= 0 && t && *t; t++)
-                r = make_link(dir_fd, *t, "wants", g->unit_name);
-        for (char **t = f->required_by; r >= 0 && t && *t; t++)
-                r = make_link(dir_fd, *t, "requires", g->unit_name);
+        for (char *const *t = wanted_by; r >= 0 && t && *t; t++)
+                r = make_link(dir_fd, *t, "wants", unit);
+        for (char *const *t = required_by; r >= 0 && t && *t; t++)
+                r = make_link(dir_fd, *t, "requires", unit);
         return r;
 }
 
+/* subdir (made if missing, with its parent) of the output directory. */
+static int open_subdir(int dir_fd, const char *subdir) {
+        _cleanup_free_ char *parent = strndup(subdir, strcspn(subdir, "/"));
+        int fd;
+
+        if (!parent)
+                return -ENOMEM;
+        if ((mkdirat(dir_fd, parent, 0755) < 0 && errno != EEXIST) ||
+            (mkdirat(dir_fd, subdir, 0755) < 0 && errno != EEXIST))
+                return log_error_errno(negative_errno(), "Failed to create %s/%s: %m", arg_output_dir,
+                                       subdir);
+        fd = openat(dir_fd, subdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(negative_errno(), "Failed to open %s/%s: %m", arg_output_dir, subdir);
+        return fd;
+}
+
+/* A spec file (0600: a container's carries its environment) into subdir, then the units. */
+static int write_files(int dir_fd, const char *subdir, const char *spec_name, const char *spec_text,
+                       char *const *units, const char *source) {
+        _cleanup_close_ int spec_fd = -EBADF;
+        int r;
+
+        if (arg_dry_run) {
+                for (char *const *u = units; *u; u += 2)
+                        print_file(u[0], u[1]);
+                printf("---- %s/%s ----\n%s\n", subdir, spec_name, spec_text);
+                return 0;
+        }
+        spec_fd = open_subdir(dir_fd, subdir);
+        if (spec_fd < 0)
+                return spec_fd;
+        r = write_file_atomic_at(spec_fd, spec_name, spec_text, strlen(spec_text), 0600);
+        for (char *const *u = units; r >= 0 && *u; u += 2)
+                r = write_file_atomic_at(dir_fd, u[0], u[1], strlen(u[1]), 0644);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the units of %s: %m", source);
+        return 0;
+}
+
+static int write_generated(int dir_fd, const ContainerFile *f, const GeneratedUnit *g) {
+        char *units[] = { g->unit_name, g->unit_text, NULL };
+        int r = write_files(dir_fd, GENERATOR_SPEC_SUBDIR, g->spec_name, g->spec_text, units, f->path);
+
+        return r < 0 ? r : make_links(dir_fd, f->wanted_by, f->required_by, g->unit_name);
+}
+
+/* ---- pods ---- */
+
+typedef struct Pod {
+        PodFile file;
+        bool broken;         /* refused: its members are skipped too */
+        char **member_units; /* the generated units of the .container files with Pod=<this file> */
+} Pod;
+
+typedef struct Pods {
+        Pod *items;
+        size_t n;
+} Pods;
+
+static void pods_done(Pods *p) {
+        for (size_t i = 0; i < p->n; i++) {
+                pod_file_done(&p->items[i].file);
+                strv_freep(&p->items[i].member_units);
+        }
+        free(p->items);
+        *p = (Pods){};
+}
+
+static Pod *pods_find_name(Pods *pods, const char *name) {
+        for (size_t i = 0; i < pods->n; i++)
+                if (!pods->items[i].broken && streq(pods->items[i].file.spec.name, name))
+                        return &pods->items[i];
+        return NULL;
+}
+
+static Pod *pods_find_file(Pods *pods, const char *file_name) {
+        for (size_t i = 0; i < pods->n; i++)
+                if (streq(pods->items[i].file.file_name, file_name))
+                        return &pods->items[i];
+        return NULL;
+}
+
+/* Parses a .pod file and gives the pod its id and source; a broken one is logged. -ENOMEM only. */
+static int load_pod(const char *path, Pods *pods, Pod *pod) {
+        _cleanup_strv_free_ char **dropins = NULL;
+        int r;
+
+        pod_file_init(&pod->file);
+        r = find_dropins(strrchr(path, '/') + 1, &dropins);
+        if (r >= 0)
+                r = pod_file_load(&pod->file, path, dropins);
+        if (r >= 0 && pods_find_name(pods, pod->file.spec.name)) {
+                log_error("%s: another file already defines pod %s.", path, pod->file.spec.name);
+                r = -EEXIST;
+        }
+        if (r >= 0)
+                r = generated_pod_id(pod->file.spec.name, &pod->file.spec.id);
+        if (r >= 0)
+                r = free_and_strdup(&pod->file.spec.source_path, path);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0) {
+                pod->broken = true;
+                log_error("%s: skipped; no pod generated for it, nor for its containers.", path);
+        }
+        return 0;
+}
+
+static int load_pods(Pods *ret) {
+        _cleanup_(pods_done) Pods pods = {};
+        _cleanup_strv_free_ char **files = NULL;
+        size_t n;
+        int r;
+
+        r = find_files(arg_search_path, NULL, POD_FILE_SUFFIX, &files);
+        if (r < 0)
+                return log_oom();
+        n = strv_length(files);
+        pods.items = calloc(MAX(n, 1u), sizeof(Pod));
+        if (!pods.items)
+                return log_oom();
+        for (size_t i = 0; i < n; i++) {
+                r = load_pod(files[i], &pods, &pods.items[i]);
+                if (r < 0)
+                        return r;
+                pods.n++;
+        }
+        *ret = pods;
+        pods = (Pods){};
+        return 0;
+}
+
+/* Pod=NAME.pod: the member takes the pod's id and name, and its network (pod-spec.h). */
+static int join_pod(ContainerFile *f, Pods *pods, Pod **ret) {
+        Pod *pod = pods_find_file(pods, f->pod);
+
+        if (!pod) {
+                log_error("%s: Pod=%s: there is no such file next to the .container files.", f->path, f->pod);
+                return -ENOENT;
+        }
+        if (pod->broken) {
+                log_error("%s: Pod=%s: that file has errors.", f->path, f->pod);
+                return -EINVAL;
+        }
+        if (free_and_strdup(&f->spec.pod_id, pod->file.spec.id) < 0 ||
+            free_and_strdup(&f->spec.pod_name, pod->file.spec.name) < 0)
+                return -ENOMEM;
+        f->spec.network = pod->file.spec.network == NETWORK_HOST && (pod->file.spec.share & POD_SHARE_NET)
+                                  ? NETWORK_HOST
+                                  : NETWORK_NONE;
+        *ret = pod;
+        return 0;
+}
+
+static int generate_pod(int dir_fd, const Pod *pod) {
+        _cleanup_(generated_pod_done) GeneratedPod g = {};
+        const PodFile *f = &pod->file;
+        int r;
+
+        r = generated_pod_build(f, arg_output_dir, pod->member_units, &g);
+        if (r < 0)
+                return r == -ENOMEM ? log_oom()
+                                    : log_error_errno(r, "%s: skipped; no pod generated for it.", f->path);
+
+        char *units[] = { g.slice_name, g.slice_text, g.pin_name, g.pin_text, NULL };
+        r = write_files(dir_fd, GENERATOR_POD_SPEC_SUBDIR, g.spec_name, g.spec_text, units, f->path);
+        return r < 0 ? r : make_links(dir_fd, f->wanted_by, f->required_by, g.pin_name);
+}
+
+/* ---- containers ---- */
+
 /* One .container file; its errors are logged and never stop the others. */
-static int generate_one(int dir_fd, const char *path, char ***units_done) {
+static int generate_one(int dir_fd, const char *path, Pods *pods, char ***units_done) {
         _cleanup_(container_file_done) ContainerFile f;
         _cleanup_(generated_unit_done) GeneratedUnit g = {};
         _cleanup_strv_free_ char **dropins = NULL;
+        Pod *pod = NULL;
         int r;
 
         container_file_init(&f);
         r = find_dropins(strrchr(path, '/') + 1, &dropins);
         if (r >= 0)
                 r = container_file_load(&f, path, dropins);
+        if (r >= 0 && f.pod)
+                r = join_pod(&f, pods, &pod);
         if (r >= 0)
                 r = generated_unit_build(&f, arg_output_dir, &g);
         if (r < 0) {
@@ -162,12 +321,15 @@ static int generate_one(int dir_fd, const char *path, char ***units_done) {
         r = write_generated(dir_fd, &f, &g);
         if (r >= 0)
                 r = strv_push(units_done, g.unit_name);
+        if (r >= 0 && pod)
+                r = strv_push(&pod->member_units, g.unit_name);
         return r;
 }
 
 static int run(void) {
         _cleanup_strv_free_ char **files = NULL, **done = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
+        _cleanup_(pods_done) Pods pods = {};
         int r, ret = 0;
 
         if (!arg_dry_run) {
@@ -175,11 +337,26 @@ static int run(void) {
                 if (dir_fd < 0)
                         return log_error_errno(negative_errno(), "Failed to open %s: %m", arg_output_dir);
         }
+        r = load_pods(&pods);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < pods.n; i++)
+                if (pods.items[i].broken)
+                        ret = -EINVAL;
         r = find_files(arg_search_path, NULL, ".container", &files);
         if (r < 0)
                 return log_oom();
         for (char **f = files; f && *f; f++) {
-                r = generate_one(dir_fd, *f, &done);
+                r = generate_one(dir_fd, *f, &pods, &done);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        ret = r;
+        }
+        for (size_t i = 0; i < pods.n; i++) {
+                if (pods.items[i].broken)
+                        continue;
+                r = generate_pod(dir_fd, &pods.items[i]);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)
@@ -191,7 +368,8 @@ static int run(void) {
 static int help(void) {
         printf("Usage: conman-generator NORMAL_DIR [EARLY_DIR LATE_DIR]\n"
                "       conman-generator --dry-run [--output-dir=DIR] [SEARCH_DIR...]\n\n"
-               "Generates conman-<name>.service units from *.container files (conman.container(5)).\n\n"
+               "Generates conman-<name>.service units from *.container files (conman.container(5)),\n"
+               "and the slice and conman-pod@<name>.service of a pod from *.pod files (conman.pod(5)).\n\n"
                "  --dry-run         Print the units instead of writing them\n"
                "  --output-dir=DIR  With --dry-run: the directory the units would be in\n"
                "                    (default /run/systemd/generator)\n");

@@ -16,6 +16,7 @@
 #include "shared/unit.h"
 #include "shared/util.h"
 #include "daemon/container.h"
+#include "daemon/pod.h"
 #include "daemon/systemd-client.h"
 
 struct ContainerJob {
@@ -178,7 +179,13 @@ void container_enqueue(Container *c) {
 static void on_unit_changed(const char *unit_path, const char *active, const char *sub, void *userdata) {
         Manager *m = userdata;
         Container *c = container_by_unit_path(m, unit_path);
+        Pod *p = c ? NULL : manager_get_pod_by_unit_path(m, unit_path);
 
+        if (p) {
+                if (active)
+                        pod_pin_changed(p, active);
+                return;
+        }
         if (!c) {
                 if (is_container_unit_path(unit_path)) { /* conman-generator's unit, started without us */
                         m->scan_new_units = true;
@@ -194,7 +201,10 @@ static void on_unit_changed(const char *unit_path, const char *active, const cha
 
 static void on_unit_removed(const char *unit_path, void *userdata) {
         Container *c = container_by_unit_path(userdata, unit_path);
+        Pod *p = c ? NULL : manager_get_pod_by_unit_path(userdata, unit_path);
 
+        if (p)
+                pod_pin_changed(p, NULL);
         if (!c)
                 return;
         if (container_state_is_active(c->state))
@@ -254,6 +264,7 @@ static void container_dispatch(Container *c) {
         for (ContainerJob *j = jobs; j; j = j->next)
                 job_decide(j, c);
         container_jobs_free(jobs);
+        pod_member_changed(c->manager, c->spec.pod_id); /* its pod's state and operations, after this */
 }
 
 static int on_run_queue(sd_event_source *s, void *userdata) {

@@ -10,12 +10,19 @@
 #include "daemon/container-userns.h"
 #include "daemon/container.h"
 
+/* A pod's member: `conman-podns join` names it in the pod's /etc/hosts. */
+static int container_pod_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
+        return unit_add_pod_member_hooks(c->manager->state_dir, c->manager->run_dir, &c->spec, c->name,
+                                         hooks);
+}
+
 typedef int (*HookProvider)(Container *c, UnitHooks *hooks, sd_bus_error *error);
 
 static const HookProvider hook_providers[] = {
         container_image_hooks,   /* overlay root filesystem from the image's layers */
         container_network_hooks, /* network namespace on a CNI network (conman-netns) */
         container_userns_hooks,  /* idmapped bind of a --rootfs directory (--userns=auto) */
+        container_pod_hooks,     /* a pod's member joins the pod (conman-podns join) */
 };
 
 int container_collect_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {

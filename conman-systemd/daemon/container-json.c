@@ -162,6 +162,8 @@ struct json_object *container_to_json(Container *c, bool redact) {
         json_object_object_add(o, "Rootfs", json_object_new_string(c->spec.rootfs ?: ""));
         json_object_object_add(o, "RestartCount", json_object_new_int64(c->restart_count));
         json_object_object_add(o, "Unit", json_object_new_string(c->unit));
+        json_object_object_add(o, "Pod", json_object_new_string(strempty(c->spec.pod_id)));
+        json_object_object_add(o, "PodName", json_object_new_string(strempty(c->spec.pod_name)));
         if (asprintf(&bundle, "%s/containers/%s", c->manager->state_dir, c->id) >= 0)
                 json_object_object_add(o, "BundlePath", json_object_new_string(bundle));
         json_object_object_add(o, "LogDriver", json_object_new_string("journald"));

@@ -10,6 +10,7 @@
 #include "shared/network-spec.h"
 #include "shared/util.h"
 #include "network/netns.h"
+#include "daemon/pod.h"
 
 int container_network_context(Manager *m, NetworkContext *ret) {
         return network_context_init(ret, m->state_dir, m->run_dir);
@@ -102,26 +103,35 @@ static void copy_field(struct json_object *to, struct json_object *from, const c
                 json_object_object_add(to, key, def);
 }
 
-struct json_object *container_network_settings_json(Container *c) {
+struct json_object *network_settings_json(Manager *m, const char *owner_id, NetworkMode mode,
+                                          const char *network_name, char **ports) {
         _cleanup_(network_context_done) NetworkContext ctx = {};
         _cleanup_json_ struct json_object *att = NULL;
         struct json_object *o = json_object_new_object(), *nets = json_object_new_object();
         static const char *const fields[] = { "IPAddress", "Gateway", "MacAddress", "SandboxKey" };
+        const char *network = network_name ?: NETWORK_DEFAULT_NAME;
 
-        if (c->spec.network == NETWORK_BRIDGE && container_network_context(c->manager, &ctx) >= 0)
-                (void) network_attachment_json(&ctx, c->id, &att);
+        if (mode == NETWORK_BRIDGE && container_network_context(m, &ctx) >= 0)
+                (void) network_attachment_json(&ctx, owner_id, &att);
         for (size_t i = 0; i < ELEMENTSOF(fields); i++)
                 copy_field(o, att, fields[i], json_object_new_string(""));
         copy_field(o, att, "IPPrefixLen", json_object_new_int(0));
-        json_object_object_add(o, "Ports", ports_json(c->spec.ports));
-        if (c->spec.network == NETWORK_BRIDGE)
-                json_object_object_add(nets, network_of(&c->spec),
-                                       att ? json_object_get(att) : json_object_new_object());
+        json_object_object_add(o, "Ports", ports_json(ports));
+        if (mode == NETWORK_BRIDGE)
+                json_object_object_add(nets, network, att ? json_object_get(att) : json_object_new_object());
         else
-                json_object_object_add(nets, network_mode_to_string(c->spec.network),
-                                       json_object_new_object());
+                json_object_object_add(nets, network_mode_to_string(mode), json_object_new_object());
         json_object_object_add(o, "Networks", nets);
         return o;
+}
+
+struct json_object *container_network_settings_json(Container *c) {
+        Pod *p = c->spec.pod_id ? manager_get_pod_by_id(c->manager, c->spec.pod_id) : NULL;
+
+        if (p) /* a member is on its pod's network: the pod's attachment and ports */
+                return network_settings_json(c->manager, p->spec.id, p->spec.network, p->spec.network_name,
+                                             p->spec.ports);
+        return network_settings_json(c->manager, c->id, c->spec.network, c->spec.network_name, c->spec.ports);
 }
 
 void container_network_release(Container *c) {
@@ -143,6 +153,10 @@ bool container_network_in_use(Manager *m, const char *network) {
         for (Container *c = m->containers; c; c = c->next)
                 if (c->spec.network == NETWORK_BRIDGE && streq(network_of(&c->spec), network))
                         return true;
+        for (Pod *p = m->pods; p; p = p->next)
+                if (p->spec.network == NETWORK_BRIDGE &&
+                    streq(p->spec.network_name ?: NETWORK_DEFAULT_NAME, network))
+                        return true;
         return false;
 }
 
@@ -153,11 +167,21 @@ static Container *container_by_id_prefix(Manager *m, const char *id, size_t n) {
         return NULL;
 }
 
+/* A pod's attachment and namespace are owned while its pin unit is active (the namespaces are pinned). */
+static bool pod_owner_is_pinned(Manager *m, const char *id, size_t n) {
+        for (Pod *p = m->pods; p; p = p->next)
+                if (strneq(p->spec.id, id, n) && pod_is_pinned(p))
+                        return true;
+        return false;
+}
+
 /* The owner of an attachment (a full id: a lookup) or of a namespace (12 characters: a walk). */
 static bool owner_is_active(Manager *m, const char *id, size_t n) {
         Container *c = n == CONTAINER_ID_LENGTH && strlen(id) == n ? manager_get_container_by_id(m, id)
                                                                    : container_by_id_prefix(m, id, n);
-        return c && c->spec.network == NETWORK_BRIDGE && container_state_is_active(c->state);
+        if (c && c->spec.network == NETWORK_BRIDGE && container_state_is_active(c->state))
+                return true;
+        return pod_owner_is_pinned(m, id, n);
 }
 
 static void detach_orphans(Manager *m, const NetworkContext *ctx) {

@@ -19,6 +19,7 @@
 #include "daemon/container.h"
 #include "daemon/machine-register.h"
 #include "daemon/pipe-keeper.h"
+#include "daemon/pod.h"
 #include "daemon/systemd-client.h"
 #include "daemon/stdio/container-stdio.h"
 
@@ -183,6 +184,22 @@ static int container_start_generated(Container *c, sd_bus_message *request, sd_b
         return start_job_queued(c, job, request);
 }
 
+/* A member's pod first: its slice (a transient slice systemd made implicitly would have no limits) and
+ * its pin unit (the member's unit is BindsTo= and After= it). */
+static int container_pod_ensure_started(Container *c, sd_bus_error *error) {
+        Pod *p;
+
+        if (!c->spec.pod_id)
+                return 0;
+        p = manager_get_pod_by_id(c->manager, c->spec.pod_id);
+        if (!p)
+                return sd_bus_error_setf(error, CONMAN_ERROR_NO_SUCH_POD,
+                                         "The pod '%s' of container %s does not exist any more; remove the "
+                                         "container.",
+                                         strna(c->spec.pod_name), c->name);
+        return pod_ensure_started(p, error);
+}
+
 int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
         _cleanup_(start_io_done) StartIO io = { -EBADF, -EBADF, -EBADF, NULL };
@@ -194,6 +211,9 @@ int container_start(Container *c, sd_bus_message *request, sd_bus_error *error) 
                                          c->name, container_state_to_string(c->state));
         if (c->removing)
                 return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Container %s is being removed.", c->name);
+        r = container_pod_ensure_started(c, error);
+        if (r < 0)
+                return r;
         if (container_is_generated(c))
                 return container_start_generated(c, request, error);
 
@@ -446,6 +466,7 @@ void container_apply_unit_state(Container *c, const char *active, const char *su
         log_debug("Unit %s is %s/%s: container %s goes %s → %s.", c->unit, active, sub, c->name,
                   container_state_to_string(old), container_state_to_string(new));
         c->state = new;
+        pod_member_changed(c->manager, c->spec.pod_id);
         if (new == CONTAINER_RUNNING && old != CONTAINER_RUNNING)
                 (void) container_reload_generated(c);
         if (new == CONTAINER_RUNNING)

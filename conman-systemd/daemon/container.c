@@ -26,6 +26,7 @@
 #include "daemon/container-network.h"
 #include "daemon/container-userns.h"
 #include "daemon/container.h"
+#include "daemon/pod.h"
 #include "daemon/stdio/container-stdio.h"
 
 static const char *const container_state_table[_CONTAINER_STATE_MAX] = {
@@ -72,6 +73,7 @@ static int container_link(Manager *m, Container *c) {
                 c->next->prev = c;
         m->containers = c;
         m->n_containers++;
+        pod_member_changed(m, c->spec.pod_id);
         return 0;
 }
 
@@ -88,6 +90,7 @@ void container_unlink(Container *c) {
         c->manager->n_containers--;
         container_index_remove(c->manager, c);
         container_userns_drop(c);
+        pod_member_changed(c->manager, c->spec.pod_id);
 }
 
 Container *container_free(Container *c) {
@@ -196,15 +199,33 @@ static int user_roots(Container *c, char ***ret) {
         return 0;
 }
 
+/* A member joins its pod's namespaces and /etc files by path (pod_member_paths()). */
+static int pod_paths(Container *c, PodMemberPaths *ret, sd_bus_error *error) {
+        Pod *p;
+
+        *ret = (PodMemberPaths){};
+        if (!c->spec.pod_id)
+                return 0;
+        p = manager_get_pod_by_id(c->manager, c->spec.pod_id);
+        if (!p)
+                return sd_bus_error_setf(error, CONMAN_ERROR_NO_SUCH_POD,
+                                         "The pod '%s' of container %s does not exist any more.",
+                                         strna(c->spec.pod_name), c->name);
+        return pod_member_paths(&p->spec, c->manager->run_dir, ret);
+}
+
 /* Builds config.json for the container. */
 int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_error *error) {
         _cleanup_free_ char *cgroup = NULL, *root = NULL, *netns_path = NULL, *etc_dir = NULL;
+        _cleanup_(pod_member_paths_done) PodMemberPaths pod = {};
         _cleanup_strv_free_ char **roots = NULL;
         int r;
 
         r = container_cgroup_path(c->unit, c->spec.pod_name, &cgroup);
         if (r >= 0)
                 r = container_network_paths(c, &netns_path, &etc_dir);
+        if (r >= 0)
+                r = pod_paths(c, &pod, error);
         if (r >= 0)
                 r = container_image_rootfs_path(c, &root);
         if (r >= 0)
@@ -215,8 +236,11 @@ int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_er
                                 &(OciPaths){ .root = root,
                                              .user_roots = roots,
                                              .cgroups_path = cgroup,
-                                             .netns_path = netns_path,
-                                             .network_etc_dir = etc_dir },
+                                             .netns_path = pod.netns_path ?: netns_path,
+                                             .network_etc_dir = pod.etc_dir ?: etc_dir,
+                                             .ipc_ns_path = pod.ipc_path,
+                                             .uts_ns_path = pod.uts_path,
+                                             .pod_hostname = pod.uts_path ? pod.hostname : NULL },
                                 ret, error);
 }
 

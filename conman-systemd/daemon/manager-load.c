@@ -15,6 +15,7 @@
 #include "daemon/container.h"
 #include "daemon/fdstore.h"
 #include "daemon/pipe-keeper.h"
+#include "daemon/pod.h"
 #include "daemon/systemd-client.h"
 #include "daemon/stdio/container-stdio.h"
 
@@ -167,6 +168,9 @@ static void remove_exited_auto_remove(Manager *m) {
 int manager_load_containers(Manager *m) {
         int r;
 
+        r = manager_load_pods(m, true); /* first: a member's state is its pod's news */
+        if (r < 0)
+                return r;
         r = load_containers_dir(m, true);
         if (r < 0)
                 return r;
@@ -178,9 +182,10 @@ int manager_load_containers(Manager *m) {
         reopen_lost_pipes(m);
         remove_exited_auto_remove(m);
         log_info("Loaded %u containers.", m->n_containers);
-        return 0;
+        return manager_reconcile_pods(m);
 }
 
 int manager_load_new_containers(Manager *m) {
+        (void) manager_load_pods(m, false); /* a generated pod's pin unit wrote its pod.json */
         return load_containers_dir(m, false);
 }

@@ -19,6 +19,7 @@
 #include "daemon/exec.h"
 #include "daemon/image-job.h"
 #include "daemon/manager.h"
+#include "daemon/pod.h"
 #include "daemon/systemd-client.h"
 
 int manager_new(const ManagerConfig *config, Manager **ret) {
@@ -47,6 +48,7 @@ Manager *manager_free(Manager *m) {
         exec_free_all(m);
         while (m->containers)
                 container_free(m->containers);
+        manager_free_pods(m);
         userns_pool_done(&m->userns_pool);
         m->systemd = systemd_client_free(m->systemd); /* pending job watches are dropped unanswered */
         image_manager_free(m);
@@ -76,6 +78,8 @@ static int manager_open_state_dir(Manager *m) {
                 return log_error_errno(errno, "Failed to open state directory %s: %m", m->state_dir);
         if (mkdirat(m->state_dir_fd, "containers", 0700) < 0 && errno != EEXIST)
                 return log_error_errno(errno, "Failed to create %s/containers: %m", m->state_dir);
+        if (mkdirat(m->state_dir_fd, "pods", 0700) < 0 && errno != EEXIST)
+                return log_error_errno(errno, "Failed to create %s/pods: %m", m->state_dir);
         return 0;
 }
 

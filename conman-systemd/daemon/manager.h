@@ -13,6 +13,7 @@
 #include "shared/userns.h"
 
 typedef struct Container Container;
+typedef struct Pod Pod;
 typedef struct SystemdClient SystemdClient;
 typedef struct ContainerIndexEntry ContainerIndexEntry;
 
@@ -31,6 +32,11 @@ typedef struct Manager {
         unsigned n_containers;
         /* the same containers in hash tables (container-index.c): use manager_get_container_by_*() */
         ContainerIndexEntry *containers_by_id, *containers_by_name, *containers_by_unit_path;
+        Pod *pods; /* doubly linked list, owned, oldest first; few: lookups walk it (pod.h) */
+        unsigned n_pods;
+        Pod *pod_queue; /* pods with news: state and operations move on (pod_dispatch()) */
+        Pod *pod_gc;    /* removed pods, freed from the pod queue's source */
+        sd_event_source *pod_queue_source;
         SystemdClient *systemd; /* calls to PID 1, watches on its jobs and units (systemd-client.h) */
         Container *run_queue;   /* containers with news from systemd, decided by container_dispatch() */
         sd_event_source *run_queue_source;

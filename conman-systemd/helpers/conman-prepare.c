@@ -5,7 +5,8 @@
  * container's state directory, as `conmanctl create` would have made it, on every
  * start: container.json (marked "generated" with its SourcePath), config.json, and
  * for an image container the image (pulled when the store lacks it, per Pull=),
- * its config merged as docker does, and the overlay root mounted.
+ * its config merged as docker does, and the overlay root mounted. A pod's member
+ * joins the namespaces its pod's pin unit (conman-pod@NAME.service) pinned.
  *
  * conmand need not run: it reads the directory when it starts or when it sees the
  * unit change (docs/generator.md).
@@ -19,6 +20,7 @@
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/oci-config.h"
+#include "shared/pod-spec.h"
 #include "shared/unit.h"
 #include "shared/util.h"
 #include "image/idmap.h"
@@ -251,17 +253,51 @@ static int write_container_json(const Prepared *p, int dir_fd) {
         return json_write_file_atomic_at(dir_fd, "container.json", j);
 }
 
+/* A pod's member joins the pod's pinned namespaces (pod-spec.h): its pin unit, which the member's unit is
+ * After= and BindsTo=, wrote <state>/pods/<id>/pod.json. The paths borrow the pod's host name from *pod. */
+static int pod_paths(const Prepared *p, PodSpec *pod, PodMemberPaths *ret) {
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (asprintf(&dir, "%s/pods/%s", CONMAN_STATE_DIR, p->spec.pod_id) < 0)
+                return log_oom();
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(negative_errno(),
+                                       "Pod %s is not set up (%s: %m); conman-pod@%s.service makes it.",
+                                       p->spec.pod_name, dir, p->spec.pod_name);
+        r = pod_spec_load(fd, pod);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s/" POD_SPEC_FILE ": %m", dir);
+        r = pod_member_paths(pod, CONMAN_RUN_DIR, ret);
+        return r < 0 ? log_oom() : 0;
+}
+
+/* The namespaces and /etc files to join: a pod's, or those conman-netns sets up in the next ExecStartPre=
+ * for a container on a bridge. */
+static int network_paths(const Prepared *p, PodSpec *pod, PodMemberPaths *ret) {
+        if (p->spec.pod_id)
+                return pod_paths(p, pod, ret);
+        if (p->spec.network == NETWORK_BRIDGE &&
+            network_container_paths(CONMAN_RUN_DIR, p->id, &ret->netns_path, &ret->etc_dir) < 0)
+                return log_oom();
+        return 0;
+}
+
 static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage *img) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_json_ struct json_object *config = NULL;
-        _cleanup_free_ char *cgroup = NULL, *root = NULL, *netns = NULL, *etc_dir = NULL;
+        _cleanup_(pod_member_paths_done) PodMemberPaths ns = {};
+        _cleanup_(pod_spec_done) PodSpec pod;
+        _cleanup_free_ char *cgroup = NULL, *root = NULL;
         _cleanup_strv_free_ char **roots = NULL;
         int r;
 
-        /* the namespace and /etc files conman-netns sets up in the next ExecStartPre= */
-        if (p->spec.network == NETWORK_BRIDGE &&
-            network_container_paths(CONMAN_RUN_DIR, p->id, &netns, &etc_dir) < 0)
-                return log_oom();
+        pod_spec_init(&pod);
+        r = network_paths(p, &pod, &ns);
+        if (r < 0)
+                return r;
         if (container_cgroup_path(p->unit, p->spec.pod_name, &cgroup) < 0 ||
             (img || p->spec.userns == USERNS_AUTO
                      ? asprintf(&root, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, p->id) < 0
@@ -276,8 +312,11 @@ static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage 
                              &(OciPaths){ .root = root,
                                           .user_roots = roots,
                                           .cgroups_path = cgroup,
-                                          .netns_path = netns,
-                                          .network_etc_dir = etc_dir },
+                                          .netns_path = ns.netns_path,
+                                          .network_etc_dir = ns.etc_dir,
+                                          .ipc_ns_path = ns.ipc_path,
+                                          .uts_ns_path = ns.uts_path,
+                                          .pod_hostname = ns.hostname },
                              &config, &error);
         if (r < 0)
                 return log_error_errno(r, "Container %s cannot be set up: %s", p->name,

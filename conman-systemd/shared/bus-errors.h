@@ -26,6 +26,7 @@
 #define CONMAN_ERROR_REGISTRY_UNAVAILABLE      "io.conman1.Error.RegistryUnavailable"
 #define CONMAN_ERROR_NO_SUCH_NETWORK           "io.conman1.Error.NoSuchNetwork"
 #define CONMAN_ERROR_NETWORK_EXISTS            "io.conman1.Error.NetworkExists"
+#define CONMAN_ERROR_NO_SUCH_POD               "io.conman1.Error.NoSuchPod"
 
 /* Registers the name ↔ errno mapping with sd-bus, once per process. */
 void conman_bus_errors_register(void);

@@ -25,7 +25,7 @@ static int refuse(sd_bus_error *error, const char *key, const char *why) {
 
 /* What keeps a single value (Rootfs=, WorkingDir=, ...) from reading back as written, or NULL. The
  * parser strips blanks at both ends of a line and joins a line that ends in a backslash with the next. */
-static const char *raw_value_problem(const char *v) {
+const char *container_file_value_problem(const char *v) {
         size_t n = strlen(v);
 
         if (!utf8_is_valid(v))
@@ -40,7 +40,7 @@ static const char *raw_value_problem(const char *v) {
 }
 
 static int write_raw(FILE *out, const char *key, const char *value, sd_bus_error *error) {
-        const char *why = raw_value_problem(value);
+        const char *why = container_file_value_problem(value);
 
         if (why)
                 return refuse(error, key, why);
@@ -50,7 +50,7 @@ static int write_raw(FILE *out, const char *key, const char *value, sd_bus_error
 
 /* The parser splits words on blanks; "..." groups them, with \ escaping the next character. A bare word
  * must not hold a quote or a backslash, nor a CR, which the parser strips at the end of a line. */
-static void write_word(FILE *out, const char *w) {
+void container_file_write_word(FILE *out, const char *w) {
         if (!isempty(w) && !strpbrk(w, " \t\r\"'\\")) {
                 fputs(w, out);
                 return;
@@ -75,7 +75,7 @@ static int write_words(FILE *out, const char *key, char *const *words, sd_bus_er
         for (char *const *w = words; w && *w; w++) {
                 if (w != words)
                         fputc(' ', out);
-                write_word(out, *w);
+                container_file_write_word(out, *w);
         }
         fputc('\n', out);
         return 0;
@@ -93,7 +93,7 @@ static int write_word_lines(FILE *out, const char *key, char *const *words, sd_b
 }
 
 /* The largest binary unit that divides the size exactly, so that parse_size() gives the same bytes. */
-static void write_size(FILE *out, const char *key, uint64_t bytes) {
+void container_file_write_size(FILE *out, const char *key, uint64_t bytes) {
         static const struct {
                 char unit;
                 unsigned shift;
@@ -108,7 +108,7 @@ static void write_size(FILE *out, const char *key, uint64_t bytes) {
 }
 
 /* CPU quota in usec per second as a decimal number of CPUs, without trailing zeros: 1500000 → 1.5. */
-static void write_cpus(FILE *out, uint64_t quota_usec) {
+void container_file_write_cpus(FILE *out, uint64_t quota_usec) {
         char buf[64];
         size_t n;
 
@@ -209,9 +209,9 @@ static void write_limits(FILE *out, const ContainerSpec *s) {
         if (s->read_only)
                 fputs("ReadOnly=yes\n", out);
         if (s->memory_max > 0)
-                write_size(out, "Memory", s->memory_max);
+                container_file_write_size(out, "Memory", s->memory_max);
         if (s->cpu_quota_usec > 0)
-                write_cpus(out, s->cpu_quota_usec);
+                container_file_write_cpus(out, s->cpu_quota_usec);
         if (s->pids_limit == UINT64_MAX)
                 fprintf(out, "PidsLimit=-1\n");
         else if (s->pids_limit > 0)
@@ -224,13 +224,20 @@ static void write_limits(FILE *out, const ContainerSpec *s) {
 }
 
 /* Network= always: a file's default (none) is not conmanctl run's (bridge). A bridge network other than
- * conman0 is named by its name. */
+ * conman0 is named by its name. A pod's member has the pod's network: Pod= names the pod's file, which
+ * `conmanctl generate unit POD` writes as POD.pod (pod_file_format()). */
 static int write_network(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
         const char *network = s->network == NETWORK_BRIDGE && s->network_name
                                       ? s->network_name
                                       : network_mode_to_string(s->network);
         int r;
 
+        if (s->pod_name) {
+                _cleanup_free_ char *pod = NULL;
+                if (asprintf(&pod, "%s.pod", s->pod_name) < 0)
+                        return -ENOMEM;
+                return write_raw(out, "Pod", pod, error);
+        }
         if (!network)
                 return invalid(error, "The container's network mode is unknown.");
         r = write_raw(out, "Network", network, error);

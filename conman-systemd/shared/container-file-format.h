@@ -13,6 +13,7 @@
  */
 #pragma once
 
+#include <stdio.h>
 #include <systemd/sd-bus.h>
 
 #include "shared/container-spec.h"
@@ -26,3 +27,13 @@
  * Returns 0 and the text in *ret (the caller frees it); -EINVAL with io.conman1.Error.InvalidArgument set
  * in error when a value cannot be written; -ENOMEM. */
 int container_file_format(const char *name, const ContainerSpec *spec, char **ret, sd_bus_error *error);
+
+/* The writers shared with pod-file.c. What keeps a single value from reading back as written (a line
+ * break, blanks at either end, a trailing backslash), or NULL. */
+const char *container_file_value_problem(const char *v);
+/* One word as the parser splits words: bare, or "..." with \" and \\ escapes. */
+void container_file_write_word(FILE *out, const char *w);
+/* KEY=N[kmgt]: the largest binary unit that divides the size exactly, so that parse_size() gives it back. */
+void container_file_write_size(FILE *out, const char *key, uint64_t bytes);
+/* CPUs=1.5 for 1500000 usec per second. */
+void container_file_write_cpus(FILE *out, uint64_t quota_usec);

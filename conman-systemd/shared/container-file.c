@@ -1,46 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * container-file.c — see container-file.h. The INI reader is at the bottom; the
- * [Container] key table and its value parsers at the top.
+ * container-file.c — see container-file.h. The [Container] key table and its value parsers; the
+ * INI reader is shared/ini-file.c.
  */
-#include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "shared/container-file.h"
-#include "shared/fileio.h"
+#include "shared/ini-file.h"
 #include "shared/log.h"
 #include "shared/names.h"
-#include "shared/refused-keys.h"
 #include "shared/util.h"
-
-#define CONTAINER_FILE_MAX (1024 * 1024)
-
-/* Reads a .container file, drop-in or environment file: a regular file of at most CONTAINER_FILE_MAX
- * bytes (-EFBIG), or /dev/null, which masks a file as in systemd. Anything else (a FIFO, a device, a
- * directory) is -EBADFD: the generator runs at boot, and a blocking read must not hang it. The stat()
- * spares devices an open(); the non-blocking open() and fstat() make a file swapped in meanwhile harmless. */
-static int read_config_file(const char *path, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -EBADF;
-        struct stat st;
-
-        for (int i = 0; i < 2; i++) {
-                if ((i == 0 ? stat(path, &st) : fstat(fd, &st)) < 0)
-                        return negative_errno();
-                if (!S_ISREG(st.st_mode) && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
-                        return -EBADFD;
-                if (i == 0 && (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0)
-                        return negative_errno();
-        }
-        return read_full_fd(fd, CONTAINER_FILE_MAX, ret, ret_size);
-}
-
-/* read_config_file()'s errors for a message: its own say more than %m. */
-static const char *read_error_to_string(int r) {
-        return r == -EFBIG ? "larger than 1 MiB" : r == -EBADFD ? "not a regular file" : strerror(-r);
-}
 
 static const char *const pull_policy_table[_PULL_POLICY_MAX] = {
         [PULL_MISSING] = "missing",
@@ -50,172 +19,41 @@ static const char *const pull_policy_table[_PULL_POLICY_MAX] = {
 
 DEFINE_STRING_TABLE_LOOKUP(pull_policy, PullPolicy);
 
-/* A list being built, grown by doubling: strv_push() walks the whole list for every entry. */
-typedef struct WordList {
-        char **words; /* NULL-terminated */
-        size_t n, alloc;
-} WordList;
-
-static void word_list_done(WordList *w) {
-        strv_freep(&w->words);
-        *w = (WordList){};
-}
-
-static int word_list_add(WordList *w, const char *s, size_t len) {
-        if (w->n + 2 > w->alloc) {
-                size_t alloc = MAX(w->alloc * 2, 8);
-                char **grown = realloc(w->words, sizeof(char *) * alloc);
-                if (!grown)
-                        return -ENOMEM;
-                w->words = grown;
-                w->alloc = alloc;
-        }
-        w->words[w->n] = strndup(s, len);
-        if (!w->words[w->n])
-                return -ENOMEM;
-        w->words[++w->n] = NULL;
-        return 0;
-}
-
-/* Moves the words to the end of *target, in one step. */
-static int word_list_move_to(WordList *w, char ***target) {
-        size_t n = strv_length(*target);
-        char **l;
-
-        if (w->n == 0)
-                return 0;
-        l = realloc(*target, sizeof(char *) * (n + w->n + 1));
-        if (!l)
-                return -ENOMEM;
-        memcpy(l + n, w->words, sizeof(char *) * (w->n + 1)); /* with the closing NULL */
-        free(w->words);
-        *w = (WordList){};
-        *target = l;
-        return 0;
-}
-
-/* Splits on whitespace; "double" (with \\ escapes) and 'single' quotes group words. More than max words
- * is -E2BIG, found while splitting: a long line of words costs no more than its first max words. */
-static int split_words(const char *s, size_t max, WordList *ret) {
-        _cleanup_free_ char *w = malloc(strlen(s) + 1);
-
-        if (!w)
-                return -ENOMEM;
-        for (const char *p = s;;) {
-                size_t n = 0;
-                p += strspn(p, " \t");
-                if (!*p)
-                        break;
-                while (*p && !strchr(" \t", *p)) {
-                        char q = *p;
-                        if (q != '"' && q != '\'') {
-                                w[n++] = *p++;
-                                continue;
-                        }
-                        for (p++; *p && *p != q; p++) {
-                                if (q == '"' && *p == '\\' && p[1])
-                                        p++;
-                                w[n++] = *p;
-                        }
-                        if (*p != q)
-                                return -EINVAL; /* unbalanced quote */
-                        p++;
-                }
-                if (ret->n >= max)
-                        return -E2BIG;
-                if (word_list_add(ret, w, n) < 0)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
-static int parse_bool(const char *v, bool *ret) {
-        static const char *const yes[] = { "1", "yes", "true", "on" }, *const no[] = { "0", "no", "false",
-                                                                                       "off" };
-
-        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-                if (strcasecmp(v, yes[i]) == 0)
-                        return *ret = true, 0;
-                if (strcasecmp(v, no[i]) == 0)
-                        return *ret = false, 0;
-        }
-        return -EINVAL;
-}
-
-_printf_(2, 3) static int set_message(char **ret_message, const char *fmt, ...) {
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(ret_message, fmt, ap);
-        va_end(ap);
-        return r < 0 ? -ENOMEM : -EINVAL;
-}
-
-/* A list longer than this ends the reading of its file (which is refused anyway): this bounds the work
- * a file makes, as CONTAINER_ARGS_MAX bounds what a container may have. */
-#define LIST_MAX CONTAINER_ARGS_MAX
-
-static int too_many(char **ret_message, const char *what) {
-        int r = set_message(ret_message, "more than %d %s; the rest of the file is not read", LIST_MAX, what);
-        return r == -ENOMEM ? r : -E2BIG;
-}
-
-/* A list setting: words are appended; an empty value resets the list (as in systemd). */
-static int append_words(char ***target, const char *v, char **ret_message) {
-        _cleanup_(word_list_done) WordList words = {};
-        size_t n = strv_length(*target);
-        int r;
-
-        if (isempty(v)) {
-                strv_freep(target);
-                return 0;
-        }
-        r = split_words(v, LIST_MAX - MIN(n, LIST_MAX), &words);
-        if (r == -E2BIG)
-                return too_many(ret_message, "values");
-        if (r == -EINVAL)
-                return set_message(ret_message, "unbalanced quotes in '%s'", v);
-        if (r < 0)
-                return r;
-        return word_list_move_to(&words, target);
-}
-
 static int parse_image(ContainerFile *f, const char *k, const char *v, char **m) {
         if (isempty(v) || strlen(v) > 4096 || !utf8_is_valid(v) || strpbrk(v, " \t"))
-                return set_message(m, "'%s' is not an image reference", v);
+                return ini_message(m, "'%s' is not an image reference", v);
         return free_and_strdup(&f->spec.image, v);
 }
 
 static int parse_rootfs(ContainerFile *f, const char *k, const char *v, char **m) {
         if (v[0] != '/')
-                return set_message(m, "'%s' is not an absolute path", v);
+                return ini_message(m, "'%s' is not an absolute path", v);
         return free_and_strdup(&f->spec.rootfs, v);
 }
 
 static int parse_exec(ContainerFile *f, const char *k, const char *v, char **m) {
         strv_freep(&f->spec.command); /* Exec= replaces, like ExecStart= after a reset */
-        return append_words(&f->spec.command, v, m);
+        return ini_append_words(&f->spec.command, v, m);
 }
 
 static int parse_entrypoint(ContainerFile *f, const char *k, const char *v, char **m) {
         strv_freep(&f->entrypoint);
-        return append_words(&f->entrypoint, v, m);
+        return ini_append_words(&f->entrypoint, v, m);
 }
 
 static int parse_name(ContainerFile *f, const char *k, const char *v, char **m) {
         if (!container_name_is_valid(v))
-                return set_message(m, "'%s' is not a container name: use " CONTAINER_NAME_RULE, v);
+                return ini_message(m, "'%s' is not a container name: use " CONTAINER_NAME_RULE, v);
         return free_and_strdup(&f->name, v);
 }
 
 static int parse_environment(ContainerFile *f, const char *k, const char *v, char **m) {
         size_t first = strv_length(f->spec.env);
-        int r = append_words(&f->spec.env, v, m);
+        int r = ini_append_words(&f->spec.env, v, m);
 
         for (size_t i = first; r >= 0 && f->spec.env && f->spec.env[i]; i++)
                 if (!env_assignment_is_valid(f->spec.env[i]))
-                        return set_message(m, "'%s' is not KEY=VALUE", f->spec.env[i]);
+                        return ini_message(m, "'%s' is not KEY=VALUE", f->spec.env[i]);
         return r;
 }
 
@@ -230,14 +68,15 @@ static int parse_environment_file(ContainerFile *f, const char *k, const char *v
         int r;
 
         if (path[0] != '/')
-                return set_message(m, "'%s' is not an absolute path", path);
-        r = read_config_file(path, &data, &size);
+                return ini_message(m, "'%s' is not an absolute path", path);
+        r = ini_read_file(path, &data, &size);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return optional ? 0 : set_message(m, "cannot read '%s': %s", path, read_error_to_string(r));
+                return optional ? 0
+                                : ini_message(m, "cannot read '%s': %s", path, ini_read_error_to_string(r));
         if (strlen(data) != size)
-                return set_message(m, "'%s' contains a NUL byte", path);
+                return ini_message(m, "'%s' contains a NUL byte", path);
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 size_t len;
 
@@ -248,9 +87,9 @@ static int parse_environment_file(ContainerFile *f, const char *k, const char *v
                 if (!*line || *line == '#' || *line == ';')
                         continue;
                 if (!env_assignment_is_valid(line))
-                        return set_message(m, "'%s' in the environment file is not KEY=VALUE", line);
-                if (n + entries.n >= LIST_MAX)
-                        return too_many(m, "environment variables");
+                        return ini_message(m, "'%s' in the environment file is not KEY=VALUE", line);
+                if (n + entries.n >= INI_LIST_MAX)
+                        return ini_too_many(m, "environment variables");
                 if (word_list_add(&entries, line, len) < 0)
                         return -ENOMEM;
         }
@@ -277,21 +116,21 @@ static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m
                 volumes_clear(&f->spec);
                 return 0;
         }
-        if (f->spec.n_volumes >= LIST_MAX)
-                return too_many(m, "volumes");
+        if (f->spec.n_volumes >= INI_LIST_MAX)
+                return ini_too_many(m, "volumes");
         copy = strdup(v);
         if (!copy)
                 return -ENOMEM;
         src = copy;
         dst = strchr(src, ':');
         if (!dst)
-                return set_message(m, "'%s' is not SOURCE:DEST[:ro|rw]", v);
+                return ini_message(m, "'%s' is not SOURCE:DEST[:ro|rw]", v);
         *dst++ = '\0';
         opt = strchr(dst, ':');
         if (opt)
                 *opt++ = '\0';
         if (opt && !streq(opt, "ro") && !streq(opt, "rw"))
-                return set_message(m, "unknown volume option '%s': use ro or rw", opt);
+                return ini_message(m, "unknown volume option '%s': use ro or rw", opt);
         vs = realloc(f->spec.volumes, sizeof(VolumeSpec) * (f->spec.n_volumes + 1));
         if (!vs)
                 return -ENOMEM;
@@ -304,7 +143,7 @@ static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m
 }
 
 static int parse_read_only(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_bool(v, &f->spec.read_only) < 0 ? set_message(m, "'%s' is not a boolean", v) : 0;
+        return ini_parse_bool(v, &f->spec.read_only) < 0 ? ini_message(m, "'%s' is not a boolean", v) : 0;
 }
 
 static int parse_working_dir(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -320,16 +159,16 @@ static int parse_hostname(ContainerFile *f, const char *k, const char *v, char *
 }
 
 static int parse_label(ContainerFile *f, const char *k, const char *v, char **m) {
-        return append_words(&f->spec.labels, v, m);
+        return ini_append_words(&f->spec.labels, v, m);
 }
 
 static int parse_memory(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_size(v, &f->spec.memory_max) < 0 ? set_message(m, "'%s' is not a size like 64m or 1g", v)
+        return parse_size(v, &f->spec.memory_max) < 0 ? ini_message(m, "'%s' is not a size like 64m or 1g", v)
                                                       : 0;
 }
 
 static int parse_cpus_key(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_cpus(v, &f->spec.cpu_quota_usec) < 0 ? set_message(m, "'%s' is not a number of CPUs", v)
+        return parse_cpus(v, &f->spec.cpu_quota_usec) < 0 ? ini_message(m, "'%s' is not a number of CPUs", v)
                                                           : 0;
 }
 
@@ -338,32 +177,34 @@ static int parse_pids_limit(ContainerFile *f, const char *k, const char *v, char
                 f->spec.pids_limit = UINT64_MAX;
                 return 0;
         }
-        return safe_atou64(v, &f->spec.pids_limit) < 0 ? set_message(m, "'%s' is not a number", v) : 0;
+        return safe_atou64(v, &f->spec.pids_limit) < 0 ? ini_message(m, "'%s' is not a number", v) : 0;
 }
 
 static int parse_stop_signal(ContainerFile *f, const char *k, const char *v, char **m) {
         int sig = signal_from_string(v);
         if (sig <= 0)
-                return set_message(m, "'%s' is not a signal", v);
+                return ini_message(m, "'%s' is not a signal", v);
         f->spec.stop_signal = sig;
         return 0;
 }
 
 static int parse_stop_timeout(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_duration(v, &f->spec.stop_timeout_usec) < 0 ? set_message(m, "'%s' is not a duration", v)
+        return parse_duration(v, &f->spec.stop_timeout_usec) < 0 ? ini_message(m, "'%s' is not a duration", v)
                                                                  : 0;
 }
 
 static int parse_runtime(ContainerFile *f, const char *k, const char *v, char **m) {
         if (!streq(v, "runc") && !streq(v, "crun"))
-                return set_message(m, "unknown runtime '%s': use runc or crun", v);
+                return ini_message(m, "unknown runtime '%s': use runc or crun", v);
         return free_and_strdup(&f->spec.runtime, v);
 }
 
 static int parse_network(ContainerFile *f, const char *k, const char *v, char **m) {
         int r = container_spec_set_network(&f->spec, v);
+
+        f->network_set = r >= 0;
         return r == -EINVAL
-                       ? set_message(m, "unknown network '%s': use none, host, bridge or a network's name", v)
+                       ? ini_message(m, "unknown network '%s': use none, host, bridge or a network's name", v)
                        : r;
 }
 
@@ -375,24 +216,38 @@ static int parse_publish_port(ContainerFile *f, const char *k, const char *v, ch
                 strv_freep(&f->spec.ports);
                 return 0;
         }
-        if (strv_length(f->spec.ports) >= LIST_MAX)
-                return too_many(m, "published ports");
+        if (strv_length(f->spec.ports) >= INI_LIST_MAX)
+                return ini_too_many(m, "published ports");
         r = container_spec_add_port(&f->spec, v);
-        return r == -EINVAL ? set_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v) : r;
+        return r == -EINVAL ? ini_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v) : r;
+}
+
+/* Pod=NAME.pod: the generator finds that file among its inputs and fills spec.pod_id/pod_name from it. */
+static int parse_pod(ContainerFile *f, const char *k, const char *v, char **m) {
+        size_t n = strlen(v);
+
+        if (isempty(v)) {
+                free(f->pod);
+                f->pod = NULL;
+                return 0;
+        }
+        if (n <= 4 || !streq(v + n - 4, ".pod") || strchr(v, '/') || v[0] == '.')
+                return ini_message(m, "'%s' is not the name of a .pod file: use NAME.pod", v);
+        return free_and_strdup(&f->pod, v);
 }
 
 /* Tty=yes: the unit asks conmand for a console socket in ExecStartPre= (conman-prepare) and conmand holds
  * the terminal, as for `conmanctl run -t`. */
 static int parse_tty(ContainerFile *f, const char *k, const char *v, char **m) {
-        if (parse_bool(v, &f->spec.tty) < 0)
-                return set_message(m, "'%s' is not a boolean", v);
+        if (ini_parse_bool(v, &f->spec.tty) < 0)
+                return ini_message(m, "'%s' is not a boolean", v);
         return 0;
 }
 
 static int parse_userns(ContainerFile *f, const char *k, const char *v, char **m) {
         UsernsMode mode = userns_mode_from_string(v);
         if (mode < 0)
-                return set_message(m, "unknown user namespace mode '%s': use auto or host", v);
+                return ini_message(m, "unknown user namespace mode '%s': use auto or host", v);
         f->spec.userns = mode;
         return 0;
 }
@@ -400,7 +255,7 @@ static int parse_userns(ContainerFile *f, const char *k, const char *v, char **m
 static int parse_pull(ContainerFile *f, const char *k, const char *v, char **m) {
         PullPolicy p = pull_policy_from_string(v);
         if (p < 0)
-                return set_message(m, "unknown pull policy '%s': use missing, never or always", v);
+                return ini_message(m, "unknown pull policy '%s': use missing, never or always", v);
         f->pull = p;
         return 0;
 }
@@ -419,11 +274,11 @@ static int add_security_words(ContainerFile *f, const char *v, char ***list, Sec
                 strv_freep(list);
                 return 0;
         }
-        r = append_words(&words, v, m);
+        r = ini_append_words(&words, v, m);
         for (char **w = words; r >= 0 && w && *w; w++) {
                 r = add(&f->spec.security, *w);
                 if (r == -EINVAL || r == -E2BIG)
-                        return set_message(m, "'%s' is not valid: %s", *w, rule);
+                        return ini_message(m, "'%s' is not valid: %s", *w, rule);
         }
         return r;
 }
@@ -482,7 +337,7 @@ static int security_opt(ContainerFile *f, const char *prefix, const char *v, con
         if (asprintf(&opt, "%s%s", prefix, v) < 0)
                 return -ENOMEM;
         r = security_spec_add_security_opt(&f->spec.security, opt);
-        return r == -EINVAL ? set_message(m, "'%s' is not valid: %s", v, rule) : r;
+        return r == -EINVAL ? ini_message(m, "'%s' is not valid: %s", v, rule) : r;
 }
 
 static int parse_seccomp_profile(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -494,14 +349,15 @@ static int parse_apparmor(ContainerFile *f, const char *k, const char *v, char *
 }
 
 static int parse_no_new_privileges(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_bool(v, &f->spec.security.no_new_privileges) < 0
-                       ? set_message(m, "'%s' is not a boolean", v)
+        return ini_parse_bool(v, &f->spec.security.no_new_privileges) < 0
+                       ? ini_message(m, "'%s' is not a boolean", v)
                        : 0;
 }
 
 static int parse_privileged(ContainerFile *f, const char *k, const char *v, char **m) {
-        return parse_bool(v, &f->spec.security.privileged) < 0 ? set_message(m, "'%s' is not a boolean", v)
-                                                               : 0;
+        return ini_parse_bool(v, &f->spec.security.privileged) < 0
+                       ? ini_message(m, "'%s' is not a boolean", v)
+                       : 0;
 }
 
 const ContainerFileKey container_file_keys[] = {
@@ -528,6 +384,7 @@ const ContainerFileKey container_file_keys[] = {
         { "Network", parse_network, "none (default), host, bridge (conman0) or a network's name" },
         { "PublishPort", parse_publish_port,
           "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable; bridge networks)" },
+        { "Pod", parse_pod, "NAME.pod: the container joins that pod (conman.pod(5))" },
         { "Tty", parse_tty,
           "a terminal, held by conmand (attach, logs); the unit then wants conmand.service" },
         { "Pull", parse_pull, "missing (default), never or always" },
@@ -555,6 +412,7 @@ void container_file_init(ContainerFile *f) {
 void container_file_done(ContainerFile *f) {
         free(f->path);
         free(f->name);
+        free(f->pod);
         container_spec_done(&f->spec);
         strv_freep(&f->entrypoint);
         strv_freep(&f->unit_lines);
@@ -565,238 +423,30 @@ void container_file_done(ContainerFile *f) {
         *f = (ContainerFile){};
 }
 
-/* ---- the INI reader ---- */
+static int set_key(void *userdata, const char *key, const char *value, char **ret_message) {
+        ContainerFile *f = userdata;
 
-typedef enum Section {
-        SECTION_NONE,
-        SECTION_UNKNOWN,
-        SECTION_CONTAINER,
-        SECTION_UNIT,
-        SECTION_SERVICE,
-        SECTION_INSTALL,
-        _SECTION_MAX,
-        _SECTION_INVALID = -EINVAL,
-} Section;
-
-static void file_error(ContainerFile *f, const char *file, unsigned line, const char *key, const char *msg) {
-        f->n_errors++;
-        if (key)
-                log_error("%s:%u: %s=: %s.", file, line, key, msg);
-        else
-                log_error("%s:%u: %s.", file, line, msg);
+        for (size_t i = 0; i < container_file_n_keys; i++)
+                if (streq(container_file_keys[i].key, key))
+                        return container_file_keys[i].parse(f, key, value, ret_message);
+        return -ENOENT;
 }
 
-/* A value's error is logged with file and line, and reading goes on, so that every error of the file is
- * reported; only a list that grew too long (-E2BIG) ends it, and only -ENOMEM ends the generator. */
-static int value_error(ContainerFile *f, const char *file, unsigned line, const char *key, int r,
-                       const char *msg) {
-        if (r >= 0 || r == -ENOMEM)
-                return r;
-        file_error(f, file, line, key, msg ?: "invalid value");
-        return r == -E2BIG ? r : 0;
-}
-
-static int set_container_key(ContainerFile *f, const char *file, unsigned line, const char *key,
-                             const char *v) {
-        for (size_t i = 0; i < container_file_n_keys; i++) {
-                _cleanup_free_ char *msg = NULL;
-                int r;
-
-                if (!streq(container_file_keys[i].key, key))
-                        continue;
-                r = container_file_keys[i].parse(f, key, v, &msg);
-                return value_error(f, file, line, key, r, msg);
-        }
-        file_error(f, file, line, key, "unknown key in [Container] (see conman.container(5))");
-        return 0;
-}
-
-static bool key_is_valid(const char *k) {
-        return !isempty(k) &&
-               strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") == strlen(k);
-}
-
-/* [Unit]/[Service] keys that would break the container are refused (refused-keys.h); [Install] WantedBy=/
- * RequiredBy= become links; the rest is kept for reference. */
-static int pass_through(ContainerFile *f, const char *file, unsigned n, Section s, const char *key,
-                        const char *v) {
-        _cleanup_free_ char *line = NULL;
-        char ***target = s == SECTION_UNIT      ? &f->unit_lines
-                         : s == SECTION_SERVICE ? &f->service_lines
-                                                : &f->install_lines;
-        const RefusedKey *refused;
-        int r;
-
-        refused = s == SECTION_INSTALL ? NULL
-                                       : refused_key_find(s == SECTION_UNIT ? "Unit" : "Service", key, v);
-        if (refused) {
-                _cleanup_free_ char *msg = NULL;
-                if (asprintf(&msg, "not supported in [%s]: %s", refused->section, refused->why) < 0)
-                        return -ENOMEM;
-                file_error(f, file, n, key, msg);
-                return 0;
-        }
-        if (s == SECTION_INSTALL && (streq(key, "WantedBy") || streq(key, "RequiredBy"))) {
-                char ***list = streq(key, "WantedBy") ? &f->wanted_by : &f->required_by;
-                _cleanup_free_ char *msg = NULL;
-
-                r = append_words(list, v, &msg);
-                r = value_error(f, file, n, key, r, msg);
-                if (r < 0)
-                        return r;
-        }
-        if (strv_length(*target) >= LIST_MAX) {
-                _cleanup_free_ char *msg = NULL;
-                r = too_many(&msg, "lines in this section");
-                return value_error(f, file, n, key, r, msg);
-        }
-        if (asprintf(&line, "%s=%s", key, v) < 0)
-                return -ENOMEM;
-        return strv_push(target, line);
-}
-
-static const char *const section_table[_SECTION_MAX] = {
-        [SECTION_CONTAINER] = "Container",
-        [SECTION_UNIT] = "Unit",
-        [SECTION_SERVICE] = "Service",
-        [SECTION_INSTALL] = "Install",
-};
-
-static DEFINE_STRING_TABLE_LOOKUP_FROM_STRING(section, Section);
-
-static char *strip(char *s) {
-        char *e;
-        s += strspn(s, " \t");
-        e = s + strlen(s);
-        while (e > s && strchr(" \t\r", e[-1]))
-                *--e = '\0';
-        return s;
-}
-
-static int parse_line(ContainerFile *f, const char *file, unsigned n, char *l, Section *section) {
-        char *eq, *key, *value;
-
-        if (*l == '[') {
-                char *end = strchr(l, ']');
-                if (!end || end[1]) {
-                        file_error(f, file, n, NULL, "malformed section header");
-                        return 0;
-                }
-                *end = '\0';
-                *section = section_from_string(l + 1);
-                if (*section < 0) {
-                        *section = SECTION_UNKNOWN;
-                        file_error(f, file, n, NULL,
-                                   "unknown section: use [Container], [Unit], [Service], [Install]");
-                }
-                return 0;
-        }
-        eq = strchr(l, '=');
-        if (!eq) {
-                file_error(f, file, n, NULL, "expected Key=Value");
-                return 0;
-        }
-        *eq = '\0';
-        key = strip(l);
-        value = strip(eq + 1);
-        if (!key_is_valid(key)) {
-                file_error(f, file, n, NULL, "invalid key name");
-                return 0;
-        }
-        if (!utf8_is_valid(value)) {
-                file_error(f, file, n, key, "value is not valid UTF-8");
-                return 0;
-        }
-        switch (*section) {
-        case SECTION_CONTAINER: return set_container_key(f, file, n, key, value);
-        case SECTION_NONE: file_error(f, file, n, key, "assignment outside of a section"); return 0;
-        case SECTION_UNKNOWN: return 0; /* reported at the header */
-        default: return pass_through(f, file, n, *section, key, value);
-        }
-}
-
-/* Whether a line ends in an odd number of backslashes: an even number are escaped backslashes. */
-static bool ends_in_continuation(const char *s, size_t n) {
-        size_t k = 0;
-
-        while (k < n && s[n - 1 - k] == '\\')
-                k++;
-        return k % 2 == 1;
-}
-
-/* Lines as in systemd.syntax(7): a line that ends in a backslash continues on the next, the backslash
- * becoming a blank; '#' and ';' start comment lines, which are skipped also between continued lines.
- * Continued lines are joined in place (a joined line is never longer than the text it came from), so
- * that reading stays linear in the size of the file. */
-static int parse_data(ContainerFile *f, const char *file, char *data) {
-        Section section = SECTION_NONE;
-        char *line = NULL; /* the line being joined, at its start in data */
-        size_t len = 0;
-        unsigned n = 0, start = 0;
-
-        for (char *p = data, *nl; p; p = nl ? nl + 1 : NULL) {
-                size_t before = len, seg;
-                char *l;
-                int r;
-
-                nl = strchr(p, '\n');
-                if (nl)
-                        *nl = '\0';
-                else if (!*p && !line)
-                        break;
-                n++;
-                l = p + strspn(p, " \t");
-                if (*l == '#' || *l == ';') {
-                        if (nl)
-                                continue;
-                        *p = '\0'; /* the file ends in a comment: still end a continued line */
-                }
-                if (!line) {
-                        line = p;
-                        start = n;
-                }
-                seg = strlen(p);
-                memmove(line + len, p, seg + 1);
-                len += seg;
-                while (len > 0 && strchr(" \t\r", line[len - 1]))
-                        line[--len] = '\0';
-                if (len > before && ends_in_continuation(line + before, len - before)) {
-                        line[len - 1] = ' ';
-                        if (nl)
-                                continue;
-                }
-                l = line + strspn(line, " \t");
-                line = NULL;
-                len = 0;
-                if (!*l)
-                        continue;
-                r = parse_line(f, file, start, l, &section);
-                if (r == -E2BIG)
-                        return 0; /* reported; the file is refused */
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-static int parse_file(ContainerFile *f, const char *file) {
-        _cleanup_free_ char *data = NULL;
-        size_t size;
-        int r;
-
-        r = read_config_file(file, &data, &size);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0) {
-                f->n_errors++;
-                log_error("%s: cannot read: %s.", file, read_error_to_string(r));
-                return 0;
-        }
-        if (strlen(data) != size) {
-                file_error(f, file, 1, NULL, "the file contains a NUL byte");
-                return 0;
-        }
-        return parse_data(f, file, data);
+static int parse_file(ContainerFile *f, const char *path) {
+        IniReader r = {
+                .section = "Container",
+                .man_page = "conman.container(5)",
+                .with_service = true,
+                .set_key = set_key,
+                .userdata = f,
+                .unit_lines = &f->unit_lines,
+                .service_lines = &f->service_lines,
+                .install_lines = &f->install_lines,
+                .wanted_by = &f->wanted_by,
+                .required_by = &f->required_by,
+                .n_errors = &f->n_errors,
+        };
+        return ini_reader_parse_file(&r, path);
 }
 
 static int set_default_name(ContainerFile *f, const char *path) {
@@ -808,9 +458,12 @@ static int set_default_name(ContainerFile *f, const char *path) {
         f->name = strndup(base, n);
         if (!f->name)
                 return -ENOMEM;
-        if (!container_name_is_valid(f->name))
-                file_error(f, path, 1, "ContainerName",
-                           "the file name is not a valid container name; set ContainerName=");
+        if (!container_name_is_valid(f->name)) {
+                f->n_errors++;
+                log_error("%s:1: ContainerName=: the file name is not a valid container name; set "
+                          "ContainerName=.",
+                          path);
+        }
         return 0;
 }
 
@@ -851,6 +504,13 @@ int container_file_load(ContainerFile *f, const char *path, char *const *dropins
         if (!f->spec.image == !f->spec.rootfs) {
                 f->n_errors++;
                 log_error("%s: [Container] needs exactly one of Image= and Rootfs=.", path);
+        }
+        if (f->pod && (f->network_set || f->spec.ports || f->spec.hostname)) {
+                f->n_errors++;
+                log_error(
+                        "%s: [Container] Network=, PublishPort= and HostName= belong to the pod: set them in "
+                        "%s, not with Pod=.",
+                        path, f->pod);
         }
         return f->n_errors > 0 ? -EINVAL : 0;
 }

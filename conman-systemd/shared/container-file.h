@@ -3,7 +3,7 @@
  * container-file.h — a *.container file (conman.container(5)) and its drop-ins,
  * parsed into a ContainerSpec plus the unit settings that pass through.
  *
- * INI syntax as in systemd units: [Container] keys from a documented table
+ * INI syntax as in systemd units (shared/ini-file.c): [Container] keys from a documented table
  * (container_file_keys, docs/generator.md), [Unit]/[Service]/[Install] copied to
  * the unit, except the keys refused-keys.h refuses. Unknown keys, refused keys, bad
  * values and missing Image=/Rootfs= are errors naming file:line and key; every error
@@ -27,6 +27,8 @@ typedef struct ContainerFile {
         ContainerSpec spec;
         char **entrypoint; /* Entrypoint=: replaces the image's */
         PullPolicy pull;
+        char *pod;            /* Pod=: "NAME.pod"; the generator sets spec.pod_id/pod_name from that file */
+        bool network_set;     /* Network= was given (refused with Pod=) */
         char **unit_lines;    /* "Key=value" of [Unit], in order */
         char **service_lines; /* [Service] */
         char **install_lines; /* [Install] */

@@ -33,7 +33,7 @@ declare -A corpus=(
         [fuzz-bus-options]=conman/corpus/bus-options [fuzz-names]=conman/corpus/names
         [fuzz-util-parsers]=conman/corpus/util-parsers [fuzz-container-json]=conman/corpus/container-json
         [fuzz-exit-record]=conman/corpus/exit-record [fuzz-template]=conman/corpus/template
-        [fuzz-container-file]=generator/corpus/container-file
+        [fuzz-container-file]=generator/corpus/container-file [fuzz-pod-file]=generator/corpus/pod-file
         [fuzz-cni-result]=network/corpus/cni-result
 )
 names=("$@")

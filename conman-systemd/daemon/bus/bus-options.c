@@ -300,7 +300,25 @@ static const struct {
         { "GroupAdd", "as", opt_group_add },
 };
 
-static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error) {
+/* Pod s: the pod to join (its name, id or a unique id prefix), resolved by the caller. */
+static int read_pod_option(sd_bus_message *m, BusContainerExtras *extras, sd_bus_error *error) {
+        int r = sd_bus_message_enter_container(m, 'v', "s");
+        if (r < 0)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Option 'Pod' must be of type 's'.");
+        r = read_string(m, &extras->pod);
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* The options a pod sets for its members (they are the pod's): refused together with Pod. */
+static bool is_pod_setting(const char *key) {
+        return streq(key, "Network") || streq(key, "Publish") || streq(key, "Hostname");
+}
+
+static int read_one_option(sd_bus_message *m, ContainerSpec *spec, BusContainerExtras *extras,
+                           sd_bus_error *error) {
         const char *key;
         size_t i;
         int r;
@@ -308,6 +326,8 @@ static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error 
         r = sd_bus_message_read(m, "s", &key);
         if (r < 0)
                 return r;
+        if (streq(key, "Pod"))
+                return read_pod_option(m, extras, error);
         for (i = 0; i < ELEMENTSOF(options); i++)
                 if (streq(options[i].name, key))
                         break;
@@ -315,6 +335,8 @@ static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error 
                 return sd_bus_error_setf(
                         error, CONMAN_ERROR_INVALID_ARGUMENT,
                         "Unknown option '%s'. See io.conman1.Manager.xml for the known ones.", key);
+        if (is_pod_setting(key) && !extras->pod_setting)
+                extras->pod_setting = options[i].name;
         r = sd_bus_message_enter_container(m, 'v', options[i].signature);
         if (r < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
@@ -329,7 +351,19 @@ static int read_one_option(sd_bus_message *m, ContainerSpec *spec, sd_bus_error 
         return sd_bus_message_exit_container(m);
 }
 
+void bus_container_extras_done(BusContainerExtras *e) {
+        free(e->pod);
+        *e = (BusContainerExtras){};
+}
+
 int bus_read_container_options(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error) {
+        _cleanup_(bus_container_extras_done) BusContainerExtras extras = {};
+
+        return bus_read_container_options_full(m, spec, &extras, error);
+}
+
+int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusContainerExtras *extras,
+                                    sd_bus_error *error) {
         unsigned n = 0;
         int r;
 
@@ -339,7 +373,7 @@ int bus_read_container_options(sd_bus_message *m, ContainerSpec *spec, sd_bus_er
         while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
                 if (++n > 64)
                         return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Too many options.");
-                r = read_one_option(m, spec, error);
+                r = read_one_option(m, spec, extras, error);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_exit_container(m);
@@ -348,5 +382,109 @@ int bus_read_container_options(sd_bus_message *m, ContainerSpec *spec, sd_bus_er
         }
         if (r < 0)
                 return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* Share s of CreatePod: "net,ipc,uts" or a part of it. */
+static int read_pod_share(sd_bus_message *m, PodSpec *spec, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_enter_container(m, 'v', "s");
+        if (r < 0)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Option 'Share' must be of type 's'.");
+        r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        if (strstr(v, "pid"))
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "A shared PID namespace needs a holder process, and a conman pod has "
+                                        "none: share net, ipc and uts (see docs/pods.md).");
+        if (pod_share_parse(v, &spec->share) < 0)
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Invalid Share '%s': use a comma-separated list of net, ipc and uts.", v);
+        return sd_bus_message_exit_container(m);
+}
+
+/* The keys CreatePod shares with CreateContainer: read by the same parsers with the same words. */
+static bool is_pod_option(const char *key) {
+        static const char *const keys[] = { "Hostname", "Labels",   "Network",  "Publish",
+                                            "Memory",   "CPUQuota", "PidsLimit" };
+
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (streq(keys[i], key))
+                        return true;
+        return false;
+}
+
+static void pod_spec_take(PodSpec *spec, ContainerSpec *v) {
+        free(spec->hostname);
+        spec->hostname = TAKE_PTR(v->hostname);
+        strv_freep(&spec->labels);
+        spec->labels = TAKE_PTR(v->labels);
+        spec->network = v->network;
+        free(spec->network_name);
+        spec->network_name = TAKE_PTR(v->network_name);
+        strv_freep(&spec->ports);
+        spec->ports = TAKE_PTR(v->ports);
+        spec->memory_max = v->memory_max;
+        spec->cpu_quota_usec = v->cpu_quota_usec;
+        spec->pids_limit = v->pids_limit;
+}
+
+static int read_one_pod_option(sd_bus_message *m, PodSpec *spec, ContainerSpec *v, sd_bus_error *error) {
+        const char *key;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &key);
+        if (r < 0)
+                return r;
+        if (streq(key, "Share"))
+                return read_pod_share(m, spec, error);
+        if (!is_pod_option(key))
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Unknown pod option '%s'. See CreatePod in io.conman1.Manager.xml for the known ones.",
+                        key);
+        for (size_t i = 0; i < ELEMENTSOF(options); i++)
+                if (streq(options[i].name, key)) {
+                        r = sd_bus_message_enter_container(m, 'v', options[i].signature);
+                        if (r < 0)
+                                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                         "Option '%s' must be of type '%s'.", key,
+                                                         options[i].signature);
+                        r = options[i].parse(m, v, error);
+                        if (r < 0 && !sd_bus_error_is_set(error))
+                                sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                  "Option '%s' has a malformed value.", key);
+                        return r < 0 ? r : sd_bus_message_exit_container(m);
+                }
+        return -EINVAL;
+}
+
+int bus_read_pod_options(sd_bus_message *m, PodSpec *spec, sd_bus_error *error) {
+        _cleanup_(container_spec_done) ContainerSpec v;
+        unsigned n = 0;
+        int r;
+
+        container_spec_init(&v);
+        v.network = spec->network;
+        v.pids_limit = 0; /* a pod has no default pids limit */
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                if (++n > 64)
+                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Too many options.");
+                r = read_one_pod_option(m, spec, &v, error);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        pod_spec_take(spec, &v);
         return sd_bus_message_exit_container(m);
 }

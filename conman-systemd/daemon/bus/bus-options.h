@@ -9,6 +9,21 @@
 #include <systemd/sd-bus.h>
 
 #include "shared/container-spec.h"
+#include "shared/pod-spec.h"
 
 /* Reads a{sv} from m into spec. */
 int bus_read_container_options(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error);
+
+/* What CreateContainer's options say besides the spec. */
+typedef struct BusContainerExtras {
+        char *pod; /* Pod: the pod's name, id or unique id prefix; NULL without */
+        const char
+                *pod_setting; /* the first of Network, Publish, Hostname given (a pod's, refused with Pod) */
+} BusContainerExtras;
+void bus_container_extras_done(BusContainerExtras *e);
+int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusContainerExtras *extras,
+                                    sd_bus_error *error);
+
+/* The options of CreatePod (Hostname, Labels, Network, Publish, Memory, CPUQuota, PidsLimit, Share) into
+ * spec. */
+int bus_read_pod_options(sd_bus_message *m, PodSpec *spec, sd_bus_error *error);

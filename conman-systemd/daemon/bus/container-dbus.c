@@ -57,6 +57,8 @@ static int property_get_spec_string(sd_bus *bus, const char *path, const char *i
                 v = c->spec.runtime ?: c->manager->default_runtime;
         else if (streq(property, "RestartPolicy"))
                 v = restart_policy_to_string(c->spec.restart);
+        else if (streq(property, "Pod"))
+                v = c->spec.pod_id;
         return sd_bus_message_append(reply, "s", strempty(v));
 }
 
@@ -244,6 +246,7 @@ static const sd_bus_vtable container_vtable[] = {
         SD_BUS_PROPERTY("Command", "as", property_get_command, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Runtime", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("RestartPolicy", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Pod", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("AutoRemove", "b", property_get_auto_remove, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Labels", "a{ss}", property_get_labels, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), SD_BUS_VTABLE_PROPERTY_CONST),

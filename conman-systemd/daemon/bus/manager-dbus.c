@@ -11,12 +11,14 @@
 #include "shared/util.h"
 #include "daemon/container.h"
 #include "daemon/manager.h"
+#include "daemon/pod.h"
 #include "daemon/bus/bus-options.h"
 #include "daemon/bus/bus-util.h"
 #include "daemon/bus/console-dbus.h"
 #include "daemon/bus/container-dbus.h"
 #include "daemon/bus/image-dbus.h"
 #include "daemon/bus/network-dbus.h"
+#include "daemon/bus/pod-dbus.h"
 
 static int property_get_systemd_version(sd_bus *bus, const char *path, const char *interface,
                                         const char *property, sd_bus_message *reply, void *userdata,
@@ -36,8 +38,35 @@ static int read_container(sd_bus_message *msg, Manager *m, Container **ret, sd_b
         return container_find(m, ref, ret, error);
 }
 
+/* Pod: the container joins the pod for good. Its network is the pod's (NONE in config.json: the pod's
+ * namespace is joined by path, or HOST for a pod on the host's network); Network, Publish and Hostname are
+ * the pod's to set. */
+static int apply_pod(Manager *m, const BusContainerExtras *extras, ContainerSpec *spec, sd_bus_error *error) {
+        Pod *p;
+        int r;
+
+        if (!extras->pod)
+                return 0;
+        r = pod_find(m, extras->pod, &p, error);
+        if (r < 0)
+                return r;
+        if (extras->pod_setting)
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "Option '%s' belongs to the pod '%s': set it with conmanctl pod create.",
+                        extras->pod_setting, p->spec.name);
+        if (p->spec.removing)
+                return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Pod %s is being removed.", p->spec.name);
+        if (free_and_strdup(&spec->pod_id, p->spec.id) < 0 ||
+            free_and_strdup(&spec->pod_name, p->spec.name) < 0)
+                return -ENOMEM;
+        spec->network = p->spec.network == NETWORK_HOST ? NETWORK_HOST : NETWORK_NONE;
+        return 0;
+}
+
 static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_(container_spec_done) ContainerSpec spec;
+        _cleanup_(bus_container_extras_done) BusContainerExtras extras = {};
         _cleanup_strv_free_ char **command = NULL;
         Manager *m = userdata;
         const char *name;
@@ -50,10 +79,13 @@ static int method_create_container(sd_bus_message *msg, void *userdata, sd_bus_e
                 r = sd_bus_message_read_strv(msg, &command);
         if (r < 0)
                 return r;
-        r = bus_read_container_options(msg, &spec, error);
+        r = bus_read_container_options_full(msg, &spec, &extras, error);
         if (r < 0)
                 return r;
         r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        r = apply_pod(m, &extras, &spec, error);
         if (r < 0)
                 return r;
 
@@ -91,6 +123,19 @@ FORWARD(method_wait_container, bus_container_method_wait)
 FORWARD(method_inspect_container, bus_container_method_inspect)
 FORWARD(method_generate_container_file, bus_container_method_generate_container_file)
 FORWARD(method_attach_container, bus_container_method_attach)
+
+#define FORWARD_POD(manager_method, pod_method)                                                              \
+        static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {                \
+                return bus_forward_to_pod(msg, userdata, pod_method, error);                                 \
+        }
+
+FORWARD_POD(method_start_pod, bus_pod_method_start)
+FORWARD_POD(method_stop_pod, bus_pod_method_stop)
+FORWARD_POD(method_restart_pod, bus_pod_method_restart)
+FORWARD_POD(method_kill_pod, bus_pod_method_kill)
+FORWARD_POD(method_remove_pod, bus_pod_method_remove)
+FORWARD_POD(method_inspect_pod, bus_pod_method_inspect)
+FORWARD_POD(method_generate_pod_file, bus_pod_method_generate_pod_file)
 
 static int method_get_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Container *c;
@@ -191,8 +236,31 @@ const sd_bus_vtable manager_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_ARGS("b", all),
                                 SD_BUS_RESULT("a(sssssitttuso)", containers), method_list_containers,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("CreatePod", SD_BUS_ARGS("s", name, "a{sv}", options),
+                                SD_BUS_RESULT("s", id, "o", path), bus_manager_method_create_pod,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("StartPod", SD_BUS_ARGS("s", pod), SD_BUS_NO_RESULT, method_start_pod,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("StopPod", SD_BUS_ARGS("s", pod, "t", timeout_usec), SD_BUS_NO_RESULT,
+                                method_stop_pod, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RestartPod", SD_BUS_ARGS("s", pod, "t", timeout_usec), SD_BUS_NO_RESULT,
+                                method_restart_pod, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("KillPod", SD_BUS_ARGS("s", pod, "s", signal), SD_BUS_NO_RESULT,
+                                method_kill_pod, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RemovePod", SD_BUS_ARGS("s", pod, "b", force), SD_BUS_NO_RESULT,
+                                method_remove_pod, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetPod", SD_BUS_ARGS("s", pod), SD_BUS_RESULT("o", path),
+                                bus_manager_method_get_pod, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("InspectPod", SD_BUS_ARGS("s", pod), SD_BUS_RESULT("s", json),
+                                method_inspect_pod, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GeneratePodFile", SD_BUS_ARGS("s", pod), SD_BUS_RESULT("s", text),
+                                method_generate_pod_file, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListPods", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssstuo)", pods),
+                                bus_manager_method_list_pods, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "s", name, "o", path), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "s", name, "o", path), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("PodNew", SD_BUS_ARGS("s", id, "s", name, "o", path), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("PodRemoved", SD_BUS_ARGS("s", id, "s", name, "o", path), 0),
         SD_BUS_VTABLE_END,
 };
 
@@ -206,6 +274,9 @@ int manager_bus_export(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to export the image objects: %m");
         r = network_bus_export(m);
+        if (r < 0)
+                return r;
+        r = pod_bus_export(m);
         if (r < 0)
                 return r;
         return container_bus_export(m);

@@ -21,6 +21,7 @@
 #include "daemon/container.h"
 #include "daemon/exec.h"
 #include "daemon/manager.h"
+#include "daemon/pod.h"
 #include "fake-systemd.h"
 #include "model-harness.h"
 
@@ -128,6 +129,52 @@ static int method_exec_wait(sd_bus_message *msg, void *userdata, sd_bus_error *e
         return r == -ENOENT ? sd_bus_error_setf(error, "io.conman1.Error.NoSuchExec", "No exec %s.", id) : r;
 }
 
+/* Pods: the model's operations as pod-dbus.c calls them, without its root check. */
+static int find_pod_arg(sd_bus_message *msg, Pod **ret, sd_bus_error *error) {
+        const char *ref;
+        int r = sd_bus_message_read(msg, "s", &ref);
+        return r < 0 ? r : pod_find(t.m, ref, ret, error);
+}
+
+static int method_pod_create(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(pod_spec_done) PodSpec spec;
+        const char *name;
+        uint64_t memory;
+        int r;
+
+        pod_spec_init(&spec);
+        r = sd_bus_message_read(msg, "st", &name, &memory);
+        if (r < 0)
+                return r;
+        spec.name = strdup(name);
+        spec.network = NETWORK_NONE;
+        spec.memory_max = memory;
+        r = pod_create(t.m, &spec, msg, NULL, error);
+        return r < 0 ? r : 1;
+}
+
+static int method_pod_start(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Pod *p;
+        int r = find_pod_arg(msg, &p, error);
+        return r < 0 ? r : answer(msg, pod_start(p, msg, error));
+}
+
+static int method_pod_stop(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Pod *p;
+        int r = find_pod_arg(msg, &p, error);
+        return r < 0 ? r : answer(msg, pod_stop(p, UINT64_MAX, msg, error));
+}
+
+static int method_pod_remove(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        int force, r;
+        Pod *p;
+
+        r = find_pod_arg(msg, &p, error);
+        if (r >= 0)
+                r = sd_bus_message_read(msg, "b", &force);
+        return r < 0 ? r : answer(msg, pod_remove(p, force, msg, error));
+}
+
 static const sd_bus_vtable test_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD("Start", "s", "", method_start, 0),
@@ -138,6 +185,10 @@ static const sd_bus_vtable test_vtable[] = {
         SD_BUS_METHOD("Wait", "s", "i", method_wait, 0),
         SD_BUS_METHOD("Exec", "s", "sh", method_exec, 0),
         SD_BUS_METHOD("ExecWait", "s", "i", method_exec_wait, 0),
+        SD_BUS_METHOD("PodCreate", "st", "so", method_pod_create, 0),
+        SD_BUS_METHOD("PodStart", "s", "", method_pod_start, 0),
+        SD_BUS_METHOD("PodStop", "s", "", method_pod_stop, 0),
+        SD_BUS_METHOD("PodRemove", "sb", "", method_pod_remove, 0),
         SD_BUS_VTABLE_END,
 };
 
@@ -150,7 +201,15 @@ static int on_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_err
                 rep->error = strdup(e->name);
         else if (streq(strempty(sd_bus_message_get_signature(reply, true)), "i"))
                 assert_true(sd_bus_message_read(reply, "i", &rep->code) >= 0);
-        else if (streq(strempty(sd_bus_message_get_signature(reply, true)), "sh")) {
+        else if (streq(strempty(sd_bus_message_get_signature(reply, true)), "so")) {
+                const char *id, *path;
+                assert_true(sd_bus_message_read(reply, "so", &id, &path) >= 0);
+                rep->id = strdup(id);
+        } else if (streq(strempty(sd_bus_message_get_signature(reply, true)), "s")) {
+                const char *text;
+                assert_true(sd_bus_message_read(reply, "s", &text) >= 0);
+                rep->id = strdup(text);
+        } else if (streq(strempty(sd_bus_message_get_signature(reply, true)), "sh")) {
                 const char *id;
                 int fd;
                 assert_true(sd_bus_message_read(reply, "sh", &id, &fd) >= 0);
@@ -186,7 +245,25 @@ void call(Reply *rep, const char *method, const char *name) {
         run_loop();
 }
 
+/* Calls io.conman1.Test.<method> with the arguments of types; the reply lands in *rep (an "so" or "s"
+ * reply's first string in rep->id). */
+void call_args(Reply *rep, const char *method, const char *types, ...) {
+        va_list ap;
+        int r;
+
+        reply_done(rep);
+        *rep = (Reply){ .code = -1000 };
+        va_start(ap, types);
+        r = sd_bus_call_method_asyncv(t.client, NULL, NULL, "/test", "io.conman1.Test", method, on_reply, rep,
+                                      types, ap);
+        va_end(ap);
+        assert_true(r >= 0);
+        run_loop();
+}
+
 void reply_done(Reply *rep) {
+        free(rep->id);
+        rep->id = NULL;
         free(rep->error);
         rep->error = NULL;
         free(rep->exec_id);
@@ -216,9 +293,14 @@ void daemon_up(void) {
                                         "ContainerNew", on_manager_signal, NULL) >= 0);
         assert_true(sd_bus_match_signal(t.client, NULL, NULL, "/io/conman1", "io.conman1.Manager",
                                         "ContainerRemoved", on_manager_signal, NULL) >= 0);
+        assert_true(sd_bus_match_signal(t.client, NULL, NULL, "/io/conman1", "io.conman1.Manager", "PodNew",
+                                        on_manager_signal, NULL) >= 0);
+        assert_true(sd_bus_match_signal(t.client, NULL, NULL, "/io/conman1", "io.conman1.Manager",
+                                        "PodRemoved", on_manager_signal, NULL) >= 0);
         assert_int_equal(
                 sd_bus_add_object_vtable(t.daemon_bus, NULL, "/test", "io.conman1.Test", test_vtable, NULL),
                 0);
+
         fake_systemd_set_peer(t.client);
         assert_int_equal(manager_load_containers(t.m), 0);
         run_loop();

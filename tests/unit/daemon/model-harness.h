@@ -37,6 +37,7 @@ typedef struct Reply {
         char *error;   /* D-Bus error name, NULL for a method return */
         int32_t code;  /* Wait's exit code */
         char *exec_id; /* Exec's */
+        char *id;      /* the first string of an "so" or "s" reply (CreatePod's id, InspectPod's JSON) */
 } Reply;
 
 typedef struct ModelTest {
@@ -64,6 +65,9 @@ unsigned count_signals(const char *s);
  * "ExecWait" takes an exec's id. */
 void call(Reply *rep, const char *method, const char *name);
 void reply_done(Reply *rep);
+/* Calls io.conman1.Test.<method>(args of types): "PodCreate" (name, memory), "PodStart", "PodStop" (name),
+ * "PodRemove" (name, force). */
+void call_args(Reply *rep, const char *method, const char *types, ...);
 
 Container *find(const char *name); /* NULL when there is none */
 Container *get(const char *name);  /* fails the test when there is none */
