@@ -29,7 +29,7 @@ static const char pod_create_usage[] =
         "limits, the unit conman-pod@NAME.service keeps its shared namespaces. Containers join it\n"
         "with 'conmanctl run --pod NAME'.\n\n"
         "Options:\n"
-        "      --name NAME            Name the pod (or give NAME as the argument)\n"
+        "      --name NAME            Name the pod (or give NAME as the argument; default: pod-XXXX)\n"
         "  -p, --publish [IP:]HOSTPORT:PORT[/tcp|udp]  Publish a port of the pod (repeatable)\n"
         "      --network NET          bridge (default: network conman0), none, host, or a network's name\n"
         "      --hostname NAME        The pod's host name (default: its name)\n"
@@ -175,13 +175,18 @@ static int append_create_options(sd_bus_message *m, const PodCreateArgs *a) {
 static int pod_create(sd_bus *bus, const PodCreateArgs *a) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *generated = NULL;
         const char *id;
         int r;
+
+        /* conmand wants a name (it names the slice and the pin unit); podman makes one up, so do we */
+        if (!a->name && asprintf(&generated, "pod-%s", random_hex_stack(4).s) < 0)
+                return log_oom();
 
         r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
                                            "CreatePod");
         if (r >= 0)
-                r = sd_bus_message_append(m, "s", strempty(a->name));
+                r = sd_bus_message_append(m, "s", a->name ?: generated);
         if (r >= 0)
                 r = append_create_options(m, a);
         if (r < 0)

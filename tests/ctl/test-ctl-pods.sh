@@ -52,6 +52,8 @@ last_call() {
 check "pod create sends only what was given" 0 "$CTL" pod create web2
 expect create-id <<<"$C"
 last_call create <<<"CreatePod web2"
+check "pod create without a name makes one up" 0 "$CTL" pod create
+tail -1 "$T/calls" | grep -qE '^CreatePod pod-[0-9a-f]{8}$' || { echo "not ok $n generated name"; failed=$((failed + 1)); }
 
 check "pod create: every option" 0 "$CTL" pod create --name web3 -p 8080:80 -p 9090:90/udp --network none \
         --hostname h -l a=1 -l b= -m 64m --cpus 1.5 --pids-limit 50 --share net,ipc
