@@ -46,7 +46,13 @@ static int pod_slice(sd_bus *bus, const char *ref, char **ret) {
         if (r >= 0)
                 r = sd_bus_get_property_string(bus, "io.conman1", path, "io.conman1.Pod", "Slice", &error,
                                                ret);
-        return r < 0 ? ctl_log_bus_error("cannot find the pod", &error, r) : 0;
+        if (r < 0) {
+                _cleanup_free_ char *what = NULL;
+                if (asprintf(&what, "cannot find pod %s", ref) < 0)
+                        return log_oom();
+                return ctl_log_bus_error(what, &error, r);
+        }
+        return 0;
 }
 
 /* The unit a process's cgroup is in below the slice: the path component after "/<slice>/". Returns
