@@ -183,7 +183,7 @@ pod_status() {
         expect_failure "nope" conmanctl run -d --pod nope --rootfs "$R" /bin/true
         [ -z "$(conmanctl ps -a -q)" ]
         for n in -web 'we b' 'a/b' 'wéb'; do
-                expect_failure "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}" conmanctl pod create --network none "$n"
+                expect_failure "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}" conmanctl pod create --network none --name "$n"
         done
         [ -z "$(conmanctl pod ps -q)" ]
 
