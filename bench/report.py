@@ -20,6 +20,8 @@ GROUPS = [
     ("scale-restart", "Scale: conmand restart to ready (`systemctl restart conmand` until `conmanctl ps` answers)"),
     ("pull-image", "Image pull: the image"),
     ("pull", "Image pull from a local registry into an empty store, unpacked"),
+    ("pod", "Pods (runc, --network none): from nothing to a pod with 2 sleeping containers running"),
+    ("pod-density", "Pods: what a pod costs beyond its containers (podman: conmon + infra container)"),
 ]
 
 

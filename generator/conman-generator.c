@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "shared/container-file.h"
 #include "shared/fileio.h"
@@ -34,9 +35,17 @@ static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+/* A file that is /dev/null, or a link to it, masks the files of its name in later directories, as in systemd.
+ */
+static bool is_masked(const char *path) {
+        struct stat st;
+
+        return stat(path, &st) >= 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
 /* Files in the search path ending in suffix, first of each name wins, as full paths sorted by name. */
 static int find_files(char *const *dirs, const char *subdir, const char *suffix, char ***ret) {
-        _cleanup_strv_free_ char **names = NULL, **paths = NULL;
+        _cleanup_strv_free_ char **names = NULL, **paths = NULL, **taken = NULL;
         size_t n;
 
         for (size_t i = 0; dirs && dirs[i]; i++) {
@@ -51,10 +60,13 @@ static int find_files(char *const *dirs, const char *subdir, const char *suffix,
                         size_t len = strlen(de->d_name), sl = strlen(suffix);
                         _cleanup_free_ char *p = NULL;
                         if (de->d_name[0] == '.' || len <= sl || !streq(de->d_name + len - sl, suffix) ||
-                            strv_contains(names, de->d_name))
+                            strv_contains(taken, de->d_name))
                                 continue;
-                        if (asprintf(&p, "%s/%s", dir, de->d_name) < 0 || strv_push(&names, de->d_name) < 0 ||
-                            strv_push(&paths, p) < 0)
+                        if (asprintf(&p, "%s/%s", dir, de->d_name) < 0 || strv_push(&taken, de->d_name) < 0)
+                                return -ENOMEM;
+                        if (is_masked(p))
+                                continue;
+                        if (strv_push(&names, de->d_name) < 0 || strv_push(&paths, p) < 0)
                                 return -ENOMEM;
                 }
         }

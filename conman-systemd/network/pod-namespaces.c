@@ -101,9 +101,9 @@ static int pin_ipc_uts_child(void *userdata) {
                 return negative_errno();
         if ((p->flags & CLONE_NEWUTS) && sethostname(p->hostname, strlen(p->hostname)) < 0)
                 return negative_errno();
-        if ((p->flags & CLONE_NEWIPC) && mount("/proc/self/ns/ipc", p->ipc_path, NULL, MS_BIND, NULL) < 0)
+        if ((p->flags & CLONE_NEWIPC) && mount("/proc/self/ns/ipc", p->ipc_path, "none", MS_BIND, NULL) < 0)
                 return negative_errno();
-        if ((p->flags & CLONE_NEWUTS) && mount("/proc/self/ns/uts", p->uts_path, NULL, MS_BIND, NULL) < 0)
+        if ((p->flags & CLONE_NEWUTS) && mount("/proc/self/ns/uts", p->uts_path, "none", MS_BIND, NULL) < 0)
                 return negative_errno();
         return 0;
 }

@@ -4,10 +4,12 @@
  * leaving nothing mounted. A pod with network none uses /run/netns like conman-podns does. */
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <net/if.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/stat.h>
@@ -105,6 +107,12 @@ static bool hostname_is(const void *want) {
         return gethostname(buf, sizeof(buf) - 1) >= 0 && streq(buf, want);
 }
 
+static bool lo_is_up(const void *unused) {
+        struct ifreq ifr = { .ifr_name = "lo" };
+        int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        return sock >= 0 && ioctl(sock, SIOCGIFFLAGS, &ifr) >= 0 && (ifr.ifr_flags & IFF_UP);
+}
+
 static bool msg_queue_create(const void *key) {
         return msgget(*(const key_t *) key, IPC_CREAT | IPC_EXCL | 0600) >= 0;
 }
@@ -142,7 +150,8 @@ static void assert_ipc_uts_pinned(Fixture *f) {
 
 static void test_pin_none(void **state) {
         Fixture *f = *state;
-        _cleanup_free_ char *hosts = NULL, *netns = NULL, *contents = NULL, *msg = NULL;
+        _cleanup_free_ char *hosts = NULL, *netns = NULL, *netns_file = NULL, *contents = NULL, *msg = NULL,
+                            *hostname = NULL, *resolv = NULL;
         ino_t ino;
 
         if (!can_pin())
@@ -154,7 +163,15 @@ static void test_pin_none(void **state) {
         assert_ipc_uts_pinned(f);
         assert_true(asprintf(&netns, "conman-%.12s", f->spec.id) > 0);
         assert_true(netns_exists(netns));
+        assert_int_equal(netns_path(netns, &netns_file), 0);
+        assert_int_equal(in_namespace(netns_file, CLONE_NEWNET, lo_is_up, NULL), 0);
         assert_true(asprintf(&hosts, "%s/pods/%s/etc/hosts", f->run, f->spec.id) > 0);
+        assert_true(asprintf(&resolv, "%s/pods/%s/etc/resolv.conf", f->run, f->spec.id) > 0);
+        assert_int_equal(access(resolv, F_OK), 0);
+        assert_true(asprintf(&hostname, "%s/pods/%s/etc/hostname", f->run, f->spec.id) > 0);
+        assert_int_equal(read_file(hostname, 4096, &contents, NULL), 0);
+        assert_string_equal(contents, "webhost\n");
+        free(TAKE_PTR(contents));
         ino = inode_of(hosts);
 
         assert_int_equal(pod_namespaces_pin(f->state, f->run, &f->spec, NULL), 0); /* twice is fine */
