@@ -140,8 +140,12 @@ int container_watch_job(Container *c, const char *job, JobKind kind, sd_bus_mess
 static bool is_container_unit_path(const char *unit_path) {
         _cleanup_free_ char *unit = NULL;
 
-        return unit_path && sd_bus_path_decode(unit_path, "/org/freedesktop/systemd1/unit", &unit) > 0 &&
-               string_has_prefix(unit, CONMAN_UNIT_PREFIX);
+        size_t n;
+
+        if (!unit_path || sd_bus_path_decode(unit_path, "/org/freedesktop/systemd1/unit", &unit) <= 0)
+                return false;
+        n = strlen(unit); /* a service (a container's, a pod's pin), not a pod's slice */
+        return string_has_prefix(unit, CONMAN_UNIT_PREFIX) && n > 8 && streq(unit + n - 8, ".service");
 }
 
 static int schedule(Manager *m, sd_event_source **source, sd_event_handler_t handler, int64_t priority) {

@@ -40,9 +40,10 @@ make_ipc_rootfs() {
         done
 }
 
+# "--": a command's "-c" is an argument, not busctl's option.
 call() {
         local method=$1; shift
-        busctl --system call io.conman1 /io/conman1 io.conman1.Manager "$method" "$@"
+        busctl --system -- call io.conman1 /io/conman1 io.conman1.Manager "$method" "$@"
 }
 
 # create_pod NAME N [KEY TYPE VALUE]...: CreatePod with N options.
@@ -280,5 +281,29 @@ back_up() {
         [[ "$output" == *"Pod web has running containers: stop it first or use rm -f."* ]]
         [ "$(pod_prop web State)" = running ]
         call RemovePod sb web true
+        no_pod_leftovers
+}
+
+@test "a pod on conman0 publishes its port; members report the pod's address; rm leaves no attachment" {
+        create_pod shop 1 Publish as 1 18080:80
+        id=$(pod_id shop)
+        member web shop "$R" /bin/sh -c 'mkdir -p /tmp/www && echo shop >/tmp/www/index.html && exec httpd -f -p 80 -h /tmp/www'
+        start web
+        wait_until 10 curl -sf --max-time 2 http://127.0.0.1:18080/
+        [ "$(curl -sf --max-time 5 http://127.0.0.1:18080/)" = shop ]
+        ip=$(conmanctl inspect -f '{{.NetworkSettings.IPAddress}}' web)
+        [[ "$ip" =~ ^10\.77\.[0-9]+\.[0-9]+$ ]]
+        run call InspectPod s shop
+        [[ "${output// /}" == *"\\\"IPAddress\\\":\\\"$ip\\\""* ]]
+        [[ "${output// /}" == *'\"80/tcp\"'* ]]
+        [ -d "/run/conman/networks/$id" ]
+        # the pod's name and host name are in its /etc/hosts, with the member that joined
+        run nsenter -t "$(systemctl show -P MainPID conman-web.service)" -m cat /etc/hosts
+        hosts_lists "$output" shop "$ip"
+        hosts_lists "$output" web
+        call RemovePod sb shop true
+        refute curl -sf --max-time 2 http://127.0.0.1:18080/
+        [ ! -e "/run/conman/networks/$id" ]
+        refute sh -c "iptables-save | grep -q '${ip}/32'"
         no_pod_leftovers
 }
