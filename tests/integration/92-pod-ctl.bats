@@ -18,6 +18,12 @@ remove_all_pods() {
 }
 
 teardown() {
+        if [ -n "$(ls /etc/conman/containers 2>/dev/null)" ]; then # the round trip's boot-time pod
+                systemctl stop 'conman-pod@*.service' 'conman-pod-*.slice' >/dev/null 2>&1 || true
+                rm -rf /etc/conman/containers/*
+                systemctl daemon-reload
+                systemctl reset-failed 'conman-*' >/dev/null 2>&1 || true
+        fi
         remove_all_containers
         remove_all_pods
         rm -rf /var/tmp/pod-files
@@ -173,6 +179,24 @@ pod_status() {
         # a container's name still gives its .container file alone, with no comment line
         conmanctl generate unit web-a | refute grep -qx '# web-a.container'
         [ "$(conmanctl generate unit --files /var/tmp/pod-files web-a)" = /var/tmp/pod-files/web-a.container ]
+}
+
+@test "generate unit --files POD into /etc/conman/containers: after pod rm -f, the pin unit brings it back" {
+        conmanctl pod create --network none --hostname rt-host web
+        run_member web web-a
+        run_member web web-b
+        mkdir -p /etc/conman/containers
+        conmanctl generate unit --files /etc/conman/containers web
+        conmanctl pod rm -f web
+        systemctl daemon-reload
+        [ "$(systemctl show -P LoadState conman-pod@web.service)" = loaded ]
+        systemctl start conman-pod@web.service
+        wait_until 20 systemctl is-active -q conman-web-a.service conman-web-b.service
+        [ "$(systemctl show -P Slice conman-web-a.service)" = conman-pod-web.slice ]
+        a=$(systemctl show -P MainPID conman-web-a.service)
+        b=$(systemctl show -P MainPID conman-web-b.service)
+        [ "$(stat -L -c %i /proc/$a/ns/uts)" = "$(stat -L -c %i /proc/$b/ns/uts)" ]
+        [ "$(nsenter -t "$a" -u hostname)" = rt-host ]
 }
 
 @test "bad input: unknown pod, invalid name, taken name, network/ports/host name with --pod, --share pid" {
