@@ -197,6 +197,9 @@ pod_status() {
         b=$(systemctl show -P MainPID conman-web-b.service)
         [ "$(stat -L -c %i /proc/$a/ns/uts)" = "$(stat -L -c %i /proc/$b/ns/uts)" ]
         [ "$(nsenter -t "$a" -u hostname)" = rt-host ]
+        # conmand knows the boot-time pod and its members as ever
+        wait_until 20 sh -c 'conmanctl pod ps --format "{{.Name}} {{.Status}} {{.NumberOfContainers}}" | grep -qx "web Running 2"'
+        conmanctl ps --pod | grep -E ' web-a +[0-9a-f]{12} +web$'
 }
 
 @test "bad input: unknown pod, invalid name, taken name, network/ports/host name with --pod, --share pid" {
