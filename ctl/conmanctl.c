@@ -32,6 +32,7 @@ static const Verb verbs[] = {
         { "rmi", "Remove images", verb_rmi },
         { "image", "Manage images: import, inspect, prune, ls, pull, rm", verb_image },
         { "network", "Manage networks: create, ls, inspect, rm", verb_network },
+        { "pod", "Manage pods: create, start, stop, restart, kill, rm, ps, inspect, top", verb_pod },
         { "info", "Show daemon facts: versions, state directory, runtime", verb_info },
         { "version", "Show client and daemon versions", verb_version },
 };

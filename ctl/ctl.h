@@ -51,6 +51,17 @@ int verb_rmi(int argc, char *argv[]);
 int verb_image(int argc, char *argv[]);    /* import inspect prune ls pull rm */
 int verb_network(int argc, char *argv[]);  /* create ls inspect rm */
 int verb_generate(int argc, char *argv[]); /* unit */
+int verb_pod(int argc, char *argv[]);      /* create start stop restart kill rm ps inspect top */
+int verb_pod_ps(int argc, char *argv[]);
+int verb_pod_inspect(int argc, char *argv[]);
+int verb_pod_top(int argc, char *argv[]);
+
+/* The member container ids of the pod at path (its Containers property). Logs on failure. */
+int ctl_pod_containers(sd_bus *bus, const char *path, char ***ret);
+/* A JSON object mapping each pod member's container id to {"Pod": pod id, "PodName": name}, from
+ * ListPods and each pod's Containers property. Logs on failure. */
+struct json_object;
+int ctl_pod_membership(sd_bus *bus, struct json_object **ret);
 
 /* A getopt_long() loop helper: returns 0 after printing help when -h/--help was seen. */
 #define CTL_HELP_OPTION                                                                                      \

@@ -30,6 +30,8 @@ static const char create_usage[] =
         "  -h, --hostname NAME        Container host name\n"
         "  -l, --label KEY=VALUE      Set a label (repeatable)\n"
         "      --network NET          bridge (default: network conman0), none, host, or a network's name\n"
+        "      --pod POD              Join a pod (conmanctl pod create): its network, IPC and UTS\n"
+        "                             namespaces, its slice; not with -p, --hostname or --network\n"
         "  -p, --publish [IP:]HOSTPORT:PORT[/tcp|udp]  Publish a container port on the host (repeatable)\n"
         "  -m, --memory SIZE          Memory limit (MemoryMax=), e.g. 64m, 1g\n"
         "      --cpus N               CPU limit (CPUQuota=), e.g. 1.5\n"
@@ -145,6 +147,7 @@ enum {
         ARG_SECURITY_OPT,
         ARG_SYSCTL,
         ARG_GROUP_ADD,
+        ARG_POD,
 };
 
 static const struct option run_long_options[] = {
@@ -162,6 +165,7 @@ static const struct option run_long_options[] = {
         { "label", required_argument, NULL, 'l' },
         { "network", required_argument, NULL, ARG_NETWORK },
         { "net", required_argument, NULL, ARG_NETWORK },
+        { "pod", required_argument, NULL, ARG_POD },
         { "publish", required_argument, NULL, 'p' },
         { "memory", required_argument, NULL, 'm' },
         { "cpus", required_argument, NULL, ARG_CPUS },
@@ -244,6 +248,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case 'h': o->hostname = optarg; return 0;
         case 'l': return strv_push(&o->labels, optarg) < 0 ? log_oom() : 0;
         case ARG_NETWORK: o->network = optarg; return 0;
+        case ARG_POD: o->pod = optarg; return 0;
         case 'p': return strv_push(&o->publish, optarg) < 0 ? log_oom() : 0;
         case 'm': return parse_u64_option("memory", optarg, parse_size, &o->memory, &o->have_memory);
         case ARG_CPUS: return parse_u64_option("cpus", optarg, parse_cpus, &o->cpu_quota, &o->have_cpu_quota);
@@ -342,7 +347,7 @@ static int append_volume(sd_bus_message *m, const char *spec) {
         return sd_bus_message_append(m, "(ssb)", src, dst, ro);
 }
 
-static int append_labels(sd_bus_message *m, char **labels) {
+int ctl_append_labels(sd_bus_message *m, char **labels) {
         int r = sd_bus_message_open_container(m, 'a', "{ss}");
         for (char **l = labels; r >= 0 && l && *l; l++) {
                 _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
@@ -365,7 +370,7 @@ static int append_strings(sd_bus_message *m, const RunOptions *o) {
                 { "Rootfs", o->rootfs },   { "Image", o->image },       { "WorkingDir", o->working_dir },
                 { "User", o->user },       { "Hostname", o->hostname }, { "Network", o->network },
                 { "Runtime", o->runtime }, { "Restart", o->restart },   { "StopSignal", o->stop_signal },
-                { "UserNS", o->userns },
+                { "UserNS", o->userns },   { "Pod", o->pod },
         };
         int r = 0;
 
@@ -456,7 +461,7 @@ static int append_lists(sd_bus_message *m, const RunOptions *o) {
         if (r >= 0 && o->labels) {
                 r = open_entry(m, "Labels", "a{ss}");
                 if (r >= 0)
-                        r = append_labels(m, o->labels);
+                        r = ctl_append_labels(m, o->labels);
                 if (r >= 0)
                         r = close_entry(m);
         }

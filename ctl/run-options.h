@@ -20,7 +20,8 @@ typedef struct RunOptions {
         const char *working_dir;
         const char *user;
         const char *hostname;
-        const char *network;
+        const char *network; /* NULL unless --network was given: a pod member must not send it */
+        const char *pod;     /* --pod: name, id or unique id prefix */
         const char *runtime;
         const char *userns; /* --userns: auto or host */
         const char *restart;
@@ -47,6 +48,9 @@ int run_options_pull(sd_bus *bus, const RunOptions *o);
 
 /* Parses argv (argv[0] is the verb). Returns 0 after --help, 1 to go on, <0 on error (printed). */
 int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o);
+
+/* Appends a{ss} of "KEY=VALUE" strings (a missing '=' is an empty value). */
+int ctl_append_labels(sd_bus_message *m, char **labels);
 
 /* Appends a{sv} for CreateContainer. Returns <0 on invalid input (printed). */
 int run_options_append(sd_bus_message *m, const RunOptions *o);

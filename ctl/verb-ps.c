@@ -2,7 +2,8 @@
 /*
  * verb-ps.c — `conmanctl ps` (a table, ids, or JSON from ListContainers) and
  * `conmanctl inspect` (the JSON document of InspectContainer); either through a --format
- * template (template.c) with docker's field names.
+ * template (template.c) with docker's field names. `ps --pod` adds the pod of each container (from
+ * ListPods and each pod's Containers, verb-pod-list.c), as podman's does.
  */
 #include <getopt.h>
 
@@ -13,6 +14,7 @@
 
 typedef struct PsEntry {
         const char *id, *name, *image, *command, *state, *unit;
+        const char *pod_id, *pod_name; /* "" outside a pod */
         int32_t exit_code;
         uint64_t created, started, finished;
         uint32_t pid;
@@ -54,6 +56,8 @@ static struct json_object *entry_json(const PsEntry *e) {
         json_object_object_add(o, "CreatedAt", json_object_new_string(format_timestamp(e->created, ts)));
         json_object_object_add(o, "Pid", json_object_new_int64(e->pid));
         json_object_object_add(o, "Unit", json_object_new_string(e->unit));
+        json_object_object_add(o, "Pod", json_object_new_string(e->pod_id));
+        json_object_object_add(o, "PodName", json_object_new_string(e->pod_name));
         return o;
 }
 
@@ -80,6 +84,7 @@ static struct json_object *ps_header(void) {
                 "COMMAND", "CreatedAt",    "CREATED AT", "RunningFor",   "CREATED", "Status", "STATUS",
                 "Names",   "NAMES",        "Ports",      "PORTS",        "Labels",  "LABELS", "State",
                 "STATE",   "ExitCode",     "EXIT CODE",  "Pid",          "PID",     "Unit",   "UNIT",
+                "Pod",     "POD ID",       "PodName",    "PODNAME",
         };
         struct json_object *o = json_object_new_object();
 
@@ -88,32 +93,56 @@ static struct json_object *ps_header(void) {
         return o;
 }
 
-static void print_row(const PsEntry *e) {
+static void print_row(const PsEntry *e, bool show_pod) {
         char status[96], created[40];
         _cleanup_free_ char *cmd = NULL;
 
         format_status(e, status, sizeof(status));
         if (asprintf(&cmd, "\"%.18s%s\"", e->command, strlen(e->command) > 18 ? "…" : "") < 0)
                 return;
-        printf("%-14.12s %-22.22s %-22s %-16s %-26s %s\n", e->id, e->image, cmd,
-               format_age(e->created, created), status, e->name);
+        if (show_pod && e->pod_id[0])
+                printf("%-14.12s %-22.22s %-22s %-16s %-26s %-20s %-14.12s %s\n", e->id, e->image, cmd,
+                       format_age(e->created, created), status, e->name, e->pod_id, e->pod_name);
+        else
+                printf("%-14.12s %-22.22s %-22s %-16s %-26s %s\n", e->id, e->image, cmd,
+                       format_age(e->created, created), status, e->name);
+}
+
+static void print_header(bool show_pod) {
+        if (show_pod)
+                printf("%-14s %-22s %-22s %-16s %-26s %-20s %-14s %s\n", "CONTAINER ID", "IMAGE", "COMMAND",
+                       "CREATED", "STATUS", "NAMES", "POD ID", "PODNAME");
+        else
+                printf("%-14s %-22s %-22s %-16s %-26s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
+                       "STATUS", "NAMES");
+}
+
+/* Fills e's pod fields from a ctl_pod_membership() map (NULL: none known). */
+static void entry_set_pod(PsEntry *e, struct json_object *pods) {
+        struct json_object *m, *v;
+
+        e->pod_id = e->pod_name = "";
+        if (!pods || !json_object_object_get_ex(pods, e->id, &m))
+                return;
+        if (json_object_object_get_ex(m, "Pod", &v))
+                e->pod_id = json_object_get_string(v);
+        if (json_object_object_get_ex(m, "PodName", &v))
+                e->pod_name = json_object_get_string(v);
 }
 
 int verb_ps(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' },
-                { "all", no_argument, NULL, 'a' },
-                { "quiet", no_argument, NULL, 'q' },
-                { "format", required_argument, NULL, 'f' },
-                {},
+                { "help", no_argument, NULL, 'H' },  { "all", no_argument, NULL, 'a' },
+                { "quiet", no_argument, NULL, 'q' }, { "format", required_argument, NULL, 'f' },
+                { "pod", no_argument, NULL, 'P' },   {},
         };
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_json_ struct json_object *array = NULL;
-        _cleanup_json_ struct json_object *header = NULL;
+        _cleanup_json_ struct json_object *header = NULL, *pods = NULL;
         _cleanup_(template_freep) Template *tmpl = NULL;
-        bool all = false, quiet = false, json = false;
+        bool all = false, quiet = false, json = false, show_pod = false;
         const char *format = NULL;
         PsEntry e;
         int c, r;
@@ -122,18 +151,21 @@ int verb_ps(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "aqf:", options, NULL)) >= 0)
                 switch (c) {
                 case 'H':
-                        printf("Usage: conmanctl ps [-a] [-q] [--format json|TEMPLATE]\n\n"
+                        printf("Usage: conmanctl ps [-a] [-q] [--pod] [--format json|TEMPLATE]\n\n"
                                "List running containers (all with -a).\n\n"
                                "  -a, --all              Include created and exited containers\n"
                                "  -q, --quiet            Print only the short ids\n"
+                               "      --pod              Add the columns POD ID and PODNAME\n"
                                "      --format json      Print a JSON array\n"
                                "      --format TEMPLATE  Print each container through a Go template, e.g.\n"
                                "                         '{{.Names}} {{.Status}}' or 'table {{.ID}}\\t{{.Names}}'\n"
                                "                         (fields: .ID .Image .Command .CreatedAt .RunningFor\n"
-                               "                         .Status .Names .State .ExitCode .Pid .Unit)\n");
+                               "                         .Status .Names .State .ExitCode .Pid .Unit .Pod\n"
+                               "                         .PodName)\n");
                         return 0;
                 case 'a': all = true; break;
                 case 'q': quiet = true; break;
+                case 'P': show_pod = true; break;
                 case 'f':
                         json = streq(optarg, "json");
                         format = json || streq(optarg, "table") ? NULL : optarg;
@@ -157,15 +189,20 @@ int verb_ps(int argc, char *argv[]) {
         if (r < 0)
                 return ctl_log_bus_error("cannot list containers", &error, r);
 
+        if (!quiet && (show_pod || json || format)) {
+                r = ctl_pod_membership(bus, &pods);
+                if (r < 0)
+                        return r;
+        }
         if (json || format)
                 array = json_object_new_array();
         else if (!quiet)
-                printf("%-14s %-22s %-22s %-16s %-26s %s\n", "CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
-                       "STATUS", "NAMES");
+                print_header(show_pod);
         r = sd_bus_message_enter_container(reply, 'a', "(sssssitttuso)");
         while (r >= 0 && (r = sd_bus_message_read(reply, "(sssssitttuso)", &e.id, &e.name, &e.image,
                                                   &e.command, &e.state, &e.exit_code, &e.created, &e.started,
                                                   &e.finished, &e.pid, &e.unit, NULL)) > 0) {
+                entry_set_pod(&e, pods);
                 if (json)
                         json_object_array_add(array, entry_json(&e));
                 else if (format)
@@ -173,7 +210,7 @@ int verb_ps(int argc, char *argv[]) {
                 else if (quiet)
                         printf("%.12s\n", e.id);
                 else
-                        print_row(&e);
+                        print_row(&e, show_pod);
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl ps: malformed reply: %m");
