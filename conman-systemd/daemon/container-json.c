@@ -5,6 +5,7 @@
  * (Unit, BundlePath). Redacted (for a caller who is not root): the values of Config.Env, the
  * command's arguments (Args, Config.Cmd after the program) and the Mounts' Source.
  */
+#include "shared/json-util.h"
 #include "shared/oci-security.h"
 #include "shared/util.h"
 #include "daemon/container-network.h"
@@ -13,13 +14,6 @@
 static struct json_object *json_timestamp(uint64_t usec) {
         char buf[40];
         return json_object_new_string(usec ? format_timestamp(usec, buf) : "0001-01-01T00:00:00Z");
-}
-
-static struct json_object *strv_json(char **l) {
-        struct json_object *a = json_object_new_array();
-        for (size_t i = 0; l && l[i]; i++)
-                json_object_array_add(a, json_object_new_string(l[i]));
-        return a;
 }
 
 /* "NAME=<redacted>" for each "NAME=value": the names stay, the values (passwords, tokens) go. */
@@ -76,7 +70,7 @@ static struct json_object *config_json(Container *c, bool redact) {
         json_object_object_add(o, "Hostname", json_object_new_string(s->hostname ?: ""));
         json_object_object_add(o, "User", json_object_new_string(s->user ?: ""));
         if (!redact)
-                json_object_object_add(o, "Cmd", strv_json(s->command));
+                json_object_object_add(o, "Cmd", json_strv_new(s->command));
         else {
                 struct json_object *cmd = json_object_new_array();
                 if (s->command && s->command[0])

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "shared/fileio.h"
+#include "shared/json-util.h"
 #include "shared/log.h"
 #include "shared/util.h"
 #include "image/reference.h"
@@ -50,14 +51,6 @@ static int image_record_copy(const ImageRecord *r, ImageRecord **ret) {
         return 0;
 }
 
-static struct json_object *strv_to_json(char *const *l) {
-        struct json_object *a = json_object_new_array();
-
-        for (size_t i = 0; a && l && l[i]; i++)
-                json_object_array_add(a, json_object_new_string(l[i]));
-        return a;
-}
-
 static int record_to_json(const ImageRecord *r, struct json_object **ret) {
         struct json_object *j = json_object_new_object();
 
@@ -66,9 +59,9 @@ static int record_to_json(const ImageRecord *r, struct json_object **ret) {
         json_object_object_add(j, "id", json_object_new_string(r->id));
         if (r->manifest_digest)
                 json_object_object_add(j, "manifestDigest", json_object_new_string(r->manifest_digest));
-        json_object_object_add(j, "repoTags", strv_to_json(r->repo_tags));
-        json_object_object_add(j, "repoDigests", strv_to_json(r->repo_digests));
-        json_object_object_add(j, "layers", strv_to_json(r->diff_ids));
+        json_object_object_add(j, "repoTags", json_strv_new(r->repo_tags));
+        json_object_object_add(j, "repoDigests", json_strv_new(r->repo_digests));
+        json_object_object_add(j, "layers", json_strv_new(r->diff_ids));
         json_object_object_add(j, "size", json_object_new_int64((int64_t) r->size));
         json_object_object_add(j, "created", json_object_new_int64((int64_t) r->created_usec));
         json_object_object_add(j, "added", json_object_new_int64((int64_t) r->added_usec));

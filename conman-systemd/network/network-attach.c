@@ -8,6 +8,7 @@
 
 #include "conman-config.h"
 #include "shared/fileio.h"
+#include "shared/json-util.h"
 #include "shared/log.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
@@ -162,13 +163,6 @@ static int capability_args(char *const *ports, struct json_object **ret) {
         return 0;
 }
 
-static struct json_object *strv_json(char *const *l) {
-        struct json_object *a = json_object_new_array();
-        for (char *const *s = l; s && *s; s++)
-                json_object_array_add(a, json_object_new_string(*s));
-        return a;
-}
-
 static char **strv_from_json(struct json_object *a) {
         char **l = NULL;
         for (size_t i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a); i++) {
@@ -191,7 +185,7 @@ static int write_attachment(const NetworkContext *ctx, const NetworkAttachReques
                 json_object_object_add(j, "hostname", json_object_new_string(req->hostname));
         json_object_object_add(j, "netns", json_object_new_string(netns));
         json_object_object_add(j, "ifname", json_object_new_string(NETWORK_IFNAME));
-        json_object_object_add(j, "ports", strv_json(req->ports));
+        json_object_object_add(j, "ports", json_strv_new(req->ports));
         json_object_object_add(j, "conflist", json_object_get(net->conflist));
         return write_attachment_file(ctx, req->container_id, ATTACHMENT_JSON,
                                      json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));

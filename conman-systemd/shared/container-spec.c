@@ -7,6 +7,7 @@
 
 #include "shared/bus-errors.h"
 #include "shared/container-spec.h"
+#include "shared/json-util.h"
 #include "shared/names.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
@@ -318,33 +319,6 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
         return r;
 }
 
-static struct json_object *strv_to_json(char **l) {
-        struct json_object *a = json_object_new_array();
-        for (size_t i = 0; a && l && l[i]; i++)
-                json_object_array_add(a, json_object_new_string(l[i]));
-        return a;
-}
-
-static int strv_from_json(struct json_object *a, char ***ret) {
-        _cleanup_strv_free_ char **l = NULL;
-        size_t n;
-
-        if (!a)
-                return 0;
-        if (!json_object_is_type(a, json_type_array))
-                return -EBADMSG;
-        n = json_object_array_length(a);
-        for (size_t i = 0; i < n; i++) {
-                struct json_object *e = json_object_array_get_idx(a, i);
-                if (!json_object_is_type(e, json_type_string))
-                        return -EBADMSG;
-                if (strv_push(&l, json_object_get_string(e)) < 0)
-                        return -ENOMEM;
-        }
-        *ret = TAKE_PTR(l);
-        return 0;
-}
-
 static void add_string(struct json_object *o, const char *key, const char *v) {
         if (v)
                 json_object_object_add(o, key, json_object_new_string(v));
@@ -360,12 +334,12 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "rootfs", s->rootfs);
         add_string(o, "image", s->image);
         add_string(o, "imageId", s->image_id);
-        json_object_object_add(o, "command", strv_to_json(s->command));
-        json_object_object_add(o, "env", strv_to_json(s->env));
+        json_object_object_add(o, "command", json_strv_new(s->command));
+        json_object_object_add(o, "env", json_strv_new(s->env));
         add_string(o, "workingDir", s->working_dir);
         add_string(o, "user", s->user);
         add_string(o, "hostname", s->hostname);
-        json_object_object_add(o, "labels", strv_to_json(s->labels));
+        json_object_object_add(o, "labels", json_strv_new(s->labels));
         for (size_t i = 0; i < s->n_volumes; i++) {
                 struct json_object *v = json_object_new_object();
                 add_string(v, "source", s->volumes[i].source);
@@ -380,7 +354,7 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         json_object_object_add(o, "interactive", json_object_new_boolean(s->interactive));
         add_string(o, "network", network_mode_to_string(s->network));
         add_string(o, "networkName", s->network_name);
-        json_object_object_add(o, "ports", strv_to_json(s->ports));
+        json_object_object_add(o, "ports", json_strv_new(s->ports));
         add_string(o, "podId", s->pod_id);
         add_string(o, "podName", s->pod_name);
         add_u64(o, "memoryMax", s->memory_max);
@@ -398,27 +372,6 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         return o;
 }
 
-static int get_string(struct json_object *o, const char *key, char **ret) {
-        struct json_object *v;
-
-        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return 0;
-        if (!json_object_is_type(v, json_type_string))
-                return -EBADMSG;
-        *ret = strdup(json_object_get_string(v));
-        return *ret ? 0 : -ENOMEM;
-}
-
-static bool get_bool(struct json_object *o, const char *key) {
-        struct json_object *v;
-        return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
-}
-
-static uint64_t get_u64(struct json_object *o, const char *key, uint64_t def) {
-        struct json_object *v;
-        return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : def;
-}
-
 static int volumes_from_json(struct json_object *a, ContainerSpec *s) {
         size_t n;
 
@@ -431,12 +384,12 @@ static int volumes_from_json(struct json_object *a, ContainerSpec *s) {
         for (size_t i = 0; i < n; i++) {
                 struct json_object *v = json_object_array_get_idx(a, i);
                 VolumeSpec *vs = &s->volumes[s->n_volumes++];
-                int r = get_string(v, "source", &vs->source);
+                int r = json_get_string(v, "source", &vs->source);
                 if (r >= 0)
-                        r = get_string(v, "destination", &vs->destination);
+                        r = json_get_string(v, "destination", &vs->destination);
                 if (r < 0)
                         return r;
-                vs->read_only = get_bool(v, "readOnly");
+                vs->read_only = json_get_bool(v, "readOnly");
         }
         return 0;
 }
@@ -449,41 +402,41 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         if (!json_object_is_type(o, json_type_object))
                 return -EBADMSG;
 
-        r = get_string(o, "rootfs", &s->rootfs);
+        r = json_get_string(o, "rootfs", &s->rootfs);
         if (r >= 0)
-                r = get_string(o, "image", &s->image);
+                r = json_get_string(o, "image", &s->image);
         if (r >= 0)
-                r = get_string(o, "imageId", &s->image_id);
+                r = json_get_string(o, "imageId", &s->image_id);
         if (r >= 0)
-                r = strv_from_json(json_object_object_get(o, "command"), &s->command);
+                r = json_strv_get(json_object_object_get(o, "command"), &s->command);
         if (r >= 0)
-                r = strv_from_json(json_object_object_get(o, "env"), &s->env);
+                r = json_strv_get(json_object_object_get(o, "env"), &s->env);
         if (r >= 0)
-                r = get_string(o, "workingDir", &s->working_dir);
+                r = json_get_string(o, "workingDir", &s->working_dir);
         if (r >= 0)
-                r = get_string(o, "user", &s->user);
+                r = json_get_string(o, "user", &s->user);
         if (r >= 0)
-                r = get_string(o, "hostname", &s->hostname);
+                r = json_get_string(o, "hostname", &s->hostname);
         if (r >= 0)
-                r = strv_from_json(json_object_object_get(o, "labels"), &s->labels);
+                r = json_strv_get(json_object_object_get(o, "labels"), &s->labels);
         if (r >= 0)
                 r = volumes_from_json(json_object_object_get(o, "volumes"), s);
         if (r >= 0)
-                r = get_string(o, "stopSignal", &sig);
+                r = json_get_string(o, "stopSignal", &sig);
         if (r >= 0)
-                r = get_string(o, "restartPolicy", &restart);
+                r = json_get_string(o, "restartPolicy", &restart);
         if (r >= 0)
-                r = get_string(o, "network", &network);
+                r = json_get_string(o, "network", &network);
         if (r >= 0)
-                r = get_string(o, "runtime", &s->runtime);
+                r = json_get_string(o, "runtime", &s->runtime);
         if (r >= 0)
-                r = get_string(o, "networkName", &s->network_name);
+                r = json_get_string(o, "networkName", &s->network_name);
         if (r >= 0)
-                r = strv_from_json(json_object_object_get(o, "ports"), &s->ports);
+                r = json_strv_get(json_object_object_get(o, "ports"), &s->ports);
         if (r >= 0)
-                r = get_string(o, "podId", &s->pod_id);
+                r = json_get_string(o, "podId", &s->pod_id);
         if (r >= 0)
-                r = get_string(o, "podName", &s->pod_name);
+                r = json_get_string(o, "podName", &s->pod_name);
         if (r >= 0)
                 r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
         if (r >= 0)
@@ -491,16 +444,16 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         if (r < 0)
                 return r;
 
-        s->read_only = get_bool(o, "readOnly");
-        s->auto_remove = get_bool(o, "autoRemove");
-        s->tty = get_bool(o, "tty");
-        s->interactive = get_bool(o, "interactive");
-        s->memory_max = get_u64(o, "memoryMax", 0);
-        s->cpu_quota_usec = get_u64(o, "cpuQuotaUSec", 0);
-        s->cpu_weight = get_u64(o, "cpuWeight", 0);
-        s->pids_limit = get_u64(o, "pidsLimit", 0);
-        s->stop_timeout_usec = get_u64(o, "stopTimeoutUSec", CONTAINER_STOP_TIMEOUT_DEFAULT_USEC);
-        s->restart_max_retries = (unsigned) get_u64(o, "restartMaxRetries", 0);
+        s->read_only = json_get_bool(o, "readOnly");
+        s->auto_remove = json_get_bool(o, "autoRemove");
+        s->tty = json_get_bool(o, "tty");
+        s->interactive = json_get_bool(o, "interactive");
+        s->memory_max = json_get_u64(o, "memoryMax", 0);
+        s->cpu_quota_usec = json_get_u64(o, "cpuQuotaUSec", 0);
+        s->cpu_weight = json_get_u64(o, "cpuWeight", 0);
+        s->pids_limit = json_get_u64(o, "pidsLimit", 0);
+        s->stop_timeout_usec = json_get_u64(o, "stopTimeoutUSec", CONTAINER_STOP_TIMEOUT_DEFAULT_USEC);
+        s->restart_max_retries = (unsigned) json_get_u64(o, "restartMaxRetries", 0);
         s->stop_signal = sig ? signal_from_string(sig) : SIGTERM;
         s->restart = restart ? restart_policy_from_string(restart) : RESTART_NO;
         s->network = network ? network_mode_from_string(network) : NETWORK_NONE;

@@ -6,6 +6,7 @@
 
 #include "shared/bus-errors.h"
 #include "shared/fileio.h"
+#include "shared/json-util.h"
 #include "shared/names.h"
 #include "shared/network-spec.h"
 #include "shared/pod-spec.h"
@@ -94,14 +95,6 @@ int pod_spec_validate(const PodSpec *s, sd_bus_error *error) {
         return container_spec_validate_common(&v, error);
 }
 
-static struct json_object *strv_json(char **l) {
-        struct json_object *a = json_object_new_array();
-
-        for (char **p = l; p && *p; p++)
-                json_object_array_add(a, json_object_new_string(*p));
-        return a;
-}
-
 static void add_string(struct json_object *o, const char *key, const char *v) {
         if (v)
                 json_object_object_add(o, key, json_object_new_string(v));
@@ -114,10 +107,10 @@ struct json_object *pod_spec_to_json(const PodSpec *s) {
         add_string(o, "id", s->id);
         add_string(o, "name", s->name);
         add_string(o, "hostname", s->hostname);
-        json_object_object_add(o, "labels", strv_json(s->labels));
+        json_object_object_add(o, "labels", json_strv_new(s->labels));
         add_string(o, "network", network_mode_to_string(s->network));
         add_string(o, "networkName", s->network_name);
-        json_object_object_add(o, "ports", strv_json(s->ports));
+        json_object_object_add(o, "ports", json_strv_new(s->ports));
         if (pod_share_format(s->share, &share) >= 0)
                 add_string(o, "share", share);
         json_object_object_add(o, "memoryMax", json_object_new_uint64(s->memory_max));
@@ -130,75 +123,40 @@ struct json_object *pod_spec_to_json(const PodSpec *s) {
         return o;
 }
 
-static int get_string(struct json_object *o, const char *key, char **ret) {
-        struct json_object *v;
-
-        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return 0;
-        if (!json_object_is_type(v, json_type_string))
-                return -EBADMSG;
-        *ret = strdup(json_object_get_string(v));
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int get_strv(struct json_object *o, const char *key, char ***ret) {
-        struct json_object *a;
-
-        if (!json_object_object_get_ex(o, key, &a))
-                return 0;
-        if (!json_object_is_type(a, json_type_array))
-                return -EBADMSG;
-        for (size_t i = 0; i < json_object_array_length(a); i++) {
-                struct json_object *e = json_object_array_get_idx(a, i);
-                if (!json_object_is_type(e, json_type_string))
-                        return -EBADMSG;
-                if (strv_push(ret, json_object_get_string(e)) < 0)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
-static uint64_t get_u64(struct json_object *o, const char *key) {
-        struct json_object *v;
-
-        return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : 0;
-}
-
 int pod_spec_from_json(struct json_object *o, PodSpec *s) {
         _cleanup_free_ char *network = NULL, *share = NULL;
-        struct json_object *v;
         int r;
 
         pod_spec_init(s);
         if (!json_object_is_type(o, json_type_object))
                 return -EBADMSG;
-        r = get_string(o, "id", &s->id);
+        r = json_get_string(o, "id", &s->id);
         if (r >= 0)
-                r = get_string(o, "name", &s->name);
+                r = json_get_string(o, "name", &s->name);
         if (r >= 0)
-                r = get_string(o, "hostname", &s->hostname);
+                r = json_get_string(o, "hostname", &s->hostname);
         if (r >= 0)
-                r = get_strv(o, "labels", &s->labels);
+                r = json_strv_get(json_object_object_get(o, "labels"), &s->labels);
         if (r >= 0)
-                r = get_string(o, "network", &network);
+                r = json_get_string(o, "network", &network);
         if (r >= 0)
-                r = get_string(o, "networkName", &s->network_name);
+                r = json_get_string(o, "networkName", &s->network_name);
         if (r >= 0)
-                r = get_strv(o, "ports", &s->ports);
+                r = json_strv_get(json_object_object_get(o, "ports"), &s->ports);
         if (r >= 0)
-                r = get_string(o, "share", &share);
+                r = json_get_string(o, "share", &share);
         if (r >= 0)
-                r = get_string(o, "sourcePath", &s->source_path);
+                r = json_get_string(o, "sourcePath", &s->source_path);
         if (r < 0)
                 return r;
         s->network = network ? network_mode_from_string(network) : NETWORK_BRIDGE;
         if (s->network < 0 || (share && pod_share_parse(share, &s->share) < 0))
                 return -EBADMSG;
-        s->memory_max = get_u64(o, "memoryMax");
-        s->cpu_quota_usec = get_u64(o, "cpuQuotaUSec");
-        s->pids_limit = get_u64(o, "pidsLimit");
-        s->created_at = get_u64(o, "createdAt");
-        s->removing = json_object_object_get_ex(o, "removing", &v) && json_object_get_boolean(v);
+        s->memory_max = json_get_u64(o, "memoryMax", 0);
+        s->cpu_quota_usec = json_get_u64(o, "cpuQuotaUSec", 0);
+        s->pids_limit = json_get_u64(o, "pidsLimit", 0);
+        s->created_at = json_get_u64(o, "createdAt", 0);
+        s->removing = json_get_bool(o, "removing");
         /* a file is not trusted: what it says must be what CreatePod would have accepted */
         if (!s->id || !container_id_is_valid(s->id) || pod_spec_validate(s, NULL) < 0)
                 return -EBADMSG;

@@ -7,6 +7,7 @@
 #include "shared/bus-errors.h"
 #include "shared/capabilities.h"
 #include "shared/fileio.h"
+#include "shared/json-util.h"
 #include "shared/names.h"
 #include "shared/seccomp.h"
 #include "shared/security-spec.h"
@@ -243,27 +244,20 @@ int security_spec_validate(const SecuritySpec *s, bool host_network, sd_bus_erro
         return r;
 }
 
-static struct json_object *strv_json(char **l) {
-        struct json_object *a = json_object_new_array();
-        for (size_t i = 0; l && l[i]; i++)
-                json_object_array_add(a, json_object_new_string(l[i]));
-        return a;
-}
-
 struct json_object *security_spec_to_json(const SecuritySpec *s) {
         struct json_object *o = json_object_new_object();
 
         json_object_object_add(o, "privileged", json_object_new_boolean(s->privileged));
         json_object_object_add(o, "noNewPrivileges", json_object_new_boolean(s->no_new_privileges));
-        json_object_object_add(o, "capAdd", strv_json(s->cap_add));
-        json_object_object_add(o, "capDrop", strv_json(s->cap_drop));
-        json_object_object_add(o, "devices", strv_json(s->devices));
+        json_object_object_add(o, "capAdd", json_strv_new(s->cap_add));
+        json_object_object_add(o, "capDrop", json_strv_new(s->cap_drop));
+        json_object_object_add(o, "devices", json_strv_new(s->devices));
         if (s->seccomp_profile)
                 json_object_object_add(o, "seccompProfile", json_object_new_string(s->seccomp_profile));
         if (s->apparmor_profile)
                 json_object_object_add(o, "apparmorProfile", json_object_new_string(s->apparmor_profile));
-        json_object_object_add(o, "sysctls", strv_json(s->sysctls));
-        json_object_object_add(o, "groupAdd", strv_json(s->group_add));
+        json_object_object_add(o, "sysctls", json_strv_new(s->sysctls));
+        json_object_object_add(o, "groupAdd", json_strv_new(s->group_add));
         return o;
 }
 

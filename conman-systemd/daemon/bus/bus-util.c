@@ -6,6 +6,7 @@
 
 #include "shared/bus-errors.h"
 #include "shared/macro.h"
+#include "shared/util.h"
 #include "daemon/bus/bus-util.h"
 
 int bus_verify_root(sd_bus_message *m, sd_bus_error *error) {
@@ -46,4 +47,35 @@ int bus_reply_when_done(sd_bus_message *m, int r) {
         if (r > 0)
                 return 1;
         return sd_bus_reply_method_return(m, NULL);
+}
+
+int bus_read_stop_timeout(sd_bus_message *m, uint64_t *ret, sd_bus_error *error) {
+        int r = sd_bus_message_read(m, "t", ret);
+        if (r < 0)
+                return r;
+        r = bus_verify_root(m, error);
+        if (r < 0)
+                return r;
+        if (*ret != UINT64_MAX && *ret > 24 * 3600 * USEC_PER_SEC)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Stop timeout must be at most 24 hours.");
+        return 0;
+}
+
+int bus_read_kill_signal(sd_bus_message *m, int *ret, sd_bus_error *error) {
+        const char *signame;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &signame);
+        if (r < 0)
+                return r;
+        r = bus_verify_root(m, error);
+        if (r < 0)
+                return r;
+        *ret = isempty(signame) ? SIGKILL : signal_from_string(signame);
+        if (*ret < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown signal '%s': use a name like TERM or SIGKILL, or a number.",
+                                         signame);
+        return 0;
 }

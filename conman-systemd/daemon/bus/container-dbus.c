@@ -120,24 +120,10 @@ int bus_container_method_start(sd_bus_message *m, void *userdata, sd_bus_error *
         return bus_reply_when_done(m, container_start(c, m, error));
 }
 
-/* Reads the t timeout_usec of Stop/Restart: UINT64_MAX = the container's own, at most 24 hours otherwise. */
-static int read_stop_timeout(sd_bus_message *m, uint64_t *ret, sd_bus_error *error) {
-        int r = sd_bus_message_read(m, "t", ret);
-        if (r < 0)
-                return r;
-        r = bus_verify_root(m, error);
-        if (r < 0)
-                return r;
-        if (*ret != UINT64_MAX && *ret > 24 * 3600 * USEC_PER_SEC)
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                        "Stop timeout must be at most 24 hours.");
-        return 0;
-}
-
 int bus_container_method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         uint64_t timeout;
-        int r = read_stop_timeout(m, &timeout, error);
+        int r = bus_read_stop_timeout(m, &timeout, error);
         if (r < 0)
                 return r;
         return bus_reply_when_done(m, container_stop(c, timeout, m, error));
@@ -146,7 +132,7 @@ int bus_container_method_stop(sd_bus_message *m, void *userdata, sd_bus_error *e
 int bus_container_method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         uint64_t timeout;
-        int r = read_stop_timeout(m, &timeout, error);
+        int r = bus_read_stop_timeout(m, &timeout, error);
         if (r < 0)
                 return r;
         return bus_reply_when_done(m, container_restart(c, timeout, m, error));
@@ -154,20 +140,11 @@ int bus_container_method_restart(sd_bus_message *m, void *userdata, sd_bus_error
 
 int bus_container_method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
-        const char *signame;
         int sig, r;
 
-        r = sd_bus_message_read(m, "s", &signame);
+        r = bus_read_kill_signal(m, &sig, error);
         if (r < 0)
                 return r;
-        r = bus_verify_root(m, error);
-        if (r < 0)
-                return r;
-        sig = isempty(signame) ? SIGKILL : signal_from_string(signame);
-        if (sig < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown signal '%s': use a name like TERM or SIGKILL, or a number.",
-                                         signame);
         r = container_kill(c, sig, error);
         return bus_reply_when_done(m, r < 0 ? r : 0);
 }

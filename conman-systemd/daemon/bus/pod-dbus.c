@@ -114,22 +114,9 @@ int bus_pod_method_start(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return bus_reply_when_done(m, pod_start(userdata, m, error));
 }
 
-static int read_timeout(sd_bus_message *m, uint64_t *ret, sd_bus_error *error) {
-        int r = sd_bus_message_read(m, "t", ret);
-        if (r < 0)
-                return r;
-        r = bus_verify_root(m, error);
-        if (r < 0)
-                return r;
-        if (*ret != UINT64_MAX && *ret > 24 * 3600 * USEC_PER_SEC)
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                        "Stop timeout must be at most 24 hours.");
-        return 0;
-}
-
 int bus_pod_method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         uint64_t timeout;
-        int r = read_timeout(m, &timeout, error);
+        int r = bus_read_stop_timeout(m, &timeout, error);
         if (r < 0)
                 return r;
         return bus_reply_when_done(m, pod_stop(userdata, timeout, m, error));
@@ -137,27 +124,18 @@ int bus_pod_method_stop(sd_bus_message *m, void *userdata, sd_bus_error *error) 
 
 int bus_pod_method_restart(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         uint64_t timeout;
-        int r = read_timeout(m, &timeout, error);
+        int r = bus_read_stop_timeout(m, &timeout, error);
         if (r < 0)
                 return r;
         return bus_reply_when_done(m, pod_restart(userdata, timeout, m, error));
 }
 
 int bus_pod_method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const char *signame;
         int sig, r;
 
-        r = sd_bus_message_read(m, "s", &signame);
+        r = bus_read_kill_signal(m, &sig, error);
         if (r < 0)
                 return r;
-        r = bus_verify_root(m, error);
-        if (r < 0)
-                return r;
-        sig = isempty(signame) ? SIGKILL : signal_from_string(signame);
-        if (sig < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown signal '%s': use a name like TERM or SIGKILL, or a number.",
-                                         signame);
         r = pod_kill(userdata, sig, error);
         return bus_reply_when_done(m, r < 0 ? r : 0);
 }
