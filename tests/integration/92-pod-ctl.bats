@@ -191,7 +191,9 @@ pod_status() {
         systemctl daemon-reload
         [ "$(systemctl show -P LoadState conman-pod@web.service)" = loaded ]
         systemctl start conman-pod@web.service
-        wait_until 20 systemctl is-active -q conman-web-a.service conman-web-b.service
+        # one at a time: `is-active` of several units is true when any one of them is
+        wait_until 20 systemctl is-active -q conman-web-a.service
+        wait_until 20 systemctl is-active -q conman-web-b.service
         [ "$(systemctl show -P Slice conman-web-a.service)" = conman-pod-web.slice ]
         a=$(systemctl show -P MainPID conman-web-a.service)
         b=$(systemctl show -P MainPID conman-web-b.service)

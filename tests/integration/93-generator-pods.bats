@@ -94,7 +94,9 @@ ns() { # ns PID TYPE: the namespace's inode
         systemctl start conman-pod@shop.service
         id=$(pod_id shop)
         [ -f "/var/lib/conman/pods/$id/pod.json" ]
-        wait_until 20 sh -c 'systemctl is-active -q conman-shop-web.service conman-shop-db.service'
+        # one at a time: `is-active` of several units is true when any one of them is
+        wait_until 20 systemctl is-active -q conman-shop-web.service
+        wait_until 20 systemctl is-active -q conman-shop-db.service
         web=$(systemctl show -P MainPID conman-shop-web.service)
         db=$(systemctl show -P MainPID conman-shop-db.service)
         for t in net ipc uts; do
