@@ -26,6 +26,15 @@ int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r);
 int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,
              ...);
 
+/* inspect.c: one document per reference from `method` (InspectContainer, InspectPod), printed as a JSON
+ * array, or each through the template format (NULL: the array). Logs; the last failure is returned. */
+typedef struct CtlInspect {
+        const char *verb;   /* "conmanctl inspect": for messages */
+        const char *method; /* the Manager's method: s ref → s json */
+        const char *noun;   /* "pod": "cannot inspect pod: ..."; NULL: "cannot inspect: ..." */
+} CtlInspect;
+int ctl_inspect_print(const CtlInspect *what, char **refs, const char *format);
+
 /* Attaches to a container's output, starts it, and returns its exit code when it ends (run, start -a). */
 int ctl_run_attached(sd_bus *bus, const char *ref);
 

@@ -244,37 +244,15 @@ int verb_pod_ps(int argc, char *argv[]) {
         return print_pods(reply, &a, tmpl);
 }
 
-static int inspect_one(sd_bus *bus, const char *ref, struct json_object *array) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *what = NULL;
-        struct json_object *doc;
-        const char *s;
-        int r;
-
-        r = ctl_call(bus, "InspectPod", &error, &reply, "s", ref);
-        if (r < 0) {
-                if (asprintf(&what, "cannot inspect pod %s", ref) < 0)
-                        return log_oom();
-                return ctl_log_bus_error(what, &error, r);
-        }
-        if (sd_bus_message_read(reply, "s", &s) < 0 || !(doc = json_tokener_parse(s)))
-                return log_error_errno(-EBADMSG, "conmanctl pod inspect: malformed reply.");
-        json_object_array_add(array, doc);
-        return 0;
-}
-
 int verb_pod_inspect(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "format", required_argument, NULL, 'f' },
                 CTL_HELP_OPTION,
                 {},
         };
-        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
-        _cleanup_json_ struct json_object *array = json_object_new_array();
-        _cleanup_(template_freep) Template *tmpl = NULL;
+        static const CtlInspect what = { "conmanctl pod inspect", "InspectPod", "pod" };
         const char *format = NULL;
-        int c, r, ret = 0;
+        int c;
 
         optind = 0;
         while ((c = getopt_long(argc, argv, "f:h", options, NULL)) >= 0)
@@ -291,23 +269,5 @@ int verb_pod_inspect(int argc, char *argv[]) {
                 }
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl pod inspect: name at least one pod.");
-        if (format && template_parse_or_log("conmanctl pod inspect", format, &tmpl) < 0)
-                return -EINVAL;
-        r = ctl_bus_open(&bus);
-        if (r < 0)
-                return r;
-        for (int i = optind; i < argc; i++) {
-                r = inspect_one(bus, argv[i], array);
-                if (r == -EBADMSG || r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        ret = r;
-        }
-        if (tmpl) {
-                r = template_print_items("conmanctl pod inspect", tmpl, array, NULL, stdout);
-                return r < 0 ? r : ret;
-        }
-        printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
-                                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
-        return ret;
+        return ctl_inspect_print(&what, argv + optind, format);
 }

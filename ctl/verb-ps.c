@@ -230,11 +230,9 @@ int verb_inspect(int argc, char *argv[]) {
                 { "format", required_argument, NULL, 'f' },
                 {},
         };
-        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
-        _cleanup_json_ struct json_object *array = json_object_new_array();
-        _cleanup_(template_freep) Template *tmpl = NULL;
+        static const CtlInspect what = { "conmanctl inspect", "InspectContainer", NULL };
         const char *format = NULL;
-        int c, r, ret = 0;
+        int c;
 
         optind = 0;
         while ((c = getopt_long(argc, argv, "f:", options, NULL)) >= 0)
@@ -251,35 +249,5 @@ int verb_inspect(int argc, char *argv[]) {
                 }
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl inspect: name at least one container.");
-        if (format) {
-                r = template_parse_or_log("conmanctl inspect", format, &tmpl);
-                if (r < 0)
-                        return r;
-        }
-        r = ctl_bus_open(&bus);
-        if (r < 0)
-                return r;
-
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-                struct json_object *doc;
-                const char *s;
-
-                r = ctl_call(bus, "InspectContainer", &error, &reply, "s", argv[i]);
-                if (r < 0) {
-                        ret = ctl_log_bus_error("cannot inspect", &error, r);
-                        continue;
-                }
-                if (sd_bus_message_read(reply, "s", &s) < 0 || !(doc = json_tokener_parse(s)))
-                        return log_error_errno(-EBADMSG, "conmanctl inspect: malformed reply.");
-                json_object_array_add(array, doc);
-        }
-        if (format) {
-                r = template_print_items("conmanctl inspect", tmpl, array, NULL, stdout);
-                return r < 0 ? r : ret;
-        }
-        printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
-                                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
-        return ret;
+        return ctl_inspect_print(&what, argv + optind, format);
 }

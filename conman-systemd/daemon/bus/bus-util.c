@@ -79,3 +79,16 @@ int bus_read_kill_signal(sd_bus_message *m, int *ret, sd_bus_error *error) {
                                          signame);
         return 0;
 }
+
+int bus_append_labels(sd_bus_message *reply, char *const *labels) {
+        int r = sd_bus_message_open_container(reply, 'a', "{ss}");
+
+        for (char *const *l = labels; r >= 0 && l && *l; l++) {
+                _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
+                const char *eq = strchr(*l, '=');
+                if (!k)
+                        return -ENOMEM;
+                r = sd_bus_message_append(reply, "{ss}", k, eq ? eq + 1 : "");
+        }
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}

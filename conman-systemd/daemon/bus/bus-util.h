@@ -27,3 +27,5 @@ int bus_read_stop_timeout(sd_bus_message *m, uint64_t *ret, sd_bus_error *error)
 /* Reads the s signal of a Kill, checks the caller is root, then parses it: "" = SIGKILL, a name (TERM,
  * SIGTERM) or a number (InvalidArgument for anything else). */
 int bus_read_kill_signal(sd_bus_message *m, int *ret, sd_bus_error *error);
+/* Appends "key=value" labels as the a{ss} of a Labels property. */
+int bus_append_labels(sd_bus_message *reply, char *const *labels);

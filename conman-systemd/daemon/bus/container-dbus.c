@@ -95,19 +95,7 @@ static int property_get_auto_remove(sd_bus *bus, const char *path, const char *i
 static int property_get_labels(sd_bus *bus, const char *path, const char *interface, const char *property,
                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
-        int r;
-
-        r = sd_bus_message_open_container(reply, 'a', "{ss}");
-        for (char **l = c->spec.labels; r >= 0 && l && *l; l++) {
-                _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
-                const char *eq = strchr(*l, '=');
-                if (!k)
-                        return -ENOMEM;
-                r = sd_bus_message_append(reply, "{ss}", k, eq ? eq + 1 : "");
-        }
-        if (r < 0)
-                return r;
-        return sd_bus_message_close_container(reply);
+        return bus_append_labels(reply, c->spec.labels);
 }
 
 /* The methods of io.conman1.Container; the Manager's *Container methods forward to them

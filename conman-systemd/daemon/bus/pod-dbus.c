@@ -88,17 +88,7 @@ static int property_get_shared(sd_bus *bus, const char *path, const char *interf
 static int property_get_labels(sd_bus *bus, const char *path, const char *interface, const char *property,
                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Pod *p = userdata;
-        int r;
-
-        r = sd_bus_message_open_container(reply, 'a', "{ss}");
-        for (char **l = p->spec.labels; r >= 0 && l && *l; l++) {
-                _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
-                const char *eq = strchr(*l, '=');
-                if (!k)
-                        return -ENOMEM;
-                r = sd_bus_message_append(reply, "{ss}", k, eq ? eq + 1 : "");
-        }
-        return r < 0 ? r : sd_bus_message_close_container(reply);
+        return bus_append_labels(reply, p->spec.labels);
 }
 
 static int property_get_created_at(sd_bus *bus, const char *path, const char *interface, const char *property,
