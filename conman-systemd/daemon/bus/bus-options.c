@@ -261,11 +261,13 @@ static int opt_group_add(sd_bus_message *m, ContainerSpec *s, sd_bus_error *erro
         return read_security_list(m, s, security_spec_add_group, "use a group name or number", error);
 }
 
-static const struct {
+typedef struct Option {
         const char *name;
         const char *signature;
         OptionParser parse;
-} options[] = {
+} Option;
+
+static const Option options[] = {
         { "Rootfs", "s", opt_rootfs },
         { "Image", "s", opt_image },
         { "Env", "as", opt_env },
@@ -290,7 +292,6 @@ static const struct {
         { "Runtime", "s", opt_runtime },
         { "Publish", "as", opt_publish },
         { "UserNS", "s", opt_userns },
-        { "Publish", "as", opt_publish },
         { "Privileged", "b", opt_privileged },
         { "CapAdd", "as", opt_cap_add },
         { "CapDrop", "as", opt_cap_drop },
@@ -317,6 +318,46 @@ static bool is_pod_setting(const char *key) {
         return streq(key, "Network") || streq(key, "Publish") || streq(key, "Hostname");
 }
 
+/* The variant of one option of the table, parsed into spec: the same words for CreateContainer and
+ * CreatePod. */
+static int read_table_option(sd_bus_message *m, const Option *o, ContainerSpec *spec, sd_bus_error *error) {
+        int r = sd_bus_message_enter_container(m, 'v', o->signature);
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Option '%s' must be of type '%s'.", o->name, o->signature);
+        r = o->parse(m, spec, error);
+        if (r < 0) {
+                if (!sd_bus_error_is_set(error))
+                        sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                          "Option '%s' has a malformed value.", o->name);
+                return r;
+        }
+        return sd_bus_message_exit_container(m);
+}
+
+/* Walks an a{sv} options dictionary (at most 64 entries), calling one() inside each entry. */
+static int read_options_dict(sd_bus_message *m,
+                             int (*one)(sd_bus_message *m, void *userdata, sd_bus_error *error),
+                             void *userdata, sd_bus_error *error) {
+        unsigned n = 0;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                if (++n > 64)
+                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Too many options.");
+                r = one(m, userdata, error);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        return r < 0 ? r : sd_bus_message_exit_container(m);
+}
+
 static int read_one_option(sd_bus_message *m, ContainerSpec *spec, BusContainerExtras *extras,
                            sd_bus_error *error) {
         const char *key;
@@ -337,18 +378,7 @@ static int read_one_option(sd_bus_message *m, ContainerSpec *spec, BusContainerE
                         "Unknown option '%s'. See io.conman1.Manager.xml for the known ones.", key);
         if (is_pod_setting(key) && !extras->pod_setting)
                 extras->pod_setting = options[i].name;
-        r = sd_bus_message_enter_container(m, 'v', options[i].signature);
-        if (r < 0)
-                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Option '%s' must be of type '%s'.", key, options[i].signature);
-        r = options[i].parse(m, spec, error);
-        if (r < 0) {
-                if (!sd_bus_error_is_set(error))
-                        sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                          "Option '%s' has a malformed value.", key);
-                return r;
-        }
-        return sd_bus_message_exit_container(m);
+        return read_table_option(m, &options[i], spec, error);
 }
 
 void bus_container_extras_done(BusContainerExtras *e) {
@@ -362,27 +392,19 @@ int bus_read_container_options(sd_bus_message *m, ContainerSpec *spec, sd_bus_er
         return bus_read_container_options_full(m, spec, &extras, error);
 }
 
+typedef struct ContainerOptions {
+        ContainerSpec *spec;
+        BusContainerExtras *extras;
+} ContainerOptions;
+
+static int read_container_entry(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        ContainerOptions *o = userdata;
+        return read_one_option(m, o->spec, o->extras, error);
+}
+
 int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusContainerExtras *extras,
                                     sd_bus_error *error) {
-        unsigned n = 0;
-        int r;
-
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                return r;
-        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-                if (++n > 64)
-                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Too many options.");
-                r = read_one_option(m, spec, extras, error);
-                if (r < 0)
-                        return r;
-                r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        return r;
-        }
-        if (r < 0)
-                return r;
-        return sd_bus_message_exit_container(m);
+        return read_options_dict(m, read_container_entry, &(ContainerOptions){ spec, extras }, error);
 }
 
 /* Share s of CreatePod: "net,ipc,uts" or a part of it. */
@@ -447,44 +469,31 @@ static int read_one_pod_option(sd_bus_message *m, PodSpec *spec, ContainerSpec *
                         "Unknown pod option '%s'. See CreatePod in io.conman1.Manager.xml for the known ones.",
                         key);
         for (size_t i = 0; i < ELEMENTSOF(options); i++)
-                if (streq(options[i].name, key)) {
-                        r = sd_bus_message_enter_container(m, 'v', options[i].signature);
-                        if (r < 0)
-                                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                         "Option '%s' must be of type '%s'.", key,
-                                                         options[i].signature);
-                        r = options[i].parse(m, v, error);
-                        if (r < 0 && !sd_bus_error_is_set(error))
-                                sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                  "Option '%s' has a malformed value.", key);
-                        return r < 0 ? r : sd_bus_message_exit_container(m);
-                }
+                if (streq(options[i].name, key))
+                        return read_table_option(m, &options[i], v, error);
         return -EINVAL;
+}
+
+typedef struct PodOptions {
+        PodSpec *spec;
+        ContainerSpec *shared; /* what CreatePod shares with CreateContainer, read by the same parsers */
+} PodOptions;
+
+static int read_pod_entry(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        PodOptions *o = userdata;
+        return read_one_pod_option(m, o->spec, o->shared, error);
 }
 
 int bus_read_pod_options(sd_bus_message *m, PodSpec *spec, sd_bus_error *error) {
         _cleanup_(container_spec_done) ContainerSpec v;
-        unsigned n = 0;
         int r;
 
         container_spec_init(&v);
         v.network = spec->network;
         v.pids_limit = 0; /* a pod has no default pids limit */
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                return r;
-        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-                if (++n > 64)
-                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT, "Too many options.");
-                r = read_one_pod_option(m, spec, &v, error);
-                if (r < 0)
-                        return r;
-                r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        return r;
-        }
+        r = read_options_dict(m, read_pod_entry, &(PodOptions){ spec, &v }, error);
         if (r < 0)
                 return r;
         pod_spec_take(spec, &v);
-        return sd_bus_message_exit_container(m);
+        return 0;
 }
