@@ -282,6 +282,17 @@ static int arm_stop_timeout(Container *c, uint64_t timeout_usec) {
                                           on_kill_timer, c);
 }
 
+/* StopUnit of a unit systemd already unloaded (it exited and was collected before its news reached us):
+ * settle the container as exited now, as the news would, and report the stop as done (0). */
+static int stop_unit_gone(Container *c, int r, sd_bus_error *error) {
+        if (!sd_bus_error_has_name(error, "org.freedesktop.systemd1.NoSuchUnit"))
+                return r;
+        sd_bus_error_free(error);
+        c->start_pending = false;
+        container_apply_unit_state(c, "inactive", "dead");
+        return 0;
+}
+
 static int stop_unit_job(Container *c, uint64_t timeout_usec, JobKind kind, sd_bus_message *request,
                          sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
@@ -289,7 +300,7 @@ static int stop_unit_job(Container *c, uint64_t timeout_usec, JobKind kind, sd_b
 
         r = systemd_stop_unit(c->manager->systemd, c->unit, &job, error);
         if (r < 0)
-                return r;
+                return stop_unit_gone(c, r, error);
         (void) arm_stop_timeout(c, timeout_usec);
         r = container_watch_job(c, job, kind, request);
         return r < 0 ? r : 1;
@@ -309,6 +320,11 @@ int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *reque
         r = stop_unit_job(c, timeout_usec, JOB_RESTART_STOP, request, error);
         if (r > 0)
                 c->restarting = true;
+        if (r == 0 && c->gone) /* a --rm container that exited meanwhile is removed, as docker does */
+                return sd_bus_error_setf(error, CONMAN_ERROR_NO_SUCH_CONTAINER,
+                                         "Container %s exited and was removed (--rm).", c->name);
+        if (r == 0)
+                return container_start(c, request, error);
         return r;
 }
 
@@ -391,8 +407,12 @@ int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_e
         (void) systemd_kill_unit(c->manager->systemd, c->unit, "main", SIGKILL,
                                  NULL); /* see on_kill_timer() */
         r = systemd_stop_unit(c->manager->systemd, c->unit, &job, error);
-        if (r < 0)
+        if (r < 0) {
+                r = stop_unit_gone(c, r, error);
+                if (r == 0 && !c->gone)
+                        container_finalize_removal(c);
                 return r;
+        }
         r = container_watch_job(c, job, JOB_REMOVE_STOP, request);
         return r < 0 ? r : 1;
 }

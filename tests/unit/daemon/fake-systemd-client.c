@@ -195,6 +195,14 @@ void fake_systemd_remove_unit(const char *name) {
         unit_free(u);
 }
 
+void fake_systemd_forget_unit(const char *name) {
+        FakeUnit *u = unit_unlink(name);
+
+        if (!u)
+                abort();
+        unit_free(u);
+}
+
 static FakeJob *job_new(const char *unit, const char *kind) {
         FakeJob *j = calloc(1, sizeof(FakeJob)), **tail;
 

@@ -50,6 +50,8 @@ FakeUnit *fake_systemd_find_unit(const char *glob);
 void fake_systemd_set_unit_state(const char *name, const char *active, const char *sub);
 /* systemd collected the unit: gone from the list, UnitRemoved to the client. */
 void fake_systemd_remove_unit(const char *name);
+/* systemd collected the unit and its UnitRemoved is still on the way: the client hears nothing yet. */
+void fake_systemd_forget_unit(const char *name);
 
 /* The job with this path, or when the argument does not start with '/', the last job of that unit. */
 FakeJob *fake_systemd_job(const char *path_or_unit);

@@ -561,6 +561,58 @@ static void test_unit_removed_while_running(void **state) {
         reply_done(&wait);
 }
 
+/* A stop, restart or rm -f that reaches systemd after it collected the exited unit, before its news
+ * reached conmand: StopUnit says NoSuchUnit, and the container is settled as exited rather than failing
+ * the call (the race of a pod's rm -f with a member that just exited). */
+static void test_stop_after_unit_collected(void **state) {
+        Reply start = {}, stop = {}, restart = {}, rm = {};
+        _cleanup_free_ char *dir = NULL;
+
+        create("a", false, RESTART_NO);
+        call(&start, "Start", "a");
+        systemd_runs("a", FAKE_PID(1700));
+        write_exit_record("a", "exited", "3", "exit-code");
+        fake_systemd_forget_unit("conman-a.service");
+        call(&stop, "Stop", "a");
+        assert_true(stop.done);
+        assert_null(stop.error);
+        assert_string_equal(state_of("a"), "exited");
+        assert_int_equal(get("a")->exit_code, 3);
+
+        create("b", false, RESTART_NO);
+        call(&restart, "Start", "b");
+        systemd_runs("b", FAKE_PID(1701));
+        reply_done(&restart);
+        write_exit_record("b", "exited", "0", "success");
+        fake_systemd_forget_unit("conman-b.service");
+        fake_systemd_clear_calls();
+        call(&restart, "Restart", "b");
+        assert_int_equal(fake_systemd_count_calls("StartTransientUnit conman-b.service"), 1);
+        systemd_runs("b", FAKE_PID(1702));
+        assert_true(restart.done);
+        assert_null(restart.error);
+        assert_string_equal(state_of("b"), "running");
+
+        /* "r", not "c": a name that is no id prefix, so find() cannot meet another container */
+        create("r", false, RESTART_NO);
+        dir = container_dir("r");
+        call(&rm, "Start", "r");
+        systemd_runs("r", FAKE_PID(1703));
+        reply_done(&rm);
+        write_exit_record("r", "exited", "0", "success");
+        fake_systemd_forget_unit("conman-r.service");
+        call(&rm, "Remove", "r");
+        assert_true(rm.done);
+        assert_null(rm.error);
+        assert_null(find("r"));
+        assert_int_equal(count_signals("ContainerRemoved r"), 1);
+        assert_int_equal(access(dir, F_OK), -1);
+        reply_done(&start);
+        reply_done(&stop);
+        reply_done(&restart);
+        reply_done(&rm);
+}
+
 /* restart of a --rm container restarts it (docker sets AutoRemove aside for the stop half of a restart):
  * the stop of a restart is no exit that reaps it. */
 static void test_restart_auto_remove(void **state) {
@@ -753,6 +805,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_stop_now, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_unit_removed_while_running, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_restart_auto_remove, model_setup, model_teardown),
+                cmocka_unit_test_setup_teardown(test_stop_after_unit_collected, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_generated_container, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_exec, model_setup, model_teardown),
         };
