@@ -14,8 +14,8 @@
 #include "cri/cri.h"
 
 static const CriMethod *const tables[] = {
-        cri_runtime_info_methods, cri_sandbox_methods, cri_container_methods,
-        cri_image_methods,        cri_stats_methods,   cri_streaming_methods,
+        cri_runtime_info_methods, cri_sandbox_methods,   cri_container_methods,      cri_image_methods,
+        cri_stats_methods,        cri_streaming_methods, cri_container_exec_methods,
 };
 
 const CriMethod *cri_method_lookup(const char *path) {

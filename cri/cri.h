@@ -79,6 +79,7 @@ int cri_fail_bus(CriStatus *status, const sd_bus_error *error, int r, const char
 extern const CriMethod cri_runtime_info_methods[];
 extern const CriMethod cri_sandbox_methods[];
 extern const CriMethod cri_container_methods[];
+extern const CriMethod cri_container_exec_methods[];
 extern const CriMethod cri_image_methods[];
 extern const CriMethod cri_stats_methods[];
 extern const CriMethod cri_streaming_methods[];
