@@ -202,11 +202,13 @@ static struct json_object *json_path(struct json_object *o, const char *a, const
         return v;
 }
 
-/* A document conmand keeps for conman-cri: its CRI annotation (a JSON string) parsed; NULL when the object
- * has Annotations without it (a conman object CRI did not make); the empty object when it has none. */
+/* A document conmand keeps for conman-cri: its CRI annotation (a JSON string; in Annotations of a pod, in
+ * Config.Annotations of a container) parsed. NULL when the object has Annotations without it (a conman
+ * object CRI did not make); the empty object when it has none at all. */
 static struct json_object *cri_document(struct json_object *inspect, const char *key) {
-        struct json_object *annotations = json_path(inspect, "Annotations", NULL), *v;
+        struct json_object *annotations, *v;
 
+        annotations = json_path(inspect, "Annotations", NULL) ?: json_path(inspect, "Config", "Annotations");
         if (!annotations)
                 return json_object_new_object();
         if (!json_object_object_get_ex(annotations, key, &v))
@@ -511,6 +513,21 @@ static int pod_running_container_ids(struct json_object *inspect, char ***ret) {
         return 0;
 }
 
+/* A slice without CPU accounting of its own (conmand's pod slices count memory and tasks): the pod's CPU
+ * time is its running containers' (every process of the pod is in one of them). */
+static int sandbox_cpu_from_containers(Runtime__V1__LinuxPodSandboxStats *l) {
+        uint64_t sum = 0;
+
+        if (l->cpu->usage_core_nano_seconds || l->n_containers == 0)
+                return 0;
+        for (size_t i = 0; i < l->n_containers; i++) {
+                if (!l->containers[i]->cpu->usage_core_nano_seconds)
+                        return 0; /* one unknown: the sum is unknown too */
+                sum += l->containers[i]->cpu->usage_core_nano_seconds->value;
+        }
+        return u64_value(sum, &l->cpu->usage_core_nano_seconds);
+}
+
 static int linux_sandbox_stats_new(sd_bus *bus, struct json_object *inspect,
                                    Runtime__V1__LinuxPodSandboxStats **ret) {
         Runtime__V1__LinuxPodSandboxStats *l = malloc(sizeof(*l));
@@ -535,7 +552,9 @@ static int linux_sandbox_stats_new(sd_bus *bus, struct json_object *inspect,
                 r = u64_value(f.tasks, &l->process->process_count);
         if (r >= 0)
                 r = pod_running_container_ids(inspect, &ids);
-        return r < 0 ? r : containers_stats_append(bus, ids, NULL, &l->n_containers, &l->containers);
+        if (r >= 0)
+                r = containers_stats_append(bus, ids, NULL, &l->n_containers, &l->containers);
+        return r < 0 ? r : sandbox_cpu_from_containers(l);
 }
 
 /* The sandbox's stats when the pod is a CRI sandbox matching the label selector; 0 and *ret NULL if not. */
