@@ -22,8 +22,9 @@
 #define CONMAN_MANAGER   "io.conman1.Manager"
 #define CONMAN_CONTAINER "io.conman1.Container"
 
-#define EXEC_OUTPUT_MAX     (16U << 20)       /* per stream; the rest is read and dropped */
-#define EXEC_KILL_WAIT_USEC (10 * 1000000ULL) /* after KillExec, how long the exit may take to be seen */
+#define EXEC_OUTPUT_MAX      (16U << 20)         /* per stream; the rest is read and dropped */
+#define EXEC_KILL_WAIT_USEC  (10 * USEC_PER_SEC) /* after KillExec, how long the exit may take to be seen */
+#define EXEC_ENDED_WAIT_USEC USEC_PER_SEC        /* the same when KillExec found no process */
 
 /* One captured stream: the read end of the pipe the exec'd process writes into, and what came so far. */
 typedef struct ExecOutput {
@@ -193,16 +194,16 @@ static uint64_t exec_deadline(const CriContext *ctx, int64_t timeout_sec) {
 }
 
 /* The command ran over its time: kill it inside the container and collect its exit (so conmand forgets
- * the exec), reading and dropping what it still writes. */
+ * the exec), reading and dropping what it still writes. KillExec fails for an exec that ended meanwhile:
+ * then its exit is on the way, and a short wait takes it. */
 static void exec_kill(sd_bus *bus, const char *exec_id, ExecOutput out[2], ExecWait *w) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
         r = sd_bus_call_method(bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "KillExec", &error, NULL,
                                "si", exec_id, SIGKILL);
-        if (r < 0 && !w->done)
-                return; /* the process is not ours to wait for any more (the exec ended meanwhile: done) */
-        (void) exec_pump(bus, out, w, now_monotonic_usec() + EXEC_KILL_WAIT_USEC);
+        (void) exec_pump(bus, out, w,
+                         now_monotonic_usec() + (r < 0 ? EXEC_ENDED_WAIT_USEC : EXEC_KILL_WAIT_USEC));
 }
 
 static ProtobufCBinaryData output_take(ExecOutput *o) {
