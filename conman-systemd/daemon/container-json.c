@@ -82,6 +82,7 @@ static struct json_object *config_json(Container *c, bool redact) {
         json_object_object_add(o, "Env", env_json(s->env, redact));
         json_object_object_add(o, "WorkingDir", json_object_new_string(s->working_dir ?: "/"));
         json_object_object_add(o, "Labels", labels_json(s->labels));
+        json_object_object_add(o, "Annotations", labels_json(s->annotations));
         json_object_object_add(o, "Tty", json_object_new_boolean(s->tty));
         json_object_object_add(o, "OpenStdin", json_object_new_boolean(s->interactive));
         json_object_object_add(o, "StopSignal",

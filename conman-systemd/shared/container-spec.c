@@ -102,6 +102,7 @@ void container_spec_done(ContainerSpec *s) {
         free(s->user);
         free(s->hostname);
         strv_freep(&s->labels);
+        strv_freep(&s->annotations);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 free(s->volumes[i].source);
                 free(s->volumes[i].destination);
@@ -185,6 +186,35 @@ static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "Hostname '%s' must be 1-63 letters, digits, '-' or '.'.", s->hostname);
         if (s->image && !string_ok(s->image))
                 return invalid(error, "%sImage reference is not valid UTF-8.", "");
+        return 0;
+}
+
+static bool annotation_key_ok(const char *k, size_t n) {
+        if (n == 0 || n > ANNOTATION_KEY_MAX)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if ((unsigned char) k[i] <= ' ' || (unsigned char) k[i] >= 0x7f)
+                        return false;
+        return true;
+}
+
+int annotations_validate(char *const *annotations, sd_bus_error *error) {
+        if (strv_length(annotations) > ANNOTATIONS_MAX)
+                return invalid(error, "%sToo many annotations (at most 256).", "");
+        for (char *const *a = annotations; a && *a; a++) {
+                size_t n = strcspn(*a, "=");
+                if (!(*a)[n] || !annotation_key_ok(*a, n))
+                        return invalid(error,
+                                       "Annotation key '%.64s' must be 1-253 printable characters without "
+                                       "spaces or '='.",
+                                       *a);
+                if (strlen(*a + n + 1) > ANNOTATION_VALUE_MAX || !utf8_is_valid(*a + n + 1))
+                        return invalid(error,
+                                       "The value of annotation '%.64s' is not UTF-8 of at most 64 KiB.", *a);
+                for (char *const *b = annotations; b != a; b++)
+                        if (strneq(*a, *b, n + 1))
+                                return invalid(error, "Annotation '%.64s' is given twice.", *a);
+        }
         return 0;
 }
 
@@ -307,6 +337,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
         if (r >= 0)
                 r = validate_strings(s, error);
         if (r >= 0)
+                r = annotations_validate(s->annotations, error);
+        if (r >= 0)
                 r = validate_volumes(s, error);
         if (r >= 0)
                 r = validate_limits(s, error);
@@ -340,6 +372,8 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "user", s->user);
         add_string(o, "hostname", s->hostname);
         json_object_object_add(o, "labels", json_strv_new(s->labels));
+        if (s->annotations)
+                json_object_object_add(o, "annotations", json_strv_new(s->annotations));
         for (size_t i = 0; i < s->n_volumes; i++) {
                 struct json_object *v = json_object_new_object();
                 add_string(v, "source", s->volumes[i].source);
@@ -419,6 +453,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = json_get_string(o, "hostname", &s->hostname);
         if (r >= 0)
                 r = json_strv_get(json_object_object_get(o, "labels"), &s->labels);
+        if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "annotations"), &s->annotations);
         if (r >= 0)
                 r = volumes_from_json(json_object_object_get(o, "volumes"), s);
         if (r >= 0)

@@ -49,7 +49,8 @@ typedef struct ContainerSpec {
         char *working_dir; /* absolute container path, NULL = "/" */
         char *user;        /* "uid[:gid]" or a name from the rootfs' /etc/passwd */
         char *hostname;
-        char **labels; /* "key=value" */
+        char **labels;      /* "key=value" */
+        char **annotations; /* "key=value" (a key has no '='): CRI's, into config.json's annotations */
         VolumeSpec *volumes;
         size_t n_volumes;
         bool read_only;   /* root filesystem mounted read-only */
@@ -94,6 +95,12 @@ void container_spec_done(ContainerSpec *s);
 
 /* Refuses what cannot work, with a message a person can act on (InvalidArgument). */
 int container_spec_validate(const ContainerSpec *s, sd_bus_error *error);
+/* Annotations ("key=value" each): a key is 1..253 printable bytes without '=', a value valid UTF-8 of at most
+ * 64 KiB, at most 256 of them (InvalidArgument). */
+#define ANNOTATIONS_MAX      256
+#define ANNOTATION_KEY_MAX   253
+#define ANNOTATION_VALUE_MAX 65536
+int annotations_validate(char *const *annotations, sd_bus_error *error);
 /* The part a pod shares with a container: labels, host name, limits, network and ports (pod-spec.c). */
 int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error);
 
