@@ -2,6 +2,7 @@
 /*
  * container-spec.c — validation and (de)serialization of ContainerSpec.
  */
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -97,6 +98,7 @@ void container_spec_done(ContainerSpec *s) {
         free(s->image);
         free(s->image_id);
         strv_freep(&s->command);
+        strv_freep(&s->entrypoint);
         strv_freep(&s->env);
         free(s->working_dir);
         free(s->user);
@@ -109,6 +111,7 @@ void container_spec_done(ContainerSpec *s) {
         }
         free(s->volumes);
         free(s->runtime);
+        free(s->log_path);
         free(s->network_name);
         strv_freep(&s->ports);
         free(s->pod_id);
@@ -157,6 +160,13 @@ static int validate_command(const ContainerSpec *s, sd_bus_error *error) {
         return 0;
 }
 
+/* An absolute path of a file: no line break, not a directory's spelling. */
+static bool log_path_ok(const char *p) {
+        size_t n = strlen(p);
+        return p[0] == '/' && n < PATH_MAX && utf8_is_valid(p) && !strchr(p, '\n') && p[n - 1] != '/' &&
+               !strstr(p, "/../") && !strstr(p, "/./");
+}
+
 static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
         if (strv_length(s->env) > CONTAINER_ARGS_MAX || strv_length(s->labels) > CONTAINER_ARGS_MAX)
                 return invalid(error, "%sToo many environment variables or labels.", "");
@@ -186,6 +196,8 @@ static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "Hostname '%s' must be 1-63 letters, digits, '-' or '.'.", s->hostname);
         if (s->image && !string_ok(s->image))
                 return invalid(error, "%sImage reference is not valid UTF-8.", "");
+        if (s->log_path && !log_path_ok(s->log_path))
+                return invalid(error, "Log path '%.256s' must be an absolute path of a file.", s->log_path);
         return 0;
 }
 
@@ -400,6 +412,7 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "restartPolicy", restart_policy_to_string(s->restart));
         add_u64(o, "restartMaxRetries", s->restart_max_retries);
         add_string(o, "runtime", s->runtime);
+        add_string(o, "logPath", s->log_path);
         if (s->userns != USERNS_HOST)
                 json_object_object_add(o, "userns", userns_to_json(s->userns, &s->userns_range));
         json_object_object_add(o, "security", security_spec_to_json(&s->security));
@@ -465,6 +478,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = json_get_string(o, "network", &network);
         if (r >= 0)
                 r = json_get_string(o, "runtime", &s->runtime);
+        if (r >= 0)
+                r = json_get_string(o, "logPath", &s->log_path);
         if (r >= 0)
                 r = json_get_string(o, "networkName", &s->network_name);
         if (r >= 0)

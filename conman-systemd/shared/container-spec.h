@@ -45,6 +45,8 @@ typedef struct ContainerSpec {
         char *image;       /* image reference as the user gave it, for display */
         char *image_id;    /* the image in the store; its layers become an overlay root */
         char **command;    /* argv of the container's init */
+        char **entrypoint; /* at create only: replaces the image's Entrypoint (and drops its Cmd when no
+                              command is given), prefixes command for a rootfs; never stored */
         char **env;        /* KEY=VALUE */
         char *working_dir; /* absolute container path, NULL = "/" */
         char *user;        /* "uid[:gid]" or a name from the rootfs' /etc/passwd */
@@ -74,7 +76,8 @@ typedef struct ContainerSpec {
         RestartPolicy restart;        /* → Restart= */
         unsigned restart_max_retries; /* on-failure:N; 0 = unlimited → StartLimitBurst= */
 
-        char *runtime; /* "runc" or "crun"; NULL = the daemon's default */
+        char *runtime;  /* "runc" or "crun"; NULL = the daemon's default */
+        char *log_path; /* absolute: kubelet's CRI log of the output (daemon/stdio/cri-log.h), or NULL */
 
         UsernsMode userns;        /* --userns: host (none) or auto (userns.h) */
         UsernsRange userns_range; /* auto: the host IDs allocated at create (size 0 = not yet) */

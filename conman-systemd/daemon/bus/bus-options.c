@@ -54,7 +54,9 @@ STRING_OPTION(opt_working_dir, working_dir)
 STRING_OPTION(opt_user, user)
 STRING_OPTION(opt_hostname, hostname)
 STRING_OPTION(opt_runtime, runtime)
+STRING_OPTION(opt_log_path, log_path)
 STRV_OPTION(opt_env, env)
+STRV_OPTION(opt_entrypoint, entrypoint)
 BOOL_OPTION(opt_read_only, read_only)
 BOOL_OPTION(opt_auto_remove, auto_remove)
 BOOL_OPTION(opt_tty, tty)
@@ -280,6 +282,7 @@ static const Option options[] = {
         { "Rootfs", "s", opt_rootfs },
         { "Image", "s", opt_image },
         { "Env", "as", opt_env },
+        { "Entrypoint", "as", opt_entrypoint },
         { "WorkingDir", "s", opt_working_dir },
         { "User", "s", opt_user },
         { "Hostname", "s", opt_hostname },
@@ -300,6 +303,7 @@ static const Option options[] = {
         { "StopTimeout", "t", opt_stop_timeout },
         { "Restart", "s", opt_restart },
         { "Runtime", "s", opt_runtime },
+        { "LogPath", "s", opt_log_path },
         { "Publish", "as", opt_publish },
         { "UserNS", "s", opt_userns },
         { "Privileged", "b", opt_privileged },
