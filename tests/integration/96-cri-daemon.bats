@@ -11,6 +11,22 @@ setup_file() {
         make_rootfs /var/tmp/rootfs
 }
 
+# An image whose Entrypoint is /bin/sh -c and Cmd 'echo image-cmd', imported as localhost/ep:1.
+import_ep_image() {
+        local w=/var/tmp/cri-ep
+        conmanctl images | grep -q localhost/ep && return 0
+        rm -rf "$w"
+        make_rootfs "$w/busybox"
+        umoci init --layout "$w/oci"
+        umoci new --image "$w/oci:1"
+        umoci unpack --image "$w/oci:1" "$w/b" >/dev/null
+        cp -a "$w/busybox/." "$w/b/rootfs/"
+        umoci repack --image "$w/oci:1" "$w/b" >/dev/null
+        umoci config --image "$w/oci:1" --config.entrypoint /bin/sh --config.entrypoint -c \
+                --config.cmd 'echo image-cmd'
+        conmanctl image import "$w/oci" localhost/ep:1 >/dev/null
+}
+
 setup() {
         R=/var/tmp/rootfs
         conmanctl version >/dev/null
@@ -205,4 +221,29 @@ PY
         run call WaitExec s "$eid"
         [ "$output" = "i 7" ]
         [ ! -e "/run/conman/exec-$eid.pid" ]
+}
+
+# ran_output NAME: starts the container, waits for its end and prints what it wrote.
+ran_output() {
+        call StartContainer s "$1"
+        call WaitContainer s "$1" >/dev/null
+        journalctl -u "conman-$1.service" -o cat
+}
+
+@test "Entrypoint replaces the image's, and its Cmd unless a command is given (docker's and kubelet's rule)" {
+        import_ep_image
+        call CreateContainer 'sasa{sv}' ep0 0 2 Image s localhost/ep:1 Network s none
+        [ "$(ran_output ep0)" = image-cmd ]
+        call CreateContainer 'sasa{sv}' ep1 1 'echo user-cmd' 2 Image s localhost/ep:1 Network s none
+        [ "$(ran_output ep1)" = user-cmd ]
+        call CreateContainer 'sasa{sv}' ep2 0 3 Image s localhost/ep:1 Network s none \
+                Entrypoint as 2 /bin/echo only-entrypoint
+        [ "$(ran_output ep2)" = only-entrypoint ]
+        call CreateContainer 'sasa{sv}' ep3 2 a b 3 Image s localhost/ep:1 Network s none \
+                Entrypoint as 1 /bin/echo
+        [ "$(ran_output ep3)" = "a b" ]
+        inspect ep3 | jq -e '.Config.Cmd == ["/bin/echo", "a", "b"]'
+        # a root filesystem: Entrypoint goes before the command
+        call CreateContainer 'sasa{sv}' ep4 1 rootfs-arg 3 Rootfs s "$R" Network s none Entrypoint as 1 /bin/echo
+        [ "$(ran_output ep4)" = rootfs-arg ]
 }
