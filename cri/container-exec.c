@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "shared/bus-errors.h"
 #include "shared/util.h"
 #include "cri/cri.h"
 #include "cri/resources.h"
@@ -25,6 +26,8 @@
 #define EXEC_OUTPUT_MAX      (16U << 20)         /* per stream; the rest is read and dropped */
 #define EXEC_KILL_WAIT_USEC  (10 * USEC_PER_SEC) /* after KillExec, how long the exit may take to be seen */
 #define EXEC_ENDED_WAIT_USEC USEC_PER_SEC        /* the same when KillExec found no process */
+#define EXEC_KILL_RETRY_USEC (USEC_PER_SEC / 10) /* KillExec was Busy: try again after this */
+#define EXEC_KILL_TRIES      20
 
 /* One captured stream: the read end of the pipe the exec'd process writes into, and what came so far. */
 typedef struct ExecOutput {
@@ -194,14 +197,21 @@ static uint64_t exec_deadline(const CriContext *ctx, int64_t timeout_sec) {
 }
 
 /* The command ran over its time: kill it inside the container and collect its exit (so conmand forgets
- * the exec), reading and dropping what it still writes. KillExec fails for an exec that ended meanwhile:
- * then its exit is on the way, and a short wait takes it. */
+ * the exec), reading and dropping what it still writes. KillExec is Busy in the moment before the runtime
+ * wrote the exec's PID (then again, a little later), and fails for an exec that ended meanwhile (then its
+ * exit is on the way, and a short wait takes it). */
 static void exec_kill(sd_bus *bus, const char *exec_id, ExecOutput out[2], ExecWait *w) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        int r;
+        int r = 0;
 
-        r = sd_bus_call_method(bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "KillExec", &error, NULL,
-                               "si", exec_id, SIGKILL);
+        for (unsigned attempt = 0; !w->done; attempt++) {
+                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+
+                r = sd_bus_call_method(bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "KillExec", &error,
+                                       NULL, "si", exec_id, SIGKILL);
+                if (r >= 0 || !sd_bus_error_has_name(&error, CONMAN_ERROR_BUSY) || attempt >= EXEC_KILL_TRIES)
+                        break;
+                (void) exec_pump(bus, out, w, now_monotonic_usec() + EXEC_KILL_RETRY_USEC);
+        }
         (void) exec_pump(bus, out, w,
                          now_monotonic_usec() + (r < 0 ? EXEC_ENDED_WAIT_USEC : EXEC_KILL_WAIT_USEC));
 }
