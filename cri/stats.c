@@ -8,7 +8,8 @@
  * memory and cpuacct are v1) — plus the unit's memory.stat (found through its ControlGroup property) for
  * what systemd does not report: the inactive file cache behind kubelet's working set, rss and page
  * faults. The writable layer is the container's overlay upper dir, walked as containerd's overlayfs
- * snapshotter does (blocks and inodes); fs_id names conman's state directory, where the upper dirs live.
+ * snapshotter does (blocks and inodes); fs_id is the mount point of conman's state directory, where the
+ * upper dirs live.
  * CPU usage_nano_cores needs two samples over time and this server keeps none: it is left unset.
  */
 #include <errno.h>
@@ -263,6 +264,32 @@ static int walk_one(const char *path, const struct stat *st, int flag, struct FT
         return 0;
 }
 
+/* The mount point of the file system of conman's state directory (where the upper dirs are), as
+ * ImageFsInfo names the image store's: the highest ancestor on the same device. A new string, NULL on ENOMEM.
+ */
+static char *state_mountpoint(void) {
+        _cleanup_free_ char *p = realpath(CONMAN_STATE_DIR, NULL);
+        struct stat st, up;
+
+        if (!p || stat(p, &st) < 0)
+                return strdup(CONMAN_STATE_DIR);
+        for (;;) {
+                char *slash = strrchr(p, '/');
+
+                if (!slash || slash == p) { /* the parent is "/" */
+                        if (stat("/", &up) >= 0 && up.st_dev == st.st_dev)
+                                strcpy(p, "/");
+                        break;
+                }
+                *slash = 0;
+                if (stat(p, &up) < 0 || up.st_dev != st.st_dev) {
+                        *slash = '/';
+                        break;
+                }
+        }
+        return TAKE_PTR(p);
+}
+
 static int writable_layer_new(const char *id, int64_t timestamp, Runtime__V1__FilesystemUsage **ret) {
         Runtime__V1__FilesystemUsage *u = malloc(sizeof(*u));
         _cleanup_free_ char *upper = NULL;
@@ -278,7 +305,7 @@ static int writable_layer_new(const char *id, int64_t timestamp, Runtime__V1__Fi
         if (!u->fs_id || asprintf(&upper, CONMAN_STATE_DIR "/containers/%s/upper", id) < 0)
                 return -ENOMEM;
         runtime__v1__filesystem_identifier__init(u->fs_id);
-        u->fs_id->mountpoint = strdup(CONMAN_STATE_DIR);
+        u->fs_id->mountpoint = state_mountpoint();
         if (!u->fs_id->mountpoint)
                 return -ENOMEM;
         pthread_mutex_lock(&walk_lock);
