@@ -401,7 +401,9 @@ static int resolve_image(sd_bus *bus, const char *image, sd_bus_error *error, ch
         r = cri_image_inspect(bus, *ret_conman, error, &inspect);
         if (r < 0)
                 return r;
-        id = cri_json_str(inspect, "Id");
+        id = cri_json_str(inspect, "id"); /* the image record's key */
+        if (isempty(id))
+                id = cri_json_str(inspect, "Id");
         if (asprintf(ret_ref, "%s%s", string_has_prefix(id, "sha256:") ? "" : "sha256:", id) < 0)
                 return -ENOMEM;
         return 0;

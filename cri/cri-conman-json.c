@@ -65,8 +65,12 @@ int64_t cri_parse_timestamp_ns(const char *s) {
 }
 
 int cri_annotation_doc(struct json_object *inspect, const char *key, struct json_object **ret) {
-        struct json_object *doc;
-        const char *text = cri_json_str(cri_json_obj(inspect, "Annotations"), key);
+        struct json_object *doc, *annotations = cri_json_obj(inspect, "Annotations");
+        const char *text;
+
+        if (!annotations) /* InspectContainer has them beside the Labels, in Config (docker's place) */
+                annotations = cri_json_obj(cri_json_obj(inspect, "Config"), "Annotations");
+        text = cri_json_str(annotations, key);
 
         if (isempty(text))
                 return -ENOENT;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,14 +103,17 @@ int cri_image_inspect(sd_bus *bus, const char *ref, sd_bus_error *error, struct 
 }
 
 /* Reads the first string of each struct of an array reply of signature "a(<types>)". */
-static int read_ids(sd_bus_message *reply, const char *contents, char ***ret) {
+static int read_ids(sd_bus_message *reply, const char *types, char ***ret) {
         _cleanup_strv_free_ char **ids = NULL;
+        _cleanup_free_ char *array = NULL;
         int r;
 
-        r = sd_bus_message_enter_container(reply, 'a', contents);
+        if (asprintf(&array, "(%s)", types) < 0)
+                return -ENOMEM;
+        r = sd_bus_message_enter_container(reply, 'a', array);
         if (r < 0)
                 return r;
-        while ((r = sd_bus_message_enter_container(reply, 'r', contents + 1)) > 0) {
+        while ((r = sd_bus_message_enter_container(reply, 'r', types)) > 0) {
                 const char *id;
 
                 r = sd_bus_message_read(reply, "s", &id);
@@ -118,7 +122,7 @@ static int read_ids(sd_bus_message *reply, const char *contents, char ***ret) {
                 r = strv_push(&ids, id);
                 if (r < 0)
                         return r;
-                r = sd_bus_message_skip(reply, NULL); /* the rest of the struct */
+                r = sd_bus_message_skip(reply, types + 1); /* the rest of the struct */
                 if (r < 0)
                         return r;
                 r = sd_bus_message_exit_container(reply);
@@ -137,14 +141,14 @@ int cri_pod_list_ids(sd_bus *bus, sd_bus_error *error, char ***ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r = call_simple(bus, "ListPods", error, &reply, "");
 
-        return r < 0 ? r : read_ids(reply, "(ssstuo)", ret);
+        return r < 0 ? r : read_ids(reply, "ssstuo", ret);
 }
 
 int cri_container_list_ids(sd_bus *bus, sd_bus_error *error, char ***ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r = call_simple(bus, "ListContainers", error, &reply, "b", 1);
 
-        return r < 0 ? r : read_ids(reply, "(sssssitttuso)", ret);
+        return r < 0 ? r : read_ids(reply, "sssssitttuso", ret);
 }
 
 bool cri_error_is_not_found(const sd_bus_error *error) {

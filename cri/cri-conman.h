@@ -78,7 +78,8 @@ struct json_object *cri_json_obj(struct json_object *o, const char *key);
 int64_t cri_json_int(struct json_object *o, const char *key);
 /* An RFC 3339 UTC timestamp ("2026-12-07T03:17:16.123456Z") in ns since the epoch; 0 for year 1 or junk. */
 int64_t cri_parse_timestamp_ns(const char *s);
-/* The CRI document an inspect document carries under its Annotations[key], parsed; -ENOENT without one
+/* The CRI document an inspect document carries under its Annotations[key] (InspectPod: top level;
+ * InspectContainer: Config.Annotations, or top level), parsed; -ENOENT without one
  * (an object conman-cri did not make), -EBADMSG when it is not a JSON object. */
 int cri_annotation_doc(struct json_object *inspect, const char *key, struct json_object **ret);
 

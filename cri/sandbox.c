@@ -163,7 +163,8 @@ static int append_pod_options(sd_bus_message *m, const Runtime__V1__PodSandboxCo
         r = cri_opt_map(m, "Labels", labels);
         if (r >= 0)
                 r = cri_opt_map(m, "Annotations", annotations);
-        if (r >= 0 && !isempty(cfg->hostname) && !host_net)
+        /* With the node's network kubelet passes the node's name: the nearest thing to its UTS namespace. */
+        if (r >= 0 && !isempty(cfg->hostname))
                 r = cri_opt_string(m, "Hostname", cfg->hostname);
         if (r >= 0)
                 r = cri_opt_string(m, "Network", host_net ? "host" : "bridge");
