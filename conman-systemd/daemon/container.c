@@ -137,6 +137,7 @@ ContainerStdio *container_stdio(Container *c) {
                         .unit = c->unit,
                         .main_pid = &c->main_pid,
                         .tty = &c->spec.tty,
+                        .log_path = &c->spec.log_path,
                 });
         return c->stdio;
 }

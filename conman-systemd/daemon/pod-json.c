@@ -94,6 +94,7 @@ struct json_object *pod_to_json(Pod *p) {
         json_object_object_add(o, "State", json_object_new_string(pod_state_to_string(p->state)));
         json_object_object_add(o, "Hostname", json_object_new_string(p->spec.hostname ?: p->spec.name));
         json_object_object_add(o, "Labels", labels_json(p->spec.labels));
+        json_object_object_add(o, "Annotations", labels_json(p->spec.annotations));
         json_object_object_add(o, "CgroupParent", json_object_new_string(p->slice));
         json_object_object_add(o, "Slice", json_object_new_string(p->slice));
         json_object_object_add(o, "Unit", json_object_new_string(p->pin_unit));

@@ -2,6 +2,7 @@
 /*
  * container-spec.c — validation and (de)serialization of ContainerSpec.
  */
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -97,17 +98,20 @@ void container_spec_done(ContainerSpec *s) {
         free(s->image);
         free(s->image_id);
         strv_freep(&s->command);
+        strv_freep(&s->entrypoint);
         strv_freep(&s->env);
         free(s->working_dir);
         free(s->user);
         free(s->hostname);
         strv_freep(&s->labels);
+        strv_freep(&s->annotations);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 free(s->volumes[i].source);
                 free(s->volumes[i].destination);
         }
         free(s->volumes);
         free(s->runtime);
+        free(s->log_path);
         free(s->network_name);
         strv_freep(&s->ports);
         free(s->pod_id);
@@ -156,6 +160,13 @@ static int validate_command(const ContainerSpec *s, sd_bus_error *error) {
         return 0;
 }
 
+/* An absolute path of a file: no line break, not a directory's spelling. */
+static bool log_path_ok(const char *p) {
+        size_t n = strlen(p);
+        return p[0] == '/' && n < PATH_MAX && utf8_is_valid(p) && !strchr(p, '\n') && p[n - 1] != '/' &&
+               !strstr(p, "/../") && !strstr(p, "/./");
+}
+
 static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
         if (strv_length(s->env) > CONTAINER_ARGS_MAX || strv_length(s->labels) > CONTAINER_ARGS_MAX)
                 return invalid(error, "%sToo many environment variables or labels.", "");
@@ -185,6 +196,37 @@ static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "Hostname '%s' must be 1-63 letters, digits, '-' or '.'.", s->hostname);
         if (s->image && !string_ok(s->image))
                 return invalid(error, "%sImage reference is not valid UTF-8.", "");
+        if (s->log_path && !log_path_ok(s->log_path))
+                return invalid(error, "Log path '%.256s' must be an absolute path of a file.", s->log_path);
+        return 0;
+}
+
+static bool annotation_key_ok(const char *k, size_t n) {
+        if (n == 0 || n > ANNOTATION_KEY_MAX)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if ((unsigned char) k[i] <= ' ' || (unsigned char) k[i] >= 0x7f)
+                        return false;
+        return true;
+}
+
+int annotations_validate(char *const *annotations, sd_bus_error *error) {
+        if (strv_length(annotations) > ANNOTATIONS_MAX)
+                return invalid(error, "%sToo many annotations (at most 256).", "");
+        for (char *const *a = annotations; a && *a; a++) {
+                size_t n = strcspn(*a, "=");
+                if (!(*a)[n] || !annotation_key_ok(*a, n))
+                        return invalid(error,
+                                       "Annotation key '%.64s' must be 1-253 printable characters without "
+                                       "spaces or '='.",
+                                       *a);
+                if (strlen(*a + n + 1) > ANNOTATION_VALUE_MAX || !utf8_is_valid(*a + n + 1))
+                        return invalid(error,
+                                       "The value of annotation '%.64s' is not UTF-8 of at most 64 KiB.", *a);
+                for (char *const *b = annotations; b != a; b++)
+                        if (strneq(*a, *b, n + 1))
+                                return invalid(error, "Annotation '%.64s' is given twice.", *a);
+        }
         return 0;
 }
 
@@ -307,6 +349,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
         if (r >= 0)
                 r = validate_strings(s, error);
         if (r >= 0)
+                r = annotations_validate(s->annotations, error);
+        if (r >= 0)
                 r = validate_volumes(s, error);
         if (r >= 0)
                 r = validate_limits(s, error);
@@ -340,6 +384,8 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "user", s->user);
         add_string(o, "hostname", s->hostname);
         json_object_object_add(o, "labels", json_strv_new(s->labels));
+        if (s->annotations)
+                json_object_object_add(o, "annotations", json_strv_new(s->annotations));
         for (size_t i = 0; i < s->n_volumes; i++) {
                 struct json_object *v = json_object_new_object();
                 add_string(v, "source", s->volumes[i].source);
@@ -366,6 +412,7 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "restartPolicy", restart_policy_to_string(s->restart));
         add_u64(o, "restartMaxRetries", s->restart_max_retries);
         add_string(o, "runtime", s->runtime);
+        add_string(o, "logPath", s->log_path);
         if (s->userns != USERNS_HOST)
                 json_object_object_add(o, "userns", userns_to_json(s->userns, &s->userns_range));
         json_object_object_add(o, "security", security_spec_to_json(&s->security));
@@ -420,6 +467,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         if (r >= 0)
                 r = json_strv_get(json_object_object_get(o, "labels"), &s->labels);
         if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "annotations"), &s->annotations);
+        if (r >= 0)
                 r = volumes_from_json(json_object_object_get(o, "volumes"), s);
         if (r >= 0)
                 r = json_get_string(o, "stopSignal", &sig);
@@ -429,6 +478,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = json_get_string(o, "network", &network);
         if (r >= 0)
                 r = json_get_string(o, "runtime", &s->runtime);
+        if (r >= 0)
+                r = json_get_string(o, "logPath", &s->log_path);
         if (r >= 0)
                 r = json_get_string(o, "networkName", &s->network_name);
         if (r >= 0)

@@ -45,11 +45,14 @@ typedef struct ContainerSpec {
         char *image;       /* image reference as the user gave it, for display */
         char *image_id;    /* the image in the store; its layers become an overlay root */
         char **command;    /* argv of the container's init */
+        char **entrypoint; /* at create only: replaces the image's Entrypoint (and drops its Cmd when no
+                              command is given), prefixes command for a rootfs; never stored */
         char **env;        /* KEY=VALUE */
         char *working_dir; /* absolute container path, NULL = "/" */
         char *user;        /* "uid[:gid]" or a name from the rootfs' /etc/passwd */
         char *hostname;
-        char **labels; /* "key=value" */
+        char **labels;      /* "key=value" */
+        char **annotations; /* "key=value" (a key has no '='): CRI's, into config.json's annotations */
         VolumeSpec *volumes;
         size_t n_volumes;
         bool read_only;   /* root filesystem mounted read-only */
@@ -73,7 +76,8 @@ typedef struct ContainerSpec {
         RestartPolicy restart;        /* → Restart= */
         unsigned restart_max_retries; /* on-failure:N; 0 = unlimited → StartLimitBurst= */
 
-        char *runtime; /* "runc" or "crun"; NULL = the daemon's default */
+        char *runtime;  /* "runc" or "crun"; NULL = the daemon's default */
+        char *log_path; /* absolute: kubelet's CRI log of the output (daemon/stdio/cri-log.h), or NULL */
 
         UsernsMode userns;        /* --userns: host (none) or auto (userns.h) */
         UsernsRange userns_range; /* auto: the host IDs allocated at create (size 0 = not yet) */
@@ -94,6 +98,12 @@ void container_spec_done(ContainerSpec *s);
 
 /* Refuses what cannot work, with a message a person can act on (InvalidArgument). */
 int container_spec_validate(const ContainerSpec *s, sd_bus_error *error);
+/* Annotations ("key=value" each): a key is 1..253 printable bytes without '=', a value valid UTF-8 of at most
+ * 64 KiB, at most 256 of them (InvalidArgument). */
+#define ANNOTATIONS_MAX      256
+#define ANNOTATION_KEY_MAX   253
+#define ANNOTATION_VALUE_MAX 65536
+int annotations_validate(char *const *annotations, sd_bus_error *error);
 /* The part a pod shares with a container: labels, host name, limits, network and ports (pod-spec.c). */
 int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error);
 

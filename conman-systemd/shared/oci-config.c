@@ -294,6 +294,21 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
         return l;
 }
 
+/* The container's annotations ("key=value"), as the OCI runtime spec's string map. */
+static void add_annotations(struct json_object *c, char *const *annotations) {
+        struct json_object *o;
+
+        if (!annotations)
+                return;
+        o = json_object_new_object();
+        for (char *const *a = annotations; *a; a++) {
+                _cleanup_free_ char *k = strndup(*a, strcspn(*a, "="));
+                if (k && (*a)[strlen(k)] == '=')
+                        json_object_object_add(o, k, json_object_new_string(*a + strlen(k) + 1));
+        }
+        json_object_object_add(c, "annotations", o);
+}
+
 int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *paths, struct json_object **ret,
                      sd_bus_error *error) {
         _cleanup_json_ struct json_object *c = NULL;
@@ -322,6 +337,7 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
                 json_object_object_add(c, "hostname", json_object_new_string(hostname));
         json_object_object_add(c, "mounts", build_mounts(s, paths));
         json_object_object_add(c, "linux", build_linux(s, paths));
+        add_annotations(c, s->annotations);
         if (!paths->host)
                 oci_host_detect(&host);
         r = oci_security_apply(s, paths->host ?: &host, paths->user_roots, c, error);

@@ -22,6 +22,7 @@ void pod_spec_done(PodSpec *s) {
         free(s->name);
         free(s->hostname);
         strv_freep(&s->labels);
+        strv_freep(&s->annotations);
         free(s->network_name);
         strv_freep(&s->ports);
         free(s->source_path);
@@ -91,6 +92,8 @@ int pod_spec_validate(const PodSpec *s, sd_bus_error *error) {
         if (s->pids_limit == CONTAINER_PIDS_LIMIT_UNLIMITED)
                 return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                         "A pod's pids limit is a number (leave it out for none).");
+        if (annotations_validate(s->annotations, error) < 0)
+                return -EINVAL;
         as_container_spec(s, &v);
         return container_spec_validate_common(&v, error);
 }
@@ -108,6 +111,8 @@ struct json_object *pod_spec_to_json(const PodSpec *s) {
         add_string(o, "name", s->name);
         add_string(o, "hostname", s->hostname);
         json_object_object_add(o, "labels", json_strv_new(s->labels));
+        if (s->annotations)
+                json_object_object_add(o, "annotations", json_strv_new(s->annotations));
         add_string(o, "network", network_mode_to_string(s->network));
         add_string(o, "networkName", s->network_name);
         json_object_object_add(o, "ports", json_strv_new(s->ports));
@@ -137,6 +142,8 @@ int pod_spec_from_json(struct json_object *o, PodSpec *s) {
                 r = json_get_string(o, "hostname", &s->hostname);
         if (r >= 0)
                 r = json_strv_get(json_object_object_get(o, "labels"), &s->labels);
+        if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "annotations"), &s->annotations);
         if (r >= 0)
                 r = json_get_string(o, "network", &network);
         if (r >= 0)

@@ -34,10 +34,11 @@ typedef enum PodShare {
 } PodShare;
 
 typedef struct PodSpec {
-        char *id;       /* 64 hex chars */
-        char *name;     /* CONTAINER_NAME_RULE */
-        char *hostname; /* NULL: the pod's name */
-        char **labels;  /* "key=value" */
+        char *id;           /* 64 hex chars */
+        char *name;         /* CONTAINER_NAME_RULE */
+        char *hostname;     /* NULL: the pod's name */
+        char **labels;      /* "key=value" */
+        char **annotations; /* "key=value" (annotations_validate(), container-spec.h) */
         NetworkMode network;
         char *network_name;  /* NETWORK_BRIDGE: a network from `conmanctl network create`; NULL = conman0 */
         char **ports;        /* canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */

@@ -54,7 +54,9 @@ STRING_OPTION(opt_working_dir, working_dir)
 STRING_OPTION(opt_user, user)
 STRING_OPTION(opt_hostname, hostname)
 STRING_OPTION(opt_runtime, runtime)
+STRING_OPTION(opt_log_path, log_path)
 STRV_OPTION(opt_env, env)
+STRV_OPTION(opt_entrypoint, entrypoint)
 BOOL_OPTION(opt_read_only, read_only)
 BOOL_OPTION(opt_auto_remove, auto_remove)
 BOOL_OPTION(opt_tty, tty)
@@ -89,7 +91,8 @@ static int opt_userns(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) 
         return 0;
 }
 
-static int opt_labels(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+/* An a{ss} into "key=value" strings; what is in a key is checked by the caller's validation. */
+static int read_key_values(sd_bus_message *m, const char *what, char ***target, sd_bus_error *error) {
         const char *k, *v;
         int r;
 
@@ -102,14 +105,22 @@ static int opt_labels(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) 
                         return -ENOMEM;
                 if (strchr(k, '='))
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Label key '%s' must not contain '='.", k);
-                r = strv_push_take(&s->labels, TAKE_PTR(kv));
+                                                 "%s key '%.64s' must not contain '='.", what, k);
+                r = strv_push_take(target, TAKE_PTR(kv));
                 if (r < 0)
                         return r;
         }
         if (r < 0)
                 return r;
         return sd_bus_message_exit_container(m);
+}
+
+static int opt_labels(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_key_values(m, "Label", &s->labels, error);
+}
+
+static int opt_annotations(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_key_values(m, "Annotation", &s->annotations, error);
 }
 
 static int opt_volumes(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
@@ -271,10 +282,12 @@ static const Option options[] = {
         { "Rootfs", "s", opt_rootfs },
         { "Image", "s", opt_image },
         { "Env", "as", opt_env },
+        { "Entrypoint", "as", opt_entrypoint },
         { "WorkingDir", "s", opt_working_dir },
         { "User", "s", opt_user },
         { "Hostname", "s", opt_hostname },
         { "Labels", "a{ss}", opt_labels },
+        { "Annotations", "a{ss}", opt_annotations },
         { "Volumes", "a(ssb)", opt_volumes },
         { "ReadOnly", "b", opt_read_only },
         { "AutoRemove", "b", opt_auto_remove },
@@ -290,6 +303,7 @@ static const Option options[] = {
         { "StopTimeout", "t", opt_stop_timeout },
         { "Restart", "s", opt_restart },
         { "Runtime", "s", opt_runtime },
+        { "LogPath", "s", opt_log_path },
         { "Publish", "as", opt_publish },
         { "UserNS", "s", opt_userns },
         { "Privileged", "b", opt_privileged },
@@ -430,8 +444,8 @@ static int read_pod_share(sd_bus_message *m, PodSpec *spec, sd_bus_error *error)
 
 /* The keys CreatePod shares with CreateContainer: read by the same parsers with the same words. */
 static bool is_pod_option(const char *key) {
-        static const char *const keys[] = { "Hostname", "Labels",   "Network",  "Publish",
-                                            "Memory",   "CPUQuota", "PidsLimit" };
+        static const char *const keys[] = { "Hostname", "Labels", "Annotations", "Network",
+                                            "Publish",  "Memory", "CPUQuota",    "PidsLimit" };
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 if (streq(keys[i], key))
@@ -444,6 +458,8 @@ static void pod_spec_take(PodSpec *spec, ContainerSpec *v) {
         spec->hostname = TAKE_PTR(v->hostname);
         strv_freep(&spec->labels);
         spec->labels = TAKE_PTR(v->labels);
+        strv_freep(&spec->annotations);
+        spec->annotations = TAKE_PTR(v->annotations);
         spec->network = v->network;
         free(spec->network_name);
         spec->network_name = TAKE_PTR(v->network_name);

@@ -4,6 +4,7 @@
  * the stdio hub (stdio/container-stdio.h) and reply; fds travel as type h, so clients need no socket path.
  */
 #include <fcntl.h>
+#include <signal.h>
 
 #include "shared/bus-errors.h"
 #include "shared/names.h"
@@ -296,4 +297,48 @@ int method_wait_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
                         "collected.",
                         id);
         return r;
+}
+
+/* Signals the exec'd process inside the container (the CRI's ExecSync timeout). */
+int method_kill_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *id;
+        int32_t sig;
+        int r;
+
+        r = sd_bus_message_read(msg, "si", &id, &sig);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        if (sig <= 0 || sig >= _NSIG)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Invalid signal %i.", sig);
+        r = exec_kill(userdata, id, sig, error);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+/* kubelet renamed the container's log file (rotation): the output goes to a new file at LogPath. */
+int method_reopen_container_log(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Container *c;
+        int r;
+
+        r = read_container_ref(msg, userdata, &c, error);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        if (!c->spec.log_path)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Container %s has no log file (created without LogPath).", c->name);
+        if (!container_state_is_active(c->state))
+                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running.",
+                                         c->name);
+        r = output_reopen_log(container_stdio(c));
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot open the log file %s of %s: %m",
+                                               c->spec.log_path, c->name);
+        return sd_bus_reply_method_return(msg, NULL);
 }
