@@ -176,9 +176,8 @@ static int append_pod_options(sd_bus_message *m, const Runtime__V1__PodSandboxCo
                 r = cri_opt_string(m, "CgroupParent", slice);
         if (r >= 0)
                 r = cri_opt_string(m, "Pid", pid_mode(ns));
-        if (r >= 0)
-                r = cri_opt_string(m, "Ipc",
-                                   ns && ns->ipc == RUNTIME__V1__NAMESPACE_MODE__NODE ? "host" : "pod");
+        if (r >= 0 && ns && ns->ipc == RUNTIME__V1__NAMESPACE_MODE__NODE) /* else conmand's default: pod */
+                r = cri_opt_string(m, "Ipc", "host");
         return r;
 }
 
