@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "shared/bus-errors.h"
+#include "shared/fileio.h"
 #include "shared/macro.h"
 #include "shared/util.h"
 #include "cri/cri-conman.h"
@@ -409,14 +410,27 @@ static int resolve_image(sd_bus *bus, const char *image, sd_bus_error *error, ch
         return 0;
 }
 
-/* The log file: the sandbox's log directory + "/" + the container's log_path (both from kubelet). */
+/* The log file: the sandbox's log directory + "/" + the container's log_path (both from kubelet). Its
+ * directory is made here, as containerd does (kubelet makes it too; crictl and critest may not). */
 static int log_path_of(struct json_object *sandbox_doc, const ContainerConfig *cfg, char **ret) {
         const char *dir = cri_json_str(sandbox_doc, "log_directory");
+        _cleanup_free_ char *path = NULL;
+        char *slash;
+        int r;
 
         *ret = NULL;
         if (isempty(dir) || isempty(cfg->log_path))
                 return 0;
-        return asprintf(ret, "%s/%s", dir, cfg->log_path) < 0 ? -ENOMEM : 0;
+        if (asprintf(&path, "%s/%s", dir, cfg->log_path) < 0)
+                return -ENOMEM;
+        slash = strrchr(path, '/');
+        *slash = 0;
+        r = mkdir_p(path, 0755);
+        *slash = '/';
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(path);
+        return 0;
 }
 
 static int method_create_container(CriContext *ctx, const ProtobufCMessage *request, ProtobufCMessage **ret,
@@ -444,8 +458,11 @@ static int method_create_container(CriContext *ctx, const ProtobufCMessage *requ
         if (r < 0)
                 return cri_fail_bus(st, &error, r, "image");
         a.pod_id = cri_json_str(pod, "Id");
-        if (log_path_of(sandbox_doc, cfg, &log_path) < 0 ||
-            cri_container_name(a.pod_id, cfg->metadata->name, cfg->metadata->attempt, &name) < 0 ||
+        r = log_path_of(sandbox_doc, cfg, &log_path);
+        if (r < 0 && r != -ENOMEM)
+                return cri_fail(st, GRPC_INVALID_ARGUMENT, "log directory of %s/%s: %s",
+                                cri_json_str(sandbox_doc, "log_directory"), cfg->log_path, strerror(-r));
+        if (r < 0 || cri_container_name(a.pod_id, cfg->metadata->name, cfg->metadata->attempt, &name) < 0 ||
             !(doc = container_doc_new(cfg, a.pod_id, image_ref, log_path)))
                 return cri_fail(st, GRPC_RESOURCE_EXHAUSTED, "out of memory");
         a.log_path = log_path;

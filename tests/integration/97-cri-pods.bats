@@ -270,7 +270,7 @@ crash_cri() {
 
 @test "stopp and rmp are idempotent; unknown ids: stopp/rmp/rm fine, inspectp/inspect/start not found" {
         cri stopp 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-        cri rmp 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+        cri rmp -f 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef # -f: no status first
         run cri inspectp 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
         [ "$status" -ne 0 ]
         [[ "$output" == *"NotFound"* ]] || [[ "$output" == *"not found"* ]]
@@ -341,7 +341,7 @@ crash_cri() {
                         wait_until 20 conmanctl version >/dev/null
                         [ "$(cri ps -a -q | wc -l)" -le 1 ]
                         [ "$(cri ps -a -q | cut -c1-12 | sort)" = "$(conmanctl ps -a -q | sort)" ]
-                        cri rmp "$pod"
+                        cri rmp -f "$pod"
                         [ -z "$(cri pods -q)" ]
                         no_leftovers
                 done
