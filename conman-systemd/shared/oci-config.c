@@ -270,10 +270,16 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
         struct json_object *l = json_object_new_object(), *ns = json_object_new_array();
 
         for (size_t i = 0; i < ELEMENTSOF(ns_private); i++) {
-                struct json_object *n = json_object_new_object();
+                struct json_object *n;
                 const char *path = streq(ns_private[i], "ipc")   ? paths->ipc_ns_path
                                    : streq(ns_private[i], "uts") ? paths->uts_ns_path
+                                   : streq(ns_private[i], "pid") ? paths->pid_ns_path
                                                                  : NULL;
+
+                if ((paths->pid_host && streq(ns_private[i], "pid")) ||
+                    (paths->ipc_host && streq(ns_private[i], "ipc")))
+                        continue; /* the host's */
+                n = json_object_new_object();
                 json_object_object_add(n, "type", json_object_new_string(ns_private[i]));
                 if (path) /* a pod's pinned namespace (pod-spec.h) */
                         json_object_object_add(n, "path", json_object_new_string(path));

@@ -225,9 +225,12 @@ PY
 
 # ran_output NAME: starts the container, waits for its end and prints what it wrote.
 ran_output() {
-        call StartContainer s "$1"
+        # a command that ends at once may beat systemd to its PID file (result 'protocol'): its output counts
+        call StartContainer s "$1" >/dev/null 2>&1 || true
         call WaitContainer s "$1" >/dev/null
-        journalctl -u "conman-$1.service" -o cat
+        # the container's lines only (journalctl -u has systemd's about the unit too)
+        wait_until 5 sh -c "journalctl CONTAINER_NAME=$1 CONTAINER_STREAM=stdout -o cat | grep -q ."
+        journalctl CONTAINER_NAME="$1" CONTAINER_STREAM=stdout -o cat
 }
 
 @test "Entrypoint replaces the image's, and its Cmd unless a command is given (docker's and kubelet's rule)" {
@@ -246,4 +249,145 @@ ran_output() {
         # a root filesystem: Entrypoint goes before the command
         call CreateContainer 'sasa{sv}' ep4 1 rootfs-arg 3 Rootfs s "$R" Network s none Entrypoint as 1 /bin/echo
         [ "$(ran_output ep4)" = rootfs-arg ]
+}
+
+# member NAME POD CMD...: a container of the pod (created, not started).
+member() {
+        local name=$1 pod=$2; shift 2
+        call CreateContainer 'sasa{sv}' "$name" $# "$@" 2 Rootfs s "$R" Pod s "$pod"
+}
+
+# run_member NAME POD CMD...: a member that runs CMD to its end; prints its output.
+run_member() {
+        member "$@" >/dev/null
+        ran_output "$1"
+}
+
+@test "CgroupParent: the pod's slice is the one given, conmand makes it and removes it, a foreign one stays" {
+        call CreatePod 'sa{sv}' cg 2 Network s none CgroupParent s test-kube-pod1.slice
+        [ "$(prop Pod cg Slice)" = 's "test-kube-pod1.slice"' ]
+        inspect_pod cg | jq -e '.CgroupParent == "test-kube-pod1.slice"'
+        member m cg /bin/sleep 1000
+        call StartContainer s m
+        [ "$(systemctl show -P Slice conman-m.service)" = test-kube-pod1.slice ]
+        [ "$(systemctl show -P ControlGroup conman-m.service)" = \
+                /test.slice/test-kube.slice/test-kube-pod1.slice/conman-m.service ]
+        pid=$(systemctl show -P MainPID conman-m.service)
+        grep -q ':/test.slice/test-kube.slice/test-kube-pod1.slice/conman-m.service/container$' "/proc/$pid/cgroup"
+        id=$(inspect m | jq -r .Id)
+        jq -e '.linux.cgroupsPath == "/test.slice/test-kube.slice/test-kube-pod1.slice/conman-m.service/container"' \
+                "/var/lib/conman/containers/$id/config.json"
+        # the record survives kill -9 of conmand; RemovePod stops the slice conmand made
+        crash_conmand
+        call RemovePod sb cg true
+        wait_until 10 sh -c '[ "$(systemctl show -P ActiveState test-kube-pod1.slice)" != active ]'
+
+        # a slice somebody else has (kubelet's) is used and left alone
+        systemd-run --unit=foreign-holder --slice=test-foreign.slice /bin/sleep 1000
+        call CreatePod 'sa{sv}' cg2 2 Network s none CgroupParent s /test.slice/test-foreign.slice
+        [ "$(prop Pod cg2 Slice)" = 's "test-foreign.slice"' ]
+        call RemovePod sb cg2 true
+        sleep 1
+        [ "$(systemctl show -P ActiveState test-foreign.slice)" = active ]
+        systemctl stop foreign-holder.service
+        run call CreatePod 'sa{sv}' cg3 1 CgroupParent s 'bad name.slice'
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"CgroupParent"* ]]
+}
+
+@test "DnsServers, DnsSearches, DnsOptions make the pod's resolv.conf, on network none and on a bridge" {
+        call CreatePod 'sa{sv}' dns 4 Network s none DnsServers as 2 10.0.0.10 fd00::53 \
+                DnsSearches as 2 ns.svc.cluster.local svc.cluster.local DnsOptions as 2 ndots:5 timeout:2
+        out=$(run_member d1 dns /bin/cat /etc/resolv.conf)
+        echo "$out"
+        grep -qx 'nameserver 10.0.0.10' <<<"$out"
+        grep -qx 'nameserver fd00::53' <<<"$out"
+        grep -qx 'search ns.svc.cluster.local svc.cluster.local' <<<"$out"
+        grep -qx 'options ndots:5 timeout:2' <<<"$out"
+        inspect_pod dns | jq -e '.DNS.Servers == ["10.0.0.10", "fd00::53"]'
+        call CreatePod 'sa{sv}' dnsb 1 DnsServers as 1 10.96.0.10
+        out=$(run_member d2 dnsb /bin/cat /etc/resolv.conf)
+        echo "$out"
+        grep -qx 'nameserver 10.96.0.10' <<<"$out"
+        [ "$(grep -c '^nameserver' <<<"$out")" = 1 ]
+        run call CreatePod 'sa{sv}' dnsbad 1 DnsServers as 1 'not-an-ip'
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"not an IPv4 or IPv6 address"* ]]
+        run call CreatePod 'sa{sv}' dnsbad 1 DnsSearches as 1 'a b'
+        [ "$status" -ne 0 ]
+}
+
+@test "Pid pod: a pause process is PID 1 of the pod's PID namespace, members see each other; other pods have none" {
+        call CreatePod 'sa{sv}' pp 2 Network s none Pid s pod
+        call CreatePod 'sa{sv}' plain 1 Network s none
+        pause=$(systemctl show -P MainPID conman-pod@pp.service)
+        [ "$pause" -gt 0 ]
+        [ "$(cat "/proc/$pause/comm")" = conman-pause ]
+        [ "$(systemctl show -P MainPID conman-pod@plain.service)" = 0 ]
+        [ -z "$(systemd-cgls --no-pager -u conman-pod@plain.service 2>/dev/null | grep -E '[0-9]+ ')" ]
+        inspect_pod pp | jq -e '.Pid == "pod"'
+        member sleeper pp /bin/sleep 1000
+        call StartContainer s sleeper
+        [ "$(run_member looker pp /bin/cat /proc/1/comm)" = conman-pause ]
+        out=$(run_member lister pp /bin/ps -o pid,args)
+        echo "$out"
+        grep -q 'sleep 1000' <<<"$out"
+        # the pod's PID namespace is the pause's; a private member has its own
+        sleeper_pid=$(systemctl show -P MainPID conman-sleeper.service)
+        [ "$(readlink "/proc/$sleeper_pid/ns/pid")" = "$(readlink "/proc/$pause/ns/pid")" ]
+        call CreateContainer 'sasa{sv}' own 2 /bin/sleep 1000 3 Rootfs s "$R" Pod s pp PidMode s private
+        call StartContainer s own
+        own_pid=$(systemctl show -P MainPID conman-own.service)
+        [ "$(readlink "/proc/$own_pid/ns/pid")" != "$(readlink "/proc/$pause/ns/pid")" ]
+        run call CreateContainer 'sasa{sv}' nopid 1 /bin/true 3 Rootfs s "$R" Pod s plain PidMode s pod
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"has no PID namespace"* ]]
+        # removing the pod ends the pause
+        call RemovePod sb pp true
+        wait_until 10 sh -c "! kill -0 $pause 2>/dev/null"
+}
+
+@test "Ipc host and PidMode host put members in the host's namespaces" {
+        call CreatePod 'sa{sv}' ih 2 Network s none Ipc s host
+        member ipc1 ih /bin/sleep 1000
+        call StartContainer s ipc1
+        pid=$(systemctl show -P MainPID conman-ipc1.service)
+        [ "$(readlink "/proc/$pid/ns/ipc")" = "$(readlink /proc/self/ns/ipc)" ]
+        [ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/self/ns/pid)" ]
+        call CreateContainer 'sasa{sv}' hostpid 2 /bin/sleep 1000 3 Rootfs s "$R" Network s none PidMode s host
+        call StartContainer s hostpid
+        pid=$(systemctl show -P MainPID conman-hostpid.service)
+        [ "$(readlink "/proc/$pid/ns/pid")" = "$(readlink /proc/self/ns/pid)" ]
+}
+
+@test "UpdateContainer sets the limits on the running unit and keeps them in container.json" {
+        call CreateContainer 'sasa{sv}' up 2 /bin/sleep 1000 2 Rootfs s "$R" Network s none
+        call StartContainer s up
+        call UpdateContainer 'sa{sv}' up 5 Memory t 67108864 CPUQuota t 500000 CPUWeight t 50 PidsLimit t 77 \
+                CpusetCpus s 0
+        [ "$(systemctl show -P MemoryMax conman-up.service)" = 67108864 ]
+        [ "$(systemctl show -P CPUQuotaPerSecUSec conman-up.service)" = 500ms ]
+        [ "$(systemctl show -P CPUWeight conman-up.service)" = 50 ]
+        [ "$(systemctl show -P TasksMax conman-up.service)" = 77 ]
+        [ "$(systemctl show -P AllowedCPUs conman-up.service)" = 0 ]
+        id=$(inspect up | jq -r .Id)
+        jq -e '.spec.memoryMax == 67108864 and .spec.pidsLimit == 77 and .spec.cpusetCpus == "0"' \
+                "/var/lib/conman/containers/$id/container.json"
+        # only what is given changes; 0 lifts a limit
+        crash_conmand
+        call UpdateContainer 'sa{sv}' up 1 Memory t 0
+        [ "$(systemctl show -P MemoryMax conman-up.service)" = infinity ]
+        [ "$(systemctl show -P TasksMax conman-up.service)" = 77 ]
+        jq -e '.spec.memoryMax == 0 and .spec.pidsLimit == 77' "/var/lib/conman/containers/$id/container.json"
+        # the next start has the stored limits
+        call StopContainer st up 0
+        call StartContainer s up
+        [ "$(systemctl show -P TasksMax conman-up.service)" = 77 ]
+        [ "$(systemctl show -P AllowedCPUs conman-up.service)" = 0 ]
+        run call UpdateContainer 'sa{sv}' up 1 Image s x
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"UpdateContainer takes"* ]]
+        run call UpdateContainer 'sa{sv}' up 1 CpusetCpus s 3-1
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"cpuset"* ]]
 }

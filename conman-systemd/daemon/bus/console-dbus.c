@@ -13,6 +13,7 @@
 #include "daemon/exec.h"
 #include "daemon/manager.h"
 #include "daemon/stdio/container-stdio.h"
+#include "daemon/bus/bus-options.h"
 #include "daemon/bus/bus-util.h"
 #include "daemon/bus/console-dbus.h"
 
@@ -340,5 +341,32 @@ int method_reopen_container_log(sd_bus_message *msg, void *userdata, sd_bus_erro
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot open the log file %s of %s: %m",
                                                c->spec.log_path, c->name);
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+/* docker's update, CRI's UpdateContainerResources: the options change the container's limits. */
+int method_update_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(container_spec_done) ContainerSpec limits;
+        Container *c;
+        int r;
+
+        container_spec_init(&limits);
+        r = read_container_ref(msg, userdata, &c, error);
+        if (r < 0)
+                return r;
+        limits.memory_max = c->spec.memory_max;
+        limits.cpu_quota_usec = c->spec.cpu_quota_usec;
+        limits.cpu_weight = c->spec.cpu_weight;
+        limits.pids_limit = c->spec.pids_limit;
+        if ((c->spec.cpuset_cpus && !(limits.cpuset_cpus = strdup(c->spec.cpuset_cpus))) ||
+            (c->spec.cpuset_mems && !(limits.cpuset_mems = strdup(c->spec.cpuset_mems))))
+                return -ENOMEM;
+        r = bus_read_update_options(msg, &limits, error);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r >= 0)
+                r = container_update_resources(c, &limits, error);
+        if (r < 0)
+                return r;
         return sd_bus_reply_method_return(msg, NULL);
 }

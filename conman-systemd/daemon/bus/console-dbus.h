@@ -2,7 +2,8 @@
 /*
  * console-dbus.h — the Manager methods for interactive use (entries in manager_vtable,
  * documented in dbus/io.conman1.Manager.xml): AttachContainerStdio,
- * ResizeContainerTerminal, PrepareContainerConsole, ExecContainer, WaitExec, KillExec, ReopenContainerLog.
+ * ResizeContainerTerminal, PrepareContainerConsole, ExecContainer, WaitExec, KillExec, ReopenContainerLog,
+ * UpdateContainer.
  */
 #pragma once
 
@@ -15,3 +16,4 @@ int method_exec_container(sd_bus_message *msg, void *userdata, sd_bus_error *err
 int method_wait_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int method_reopen_container_log(sd_bus_message *msg, void *userdata, sd_bus_error *error);
 int method_kill_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error);
+int method_update_container(sd_bus_message *msg, void *userdata, sd_bus_error *error);
