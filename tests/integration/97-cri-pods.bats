@@ -4,7 +4,8 @@
 # start / ps / inspect / stop / rm / stopp / rmp round trip from JSON configs, label and state filters, the
 # kubelet log file, DNS and host name from the sandbox config, idempotent stops and removes; kill -9 of
 # conman-cri and of conmand between the steps and in the middle of runp/create leaves crictl pods/ps exact
-# and nothing leaked; conmanctl pod ps / ps show the same objects.
+# and nothing leaked; conmanctl pod ps / ps show the same objects. crictl ps/pods also ask the ImageService
+# (ImageFsInfo, cri/image.c) before they list: this file needs it in the build.
 
 load helpers
 load cri-tools
