@@ -2,12 +2,13 @@
 /*
  * runtime-info.c — the RuntimeService's Version, Status and UpdateRuntimeConfig.
  *
- * Version and Status ask conmand (io.conman1) for its Version property; Status first asks the bus
- * whether conmand runs at all, so that asking does not start it (conmand is bus-activatable): a node
- * whose conmand is down is reported not ready rather than silently restarted by a status probe.
+ * Version and Status ask conmand (io.conman1) for its Version property, first asking the bus whether
+ * conmand runs at all, so that asking does not start it (conmand is bus-activatable): a node whose
+ * conmand is down is reported not ready rather than silently restarted by a status probe.
  */
 #include <json-c/json.h>
 
+#include "conman-config.h"
 #include "shared/json-util.h"
 #include "shared/util.h"
 #include "cri/cri-server.h"
@@ -20,7 +21,7 @@
 #define CONMAN_BUS_PATH         "/io/conman1"
 #define CONMAN_MANAGER_IFACE    "io.conman1.Manager"
 
-/* conmand's version; activates conmand if it is not running. */
+/* conmand's version; would start conmand if it did not run. */
 static int conmand_version(sd_bus *bus, sd_bus_error *error, char **ret) {
         return sd_bus_get_property_string(bus, CONMAN_BUS_NAME, CONMAN_BUS_PATH, CONMAN_MANAGER_IFACE,
                                           "Version", error, ret);
@@ -50,9 +51,15 @@ static int method_version(CriContext *ctx, const ProtobufCMessage *request, Prot
         Runtime__V1__VersionResponse *resp;
         int r;
 
-        r = conmand_version(ctx->bus, &error, &version);
-        if (r < 0)
+        /* Every crictl command asks Version first: it must neither start conmand (Status would never see
+         * it down) nor fail when conmand is down; the version then is this build's, conmand's too. */
+        r = conmand_version_if_running(ctx->bus, &error, &version);
+        if (r == -ESRCH)
+                version = strdup(CONMAN_VERSION);
+        else if (r < 0)
                 return cri_fail_bus(status, &error, r, "Failed to get conmand's version");
+        if (!version)
+                return cri_fail(status, GRPC_RESOURCE_EXHAUSTED, "out of memory");
         resp = malloc(sizeof(*resp));
         if (!resp)
                 return cri_fail(status, GRPC_RESOURCE_EXHAUSTED, "out of memory");
