@@ -15,13 +15,9 @@
 
 #include "shared/bus-errors.h"
 #include "shared/util.h"
+#include "cri/cri-conman.h"
 #include "cri/cri.h"
 #include "cri/resources.h"
-
-#define CONMAN_SERVICE   "io.conman1"
-#define CONMAN_PATH      "/io/conman1"
-#define CONMAN_MANAGER   "io.conman1.Manager"
-#define CONMAN_CONTAINER "io.conman1.Container"
 
 #define EXEC_OUTPUT_MAX      (16U << 20)         /* per stream; the rest is read and dropped */
 #define EXEC_KILL_WAIT_USEC  (10 * USEC_PER_SEC) /* after KillExec, how long the exit may take to be seen */
@@ -166,8 +162,7 @@ static int exec_start(sd_bus *bus, const char *container, char **cmd, int out_fd
 
         if (null_fd < 0)
                 return -errno;
-        r = sd_bus_message_new_method_call(bus, &m, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER,
-                                           "ExecContainer");
+        r = cri_call_new(bus, "ExecContainer", &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "s", container);
         if (r >= 0)
@@ -175,13 +170,24 @@ static int exec_start(sd_bus *bus, const char *container, char **cmd, int out_fd
         if (r >= 0)
                 r = sd_bus_message_append(m, "a{sv}hhh", 0, null_fd, out_fd, err_fd);
         if (r >= 0)
-                r = sd_bus_call(bus, m, UINT64_MAX, error, &reply);
+                r = cri_call(bus, m, error, &reply);
         if (r >= 0)
                 r = sd_bus_message_read(reply, "sh", &id, &terminal_fd);
         if (r < 0)
                 return r;
         *ret_exec_id = strdup(id);
         return *ret_exec_id ? 0 : -ENOMEM;
+}
+
+/* WaitExec, its reply to come into w (on_wait_exec_reply) while exec_pump() reads the output. */
+static int exec_wait_async(sd_bus *bus, const char *exec_id, ExecWait *w, sd_bus_slot **ret_slot) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = cri_call_new(bus, "WaitExec", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", exec_id);
+        return r < 0 ? r : sd_bus_call_async(bus, ret_slot, m, on_wait_exec_reply, w, UINT64_MAX);
 }
 
 /* The earlier of the exec's own timeout and the call's gRPC deadline; 0: none. */
@@ -205,9 +211,13 @@ static void exec_kill(sd_bus *bus, const char *exec_id, ExecOutput out[2], ExecW
 
         for (unsigned attempt = 0; !w->done; attempt++) {
                 _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
 
-                r = sd_bus_call_method(bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "KillExec", &error,
-                                       NULL, "si", exec_id, SIGKILL);
+                r = cri_call_new(bus, "KillExec", &m);
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "si", exec_id, SIGKILL);
+                if (r >= 0)
+                        r = cri_call(bus, m, &error, NULL);
                 if (r >= 0 || !sd_bus_error_has_name(&error, CONMAN_ERROR_BUSY) || attempt >= EXEC_KILL_TRIES)
                         break;
                 (void) exec_pump(bus, out, w, now_monotonic_usec() + EXEC_KILL_RETRY_USEC);
@@ -270,8 +280,7 @@ static int exec_sync(CriContext *ctx, const ProtobufCMessage *request, ProtobufC
         if (r < 0)
                 goto finish;
 
-        r = sd_bus_call_method_async(ctx->bus, &slot, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "WaitExec",
-                                     on_wait_exec_reply, &w, "s", exec_id);
+        r = exec_wait_async(ctx->bus, exec_id, &w, &slot);
         if (r >= 0)
                 r = exec_pump(ctx->bus, out, &w, exec_deadline(ctx, req->timeout));
         if (r == -ETIME) {
@@ -329,14 +338,13 @@ static int update_container_resources(CriContext *ctx, const ProtobufCMessage *r
         if (req->linux && cri_resources_from_linux(req->linux, &res) < 0)
                 return cri_fail(st, GRPC_INVALID_ARGUMENT, "invalid memory limit or pids.max");
 
-        r = sd_bus_message_new_method_call(ctx->bus, &m, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER,
-                                           "UpdateContainer");
+        r = cri_call_new(ctx->bus, "UpdateContainer", &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "s", req->container_id);
         if (r >= 0)
                 r = append_resources(m, &res);
         if (r >= 0)
-                r = sd_bus_call(ctx->bus, m, UINT64_MAX, &error, NULL);
+                r = cri_call(ctx->bus, m, &error, NULL);
         if (r < 0)
                 return cri_fail_bus(st, &error, r, "failed to update container resources");
 
@@ -348,40 +356,24 @@ static int update_container_resources(CriContext *ctx, const ProtobufCMessage *r
         return GRPC_OK;
 }
 
-/* The container's State property ("running", "exited", ...). */
-static int container_state(sd_bus *bus, const char *container, sd_bus_error *error, char **ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *path;
-        int r;
-
-        r = sd_bus_call_method(bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "GetContainer", error,
-                               &reply, "s", container);
-        if (r >= 0)
-                r = sd_bus_message_read(reply, "o", &path);
-        if (r < 0)
-                return r;
-        return sd_bus_get_property_string(bus, CONMAN_SERVICE, path, CONMAN_CONTAINER, "State", error, ret);
-}
-
+/* conmand answers NotRunning for a container that does not run: FAILED_PRECONDITION, which kubelet's log
+ * rotation takes for "nothing to reopen". */
 static int reopen_container_log(CriContext *ctx, const ProtobufCMessage *request,
                                 ProtobufCMessage **ret_response, CriStatus *st) {
         const Runtime__V1__ReopenContainerLogRequest *req =
                 (const Runtime__V1__ReopenContainerLogRequest *) request;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *state = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         Runtime__V1__ReopenContainerLogResponse *resp;
         int r;
 
         if (isempty(req->container_id))
                 return cri_fail(st, GRPC_INVALID_ARGUMENT, "container id is required");
-        r = container_state(ctx->bus, req->container_id, &error, &state);
-        if (r < 0)
-                return cri_fail_bus(st, &error, r, "failed to find container");
-        if (!streq(state, "running")) /* kubelet's log rotation takes this code for "nothing to reopen" */
-                return cri_fail(st, GRPC_FAILED_PRECONDITION, "container %s is not running (%s)",
-                                req->container_id, state);
-        r = sd_bus_call_method(ctx->bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "ReopenContainerLog",
-                               &error, NULL, "s", req->container_id);
+        r = cri_call_new(ctx->bus, "ReopenContainerLog", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", req->container_id);
+        if (r >= 0)
+                r = cri_call(ctx->bus, m, &error, NULL);
         if (r < 0)
                 return cri_fail_bus(st, &error, r, "failed to reopen the container log");
 

@@ -23,14 +23,11 @@
 
 #include "conman-config.h"
 #include "shared/fileio.h"
-#include "shared/json-util.h"
 #include "shared/util.h"
+#include "cri/cri-conman.h"
 #include "cri/cri.h"
 #include "cri/resources.h"
 
-#define CONMAN_SERVICE  "io.conman1"
-#define CONMAN_PATH     "/io/conman1"
-#define CONMAN_MANAGER  "io.conman1.Manager"
 #define SYSTEMD_SERVICE "org.freedesktop.systemd1"
 #define SYSTEMD_PATH    "/org/freedesktop/systemd1"
 #define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
@@ -44,13 +41,6 @@ typedef struct UnitFigures {
         CgroupMemoryStat stat;
         int64_t timestamp; /* ns since the epoch */
 } UnitFigures;
-
-/* The layout every protobuf-c map entry has (key and value strings). */
-typedef struct MapEntry {
-        ProtobufCMessage base;
-        char *key;
-        char *value;
-} MapEntry;
 
 static bool string_has_suffix(const char *s, const char *suffix) {
         size_t n = strlen(s), m = strlen(suffix);
@@ -83,15 +73,23 @@ static void memory_stat_read(const char *cgroup, CgroupMemoryStat *ret) {
         }
 }
 
+/* Figures of a unit that does not run: none known, taken now. */
+static UnitFigures unit_figures_unknown(void) {
+        return (UnitFigures){
+                .memory = UINT64_MAX,
+                .cpu_nsec = UINT64_MAX,
+                .tasks = UINT64_MAX,
+                .stat = { UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX },
+                .timestamp = cri_now_ns(),
+        };
+}
+
 static int unit_figures_get(sd_bus *bus, const char *unit, UnitFigures *ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ char *cgroup = NULL;
         const char *path, *iface = unit_interface(unit);
-        UnitFigures f = { UINT64_MAX,
-                          UINT64_MAX,
-                          UINT64_MAX,
-                          { UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX },
-                          (int64_t) now_realtime_usec() * 1000 };
+        UnitFigures f = unit_figures_unknown();
+        int r;
 
         *ret = f;
         if (isempty(unit) || sd_bus_call_method(bus, SYSTEMD_SERVICE, SYSTEMD_PATH, SYSTEMD_MANAGER,
@@ -105,9 +103,8 @@ static int unit_figures_get(sd_bus *bus, const char *unit, UnitFigures *ret) {
                                            &f.cpu_nsec);
         (void) sd_bus_get_property_trivial(bus, SYSTEMD_SERVICE, path, iface, "TasksCurrent", NULL, 't',
                                            &f.tasks);
-        if (sd_bus_get_property_string(bus, SYSTEMD_SERVICE, path, iface, "ControlGroup", NULL, &cgroup) >=
-                    0 &&
-            !isempty(cgroup))
+        r = sd_bus_get_property_string(bus, SYSTEMD_SERVICE, path, iface, "ControlGroup", NULL, &cgroup);
+        if (r >= 0 && !isempty(cgroup))
                 memory_stat_read(cgroup, &f.stat);
         *ret = f;
         return 0;
@@ -159,98 +156,32 @@ static int memory_usage_new(const UnitFigures *f, Runtime__V1__MemoryUsage **ret
         return r;
 }
 
-/* A JSON object of strings as protobuf-c map entries (labels, annotations). */
-static int map_from_json(struct json_object *o, const ProtobufCMessageDescriptor *entry, size_t *n,
-                         void *entries_ptr) {
-        MapEntry ***entries = entries_ptr;
-
-        if (!o || !json_object_is_type(o, json_type_object))
-                return 0;
-        *entries = calloc(json_object_object_length(o) + 1, sizeof(MapEntry *));
-        if (!*entries)
-                return -ENOMEM;
-        json_object_object_foreach(o, k, v) {
-                MapEntry *e = malloc(entry->sizeof_message);
-                if (!e)
-                        return -ENOMEM;
-                entry->message_init((ProtobufCMessage *) e);
-                (*entries)[(*n)++] = e;
-                e->key = strdup(k);
-                e->value = strdup(json_object_get_string(v) ?: "");
-                if (!e->key || !e->value)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
-static bool labels_match(struct json_object *labels, size_t n, MapEntry *const *selector) {
-        for (size_t i = 0; i < n; i++) {
-                struct json_object *v;
-                if (!labels || !json_object_object_get_ex(labels, selector[i]->key, &v) ||
-                    !streq(strempty(json_object_get_string(v)), strempty(selector[i]->value)))
-                        return false;
-        }
-        return true;
-}
-
-static struct json_object *json_path(struct json_object *o, const char *a, const char *b) {
-        struct json_object *v = NULL;
-
-        if (!o || !json_object_object_get_ex(o, a, &v))
-                return NULL;
-        if (b && !json_object_object_get_ex(v, b, &v))
-                return NULL;
-        return v;
-}
-
-/* A document conmand keeps for conman-cri: its CRI annotation (a JSON string; in Annotations of a pod, in
- * Config.Annotations of a container) parsed. NULL when the object has Annotations without it (a conman
- * object CRI did not make); the empty object when it has none at all. */
-static struct json_object *cri_document(struct json_object *inspect, const char *key) {
-        struct json_object *annotations, *v;
-
-        annotations = json_path(inspect, "Annotations", NULL) ?: json_path(inspect, "Config", "Annotations");
-        if (!annotations)
-                return json_object_new_object();
-        if (!json_object_object_get_ex(annotations, key, &v))
-                return NULL;
-        return json_tokener_parse(strempty(json_object_get_string(v))) ?: json_object_new_object();
-}
-
-static const char *json_string_at(struct json_object *o, const char *a, const char *b) {
-        return json_object_get_string(json_path(o, a, b));
-}
-
-/* The CRI labels: the document's "labels" as given, else conman's Labels. */
-static struct json_object *cri_labels(struct json_object *doc, struct json_object *conman_labels) {
-        return json_path(doc, "labels", NULL) ?: conman_labels;
-}
-
 static int container_attributes_new(struct json_object *inspect, struct json_object *doc,
                                     Runtime__V1__ContainerAttributes **ret) {
         Runtime__V1__ContainerAttributes *a = malloc(sizeof(*a));
+        struct json_object *m = cri_json_obj(doc, "metadata");
         int r;
 
         if (!a)
                 return -ENOMEM;
         runtime__v1__container_attributes__init(a);
         *ret = a;
-        a->id = strdup(strempty(json_string_at(inspect, "Id", NULL)));
+        a->id = cri_strdup(cri_json_str(inspect, "Id"));
         a->metadata = malloc(sizeof(*a->metadata));
         if (!a->id || !a->metadata)
                 return -ENOMEM;
         runtime__v1__container_metadata__init(a->metadata);
-        a->metadata->name = strdup(strempty(json_string_at(doc, "metadata", "name")));
-        a->metadata->attempt = (uint32_t) json_object_get_int64(json_path(doc, "metadata", "attempt"));
+        a->metadata->name = cri_strdup(cri_json_str(m, "name"));
+        a->metadata->attempt = (uint32_t) cri_json_int(m, "attempt");
         if (!a->metadata->name)
                 return -ENOMEM;
-        r = map_from_json(cri_labels(doc, json_path(inspect, "Config", "Labels")),
-                          &runtime__v1__container_attributes__labels_entry__descriptor, &a->n_labels,
-                          &a->labels);
+        r = cri_map_from_json(cri_json_obj(doc, "labels"),
+                              &runtime__v1__container_attributes__labels_entry__descriptor, &a->n_labels,
+                              (void ***) &a->labels);
         if (r >= 0)
-                r = map_from_json(json_path(doc, "annotations", NULL),
-                                  &runtime__v1__container_attributes__annotations_entry__descriptor,
-                                  &a->n_annotations, &a->annotations);
+                r = cri_map_from_json(cri_json_obj(doc, "annotations"),
+                                      &runtime__v1__container_attributes__annotations_entry__descriptor,
+                                      &a->n_annotations, (void ***) &a->annotations);
         return r;
 }
 
@@ -321,7 +252,7 @@ static int writable_layer_new(const char *id, int64_t timestamp, Runtime__V1__Fi
 static int container_stats_new(sd_bus *bus, struct json_object *inspect, struct json_object *doc,
                                Runtime__V1__ContainerStats **ret) {
         Runtime__V1__ContainerStats *s = malloc(sizeof(*s));
-        UnitFigures f;
+        UnitFigures f = unit_figures_unknown();
         int r;
 
         if (!s)
@@ -329,14 +260,8 @@ static int container_stats_new(sd_bus *bus, struct json_object *inspect, struct 
         runtime__v1__container_stats__init(s);
         *ret = s;
         r = container_attributes_new(inspect, doc, &s->attributes);
-        if (r >= 0 && json_get_bool(json_path(inspect, "State", NULL), "Running"))
-                r = unit_figures_get(bus, strempty(json_string_at(inspect, "Unit", NULL)), &f);
-        else
-                f = (UnitFigures){ UINT64_MAX,
-                                   UINT64_MAX,
-                                   UINT64_MAX,
-                                   { UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX },
-                                   (int64_t) now_realtime_usec() * 1000 };
+        if (r >= 0 && cri_json_int(cri_json_obj(inspect, "State"), "Running"))
+                r = unit_figures_get(bus, cri_json_str(inspect, "Unit"), &f);
         if (r >= 0)
                 r = cpu_usage_new(&f, &s->cpu);
         if (r >= 0)
@@ -346,41 +271,24 @@ static int container_stats_new(sd_bus *bus, struct json_object *inspect, struct 
         return r;
 }
 
-static int inspect(sd_bus *bus, const char *method, const char *what, sd_bus_error *error,
-                   struct json_object **ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *json;
-        int r;
-
-        r = sd_bus_call_method(bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, method, error, &reply, "s",
-                               what);
-        if (r >= 0)
-                r = sd_bus_message_read(reply, "s", &json);
-        if (r < 0)
-                return r;
-        *ret = json_tokener_parse(json);
-        return *ret ? 0 : -EBADMSG;
-}
-
-/* The container's stats when it is a CRI container matching the filter (NULL: any); 0 and *ret NULL
- * when it is not one, or gone meanwhile. */
+/* The stats of a CRI container that matches the filter (NULL: any); 0 and *ret NULL for one that does
+ * not, is no CRI container, or is gone meanwhile. */
 static int container_stats_if(sd_bus *bus, const char *id, const Runtime__V1__ContainerStatsFilter *filter,
                               Runtime__V1__ContainerStats **ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_json_ struct json_object *o = NULL, *doc = NULL;
         int r;
 
         *ret = NULL;
-        r = inspect(bus, "InspectContainer", id, NULL, &o);
+        r = cri_container_find(bus, id, &error, &o, &doc);
+        if (r == -ENOENT)
+                return 0;
         if (r < 0)
-                return r == -EBADMSG || r == -ENOMEM ? r : 0;
-        doc = cri_document(o, CRI_ANNOTATION_CONTAINER);
-        if (!doc || isempty(json_string_at(o, "Pod", NULL)))
+                return r;
+        if (filter && !cri_id_matches(cri_json_str(o, "Pod"), filter->pod_sandbox_id))
                 return 0;
-        if (filter && !isempty(filter->pod_sandbox_id) &&
-            !string_has_prefix(json_string_at(o, "Pod", NULL), filter->pod_sandbox_id))
-                return 0;
-        if (filter && !labels_match(cri_labels(doc, json_path(o, "Config", "Labels")),
-                                    filter->n_label_selector, (MapEntry *const *) filter->label_selector))
+        if (filter && !cri_labels_match(cri_json_obj(doc, "labels"), filter->n_label_selector,
+                                        (void *const *) filter->label_selector))
                 return 0;
         r = container_stats_new(bus, o, doc, ret);
         if (r < 0) {
@@ -398,40 +306,42 @@ static int container_stats(CriContext *ctx, const ProtobufCMessage *request, Pro
         Runtime__V1__ContainerStatsResponse *resp;
         int r;
 
-        if (isempty(req->container_id))
-                return cri_fail(st, GRPC_INVALID_ARGUMENT, "container id is required");
-        r = inspect(ctx->bus, "InspectContainer", req->container_id, &error, &o);
+        r = cri_container_find(ctx->bus, req->container_id, &error, &o, &doc);
+        if (r == -ENOENT)
+                return cri_fail(st, GRPC_NOT_FOUND, "container %s not found", strempty(req->container_id));
         if (r < 0)
                 return cri_fail_bus(st, &error, r, "failed to find container");
-        doc = cri_document(o, CRI_ANNOTATION_CONTAINER) ?: json_object_new_object();
         resp = malloc(sizeof(*resp));
         if (!resp)
                 return cri_fail(st, GRPC_RESOURCE_EXHAUSTED, "out of memory");
         runtime__v1__container_stats_response__init(resp);
-        *ret_response = &resp->base;
         r = container_stats_new(ctx->bus, o, doc, &resp->stats);
         if (r < 0) {
                 protobuf_c_message_free_unpacked(&resp->base, NULL);
-                *ret_response = NULL;
                 return cri_fail(st, GRPC_INTERNAL, "container stats: %s", strerror(-r));
         }
+        *ret_response = &resp->base;
         return GRPC_OK;
 }
 
-/* The ids of the running containers (ListContainers), those with the prefix only. */
+/* The ids of the running containers (ListContainers without all: kubelet asks for stats every few seconds,
+ * and only running containers have figures), those with the prefix only. */
 static int running_container_ids(sd_bus *bus, const char *prefix, sd_bus_error *error, char ***ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_strv_free_ char **ids = NULL;
         const char *id;
         int r;
 
-        r = sd_bus_call_method(bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "ListContainers", error,
-                               &reply, "b", false);
+        r = cri_call_new(bus, "ListContainers", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "b", false);
+        if (r >= 0)
+                r = cri_call(bus, m, error, &reply);
         if (r >= 0)
                 r = sd_bus_message_enter_container(reply, 'a', "(sssssitttuso)");
         while (r >= 0 && (r = sd_bus_message_read(reply, "(sssssitttuso)", &id, NULL, NULL, NULL, NULL, NULL,
                                                   NULL, NULL, NULL, NULL, NULL, NULL)) > 0)
-                if (isempty(prefix) || string_has_prefix(id, prefix))
+                if (cri_id_matches(id, prefix))
                         r = strv_push(&ids, id);
         if (r < 0)
                 return r;
@@ -496,6 +406,7 @@ static int list_container_stats(CriContext *ctx, const ProtobufCMessage *request
 static int sandbox_attributes_new(struct json_object *inspect, struct json_object *doc,
                                   Runtime__V1__PodSandboxAttributes **ret) {
         Runtime__V1__PodSandboxAttributes *a = malloc(sizeof(*a));
+        struct json_object *md = cri_json_obj(doc, "metadata");
         Runtime__V1__PodSandboxMetadata *m;
         int r;
 
@@ -503,38 +414,38 @@ static int sandbox_attributes_new(struct json_object *inspect, struct json_objec
                 return -ENOMEM;
         runtime__v1__pod_sandbox_attributes__init(a);
         *ret = a;
-        a->id = strdup(strempty(json_string_at(inspect, "Id", NULL)));
+        a->id = cri_strdup(cri_json_str(inspect, "Id"));
         a->metadata = m = malloc(sizeof(*m));
         if (!a->id || !m)
                 return -ENOMEM;
         runtime__v1__pod_sandbox_metadata__init(m);
-        m->name = strdup(strempty(json_string_at(doc, "metadata", "name")));
-        m->uid = strdup(strempty(json_string_at(doc, "metadata", "uid")));
-        m->namespace_ = strdup(strempty(json_string_at(doc, "metadata", "namespace")));
-        m->attempt = (uint32_t) json_object_get_int64(json_path(doc, "metadata", "attempt"));
+        m->name = cri_strdup(cri_json_str(md, "name"));
+        m->uid = cri_strdup(cri_json_str(md, "uid"));
+        m->namespace_ = cri_strdup(cri_json_str(md, "namespace"));
+        m->attempt = (uint32_t) cri_json_int(md, "attempt");
         if (!m->name || !m->uid || !m->namespace_)
                 return -ENOMEM;
-        r = map_from_json(cri_labels(doc, json_path(inspect, "Labels", NULL)),
-                          &runtime__v1__pod_sandbox_attributes__labels_entry__descriptor, &a->n_labels,
-                          &a->labels);
+        r = cri_map_from_json(cri_json_obj(doc, "labels"),
+                              &runtime__v1__pod_sandbox_attributes__labels_entry__descriptor, &a->n_labels,
+                              (void ***) &a->labels);
         if (r >= 0)
-                r = map_from_json(json_path(doc, "annotations", NULL),
-                                  &runtime__v1__pod_sandbox_attributes__annotations_entry__descriptor,
-                                  &a->n_annotations, &a->annotations);
+                r = cri_map_from_json(cri_json_obj(doc, "annotations"),
+                                      &runtime__v1__pod_sandbox_attributes__annotations_entry__descriptor,
+                                      &a->n_annotations, (void ***) &a->annotations);
         return r;
 }
 
 /* The ids of the pod's running containers, from InspectPod's Containers ({Id, Name, State}). */
 static int pod_running_container_ids(struct json_object *inspect, char ***ret) {
-        struct json_object *members = json_path(inspect, "Containers", NULL);
-        size_t n = members && json_object_is_type(members, json_type_array)
-                           ? json_object_array_length(members)
-                           : 0;
+        struct json_object *members;
+        size_t n = 0;
 
+        if (json_object_object_get_ex(inspect, "Containers", &members) &&
+            json_object_is_type(members, json_type_array))
+                n = json_object_array_length(members);
         for (size_t i = 0; i < n; i++) {
                 struct json_object *c = json_object_array_get_idx(members, i);
-                if (streq(strempty(json_string_at(c, "State", NULL)), "running") &&
-                    strv_push(ret, strempty(json_string_at(c, "Id", NULL))) < 0)
+                if (streq(cri_json_str(c, "State"), "running") && strv_push(ret, cri_json_str(c, "Id")) < 0)
                         return -ENOMEM;
         }
         return 0;
@@ -555,6 +466,18 @@ static int sandbox_cpu_from_containers(Runtime__V1__LinuxPodSandboxStats *l) {
         return u64_value(sum, &l->cpu->usage_core_nano_seconds);
 }
 
+static int process_usage_new(const UnitFigures *f, Runtime__V1__ProcessUsage **ret) {
+        Runtime__V1__ProcessUsage *p = malloc(sizeof(*p));
+
+        if (!p)
+                return -ENOMEM;
+        runtime__v1__process_usage__init(p);
+        p->timestamp = f->timestamp;
+        *ret = p;
+        return u64_value(f->tasks, &p->process_count);
+}
+
+/* The pod's figures from its slice (InspectPod's Slice, the Pod object's Slice property), its containers'. */
 static int linux_sandbox_stats_new(sd_bus *bus, struct json_object *inspect,
                                    Runtime__V1__LinuxPodSandboxStats **ret) {
         Runtime__V1__LinuxPodSandboxStats *l = malloc(sizeof(*l));
@@ -566,17 +489,13 @@ static int linux_sandbox_stats_new(sd_bus *bus, struct json_object *inspect,
                 return -ENOMEM;
         runtime__v1__linux_pod_sandbox_stats__init(l);
         *ret = l;
-        r = unit_figures_get(bus, strempty(json_string_at(inspect, "Slice", NULL)), &f);
+        r = unit_figures_get(bus, cri_json_str(inspect, "Slice"), &f);
         if (r >= 0)
                 r = cpu_usage_new(&f, &l->cpu);
         if (r >= 0)
                 r = memory_usage_new(&f, &l->memory);
-        if (r >= 0 && (l->process = malloc(sizeof(*l->process))))
-                runtime__v1__process_usage__init(l->process), l->process->timestamp = f.timestamp;
-        else if (r >= 0)
-                r = -ENOMEM;
         if (r >= 0)
-                r = u64_value(f.tasks, &l->process->process_count);
+                r = process_usage_new(&f, &l->process);
         if (r >= 0)
                 r = pod_running_container_ids(inspect, &ids);
         if (r >= 0)
@@ -584,19 +503,23 @@ static int linux_sandbox_stats_new(sd_bus *bus, struct json_object *inspect,
         return r < 0 ? r : sandbox_cpu_from_containers(l);
 }
 
-/* The sandbox's stats when the pod is a CRI sandbox matching the label selector; 0 and *ret NULL if not. */
-static int sandbox_stats_if(sd_bus *bus, const char *id, size_t n_selector, MapEntry *const *selector,
-                            sd_bus_error *error, Runtime__V1__PodSandboxStats **ret) {
+/* The stats of a ready sandbox (its namespaces pinned: pod state not "stopped") that matches the label
+ * selector; 0 and *ret NULL for one that does not, is no sandbox, or is gone meanwhile. */
+static int sandbox_stats_if(sd_bus *bus, const char *id, size_t n_selector, void *const *selector,
+                            Runtime__V1__PodSandboxStats **ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_json_ struct json_object *o = NULL, *doc = NULL;
         Runtime__V1__PodSandboxStats *s;
         int r;
 
         *ret = NULL;
-        r = inspect(bus, "InspectPod", id, error, &o);
+        r = cri_sandbox_find(bus, id, &error, &o, &doc);
+        if (r == -ENOENT)
+                return 0;
         if (r < 0)
                 return r;
-        doc = cri_document(o, CRI_ANNOTATION_SANDBOX);
-        if (!doc || !labels_match(cri_labels(doc, json_path(o, "Labels", NULL)), n_selector, selector))
+        if (streq(cri_json_str(o, "State"), "stopped") ||
+            !cri_labels_match(cri_json_obj(doc, "labels"), n_selector, selector))
                 return 0;
         *ret = s = malloc(sizeof(*s));
         if (!s)
@@ -616,7 +539,6 @@ static int pod_sandbox_stats(CriContext *ctx, const ProtobufCMessage *request,
                              ProtobufCMessage **ret_response, CriStatus *st) {
         const Runtime__V1__PodSandboxStatsRequest *req =
                 (const Runtime__V1__PodSandboxStatsRequest *) request;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         Runtime__V1__PodSandboxStatsResponse *resp;
         int r;
 
@@ -626,52 +548,28 @@ static int pod_sandbox_stats(CriContext *ctx, const ProtobufCMessage *request,
         if (!resp)
                 return cri_fail(st, GRPC_RESOURCE_EXHAUSTED, "out of memory");
         runtime__v1__pod_sandbox_stats_response__init(resp);
-        r = sandbox_stats_if(ctx->bus, req->pod_sandbox_id, 0, NULL, &error, &resp->stats);
-        if (r >= 0 && !resp->stats)
-                r = cri_fail(st, GRPC_NOT_FOUND, "pod sandbox %s not found", req->pod_sandbox_id);
-        else if (r < 0 && sd_bus_error_is_set(&error))
-                r = cri_fail_bus(st, &error, r, "failed to find pod sandbox");
-        else if (r < 0)
-                r = cri_fail(st, GRPC_INTERNAL, "pod sandbox stats: %s", strerror(-r));
-        if (r != GRPC_OK) {
+        r = sandbox_stats_if(ctx->bus, req->pod_sandbox_id, 0, NULL, &resp->stats);
+        if (r < 0 || !resp->stats) {
                 protobuf_c_message_free_unpacked(&resp->base, NULL);
-                return r;
+                return r < 0 ? cri_fail(st, GRPC_INTERNAL, "pod sandbox stats: %s", strerror(-r))
+                             : cri_fail(st, GRPC_NOT_FOUND, "pod sandbox %s not found or not ready",
+                                        req->pod_sandbox_id);
         }
         *ret_response = &resp->base;
         return GRPC_OK;
-}
-
-/* The ids of the pods whose namespaces are pinned (state other than "stopped"), with the id prefix. */
-static int ready_pod_ids(sd_bus *bus, const char *prefix, sd_bus_error *error, char ***ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_strv_free_ char **ids = NULL;
-        const char *id, *state;
-        int r;
-
-        r = sd_bus_call_method(bus, CONMAN_SERVICE, CONMAN_PATH, CONMAN_MANAGER, "ListPods", error, &reply,
-                               "");
-        if (r >= 0)
-                r = sd_bus_message_enter_container(reply, 'a', "(ssstuo)");
-        while (r >= 0 &&
-               (r = sd_bus_message_read(reply, "(ssstuo)", &id, NULL, &state, NULL, NULL, NULL)) > 0)
-                if (!streq(state, "stopped") && (isempty(prefix) || string_has_prefix(id, prefix)))
-                        r = strv_push(&ids, id);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(ids);
-        return 0;
 }
 
 static int list_pod_sandbox_stats(CriContext *ctx, const ProtobufCMessage *request,
                                   ProtobufCMessage **ret_response, CriStatus *st) {
         const Runtime__V1__ListPodSandboxStatsRequest *req =
                 (const Runtime__V1__ListPodSandboxStatsRequest *) request;
+        const Runtime__V1__PodSandboxStatsFilter *filter = req->filter;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_strv_free_ char **ids = NULL;
         Runtime__V1__ListPodSandboxStatsResponse *resp;
         int r;
 
-        r = ready_pod_ids(ctx->bus, req->filter ? req->filter->id : NULL, &error, &ids);
+        r = cri_pod_list_ids(ctx->bus, &error, &ids);
         if (r < 0)
                 return cri_fail_bus(st, &error, r, "failed to list pods");
         resp = malloc(sizeof(*resp));
@@ -680,15 +578,15 @@ static int list_pod_sandbox_stats(CriContext *ctx, const ProtobufCMessage *reque
         runtime__v1__list_pod_sandbox_stats_response__init(resp);
         for (size_t i = 0; r >= 0 && ids && ids[i]; i++) {
                 Runtime__V1__PodSandboxStats *s = NULL;
-                r = sandbox_stats_if(ctx->bus, ids[i], req->filter ? req->filter->n_label_selector : 0,
-                                     req->filter ? (MapEntry *const *) req->filter->label_selector : NULL,
-                                     NULL, &s);
+
+                if (filter && !cri_id_matches(ids[i], filter->id))
+                        continue;
+                r = sandbox_stats_if(ctx->bus, ids[i], filter ? filter->n_label_selector : 0,
+                                     filter ? (void *const *) filter->label_selector : NULL, &s);
                 if (s && push_message(&resp->n_stats, &resp->stats, s) < 0) {
                         protobuf_c_message_free_unpacked(&s->base, NULL);
                         r = -ENOMEM;
                 }
-                if (r < 0 && r != -ENOMEM && r != -EBADMSG)
-                        r = 0; /* removed meanwhile */
         }
         if (r < 0) {
                 protobuf_c_message_free_unpacked(&resp->base, NULL);
