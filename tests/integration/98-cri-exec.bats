@@ -119,7 +119,7 @@ sys.stdout.buffer.write(b"\x00" + struct.pack(">I", len(m)) + m)' "$1" >"$W/reop
         [ "$status" -eq 0 ]
         [[ "$output" != *"sleep 100"* ]]
         refute pgrep -f "^/bin/sleep 100"
-        wait_until 10 sh -c "! systemctl list-units --no-legend --state=active,activating 'conman-*-exec-*' | grep -q ."
+        wait_until 10 sh -c "! systemctl list-units --no-legend --state=active,activating 'conman-k8s-ticker-*-exec-*' | grep -q ."
 }
 
 @test "crictl exec -s in a container that does not exist: NotFound" {
