@@ -110,7 +110,8 @@ int auth_parse(const char *json, size_t size, const char *domain, Credentials *r
         if (!json_object_is_type(auths, json_type_object))
                 return -EBADMSG;
         json_object_object_foreach(
-                auths, key, entry) if (auth_server_matches(key, domain)) return entry_to_credentials(entry, ret);
+                auths, key, entry) if (auth_server_matches(key, domain)) return entry_to_credentials(entry,
+                                                                                                     ret);
         return -ENOENT;
 }
 

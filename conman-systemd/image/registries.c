@@ -63,7 +63,8 @@ static bool host_is_valid(const char *s) {
 
         if (s[0] == '[') {
                 const char *end = strchr(s, ']');
-                if (!end || end == s + 1 || strspn(s + 1, "0123456789abcdefABCDEF:.") != (size_t) (end - s - 1))
+                if (!end || end == s + 1 ||
+                    strspn(s + 1, "0123456789abcdefABCDEF:.") != (size_t) (end - s - 1))
                         return false;
                 colon = end[1] == ':' ? end + 1 : NULL;
                 if (!colon && end[1] != 0)
@@ -75,15 +76,17 @@ static bool host_is_valid(const char *s) {
                 if (n == 0 || n > 253)
                         return false;
                 for (size_t i = 0; i < n; i++) {
-                        bool edge = i == 0 || s[i - 1] == '.' || i + 1 == n || s[i + 1] == '.' || s[i + 1] == ':';
-                        if (!isalnum((unsigned char) s[i]) && !(s[i] == '-' && !edge) && !(s[i] == '.' && !edge))
+                        bool edge =
+                                i == 0 || s[i - 1] == '.' || i + 1 == n || s[i + 1] == '.' || s[i + 1] == ':';
+                        if (!isalnum((unsigned char) s[i]) && !(s[i] == '-' && !edge) &&
+                            !(s[i] == '.' && !edge))
                                 return false;
                 }
         }
         if (colon) {
                 uint64_t port;
-                if (strspn(colon + 1, "0123456789") != strlen(colon + 1) || safe_atou64(colon + 1, &port) < 0 ||
-                    port == 0 || port > 65535)
+                if (strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+                    safe_atou64(colon + 1, &port) < 0 || port == 0 || port > 65535)
                         return false;
         }
         return n > 0;
@@ -134,7 +137,8 @@ static int mirror_parse(const char *v, RegistryMirror *ret, char **ret_error) {
 }
 
 static int bool_parse(const char *v, bool *ret) {
-        static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
+        static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off",
+                                                                                       "0" };
 
         for (size_t i = 0; i < ELEMENTSOF(yes); i++)
                 if (strcasecmp(v, yes[i]) == 0)
@@ -240,11 +244,13 @@ static int key_parse(RegistryEntry *e, char *l, char **ret_error) {
                 return parse_fail(ret_error, "%s: empty value", key);
         if (streq(key, "insecure") || streq(key, "mirror-only")) {
                 r = bool_parse(value, streq(key, "insecure") ? &e->insecure : &e->mirror_only);
-                return r < 0 ? parse_fail(ret_error, "%s: \"%s\" is not a boolean (true or false)", key, value)
+                return r < 0 ? parse_fail(ret_error, "%s: \"%s\" is not a boolean (true or false)", key,
+                                          value)
                              : 0;
         }
         if (!streq(key, "mirror"))
-                return parse_fail(ret_error, "unknown key \"%s\" (known: mirror, insecure, mirror-only)", key);
+                return parse_fail(ret_error, "unknown key \"%s\" (known: mirror, insecure, mirror-only)",
+                                  key);
         if (e->n_mirrors >= REGISTRY_MIRRORS_MAX)
                 return parse_fail(ret_error, "more than %u mirrors for %s", REGISTRY_MIRRORS_MAX, e->domain);
         r = mirror_parse(value, &m, ret_error);
@@ -331,8 +337,9 @@ int registries_parse(RegistriesConfig *c, const char *data, size_t size, char **
                 return r;
         r = config_merge(c, file);
         if (r == -E2BIG)
-                return parse_fail(ret_error, "with the files before it, more than %u registries or %u mirrors "
-                                             "of one registry",
+                return parse_fail(ret_error,
+                                  "with the files before it, more than %u registries or %u mirrors "
+                                  "of one registry",
                                   REGISTRIES_MAX, REGISTRY_MIRRORS_MAX);
         return r;
 }

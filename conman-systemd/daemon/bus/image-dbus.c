@@ -66,7 +66,8 @@ static void on_pull_done(ImageJob *j) {
 }
 
 static int credential_field(const char *key, ImageJob *j, char ***ret) {
-        static const char *const keys[] = { "Username", "Password", "Auth", "IdentityToken", "ServerAddress" };
+        static const char *const keys[] = { "Username", "Password", "Auth", "IdentityToken",
+                                            "ServerAddress" };
         char **fields[] = { &j->credentials.user, &j->credentials.password, &j->credentials_auth,
                             &j->credentials.identity_token, &j->credentials_server };
 
@@ -113,14 +114,17 @@ static int read_pull_credentials(sd_bus_message *msg, ImageJob *j, sd_bus_error 
                 if (r < 0)
                         return r;
                 if (credential_field(key, j, &field) < 0)
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Unknown credential \"%s\" (known: Username, Password, Auth, "
-                                                 "IdentityToken, ServerAddress).", key);
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Unknown credential \"%s\" (known: Username, Password, Auth, "
+                                "IdentityToken, ServerAddress).",
+                                key);
                 r = sd_bus_message_read(msg, "v", "s", &s);
                 if (r < 0)
                         return r;
                 if (strlen(s) > 64 * 1024)
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "%s is too long.", key);
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "%s is too long.",
+                                                 key);
                 if (!isempty(s) && free_and_strdup(field, s) < 0)
                         return -ENOMEM;
                 r = sd_bus_message_exit_container(msg);
@@ -164,10 +168,11 @@ static int read_pull_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *err
                                 return r;
                         j->has_credentials = j->credentials.user || j->credentials.identity_token;
                 } else
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir, "
-                                                 "Credentials).",
-                                                 key);
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir, "
+                                "Credentials).",
+                                key);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_exit_container(msg);
