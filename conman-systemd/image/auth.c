@@ -19,8 +19,11 @@ void credentials_done(Credentials *c) {
                 explicit_bzero(c->identity_token, strlen(c->identity_token));
         free(c->user);
         free(c->password);
+        if (c->registry_token)
+                explicit_bzero(c->registry_token, strlen(c->registry_token));
         free(c->identity_token);
-        c->user = c->password = c->identity_token = NULL;
+        free(c->registry_token);
+        c->user = c->password = c->identity_token = c->registry_token = NULL;
 }
 
 /* "https://host/v1/" → "host" */

@@ -14,6 +14,7 @@ typedef struct Credentials {
         char *user;
         char *password;
         char *identity_token; /* an OAuth2 refresh token for the Bearer token service (docker's) */
+        char *registry_token; /* a Bearer token sent as it is */
 } Credentials;
 
 void credentials_done(Credentials *c);

@@ -63,7 +63,8 @@ int registry_global_init(void) {
 static int credentials_copy(const Credentials *from, Credentials *to) {
         if ((from->user && !(to->user = strdup(from->user))) ||
             (from->password && !(to->password = strdup(from->password))) ||
-            (from->identity_token && !(to->identity_token = strdup(from->identity_token))))
+            (from->identity_token && !(to->identity_token = strdup(from->identity_token))) ||
+            (from->registry_token && !(to->registry_token = strdup(from->registry_token))))
                 return credentials_done(to), -ENOMEM;
         return 0;
 }
@@ -107,6 +108,9 @@ int registry_client_new(const Reference *ref, const RegistryEndpoint *endpoint, 
         r = client_credentials(c, ref, endpoint, opts);
         if (r < 0)
                 return r;
+        if (c->creds.registry_token &&
+            asprintf(&c->authorization, "Authorization: Bearer %s", c->creds.registry_token) < 0)
+                return c->authorization = NULL, -ENOMEM;
         *ret = TAKE_PTR(c);
         return 0;
 }

@@ -138,3 +138,89 @@ inspect_field() {
         [[ "$journal" == *"Ignoring $CONF/30-fifo.conf: not a regular file"* ]]
         [[ "$journal" != *"README"* ]]
 }
+
+# An auth-proxy.py front of the registry: PORT MODE (basic, oauth, open).
+start_auth_proxy() {
+        systemd-run --quiet --unit="test-auth-proxy-$1" /usr/bin/python3 "$IMG_HERE/auth-proxy.py" "$1" $REG "$2"
+        wait_until 20 sh -c "curl -s -o /dev/null http://127.0.0.1:$1/v2/"
+}
+
+# pull_with REF N KEY TYPE VALUE...: PullImage with the Credentials option, as conman-cri calls it.
+pull_with() {
+        local ref=$1; shift
+        busctl call --timeout=120 io.conman1 /io/conman1 io.conman1.Manager PullImage 'sa{sv}' "$ref" \
+                1 Credentials 'a{sv}' "$@"
+}
+
+@test "PullImage's Credentials (busctl): user and password or Auth for the registry; checked; never logged" {
+        start_auth_proxy 5055 basic
+        printf '[registry "127.0.0.1:5055"]\ninsecure = true\n' >"$CONF/50-test.conf"
+        since=$(date '+%Y-%m-%d %H:%M:%S')
+        run busctl call io.conman1 /io/conman1 io.conman1.Manager PullImage 'sa{sv}' 127.0.0.1:5055/x/busybox:1 0
+        echo "$output"
+        [ "$status" -ne 0 ]
+        run pull_with 127.0.0.1:5055/x/busybox:1 2 Username s alice Password s wrong-s3cret
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"credentials"* ]]
+        run pull_with 127.0.0.1:5055/x/busybox:1 2 Username s alice Password s s3cret
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == "so \""* ]]
+        conmanctl rmi 127.0.0.1:5055/x/busybox:1
+        run pull_with 127.0.0.1:5055/x/busybox:1 1 Auth s "$(printf alice:s3cret | base64)"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        run pull_with 127.0.0.1:5055/x/busybox:1 1 Username s alice
+        [[ "$output" == *"Username and Password go together"* ]]
+        run pull_with 127.0.0.1:5055/x/busybox:1 1 Auth s '!!notbase64'
+        [[ "$output" == *"Auth is not base64"* ]]
+        run pull_with 127.0.0.1:5055/x/busybox:1 1 Token s x
+        [[ "$output" == *"Unknown credential \"Token\""* ]]
+        run as_user busctl call io.conman1 /io/conman1 io.conman1.Manager PullImage 'sa{sv}' \
+                127.0.0.1:5055/x/busybox:1 1 Credentials 'a{sv}' 2 Username s alice Password s s3cret
+        [ "$status" -ne 0 ]
+        journal=$(journalctl -u conmand --since "$since" -o cat)
+        [[ "$journal" == *"Pulled 127.0.0.1:5055/x/busybox:1"* ]]
+        [[ "$journal" != *"s3cret"* ]]
+        [[ "$journal" != *"YWxpY2U6czNjcmV0"* ]]
+        systemctl stop test-auth-proxy-5055
+}
+
+@test "PullImage's Credentials: an identity token is exchanged with the refresh-token grant" {
+        start_auth_proxy 5056 oauth
+        printf '[registry "127.0.0.1:5056"]\ninsecure = true\n' >"$CONF/50-test.conf"
+        run pull_with 127.0.0.1:5056/x/busybox:1 1 IdentityToken s wrong-token
+        echo "$output"
+        [ "$status" -ne 0 ]
+        run pull_with 127.0.0.1:5056/x/busybox:1 1 IdentityToken s id-token-42
+        echo "$output"
+        [ "$status" -eq 0 ]
+        systemctl stop test-auth-proxy-5056
+}
+
+@test "inline credentials go only to the host ServerAddress names, never to another host's mirror" {
+        start_auth_proxy 5057 open
+        start_auth_proxy 5055 basic
+        printf '[registry "%s"]\nmirror = http://127.0.0.1:5057\nmirror-only = true\n' $FAKE >"$CONF/50-test.conf"
+        since=$(date '+%Y-%m-%d %H:%M:%S')
+        run pull_with $FAKE/x/busybox:1 2 Username s alice Password s s3cret
+        echo "$output"
+        [ "$status" -eq 0 ]
+        run pull_with $FAKE/x/busybox:1 3 Username s alice Password s s3cret ServerAddress s https://$FAKE
+        [ "$status" -eq 0 ]
+        run journalctl -u test-auth-proxy-5057 --since "$since" -o cat
+        echo "$output"
+        [[ "$output" == *"/v2/x/busybox/manifests/1"* ]]
+        [[ "$output" != *"AUTH-SEEN"* ]]
+        # a mirror that wants them gets them when they name it
+        printf '[registry "%s"]\nmirror = http://127.0.0.1:5055\nmirror-only = true\n' $FAKE >"$CONF/50-test.conf"
+        conmanctl rmi $FAKE/x/busybox:1
+        run pull_with $FAKE/x/busybox:1 2 Username s alice Password s s3cret
+        [ "$status" -ne 0 ]
+        run pull_with $FAKE/x/busybox:1 3 Username s alice Password s s3cret ServerAddress s 127.0.0.1:5055
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [ "$(inspect_field $FAKE/x/busybox:1 repoTags)" = "$FAKE/x/busybox:1" ]
+        systemctl stop test-auth-proxy-5055 test-auth-proxy-5057
+}

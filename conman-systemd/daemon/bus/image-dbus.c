@@ -166,7 +166,8 @@ static int read_pull_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *err
                         r = read_pull_credentials(msg, j, error);
                         if (r < 0)
                                 return r;
-                        j->has_credentials = j->credentials.user || j->credentials.identity_token;
+                        j->has_credentials = j->credentials.user || j->credentials.identity_token ||
+                                             j->credentials.registry_token;
                 } else
                         return sd_bus_error_setf(
                                 error, CONMAN_ERROR_INVALID_ARGUMENT,
