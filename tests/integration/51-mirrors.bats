@@ -187,13 +187,18 @@ pull_with() {
         systemctl stop test-auth-proxy-5055
 }
 
-@test "PullImage's Credentials: an identity token is exchanged with the refresh-token grant" {
+@test "PullImage's Credentials: an identity token is exchanged with the refresh-token grant; a registry token" {
         start_auth_proxy 5056 oauth
         printf '[registry "127.0.0.1:5056"]\ninsecure = true\n' >"$CONF/50-test.conf"
         run pull_with 127.0.0.1:5056/x/busybox:1 1 IdentityToken s wrong-token
         echo "$output"
         [ "$status" -ne 0 ]
         run pull_with 127.0.0.1:5056/x/busybox:1 1 IdentityToken s id-token-42
+        echo "$output"
+        [ "$status" -eq 0 ]
+        # a registry token is sent as the Bearer token it is
+        conmanctl rmi 127.0.0.1:5056/x/busybox:1
+        run pull_with 127.0.0.1:5056/x/busybox:1 1 RegistryToken s access-4711
         echo "$output"
         [ "$status" -eq 0 ]
         systemctl stop test-auth-proxy-5056

@@ -66,10 +66,11 @@ static void on_pull_done(ImageJob *j) {
 }
 
 static int credential_field(const char *key, ImageJob *j, char ***ret) {
-        static const char *const keys[] = { "Username", "Password", "Auth", "IdentityToken",
-                                            "ServerAddress" };
-        char **fields[] = { &j->credentials.user, &j->credentials.password, &j->credentials_auth,
-                            &j->credentials.identity_token, &j->credentials_server };
+        static const char *const keys[] = { "Username",      "Password",      "Auth",
+                                            "IdentityToken", "RegistryToken", "ServerAddress" };
+        char **fields[] = { &j->credentials.user,           &j->credentials.password,
+                            &j->credentials_auth,           &j->credentials.identity_token,
+                            &j->credentials.registry_token, &j->credentials_server };
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 if (streq(key, keys[i]))
@@ -117,7 +118,7 @@ static int read_pull_credentials(sd_bus_message *msg, ImageJob *j, sd_bus_error 
                         return sd_bus_error_setf(
                                 error, CONMAN_ERROR_INVALID_ARGUMENT,
                                 "Unknown credential \"%s\" (known: Username, Password, Auth, "
-                                "IdentityToken, ServerAddress).",
+                                "IdentityToken, RegistryToken, ServerAddress).",
                                 key);
                 r = sd_bus_message_read(msg, "v", "s", &s);
                 if (r < 0)
