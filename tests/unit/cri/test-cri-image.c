@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test-cri-image.c — the pure parts of conman-cri's ImageService (cri/image.h): InspectImage's document as a
- * CRI Image (ids, names, size, uid or user name, verbose info) and the ListImages filter. */
+/* test-cri-image.c — the pure parts of conman-cri's ImageService (cri/image.h): InspectImage's document
+ * as a CRI Image (ids, names, size, uid or user name, verbose info) and the ListImages filter. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,7 +57,8 @@ static const char inspect_json[] =
         "                  \"gcr.io/k8s-staging-cri-tools/test-image-tags:2\" ],"
         "  \"repoDigests\": [ \"gcr.io/k8s-staging-cri-tools/test-image-tags@sha256:feed\" ],"
         "  \"layers\": [ \"sha256:aa\" ], \"size\": 1234567, \"created\": 1, \"createdAt\": \"x\","
-        "  \"config\": { \"architecture\": \"amd64\", \"config\": { \"User\": \"1003:1004\", \"Cmd\": [ \"sh\" ] } } }";
+        "  \"config\": { \"architecture\": \"amd64\","
+        "              \"config\": { \"User\": \"1003:1004\", \"Cmd\": [ \"sh\" ] } } }";
 
 static void test_from_inspect(void **state) {
         Runtime__V1__Image *img = NULL;

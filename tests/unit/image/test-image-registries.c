@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test-image-registries.c — conman-registries.d(5): the parser, the directory and the endpoints of a pull. */
+/* test-image-registries.c — conman-registries.d(5): the parser, the directory, the endpoints of a pull. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
