@@ -489,10 +489,10 @@ static int answer_challenge(RegistryClient *c, const char *challenge) {
                 return client_fail(c, -EACCES, "registry %s wants authentication of an unknown kind",
                                    c->host);
         if (!c->creds.user || !c->creds.password)
-                return client_fail(
-                        c, -EACCES,
-                        "registry %s requires a user name and password; none found (pass --authfile)",
-                        c->host);
+                return client_fail(c, -EACCES,
+                                   "registry %s requires credentials (a user name and password); none found "
+                                   "(pass --authfile)",
+                                   c->host);
         if (asprintf(&userpass, "%s:%s", c->creds.user, c->creds.password) < 0)
                 return -ENOMEM;
         {
