@@ -65,7 +65,7 @@ static int setup_listeners(CriServer *s) {
         if (n < 0)
                 return log_error_errno(n, "Failed to get the passed sockets: %m");
         for (int i = 0; i < n; i++) {
-                r = sd_is_socket(SD_LISTEN_FDS_START + i, AF_UNIX, SOCK_STREAM, 1);
+                r = sd_is_socket(SD_LISTEN_FDS_START + i, AF_UNSPEC, SOCK_STREAM, 1);
                 if (r <= 0)
                         return log_error_errno(r < 0 ? r : -EINVAL, "Passed fd %d is not a listening socket.",
                                                SD_LISTEN_FDS_START + i);
