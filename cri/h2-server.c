@@ -287,9 +287,9 @@ static int conn_send_buffered(H2Conn *c) {
                 ssize_t n = send(c->fd, c->out + c->out_offset, c->out_size - c->out_offset,
                                  MSG_NOSIGNAL | MSG_DONTWAIT);
                 if (n < 0) {
-                        if (errno == EAGAIN || errno == EINTR)
-                                return errno == EAGAIN ? 0 : 1;
-                        return -errno;
+                        if (errno == EINTR)
+                                continue;
+                        return errno == EAGAIN ? 0 : -errno;
                 }
                 c->out_offset += n;
         }
