@@ -443,6 +443,31 @@ static void test_body_over_limit(void **state) {
         frames_free();
 }
 
+/* 4 MiB each way: flow control in both directions, and a socket that takes the answer in many writes. */
+static void test_large_message(void **state) {
+        size_t size = 4U << 20;
+        _cleanup_free_ char *big = malloc(size + 1);
+        Runtime__V1__VersionResponse *resp;
+        Client c;
+        Call *call, *small;
+
+        memset(big, 'x', size);
+        big[size] = '\0';
+        client_open(&c);
+        call = call_version(&c, "/test.Test/Echo", big, NULL);
+        small = call_version(&c, "/test.Test/Echo", "small", NULL);
+        client_run(&c);
+        assert_int_equal(call->grpc_status, 0);
+        assert_int_equal(small->grpc_status, 0);
+        resp = call_response(call);
+        assert_non_null(resp);
+        assert_int_equal(strlen(resp->version), size);
+        assert_string_equal(resp->version, big);
+        runtime__v1__version_response__free_unpacked(resp, NULL);
+        client_close(&c);
+        frames_free();
+}
+
 static void test_update_runtime_config(void **state) {
         Runtime__V1__NetworkConfig net = RUNTIME__V1__NETWORK_CONFIG__INIT;
         Runtime__V1__RuntimeConfig config = RUNTIME__V1__RUNTIME_CONFIG__INIT;
@@ -547,6 +572,7 @@ int main(void) {
                 cmocka_unit_test(test_unknown_method),
                 cmocka_unit_test(test_bad_requests),
                 cmocka_unit_test(test_body_over_limit),
+                cmocka_unit_test(test_large_message),
                 cmocka_unit_test(test_update_runtime_config),
                 cmocka_unit_test(test_many_streams),
                 cmocka_unit_test(test_close_during_call),
