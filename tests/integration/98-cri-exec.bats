@@ -143,7 +143,8 @@ sys.stdout.buffer.write(b"\x00" + struct.pack(">I", len(m)) + m)' "$1" >"$W/reop
         [ "$(systemctl show -P CPUQuotaPerSecUSec "$unit")" = 500ms ]
 }
 
-@test "crictl stats: the running container's memory and CPU, found by id, pod and label" {
+@test "crictl stats: the running container's memory, CPU and writes, found by id, pod and label" {
+        cri exec -s "$CTR" /bin/sh -c 'head -c 1048576 /dev/urandom >/written'
         for args in "$CTR" "--pod $POD" "--label role=ticker"; do
                 run cri stats -o json $args
                 echo "$output"
@@ -159,6 +160,8 @@ assert int(s["memory"]["usageBytes"]["value"]) > 0, s
 assert int(s["cpu"]["usageCoreNanoSeconds"]["value"]) > 0, s
 assert int(s["cpu"]["timestamp"]) > 10**18, s
 assert s["writableLayer"]["fsId"]["mountpoint"], s
+assert int(s["writableLayer"]["usedBytes"]["value"]) >= 1048576, s
+assert int(s["writableLayer"]["inodesUsed"]["value"]) >= 2, s
 ' "$CTR"
         done
         run cri stats -o json --label role=nobody
