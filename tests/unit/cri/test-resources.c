@@ -75,6 +75,13 @@ static void test_resources_from_linux(void **state) {
         assert_int_equal(cri_resources_from_linux(&l, &r), -EINVAL);
 }
 
+static void assert_memory_stat(const CgroupMemoryStat *got, const CgroupMemoryStat *want) {
+        assert_int_equal(got->rss, want->rss);
+        assert_int_equal(got->inactive_file, want->inactive_file);
+        assert_int_equal(got->page_faults, want->page_faults);
+        assert_int_equal(got->major_page_faults, want->major_page_faults);
+}
+
 static void test_memory_stat_v2(void **state) {
         static const char text[] = "anon 1052672\n"
                                    "file 4096000\n"
@@ -86,10 +93,7 @@ static void test_memory_stat_v2(void **state) {
         CgroupMemoryStat s;
 
         assert_int_equal(cgroup_memory_stat_parse(text, &s), 0);
-        assert_int_equal(s.rss, 1052672);
-        assert_int_equal(s.inactive_file, 4000000);
-        assert_int_equal(s.page_faults, 1234);
-        assert_int_equal(s.major_page_faults, 5);
+        assert_memory_stat(&s, &(CgroupMemoryStat){ 1052672, 4000000, 1234, 5 });
         assert_int_equal(cgroup_working_set(5300000, &s), 1300000);
         assert_int_equal(cgroup_working_set(3000000, &s), 0); /* never below 0 */
 }
@@ -110,10 +114,7 @@ static void test_memory_stat_v1(void **state) {
         CgroupMemoryStat s;
 
         assert_int_equal(cgroup_memory_stat_parse(text, &s), 0);
-        assert_int_equal(s.rss, 40960);
-        assert_int_equal(s.inactive_file, 1000);
-        assert_int_equal(s.page_faults, 100);
-        assert_int_equal(s.major_page_faults, 2);
+        assert_memory_stat(&s, &(CgroupMemoryStat){ 40960, 1000, 100, 2 });
 }
 
 static void test_memory_stat_partial(void **state) {
