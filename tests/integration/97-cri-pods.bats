@@ -350,3 +350,74 @@ crash_cri() {
                 done
         done
 }
+
+# log_of POD_NAME CTR_NAME: the container's kubelet log file.
+log_of() {
+        echo "/var/log/pods/cri-test-$1/$2/0.log"
+}
+
+@test "the container config: command/args, env, working dir, mounts, user and groups, read-only root, caps" {
+        mkdir -p $W/vol && echo from-the-host >$W/vol/f
+        pod=$(runp sec)
+        cat >$W/cfg/ctr-u.json <<EOF
+{
+  "metadata": { "name": "u" }, "image": { "image": "$IMG" }, "log_path": "u/0.log",
+  "command": [ "/bin/sh" ],
+  "args": [ "-c", "id; echo \"greeting=\$GREETING\"; pwd; cat /data/f; touch /data/x || echo ro-data; touch /x || echo ro-root; sleep 1000" ],
+  "envs": [ { "key": "GREETING", "value": "hi there" } ],
+  "working_dir": "/tmp",
+  "mounts": [ { "container_path": "/data", "host_path": "$W/vol", "readonly": true } ],
+  "linux": {
+    "resources": { "memory_limit_in_bytes": 67108864, "cpu_quota": 50000, "cpu_period": 100000 },
+    "security_context": { "run_as_user": { "value": 1000 }, "run_as_group": { "value": 1001 },
+                          "supplemental_groups": [ 2000 ], "readonly_rootfs": true }
+  }
+}
+EOF
+        ctr=$(cri create --no-pull "$pod" $W/cfg/ctr-u.json "$W/cfg/pod-sec.json")
+        cri start "$ctr"
+        log=$(log_of sec u)
+        wait_until 10 grep -q 'ro-root$' "$log"
+        cat "$log"
+        grep -qE 'stdout F uid=1000 gid=1001 groups=.*2000' "$log"
+        grep -q 'stdout F greeting=hi there$' "$log"
+        grep -q 'stdout F /tmp$' "$log"
+        grep -q 'stdout F from-the-host$' "$log"
+        grep -q 'stdout F ro-data$' "$log"
+        run cri inspect "$ctr"
+        [ "$(jq -r '.status.mounts[0].containerPath' <<<"$output")" = /data ]
+        [ "$(jq -r '.status.mounts[0].readonly' <<<"$output")" = true ]
+        unit=$(jq -r .info.unit <<<"$output")
+        [ "$(systemctl show -P MemoryMax "$unit")" = 67108864 ]
+        [ "$(systemctl show -P CPUQuotaPerSecUSec "$unit")" = 500ms ]
+
+        caps=$(create "$pod" caps 'grep CapEff /proc/self/status; sleep 1000' \
+                '"linux": { "security_context": { "capabilities": { "drop_capabilities": ["ALL"], "add_capabilities": ["NET_RAW"] }, "no_new_privs": true } }')
+        cri start "$caps"
+        wait_until 10 grep -q 'CapEff' "$(log_of sec caps)"
+        cat "$(log_of sec caps)"
+        grep -qE 'stdout F CapEff:\s+0000000000002000$' "$(log_of sec caps)"
+}
+
+@test "namespaces: a pod-shared PID namespace by default, a private one on request; CgroupParent" {
+        pod=$(runp pidns '"linux": { "cgroup_parent": "kubepods-besteffort-podcri.slice" }')
+        a=$(create "$pod" a 'sleep 1001')
+        b=$(create "$pod" b 'sleep 1; ps; sleep 1000')
+        cri start "$a"
+        cri start "$b"
+        wait_until 10 grep -q 'sleep 1001' "$(log_of pidns b)"
+        [[ "$(systemctl show -P ControlGroup "$(cri inspect "$a" | jq -r .info.unit)")" == */kubepods-besteffort-podcri.slice/* ]]
+        [ "$(cri inspectp "$pod" | jq -r .status.linux.namespaces.options.pid)" = POD ]
+
+        own=$(runp ownpid '"linux": { "security_context": { "namespace_options": { "pid": 1 } } }')
+        c=$(create "$own" c 'sleep 1002')
+        d=$(create "$own" d 'sleep 1; ps; sleep 1000')
+        cri start "$c"
+        cri start "$d"
+        wait_until 10 grep -q 'stdout F PID' "$(log_of ownpid d)"
+        ! grep -q 'sleep 1002' "$(log_of ownpid d)"
+        [ "$(cri inspectp "$own" | jq -r .status.linux.namespaces.options.pid)" = CONTAINER ]
+        cri rmp -f "$pod"
+        cri rmp -f "$own"
+        no_leftovers
+}
