@@ -186,6 +186,10 @@ static int append_resources(sd_bus_message *m, const Runtime__V1__LinuxContainer
                                 (uint64_t) res->cpu_quota * USEC_PER_SEC / (uint64_t) res->cpu_period);
         if (r >= 0 && res->cpu_shares > 0)
                 r = cri_opt_u64(m, "CPUShares", (uint64_t) res->cpu_shares);
+        if (r >= 0 && !isempty(res->cpuset_cpus))
+                r = cri_opt_string(m, "CpusetCpus", res->cpuset_cpus);
+        if (r >= 0 && !isempty(res->cpuset_mems))
+                r = cri_opt_string(m, "CpusetMems", res->cpuset_mems);
         if (r >= 0 && res->oom_score_adj != 0)
                 r = cri_opt_i32(m, "OomScoreAdj", (int32_t) res->oom_score_adj);
         return r;

@@ -368,7 +368,8 @@ log_of() {
   "working_dir": "/tmp",
   "mounts": [ { "container_path": "/data", "host_path": "$W/vol", "readonly": true } ],
   "linux": {
-    "resources": { "memory_limit_in_bytes": 67108864, "cpu_quota": 50000, "cpu_period": 100000 },
+    "resources": { "memory_limit_in_bytes": 67108864, "cpu_quota": 50000, "cpu_period": 100000,
+                   "cpuset_cpus": "0" },
     "security_context": { "run_as_user": { "value": 1000 }, "run_as_group": { "value": 1001 },
                           "supplemental_groups": [ 2000 ], "readonly_rootfs": true }
   }
@@ -390,6 +391,7 @@ EOF
         unit=$(jq -r .info.unit <<<"$output")
         [ "$(systemctl show -P MemoryMax "$unit")" = 67108864 ]
         [ "$(systemctl show -P CPUQuotaPerSecUSec "$unit")" = 500ms ]
+        [ "$(systemctl show -P AllowedCPUs "$unit")" = 0 ]
 
         caps=$(create "$pod" caps 'grep CapEff /proc/self/status; sleep 1000' \
                 '"linux": { "security_context": { "capabilities": { "drop_capabilities": ["ALL"], "add_capabilities": ["NET_RAW"] }, "no_new_privs": true } }')
