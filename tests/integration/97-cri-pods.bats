@@ -251,14 +251,16 @@ crash_cri() {
         [ "$(cri ps -a -q | wc -l)" = 2 ]
 }
 
-@test "the sandbox config drives the pod: host name, DNS, labels in conman, published ports, host network" {
-        pod=$(runp dns '"dns_config": { "servers": ["10.0.0.53"], "searches": ["svc.example"], "options": ["ndots:5"] },
+@test "the sandbox config drives the pod: host name, DNS, sysctls, labels in conman, published ports, host network" {
+        pod=$(runp dns '"linux": { "sysctls": { "kernel.shm_rmid_forced": "1" } },
+  "dns_config": { "servers": ["10.0.0.53"], "searches": ["svc.example"], "options": ["ndots:5"] },
   "port_mappings": [ { "protocol": 0, "container_port": 80, "host_port": 18080 }, { "container_port": 81 } ]')
-        ctr=$(create "$pod" show 'hostname; cat /etc/resolv.conf; sleep 1000')
+        ctr=$(create "$pod" show 'hostname; echo shm=$(cat /proc/sys/kernel/shm_rmid_forced); cat /etc/resolv.conf; sleep 1000')
         cri start "$ctr"
         log=/var/log/pods/cri-test-dns/show/0.log
         wait_until 10 grep -q 'stdout F options ndots:5' "$log"
         grep -q 'stdout F dns-host$' "$log"
+        grep -q 'stdout F shm=1$' "$log" # the sandbox's sysctls
         grep -q 'stdout F nameserver 10.0.0.53$' "$log"
         grep -q 'stdout F search svc.example$' "$log"
         run conmanctl pod inspect "$pod"
@@ -393,12 +395,20 @@ EOF
         [ "$(systemctl show -P CPUQuotaPerSecUSec "$unit")" = 500ms ]
         [ "$(systemctl show -P AllowedCPUs "$unit")" = 0 ]
 
-        caps=$(create "$pod" caps 'grep CapEff /proc/self/status; sleep 1000' \
+        caps=$(create "$pod" caps 'grep -e CapEff -e Seccomp_filters /proc/self/status; sleep 1000' \
                 '"linux": { "security_context": { "capabilities": { "drop_capabilities": ["ALL"], "add_capabilities": ["NET_RAW"] }, "no_new_privs": true } }')
         cri start "$caps"
         wait_until 10 grep -q 'CapEff' "$(log_of sec caps)"
         cat "$(log_of sec caps)"
         grep -qE 'stdout F CapEff:\s+0000000000002000$' "$(log_of sec caps)"
+        # seccomp: none given is unconfined (CRI), RuntimeDefault is conman's default profile: one filter more
+        sc=$(create "$pod" sc 'grep Seccomp_filters /proc/self/status; sleep 1000' \
+                '"linux": { "security_context": { "seccomp": { "profile_type": 0 } } }')
+        cri start "$sc"
+        wait_until 10 grep -q 'Seccomp_filters' "$(log_of sec sc)"
+        unconfined=$(grep -oE 'Seccomp_filters:\s+[0-9]+' "$(log_of sec caps)" | grep -oE '[0-9]+$')
+        confined=$(grep -oE 'Seccomp_filters:\s+[0-9]+' "$(log_of sec sc)" | grep -oE '[0-9]+$')
+        [ "$confined" -gt "$unconfined" ]
 }
 
 @test "namespaces: a pod-shared PID namespace by default, a private one on request; CgroupParent" {
