@@ -243,10 +243,35 @@ static int seccomp_opt(const SecurityContext *sc, char **ret) {
         return *ret ? 1 : -ENOMEM;
 }
 
+/* The SecurityOpt for AppArmor: only a Localhost profile ("apparmor=NAME"); RuntimeDefault and Unconfined
+ * are conman's own behaviour (its default where AppArmor is enabled; nothing where it is not). */
+static int apparmor_opt(const SecurityContext *sc, char **ret) {
+        const char *name = NULL, *old;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        old = sc->apparmor_profile;
+#pragma GCC diagnostic pop
+        if (sc->apparmor &&
+            sc->apparmor->profile_type == RUNTIME__V1__SECURITY_PROFILE__PROFILE_TYPE__Localhost)
+                name = sc->apparmor->localhost_ref;
+        else if (!sc->apparmor && !isempty(old) && string_has_prefix(old, "localhost/"))
+                name = old + strlen("localhost/");
+        if (isempty(name))
+                return 0;
+        return asprintf(ret, "apparmor=%s", name) < 0 ? -ENOMEM : 1;
+}
+
 static int append_security_opts(sd_bus_message *m, const SecurityContext *sc) {
         _cleanup_strv_free_ char **opts = NULL;
-        _cleanup_free_ char *seccomp = NULL;
+        _cleanup_free_ char *seccomp = NULL, *apparmor = NULL;
         int r;
+
+        r = apparmor_opt(sc, &apparmor);
+        if (r < 0)
+                return r;
+        if (apparmor && strv_push_take(&opts, TAKE_PTR(apparmor)) < 0)
+                return -ENOMEM;
 
         if (sc->no_new_privs && strv_push(&opts, "no-new-privileges") < 0)
                 return -ENOMEM;
