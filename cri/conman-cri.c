@@ -65,7 +65,7 @@ static int setup_listeners(CriServer *s) {
         if (n < 0)
                 return log_error_errno(n, "Failed to get the passed sockets: %m");
         for (int i = 0; i < n; i++) {
-                r = sd_is_socket(SD_LISTEN_FDS_START + i, AF_UNIX, SOCK_STREAM, 1);
+                r = sd_is_socket(SD_LISTEN_FDS_START + i, AF_UNSPEC, SOCK_STREAM, 1);
                 if (r <= 0)
                         return log_error_errno(r < 0 ? r : -EINVAL, "Passed fd %d is not a listening socket.",
                                                SD_LISTEN_FDS_START + i);
@@ -104,6 +104,8 @@ static int run(void) {
         r = cri_server_new(e, NULL, &s);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the server: %m");
+        /* The streaming server (stream-server.h) starts here: it sets s->stream and s->stream_addr
+         * before the first request. */
         r = setup_listeners(s);
         if (r < 0)
                 return r;
