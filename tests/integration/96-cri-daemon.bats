@@ -83,6 +83,7 @@ crash_conmand() {
                 inspect_pod an | jq -e '.Annotations["io.conman.cri.sandbox"] == "{\"name\":\"x\",\"attempt\":1}"'
                 inspect_pod an | jq -e '.Annotations["k8s/uid"] == "u 1"'
                 inspect anc | jq -e '.Config.Annotations["io.conman.cri.container"] == "{\"n\":\"a=b\"}"'
+                inspect anc | jq -e '.Annotations == .Config.Annotations'
                 [ "$(prop Pod an Annotations)" = 'a{ss} 2 "io.conman.cri.sandbox" "{\"name\":\"x\",\"attempt\":1}" "k8s/uid" "u 1"' ]
                 [ "$(prop Container anc Annotations)" = 'a{ss} 1 "io.conman.cri.container" "{\"n\":\"a=b\"}"' ]
                 jq -e '.annotations["io.conman.cri.container"] == "{\"n\":\"a=b\"}"' \
