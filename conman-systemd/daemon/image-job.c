@@ -61,6 +61,11 @@ ImageJob *image_job_free(ImageJob *j) {
         free(j->path);
         free(j->auth_file);
         free(j->cert_dir);
+        credentials_done(&j->credentials);
+        if (j->credentials_auth)
+                explicit_bzero(j->credentials_auth, strlen(j->credentials_auth));
+        free(j->credentials_auth);
+        free(j->credentials_server);
         free(j->error);
         strv_freep(&j->ids);
         free(j);
@@ -78,6 +83,8 @@ static void *image_job_thread(void *userdata) {
                         .cert_dir = j->cert_dir,
                         .auth_file = j->auth_file,
                         .cancel = &j->cancel,
+                        .credentials = j->has_credentials ? &j->credentials : NULL,
+                        .credentials_server = j->credentials_server,
                 };
                 j->result = image_pull(s, j->reference, &opts, &j->progress, j->id, &j->error);
         } else

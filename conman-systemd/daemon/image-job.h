@@ -33,6 +33,10 @@ struct ImageJob {
         char *path;      /* import */
         char *auth_file, *cert_dir;
         bool tls_verify;
+        bool has_credentials;     /* inline credentials (PullImage's Credentials option) */
+        Credentials credentials;  /* secret: never logged */
+        char *credentials_auth;   /* base64 "user:password" as given, decoded into credentials */
+        char *credentials_server; /* the host they are for, NULL: the image's registry */
 
         /* shared with the worker */
         atomic_bool cancel;

@@ -15,13 +15,19 @@
 void credentials_done(Credentials *c) {
         if (c->password)
                 explicit_bzero(c->password, strlen(c->password));
+        if (c->identity_token)
+                explicit_bzero(c->identity_token, strlen(c->identity_token));
         free(c->user);
         free(c->password);
-        c->user = c->password = NULL;
+        if (c->registry_token)
+                explicit_bzero(c->registry_token, strlen(c->registry_token));
+        free(c->identity_token);
+        free(c->registry_token);
+        c->user = c->password = c->identity_token = c->registry_token = NULL;
 }
 
 /* "https://host/v1/" → "host" */
-static bool auth_key_matches(const char *key, const char *domain) {
+bool auth_server_matches(const char *key, const char *domain) {
         static const char *const docker_names[] = { "docker.io", "index.docker.io", "registry-1.docker.io" };
         size_t n;
 
@@ -40,7 +46,7 @@ static bool auth_key_matches(const char *key, const char *domain) {
         return false;
 }
 
-static int decode_auth(const char *b64, Credentials *ret) {
+int auth_decode(const char *b64, Credentials *ret) {
         _cleanup_free_ unsigned char *buf = NULL;
         size_t len = strlen(b64);
         char *colon;
@@ -81,7 +87,7 @@ static int entry_to_credentials(struct json_object *e, Credentials *ret) {
         if (!json_object_is_type(e, json_type_object))
                 return -EBADMSG;
         if (json_object_object_get_ex(e, "auth", &a) && json_object_is_type(a, json_type_string))
-                return decode_auth(json_object_get_string(a), ret);
+                return auth_decode(json_object_get_string(a), ret);
         if (json_object_object_get_ex(e, "username", &u) && json_object_is_type(u, json_type_string) &&
             json_object_object_get_ex(e, "password", &p) && json_object_is_type(p, json_type_string)) {
                 ret->user = strdup(json_object_get_string(u));
@@ -107,7 +113,8 @@ int auth_parse(const char *json, size_t size, const char *domain, Credentials *r
         if (!json_object_is_type(auths, json_type_object))
                 return -EBADMSG;
         json_object_object_foreach(
-                auths, key, entry) if (auth_key_matches(key, domain)) return entry_to_credentials(entry, ret);
+                auths, key, entry) if (auth_server_matches(key, domain)) return entry_to_credentials(entry,
+                                                                                                     ret);
         return -ENOENT;
 }
 

@@ -7,17 +7,25 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct Credentials {
         char *user;
         char *password;
+        char *identity_token; /* an OAuth2 refresh token for the Bearer token service (docker's) */
+        char *registry_token; /* a Bearer token sent as it is */
 } Credentials;
 
 void credentials_done(Credentials *c);
 
 /* Finds the entry for domain in an auth.json document. -ENOENT when there is none. */
 int auth_parse(const char *json, size_t size, const char *domain, Credentials *ret);
+/* base64("user:password"), the "auth" of auth.json and of CRI's AuthConfig. -EBADMSG when malformed. */
+int auth_decode(const char *b64, Credentials *ret);
+/* Whether an auth.json key or a CRI server_address ("https://index.docker.io/v1/", "host:port") names
+ * the registry domain (or host). */
+bool auth_server_matches(const char *key, const char *domain);
 /* Same, reading the file. -ENOENT when the file or the entry is missing. */
 int auth_lookup(const char *path, const char *domain, Credentials *ret);
 

@@ -7,9 +7,11 @@
 
 #include "shared/fileio.h"
 #include "shared/log.h"
+#include "shared/util.h"
 #include "image/manifest.h"
 #include "image/pull.h"
 #include "image/reference.h"
+#include "image/registries.h"
 
 typedef struct Pull {
         ImageStore *store;
@@ -242,7 +244,8 @@ static int pull_commit(Pull *p, const Manifest *m, const char *config, const cha
                 r = image_store_put_blob(p->store, manifest_digest, manifest, manifest_size);
         if (r < 0)
                 return pull_fail(p, r, "cannot store manifest and config: %s", strerror(-r));
-        if (p->ref->tag && !p->ref->digest && reference_to_string(p->ref, &tag) < 0)
+        /* a pull by digest names the image by that digest ("domain/path@sha256:..."), as a repo digest */
+        if (reference_to_string(p->ref, &tag) < 0)
                 return -ENOMEM;
         r = image_store_commit(p->store, m->config.digest, manifest_digest, tag, ret_id);
         if (r < 0)
@@ -270,10 +273,80 @@ static int pull_run(Pull *p, char ret_id[static IMAGE_ID_LENGTH + 1]) {
         return pull_commit(p, m, config, manifest, manifest_size, digest, ret_id);
 }
 
+/* Whether a failure at one endpoint lets the next one be tried: not when the pull was cancelled or the
+ * host itself is short of something. */
+static bool pull_error_is_final(int r) {
+        return r == -ECANCELED || r == -ENOMEM || r == -ENOSPC || r == -EDQUOT || r == -EROFS;
+}
+
+static const char *endpoint_name(const RegistryEndpoint *e, const Reference *ref) {
+        return e->url ?: ref->domain;
+}
+
+/* Pulls from one endpoint; *ret_error says what went wrong there. */
+static int pull_from(Pull *p, const RegistryEndpoint *e, const RegistryOptions *opts,
+                     char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error) {
+        _cleanup_(registry_client_freep) RegistryClient *client = NULL;
+        int r;
+
+        *ret_error = NULL;
+        p->error = ret_error;
+        r = registry_client_new(p->ref, e, opts, &client);
+        if (r < 0)
+                return pull_fail(p, r, "cannot set up a registry client: %s", strerror(-r));
+        if (e->host)
+                log_debug("Pulling %s/%s from the mirror %s.", p->ref->domain, p->ref->path, e->url);
+        p->client = client;
+        r = pull_run(p, ret_id);
+        p->client = NULL;
+        return r;
+}
+
+/* "mirror URL: message; registry: message" */
+static int pull_add_error(char **all, const char *where, const char *message, bool several) {
+        char *joined;
+
+        if (!several)
+                return free_and_strdup(all, message);
+        if (asprintf(&joined, "%s%s%s: %s", strempty(*all), *all ? "; " : "", where, strna(message)) < 0)
+                return -ENOMEM;
+        free(*all);
+        *all = joined;
+        return 0;
+}
+
+static int pull_endpoints(Pull *p, const RegistryOptions *opts, char ret_id[static IMAGE_ID_LENGTH + 1],
+                          char **ret_error) {
+        _cleanup_(registries_config_freep) RegistriesConfig *config = NULL;
+        _cleanup_free_ RegistryEndpoint *endpoints = NULL;
+        _cleanup_free_ char *all = NULL;
+        size_t n = 0;
+        int r;
+
+        r = registries_load_dir(registries_dir(), &config);
+        if (r >= 0)
+                r = registries_endpoints(config, p->ref->domain, opts->tls_verify, &endpoints, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *error = NULL;
+
+                r = pull_from(p, &endpoints[i], opts, ret_id, &error);
+                if (r >= 0)
+                        return r;
+                if (pull_add_error(&all, endpoint_name(&endpoints[i], p->ref), error, n > 1) < 0)
+                        return -ENOMEM;
+                if (pull_error_is_final(r))
+                        break;
+        }
+        if (ret_error)
+                *ret_error = TAKE_PTR(all);
+        return r;
+}
+
 int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, PullProgress *progress,
                char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error) {
         _cleanup_reference_ Reference *parsed = NULL;
-        _cleanup_(registry_client_freep) RegistryClient *client = NULL;
         Pull p = { .store = s, .progress = progress, .error = ret_error };
         int r;
 
@@ -282,13 +355,9 @@ int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, Pull
         r = reference_parse(ref, &parsed);
         if (r < 0)
                 return pull_fail(&p, r, "\"%s\" is not a valid image reference", ref);
-        r = registry_client_new(parsed, opts, &client);
-        if (r < 0)
-                return pull_fail(&p, r, "cannot set up a registry client: %s", strerror(-r));
         p.ref = parsed;
-        p.client = client;
         image_store_writer_begin(s);
-        r = pull_run(&p, ret_id);
+        r = pull_endpoints(&p, opts, ret_id, ret_error);
         image_store_writer_end(s);
         return r;
 }

@@ -60,25 +60,57 @@ int registry_global_init(void) {
         return curl_global_init(CURL_GLOBAL_ALL) == CURLE_OK ? 0 : -EIO;
 }
 
-int registry_client_new(const Reference *ref, const RegistryOptions *opts, RegistryClient **ret) {
-        _cleanup_(registry_client_freep) RegistryClient *c = calloc(1, sizeof(*c));
+static int credentials_copy(const Credentials *from, Credentials *to) {
+        if ((from->user && !(to->user = strdup(from->user))) ||
+            (from->password && !(to->password = strdup(from->password))) ||
+            (from->identity_token && !(to->identity_token = strdup(from->identity_token))) ||
+            (from->registry_token && !(to->registry_token = strdup(from->registry_token))))
+                return credentials_done(to), -ENOMEM;
+        return 0;
+}
+
+/* Inline credentials when they are for this endpoint, else auth.json's entry for it. */
+static int client_credentials(RegistryClient *c, const Reference *ref, const RegistryEndpoint *endpoint,
+                              const RegistryOptions *opts) {
+        const char *who = endpoint && endpoint->host ? endpoint->host : ref->domain;
         const char *auth_file = opts->auth_file ?: auth_default_path();
+        int r;
+
+        if (opts->credentials &&
+            (opts->credentials_server ? auth_server_matches(opts->credentials_server, who)
+                                      : !endpoint || !endpoint->host))
+                return credentials_copy(opts->credentials, &c->creds);
+        if (!auth_file)
+                return 0;
+        r = auth_lookup(auth_file, who, &c->creds);
+        return r == -ENOENT ? 0 : r;
+}
+
+int registry_client_new(const Reference *ref, const RegistryEndpoint *endpoint, const RegistryOptions *opts,
+                        RegistryClient **ret) {
+        _cleanup_(registry_client_freep) RegistryClient *c = calloc(1, sizeof(*c));
+        bool mirror = endpoint && endpoint->host;
         int r;
 
         if (!c)
                 return -ENOMEM;
-        c->host = strdup(reference_registry_host(ref));
-        c->path = strdup(ref->path);
+        c->host = strdup(mirror ? endpoint->host : reference_registry_host(ref));
+        if (mirror && endpoint->prefix)
+                r = asprintf(&c->path, "%s/%s", endpoint->prefix, ref->path) < 0 ? -ENOMEM : 0;
+        else
+                r = (c->path = strdup(ref->path)) ? 0 : -ENOMEM;
         c->cert_dir = opts->cert_dir ? strdup(opts->cert_dir) : NULL;
-        if (!c->host || !c->path || (opts->cert_dir && !c->cert_dir))
+        if (r < 0 || !c->host || (opts->cert_dir && !c->cert_dir))
                 return -ENOMEM;
-        c->tls_verify = opts->tls_verify;
+        c->tls_verify = endpoint ? endpoint->tls_verify : opts->tls_verify;
+        c->plain_http = endpoint && endpoint->plain_http;
         c->cancel = opts->cancel;
-        if (auth_file) {
-                r = auth_lookup(auth_file, ref->domain, &c->creds);
-                if (r < 0 && r != -ENOENT)
-                        return r;
-        }
+        r = client_credentials(c, ref, endpoint, opts);
+        if (r < 0)
+                return r;
+        if (c->creds.registry_token &&
+            asprintf(&c->authorization, "Authorization: Bearer %s", c->creds.registry_token) < 0)
+                return c->authorization = NULL, -ENOMEM;
         *ret = TAKE_PTR(c);
         return 0;
 }
@@ -342,7 +374,8 @@ static int challenge_param(const char **p, char *key, size_t key_size, char *val
         return 1;
 }
 
-static int token_url(RegistryClient *c, const char *params, char **ret) {
+/* The realm of a Bearer challenge and the form "service=...&scope=..." to ask it. */
+static int token_request(RegistryClient *c, const char *params, char **ret_realm, char **ret_form) {
         char key[64], value[2048], realm[2048] = "", service[2048] = "", scope[2048] = "";
         _cleanup_free_ char *default_scope = NULL;
         char *es, *esc;
@@ -368,9 +401,24 @@ static int token_url(RegistryClient *c, const char *params, char **ret) {
         if (!es || !esc)
                 k = -1;
         else
-                k = asprintf(ret, "%s%sservice=%s&scope=%s", realm, strchr(realm, '?') ? "&" : "?", es, esc);
+                k = asprintf(ret_form, "service=%s&scope=%s", es, esc);
         curl_free(es);
         curl_free(esc);
+        if (k < 0 || !(*ret_realm = strdup(realm)))
+                return -ENOMEM;
+        return 0;
+}
+
+/* docker's OAuth2 refresh-token grant (POST to the realm), for an identity token. */
+static int token_refresh_form(RegistryClient *c, const char *form, char **ret) {
+        char *et = curl_easy_escape(NULL, c->creds.identity_token, 0);
+        int k;
+
+        if (!et)
+                return -ENOMEM;
+        k = asprintf(ret, "%s&grant_type=refresh_token&client_id=conman-systemd&refresh_token=%s", form, et);
+        explicit_bzero(et, strlen(et));
+        curl_free(et);
         return k < 0 ? -ENOMEM : 0;
 }
 
@@ -391,31 +439,39 @@ static int token_from_response(RegistryClient *c, const char *body, size_t size)
 }
 
 static int fetch_bearer_token(RegistryClient *c, const char *params) {
-        _cleanup_free_ char *url = NULL;
+        _cleanup_free_ char *realm = NULL, *form = NULL, *url = NULL, *post = NULL;
         Exchange x = { .client = c, .fd = -EBADF, .max_size = TOKEN_MAX_SIZE, .expected_size = UINT64_MAX };
         char errbuf[CURL_ERROR_SIZE] = "";
         struct curl_slist *h = NULL;
         CURLcode rc;
         int r;
 
-        r = token_url(c, params, &url);
+        r = token_request(c, params, &realm, &form);
+        if (r >= 0 && c->creds.identity_token)
+                r = token_refresh_form(c, form, &post);
         if (r < 0)
                 return r;
+        if (!post && asprintf(&url, "%s%s%s", realm, strchr(realm, '?') ? "&" : "?", form) < 0)
+                return -ENOMEM;
         if (!(x.curl = curl_easy_init()) || !(h = curl_slist_append(NULL, "Accept: application/json")))
                 return exchange_done(&x), -ENOMEM;
-        exchange_setup(&x, url, h, errbuf);
-        if (c->creds.user) {
+        exchange_setup(&x, post ? realm : url, h, errbuf);
+        if (post)
+                curl_easy_setopt(x.curl, CURLOPT_COPYPOSTFIELDS, post);
+        else if (c->creds.user) {
                 curl_easy_setopt(x.curl, CURLOPT_USERNAME, c->creds.user);
                 curl_easy_setopt(x.curl, CURLOPT_PASSWORD, c->creds.password);
         }
         rc = curl_easy_perform(x.curl);
         curl_slist_free_all(h);
+        if (post)
+                explicit_bzero(post, strlen(post));
         (void) curl_easy_getinfo(x.curl, CURLINFO_RESPONSE_CODE, &x.status);
         if (rc != CURLE_OK)
-                r = client_fail(c, curl_code_to_errno(&x, rc), "token service %s: %s", url, errbuf);
-        else if (x.status == 401 || x.status == 403)
+                r = client_fail(c, curl_code_to_errno(&x, rc), "token service %s: %s", realm, errbuf);
+        else if (x.status == 401 || x.status == 403 || (post && x.status == 400))
                 r = client_fail(c, -EACCES, "token service of %s refused the credentials%s", c->host,
-                                c->creds.user ? "" : " (none were given; log in or pass --authfile)");
+                                c->creds.user || post ? "" : " (none were given; log in or pass --authfile)");
         else if (x.status != 200)
                 r = client_fail(c, -EPROTO, "token service of %s answered HTTP %ld", c->host, x.status);
         else
@@ -432,9 +488,11 @@ static int answer_challenge(RegistryClient *c, const char *challenge) {
         if (!challenge || strncasecmp(challenge, "Basic", 5) != 0)
                 return client_fail(c, -EACCES, "registry %s wants authentication of an unknown kind",
                                    c->host);
-        if (!c->creds.user)
+        if (!c->creds.user || !c->creds.password)
                 return client_fail(c, -EACCES,
-                                   "registry %s requires credentials; none found (pass --authfile)", c->host);
+                                   "registry %s requires credentials (a user name and password); none found "
+                                   "(pass --authfile)",
+                                   c->host);
         if (asprintf(&userpass, "%s:%s", c->creds.user, c->creds.password) < 0)
                 return -ENOMEM;
         {

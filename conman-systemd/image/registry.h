@@ -19,14 +19,21 @@
 #include <stdint.h>
 
 #include "shared/macro.h"
+#include "image/auth.h"
 #include "image/digest.h"
 #include "image/reference.h"
+#include "image/registries.h"
 
 typedef struct RegistryOptions {
-        bool tls_verify;
+        bool tls_verify;       /* for the registry itself; a mirror endpoint carries its own */
         const char *cert_dir;  /* CAs (hashed directory, like /etc/ssl/certs), NULL for the system's */
         const char *auth_file; /* auth.json; NULL for auth_default_path() */
         atomic_bool *cancel;   /* set to abort transfers (-ECANCELED) */
+        /* Credentials given with the pull (CRI's AuthConfig), used instead of auth.json for the endpoint
+         * credentials_server names (auth_server_matches()), or for the registry itself when it is NULL;
+         * never sent to another host. */
+        const Credentials *credentials;
+        const char *credentials_server;
 } RegistryOptions;
 
 typedef struct RegistryClient RegistryClient;
@@ -37,7 +44,10 @@ typedef void (*RegistryProgressFunc)(uint64_t done, void *userdata);
 /* Call once per process before any thread uses the client. */
 int registry_global_init(void);
 
-int registry_client_new(const Reference *ref, const RegistryOptions *opts, RegistryClient **ret);
+/* A client of one endpoint (registries.h: a mirror, or with NULL the reference's own registry) for the
+ * repository of ref. */
+int registry_client_new(const Reference *ref, const RegistryEndpoint *endpoint, const RegistryOptions *opts,
+                        RegistryClient **ret);
 RegistryClient *registry_client_free(RegistryClient *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(RegistryClient *, registry_client_free);
 /* Why the last call failed, for people ("" when unknown). */

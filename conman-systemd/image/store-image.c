@@ -377,6 +377,11 @@ static int commit_locked(ImageStore *s, const char *config_digest, const char *m
         }
         if (manifest_digest && !r->manifest_digest && !(r->manifest_digest = strdup(manifest_digest)))
                 return -ENOMEM;
+        if (tag && strchr(tag, '@')) { /* pulled by digest: a repo digest, no tag */
+                if (!strv_contains(r->repo_digests, tag) && strv_push(&r->repo_digests, tag) < 0)
+                        return -ENOMEM;
+                tag = NULL;
+        }
         if (tag && !strv_contains(r->repo_tags, tag) && strv_push(&r->repo_tags, tag) < 0)
                 return -ENOMEM;
         if (tag && manifest_digest) {

@@ -104,8 +104,9 @@ int image_store_add_layer(ImageStore *s, int blob_fd, LayerCompression compressi
 /* The caps on one layer's unpacked size and entries (LAYER_LIMITS_DEFAULT unless set). */
 const LayerLimits *image_store_layer_limits(const ImageStore *s);
 void image_store_set_layer_limits(ImageStore *s, const LayerLimits *limits);
-/* Records an image whose layers are all present. tag (a normalized reference "domain/path:tag") and
- * manifest_digest may be NULL. The config blob must have been stored. ret_id gets the image id. */
+/* Records an image whose layers are all present. tag (a normalized reference "domain/path:tag", or
+ * "domain/path@sha256:..." for a pull by digest: a repo digest only) and manifest_digest may be NULL. The
+ * config blob must have been stored. ret_id gets the image id. */
 int image_store_commit(ImageStore *s, const char *config_digest, const char *manifest_digest, const char *tag,
                        char ret_id[static IMAGE_ID_LENGTH + 1]);
 

@@ -65,6 +65,80 @@ static void on_pull_done(ImageJob *j) {
         (void) sd_bus_reply_method_return(j->request, "so", j->id, path);
 }
 
+static int credential_field(const char *key, ImageJob *j, char ***ret) {
+        static const char *const keys[] = { "Username",      "Password",      "Auth",
+                                            "IdentityToken", "RegistryToken", "ServerAddress" };
+        char **fields[] = { &j->credentials.user,           &j->credentials.password,
+                            &j->credentials_auth,           &j->credentials.identity_token,
+                            &j->credentials.registry_token, &j->credentials_server };
+
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (streq(key, keys[i]))
+                        return *ret = fields[i], 0;
+        return -ENOENT;
+}
+
+/* Auth is base64("user:password"); a user needs a password; an identity token stands alone. */
+static int check_pull_credentials(ImageJob *j, sd_bus_error *error) {
+        Credentials decoded = {};
+
+        if (j->credentials_auth) {
+                if (j->credentials.user || j->credentials.password)
+                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                "Credentials: give Auth or Username and Password, not both.");
+                if (auth_decode(j->credentials_auth, &decoded) < 0)
+                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                "Credentials: Auth is not base64 of \"user:password\".");
+                j->credentials.user = TAKE_PTR(decoded.user);
+                j->credentials.password = TAKE_PTR(decoded.password);
+        }
+        if (!j->credentials.user != !j->credentials.password)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Credentials: Username and Password go together.");
+        return 0;
+}
+
+/* Credentials a{sv}: inline registry credentials (CRI's AuthConfig). Never logged, never echoed. */
+static int read_pull_credentials(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
+        int r;
+
+        r = sd_bus_message_enter_container(msg, 'v', "a{sv}");
+        if (r >= 0)
+                r = sd_bus_message_enter_container(msg, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(msg, 'e', "sv")) > 0) {
+                const char *key, *s;
+                char **field;
+
+                r = sd_bus_message_read(msg, "s", &key);
+                if (r < 0)
+                        return r;
+                if (credential_field(key, j, &field) < 0)
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Unknown credential \"%s\" (known: Username, Password, Auth, "
+                                "IdentityToken, RegistryToken, ServerAddress).",
+                                key);
+                r = sd_bus_message_read(msg, "v", "s", &s);
+                if (r < 0)
+                        return r;
+                if (strlen(s) > 64 * 1024)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "%s is too long.",
+                                                 key);
+                if (!isempty(s) && free_and_strdup(field, s) < 0)
+                        return -ENOMEM;
+                r = sd_bus_message_exit_container(msg);
+                if (r < 0)
+                        return r;
+        }
+        if (r >= 0)
+                r = sd_bus_message_exit_container(msg);
+        if (r >= 0)
+                r = sd_bus_message_exit_container(msg);
+        return r < 0 ? r : check_pull_credentials(j, error);
+}
+
 static int read_pull_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
         int r;
 
@@ -89,10 +163,18 @@ static int read_pull_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *err
                         if (r >= 0 && !isempty(s) &&
                             !(*(streq(key, "AuthFile") ? &j->auth_file : &j->cert_dir) = strdup(s)))
                                 return -ENOMEM;
+                } else if (streq(key, "Credentials")) {
+                        r = read_pull_credentials(msg, j, error);
+                        if (r < 0)
+                                return r;
+                        j->has_credentials = j->credentials.user || j->credentials.identity_token ||
+                                             j->credentials.registry_token;
                 } else
                         return sd_bus_error_setf(
                                 error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir).", key);
+                                "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir, "
+                                "Credentials).",
+                                key);
                 if (r < 0)
                         return r;
                 r = sd_bus_message_exit_container(msg);
