@@ -222,6 +222,14 @@ crash_cri() {
         [ "$(cri inspect "$bad" | jq -r .status.exitCode)" = 3 ]
         [ "$(cri ps -q)" = "" ]                       # none running
         [ "$(cri ps -a -q --state exited | wc -l)" = 2 ]
+        # kubelet gives the image as the id ImageStatus answered ("sha256:..."): the same image
+        id=$(cri inspecti -o json "$IMG" | jq -r .status.id)
+        [[ "$id" =~ ^sha256:[0-9a-f]{64}$ ]]
+        sed "s|\"image\": \"$IMG\"|\"image\": \"$id\"|" "$(container_json byid 'exit 0')" >$W/cfg/ctr-byid2.json
+        byid=$(cri create --no-pull "$pod" $W/cfg/ctr-byid2.json $W/cfg/pod-job.json)
+        [ "$(cri inspect "$byid" | jq -r .status.image.image)" = "$id" ]
+        [ "$(cri inspect "$byid" | jq -r .status.imageRef)" = "$id" ]
+        [ "$(cri inspect "$ok" | jq -r .status.imageRef)" = "$id" ]
 }
 
 @test "filters: pods and containers by label, state, id prefix and sandbox" {
