@@ -122,10 +122,14 @@ static int append_volumes(sd_bus_message *m, const ContainerConfig *cfg) {
                 r = sd_bus_message_open_container(m, 'v', "a(ssb)");
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "(ssb)");
-        for (size_t i = 0; r >= 0 && i < cfg->n_mounts; i++)
-                r = sd_bus_message_append(m, "(ssb)", strempty(cfg->mounts[i]->host_path),
+        for (size_t i = 0; r >= 0 && i < cfg->n_mounts; i++) {
+                /* A host path that is a symlink mounts what it points to (containerd resolves it too). */
+                _cleanup_free_ char *real = realpath(strempty(cfg->mounts[i]->host_path), NULL);
+
+                r = sd_bus_message_append(m, "(ssb)", real ?: strempty(cfg->mounts[i]->host_path),
                                           strempty(cfg->mounts[i]->container_path),
                                           (int) cfg->mounts[i]->readonly);
+        }
         for (int i = 0; r >= 0 && i < 3; i++)
                 r = sd_bus_message_close_container(m);
         return r;

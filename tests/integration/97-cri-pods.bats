@@ -368,6 +368,7 @@ log_of() {
 
 @test "the container config: command/args, env, working dir, mounts, user and groups, read-only root, caps" {
         mkdir -p $W/vol && echo from-the-host >$W/vol/f
+        ln -sfn $W/vol $W/vol-link # a host path that is a symlink mounts its target
         pod=$(runp sec)
         cat >$W/cfg/ctr-u.json <<EOF
 {
@@ -376,7 +377,7 @@ log_of() {
   "args": [ "-c", "id; echo \"greeting=\$GREETING\"; pwd; cat /data/f; touch /data/x || echo ro-data; touch /x || echo ro-root; sleep 1000" ],
   "envs": [ { "key": "GREETING", "value": "hi there" } ],
   "working_dir": "/tmp",
-  "mounts": [ { "container_path": "/data", "host_path": "$W/vol", "readonly": true } ],
+  "mounts": [ { "container_path": "/data", "host_path": "$W/vol-link", "readonly": true } ],
   "linux": {
     "resources": { "memory_limit_in_bytes": 67108864, "cpu_quota": 50000, "cpu_period": 100000,
                    "cpuset_cpus": "0" },
