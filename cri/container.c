@@ -122,10 +122,14 @@ static int append_volumes(sd_bus_message *m, const ContainerConfig *cfg) {
                 r = sd_bus_message_open_container(m, 'v', "a(ssb)");
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "(ssb)");
-        for (size_t i = 0; r >= 0 && i < cfg->n_mounts; i++)
-                r = sd_bus_message_append(m, "(ssb)", strempty(cfg->mounts[i]->host_path),
+        for (size_t i = 0; r >= 0 && i < cfg->n_mounts; i++) {
+                /* A host path that is a symlink mounts what it points to (containerd resolves it too). */
+                _cleanup_free_ char *real = realpath(strempty(cfg->mounts[i]->host_path), NULL);
+
+                r = sd_bus_message_append(m, "(ssb)", real ?: strempty(cfg->mounts[i]->host_path),
                                           strempty(cfg->mounts[i]->container_path),
                                           (int) cfg->mounts[i]->readonly);
+        }
         for (int i = 0; r >= 0 && i < 3; i++)
                 r = sd_bus_message_close_container(m);
         return r;
@@ -186,6 +190,10 @@ static int append_resources(sd_bus_message *m, const Runtime__V1__LinuxContainer
                                 (uint64_t) res->cpu_quota * USEC_PER_SEC / (uint64_t) res->cpu_period);
         if (r >= 0 && res->cpu_shares > 0)
                 r = cri_opt_u64(m, "CPUShares", (uint64_t) res->cpu_shares);
+        if (r >= 0 && !isempty(res->cpuset_cpus))
+                r = cri_opt_string(m, "CpusetCpus", res->cpuset_cpus);
+        if (r >= 0 && !isempty(res->cpuset_mems))
+                r = cri_opt_string(m, "CpusetMems", res->cpuset_mems);
         if (r >= 0 && res->oom_score_adj != 0)
                 r = cri_opt_i32(m, "OomScoreAdj", (int32_t) res->oom_score_adj);
         return r;
@@ -239,10 +247,35 @@ static int seccomp_opt(const SecurityContext *sc, char **ret) {
         return *ret ? 1 : -ENOMEM;
 }
 
+/* The SecurityOpt for AppArmor: only a Localhost profile ("apparmor=NAME"); RuntimeDefault and Unconfined
+ * are conman's own behaviour (its default where AppArmor is enabled; nothing where it is not). */
+static int apparmor_opt(const SecurityContext *sc, char **ret) {
+        const char *name = NULL, *old;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        old = sc->apparmor_profile;
+#pragma GCC diagnostic pop
+        if (sc->apparmor &&
+            sc->apparmor->profile_type == RUNTIME__V1__SECURITY_PROFILE__PROFILE_TYPE__Localhost)
+                name = sc->apparmor->localhost_ref;
+        else if (!sc->apparmor && !isempty(old) && string_has_prefix(old, "localhost/"))
+                name = old + strlen("localhost/");
+        if (isempty(name))
+                return 0;
+        return asprintf(ret, "apparmor=%s", name) < 0 ? -ENOMEM : 1;
+}
+
 static int append_security_opts(sd_bus_message *m, const SecurityContext *sc) {
         _cleanup_strv_free_ char **opts = NULL;
-        _cleanup_free_ char *seccomp = NULL;
+        _cleanup_free_ char *seccomp = NULL, *apparmor = NULL;
         int r;
+
+        r = apparmor_opt(sc, &apparmor);
+        if (r < 0)
+                return r;
+        if (apparmor && strv_push_take(&opts, TAKE_PTR(apparmor)) < 0)
+                return -ENOMEM;
 
         if (sc->no_new_privs && strv_push(&opts, "no-new-privileges") < 0)
                 return -ENOMEM;

@@ -233,6 +233,8 @@ int cri_unit_stop(sd_bus *bus, const char *unit, sd_bus_error *error) {
         const char *path;
         int r;
 
+        if (isempty(unit))
+                return 0;
         r = sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                 "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, &w);
         if (r < 0)

@@ -51,8 +51,8 @@ int cri_sandbox_find(sd_bus *bus, const char *ref, sd_bus_error *error, struct j
 int cri_container_find(sd_bus *bus, const char *ref, sd_bus_error *error, struct json_object **ret_inspect,
                        struct json_object **ret_doc);
 
-/* Stops a systemd unit (StopUnit "replace") and waits until its job is done; an unloaded unit is fine.
- * conman-cri uses it for a sandbox's pin unit: conmand's StopPod keeps the namespaces. */
+/* Stops a systemd unit (StopUnit "replace") and waits until its job is done; an unloaded unit (or "") is
+ * fine. conman-cri uses it for a sandbox's pin unit: conmand's StopPod keeps the namespaces. */
 int cri_unit_stop(sd_bus *bus, const char *unit, sd_bus_error *error);
 
 /* True for conmand's "no such object" errors (NoSuchPod, NoSuchContainer): idempotent stops and removes. */

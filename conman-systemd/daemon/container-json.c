@@ -108,6 +108,12 @@ static struct json_object *host_config_json(Container *c) {
         json_object_object_add(o, "NanoCpus", json_object_new_uint64(s->cpu_quota_usec * 1000));
         json_object_object_add(o, "CpuWeight", json_object_new_uint64(s->cpu_weight));
         json_object_object_add(o, "PidsLimit", json_object_new_uint64(s->pids_limit));
+        json_object_object_add(o, "CpuQuotaUSec", json_object_new_uint64(s->cpu_quota_usec));
+        json_object_object_add(o, "CpusetCpus", json_object_new_string(strempty(s->cpuset_cpus)));
+        json_object_object_add(o, "CpusetMems", json_object_new_string(strempty(s->cpuset_mems)));
+        json_object_object_add(o, "PidMode", json_object_new_string(strempty(s->pid_mode)));
+        if (s->security.has_oom_score_adj)
+                json_object_object_add(o, "OomScoreAdj", json_object_new_int(s->security.oom_score_adj));
         json_object_object_add(rp, "Name", json_object_new_string(restart_policy_to_string(s->restart)));
         json_object_object_add(rp, "MaximumRetryCount", json_object_new_int((int) s->restart_max_retries));
         json_object_object_add(o, "RestartPolicy", rp);
@@ -163,6 +169,8 @@ struct json_object *container_to_json(Container *c, bool redact) {
         if (asprintf(&bundle, "%s/containers/%s", c->manager->state_dir, c->id) >= 0)
                 json_object_object_add(o, "BundlePath", json_object_new_string(bundle));
         json_object_object_add(o, "LogDriver", json_object_new_string("journald"));
+        /* also in Config (as Labels are): the CRI server reads its record here (io.conman.cri.container) */
+        json_object_object_add(o, "Annotations", labels_json(c->spec.annotations));
         json_object_object_add(o, "Config", config_json(c, redact));
         json_object_object_add(o, "HostConfig", host_config_json(c));
         json_object_object_add(o, "Mounts", mounts_json(c, redact));

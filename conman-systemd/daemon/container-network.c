@@ -167,10 +167,12 @@ static Container *container_by_id_prefix(Manager *m, const char *id, size_t n) {
         return NULL;
 }
 
-/* A pod's attachment and namespace are owned while its pin unit is active (the namespaces are pinned). */
+/* A pod's attachment and namespace are owned while its pin unit is up or on its way (a pin that was
+ * activating when conmand restarted is making them right now): only a pin that is down leaves orphans. */
 static bool pod_owner_is_pinned(Manager *m, const char *id, size_t n) {
         for (Pod *p = m->pods; p; p = p->next)
-                if (strneq(p->spec.id, id, n) && pod_is_pinned(p))
+                if (strneq(p->spec.id, id, n) && (pod_is_pinned(p) || streq(p->pin_active, "activating") ||
+                                                  streq(p->pin_active, "deactivating")))
                         return true;
         return false;
 }

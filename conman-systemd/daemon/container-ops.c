@@ -543,10 +543,10 @@ int container_update_resources(Container *c, ContainerSpec *limits, sd_bus_error
         s->cpu_quota_usec = limits->cpu_quota_usec;
         s->cpu_weight = limits->cpu_weight;
         s->pids_limit = limits->pids_limit;
-        free(s->cpuset_cpus);
-        s->cpuset_cpus = TAKE_PTR(limits->cpuset_cpus);
+        free(s->cpuset_cpus); /* "" is every CPU: no setting */
+        s->cpuset_cpus = isempty(limits->cpuset_cpus) ? NULL : TAKE_PTR(limits->cpuset_cpus);
         free(s->cpuset_mems);
-        s->cpuset_mems = TAKE_PTR(limits->cpuset_mems);
+        s->cpuset_mems = isempty(limits->cpuset_mems) ? NULL : TAKE_PTR(limits->cpuset_mems);
         r = container_save(c);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot save the limits of %s: %m", c->name);

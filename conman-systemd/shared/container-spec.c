@@ -296,7 +296,7 @@ static bool cpuset_ok(const char *s) {
         _cleanup_free_ uint8_t *mask = NULL;
         size_t n;
 
-        return !s || cpuset_parse(s, &mask, &n) >= 0;
+        return isempty(s) || cpuset_parse(s, &mask, &n) >= 0; /* "": every CPU / node */
 }
 
 static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {

@@ -341,9 +341,9 @@ static int add_resources(UnitPropertyList *l, const ContainerSpec *s) {
         if (r >= 0)
                 r = add_number(l, "TasksMax", UNIT_PROPERTY_U64,
                                s->pids_limit > 0 ? s->pids_limit : CONTAINER_PIDS_LIMIT_DEFAULT);
-        if (r >= 0 && s->cpuset_cpus)
+        if (r >= 0 && !isempty(s->cpuset_cpus))
                 r = add_cpuset(l, "AllowedCPUs", s->cpuset_cpus);
-        if (r >= 0 && s->cpuset_mems)
+        if (r >= 0 && !isempty(s->cpuset_mems))
                 r = add_cpuset(l, "AllowedMemoryNodes", s->cpuset_mems);
         return r;
 }

@@ -83,6 +83,7 @@ crash_conmand() {
                 inspect_pod an | jq -e '.Annotations["io.conman.cri.sandbox"] == "{\"name\":\"x\",\"attempt\":1}"'
                 inspect_pod an | jq -e '.Annotations["k8s/uid"] == "u 1"'
                 inspect anc | jq -e '.Config.Annotations["io.conman.cri.container"] == "{\"n\":\"a=b\"}"'
+                inspect anc | jq -e '.Annotations == .Config.Annotations'
                 [ "$(prop Pod an Annotations)" = 'a{ss} 2 "io.conman.cri.sandbox" "{\"name\":\"x\",\"attempt\":1}" "k8s/uid" "u 1"' ]
                 [ "$(prop Container anc Annotations)" = 'a{ss} 1 "io.conman.cri.container" "{\"n\":\"a=b\"}"' ]
                 jq -e '.annotations["io.conman.cri.container"] == "{\"n\":\"a=b\"}"' \
@@ -384,10 +385,45 @@ run_member() {
         call StartContainer s up
         [ "$(systemctl show -P TasksMax conman-up.service)" = 77 ]
         [ "$(systemctl show -P AllowedCPUs conman-up.service)" = 0 ]
+        call UpdateContainer 'sa{sv}' up 1 CpusetCpus s ''
+        jq -e '.spec.cpusetCpus == null' "/var/lib/conman/containers/$id/container.json"
         run call UpdateContainer 'sa{sv}' up 1 Image s x
         [ "$status" -ne 0 ]
         [[ "$output" == *"UpdateContainer takes"* ]]
         run call UpdateContainer 'sa{sv}' up 1 CpusetCpus s 3-1
         [ "$status" -ne 0 ]
         [[ "$output" == *"cpuset"* ]]
+}
+
+@test "MaskedPaths and ReadonlyPaths replace the defaults; OomScoreAdj reaches the process (a refused negative one is 0)" {
+        call CreateContainer 'sasa{sv}' mp 2 /bin/cat /proc/self/oom_score_adj 5 Rootfs s "$R" Network s none \
+                MaskedPaths as 0 ReadonlyPaths as 1 /proc/sys OomScoreAdj i 300
+        id=$(inspect mp | jq -r .Id)
+        jq -e '.linux.maskedPaths == [] and .linux.readonlyPaths == ["/proc/sys"] and .process.oomScoreAdj == 300' \
+                "/var/lib/conman/containers/$id/config.json"
+        [ "$(ran_output mp)" = 300 ]
+        call CreateContainer 'sasa{sv}' neg 2 /bin/cat /proc/self/oom_score_adj 3 Rootfs s "$R" Network s none \
+                OomScoreAdj i -500
+        id=$(inspect neg | jq -r .Id)
+        want=$(jq -r .process.oomScoreAdj "/var/lib/conman/containers/$id/config.json")
+        [ "$want" = -500 ] || [ "$want" = 0 ]
+        [ "$(ran_output neg)" = "$want" ]
+        run call CreateContainer 'sasa{sv}' bad 1 /bin/true 3 Rootfs s "$R" Network s none OomScoreAdj i 5000
+        [ "$status" -ne 0 ]
+}
+
+@test "a container and a pod of the same name, and a container named pod-NAME, have units of their own" {
+        call CreatePod 'sa{sv}' same 1 Network s none
+        call CreateContainer 'sasa{sv}' same 2 /bin/sleep 1000 2 Rootfs s "$R" Network s none
+        call CreateContainer 'sasa{sv}' pod-same 2 /bin/sleep 1000 2 Rootfs s "$R" Network s none
+        member inpod same /bin/sleep 1000
+        for c in same pod-same inpod; do call StartContainer s "$c"; done
+        [ "$(systemctl show -P ActiveState conman-same.service)" = active ]
+        [ "$(systemctl show -P ActiveState conman-pod-same.service)" = active ]
+        [ "$(systemctl show -P ActiveState conman-pod@same.service)" = active ]
+        [ "$(systemctl show -P Slice conman-inpod.service)" = conman-pod-same.slice ]
+        [ "$(systemctl show -P Slice conman-same.service)" = conman.slice ]
+        call RemovePod sb same true
+        [ "$(systemctl show -P ActiveState conman-same.service)" = active ]
+        [ "$(systemctl show -P ActiveState conman-pod-same.service)" = active ]
 }

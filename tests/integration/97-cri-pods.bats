@@ -222,6 +222,14 @@ crash_cri() {
         [ "$(cri inspect "$bad" | jq -r .status.exitCode)" = 3 ]
         [ "$(cri ps -q)" = "" ]                       # none running
         [ "$(cri ps -a -q --state exited | wc -l)" = 2 ]
+        # kubelet gives the image as the id ImageStatus answered ("sha256:..."): the same image
+        id=$(cri inspecti -o json "$IMG" | jq -r .status.id)
+        [[ "$id" =~ ^sha256:[0-9a-f]{64}$ ]]
+        sed "s|\"image\": \"$IMG\"|\"image\": \"$id\"|" "$(container_json byid 'exit 0')" >$W/cfg/ctr-byid2.json
+        byid=$(cri create --no-pull "$pod" $W/cfg/ctr-byid2.json $W/cfg/pod-job.json)
+        [ "$(cri inspect "$byid" | jq -r .status.image.image)" = "$id" ]
+        [ "$(cri inspect "$byid" | jq -r .status.imageRef)" = "$id" ]
+        [ "$(cri inspect "$ok" | jq -r .status.imageRef)" = "$id" ]
 }
 
 @test "filters: pods and containers by label, state, id prefix and sandbox" {
@@ -251,14 +259,16 @@ crash_cri() {
         [ "$(cri ps -a -q | wc -l)" = 2 ]
 }
 
-@test "the sandbox config drives the pod: host name, DNS, labels in conman, published ports, host network" {
-        pod=$(runp dns '"dns_config": { "servers": ["10.0.0.53"], "searches": ["svc.example"], "options": ["ndots:5"] },
+@test "the sandbox config drives the pod: host name, DNS, sysctls, labels in conman, published ports, host network" {
+        pod=$(runp dns '"linux": { "sysctls": { "kernel.shm_rmid_forced": "1" } },
+  "dns_config": { "servers": ["10.0.0.53"], "searches": ["svc.example"], "options": ["ndots:5"] },
   "port_mappings": [ { "protocol": 0, "container_port": 80, "host_port": 18080 }, { "container_port": 81 } ]')
-        ctr=$(create "$pod" show 'hostname; cat /etc/resolv.conf; sleep 1000')
+        ctr=$(create "$pod" show 'hostname; echo shm=$(cat /proc/sys/kernel/shm_rmid_forced); cat /etc/resolv.conf; sleep 1000')
         cri start "$ctr"
         log=/var/log/pods/cri-test-dns/show/0.log
         wait_until 10 grep -q 'stdout F options ndots:5' "$log"
         grep -q 'stdout F dns-host$' "$log"
+        grep -q 'stdout F shm=1$' "$log" # the sandbox's sysctls
         grep -q 'stdout F nameserver 10.0.0.53$' "$log"
         grep -q 'stdout F search svc.example$' "$log"
         run conmanctl pod inspect "$pod"
@@ -349,4 +359,86 @@ crash_cri() {
                         no_leftovers
                 done
         done
+}
+
+# log_of POD_NAME CTR_NAME: the container's kubelet log file.
+log_of() {
+        echo "/var/log/pods/cri-test-$1/$2/0.log"
+}
+
+@test "the container config: command/args, env, working dir, mounts, user and groups, read-only root, caps" {
+        mkdir -p $W/vol && echo from-the-host >$W/vol/f
+        ln -sfn $W/vol $W/vol-link # a host path that is a symlink mounts its target
+        pod=$(runp sec)
+        cat >$W/cfg/ctr-u.json <<EOF
+{
+  "metadata": { "name": "u" }, "image": { "image": "$IMG" }, "log_path": "u/0.log",
+  "command": [ "/bin/sh" ],
+  "args": [ "-c", "id; echo \"greeting=\$GREETING\"; pwd; cat /data/f; touch /data/x || echo ro-data; touch /x || echo ro-root; sleep 1000" ],
+  "envs": [ { "key": "GREETING", "value": "hi there" } ],
+  "working_dir": "/tmp",
+  "mounts": [ { "container_path": "/data", "host_path": "$W/vol-link", "readonly": true } ],
+  "linux": {
+    "resources": { "memory_limit_in_bytes": 67108864, "cpu_quota": 50000, "cpu_period": 100000,
+                   "cpuset_cpus": "0" },
+    "security_context": { "run_as_user": { "value": 1000 }, "run_as_group": { "value": 1001 },
+                          "supplemental_groups": [ 2000 ], "readonly_rootfs": true }
+  }
+}
+EOF
+        ctr=$(cri create --no-pull "$pod" $W/cfg/ctr-u.json "$W/cfg/pod-sec.json")
+        cri start "$ctr"
+        log=$(log_of sec u)
+        wait_until 10 grep -q 'ro-root$' "$log"
+        cat "$log"
+        grep -qE 'stdout F uid=1000 gid=1001 groups=.*2000' "$log"
+        grep -q 'stdout F greeting=hi there$' "$log"
+        grep -q 'stdout F /tmp$' "$log"
+        grep -q 'stdout F from-the-host$' "$log"
+        grep -q 'stdout F ro-data$' "$log"
+        run cri inspect "$ctr"
+        [ "$(jq -r '.status.mounts[0].containerPath' <<<"$output")" = /data ]
+        [ "$(jq -r '.status.mounts[0].readonly' <<<"$output")" = true ]
+        unit=$(jq -r .info.unit <<<"$output")
+        [ "$(systemctl show -P MemoryMax "$unit")" = 67108864 ]
+        [ "$(systemctl show -P CPUQuotaPerSecUSec "$unit")" = 500ms ]
+        [ "$(systemctl show -P AllowedCPUs "$unit")" = 0 ]
+
+        caps=$(create "$pod" caps 'grep -e CapEff -e Seccomp_filters /proc/self/status; sleep 1000' \
+                '"linux": { "security_context": { "capabilities": { "drop_capabilities": ["ALL"], "add_capabilities": ["NET_RAW"] }, "no_new_privs": true } }')
+        cri start "$caps"
+        wait_until 10 grep -q 'CapEff' "$(log_of sec caps)"
+        cat "$(log_of sec caps)"
+        grep -qE 'stdout F CapEff:\s+0000000000002000$' "$(log_of sec caps)"
+        # seccomp: none given is unconfined (CRI), RuntimeDefault is conman's default profile: one filter more
+        sc=$(create "$pod" sc 'grep Seccomp_filters /proc/self/status; sleep 1000' \
+                '"linux": { "security_context": { "seccomp": { "profile_type": 0 } } }')
+        cri start "$sc"
+        wait_until 10 grep -q 'Seccomp_filters' "$(log_of sec sc)"
+        unconfined=$(grep -oE 'Seccomp_filters:\s+[0-9]+' "$(log_of sec caps)" | grep -oE '[0-9]+$')
+        confined=$(grep -oE 'Seccomp_filters:\s+[0-9]+' "$(log_of sec sc)" | grep -oE '[0-9]+$')
+        [ "$confined" -gt "$unconfined" ]
+}
+
+@test "namespaces: a pod-shared PID namespace by default, a private one on request; CgroupParent" {
+        pod=$(runp pidns '"linux": { "cgroup_parent": "kubepods-besteffort-podcri.slice" }')
+        a=$(create "$pod" a 'sleep 1001')
+        b=$(create "$pod" b 'sleep 1; ps; sleep 1000')
+        cri start "$a"
+        cri start "$b"
+        wait_until 10 grep -q 'sleep 1001' "$(log_of pidns b)"
+        [[ "$(systemctl show -P ControlGroup "$(cri inspect "$a" | jq -r .info.unit)")" == */kubepods-besteffort-podcri.slice/* ]]
+        [ "$(cri inspectp "$pod" | jq -r .status.linux.namespaces.options.pid)" = POD ]
+
+        own=$(runp ownpid '"linux": { "security_context": { "namespace_options": { "pid": 1 } } }')
+        c=$(create "$own" c 'sleep 1002')
+        d=$(create "$own" d 'sleep 1; ps; sleep 1000')
+        cri start "$c"
+        cri start "$d"
+        wait_until 10 grep -q 'stdout F PID' "$(log_of ownpid d)"
+        ! grep -q 'sleep 1002' "$(log_of ownpid d)"
+        [ "$(cri inspectp "$own" | jq -r .status.linux.namespaces.options.pid)" = CONTAINER ]
+        cri rmp -f "$pod"
+        cri rmp -f "$own"
+        no_leftovers
 }

@@ -776,6 +776,42 @@ static void test_exec(void **state) {
         reply_done(&wait);
 }
 
+/* UpdateContainer: the limits go onto the running unit (SetUnitProperties, runtime) and into container.json
+ * (a new conmand reads them back); a stopped container only keeps them; bad ones change nothing. */
+static void test_update_resources(void **state) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(container_spec_done) ContainerSpec limits, bad;
+        Reply start = {};
+        FakeUnit *u;
+
+        create("u", false, RESTART_NO);
+        call(&start, "Start", "u");
+        systemd_runs("u", FAKE_PID(700));
+        fake_systemd_clear_calls();
+        container_spec_init(&limits);
+        limits.memory_max = UINT64_C(64) << 20;
+        limits.pids_limit = 77;
+        limits.cpuset_cpus = strdup("0-1");
+        assert_int_equal(container_update_resources(get("u"), &limits, &error), 0);
+        assert_non_null(fake_systemd_calls());
+        assert_true(
+                string_has_prefix(fake_systemd_calls()[0], "SetUnitProperties conman-u.service MemoryMax="));
+        u = fake_systemd_unit("conman-u.service");
+        assert_string_equal(fake_unit_property(u, "MemoryMax"), "67108864");
+        assert_string_equal(fake_unit_property(u, "TasksMax"), "77");
+        assert_string_equal(fake_unit_property(u, "CPUQuotaPerSecUSec"), "18446744073709551615"); /* none */
+        daemon_restart();
+        assert_int_equal(get("u")->spec.memory_max, UINT64_C(64) << 20);
+        assert_string_equal(get("u")->spec.cpuset_cpus, "0-1");
+
+        container_spec_init(&bad);
+        bad.memory_max = 1024; /* below 6 MiB */
+        assert_true(container_update_resources(get("u"), &bad, &error) < 0);
+        assert_string_equal(error.name, "io.conman1.Error.InvalidArgument");
+        assert_int_equal(get("u")->spec.memory_max, UINT64_C(64) << 20);
+        reply_done(&start);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_lifecycle, model_setup, model_teardown),
@@ -808,6 +844,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_stop_after_unit_collected, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_generated_container, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_exec, model_setup, model_teardown),
+                cmocka_unit_test_setup_teardown(test_update_resources, model_setup, model_teardown),
         };
         if (getenv("TEST_FILTER")) /* TEST_FILTER=test_stop: one scenario */
                 cmocka_set_test_filter(getenv("TEST_FILTER"));

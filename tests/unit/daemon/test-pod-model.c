@@ -354,6 +354,77 @@ static void test_kill_during_remove(void **state) {
         reply_done(&start);
 }
 
+/* A pod made directly (no request): "web" with network none and what the test set in spec. */
+static Pod *create_pod_with(PodSpec *spec) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        Pod *p = NULL;
+
+        spec->name = strdup("web");
+        spec->network = NETWORK_NONE;
+        if (pod_create(t.m, spec, NULL, &p, &error) < 0)
+                fail_msg("pod_create: %s", error.message);
+        pin_runs();
+        return p;
+}
+
+/* CgroupParent: a slice systemd does not have is made (and recorded in pod.json), and stopped with the pod;
+ * an active one is somebody else's: neither made nor stopped. */
+static void test_pod_cgroup_parent(void **state) {
+        _cleanup_(pod_spec_done) PodSpec spec, spec2;
+        _cleanup_free_ char *dir = NULL, *json = NULL, *file = NULL;
+        Reply r = {};
+        Pod *p;
+
+        pod_spec_init(&spec);
+        spec.cgroup_parent = strdup("kube-pod1.slice");
+        p = create_pod_with(&spec);
+        assert_string_equal(p->slice, "kube-pod1.slice");
+        assert_int_equal(fake_systemd_count_calls("StartTransientUnit kube-pod1.slice"), 1);
+        assert_int_equal(fake_systemd_count_calls("StartTransientUnit " SLICE), 0);
+        assert_true(p->spec.slice_made);
+        dir = pod_dir(p->spec.id);
+        assert_true(asprintf(&file, "%s/pod.json", dir) > 0);
+        assert_int_equal(read_file(file, 1 << 20, &json, NULL), 0);
+        assert_non_null(strstr(json, "\"sliceMade\":true"));
+        call_args(&r, "PodRemove", "sb", "web", 1);
+        stop_runs(PIN);
+        assert_int_equal(fake_systemd_count_calls("StopUnit kube-pod1.slice"), 1);
+        stop_runs("kube-pod1.slice");
+        assert_true(r.done);
+        reply_done(&r);
+
+        fake_systemd_clear_calls();
+        fake_systemd_add_unit("kube-pod2.slice", "active", "active");
+        pod_spec_init(&spec2);
+        spec2.cgroup_parent = strdup("kube-pod2.slice");
+        p = create_pod_with(&spec2);
+        assert_int_equal(fake_systemd_count_calls("StartTransientUnit kube-pod2.slice"), 0);
+        assert_false(p->spec.slice_made);
+        call_args(&r, "PodRemove", "sb", "web", 1);
+        stop_runs(PIN);
+        assert_true(r.done);
+        assert_int_equal(fake_systemd_count_calls("StopUnit kube-pod2.slice"), 0);
+        reply_done(&r);
+}
+
+/* Pid pod: the pin unit is forking, its main process the pause (PIDFile=); other pods stay oneshots. */
+static void test_pod_pid(void **state) {
+        _cleanup_(pod_spec_done) PodSpec spec;
+        _cleanup_free_ char *pid_file = NULL;
+        FakeUnit *pin;
+        Pod *p;
+
+        pod_spec_init(&spec);
+        spec.pid = POD_PID_POD;
+        p = create_pod_with(&spec);
+        pin = fake_systemd_unit(PIN);
+        assert_non_null(pin);
+        assert_string_equal(fake_unit_property(pin, "Type"), "forking");
+        assert_true(asprintf(&pid_file, "%s/pods/%s/pause.pid", t.run_dir, p->spec.id) > 0);
+        assert_string_equal(fake_unit_property(pin, "PIDFile"), pid_file);
+        assert_null(fake_unit_property(pin, "RemainAfterExit"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_pod_create, model_setup, model_teardown),
@@ -365,6 +436,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_pod_pin_fails, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_kill_after_create, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_kill_during_remove, model_setup, model_teardown),
+                cmocka_unit_test_setup_teardown(test_pod_cgroup_parent, model_setup, model_teardown),
+                cmocka_unit_test_setup_teardown(test_pod_pid, model_setup, model_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
