@@ -48,7 +48,8 @@ typedef struct StreamSessionOps {
 struct StreamConn {
         StreamServer *server;
         int fd;
-        sd_event_source *io, *timer;
+        sd_event_source *io, *timer, *defer;
+        StreamConn *prev, *next; /* the server's connections */
         SpdyBuffer in, out;
         SpdyCodec *codec;
         StreamRequest *req;

@@ -47,6 +47,7 @@ struct StreamServer {
         int listen_fd;
         sd_event_source *listener;
         char *address;
+        StreamConn *conns;
         pthread_mutex_t lock; /* guards the tokens */
         StreamToken *tokens;
         size_t n_tokens;
@@ -184,6 +185,12 @@ bool stream_conn_output_full(StreamConn *c) {
 }
 
 static void conn_free(StreamConn *c) {
+        if (c->prev)
+                c->prev->next = c->next;
+        else
+                c->server->conns = c->next;
+        if (c->next)
+                c->next->prev = c->prev;
         if (c->ops && c->ops->free)
                 c->ops->free(c);
         while (c->channels) {
@@ -197,6 +204,7 @@ static void conn_free(StreamConn *c) {
         }
         sd_event_source_disable_unref(c->io);
         sd_event_source_disable_unref(c->timer);
+        sd_event_source_disable_unref(c->defer);
         safe_close(c->fd);
         spdy_buffer_done(&c->in);
         spdy_buffer_done(&c->out);
@@ -207,8 +215,7 @@ static void conn_free(StreamConn *c) {
 }
 
 static int on_conn_free(sd_event_source *es, void *userdata) {
-        conn_free(userdata);
-        sd_event_source_disable_unref(es);
+        conn_free(userdata); /* and es, its c->defer */
         return 0;
 }
 
@@ -219,7 +226,7 @@ void stream_conn_abort(StreamConn *c, const char *why) {
         c->dead = true;
         (void) sd_event_source_set_enabled(c->io, SD_EVENT_OFF);
         /* freed from the loop, never under a caller that still holds c */
-        if (sd_event_add_defer(c->server->event, NULL, on_conn_free, c) < 0)
+        if (sd_event_add_defer(c->server->event, &c->defer, on_conn_free, c) < 0)
                 log_oom(); /* leaks c rather than freeing it under a caller */
 }
 
@@ -617,6 +624,10 @@ static int conn_new(StreamServer *s, int fd) {
         }
         c->server = s;
         c->fd = fd;
+        c->next = s->conns;
+        if (s->conns)
+                s->conns->prev = c;
+        s->conns = c;
         r = sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c);
         if (r >= 0)
                 r = sd_event_add_time_relative(s->event, &c->timer, CLOCK_MONOTONIC, STREAM_IDLE_USEC, 0,
@@ -657,6 +668,8 @@ int stream_server_new(sd_event *event, sd_bus *bus, const StreamBackend *backend
 StreamServer *stream_server_free(StreamServer *s) {
         if (!s)
                 return NULL;
+        while (s->conns)
+                conn_free(s->conns);
         sd_event_source_disable_unref(s->listener);
         safe_close(s->listen_fd);
         while (s->n_tokens > 0)

@@ -76,6 +76,9 @@ int stream_server_register(StreamServer *s, StreamRequest *req, char **ret_token
 /* Loop thread: takes the request of token if it exists, is unexpired and of kind; else NULL. */
 StreamRequest *stream_server_take(StreamServer *s, const char *token, StreamKind kind);
 
+/* main()'s call (streaming.c): a server on server->event with its own system bus connection, listening;
+ * sets server->stream and server->stream_addr. *ret is the caller's to free after the event loop. */
+int cri_streaming_start(CriServer *server, StreamServer **ret);
 /* The URL for a token (malloc()ed) or NULL: "<stream_addr>/<kind>/<token>". Defined in streaming.c. */
 char *cri_server_stream_url(CriServer *server, const char *kind, const char *token);
 

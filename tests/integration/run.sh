@@ -16,6 +16,16 @@ mkdir -p "$RESULTS"
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$HERE"/*.bats)
 
+# crictl and critest for the CRI tests (tests/integration/cri-tools.bash unpacks them in the machine): the
+# folder is bound at its own path; tests skip when it is absent.
+CRI_TOOLS=${CONMAN_CRI_TOOLS:-$SRC/../shared/cri-tools}
+[ -d "$CRI_TOOLS" ] || CRI_TOOLS=/work/shared/cri-tools
+cri_bind=() cri_env=
+if [ -d "$CRI_TOOLS" ]; then
+        CRI_TOOLS=$(cd "$CRI_TOOLS" && pwd)
+        cri_bind=(--bind-ro="$CRI_TOOLS":"$CRI_TOOLS") cri_env="--setenv=CONMAN_CRI_TOOLS=$CRI_TOOLS"
+fi
+
 passed=0 failed=0 skipped=0
 trap 'machine_teardown' EXIT
 trap 'machine_teardown; exit 130' INT TERM
@@ -24,13 +34,13 @@ for f in "${files[@]}"; do
         f=$(cd "$(dirname "$f")" && pwd)/$(basename "$f")
         base=$(basename "$f" .bats)
         tap="$RESULTS/$base.tap"
-        if ! machine_boot "conman-it-$$" "$DESTDIR" --bind-ro="$SRC":"$SRC"; then
+        if ! machine_boot "conman-it-$$" "$DESTDIR" --bind-ro="$SRC":"$SRC" "${cri_bind[@]}"; then
                 echo "not ok 1 $base: harness machine failed to boot"
                 failed=$((failed + 1))
                 machine_teardown
                 continue
         fi
-        MACHINE_WORKDIR=$SRC MACHINE_RUN_ENV="--setenv=CONMAN_SRC=$SRC ${CONMAN_TEST_FILTER:+--setenv=BATS_FILTER=$CONMAN_TEST_FILTER}" \
+        MACHINE_WORKDIR=$SRC MACHINE_RUN_ENV="--setenv=CONMAN_SRC=$SRC $cri_env ${CONMAN_TEST_FILTER:+--setenv=BATS_FILTER=$CONMAN_TEST_FILTER}" \
                 machine_run timeout "${CONMAN_TEST_FILE_TIMEOUT:-1200}" \
                 bats --tap ${CONMAN_TEST_FILTER:+--filter "$CONMAN_TEST_FILTER"} "$f" | tee "$tap"
         p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
