@@ -363,6 +363,8 @@ void stream_session_started(StreamSession *s, int stdin_fd, int stdout_fd, int s
         if (stdin_fd >= 0) {
                 (void) fcntl(stdin_fd, F_SETFL, fcntl(stdin_fd, F_GETFL) | O_NONBLOCK);
                 r = sd_event_add_io(e, &s->in_source, stdin_fd, EPOLLOUT, on_input, s);
+                if (r == -EPERM) /* /dev/null (no stdin): nothing to poll, nothing to send */
+                        s->in_fd = safe_close(s->in_fd), s->in_eof = true, r = 0;
         }
         for (unsigned i = 0; i < 2; i++) {
                 s->out[i].fd = fds[i];
@@ -371,6 +373,8 @@ void stream_session_started(StreamSession *s, int stdin_fd, int stdout_fd, int s
                         continue;
                 (void) fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
                 r = sd_event_add_io(e, &s->out[i].source, fds[i], EPOLLIN, on_output, s);
+                if (r == -EPERM) /* /dev/null: no output at all */
+                        s->out[i].fd = safe_close(s->out[i].fd), s->out[i].eof = true, r = 0;
         }
         if (r < 0)
                 return stream_session_failed(s, "cannot watch the process's stdio");
