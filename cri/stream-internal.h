@@ -48,7 +48,7 @@ typedef struct StreamSessionOps {
 struct StreamConn {
         StreamServer *server;
         int fd;
-        sd_event_source *io, *timer, *defer;
+        sd_event_source *io, *timer, *defer, *resume;
         StreamConn *prev, *next; /* the server's connections */
         SpdyBuffer in, out;
         SpdyCodec *codec;
@@ -57,6 +57,7 @@ struct StreamConn {
         StreamChannel *channels;
         uint32_t last_stream_id;
         bool upgraded, close_after_write, finished, dead;
+        bool parse_blocked; /* frames wait in `in` until the session takes input again */
         const StreamSessionOps *ops;
         void *session;
 };

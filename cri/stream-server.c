@@ -205,6 +205,7 @@ static void conn_free(StreamConn *c) {
         sd_event_source_disable_unref(c->io);
         sd_event_source_disable_unref(c->timer);
         sd_event_source_disable_unref(c->defer);
+        sd_event_source_disable_unref(c->resume);
         safe_close(c->fd);
         spdy_buffer_done(&c->in);
         spdy_buffer_done(&c->out);
@@ -247,16 +248,33 @@ void stream_conn_finish(StreamConn *c) {
         stream_conn_update(c);
 }
 
+static void conn_parse_frames(StreamConn *c);
+
+static int on_conn_resume(sd_event_source *es, void *userdata) {
+        StreamConn *c = userdata;
+
+        conn_parse_frames(c);
+        stream_conn_update(c);
+        return 0;
+}
+
 void stream_conn_update(StreamConn *c) {
+        bool input_full = c->ops && c->ops->input_full && c->ops->input_full(c);
         uint32_t events = 0;
 
         if (c->dead)
                 return;
         if (c->out.size > 0)
                 events |= EPOLLOUT;
-        if (!c->close_after_write && !(c->ops && c->ops->input_full && c->ops->input_full(c)))
+        if (!c->close_after_write && !input_full)
                 events |= EPOLLIN;
         (void) sd_event_source_set_io_events(c->io, events);
+        /* frames left unparsed while the session was full: parse them from the loop, not under our caller */
+        if (c->parse_blocked && !c->close_after_write && !input_full) {
+                if (!c->resume && sd_event_add_defer(c->server->event, &c->resume, on_conn_resume, c) < 0)
+                        return stream_conn_abort(c, "out of memory");
+                (void) sd_event_source_set_enabled(c->resume, SD_EVENT_ONESHOT);
+        }
 }
 
 /* Connections: SPDY input */
@@ -361,12 +379,18 @@ static int on_frame(StreamConn *c, const SpdyFrame *f) {
 static void conn_parse_frames(StreamConn *c) {
         size_t off = 0;
 
-        while (!c->dead && off < c->in.size && !(c->ops->input_full && c->ops->input_full(c))) {
+        c->parse_blocked = false;
+        while (!c->dead && off < c->in.size) {
                 const char *error = NULL;
                 SpdyFrame f = {};
-                ssize_t n = spdy_parse_frame(c->codec, c->in.data + off, c->in.size - off, &f, &error);
+                ssize_t n;
                 int r;
 
+                if (c->ops->input_full && c->ops->input_full(c)) {
+                        c->parse_blocked = true;
+                        break;
+                }
+                n = spdy_parse_frame(c->codec, c->in.data + off, c->in.size - off, &f, &error);
                 if (n == 0)
                         break;
                 if (n < 0) {

@@ -304,6 +304,52 @@ static void test_exec(void **state) {
         run_client(e, &r);
 }
 
+/* backpressure: 4 MiB of stdin to a process that starts reading a while later (the server stops reading
+ * the socket and resumes, frames waiting in its buffer are not forgotten) */
+
+static void bulk_client(Run *r) {
+        _cleanup_free_ char *chunk = malloc(32769);
+        char path[128];
+        Client c;
+
+        snprintf(path, sizeof(path), "/exec/%s", r->token);
+        client_open(
+                &c, r->server, path,
+                "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n");
+        assert_int_equal(c.status, 101);
+        client_syn(&c, 1, "error", NULL, NULL);
+        client_syn(&c, 3, "stdin", NULL, NULL);
+        client_syn(&c, 5, "stdout", NULL, NULL);
+        memset(chunk, 'x', 32768);
+        chunk[32768] = 0;
+        for (unsigned i = 0; i < 128; i++)
+                client_data(&c, 3, chunk, i == 127);
+        client_wait_fin(&c, 5);
+        client_wait_fin(&c, 1);
+        assert_string_equal(client_text(&c, 5), "4194304\n");
+        assert_non_null(strstr(client_text(&c, 1), "\"status\":\"Success\""));
+        client_close(&c);
+}
+
+static void test_exec_backpressure(void **state) {
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        _cleanup_(stream_server_freep) StreamServer *s = NULL;
+        StreamRequest *q = request(STREAM_EXEC, "c1");
+        char *cmd[] = { "/bin/sh", "-c", "sleep 1; wc -c", NULL };
+        Run r = { .fn = bulk_client };
+
+        assert_int_equal(sd_event_new(&e), 0);
+        assert_int_equal(stream_server_new(e, NULL, &fake_backend, &s), 0);
+        assert_int_equal(stream_server_listen(s), 0);
+        q->cmd = calloc(4, sizeof(char *));
+        for (unsigned i = 0; i < 3; i++)
+                q->cmd[i] = strdup(cmd[i]);
+        q->in = q->out = true;
+        register_token(s, q, r.token);
+        r.server = s;
+        run_client(e, &r);
+}
+
 /* exec with a terminal and v3: resize messages, an empty error stream on success */
 
 static void tty_client(Run *r) {
@@ -471,6 +517,7 @@ static void test_refusals(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_exec),
+                cmocka_unit_test(test_exec_backpressure),
                 cmocka_unit_test(test_exec_tty_resize),
                 cmocka_unit_test(test_portforward),
                 cmocka_unit_test(test_refusals),
