@@ -663,6 +663,10 @@ static int conn_new(StreamServer *s, int fd) {
         return 0;
 }
 
+int stream_server_add_connection(StreamServer *s, int fd) {
+        return conn_new(s, fd);
+}
+
 static int on_accept(sd_event_source *es, int fd, uint32_t revents, void *userdata) {
         int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 

@@ -69,6 +69,8 @@ sd_event *stream_server_event(StreamServer *s);
 
 /* Listens on 127.0.0.1 at a kernel-chosen port. */
 int stream_server_listen(StreamServer *s);
+/* Serves a connected socket (taken, non-blocking): for tests and fuzzing. */
+int stream_server_add_connection(StreamServer *s, int fd);
 /* "http://127.0.0.1:PORT" once listening, else NULL. */
 const char *stream_server_address(StreamServer *s);
 /* Thread-safe: keeps req (taken, also on failure) under a new token (*ret_token, malloc()ed). */

@@ -35,7 +35,7 @@ declare -A corpus=(
         [fuzz-exit-record]=conman/corpus/exit-record [fuzz-template]=conman/corpus/template
         [fuzz-container-file]=generator/corpus/container-file [fuzz-pod-file]=generator/corpus/pod-file
         [fuzz-cni-result]=network/corpus/cni-result
-        [fuzz-spdy]=cri/corpus/spdy
+        [fuzz-spdy]=cri/corpus/spdy [fuzz-stream-server]=cri/corpus/stream-server
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(printf '%s\n' "${!corpus[@]}" | sort))
