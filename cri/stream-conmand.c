@@ -32,10 +32,16 @@
 typedef struct ConmandExec {
         sd_bus_slot *slot;
         StreamSession *session;
-        int ours[3]; /* our ends of the stdio pipes until ExecContainer answered */
+        sd_bus *bus;
+        char *exec_id; /* until WaitExec answered */
+        int ours[3];   /* our ends of the stdio pipes until ExecContainer answered */
         int terminal_fd;
         bool tty;
 } ConmandExec;
+
+static int on_abandoned_wait(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        return 0;
+}
 
 static void conmand_exec_free(void *p) {
         ConmandExec *x = p;
@@ -43,6 +49,13 @@ static void conmand_exec_free(void *p) {
         if (!x)
                 return;
         sd_bus_slot_unref(x->slot);
+        /* the client went away first: collect the exit code anyway, or conmand keeps it for ever */
+        if (x->exec_id && x->bus)
+                (void) sd_bus_call_method_async(x->bus, NULL, "io.conman1", "/io/conman1",
+                                                "io.conman1.Manager", "WaitExec", on_abandoned_wait, NULL,
+                                                "s", x->exec_id);
+        free(x->exec_id);
+        sd_bus_unref(x->bus);
         for (unsigned i = 0; i < 3; i++)
                 safe_close(x->ours[i]);
         safe_close(x->terminal_fd);
@@ -69,10 +82,18 @@ static int on_wait_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_er
 }
 
 static int exec_wait(ConmandExec *x, const char *exec_id) {
-        sd_bus *bus = stream_server_bus(stream_session_server(x->session));
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
 
-        return sd_bus_call_method_async(bus, &x->slot, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                        "WaitExec", on_wait_reply, x, "s", exec_id);
+        x->exec_id = strdup(exec_id);
+        if (!x->exec_id)
+                return -ENOMEM;
+        /* no timeout: the process may run as long as it likes */
+        r = sd_bus_message_new_method_call(x->bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           "WaitExec");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", exec_id);
+        return r < 0 ? r : sd_bus_call_async(x->bus, &x->slot, m, on_wait_reply, x, UINT64_MAX);
 }
 
 static int dup_cloexec(int fd) {
@@ -138,6 +159,7 @@ static int exec_start(StreamSession *s, const StreamRequest *req, sd_bus *bus) {
         if (!x)
                 return -ENOMEM;
         x->session = s;
+        x->bus = sd_bus_ref(bus);
         x->tty = req->tty;
         x->terminal_fd = x->ours[0] = x->ours[1] = x->ours[2] = -EBADF;
         stream_session_set_backend_data(s, x, conmand_exec_free);
@@ -199,6 +221,7 @@ static int attach_start(StreamSession *s, const StreamRequest *req, sd_bus *bus)
         if (!x)
                 return -ENOMEM;
         x->session = s;
+        x->bus = sd_bus_ref(bus);
         x->terminal_fd = x->ours[0] = x->ours[1] = x->ours[2] = -EBADF;
         stream_session_set_backend_data(s, x, conmand_exec_free);
         return sd_bus_call_method_async(bus, &x->slot, "io.conman1", "/io/conman1", "io.conman1.Manager",
