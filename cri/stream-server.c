@@ -158,7 +158,8 @@ int stream_conn_send_data(StreamConn *c, StreamChannel *ch, const void *data, si
                 bool last = fin && n == len;
 
                 r = spdy_build_data(&c->out, ch->id, last ? SPDY_FLAG_FIN : 0, data, n);
-                data = (const uint8_t *) data + n;
+                if (n > 0)
+                        data = (const uint8_t *) data + n;
                 len -= n;
                 if (last) {
                         ch->local_fin = true;
