@@ -21,6 +21,7 @@ setup() {
 
 teardown() {
         [ -n "${PF_PID:-}" ] && kill "$PF_PID" 2>/dev/null || true
+        for p in $(cri pods -q 2>/dev/null); do cri rmp -f "$p" >/dev/null 2>&1 || true; done
         remove_all_containers
         for p in $(conmanctl pod ps -q 2>/dev/null); do conmanctl pod rm -f "$p" >/dev/null 2>&1 || true; done
 }
@@ -167,4 +168,92 @@ eof'
         run cri port-forward 0000000000000000000000000000000000000000000000000000000000000000 18082:80
         echo "$output"
         [ "$status" -ne 0 ]
+}
+
+# CRI sandboxes and containers (cri/sandbox.c, cri/container.c): the same streaming over objects made
+# with crictl runp/create/start, as kubelet and critest make them. Skipped where RunPodSandbox is not
+# in the build.
+CRI_IMG=localhost/cri-stream-box:1
+CW=/var/tmp/cri-stream
+
+cri_image() {
+        [ -d "$CW/oci" ] || {
+                make_rootfs "$CW/busybox"
+                umoci init --layout "$CW/oci"
+                umoci new --image "$CW/oci:1"
+                umoci unpack --image "$CW/oci:1" "$CW/b" >/dev/null
+                cp -a "$CW/busybox/." "$CW/b/rootfs/"
+                umoci repack --image "$CW/oci:1" "$CW/b" >/dev/null
+                umoci config --image "$CW/oci:1" --config.cmd /bin/sh
+        }
+        conmanctl image inspect "$CRI_IMG" >/dev/null 2>&1 || conmanctl image import "$CW/oci" "$CRI_IMG" >/dev/null
+}
+
+require_cri_sandboxes() {
+        run cri pods
+        [[ "$output" == *Unimplemented* ]] && skip "the CRI sandbox methods are not in this build"
+        cri_image
+}
+
+# cri_pod NAME: a READY sandbox; prints its id.
+cri_pod() {
+        mkdir -p "$CW/cfg"
+        cat >"$CW/cfg/pod-$1.json" <<EOF2
+{ "metadata": { "name": "$1", "namespace": "stream-test", "uid": "uid-$1", "attempt": 0 },
+  "log_directory": "/var/log/pods/stream-test-$1" }
+EOF2
+        cri runp "$CW/cfg/pod-$1.json"
+}
+
+# cri_ctr POD_ID POD_NAME NAME COMMAND [EXTRA JSON]: a started container; prints its id.
+cri_ctr() {
+        cat >"$CW/cfg/ctr-$3.json" <<EOF2
+{ "metadata": { "name": "$3" }, "image": { "image": "$CRI_IMG" },
+  "command": [ "/bin/sh", "-c", "$4" ], "log_path": "$3/0.log"${5:+, $5} }
+EOF2
+        local id
+        id=$(cri create --no-pull "$1" "$CW/cfg/ctr-$3.json" "$CW/cfg/pod-$2.json") || return 1
+        cri start "$id" >/dev/null || return 1
+        echo "$id"
+}
+
+@test "CRI objects: exec, exec -i, exec -it and attach in a container of a sandbox" {
+        require_cri_sandboxes
+        pod=$(cri_pod sp1)
+        id=$(cri_ctr "$pod" sp1 worker 'while :; do echo tick; sleep 0.2; done')
+        run cri exec "$id" /bin/sh -c 'echo in-cri; hostname'
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *in-cri* ]]
+        run bash -c "echo piped | crictl --runtime-endpoint $CRI_ENDPOINT exec -i $id /bin/cat"
+        [ "$output" = piped ]
+        STEPS='expect # 
+send echo $((6*7))\r
+expect \r\n42\r\n
+send exit\r
+eof'
+        drive -- crictl --runtime-endpoint "$CRI_ENDPOINT" exec -it "$id" /bin/sh
+        echo "$output"
+        [ "$status" -eq 0 ]
+        run timeout 3 crictl --runtime-endpoint "$CRI_ENDPOINT" attach "$id"
+        echo "$output"
+        [[ "$output" == *tick* ]]
+        cri stopp "$pod" >/dev/null
+        cri rmp "$pod" >/dev/null
+}
+
+@test "CRI objects: port-forward to a busybox httpd in a sandbox" {
+        require_cri_sandboxes
+        pod=$(cri_pod sp2)
+        cri_ctr "$pod" sp2 web 'mkdir -p /www && echo hello-sandbox >/www/index.html && exec httpd -f -p 8080 -h /www' >/dev/null
+        crictl --runtime-endpoint "$CRI_ENDPOINT" port-forward "$pod" 18090:8080 >/var/tmp/pf3.log 2>&1 &
+        PF_PID=$!
+        wait_until 20 curl -s --max-time 2 -o /dev/null http://127.0.0.1:18090/
+        run curl -s --max-time 5 http://127.0.0.1:18090/
+        echo "$output"
+        [ "$output" = hello-sandbox ]
+        kill $PF_PID
+        PF_PID=
+        cri stopp "$pod" >/dev/null
+        cri rmp "$pod" >/dev/null
 }
