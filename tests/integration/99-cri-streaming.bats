@@ -195,12 +195,13 @@ require_cri_sandboxes() {
         cri_image
 }
 
-# cri_pod NAME: a READY sandbox; prints its id.
+# cri_pod NAME: a READY sandbox (a PID namespace per container: streaming does not care); prints its id.
 cri_pod() {
         mkdir -p "$CW/cfg"
         cat >"$CW/cfg/pod-$1.json" <<EOF2
 { "metadata": { "name": "$1", "namespace": "stream-test", "uid": "uid-$1", "attempt": 0 },
-  "log_directory": "/var/log/pods/stream-test-$1" }
+  "log_directory": "/var/log/pods/stream-test-$1",
+  "linux": { "security_context": { "namespace_options": { "pid": 1 } } } }
 EOF2
         cri runp "$CW/cfg/pod-$1.json"
 }
