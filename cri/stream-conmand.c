@@ -225,8 +225,8 @@ static int attach_start(StreamSession *s, const StreamRequest *req, sd_bus *bus)
         x->terminal_fd = x->ours[0] = x->ours[1] = x->ours[2] = -EBADF;
         stream_session_set_backend_data(s, x, conmand_exec_free);
         return sd_bus_call_method_async(bus, &x->slot, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                        "AttachContainerStdio", on_attach_reply, x, "sa{sv}", req->id, 1,
-                                        "Stdin", "b", req->in);
+                                        "AttachContainerStdio", on_attach_reply, x, "sa{sv}", req->id, 2,
+                                        "Stdin", "b", req->in, "CloseStdinOnEOF", "b", req->stdin_once);
 }
 
 static int conmand_start(StreamSession *s, const StreamRequest *req) {

@@ -38,7 +38,8 @@ typedef struct StreamRequest {
         char *id;   /* the container's id (exec, attach) or the sandbox's (port forward) */
         char **cmd; /* exec */
         bool tty, in, out, err;
-        int32_t *ports; /* port forward: the ports asked for (none: any) */
+        bool stdin_once; /* attach: the client's EOF on stdin closes the container's (CRI stdin_once) */
+        int32_t *ports;  /* port forward: the ports asked for (none: any) */
         size_t n_ports;
 } StreamRequest;
 

@@ -6,6 +6,7 @@
  * http://127.0.0.1:PORT/{exec,attach,portforward}/TOKEN. cri_streaming_start() is main()'s one call.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,30 @@ char *cri_server_stream_url(CriServer *server, const char *kind, const char *tok
         return url;
 }
 
-static int check_container_running(CriContext *ctx, const char *id, CriStatus *st) {
+/* CRI's stdin_once, from the container's CRI document (the annotation CRI_ANNOTATION_CONTAINER); false for a
+ * container conman-cri did not make. */
+static bool container_stdin_once(sd_bus *bus, const char *path) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *key, *value;
+        bool once = false;
+
+        if (sd_bus_get_property(bus, "io.conman1", path, "io.conman1.Container", "Annotations", NULL, &reply,
+                                "a{ss}") < 0 ||
+            sd_bus_message_enter_container(reply, 'a', "{ss}") < 0)
+                return false;
+        while (sd_bus_message_read(reply, "{ss}", &key, &value) > 0)
+                if (streq(key, CRI_ANNOTATION_CONTAINER)) {
+                        _cleanup_json_ json_object *o = json_tokener_parse(value);
+                        json_object *v;
+
+                        once = o && json_object_object_get_ex(o, "stdin_once", &v) &&
+                               json_object_get_boolean(v);
+                }
+        return once;
+}
+
+/* Checks the container runs; *ret_stdin_once (if given): its CRI stdin_once. */
+static int check_container_running(CriContext *ctx, const char *id, bool *ret_stdin_once, CriStatus *st) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ char *state = NULL;
@@ -46,6 +70,8 @@ static int check_container_running(CriContext *ctx, const char *id, CriStatus *s
                 return cri_fail_bus(st, &error, r, "container state");
         if (!streq(state, "running"))
                 return cri_fail(st, GRPC_FAILED_PRECONDITION, "container %s is not running (%s)", id, state);
+        if (ret_stdin_once)
+                *ret_stdin_once = container_stdin_once(ctx->bus, path);
         return GRPC_OK;
 }
 
@@ -98,7 +124,7 @@ static int method_exec(CriContext *ctx, const ProtobufCMessage *request, Protobu
                 return cri_fail(st, GRPC_INVALID_ARGUMENT, "cmd is required");
         if (!q->stdin && !q->stdout && !q->stderr)
                 return cri_fail(st, GRPC_INVALID_ARGUMENT, "one of stdin, stdout and stderr must be true");
-        code = check_container_running(ctx, q->container_id, st);
+        code = check_container_running(ctx, q->container_id, NULL, st);
         if (code != GRPC_OK)
                 return code;
         r = request_new(STREAM_EXEC, q->container_id);
@@ -130,11 +156,12 @@ static int method_attach(CriContext *ctx, const ProtobufCMessage *request, Proto
         const Runtime__V1__AttachRequest *q = (const Runtime__V1__AttachRequest *) request;
         StreamRequest *r;
         Runtime__V1__AttachResponse *resp;
+        bool stdin_once = false;
         int code;
 
         if (!q->stdin && !q->stdout && !q->stderr)
                 return cri_fail(st, GRPC_INVALID_ARGUMENT, "one of stdin, stdout and stderr must be true");
-        code = check_container_running(ctx, q->container_id, st);
+        code = check_container_running(ctx, q->container_id, &stdin_once, st);
         if (code != GRPC_OK)
                 return code;
         r = request_new(STREAM_ATTACH, q->container_id);
@@ -147,6 +174,7 @@ static int method_attach(CriContext *ctx, const ProtobufCMessage *request, Proto
         r->in = q->stdin;
         r->out = q->stdout;
         r->err = q->stderr && !q->tty;
+        r->stdin_once = stdin_once;
         runtime__v1__attach_response__init(resp);
         code = register_url(ctx, r, &resp->url, st);
         if (code != GRPC_OK)
