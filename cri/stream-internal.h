@@ -55,6 +55,7 @@ struct StreamConn {
         StreamRequest *req;
         char *protocol; /* negotiated X-Stream-Protocol-Version */
         StreamChannel *channels;
+        unsigned n_channels;
         uint32_t last_stream_id;
         bool upgraded, close_after_write, finished, dead;
         bool parse_blocked; /* frames wait in `in` until the session takes input again */

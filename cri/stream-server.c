@@ -33,6 +33,8 @@
 #define STREAM_IDLE_USEC        (30ULL * 1000000) /* to send the request */
 #define STREAM_CLOSE_GRACE_USEC (60ULL * 1000000) /* after finishing, for the client to close */
 #define STREAM_INPUT_MAX        (SPDY_MAX_FRAME_LENGTH + 64u * 1024)
+#define STREAM_CONNS_MAX        256 /* connections at once */
+#define STREAM_CHANNELS_MAX     512 /* SPDY streams of one connection (a port forward: 2 a connection) */
 
 typedef struct StreamToken {
         char *token;
@@ -48,6 +50,7 @@ struct StreamServer {
         sd_event_source *listener;
         char *address;
         StreamConn *conns;
+        unsigned n_conns;
         pthread_mutex_t lock; /* guards the tokens */
         StreamToken *tokens;
         size_t n_tokens;
@@ -186,6 +189,7 @@ bool stream_conn_output_full(StreamConn *c) {
 }
 
 static void conn_free(StreamConn *c) {
+        c->server->n_conns--;
         if (c->prev)
                 c->prev->next = c->next;
         else
@@ -318,11 +322,12 @@ static int on_syn_stream(StreamConn *c, const SpdyFrame *f) {
         if (f->stream_id % 2 == 0 || f->stream_id <= c->last_stream_id)
                 return stream_conn_send_reset(c, f->stream_id, SPDY_RST_PROTOCOL_ERROR);
         c->last_stream_id = f->stream_id;
-        if (c->finished)
+        if (c->finished || c->n_channels >= STREAM_CHANNELS_MAX)
                 return stream_conn_send_reset(c, f->stream_id, SPDY_RST_REFUSED_STREAM);
         r = channel_add(c, f, &ch);
         if (r < 0)
                 return r;
+        c->n_channels++;
         r = spdy_build_syn_reply(c->codec, &c->out, ch->id, 0, NULL);
         if (r < 0)
                 return r;
@@ -653,6 +658,7 @@ static int conn_new(StreamServer *s, int fd) {
         if (s->conns)
                 s->conns->prev = c;
         s->conns = c;
+        s->n_conns++;
         r = sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c);
         if (r >= 0)
                 r = sd_event_add_time_relative(s->event, &c->timer, CLOCK_MONOTONIC, STREAM_IDLE_USEC, 0,
@@ -669,11 +675,17 @@ int stream_server_add_connection(StreamServer *s, int fd) {
 }
 
 static int on_accept(sd_event_source *es, int fd, uint32_t revents, void *userdata) {
+        StreamServer *s = userdata;
         int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
         if (cfd < 0)
                 return 0; /* EAGAIN, or the client gave up */
-        if (conn_new(userdata, cfd) < 0)
+        if (s->n_conns >= STREAM_CONNS_MAX) {
+                log_warning("streaming: %u connections open, refusing another", s->n_conns);
+                safe_close(cfd);
+                return 0;
+        }
+        if (conn_new(s, cfd) < 0)
                 log_oom();
         return 0;
 }
