@@ -105,6 +105,8 @@ static int run(void) {
         r = cri_server_new(e, NULL, &s);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up the server: %m");
+        /* The streaming server (stream-server.h) starts here: it sets s->stream and s->stream_addr
+         * before the first request. */
         r = setup_listeners(s);
         if (r < 0)
                 return r;

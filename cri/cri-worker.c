@@ -177,11 +177,15 @@ int cri_worker_pool_new(sd_event *event, CriServer *server, unsigned max_threads
         return 0;
 }
 
-static void job_list_free(CriJob *jobs) {
+/* At the end: hands the jobs back (done() frees each and what its userdata holds), the ones that never
+ * ran as CANCELLED. */
+static void job_list_return(CriJob *jobs, bool ran) {
         while (jobs) {
                 CriJob *next = jobs->next;
 
-                cri_job_free(jobs); /* done() never runs: its userdata is leaked with the pool's end */
+                if (!ran)
+                        jobs->code = cri_fail(&jobs->status, GRPC_CANCELLED, "conman-cri is stopping");
+                jobs->done(jobs);
                 jobs = next;
         }
 }
@@ -209,8 +213,8 @@ CriWorkerPool *cri_worker_pool_free(CriWorkerPool *p) {
                 log_debug("%u CRI worker(s) still busy at exit.", p->n_threads);
                 return NULL;
         }
-        job_list_free(p->queue);
-        job_list_free(p->done);
+        job_list_return(p->done, true);
+        job_list_return(p->queue, false);
         safe_close(p->event_fd);
         pthread_cond_destroy(&p->gone);
         pthread_cond_destroy(&p->wake);

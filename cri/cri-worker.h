@@ -38,7 +38,9 @@ typedef int (*CriBusOpen)(sd_bus **ret);
 
 int cri_worker_pool_new(sd_event *event, CriServer *server, unsigned max_threads, CriBusOpen bus_open,
                         CriWorkerPool **ret);
-/* Stops the threads, waiting a few seconds for the running methods; jobs still queued are dropped. */
+/* Stops the threads, waiting a few seconds for the running methods, then hands back (done()) the jobs
+ * that finished and, as CANCELLED, those that never started. If a method still runs, the pool is left
+ * to its thread (the process is about to exit). */
 CriWorkerPool *cri_worker_pool_free(CriWorkerPool *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(CriWorkerPool *, cri_worker_pool_free);
 

@@ -419,8 +419,14 @@ int h2_server_add_conn(H2Server *s, int fd) {
 }
 
 void h2_server_close_all(H2Server *s) {
-        while (s->conns)
-                conn_close(s->conns);
+        while (s->conns) {
+                H2Conn *c = s->conns;
+
+                /* a GOAWAY, if the socket takes it at once: the client sees a clean end and reconnects */
+                if (!c->in_recv && nghttp2_session_terminate_session(c->session, NGHTTP2_NO_ERROR) == 0)
+                        (void) conn_pump(c);
+                conn_close(c);
+        }
 }
 
 static ssize_t read_body(nghttp2_session *session, int32_t stream_id, uint8_t *buf, size_t length,
@@ -428,7 +434,8 @@ static ssize_t read_body(nghttp2_session *session, int32_t stream_id, uint8_t *b
         H2Stream *s = source->ptr;
         size_t n = MIN(length, s->out_size - s->out_offset);
 
-        memcpy(buf, s->out + s->out_offset, n);
+        if (n > 0)
+                memcpy(buf, s->out + s->out_offset, n);
         s->out_offset += n;
         if (s->out_offset < s->out_size)
                 return n;

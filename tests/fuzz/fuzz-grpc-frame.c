@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size < 1)
                 return 0;
         d = descriptor_pick(data[0]);
-        if (grpc_frame_decode(data + 1, size - 1, GRPC_MAX_MESSAGE_SIZE, &msg, &msg_size, &error) == GRPC_OK) {
+        if (grpc_frame_decode(data + 1, size - 1, GRPC_MAX_MESSAGE_SIZE, &msg, &msg_size, &error) ==
+            GRPC_OK) {
                 ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, msg_size, msg);
                 if (m) {
                         uint8_t *frame;

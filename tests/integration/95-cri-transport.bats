@@ -120,3 +120,13 @@ for c in d["status"]["conditions"]:
         [ "$(main_pid)" = "$pid" ]
         cri version
 }
+
+@test "systemctl stop conman-cri: a clean exit, and the socket starts it again" {
+        cri version >/dev/null
+        systemctl stop conman-cri.service
+        [ "$(systemctl show -P Result conman-cri.service)" = success ]
+        [ "$(systemctl show -P ExecMainStatus conman-cri.service)" = 0 ]
+        systemctl -q is-active conman-cri.socket
+        cri version >/dev/null
+        systemctl -q is-active conman-cri.service
+}

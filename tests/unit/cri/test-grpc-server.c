@@ -74,8 +74,8 @@ static int method_slow(CriContext *ctx, const ProtobufCMessage *request, Protobu
         return method_echo(ctx, request, ret_response, status);
 }
 
-static int method_no_response(CriContext *ctx, const ProtobufCMessage *request, ProtobufCMessage **ret_response,
-                              CriStatus *status) {
+static int method_no_response(CriContext *ctx, const ProtobufCMessage *request,
+                              ProtobufCMessage **ret_response, CriStatus *status) {
         return GRPC_OK;
 }
 
@@ -106,8 +106,8 @@ static Call *call_of(Client *c, int32_t id) {
         return NULL;
 }
 
-static int on_header(nghttp2_session *session, const nghttp2_frame *frame, const uint8_t *name, size_t namelen,
-                     const uint8_t *value, size_t valuelen, uint8_t flags, void *userdata) {
+static int on_header(nghttp2_session *session, const nghttp2_frame *frame, const uint8_t *name,
+                     size_t namelen, const uint8_t *value, size_t valuelen, uint8_t flags, void *userdata) {
         Call *call = call_of(userdata, frame->hd.stream_id);
         _cleanup_free_ char *v = strndup((const char *) value, valuelen);
 
@@ -264,7 +264,8 @@ static ssize_t read_body(nghttp2_session *session, int32_t id, uint8_t *buf, siz
         return n;
 }
 
-#define NV(n, v) { (uint8_t *) (n), (uint8_t *) (v), strlen(n), strlen(v), NGHTTP2_NV_FLAG_NONE }
+#define NV(n, v)                                                                                             \
+        { (uint8_t *) (n), (uint8_t *) (v), strlen(n), strlen(v), NGHTTP2_NV_FLAG_NONE }
 
 /* Starts a call with a raw body; extra headers may replace the defaults (method, content type, timeout). */
 static Call *call_raw(Client *c, const char *method, const char *path, const char *content_type,
@@ -319,8 +320,9 @@ static Runtime__V1__VersionResponse *call_response(Call *call) {
         const char *error;
         size_t size;
 
-        assert_int_equal(grpc_frame_decode(call->body, call->body_size, GRPC_MAX_MESSAGE_SIZE, &msg, &size, &error),
-                         GRPC_OK);
+        assert_int_equal(
+                grpc_frame_decode(call->body, call->body_size, GRPC_MAX_MESSAGE_SIZE, &msg, &size, &error),
+                GRPC_OK);
         return runtime__v1__version_response__unpack(NULL, size, msg);
 }
 
@@ -406,7 +408,8 @@ static void test_bad_requests(void **state) {
 
         client_open(&c);
         bad = call_raw(&c, "POST", "/test.Test/Echo", "application/grpc", NULL, garbage, sizeof(garbage));
-        comp = call_raw(&c, "POST", "/test.Test/Echo", "application/grpc", NULL, compressed, sizeof(compressed));
+        comp = call_raw(&c, "POST", "/test.Test/Echo", "application/grpc", NULL, compressed,
+                        sizeof(compressed));
         big = call_raw(&c, "POST", "/test.Test/Echo", "application/grpc+proto", NULL, huge, sizeof(huge));
         twice = call_raw(&c, "POST", "/test.Test/Echo", "application/grpc", NULL, two, sizeof(two));
         empty = call_raw(&c, "POST", "/test.Test/Echo", "application/grpc", NULL, two, 0);
@@ -440,6 +443,31 @@ static void test_body_over_limit(void **state) {
         frames_free();
 }
 
+/* 4 MiB each way: flow control in both directions, and a socket that takes the answer in many writes. */
+static void test_large_message(void **state) {
+        size_t size = 4U << 20;
+        _cleanup_free_ char *big = malloc(size + 1);
+        Runtime__V1__VersionResponse *resp;
+        Client c;
+        Call *call, *small;
+
+        memset(big, 'x', size);
+        big[size] = '\0';
+        client_open(&c);
+        call = call_version(&c, "/test.Test/Echo", big, NULL);
+        small = call_version(&c, "/test.Test/Echo", "small", NULL);
+        client_run(&c);
+        assert_int_equal(call->grpc_status, 0);
+        assert_int_equal(small->grpc_status, 0);
+        resp = call_response(call);
+        assert_non_null(resp);
+        assert_int_equal(strlen(resp->version), size);
+        assert_string_equal(resp->version, big);
+        runtime__v1__version_response__free_unpacked(resp, NULL);
+        client_close(&c);
+        frames_free();
+}
+
 static void test_update_runtime_config(void **state) {
         Runtime__V1__NetworkConfig net = RUNTIME__V1__NETWORK_CONFIG__INIT;
         Runtime__V1__RuntimeConfig config = RUNTIME__V1__RUNTIME_CONFIG__INIT;
@@ -458,11 +486,11 @@ static void test_update_runtime_config(void **state) {
         assert_int_equal(grpc_frame_encode(&req.base, GRPC_MAX_MESSAGE_SIZE, &bad, &bad_size), 0);
 
         client_open(&c);
-        ok = call_raw(&c, "POST", "/runtime.v1.RuntimeService/UpdateRuntimeConfig", "application/grpc", NULL, good,
-                      good_size);
+        ok = call_raw(&c, "POST", "/runtime.v1.RuntimeService/UpdateRuntimeConfig", "application/grpc", NULL,
+                      good, good_size);
         client_run(&c);
-        invalid = call_raw(&c, "POST", "/runtime.v1.RuntimeService/UpdateRuntimeConfig", "application/grpc", NULL,
-                           bad, bad_size);
+        invalid = call_raw(&c, "POST", "/runtime.v1.RuntimeService/UpdateRuntimeConfig", "application/grpc",
+                           NULL, bad, bad_size);
         client_run(&c);
         assert_int_equal(ok->grpc_status, 0);
         assert_int_equal(invalid->grpc_status, GRPC_INVALID_ARGUMENT);
@@ -544,6 +572,7 @@ int main(void) {
                 cmocka_unit_test(test_unknown_method),
                 cmocka_unit_test(test_bad_requests),
                 cmocka_unit_test(test_body_over_limit),
+                cmocka_unit_test(test_large_message),
                 cmocka_unit_test(test_update_runtime_config),
                 cmocka_unit_test(test_many_streams),
                 cmocka_unit_test(test_close_during_call),

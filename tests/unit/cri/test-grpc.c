@@ -20,8 +20,12 @@ static void test_frame_roundtrip(void **state) {
         req.version = (char *) "0.1.0";
         assert_int_equal(grpc_frame_encode(&req.base, GRPC_MAX_MESSAGE_SIZE, &frame, &size), 0);
         assert_int_equal(size, 5 + 7); /* tag, length, "0.1.0" */
-        assert_memory_equal(frame, "\0\0\0\0\7\x0a\x05" "0.1.0", size);
-        assert_int_equal(grpc_frame_decode(frame, size, GRPC_MAX_MESSAGE_SIZE, &msg, &msg_size, &error), GRPC_OK);
+        assert_memory_equal(frame,
+                            "\0\0\0\0\7\x0a\x05"
+                            "0.1.0",
+                            size);
+        assert_int_equal(grpc_frame_decode(frame, size, GRPC_MAX_MESSAGE_SIZE, &msg, &msg_size, &error),
+                         GRPC_OK);
         assert_ptr_equal(msg, frame + 5);
         back = runtime__v1__version_request__unpack(NULL, msg_size, msg);
         assert_non_null(back);
@@ -50,7 +54,8 @@ static void test_frame_errors(void **state) {
         size_t n;
 
         assert_int_equal(grpc_frame_decode((const uint8_t *) "", 0, 100, &msg, &n, &error), GRPC_INTERNAL);
-        assert_int_equal(grpc_frame_decode((const uint8_t *) "\0\0\0", 3, 100, &msg, &n, &error), GRPC_INTERNAL);
+        assert_int_equal(grpc_frame_decode((const uint8_t *) "\0\0\0", 3, 100, &msg, &n, &error),
+                         GRPC_INTERNAL);
         /* compressed: not supported */
         assert_int_equal(grpc_frame_decode((const uint8_t *) "\1\0\0\0\1x", 6, 100, &msg, &n, &error),
                          GRPC_UNIMPLEMENTED);
@@ -61,11 +66,12 @@ static void test_frame_errors(void **state) {
         /* longer than the limit, whatever follows */
         assert_int_equal(grpc_frame_decode((const uint8_t *) "\0\0\0\0\x65", 5, 100, &msg, &n, &error),
                          GRPC_RESOURCE_EXHAUSTED);
-        assert_int_equal(grpc_frame_decode((const uint8_t *) "\0\xff\xff\xff\xff", 5, GRPC_MAX_MESSAGE_SIZE, &msg,
-                                           &n, &error),
+        assert_int_equal(grpc_frame_decode((const uint8_t *) "\0\xff\xff\xff\xff", 5, GRPC_MAX_MESSAGE_SIZE,
+                                           &msg, &n, &error),
                          GRPC_RESOURCE_EXHAUSTED);
         /* truncated, and two messages in a unary call */
-        assert_int_equal(grpc_frame_decode((const uint8_t *) "\0\0\0\0\2x", 6, 100, &msg, &n, &error), GRPC_INTERNAL);
+        assert_int_equal(grpc_frame_decode((const uint8_t *) "\0\0\0\0\2x", 6, 100, &msg, &n, &error),
+                         GRPC_INTERNAL);
         assert_string_equal(error, "the message is truncated");
         assert_int_equal(grpc_frame_decode((const uint8_t *) "\0\0\0\0\1xy", 7, 100, &msg, &n, &error),
                          GRPC_INTERNAL);
@@ -80,8 +86,9 @@ static void test_frame_header(void **state) {
 }
 
 static void test_percent_encode(void **state) {
-        _cleanup_free_ char *a = grpc_percent_encode("plain text: ok"), *b = grpc_percent_encode("100% sure\n"),
-                            *c = grpc_percent_encode("caf\xc3\xa9"), *d = NULL, *e = NULL, *f = NULL;
+        _cleanup_free_ char *a = grpc_percent_encode("plain text: ok"),
+                            *b = grpc_percent_encode("100% sure\n"), *c = grpc_percent_encode("caf\xc3\xa9"),
+                            *d = NULL, *e = NULL, *f = NULL;
 
         assert_string_equal(a, "plain text: ok");
         assert_string_equal(b, "100%25 sure%0A");
