@@ -12,18 +12,22 @@
 #include "daemon/container-image.h"
 #include "daemon/container-userns.h"
 
-/* docker's rule: an image's Entrypoint always runs; the user's command replaces Cmd. */
+/* docker's rule: an image's Entrypoint always runs; the user's command replaces Cmd. An Entrypoint given
+ * (CRI's command, docker's --entrypoint) replaces the image's, and the image's Cmd with it: only the user's
+ * command follows it (kubelet's and docker's rule). cfg is NULL for a container without an image. */
 static int merge_command(ContainerSpec *spec, const ImageConfig *cfg) {
         _cleanup_strv_free_ char **cmd = NULL;
-        char **args = spec->command ?: cfg->cmd;
+        char **entrypoint = spec->entrypoint ?: cfg ? cfg->entrypoint : NULL;
+        char **args = spec->command ?: spec->entrypoint || !cfg ? NULL : cfg->cmd;
 
-        for (char **e = cfg->entrypoint; e && *e; e++)
+        for (char **e = entrypoint; e && *e; e++)
                 if (strv_push(&cmd, *e) < 0)
                         return -ENOMEM;
         for (char **a = args; a && *a; a++)
                 if (strv_push(&cmd, *a) < 0)
                         return -ENOMEM;
         strv_freep(&spec->command);
+        strv_freep(&spec->entrypoint);
         spec->command = TAKE_PTR(cmd);
         return 0;
 }
@@ -55,7 +59,7 @@ int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error) 
         int r;
 
         if (!spec->image || spec->rootfs)
-                return 0;
+                return spec->entrypoint ? merge_command(spec, NULL) : 0;
         if (!m->image_store)
                 return sd_bus_error_set(error, CONMAN_ERROR_NO_SUCH_IMAGE,
                                         "The image store is not available.");
@@ -79,7 +83,7 @@ int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error) 
         if (!spec->image_id)
                 return -ENOMEM;
         if (!img->config)
-                return 0;
+                return spec->entrypoint ? merge_command(spec, NULL) : 0;
         r = merge_command(spec, img->config);
         if (r >= 0)
                 r = merge_env(spec, img->config);

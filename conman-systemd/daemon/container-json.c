@@ -82,6 +82,7 @@ static struct json_object *config_json(Container *c, bool redact) {
         json_object_object_add(o, "Env", env_json(s->env, redact));
         json_object_object_add(o, "WorkingDir", json_object_new_string(s->working_dir ?: "/"));
         json_object_object_add(o, "Labels", labels_json(s->labels));
+        json_object_object_add(o, "Annotations", labels_json(s->annotations));
         json_object_object_add(o, "Tty", json_object_new_boolean(s->tty));
         json_object_object_add(o, "OpenStdin", json_object_new_boolean(s->interactive));
         json_object_object_add(o, "StopSignal",
@@ -150,6 +151,7 @@ struct json_object *container_to_json(Container *c, bool redact) {
                 json_object_object_add(o, "SourcePath", json_object_new_string(c->source_path));
         json_object_object_add(o, "Created", json_timestamp(c->created_at));
         json_object_object_add(o, "Path", json_object_new_string(c->spec.command ? c->spec.command[0] : ""));
+        json_object_object_add(o, "LogPath", json_object_new_string(c->spec.log_path ?: ""));
         json_object_object_add(o, "Args", args_json(c->spec.command ? c->spec.command + 1 : NULL, redact));
         json_object_object_add(o, "State", state_json(c));
         json_object_object_add(o, "Image", json_object_new_string(c->spec.image ?: ""));

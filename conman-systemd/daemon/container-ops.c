@@ -517,3 +517,39 @@ void container_apply_unit_state(Container *c, const char *active, const char *su
         if (c->spec.auto_remove && !c->removing && !c->restarting) /* like docker's restart of a --rm one */
                 container_finalize_removal(c); /* c is gone, freed later from the GC queue */
 }
+
+int container_update_resources(Container *c, ContainerSpec *limits, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+        ContainerSpec *s = &c->spec;
+        int r;
+
+        r = container_spec_validate_resources(limits, error);
+        if (r < 0)
+                return r;
+        if (container_is_generated(c))
+                return sd_bus_error_setf(error, CONMAN_ERROR_OWNED_BY_FILE,
+                                         "Container %s comes from %s: change its limits there.", c->name,
+                                         c->source_path);
+        if (container_state_is_active(c->state)) {
+                r = systemd_new_set_unit_properties(c->manager->systemd, c->unit, &msg);
+                if (r >= 0)
+                        r = unit_append_resource_properties(msg, limits);
+                if (r >= 0)
+                        r = systemd_set_unit_properties(c->manager->systemd, msg, error);
+                if (r < 0)
+                        return r;
+        }
+        s->memory_max = limits->memory_max;
+        s->cpu_quota_usec = limits->cpu_quota_usec;
+        s->cpu_weight = limits->cpu_weight;
+        s->pids_limit = limits->pids_limit;
+        free(s->cpuset_cpus);
+        s->cpuset_cpus = TAKE_PTR(limits->cpuset_cpus);
+        free(s->cpuset_mems);
+        s->cpuset_mems = TAKE_PTR(limits->cpuset_mems);
+        r = container_save(c);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot save the limits of %s: %m", c->name);
+        log_info("Updated the limits of container %s.", c->name);
+        return 0;
+}

@@ -137,6 +137,7 @@ ContainerStdio *container_stdio(Container *c) {
                         .unit = c->unit,
                         .main_pid = &c->main_pid,
                         .tty = &c->spec.tty,
+                        .log_path = &c->spec.log_path,
                 });
         return c->stdio;
 }
@@ -214,14 +215,30 @@ static int pod_paths(Container *c, PodMemberPaths *ret, sd_bus_error *error) {
         return pod_member_paths(&p->spec, c->manager->run_dir, ret);
 }
 
+/* The PID namespace of a container: PidMode host, private, or pod (the pod's pinned one); without a PidMode a
+ * member takes the pod's (its pause process's, or the host's for Pid host). */
+static void pid_namespace(const ContainerSpec *s, const PodMemberPaths *pod, const char **ret_path,
+                          bool *ret_host) {
+        const char *mode = s->pid_mode;
+
+        *ret_path = NULL;
+        *ret_host = mode ? streq(mode, "host") : pod->pid_host;
+        if (!mode || streq(mode, "pod"))
+                *ret_path = pod->pid_path;
+}
+
 /* Builds config.json for the container. */
 int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_error *error) {
-        _cleanup_free_ char *cgroup = NULL, *root = NULL, *netns_path = NULL, *etc_dir = NULL;
+        _cleanup_free_ char *cgroup = NULL, *root = NULL, *netns_path = NULL, *etc_dir = NULL, *slice = NULL;
         _cleanup_(pod_member_paths_done) PodMemberPaths pod = {};
         _cleanup_strv_free_ char **roots = NULL;
+        const char *pid_path;
+        bool pid_host;
         int r;
 
-        r = container_cgroup_path(c->unit, c->spec.pod_name, &cgroup);
+        r = container_spec_slice(&c->spec, &slice);
+        if (r >= 0)
+                r = container_cgroup_path(c->unit, slice, &cgroup);
         if (r >= 0)
                 r = container_network_paths(c, &netns_path, &etc_dir);
         if (r >= 0)
@@ -232,6 +249,7 @@ int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_er
                 r = user_roots(c, &roots);
         if (r < 0)
                 return r;
+        pid_namespace(&c->spec, &pod, &pid_path, &pid_host);
         return oci_config_build(&c->spec, c->id,
                                 &(OciPaths){ .root = root,
                                              .user_roots = roots,
@@ -240,7 +258,10 @@ int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_er
                                              .network_etc_dir = pod.etc_dir ?: etc_dir,
                                              .ipc_ns_path = pod.ipc_path,
                                              .uts_ns_path = pod.uts_path,
-                                             .pod_hostname = pod.uts_path ? pod.hostname : NULL },
+                                             .pod_hostname = pod.uts_path ? pod.hostname : NULL,
+                                             .pid_ns_path = pid_path,
+                                             .pid_host = pid_host,
+                                             .ipc_host = pod.ipc_host },
                                 ret, error);
 }
 

@@ -124,6 +124,9 @@ int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *reque
 int container_kill(Container *c, int sig, sd_bus_error *error);
 int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error);
 int container_wait(Container *c, sd_bus_message *request);
+/* UpdateContainer: takes the resource limits of limits (memory, CPU, pids, cpusets; validated), sets them
+ * on the running unit (SetUnitProperties, runtime) and keeps them in container.json. */
+int container_update_resources(Container *c, ContainerSpec *limits, sd_bus_error *error);
 
 /* systemd collected the container's unit (UnitRemoved): a deferred start goes ahead. */
 void container_unit_removed(Container *c);

@@ -3,9 +3,11 @@
  * exec.c — see exec.h.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include "shared/bus-errors.h"
+#include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/oci-config.h"
 #include "shared/unit.h"
@@ -22,7 +24,9 @@ struct Exec {
         Manager *manager;
         char *id; /* 16 hex chars */
         char *container_name;
+        char *container_unit; /* the exec'd process is in its cgroup */
         char *unit, *unit_path;
+        char *pid_file;        /* <run>/exec-<id>.pid: the runtime writes the process's PID there */
         ConsoleSocket *socket; /* TTY: waiting for the runtime's PTY master */
         int master_fd;         /* TTY: until handed to the client */
         bool tty, started;
@@ -57,8 +61,12 @@ static void exec_free(Exec *e) {
         for (size_t i = 0; i < e->n_waiters; i++)
                 sd_bus_message_unref(e->waiters[i]);
         free(e->waiters);
+        if (e->pid_file)
+                (void) unlink(e->pid_file);
+        free(e->pid_file);
         free(e->id);
         free(e->container_name);
+        free(e->container_unit);
         free(e->unit);
         free(e->unit_path);
         free(e);
@@ -122,6 +130,7 @@ static void exec_finished(Exec *e) {
         e->exit_code = exit_code_from(code, status);
         e->exited = true;
         e->match = sd_bus_slot_unref(e->match);
+        (void) unlink(e->pid_file);
         /* AddRef kept the unit for us; now systemd may collect it. */
         (void) systemd_unref_unit(systemd, e->unit_path);
         (void) systemd_reset_failed_unit(systemd, e->unit);
@@ -222,13 +231,13 @@ static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *soc
                 return -ENOMEM;
         r = 0;
 #define PUSH(x) (r >= 0 ? (r = strv_push(&argv, (x))) : r)
-        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec");
+        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec"), PUSH("--pid-file"), PUSH(pid_file);
         /* A terminal comes through the console socket, which the runtimes only allow when detached. Without
          * one the runtime stays in the foreground as the unit's main process: its exit code is the
-         * command's, even for a command that ends before systemd could read a pid file. */
+         * command's, even for a command that ends before systemd could read a pid file. The pid file is
+         * written either way: KillExec reads it. */
         if (p->tty)
-                PUSH("--detach"), PUSH("--pid-file"), PUSH(pid_file), PUSH("--tty"), PUSH("--console-socket"),
-                        PUSH(socket_path);
+                PUSH("--detach"), PUSH("--tty"), PUSH("--console-socket"), PUSH(socket_path);
         for (char **env = p->env; env && *env; env++)
                 PUSH("--env"), PUSH(*env);
         if (p->working_dir)
@@ -257,7 +266,9 @@ static int exec_new(Container *c, bool tty, Exec **ret) {
                 e->next->prev = e;
         c->manager->execs = e;
         if (random_hex(8, &e->id) < 0 || !(e->container_name = strdup(c->name)) ||
-            asprintf(&e->unit, CONMAN_UNIT_PREFIX "%s-exec-%.12s.service", c->name, e->id) < 0) {
+            !(e->container_unit = strdup(c->unit)) ||
+            asprintf(&e->unit, CONMAN_UNIT_PREFIX "%s-exec-%.12s.service", c->name, e->id) < 0 ||
+            asprintf(&e->pid_file, "%s/exec-%s.pid", c->manager->run_dir, e->id) < 0) {
                 exec_free(e);
                 return -ENOMEM;
         }
@@ -271,13 +282,13 @@ static int exec_new(Container *c, bool tty, Exec **ret) {
 
 static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
-        _cleanup_free_ char *pid_file = NULL, *socket_path = NULL, *job = NULL, *desc = NULL;
+        _cleanup_free_ char *socket_path = NULL, *job = NULL, *desc = NULL;
+        const char *pid_file = e->pid_file;
         _cleanup_free_ char *cmd = strv_join(p->command, " ");
         _cleanup_strv_free_ char **argv = NULL;
         int r;
 
         if (!cmd || asprintf(&desc, "conman exec in %s: %.200s", c->name, cmd) < 0 ||
-            asprintf(&pid_file, "%s/exec-%s.pid", c->manager->run_dir, e->id) < 0 ||
             asprintf(&socket_path, "%s/exec-%s.console", c->manager->run_dir, e->id) < 0)
                 return -ENOMEM;
         if (p->tty) {
@@ -355,6 +366,57 @@ int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request) {
         e->waiters = w;
         e->waiters[e->n_waiters++] = sd_bus_message_ref(request);
         return 1;
+}
+
+/* The PID in the exec's pid file, if that process is still in the container's cgroup (not a reused PID). */
+static int exec_read_pid(Exec *e, pid_t *ret) {
+        _cleanup_free_ char *text = NULL, *cgroup_file = NULL, *cgroup = NULL, *needle = NULL;
+        uint64_t pid;
+        int r;
+
+        r = read_file(e->pid_file, 64, &text, NULL);
+        if (r < 0)
+                return r;
+        text[strcspn(text, "\n")] = 0;
+        if (safe_atou64(text, &pid) < 0 || pid <= 1 || pid > INT32_MAX)
+                return -EBADMSG;
+        if (asprintf(&cgroup_file, "/proc/%" PRIu64 "/cgroup", pid) < 0 ||
+            asprintf(&needle, "/%s/", e->container_unit) < 0)
+                return -ENOMEM;
+        r = read_file(cgroup_file, 4096, &cgroup, NULL);
+        if (r < 0)
+                return r == -ENOENT ? -ESRCH : r;
+        if (!strstr(cgroup, needle))
+                return -ESRCH;
+        *ret = (pid_t) pid;
+        return 0;
+}
+
+int exec_kill(Manager *m, const char *exec_id, int sig, sd_bus_error *error) {
+        Exec *e = exec_find(m, exec_id);
+        pid_t pid;
+        int r;
+
+        if (!e || e->exited)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "No running exec '%.64s': unknown, or it already ended.", exec_id);
+        r = exec_read_pid(e, &pid);
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, CONMAN_ERROR_BUSY,
+                                         "The exec %s in %s has not started its process yet; try again.",
+                                         e->id, e->container_name);
+        if (r == -ESRCH)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "The process of exec %s in %s already ended.", e->id,
+                                         e->container_name);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot read the PID of exec %s: %m", e->id);
+        if (kill(pid, sig) < 0)
+                return sd_bus_error_set_errnof(error, errno, "Cannot signal exec %s (PID %i): %m", e->id,
+                                               (int) pid);
+        log_info("Exec %s in %s: sent %s to PID %i.", e->id, e->container_name, signal_to_string(sig) ?: "?",
+                 (int) pid);
+        return 0;
 }
 
 void exec_free_all(Manager *m) {

@@ -12,6 +12,11 @@
  * through conmand. With a TTY the runtime sends the PTY master to a console socket
  * (stdio/console-socket.h) and conmand hands it to the client in the reply: the client owns it.
  * The unit carries AddRef=yes so its exit status can be read before it is collected.
+ *
+ * The runtime always writes the exec'd process's PID (a host PID) to <run>/exec-<id>.pid: without a TTY the
+ * unit's main process is the runtime, and the process it started lives in the container's cgroup, not the
+ * unit's, so stopping the unit leaves it running. exec_kill() signals that process itself (KillExec: the
+ * CRI's ExecSync timeout).
  */
 #pragma once
 
@@ -30,5 +35,8 @@ typedef struct ExecParams {
 int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bus_error *error);
 /* Answers request with the exit code of the exec once it ended. Returns 1, or -ENOENT when unknown. */
 int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request);
+/* Sends sig to the exec'd process inside the container. InvalidArgument for an unknown or finished exec,
+ * Busy when the runtime has not written its PID yet. */
+int exec_kill(Manager *m, const char *exec_id, int sig, sd_bus_error *error);
 /* Frees every exec of the manager (manager_free()); their units go on under systemd. */
 void exec_free_all(Manager *m);

@@ -2,6 +2,7 @@
 /*
  * pod-json.c — the inspect document of a pod (InspectPod), with podman's keys where they exist.
  */
+#include "shared/json-util.h"
 #include "shared/util.h"
 #include "daemon/container-network.h"
 #include "daemon/container.h"
@@ -21,6 +22,16 @@ static struct json_object *labels_json(char **labels) {
                 if (k)
                         json_object_object_add(o, k, json_object_new_string(eq ? eq + 1 : ""));
         }
+        return o;
+}
+
+/* CreatePod's DNS settings ([] for each one not given: the network's). */
+static struct json_object *dns_json(const PodSpec *s) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "Servers", json_strv_new(s->dns_servers));
+        json_object_object_add(o, "Searches", json_strv_new(s->dns_searches));
+        json_object_object_add(o, "Options", json_strv_new(s->dns_options));
         return o;
 }
 
@@ -94,10 +105,14 @@ struct json_object *pod_to_json(Pod *p) {
         json_object_object_add(o, "State", json_object_new_string(pod_state_to_string(p->state)));
         json_object_object_add(o, "Hostname", json_object_new_string(p->spec.hostname ?: p->spec.name));
         json_object_object_add(o, "Labels", labels_json(p->spec.labels));
+        json_object_object_add(o, "Annotations", labels_json(p->spec.annotations));
         json_object_object_add(o, "CgroupParent", json_object_new_string(p->slice));
         json_object_object_add(o, "Slice", json_object_new_string(p->slice));
         json_object_object_add(o, "Unit", json_object_new_string(p->pin_unit));
         json_object_object_add(o, "SharedNamespaces", shared_json(p->spec.share));
+        json_object_object_add(o, "Pid", json_object_new_string(pod_pid_mode_to_string(p->spec.pid)));
+        json_object_object_add(o, "Ipc", json_object_new_string(p->spec.ipc_host ? "host" : "pod"));
+        json_object_object_add(o, "DNS", dns_json(&p->spec));
         members = containers_json(p, &n);
         json_object_object_add(o, "NumContainers", json_object_new_int64(n));
         json_object_object_add(o, "Containers", members);

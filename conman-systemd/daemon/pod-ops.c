@@ -159,13 +159,45 @@ static bool is_unit_exists(const sd_bus_error *e) {
         return sd_bus_error_has_name(e, "org.freedesktop.systemd1.UnitExists");
 }
 
+/* A slice the pod was given (CgroupParent) that conmand did not make: someone else's (kubelet's), never
+ * stopped here. */
+static bool pod_slice_is_foreign(const Pod *p) {
+        return p->spec.cgroup_parent && !p->spec.slice_made;
+}
+
+/* A CgroupParent slice conmand did not make that is active already: systemd would take a StartTransientUnit
+ * for it (a slice loaded only as a parent is "pristine") and conmand would then stop it with the pod. */
+static bool pod_slice_in_use(Pod *p) {
+        _cleanup_free_ char *path = NULL, *active = NULL, *sub = NULL;
+
+        if (!pod_slice_is_foreign(p) || unit_object_path(p->slice, &path) < 0 ||
+            systemd_get_unit_state(p->manager->systemd, path, &active, &sub) < 0)
+                return false;
+        return streq(active, "active");
+}
+
+/* conmand made the CgroupParent slice: recorded, so RemovePod stops it (and only then). */
+static void pod_mark_slice_made(Pod *p) {
+        int r;
+
+        if (!p->spec.cgroup_parent || p->spec.slice_made)
+                return;
+        p->spec.slice_made = true;
+        r = pod_save(p);
+        if (r < 0)
+                log_warning_errno(r, "Failed to record that conmand made %s: %m", p->slice);
+}
+
 /* The slice with the pod's limits: a transient unit (a unit file for a pod of conman-generator). A slice
- * systemd still has is fine as it is: its properties are the pod's. */
+ * systemd still has is fine as it is: its properties are the pod's (or, for a CgroupParent slice systemd
+ * has, its owner's). */
 static int start_slice(Pod *p, PodOp *op, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         _cleanup_free_ char *job = NULL;
         int r;
 
+        if (pod_slice_in_use(p))
+                return 0; /* somebody else's (kubelet's): used as it is, never stopped here */
         if (pod_is_generated(p))
                 r = systemd_start_unit(p->manager->systemd, p->slice, &job, error);
         else {
@@ -178,6 +210,8 @@ static int start_slice(Pod *p, PodOp *op, sd_bus_error *error) {
                         sd_bus_error_free(error);
                         return 0;
                 }
+                if (r >= 0)
+                        pod_mark_slice_made(p);
         }
         if (r < 0)
                 return r;
@@ -568,7 +602,8 @@ static bool remove_progress(Pod *p, PodOp *op) {
                 return false;
         if (op->phase == 1) {
                 op->phase = 2;
-                stop_own_unit(p, op, p->slice);
+                if (!pod_slice_is_foreign(p))
+                        stop_own_unit(p, op, p->slice);
                 if (op->jobs > 0)
                         return false;
         }
@@ -589,7 +624,8 @@ static bool op_progress(Pod *p, PodOp *op) {
                 return false;
         if (op->kind == POD_OP_CREATE && op->job_failed) {
                 op_reply(p, op);
-                stop_own_unit(p, NULL, p->slice);
+                if (!pod_slice_is_foreign(p))
+                        stop_own_unit(p, NULL, p->slice);
                 pod_finalize_removal(p);
                 return true;
         }

@@ -35,8 +35,7 @@ Pod *pod_alloc(Manager *m, PodSpec *spec) {
         *spec = (PodSpec){};
         pod_spec_init(spec);
         p->state = POD_STOPPED;
-        if (pod_slice_name(p->spec.name, &p->slice) < 0 ||
-            pod_pin_unit_name(p->spec.name, &p->pin_unit) < 0 ||
+        if (pod_spec_slice(&p->spec, &p->slice) < 0 || pod_pin_unit_name(p->spec.name, &p->pin_unit) < 0 ||
             unit_object_path(p->pin_unit, &p->pin_unit_path) < 0 ||
             sd_bus_path_encode("/io/conman1/pod", p->spec.id, &p->object_path) < 0 ||
             !(p->pin_active = strdup("inactive")))

@@ -200,6 +200,23 @@ int systemd_new_start_transient_unit(SystemdClient *s, const char *unit, sd_bus_
         return 0;
 }
 
+int systemd_new_set_unit_properties(SystemdClient *s, const char *unit, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(s->bus, &msg, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
+        if (r >= 0)
+                r = sd_bus_message_append(msg, "sb", unit, 1);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(msg);
+        return 0;
+}
+
+int systemd_set_unit_properties(SystemdClient *s, sd_bus_message *msg, sd_bus_error *error) {
+        return sd_bus_call(s->bus, msg, 0, error, NULL);
+}
+
 static int read_job_reply(sd_bus_message *reply, char **ret_job) {
         const char *job;
         int r = sd_bus_message_read(reply, "o", &job);

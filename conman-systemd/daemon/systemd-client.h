@@ -50,6 +50,10 @@ int systemd_new_start_transient_unit(SystemdClient *s, const char *unit, sd_bus_
 /* Closes the message (no auxiliary units) and calls it. */
 int systemd_start_transient_unit(SystemdClient *s, sd_bus_message *props_message, char **ret_job,
                                  sd_bus_error *error);
+/* A SetUnitProperties call with (name, runtime=true) appended, for unit.c to append the properties to; the
+ * unit must be loaded. systemd_set_unit_properties() calls it. */
+int systemd_new_set_unit_properties(SystemdClient *s, const char *unit, sd_bus_message **ret);
+int systemd_set_unit_properties(SystemdClient *s, sd_bus_message *props_message, sd_bus_error *error);
 /* StartUnit of a unit file (a container conman-generator made). */
 int systemd_start_unit(SystemdClient *s, const char *unit, char **ret_job, sd_bus_error *error);
 int systemd_stop_unit(SystemdClient *s, const char *unit, char **ret_job, sd_bus_error *error);

@@ -13,17 +13,18 @@
 #include "shared/exit-record.h"
 #include "shared/log.h"
 #include "shared/names.h"
+#include "shared/pod-spec.h"
 #include "shared/unit.h"
 #include "shared/util.h"
 
 /* rmdir of <hierarchy>/<path> in every mounted cgroup hierarchy (v1 controllers, named, unified, v2),
  * retried briefly while the last processes of the container are still being reaped. */
-static void remove_container_cgroup(const char *unit, const char *pod) {
+static void remove_container_cgroup(const char *unit, const char *slice) {
         _cleanup_free_ char *path = NULL;
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
 
-        if (container_cgroup_path(unit, pod, &path) < 0)
+        if (container_cgroup_path(unit, slice, &path) < 0)
                 return;
         d = opendir("/sys/fs/cgroup");
         for (int pass = 0; pass < 2; pass++) {
@@ -56,12 +57,13 @@ int main(int argc, char *argv[]) {
                 { "state-dir", required_argument, NULL, 's' },
                 { "unit", required_argument, NULL, 'u' },
                 { "pod", required_argument, NULL, 'p' },
+                { "slice", required_argument, NULL, 'S' },
                 {},
         };
         _cleanup_(exit_record_done) ExitRecord e = { .exit_code = -1 };
-        _cleanup_free_ char *path = NULL;
+        _cleanup_free_ char *path = NULL, *slice = NULL;
         _cleanup_close_ int dfd = -EBADF;
-        const char *state_dir = CONMAN_STATE_DIR, *unit = NULL, *pod = NULL, *id;
+        const char *state_dir = CONMAN_STATE_DIR, *unit = NULL, *id;
         int c, r;
 
         log_setup("conman-exit-record", LOG_TARGET_AUTO);
@@ -70,19 +72,23 @@ int main(int argc, char *argv[]) {
                         state_dir = optarg;
                 else if (c == 'u' && string_has_prefix(optarg, CONMAN_UNIT_PREFIX) && !strchr(optarg, '/'))
                         unit = optarg;
-                else if (c == 'p' && container_name_is_valid(optarg))
-                        pod = optarg;
-                else
+                else if (c == 'p' && container_name_is_valid(optarg) && !slice) {
+                        if (pod_slice_name(optarg, &slice) < 0)
+                                return EXIT_FAILURE;
+                } else if (c == 'S' && slice_name_is_valid(optarg) && !slice) {
+                        if (!(slice = strdup(optarg)))
+                                return EXIT_FAILURE;
+                } else
                         return EXIT_FAILURE;
         if (optind + 1 != argc || !container_id_is_valid(argv[optind])) {
                 log_error(
-                        "Usage: conman-exit-record [--state-dir DIR] [--unit UNIT] [--pod POD] CONTAINER_ID");
+                        "Usage: conman-exit-record [--state-dir DIR] [--unit UNIT] [--pod POD|--slice SLICE] CONTAINER_ID");
                 return EXIT_FAILURE;
         }
         id = argv[optind];
 
         if (unit)
-                remove_container_cgroup(unit, pod);
+                remove_container_cgroup(unit, slice);
         if (asprintf(&path, "%s/containers/%s", state_dir, id) < 0)
                 return EXIT_FAILURE;
         dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

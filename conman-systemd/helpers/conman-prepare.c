@@ -290,7 +290,7 @@ static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage 
         _cleanup_json_ struct json_object *config = NULL;
         _cleanup_(pod_member_paths_done) PodMemberPaths ns = {};
         _cleanup_(pod_spec_done) PodSpec pod;
-        _cleanup_free_ char *cgroup = NULL, *root = NULL;
+        _cleanup_free_ char *cgroup = NULL, *root = NULL, *slice = NULL;
         _cleanup_strv_free_ char **roots = NULL;
         int r;
 
@@ -298,7 +298,8 @@ static int write_config_json(const Prepared *p, int dir_fd, const ResolvedImage 
         r = network_paths(p, &pod, &ns);
         if (r < 0)
                 return r;
-        if (container_cgroup_path(p->unit, p->spec.pod_name, &cgroup) < 0 ||
+        if (container_spec_slice(&p->spec, &slice) < 0 ||
+            container_cgroup_path(p->unit, slice, &cgroup) < 0 ||
             (img || p->spec.userns == USERNS_AUTO
                      ? asprintf(&root, "%s/containers/%s/rootfs", CONMAN_STATE_DIR, p->id) < 0
                      : !(root = strdup(p->spec.rootfs))))

@@ -8,8 +8,10 @@
 #include <linux/magic.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -213,6 +215,19 @@ static int pin_net_bridge(const NetworkContext *ctx, const PodSpec *s, char **re
         return network_attach(ctx, &req, ret_message);
 }
 
+/* The pod's own DNS settings (CreatePod's Dns*) over the resolv.conf its network wrote. */
+static int write_pod_resolv(const char *run_dir, const PodSpec *s, char **ret_message) {
+        _cleanup_(pod_member_paths_done) PodMemberPaths paths = {};
+        int r;
+
+        r = pod_member_paths(s, run_dir, &paths);
+        if (r >= 0)
+                r = pod_hosts_write_resolv(paths.etc_dir, s);
+        if (r < 0)
+                set_messagef(ret_message, r, "Cannot write the pod's resolv.conf");
+        return r;
+}
+
 static int pin_net(const char *state_dir, const char *run_dir, const PodSpec *s, char **ret_message) {
         _cleanup_(network_context_done) NetworkContext ctx = {};
         int r;
@@ -222,8 +237,9 @@ static int pin_net(const char *state_dir, const char *run_dir, const PodSpec *s,
         r = network_context_init(&ctx, state_dir, run_dir);
         if (r < 0)
                 return r;
-        return s->network == NETWORK_BRIDGE ? pin_net_bridge(&ctx, s, ret_message)
-                                            : pin_net_none(&ctx, run_dir, s, ret_message);
+        r = s->network == NETWORK_BRIDGE ? pin_net_bridge(&ctx, s, ret_message)
+                                         : pin_net_none(&ctx, run_dir, s, ret_message);
+        return r < 0 ? r : write_pod_resolv(run_dir, s, ret_message);
 }
 
 /* <run>/pods, shared, and <run>/pods/<id>. */
@@ -243,6 +259,81 @@ static int make_run_dir(const char *run_dir, const char *id, char **ret_message)
         return r;
 }
 
+static int unpin_file(const char *path);
+
+int pod_pause_pid_file(const char *run_dir, const char *pod_id, char **ret) {
+        return asprintf(ret, "%s/pods/%s/pause.pid", run_dir, pod_id) < 0 ? -ENOMEM : 0;
+}
+
+static void on_pause_signal(int sig) {
+}
+
+/* PID 1 of the pod's PID namespace: reaps what the members leave to it, ends on SIGTERM or SIGINT (from the
+ * parent namespace a PID 1 only gets the signals it handles or blocks: both here). */
+_noreturn_ static void pause_main(void) {
+        struct sigaction sa = { .sa_handler = on_pause_signal };
+        sigset_t set;
+        int sig;
+
+        (void) prctl(PR_SET_NAME, "conman-pause");
+        (void) chdir("/");
+        (void) close_range(3, ~0U, 0);
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGCHLD);
+        (void) sigaction(SIGTERM, &sa, NULL);
+        (void) sigaction(SIGINT, &sa, NULL);
+        (void) sigaction(SIGCHLD, &sa, NULL);
+        (void) sigprocmask(SIG_SETMASK, &set, NULL);
+        for (;;) {
+                if (sigwait(&set, &sig) != 0)
+                        continue;
+                if (sig != SIGCHLD)
+                        _exit(EXIT_SUCCESS);
+                while (waitpid(-1, NULL, WNOHANG) > 0)
+                        ;
+        }
+}
+
+/* Pid pod: a new PID namespace with the pause process as its PID 1, pinned on <run>/pods/<id>/pid, and the
+ * pause's PID in pause.pid for systemd (this process exits after, as Type=forking wants). */
+static int pin_pid(const char *run_dir, const PodSpec *s, char **ret_message) {
+        _cleanup_free_ char *path = NULL, *pid_file = NULL, *ns = NULL, *text = NULL;
+        pid_t pid;
+        int r;
+
+        if (s->pid != POD_PID_POD)
+                return 0;
+        if (pod_ns_path(run_dir, s->id, "pid", &path) < 0 ||
+            pod_pause_pid_file(run_dir, s->id, &pid_file) < 0)
+                return -ENOMEM;
+        (void) unpin_file(path); /* a namespace pinned before died with its pause */
+        r = touch(path);
+        if (r >= 0 && unshare(CLONE_NEWPID) < 0)
+                r = negative_errno();
+        if (r < 0) {
+                set_messagef(ret_message, r, "Cannot make the pod's PID namespace");
+                return r;
+        }
+        pid = fork();
+        if (pid < 0)
+                return negative_errno();
+        if (pid == 0)
+                pause_main();
+        if (asprintf(&ns, "/proc/%i/ns/pid", (int) pid) < 0 || asprintf(&text, "%i\n", (int) pid) < 0)
+                r = -ENOMEM;
+        if (r >= 0 && mount(ns, path, "none", MS_BIND, NULL) < 0)
+                r = negative_errno();
+        if (r >= 0)
+                r = write_file_atomic(pid_file, text, strlen(text), 0644);
+        if (r < 0) {
+                (void) kill(pid, SIGKILL);
+                set_messagef(ret_message, r, "Cannot pin the pod's PID namespace");
+        }
+        return r;
+}
+
 int pod_namespaces_pin(const char *state_dir, const char *run_dir, const PodSpec *s, char **ret_message) {
         int r;
 
@@ -253,6 +344,8 @@ int pod_namespaces_pin(const char *state_dir, const char *run_dir, const PodSpec
                 r = pin_ipc_uts(run_dir, s, ret_message);
         if (r >= 0)
                 r = pin_net(state_dir, run_dir, s, ret_message);
+        if (r >= 0)
+                r = pin_pid(run_dir, s, ret_message);
         if (r < 0)
                 (void) pod_namespaces_unpin(state_dir, run_dir, s->id, NULL);
         return r;
@@ -290,13 +383,13 @@ static void keep_first(int *ret, int r) {
 }
 
 int pod_namespaces_unpin(const char *state_dir, const char *run_dir, const char *pod_id, char **ret_message) {
-        _cleanup_free_ char *dir = NULL, *ipc = NULL, *uts = NULL;
+        _cleanup_free_ char *dir = NULL, *ipc = NULL, *uts = NULL, *pid = NULL;
         int ret = 0, r;
 
         if (!container_id_is_valid(pod_id))
                 return -EINVAL;
         if (pod_run_dir(run_dir, pod_id, &dir) < 0 || pod_ns_path(run_dir, pod_id, "ipc", &ipc) < 0 ||
-            pod_ns_path(run_dir, pod_id, "uts", &uts) < 0)
+            pod_ns_path(run_dir, pod_id, "uts", &uts) < 0 || pod_ns_path(run_dir, pod_id, "pid", &pid) < 0)
                 return -ENOMEM;
         r = unpin_net(state_dir, run_dir, pod_id, ret_message);
         if (r < 0)
@@ -304,6 +397,7 @@ int pod_namespaces_unpin(const char *state_dir, const char *run_dir, const char 
         keep_first(&ret, r);
         keep_first(&ret, unpin_file(ipc));
         keep_first(&ret, unpin_file(uts));
+        keep_first(&ret, unpin_file(pid)); /* the pause itself ends with the pin unit (SIGTERM) */
         r = rm_rf(dir);
         keep_first(&ret, r == -ENOENT ? 0 : r);
         if (ret < 0)

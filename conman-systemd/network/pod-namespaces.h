@@ -12,6 +12,12 @@
  *                                ports published there); with network none, a namespace with lo
  *                                up and /etc files in <run>/pods/<id>/etc/
  *
+ *   <run>/pods/<id>/pid          Pid pod only: a bind mount of the PID namespace whose PID 1 is a pause
+ *                                process (it reaps, and exits on SIGTERM); its host PID in
+ *                                <run>/pods/<id>/pause.pid, the pin unit's PIDFile= (Type=forking).
+ *                                A PID namespace dies with its last process, so this one pod kind
+ *                                costs a process; every other pod has none.
+ *
  * Members (containers with spec.pod_id) join these by path in their config.json, and each one
  * adds its name to the pod's /etc/hosts with pod_namespaces_join() before it starts.
  * conman-podns (helpers/) is the command line around this; conmand calls unpin for orphans.
@@ -24,6 +30,8 @@
  * (s->hostname ?: s->name). Already pinned: success. On failure everything is unpinned again and
  * *ret_message (may be NULL) says why, for people. */
 int pod_namespaces_pin(const char *state_dir, const char *run_dir, const PodSpec *s, char **ret_message);
+/* <run>/pods/<id>/pause.pid: the pause process of a pod with Pid pod (the pin unit's PIDFile=). */
+int pod_pause_pid_file(const char *run_dir, const char *pod_id, char **ret);
 /* Detaches the network, removes the namespace, unmounts ipc/uts and removes <run>/pods/<id>, from
  * whatever of that exists; nothing left is success. Returns the first error but always finishes. */
 int pod_namespaces_unpin(const char *state_dir, const char *run_dir, const char *pod_id, char **ret_message);

@@ -2,6 +2,7 @@
 /*
  * container-spec.c — validation and (de)serialization of ContainerSpec.
  */
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -78,6 +79,40 @@ int restart_policy_parse(const char *s, RestartPolicy *ret_policy, unsigned *ret
         return 0;
 }
 
+int cpuset_parse(const char *s, uint8_t **ret_mask, size_t *ret_size) {
+        _cleanup_free_ uint8_t *mask = calloc(CPUSET_MAX / 8, 1);
+        size_t size = 0;
+
+        if (!mask)
+                return -ENOMEM;
+        if (isempty(s))
+                return -EINVAL;
+        for (const char *p = s; *p;) {
+                size_t n = strcspn(p, ",");
+                _cleanup_free_ char *item = strndup(p, n);
+                uint64_t a, b;
+                char *dash;
+
+                if (!item)
+                        return -ENOMEM;
+                dash = strchr(item, '-');
+                if (dash)
+                        *dash = 0;
+                if (safe_atou64(item, &a) < 0 || (dash ? safe_atou64(dash + 1, &b) < 0 : (b = a, false)) ||
+                    a > b || b >= CPUSET_MAX)
+                        return -EINVAL;
+                for (uint64_t i = a; i <= b; i++)
+                        mask[i / 8] |= (uint8_t) (1u << (i % 8));
+                size = MAX(size, (size_t) (b / 8 + 1));
+                p += n;
+                if (*p == ',' && !*++p)
+                        return -EINVAL; /* a trailing comma */
+        }
+        *ret_mask = TAKE_PTR(mask);
+        *ret_size = size;
+        return 0;
+}
+
 uint64_t cpu_shares_to_weight(uint64_t shares) {
         uint64_t w = shares * 100 / 1024;
         return MAX(UINT64_C(1), MIN(w, UINT64_C(10000)));
@@ -97,21 +132,28 @@ void container_spec_done(ContainerSpec *s) {
         free(s->image);
         free(s->image_id);
         strv_freep(&s->command);
+        strv_freep(&s->entrypoint);
         strv_freep(&s->env);
         free(s->working_dir);
         free(s->user);
         free(s->hostname);
         strv_freep(&s->labels);
+        strv_freep(&s->annotations);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 free(s->volumes[i].source);
                 free(s->volumes[i].destination);
         }
         free(s->volumes);
         free(s->runtime);
+        free(s->log_path);
         free(s->network_name);
         strv_freep(&s->ports);
         free(s->pod_id);
         free(s->pod_name);
+        free(s->pod_slice);
+        free(s->pid_mode);
+        free(s->cpuset_cpus);
+        free(s->cpuset_mems);
         security_spec_done(&s->security);
         container_spec_init(s);
 }
@@ -156,6 +198,13 @@ static int validate_command(const ContainerSpec *s, sd_bus_error *error) {
         return 0;
 }
 
+/* An absolute path of a file: no line break, not a directory's spelling. */
+static bool log_path_ok(const char *p) {
+        size_t n = strlen(p);
+        return p[0] == '/' && n < PATH_MAX && utf8_is_valid(p) && !strchr(p, '\n') && p[n - 1] != '/' &&
+               !strstr(p, "/../") && !strstr(p, "/./");
+}
+
 static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
         if (strv_length(s->env) > CONTAINER_ARGS_MAX || strv_length(s->labels) > CONTAINER_ARGS_MAX)
                 return invalid(error, "%sToo many environment variables or labels.", "");
@@ -185,6 +234,37 @@ static int validate_strings(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "Hostname '%s' must be 1-63 letters, digits, '-' or '.'.", s->hostname);
         if (s->image && !string_ok(s->image))
                 return invalid(error, "%sImage reference is not valid UTF-8.", "");
+        if (s->log_path && !log_path_ok(s->log_path))
+                return invalid(error, "Log path '%.256s' must be an absolute path of a file.", s->log_path);
+        return 0;
+}
+
+static bool annotation_key_ok(const char *k, size_t n) {
+        if (n == 0 || n > ANNOTATION_KEY_MAX)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if ((unsigned char) k[i] <= ' ' || (unsigned char) k[i] >= 0x7f)
+                        return false;
+        return true;
+}
+
+int annotations_validate(char *const *annotations, sd_bus_error *error) {
+        if (strv_length(annotations) > ANNOTATIONS_MAX)
+                return invalid(error, "%sToo many annotations (at most 256).", "");
+        for (char *const *a = annotations; a && *a; a++) {
+                size_t n = strcspn(*a, "=");
+                if (!(*a)[n] || !annotation_key_ok(*a, n))
+                        return invalid(error,
+                                       "Annotation key '%.64s' must be 1-253 printable characters without "
+                                       "spaces or '='.",
+                                       *a);
+                if (strlen(*a + n + 1) > ANNOTATION_VALUE_MAX || !utf8_is_valid(*a + n + 1))
+                        return invalid(error,
+                                       "The value of annotation '%.64s' is not UTF-8 of at most 64 KiB.", *a);
+                for (char *const *b = annotations; b != a; b++)
+                        if (strneq(*a, *b, n + 1))
+                                return invalid(error, "Annotation '%.64s' is given twice.", *a);
+        }
         return 0;
 }
 
@@ -212,6 +292,13 @@ static int validate_volumes(const ContainerSpec *s, sd_bus_error *error) {
         return 0;
 }
 
+static bool cpuset_ok(const char *s) {
+        _cleanup_free_ uint8_t *mask = NULL;
+        size_t n;
+
+        return !s || cpuset_parse(s, &mask, &n) >= 0;
+}
+
 static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
         if (s->memory_max != 0 &&
             (s->memory_max < CONTAINER_MEMORY_MIN || s->memory_max > CONTAINER_LIMIT_MAX))
@@ -223,6 +310,8 @@ static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error, "%sCPU weight must be between 1 and 10000.", "");
         if (s->pids_limit > 4194304 && s->pids_limit != CONTAINER_PIDS_LIMIT_UNLIMITED)
                 return invalid(error, "%sPids limit must be at most 4194304.", "");
+        if (!cpuset_ok(s->cpuset_cpus) || !cpuset_ok(s->cpuset_mems))
+                return invalid(error, "%sA cpuset is a list such as 0-3,5 (numbers below 1024).", "");
         if (s->stop_signal <= 0 || s->stop_signal >= _NSIG || !signal_to_string(s->stop_signal))
                 return invalid(error, "%sUnknown stop signal.", "");
         if (s->stop_timeout_usec > CONTAINER_STOP_TIMEOUT_MAX_USEC)
@@ -273,6 +362,10 @@ static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
         return 0;
 }
 
+int container_spec_validate_resources(const ContainerSpec *s, sd_bus_error *error) {
+        return validate_limits(s, error);
+}
+
 int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error) {
         int r;
 
@@ -286,10 +379,16 @@ int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error) 
 
 /* A pod's member takes network, ports and host name from the pod (pod-spec.h). */
 static int validate_pod(const ContainerSpec *s, sd_bus_error *error) {
+        if (!s->pod_id && s->pid_mode && !streq(s->pid_mode, "host") && !streq(s->pid_mode, "private"))
+                return invalid(error, "%sPidMode pod needs a pod (Pod).", "");
         if (!s->pod_id)
                 return 0;
-        if (!container_id_is_valid(s->pod_id) || !s->pod_name || !container_name_is_valid(s->pod_name))
+        if (!container_id_is_valid(s->pod_id) || !s->pod_name || !container_name_is_valid(s->pod_name) ||
+            (s->pod_slice && !slice_name_is_valid(s->pod_slice)))
                 return invalid(error, "%sInvalid pod reference.", "");
+        if (s->pid_mode && !streq(s->pid_mode, "pod") && !streq(s->pid_mode, "private") &&
+            !streq(s->pid_mode, "host"))
+                return invalid(error, "Unknown PidMode '%.32s': use pod, private or host.", s->pid_mode);
         if (s->ports || s->hostname || s->network_name || s->network == NETWORK_BRIDGE)
                 return invalid(error,
                                "The network, published ports and host name belong to the pod '%s': set them "
@@ -306,6 +405,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
                 r = validate_command(s, error);
         if (r >= 0)
                 r = validate_strings(s, error);
+        if (r >= 0)
+                r = annotations_validate(s->annotations, error);
         if (r >= 0)
                 r = validate_volumes(s, error);
         if (r >= 0)
@@ -340,6 +441,8 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "user", s->user);
         add_string(o, "hostname", s->hostname);
         json_object_object_add(o, "labels", json_strv_new(s->labels));
+        if (s->annotations)
+                json_object_object_add(o, "annotations", json_strv_new(s->annotations));
         for (size_t i = 0; i < s->n_volumes; i++) {
                 struct json_object *v = json_object_new_object();
                 add_string(v, "source", s->volumes[i].source);
@@ -357,15 +460,20 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         json_object_object_add(o, "ports", json_strv_new(s->ports));
         add_string(o, "podId", s->pod_id);
         add_string(o, "podName", s->pod_name);
+        add_string(o, "podSlice", s->pod_slice);
+        add_string(o, "pidMode", s->pid_mode);
         add_u64(o, "memoryMax", s->memory_max);
         add_u64(o, "cpuQuotaUSec", s->cpu_quota_usec);
         add_u64(o, "cpuWeight", s->cpu_weight);
         add_u64(o, "pidsLimit", s->pids_limit);
+        add_string(o, "cpusetCpus", s->cpuset_cpus);
+        add_string(o, "cpusetMems", s->cpuset_mems);
         add_string(o, "stopSignal", signal_to_string(s->stop_signal));
         add_u64(o, "stopTimeoutUSec", s->stop_timeout_usec);
         add_string(o, "restartPolicy", restart_policy_to_string(s->restart));
         add_u64(o, "restartMaxRetries", s->restart_max_retries);
         add_string(o, "runtime", s->runtime);
+        add_string(o, "logPath", s->log_path);
         if (s->userns != USERNS_HOST)
                 json_object_object_add(o, "userns", userns_to_json(s->userns, &s->userns_range));
         json_object_object_add(o, "security", security_spec_to_json(&s->security));
@@ -420,6 +528,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         if (r >= 0)
                 r = json_strv_get(json_object_object_get(o, "labels"), &s->labels);
         if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "annotations"), &s->annotations);
+        if (r >= 0)
                 r = volumes_from_json(json_object_object_get(o, "volumes"), s);
         if (r >= 0)
                 r = json_get_string(o, "stopSignal", &sig);
@@ -430,6 +540,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
         if (r >= 0)
                 r = json_get_string(o, "runtime", &s->runtime);
         if (r >= 0)
+                r = json_get_string(o, "logPath", &s->log_path);
+        if (r >= 0)
                 r = json_get_string(o, "networkName", &s->network_name);
         if (r >= 0)
                 r = json_strv_get(json_object_object_get(o, "ports"), &s->ports);
@@ -437,6 +549,14 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = json_get_string(o, "podId", &s->pod_id);
         if (r >= 0)
                 r = json_get_string(o, "podName", &s->pod_name);
+        if (r >= 0)
+                r = json_get_string(o, "podSlice", &s->pod_slice);
+        if (r >= 0)
+                r = json_get_string(o, "pidMode", &s->pid_mode);
+        if (r >= 0)
+                r = json_get_string(o, "cpusetCpus", &s->cpuset_cpus);
+        if (r >= 0)
+                r = json_get_string(o, "cpusetMems", &s->cpuset_mems);
         if (r >= 0)
                 r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
         if (r >= 0)

@@ -45,11 +45,14 @@ typedef struct ContainerSpec {
         char *image;       /* image reference as the user gave it, for display */
         char *image_id;    /* the image in the store; its layers become an overlay root */
         char **command;    /* argv of the container's init */
+        char **entrypoint; /* at create only: replaces the image's Entrypoint (and drops its Cmd when no
+                              command is given), prefixes command for a rootfs; never stored */
         char **env;        /* KEY=VALUE */
         char *working_dir; /* absolute container path, NULL = "/" */
         char *user;        /* "uid[:gid]" or a name from the rootfs' /etc/passwd */
         char *hostname;
-        char **labels; /* "key=value" */
+        char **labels;      /* "key=value" */
+        char **annotations; /* "key=value" (a key has no '='): CRI's, into config.json's annotations */
         VolumeSpec *volumes;
         size_t n_volumes;
         bool read_only;   /* root filesystem mounted read-only */
@@ -61,19 +64,26 @@ typedef struct ContainerSpec {
         char **ports;       /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */
         char *pod_id; /* the pod the container belongs to (pod-spec.h), fixed at create; NULL = none. A member
                        */
-        char *pod_name; /* joins the pod's namespaces: network is NONE (or HOST for a pod on the host's) */
+        char *pod_name;  /* joins the pod's namespaces: network is NONE (or HOST for a pod on the host's) */
+        char *pid_mode;  /* a member's PidMode: "pod", "private", "host"; NULL = the pod's (pod if it has one)
+                          */
+        char *pod_slice; /* the slice the pod was given (CreatePod's CgroupParent); NULL:
+                            conman-pod-NAME.slice */
 
         uint64_t memory_max;     /* bytes; 0 = no limit → MemoryMax= */
         uint64_t cpu_quota_usec; /* per second of wall time; 0 = none → CPUQuota= */
         uint64_t cpu_weight;     /* 1..10000; 0 = default → CPUWeight= */
         uint64_t pids_limit;     /* 0 = the default (2048), UINT64_MAX = none → TasksMax= */
+        char *cpuset_cpus;       /* "0-3,5": → AllowedCPUs=; NULL = all */
+        char *cpuset_mems;       /* memory nodes, the same syntax → AllowedMemoryNodes= */
 
         int stop_signal;              /* → KillSignal= */
         uint64_t stop_timeout_usec;   /* → TimeoutStopSec= */
         RestartPolicy restart;        /* → Restart= */
         unsigned restart_max_retries; /* on-failure:N; 0 = unlimited → StartLimitBurst= */
 
-        char *runtime; /* "runc" or "crun"; NULL = the daemon's default */
+        char *runtime;  /* "runc" or "crun"; NULL = the daemon's default */
+        char *log_path; /* absolute: kubelet's CRI log of the output (daemon/stdio/cri-log.h), or NULL */
 
         UsernsMode userns;        /* --userns: host (none) or auto (userns.h) */
         UsernsRange userns_range; /* auto: the host IDs allocated at create (size 0 = not yet) */
@@ -94,6 +104,14 @@ void container_spec_done(ContainerSpec *s);
 
 /* Refuses what cannot work, with a message a person can act on (InvalidArgument). */
 int container_spec_validate(const ContainerSpec *s, sd_bus_error *error);
+/* Annotations ("key=value" each): a key is 1..253 printable bytes without '=', a value valid UTF-8 of at most
+ * 64 KiB, at most 256 of them (InvalidArgument). */
+#define ANNOTATIONS_MAX      256
+#define ANNOTATION_KEY_MAX   253
+#define ANNOTATION_VALUE_MAX 65536
+int annotations_validate(char *const *annotations, sd_bus_error *error);
+/* The resource limits alone (UpdateContainer): memory, CPU, pids, cpusets. */
+int container_spec_validate_resources(const ContainerSpec *s, sd_bus_error *error);
 /* The part a pod shares with a container: labels, host name, limits, network and ports (pod-spec.c). */
 int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error);
 
@@ -106,6 +124,11 @@ int container_spec_from_json(struct json_object *j, ContainerSpec *s);
  * canonical spelling). */
 int container_spec_set_network(ContainerSpec *s, const char *v);
 int container_spec_add_port(ContainerSpec *s, const char *v);
+
+/* A cpuset list ("0-3,5", at most CPUSET_MAX) as systemd's bitmask (byte i, bit j: CPU 8i+j): -EINVAL for
+ * anything else. */
+#define CPUSET_MAX 1024
+int cpuset_parse(const char *s, uint8_t **ret_mask, size_t *ret_size);
 
 /* "64m" "on-failure:3" style parsing shared by conmanctl and the generator. */
 int restart_policy_parse(const char *s, RestartPolicy *ret_policy, unsigned *ret_max_retries);

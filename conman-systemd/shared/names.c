@@ -88,3 +88,22 @@ bool label_key_is_valid(const char *k) {
                         return false;
         return true;
 }
+
+static bool string_has_suffix_slice(const char *s) {
+        size_t n = strlen(s);
+        return n >= 6 && streq(s + n - 6, ".slice");
+}
+
+bool slice_name_is_valid(const char *slice) {
+        size_t n = slice ? strlen(slice) : 0, stem;
+
+        if (n <= strlen(".slice") || n > 255 || !string_has_suffix_slice(slice))
+                return false;
+        stem = n - strlen(".slice");
+        if (slice[0] == '-' || slice[stem - 1] == '-' || strstr(slice, "--"))
+                return false;
+        for (size_t i = 0; i < stem; i++)
+                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_.\\-", slice[i]))
+                        return false;
+        return true;
+}

@@ -22,3 +22,7 @@ bool container_path_is_valid(const char *path);
 bool env_assignment_is_valid(const char *e);
 /* A label key: printable, no '=' , 1..255 bytes. */
 bool label_key_is_valid(const char *k);
+/* A slice unit name systemd accepts and places by its dashes ("kubepods-besteffort-pod1.slice": below
+ * kubepods.slice/kubepods-besteffort.slice): [a-zA-Z0-9:_.\\] and '-', no empty level, ".slice" at the end,
+ * at most 255 characters. "-.slice" (the root) is not a place for containers. */
+bool slice_name_is_valid(const char *slice);

@@ -270,10 +270,16 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
         struct json_object *l = json_object_new_object(), *ns = json_object_new_array();
 
         for (size_t i = 0; i < ELEMENTSOF(ns_private); i++) {
-                struct json_object *n = json_object_new_object();
+                struct json_object *n;
                 const char *path = streq(ns_private[i], "ipc")   ? paths->ipc_ns_path
                                    : streq(ns_private[i], "uts") ? paths->uts_ns_path
+                                   : streq(ns_private[i], "pid") ? paths->pid_ns_path
                                                                  : NULL;
+
+                if ((paths->pid_host && streq(ns_private[i], "pid")) ||
+                    (paths->ipc_host && streq(ns_private[i], "ipc")))
+                        continue; /* the host's */
+                n = json_object_new_object();
                 json_object_object_add(n, "type", json_object_new_string(ns_private[i]));
                 if (path) /* a pod's pinned namespace (pod-spec.h) */
                         json_object_object_add(n, "path", json_object_new_string(path));
@@ -292,6 +298,21 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
         if (paths->cgroups_path)
                 json_object_object_add(l, "cgroupsPath", json_object_new_string(paths->cgroups_path));
         return l;
+}
+
+/* The container's annotations ("key=value"), as the OCI runtime spec's string map. */
+static void add_annotations(struct json_object *c, char *const *annotations) {
+        struct json_object *o;
+
+        if (!annotations)
+                return;
+        o = json_object_new_object();
+        for (char *const *a = annotations; *a; a++) {
+                _cleanup_free_ char *k = strndup(*a, strcspn(*a, "="));
+                if (k && (*a)[strlen(k)] == '=')
+                        json_object_object_add(o, k, json_object_new_string(*a + strlen(k) + 1));
+        }
+        json_object_object_add(c, "annotations", o);
 }
 
 int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *paths, struct json_object **ret,
@@ -322,6 +343,7 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
                 json_object_object_add(c, "hostname", json_object_new_string(hostname));
         json_object_object_add(c, "mounts", build_mounts(s, paths));
         json_object_object_add(c, "linux", build_linux(s, paths));
+        add_annotations(c, s->annotations);
         if (!paths->host)
                 oci_host_detect(&host);
         r = oci_security_apply(s, paths->host ?: &host, paths->user_roots, c, error);

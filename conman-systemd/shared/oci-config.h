@@ -34,6 +34,8 @@ typedef struct OciPaths {
         const char *ipc_ns_path;     /* a pod's pinned IPC namespace to join (pod-spec.h), or NULL */
         const char *uts_ns_path;     /* a pod's pinned UTS namespace to join: its host name is the pod's */
         const char *pod_hostname;   /* with uts_ns_path: $HOSTNAME (config.json sets none: the pod's stays) */
+        const char *pid_ns_path;    /* a pod's PID namespace (its pause process's, pinned by path), or NULL */
+        bool pid_host, ipc_host;    /* no PID / IPC namespace of its own: the host's */
         const struct OciHost *host; /* machine, capabilities, cgroup version; NULL = this host's */
 } OciPaths;
 

@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <inttypes.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -12,6 +13,7 @@
 
 #include "shared/bus-errors.h"
 #include "shared/capabilities.h"
+#include "shared/json-util.h"
 #include "shared/oci-config.h"
 #include "shared/oci-security.h"
 #include "shared/seccomp.h"
@@ -256,6 +258,31 @@ static int add_process(const ContainerSpec *s, uint64_t caps, char *const *roots
         return 0;
 }
 
+/* The defaults (podman's), or the lists given (CRI gives them whole); none for a privileged container. */
+static void add_masked_paths(const SecuritySpec *sec, struct json_object *linux_) {
+        if (sec->privileged)
+                return;
+        json_object_object_add(linux_, "maskedPaths",
+                               sec->has_masked_paths ? json_strv_new(sec->masked_paths)
+                                                     : string_array(masked_paths, ELEMENTSOF(masked_paths)));
+        json_object_object_add(linux_, "readonlyPaths",
+                               sec->has_readonly_paths
+                                       ? json_strv_new(sec->readonly_paths)
+                                       : string_array(readonly_paths, ELEMENTSOF(readonly_paths)));
+}
+
+/* A negative value needs CAP_SYS_RESOURCE, which a host (this VM) may lack: then 0, or the runtime would
+ * fail to start the container (issue 16: "treat a refused negative oom_score_adj gracefully"). */
+static void add_oom_score_adj(const SecuritySpec *sec, const OciHost *h, struct json_object *process) {
+        int v = sec->oom_score_adj;
+
+        if (!sec->has_oom_score_adj)
+                return;
+        if (v < 0 && !(h->cap_all & (UINT64_C(1) << CAP_SYS_RESOURCE)))
+                v = 0;
+        json_object_object_add(process, "oomScoreAdj", json_object_new_int(v));
+}
+
 int oci_security_apply(const ContainerSpec *s, const OciHost *h, char *const *roots,
                        struct json_object *config, sd_bus_error *error) {
         struct json_object *process = json_object_object_get(config, "process"),
@@ -271,12 +298,8 @@ int oci_security_apply(const ContainerSpec *s, const OciHost *h, char *const *ro
         if (r < 0)
                 return r;
         add_sysctls(s, linux_);
-        if (!s->security.privileged) {
-                json_object_object_add(linux_, "maskedPaths",
-                                       string_array(masked_paths, ELEMENTSOF(masked_paths)));
-                json_object_object_add(linux_, "readonlyPaths",
-                                       string_array(readonly_paths, ELEMENTSOF(readonly_paths)));
-        }
+        add_masked_paths(&s->security, linux_);
+        add_oom_score_adj(&s->security, h, process);
         if (h->cgroup2 && json_object_object_get_ex(linux_, "namespaces", &ns)) {
                 struct json_object *n = json_object_new_object();
                 json_object_object_add(n, "type", json_object_new_string("cgroup"));

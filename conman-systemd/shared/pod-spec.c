@@ -2,6 +2,7 @@
 /*
  * pod-spec.c — see pod-spec.h.
  */
+#include <arpa/inet.h>
 #include <signal.h>
 
 #include "shared/bus-errors.h"
@@ -13,6 +14,14 @@
 #include "shared/unit.h"
 #include "shared/util.h"
 
+static const char *const pod_pid_mode_table[_POD_PID_MODE_MAX] = {
+        [POD_PID_PRIVATE] = "private",
+        [POD_PID_POD] = "pod",
+        [POD_PID_HOST] = "host",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(pod_pid_mode, PodPidMode);
+
 void pod_spec_init(PodSpec *s) {
         *s = (PodSpec){ .network = NETWORK_BRIDGE, .share = POD_SHARE_DEFAULT };
 }
@@ -22,9 +31,14 @@ void pod_spec_done(PodSpec *s) {
         free(s->name);
         free(s->hostname);
         strv_freep(&s->labels);
+        strv_freep(&s->annotations);
         free(s->network_name);
         strv_freep(&s->ports);
         free(s->source_path);
+        free(s->cgroup_parent);
+        strv_freep(&s->dns_servers);
+        strv_freep(&s->dns_searches);
+        strv_freep(&s->dns_options);
         pod_spec_init(s);
 }
 
@@ -73,6 +87,45 @@ static void as_container_spec(const PodSpec *s, ContainerSpec *v) {
         v->pids_limit = s->pids_limit;
 }
 
+static bool dns_word_ok(const char *w, size_t max) {
+        size_t n = strlen(w);
+
+        if (n == 0 || n > max)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if ((unsigned char) w[i] <= ' ' || (unsigned char) w[i] >= 0x7f || w[i] == '#' || w[i] == ';')
+                        return false;
+        return true;
+}
+
+static int validate_dns(const PodSpec *s, sd_bus_error *error) {
+        unsigned char buf[sizeof(struct in6_addr)];
+
+        if (strv_length(s->dns_servers) > POD_DNS_MAX || strv_length(s->dns_searches) > POD_DNS_MAX ||
+            strv_length(s->dns_options) > POD_DNS_MAX)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "At most 32 DNS servers, search domains and options each.");
+        for (char **a = s->dns_servers; a && *a; a++)
+                if (inet_pton(AF_INET, *a, buf) != 1 && inet_pton(AF_INET6, *a, buf) != 1)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "DNS server '%.64s' is not an IPv4 or IPv6 address.", *a);
+        for (char **d = s->dns_searches; d && *d; d++)
+                if (!dns_word_ok(*d, 253))
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "DNS search domain '%.64s' must be 1-253 printable characters "
+                                "without spaces.",
+                                *d);
+        for (char **o = s->dns_options; o && *o; o++)
+                if (!dns_word_ok(*o, 128))
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "DNS option '%.64s' must be 1-128 printable characters without "
+                                "spaces (ndots:5).",
+                                *o);
+        return 0;
+}
+
 int pod_spec_validate(const PodSpec *s, sd_bus_error *error) {
         ContainerSpec v; /* shallow: never freed */
 
@@ -91,6 +144,21 @@ int pod_spec_validate(const PodSpec *s, sd_bus_error *error) {
         if (s->pids_limit == CONTAINER_PIDS_LIMIT_UNLIMITED)
                 return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                         "A pod's pids limit is a number (leave it out for none).");
+        if (annotations_validate(s->annotations, error) < 0)
+                return -EINVAL;
+        if (validate_dns(s, error) < 0)
+                return -EINVAL;
+        if (s->pid < 0 || s->pid >= _POD_PID_MODE_MAX)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Unknown Pid mode: use private, pod or host.");
+        if (s->ipc_host && (s->share & POD_SHARE_IPC))
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Ipc host and a shared IPC namespace exclude each other.");
+        if (s->cgroup_parent && !slice_name_is_valid(s->cgroup_parent))
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Invalid CgroupParent '%.256s': give a slice such as "
+                                         "kubepods-besteffort-pod1.slice.",
+                                         s->cgroup_parent);
         as_container_spec(s, &v);
         return container_spec_validate_common(&v, error);
 }
@@ -108,6 +176,8 @@ struct json_object *pod_spec_to_json(const PodSpec *s) {
         add_string(o, "name", s->name);
         add_string(o, "hostname", s->hostname);
         json_object_object_add(o, "labels", json_strv_new(s->labels));
+        if (s->annotations)
+                json_object_object_add(o, "annotations", json_strv_new(s->annotations));
         add_string(o, "network", network_mode_to_string(s->network));
         add_string(o, "networkName", s->network_name);
         json_object_object_add(o, "ports", json_strv_new(s->ports));
@@ -116,6 +186,19 @@ struct json_object *pod_spec_to_json(const PodSpec *s) {
         json_object_object_add(o, "memoryMax", json_object_new_uint64(s->memory_max));
         json_object_object_add(o, "cpuQuotaUSec", json_object_new_uint64(s->cpu_quota_usec));
         json_object_object_add(o, "pidsLimit", json_object_new_uint64(s->pids_limit));
+        add_string(o, "cgroupParent", s->cgroup_parent);
+        if (s->dns_servers)
+                json_object_object_add(o, "dnsServers", json_strv_new(s->dns_servers));
+        if (s->dns_searches)
+                json_object_object_add(o, "dnsSearches", json_strv_new(s->dns_searches));
+        if (s->dns_options)
+                json_object_object_add(o, "dnsOptions", json_strv_new(s->dns_options));
+        if (s->pid != POD_PID_PRIVATE)
+                add_string(o, "pid", pod_pid_mode_to_string(s->pid));
+        if (s->ipc_host)
+                json_object_object_add(o, "ipcHost", json_object_new_boolean(true));
+        if (s->slice_made)
+                json_object_object_add(o, "sliceMade", json_object_new_boolean(true));
         json_object_object_add(o, "createdAt", json_object_new_uint64(s->created_at));
         add_string(o, "sourcePath", s->source_path);
         if (s->removing)
@@ -124,7 +207,7 @@ struct json_object *pod_spec_to_json(const PodSpec *s) {
 }
 
 int pod_spec_from_json(struct json_object *o, PodSpec *s) {
-        _cleanup_free_ char *network = NULL, *share = NULL;
+        _cleanup_free_ char *network = NULL, *share = NULL, *pid = NULL;
         int r;
 
         pod_spec_init(s);
@@ -138,6 +221,8 @@ int pod_spec_from_json(struct json_object *o, PodSpec *s) {
         if (r >= 0)
                 r = json_strv_get(json_object_object_get(o, "labels"), &s->labels);
         if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "annotations"), &s->annotations);
+        if (r >= 0)
                 r = json_get_string(o, "network", &network);
         if (r >= 0)
                 r = json_get_string(o, "networkName", &s->network_name);
@@ -147,6 +232,16 @@ int pod_spec_from_json(struct json_object *o, PodSpec *s) {
                 r = json_get_string(o, "share", &share);
         if (r >= 0)
                 r = json_get_string(o, "sourcePath", &s->source_path);
+        if (r >= 0)
+                r = json_get_string(o, "cgroupParent", &s->cgroup_parent);
+        if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "dnsServers"), &s->dns_servers);
+        if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "dnsSearches"), &s->dns_searches);
+        if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "dnsOptions"), &s->dns_options);
+        if (r >= 0)
+                r = json_get_string(o, "pid", &pid);
         if (r < 0)
                 return r;
         s->network = network ? network_mode_from_string(network) : NETWORK_BRIDGE;
@@ -157,6 +252,9 @@ int pod_spec_from_json(struct json_object *o, PodSpec *s) {
         s->pids_limit = json_get_u64(o, "pidsLimit", 0);
         s->created_at = json_get_u64(o, "createdAt", 0);
         s->removing = json_get_bool(o, "removing");
+        s->slice_made = json_get_bool(o, "sliceMade");
+        s->ipc_host = json_get_bool(o, "ipcHost");
+        s->pid = pid ? pod_pid_mode_from_string(pid) : POD_PID_PRIVATE;
         /* a file is not trusted: what it says must be what CreatePod would have accepted */
         if (!s->id || !container_id_is_valid(s->id) || pod_spec_validate(s, NULL) < 0)
                 return -EBADMSG;
@@ -205,6 +303,24 @@ int pod_slice_name(const char *pod_name, char **ret) {
         return 0;
 }
 
+int pod_spec_slice(const PodSpec *s, char **ret) {
+        if (s->cgroup_parent)
+                return (*ret = strdup(s->cgroup_parent)) ? 0 : -ENOMEM;
+        return pod_slice_name(s->name, ret);
+}
+
+int pod_cgroup_parent_parse(const char *v, char **ret_slice) {
+        _cleanup_free_ char *path = NULL;
+        const char *base = strrchr(v, '/');
+
+        base = base ? base + 1 : v;
+        if (!slice_name_is_valid(base))
+                return -EINVAL;
+        if (base != v && (slice_cgroup_path(base, &path) < 0 || !streq(path, v)))
+                return -EINVAL; /* a path must be where systemd puts that slice */
+        return (*ret_slice = strdup(base)) ? 0 : -ENOMEM;
+}
+
 int pod_pin_unit_name(const char *pod_name, char **ret) {
         return asprintf(ret, POD_PIN_UNIT_PREFIX "%s.service", pod_name) < 0 ? -ENOMEM : 0;
 }
@@ -215,7 +331,7 @@ int pod_slice_cgroup_path(const char *pod_name, char **ret) {
 
         if (r < 0)
                 return r;
-        return asprintf(ret, "/" CONMAN_SLICE "/conman-pod.slice/%s", slice) < 0 ? -ENOMEM : 0;
+        return slice_cgroup_path(slice, ret);
 }
 
 int pod_run_dir(const char *run_dir, const char *pod_id, char **ret) {
@@ -231,6 +347,7 @@ void pod_member_paths_done(PodMemberPaths *p) {
         free(p->ipc_path);
         free(p->uts_path);
         free(p->etc_dir);
+        free(p->pid_path);
         *p = (PodMemberPaths){};
 }
 
@@ -253,6 +370,10 @@ int pod_member_paths(const PodSpec *s, const char *run_dir, PodMemberPaths *ret)
                 return -ENOMEM;
         if ((s->share & POD_SHARE_UTS) && pod_ns_path(run_dir, s->id, "uts", &p.uts_path) < 0)
                 return -ENOMEM;
+        if (s->pid == POD_PID_POD && pod_ns_path(run_dir, s->id, "pid", &p.pid_path) < 0)
+                return -ENOMEM;
+        p.pid_host = s->pid == POD_PID_HOST;
+        p.ipc_host = s->ipc_host;
         *ret = p;
         p = (PodMemberPaths){};
         return 0;

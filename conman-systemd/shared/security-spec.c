@@ -23,6 +23,8 @@ void security_spec_done(SecuritySpec *s) {
         free(s->apparmor_profile);
         strv_freep(&s->sysctls);
         strv_freep(&s->group_add);
+        strv_freep(&s->masked_paths);
+        strv_freep(&s->readonly_paths);
         *s = (SecuritySpec){};
 }
 
@@ -229,6 +231,19 @@ int security_spec_validate(const SecuritySpec *s, bool host_network, sd_bus_erro
             strv_length(s->group_add) > SECURITY_LIST_MAX)
                 return invalid(error, "Too many capabilities, devices, sysctls or groups (at most %d each).",
                                SECURITY_LIST_MAX);
+        if (strv_length(s->masked_paths) > SECURITY_LIST_MAX ||
+            strv_length(s->readonly_paths) > SECURITY_LIST_MAX)
+                return invalid(error, "Too many masked or read-only paths (at most %d each).",
+                               SECURITY_LIST_MAX);
+        for (char **p = s->masked_paths; p && *p; p++)
+                if (!container_path_is_valid(*p) || streq(*p, "/"))
+                        return invalid(error, "Masked path '%.128s' must be an absolute container path.", *p);
+        for (char **p = s->readonly_paths; p && *p; p++)
+                if (!container_path_is_valid(*p) || streq(*p, "/"))
+                        return invalid(error, "Read-only path '%.128s' must be an absolute container path.",
+                                       *p);
+        if (s->has_oom_score_adj && (s->oom_score_adj < -1000 || s->oom_score_adj > 1000))
+                return invalid(error, "OomScoreAdj %i is not between -1000 and 1000.", s->oom_score_adj);
         r = validate_lists(s, host_network, error);
         for (char **d = s->devices; r >= 0 && d && *d; d++)
                 r = validate_device(*d, error);
@@ -258,6 +273,12 @@ struct json_object *security_spec_to_json(const SecuritySpec *s) {
                 json_object_object_add(o, "apparmorProfile", json_object_new_string(s->apparmor_profile));
         json_object_object_add(o, "sysctls", json_strv_new(s->sysctls));
         json_object_object_add(o, "groupAdd", json_strv_new(s->group_add));
+        if (s->has_masked_paths)
+                json_object_object_add(o, "maskedPaths", json_strv_new(s->masked_paths));
+        if (s->has_readonly_paths)
+                json_object_object_add(o, "readonlyPaths", json_strv_new(s->readonly_paths));
+        if (s->has_oom_score_adj)
+                json_object_object_add(o, "oomScoreAdj", json_object_new_int(s->oom_score_adj));
         return o;
 }
 
@@ -307,5 +328,13 @@ int security_spec_from_json(struct json_object *o, SecuritySpec *s) {
                 r = strv_from(o, "sysctls", &s->sysctls);
         if (r >= 0)
                 r = strv_from(o, "groupAdd", &s->group_add);
+        s->has_masked_paths = json_object_object_get(o, "maskedPaths") != NULL;
+        s->has_readonly_paths = json_object_object_get(o, "readonlyPaths") != NULL;
+        if (r >= 0)
+                r = strv_from(o, "maskedPaths", &s->masked_paths);
+        if (r >= 0)
+                r = strv_from(o, "readonlyPaths", &s->readonly_paths);
+        s->has_oom_score_adj = json_object_object_get(o, "oomScoreAdj") != NULL;
+        s->oom_score_adj = json_object_get_int(json_object_object_get(o, "oomScoreAdj"));
         return r;
 }

@@ -22,6 +22,12 @@ typedef struct SecuritySpec {
         char *apparmor_profile; /* NULL = none set, "unconfined" or a profile name */
         char **sysctls;         /* "key=value" */
         char **group_add;       /* supplementary groups: numbers or names from the rootfs */
+        bool has_masked_paths,
+                has_readonly_paths; /* MaskedPaths/ReadonlyPaths given (the whole lists, CRI's): */
+        char **masked_paths;        /* they replace the defaults; NULL with has_ = none */
+        char **readonly_paths;
+        bool has_oom_score_adj; /* OomScoreAdj given: config.json's process.oomScoreAdj (-1000..1000) */
+        int oom_score_adj;
 } SecuritySpec;
 
 #define SECURITY_LIST_MAX 256

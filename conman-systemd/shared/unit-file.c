@@ -148,6 +148,7 @@ static int format_value(const UnitProperty *p, char **ret) {
                         return -EINVAL;
                 return asprintf(ret, "SIG%s", sig) < 0 ? -ENOMEM : 0;
         case UNIT_PROPERTY_STRV: return format_strv(p->strv, ret);
+        case UNIT_PROPERTY_CPUSET: *ret = strdup(p->str); break;
         default: return -EINVAL;
         }
         return *ret ? 0 : -ENOMEM;

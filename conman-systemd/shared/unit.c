@@ -15,15 +15,41 @@ int unit_object_path(const char *unit_name, char **ret) {
         return sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit_name, ret);
 }
 
-int container_cgroup_path(const char *unit_name, const char *pod_name, char **ret) {
-        _cleanup_free_ char *slice = NULL;
+int slice_cgroup_path(const char *slice, char **ret) {
+        size_t n = strlen(slice), stem = n > 6 ? n - 6 : 0, levels = 1; /* stem: without ".slice" */
+        char *path, *p;
 
-        if (pod_name) {
-                int r = pod_slice_cgroup_path(pod_name, &slice);
-                if (r < 0)
-                        return r;
-        }
-        return asprintf(ret, "%s/%s/container", slice ?: "/" CONMAN_SLICE, unit_name) < 0 ? -ENOMEM : 0;
+        for (size_t i = 0; i < stem; i++)
+                levels += slice[i] == '-';
+        path = p = malloc(levels * (n + 8) + 1); /* each level: '/', a prefix of the stem, ".slice" */
+        if (!path)
+                return -ENOMEM;
+        *p = 0;
+        for (size_t i = 0; i <= stem; i++)
+                if (i == stem || slice[i] == '-') { /* one level per dash: the prefix up to it */
+                        *p++ = '/';
+                        memcpy(p, slice, i);
+                        p = stpcpy(p + i, ".slice");
+                }
+        *ret = path;
+        return 0;
+}
+
+int container_spec_slice(const ContainerSpec *s, char **ret) {
+        if (s->pod_slice)
+                return (*ret = strdup(s->pod_slice)) ? 0 : -ENOMEM;
+        if (s->pod_name)
+                return pod_slice_name(s->pod_name, ret);
+        return (*ret = strdup(CONMAN_SLICE)) ? 0 : -ENOMEM;
+}
+
+int container_cgroup_path(const char *unit_name, const char *slice, char **ret) {
+        _cleanup_free_ char *path = NULL;
+        int r = slice_cgroup_path(slice ?: CONMAN_SLICE, &path);
+
+        if (r < 0)
+                return r;
+        return asprintf(ret, "%s/%s/container", path, unit_name) < 0 ? -ENOMEM : 0;
 }
 
 int runtime_find_binary(const char *runtime, char **ret) {
@@ -108,6 +134,13 @@ static int add_number(UnitPropertyList *l, const char *name, UnitPropertyType ty
         if (!p)
                 return -ENOMEM;
         p->u = value;
+        return 0;
+}
+
+static int add_cpuset(UnitPropertyList *l, const char *name, const char *value) {
+        UnitProperty *p = property_add(l, name, UNIT_PROPERTY_CPUSET);
+        if (!p || !(p->str = strdup(value)))
+                return -ENOMEM;
         return 0;
 }
 
@@ -213,7 +246,11 @@ static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
 
         if (!cmds)
                 return -ENOMEM;
-        if (p->spec->pod_name) { /* the cgroup is below the pod's slice */
+        if (p->spec->pod_slice) { /* the cgroup is below the slice the pod was given */
+                record[5] = "--slice";
+                record[6] = p->spec->pod_slice;
+                record[7] = (char *) p->container_id;
+        } else if (p->spec->pod_name) { /* the cgroup is below the pod's slice */
                 record[5] = "--pod";
                 record[6] = p->spec->pod_name;
                 record[7] = (char *) p->container_id;
@@ -242,7 +279,7 @@ static int add_slice(UnitPropertyList *l, const ContainerSpec *s) {
 
         if (!s->pod_name)
                 return add_string(l, "Slice", CONMAN_SLICE);
-        r = pod_slice_name(s->pod_name, &slice);
+        r = container_spec_slice(s, &slice);
         if (r >= 0)
                 r = pod_pin_unit_name(s->pod_name, &pin);
         if (r >= 0)
@@ -304,6 +341,10 @@ static int add_resources(UnitPropertyList *l, const ContainerSpec *s) {
         if (r >= 0)
                 r = add_number(l, "TasksMax", UNIT_PROPERTY_U64,
                                s->pids_limit > 0 ? s->pids_limit : CONTAINER_PIDS_LIMIT_DEFAULT);
+        if (r >= 0 && s->cpuset_cpus)
+                r = add_cpuset(l, "AllowedCPUs", s->cpuset_cpus);
+        if (r >= 0 && s->cpuset_mems)
+                r = add_cpuset(l, "AllowedMemoryNodes", s->cpuset_mems);
         return r;
 }
 
@@ -408,6 +449,23 @@ static int append_strv_value(sd_bus_message *m, char **strv) {
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
+/* "" is every CPU (an empty mask). */
+static int append_cpuset_value(sd_bus_message *m, const char *list) {
+        _cleanup_free_ uint8_t *mask = NULL;
+        size_t n = 0;
+        int r;
+
+        if (!isempty(list)) {
+                r = cpuset_parse(list, &mask, &n);
+                if (r < 0)
+                        return r;
+        }
+        r = sd_bus_message_open_container(m, 'v', "ay");
+        if (r >= 0)
+                r = sd_bus_message_append_array(m, 'y', mask, n);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 static int append_property(sd_bus_message *m, const UnitProperty *p) {
         int r = sd_bus_message_open_container(m, 'r', "sv");
 
@@ -426,6 +484,7 @@ static int append_property(sd_bus_message *m, const UnitProperty *p) {
         case UNIT_PROPERTY_STRV: r = append_strv_value(m, p->strv); break;
         case UNIT_PROPERTY_EXEC: r = append_exec_value(m, p); break;
         case UNIT_PROPERTY_FD: r = sd_bus_message_append(m, "v", "h", p->fd); break;
+        case UNIT_PROPERTY_CPUSET: r = append_cpuset_value(m, p->str); break;
         default: return -EINVAL;
         }
         return r < 0 ? r : sd_bus_message_close_container(m);
@@ -545,6 +604,22 @@ static int add_podns_command(UnitPropertyList *l, const char *property, const Po
         return add_exec_list(l, property, &(ExecHook){ .argv = argv }, 1);
 }
 
+/* A oneshot that stays active with no process; for Pid pod the pause process is the main process: forking,
+ * with the PIDFile= conman-podns writes (network/pod-namespaces.h). */
+static int add_pin_type(UnitPropertyList *l, const PodUnitParams *p) {
+        _cleanup_free_ char *pid_file = NULL;
+        int r;
+
+        if (p->spec->pid != POD_PID_POD) {
+                r = add_string(l, "Type", "oneshot");
+                return r < 0 ? r : add_number(l, "RemainAfterExit", UNIT_PROPERTY_BOOL, true);
+        }
+        if (asprintf(&pid_file, "%s/pods/%s/pause.pid", p->run_dir, p->spec->id) < 0)
+                return -ENOMEM;
+        r = add_string(l, "Type", "forking");
+        return r < 0 ? r : add_string(l, "PIDFile", pid_file);
+}
+
 /* The pod's namespaces, pinned by a oneshot that leaves no process: ExecStart= pins, ExecStop= unpins. */
 int unit_pod_pin_properties_build(const PodUnitParams *p, UnitPropertyList *ret) {
         _cleanup_(unit_property_list_done) UnitPropertyList l = {};
@@ -557,9 +632,7 @@ int unit_pod_pin_properties_build(const PodUnitParams *p, UnitPropertyList *ret)
         if (r >= 0)
                 r = add_string(&l, "Slice", CONMAN_SLICE);
         if (r >= 0)
-                r = add_string(&l, "Type", "oneshot");
-        if (r >= 0)
-                r = add_number(&l, "RemainAfterExit", UNIT_PROPERTY_BOOL, true);
+                r = add_pin_type(&l, p);
         if (r >= 0)
                 r = add_string(&l, "CollectMode", "inactive-or-failed");
         if (r >= 0 && strv_length(p->member_units) > 0)
@@ -586,5 +659,25 @@ int unit_append_pod_pin_properties(sd_bus_message *m, const PodUnitParams *p) {
         _cleanup_(unit_property_list_done) UnitPropertyList l = {};
         int r = unit_pod_pin_properties_build(p, &l);
 
+        return r < 0 ? r : append_property_list(m, &l);
+}
+
+int unit_append_resource_properties(sd_bus_message *m, const ContainerSpec *s) {
+        _cleanup_(unit_property_list_done) UnitPropertyList l = {};
+        int r;
+
+        r = add_number(&l, "MemoryMax", UNIT_PROPERTY_U64, s->memory_max ?: UINT64_MAX);
+        if (r >= 0)
+                r = add_number(&l, "CPUQuotaPerSecUSec", UNIT_PROPERTY_CPU_QUOTA,
+                               s->cpu_quota_usec ?: UINT64_MAX);
+        if (r >= 0) /* UINT64_MAX: systemd's default weight */
+                r = add_number(&l, "CPUWeight", UNIT_PROPERTY_U64, s->cpu_weight ?: UINT64_MAX);
+        if (r >= 0)
+                r = add_number(&l, "TasksMax", UNIT_PROPERTY_U64,
+                               s->pids_limit > 0 ? s->pids_limit : CONTAINER_PIDS_LIMIT_DEFAULT);
+        if (r >= 0)
+                r = add_cpuset(&l, "AllowedCPUs", strempty(s->cpuset_cpus));
+        if (r >= 0)
+                r = add_cpuset(&l, "AllowedMemoryNodes", strempty(s->cpuset_mems));
         return r < 0 ? r : append_property_list(m, &l);
 }

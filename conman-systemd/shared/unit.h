@@ -58,7 +58,13 @@ int unit_object_path(const char *unit_name, char **ret);
  * the runtime puts the container — inside the unit's (delegated) cgroup, so systemd accounts and limits it,
  * yet apart from the unit's own control processes (ExecStopPost= runs in .control), so `runtime delete` only
  * removes what the runtime made. */
-int container_cgroup_path(const char *unit_name, const char *pod_name, char **ret);
+int container_cgroup_path(const char *unit_name, const char *slice, char **ret);
+/* The slice a container's unit is in: conman.slice, its pod's conman-pod-NAME.slice, or the slice its pod
+ * was given (CreatePod's CgroupParent, recorded in the member's spec). */
+int container_spec_slice(const ContainerSpec *s, char **ret);
+/* The cgroup of a slice, from its name as systemd places it: "a-b-c.slice" →
+ * "/a.slice/a-b.slice/a-b-c.slice". */
+int slice_cgroup_path(const char *slice, char **ret);
 
 /* The unit's properties as one list, shared by StartTransientUnit (unit_append_properties()) and the
  * unit files conman-generator writes (unit_property_format()), so both have the same shape. */
@@ -73,6 +79,7 @@ typedef enum UnitPropertyType {
         UNIT_PROPERTY_STRV,      /* as */
         UNIT_PROPERTY_EXEC,      /* a(sasb) */
         UNIT_PROPERTY_FD,        /* h; transient units only */
+        UNIT_PROPERTY_CPUSET,    /* ay, a bitmask from the list in str ("0-3,5" in a file) */
 } UnitPropertyType;
 
 typedef struct UnitProperty {
@@ -92,6 +99,10 @@ typedef struct UnitPropertyList {
 } UnitPropertyList;
 
 void unit_property_list_done(UnitPropertyList *l);
+/* The resource limits of a container (MemoryMax=, CPUQuota=, CPUWeight=, TasksMax=, AllowedCPUs=,
+ * AllowedMemoryNodes=) for SetUnitProperties on its running unit: a limit the spec does not have is set to
+ * systemd's "none" (infinity, all CPUs), so the unit ends up with exactly the spec's. */
+int unit_append_resource_properties(sd_bus_message *m, const ContainerSpec *s);
 int unit_properties_build(const UnitParams *p, UnitPropertyList *ret);
 
 /* Appends the a(sv) property array of StartTransientUnit. */

@@ -147,6 +147,51 @@ static void test_json_roundtrip(void **state) {
         container_spec_done(&back);
 }
 
+static void test_annotations(void **state) {
+        ContainerSpec s = valid_spec();
+        _cleanup_free_ char *long_key = malloc(300), *long_value = malloc(ANNOTATION_VALUE_MAX + 8);
+        struct json_object *j;
+        ContainerSpec back;
+
+        assert_int_equal(strv_push(&s.annotations, "io.kubernetes.pod/name=a=b c"), 0);
+        assert_int_equal(strv_push(&s.annotations, "empty="), 0);
+        assert_null(refusal(&s));
+        j = container_spec_to_json(&s);
+        assert_int_equal(container_spec_from_json(j, &back), 0);
+        assert_string_equal(back.annotations[0], "io.kubernetes.pod/name=a=b c");
+        assert_string_equal(back.annotations[1], "empty=");
+        json_object_put(j);
+        container_spec_done(&back);
+
+        assert_int_equal(strv_push(&s.annotations, "empty=again"), 0);
+        assert_non_null(strstr(refusal(&s), "given twice"));
+        strv_freep(&s.annotations);
+        assert_int_equal(strv_push(&s.annotations, "=v"), 0);
+        assert_non_null(strstr(refusal(&s), "printable"));
+        strv_freep(&s.annotations);
+        assert_int_equal(strv_push(&s.annotations, "a key=v"), 0);
+        assert_non_null(strstr(refusal(&s), "printable"));
+        strv_freep(&s.annotations);
+        memset(long_key, 'k', 254);
+        strcpy(long_key + 254, "=v");
+        assert_int_equal(strv_push(&s.annotations, long_key), 0);
+        assert_non_null(strstr(refusal(&s), "1-253"));
+        strv_freep(&s.annotations);
+        strcpy(long_value, "k=");
+        memset(long_value + 2, 'v', ANNOTATION_VALUE_MAX + 1);
+        long_value[ANNOTATION_VALUE_MAX + 3] = 0;
+        assert_int_equal(strv_push(&s.annotations, long_value), 0);
+        assert_non_null(strstr(refusal(&s), "64 KiB"));
+        strv_freep(&s.annotations);
+        for (int i = 0; i <= ANNOTATIONS_MAX; i++) {
+                char kv[32];
+                snprintf(kv, sizeof(kv), "k%d=v", i);
+                assert_int_equal(strv_push(&s.annotations, kv), 0);
+        }
+        assert_non_null(strstr(refusal(&s), "Too many annotations"));
+        container_spec_done(&s);
+}
+
 /* A stop signal read back must have a name, or it would not be written again (fuzz-container-json). */
 static void test_json_stop_signal(void **state) {
         static const struct {
@@ -183,6 +228,7 @@ int main(void) {
                 cmocka_unit_test(test_restart_policy_parse),
                 cmocka_unit_test(test_json_roundtrip),
                 cmocka_unit_test(test_json_stop_signal),
+                cmocka_unit_test(test_annotations),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include "shared/fileio.h"
 #include "shared/oci-config.h"
+#include "shared/oci-security.h"
 #include "shared/util.h"
 
 static char root[] = "/tmp/test-oci-config.XXXXXX";
@@ -162,11 +163,63 @@ static void test_build(void **state) {
         container_spec_done(&s);
 }
 
+/* The CRI's pieces: annotations, the lists of masked and read-only paths given whole, OomScoreAdj (0 for a
+ * negative value on a host without CAP_SYS_RESOURCE), a pod's PID namespace by path, the host's IPC. */
+static void test_cri_options(void **state) {
+        char *roots[] = { root, NULL };
+        struct json_object *c = NULL, *ns;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        OciHost host = { .machine = "x86_64", .cap_all = UINT64_C(1) << 21, .dev_dir = "/dev" };
+        bool have_pid = false, have_ipc = false;
+        ContainerSpec s;
+
+        container_spec_init(&s);
+        s.rootfs = strdup(root);
+        assert_int_equal(strv_push(&s.command, "/bin/sh"), 0);
+        assert_int_equal(strv_push(&s.annotations, "sandbox-id=a=b"), 0);
+        s.security.has_masked_paths = true; /* given empty: nothing masked */
+        s.security.has_readonly_paths = true;
+        assert_int_equal(strv_push(&s.security.readonly_paths, "/proc/sys"), 0);
+        s.security.has_oom_score_adj = true;
+        s.security.oom_score_adj = -998;
+        OciPaths paths = { .root = root,
+                           .user_roots = roots,
+                           .host = &host,
+                           .pid_ns_path = "/run/conman/pods/x/pid",
+                           .ipc_host = true };
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        assert_string_equal(json_object_get_string(get(c, "annotations.sandbox-id")), "a=b");
+        assert_int_equal(json_object_array_length(get(c, "linux.maskedPaths")), 0);
+        assert_string_equal(json_object_to_json_string(get(c, "linux.readonlyPaths")),
+                            "[ \"\\/proc\\/sys\" ]");
+        assert_int_equal(json_object_get_int(get(c, "process.oomScoreAdj")),
+                         0); /* no CAP_SYS_RESOURCE (24) */
+        ns = get(c, "linux.namespaces");
+        for (size_t i = 0; i < json_object_array_length(ns); i++) {
+                struct json_object *n = json_object_array_get_idx(ns, i);
+                const char *t = json_object_get_string(get(n, "type"));
+                if (streq(t, "pid")) {
+                        have_pid = true;
+                        assert_string_equal(json_object_get_string(get(n, "path")), "/run/conman/pods/x/pid");
+                }
+                have_ipc = have_ipc || streq(t, "ipc");
+        }
+        assert_true(have_pid);
+        assert_false(have_ipc);
+        json_object_put(c);
+        host.cap_all |= UINT64_C(1) << 24;
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        assert_int_equal(json_object_get_int(get(c, "process.oomScoreAdj")), -998);
+        json_object_put(c);
+        container_spec_done(&s);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_user_resolve),
                 cmocka_unit_test(test_user_resolve_layers),
                 cmocka_unit_test(test_build),
+                cmocka_unit_test(test_cri_options),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

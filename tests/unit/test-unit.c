@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "shared/names.h"
+#include "shared/pod-spec.h"
 #include "shared/unit.h"
 #include "shared/util.h"
 
@@ -161,11 +163,54 @@ static void test_names(void **state) {
         assert_string_equal(cg, "/conman.slice/conman-web.1.service/container");
 }
 
+/* Where a slice's cgroup is (systemd's dashes), a pod member's cgroup under its pod's slice or the slice
+ * the pod was given (CgroupParent), and what CgroupParent accepts. */
+static void test_slices(void **state) {
+        _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *f = NULL;
+        ContainerSpec s;
+
+        assert_int_equal(slice_cgroup_path("kubepods-besteffort-pod1.slice", &a), 0);
+        assert_string_equal(a, "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice");
+        assert_int_equal(slice_cgroup_path("conman.slice", &b), 0);
+        assert_string_equal(b, "/conman.slice");
+        assert_int_equal(pod_slice_cgroup_path("my-pod", &c), 0);
+        assert_string_equal(c, "/conman.slice/conman-pod.slice/conman-pod-my\\x2dpod.slice");
+
+        container_spec_init(&s);
+        s.pod_name = strdup("web");
+        assert_int_equal(container_spec_slice(&s, &d), 0);
+        assert_string_equal(d, "conman-pod-web.slice");
+        s.pod_slice = strdup("kubepods-pod9.slice");
+        assert_int_equal(container_spec_slice(&s, &e), 0);
+        assert_int_equal(container_cgroup_path("conman-a.service", e, &f), 0);
+        assert_string_equal(f, "/kubepods.slice/kubepods-pod9.slice/conman-a.service/container");
+        container_spec_done(&s);
+
+        assert_true(slice_name_is_valid("kubepods-burstable-pod0a1b_c.slice"));
+        assert_true(slice_name_is_valid("x.slice"));
+        assert_false(slice_name_is_valid("-.slice"));
+        assert_false(slice_name_is_valid("a--b.slice"));
+        assert_false(slice_name_is_valid("a-.slice"));
+        assert_false(slice_name_is_valid("a.service"));
+        assert_false(slice_name_is_valid("a/b.slice"));
+        assert_false(slice_name_is_valid(".slice"));
+        free(a);
+        a = NULL;
+        assert_int_equal(pod_cgroup_parent_parse("kubepods-pod1.slice", &a), 0);
+        assert_string_equal(a, "kubepods-pod1.slice");
+        free(a);
+        a = NULL;
+        assert_int_equal(pod_cgroup_parent_parse("/kubepods.slice/kubepods-pod1.slice", &a), 0);
+        assert_string_equal(a, "kubepods-pod1.slice");
+        assert_int_equal(pod_cgroup_parent_parse("/other.slice/kubepods-pod1.slice", &b), -EINVAL);
+        assert_int_equal(pod_cgroup_parent_parse("/sys/fs/cgroup/x", &b), -EINVAL);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_shape),       cmocka_unit_test(test_resources_and_restart),
                 cmocka_unit_test(test_hooks_order), cmocka_unit_test(test_exec_unit),
-                cmocka_unit_test(test_names),
+                cmocka_unit_test(test_names),       cmocka_unit_test(test_slices),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,7 +54,12 @@ STRING_OPTION(opt_working_dir, working_dir)
 STRING_OPTION(opt_user, user)
 STRING_OPTION(opt_hostname, hostname)
 STRING_OPTION(opt_runtime, runtime)
+STRING_OPTION(opt_log_path, log_path)
+STRING_OPTION(opt_pid_mode, pid_mode)
+STRING_OPTION(opt_cpuset_cpus, cpuset_cpus)
+STRING_OPTION(opt_cpuset_mems, cpuset_mems)
 STRV_OPTION(opt_env, env)
+STRV_OPTION(opt_entrypoint, entrypoint)
 BOOL_OPTION(opt_read_only, read_only)
 BOOL_OPTION(opt_auto_remove, auto_remove)
 BOOL_OPTION(opt_tty, tty)
@@ -89,7 +94,8 @@ static int opt_userns(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) 
         return 0;
 }
 
-static int opt_labels(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+/* An a{ss} into "key=value" strings; what is in a key is checked by the caller's validation. */
+static int read_key_values(sd_bus_message *m, const char *what, char ***target, sd_bus_error *error) {
         const char *k, *v;
         int r;
 
@@ -102,14 +108,22 @@ static int opt_labels(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) 
                         return -ENOMEM;
                 if (strchr(k, '='))
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Label key '%s' must not contain '='.", k);
-                r = strv_push_take(&s->labels, TAKE_PTR(kv));
+                                                 "%s key '%.64s' must not contain '='.", what, k);
+                r = strv_push_take(target, TAKE_PTR(kv));
                 if (r < 0)
                         return r;
         }
         if (r < 0)
                 return r;
         return sd_bus_message_exit_container(m);
+}
+
+static int opt_labels(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_key_values(m, "Label", &s->labels, error);
+}
+
+static int opt_annotations(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_key_values(m, "Annotation", &s->annotations, error);
 }
 
 static int opt_volumes(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
@@ -257,6 +271,26 @@ static int opt_sysctls(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         return read_security_list(m, s, security_spec_add_sysctl, "use key=value", error);
 }
 
+static int opt_masked_paths(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        s->security.has_masked_paths = true;
+        return read_strv(m, &s->security.masked_paths);
+}
+
+static int opt_readonly_paths(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        s->security.has_readonly_paths = true;
+        return read_strv(m, &s->security.readonly_paths);
+}
+
+static int opt_oom_score_adj(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        int32_t v;
+        int r = sd_bus_message_read(m, "i", &v);
+        if (r < 0)
+                return r;
+        s->security.has_oom_score_adj = true;
+        s->security.oom_score_adj = v;
+        return 0;
+}
+
 static int opt_group_add(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
         return read_security_list(m, s, security_spec_add_group, "use a group name or number", error);
 }
@@ -271,10 +305,12 @@ static const Option options[] = {
         { "Rootfs", "s", opt_rootfs },
         { "Image", "s", opt_image },
         { "Env", "as", opt_env },
+        { "Entrypoint", "as", opt_entrypoint },
         { "WorkingDir", "s", opt_working_dir },
         { "User", "s", opt_user },
         { "Hostname", "s", opt_hostname },
         { "Labels", "a{ss}", opt_labels },
+        { "Annotations", "a{ss}", opt_annotations },
         { "Volumes", "a(ssb)", opt_volumes },
         { "ReadOnly", "b", opt_read_only },
         { "AutoRemove", "b", opt_auto_remove },
@@ -286,10 +322,14 @@ static const Option options[] = {
         { "CPUWeight", "t", opt_cpu_weight },
         { "CPUShares", "t", opt_cpu_shares },
         { "PidsLimit", "t", opt_pids_limit },
+        { "CpusetCpus", "s", opt_cpuset_cpus },
+        { "CpusetMems", "s", opt_cpuset_mems },
         { "StopSignal", "s", opt_stop_signal },
         { "StopTimeout", "t", opt_stop_timeout },
         { "Restart", "s", opt_restart },
         { "Runtime", "s", opt_runtime },
+        { "LogPath", "s", opt_log_path },
+        { "PidMode", "s", opt_pid_mode },
         { "Publish", "as", opt_publish },
         { "UserNS", "s", opt_userns },
         { "Privileged", "b", opt_privileged },
@@ -299,6 +339,9 @@ static const Option options[] = {
         { "SecurityOpt", "as", opt_security_opt },
         { "Sysctls", "as", opt_sysctls },
         { "GroupAdd", "as", opt_group_add },
+        { "MaskedPaths", "as", opt_masked_paths },
+        { "ReadonlyPaths", "as", opt_readonly_paths },
+        { "OomScoreAdj", "i", opt_oom_score_adj },
 };
 
 /* Pod s: the pod to join (its name, id or a unique id prefix), resolved by the caller. */
@@ -407,6 +450,31 @@ int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusC
         return read_options_dict(m, read_container_entry, &(ContainerOptions){ spec, extras }, error);
 }
 
+static int read_update_entry(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        static const char *const keys[] = { "Memory",    "CPUQuota",   "CPUWeight",
+                                            "PidsLimit", "CpusetCpus", "CpusetMems" };
+        const char *key;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &key);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < ELEMENTSOF(keys); k++)
+                if (streq(keys[k], key))
+                        for (size_t i = 0; i < ELEMENTSOF(options); i++)
+                                if (streq(options[i].name, key))
+                                        return read_table_option(m, &options[i], userdata, error);
+        return sd_bus_error_setf(
+                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                "Unknown option '%s': UpdateContainer takes Memory, CPUQuota, CPUWeight, PidsLimit, "
+                "CpusetCpus and CpusetMems.",
+                key);
+}
+
+int bus_read_update_options(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error) {
+        return read_options_dict(m, read_update_entry, spec, error);
+}
+
 /* Share s of CreatePod: "net,ipc,uts" or a part of it. */
 static int read_pod_share(sd_bus_message *m, PodSpec *spec, sd_bus_error *error) {
         const char *v;
@@ -428,10 +496,68 @@ static int read_pod_share(sd_bus_message *m, PodSpec *spec, sd_bus_error *error)
         return sd_bus_message_exit_container(m);
 }
 
+/* CgroupParent s of CreatePod: a slice name, or its cgroup path (kubelet's systemd driver). */
+static int read_pod_cgroup_parent(sd_bus_message *m, PodSpec *spec, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_enter_container(m, 'v', "s");
+        if (r < 0)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Option 'CgroupParent' must be of type 's'.");
+        r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        free(spec->cgroup_parent);
+        spec->cgroup_parent = NULL;
+        r = pod_cgroup_parent_parse(v, &spec->cgroup_parent);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Invalid CgroupParent '%.256s': give a slice such as "
+                                         "kubepods-besteffort-pod1.slice (or its cgroup path).",
+                                         v);
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* DnsServers, DnsSearches, DnsOptions (as) of CreatePod: checked by pod_spec_validate(). */
+static int read_pod_strv(sd_bus_message *m, const char *key, char ***target, sd_bus_error *error) {
+        int r = sd_bus_message_enter_container(m, 'v', "as");
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Option '%s' must be of type 'as'.", key);
+        r = read_strv(m, target);
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* Pid (private, pod, host) and Ipc (pod, host) of CreatePod. */
+static int read_pod_namespace_mode(sd_bus_message *m, const char *key, PodSpec *spec, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_enter_container(m, 'v', "s");
+        if (r < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Option '%s' must be of type 's'.", key);
+        r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        if (streq(key, "Pid")) {
+                spec->pid = pod_pid_mode_from_string(v);
+                if (spec->pid < 0)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Unknown Pid '%.32s': use private, pod or host.", v);
+        } else if (streq(v, "host") || streq(v, "pod"))
+                spec->ipc_host = streq(v, "host");
+        else
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown Ipc '%.32s': use pod or host.", v);
+        return sd_bus_message_exit_container(m);
+}
+
 /* The keys CreatePod shares with CreateContainer: read by the same parsers with the same words. */
 static bool is_pod_option(const char *key) {
-        static const char *const keys[] = { "Hostname", "Labels",   "Network",  "Publish",
-                                            "Memory",   "CPUQuota", "PidsLimit" };
+        static const char *const keys[] = { "Hostname", "Labels", "Annotations", "Network",
+                                            "Publish",  "Memory", "CPUQuota",    "PidsLimit" };
 
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 if (streq(keys[i], key))
@@ -444,6 +570,8 @@ static void pod_spec_take(PodSpec *spec, ContainerSpec *v) {
         spec->hostname = TAKE_PTR(v->hostname);
         strv_freep(&spec->labels);
         spec->labels = TAKE_PTR(v->labels);
+        strv_freep(&spec->annotations);
+        spec->annotations = TAKE_PTR(v->annotations);
         spec->network = v->network;
         free(spec->network_name);
         spec->network_name = TAKE_PTR(v->network_name);
@@ -463,6 +591,16 @@ static int read_one_pod_option(sd_bus_message *m, PodSpec *spec, ContainerSpec *
                 return r;
         if (streq(key, "Share"))
                 return read_pod_share(m, spec, error);
+        if (streq(key, "CgroupParent"))
+                return read_pod_cgroup_parent(m, spec, error);
+        if (streq(key, "DnsServers"))
+                return read_pod_strv(m, key, &spec->dns_servers, error);
+        if (streq(key, "DnsSearches"))
+                return read_pod_strv(m, key, &spec->dns_searches, error);
+        if (streq(key, "DnsOptions"))
+                return read_pod_strv(m, key, &spec->dns_options, error);
+        if (streq(key, "Pid") || streq(key, "Ipc"))
+                return read_pod_namespace_mode(m, key, spec, error);
         if (!is_pod_option(key))
                 return sd_bus_error_setf(
                         error, CONMAN_ERROR_INVALID_ARGUMENT,
@@ -495,5 +633,7 @@ int bus_read_pod_options(sd_bus_message *m, PodSpec *spec, sd_bus_error *error) 
         if (r < 0)
                 return r;
         pod_spec_take(spec, &v);
+        if (spec->ipc_host)
+                spec->share &= ~(unsigned) POD_SHARE_IPC; /* the host's, not a pinned one */
         return 0;
 }

@@ -24,6 +24,10 @@ void bus_container_extras_done(BusContainerExtras *e);
 int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusContainerExtras *extras,
                                     sd_bus_error *error);
 
+/* The options of UpdateContainer (Memory, CPUQuota, CPUWeight, PidsLimit, CpusetCpus, CpusetMems) into
+ * spec, which holds the container's current values; the others are InvalidArgument. */
+int bus_read_update_options(sd_bus_message *m, ContainerSpec *spec, sd_bus_error *error);
+
 /* The options of CreatePod (Hostname, Labels, Network, Publish, Memory, CPUQuota, PidsLimit, Share) into
  * spec. */
 int bus_read_pod_options(sd_bus_message *m, PodSpec *spec, sd_bus_error *error);

@@ -4,6 +4,7 @@
  * the stdio hub (stdio/container-stdio.h) and reply; fds travel as type h, so clients need no socket path.
  */
 #include <fcntl.h>
+#include <signal.h>
 
 #include "shared/bus-errors.h"
 #include "shared/names.h"
@@ -12,6 +13,7 @@
 #include "daemon/exec.h"
 #include "daemon/manager.h"
 #include "daemon/stdio/container-stdio.h"
+#include "daemon/bus/bus-options.h"
 #include "daemon/bus/bus-util.h"
 #include "daemon/bus/console-dbus.h"
 
@@ -296,4 +298,75 @@ int method_wait_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
                         "collected.",
                         id);
         return r;
+}
+
+/* Signals the exec'd process inside the container (the CRI's ExecSync timeout). */
+int method_kill_exec(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *id;
+        int32_t sig;
+        int r;
+
+        r = sd_bus_message_read(msg, "si", &id, &sig);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        if (sig <= 0 || sig >= _NSIG)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT, "Invalid signal %i.", sig);
+        r = exec_kill(userdata, id, sig, error);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+/* kubelet renamed the container's log file (rotation): the output goes to a new file at LogPath. */
+int method_reopen_container_log(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Container *c;
+        int r;
+
+        r = read_container_ref(msg, userdata, &c, error);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        if (!c->spec.log_path)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Container %s has no log file (created without LogPath).", c->name);
+        if (!container_state_is_active(c->state))
+                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running.",
+                                         c->name);
+        r = output_reopen_log(container_stdio(c));
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot open the log file %s of %s: %m",
+                                               c->spec.log_path, c->name);
+        return sd_bus_reply_method_return(msg, NULL);
+}
+
+/* docker's update, CRI's UpdateContainerResources: the options change the container's limits. */
+int method_update_container(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(container_spec_done) ContainerSpec limits;
+        Container *c;
+        int r;
+
+        container_spec_init(&limits);
+        r = read_container_ref(msg, userdata, &c, error);
+        if (r < 0)
+                return r;
+        limits.memory_max = c->spec.memory_max;
+        limits.cpu_quota_usec = c->spec.cpu_quota_usec;
+        limits.cpu_weight = c->spec.cpu_weight;
+        limits.pids_limit = c->spec.pids_limit;
+        if ((c->spec.cpuset_cpus && !(limits.cpuset_cpus = strdup(c->spec.cpuset_cpus))) ||
+            (c->spec.cpuset_mems && !(limits.cpuset_mems = strdup(c->spec.cpuset_mems))))
+                return -ENOMEM;
+        r = bus_read_update_options(msg, &limits, error);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r >= 0)
+                r = container_update_resources(c, &limits, error);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, NULL);
 }

@@ -98,6 +98,13 @@ static int property_get_labels(sd_bus *bus, const char *path, const char *interf
         return bus_append_labels(reply, c->spec.labels);
 }
 
+static int property_get_annotations(sd_bus *bus, const char *path, const char *interface,
+                                    const char *property, sd_bus_message *reply, void *userdata,
+                                    sd_bus_error *error) {
+        Container *c = userdata;
+        return bus_append_labels(reply, c->spec.annotations);
+}
+
 /* The methods of io.conman1.Container; the Manager's *Container methods forward to them
  * (manager-dbus.c) once they found the container, the rest of the message being the same. */
 int bus_container_method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -214,6 +221,7 @@ static const sd_bus_vtable container_vtable[] = {
         SD_BUS_PROPERTY("Pod", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("AutoRemove", "b", property_get_auto_remove, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Labels", "a{ss}", property_get_labels, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Annotations", "a{ss}", property_get_annotations, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at),
                         SD_BUS_VTABLE_PROPERTY_CONST),

@@ -58,9 +58,15 @@ static int apply_pod(Manager *m, const BusContainerExtras *extras, ContainerSpec
         if (p->spec.removing)
                 return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Pod %s is being removed.", p->spec.name);
         if (free_and_strdup(&spec->pod_id, p->spec.id) < 0 ||
-            free_and_strdup(&spec->pod_name, p->spec.name) < 0)
+            free_and_strdup(&spec->pod_name, p->spec.name) < 0 ||
+            (p->spec.cgroup_parent && free_and_strdup(&spec->pod_slice, p->spec.cgroup_parent) < 0))
                 return -ENOMEM;
         spec->network = p->spec.network == NETWORK_HOST ? NETWORK_HOST : NETWORK_NONE;
+        if (spec->pid_mode && streq(spec->pid_mode, "pod") && p->spec.pid != POD_PID_POD)
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "PidMode pod: the pod '%s' has no PID namespace (create it with Pid pod).",
+                        p->spec.name);
         return 0;
 }
 
@@ -233,6 +239,12 @@ const sd_bus_vtable manager_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("WaitExec", SD_BUS_ARGS("s", exec_id), SD_BUS_RESULT("i", exit_code),
                                 method_wait_exec, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("KillExec", SD_BUS_ARGS("s", exec_id, "i", signal), SD_BUS_NO_RESULT,
+                                method_kill_exec, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("UpdateContainer", SD_BUS_ARGS("s", container, "a{sv}", options),
+                                SD_BUS_NO_RESULT, method_update_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ReopenContainerLog", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
+                                method_reopen_container_log, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_ARGS("b", all),
                                 SD_BUS_RESULT("a(sssssitttuso)", containers), method_list_containers,
                                 SD_BUS_VTABLE_UNPRIVILEGED),

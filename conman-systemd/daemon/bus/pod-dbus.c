@@ -91,6 +91,13 @@ static int property_get_labels(sd_bus *bus, const char *path, const char *interf
         return bus_append_labels(reply, p->spec.labels);
 }
 
+static int property_get_annotations(sd_bus *bus, const char *path, const char *interface,
+                                    const char *property, sd_bus_message *reply, void *userdata,
+                                    sd_bus_error *error) {
+        Pod *p = userdata;
+        return bus_append_labels(reply, p->spec.annotations);
+}
+
 static int property_get_created_at(sd_bus *bus, const char *path, const char *interface, const char *property,
                                    sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Pod *p = userdata;
@@ -241,6 +248,7 @@ static const sd_bus_vtable pod_vtable[] = {
         SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Pod, pin_unit), SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("CreatedAt", "t", property_get_created_at, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Labels", "a{ss}", property_get_labels, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Annotations", "a{ss}", property_get_annotations, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Hostname", "s", property_get_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Network", "s", property_get_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Ports", "as", property_get_ports, 0, SD_BUS_VTABLE_PROPERTY_CONST),

@@ -16,6 +16,7 @@
 #include "daemon/stdio/console-socket.h"
 #include "daemon/stdio/console.h"
 #include "daemon/stdio/container-stdio.h"
+#include "daemon/stdio/cri-log.h"
 #include "daemon/stdio/output-stream.h"
 
 typedef enum StdioKind {
@@ -49,6 +50,7 @@ struct ContainerStdio {
         ConsoleSocket *socket; /* waiting for the runtime's PTY master */
         unsigned rows, cols;   /* the size clients asked for; applied when the master arrives */
         StdioClient *clients;
+        CriLog *log; /* kubelet's log file, while a stream runs (owner.log_path) */
 };
 
 ContainerStdio *container_stdio_new(const StdioOwner *owner) {
@@ -209,12 +211,50 @@ static void journal_send_line(ContainerStdio *st, StdioKind kind, const char *li
         (void) sd_journal_sendv(iov, (int) n);
 }
 
-static void on_stream_line(OutputStream *s, const char *line, size_t len, void *userdata) {
+static void log_write_line(ContainerStdio *st, StdioKind kind, const char *line, size_t len, bool partial) {
+        struct timespec ts;
+        int r;
+
+        if (!st->log)
+                return;
+        (void) clock_gettime(CLOCK_REALTIME, &ts);
+        r = cri_log_write(st->log, stdio_kind_table[kind == STDIO_CONSOLE ? STDIO_STDOUT : kind], partial,
+                          line, len, (uint64_t) ts.tv_sec * 1000000000 + (uint64_t) ts.tv_nsec);
+        if (r < 0 && r != -EBADF)
+                log_debug_errno(r, "Failed to write to the log file of %s: %m", st->owner.name);
+}
+
+static void on_stream_line(OutputStream *s, const char *line, size_t len, bool partial, void *userdata) {
         ContainerStdio *st = userdata;
         StdioKind kind = stdio_kind_of(st, s);
 
-        if (kind >= 0)
-                journal_send_line(st, kind, line, len);
+        if (kind < 0)
+                return;
+        journal_send_line(st, kind, line, len);
+        log_write_line(st, kind, line, len, partial);
+}
+
+/* The log file is opened with the first stream of a run (a start, or the streams a restarted conmand takes
+ * back from the fd store); a failure is a warning: the output still reaches the journal. */
+static void log_ensure(ContainerStdio *st) {
+        const char *path = st->owner.log_path ? *st->owner.log_path : NULL;
+        int r;
+
+        if (st->log || !path)
+                return;
+        r = cri_log_open(path, &st->log);
+        if (r < 0)
+                log_warning_errno(r, "Failed to open the log file %s of %s: %m", path, st->owner.name);
+}
+
+int output_reopen_log(ContainerStdio *st) {
+        const char *path = st && st->owner.log_path ? *st->owner.log_path : NULL;
+
+        if (!path)
+                return -ENOENT;
+        if (!st->log)
+                return cri_log_open(path, &st->log);
+        return cri_log_reopen(st->log);
 }
 
 static void on_stream_data(OutputStream *s, const char *data, size_t n, void *userdata) {
@@ -262,6 +302,7 @@ static const OutputStreamHandlers stream_handlers = {
 
 /* A stream reading fd (owned) into the journal and the clients. */
 static int stream_new(ContainerStdio *st, StdioKind kind, int fd) {
+        log_ensure(st);
         return output_stream_new(st->owner.event, fd, kind == STDIO_CONSOLE, &stream_handlers, st,
                                  &st->stream[kind]);
 }
@@ -481,6 +522,7 @@ void output_close(ContainerStdio *st) {
         stream_close(st, STDIO_STDERR, true);
         console_close(st, true);
         clients_close(st);
+        st->log = cri_log_free(st->log);
 }
 
 ContainerStdio *output_release(ContainerStdio *st) {
@@ -491,6 +533,7 @@ ContainerStdio *output_release(ContainerStdio *st) {
         console_close(st, false);
         while (st->clients)
                 client_free(st->clients);
+        cri_log_free(st->log);
         free(st);
         return NULL;
 }

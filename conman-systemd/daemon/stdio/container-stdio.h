@@ -5,6 +5,7 @@
  *
  *   output streams ── lines ──▶ the journal (the fields `journalctl -u conman-<name>.service`
  *                  │                          and `conmanctl logs` find it by)
+ *                  ├─ lines ──▶ kubelet's log file at LogPath, when the container has one (cri-log.h)
  *                  ├─ bytes ──▶ every attached client
  *                  └─ end ────▶ the clients close once every stream ended
  *   a client's input ─────────▶ the console (PTY master) or the stdin pipe
@@ -36,6 +37,7 @@ typedef struct StdioOwner {
         const char *id, *name, *unit;
         const uint32_t *main_pid; /* OBJECT_PID of each journal line, read when it is sent */
         const bool *tty;          /* the container has a terminal (resize) */
+        char *const *log_path;    /* kubelet's log file (cri-log.h), or NULL: read when the log is opened */
 } StdioOwner;
 
 ContainerStdio *container_stdio_new(const StdioOwner *owner);
@@ -55,6 +57,10 @@ void output_close(ContainerStdio *st);
 /* conmand exits or forgets the container: closes our copies only and frees everything; the fd store
  * keeps its own for the next conmand. */
 ContainerStdio *output_release(ContainerStdio *st);
+
+/* Closes and opens the container's LogPath again (kubelet renamed it). -ENOENT for a container without one;
+ * the error of open() otherwise (nothing is written until a reopen succeeds). */
+int output_reopen_log(ContainerStdio *st);
 
 /* Before a start of a TTY container: listens for the master; returns the socket path for the unit. */
 int console_prepare_tty(ContainerStdio *st, char **ret_socket_path);

@@ -21,11 +21,11 @@ struct OutputStream {
         void *userdata;
 };
 
-static void emit_line(OutputStream *s, const char *line, size_t len) {
+static void emit_line(OutputStream *s, const char *line, size_t len, bool partial) {
         if (s->is_console && len > 0 && line[len - 1] == '\r')
                 len--; /* a terminal ends lines with "\r\n" */
         if (s->handlers.line)
-                s->handlers.line(s, line, len, s->userdata);
+                s->handlers.line(s, line, len, partial, s->userdata);
 }
 
 /* Appends up to the end of a line (or OUTPUT_LINE_MAX) to the partial line; hands it once complete.
@@ -39,7 +39,7 @@ static ssize_t buffer_line(OutputStream *s, const char *data, size_t k, bool com
         memcpy(s->line + s->len, data, room);
         s->len += room;
         if (s->len == OUTPUT_LINE_MAX || (complete && room == k)) {
-                emit_line(s, s->line, s->len);
+                emit_line(s, s->line, s->len, !(complete && room == k));
                 s->len = 0;
                 free(s->line);
                 s->line = NULL;
@@ -55,7 +55,7 @@ static void split_lines(OutputStream *s, const char *data, size_t n) {
                 size_t k = nl ? (size_t) (nl - data) : n;
 
                 if (s->len == 0 && nl && k <= OUTPUT_LINE_MAX)
-                        emit_line(s, data, k); /* the common case: no copy */
+                        emit_line(s, data, k, false); /* the common case: no copy */
                 else {
                         ssize_t room = buffer_line(s, data, k, nl);
                         if (room < 0)
@@ -130,7 +130,7 @@ OutputStream *output_stream_free(OutputStream *s) {
         if (!s)
                 return NULL;
         if (s->len > 0)
-                emit_line(s, s->line, s->len);
+                emit_line(s, s->line, s->len, true);
         free(s->line);
         sd_event_source_disable_unref(s->source);
         safe_close(s->fd);

@@ -15,13 +15,14 @@
 #include <stddef.h>
 #include <systemd/sd-event.h>
 
-#define OUTPUT_LINE_MAX 8192U /* longer lines are handed in pieces */
+#define OUTPUT_LINE_MAX 16384U /* longer lines are handed in pieces (kubelet's and containerd's bound) */
 
 typedef struct OutputStream OutputStream;
 
 typedef struct OutputStreamHandlers {
-        /* A complete line (or a piece of OUTPUT_LINE_MAX) without its "\n" (nor a console's "\r"). */
-        void (*line)(OutputStream *s, const char *line, size_t len, void *userdata);
+        /* A complete line without its "\n" (nor a console's "\r"), or with partial a piece of OUTPUT_LINE_MAX
+         * of a longer line or the last bytes without a "\n" at the end (kubelet's log marks them "P"). */
+        void (*line)(OutputStream *s, const char *line, size_t len, bool partial, void *userdata);
         /* The raw bytes, after their complete lines were handed to line. */
         void (*data)(OutputStream *s, const char *data, size_t n, void *userdata);
         /* EOF (a console's EIO): nothing more comes. The handler may free the stream. */

@@ -533,6 +533,57 @@ int systemd_start_transient_unit(SystemdClient *s, sd_bus_message *msg, char **r
         return *ret_job ? 0 : -ENOMEM;
 }
 
+int systemd_new_set_unit_properties(SystemdClient *s, const char *unit, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(s->bus, &msg, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
+        if (r >= 0)
+                r = sd_bus_message_append(msg, "sb", unit, 1);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(msg);
+        return 0;
+}
+
+/* Logs "SetUnitProperties UNIT K=V ..." and replaces those properties of the unit. */
+int systemd_set_unit_properties(SystemdClient *s, sd_bus_message *msg, sd_bus_error *error) {
+        _cleanup_strv_free_ char **props = NULL;
+        _cleanup_free_ char *joined = NULL;
+        const char *unit;
+        int runtime, r;
+        FakeUnit *u;
+
+        r = sd_bus_message_seal(msg, 1, 0);
+        if (r >= 0)
+                r = sd_bus_message_rewind(msg, true);
+        if (r >= 0)
+                r = sd_bus_message_read(msg, "sb", &unit, &runtime);
+        if (r >= 0)
+                r = read_properties(msg, &props);
+        if (r < 0)
+                return r;
+        u = fake_systemd_unit(unit);
+        if (!u)
+                return refuse(error, "SetUnitProperties", unit, "org.freedesktop.systemd1.NoSuchUnit",
+                              "not loaded");
+        joined = strv_join(props, " ");
+        log_call("SetUnitProperties %s %s", unit, strempty(joined));
+        for (char **p = props; p && *p; p++) {
+                size_t n = strcspn(*p, "=") + 1, k = 0;
+                for (size_t i = 0; u->properties && u->properties[i]; i++) /* the old value goes */
+                        if (strneq(u->properties[i], *p, n))
+                                free(u->properties[i]);
+                        else
+                                u->properties[k++] = u->properties[i];
+                if (u->properties)
+                        u->properties[k] = NULL;
+                if (strv_push(&u->properties, *p) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 int systemd_start_unit(SystemdClient *s, const char *unit, char **ret_job, sd_bus_error *error) {
         if (!fake_systemd_unit(unit))
                 return refuse(error, "StartUnit", unit, "org.freedesktop.systemd1.NoSuchUnit", "not found");

@@ -20,6 +20,7 @@
 typedef struct Seen {
         OutputStream *stream;
         char *lines[16];
+        bool partial[16]; /* handed as a piece or as the last bytes without "\n" */
         size_t n_lines;
         char *data;
         size_t n_data;
@@ -27,13 +28,14 @@ typedef struct Seen {
         bool free_on_end;
 } Seen;
 
-static void on_line(OutputStream *s, const char *line, size_t len, void *userdata) {
+static void on_line(OutputStream *s, const char *line, size_t len, bool partial, void *userdata) {
         Seen *seen = userdata;
 
         assert_true(seen->n_lines < ELEMENTSOF(seen->lines));
         seen->lines[seen->n_lines] = strndup(line, len);
         assert_non_null(seen->lines[seen->n_lines]);
         assert_int_equal(strlen(seen->lines[seen->n_lines]), len); /* no NUL in the test data */
+        seen->partial[seen->n_lines] = partial;
         seen->n_lines++;
 }
 
@@ -142,6 +144,8 @@ static void test_long_line_in_pieces(void **state) {
         assert_int_equal(strlen(f->seen.lines[0]), OUTPUT_LINE_MAX);
         assert_int_equal(strlen(f->seen.lines[1]), 100);
         assert_int_equal(f->seen.lines[1][0], 'a');
+        assert_true(f->seen.partial[0]); /* kubelet's P */
+        assert_false(f->seen.partial[1]);
 
         exact[OUTPUT_LINE_MAX] =
                 '\n'; /* a line of exactly OUTPUT_LINE_MAX with its "\n" in one read: one line */
@@ -149,6 +153,7 @@ static void test_long_line_in_pieces(void **state) {
         exact[OUTPUT_LINE_MAX] = '\0';
         assert_int_equal(f->seen.n_lines, 3);
         assert_string_equal(f->seen.lines[2], exact);
+        assert_false(f->seen.partial[2]);
 
         send_str(f, "0123456789"); /* buffered, then completed past the limit */
         send_str(f, rest);
@@ -175,6 +180,8 @@ static void test_eof_end(void **state) {
         assert_null(f->seen.stream);
         assert_int_equal(f->seen.n_lines, 2);
         assert_string_equal(f->seen.lines[1], "tail");
+        assert_false(f->seen.partial[0]);
+        assert_true(f->seen.partial[1]); /* the end without "\n" */
 }
 
 /* Draining after EOF hands what is left and reports the end without calling end. */
