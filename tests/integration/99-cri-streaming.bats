@@ -195,13 +195,14 @@ require_cri_sandboxes() {
         cri_image
 }
 
-# cri_pod NAME: a READY sandbox (a PID namespace per container: streaming does not care); prints its id.
+# cri_pod NAME [NETWORK_MODE]: a READY sandbox (a PID namespace per container: streaming does not care;
+# network 2: the host's); prints its id.
 cri_pod() {
         mkdir -p "$CW/cfg"
         cat >"$CW/cfg/pod-$1.json" <<EOF2
 { "metadata": { "name": "$1", "namespace": "stream-test", "uid": "uid-$1", "attempt": 0 },
   "log_directory": "/var/log/pods/stream-test-$1",
-  "linux": { "security_context": { "namespace_options": { "pid": 1 } } } }
+  "linux": { "security_context": { "namespace_options": { "pid": 1, "network": ${2:-0} } } } }
 EOF2
         cri runp "$CW/cfg/pod-$1.json"
 }
@@ -253,6 +254,23 @@ eof'
         run curl -s --max-time 5 http://127.0.0.1:18090/
         echo "$output"
         [ "$output" = hello-sandbox ]
+        kill $PF_PID
+        PF_PID=
+        cri stopp "$pod" >/dev/null
+        cri rmp "$pod" >/dev/null
+}
+
+@test "CRI objects: port-forward to a sandbox on the host's network" {
+        require_cri_sandboxes
+        pod=$(cri_pod sp3 2)
+        cri_ctr "$pod" sp3 web 'mkdir -p /www && echo hello-host-net >/www/index.html && exec httpd -f -p 18093 -h /www' >/dev/null
+        wait_until 20 curl -s --max-time 2 -o /dev/null http://127.0.0.1:18093/
+        crictl --runtime-endpoint "$CRI_ENDPOINT" port-forward "$pod" 18094:18093 >/var/tmp/pf4.log 2>&1 &
+        PF_PID=$!
+        wait_until 20 curl -s --max-time 2 -o /dev/null http://127.0.0.1:18094/
+        run curl -s --max-time 5 http://127.0.0.1:18094/
+        echo "$output"
+        [ "$output" = hello-host-net ]
         kill $PF_PID
         PF_PID=
         cri stopp "$pod" >/dev/null
