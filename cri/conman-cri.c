@@ -10,6 +10,7 @@
 #include "conman-config.h"
 #include "shared/log.h"
 #include "cri/cri-server.h"
+#include "cri/stream-server.h"
 
 #define CRI_SOCKET_PATH "/run/conman/cri.sock"
 
@@ -109,6 +110,10 @@ static int run(void) {
         r = setup_listeners(s);
         if (r < 0)
                 return r;
+        _cleanup_(stream_server_freep) StreamServer *stream = NULL; /* freed before s */
+        r = cri_streaming_start(s, &stream);
+        if (r < 0)
+                log_warning_errno(r, "Streaming (exec, attach, port-forward) is unavailable: %m");
 
         (void) sd_notify(false, "READY=1\nSTATUS=Serving CRI.");
         r = sd_event_loop(e);

@@ -36,6 +36,7 @@ declare -A corpus=(
         [fuzz-container-file]=generator/corpus/container-file [fuzz-pod-file]=generator/corpus/pod-file
         [fuzz-cni-result]=network/corpus/cni-result
         [fuzz-grpc-frame]=corpus/grpc-frame [fuzz-h2-server]=corpus/h2-server
+        [fuzz-spdy]=corpus/spdy [fuzz-stream-server]=corpus/stream-server
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(printf '%s\n' "${!corpus[@]}" | sort))
