@@ -41,6 +41,7 @@ typedef struct Extract {
         uint64_t n_entries;
         bool over_size; /* the uncompressed tar passed limits.max_bytes */
         bool privileged;
+        bool ended_early; /* the tar stopped right after an entry's data (see write_data()) */
 } Extract;
 
 static _printf_(3, 4) int refuse(Extract *x, int r, const char *fmt, ...) {
@@ -199,6 +200,8 @@ static int write_data(Extract *x, int fd, struct archive_entry *e) {
         la_int64_t offset;
         int r;
 
+        la_int64_t end = 0;
+
         while ((r = archive_read_data_block(x->outer, &block, &size, &offset)) == ARCHIVE_OK) {
                 /* a block may start past the end of the last one: a hole of a sparse file */
                 if (lseek(fd, (off_t) offset, SEEK_SET) < 0)
@@ -206,8 +209,14 @@ static int write_data(Extract *x, int fd, struct archive_entry *e) {
                 int k = write_all(fd, block, size);
                 if (k < 0)
                         return k;
+                end = MAX(end, offset + (la_int64_t) size);
         }
-        if (r != ARCHIVE_EOF)
+        /* Some tools (umoci 0.4's insert) end a layer right after the last file's data, without the padding
+         * to a 512-byte block and the two zero blocks that end a tar. Go's archive/tar, hence docker and
+         * containerd, accept that; so do we, when the entry's data is complete, and read no further. */
+        if (r == ARCHIVE_FATAL && end >= archive_entry_size(e) && archive_entry_size(e) > 0)
+                x->ended_early = true;
+        else if (r != ARCHIVE_EOF)
                 return -EBADMSG;
         /* sparse files: the holes at the end */
         if (ftruncate(fd, (off_t) archive_entry_size(e)) < 0)
@@ -537,6 +546,8 @@ static int extract_all(Extract *x) {
                                 refuse(x, r, "cannot create %s: %s", archive_entry_pathname(e), strerror(-r));
                         return r;
                 }
+                if (x->ended_early)
+                        break;
         }
         return extract_drain(x);
 }

@@ -352,6 +352,48 @@ static void test_garbage(void **state) {
         assert_true(res.error[0] != 0);
 }
 
+/* A tar that stops right after its last file's data (no padding, no end blocks), as umoci 0.4's insert writes
+ * them: accepted as docker and containerd do. A tar that stops inside a file's data is refused. */
+static int ustar_cut(const char *path, const char *data, size_t cut_from_end_of_data) {
+        static char tar[16384];
+        size_t tar_size = 0, n = strlen(data);
+        struct archive *a = archive_write_new();
+        struct archive_entry *ae = archive_entry_new();
+        int fd;
+
+        assert_int_equal(archive_write_set_format_ustar(a), ARCHIVE_OK);
+        assert_int_equal(archive_write_open_memory(a, tar, sizeof(tar), &tar_size), ARCHIVE_OK);
+        archive_entry_set_pathname(ae, path);
+        archive_entry_set_filetype(ae, AE_IFREG);
+        archive_entry_set_perm(ae, 0644);
+        archive_entry_set_size(ae, (la_int64_t) n);
+        archive_entry_set_uid(ae, getuid());
+        archive_entry_set_gid(ae, getgid());
+        assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+        assert_int_equal(archive_write_data(a, data, n), (la_ssize_t) n);
+        assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+        archive_write_free(a);
+        archive_entry_free(ae);
+        fd = memfd_create("cut", MFD_CLOEXEC);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, tar, 512 + n - cut_from_end_of_data),
+                         (ssize_t) (512 + n - cut_from_end_of_data));
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        return fd;
+}
+
+static void test_tar_without_end(void **state) {
+        Fixture *f = *state;
+        LayerResult res;
+        _cleanup_close_ int whole = ustar_cut("test-image-1", "test-image-1\n", 0);
+        _cleanup_close_ int cut = ustar_cut("g", "cut inside the data\n", 5);
+
+        assert_int_equal(layer_extract(whole, f->layer_fd, LAYER_COMPRESSION_NONE, NULL, &res), 0);
+        assert_file(f->layer_fd, "test-image-1", "test-image-1\n", 0644);
+        assert_true(layer_extract(cut, f->layer_fd, LAYER_COMPRESSION_NONE, NULL, &res) < 0);
+        assert_true(res.error[0] != 0);
+}
+
 /* Only the media type's decompressor runs: a bzip2 layer (libarchive knows it) is not a tar to us,
  * and a zstd layer declared as gzip is refused too. */
 static void test_compression_from_media_type(void **state) {
@@ -454,6 +496,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_replace_symlink_with_file, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_xattrs, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_tar_without_end, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_compression_from_media_type, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
                 cmocka_unit_test(test_xattr_filter),
