@@ -210,11 +210,18 @@ static int add_exec_start(UnitPropertyList *l, const UnitParams *p) {
         return add_exec_list(l, "ExecStartPost", &(ExecHook){ .argv = start }, 1);
 }
 
+/* `runtime delete` is cleanup whose failure is ignored, and runc warns there about cgroups systemd already
+ * removed. The unit's stdout and stderr are the container's (its logs, its attached clients): the runtime's
+ * own words go to the journal instead, under the unit, through systemd-cat. */
+#define RUNTIME_TO_JOURNAL "/usr/bin/systemd-cat", "--identifier=conman-runtime", "--priority=notice", "--"
+
 /* ExecStartPre=: the subsystems' hooks (rootfs mount, network), then — under a restart policy — removal
  * of stale runtime state of the last run. */
 static int add_start_pre(UnitPropertyList *l, const UnitParams *p) {
-        char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
-                        (char *) p->container_id, NULL };
+        char *del[] = {
+                RUNTIME_TO_JOURNAL, (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete",
+                "--force",          (char *) p->container_id, NULL
+        };
         size_t n = p->hooks ? p->hooks->n_start_pre : 0;
         _cleanup_free_ ExecHook *cmds = calloc(n + 1, sizeof(ExecHook));
 
@@ -239,8 +246,10 @@ static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
                            NULL,
                            NULL,
                            NULL };
-        char *del[] = { (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete", "--force",
-                        (char *) p->container_id, NULL };
+        char *del[] = {
+                RUNTIME_TO_JOURNAL, (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete",
+                "--force",          (char *) p->container_id, NULL
+        };
         size_t n = p->hooks ? p->hooks->n_stop_post : 0;
         _cleanup_free_ ExecHook *cmds = calloc(n + 2, sizeof(ExecHook));
 
