@@ -238,6 +238,8 @@ static int seccomp_opt(const SecurityContext *sc, char **ret) {
                 return 0;
         else if (!p && !isempty(old) && string_has_prefix(old, "localhost/"))
                 path = old + strlen("localhost");
+        else if (!p && !isempty(old) && !streq(old, "unconfined"))
+                return -EINVAL; /* a profile file must be named localhost/PATH (critest checks the refusal) */
         if (path && path[0] != '/')
                 return -EINVAL;
         if (!path)

@@ -58,27 +58,25 @@ static LayerEntry layer_entry(int root_fd, const char *file) {
         return ENTRY_ABSENT;
 }
 
-/* Finds "name" or a numeric id in a passwd/group style file inside the rootfs; returns field 2 (uid/gid)
- * and, for passwd, field 3 (primary gid). The roots are untrusted: each file is read with
- * read_file_in_root(), so symlinks and ".." stay inside that root and a FIFO or device is refused. A
- * symlink is followed inside its own layer only (not through the merged view of all layers).
- * -ENOENT when no root has the name, another -errno (and *ret_bad set) when a file cannot be read. */
-static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id,
-                     unsigned *ret_gid, const char **ret_bad) {
-        _cleanup_free_ char *buf = NULL, *path = NULL;
-        char *line, *save = NULL;
+/* Reads /etc/<file> (passwd, group) of the first root that has it. The roots are untrusted: each file is
+ * read with read_file_in_root(), so symlinks and ".." stay inside that root and a FIFO or device is
+ * refused. A symlink is followed inside its own layer only (not through the merged view of all layers).
+ * -ENOENT when no root has it (or a whiteout hides it), another -errno (and *ret_bad set) when a file
+ * cannot be read. */
+static int read_db(char *const *roots, const char *file, char **ret, const char **ret_bad) {
+        _cleanup_free_ char *path = NULL;
         LayerEntry e;
         int r;
 
         if (asprintf(&path, "/etc/%s", file) < 0)
                 return -ENOMEM;
-        for (char *const *root = roots; root && *root && !buf; root++) {
+        for (char *const *root = roots; root && *root; root++) {
                 _cleanup_close_ int root_fd = open(*root, O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (root_fd < 0)
                         continue;
-                r = read_file_in_root(root_fd, path, ROOT_FILE_MAX, &buf);
+                r = read_file_in_root(root_fd, path, ROOT_FILE_MAX, ret);
                 if (r >= 0)
-                        break;
+                        return 0;
                 e = layer_entry(root_fd, file);
                 if (e == ENTRY_WHITEOUT)
                         return -ENOENT;
@@ -90,22 +88,65 @@ static int lookup_db(char *const *roots, const char *file, const char *name, uns
                 if (e == ENTRY_PRESENT)
                         return -ENOENT;
         }
-        if (!buf)
-                return -ENOENT;
+        return -ENOENT;
+}
+
+/* Splits a passwd/group line into its first four fields (NULL where a line has fewer). */
+static void db_fields(char *line, char *f[static 4]) {
+        for (int i = 0; i < 4; i++)
+                f[i] = line ? strsep(&line, ":") : NULL;
+}
+
+/* Finds "name" in a passwd/group style file — or, for a numeric name, the entry with that id (as docker and
+ * runc's libcontainer/user do) — and returns field 2 (uid/gid), for passwd field 3 (primary gid), and the
+ * entry's name. -ENOENT when there is none. */
+static int lookup_db(char *const *roots, const char *file, const char *name, unsigned *ret_id,
+                     unsigned *ret_gid, char **ret_name, const char **ret_bad) {
+        _cleanup_free_ char *buf = NULL;
+        char *line, *save = NULL;
+        int r;
+
+        r = read_db(roots, file, &buf, ret_bad);
+        if (r < 0)
+                return r;
         for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                char *f[4] = {};
-                char *p = line;
-                for (int i = 0; i < 4 && p; i++) {
-                        f[i] = strsep(&p, ":");
-                }
-                if (!f[0] || !f[2] || !streq(f[0], name))
+                char *f[4];
+                db_fields(line, f);
+                if (!f[0] || !f[2] || (!streq(f[0], name) && !streq(f[2], name)))
                         continue;
                 *ret_id = (unsigned) strtoul(f[2], NULL, 10);
                 if (ret_gid)
                         *ret_gid = f[3] ? (unsigned) strtoul(f[3], NULL, 10) : 0;
+                if (ret_name && !(*ret_name = strdup(f[0])))
+                        return -ENOMEM;
                 return 0;
         }
         return -ENOENT;
+}
+
+/* The groups of /etc/group that list user as a member, besides its primary gid: the supplementary groups a
+ * user of the image has (docker adds them when no group is given). A file that cannot be read gives none. */
+static void add_member_groups(char *const *roots, const char *user, OciUser *u) {
+        _cleanup_free_ char *buf = NULL;
+        char *line, *save = NULL;
+
+        if (read_db(roots, "group", &buf, NULL) < 0)
+                return;
+        for (line = strtok_r(buf, "\n", &save); line && u->n_extra_gids < ELEMENTSOF(u->extra_gids);
+             line = strtok_r(NULL, "\n", &save)) {
+                char *f[4], *member, *members_save = NULL;
+                db_fields(line, f);
+                if (!f[2] || !f[3])
+                        continue;
+                for (member = strtok_r(f[3], ",", &members_save); member;
+                     member = strtok_r(NULL, ",", &members_save)) {
+                        unsigned gid = (unsigned) strtoul(f[2], NULL, 10);
+                        if (streq(member, user) && gid != u->gid) {
+                                u->extra_gids[u->n_extra_gids++] = gid;
+                                break;
+                        }
+                }
+        }
 }
 
 static int parse_id(const char *s, unsigned *ret) {
@@ -117,31 +158,34 @@ static int parse_id(const char *s, unsigned *ret) {
 }
 
 static int user_resolve(char *const *rootfs, const char *user, OciUser *ret, const char **ret_bad) {
-        _cleanup_free_ char *u = strdup(user ?: "0");
+        _cleanup_free_ char *u = strdup(user ?: "0"), *name = NULL;
         char *group;
         unsigned uid = 0, gid = 0, pgid = 0;
         int r;
 
         if (!u)
                 return -ENOMEM;
+        *ret = (OciUser){};
         group = strchr(u, ':');
         if (group)
                 *group++ = 0;
 
         if (parse_id(u, &uid) < 0) {
-                r = lookup_db(rootfs, "passwd", u, &uid, &pgid, ret_bad);
+                r = lookup_db(rootfs, "passwd", u, &uid, &pgid, &name, ret_bad);
                 if (r < 0)
                         return r == -ENOENT ? -ESRCH : r;
                 gid = pgid;
-        } else if (lookup_db(rootfs, "passwd", u, &uid, &pgid, NULL) >= 0)
+        } else if (lookup_db(rootfs, "passwd", u, &uid, &pgid, &name, NULL) >= 0)
                 gid = pgid; /* a numeric uid needs no file: one that cannot be read is as good as none */
         if (group && parse_id(group, &gid) < 0) {
-                r = lookup_db(rootfs, "group", group, &gid, NULL, ret_bad);
+                r = lookup_db(rootfs, "group", group, &gid, NULL, NULL, ret_bad);
                 if (r < 0)
                         return r == -ENOENT ? -ESRCH : r;
         }
         ret->uid = uid;
         ret->gid = gid;
+        if (!group && name)
+                add_member_groups(rootfs, name, ret);
         return 0;
 }
 
@@ -256,6 +300,12 @@ static struct json_object *build_process(const ContainerSpec *s, const OciUser *
         json_object_object_add(p, "terminal", json_object_new_boolean(s->tty));
         json_object_object_add(u, "uid", json_object_new_int64(user->uid));
         json_object_object_add(u, "gid", json_object_new_int64(user->gid));
+        if (user->n_extra_gids > 0) {
+                struct json_object *gids = json_object_new_array();
+                for (size_t i = 0; i < user->n_extra_gids; i++)
+                        json_object_array_add(gids, json_object_new_int64(user->extra_gids[i]));
+                json_object_object_add(u, "additionalGids", gids);
+        }
         json_object_object_add(p, "user", u);
         json_object_object_add(p, "args",
                                string_array((const char *const *) s->command, strv_length(s->command)));

@@ -14,10 +14,14 @@
 typedef struct OciUser {
         uid_t uid;
         gid_t gid;
+        gid_t extra_gids[32]; /* the groups of /etc/group that list the user (when no group was given) */
+        size_t n_extra_gids;
 } OciUser;
 
 /* Resolves "uid[:gid]" or "name[:group]" against /etc/passwd and /etc/group of the first of roots
- * (top layer first for images; a whiteout or opaque /etc ends the search) that has them. The roots are
+ * (top layer first for images; a whiteout or opaque /etc ends the search) that has them. A numeric uid
+ * finds its passwd entry by uid (the primary gid, the name); without a group, the groups that list the
+ * user as a member become supplementary groups, as with docker. The roots are
  * not trusted: the files are read with read_file_in_root() (fileio.h), inside each root, regular files
  * only. -ESRCH for an unknown name, another -errno for a file that cannot be read.
  * oci_user_resolve_bus() says which in error ("what" names the root: "container web"). */

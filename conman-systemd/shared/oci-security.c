@@ -240,8 +240,10 @@ static int add_process(const ContainerSpec *s, uint64_t caps, char *const *roots
                                        json_object_new_string(s->security.apparmor_profile));
         if (!s->security.group_add || !json_object_object_get_ex(process, "user", &user))
                 return 0;
-        gids = json_object_new_array();
-        json_object_object_add(user, "additionalGids", gids);
+        if (!json_object_object_get_ex(user, "additionalGids", &gids)) { /* the image's own groups go first */
+                gids = json_object_new_array();
+                json_object_object_add(user, "additionalGids", gids);
+        }
         for (char **g = s->security.group_add; *g; g++) {
                 _cleanup_free_ char *spec = NULL;
                 OciUser u;

@@ -18,7 +18,7 @@ static char root[] = "/tmp/test-oci-config.XXXXXX";
 static int setup(void **state) {
         _cleanup_free_ char *etc = NULL, *passwd = NULL, *group = NULL;
         const char *p = "root:x:0:0:root:/root:/bin/sh\nwww:x:33:44:www:/var/www:/bin/false\n";
-        const char *g = "root:x:0:\nstaff:x:50:\n";
+        const char *g = "root:x:0:\nstaff:x:50:\nwheel:x:10:root,www\nweb:x:44:www\nadm:x:4:wwwx\n";
 
         assert_non_null(mkdtemp(root));
         assert_true(asprintf(&etc, "%s/etc", root) > 0);
@@ -47,6 +47,27 @@ static void test_user_resolve(void **state) {
         assert_int_equal(u.gid, 1000);
         assert_int_equal(oci_user_resolve(roots, "nobody", &u), -ESRCH);
         assert_int_equal(oci_user_resolve(roots, "www:nogroup", &u), -ESRCH);
+}
+
+/* docker's rules: a numeric uid finds its entry (primary gid, name), and without a group the user gets the
+ * groups that list it (not its primary group twice, not a group listing a longer name). */
+static void test_user_groups(void **state) {
+        char *roots[] = { root, NULL };
+        OciUser u;
+
+        assert_int_equal(oci_user_resolve(roots, "33", &u), 0);
+        assert_int_equal(u.uid, 33);
+        assert_int_equal(u.gid, 44);
+        assert_int_equal(u.n_extra_gids, 1);
+        assert_int_equal(u.extra_gids[0], 10);
+        assert_int_equal(oci_user_resolve(roots, "www", &u), 0);
+        assert_int_equal(u.n_extra_gids, 1);
+        assert_int_equal(oci_user_resolve(roots, "www:staff", &u), 0);
+        assert_int_equal(u.gid, 50);
+        assert_int_equal(u.n_extra_gids, 0);
+        assert_int_equal(oci_user_resolve(roots, "4242", &u), 0);
+        assert_int_equal(u.gid, 0);
+        assert_int_equal(u.n_extra_gids, 0);
 }
 
 /* Layers top-down: an empty upper layer falls through to the lower one, a FIFO in the upper one is an
@@ -216,9 +237,8 @@ static void test_cri_options(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_user_resolve),
-                cmocka_unit_test(test_user_resolve_layers),
-                cmocka_unit_test(test_build),
+                cmocka_unit_test(test_user_resolve),        cmocka_unit_test(test_user_groups),
+                cmocka_unit_test(test_user_resolve_layers), cmocka_unit_test(test_build),
                 cmocka_unit_test(test_cri_options),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
