@@ -303,11 +303,31 @@ static void write_service_section(FILE *out, const ContainerSpec *s) {
                 fprintf(out, "CPUWeight=%" PRIu64 "\n", s->cpu_weight);
 }
 
+/* The settings of the CRI server's options (CreateContainer's Annotations, LogPath ...) have no key in a
+ * .container file: the first one the container has, or NULL. */
+static const char *cri_only_setting(const ContainerSpec *s) {
+        const SecuritySpec *sec = &s->security;
+
+        return s->annotations            ? "Annotations"
+               : s->log_path             ? "LogPath"
+               : s->pid_mode             ? "PidMode"
+               : s->cpuset_cpus          ? "CpusetCpus"
+               : s->cpuset_mems          ? "CpusetMems"
+               : sec->has_masked_paths   ? "MaskedPaths"
+               : sec->has_readonly_paths ? "ReadonlyPaths"
+               : sec->has_oom_score_adj  ? "OomScoreAdj"
+                                         : NULL;
+}
+
 int container_file_format(const char *name, const ContainerSpec *spec, char **ret, sd_bus_error *error) {
         _cleanup_free_ char *text = NULL;
+        const char *cri = cri_only_setting(spec);
         size_t size = 0;
         FILE *out;
         int r;
+
+        if (cri)
+                return refuse(error, cri, "a .container file has no such key");
 
         out = open_memstream(&text, &size);
         if (!out)

@@ -325,6 +325,19 @@ static void test_refused(void **state) {
         s.hostname = NULL;
         push(&s.command, "a\nb");
         assert_refused(&s, "Exec");
+
+        /* the CRI server's settings have no key in a file */
+        strv_freep(&s.command);
+        push(&s.command, "/bin/true");
+        push(&s.annotations, "k=v");
+        assert_refused(&s, "Annotations");
+        strv_freep(&s.annotations);
+        s.log_path = strdup("/var/log/pods/x/0.log");
+        assert_refused(&s, "LogPath");
+        free(s.log_path);
+        s.log_path = NULL;
+        s.security.has_oom_score_adj = true;
+        assert_refused(&s, "OomScoreAdj");
 }
 
 /* conmanctl run's default network is the bridge; ports are kept in their canonical spelling. */
