@@ -8,8 +8,10 @@
 
 #include "shared/bus-errors.h"
 #include "shared/fileio.h"
+#include "shared/json-util.h"
 #include "shared/log.h"
 #include "shared/oci-config.h"
+#include "shared/oci-process.h"
 #include "shared/unit.h"
 #include "shared/util.h"
 #include "daemon/container-image.h"
@@ -27,6 +29,7 @@ struct Exec {
         char *container_unit; /* the exec'd process is in its cgroup */
         char *unit, *unit_path;
         char *pid_file;        /* <run>/exec-<id>.pid: the runtime writes the process's PID there */
+        char *process_file;    /* <run>/exec-<id>.json: the OCI process (0600: its env may hold secrets) */
         ConsoleSocket *socket; /* TTY: waiting for the runtime's PTY master */
         int master_fd;         /* TTY: until handed to the client */
         bool tty, started;
@@ -64,6 +67,9 @@ static void exec_free(Exec *e) {
         if (e->pid_file)
                 (void) unlink(e->pid_file);
         free(e->pid_file);
+        if (e->process_file)
+                (void) unlink(e->process_file);
+        free(e->process_file);
         free(e->id);
         free(e->container_name);
         free(e->container_unit);
@@ -121,25 +127,40 @@ static int exit_code_from(int32_t code, int32_t status) {
         return -1;
 }
 
+/* The exec's exit code from systemd's record of the unit's main process. Without a TTY that is the runtime
+ * in the foreground, whose exit code is the command's once it started it (it wrote the pid file). When it
+ * could not start the command (not found, not executable, a bad directory) its message went to the
+ * client's stderr, and the exit code is 126, as `docker exec` answers. */
+static int exec_exit_code(Exec *e, int32_t code, int32_t status) {
+        if (code == CLD_EXITED && !e->tty && access(e->pid_file, F_OK) < 0)
+                return EXEC_EXIT_CANNOT_START;
+        return exit_code_from(code, status);
+}
+
 static void exec_finished(Exec *e) {
         SystemdClient *systemd = e->manager->systemd;
         int32_t code = 0, status = 0;
 
         (void) systemd_get_service_i32(systemd, e->unit_path, "ExecMainCode", &code);
         (void) systemd_get_service_i32(systemd, e->unit_path, "ExecMainStatus", &status);
-        e->exit_code = exit_code_from(code, status);
+        e->exit_code = exec_exit_code(e, code, status);
         e->exited = true;
         e->match = sd_bus_slot_unref(e->match);
         (void) unlink(e->pid_file);
-        /* AddRef kept the unit for us; now systemd may collect it. */
+        (void) unlink(e->process_file);
+        /* AddRef kept the unit for us; now systemd may collect it, also after a non-zero exit. */
         (void) systemd_unref_unit(systemd, e->unit_path);
         (void) systemd_reset_failed_unit(systemd, e->unit);
-        /* systemd sends the unit's PropertiesChanged before the JobRemoved of the same moment: an exec that
-         * ended at once may look unstarted here. It ran if systemd saw its main process exit. */
+        /* A command that ends at once (`sh -c 'exit 3'`) can end before systemd saw the start job done: the
+         * job fails, yet the command ran. systemd sends the unit's PropertiesChanged before that job's
+         * JobRemoved: it ran if systemd saw a main process exit. */
         if (code != 0)
                 e->started = true;
-        else if (!e->started)
+        if (!e->started)
                 exec_fail(e, "the runtime failed");
+        exec_maybe_reply(e);
+        if (e->request) /* a TTY exec that ended before its terminal arrived */
+                exec_fail(e, "the process ended before its terminal was ready");
         log_debug("Exec %s in %s exited with %i.", e->id, e->container_name, e->exit_code);
         for (size_t i = 0; i < e->n_waiters; i++)
                 (void) sd_bus_reply_method_return(e->waiters[i], "i", (int32_t) e->exit_code);
@@ -192,15 +213,16 @@ static void on_exec_job_removed(const char *job, const char *result, void *userd
         if (streq(result, "done")) {
                 e->started = true;
                 exec_maybe_reply(e);
-        } else
+        }
+        (void) on_exec_unit_changed(NULL, e, NULL); /* may finish, and free, the exec */
+        e = exec_find(ref->manager, ref->id);
+        if (e && !e->exited && !streq(result, "done"))
                 exec_fail(e, "the runtime failed to start the process");
-        (void) on_exec_unit_changed(NULL, e, NULL);
 }
 
-/* uid[:gid] for the runtime: names are looked up in the container's own /etc/passwd. */
-static int resolve_user(Container *c, const char *user, char **ret, sd_bus_error *error) {
+/* A user: names are looked up in the container's own /etc/passwd and /etc/group. */
+static int resolve_user(Container *c, const char *user, OciUser *ret, sd_bus_error *error) {
         _cleanup_free_ char *root = NULL, *what = NULL;
-        OciUser u;
         int r;
 
         r = container_image_rootfs_path(c, &root);
@@ -208,15 +230,43 @@ static int resolve_user(Container *c, const char *user, char **ret, sd_bus_error
                 return r;
         if (asprintf(&what, "container %s", c->name) < 0)
                 return -ENOMEM;
-        r = oci_user_resolve_bus((char *[]){ root, NULL }, user, what, &u, error);
-        if (r < 0)
-                return r;
-        return asprintf(ret, "%u:%u", (unsigned) u.uid, (unsigned) u.gid) < 0 ? -ENOMEM : 0;
+        return oci_user_resolve_bus((char *[]){ root, NULL }, user, what, ret, error);
 }
 
-static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *socket_path,
-                     const char *pid_file, char ***ret, sd_bus_error *error) {
-        _cleanup_free_ char *runtime = NULL, *root = NULL, *user = NULL;
+/* The exec's process file: the container's process from its bundle's config.json (so the exec is confined
+ * like the container) with the exec's command, environment, directory, user and terminal. Root only. */
+static int exec_write_process(Container *c, Exec *e, const ExecParams *p, sd_bus_error *error) {
+        _cleanup_(json_object_putp) struct json_object *config = NULL, *process = NULL;
+        OciUser user;
+        const char *text;
+        int r;
+
+        if (p->user && resolve_user(c, p->user, &user, error) < 0)
+                return -EINVAL;
+        r = json_read_file_at(c->dir_fd, "config.json", &config);
+        if (r >= 0)
+                r = oci_exec_process_build(config,
+                                           &(ExecProcessParams){ .args = p->command,
+                                                                 .env = p->env,
+                                                                 .cwd = p->working_dir,
+                                                                 .user = p->user ? &user : NULL,
+                                                                 .tty = p->tty },
+                                           &process);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot read the process of container %s: %m",
+                                               c->name);
+        text = json_object_to_json_string_ext(process, JSON_C_TO_STRING_PLAIN);
+        r = write_file_atomic(e->process_file, text, strlen(text), 0600);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, r, "Cannot write %s: %m", e->process_file);
+        return 0;
+}
+
+/* The runtime's command line: fixed words and conmand's own paths only, nothing of the exec's (the process
+ * file has those). */
+static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *socket_path, char ***ret,
+                     sd_bus_error *error) {
+        _cleanup_free_ char *runtime = NULL, *root = NULL;
         _cleanup_strv_free_ char **argv = NULL;
         const char *rt = c->spec.runtime ?: c->manager->default_runtime;
         int r;
@@ -225,28 +275,19 @@ static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *soc
         if (r < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_RUNTIME_FAILED,
                                          "The OCI runtime '%s' is not installed.", rt);
-        if (p->user && resolve_user(c, p->user, &user, error) < 0)
-                return -EINVAL;
         if (asprintf(&root, "%s/%s", c->manager->run_dir, rt) < 0)
                 return -ENOMEM;
         r = 0;
 #define PUSH(x) (r >= 0 ? (r = strv_push(&argv, (x))) : r)
-        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec"), PUSH("--pid-file"), PUSH(pid_file);
+        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec"), PUSH("--pid-file"), PUSH(e->pid_file);
         /* A terminal comes through the console socket, which the runtimes only allow when detached. Without
          * one the runtime stays in the foreground as the unit's main process: its exit code is the
          * command's, even for a command that ends before systemd could read a pid file. The pid file is
-         * written either way: KillExec reads it. */
+         * written either way: KillExec reads it, and it tells a command that ran from a runtime that
+         * failed to start it. */
         if (p->tty)
-                PUSH("--detach"), PUSH("--tty"), PUSH("--console-socket"), PUSH(socket_path);
-        for (char **env = p->env; env && *env; env++)
-                PUSH("--env"), PUSH(*env);
-        if (p->working_dir)
-                PUSH("--cwd"), PUSH(p->working_dir);
-        if (user)
-                PUSH("--user"), PUSH(user);
-        PUSH(c->id);
-        for (char **a = p->command; *a; a++)
-                PUSH(*a);
+                PUSH("--detach"), PUSH("--console-socket"), PUSH(socket_path);
+        PUSH("--process"), PUSH(e->process_file), PUSH(c->id);
 #undef PUSH
         if (r < 0)
                 return r;
@@ -268,7 +309,8 @@ static int exec_new(Container *c, bool tty, Exec **ret) {
         if (random_hex(8, &e->id) < 0 || !(e->container_name = strdup(c->name)) ||
             !(e->container_unit = strdup(c->unit)) ||
             asprintf(&e->unit, CONMAN_UNIT_PREFIX "%s-exec-%.12s.service", c->name, e->id) < 0 ||
-            asprintf(&e->pid_file, "%s/exec-%s.pid", c->manager->run_dir, e->id) < 0) {
+            asprintf(&e->pid_file, "%s/exec-%s.pid", c->manager->run_dir, e->id) < 0 ||
+            asprintf(&e->process_file, "%s/exec-%s.json", c->manager->run_dir, e->id) < 0) {
                 exec_free(e);
                 return -ENOMEM;
         }
@@ -296,7 +338,9 @@ static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_er
                 if (r < 0)
                         return r;
         }
-        r = exec_argv(c, e, p, socket_path, pid_file, &argv, error);
+        r = exec_write_process(c, e, p, error);
+        if (r >= 0)
+                r = exec_argv(c, e, p, socket_path, &argv, error);
         if (r < 0)
                 return r;
         /* Watch the unit before it exists: a short exec may end before the start job is done. */

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * exec.h — processes run in a running container (`conmanctl exec`), supervised by
- * systemd like the container itself: one transient unit per exec,
- * conman-<name>-exec-<id>.service, Type=forking with
- * ExecStart=<runtime> exec --detach --pid-file ... <container id> CMD...; the runtime
- * joins the container's namespaces and cgroup and exits, the exec'd process becomes
- * the unit's MainPID, systemd records its exit status (ExecMainCode/ExecMainStatus).
+ * exec.h — processes run in a running container (`conmanctl exec`), supervised by systemd like the
+ * container itself: one transient unit per exec, conman-<name>-exec-<id>.service, whose
+ * ExecStart=<runtime> exec [--detach] --pid-file ... --process <run>/exec-<id>.json <container id> holds no
+ * word of the exec's: the command, its environment and user are in that root-only file
+ * (shared/oci-process.h), so systemd expands no `$` in them and `ps` shows no secret. Without a TTY the
+ * runtime stays in the foreground (Type=exec) and its exit code is the command's; with one it detaches
+ * (Type=forking) and the exec'd process becomes the unit's MainPID. systemd records the exit status
+ * (ExecMainCode/ExecMainStatus).
  *
  * Without a TTY the client's own fds are the process's stdio (passed to the unit as
  * StandardInput/Output/ErrorFileDescriptor=, as `systemd-run --pipe` does): no copy
@@ -21,6 +23,9 @@
 #pragma once
 
 #include "daemon/container.h"
+
+/* WaitExec's answer for a command the runtime could not start (not found, not executable): docker's. */
+#define EXEC_EXIT_CANNOT_START 126
 
 typedef struct ExecParams {
         char **command;

@@ -29,6 +29,7 @@ static const FileKey file_keys[] = {
         { "TimeoutStartUSec", "Service", "TimeoutStartSec" },
         { "RestartUSec", "Service", "RestartSec" },
         { "CPUQuotaPerSecUSec", "Service", "CPUQuota" },
+        { "ExecStartEx", "Service", "ExecStart" }, /* its flags are prefixes in a file */
         { "StandardInputFileDescriptor", "Service", NULL },
         { "StandardOutputFileDescriptor", "Service", NULL },
         { "StandardErrorFileDescriptor", "Service", NULL },
@@ -103,7 +104,8 @@ static int format_usec(uint64_t usec, char **ret) {
 }
 
 static int format_exec_command(const ExecHook *h, char **ret) {
-        _cleanup_free_ char *line = strdup(h->ignore_failure ? "-" : "");
+        _cleanup_free_ char *line =
+                strdup(h->ignore_failure ? (h->no_env_expand ? "-:" : "-") : (h->no_env_expand ? ":" : ""));
 
         for (size_t i = 0; line && h->argv[i]; i++) {
                 _cleanup_free_ char *w = unit_exec_word_quote(h->argv[i]), *joined = NULL;

@@ -170,7 +170,8 @@ static int add_exec_list(UnitPropertyList *l, const char *name, const ExecHook *
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 p->exec[i] = (ExecHook){ .argv = strv_copy(cmds[i].argv),
-                                         .ignore_failure = cmds[i].ignore_failure };
+                                         .ignore_failure = cmds[i].ignore_failure,
+                                         .no_env_expand = cmds[i].no_env_expand };
                 if (!p->exec[i].argv)
                         return -ENOMEM;
                 p->n_exec++;
@@ -429,20 +430,35 @@ int unit_properties_build(const UnitParams *p, UnitPropertyList *ret) {
 }
 
 /* a(sasb) of (path, argv, ignore_failure). */
+/* ExecXYZEx=: a(sasas), the flags as words ("ignore-failure", "no-env-expand"). */
+static int append_exec_ex_flags(sd_bus_message *m, const ExecHook *h) {
+        char *flags[3] = {}, **f = flags;
+
+        if (h->ignore_failure)
+                *f++ = "ignore-failure";
+        if (h->no_env_expand)
+                *f++ = "no-env-expand";
+        return sd_bus_message_append_strv(m, flags);
+}
+
+/* ExecXYZ= as a(sasb), or ExecXYZEx= (a property name ending in "Ex") as a(sasas). */
 static int append_exec_value(sd_bus_message *m, const UnitProperty *p) {
+        size_t n = strlen(p->name);
+        bool ex = n > 2 && streq(p->name + n - 2, "Ex");
         int r;
 
-        r = sd_bus_message_open_container(m, 'v', "a(sasb)");
+        r = sd_bus_message_open_container(m, 'v', ex ? "a(sasas)" : "a(sasb)");
         if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(sasb)");
+                r = sd_bus_message_open_container(m, 'a', ex ? "(sasas)" : "(sasb)");
         for (size_t i = 0; r >= 0 && i < p->n_exec; i++) {
-                r = sd_bus_message_open_container(m, 'r', "sasb");
+                r = sd_bus_message_open_container(m, 'r', ex ? "sasas" : "sasb");
                 if (r >= 0)
                         r = sd_bus_message_append(m, "s", p->exec[i].argv[0]);
                 if (r >= 0)
                         r = sd_bus_message_append_strv(m, p->exec[i].argv);
                 if (r >= 0)
-                        r = sd_bus_message_append(m, "b", p->exec[i].ignore_failure);
+                        r = ex ? append_exec_ex_flags(m, &p->exec[i])
+                               : sd_bus_message_append(m, "b", p->exec[i].ignore_failure);
                 if (r >= 0)
                         r = sd_bus_message_close_container(m);
         }
@@ -516,7 +532,9 @@ int unit_append_properties(sd_bus_message *m, const UnitParams *p) {
 
 /* An exec's unit: Type=exec runs the runtime in the foreground (its exit code is the command's); a TTY
  * exec's runtime detaches (--detach --pid-file), so Type=forking reads the process's PID. AddRef=yes keeps
- * the unit until conmand read its exit status. */
+ * the unit until conmand read its exit status. The command line is ExecStartEx= with "no-env-expand"
+ * (systemd >= 243): the exec's own words are in its process file anyway, this keeps systemd from ever
+ * expanding a `$` in it. */
 int unit_exec_properties_build(const ExecUnitParams *p, UnitPropertyList *l) {
         int r;
 
@@ -538,7 +556,7 @@ int unit_exec_properties_build(const ExecUnitParams *p, UnitPropertyList *l) {
         if (r >= 0)
                 r = add_fd(l, "StandardErrorFileDescriptor", p->stderr_fd);
         if (r >= 0)
-                r = add_exec_list(l, "ExecStart", &(ExecHook){ .argv = p->argv }, 1);
+                r = add_exec_list(l, "ExecStartEx", &(ExecHook){ .argv = p->argv, .no_env_expand = true }, 1);
         return r;
 }
 

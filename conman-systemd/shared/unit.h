@@ -18,6 +18,7 @@
 typedef struct ExecHook {
         char **argv;         /* argv[0] is an absolute path; owned */
         bool ignore_failure; /* the "-" prefix */
+        bool no_env_expand;  /* the ":" prefix: sent as ExecXYZEx= with the "no-env-expand" flag */
 } ExecHook;
 
 typedef struct UnitHooks {
