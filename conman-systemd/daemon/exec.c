@@ -127,12 +127,13 @@ static int exit_code_from(int32_t code, int32_t status) {
         return -1;
 }
 
-/* The exec's exit code from systemd's record of the unit's main process. Without a TTY that is the runtime
- * in the foreground, whose exit code is the command's once it started it (it wrote the pid file). When it
- * could not start the command (not found, not executable, a bad directory) its message went to the
- * client's stderr, and the exit code is 126, as `docker exec` answers. */
+/* The exec's exit code from systemd's record of the unit's main process: without a TTY the runtime in the
+ * foreground, whose exit code is the command's once it started it (it wrote the pid file); with one the
+ * process itself, or the detaching runtime when that failed. A runtime that could not start the command
+ * (not found, not executable, a bad directory) wrote no pid file, and its message went to the client's
+ * stderr: the exit code is then 126, as `docker exec` answers. */
 static int exec_exit_code(Exec *e, int32_t code, int32_t status) {
-        if (code == CLD_EXITED && !e->tty && access(e->pid_file, F_OK) < 0)
+        if (code == CLD_EXITED && access(e->pid_file, F_OK) < 0)
                 return EXEC_EXIT_CANNOT_START;
         return exit_code_from(code, status);
 }
@@ -255,7 +256,8 @@ static int exec_write_process(Container *c, Exec *e, const ExecParams *p, sd_bus
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot read the process of container %s: %m",
                                                c->name);
-        text = json_object_to_json_string_ext(process, JSON_C_TO_STRING_PLAIN);
+        text = json_object_to_json_string_ext(process,
+                                              JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
         r = write_file_atomic(e->process_file, text, strlen(text), 0600);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, r, "Cannot write %s: %m", e->process_file);

@@ -10,6 +10,7 @@
 
 #include "shared/fileio.h"
 #include "shared/oci-config.h"
+#include "shared/oci-process.h"
 #include "shared/oci-security.h"
 #include "shared/util.h"
 
@@ -235,11 +236,57 @@ static void test_cri_options(void **state) {
         container_spec_done(&s);
 }
 
+/* An exec's process: the container's (capabilities, noNewPrivileges, rlimits stay), with the exec's args,
+ * env over the container's, cwd, user with its groups, and terminal. */
+static void test_exec_process(void **state) {
+        _cleanup_(json_object_putp) struct json_object *config = NULL, *p = NULL, *q = NULL;
+        OciUser nobody = { .uid = 65534, .gid = 65534, .extra_gids = { 10, 20 }, .n_extra_gids = 2 };
+
+        config = json_tokener_parse(
+                "{\"process\": {\"terminal\": true, \"consoleSize\": {\"height\": 1, \"width\": 2},"
+                " \"user\": {\"uid\": 5, \"gid\": 6}, \"args\": [\"/bin/sleep\", \"1000\"],"
+                " \"env\": [\"PATH=/usr/bin:/bin\", \"HOME=/root\", \"TERM=xterm\"], \"cwd\": \"/\","
+                " \"capabilities\": {\"bounding\": [\"CAP_CHOWN\"]}, \"noNewPrivileges\": true,"
+                " \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 9, \"soft\": 9}]}}");
+        assert_non_null(config);
+        char *args[] = { "echo", "$$", "${HOME}", NULL }, *env[] = { "HOME=/x", "SECRET=a=b", NULL };
+        assert_int_equal(
+                oci_exec_process_build(
+                        config,
+                        &(ExecProcessParams){ .args = args, .env = env, .cwd = "/tmp", .user = &nobody }, &p),
+                0);
+        assert_string_equal(
+                json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+                "{\"terminal\":false,\"user\":{\"uid\":65534,\"gid\":65534,\"additionalGids\":[10,20]},"
+                "\"args\":[\"echo\",\"$$\",\"${HOME}\"],"
+                "\"env\":[\"PATH=/usr/bin:/bin\",\"TERM=xterm\",\"HOME=/x\",\"SECRET=a=b\"],"
+                "\"cwd\":\"/tmp\",\"capabilities\":{\"bounding\":[\"CAP_CHOWN\"]},"
+                "\"noNewPrivileges\":true,"
+                "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":9,\"soft\":9}]}");
+        /* Without user, cwd, env: the container's; a TTY. The config itself is untouched. */
+        assert_int_equal(
+                oci_exec_process_build(config, &(ExecProcessParams){ .args = args, .tty = true }, &q), 0);
+        assert_int_equal(
+                json_object_get_int(json_object_object_get(json_object_object_get(q, "user"), "uid")), 5);
+        assert_string_equal(json_object_get_string(json_object_object_get(q, "cwd")), "/");
+        assert_int_equal(json_object_array_length(json_object_object_get(q, "env")), 3);
+        assert_true(json_object_get_boolean(json_object_object_get(q, "terminal")));
+        assert_int_equal(json_object_array_length(
+                                 json_object_object_get(json_object_object_get(config, "process"), "args")),
+                         2);
+        assert_int_equal(
+                oci_exec_process_build(config, &(ExecProcessParams){ .args = (char *[]){ NULL } }, &q),
+                -EINVAL);
+        json_object_put(q);
+        q = json_object_new_object();
+        assert_int_equal(oci_exec_process_build(q, &(ExecProcessParams){ .args = args }, &p), -EBADMSG);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_user_resolve),        cmocka_unit_test(test_user_groups),
                 cmocka_unit_test(test_user_resolve_layers), cmocka_unit_test(test_build),
-                cmocka_unit_test(test_cri_options),
+                cmocka_unit_test(test_cri_options),         cmocka_unit_test(test_exec_process),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

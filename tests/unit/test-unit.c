@@ -140,10 +140,19 @@ static void test_exec_unit(void **state) {
         assert_string_equal(find(&l, "Slice")->str, "conman.slice");
         assert_true(find(&l, "AddRef")->u);
         assert_int_equal(find(&l, "StandardOutputFileDescriptor")->fd, 1);
-        const UnitProperty *start = find(&l, "ExecStart");
+        assert_null(find(&l, "ExecStart"));
+        const UnitProperty *start = find(&l, "ExecStartEx"); /* systemd expands no $ in it */
         assert_int_equal(start->n_exec, 1);
+        assert_true(start->exec[0].no_env_expand);
+        assert_false(start->exec[0].ignore_failure);
         assert_int_equal(strv_length(start->exec[0].argv), 6);
         assert_string_equal(start->exec[0].argv[3], "exec");
+        /* In a file it is ExecStart= with the ":" prefix. */
+        const char *section;
+        _cleanup_strv_free_ char **lines = NULL;
+        assert_int_equal(unit_property_format(start, &section, &lines), 0);
+        assert_string_equal(section, "Service");
+        assert_string_equal(lines[0], "ExecStart=:/usr/sbin/runc --root /run/conman/runc exec 0123 ls");
         unit_property_list_done(&l);
 
         ep.pid_file = "/run/conman/exec-1.pid";

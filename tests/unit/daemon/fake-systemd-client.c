@@ -397,24 +397,34 @@ int systemd_new_start_transient_unit(SystemdClient *s, const char *unit, sd_bus_
 }
 
 /* One value of the a(sv) as text: strings as they are, numbers in decimal, booleans yes/no, string arrays
- * joined by spaces, commands (a(sasb)) as their argv joined by spaces, several separated by " ; ". */
-static int read_exec_value(sd_bus_message *m, char **ret) {
+ * joined by spaces, commands (a(sasb)) as their argv joined by spaces, several separated by " ; ";
+ * ExecXYZEx= commands (a(sasas)) as their flags in brackets, then their argv: "[no-env-expand] /bin/x". */
+static int read_exec_value(sd_bus_message *m, bool ex, char **ret) {
         _cleanup_strv_free_ char **cmds = NULL;
         const char *path;
         int r, ignore;
 
-        r = sd_bus_message_enter_container(m, 'a', "(sasb)");
-        while (r >= 0 && (r = sd_bus_message_enter_container(m, 'r', "sasb")) > 0) {
-                _cleanup_strv_free_ char **argv = NULL;
+        r = sd_bus_message_enter_container(m, 'a', ex ? "(sasas)" : "(sasb)");
+        while (r >= 0 && (r = sd_bus_message_enter_container(m, 'r', ex ? "sasas" : "sasb")) > 0) {
+                _cleanup_strv_free_ char **argv = NULL, **flags = NULL;
+                _cleanup_free_ char *words = NULL, *f = NULL;
+                char *text;
                 r = sd_bus_message_read(m, "s", &path);
                 if (r >= 0)
                         r = sd_bus_message_read_strv(m, &argv);
                 if (r >= 0)
-                        r = sd_bus_message_read(m, "b", &ignore);
+                        r = ex ? sd_bus_message_read_strv(m, &flags) : sd_bus_message_read(m, "b", &ignore);
                 if (r >= 0)
                         r = sd_bus_message_exit_container(m);
-                if (r >= 0)
-                        r = strv_push_take(&cmds, strv_join(argv, " "));
+                if (r < 0)
+                        break;
+                words = strv_join(argv, " ");
+                f = strv_join(flags, " ");
+                if (!words || !f)
+                        return -ENOMEM;
+                if (ex ? asprintf(&text, "[%s] %s", f, words) < 0 : !(text = strdup(words)))
+                        return -ENOMEM;
+                r = strv_push_take(&cmds, text);
         }
         if (r >= 0)
                 r = sd_bus_message_exit_container(m);
@@ -435,8 +445,8 @@ static int read_value(sd_bus_message *m, const char *type, char **ret) {
         } v;
         int r;
 
-        if (streq(type, "a(sasb)"))
-                return read_exec_value(m, ret);
+        if (streq(type, "a(sasb)") || streq(type, "a(sasas)"))
+                return read_exec_value(m, streq(type, "a(sasas)"), ret);
         if (streq(type, "as")) {
                 r = sd_bus_message_read_strv(m, &strv);
                 *ret = r < 0 ? NULL : strv_join(strv, " ");

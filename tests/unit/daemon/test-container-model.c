@@ -6,6 +6,7 @@
  * test-container-model-kill.c kills conmand between the steps.
  */
 #include <fcntl.h>
+#include <glob.h>
 #include <json-c/json.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -726,10 +727,24 @@ static void test_generated_container(void **state) {
         reply_done(&rm);
 }
 
+/* The process file of the one exec under way (<run>/exec-<id>.json), and its pid file's path. */
+static void exec_files(char **ret_process, char **ret_pid) {
+        _cleanup_(globfree) glob_t g = {};
+        _cleanup_free_ char *pattern = NULL;
+        size_t n;
+
+        assert_true(asprintf(&pattern, "%s/exec-*.json", t.run_dir) > 0);
+        assert_int_equal(glob(pattern, 0, NULL, &g), 0);
+        assert_int_equal(g.gl_pathc, 1);
+        *ret_process = strdup(g.gl_pathv[0]);
+        n = strlen(g.gl_pathv[0]) - strlen(".json");
+        assert_true(asprintf(ret_pid, "%.*s.pid", (int) n, g.gl_pathv[0]) > 0);
+}
+
 /* exec: a unit of its own (AddRef=yes), followed through its own unit watch (PropertiesChanged from the
  * bus) and job watch; its exit status comes from ExecMainCode/ExecMainStatus, then the unit is let go. */
 static void test_exec(void **state) {
-        _cleanup_free_ char *unit = NULL, *unref = NULL, *reset = NULL;
+        _cleanup_free_ char *unit = NULL, *unref = NULL, *reset = NULL, *process = NULL, *pid = NULL;
         Reply start = {}, exec = {}, wait = {};
         FakeUnit *u;
 
@@ -746,7 +761,12 @@ static void test_exec(void **state) {
         assert_non_null(u);
         assert_true(u->transient);
         assert_true(u->referenced);
-        assert_non_null(strstr(strempty(fake_unit_property(u, "ExecStart")), " exec "));
+        /* No word of the exec's on the command line: its process file has them. */
+        const char *cmdline = strempty(fake_unit_property(u, "ExecStartEx"));
+        assert_non_null(strstr(cmdline, "[no-env-expand] "));
+        assert_non_null(strstr(cmdline, " exec "));
+        assert_non_null(strstr(cmdline, " --process "));
+        assert_null(strstr(cmdline, "/bin/true"));
         unit = strdup(u->name);
         fake_systemd_set_unit_state(unit, "active", "running");
         assert_int_equal(fake_systemd_finish_job(unit, "done"), 1);
@@ -757,6 +777,8 @@ static void test_exec(void **state) {
 
         call(&wait, "ExecWait", exec.exec_id);
         assert_false(wait.done);
+        exec_files(&process, &pid);
+        assert_int_equal(write_file_atomic(pid, "4242\n", 5, 0644), 0); /* the runtime started the command */
         u = fake_systemd_unit(unit);
         u->exec_main_code = CLD_EXITED;
         u->exec_main_status = 4;
@@ -774,6 +796,71 @@ static void test_exec(void **state) {
         reply_done(&start);
         reply_done(&exec);
         reply_done(&wait);
+}
+
+/* An exec whose command ends at once: systemd sees the main process exit before the start job is done, so
+ * the job fails ("failed"), yet the command ran. pid_written: the runtime started the command (it wrote the
+ * pid file); code 0: systemd never ran the runtime. Returns the exec's error name or, with none, its exit. */
+static void exec_fast_exit(bool pid_written, int32_t code, int32_t status, bool job_first, Reply *exec,
+                           Reply *wait) {
+        _cleanup_free_ char *unit = NULL, *process = NULL, *pid = NULL, *unref = NULL, *text = NULL;
+        FakeUnit *u;
+
+        fake_systemd_clear_calls();
+        call(exec, "Exec", "a");
+        u = fake_systemd_find_unit("conman-a-exec-*.service");
+        unit = strdup(u->name);
+        exec_files(&process, &pid);
+        assert_int_equal(read_file(process, 1 << 20, &text, NULL), 0);
+        assert_non_null(strstr(text, "\"args\":[\"/bin/true\"]"));
+        if (pid_written)
+                assert_int_equal(write_file_atomic(pid, "4242\n", 5, 0644), 0);
+        u->exec_main_code = code;
+        u->exec_main_status = status;
+        if (job_first) {
+                assert_int_equal(fake_systemd_finish_job(unit, "failed"), 1);
+                fake_systemd_set_unit_state(unit, "failed", "failed");
+        } else {
+                fake_systemd_set_unit_state(unit, "failed", "failed");
+                assert_int_equal(fake_systemd_finish_job(unit, "failed"), 1);
+        }
+        run_loop();
+        assert_true(exec->done);
+        assert_int_equal(access(process, F_OK), -1); /* gone with the exec */
+        assert_true(asprintf(&unref, "Unref %s", unit) > 0);
+        assert_int_equal(fake_systemd_count_calls(unref), 1); /* let go, so systemd collects it */
+        if (exec->error)
+                return;
+        call(wait, "ExecWait", exec->exec_id);
+        assert_true(wait->done);
+}
+
+static void test_exec_fast_exit(void **state) {
+        Reply start = {}, exec = {}, wait = {};
+
+        create("a", false, RESTART_NO);
+        call(&start, "Start", "a");
+        systemd_runs("a", FAKE_PID(2100));
+
+        for (int job_first = 0; job_first < 2; job_first++) {
+                exec_fast_exit(true, CLD_EXITED, 3, job_first, &exec, &wait);
+                assert_null(exec.error);
+                assert_null(wait.error);
+                assert_int_equal(wait.code, 3);
+                reply_done(&exec);
+                reply_done(&wait);
+        }
+        /* The runtime could not start the command (no pid file): docker's 126. */
+        exec_fast_exit(false, CLD_EXITED, 255, false, &exec, &wait);
+        assert_null(exec.error);
+        assert_int_equal(wait.code, EXEC_EXIT_CANNOT_START);
+        reply_done(&exec);
+        reply_done(&wait);
+        /* systemd could not even run the runtime: no exit of a main process at all. */
+        exec_fast_exit(false, 0, 0, false, &exec, &wait);
+        assert_string_equal(strempty(exec.error), "io.conman1.Error.RuntimeFailed");
+        reply_done(&exec);
+        reply_done(&start);
 }
 
 /* UpdateContainer: the limits go onto the running unit (SetUnitProperties, runtime) and into container.json
@@ -844,6 +931,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_stop_after_unit_collected, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_generated_container, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_exec, model_setup, model_teardown),
+                cmocka_unit_test_setup_teardown(test_exec_fast_exit, model_setup, model_teardown),
                 cmocka_unit_test_setup_teardown(test_update_resources, model_setup, model_teardown),
         };
         if (getenv("TEST_FILTER")) /* TEST_FILTER=test_stop: one scenario */
