@@ -127,13 +127,14 @@ static int exit_code_from(int32_t code, int32_t status) {
         return -1;
 }
 
-/* The exec's exit code from systemd's record of the unit's main process: without a TTY the runtime in the
- * foreground, whose exit code is the command's once it started it (it wrote the pid file); with one the
- * process itself, or the detaching runtime when that failed. A runtime that could not start the command
- * (not found, not executable, a bad directory) wrote no pid file, and its message went to the client's
- * stderr: the exit code is then 126, as `docker exec` answers. */
+/* The exec's exit code from systemd's record of the unit's main process. Without a TTY that is the runtime
+ * in the foreground, whose exit code is the command's once it started it (it wrote the pid file); a runtime
+ * that could not start the command (not found, not executable, a bad directory) wrote none, and its message
+ * went to the client's stderr: the exit code is then 126, as `docker exec` answers. With a TTY the main
+ * process is the exec'd one (or the detaching runtime, when it failed), and systemd removes the PIDFile= as
+ * the unit stops: the code is systemd's as it is. */
 static int exec_exit_code(Exec *e, int32_t code, int32_t status) {
-        if (code == CLD_EXITED && access(e->pid_file, F_OK) < 0)
+        if (code == CLD_EXITED && !e->tty && access(e->pid_file, F_OK) < 0)
                 return EXEC_EXIT_CANNOT_START;
         return exit_code_from(code, status);
 }
