@@ -718,19 +718,6 @@ static Runtime__V1__Container *container_item(struct json_object *inspect, struc
         return c;
 }
 
-static int list_add(Runtime__V1__ListContainersResponse *resp, Runtime__V1__Container *c) {
-        Runtime__V1__Container **a = realloc(resp->containers, (resp->n_containers + 1) * sizeof(*a));
-
-        if (!a || !c) {
-                if (c)
-                        protobuf_c_message_free_unpacked(&c->base, NULL);
-                return -ENOMEM;
-        }
-        resp->containers = a;
-        a[resp->n_containers++] = c;
-        return 0;
-}
-
 static int method_list_containers(CriContext *ctx, const ProtobufCMessage *request, ProtobufCMessage **ret,
                                   CriStatus *st) {
         const Runtime__V1__ListContainersRequest *req = (const void *) request;
@@ -760,7 +747,8 @@ static int method_list_containers(CriContext *ctx, const ProtobufCMessage *reque
                         return fail_lookup(st, &error, r, *id);
                 if (container_filtered_out(f, inspect, doc))
                         continue;
-                if (list_add(resp, container_item(inspect, doc)) < 0)
+                if (cri_repeated_append(&resp->n_containers, &resp->containers,
+                                        (ProtobufCMessage *) container_item(inspect, doc)) < 0)
                         return cri_fail(st, GRPC_RESOURCE_EXHAUSTED, "out of memory");
         }
         return GRPC_OK;
