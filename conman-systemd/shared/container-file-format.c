@@ -177,8 +177,16 @@ static int write_volumes(FILE *out, const ContainerSpec *s, sd_bus_error *error)
 
                 if (strchr(strempty(v->source), ':') || strchr(strempty(v->destination), ':'))
                         return refuse(error, "Volume", "a path contains ':', which separates SOURCE:DEST");
-                if (asprintf(&value, "%s:%s%s", strempty(v->source), strempty(v->destination),
-                             v->read_only ? ":ro" : "") < 0)
+                const char *prop = v->propagation != PROPAGATION_RPRIVATE
+                                           ? volume_propagation_to_string(v->propagation)
+                                           : NULL;
+
+                /* SOURCE:DEST[:ro][,PROPAGATION]: docker's and podman quadlet's spelling */
+                if (asprintf(&value, "%s:%s%s%s%s", strempty(v->source), strempty(v->destination),
+                             v->read_only ? ":ro"
+                             : prop       ? ":"
+                                          : "",
+                             v->read_only && prop ? "," : "", strempty(prop)) < 0)
                         return -ENOMEM;
                 r = write_raw(out, "Volume", value, error);
                 if (r < 0)
