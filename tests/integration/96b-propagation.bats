@@ -102,3 +102,14 @@ inspect() {
         [ "$status" -ne 0 ]
         [[ "$output" == *"Unknown propagation"* ]]
 }
+
+@test "conmanctl create -v SRC:DST:ro,rslave: docker's spelling, kept in a generated .container file" {
+        conmanctl create --name cli -v "$S:/vol:ro,rslave" --rootfs "$R" --network none /bin/true
+        inspect cli | jq -e '.Mounts[0].Propagation == "rslave" and .Mounts[0].RW == false'
+        run conmanctl generate unit cli
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"Volume=$S:/vol:ro,rslave"* ]]
+        run conmanctl create --name bad -v "$S:/vol:rshared,bogus" --rootfs "$R" /bin/true
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"propagation"* ]]
+}
