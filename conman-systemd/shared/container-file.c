@@ -376,7 +376,7 @@ const ContainerFileKey container_file_keys[] = {
         { "Environment", parse_environment, "KEY=VALUE ... (repeatable)" },
         { "EnvironmentFile", parse_environment_file,
           "file of KEY=VALUE lines, read at generation; -PATH: optional" },
-        { "Volume", parse_volume, "SOURCE:DEST[:ro|rw] (repeatable)" },
+        { "Volume", parse_volume, "SOURCE:DEST[:OPTIONS] (repeatable; OPTIONS: ro|rw,rslave|rshared|...)" },
         { "ReadOnly", parse_read_only, "read-only root filesystem (boolean)" },
         { "WorkingDir", parse_working_dir, "working directory in the container" },
         { "User", parse_user, "uid[:gid] or name[:group]" },
