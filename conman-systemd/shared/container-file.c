@@ -133,6 +133,8 @@ static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m
         if (opt)
                 *opt++ = '\0';
         r = volume_options_parse(opt, &ro, &propagation);
+        if (r == -ENOMEM)
+                return r;
         if (r < 0)
                 return ini_message(m,
                                    "unknown volume option in '%s': use ro or rw and a propagation "
