@@ -445,8 +445,8 @@ static bool path_is_under(const char *path, const char *mount_point) {
         return strneq(path, mount_point, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-int oci_mount_propagation_of(const char *mountinfo, const char *path, char **ret_mount_point,
-                             bool *ret_shared, bool *ret_slave) {
+int oci_mount_propagation_of(const char *mountinfo, const char *path, uint64_t mount_id,
+                             char **ret_mount_point, bool *ret_shared, bool *ret_slave) {
         _cleanup_fclose_ FILE *f = fopen(mountinfo, "re");
         _cleanup_free_ char *line = NULL, *best = NULL;
         bool shared = false, slave = false;
@@ -460,6 +460,8 @@ int oci_mount_propagation_of(const char *mountinfo, const char *path, char **ret
 
                 /* ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER-OPTIONS */
                 field = strtok_r(line, " \n", &save);
+                if (!field || (mount_id > 0 && strtoull(field, NULL, 10) != mount_id))
+                        continue;
                 for (int i = 1; field && !streq(field, "-"); i++, field = strtok_r(NULL, " \n", &save)) {
                         if (i == 5)
                                 mount_point = field;
@@ -471,8 +473,10 @@ int oci_mount_propagation_of(const char *mountinfo, const char *path, char **ret
                 if (!mount_point)
                         continue;
                 mountinfo_unescape(mount_point);
-                /* the longest mount point above path; of equal ones the last, which is mounted on top */
-                if (!path_is_under(path, mount_point) || (best && strlen(mount_point) < strlen(best)))
+                /* by id; without one the longest mount point above path (of equal ones the last, usually the
+                 * one on top) */
+                if (mount_id == 0 &&
+                    (!path_is_under(path, mount_point) || (best && strlen(mount_point) < strlen(best))))
                         continue;
                 if (free_and_strdup(&best, mount_point) < 0)
                         return -ENOMEM;
@@ -489,16 +493,25 @@ int oci_mount_propagation_of(const char *mountinfo, const char *path, char **ret
 }
 
 int oci_check_volume_propagation(const ContainerSpec *s, const char *mountinfo, sd_bus_error *error) {
+        bool mountinfo_is_ours = streq(mountinfo, "/proc/self/mountinfo");
+
         for (size_t i = 0; i < s->n_volumes; i++) {
                 const VolumeSpec *v = &s->volumes[i];
                 bool want_shared = volume_propagation_is_shared(v->propagation), shared, slave;
+                struct statx stx;
+                uint64_t mount_id = 0;
                 _cleanup_free_ char *real = NULL, *mount_point = NULL;
                 int r;
 
                 if (!want_shared && !volume_propagation_is_slave(v->propagation))
                         continue;
                 real = realpath(v->source, NULL);
-                r = oci_mount_propagation_of(mountinfo, real ?: v->source, &mount_point, &shared, &slave);
+                /* the mount path is on, by its id: a path can be under several mounts, the others hidden */
+                if (mountinfo_is_ours && statx(AT_FDCWD, real ?: v->source, 0, STATX_MNT_ID, &stx) >= 0 &&
+                    (stx.stx_mask & STATX_MNT_ID))
+                        mount_id = stx.stx_mnt_id;
+                r = oci_mount_propagation_of(mountinfo, real ?: v->source, mount_id, &mount_point, &shared,
+                                             &slave);
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0)

@@ -297,16 +297,24 @@ static void test_check_propagation(void **state) {
 
         assert_true(asprintf(&path, "%s/mountinfo", root) > 0);
         assert_int_equal(write_file_atomic(path, mountinfo, strlen(mountinfo), 0644), 0);
-        assert_int_equal(oci_mount_propagation_of(path, "/mnt x/in/deep", &mp, &shared, &slave), 0);
+        assert_int_equal(oci_mount_propagation_of(path, "/mnt x/in/deep", 0, &mp, &shared, &slave), 0);
         assert_string_equal(mp, "/mnt x/in");
         assert_true(shared);
         assert_false(slave);
         free(mp);
-        assert_int_equal(oci_mount_propagation_of(path, "/mnt xy", &mp, &shared, &slave), 0);
+        assert_int_equal(oci_mount_propagation_of(path, "/mnt xy", 0, &mp, &shared, &slave), 0);
         assert_string_equal(mp, "/");
         free(mp);
-        assert_int_equal(oci_mount_propagation_of(path, "/srv/a", &mp, &shared, &slave), 0);
+        assert_int_equal(oci_mount_propagation_of(path, "/srv/a", 0, &mp, &shared, &slave), 0);
         assert_true(!shared && slave);
+        free(mp);
+        /* by id, whatever the path */
+        assert_int_equal(oci_mount_propagation_of(path, "/srv/a", 32, &mp, &shared, &slave), 0);
+        assert_string_equal(mp, "/mnt x/in");
+        assert_true(shared && !slave);
+        free(mp);
+        mp = NULL;
+        assert_int_equal(oci_mount_propagation_of(path, "/", 99, NULL, &shared, &slave), -ENOENT);
 
         container_spec_init(&s);
         s.volumes = calloc(1, sizeof(VolumeSpec));
