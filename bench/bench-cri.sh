@@ -238,7 +238,7 @@ cri_density() {
         sleep 2
         cri_procs >"$BENCH_WORK/cri-procs-after"
         # Added processes, less the containers' own (`sleep 3600`).
-        added=$(awk 'NR == FNR { had[$1] = 1; next } !had[$1] && $0 !~ / sleep 3600$/ && $2 != "python3"' \
+        added=$(awk 'NR == FNR { had[$1] = 1; next } !had[$1] && $0 !~ / sleep 3600$/ && $2 !~ /^python3/' \
                 "$BENCH_WORK/cri-procs-before" "$BENCH_WORK/cri-procs-after")
         pids=$(awk '{print $1}' <<<"$added")
         awk '{print $2}' <<<"$added" | grep . | sort | uniq -c | awk '{printf "%-24s +%d\n", $2, $1}' \
