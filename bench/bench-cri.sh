@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # bench-cri.sh — the CRI server (issue 16), conman-cri against containerd 1.6 (Debian's), in the same run,
 # both driven by the same crictl (cri-tools v1.26.1, found as tests/integration/cri-tools.bash finds it):
-#   round    runp + create + start + stopp + rmp of one pod with one busybox `sleep 3600` container, one crictl
-#            call after another: each step's and the whole round's median over $BENCH_CRI_ROUNDS rounds (after
-#            one warm-up), and `crictl version` (the client's own start-up, in every step);
+#   round    runp + create + start + stopp + rmp of one pod with one busybox `sleep 3600` container,
+#            one crictl call after another: each step's and the whole round's median over
+#            $BENCH_CRI_ROUNDS rounds (after one warm-up), and `crictl version` (the client's own start-up, in every step);
 #   density  $BENCH_CRI_PODS running pods of one such container: processes per pod besides the container's own
 #            (conman: none; containerd: its shim and the sandbox's pause), their RSS/PSS per pod, and the
 #            servers' RSS (conman: conman-cri and conmand; containerd: containerd) and growth per pod.
@@ -27,13 +27,19 @@ CTRD_UNIT=conman-bench-containerd.service
 cri_find_crictl() {
         . "$SRC/tests/integration/cri-tools.bash"
         local src
-        src=$(cri_tools_dir) || { CRI_WHY="crictl not found (CONMAN_CRI_TOOLS, ../shared/cri-tools)"; return 1; }
+        src=$(cri_tools_dir) ||
+                { CRI_WHY="crictl not found (CONMAN_CRI_TOOLS, ../shared/cri-tools)"; return 1; }
         have xz || { CRI_WHY="xz is not installed"; return 1; }
-        cri_tools_unpack "$src" && [ -x "$CRI_TOOLS_BIN/crictl" ] || { CRI_WHY="cannot unpack crictl"; return 1; }
+        cri_tools_unpack "$src" && [ -x "$CRI_TOOLS_BIN/crictl" ] ||
+                { CRI_WHY="cannot unpack crictl"; return 1; }
         CRICTL=$CRI_TOOLS_BIN/crictl
 }
 
-crictl_at() { local ep=$1; shift; "$CRICTL" --runtime-endpoint "$ep" --image-endpoint "$ep" --timeout 60s "$@"; }
+crictl_at() {
+        local ep=$1
+        shift
+        "$CRICTL" --runtime-endpoint "$ep" --image-endpoint "$ep" --timeout 60s "$@"
+}
 
 # The busybox image (OCI layout from $ROOTFS) and, for containerd's sandboxes, a pause image built from a
 # static C pause; docker archives of both for `ctr images import`.
@@ -68,7 +74,8 @@ cri_containerd_start() {
         cat >"$d/net.d/10-bench.conflist" <<EOF
 { "cniVersion": "1.0.0", "name": "bench-containerd", "plugins": [
   { "type": "bridge", "bridge": "bench-ctrd0", "isGateway": true, "ipMasq": true, "hairpinMode": true,
-    "ipam": { "type": "host-local", "ranges": [[{ "subnet": "10.88.0.0/16" }]], "routes": [{ "dst": "0.0.0.0/0" }] } },
+    "ipam": { "type": "host-local", "ranges": [[{ "subnet": "10.88.0.0/16" }]],
+              "routes": [{ "dst": "0.0.0.0/0" }] } },
   { "type": "portmap", "capabilities": { "portMappings": true } },
   { "type": "loopback" } ] }
 EOF
@@ -112,7 +119,8 @@ cri_containerd_stop() {
 # Both servers, both images; sets CRI_WHY when something is missing.
 cri_setup() {
         cri_find_crictl || return 1
-        have containerd && have ctr || { CRI_WHY="containerd is not installed (scripts/deps.d/bench.list)"; return 1; }
+        have containerd && have ctr ||
+                { CRI_WHY="containerd is not installed (scripts/deps.d/bench.list)"; return 1; }
         have umoci && have skopeo && have gcc || { CRI_WHY="umoci, skopeo or gcc is missing"; return 1; }
         cri_images || { CRI_WHY="the images could not be built"; return 1; }
         systemctl start conman-cri.socket && crictl_at "$CRI_CONMAN" version >/dev/null ||
@@ -120,12 +128,14 @@ cri_setup() {
         conmanctl image inspect "$CRI_IMG" >/dev/null 2>&1 ||
                 conmanctl image import "$BENCH_WORK/cri-img/box.tar" "$CRI_IMG" >/dev/null ||
                 { CRI_WHY="conmanctl image import failed"; return 1; }
-        cri_containerd_start || { CRI_WHY="containerd did not start: $(journalctl -u "$CTRD_UNIT" -n 3 -o cat)"
-                return 1; }
+        cri_containerd_start ||
+                { CRI_WHY="containerd did not start: $(journalctl -u "$CTRD_UNIT" -n 3 -o cat)"; return 1; }
         local a=(ctr --address "$CTRD_STATE/containerd.sock" -n k8s.io images import)
-        "${a[@]}" "$BENCH_WORK/cri-img/box.tar" >/dev/null && "${a[@]}" "$BENCH_WORK/cri-img/pause.tar" >/dev/null ||
+        "${a[@]}" "$BENCH_WORK/cri-img/box.tar" >/dev/null &&
+                "${a[@]}" "$BENCH_WORK/cri-img/pause.tar" >/dev/null ||
                 { CRI_WHY="ctr images import failed"; return 1; }
-        crictl_at "$CRI_CONTAINERD" inspecti "$CRI_IMG" >/dev/null && crictl_at "$CRI_CONMAN" inspecti "$CRI_IMG" >/dev/null ||
+        crictl_at "$CRI_CONTAINERD" inspecti "$CRI_IMG" >/dev/null &&
+                crictl_at "$CRI_CONMAN" inspecti "$CRI_IMG" >/dev/null ||
                 { CRI_WHY="the image $CRI_IMG is not visible through CRI"; return 1; }
 }
 
@@ -166,7 +176,8 @@ cri_round() {
         crictl_at "$ep" stopp "$pod" >/dev/null || return 1; t+=("$(now)")
         crictl_at "$ep" rmp "$pod" >/dev/null || return 1; t+=("$(now)")
         rm -f "$d/r$n-pod.json" "$d/r$n-ctr.json"
-        awk -v s="${t[*]}" 'BEGIN { n = split(s, a, " "); for (i = 2; i <= n; i++) printf "%.3f ", (a[i] - a[i-1]) / 1e6; print "" }'
+        awk -v s="${t[*]}" 'BEGIN { n = split(s, a, " ")
+                for (i = 2; i <= n; i++) printf "%.3f ", (a[i] - a[i-1]) / 1e6; print "" }'
 }
 
 # cri_latency SYS EP — the rounds; one figure per step and one for the whole round.
@@ -187,13 +198,14 @@ cri_latency() {
                 v[round]+=" $(calc "${s[1]} + ${s[2]} + ${s[3]} + ${s[4]} + ${s[5]}")"
         done
         if [ -z "${v[round]:-}" ]; then
-                blib fail --id cri.$sys.round --label "$sys: crictl runp + create + start + stopp + rmp" --group cri \
+                blib fail --id cri.$sys.round --label "$sys: crictl runp + create + start + stopp + rmp" \
+                        --group cri \
                         --why "no round succeeded ($failed failed): $why"
                 return 0
         fi
         [ $failed = 0 ] || bench_log "cri: $sys: $failed rounds failed: $why"
-        blib value --id cri.$sys.round --label "$sys: crictl runp + create + start + stopp + rmp" --group cri \
-                --unit ms --baseline cri.containerd.round ${v[round]}
+        blib value --id cri.$sys.round --label "$sys: crictl runp + create + start + stopp + rmp" \
+                --group cri --unit ms --baseline cri.containerd.round ${v[round]}
         for s in "${steps[@]}"; do
                 blib value --id cri.$sys.$s --label "$sys: crictl $s$([ "$s" = version ] &&
                         echo ' (the client alone, in every step)')" --group cri-steps --unit ms \
