@@ -3,7 +3,8 @@
 # both driven by the same crictl (cri-tools v1.26.1, found as tests/integration/cri-tools.bash finds it):
 #   round    runp + create + start + stopp + rmp of one pod with one busybox `sleep 3600` container,
 #            one crictl call after another: each step's and the whole round's median over
-#            $BENCH_CRI_ROUNDS rounds (after one warm-up), and `crictl version` (the client's own start-up, in every step);
+#            $BENCH_CRI_ROUNDS rounds (after one warm-up), and `crictl version` (the client's own
+#            start-up, in every step);
 #   density  $BENCH_CRI_PODS running pods of one such container: processes per pod besides the container's own
 #            (conman: none; containerd: its shim and the sandbox's pause), their RSS/PSS per pod, and the
 #            servers' RSS (conman: conman-cri and conmand; containerd: containerd) and growth per pod.
