@@ -278,7 +278,9 @@ static int method_stop_pod_sandbox(CriContext *ctx, const ProtobufCMessage *requ
                 return GRPC_OK; /* CRI: stopping an unknown sandbox is fine */
         if (r < 0)
                 return fail_lookup(st, &error, r, req->pod_sandbox_id);
-        r = cri_pod_stop(ctx->bus, cri_json_str(inspect, "Id"), UINT64_MAX, &error);
+        /* CRI: containers still running "must be forcibly terminated" (kubelet stopped them with their grace
+         * period before): 0 is SIGKILL at once, as containerd does. */
+        r = cri_pod_stop(ctx->bus, cri_json_str(inspect, "Id"), 0, &error);
         if (r < 0 && !cri_error_is_not_found(&error))
                 return cri_fail_bus(st, &error, r, "StopPod");
         sd_bus_error_free(&error);
