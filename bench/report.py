@@ -22,6 +22,10 @@ GROUPS = [
     ("pull", "Image pull from a local registry into an empty store, unpacked"),
     ("pod", "Pods (runc, --network none): from nothing to a pod with 2 sleeping containers running"),
     ("pod-density", "Pods: what a pod costs beyond its containers (podman: conmon + infra container)"),
+    ("cri", "CRI (crictl, one pod of one busybox `sleep 3600`): runp + create + start + stopp + rmp, conman-cri vs containerd"),
+    ("cri-steps", "CRI: each crictl step of the round (median over the rounds)"),
+    ("cri-density", "CRI: running pods, processes besides the containers' own and their memory (containerd: shim + pause)"),
+    ("cri-server", "CRI: the servers' RSS with the running pods"),
 ]
 
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# run.sh [--quick] [--only start,detached,scale,pull,pod] [--no-profile] — the benchmarks of issue 8.
+# run.sh [--quick] [--only start,detached,scale,pull,pod,cri] [--no-profile] — the benchmarks of issue 8.
 #
 # Where systemd is not PID 1 (the development and CI machines) it builds the committed tree (HEAD)
 # into build-bench/ (or takes BENCH_DESTDIR), boots a throwaway systemd (tests/harness/machine.sh) with the build installed,
@@ -66,14 +66,21 @@ run_outside() {
                 dest=$SRC/build-bench/build/dest
         fi
         mkdir -p "$RESULTS"
+        # crictl for bench-cri.sh (found inside as tests/integration/cri-tools.bash does): bound read-only.
+        local tools=${CONMAN_CRI_TOOLS:-$SRC/../shared/cri-tools} cri_bind=() cri_env=
+        [ -d "$tools" ] || tools=/work/shared/cri-tools
+        if [ -d "$tools" ]; then
+                tools=$(cd "$tools" && pwd)
+                cri_bind=(--bind-ro="$tools":"$tools") cri_env="--setenv=CONMAN_CRI_TOOLS=$tools"
+        fi
         . "$SRC/tests/harness/machine.sh"
         trap 'machine_teardown' EXIT
         trap 'machine_teardown; exit 130' INT TERM
         machine_boot "conman-bench-$$" "$dest" --bind-ro="$SRC":"$SRC" --bind="$RESULTS":"$RESULTS" \
-                --system-call-filter=perf_event_open ||
+                --system-call-filter=perf_event_open "${cri_bind[@]}" ||
                 { echo "bench: the harness machine did not boot" >&2; exit 1; }
         MACHINE_RUN_ENV="--setenv=BENCH_INSIDE=1 --setenv=BENCH_RESULTS=$RESULTS
-                --setenv=BENCH_COMMIT=$(cut -c1-10 "$SRC/build-bench/src.commit" 2>/dev/null)" \
+                --setenv=BENCH_COMMIT=$(cut -c1-10 "$SRC/build-bench/src.commit" 2>/dev/null) $cri_env" \
                 machine_run timeout "${BENCH_TIMEOUT:-7200}" "$HERE/run.sh" "${ARGS[@]}"
         rc=$?
         machine_teardown
@@ -89,7 +96,7 @@ fi
 # Inside: a real systemd is PID 1 and conmand is installed.
 . "$HERE/lib/common.sh"
 bench_init
-for b in start detached scale pull pod; do
+for b in start detached scale pull pod cri; do
         case ",$BENCH_ONLY," in *",$b,"*) ;; *) continue ;; esac
         . "$HERE/bench-$b.sh"
         bench_section "$b"

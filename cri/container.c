@@ -112,10 +112,41 @@ static int mounts_from_doc(struct json_object *doc, size_t *ret_n, Runtime__V1__
 
 /* ---- CreateContainer: the options ---- */
 
+/* CRI's propagation as conmand's VolumePropagation word; NULL: PROPAGATION_PRIVATE, conmand's default. */
+static const char *propagation_word(Runtime__V1__MountPropagation p) {
+        return p == RUNTIME__V1__MOUNT_PROPAGATION__PROPAGATION_HOST_TO_CONTAINER ? "rslave"
+               : p == RUNTIME__V1__MOUNT_PROPAGATION__PROPAGATION_BIDIRECTIONAL   ? "rshared"
+                                                                                  : NULL;
+}
+
+/* VolumePropagation: only the volumes that are not private (the usual case sends no option at all). */
+static int append_volume_propagation(sd_bus_message *m, const ContainerConfig *cfg) {
+        bool any = false;
+        int r = 0;
+
+        for (size_t i = 0; i < cfg->n_mounts; i++)
+                any = any || propagation_word(cfg->mounts[i]->propagation);
+        if (!any)
+                return 0;
+        r = sd_bus_message_open_container(m, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", "VolumePropagation");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', "a{ss}");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "{ss}");
+        for (size_t i = 0; r >= 0 && i < cfg->n_mounts; i++)
+                if (propagation_word(cfg->mounts[i]->propagation))
+                        r = sd_bus_message_append(m, "{ss}", strempty(cfg->mounts[i]->container_path),
+                                                  propagation_word(cfg->mounts[i]->propagation));
+        for (int i = 0; r >= 0 && i < 3; i++)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
 static int append_volumes(sd_bus_message *m, const ContainerConfig *cfg) {
         int r = sd_bus_message_open_container(m, 'e', "sv");
 
-        /* Propagation is not passed: conmand's Volumes are private binds (rprivate), as CRI's default. */
         if (r >= 0)
                 r = sd_bus_message_append(m, "s", "Volumes");
         if (r >= 0)
@@ -132,7 +163,7 @@ static int append_volumes(sd_bus_message *m, const ContainerConfig *cfg) {
         }
         for (int i = 0; r >= 0 && i < 3; i++)
                 r = sd_bus_message_close_container(m);
-        return r;
+        return r < 0 ? r : append_volume_propagation(m, cfg);
 }
 
 static int append_env(sd_bus_message *m, const ContainerConfig *cfg) {
@@ -718,19 +749,6 @@ static Runtime__V1__Container *container_item(struct json_object *inspect, struc
         return c;
 }
 
-static int list_add(Runtime__V1__ListContainersResponse *resp, Runtime__V1__Container *c) {
-        Runtime__V1__Container **a = realloc(resp->containers, (resp->n_containers + 1) * sizeof(*a));
-
-        if (!a || !c) {
-                if (c)
-                        protobuf_c_message_free_unpacked(&c->base, NULL);
-                return -ENOMEM;
-        }
-        resp->containers = a;
-        a[resp->n_containers++] = c;
-        return 0;
-}
-
 static int method_list_containers(CriContext *ctx, const ProtobufCMessage *request, ProtobufCMessage **ret,
                                   CriStatus *st) {
         const Runtime__V1__ListContainersRequest *req = (const void *) request;
@@ -760,7 +778,8 @@ static int method_list_containers(CriContext *ctx, const ProtobufCMessage *reque
                         return fail_lookup(st, &error, r, *id);
                 if (container_filtered_out(f, inspect, doc))
                         continue;
-                if (list_add(resp, container_item(inspect, doc)) < 0)
+                if (cri_repeated_append(&resp->n_containers, &resp->containers,
+                                        (ProtobufCMessage *) container_item(inspect, doc)) < 0)
                         return cri_fail(st, GRPC_RESOURCE_EXHAUSTED, "out of memory");
         }
         return GRPC_OK;

@@ -93,6 +93,20 @@ struct json_object *cri_map_to_json(size_t n, void *const *entries) {
         return o;
 }
 
+int cri_repeated_append(size_t *n, void *array_ptr, ProtobufCMessage *message) {
+        void ***array = array_ptr;
+        void **a = message ? realloc(*array, (*n + 1) * sizeof(void *)) : NULL;
+
+        if (!a) {
+                if (message)
+                        protobuf_c_message_free_unpacked(message, NULL);
+                return -ENOMEM;
+        }
+        a[(*n)++] = message;
+        *array = a;
+        return 0;
+}
+
 int cri_map_add(const ProtobufCMessageDescriptor *d, size_t *n, void ***entries, const char *key,
                 const char *value) {
         CriMapEntry *e;

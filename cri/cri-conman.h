@@ -83,6 +83,10 @@ int64_t cri_parse_timestamp_ns(const char *s);
  * (an object conman-cri did not make), -EBADMSG when it is not a JSON object. */
 int cri_annotation_doc(struct json_object *inspect, const char *key, struct json_object **ret);
 
+/* Appends message (a malloc()ed message, NULL: out of memory) to a repeated message field: n, and array_ptr
+ * the address of the field's pointer array. On failure frees message and returns -ENOMEM. */
+int cri_repeated_append(size_t *n, void *array_ptr, ProtobufCMessage *message);
+
 /* ---- CRI maps (map<string,string>: repeated entries of {base, key, value}) ---- */
 
 /* Every CRI map entry type has this layout; only the descriptor differs. */

@@ -278,7 +278,9 @@ static int method_stop_pod_sandbox(CriContext *ctx, const ProtobufCMessage *requ
                 return GRPC_OK; /* CRI: stopping an unknown sandbox is fine */
         if (r < 0)
                 return fail_lookup(st, &error, r, req->pod_sandbox_id);
-        r = cri_pod_stop(ctx->bus, cri_json_str(inspect, "Id"), UINT64_MAX, &error);
+        /* CRI: containers still running "must be forcibly terminated" (kubelet stopped them with their grace
+         * period before): 0 is SIGKILL at once, as containerd does. */
+        r = cri_pod_stop(ctx->bus, cri_json_str(inspect, "Id"), 0, &error);
         if (r < 0 && !cri_error_is_not_found(&error))
                 return cri_fail_bus(st, &error, r, "StopPod");
         sd_bus_error_free(&error);
@@ -439,19 +441,6 @@ static Runtime__V1__PodSandbox *sandbox_item(struct json_object *inspect, struct
         return p;
 }
 
-static int list_add(Runtime__V1__ListPodSandboxResponse *resp, Runtime__V1__PodSandbox *p) {
-        Runtime__V1__PodSandbox **a = realloc(resp->items, (resp->n_items + 1) * sizeof(*a));
-
-        if (!a || !p) {
-                if (p)
-                        protobuf_c_message_free_unpacked(&p->base, NULL);
-                return -ENOMEM;
-        }
-        resp->items = a;
-        a[resp->n_items++] = p;
-        return 0;
-}
-
 static int method_list_pod_sandbox(CriContext *ctx, const ProtobufCMessage *request, ProtobufCMessage **ret,
                                    CriStatus *st) {
         const Runtime__V1__ListPodSandboxRequest *req = (const void *) request;
@@ -481,7 +470,8 @@ static int method_list_pod_sandbox(CriContext *ctx, const ProtobufCMessage *requ
                         return fail_lookup(st, &error, r, *id);
                 if (sandbox_filtered_out(f, inspect, doc))
                         continue;
-                if (list_add(resp, sandbox_item(inspect, doc)) < 0)
+                if (cri_repeated_append(&resp->n_items, &resp->items,
+                                        (ProtobufCMessage *) sandbox_item(inspect, doc)) < 0)
                         return cri_fail(st, GRPC_RESOURCE_EXHAUSTED, "out of memory");
         }
         return GRPC_OK;

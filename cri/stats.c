@@ -349,18 +349,6 @@ static int running_container_ids(sd_bus *bus, const char *prefix, sd_bus_error *
         return 0;
 }
 
-/* Appends a message pointer to a repeated field (n, array). */
-static int push_message(size_t *n, void *array_ptr, void *message) {
-        void ***array = array_ptr;
-        void **a = realloc(*array, (*n + 1) * sizeof(void *));
-
-        if (!a)
-                return -ENOMEM;
-        a[(*n)++] = message;
-        *array = a;
-        return 0;
-}
-
 /* Stats of the containers among ids that match the filter, appended to (n, array). */
 static int containers_stats_append(sd_bus *bus, char **ids, const Runtime__V1__ContainerStatsFilter *filter,
                                    size_t *n, void *array) {
@@ -370,10 +358,8 @@ static int containers_stats_append(sd_bus *bus, char **ids, const Runtime__V1__C
 
                 if (r < 0)
                         return r;
-                if (s && push_message(n, array, s) < 0) {
-                        protobuf_c_message_free_unpacked(&s->base, NULL);
+                if (s && cri_repeated_append(n, array, &s->base) < 0)
                         return -ENOMEM;
-                }
         }
         return 0;
 }
@@ -583,10 +569,8 @@ static int list_pod_sandbox_stats(CriContext *ctx, const ProtobufCMessage *reque
                         continue;
                 r = sandbox_stats_if(ctx->bus, ids[i], filter ? filter->n_label_selector : 0,
                                      filter ? (void *const *) filter->label_selector : NULL, &s);
-                if (s && push_message(&resp->n_stats, &resp->stats, s) < 0) {
-                        protobuf_c_message_free_unpacked(&s->base, NULL);
+                if (s && cri_repeated_append(&resp->n_stats, &resp->stats, &s->base) < 0)
                         r = -ENOMEM;
-                }
         }
         if (r < 0) {
                 protobuf_c_message_free_unpacked(&resp->base, NULL);

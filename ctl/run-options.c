@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <limits.h>
 
+#include "shared/container-spec.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/util.h"
@@ -25,7 +26,8 @@ static const char create_usage[] =
         "      --env-file FILE        Read KEY=VALUE lines from FILE\n"
         "  -w, --workdir DIR          Working directory inside the container\n"
         "  -u, --user USER[:GROUP]    User to run as (name or uid[:gid])\n"
-        "  -v, --volume SRC:DST[:ro]  Bind mount a host path (repeatable)\n"
+        "  -v, --volume SRC:DST[:OPT]  Bind mount a host path (repeatable); OPT: ro|rw and/or a\n"
+        "                             propagation (rprivate, rslave, rshared, ...), joined by ','\n"
         "      --read-only            Mount the root filesystem read-only\n"
         "  -h, --hostname NAME        Container host name\n"
         "  -l, --label KEY=VALUE      Set a label (repeatable)\n"
@@ -317,34 +319,65 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
         return 1;
 }
 
-static int append_volume(sd_bus_message *m, const char *spec) {
+/* -v SRC:DST[:OPTIONS], OPTIONS docker's: ro or rw and a propagation (rshared, rslave, ...), joined by ','.
+ */
+static int parse_volume(const char *spec, char **ret_src, char **ret_dst, bool *ret_ro,
+                        VolumePropagation *ret_propagation) {
         _cleanup_free_ char *copy = strdup(spec);
-        char *src, *dst, *mode;
-        bool ro = false;
+        char *src, *dst, *opts;
 
         if (!copy)
                 return log_oom();
         src = copy;
         dst = strchr(src, ':');
         if (!dst)
-                return log_error_errno(-EINVAL, "conmanctl: volume '%s' must be SRC:DST[:ro|rw].", spec);
+                return log_error_errno(-EINVAL, "conmanctl: volume '%s' must be SRC:DST[:OPTIONS].", spec);
         *dst++ = 0;
-        mode = strchr(dst, ':');
-        if (mode) {
-                *mode++ = 0;
-                if (streq(mode, "ro"))
-                        ro = true;
-                else if (!streq(mode, "rw"))
-                        return log_error_errno(-EINVAL, "conmanctl: volume mode '%s' must be ro or rw.",
-                                               mode);
+        opts = strchr(dst, ':');
+        if (opts)
+                *opts++ = 0;
+        if (volume_options_parse(opts, ret_ro, ret_propagation) < 0)
+                return log_error_errno(-EINVAL,
+                                       "conmanctl: volume options '%s' must be ro or rw and a propagation "
+                                       "(rprivate, private, rslave, slave, rshared, shared), joined by ','.",
+                                       opts);
+        *ret_src = src[0] == '/' ? strdup(src) : realpath(src, NULL);
+        if (!*ret_src)
+                return log_error_errno(errno, "conmanctl: volume source %s: %m", src);
+        *ret_dst = strdup(dst);
+        return *ret_dst ? 0 : log_oom();
+}
+
+static int append_volume(sd_bus_message *m, const char *spec) {
+        _cleanup_free_ char *src = NULL, *dst = NULL;
+        VolumePropagation p;
+        bool ro;
+        int r = parse_volume(spec, &src, &dst, &ro, &p);
+
+        return r < 0 ? r : sd_bus_message_append(m, "(ssb)", src, dst, ro);
+}
+
+/* The {DST, propagation} entry of VolumePropagation for a volume that is not rprivate. */
+static int append_volume_propagation(sd_bus_message *m, const char *spec) {
+        _cleanup_free_ char *src = NULL, *dst = NULL;
+        VolumePropagation p;
+        bool ro;
+        int r = parse_volume(spec, &src, &dst, &ro, &p);
+
+        if (r < 0 || p == PROPAGATION_RPRIVATE)
+                return r;
+        return sd_bus_message_append(m, "{ss}", dst, volume_propagation_to_string(p));
+}
+
+static bool any_volume_propagation(char **volumes) {
+        for (char **v = volumes; v && *v; v++) {
+                const char *opts = strchr(*v, ':') ? strchr(strchr(*v, ':') + 1, ':') : NULL;
+                VolumePropagation p;
+                bool ro;
+                if (opts && volume_options_parse(opts + 1, &ro, &p) >= 0 && p != PROPAGATION_RPRIVATE)
+                        return true;
         }
-        if (src[0] != '/') {
-                _cleanup_free_ char *abs = realpath(src, NULL);
-                if (!abs)
-                        return log_error_errno(errno, "conmanctl: volume source %s: %m", src);
-                return sd_bus_message_append(m, "(ssb)", abs, dst, ro);
-        }
-        return sd_bus_message_append(m, "(ssb)", src, dst, ro);
+        return false;
 }
 
 int ctl_append_labels(sd_bus_message *m, char **labels) {
@@ -471,6 +504,17 @@ static int append_lists(sd_bus_message *m, const RunOptions *o) {
                         r = sd_bus_message_open_container(m, 'a', "(ssb)");
                 for (char **v = o->volumes; r >= 0 && *v; v++)
                         r = append_volume(m, *v);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        if (r >= 0 && any_volume_propagation(o->volumes)) {
+                r = open_entry(m, "VolumePropagation", "a{ss}");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "{ss}");
+                for (char **v = o->volumes; r >= 0 && *v; v++)
+                        r = append_volume_propagation(m, *v);
                 if (r >= 0)
                         r = sd_bus_message_close_container(m);
                 if (r >= 0)

@@ -15,3 +15,8 @@ if [ ${#missing[@]} -gt 0 ]; then
         apt-get update -q >/dev/null
         apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# containerd's package (the CRI benchmark's baseline) enables containerd.service; the harness machines boot
+# the host's /etc, and each would start a containerd of its own: keep it off (bench-cri.sh starts its own).
+if [ -e /lib/systemd/system/containerd.service ] && systemctl is-enabled -q containerd.service 2>/dev/null; then
+        systemctl disable -q containerd.service 2>/dev/null || rm -f /etc/systemd/system/multi-user.target.wants/containerd.service
+fi

@@ -8,7 +8,8 @@
 #   4. integration tests (bats) inside a throwaway systemd booted with systemd-nspawn,
 #   5. the lifecycle and crash-injection integration tests again with an ASan+UBSan conmand,
 #   6. the README's first command (the demo), exactly as written, in a fresh clone (tests/demo-readme.sh),
-#   7. the Debian package: built, lintian-clean, installed, upgraded and purged in a booted systemd
+#   7. the CRI conformance suite (critest v1.26.1, tests/cri/critest.sh; each spec counts, docs/cri.md),
+#      the Debian package: built, lintian-clean, installed, upgraded and purged in a booted systemd
 #      (tests/package/run.sh; each of its checks counts),
 #   8. the benchmarks in --quick mode (they measure; only a benchmark that cannot run fails).
 # Ends with one line: "N passed, N failed, N skipped".
@@ -94,14 +95,15 @@ fi
 
 # Runs a command whose last "PREFIX: N passed, N failed" line is added up; no such line is one failure.
 run_counted() { # PREFIX COMMAND...
-        local prefix=$1 out line p f
+        local prefix=$1 out line p f s
         shift
         out=$(mktemp)
         "$@" | tee "$out"
         line=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed" "$out" | tail -1)
         if [ -n "$line" ]; then
                 read -r p f <<<"$(echo "$line" | sed -E "s/^$prefix: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/")"
-                passed=$((passed + p)) failed=$((failed + f))
+                s=$(echo "$line" | sed -nE "s/.*, ([0-9]+) skipped.*/\1/p")
+                passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
         else
                 echo "$prefix: no result line"; failed=$((failed + 1))
         fi
@@ -110,12 +112,25 @@ run_counted() { # PREFIX COMMAND...
 
 if [ $extra = 1 ]; then
         if "$SRC/tests/integration/asan-dest.sh" "$SRC/build-asan-it" >/dev/null; then
-                # the whole integration suite again, with an ASan+UBSan conmand (issue 9)
+                # the whole integration suite again, with an ASan+UBSan conmand (issue 9) — but for the CRI
+                # server's end-to-end files: conman-cri is not the sanitized program, and what they ask of
+                # conmand, 96-cri-daemon.bats asks directly
+                asan_files=("${files[@]}")
+                if [ ${#asan_files[@]} -eq 0 ]; then
+                        for f in "$SRC"/tests/integration/*.bats; do
+                                case "$(basename "$f")" in
+                                9[5789]-cri-*) ;;
+                                *) asan_files+=("$f") ;;
+                                esac
+                        done
+                fi
                 CONMAN_TEST_RESULTS=/tmp/conman-test-results/asan CONMAN_TEST_SANITIZER_CHECK=1 run_integration "$SRC/build-asan-it/dest" \
-                        "${files[@]}"
+                        "${asan_files[@]}"
         else
                 echo "integration (ASan conmand): build failed"; failed=$((failed + 1))
         fi
+        # the CRI conformance suite against conman-cri (docs/cri.md); needs the fixture of ../shared/cri-tools
+        run_counted critest "$SRC/tests/cri/critest.sh" "$SRC/build/dest"
         count_step demo "$SRC/tests/demo-readme.sh"
         run_counted package "$SRC/tests/package/run.sh"
         count_step bench "$SRC/tests/bench-quick.sh"

@@ -142,6 +142,9 @@ static struct json_object *mounts_json(Container *c, bool redact) {
                 json_object_object_add(m, "Destination",
                                        json_object_new_string(c->spec.volumes[i].destination));
                 json_object_object_add(m, "RW", json_object_new_boolean(!c->spec.volumes[i].read_only));
+                json_object_object_add(
+                        m, "Propagation",
+                        json_object_new_string(volume_propagation_to_string(c->spec.volumes[i].propagation)));
                 json_object_array_add(a, m);
         }
         return a;

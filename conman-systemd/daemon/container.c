@@ -249,6 +249,10 @@ int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_er
                 r = user_roots(c, &roots);
         if (r < 0)
                 return r;
+        /* conmand's mounts are the host's, where the container's runtime runs */
+        r = oci_check_volume_propagation(&c->spec, "/proc/self/mountinfo", error);
+        if (r < 0)
+                return r;
         pid_namespace(&c->spec, &pod, &pid_path, &pid_host);
         return oci_config_build(&c->spec, c->id,
                                 &(OciPaths){ .root = root,

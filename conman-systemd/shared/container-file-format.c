@@ -172,13 +172,18 @@ static int write_what_runs(FILE *out, const ContainerSpec *s, sd_bus_error *erro
 static int write_volumes(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
         for (size_t i = 0; i < s->n_volumes; i++) {
                 const VolumeSpec *v = &s->volumes[i];
+                const char *p = v->propagation != PROPAGATION_RPRIVATE
+                                        ? volume_propagation_to_string(v->propagation)
+                                        : NULL;
                 _cleanup_free_ char *value = NULL;
                 int r;
 
                 if (strchr(strempty(v->source), ':') || strchr(strempty(v->destination), ':'))
                         return refuse(error, "Volume", "a path contains ':', which separates SOURCE:DEST");
-                if (asprintf(&value, "%s:%s%s", strempty(v->source), strempty(v->destination),
-                             v->read_only ? ":ro" : "") < 0)
+                /* SOURCE:DEST[:OPTIONS], docker's and podman quadlet's: ro and the propagation (but the
+                 * default rprivate), joined by ',' */
+                if (asprintf(&value, "%s:%s%s%s%s", strempty(v->source), strempty(v->destination),
+                             v->read_only ? ":ro" : "", p ? (v->read_only ? "," : ":") : "", strempty(p)) < 0)
                         return -ENOMEM;
                 r = write_raw(out, "Volume", value, error);
                 if (r < 0)

@@ -110,7 +110,10 @@ static void volumes_clear(ContainerSpec *s) {
 static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m) {
         _cleanup_free_ char *copy = NULL;
         char *src, *dst, *opt;
+        VolumePropagation propagation;
         VolumeSpec *vs;
+        bool ro;
+        int r;
 
         if (isempty(v)) {
                 volumes_clear(&f->spec);
@@ -129,15 +132,21 @@ static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m
         opt = strchr(dst, ':');
         if (opt)
                 *opt++ = '\0';
-        if (opt && !streq(opt, "ro") && !streq(opt, "rw"))
-                return ini_message(m, "unknown volume option '%s': use ro or rw", opt);
+        r = volume_options_parse(opt, &ro, &propagation);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return ini_message(m,
+                                   "unknown volume option in '%s': use ro or rw and a propagation "
+                                   "(rprivate, private, rslave, slave, rshared, shared), joined by ','",
+                                   v);
         vs = realloc(f->spec.volumes, sizeof(VolumeSpec) * (f->spec.n_volumes + 1));
         if (!vs)
                 return -ENOMEM;
         f->spec.volumes = vs;
-        vs[f->spec.n_volumes] = (VolumeSpec){ .source = strdup(src),
-                                              .destination = strdup(dst),
-                                              .read_only = opt && streq(opt, "ro") };
+        vs[f->spec.n_volumes] = (VolumeSpec){
+                .source = strdup(src), .destination = strdup(dst), .read_only = ro, .propagation = propagation
+        };
         f->spec.n_volumes++;
         return vs[f->spec.n_volumes - 1].source && vs[f->spec.n_volumes - 1].destination ? 0 : -ENOMEM;
 }
@@ -369,7 +378,7 @@ const ContainerFileKey container_file_keys[] = {
         { "Environment", parse_environment, "KEY=VALUE ... (repeatable)" },
         { "EnvironmentFile", parse_environment_file,
           "file of KEY=VALUE lines, read at generation; -PATH: optional" },
-        { "Volume", parse_volume, "SOURCE:DEST[:ro|rw] (repeatable)" },
+        { "Volume", parse_volume, "SOURCE:DEST[:OPTIONS] (repeatable; OPTIONS: ro|rw,rslave|rshared|...)" },
         { "ReadOnly", parse_read_only, "read-only root filesystem (boolean)" },
         { "WorkingDir", parse_working_dir, "working directory in the container" },
         { "User", parse_user, "uid[:gid] or name[:group]" },

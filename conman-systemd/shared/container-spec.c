@@ -27,7 +27,37 @@ static const char *const network_mode_table[_NETWORK_MODE_MAX] = {
 };
 
 DEFINE_STRING_TABLE_LOOKUP(restart_policy, RestartPolicy);
+static const char *const volume_propagation_table[_PROPAGATION_MAX] = {
+        [PROPAGATION_RPRIVATE] = "rprivate", [PROPAGATION_PRIVATE] = "private",
+        [PROPAGATION_RSLAVE] = "rslave",     [PROPAGATION_SLAVE] = "slave",
+        [PROPAGATION_RSHARED] = "rshared",   [PROPAGATION_SHARED] = "shared",
+};
+
 DEFINE_STRING_TABLE_LOOKUP(network_mode, NetworkMode);
+DEFINE_STRING_TABLE_LOOKUP(volume_propagation, VolumePropagation);
+
+int volume_options_parse(const char *options, bool *ret_read_only, VolumePropagation *ret_propagation) {
+        _cleanup_free_ char *copy = strdup(strempty(options));
+        char *save = NULL;
+        bool ro = false, seen_mode = false, seen_propagation = false;
+        VolumePropagation p = PROPAGATION_RPRIVATE;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                if ((streq(o, "ro") || streq(o, "rw")) && !seen_mode) {
+                        ro = streq(o, "ro");
+                        seen_mode = true;
+                } else if (volume_propagation_from_string(o) >= 0 && !seen_propagation) {
+                        p = volume_propagation_from_string(o);
+                        seen_propagation = true;
+                } else
+                        return -EINVAL;
+        }
+        *ret_read_only = ro;
+        *ret_propagation = p;
+        return 0;
+}
 
 int container_spec_set_network(ContainerSpec *s, const char *v) {
         NetworkMode mode = network_mode_from_string(v);
@@ -133,6 +163,7 @@ void container_spec_done(ContainerSpec *s) {
         free(s->image_id);
         strv_freep(&s->command);
         strv_freep(&s->entrypoint);
+        strv_freep(&s->volume_propagation);
         strv_freep(&s->env);
         free(s->working_dir);
         free(s->user);
@@ -288,6 +319,8 @@ static int validate_volumes(const ContainerSpec *s, sd_bus_error *error) {
                                 "Volume destination '%s' must be an absolute container path other than '/', "
                                 "without '.' or '..'.",
                                 strempty(v->destination));
+                if (!volume_propagation_to_string(v->propagation))
+                        return invalid(error, "Volume '%s' has an unknown propagation.", v->destination);
         }
         return 0;
 }
@@ -448,6 +481,8 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
                 add_string(v, "source", s->volumes[i].source);
                 add_string(v, "destination", s->volumes[i].destination);
                 json_object_object_add(v, "readOnly", json_object_new_boolean(s->volumes[i].read_only));
+                if (s->volumes[i].propagation != PROPAGATION_RPRIVATE)
+                        add_string(v, "propagation", volume_propagation_to_string(s->volumes[i].propagation));
                 json_object_array_add(vols, v);
         }
         json_object_object_add(o, "volumes", vols);
@@ -492,12 +527,20 @@ static int volumes_from_json(struct json_object *a, ContainerSpec *s) {
         for (size_t i = 0; i < n; i++) {
                 struct json_object *v = json_object_array_get_idx(a, i);
                 VolumeSpec *vs = &s->volumes[s->n_volumes++];
+                _cleanup_free_ char *propagation = NULL;
                 int r = json_get_string(v, "source", &vs->source);
                 if (r >= 0)
                         r = json_get_string(v, "destination", &vs->destination);
                 if (r < 0)
                         return r;
                 vs->read_only = json_get_bool(v, "readOnly");
+                r = json_get_string(v, "propagation", &propagation);
+                if (r < 0)
+                        return r;
+                vs->propagation =
+                        propagation ? volume_propagation_from_string(propagation) : PROPAGATION_RPRIVATE;
+                if (vs->propagation < 0)
+                        return -EINVAL;
         }
         return 0;
 }

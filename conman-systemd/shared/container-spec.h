@@ -34,10 +34,23 @@ typedef enum NetworkMode {
         _NETWORK_MODE_INVALID = -EINVAL,
 } NetworkMode;
 
+/* A volume's mount propagation (docker's and the OCI spec's words); rprivate is the default. */
+typedef enum VolumePropagation {
+        PROPAGATION_RPRIVATE,
+        PROPAGATION_PRIVATE,
+        PROPAGATION_RSLAVE,
+        PROPAGATION_SLAVE,
+        PROPAGATION_RSHARED,
+        PROPAGATION_SHARED,
+        _PROPAGATION_MAX,
+        _PROPAGATION_INVALID = -EINVAL,
+} VolumePropagation;
+
 typedef struct VolumeSpec {
         char *source;      /* absolute host path that exists */
         char *destination; /* absolute, normalized container path */
         bool read_only;
+        VolumePropagation propagation;
 } VolumeSpec;
 
 typedef struct ContainerSpec {
@@ -55,10 +68,12 @@ typedef struct ContainerSpec {
         char **annotations; /* "key=value" (a key has no '='): CRI's, into config.json's annotations */
         VolumeSpec *volumes;
         size_t n_volumes;
-        bool read_only;   /* root filesystem mounted read-only */
-        bool auto_remove; /* --rm */
-        bool tty;         /* allocate a terminal */
-        bool interactive; /* keep stdin open */
+        char **volume_propagation; /* at create only: "DEST=propagation" (D-Bus VolumePropagation), put into
+                                      volumes by bus-options.c; never stored */
+        bool read_only;            /* root filesystem mounted read-only */
+        bool auto_remove;          /* --rm */
+        bool tty;                  /* allocate a terminal */
+        bool interactive;          /* keep stdin open */
         NetworkMode network;
         char *network_name; /* NETWORK_BRIDGE: a network from `conmanctl network create`; NULL = conman0 */
         char **ports;       /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */
@@ -139,3 +154,14 @@ const char *restart_policy_to_string(RestartPolicy p);
 RestartPolicy restart_policy_from_string(const char *s);
 const char *network_mode_to_string(NetworkMode n);
 NetworkMode network_mode_from_string(const char *s);
+const char *volume_propagation_to_string(VolumePropagation p);
+VolumePropagation volume_propagation_from_string(const char *s);
+/* A volume's options as docker spells them after SRC:DST: "ro" or "rw" and a propagation, joined by ','
+ * (NULL or "": rw, rprivate). -EINVAL for anything else or one given twice. */
+int volume_options_parse(const char *options, bool *ret_read_only, VolumePropagation *ret_propagation);
+static inline bool volume_propagation_is_shared(VolumePropagation p) {
+        return p == PROPAGATION_RSHARED || p == PROPAGATION_SHARED;
+}
+static inline bool volume_propagation_is_slave(VolumePropagation p) {
+        return p == PROPAGATION_RSLAVE || p == PROPAGATION_SLAVE;
+}

@@ -266,7 +266,9 @@ static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *
                 json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, n_sys));
         add_network_mounts(a, paths->network_etc_dir);
         for (size_t i = 0; i < s->n_volumes; i++) {
-                const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw", "rprivate" };
+                const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw",
+                                       volume_propagation_to_string(s->volumes[i].propagation)
+                                               ?: "rprivate" };
                 json_object_array_add(a, mount_entry(s->volumes[i].destination, "bind", s->volumes[i].source,
                                                      opts, ELEMENTSOF(opts)));
         }
@@ -315,9 +317,24 @@ static struct json_object *build_process(const ContainerSpec *s, const OciUser *
         return p;
 }
 
+/* A shared volume needs the container's root shared with the host (its mounts reach the source's peers), a
+ * slave one at least a slave root (runc's default, made explicit); NULL: the runtime's default. As
+ * containerd. */
+static const char *rootfs_propagation(const ContainerSpec *s) {
+        bool slave = false;
+
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                if (volume_propagation_is_shared(s->volumes[i].propagation))
+                        return "rshared";
+                slave = slave || volume_propagation_is_slave(s->volumes[i].propagation);
+        }
+        return slave ? "rslave" : NULL;
+}
+
 static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *paths) {
         static const char *const ns_private[] = { "pid", "ipc", "uts", "mount" };
         struct json_object *l = json_object_new_object(), *ns = json_object_new_array();
+        const char *propagation = rootfs_propagation(s);
 
         for (size_t i = 0; i < ELEMENTSOF(ns_private); i++) {
                 struct json_object *n;
@@ -345,6 +362,8 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
         if (s->userns == USERNS_AUTO)
                 userns_oci_add(l, ns, &s->userns_range);
         json_object_object_add(l, "namespaces", ns);
+        if (propagation)
+                json_object_object_add(l, "rootfsPropagation", json_object_new_string(propagation));
         if (paths->cgroups_path)
                 json_object_object_add(l, "cgroupsPath", json_object_new_string(paths->cgroups_path));
         return l;
@@ -400,5 +419,113 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(c);
+        return 0;
+}
+
+/* Undoes mountinfo's octal escapes (\040 for a space, ...) in place. */
+static void mountinfo_unescape(char *p) {
+        char *w = p;
+
+        for (; *p; p++, w++) {
+                if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' &&
+                    p[3] <= '7') {
+                        *w = (char) ((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+                        p += 3;
+                } else
+                        *w = *p;
+        }
+        *w = '\0';
+}
+
+static bool path_is_under(const char *path, const char *mount_point) {
+        size_t n = strlen(mount_point);
+
+        if (streq(mount_point, "/"))
+                return true;
+        return strneq(path, mount_point, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+int oci_mount_propagation_of(const char *mountinfo, const char *path, uint64_t mount_id,
+                             char **ret_mount_point, bool *ret_shared, bool *ret_slave) {
+        _cleanup_fclose_ FILE *f = fopen(mountinfo, "re");
+        _cleanup_free_ char *line = NULL, *best = NULL;
+        bool shared = false, slave = false;
+        size_t size = 0;
+
+        if (!f)
+                return negative_errno();
+        while (getline(&line, &size, f) > 0) {
+                char *save = NULL, *field, *mount_point = NULL;
+                bool sh = false, sl = false;
+
+                /* ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER-OPTIONS */
+                field = strtok_r(line, " \n", &save);
+                if (!field || (mount_id > 0 && strtoull(field, NULL, 10) != mount_id))
+                        continue;
+                for (int i = 1; field && !streq(field, "-"); i++, field = strtok_r(NULL, " \n", &save)) {
+                        if (i == 5)
+                                mount_point = field;
+                        else if (i > 6) {
+                                sh = sh || string_has_prefix(field, "shared:");
+                                sl = sl || string_has_prefix(field, "master:");
+                        }
+                }
+                if (!mount_point)
+                        continue;
+                mountinfo_unescape(mount_point);
+                /* by id; without one the longest mount point above path (of equal ones the last, usually the
+                 * one on top) */
+                if (mount_id == 0 &&
+                    (!path_is_under(path, mount_point) || (best && strlen(mount_point) < strlen(best))))
+                        continue;
+                if (free_and_strdup(&best, mount_point) < 0)
+                        return -ENOMEM;
+                shared = sh;
+                slave = sl;
+        }
+        if (!best)
+                return -ENOENT;
+        if (ret_mount_point)
+                *ret_mount_point = TAKE_PTR(best);
+        *ret_shared = shared;
+        *ret_slave = slave;
+        return 0;
+}
+
+int oci_check_volume_propagation(const ContainerSpec *s, const char *mountinfo, sd_bus_error *error) {
+        bool mountinfo_is_ours = streq(mountinfo, "/proc/self/mountinfo");
+
+        for (size_t i = 0; i < s->n_volumes; i++) {
+                const VolumeSpec *v = &s->volumes[i];
+                bool want_shared = volume_propagation_is_shared(v->propagation), shared, slave;
+                struct statx stx;
+                uint64_t mount_id = 0;
+                _cleanup_free_ char *real = NULL, *mount_point = NULL;
+                int r;
+
+                if (!want_shared && !volume_propagation_is_slave(v->propagation))
+                        continue;
+                real = realpath(v->source, NULL);
+                /* the mount path is on, by its id: a path can be under several mounts, the others hidden */
+                if (mountinfo_is_ours && statx(AT_FDCWD, real ?: v->source, 0, STATX_MNT_ID, &stx) >= 0 &&
+                    (stx.stx_mask & STATX_MNT_ID))
+                        mount_id = stx.stx_mnt_id;
+                r = oci_mount_propagation_of(mountinfo, real ?: v->source, mount_id, &mount_point, &shared,
+                                             &slave);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Cannot find the mount of volume source '%s' in %s: %s.",
+                                                 v->source, mountinfo, strerror(-r));
+                if (!shared && (want_shared || !slave))
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Volume source '%s' is on mount '%s', which is not a shared%s mount, so '%s' "
+                                "propagation cannot work: make it one (mount --make-%s %s).",
+                                v->source, mount_point, want_shared ? "" : " or slave",
+                                volume_propagation_to_string(v->propagation),
+                                want_shared ? "rshared" : "rslave", mount_point);
+        }
         return 0;
 }

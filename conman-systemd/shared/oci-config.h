@@ -43,6 +43,17 @@ typedef struct OciPaths {
         const struct OciHost *host; /* machine, capabilities, cgroup version; NULL = this host's */
 } OciPaths;
 
+/* The mount of mountinfo (a /proc/PID/mountinfo) with mount_id, or (mount_id 0) the one whose mount point
+ * is the longest above path: its mount point, whether it is shared (a peer group) and a slave (has a
+ * master). -ENOENT when there is none. */
+int oci_mount_propagation_of(const char *mountinfo, const char *path, uint64_t mount_id,
+                             char **ret_mount_point, bool *ret_shared, bool *ret_slave);
+
+/* A volume with shared propagation needs its source on a shared mount, a slave one on a shared or slave
+ * mount, or nothing would propagate (containerd refuses too): InvalidArgument naming the path otherwise.
+ * With /proc/self/mountinfo the source's mount is found by its id (statx), else by its path. */
+int oci_check_volume_propagation(const ContainerSpec *s, const char *mountinfo, sd_bus_error *error);
+
 /* Builds config.json. */
 int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *paths, struct json_object **ret,
                      sd_bus_error *error);

@@ -12,6 +12,7 @@
 # Specs this server does not pass yet are skipped by name, each with its reason, from tests/cri/critest-skip.txt
 # (docs/cri.md lists them for users); every other spec must pass. Prints the summary, the failed specs, and last
 # "critest: N passed, N failed, N skipped". Without the fixture: one skip, with the reason.
+# CONMAN_CRITEST_FOCUS=REGEXP runs only the specs it matches (ginkgo's focus).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
@@ -63,7 +64,7 @@ fi
 MACHINE_WORKDIR=$work MACHINE_RUN_ENV="--setenv=PATH=$work/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
         machine_run bash -c '
 set -u
-work=$1 results=$2 skip=$3
+work=$1 results=$2 skip=$3 focus=$4
 export FIXTURE=$work/fixture
 $FIXTURE/inside/start-registry.sh >/dev/null || exit 1
 mkdir -p /etc/conman/registries.d
@@ -73,13 +74,13 @@ done >/etc/conman/registries.d/50-critest.conf
 systemctl start conman-cri.socket || exit 1
 ep=unix:///run/conman/cri.sock
 crictl --runtime-endpoint $ep version || exit 1
-LABEL=conman RESULTS=$results CRITEST=$work/bin/critest SKIP="$skip" VERBOSE=1 \
+LABEL=conman RESULTS=$results CRITEST=$work/bin/critest SKIP="$skip" FOCUS="$focus" VERBOSE=1 \
         $FIXTURE/run-critest.sh $ep >/dev/null 2>&1
 cp $results/critest-conman/summary.txt $work/summary.txt 2>/dev/null
 cp $results/critest-conman/specs.tsv $work/specs.tsv 2>/dev/null
 journalctl -b -u conman-cri.service -u conmand.service --no-pager >$results/journal.txt 2>&1
 exit 0
-' critest "$work" "$work/results" "$skip"
+' critest "$work" "$work/results" "$skip" "${CONMAN_CRITEST_FOCUS:-}"
 cp -r "$work/results/." "$RESULTS/" 2>/dev/null
 
 if [ ! -s "$work/specs.tsv" ]; then

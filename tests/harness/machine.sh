@@ -119,12 +119,13 @@ machine_boot() {
                 machine_log "nspawn did not start a systemd; its log:"; cat "$MACHINE_LOG" >&2
                 return 1
         fi
-        # is-system-running --wait returns once boot finished (running or degraded).
+        # is-system-running --wait returns once boot finished (running or degraded). "offline" means
+        # systemctl could not reach PID 1 yet (its socket is not there on a loaded host): wait on.
         local end=$((SECONDS + MACHINE_BOOT_TIMEOUT))
         while [ $SECONDS -lt $end ]; do
                 state=$(timeout "$MACHINE_BOOT_TIMEOUT" nsenter -t "$MACHINE_LEADER" -a \
                         systemctl is-system-running --wait 2>/dev/null) || true  # non-zero unless 'running'
-                case "$state" in running|degraded|maintenance|stopping|offline) break ;; esac
+                case "$state" in running|degraded|maintenance|stopping) break ;; esac
                 kill -0 "$MACHINE_LEADER" 2>/dev/null || break
                 sleep 0.2
         done

@@ -78,7 +78,9 @@ teardown() {
 }
 
 @test "stop sends the stop signal to the init: a TERM-handling container exits cleanly" {
-        conmanctl run -d --name web --rootfs "$R" /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+        conmanctl run -d --name web --rootfs "$R" /bin/sh -c 'trap "exit 0" TERM; echo trapped; while :; do sleep 0.1; done'
+        # a stop before the shell set its trap would meet PID 1's default (SIGTERM ignored) and end in SIGKILL
+        wait_until 10 sh -c 'conmanctl logs web | grep -qx trapped'
         conmanctl stop web
         [ "$(conmanctl inspect -f '{{.State.ExitCode}}' web)" = 0 ]
 }

@@ -93,6 +93,7 @@ static void assert_same(const char *name, const ContainerSpec *want, const Conta
                 assert_string_equal(want->volumes[i].source, got->volumes[i].source);
                 assert_string_equal(want->volumes[i].destination, got->volumes[i].destination);
                 assert_int_equal(want->volumes[i].read_only, got->volumes[i].read_only);
+                assert_int_equal(want->volumes[i].propagation, got->volumes[i].propagation);
         }
         assert_int_equal(want->read_only, got->read_only);
         assert_int_equal(want->tty, got->tty);
@@ -156,6 +157,10 @@ static void test_rootfs_awkward_values(void **state) {
         push(&s.labels, "\r");
         add_volume(&s, "/var/tmp/data dir", "/data", true);
         add_volume(&s, "/srv/100%", "/srv/a b", false);
+        add_volume(&s, "/srv/s", "/s", true);
+        s.volumes[2].propagation = PROPAGATION_RSHARED;
+        add_volume(&s, "/srv/t", "/t", false);
+        s.volumes[3].propagation = PROPAGATION_SLAVE;
         s.read_only = true;
         s.working_dir = strdup("/srv/my dir/%h");
         s.user = strdup("1000:1000");
@@ -177,7 +182,8 @@ static void test_rootfs_awkward_values(void **state) {
         assert_non_null(strstr(text, "\nEnvironment=C=100%\n")); /* no %-specifiers in [Container] */
         assert_non_null(strstr(text, "\nEnvironment=\"B=two words\"\n"));
         assert_non_null(strstr(text, "\nEnvironment=E=\n"));
-        assert_non_null(strstr(text, "\nVolume=/var/tmp/data dir:/data:ro\nVolume=/srv/100%:/srv/a b\n"));
+        assert_non_null(strstr(text, "\nVolume=/var/tmp/data dir:/data:ro\nVolume=/srv/100%:/srv/a b\n"
+                                     "Volume=/srv/s:/s:ro,rshared\nVolume=/srv/t:/t:slave\n"));
         assert_non_null(strstr(text,
                                "\nReadOnly=yes\nMemory=64m\nCPUs=1.5\nPidsLimit=100\nStopSignal=SIGINT\n"
                                "StopTimeout=3\nRuntime=crun\nNetwork=host\n"));

@@ -98,6 +98,10 @@ static void test_paths_and_strings(void **state) {
         free(s.volumes[0].destination);
         s.volumes[0].destination = strdup("/");
         assert_non_null(strstr(refusal(&s), "Volume destination"));
+        free(s.volumes[0].destination);
+        s.volumes[0].destination = strdup("/data");
+        s.volumes[0].propagation = _PROPAGATION_MAX;
+        assert_non_null(strstr(refusal(&s), "unknown propagation"));
         container_spec_done(&s);
 }
 
@@ -129,7 +133,7 @@ static void test_json_roundtrip(void **state) {
         assert_int_equal(strv_push(&s.labels, "k=v"), 0);
         s.volumes = calloc(1, sizeof(VolumeSpec));
         s.n_volumes = 1;
-        s.volumes[0] = (VolumeSpec){ strdup("/tmp"), strdup("/data"), true };
+        s.volumes[0] = (VolumeSpec){ strdup("/tmp"), strdup("/data"), true, PROPAGATION_RSLAVE };
         j = container_spec_to_json(&s);
         assert_int_equal(container_spec_from_json(j, &back), 0);
         assert_string_equal(back.rootfs, "/tmp");
@@ -142,9 +146,30 @@ static void test_json_roundtrip(void **state) {
         assert_int_equal(back.restart_max_retries, 3);
         assert_int_equal(back.n_volumes, 1);
         assert_true(back.volumes[0].read_only);
+        assert_int_equal(back.volumes[0].propagation, PROPAGATION_RSLAVE);
         json_object_put(j);
         container_spec_done(&s);
         container_spec_done(&back);
+}
+
+/* docker's volume options after SRC:DST */
+static void test_volume_options(void **state) {
+        VolumePropagation p;
+        bool ro;
+
+        assert_int_equal(volume_options_parse(NULL, &ro, &p), 0);
+        assert_true(!ro && p == PROPAGATION_RPRIVATE);
+        assert_int_equal(volume_options_parse("ro,rshared", &ro, &p), 0);
+        assert_true(ro && p == PROPAGATION_RSHARED);
+        assert_int_equal(volume_options_parse("slave", &ro, &p), 0);
+        assert_true(!ro && p == PROPAGATION_SLAVE);
+        assert_int_equal(volume_options_parse("rslave,rw", &ro, &p), 0);
+        assert_true(!ro && p == PROPAGATION_RSLAVE);
+        assert_int_equal(volume_options_parse("ro,rw", &ro, &p), -EINVAL);
+        assert_int_equal(volume_options_parse("shared,slave", &ro, &p), -EINVAL);
+        assert_int_equal(volume_options_parse("z", &ro, &p), -EINVAL);
+        assert_string_equal(volume_propagation_to_string(PROPAGATION_RPRIVATE), "rprivate");
+        assert_int_equal(volume_propagation_from_string("rshared"), PROPAGATION_RSHARED);
 }
 
 static void test_annotations(void **state) {
@@ -229,6 +254,7 @@ int main(void) {
                 cmocka_unit_test(test_json_roundtrip),
                 cmocka_unit_test(test_json_stop_signal),
                 cmocka_unit_test(test_annotations),
+                cmocka_unit_test(test_volume_options),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

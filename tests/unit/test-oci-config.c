@@ -282,11 +282,114 @@ static void test_exec_process(void **state) {
         assert_int_equal(oci_exec_process_build(q, &(ExecProcessParams){ .args = args }, &p), -EBADMSG);
 }
 
+/* A volume's propagation in its options; the root's follows the strongest (shared > slave > none). */
+static void test_volume_propagation(void **state) {
+        static const struct {
+                VolumePropagation a, b;
+                const char *opt_a, *rootfs;
+        } cases[] = {
+                { PROPAGATION_RPRIVATE, PROPAGATION_PRIVATE, "rprivate", NULL },
+                { PROPAGATION_RSLAVE, PROPAGATION_RPRIVATE, "rslave", "rslave" },
+                { PROPAGATION_SLAVE, PROPAGATION_RSHARED, "slave", "rshared" },
+                { PROPAGATION_SHARED, PROPAGATION_RSLAVE, "shared", "rshared" },
+        };
+        char *roots[] = { root, NULL };
+        OciPaths paths = { .root = root, .user_roots = roots };
+
+        for (size_t k = 0; k < ELEMENTSOF(cases); k++) {
+                struct json_object *c = NULL, *mounts, *rp;
+                sd_bus_error e = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *want = NULL;
+                ContainerSpec s;
+                size_t seen = 0;
+
+                container_spec_init(&s);
+                s.rootfs = strdup(root);
+                assert_int_equal(strv_push(&s.command, "/bin/sh"), 0);
+                s.volumes = calloc(2, sizeof(VolumeSpec));
+                s.n_volumes = 2;
+                s.volumes[0] = (VolumeSpec){ strdup("/tmp"), strdup("/a"), false, cases[k].a };
+                s.volumes[1] = (VolumeSpec){ strdup("/tmp"), strdup("/b"), true, cases[k].b };
+                assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+                assert_true(asprintf(&want, "[ \"rbind\", \"rw\", \"%s\" ]", cases[k].opt_a) > 0);
+                mounts = get(c, "mounts");
+                for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+                        struct json_object *m = json_object_array_get_idx(mounts, i);
+                        if (streq(json_object_get_string(get(m, "destination")), "/a")) {
+                                assert_string_equal(json_object_to_json_string(get(m, "options")), want);
+                                seen++;
+                        }
+                }
+                assert_int_equal(seen, 1);
+                rp = get(c, "linux.rootfsPropagation");
+                if (cases[k].rootfs)
+                        assert_string_equal(json_object_get_string(rp), cases[k].rootfs);
+                else
+                        assert_null(rp);
+                json_object_put(c);
+                container_spec_done(&s);
+        }
+}
+
+/* The host side: the mount holding a volume's source must be shared (for shared), or shared or a slave. */
+static void test_check_propagation(void **state) {
+        static const char mountinfo[] = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+                                        "30 22 0:5 / /srv rw master:7 - tmpfs tmpfs rw\n"
+                                        "31 22 0:6 / /mnt\\040x rw - tmpfs tmpfs rw\n"
+                                        "32 31 0:6 / /mnt\\040x/in rw shared:9 - tmpfs tmpfs rw\n";
+        _cleanup_free_ char *path = NULL, *mp = NULL;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        bool shared, slave;
+        ContainerSpec s;
+
+        assert_true(asprintf(&path, "%s/mountinfo", root) > 0);
+        assert_int_equal(write_file_atomic(path, mountinfo, strlen(mountinfo), 0644), 0);
+        assert_int_equal(oci_mount_propagation_of(path, "/mnt x/in/deep", 0, &mp, &shared, &slave), 0);
+        assert_string_equal(mp, "/mnt x/in");
+        assert_true(shared);
+        assert_false(slave);
+        free(mp);
+        assert_int_equal(oci_mount_propagation_of(path, "/mnt xy", 0, &mp, &shared, &slave), 0);
+        assert_string_equal(mp, "/");
+        free(mp);
+        assert_int_equal(oci_mount_propagation_of(path, "/srv/a", 0, &mp, &shared, &slave), 0);
+        assert_true(!shared && slave);
+        free(mp);
+        /* by id, whatever the path */
+        assert_int_equal(oci_mount_propagation_of(path, "/srv/a", 32, &mp, &shared, &slave), 0);
+        assert_string_equal(mp, "/mnt x/in");
+        assert_true(shared && !slave);
+        free(mp);
+        mp = NULL;
+        assert_int_equal(oci_mount_propagation_of(path, "/", 99, NULL, &shared, &slave), -ENOENT);
+
+        container_spec_init(&s);
+        s.volumes = calloc(1, sizeof(VolumeSpec));
+        s.n_volumes = 1;
+        s.volumes[0] = (VolumeSpec){ strdup("/srv/nonexistent"), strdup("/a"), false, PROPAGATION_RSLAVE };
+        assert_int_equal(oci_check_volume_propagation(&s, path, &e), 0); /* a slave mount: fine for rslave */
+        s.volumes[0].propagation = PROPAGATION_RSHARED;
+        assert_true(oci_check_volume_propagation(&s, path, &e) < 0);
+        assert_non_null(strstr(e.message, "'/srv'"));
+        assert_non_null(strstr(e.message, "not a shared mount"));
+        sd_bus_error_free(&e);
+        free(s.volumes[0].source);
+        s.volumes[0].source = strdup("/mnt x/file");
+        s.volumes[0].propagation = PROPAGATION_SLAVE;
+        assert_true(oci_check_volume_propagation(&s, path, &e) < 0);
+        assert_non_null(strstr(e.message, "not a shared or slave mount"));
+        sd_bus_error_free(&e);
+        s.volumes[0].propagation = PROPAGATION_PRIVATE; /* private: never checked */
+        assert_int_equal(oci_check_volume_propagation(&s, path, &e), 0);
+        container_spec_done(&s);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_user_resolve),        cmocka_unit_test(test_user_groups),
                 cmocka_unit_test(test_user_resolve_layers), cmocka_unit_test(test_build),
                 cmocka_unit_test(test_cri_options),         cmocka_unit_test(test_exec_process),
+                cmocka_unit_test(test_volume_propagation),  cmocka_unit_test(test_check_propagation),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -153,6 +153,39 @@ static int opt_volumes(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         return sd_bus_message_exit_container(m);
 }
 
+/* VolumePropagation a{ss}: container destination → propagation, applied to Volumes once all are read. */
+static int opt_volume_propagation(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_key_values(m, "VolumePropagation", &s->volume_propagation, error);
+}
+
+static int apply_volume_propagation(ContainerSpec *s, sd_bus_error *error) {
+        for (char **kv = s->volume_propagation; kv && *kv; kv++) {
+                const char *eq = strchr(*kv, '='), *value = eq + 1;
+                VolumePropagation p = volume_propagation_from_string(value);
+                VolumeSpec *v = NULL;
+
+                for (size_t i = 0; i < s->n_volumes && !v; i++)
+                        if (strneq(s->volumes[i].destination, *kv, eq - *kv) &&
+                            s->volumes[i].destination[eq - *kv] == '\0')
+                                v = &s->volumes[i];
+                if (!v)
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "VolumePropagation names '%.*s', which is not the destination "
+                                "of one of the Volumes.",
+                                (int) MIN(eq - *kv, 256), *kv);
+                if (p < 0)
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Unknown propagation '%.32s' of volume '%.*s': use rprivate, "
+                                "private, rslave, slave, rshared or shared.",
+                                value, (int) MIN(eq - *kv, 256), *kv);
+                v->propagation = p;
+        }
+        strv_freep(&s->volume_propagation);
+        return 0;
+}
+
 static int opt_stop_signal(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
         const char *v;
         int sig, r = sd_bus_message_read(m, "s", &v);
@@ -312,6 +345,7 @@ static const Option options[] = {
         { "Labels", "a{ss}", opt_labels },
         { "Annotations", "a{ss}", opt_annotations },
         { "Volumes", "a(ssb)", opt_volumes },
+        { "VolumePropagation", "a{ss}", opt_volume_propagation },
         { "ReadOnly", "b", opt_read_only },
         { "AutoRemove", "b", opt_auto_remove },
         { "Tty", "b", opt_tty },
@@ -447,7 +481,8 @@ static int read_container_entry(sd_bus_message *m, void *userdata, sd_bus_error 
 
 int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusContainerExtras *extras,
                                     sd_bus_error *error) {
-        return read_options_dict(m, read_container_entry, &(ContainerOptions){ spec, extras }, error);
+        int r = read_options_dict(m, read_container_entry, &(ContainerOptions){ spec, extras }, error);
+        return r < 0 ? r : apply_volume_propagation(spec, error);
 }
 
 static int read_update_entry(sd_bus_message *m, void *userdata, sd_bus_error *error) {
