@@ -2,9 +2,10 @@
 /*
  * runtime-info.c — the RuntimeService's Version, Status and UpdateRuntimeConfig.
  *
- * Version and Status ask conmand (io.conman1) for its Version property, first asking the bus whether
- * conmand runs at all, so that asking does not start it (conmand is bus-activatable): a node whose
- * conmand is down is reported not ready rather than silently restarted by a status probe.
+ * Version asks conmand (io.conman1) for its Version property only when conmand runs (crictl asks Version
+ * before every command; conmand is bus-activatable). Status asks it whether or not it runs: conmand starts
+ * on the first call of any client, so a conmand that is merely not started yet is ready; the runtime is not
+ * ready when conmand cannot be started or does not answer (masked, failing, the bus down).
  */
 #include <json-c/json.h>
 
@@ -21,7 +22,7 @@
 #define CONMAN_BUS_PATH         "/io/conman1"
 #define CONMAN_MANAGER_IFACE    "io.conman1.Manager"
 
-/* conmand's version; would start conmand if it did not run. */
+/* conmand's version; starts conmand if it does not run. */
 static int conmand_version(sd_bus *bus, sd_bus_error *error, char **ret) {
         return sd_bus_get_property_string(bus, CONMAN_BUS_NAME, CONMAN_BUS_PATH, CONMAN_MANAGER_IFACE,
                                           "Version", error, ret);
@@ -130,7 +131,7 @@ static int status_build(CriContext *ctx, bool verbose, Runtime__V1__StatusRespon
         _cleanup_free_ char *version = NULL, *message = NULL;
         int r;
 
-        r = conmand_version_if_running(ctx->bus, &error, &version);
+        r = conmand_version(ctx->bus, &error, &version);
         if (r < 0 && asprintf(&message, "conmand (io.conman1) does not answer on the system bus: %s",
                               error.message ?: strerror(-r)) < 0)
                 return -ENOMEM;

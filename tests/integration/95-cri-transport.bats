@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # conman-cri's transport with the real crictl (a grpc-go client): socket activation by conman-cri.socket,
 # Version and Status over HTTP/2 + gRPC, an RPC nobody implements answers Unimplemented and the server stays
-# up, 50 concurrent calls, kill -9 of conman-cri (the socket starts it again), and conmand stopped (Status
-# says not ready, conman-cri does not crash).
+# up, 50 concurrent calls, kill -9 of conman-cri (the socket starts it again), and conmand that cannot start
+# (Status says not ready, conman-cri does not crash).
 
 load helpers
 load cri-tools
@@ -103,13 +103,24 @@ assert d["config"]["runtimeName"] == "conman", d
         [ "$new" -gt 0 ] && [ "$new" != "$pid" ]
 }
 
-@test "conmand stopped: Status says not ready, Version still answers, conman-cri lives on" {
+@test "conmand not started yet: Status starts it and says ready; conmand that cannot start: not ready" {
         cri version >/dev/null
         pid=$(main_pid)
         systemctl stop conmand.service
         run cri info
         echo "$output"
-        systemctl start conmand.service
+        [ "$status" -eq 0 ]
+        echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert all(c["status"] is True for c in d["status"]["conditions"]), d
+'
+        systemctl -q is-active conmand.service # a status probe on a fresh node activates it, as any call would
+        systemctl stop conmand.service
+        systemctl mask --runtime conmand.service
+        run cri info
+        echo "$output"
+        systemctl unmask --runtime conmand.service
         [ "$status" -eq 0 ]
         echo "$output" | python3 -c '
 import json, sys
