@@ -237,9 +237,11 @@ back_up() {
                 crash_conmand
                 wait || true
                 back_up
-                # either the removal had begun (the new conmand finishes it) or it had not (all is intact)
-                if call GetPod s web >/dev/null 2>&1 && ! grep -q '"removing": *true' /var/lib/conman/pods/*/pod.json; then
-                        [ "$(pod_prop web State)" = running ] || [ "$(pod_prop web State)" = degraded ]
+                # either the removal had begun (the new conmand finishes it, and the pod may vanish between any
+                # two looks here) or it had not (all is intact): read the state once, and only while it is there
+                if ! grep -qs '"removing": *true' /var/lib/conman/pods/*/pod.json &&
+                        state=$(pod_prop web State 2>/dev/null) && [ -n "$state" ]; then
+                        [ "$state" = running ] || [ "$state" = degraded ]
                         call RemovePod sb web true
                 fi
                 wait_until 20 sh -c '! busctl --system call io.conman1 /io/conman1 io.conman1.Manager GetPod s web >/dev/null 2>&1'
