@@ -8,11 +8,15 @@
 #include <systemd/sd-bus.h>
 
 #include "shared/macro.h"
+#include "help.h"
 
 typedef struct Verb {
         const char *name;
         const char *summary; /* one line, for `conmanctl --help` */
         int (*run)(int argc, char *argv[]);
+        const char *const *subverbs; /* a group verb's (image, network, ...); NULL-terminated */
+        bool command_after_operand;  /* run, create, exec: the first operand starts a command */
+        bool h_is_hostname;          /* run, create: -h is --hostname, as in docker */
 } Verb;
 
 /* Connects to the bus conmand is on (system bus, or $CONMAN_BUS_ADDRESS). Logs on failure. */
