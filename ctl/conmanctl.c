@@ -120,6 +120,14 @@ int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r) {
         return log_error_errno(r, "conmanctl: %s: %m", what);
 }
 
+int ctl_exit_code_from_error(const sd_bus_error *error) {
+        if (sd_bus_error_has_name(error, CONMAN_ERROR_COMMAND_NOT_FOUND))
+                return EXIT_COMMAND_NOT_FOUND;
+        if (sd_bus_error_has_name(error, CONMAN_ERROR_COMMAND_NOT_EXECUTABLE))
+                return EXIT_COMMAND_NOT_EXECUTABLE;
+        return EXIT_DAEMON_ERROR;
+}
+
 int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,
              ...) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;

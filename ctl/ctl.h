@@ -26,6 +26,10 @@ int ctl_bus_open(sd_bus **ret);
  * daemons get a hint on how to start one. */
 int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r);
 
+/* The exit code for a failed call, as docker's: 127 when the container's command was not found, 126 when
+ * it is not executable, else 125 (conmanctl's or conmand's own error). */
+int ctl_exit_code_from_error(const sd_bus_error *error);
+
 /* Calls a method on io.conman1.Manager. */
 int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,
              ...);
