@@ -181,9 +181,18 @@ static const char *process_path(struct json_object *process) {
         return NULL;
 }
 
+int container_command_problem(Container *c, const char *command, const char *path_env, const char *cwd) {
+        _cleanup_strv_free_ char **roots = NULL;
+        int r;
+
+        r = container_roots(c, &roots);
+        if (r < 0 || !roots)
+                return r < 0 ? r : -ENOENT;
+        return command_lookup(roots, command, path_env, cwd);
+}
+
 int container_command_check(Container *c) {
         _cleanup_json_ struct json_object *config = NULL;
-        _cleanup_strv_free_ char **roots = NULL;
         struct json_object *process, *args, *cwd;
         int r;
 
@@ -193,11 +202,8 @@ int container_command_check(Container *c) {
         if (!json_object_object_get_ex(config, "process", &process) ||
             !json_object_object_get_ex(process, "args", &args) || json_object_array_length(args) == 0)
                 return -EINVAL;
-        r = container_roots(c, &roots);
-        if (r < 0 || !roots)
-                return r < 0 ? r : -ENOENT;
         if (!json_object_object_get_ex(process, "cwd", &cwd))
                 cwd = NULL;
-        return command_lookup(roots, json_object_get_string(json_object_array_get_idx(args, 0)),
-                              process_path(process), cwd ? json_object_get_string(cwd) : "/");
+        return container_command_problem(c, json_object_get_string(json_object_array_get_idx(args, 0)),
+                                         process_path(process), cwd ? json_object_get_string(cwd) : "/");
 }

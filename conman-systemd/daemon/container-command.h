@@ -20,6 +20,10 @@ typedef enum CommandProblem {
  * CommandProblem, or <0 on an unexpected error. */
 int command_lookup(char *const *roots, const char *command, const char *path_env, const char *cwd);
 
+/* The same in the container's --rootfs or its image's layers: for an exec's command, whose runtime could not
+ * start it (exec.c answers 126 for every such failure today; this tells 127 from 126). */
+int container_command_problem(Container *c, const char *command, const char *path_env, const char *cwd);
+
 /* The problem, if any, with the command in the container's config.json (process.args[0], its $PATH and
  * cwd), looked up in its --rootfs or its image's layers. Returns a CommandProblem, or <0. */
 int container_command_check(Container *c);
