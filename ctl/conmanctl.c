@@ -77,6 +77,8 @@ static void help(void) {
 /* `conmanctl __verbs`, for shell completion and the man pages: every verb and sub-verb, one a line. */
 static int list_verbs(void) {
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
+                if (!verbs[i].run)
+                        continue;
                 printf("%s\n", verbs[i].name);
                 for (const char *const *s = verbs[i].subverbs; s && *s; s++)
                         printf("%s %s\n", verbs[i].name, *s);
@@ -228,7 +230,7 @@ int main(int argc, char *argv[]) {
         conman_bus_errors_register();
 
         if (argc < 2 || streq(argv[1], "-h") || streq(argv[1], "--help") ||
-            (streq(argv[1], "help") && argc == 2)) {
+            (streq(argv[1], "help") && (argc == 2 || argv[2][0] == '-'))) {
                 help();
                 return 0;
         }

@@ -364,7 +364,7 @@ static void pod_help(void) {
                "  kill [-s SIG] POD...         Send a signal to the pods' containers\n"
                "  rm [-f] POD...               Remove pods and their containers\n"
                "  ps [-q] [--no-trunc] [--format json|TEMPLATE]  List pods\n"
-               "  inspect [-f TEMPLATE] POD... Show pods' details as JSON\n"
+               "  inspect [-f TEMPLATE] POD...  Show pods' details as JSON\n"
                "  top POD                      List the processes of a pod's containers\n\n"
                "`conmanctl pod VERB --help` describes a verb. See conmanctl(1).\n");
 }
