@@ -238,9 +238,9 @@ pod_status() {
         as_user conmanctl pod ps | grep -q ' web '
         as_user conmanctl pod inspect web | jq -e '.[0].Name == "web"'
         run as_user conmanctl pod create --network none mine
-        [ "$status" -eq 1 ]
+        [ "$status" -eq 125 ]
         run as_user conmanctl pod rm -f web
-        [ "$status" -eq 1 ]
+        [ "$status" -eq 125 ]
         [ "$(conmanctl pod ps -q | wc -l)" = 1 ]
 }
 
