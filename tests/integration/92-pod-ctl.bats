@@ -29,10 +29,9 @@ teardown() {
         rm -rf /var/tmp/pod-files
 }
 
-# expect_failure MESSAGE-PART COMMAND...: the command exits 1 (run: 125, as docker) and says MESSAGE-PART.
+# expect_failure MESSAGE-PART COMMAND...: the command exits 125 (conmanctl's own error, as docker) and says MESSAGE-PART.
 expect_failure() {
-        local msg=$1 want=1; shift
-        [ "$2" = run ] && want=125
+        local msg=$1 want=125; shift
         run "$@"
         echo "$output"
         [ "$status" -eq $want ]
