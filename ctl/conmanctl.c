@@ -254,6 +254,10 @@ int main(int argc, char *argv[]) {
                 }
                 argc--;
                 argv++;
+                if (streq(argv[1], "-h") || streq(argv[1], "--help")) {
+                        help();
+                        return 0;
+                }
                 argv[1] = (char *) container_alias(argv[1]);
         }
         return dispatch(argc - 1, argv + 1);
