@@ -418,6 +418,12 @@ EOF
         unconfined=$(grep -oE 'Seccomp_filters:\s+[0-9]+' "$(log_of sec caps)" | grep -oE '[0-9]+$')
         confined=$(grep -oE 'Seccomp_filters:\s+[0-9]+' "$(log_of sec sc)" | grep -oE '[0-9]+$')
         [ "$confined" -gt "$unconfined" ]
+        # No security context at all is CRI's defaults too: no seccomp profile.
+        bare=$(create "$pod" bare 'grep Seccomp_filters /proc/self/status; sleep 1000')
+        cri start "$bare"
+        wait_until 10 grep -q 'Seccomp_filters' "$(log_of sec bare)"
+        [ "$(grep -oE 'Seccomp_filters:\s+[0-9]+' "$(log_of sec bare)" | grep -oE '[0-9]+$')" -eq "$unconfined" ]
+        [ "$(jq -r '.linux.seccomp // "none"' /var/lib/conman/containers/"$bare"*/config.json)" = none ]
 }
 
 @test "namespaces: a pod-shared PID namespace by default, a private one on request; CgroupParent" {
