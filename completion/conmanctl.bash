@@ -82,7 +82,8 @@ _conmanctl() {
                         [ "$w" = container ] && continue
                         verb=$w path=$w
                         [ "$verb" = ls ] && verb=ps path=ps
-                elif [ -z "$sub" ] && [ $operands -eq 0 ] && grep -qxF "$verb $w" <<<"$(_conmanctl_cmd __verbs)"; then
+                elif [ -z "$sub" ] && [ $operands -eq 0 ] &&
+                        grep -qxF "$verb $w" <<<"$(_conmanctl_cmd __verbs)"; then
                         sub=$w path="$verb $w"
                 else
                         operands=$((operands + 1))
@@ -90,7 +91,9 @@ _conmanctl() {
         done
 
         if [ -z "$verb" ]; then
-                COMPREPLY=($(compgen -W "$(_conmanctl_cmd __verbs | grep -v ' ') container help --help --version" -- "$cur"))
+                local top
+                top="$(_conmanctl_cmd __verbs | grep -v ' ') container help --help --version"
+                COMPREPLY=($(compgen -W "$top" -- "$cur"))
                 return 0
         fi
         if [ "$verb" = help ]; then

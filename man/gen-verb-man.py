@@ -93,7 +93,8 @@ def page(conmanctl, path, version):
     out.append(".SH OPTIONS")
     items(out, options)
     out += [".SH EXIT STATUS",
-            "0 on success; 125 when conmanctl or conmand failed (a bad option, no such container, no daemon).",
+            "0 on success; 125 when conmanctl or conmand failed",
+            "(a bad option, no such container, no daemon).",
             "Verbs that run a command (run, start with attach, exec) exit with the command's exit code,",
             "126 when it cannot be executed and 127 when it is not found, as docker's.",
             ".SH SEE ALSO", ".BR conmanctl (1)"]
