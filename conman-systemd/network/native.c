@@ -201,3 +201,97 @@ int native_detach(const char *ipam_dir, const char *network, const char *contain
         r = ipam_release(ipam_dir, network, container_id);
         return r < 0 && ret >= 0 ? r : ret;
 }
+
+int native_check(const char *container_id, const char *netns_path, char **ret_message) {
+        _cleanup_(netlink_closep) Netlink *host = NULL, *inside = NULL;
+        _cleanup_free_ char *veth = NULL;
+        int ifindex, r;
+
+        r = native_veth_name(container_id, &veth);
+        if (r >= 0)
+                r = netlink_open(&host);
+        if (r >= 0 && netlink_link_get(host, veth, &ifindex, NULL) < 0) {
+                (void) asprintf(ret_message, "The host end %s of the veth pair is missing.", veth);
+                return -ENODEV;
+        }
+        if (r >= 0)
+                r = netlink_open_in(netns_path, &inside);
+        if (r >= 0 && netlink_link_get(inside, IFNAME, &ifindex, NULL) < 0) {
+                (void) asprintf(ret_message, "The container's namespace has no " IFNAME ".");
+                return -ENODEV;
+        }
+        return r;
+}
+
+static int cleanup_rules(NativeOwnerActiveFn active, void *userdata) {
+        _cleanup_strv_free_ char **ids = NULL;
+        int r, ret = 0;
+
+        r = nft_rule_owners(&ids);
+        if (r < 0)
+                return r;
+        for (char **id = ids; *id; id++) {
+                if (active(*id, strlen(*id), userdata))
+                        continue;
+                log_info("Removing orphaned nftables rules of container %.12s.", *id);
+                r = nft_container_remove(*id);
+                if (r < 0 && ret == 0)
+                        ret = r;
+        }
+        return ret;
+}
+
+static bool veth_is_ours(const char *name) {
+        const char *id = name + strlen(NATIVE_VETH_PREFIX);
+        return strlen(id) == 12 && strspn(id, "0123456789abcdef") == 12;
+}
+
+static int cleanup_veths(NativeOwnerActiveFn active, void *userdata) {
+        _cleanup_(netlink_closep) Netlink *nl = NULL;
+        _cleanup_strv_free_ char **names = NULL;
+        int r, ret = 0;
+
+        r = netlink_open(&nl);
+        if (r >= 0)
+                r = netlink_veth_names(nl, NATIVE_VETH_PREFIX, &names);
+        if (r < 0)
+                return r;
+        for (char **n = names; *n; n++) {
+                if (!veth_is_ours(*n) || active(*n + strlen(NATIVE_VETH_PREFIX), 12, userdata))
+                        continue;
+                log_info("Removing orphaned veth %s.", *n);
+                r = netlink_link_delete(nl, *n);
+                if (r < 0 && ret == 0)
+                        ret = r;
+        }
+        return ret;
+}
+
+static int cleanup_leases(const char *ipam_dir, NativeOwnerActiveFn active, void *userdata) {
+        _cleanup_strv_free_ char **ids = NULL;
+        int r, ret = 0;
+
+        r = ipam_lease_owners(ipam_dir, &ids);
+        if (r < 0)
+                return r;
+        for (char **id = ids; *id; id++) {
+                if (active(*id, strlen(*id), userdata))
+                        continue;
+                log_info("Releasing orphaned address leases of container %.12s.", *id);
+                r = ipam_release(ipam_dir, NULL, *id);
+                if (r < 0 && ret == 0)
+                        ret = r;
+        }
+        return ret;
+}
+
+int native_cleanup_orphans(const char *ipam_dir, NativeOwnerActiveFn active, void *userdata) {
+        int r, ret;
+
+        ret = cleanup_rules(active, userdata);
+        r = cleanup_veths(active, userdata);
+        if (r < 0 && ret == 0)
+                ret = r;
+        r = cleanup_leases(ipam_dir, active, userdata);
+        return r < 0 && ret == 0 ? r : ret;
+}

@@ -35,3 +35,11 @@ int native_attach(const Network *net, const NativeAttach *a, struct json_object 
 /* Removes the rules, the host veth and the leases of container_id (in network, or every network when
  * NULL). Idempotent; returns the first error but always finishes. */
 int native_detach(const char *ipam_dir, const char *network, const char *container_id);
+/* The host veth is up on its bridge and eth0 exists in the namespace; *ret_message says what is missing. */
+int native_check(const char *container_id, const char *netns_path, char **ret_message);
+
+/* Whether the container (or pod) whose id starts with the n characters of id still owns its network. */
+typedef bool (*NativeOwnerActiveFn)(const char *id, size_t n, void *userdata);
+/* Removes what the native driver left for owners that are not active: nft rules, host veths
+ * ("cm<id12>") and leases under ipam_dir. For conmand's start; returns the first error. */
+int native_cleanup_orphans(const char *ipam_dir, NativeOwnerActiveFn active, void *userdata);

@@ -608,6 +608,8 @@ int network_check(const NetworkContext *ctx, const char *container_id, char **re
                 r = netns_path(netns, &netns_file);
         if (r < 0)
                 return r;
+        if (network_driver_from_string(strempty(member(att, "driver"))) == NETWORK_DRIVER_NATIVE)
+                return native_check(container_id, netns_file, ret_message);
         ports = strv_from_json(json_object_object_get(att, "ports"));
         r = capability_args(ports, &args);
         if (r < 0)
