@@ -186,7 +186,8 @@ static int release_in(int dfd, const char *container_id) {
 }
 
 /* Calls fn for the directory of every network under ipam_dir (or only the one named). */
-static int foreach_network(const char *ipam_dir, const char *network, int (*fn)(int, void *), void *userdata) {
+static int foreach_network(const char *ipam_dir, const char *network, int (*fn)(int, void *),
+                           void *userdata) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
         int ret = 0;

@@ -161,8 +161,8 @@ int native_attach(const Network *net, const NativeAttach *a, struct json_object 
         uint8_t mac[6] = {};
         int r;
 
-        if (!net->bridge || !net->subnet || !net->gateway || subnet_parse(net->subnet, &p.addr, &p.prefix) < 0 ||
-            parse_ipv4(net->gateway, &p.gateway) < 0) {
+        if (!net->bridge || !net->subnet || !net->gateway ||
+            subnet_parse(net->subnet, &p.addr, &p.prefix) < 0 || parse_ipv4(net->gateway, &p.gateway) < 0) {
                 (void) asprintf(ret_message, "Network '%s' lacks a bridge, subnet or gateway.", net->name);
                 return -EINVAL;
         }

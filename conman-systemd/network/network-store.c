@@ -455,7 +455,8 @@ int network_store_create(const NetworkStore *s, const char *name, const char *su
                 r = plan_network(l, n, subnet, gateway, &sub, &gw, &bridge, ret_message);
         network_free_many(l, n);
         if (r >= 0)
-                r = network_conflist_build(name, bridge, sub, gw, s->ipam_dir, NETWORK_DRIVER_NATIVE, &conflist);
+                r = network_conflist_build(name, bridge, sub, gw, s->ipam_dir, NETWORK_DRIVER_NATIVE,
+                                           &conflist);
         if (r >= 0)
                 r = write_conflist(s, name, conflist);
         if (r >= 0 && ret)

@@ -14,7 +14,8 @@ static const char nft_header[] =
         "add table " FAMILY_TABLE "\n"
         "add chain " FAMILY_TABLE " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
         "add chain " FAMILY_TABLE " output { type nat hook output priority -100; policy accept; }\n"
-        "add chain " FAMILY_TABLE " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+        "add chain " FAMILY_TABLE
+        " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
         "add chain " FAMILY_TABLE " forward { type filter hook forward priority filter; policy accept; }\n";
 
 static void add_port_rules(FILE *f, const NftContainer *c, const PortMapping *p) {
@@ -27,8 +28,8 @@ static void add_port_rules(FILE *f, const NftContainer *c, const PortMapping *p)
                 snprintf(match, sizeof(match), "fib daddr type local");
         for (int i = 0; i < 2; i++)
                 fprintf(f, "add rule " FAMILY_TABLE " %s %s %s dport %u dnat ip to %s:%u comment \"%s%s\"\n",
-                        i == 0 ? "prerouting" : "output", match, proto, p->host_port, c->ip, p->container_port,
-                        NFT_COMMENT_PREFIX, c->id);
+                        i == 0 ? "prerouting" : "output", match, proto, p->host_port, c->ip,
+                        p->container_port, NFT_COMMENT_PREFIX, c->id);
         fprintf(f,
                 "add rule " FAMILY_TABLE " postrouting ip saddr { 127.0.0.0/8, %s } ip daddr %s %s dport %u "
                 "masquerade comment \"%s%s\"\n",
@@ -51,7 +52,8 @@ int nft_rules_build(const NftContainer *c, char **ret) {
         fprintf(f, "add rule " FAMILY_TABLE " forward ip saddr %s accept comment \"%s%s\"\n", c->ip,
                 NFT_COMMENT_PREFIX, c->id);
         fprintf(f,
-                "add rule " FAMILY_TABLE " postrouting ip saddr %s ip daddr != { %s, 224.0.0.0/4 } masquerade "
+                "add rule " FAMILY_TABLE
+                " postrouting ip saddr %s ip daddr != { %s, 224.0.0.0/4 } masquerade "
                 "comment \"%s%s\"\n",
                 c->ip, c->subnet, NFT_COMMENT_PREFIX, c->id);
         for (size_t i = 0; i < c->n_ports; i++)

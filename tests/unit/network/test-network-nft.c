@@ -40,7 +40,9 @@ static void test_build_ports(void **state) {
 
         assert_int_equal(port_mapping_parse("8080:80", &p[0]), 0);
         assert_int_equal(port_mapping_parse("127.0.0.1:8053:53/udp", &p[1]), 0);
-        NftContainer c = { .id = ID_A, .ip = "10.77.0.2", .subnet = "10.77.0.0/16", .ports = p, .n_ports = 2 };
+        NftContainer c = {
+                .id = ID_A, .ip = "10.77.0.2", .subnet = "10.77.0.0/16", .ports = p, .n_ports = 2
+        };
         assert_int_equal(nft_rules_build(&c, &s), 0);
         assert_true(string_has_prefix(s, expected_no_ports));
         assert_string_equal(s + strlen(expected_no_ports),
@@ -73,7 +75,8 @@ static const char listing[] =
         "table inet conman { # handle 7\n"
         "\tchain prerouting { # handle 1\n"
         "\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
-        "\t\tfib daddr type local tcp dport 8080 dnat ip to 10.77.0.2:80 comment \"conman:" ID_A "\" # handle 9\n"
+        "\t\tfib daddr type local tcp dport 8080 dnat ip to 10.77.0.2:80 comment \"conman:" ID_A
+        "\" # handle 9\n"
         "\t}\n"
         "\tchain forward { # handle 4\n"
         "\t\ttype filter hook forward priority filter; policy accept;\n"

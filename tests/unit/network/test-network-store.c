@@ -51,8 +51,9 @@ static void test_conflist(void **state) {
         _cleanup_(network_freep) Network *n = NULL;
         struct json_object *plugins;
 
-        assert_int_equal(
-                network_conflist_build("web", "conman3", "10.78.3.0/24", "10.78.3.1", "/run/x/ipam", NETWORK_DRIVER_NATIVE, &l), 0);
+        assert_int_equal(network_conflist_build("web", "conman3", "10.78.3.0/24", "10.78.3.1", "/run/x/ipam",
+                                                NETWORK_DRIVER_NATIVE, &l),
+                         0);
         assert_int_equal(cni_conflist_validate(l, NULL), 0);
         plugins = json_object_object_get(l, "plugins");
         assert_int_equal(json_object_array_length(plugins), 3);
