@@ -184,29 +184,32 @@ int nft_container_add(const NftContainer *c, char **ret_message) {
 }
 
 /* The table with rule handles; "" when there is no table. */
-static int nft_list(char **ret) {
-        _cleanup_(nft_ctx_freep) struct nft_ctx *nft = nft_open();
+static int nft_list(struct nft_ctx *nft, char **ret) {
+        unsigned flags = nft_ctx_output_get_flags(nft);
+        int r;
 
-        if (!nft)
-                return -ENOMEM;
-        nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_HANDLE);
-        if (nft_run_cmd_from_buffer(nft, "list table " FAMILY_TABLE) != 0)
-                *ret = strdup(""); /* no such table */
-        else
-                *ret = strdup(nft_ctx_get_output_buffer(nft));
+        nft_ctx_output_set_flags(nft, flags | NFT_CTX_OUTPUT_HANDLE);
+        r = nft_run_cmd_from_buffer(nft, "list table " FAMILY_TABLE);
+        nft_ctx_output_set_flags(nft, flags);
+        *ret = strdup(r != 0 ? "" : nft_ctx_get_output_buffer(nft)); /* r != 0: no such table */
         return *ret ? 0 : -ENOMEM;
 }
 
+/* One context (one netlink socket: closing one costs the kernel an RCU grace period) for the listing
+ * and the deletes. */
 int nft_container_remove(const char *id) {
+        _cleanup_(nft_ctx_freep) struct nft_ctx *nft = nft_open();
         _cleanup_free_ char *listing = NULL, *script = NULL;
         int r;
 
-        r = nft_list(&listing);
+        if (!nft)
+                return -ENOMEM;
+        r = nft_list(nft, &listing);
         if (r >= 0)
                 r = nft_delete_script(listing, id, &script);
         if (r < 0 || isempty(script))
                 return r;
-        return nft_run(script, NULL);
+        return nft_run_cmd_from_buffer(nft, script) == 0 ? 0 : -EIO;
 }
 
 static int owner_cb(const char *chain, unsigned long handle, const char *id, void *userdata) {
@@ -215,11 +218,14 @@ static int owner_cb(const char *chain, unsigned long handle, const char *id, voi
 }
 
 int nft_rule_owners(char ***ret) {
+        _cleanup_(nft_ctx_freep) struct nft_ctx *nft = nft_open();
         _cleanup_free_ char *listing = NULL;
         _cleanup_strv_free_ char **l = NULL;
         int r;
 
-        r = nft_list(&listing);
+        if (!nft)
+                return -ENOMEM;
+        r = nft_list(nft, &listing);
         if (r >= 0)
                 r = nft_listing_parse(listing, owner_cb, &l);
         if (r < 0)
