@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <stdarg.h>
 
 #include "shared/fileio.h"
 #include "shared/log.h"
@@ -18,6 +19,18 @@
 
 int native_veth_name(const char *container_id, char **ret) {
         return asprintf(ret, NATIVE_VETH_PREFIX "%.12s", container_id) < 0 ? -ENOMEM : 0;
+}
+
+/* *ret_message (when asked for and not set yet) for people. */
+_printf_(2, 3) static void set_message(char **ret_message, const char *fmt, ...) {
+        va_list ap;
+
+        if (!ret_message || *ret_message)
+                return;
+        va_start(ap, fmt);
+        if (vasprintf(ret_message, fmt, ap) < 0)
+                *ret_message = NULL;
+        va_end(ap);
 }
 
 static int parse_ipv4(const char *s, uint32_t *ret) {
@@ -67,7 +80,7 @@ static int host_side(const Network *net, const NativeAttach *a, const Plan *p, c
                 return r;
         bridge = netlink_bridge_ensure(nl, net->bridge, p->gateway, p->prefix);
         if (bridge < 0) {
-                (void) asprintf(ret_message, "Cannot set up bridge %s: %s", net->bridge, strerror(-bridge));
+                set_message(ret_message, "Cannot set up bridge %s: %s", net->bridge, strerror(-bridge));
                 return bridge;
         }
         enable_forwarding(net->bridge, a->ports && a->ports[0]);
@@ -79,7 +92,7 @@ static int host_side(const Network *net, const NativeAttach *a, const Plan *p, c
         if (r >= 0)
                 r = netlink_link_up(nl, ifindex);
         if (r < 0)
-                (void) asprintf(ret_message, "Cannot set up veth %s: %s", veth, strerror(-r));
+                set_message(ret_message, "Cannot set up veth %s: %s", veth, strerror(-r));
         return r;
 }
 
@@ -101,8 +114,8 @@ static int container_side(const NativeAttach *a, const Plan *p, uint8_t mac[6], 
         if (r >= 0)
                 r = netlink_default_route_add(nl, eth, p->gateway);
         if (r < 0)
-                (void) asprintf(ret_message, "Cannot configure eth0 in the container's namespace: %s",
-                                strerror(-r));
+                set_message(ret_message, "Cannot configure eth0 in the container's namespace: %s",
+                            strerror(-r));
         return r;
 }
 
@@ -163,13 +176,13 @@ int native_attach(const Network *net, const NativeAttach *a, struct json_object 
 
         if (!net->bridge || !net->subnet || !net->gateway ||
             subnet_parse(net->subnet, &p.addr, &p.prefix) < 0 || parse_ipv4(net->gateway, &p.gateway) < 0) {
-                (void) asprintf(ret_message, "Network '%s' lacks a bridge, subnet or gateway.", net->name);
+                set_message(ret_message, "Network '%s' lacks a bridge, subnet or gateway.", net->name);
                 return -EINVAL;
         }
         r = ipam_reserve(a->ipam_dir, net->name, net->subnet, net->gateway, a->container_id, &p.ip);
         if (r < 0) {
-                (void) asprintf(ret_message, "No address left in %s on network '%s': %s", net->subnet,
-                                net->name, strerror(-r));
+                set_message(ret_message, "No address left in %s on network '%s': %s", net->subnet, net->name,
+                            strerror(-r));
                 return r;
         }
         r = parse_ipv4(p.ip, &p.addr);
@@ -211,13 +224,13 @@ int native_check(const char *container_id, const char *netns_path, char **ret_me
         if (r >= 0)
                 r = netlink_open(&host);
         if (r >= 0 && netlink_link_get(host, veth, &ifindex, NULL) < 0) {
-                (void) asprintf(ret_message, "The host end %s of the veth pair is missing.", veth);
+                set_message(ret_message, "The host end %s of the veth pair is missing.", veth);
                 return -ENODEV;
         }
         if (r >= 0)
                 r = netlink_open_in(netns_path, &inside);
         if (r >= 0 && netlink_link_get(inside, IFNAME, &ifindex, NULL) < 0) {
-                (void) asprintf(ret_message, "The container's namespace has no " IFNAME ".");
+                set_message(ret_message, "The container's namespace has no " IFNAME ".");
                 return -ENODEV;
         }
         return r;
