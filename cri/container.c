@@ -420,8 +420,10 @@ static int append_container_options(sd_bus_message *m, const CreateArgs *a) {
                 r = append_sysctls(m, a->sandbox);
         if (r >= 0 && lx)
                 r = append_resources(m, lx->resources);
-        if (r >= 0 && lx && lx->security_context)
-                r = append_security(m, lx->security_context);
+        if (r >= 0) { /* no security context is CRI's defaults: among them, no seccomp profile (unconfined) */
+                static const SecurityContext none = RUNTIME__V1__LINUX_CONTAINER_SECURITY_CONTEXT__INIT;
+                r = append_security(m, lx && lx->security_context ? lx->security_context : &none);
+        }
         return r;
 }
 

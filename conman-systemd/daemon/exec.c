@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "conman-config.h"
 #include "shared/bus-errors.h"
 #include "shared/fileio.h"
 #include "shared/json-util.h"
@@ -127,14 +128,13 @@ static int exit_code_from(int32_t code, int32_t status) {
         return -1;
 }
 
-/* The exec's exit code from systemd's record of the unit's main process. Without a TTY that is the runtime
- * in the foreground, whose exit code is the command's once it started it (it wrote the pid file); a runtime
- * that could not start the command (not found, not executable, a bad directory) wrote none, and its message
- * went to the client's stderr: the exit code is then 126, as `docker exec` answers. With a TTY the main
- * process is the exec'd one (or the detaching runtime, when it failed), and systemd removes the PIDFile= as
- * the unit stops: the code is systemd's as it is. */
+/* The exec's exit code from systemd's record of the unit's main process: the runtime in the foreground
+ * (no TTY) or conman-exec-wait (TTY), whose exit code is the command's once the runtime started it (it wrote
+ * the pid file). A runtime that could not start the command (not found, not executable, a bad directory)
+ * wrote none, and its message went to the client's stderr: the exit code is then 126, as `docker exec`
+ * answers. */
 static int exec_exit_code(Exec *e, int32_t code, int32_t status) {
-        if (code == CLD_EXITED && !e->tty && access(e->pid_file, F_OK) < 0)
+        if (code == CLD_EXITED && access(e->pid_file, F_OK) < 0)
                 return EXEC_EXIT_CANNOT_START;
         return exit_code_from(code, status);
 }
@@ -282,12 +282,16 @@ static int exec_argv(Container *c, Exec *e, const ExecParams *p, const char *soc
                 return -ENOMEM;
         r = 0;
 #define PUSH(x) (r >= 0 ? (r = strv_push(&argv, (x))) : r)
-        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec"), PUSH("--pid-file"), PUSH(e->pid_file);
         /* A terminal comes through the console socket, which the runtimes only allow when detached. Without
          * one the runtime stays in the foreground as the unit's main process: its exit code is the
-         * command's, even for a command that ends before systemd could read a pid file. The pid file is
-         * written either way: KillExec reads it, and it tells a command that ran from a runtime that
-         * failed to start it. */
+         * command's, even for a command that ends before systemd could read a pid file. With one,
+         * conman-exec-wait is the main process and reaps the detached process (helpers/conman-exec-wait.c).
+         * The pid file is written either way: KillExec reads it, and it tells a command that ran from a
+         * runtime that failed to start it. */
+        if (p->tty)
+                PUSH(CONMAN_LIBEXECDIR "/conman-exec-wait"), PUSH("--pid-file"), PUSH(e->pid_file),
+                        PUSH("--");
+        PUSH(runtime), PUSH("--root"), PUSH(root), PUSH("exec"), PUSH("--pid-file"), PUSH(e->pid_file);
         if (p->tty)
                 PUSH("--detach"), PUSH("--console-socket"), PUSH(socket_path);
         PUSH("--process"), PUSH(e->process_file), PUSH(c->id);
@@ -328,7 +332,6 @@ static int exec_new(Container *c, bool tty, Exec **ret) {
 static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         _cleanup_free_ char *socket_path = NULL, *job = NULL, *desc = NULL;
-        const char *pid_file = e->pid_file;
         _cleanup_free_ char *cmd = strv_join(p->command, " ");
         _cleanup_strv_free_ char **argv = NULL;
         int r;
@@ -354,7 +357,6 @@ static int exec_start_unit(Exec *e, Container *c, const ExecParams *p, sd_bus_er
                 r = unit_append_exec_unit_properties(msg, &(ExecUnitParams){
                                                                   .description = desc,
                                                                   .argv = argv,
-                                                                  .pid_file = p->tty ? pid_file : NULL,
                                                                   .stdin_fd = p->stdin_fd,
                                                                   .stdout_fd = p->stdout_fd,
                                                                   .stderr_fd = p->stderr_fd,

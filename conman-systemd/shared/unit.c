@@ -530,8 +530,8 @@ int unit_append_properties(sd_bus_message *m, const UnitParams *p) {
         return r < 0 ? r : append_property_list(m, &l);
 }
 
-/* An exec's unit: Type=exec runs the runtime in the foreground (its exit code is the command's); a TTY
- * exec's runtime detaches (--detach --pid-file), so Type=forking reads the process's PID. AddRef=yes keeps
+/* An exec's unit: Type=exec runs the runtime in the foreground (its exit code is the command's), or with a
+ * TTY conman-exec-wait, which reaps the detached runtime's process and exits with its code. AddRef=yes keeps
  * the unit until conmand read its exit status. The command line is ExecStartEx= with "no-env-expand"
  * (systemd >= 243): the exec's own words are in its process file anyway, this keeps systemd from ever
  * expanding a `$` in it. */
@@ -546,9 +546,7 @@ int unit_exec_properties_build(const ExecUnitParams *p, UnitPropertyList *l) {
         if (r >= 0)
                 r = add_number(l, "AddRef", UNIT_PROPERTY_BOOL, true);
         if (r >= 0)
-                r = add_string(l, "Type", p->pid_file ? "forking" : "exec");
-        if (r >= 0 && p->pid_file)
-                r = add_string(l, "PIDFile", p->pid_file);
+                r = add_string(l, "Type", "exec");
         if (r >= 0)
                 r = add_fd(l, "StandardInputFileDescriptor", p->stdin_fd);
         if (r >= 0)

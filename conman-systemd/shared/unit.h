@@ -112,9 +112,7 @@ int unit_append_properties(sd_bus_message *m, const UnitParams *p);
 /* The unit of an exec (`conmanctl exec`): conman-<name>-exec-<id>.service runs the runtime's `exec`. */
 typedef struct ExecUnitParams {
         const char *description;
-        char **argv;          /* the runtime's command line: ExecStart= */
-        const char *pid_file; /* a TTY exec (runtime --detach): Type=forking with this PIDFile=; NULL:
-                                 Type=exec */
+        char **argv; /* the runtime's command line (behind conman-exec-wait with a TTY): ExecStart= */
         int stdin_fd, stdout_fd, stderr_fd; /* the client's, borrowed */
 } ExecUnitParams;
 int unit_exec_properties_build(const ExecUnitParams *p, UnitPropertyList *ret);

@@ -176,6 +176,17 @@ eof'
         echo "$output"
         [ "$status" -eq 5 ]
         [ -z "$(systemctl list-units --all --plain --no-legend 'conman-ex-exec-*')" ]
+        # A TTY exec whose command ends at once shows its output and exit code, every time: conman-exec-wait
+        # reaps it (under Type=forking it could end before systemd read its pid file, and the exec failed).
+        for i in 1 2 3 4 5 6 7 8; do
+                STEPS="expect tty-$((i * 11))
+eof"
+                drive -- conmanctl exec -t ex /bin/sh -c "echo tty-\$(($i * 11)); exit $i"
+                echo "$output"
+                [ "$status" -eq "$i" ]
+        done
+        run conmanctl exec -t ex /does/not/exist
+        [ "$status" -eq 126 ]
         run conmanctl exec ex /does/not/exist
         [ "$status" -ne 0 ]
         conmanctl stop -t 1 ex

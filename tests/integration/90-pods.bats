@@ -120,7 +120,7 @@ crash_conmand() {
 }
 
 back_up() {
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
 }
 
 @test "CreatePod pins the namespaces and sets the slice's limits; the Pod object is as the XML says" {
