@@ -307,6 +307,7 @@ back_up() {
         refute curl -sf --max-time 2 http://127.0.0.1:18080/
         [ ! -e "/run/conman/networks/$id" ]
         refute sh -c "iptables-save | grep -q '${ip}/32'"
+        refute sh -c "nft list table inet conman | grep -q 'conman:$id'"
         no_pod_leftovers
 }
 
