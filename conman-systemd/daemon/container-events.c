@@ -217,9 +217,27 @@ static void on_unit_removed(const char *unit_path, void *userdata) {
         container_enqueue(c);
 }
 
+/* A signal may have been lost while systemd reloaded or re-executed itself (the crash-injection test does
+ * both under load): every container and pod asks its unit again. */
+static void on_manager_reloaded(void *userdata) {
+        Manager *m = userdata;
+
+        for (Container *c = m->containers; c; c = c->next) {
+                c->news_refresh = true;
+                container_enqueue(c);
+        }
+        for (Pod *p = m->pods; p; p = p->next) {
+                pod_refresh_pin(p);
+                pod_enqueue(p);
+        }
+        m->scan_new_units = true; /* a generated unit may have appeared */
+        manager_schedule_run_queue(m);
+}
+
 const SystemdUnitHandlers container_unit_handlers = {
         .unit_changed = on_unit_changed,
         .unit_removed = on_unit_removed,
+        .manager_reloaded = on_manager_reloaded,
 };
 
 /* Brings the container's state up to date with a direct question to systemd. */

@@ -40,8 +40,7 @@ static int pod_load(Manager *m, int pods_fd, const char *id, Pod **ret) {
         return 0;
 }
 
-/* The pin unit's state, asked directly. */
-static void pod_refresh_pin(Pod *p) {
+void pod_refresh_pin(Pod *p) {
         _cleanup_free_ char *active = NULL, *sub = NULL;
 
         if (systemd_get_unit_state(p->manager->systemd, p->pin_unit_path, &active, &sub) >= 0)

@@ -61,6 +61,8 @@ int pod_create(Manager *m, PodSpec *spec, sd_bus_message *request, Pod **ret, sd
 int manager_load_pods(Manager *m, bool at_start);
 /* After containers are loaded and reconciled: pin states, removals to finish, orphaned <run>/pods/<id>. */
 int manager_reconcile_pods(Manager *m);
+/* The pin unit's state, asked directly (at start, and after systemd reloaded). */
+void pod_refresh_pin(Pod *p);
 Pod *pod_free(Pod *p);
 void manager_free_pods(Manager *m);
 

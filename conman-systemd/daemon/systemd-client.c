@@ -155,6 +155,41 @@ static int on_unit_removed(sd_bus_message *message, void *userdata, sd_bus_error
         return 0;
 }
 
+static int subscribe(SystemdClient *s) {
+        int r = sd_bus_call_method_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL,
+                                         NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to subscribe to systemd: %m");
+        return 0;
+}
+
+/* Reloading(false): a daemon-reload is over. */
+static int on_reloading(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
+        SystemdClient *s = userdata;
+        int active;
+
+        if (sd_bus_message_read(message, "b", &active) < 0 || active)
+                return 0;
+        log_debug("systemd reloaded: asking every unit's state again.");
+        if (s->handlers.manager_reloaded)
+                s->handlers.manager_reloaded(s->handlers.userdata);
+        return 0;
+}
+
+/* systemd's name has a new owner: a daemon-reexec is over (signals sent meanwhile may be lost). */
+static int on_systemd_owner_changed(sd_bus_message *message, void *userdata, sd_bus_error *ret_error) {
+        SystemdClient *s = userdata;
+        const char *name, *old_owner, *new_owner;
+
+        if (sd_bus_message_read(message, "sss", &name, &old_owner, &new_owner) < 0 || isempty(new_owner))
+                return 0;
+        log_debug("systemd is back on the bus: subscribing again, asking every unit's state again.");
+        (void) subscribe(s);
+        if (s->handlers.manager_reloaded)
+                s->handlers.manager_reloaded(s->handlers.userdata);
+        return 0;
+}
+
 int systemd_client_subscribe(SystemdClient *s) {
         int r;
 
@@ -170,14 +205,18 @@ int systemd_client_subscribe(SystemdClient *s) {
                         "interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
                         "path_namespace='" SD_UNIT_PREFIX "'",
                         on_unit_properties_changed, NULL, s);
+        if (r >= 0)
+                r = sd_bus_match_signal_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "Reloading",
+                                              on_reloading, NULL, s);
+        if (r >= 0)
+                r = sd_bus_add_match_async(s->bus, NULL,
+                                           "type='signal',sender='org.freedesktop.DBus',"
+                                           "path='/org/freedesktop/DBus',interface='org.freedesktop.DBus',"
+                                           "member='NameOwnerChanged',arg0='" SD_DEST "'",
+                                           on_systemd_owner_changed, NULL, s);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch systemd's signals: %m");
-
-        r = sd_bus_call_method_async(s->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL,
-                                     NULL);
-        if (r < 0)
-                return log_error_errno(r, "Failed to subscribe to systemd: %m");
-        return 0;
+        return subscribe(s);
 }
 
 int systemd_watch_unit(SystemdClient *s, const char *unit_path, sd_bus_message_handler_t handler,

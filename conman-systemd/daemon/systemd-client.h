@@ -23,6 +23,9 @@ typedef struct SystemdUnitHandlers {
         void (*unit_changed)(const char *unit_path, const char *active, const char *sub, void *userdata);
         /* UnitRemoved: systemd forgot the unit (a stopped transient unit was collected). */
         void (*unit_removed)(const char *unit_path, void *userdata);
+        /* systemd finished a daemon-reload or came back from a daemon-reexec: a unit may have changed
+         * while it sent no signal, so every state is worth asking again. */
+        void (*manager_reloaded)(void *userdata);
         void *userdata;
 } SystemdUnitHandlers;
 
@@ -33,7 +36,8 @@ typedef void (*SystemdFreeFunc)(void *userdata);
 int systemd_client_new(sd_bus *bus, const SystemdUnitHandlers *handlers, SystemdClient **ret);
 /* Drops every watch without calling it back (free_userdata runs for each). */
 SystemdClient *systemd_client_free(SystemdClient *s);
-/* Subscribes to systemd's signals (JobRemoved, UnitRemoved, units' PropertiesChanged). */
+/* Subscribes to systemd's signals (JobRemoved, UnitRemoved, units' PropertiesChanged, Reloading) and to
+ * systemd's bus name coming back after a daemon-reexec (subscribing again then). */
 int systemd_client_subscribe(SystemdClient *s);
 
 /* Calls handler(job, result, userdata) once the job is removed; free_userdata (may be NULL) frees

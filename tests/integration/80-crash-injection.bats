@@ -76,8 +76,23 @@ settled() {
         ! ps_states | grep -qE ' (starting|stopping|restarting) '
 }
 
+# What a container still between states is doing: its unit's status and the journal of the run.
+show_unsettled() {
+        local id state
+        ps_states | while read -r id state _; do
+                case $state in starting | stopping | restarting) ;; *) continue ;; esac
+                name=$(conmanctl inspect --format '{{.Name}}' "$id" 2>/dev/null)
+                echo "# $id is $state: unit conman-${name#/}.service" >&3
+                systemctl status --no-pager -n 0 "conman-${name#/}.service" 2>&1 | sed 's/^/#   /' >&3
+                journalctl --no-pager -o short-monotonic -n 40 -u "conman-${name#/}.service" 2>&1 |
+                        sed 's/^/#   /' >&3
+                journalctl --no-pager -o short-monotonic -u conmand 2>/dev/null | grep -F "${name#/}" |
+                        tail -n 30 | sed 's/^/#   /' >&3
+        done
+}
+
 @test "after the crashes, a clean restart of conmand sees the same containers in the same states" {
-        wait_until 60 settled || true
+        wait_until 60 settled || show_unsettled
         ps_states >/tmp/before
         systemctl restart conmand
         wait_until 20 conmanctl info
