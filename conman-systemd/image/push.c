@@ -160,25 +160,44 @@ static int push_blobs(Push *p, const PushPlan *plan) {
         return r;
 }
 
+/* The manifest to send: the one the image came with from the repository it was named by ("pull
+ * registry/a:v2s2" after "pull registry/a:oci" of the same image keeps both), else its first. */
+static const char *push_manifest_digest(Push *p, const char *image) {
+        _cleanup_reference_ Reference *ref = NULL;
+        _cleanup_free_ char *repo = NULL;
+        size_t n;
+
+        if (reference_parse(image, &ref) < 0 || reference_repository(ref, &repo) < 0)
+                return p->image->manifest_digest;
+        n = strlen(repo);
+        for (char **d = p->image->repo_digests; d && *d; d++)
+                if (strneq(*d, repo, n) && (*d)[n] == '@' && digest_is_valid(*d + n + 1) &&
+                    image_store_has_blob(p->store, *d + n + 1))
+                        return *d + n + 1;
+        return p->image->manifest_digest;
+}
+
 /* The stored manifest, its media type and the config's diff_ids. */
-static int push_load(Push *p, char **ret_manifest, size_t *ret_size, Manifest **ret_m, ImageConfig **ret_c) {
+static int push_load(Push *p, const char *image, char **ret_manifest, size_t *ret_size, Manifest **ret_m,
+                     ImageConfig **ret_c) {
         _cleanup_free_ char *manifest = NULL, *config = NULL;
+        const char *digest = push_manifest_digest(p, image);
         size_t size, csize;
         int r;
 
-        if (!p->image->manifest_digest)
+        if (!digest)
                 return push_fail(p, -EPROTONOSUPPORT,
                                  "image %.12s has no stored manifest (imported from a docker-save archive)",
                                  p->image->id);
-        r = image_store_read_blob(p->store, p->image->manifest_digest, MANIFEST_MAX_SIZE, &manifest, &size);
+        r = image_store_read_blob(p->store, digest, MANIFEST_MAX_SIZE, &manifest, &size);
         if (r < 0)
-                return push_fail(p, r, "cannot read manifest %s: %s", p->image->manifest_digest,
-                                 strerror(-r));
+                return push_fail(p, r, "cannot read manifest %s: %s", digest, strerror(-r));
+        strcpy(p->result->digest, digest);
         r = manifest_parse(manifest, size, NULL, ret_m);
         if (r < 0) /* an OCI manifest may leave out its mediaType */
                 r = manifest_parse(manifest, size, MEDIA_TYPE_OCI_MANIFEST, ret_m);
         if (r < 0)
-                return push_fail(p, r, "stored manifest %s is unusable", p->image->manifest_digest);
+                return push_fail(p, r, "stored manifest %s is unusable", digest);
         r = image_store_read_config(p->store, p->image->id, &config, &csize);
         if (r >= 0)
                 r = image_config_parse(config, csize, ret_c);
@@ -189,7 +208,7 @@ static int push_load(Push *p, char **ret_manifest, size_t *ret_size, Manifest **
         return 0;
 }
 
-static int push_run(Push *p) {
+static int push_run(Push *p, const char *image) {
         _cleanup_(manifest_freep) Manifest *m = NULL;
         _cleanup_(image_config_freep) ImageConfig *c = NULL;
         _cleanup_(push_plan_freep) PushPlan *plan = NULL;
@@ -197,7 +216,7 @@ static int push_run(Push *p) {
         size_t size = 0;
         int r;
 
-        r = push_load(p, &manifest, &size, &m, &c);
+        r = push_load(p, image, &manifest, &size, &m, &c);
         if (r < 0)
                 return r;
         r = push_plan_make(m, c->diff_ids, p->image->repo_digests, p->dest, &plan);
@@ -210,8 +229,7 @@ static int push_run(Push *p) {
                                   manifest_kind_to_media_type(m->kind));
         if (r < 0)
                 return push_fail_registry(p, r, "cannot upload the manifest");
-        strcpy(p->result->digest, p->image->manifest_digest);
-        if (asprintf(&repo_digest, "%s/%s@%s", p->dest->domain, p->dest->path, p->image->manifest_digest) < 0)
+        if (asprintf(&repo_digest, "%s/%s@%s", p->dest->domain, p->dest->path, p->result->digest) < 0)
                 return -ENOMEM;
         return image_store_add_repo_digest(p->store, p->image->id, repo_digest);
 }
@@ -271,5 +289,5 @@ int image_push(ImageStore *s, const char *image, const char *destination, const 
         if (r < 0)
                 return push_fail(&p, r, "cannot set up a registry client: %s", strerror(-r));
         p.client = client;
-        return push_run(&p);
+        return push_run(&p, image);
 }

@@ -432,6 +432,12 @@ static int delete_record_locked(ImageStore *s, size_t i) {
         (void) unlinkat(s->blobs_fd, r->id, 0);
         if (r->manifest_digest)
                 (void) unlinkat(s->blobs_fd, digest_hex(r->manifest_digest), 0);
+        for (char **d = r->repo_digests; d && *d; d++) { /* other manifests it came with (a manifest
+                                                          * names its config: no other image shares it) */
+                const char *at = strrchr(*d, '@');
+                if (at && digest_is_valid(at + 1))
+                        (void) unlinkat(s->blobs_fd, digest_hex(at + 1), 0);
+        }
         image_record_free(r);
         memmove(s->images + i, s->images + i + 1, (s->n_images - i - 1) * sizeof(ImageRecord *));
         s->n_images--;

@@ -279,6 +279,11 @@ int image_store_add_layer(ImageStore *s, int blob_fd, LayerCompression compressi
         return r;
 }
 
+bool image_store_has_blob(ImageStore *s, const char *digest) {
+        return digest_is_valid(digest) &&
+               faccessat(s->blobs_fd, digest_hex(digest), F_OK, AT_SYMLINK_NOFOLLOW) >= 0;
+}
+
 int image_store_read_blob(ImageStore *s, const char *digest, size_t max_size, char **ret, size_t *ret_size) {
         if (!digest_is_valid(digest))
                 return -EINVAL;

@@ -89,6 +89,7 @@ int image_record_to_json(const ImageRecord *r, const char *config, size_t config
                          struct json_object **ret);
 
 /* A blob (manifest, config) as stored. */
+bool image_store_has_blob(ImageStore *s, const char *digest);
 int image_store_read_blob(ImageStore *s, const char *digest, size_t max_size, char **ret, size_t *ret_size);
 /* The kept compressed blob of a layer, read-only; -ENOENT when the layer was stored from another blob
  * (the same tree compressed otherwise) or before blobs were kept. */

@@ -128,6 +128,7 @@ login_ok() {
         run login_ok
         [ "$status" -eq 0 ]
         for src in base/busybox:1 base/busybox:v2s2; do
+                reset_store
                 want=$(remote_digest $SEC/$src --cert-dir "$CA" --creds alice:s3cret)
                 dst=team/app:${src##*:}
                 id=$(conmanctl pull -q --cert-dir "$CA" --authfile "$AUTH" $SEC/$src)
@@ -192,9 +193,10 @@ login_ok() {
         push=$!
         wait_until 60 test -e "$IMG_WORK/uploading"
         systemctl stop test-registry-5062
-        run wait $push
+        st=0
+        wait $push || st=$?
         cat "$IMG_WORK/push.log"
-        [ "$status" -ne 0 ]
+        [ "$st" -ne 0 ]
         grep -q "cannot upload blob" "$IMG_WORK/push.log"
         grep -q "sha256:" "$IMG_WORK/push.log"
         systemctl reset-failed test-registry-5062 2>/dev/null || true
