@@ -210,6 +210,30 @@ login_ok() {
         systemctl stop test-uproxy-5063
 }
 
+@test "push shows per-blob progress on a terminal, only the digest with -q" {
+        reset_store
+        conmanctl pull -q --tls-verify=false $PLAIN/big/src:1 >/dev/null
+        systemd-run --quiet --unit=test-uproxy-5063 /usr/bin/python3 "$IMG_HERE/upload-proxy.py" 5063 $PLAIN \
+                "$IMG_WORK/uploading"
+        wait_until 20 sh -c "curl -s -o /dev/null http://$SLOW/v2/"
+        run script -qfec "conmanctl push --tls-verify=false $PLAIN/big/src:1 $SLOW/progress/app:1" /dev/null
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"uploading"* ]]
+        [[ "$output" == *"Total"* ]]
+        [[ "$output" == *"Pushed $SLOW/progress/app:1"* ]]
+        run conmanctl push -q --tls-verify=false $PLAIN/big/src:1 $SLOW/progress/app:2
+        [ "$status" -eq 0 ]
+        [[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
+        systemctl stop test-uproxy-5063
+}
+
+@test "the new Manager members match dbus/io.conman1.Manager.xml" {
+        run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Manager.xml /io/conman1
+        echo "$output"
+        [ "$status" -eq 0 ]
+}
+
 @test "tag, untag and rmi of one of several names behave as docker's" {
         reset_store
         conmanctl pull -q --tls-verify=false $PLAIN/big/src:1 >/dev/null
