@@ -21,8 +21,19 @@ typedef struct Push {
         PullProgress *progress;
         size_t current;
         PushResult *result;
+        uint64_t chunk_size; /* blobs larger than this go in PATCH chunks of it; 0: all monolithic */
         char **error;
 } Push;
+
+/* $CONMAN_PUSH_CHUNK_SIZE ("16M", "0" for monolithic uploads only), else PUSH_CHUNK_SIZE_DEFAULT. */
+static uint64_t push_chunk_size(void) {
+        const char *e = getenv(PUSH_CHUNK_SIZE_ENV);
+        uint64_t v;
+
+        if (isempty(e) || parse_size(e, &v) < 0)
+                return PUSH_CHUNK_SIZE_DEFAULT;
+        return v;
+}
 
 void push_result_done(PushResult *r) {
         free(r->destination);
@@ -140,7 +151,8 @@ static int push_blob(Push *p, const PushBlob *b) {
         r = blob_open(p, b, &fd);
         if (r < 0)
                 return r;
-        r = registry_upload_blob(p->client, b->digest, fd, b->size, location, on_upload_progress, p);
+        r = registry_upload_blob(p->client, b->digest, fd, b->size, location, p->chunk_size,
+                                 on_upload_progress, p);
         if (r < 0)
                 return push_fail_registry(p, r, "cannot upload blob");
         p->result->uploaded++;
@@ -267,7 +279,11 @@ int image_push(ImageStore *s, const char *image, const char *destination, const 
         _cleanup_(registry_client_freep) RegistryClient *client = NULL;
         _cleanup_reference_ Reference *dest = NULL;
         _cleanup_(image_record_freep) ImageRecord *rec = NULL;
-        Push p = { .store = s, .progress = progress, .result = ret, .error = ret_error };
+        Push p = { .store = s,
+                   .progress = progress,
+                   .result = ret,
+                   .error = ret_error,
+                   .chunk_size = push_chunk_size() };
         RegistryOptions o;
         int r;
 

@@ -4,8 +4,9 @@
  * manifest (OCI or Docker schema2, the very bytes it came with) and the blobs it names. Each blob is
  * checked with HEAD first and skipped when the registry has it; a blob of an image pulled from another
  * repository of the same registry is mounted from there (POST ?mount=&from=), else uploaded
- * monolithically (POST, then PUT ?digest=). The config goes first, then the layers bottom up, and the
- * manifest last: a push that fails leaves blobs but no manifest naming missing ones.
+ * monolithically (POST, then PUT ?digest=), or in PATCH chunks when large. The config goes first, then the
+ * layers bottom up, and the manifest last: a push that fails leaves blobs but no manifest naming missing
+ * ones.
  *
  * The plan (which blobs, in what order, mounted or uploaded) is pure and unit-tested
  * (tests/unit/image/test-image-push.c); image_push() runs it. Synchronous; conmand runs it in a worker
@@ -18,6 +19,11 @@
 #include "image/reference.h"
 #include "image/registry.h"
 #include "image/store.h"
+
+/* Blobs larger than this are uploaded in PATCH chunks of this size; $CONMAN_PUSH_CHUNK_SIZE (in conmand's
+ * environment: "16M", or 0 for monolithic uploads only) overrides it. */
+#define PUSH_CHUNK_SIZE_DEFAULT (64ULL * 1024 * 1024)
+#define PUSH_CHUNK_SIZE_ENV     "CONMAN_PUSH_CHUNK_SIZE"
 
 typedef struct PushBlob {
         char digest[DIGEST_STRING_MAX];

@@ -36,14 +36,15 @@ typedef struct Exchange {
         RegistryProgressFunc progress;
         void *userdata;
         bool too_big;
-        /* the request: NULL method is GET; PUT sends upload_size bytes of upload_buf, or of upload_fd from
-         * its start when upload_file */
+        /* the request: NULL method is GET; PUT and PATCH send upload_size bytes of upload_buf, or of
+         * upload_fd from upload_offset when upload_file */
         const char *method;
         const char *upload_content_type;
         const char *upload_buf;
         int upload_fd;
         bool upload_file;
-        uint64_t upload_size, uploaded;
+        uint64_t upload_offset, upload_size, uploaded;
+        const char *content_range; /* "Content-Range: START-END" of a PATCH */
 } Exchange;
 
 _printf_(3, 4) int client_fail(RegistryClient *c, int r, const char *fmt, ...);

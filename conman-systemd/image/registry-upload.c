@@ -139,9 +139,45 @@ int registry_mount_blob(RegistryClient *c, const char *digest, const char *from_
         return upload_start(c, query, ret_location);
 }
 
-int registry_upload_blob(RegistryClient *c, const char *digest, int fd, uint64_t size, const char *location,
+/* One PATCH of bytes [offset, offset + size) to the session at *location, which moves to the Location the
+ * registry answers with. */
+static int upload_chunk(RegistryClient *c, char **location, int fd, uint64_t offset, uint64_t size,
+                        RegistryProgressFunc progress, void *userdata) {
+        _cleanup_free_ char *url = NULL, *range = NULL;
+        Exchange x = { .client = c,
+                       .fd = -EBADF,
+                       .max_size = 4096,
+                       .expected_size = UINT64_MAX,
+                       .method = "PATCH",
+                       .upload_content_type = "application/octet-stream",
+                       .upload_fd = fd,
+                       .upload_file = true,
+                       .upload_offset = offset,
+                       .upload_size = size,
+                       .progress = progress,
+                       .userdata = userdata };
+        int r;
+
+        if (asprintf(&range, "Content-Range: %" PRIu64 "-%" PRIu64, offset, offset + size - 1) < 0)
+                return -ENOMEM;
+        x.content_range = range;
+        r = location_url(c, *location, NULL, &url);
+        if (r >= 0)
+                r = upload_request(c, &x, url, true);
+        if (r >= 0 && (x.status != 202 || isempty(x.location)))
+                r = upload_status_fail(c, &x, "a blob chunk");
+        if (r >= 0) {
+                free(*location);
+                *location = TAKE_PTR(x.location);
+        }
+        exchange_done(&x);
+        return r;
+}
+
+/* The closing PUT ?digest=: the whole blob (monolithic) or, after chunks, nothing. */
+static int upload_finish(RegistryClient *c, const char *location, const char *digest, int fd, uint64_t size,
                          RegistryProgressFunc progress, void *userdata) {
-        _cleanup_free_ char *session = NULL, *url = NULL;
+        _cleanup_free_ char *url = NULL;
         Exchange x = { .client = c,
                        .fd = -EBADF,
                        .max_size = 4096,
@@ -149,22 +185,13 @@ int registry_upload_blob(RegistryClient *c, const char *digest, int fd, uint64_t
                        .method = "PUT",
                        .upload_content_type = "application/octet-stream",
                        .upload_fd = fd,
-                       .upload_file = true,
+                       .upload_file = fd >= 0,
+                       .upload_buf = fd >= 0 ? NULL : "",
                        .upload_size = size,
                        .progress = progress,
                        .userdata = userdata };
         int r;
 
-        if (!digest_is_valid(digest))
-                return -EINVAL;
-        if (!location) {
-                r = upload_start(c, NULL, &session);
-                if (r < 0)
-                        return r;
-                if (r > 0) /* a registry that finished the upload at POST: nothing to send */
-                        return 0;
-                location = session;
-        }
         r = location_url(c, location, digest, &url);
         if (r >= 0)
                 r = upload_request(c, &x, url, true);
@@ -174,6 +201,32 @@ int registry_upload_blob(RegistryClient *c, const char *digest, int fd, uint64_t
                                     : upload_status_fail(c, &x, "a blob upload");
         exchange_done(&x);
         return r;
+}
+
+int registry_upload_blob(RegistryClient *c, const char *digest, int fd, uint64_t size, const char *location,
+                         uint64_t chunk_size, RegistryProgressFunc progress, void *userdata) {
+        _cleanup_free_ char *session = NULL;
+        int r;
+
+        if (!digest_is_valid(digest))
+                return -EINVAL;
+        if (location)
+                session = strdup(location);
+        else {
+                r = upload_start(c, NULL, &session);
+                if (r != 0) /* r > 0: a registry that finished the upload at POST */
+                        return MIN(r, 0);
+        }
+        if (!session)
+                return -ENOMEM;
+        if (chunk_size == 0 || size <= chunk_size)
+                return upload_finish(c, session, digest, fd, size, progress, userdata);
+        for (uint64_t offset = 0; offset < size; offset += chunk_size) {
+                r = upload_chunk(c, &session, fd, offset, MIN(chunk_size, size - offset), progress, userdata);
+                if (r < 0)
+                        return r;
+        }
+        return upload_finish(c, session, digest, -EBADF, 0, NULL, NULL);
 }
 
 int registry_put_manifest(RegistryClient *c, const char *tag, const char *body, size_t size,

@@ -214,7 +214,7 @@ static size_t on_upload(char *buf, size_t size, size_t nmemb, void *userdata) {
         }
         x->uploaded += (uint64_t) k;
         if (x->progress)
-                x->progress(x->uploaded, x->userdata);
+                x->progress(x->upload_offset + x->uploaded, x->userdata);
         return (size_t) k;
 }
 
@@ -231,7 +231,9 @@ static void exchange_setup_method(Exchange *x) {
                 curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
                 curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
                 curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-        } else if (streq(x->method, "PUT")) {
+        } else if (streq(x->method, "PUT") || streq(x->method, "PATCH")) {
+                if (streq(x->method, "PATCH"))
+                        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PATCH");
                 curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
                 curl_easy_setopt(e, CURLOPT_READFUNCTION, on_upload);
                 curl_easy_setopt(e, CURLOPT_READDATA, x);
@@ -277,8 +279,12 @@ static struct curl_slist *exchange_headers(Exchange *x, const char *accept, bool
         if (x->upload_content_type && asprintf(&ct, "Content-Type: %s", x->upload_content_type) < 0)
                 return NULL;
         h = curl_slist_append(NULL, a ?: "Accept: */*");
-        if (h && ct) {
-                t = curl_slist_append(h, ct);
+        for (size_t i = 0; i < 2; i++) {
+                const char *extra = i == 0 ? ct : x->content_range;
+
+                if (!h || !extra)
+                        continue;
+                t = curl_slist_append(h, extra);
                 if (!t)
                         return curl_slist_free_all(h), NULL;
                 h = t;
@@ -331,7 +337,7 @@ int exchange_rewind(Exchange *x, const char *expected_digest) {
         x->too_big = false;
         x->status = 0;
         x->uploaded = 0;
-        if (x->upload_file && lseek(x->upload_fd, 0, SEEK_SET) < 0)
+        if (x->upload_file && lseek(x->upload_fd, (off_t) x->upload_offset, SEEK_SET) < 0)
                 return negative_errno();
         if (x->fd >= 0 && (ftruncate(x->fd, 0) < 0 || lseek(x->fd, 0, SEEK_SET) < 0))
                 return negative_errno();

@@ -51,6 +51,14 @@ setup() {
         CA=$IMG_WORK/tls/ca
 }
 
+teardown() {
+        if [ -e /run/systemd/system/conmand.service.d/50-push-chunks.conf ]; then
+                rm /run/systemd/system/conmand.service.d/50-push-chunks.conf
+                systemctl daemon-reload
+                systemctl restart conmand
+        fi
+}
+
 # Blob upload requests (POST to uploads/, PUT of an upload) the registry on port $1 has logged for
 # repository $2.
 upload_requests() {
@@ -232,6 +240,37 @@ login_ok() {
         run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Manager.xml /io/conman1
         echo "$output"
         [ "$status" -eq 0 ]
+}
+
+@test "large blobs go in PATCH chunks (CONMAN_PUSH_CHUNK_SIZE), the digest verified by the registry" {
+        reset_store
+        mkdir -p /run/systemd/system/conmand.service.d
+        printf '[Service]\nEnvironment=CONMAN_PUSH_CHUNK_SIZE=4M\n' \
+                >/run/systemd/system/conmand.service.d/50-push-chunks.conf
+        systemctl daemon-reload
+        systemctl restart conmand
+        conmanctl pull -q --tls-verify=false $PLAIN/big/src:1 >/dev/null
+        run conmanctl push --tls-verify=false $PLAIN/big/src:1 $PLAIN/chunked/app:1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"3 uploaded"* ]]
+        # the 24 MiB layer in 4 MiB chunks: at least 6 PATCH requests
+        patches=$(journalctl -q -o cat -u test-registry-5062 | grep -c '"PATCH /v2/chunked/app/blobs/uploads/')
+        [ "$patches" -ge 6 ]
+        [ "$(remote_digest $PLAIN/chunked/app:1 --tls-verify=false)" = \
+          "$(remote_digest $PLAIN/big/src:1 --tls-verify=false)" ]
+}
+
+@test "an imported OCI layout pushes with the digest of its manifest" {
+        reset_store
+        conmanctl image import "$IMG_WORK/oci" localhost/imported:1 >/dev/null
+        want=$(python3 -c "import json; m=[m for m in json.load(open('$IMG_WORK/oci/index.json'))['manifests'] \
+                if m.get('annotations',{}).get('org.opencontainers.image.ref.name')=='1']; print(m[0]['digest'])")
+        run conmanctl push --tls-verify=false localhost/imported:1 $PLAIN/imported/app:1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"Digest: $want"* ]]
+        [ "$(remote_digest $PLAIN/imported/app:1 --tls-verify=false)" = "$want" ]
 }
 
 @test "tag, untag and rmi of one of several names behave as docker's" {
