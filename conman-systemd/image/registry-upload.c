@@ -38,6 +38,19 @@ static int location_url(RegistryClient *c, const char *location, const char *dig
         return k < 0 ? -ENOMEM : 0;
 }
 
+/* Whether an absolute URL (an upload Location) points at the registry itself: credentials never go to
+ * another host (a storage backend the registry hands uploads to). */
+static bool url_is_registry(RegistryClient *c, const char *url) {
+        const char *h = strstr(url, "://");
+        size_t n;
+
+        if (!h)
+                return false;
+        h += 3;
+        n = strcspn(h, "/?#");
+        return strlen(c->host) == n && strncasecmp(h, c->host, n) == 0;
+}
+
 /* One request with authentication (a 401 is answered, twice at most) and the plain-HTTP fallback. what is
  * a path below /v2/<repository>/ (NULL: /v2/ itself) or, with absolute, a whole URL. */
 static int upload_request(RegistryClient *c, Exchange *x, const char *what, bool absolute) {
@@ -54,7 +67,7 @@ static int upload_request(RegistryClient *c, Exchange *x, const char *what, bool
                 r = absolute ? ((url = strdup(what)) ? 0 : -ENOMEM) : client_url(c, what, &url);
                 if (r < 0)
                         return r;
-                r = exchange_perform(x, url, NULL, true, &rc);
+                r = exchange_perform(x, url, NULL, !absolute || url_is_registry(c, url), &rc);
                 if (r < 0 && curl_code_is_tls(rc) && !c->tls_verify && !c->plain_http && !absolute) {
                         log_debug("%s does not speak TLS, trying plain HTTP: %s", c->host, c->error);
                         c->plain_http = true;
