@@ -263,8 +263,12 @@ static int push_endpoint(const Reference *dest, const RegistryOptions *opts, Reg
 }
 
 static int push_destination(Push *p, const char *image, const char *destination) {
+        const char *id = string_has_prefix(image, DIGEST_PREFIX) ? image + strlen(DIGEST_PREFIX) : image;
         int r;
 
+        if (!destination && strlen(id) >= 4 && string_has_prefix(p->image->id, id))
+                return push_fail(p, -EINVAL, "image %s is given by id: name a DESTINATION to push it to",
+                                 image);
         r = reference_parse(destination ?: image, &p->dest);
         if (r < 0)
                 return push_fail(p, -EINVAL, "\"%s\" is not a valid image reference", destination ?: image);

@@ -311,6 +311,10 @@ login_ok() {
         [[ "$output" == *"no such image"* ]]
         run conmanctl tag "$id" "x@sha256:$id"
         [ "$status" -ne 0 ]
+        # an image given by id has no name to push to
+        run conmanctl push "$id"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"name a DESTINATION"* ]]
         # an image used by a container: rmi of its last name is refused, as docker does
         conmanctl tag "$id" localhost/used:1
         conmanctl create --name pushuser localhost/used:1 /bin/true >/dev/null
