@@ -115,7 +115,7 @@ static int parse_lifecycle_args(int argc, char *argv[], const char *usage, Lifec
                                 return log_error_errno(-EINVAL, "conmanctl %s: unknown option -a.", verb);
                         *attach = true;
                         break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl %s: name at least one container.", verb);

@@ -12,6 +12,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "ctl.h"
+#include "help.h"
 
 static bool arg_quiet = false, arg_tls_verify = true, arg_password_stdin = false;
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL, *arg_username = NULL, *arg_password = NULL;
@@ -179,7 +180,7 @@ static int parse_registry_args(int argc, char *argv[], const char *usage, const 
                 if (c == 'h')
                         return fputs(usage, stdout), 0;
                 if (c == '?' || !parse_registry_options(c, optarg))
-                        return -EINVAL;
+                        return ctl_usage_error();
         }
         if (arg_authfile && !(arg_authfile = *authfile = absolute_path(arg_authfile)))
                 return log_error_errno(-errno, "%s: cannot use --authfile: %m", argv[0]);
