@@ -65,7 +65,12 @@ int verb_events(int argc, char *argv[]);
 int verb_pull(int argc, char *argv[]);
 int verb_images(int argc, char *argv[]);
 int verb_rmi(int argc, char *argv[]);
-int verb_image(int argc, char *argv[]);    /* import inspect prune ls pull rm */
+int verb_image(int argc, char *argv[]); /* import inspect prune ls pull rm */
+int verb_tag(int argc, char *argv[]);
+int verb_untag(int argc, char *argv[]);
+int verb_push(int argc, char *argv[]);
+int verb_login(int argc, char *argv[]);
+int verb_logout(int argc, char *argv[]);
 int verb_network(int argc, char *argv[]);  /* create ls inspect rm */
 int verb_generate(int argc, char *argv[]); /* unit */
 int verb_pod(int argc, char *argv[]);      /* create start stop restart kill rm ps inspect top */

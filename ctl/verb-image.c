@@ -51,6 +51,9 @@ static bool arg_quiet = false, arg_tls_verify = true, arg_force = false, arg_jso
 static bool arg_silent = false; /* pulls for run/create: messages to stderr, nothing on stdout */
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL;
 static const char *arg_format = NULL; /* images --format TEMPLATE */
+static bool arg_digests = false;      /* images --digests */
+static char arg_filter_repo[512];     /* images REPO[:TAG], normalized; "" for all */
+static const char *arg_filter_tag = NULL;
 
 typedef struct PullState {
         const char *reference;
@@ -230,6 +233,32 @@ static void split_tag(const char *t, char *repo, size_t size, const char **tag) 
         *tag = colon ? colon + 1 : "<none>";
 }
 
+/* docker's normalization, for the REPO[:TAG] filter: busybox → docker.io/library/busybox. */
+static void normalize_filter(const char *s, char *repo, size_t size, const char **tag) {
+        const char *slash = strchr(s, '/'), *last = strrchr(s, '/'), *colon = strrchr(last ?: s, ':');
+        size_t n = colon ? (size_t) (colon - s) : strlen(s);
+        bool domain = slash && (memchr(s, '.', (size_t) (slash - s)) ||
+                                memchr(s, ':', (size_t) (slash - s)) || strneq(s, "localhost/", 10));
+
+        *tag = colon ? colon + 1 : NULL;
+        snprintf(repo, size, "%s%s%.*s", domain ? "" : "docker.io/", domain || slash ? "" : "library/",
+                 (int) n, s);
+}
+
+static bool row_name_matches(const char *repo, const char *tag) {
+        return !arg_filter_repo[0] ||
+               (streq(repo, arg_filter_repo) && (!arg_filter_tag || streq(tag, arg_filter_tag)));
+}
+
+static void print_image_line(const char *repo, const char *tag, const ImageRow *row, const char *age,
+                             const char *size) {
+        if (arg_digests)
+                printf("%-40s %-12s %-71s %-12.12s %-20s %s\n", repo, tag,
+                       isempty(row->digest) ? "<none>" : row->digest, row->id, age, size);
+        else
+                printf("%-40s %-12s %-12.12s %-20s %s\n", repo, tag, row->id, age, size);
+}
+
 static void print_image_row(const ImageRow *row) {
         char repo[512], size[16], age[40];
         const char *tag;
@@ -237,13 +266,30 @@ static void print_image_row(const ImageRow *row) {
         format_age(row->created, age);
         format_bytes(row->size, size);
         if (!row->tags || !row->tags[0]) {
-                printf("%-40s %-12s %-12.12s %-20s %s\n", "<none>", "<none>", row->id, age, size);
+                if (!arg_filter_repo[0])
+                        print_image_line("<none>", "<none>", row, age, size);
                 return;
         }
         for (char **t = row->tags; *t; t++) {
                 split_tag(*t, repo, sizeof(repo), &tag);
-                printf("%-40s %-12s %-12.12s %-20s %s\n", repo, tag, row->id, age, size);
+                if (row_name_matches(repo, tag))
+                        print_image_line(repo, tag, row, age, size);
         }
+}
+
+/* Whether any name of the row passes the filter (for -q, --format json). */
+static bool row_matches(const ImageRow *row) {
+        char repo[512];
+        const char *tag;
+
+        if (!arg_filter_repo[0])
+                return true;
+        for (char **t = row->tags; t && *t; t++) {
+                split_tag(*t, repo, sizeof(repo), &tag);
+                if (row_name_matches(repo, tag))
+                        return true;
+        }
+        return false;
 }
 
 static struct json_object *image_row_json(const ImageRow *row) {
@@ -321,11 +367,16 @@ static int print_images(sd_bus_message *reply, const Template *tmpl) {
         ImageRow row = {};
         int r;
 
-        if (!arg_json && !arg_quiet && !tmpl)
+        if (!arg_json && !arg_quiet && !tmpl && arg_digests)
+                printf("%-40s %-12s %-71s %-12s %-20s %s\n", "REPOSITORY", "TAG", "DIGEST", "IMAGE ID",
+                       "CREATED", "SIZE");
+        else if (!arg_json && !arg_quiet && !tmpl)
                 printf("%-40s %-12s %-12s %-20s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
         r = sd_bus_message_enter_container(reply, 'a', "(sasstto)");
         while (r >= 0 && (r = read_image_row(reply, &row)) > 0) {
-                if (arg_json)
+                if (!row_matches(&row))
+                        ;
+                else if (arg_json)
                         json_object_array_add(all, image_row_json(&row));
                 else if (arg_quiet)
                         printf("%.12s\n", row.id);
@@ -353,13 +404,15 @@ static void on_images_opt(int c, const char *arg) {
         else if (c == 1) {
                 arg_json = streq(arg, "json");
                 arg_format = arg_json || streq(arg, "table") ? NULL : arg;
-        }
+        } else if (c == 2)
+                arg_digests = true;
 }
 
 int verb_images(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "quiet", no_argument, NULL, 'q' },
                 { "format", required_argument, NULL, 1 },
+                { "digests", no_argument, NULL, 2 },
                 {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
@@ -370,9 +423,11 @@ int verb_images(int argc, char *argv[]) {
 
         r = parse_simple(
                 argc, argv,
-                "Usage: conmanctl images [-q] [--format json|TEMPLATE]\n\n"
-                "List the images in conmand's store: repository, tag, id, age and unpacked size.\n\n"
+                "Usage: conmanctl images [-q] [--digests] [--format json|TEMPLATE] [REPOSITORY[:TAG]]\n\n"
+                "List the images in conmand's store: repository, tag, id, age and unpacked size;\n"
+                "only those of REPOSITORY (and TAG) when given (busybox is docker.io/library/busybox).\n\n"
                 "  -q, --quiet            Print only image ids\n"
+                "      --digests          Show the manifest digests too\n"
                 "      --format json      Print a JSON array\n"
                 "      --format TEMPLATE  Print each image name through a Go template, e.g.\n"
                 "                         'table {{.Repository}}\\t{{.Tag}}\\t{{.Size}}' (fields: .ID\n"
@@ -381,6 +436,10 @@ int verb_images(int argc, char *argv[]) {
                 options, "qh", on_images_opt);
         if (r <= 0)
                 return r;
+        if (argc - optind > 1)
+                return log_error_errno(-EINVAL, "conmanctl images: give at most one REPOSITORY[:TAG].");
+        if (optind < argc)
+                normalize_filter(argv[optind], arg_filter_repo, sizeof(arg_filter_repo), &arg_filter_tag);
         if (arg_format) {
                 r = template_parse_or_log("conmanctl images", arg_format, &tmpl);
                 if (r < 0)
@@ -443,6 +502,65 @@ int verb_rmi(int argc, char *argv[]) {
                         r = print_strv_reply(reply, "Deleted: ");
                 if (r < 0)
                         ret = ctl_log_bus_error(argv[i], &error, r);
+        }
+        return ret;
+}
+
+/* ---- tag, untag ---- */
+
+int verb_tag(int argc, char *argv[]) {
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = parse_simple(
+                argc, argv,
+                "Usage: conmanctl tag SOURCE TARGET\n\n"
+                "Give the image SOURCE (a name, id or id prefix) the name TARGET (NAME[:TAG], :latest\n"
+                "when no tag is given). No data is copied; a TARGET another image had moves to SOURCE.\n",
+                NULL, "h", NULL);
+        if (r <= 0)
+                return r;
+        if (argc - optind != 2)
+                return log_error_errno(-EINVAL, "conmanctl tag: give SOURCE and TARGET.");
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = ctl_call(bus, "TagImage", &error, &reply, "ss", argv[optind], argv[optind + 1]);
+        if (r < 0)
+                return ctl_log_bus_error("tag failed", &error, r);
+        return 0;
+}
+
+int verb_untag(int argc, char *argv[]) {
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        int r, ret = 0;
+
+        r = parse_simple(argc, argv,
+                         "Usage: conmanctl untag NAME...\n\n"
+                         "Remove names (NAME[:TAG]) from images. The image stays, untagged (<none>) when it\n"
+                         "loses its last name; 'conmanctl image prune' removes such images.\n",
+                         NULL, "h", NULL);
+        if (r <= 0)
+                return r;
+        if (optind >= argc)
+                return log_error_errno(-EINVAL, "conmanctl untag: name at least one tag.");
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        for (int i = optind; i < argc; i++) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+                const char *tag;
+
+                r = ctl_call(bus, "UntagImage", &error, &reply, "s", argv[i]);
+                if (r >= 0)
+                        r = sd_bus_message_read(reply, "s", &tag);
+                if (r < 0)
+                        ret = ctl_log_bus_error(argv[i], &error, r);
+                else
+                        printf("Untagged: %s\n", tag);
         }
         return ret;
 }

@@ -8,6 +8,7 @@
 #include "shared/log.h"
 #include "image/import.h"
 #include "image/layer.h"
+#include "image/login.h"
 #include "image/registry.h"
 #include "image/store.h"
 #include "daemon/image-job.h"
@@ -59,6 +60,8 @@ ImageJob *image_job_free(ImageJob *j) {
         pull_progress_done(&j->progress);
         free(j->reference);
         free(j->path);
+        free(j->destination);
+        push_result_done(&j->pushed);
         free(j->auth_file);
         free(j->cert_dir);
         credentials_done(&j->credentials);
@@ -76,19 +79,30 @@ ImageJob *image_job_free(ImageJob *j) {
 static void *image_job_thread(void *userdata) {
         ImageJob *j = userdata;
         ImageStore *s = j->manager->image_store;
+        RegistryOptions opts = {
+                .tls_verify = j->tls_verify,
+                .cert_dir = j->cert_dir,
+                .auth_file = j->auth_file,
+                .cancel = &j->cancel,
+                .credentials = j->has_credentials ? &j->credentials : NULL,
+                .credentials_server = j->credentials_server,
+        };
 
-        if (j->kind == IMAGE_JOB_PULL) {
-                RegistryOptions opts = {
-                        .tls_verify = j->tls_verify,
-                        .cert_dir = j->cert_dir,
-                        .auth_file = j->auth_file,
-                        .cancel = &j->cancel,
-                        .credentials = j->has_credentials ? &j->credentials : NULL,
-                        .credentials_server = j->credentials_server,
-                };
+        switch (j->kind) {
+        case IMAGE_JOB_PULL:
                 j->result = image_pull(s, j->reference, &opts, &j->progress, j->id, &j->error);
-        } else
-                j->result = image_import(s, j->path, j->reference, &j->ids, &j->error);
+                break;
+        case IMAGE_JOB_IMPORT: j->result = image_import(s, j->path, j->reference, &j->ids, &j->error); break;
+        case IMAGE_JOB_PUSH:
+                j->result = image_push(s, j->reference, j->destination, &opts, &j->progress, &j->pushed,
+                                       &j->error);
+                break;
+        case IMAGE_JOB_LOGIN:
+                opts.credentials = NULL;
+                j->result = registry_login(j->reference, j->credentials.user, j->credentials.password, &opts,
+                                           j->auth_file, &j->path, &j->error);
+                break;
+        }
         (void) eventfd_write(j->event_fd, 1);
         return NULL;
 }
@@ -153,7 +167,7 @@ int image_job_start(ImageJob *j) {
         if (im->jobs)
                 im->jobs->prev = j;
         im->jobs = j;
-        if (j->kind == IMAGE_JOB_PULL)
+        if (j->kind == IMAGE_JOB_PULL || j->kind == IMAGE_JOB_PUSH)
                 (void) progress_timer_arm(j->manager);
         return 0;
 }
@@ -169,9 +183,11 @@ static int send_progress(Manager *m, ImageJob *j) {
         if (r < 0 || generation == j->sent_generation)
                 return r;
         j->sent_generation = generation;
-        r = sd_bus_message_new_signal(m->bus, &s, "/io/conman1", "io.conman1.Manager", "PullProgress");
-        if (r >= 0)
-                r = sd_bus_message_append(s, "s", j->reference);
+        r = sd_bus_message_new_signal(m->bus, &s, "/io/conman1", "io.conman1.Manager",
+                                      j->kind == IMAGE_JOB_PUSH ? "PushProgress" : "PullProgress");
+        if (r >= 0) /* a push is named by where it goes, as the caller wrote it */
+                r = sd_bus_message_append(
+                        s, "s", j->kind == IMAGE_JOB_PUSH ? j->destination ?: j->reference : j->reference);
         if (r >= 0)
                 r = sd_bus_message_open_container(s, 'a', "(stt)");
         for (size_t i = 0; r >= 0 && i < n; i++)
@@ -185,7 +201,7 @@ static int send_progress(Manager *m, ImageJob *j) {
 
 int image_jobs_send_progress(Manager *m) {
         for (ImageJob *j = m->images->jobs; j; j = j->next)
-                if (j->kind == IMAGE_JOB_PULL)
+                if (j->kind == IMAGE_JOB_PULL || j->kind == IMAGE_JOB_PUSH)
                         (void) send_progress(m, j);
         return 0;
 }

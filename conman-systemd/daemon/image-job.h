@@ -4,7 +4,8 @@
  * keeps serving while megabytes stream in. A job owns its D-Bus request; the
  * worker touches only the store (thread-safe) and the job's own fields, then
  * signals an eventfd; the main thread joins it and replies. Progress of pulls is
- * read under a mutex by a timer on the main thread and sent as PullProgress.
+ * read under a mutex by a timer on the main thread and sent as PullProgress (PushProgress for
+ * pushes). Logins run here too: they wait on the registry.
  */
 #pragma once
 
@@ -12,11 +13,14 @@
 #include <stdatomic.h>
 
 #include "image/pull.h"
+#include "image/push.h"
 #include "daemon/manager.h"
 
 typedef enum ImageJobKind {
         IMAGE_JOB_PULL,
         IMAGE_JOB_IMPORT,
+        IMAGE_JOB_PUSH,  /* reference: the image; destination */
+        IMAGE_JOB_LOGIN, /* reference: the registry; credentials; auth_file */
 } ImageJobKind;
 
 typedef struct ImageJob ImageJob;
@@ -29,8 +33,9 @@ struct ImageJob {
         ImageJobDone done;
 
         /* inputs */
-        char *reference; /* pull: what to pull; import: the tag, or NULL */
-        char *path;      /* import */
+        char *reference;   /* pull: what to pull; import: the tag, or NULL */
+        char *path;        /* import; login: the auth.json written */
+        char *destination; /* push, or NULL for the image's own name */
         char *auth_file, *cert_dir;
         bool tls_verify;
         bool has_credentials;     /* inline credentials (PullImage's Credentials option) */
@@ -48,6 +53,7 @@ struct ImageJob {
         char *error;
         char id[65];
         char **ids;
+        PushResult pushed;
 
         pthread_t thread;
         bool thread_started;

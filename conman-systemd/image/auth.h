@@ -32,3 +32,17 @@ int auth_lookup(const char *path, const char *domain, Credentials *ret);
 /* The file used when none is given: $REGISTRY_AUTH_FILE, /run/containers/0/auth.json,
  * /etc/conman/auth.json — the first that exists, or NULL. */
 const char *auth_default_path(void);
+
+/* --- writing (login, logout: auth-file.c) --- */
+/* Where login writes: $REGISTRY_AUTH_FILE when set, else auth_default_path() when a file exists, else
+ * /etc/conman/auth.json — so pull reads what login wrote. */
+const char *auth_write_path(void);
+/* The document json (NULL: none yet) with registry's entry set to base64(user:password), replacing every
+ * key that names registry; other entries and keys are kept. -EINVAL bad arguments (a ':' in user),
+ * -EBADMSG json is no auth.json. */
+int auth_json_set(const char *json, size_t size, const char *registry, const char *user, const char *password,
+                  char **ret);
+/* The document without registry's entries; -ENOENT when it had none. */
+int auth_json_remove(const char *json, size_t size, const char *registry, char **ret);
+/* Sets (user != NULL) or removes registry's entry in the file at path, written atomically, mode 0600. */
+int auth_file_update(const char *path, const char *registry, const char *user, const char *password);

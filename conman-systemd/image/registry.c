@@ -13,41 +13,13 @@
 #include "shared/util.h"
 #include "image/auth.h"
 #include "image/manifest.h"
-#include "image/registry.h"
+#include "image/registry-internal.h"
 
 #define TOKEN_MAX_SIZE (1024U * 1024U)
 #define ERROR_BODY_MAX 4096U
 #define USER_AGENT     "conman-systemd/" CONMAN_VERSION
 
-struct RegistryClient {
-        char *host; /* "localhost:5050" */
-        char *path; /* "test/busybox" */
-        bool tls_verify, plain_http;
-        char *cert_dir;
-        Credentials creds;
-        char *authorization; /* "Authorization: Bearer ..." once known */
-        atomic_bool *cancel;
-        char error[CURL_ERROR_SIZE + 256];
-};
-
-/* One HTTP exchange: where the body goes and what came back. */
-typedef struct Exchange {
-        RegistryClient *client;
-        CURL *curl;
-        long status;
-        char *content_type, *www_authenticate, *docker_digest;
-        /* body sink: memory (max_size) or fd, with optional digest and size check */
-        char *buf;
-        size_t buf_size, max_size;
-        int fd;
-        Digester *digester;
-        uint64_t expected_size, received;
-        RegistryProgressFunc progress;
-        void *userdata;
-        bool too_big;
-} Exchange;
-
-static _printf_(3, 4) int client_fail(RegistryClient *c, int r, const char *fmt, ...) {
+_printf_(3, 4) int client_fail(RegistryClient *c, int r, const char *fmt, ...) {
         va_list ap;
 
         va_start(ap, fmt);
@@ -137,7 +109,8 @@ static void exchange_reset_headers(Exchange *x) {
         free(x->content_type);
         free(x->www_authenticate);
         free(x->docker_digest);
-        x->content_type = x->www_authenticate = x->docker_digest = NULL;
+        free(x->location);
+        x->content_type = x->www_authenticate = x->docker_digest = x->location = NULL;
 }
 
 static char *header_value(const char *line, size_t n, const char *name) {
@@ -168,6 +141,9 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata) {
         } else if ((v = header_value(line, n, "WWW-Authenticate"))) {
                 free(x->www_authenticate);
                 x->www_authenticate = v;
+        } else if ((v = header_value(line, n, "Location"))) {
+                free(x->location);
+                x->location = v;
         } else if ((v = header_value(line, n, "Docker-Content-Digest"))) {
                 free(x->docker_digest);
                 x->docker_digest = v;
@@ -221,13 +197,59 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
         return n;
 }
 
+static size_t on_upload(char *buf, size_t size, size_t nmemb, void *userdata) {
+        Exchange *x = userdata;
+        size_t n = MIN(size * nmemb, (size_t) (x->upload_size - x->uploaded));
+        ssize_t k;
+
+        if (n == 0)
+                return 0;
+        if (x->upload_buf) {
+                memcpy(buf, x->upload_buf + x->uploaded, n);
+                k = (ssize_t) n;
+        } else {
+                k = read(x->upload_fd, buf, n);
+                if (k <= 0) /* the file shrank under us */
+                        return CURL_READFUNC_ABORT;
+        }
+        x->uploaded += (uint64_t) k;
+        if (x->progress)
+                x->progress(x->upload_offset + x->uploaded, x->userdata);
+        return (size_t) k;
+}
+
+/* PUT/POST/HEAD and the request body, from the exchange's method fields. */
+static void exchange_setup_method(Exchange *x) {
+        CURL *e = x->curl;
+
+        if (!x->method)
+                return;
+        if (streq(x->method, "HEAD"))
+                curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+        else if (streq(x->method, "POST")) {
+                curl_easy_setopt(e, CURLOPT_POST, 1L);
+                curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+                curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
+                curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+        } else if (streq(x->method, "PUT") || streq(x->method, "PATCH")) {
+                if (streq(x->method, "PATCH"))
+                        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PATCH");
+                curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+                curl_easy_setopt(e, CURLOPT_READFUNCTION, on_upload);
+                curl_easy_setopt(e, CURLOPT_READDATA, x);
+                curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t) x->upload_size);
+                curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+        } else
+                curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+}
+
 static int on_xferinfo(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow) {
         Exchange *x = userdata;
         return x->client->cancel && atomic_load(x->client->cancel) ? 1 : 0;
 }
 
-static bool curl_code_is_tls(CURLcode rc) {
+bool curl_code_is_tls(CURLcode rc) {
         return rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION ||
                rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CIPHER || rc == CURLE_SSL_CACERT_BADFILE ||
                rc == CURLE_USE_SSL_FAILED;
@@ -247,13 +269,26 @@ static int curl_code_to_errno(Exchange *x, CURLcode rc) {
         }
 }
 
-static struct curl_slist *exchange_headers(RegistryClient *c, const char *accept, bool with_auth) {
+static struct curl_slist *exchange_headers(Exchange *x, const char *accept, bool with_auth) {
+        RegistryClient *c = x->client;
         struct curl_slist *h = NULL, *t;
-        _cleanup_free_ char *a = NULL;
+        _cleanup_free_ char *a = NULL, *ct = NULL;
 
         if (accept && asprintf(&a, "Accept: %s", accept) < 0)
                 return NULL;
+        if (x->upload_content_type && asprintf(&ct, "Content-Type: %s", x->upload_content_type) < 0)
+                return NULL;
         h = curl_slist_append(NULL, a ?: "Accept: */*");
+        for (size_t i = 0; i < 2; i++) {
+                const char *extra = i == 0 ? ct : x->content_range;
+
+                if (!h || !extra)
+                        continue;
+                t = curl_slist_append(h, extra);
+                if (!t)
+                        return curl_slist_free_all(h), NULL;
+                h = t;
+        }
         if (h && with_auth && c->authorization) {
                 t = curl_slist_append(h, c->authorization);
                 if (!t)
@@ -290,23 +325,27 @@ static void exchange_setup(Exchange *x, const char *url, struct curl_slist *head
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c->tls_verify ? 2L : 0L);
         if (c->cert_dir)
                 curl_easy_setopt(e, CURLOPT_CAPATH, c->cert_dir);
+        exchange_setup_method(x);
 }
 
 /* Empties what a previous attempt received. */
-static int exchange_rewind(Exchange *x, const char *expected_digest) {
+int exchange_rewind(Exchange *x, const char *expected_digest) {
         exchange_reset_headers(x);
         free(x->buf);
         x->buf = NULL;
         x->buf_size = x->received = 0;
         x->too_big = false;
         x->status = 0;
+        x->uploaded = 0;
+        if (x->upload_file && lseek(x->upload_fd, (off_t) x->upload_offset, SEEK_SET) < 0)
+                return negative_errno();
         if (x->fd >= 0 && (ftruncate(x->fd, 0) < 0 || lseek(x->fd, 0, SEEK_SET) < 0))
                 return negative_errno();
         x->digester = digester_free(x->digester);
         return expected_digest ? digester_new(&x->digester) : 0;
 }
 
-static void exchange_done(Exchange *x) {
+void exchange_done(Exchange *x) {
         exchange_reset_headers(x);
         free(x->buf);
         x->buf = NULL;
@@ -316,13 +355,12 @@ static void exchange_done(Exchange *x) {
         x->curl = NULL;
 }
 
-static int exchange_perform(Exchange *x, const char *url, const char *accept, bool with_auth,
-                            CURLcode *ret_rc) {
+int exchange_perform(Exchange *x, const char *url, const char *accept, bool with_auth, CURLcode *ret_rc) {
         struct curl_slist *headers;
         char errbuf[CURL_ERROR_SIZE] = "";
         CURLcode rc;
 
-        headers = exchange_headers(x->client, accept, with_auth);
+        headers = exchange_headers(x, accept, with_auth);
         if (!headers)
                 return -ENOMEM;
         if (x->curl)
@@ -480,7 +518,7 @@ static int fetch_bearer_token(RegistryClient *c, const char *params) {
         return r;
 }
 
-static int answer_challenge(RegistryClient *c, const char *challenge) {
+int answer_challenge(RegistryClient *c, const char *challenge) {
         _cleanup_free_ char *basic = NULL, *userpass = NULL;
 
         if (challenge && strncasecmp(challenge, "Bearer ", 7) == 0)

@@ -62,3 +62,21 @@ int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, int 
                       RegistryProgressFunc progress, void *userdata);
 /* A small blob (a config) into memory, checked likewise. */
 int registry_get_blob_buffer(RegistryClient *c, const char *digest, uint64_t size, char **ret);
+
+/* --- writing (registry-upload.c) --- */
+/* HEAD of a blob in the client's repository: 1 the registry has it, 0 it does not. */
+int registry_blob_exists(RegistryClient *c, const char *digest);
+/* Asks the registry to mount a blob from another repository of it (from_path: "team/app"): 1 mounted, 0
+ * when it opened an upload session instead (*ret_location, to pass to registry_upload_blob()). */
+int registry_mount_blob(RegistryClient *c, const char *digest, const char *from_path, char **ret_location);
+/* Uploads size bytes of fd (from its start) as the blob digest: POST (unless location names a session
+ * already open), then, when chunk_size is 0 or the blob fits in one, a monolithic PUT ?digest=; else PATCH
+ * requests of chunk_size bytes (Content-Range) and a closing empty PUT ?digest=. The registry verifies the
+ * digest (-EBADMSG when it refuses). */
+int registry_upload_blob(RegistryClient *c, const char *digest, int fd, uint64_t size, const char *location,
+                         uint64_t chunk_size, RegistryProgressFunc progress, void *userdata);
+/* PUT of a manifest under a tag (or digest), with its media type. */
+int registry_put_manifest(RegistryClient *c, const char *tag, const char *body, size_t size,
+                          const char *media_type);
+/* GET /v2/ with the client's credentials: 0 when accepted, -EACCES when refused. */
+int registry_check_login(RegistryClient *c);

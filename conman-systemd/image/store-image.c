@@ -432,6 +432,12 @@ static int delete_record_locked(ImageStore *s, size_t i) {
         (void) unlinkat(s->blobs_fd, r->id, 0);
         if (r->manifest_digest)
                 (void) unlinkat(s->blobs_fd, digest_hex(r->manifest_digest), 0);
+        for (char **d = r->repo_digests; d && *d; d++) { /* other manifests it came with (a manifest
+                                                          * names its config: no other image shares it) */
+                const char *at = strrchr(*d, '@');
+                if (at && digest_is_valid(at + 1))
+                        (void) unlinkat(s->blobs_fd, digest_hex(at + 1), 0);
+        }
         image_record_free(r);
         memmove(s->images + i, s->images + i + 1, (s->n_images - i - 1) * sizeof(ImageRecord *));
         s->n_images--;
@@ -579,4 +585,90 @@ int image_store_resolve(ImageStore *s, const char *ref, ResolvedImage **ret) {
                 return r;
         *ret = TAKE_PTR(img);
         return 0;
+}
+
+/* A tag as stored: normalized, and a tag, not a digest. */
+static int normalize_tag(const char *s, char **ret) {
+        _cleanup_reference_ Reference *ref = NULL;
+        int r;
+
+        r = reference_parse(s, &ref);
+        if (r < 0)
+                return r;
+        if (ref->digest)
+                return -EINVAL;
+        return reference_to_string(ref, ret);
+}
+
+static int tag_locked(ImageStore *s, const char *source, const char *tag) {
+        _cleanup_free_ char *matched = NULL;
+        ImageRecord *r;
+        size_t i;
+        int k;
+
+        k = find_locked(s, source, &i, &matched);
+        if (k < 0)
+                return k;
+        r = s->images[i];
+        if (strv_contains(r->repo_tags, tag))
+                return 0;
+        if (strv_push(&r->repo_tags, tag) < 0)
+                return -ENOMEM;
+        k = save_record_locked(s, r);
+        if (k < 0)
+                return k;
+        return untag_others_locked(s, tag, r);
+}
+
+int image_store_tag(ImageStore *s, const char *source, const char *target, char **ret_tag) {
+        _cleanup_free_ char *tag = NULL;
+        int r;
+
+        r = normalize_tag(target, &tag);
+        if (r < 0)
+                return r;
+        pthread_mutex_lock(&s->lock);
+        r = tag_locked(s, source, tag);
+        pthread_mutex_unlock(&s->lock);
+        if (r >= 0 && ret_tag)
+                *ret_tag = TAKE_PTR(tag);
+        return r;
+}
+
+static bool tag_exists_locked(ImageStore *s, const char *tag) {
+        for (size_t i = 0; i < s->n_images; i++)
+                if (strv_contains(s->images[i]->repo_tags, tag))
+                        return true;
+        return false;
+}
+
+int image_store_untag(ImageStore *s, const char *tag, char **ret_tag) {
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        r = normalize_tag(tag, &name);
+        if (r < 0)
+                return r;
+        pthread_mutex_lock(&s->lock);
+        r = tag_exists_locked(s, name) ? untag_others_locked(s, name, NULL) : -ENOENT;
+        pthread_mutex_unlock(&s->lock);
+        if (r >= 0 && ret_tag)
+                *ret_tag = TAKE_PTR(name);
+        return r;
+}
+
+int image_store_add_repo_digest(ImageStore *s, const char *id, const char *repo_digest) {
+        ImageRecord *r;
+        size_t i;
+        int k;
+
+        pthread_mutex_lock(&s->lock);
+        k = find_by_id_locked(s, id, &i);
+        if (k >= 0) {
+                r = s->images[i];
+                if (!strv_contains(r->repo_digests, repo_digest))
+                        k = strv_push(&r->repo_digests, repo_digest) < 0 ? -ENOMEM : save_record_locked(s, r);
+        }
+        pthread_mutex_unlock(&s->lock);
+        return k;
 }

@@ -13,6 +13,7 @@
 
 #define LAYER_TREE "root"
 #define LAYER_META "layer.json"
+#define LAYER_BLOB "blob" /* the compressed blob as it came, kept for push */
 
 static int open_subdir(int dir_fd, const char *name, int *ret) {
         if (mkdirat(dir_fd, name, 0700) < 0 && errno != EEXIST)
@@ -179,6 +180,38 @@ static int check_layer(const LayerResult *res, const char *blob_digest, const ch
         return 0;
 }
 
+/* Keeps the blob next to the tree (a hard link of the scratch file when it is one, else a copy), so a
+ * push sends the very bytes the manifest names. */
+static int keep_layer_blob(int blob_fd, int dir_fd) {
+        _cleanup_close_ int fd = -EBADF;
+        char proc[64];
+        struct stat st;
+        int r;
+
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", blob_fd);
+        if (fstat(blob_fd, &st) < 0)
+                return negative_errno();
+        if (S_ISREG(st.st_mode) && linkat(AT_FDCWD, proc, dir_fd, LAYER_BLOB, AT_SYMLINK_FOLLOW) >= 0)
+                return 0;
+        if (lseek(blob_fd, 0, SEEK_SET) < 0) /* a pipe: nothing to keep */
+                return 0;
+        fd = openat(dir_fd, LAYER_BLOB, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return negative_errno();
+        for (;;) {
+                char buf[64 * 1024];
+                ssize_t n = read(blob_fd, buf, sizeof(buf));
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return n < 0 ? negative_errno() : fsync(fd) < 0 ? negative_errno() : 0;
+                r = write_all(fd, buf, (size_t) n);
+                if (r < 0)
+                        return r;
+        }
+}
+
 static int unpack_layer_tmp(ImageStore *s, int tmp_dir_fd, int blob_fd, LayerCompression compression,
                             const char *blob_digest, const char *diff_id, char *error, size_t error_size) {
         _cleanup_close_ int root_fd = -EBADF;
@@ -200,6 +233,9 @@ static int unpack_layer_tmp(ImageStore *s, int tmp_dir_fd, int blob_fd, LayerCom
                 return r;
         if (syncfs(root_fd) < 0)
                 return negative_errno();
+        r = keep_layer_blob(blob_fd, tmp_dir_fd);
+        if (r < 0)
+                return r;
         return write_layer_meta(tmp_dir_fd, &res);
 }
 
@@ -241,6 +277,62 @@ int image_store_add_layer(ImageStore *s, int blob_fd, LayerCompression compressi
         }
         (void) rm_rf_at(s->tmp_fd, tmp);
         return r;
+}
+
+bool image_store_has_blob(ImageStore *s, const char *digest) {
+        return digest_is_valid(digest) &&
+               faccessat(s->blobs_fd, digest_hex(digest), F_OK, AT_SYMLINK_NOFOLLOW) >= 0;
+}
+
+int image_store_read_blob(ImageStore *s, const char *digest, size_t max_size, char **ret, size_t *ret_size) {
+        if (!digest_is_valid(digest))
+                return -EINVAL;
+        return read_file_at(s->blobs_fd, digest_hex(digest), max_size, ret, ret_size);
+}
+
+static int layer_blob_digest(ImageStore *s, const char *diff_id, char **ret) {
+        _cleanup_free_ char *p = NULL;
+        _cleanup_json_ struct json_object *j = NULL;
+        struct json_object *v;
+        int r;
+
+        if (asprintf(&p, "%s/" LAYER_META, digest_hex(diff_id)) < 0)
+                return -ENOMEM;
+        r = json_read_file_at(s->layers_fd, p, &j);
+        if (r < 0)
+                return r;
+        if (!json_object_object_get_ex(j, "blobDigest", &v) || !json_object_is_type(v, json_type_string))
+                return -EBADMSG;
+        *ret = strdup(json_object_get_string(v));
+        return *ret ? 0 : -ENOMEM;
+}
+
+int image_store_open_layer_blob(ImageStore *s, const char *diff_id, const char *blob_digest, int *ret_fd,
+                                uint64_t *ret_size) {
+        _cleanup_free_ char *p = NULL, *kept = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        if (!digest_is_valid(diff_id) || !digest_is_valid(blob_digest))
+                return -EINVAL;
+        r = layer_blob_digest(s, diff_id, &kept);
+        if (r < 0)
+                return r;
+        if (!streq(kept, blob_digest)) /* the layer came first with another compression */
+                return -ENOENT;
+        if (asprintf(&p, "%s/" LAYER_BLOB, digest_hex(diff_id)) < 0)
+                return -ENOMEM;
+        fd = openat(s->layers_fd, p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        *ret_size = (uint64_t) st.st_size;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
 }
 
 int image_store_layer_size(ImageStore *s, const char *diff_id, uint64_t *ret) {

@@ -3,7 +3,8 @@
  * store.h — the content-addressed image store under STATE_DIR/images (docs/images.md):
  *
  *   blobs/sha256/<hex>        manifests and image configs, by digest (verified)
- *   layers/<diff_id hex>/     one unpacked layer: root/ (the tree) and layer.json
+ *   layers/<diff_id hex>/     one unpacked layer: root/ (the tree), layer.json and blob (the
+ *                             compressed blob it came as, for push)
  *   images/<id>.json          one image: id (= config digest), tags, manifest digest, layers
  *   tmp/                      downloads and unpacking in progress; emptied at open
  *
@@ -86,6 +87,24 @@ void image_record_list_free(ImageRecord **l, size_t n);
 /* The record as JSON (for inspect), with the config embedded when given. */
 int image_record_to_json(const ImageRecord *r, const char *config, size_t config_size,
                          struct json_object **ret);
+
+/* A blob (manifest, config) as stored. */
+bool image_store_has_blob(ImageStore *s, const char *digest);
+int image_store_read_blob(ImageStore *s, const char *digest, size_t max_size, char **ret, size_t *ret_size);
+/* The kept compressed blob of a layer, read-only; -ENOENT when the layer was stored from another blob
+ * (the same tree compressed otherwise) or before blobs were kept. */
+int image_store_open_layer_blob(ImageStore *s, const char *diff_id, const char *blob_digest, int *ret_fd,
+                                uint64_t *ret_size);
+
+/* --- names --- */
+/* Adds the tag target (a reference, normalized here) to the image source names, taking it from any
+ * other image (docker tag). -ENOENT no such image, -EINVAL bad target (a digest is no tag). */
+int image_store_tag(ImageStore *s, const char *source, const char *target, char **ret_tag);
+/* Removes one tag; the image stays, untagged when it was its last (docker's untag). -ENOENT when no image
+ * has that tag. */
+int image_store_untag(ImageStore *s, const char *tag, char **ret_tag);
+/* Records a repo digest ("domain/path@sha256:...") for the image id, after a push. */
+int image_store_add_repo_digest(ImageStore *s, const char *id, const char *repo_digest);
 
 /* --- writing (pull, import) --- */
 /* Marks a writer busy (pull/import): layer removal waits for prune while any is. */

@@ -17,7 +17,7 @@
 #define IMAGE_PREFIX "/io/conman1/image"
 
 /* Picks the named error for a failed store/pull/import call; message is for people. */
-static int image_error(sd_bus_error *error, int r, const char *what, const char *message) {
+int image_bus_error(sd_bus_error *error, int r, const char *what, const char *message) {
         static const struct {
                 int errnum;
                 const char *name;
@@ -57,7 +57,7 @@ static void on_pull_done(ImageJob *j) {
                 r = image_object_path(j->id, &path);
         if (r < 0) {
                 log_warning("Pull of %s failed: %s", j->reference, j->error ?: strerror(-r));
-                (void) image_error(&error, r, "Cannot pull image", j->error);
+                (void) image_bus_error(&error, r, "Cannot pull image", j->error);
                 (void) sd_bus_reply_method_error(j->request, &error);
                 return;
         }
@@ -139,7 +139,7 @@ static int read_pull_credentials(sd_bus_message *msg, ImageJob *j, sd_bus_error 
         return r < 0 ? r : check_pull_credentials(j, error);
 }
 
-static int read_pull_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
+int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
         int r;
 
         r = sd_bus_message_enter_container(msg, 'a', "{sv}");
@@ -201,7 +201,7 @@ static int method_pull_image(sd_bus_message *msg, void *userdata, sd_bus_error *
         if (!(j->reference = strdup(ref)))
                 r = -ENOMEM;
         if (r >= 0)
-                r = read_pull_options(msg, j, error);
+                r = image_bus_read_options(msg, j, error);
         if (r >= 0)
                 r = bus_verify_root(msg, error);
         if (r >= 0)
@@ -219,7 +219,7 @@ static void on_import_done(ImageJob *j) {
 
         if (j->result < 0) {
                 log_warning("Import of %s failed: %s", j->path, j->error ?: strerror(-j->result));
-                (void) image_error(&error, j->result, "Cannot import image", j->error);
+                (void) image_bus_error(&error, j->result, "Cannot import image", j->error);
                 (void) sd_bus_reply_method_error(j->request, &error);
                 return;
         }
@@ -315,8 +315,8 @@ static int method_inspect_image(sd_bus_message *msg, void *userdata, sd_bus_erro
                 return r;
         r = image_store_find(m->image_store, ref, &rec);
         if (r < 0)
-                return image_error(error, r, ref,
-                                   r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
+                return image_bus_error(error, r, ref,
+                                       r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
         (void) image_store_read_config(m->image_store, rec->id, &config, &size);
         r = image_record_to_json(rec, config, size, &j);
         if (r < 0)
@@ -346,8 +346,8 @@ static int method_remove_image(sd_bus_message *msg, void *userdata, sd_bus_error
                                          "force (-f) to only untag it.",
                                          ref);
         if (r < 0)
-                return image_error(error, r, ref,
-                                   r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
+                return image_bus_error(error, r, ref,
+                                       r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
         log_info("Removed image %s.", ref);
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r >= 0)
@@ -496,6 +496,8 @@ int image_bus_export(Manager *m) {
 
         r = sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager", image_manager_vtable,
                                      m);
+        if (r >= 0)
+                r = image_push_bus_export(m);
         if (r >= 0)
                 r = sd_bus_add_fallback_vtable(m->bus, NULL, IMAGE_PREFIX, "io.conman1.Image", image_vtable,
                                                image_object_find, m);

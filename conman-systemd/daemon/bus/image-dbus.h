@@ -8,7 +8,16 @@
  */
 #pragma once
 
+#include "daemon/image-job.h"
 #include "daemon/manager.h"
 
 /* Exports the image methods of io.conman1.Manager and the io.conman1.Image objects. */
 int image_bus_export(Manager *m);
+
+/* The named error (io.conman1.Error.*) for a failed store, pull, push or import call: "what: message". */
+int image_bus_error(sd_bus_error *error, int r, const char *what, const char *message);
+/* Reads PullImage's (and PushImage's, LoginRegistry's) options a{sv} into the job. */
+int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error);
+
+/* image-push-dbus.c: TagImage, UntagImage, PushImage, LoginRegistry, LogoutRegistry, signal PushProgress. */
+int image_push_bus_export(Manager *m);

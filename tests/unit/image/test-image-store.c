@@ -175,6 +175,81 @@ static void test_retag_and_remove(void **state) {
         assert_int_equal(access(img->layer_dirs[0], F_OK), 0);
 }
 
+/* docker tag / untag: names only; rmi of one of several names only untags. */
+static void test_tag_untag(void **state) {
+        Fixture *f = *state;
+        char a[IMAGE_ID_LENGTH + 1], b[IMAGE_ID_LENGTH + 1];
+        _cleanup_strv_free_ char **untagged = NULL, **deleted = NULL;
+        _cleanup_(image_record_freep) ImageRecord *r = NULL;
+        _cleanup_free_ char *tag = NULL;
+
+        add_image(f, "one", "localhost/app:1", a);
+        add_image(f, "two", "localhost/other:1", b);
+        assert_int_equal(image_store_tag(f->store, "localhost/app:1", "myapp", &tag), 0);
+        assert_string_equal(tag, "docker.io/library/myapp:latest");
+        assert_int_equal(image_store_find(f->store, "myapp", &r), 0);
+        assert_string_equal(r->id, a);
+        r = image_record_free(r);
+        /* a tag another image has moves */
+        assert_int_equal(image_store_tag(f->store, b, "myapp:latest", NULL), 0);
+        assert_int_equal(image_store_find(f->store, "myapp", &r), 0);
+        assert_string_equal(r->id, b);
+        r = image_record_free(r);
+        assert_int_equal(image_store_tag(f->store, "nothere", "x", NULL), -ENOENT);
+        assert_int_equal(
+                image_store_tag(f->store, a,
+                                "x@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+                                NULL),
+                -EINVAL);
+
+        /* untag: the image stays, even without names */
+        assert_int_equal(image_store_untag(f->store, "localhost/app:1", NULL), 0);
+        assert_int_equal(image_store_find(f->store, a, &r), 0);
+        assert_int_equal(strv_length(r->repo_tags), 0);
+        r = image_record_free(r);
+        assert_int_equal(image_store_untag(f->store, "localhost/app:1", NULL), -ENOENT);
+
+        /* rmi of one of two names untags only */
+        assert_int_equal(image_store_tag(f->store, b, "localhost/second:2", NULL), 0);
+        assert_int_equal(image_store_remove(f->store, "localhost/second:2", false, &untagged, &deleted), 0);
+        assert_string_equal(untagged[0], "localhost/second:2");
+        assert_null(deleted[0]);
+        assert_int_equal(image_store_find(f->store, b, &r), 0);
+        assert_int_equal(strv_length(r->repo_tags), 2);
+
+        assert_int_equal(image_store_add_repo_digest(f->store, b, "localhost/pushed@sha256:00"), 0);
+        r = image_record_free(r);
+        assert_int_equal(image_store_find(f->store, b, &r), 0);
+        assert_true(strv_contains(r->repo_digests, "localhost/pushed@sha256:00"));
+}
+
+/* Each layer keeps the blob it came as (for push), only under that blob's digest. */
+static void test_layer_blob_kept(void **state) {
+        Fixture *f = *state;
+        char d[DIGEST_STRING_MAX], again[DIGEST_STRING_MAX];
+        _cleanup_close_ int fd = make_layer("file", "content", d), blob = -EBADF;
+        uint64_t size = 0;
+        off_t end = lseek(fd, 0, SEEK_END);
+
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        assert_int_equal(image_store_add_layer(f->store, fd, LAYER_COMPRESSION_DETECT, NULL, d, NULL, 0), 0);
+        /* an uncompressed layer's blob digest is its diff_id */
+        assert_int_equal(image_store_open_layer_blob(f->store, d, d, &blob, &size), 0);
+        assert_int_equal(size, (uint64_t) end);
+        {
+                _cleanup_free_ char *data = NULL;
+                size_t n;
+                assert_int_equal(read_full_fd(blob, 1024 * 1024, &data, &n), 0);
+                assert_int_equal(digest_buffer(data, n, again), 0);
+                assert_string_equal(again, d);
+        }
+        assert_int_equal(image_store_open_layer_blob(
+                                 f->store, d,
+                                 "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+                                 &blob, &size),
+                         -ENOENT);
+}
+
 static void test_prune(void **state) {
         Fixture *f = *state;
         char a[IMAGE_ID_LENGTH + 1], b[IMAGE_ID_LENGTH + 1];
@@ -247,6 +322,8 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_commit_find_resolve, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_retag_and_remove, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_tag_untag, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_layer_blob_kept, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_bad_layer_and_reopen, setup, teardown),
         };
