@@ -21,6 +21,7 @@ static const Verb verbs[] = {
         { "kill", "Send a signal to containers", verb_lifecycle },
         { "rm", "Remove containers", verb_lifecycle },
         { "wait", "Wait for containers to exit and print their exit codes", verb_lifecycle },
+        { "container prune", "Remove all stopped containers", verb_container_prune },
         { "ps", "List containers", verb_ps },
         { "inspect", "Show containers' details as JSON", verb_inspect },
         { "logs", "Show a container's output (from the journal)", verb_logs },
@@ -43,6 +44,8 @@ static const char *container_alias(const char *verb) {
                 return "ps";
         if (streq(verb, "remove"))
                 return "rm";
+        if (streq(verb, "prune"))
+                return "container prune";
         return verb;
 }
 
