@@ -320,6 +320,26 @@ static struct json_object *build_args(const ContainerSpec *s) {
         return string_array(argv, n + k);
 }
 
+/* [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 2048}] from "nofile=1024:2048" (run-limits.h). */
+static struct json_object *build_rlimits(char **ulimits) {
+        struct json_object *a = json_object_new_array();
+
+        for (char **u = ulimits; u && *u; u++) {
+                _cleanup_free_ char *type = NULL;
+                struct json_object *o;
+                Ulimit ul;
+
+                if (ulimit_parse(*u, &ul) < 0 || asprintf(&type, "RLIMIT_%s", ul.property + 5) < 0)
+                        continue; /* "LimitNOFILE" → RLIMIT_NOFILE */
+                o = json_object_new_object();
+                json_object_object_add(o, "type", json_object_new_string(type));
+                json_object_object_add(o, "hard", json_object_new_uint64(ul.hard));
+                json_object_object_add(o, "soft", json_object_new_uint64(ul.soft));
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
 const char *oci_init_find(void) {
         static const char *const candidates[] = { "/usr/bin/catatonit", "/usr/libexec/podman/catatonit",
                                                   "/usr/bin/tini-static", "/usr/sbin/tini-static" };
@@ -346,7 +366,10 @@ static struct json_object *build_process(const ContainerSpec *s, const OciUser *
         json_object_object_add(p, "args", build_args(s));
         json_object_object_add(p, "env", build_env(s, hostname));
         json_object_object_add(p, "cwd", json_object_new_string(s->working_dir ?: "/"));
-        /* No rlimits: the container inherits the unit's (LimitNOFILE= etc.), which systemd owns. */
+        /* The container inherits the unit's limits (LimitNOFILE= etc., which systemd owns), but a runtime
+         * written in Go raises its own soft RLIMIT_NOFILE to the hard one: --ulimit is set here too. */
+        if (s->ulimits)
+                json_object_object_add(p, "rlimits", build_rlimits(s->ulimits));
         return p;
 }
 

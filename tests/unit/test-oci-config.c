@@ -246,7 +246,8 @@ static struct json_object *mount_of(struct json_object *c, const char *dest) {
         return NULL;
 }
 
-/* --shm-size sizes /dev/shm; --init binds the host's init read-only to /dev/init in front of the command. */
+/* --shm-size sizes /dev/shm; --ulimit is in process.rlimits; --init binds the host's init read-only to
+ * /dev/init in front of the command. */
 static void test_shm_size_and_init(void **state) {
         char *roots[] = { root, NULL };
         struct json_object *c = NULL, *m;
@@ -260,6 +261,7 @@ static void test_shm_size_and_init(void **state) {
         assert_int_equal(strv_push(&s.command, "sleep 100"), 0);
         s.shm_size = 128 * 1024 * 1024;
         s.init = true;
+        assert_int_equal(strv_push(&s.ulimits, "nofile=1024:2048"), 0);
         OciPaths paths = { .root = root, .user_roots = roots, .init_path = "/usr/bin/catatonit" };
         assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
         m = mount_of(c, "/dev/shm");
@@ -273,6 +275,8 @@ static void test_shm_size_and_init(void **state) {
                             "[ \"bind\", \"ro\", \"nosuid\", \"nodev\" ]");
         assert_string_equal(json_object_to_json_string(get(c, "process.args")),
                             "[ \"\\/dev\\/init\", \"--\", \"sh\", \"-c\", \"sleep 100\" ]");
+        assert_string_equal(json_object_to_json_string(get(c, "process.rlimits")),
+                            "[ { \"type\": \"RLIMIT_NOFILE\", \"hard\": 2048, \"soft\": 1024 } ]");
         json_object_put(c);
 
         s.init = false; /* no init: the command alone, no mount */
