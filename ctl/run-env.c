@@ -61,6 +61,7 @@ int run_env_add_file_text(char ***env, const char *text, char *(*getenv_fn)(cons
                 size_t n = strcspn(p, "\n");
                 _cleanup_free_ char *line = strndup(p, n);
                 char *l;
+                size_t len;
                 int r;
 
                 if (!line)
@@ -68,8 +69,9 @@ int run_env_add_file_text(char ***env, const char *text, char *(*getenv_fn)(cons
                 line_no++;
                 p += n + (p[n] == '\n');
                 l = line + strspn(line, " \t");
-                if (l[strcspn(l, "\r")] == '\r' && l[strcspn(l, "\r") + 1] == 0)
-                        l[strcspn(l, "\r")] = 0; /* a file written on Windows */
+                len = strlen(l);
+                if (len > 0 && l[len - 1] == '\r') /* a file written on Windows */
+                        l[len - 1] = '\0';
                 if (l[0] == '#' || l[0] == 0)
                         continue;
                 r = run_env_add(env, l, getenv_fn);

@@ -485,8 +485,6 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
 
 /* What only all options together can tell. */
 static int check_options(RunOptions *o) {
-        extern char **environ;
-
         if (o->have_cpu_quota && (o->have_cpu_quota_docker || o->have_cpu_period))
                 return log_error_errno(-EINVAL, "conmanctl: --cpus cannot be combined with --cpu-quota or "
                                                 "--cpu-period (use one way to say it).");
