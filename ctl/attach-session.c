@@ -238,10 +238,15 @@ static int setup_events(Session *s) {
         return r;
 }
 
+/* Returns 0, or the exit code when the container did not start (126, 127 or 125). */
 static int start_container(sd_bus *bus, const char *id) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r = ctl_call(bus, "StartContainer", &error, NULL, "s", id);
-        return r < 0 ? ctl_log_bus_error("cannot start container", &error, r) : 0;
+
+        if (r >= 0)
+                return 0;
+        (void) ctl_log_bus_error("cannot start container", &error, r);
+        return ctl_exit_code_from_error(&error);
 }
 
 static int session_loop(Session *s) {
@@ -257,8 +262,11 @@ static int session_loop(Session *s) {
                 return EXIT_DAEMON_ERROR;
         }
         send_size(s);
-        if (s->p->kind == SESSION_RUN && start_container(s->bus, s->p->id) < 0)
-                return EXIT_DAEMON_ERROR;
+        if (s->p->kind == SESSION_RUN) {
+                r = start_container(s->bus, s->p->id);
+                if (r > 0)
+                        return r;
+        }
         r = sd_event_loop(s->event);
         tty_restore();
         sd_bus_detach_event(s->bus);

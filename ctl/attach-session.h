@@ -36,3 +36,6 @@ int ctl_session_exec(sd_bus *bus, const SessionParams *p, int terminal_fd);
 
 /* Exit code when the container never ran or conmand failed, as docker's. */
 #define EXIT_DAEMON_ERROR 125
+/* The container's command could not be executed (a directory, no execute bit), or was not found. */
+#define EXIT_COMMAND_NOT_EXECUTABLE 126
+#define EXIT_COMMAND_NOT_FOUND      127

@@ -8,11 +8,15 @@
 #include <systemd/sd-bus.h>
 
 #include "shared/macro.h"
+#include "help.h"
 
 typedef struct Verb {
         const char *name;
         const char *summary; /* one line, for `conmanctl --help` */
         int (*run)(int argc, char *argv[]);
+        const char *const *subverbs; /* a group verb's (image, network, ...); NULL-terminated */
+        bool command_after_operand;  /* run, create, exec: the first operand starts a command */
+        bool h_is_hostname;          /* run, create: -h is --hostname, as in docker */
 } Verb;
 
 /* Connects to the bus conmand is on (system bus, or $CONMAN_BUS_ADDRESS). Logs on failure. */
@@ -21,6 +25,10 @@ int ctl_bus_open(sd_bus **ret);
 /* Prints "conmanctl: <what>: <message>" for a failed call and returns a negative errno. Unreachable
  * daemons get a hint on how to start one. */
 int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r);
+
+/* The exit code for a failed call, as docker's: 127 when the container's command was not found, 126 when
+ * it is not executable, else 125 (conmanctl's or conmand's own error). */
+int ctl_exit_code_from_error(const sd_bus_error *error);
 
 /* Calls a method on io.conman1.Manager. */
 int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,

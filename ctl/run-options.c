@@ -313,7 +313,7 @@ static int parse_security_option(int c, RunOptions *o) {
         case ARG_DEVICE: l = &o->devices; break;
         case ARG_SYSCTL: l = &o->sysctls; break;
         case ARG_GROUP_ADD: l = &o->group_add; break;
-        default: return -EINVAL;
+        default: return ctl_usage_error();
         }
         return strv_push(l, optarg) < 0 ? log_oom() : 0;
 }
@@ -514,7 +514,7 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
                         return 0;
                 }
                 if (c == '?')
-                        return -EINVAL;
+                        return ctl_usage_error();
                 r = parse_one(c, o, is_run);
                 if (r < 0)
                         return r;

@@ -41,7 +41,7 @@ int verb_attach(int argc, char *argv[]) {
                 case ARG_DETACH_KEYS: p.detach_keys = optarg; break;
                 case ARG_NO_STDIN: p.stdin = false; break;
                 case ARG_HELP: help(); return 0;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (optind + 1 != argc)
                 return log_error_errno(

@@ -86,7 +86,7 @@ int verb_events(int argc, char *argv[]) {
                         printf("Usage: conmanctl events\n\nPrint container events (create, start, die, destroy, ...) "
                                "as they happen, until interrupted.\n");
                         return 0;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         r = ctl_bus_open(&bus);
         if (r >= 0)

@@ -59,7 +59,7 @@ static int parse_args(int argc, char *argv[], ExecArgs *a, const char **ret_ref)
                 case 'w': a->working_dir = optarg; break;
                 case 'u': a->user = optarg; break;
                 case ARG_HELP: help(); return 0;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (argc - optind < 2)
                 return log_error_errno(-EINVAL, "conmanctl exec: name a container and a command. "

@@ -175,7 +175,7 @@ static int verb_generate_unit(int argc, char *argv[]) {
                                "                    and print their paths\n");
                         return 0;
                 case 'F': arg_files_dir = optarg; break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (argc - optind != 1)
                 return log_error_errno(-EINVAL, "conmanctl generate unit: name one container or pod.");

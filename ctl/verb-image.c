@@ -39,7 +39,7 @@ static int parse_simple(int argc, char *argv[], const char *usage, const struct 
         while ((c = getopt_long(argc, argv, shortopts, options, NULL)) >= 0)
                 switch (c) {
                 case 'h': fputs(usage, stdout); return 0;
-                case '?': return -EINVAL;
+                case '?': return ctl_usage_error();
                 default: on_opt(c, optarg);
                 }
         return 1;

@@ -18,7 +18,7 @@ static int parse_help_only(int argc, char *argv[], const char *usage) {
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h': fputs(usage, stdout); return 0;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (optind < argc)
                 return log_error_errno(-EINVAL, "conmanctl: %s takes no arguments.", argv[0]);
@@ -36,25 +36,31 @@ static int get_manager_string(sd_bus *bus, const char *property, char **ret) {
         return 0;
 }
 
+/* Like docker's, the client's version is printed without a daemon; the daemon's is added when it answers. */
 int verb_version(int argc, char *argv[]) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *daemon_version = NULL;
         int r;
 
         r = parse_help_only(argc, argv,
                             "Usage: conmanctl version\n\n"
-                            "Print the client's version and the version of the conmand it talks to.\n");
+                            "Print the client's version and, when conmand answers, the daemon's. Exits 0\n"
+                            "without a daemon too (`conmanctl --version` is the same).\n\n"
+                            "  -h, --help   Show this help\n");
         if (r <= 0)
                 return r;
 
         printf("Client: conmanctl %s\n", CONMAN_VERSION);
-        r = ctl_bus_open(&bus);
+        fflush(stdout);
+        r = getenv("CONMAN_BUS_ADDRESS") ? ctl_bus_open(&bus) : sd_bus_open_system(&bus);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                               "Version", &error, &daemon_version);
         if (r < 0)
-                return r;
-        r = get_manager_string(bus, "Version", &daemon_version);
-        if (r < 0)
-                return r;
-        printf("Daemon: conmand %s\n", daemon_version);
+                fprintf(stderr, "Daemon: not reachable (%s)\n", error.message ?: strerror(-r));
+        else
+                printf("Daemon: conmand %s\n", daemon_version);
         return 0;
 }
 

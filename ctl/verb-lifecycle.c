@@ -154,7 +154,7 @@ static int parse_lifecycle_args(int argc, char *argv[], const char *usage, Lifec
                         else
                                 return log_error_errno(-EINVAL, "conmanctl %s: unknown option -a.", verb);
                         break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (a->all && optind < argc)
                 return log_error_errno(-EINVAL, "conmanctl %s: -a takes no container names.", verb);

@@ -229,7 +229,7 @@ int verb_logs(int argc, char *argv[]) {
                                 return log_error_errno(-EINVAL, "conmanctl logs: cannot read time '%s'.",
                                                        optarg);
                         break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (argc - optind != 1)
                 return log_error_errno(-EINVAL, "conmanctl logs: name one container.");

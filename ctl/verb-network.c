@@ -74,7 +74,7 @@ static int verb_network_create(int argc, char *argv[]) {
                                "Create a bridge network (a CNI configuration list). Without --subnet a free\n"
                                "10.78.N.0/24 is chosen; the gateway defaults to the subnet's first address.\n");
                         return 0;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (argc - optind != 1)
                 return log_error_errno(-EINVAL, "conmanctl network create: expected one NAME.");
@@ -119,7 +119,7 @@ static int verb_network_ls(int argc, char *argv[]) {
                         printf("Usage: conmanctl network ls [-q]\n\nList networks: name, bridge, subnet, gateway "
                                "and how many containers use each.\n");
                         return 0;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         r = ctl_bus_open(&bus);
         if (r < 0)
@@ -167,7 +167,7 @@ static int verb_network_names(int argc, char *argv[], bool inspect) {
         optind = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
                 if (c != 'h')
-                        return -EINVAL;
+                        return ctl_usage_error();
                 printf(inspect ? "Usage: conmanctl network inspect NAME...\n\nShow networks and their attached "
                                  "containers as JSON.\n"
                                : "Usage: conmanctl network rm NAME...\n\nRemove networks no container uses.\n");

@@ -176,7 +176,7 @@ static int parse_pod_ps_args(int argc, char *argv[], PodPsArgs *a) {
                         a->json = streq(optarg, "json");
                         a->format = a->json || streq(optarg, "table") ? NULL : optarg;
                         break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (optind < argc)
                 return log_error_errno(-EINVAL, "conmanctl pod ps: takes no arguments.");
@@ -265,7 +265,7 @@ int verb_pod_inspect(int argc, char *argv[]) {
                                "                         ('json' prints the JSON array)\n");
                         return 0;
                 case 'f': format = streq(optarg, "json") ? NULL : optarg; break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl pod inspect: name at least one pod.");

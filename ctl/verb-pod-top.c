@@ -129,7 +129,7 @@ int verb_pod_top(int argc, char *argv[]) {
         optind = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
                 if (c != 'h')
-                        return -EINVAL;
+                        return ctl_usage_error();
                 printf("Usage: conmanctl pod top POD\n\n"
                        "List the processes of the pod's containers: every process in its slice\n"
                        "(conman-pod-NAME.slice), with the container (or other unit) it runs in.\n");

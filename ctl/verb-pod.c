@@ -80,7 +80,7 @@ static int parse_create_option(int c, PodCreateArgs *a) {
         case ARG_PIDS_LIMIT:
                 return parse_number("pids-limit", optarg, parse_pids_limit, &a->pids_limit,
                                     &a->have_pids_limit);
-        default: return -EINVAL;
+        default: return ctl_usage_error();
         }
 }
 
@@ -274,7 +274,7 @@ static const PodActionVerb pod_action_verbs[] = {
 
 static int parse_action_option(int c, const PodActionVerb *v, PodActionArgs *a) {
         if (c == '?')
-                return -EINVAL;
+                return ctl_usage_error();
         if (!strchr(v->options, c))
                 return log_error_errno(-EINVAL, "conmanctl pod %s: unknown option -%c.", v->verb, c);
         switch (c) {
@@ -289,7 +289,7 @@ static int parse_action_option(int c, const PodActionVerb *v, PodActionArgs *a) 
                 a->signal = optarg;
                 return 0;
         case 'f': a->force = true; return 0;
-        default: return -EINVAL;
+        default: return ctl_usage_error();
         }
 }
 
@@ -364,7 +364,7 @@ static void pod_help(void) {
                "  kill [-s SIG] POD...         Send a signal to the pods' containers\n"
                "  rm [-f] POD...               Remove pods and their containers\n"
                "  ps [-q] [--no-trunc] [--format json|TEMPLATE]  List pods\n"
-               "  inspect [-f TEMPLATE] POD... Show pods' details as JSON\n"
+               "  inspect [-f TEMPLATE] POD...  Show pods' details as JSON\n"
                "  top POD                      List the processes of a pod's containers\n\n"
                "`conmanctl pod VERB --help` describes a verb. See conmanctl(1).\n");
 }

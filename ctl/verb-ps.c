@@ -170,7 +170,7 @@ int verb_ps(int argc, char *argv[]) {
                         json = streq(optarg, "json");
                         format = json || streq(optarg, "table") ? NULL : optarg;
                         break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
 
         if (quiet)
@@ -245,7 +245,7 @@ int verb_inspect(int argc, char *argv[]) {
                                "                         ('json' prints the JSON array)\n");
                         return 0;
                 case 'f': format = streq(optarg, "json") ? NULL : optarg; break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl inspect: name at least one container.");

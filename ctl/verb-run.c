@@ -53,12 +53,15 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_id) {
         return run_options_cidfile_finish(o, cidfile, *ret_id);
 }
 
-static int call_simple(sd_bus *bus, const char *method, const char *what, const char *id) {
+/* Starts a detached container; returns 0 or the exit code (125, 126, 127). */
+static int start_detached(sd_bus *bus, const char *id) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        int r = ctl_call(bus, method, &error, NULL, "s", id);
-        if (r < 0)
-                return ctl_log_bus_error(what, &error, r);
-        return 0;
+        int r = ctl_call(bus, "StartContainer", &error, NULL, "s", id);
+
+        if (r >= 0)
+                return 0;
+        (void) ctl_log_bus_error("cannot start container", &error, r);
+        return ctl_exit_code_from_error(&error);
 }
 
 int verb_create(int argc, char *argv[]) {
@@ -108,11 +111,11 @@ int verb_run(int argc, char *argv[]) {
                 return ctl_session_run(bus, &p);
         }
 
-        r = call_simple(bus, "StartContainer", "cannot start container", id);
-        if (r < 0) {
+        r = start_detached(bus, id);
+        if (r > 0) {
                 if (o.auto_remove)
                         (void) ctl_call(bus, "RemoveContainer", NULL, NULL, "sb", id, 1);
-                return EXIT_DAEMON_ERROR;
+                return r;
         }
         printf("%s\n", id);
         return 0;

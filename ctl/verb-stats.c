@@ -113,7 +113,7 @@ int verb_stats(int argc, char *argv[]) {
                                "for their units. Refreshes every second until Ctrl-C unless --no-stream.\n");
                         return 0;
                 case 'n': no_stream = true; break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         r = ctl_bus_open(&bus);
         if (r < 0)

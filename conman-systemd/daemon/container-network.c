@@ -9,6 +9,7 @@
 #include "shared/names.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "network/native.h"
 #include "network/netns.h"
 #include "daemon/pod.h"
 
@@ -222,11 +223,20 @@ static void remove_orphan_namespaces(Manager *m) {
         }
 }
 
+static bool native_owner_is_active(const char *id, size_t n, void *userdata) {
+        return owner_is_active(userdata, id, n);
+}
+
 void container_network_cleanup_orphans(Manager *m) {
         _cleanup_(network_context_done) NetworkContext ctx = {};
+        int r;
 
         if (container_network_context(m, &ctx) < 0)
                 return;
         detach_orphans(m, &ctx);
         remove_orphan_namespaces(m);
+        /* what the native driver left without attachment state (a setup killed before writing it) */
+        r = native_cleanup_orphans(ctx.ipam_dir, native_owner_is_active, m);
+        if (r < 0)
+                log_warning_errno(r, "Failed to remove some orphaned native network leftovers: %m");
 }

@@ -15,6 +15,7 @@
 #include "shared/log.h"
 #include "shared/unit.h"
 #include "shared/util.h"
+#include "daemon/container-command.h"
 #include "daemon/container-network.h"
 #include "daemon/container.h"
 #include "daemon/machine-register.h"
@@ -467,13 +468,28 @@ static void answer_start_request(Container *c) {
 
         if (!request)
                 return;
-        if (c->exit_code >= 0)
+        if (c->exit_code >= 0) {
                 (void) sd_bus_reply_method_return(request, NULL);
-        else
+                return;
+        }
+        switch (container_command_check(c)) {
+        case COMMAND_NOT_FOUND:
+                (void) sd_bus_reply_method_errorf(request, CONMAN_ERROR_COMMAND_NOT_FOUND,
+                                                  "Container %s failed to start: its command was not found "
+                                                  "(in its $PATH).",
+                                                  c->name);
+                break;
+        case COMMAND_NOT_EXECUTABLE:
+                (void) sd_bus_reply_method_errorf(
+                        request, CONMAN_ERROR_COMMAND_NOT_EXECUTABLE,
+                        "Container %s failed to start: its command is not executable.", c->name);
+                break;
+        default:
                 (void) sd_bus_reply_method_errorf(
                         request, CONMAN_ERROR_RUNTIME_FAILED,
                         "Container %s failed to start (%s). See 'journalctl -u %s'.", c->name,
                         strna(c->exit_result), c->unit);
+        }
 }
 
 static void on_exited(Container *c) {

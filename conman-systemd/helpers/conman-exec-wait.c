@@ -5,8 +5,9 @@
  * A terminal needs the runtime to detach, and a detached exec's process outlives the runtime. Under
  * Type=forking systemd learns that process from the pid file, and one that ends at once (`echo hello`) can
  * end before systemd reads it: its exit code is lost and the start looks failed. Here the process cannot
- * get away: this program is a child subreaper, so when the runtime exits its orphaned process becomes our
- * child, and we exit with its code (128 + N for signal N). A runtime that fails exits with the runtime's
+ * get away: this program is a child subreaper, so the runtime's orphaned process becomes our child (when
+ * runc exits; with crun as soon as its intermediate process does), and we exit with its code (128 + N for
+ * signal N). A runtime that fails exits with the runtime's
  * code and leaves no pid file; the caller tells the two apart by that file. Lives only as long as the
  * exec'd process; never a shim of the container.
  */
@@ -64,10 +65,29 @@ static pid_t reap(int *ret_status) {
         }
 }
 
+/* Children reaped before the runtime said which one is the process: with crun the process is handed to us
+ * while the runtime still runs, and it may end (and be reaped here) before the pid file is read. */
+#define EARLY_MAX 64
+typedef struct Reaped {
+        pid_t pid;
+        int status;
+} Reaped;
+
+static bool early_find(const Reaped *early, size_t n, pid_t pid, int *ret_status) {
+        for (size_t i = 0; i < n; i++)
+                if (early[i].pid == pid) {
+                        *ret_status = early[i].status;
+                        return true;
+                }
+        return false;
+}
+
 int main(int argc, char *argv[]) {
         const char *pid_file;
         pid_t runtime, process = 0, pid;
         int status, runtime_code = -1;
+        Reaped early[EARLY_MAX];
+        size_t n_early = 0;
 
         log_setup("conman-exec-wait", LOG_TARGET_AUTO);
         if (argc < 5 || !streq(argv[1], "--pid-file") || !streq(argv[3], "--") || argv[4][0] != '/') {
@@ -99,8 +119,12 @@ int main(int argc, char *argv[]) {
                                 log_error("%s wrote no PID to %s.", argv[4], pid_file);
                                 return EXIT_FAILURE;
                         }
+                        if (early_find(early, n_early, process, &status))
+                                return status_to_code(status);
                 } else if (pid == process)
                         return status_to_code(status);
+                else if (process == 0 && n_early < EARLY_MAX)
+                        early[n_early++] = (Reaped){ pid, status };
         }
         /* No child is left, yet we never saw the process end: it was not reparented to us. */
         log_error("The exec'd process %i ended out of sight.", (int) process);

@@ -14,6 +14,7 @@
 #include "shared/util.h"
 #include "network/cni.h"
 #include "network/etc-files.h"
+#include "network/native.h"
 #include "network/netns.h"
 #include "network/network-attach.h"
 
@@ -186,6 +187,7 @@ static int write_attachment(const NetworkContext *ctx, const NetworkAttachReques
         json_object_object_add(j, "netns", json_object_new_string(netns));
         json_object_object_add(j, "ifname", json_object_new_string(NETWORK_IFNAME));
         json_object_object_add(j, "ports", json_strv_new(req->ports));
+        json_object_object_add(j, "driver", json_object_new_string(network_driver_to_string(net->driver)));
         json_object_object_add(j, "conflist", json_object_get(net->conflist));
         return write_attachment_file(ctx, req->container_id, ATTACHMENT_JSON,
                                      json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));
@@ -224,6 +226,19 @@ static int run_add(const NetworkContext *ctx, const NetworkAttachRequest *req, c
         rt.ifname = NETWORK_IFNAME;
         rt.capability_args = args;
         return cni_conflist_add(net->conflist, &rt, ret_result, ret_message);
+}
+
+static int run_native_add(const NetworkContext *ctx, const NetworkAttachRequest *req, const Network *net,
+                          const char *netns_path, struct json_object **ret_result, char **ret_message) {
+        NativeAttach a = { .container_id = req->container_id,
+                           .netns_path = netns_path,
+                           .ipam_dir = ctx->ipam_dir,
+                           .ports = req->ports };
+        _cleanup_free_ char *m = NULL;
+        int r = native_attach(net, &a, ret_result, &m);
+
+        set_message(ret_message, TAKE_PTR(m));
+        return r;
 }
 
 typedef struct Peer {
@@ -505,7 +520,9 @@ int network_attach(const NetworkContext *ctx, const NetworkAttachRequest *req, c
         if (r < 0)
                 set_message(ret_message,
                             strdup("Cannot create the network namespace (is CAP_SYS_ADMIN missing?)."));
-        if (r >= 0)
+        if (r >= 0 && net->driver == NETWORK_DRIVER_NATIVE)
+                r = run_native_add(ctx, req, net, netns_file, &result, ret_message);
+        else if (r >= 0)
                 r = run_add(ctx, req, net, netns_file, &result, ret_message);
         if (r >= 0)
                 r = write_etc_files(ctx, req, net, result, ret_message);
@@ -560,8 +577,12 @@ int network_detach(const NetworkContext *ctx, const char *container_id, char **r
                 r = network_attachment_file(ctx, container_id, NULL, &dir);
         if (r < 0)
                 return r;
-        if (read_json(ctx, container_id, ATTACHMENT_JSON, &att) >= 0)
-                ret = run_del(ctx, container_id, att, netns_file, ret_message);
+        if (read_json(ctx, container_id, ATTACHMENT_JSON, &att) >= 0) {
+                if (network_driver_from_string(strempty(member(att, "driver"))) == NETWORK_DRIVER_NATIVE)
+                        ret = native_detach(ctx->ipam_dir, member(att, "network"), container_id);
+                else
+                        ret = run_del(ctx, container_id, att, netns_file, ret_message);
+        }
         remove_from_peers(ctx, container_id);
         r = netns_remove(netns);
         if (r < 0 && ret == 0)
@@ -587,6 +608,8 @@ int network_check(const NetworkContext *ctx, const char *container_id, char **re
                 r = netns_path(netns, &netns_file);
         if (r < 0)
                 return r;
+        if (network_driver_from_string(strempty(member(att, "driver"))) == NETWORK_DRIVER_NATIVE)
+                return native_check(container_id, netns_file, ret_message);
         ports = strv_from_json(json_object_object_get(att, "ports"));
         r = capability_args(ports, &args);
         if (r < 0)

@@ -16,6 +16,13 @@
 #define CONFLIST_SUFFIX   ".conflist"
 #define CONFLIST_SIZE_MAX (1024 * 1024)
 
+static const char *const network_driver_table[_NETWORK_DRIVER_MAX] = {
+        [NETWORK_DRIVER_CNI] = "cni",
+        [NETWORK_DRIVER_NATIVE] = "native",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(network_driver, NetworkDriver);
+
 Network *network_free(Network *n) {
         if (!n)
                 return NULL;
@@ -133,7 +140,7 @@ static struct json_object *plugin(const char *type) {
 }
 
 int network_conflist_build(const char *name, const char *bridge, const char *subnet, const char *gateway,
-                           const char *ipam_dir, struct json_object **ret) {
+                           const char *ipam_dir, NetworkDriver driver, struct json_object **ret) {
         struct json_object *l = json_object_new_object(), *plugins = json_object_new_array(),
                            *br = plugin("bridge"), *pm = plugin("portmap"), *caps = json_object_new_object();
 
@@ -151,6 +158,8 @@ int network_conflist_build(const char *name, const char *bridge, const char *sub
         json_object_array_add(plugins, plugin("firewall"));
         json_object_object_add(l, "cniVersion", json_object_new_string(CNI_VERSION));
         json_object_object_add(l, "name", json_object_new_string(name));
+        if (driver == NETWORK_DRIVER_NATIVE)
+                json_object_object_add(l, "driver", json_object_new_string(network_driver_to_string(driver)));
         json_object_object_add(l, "plugins", plugins);
         *ret = l;
         return 0;
@@ -212,6 +221,8 @@ int network_from_conflist(struct json_object *conflist, Network **ret) {
                 r = dup_member(br ? first_range(br) : NULL, "gateway", &n->gateway);
         if (r < 0)
                 return r;
+        if (streq(strempty(member(conflist, "driver")), "native") && n->bridge && n->subnet && n->gateway)
+                n->driver = NETWORK_DRIVER_NATIVE;
         n->conflist = json_object_get(conflist);
         *ret = TAKE_PTR(n);
         return 0;
@@ -222,7 +233,7 @@ static int builtin_default(const NetworkStore *s, Network **ret) {
         int r;
 
         r = network_conflist_build(NETWORK_DEFAULT_NAME, NETWORK_DEFAULT_BRIDGE, NETWORK_DEFAULT_SUBNET,
-                                   "10.77.0.1", s->ipam_dir, &l);
+                                   "10.77.0.1", s->ipam_dir, NETWORK_DRIVER_NATIVE, &l);
         if (r >= 0)
                 r = network_from_conflist(l, ret);
         if (r >= 0)
@@ -444,7 +455,8 @@ int network_store_create(const NetworkStore *s, const char *name, const char *su
                 r = plan_network(l, n, subnet, gateway, &sub, &gw, &bridge, ret_message);
         network_free_many(l, n);
         if (r >= 0)
-                r = network_conflist_build(name, bridge, sub, gw, s->ipam_dir, &conflist);
+                r = network_conflist_build(name, bridge, sub, gw, s->ipam_dir, NETWORK_DRIVER_NATIVE,
+                                           &conflist);
         if (r >= 0)
                 r = write_conflist(s, name, conflist);
         if (r >= 0 && ret)
@@ -475,6 +487,7 @@ struct json_object *network_to_json(const Network *n) {
         json_object_object_add(o, "Subnet", json_object_new_string(strempty(n->subnet)));
         json_object_object_add(o, "Gateway", json_object_new_string(strempty(n->gateway)));
         json_object_object_add(o, "Builtin", json_object_new_boolean(n->builtin));
+        json_object_object_add(o, "Backend", json_object_new_string(network_driver_to_string(n->driver)));
         json_object_object_add(o, "ConfigList", json_object_get(n->conflist));
         return o;
 }

@@ -19,12 +19,26 @@
 #define NETWORK_DEFAULT_SUBNET   "10.77.0.0/16"
 #define NETWORK_AUTO_SUBNET_BASE "10.78.0.0" /* user networks get 10.78.N.0/24 unless told */
 
+/* How a network's containers are attached: conman's own in-process bridge driver (native.h) for
+ * the built-in conman0 and networks made by `network create`, whose lists carry "driver": "native";
+ * the CNI plugins for every other list (one a user wrote, or one made before the native driver). */
+typedef enum NetworkDriver {
+        NETWORK_DRIVER_CNI,
+        NETWORK_DRIVER_NATIVE,
+        _NETWORK_DRIVER_MAX,
+        _NETWORK_DRIVER_INVALID = -EINVAL,
+} NetworkDriver;
+
+const char *network_driver_to_string(NetworkDriver d);
+NetworkDriver network_driver_from_string(const char *s);
+
 typedef struct Network {
         char *name;
         char *bridge; /* NULL when the list has no bridge plugin */
         char *subnet; /* CIDR of the first host-local range, or NULL */
         char *gateway;
         bool builtin; /* conman0 from code, not from a file */
+        NetworkDriver driver;
         struct json_object *conflist;
 } Network;
 
@@ -39,10 +53,12 @@ bool subnets_overlap(uint32_t a, unsigned pa, uint32_t b, unsigned pb);
  * gateway becomes the first host address. *ret_message says what is wrong on -EINVAL. */
 int network_address_plan(const char *subnet, const char *gateway, char **ret_gateway, char **ret_message);
 
-/* The configuration list of a bridge network. */
+/* The configuration list of a bridge network; driver native adds "driver": "native" at the top (CNI
+ * tools ignore the key, so the list still describes the same network to them). */
 int network_conflist_build(const char *name, const char *bridge, const char *subnet, const char *gateway,
-                           const char *ipam_dir, struct json_object **ret);
-/* Reads name, bridge, subnet and gateway back out of a list (fields it lacks stay NULL). */
+                           const char *ipam_dir, NetworkDriver driver, struct json_object **ret);
+/* Reads name, bridge, subnet, gateway and driver back out of a list (fields it lacks stay NULL; native
+ * only when the list says so and has a bridge, subnet and gateway). */
 int network_from_conflist(struct json_object *conflist, Network **ret);
 
 typedef struct NetworkStore {

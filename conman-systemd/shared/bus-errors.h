@@ -27,6 +27,8 @@
 #define CONMAN_ERROR_NO_SUCH_NETWORK           "io.conman1.Error.NoSuchNetwork"
 #define CONMAN_ERROR_NETWORK_EXISTS            "io.conman1.Error.NetworkExists"
 #define CONMAN_ERROR_NO_SUCH_POD               "io.conman1.Error.NoSuchPod"
+#define CONMAN_ERROR_COMMAND_NOT_FOUND         "io.conman1.Error.CommandNotFound"
+#define CONMAN_ERROR_COMMAND_NOT_EXECUTABLE    "io.conman1.Error.CommandNotExecutable"
 
 /* Registers the name ↔ errno mapping with sd-bus, once per process. */
 void conman_bus_errors_register(void);

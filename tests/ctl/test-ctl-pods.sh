@@ -58,9 +58,9 @@ tail -1 "$T/calls" | grep -qE '^CreatePod pod-[0-9a-f]{8}$' || { echo "not ok $n
 check "pod create: every option" 0 "$CTL" pod create --name web3 -p 8080:80 -p 9090:90/udp --network none \
         --hostname h -l a=1 -l b= -m 64m --cpus 1.5 --pids-limit 50 --share net,ipc
 last_call create-all <<<"CreatePod web3 Hostname=h Network=none Share=net,ipc Memory=67108864 CPUQuota=1500000 PidsLimit=50 Publish=8080:80,9090:90/udp Labels=a:1,b:"
-check "pod create: a taken name is the daemon's error" 1 "$CTL" pod create web
+check "pod create: a taken name is the daemon's error" 125 "$CTL" pod create web
 expect taken <<<"conmanctl: cannot create pod: The name 'web' is in use."
-check "pod create: a bad number is refused before any call" 1 "$CTL" pod create --pids-limit many x
+check "pod create: a bad number is refused before any call" 125 "$CTL" pod create --pids-limit many x
 expect bad-number <<<"conmanctl pod create: invalid value 'many' for --pids-limit."
 
 check "pod stop -t, kill -s, rm -f, start, restart print the names" 0 "$CTL" pod stop -t 5 web empty
@@ -70,11 +70,11 @@ check "pod kill" 0 "$CTL" pod kill -s HUP web
 last_call kill <<<"KillPod web 0 HUP -"
 check "pod start" 0 "$CTL" pod start "${A:0:5}"
 last_call start <<<"StartPod web 0 - -"
-check "pod rm of a running pod without -f" 1 "$CTL" pod rm web
+check "pod rm of a running pod without -f" 125 "$CTL" pod rm web
 expect busy <<<"conmanctl: cannot remove pod web: Pod web has running containers: stop it first or use rm -f."
 check "pod rm -f" 0 "$CTL" pod rm -f web
 last_call rm <<<"RemovePod web 0 - force"
-check "an unknown pod: the others still done, exit 1" 1 "$CTL" pod stop nope web
+check "an unknown pod: the others still done, exit 125" 125 "$CTL" pod stop nope web
 expect unknown <<<"$(printf "conmanctl: cannot stop pod nope: No such pod 'nope'.\nweb")"
 
 check "pod ps" 0 "$CTL" pod ps
@@ -90,13 +90,13 @@ expect ps-table <<<"$(printf 'NAME      # OF CONTAINERS\nweb       2\nempty     
 check "pod ps --format json" 0 "$CTL" pod ps --format json
 [ "$(jq -r '.[0].Id + " " + .[0].Name + " " + .[0].Status + " " + (.[0].NumberOfContainers|tostring)' "$T/out")" = "$A web Running 2" ] ||
         { echo "not ok $n pod ps json"; failed=$((failed + 1)); }
-check "pod ps: a bad template fails before calling" 1 "$CTL" pod ps --format '{{.Name'
+check "pod ps: a bad template fails before calling" 125 "$CTL" pod ps --format '{{.Name'
 
 check "pod inspect" 0 "$CTL" pod inspect web empty
 [ "$(jq -r '.[].Name' "$T/out" | tr '\n' ' ')" = "web empty " ] || { echo "not ok $n inspect"; failed=$((failed + 1)); }
 check "pod inspect -f" 0 "$CTL" pod inspect -f '{{.Name}}:{{.State}}' web
 expect inspect-f <<<"web:running"
-check "pod inspect of an unknown pod" 1 "$CTL" pod inspect web nope
+check "pod inspect of an unknown pod" 125 "$CTL" pod inspect web nope
 grep -q "No such pod 'nope'" "$T/out" || { echo "not ok $n inspect unknown"; failed=$((failed + 1)); }
 
 check "ps --pod" 0 "$CTL" ps --pod
@@ -110,10 +110,10 @@ grep -q "PODNAME" "$T/out" && { echo "not ok $n ps shows PODNAME"; failed=$((fai
 
 check "run --pod sends Pod and no Network" 0 "$CTL" create --pod web --name m --rootfs / /bin/true
 last_call run-pod <<<"CreateContainer m Rootfs=/ Pod=web"
-check "run --pod --network: the daemon's message" 1 "$CTL" create --pod web --network host --rootfs / /bin/true
+check "run --pod --network: the daemon's message" 125 "$CTL" create --pod web --network host --rootfs / /bin/true
 expect run-pod-network <<<"conmanctl: cannot create container: Network belongs to the pod 'web': set it with conmanctl pod create."
-check "run --pod --hostname" 1 "$CTL" create --pod web --hostname x --rootfs / /bin/true
-check "run --pod -p" 1 "$CTL" create --pod web -p 80:80 --rootfs / /bin/true
+check "run --pod --hostname" 125 "$CTL" create --pod web --hostname x --rootfs / /bin/true
+check "run --pod -p" 125 "$CTL" create --pod web -p 80:80 --rootfs / /bin/true
 
 check "generate unit POD" 0 "$CTL" generate unit web
 expect generate <<<"# web.pod
@@ -139,17 +139,17 @@ $T/units/web-b.container"
 grep -qx 'Pod=web.pod' "$T/units/web-b.container" || { echo "not ok $n files content"; failed=$((failed + 1)); }
 check "generate unit --files CONTAINER" 0 "$CTL" generate unit --files "$T/units" "${ONE:0:6}"
 expect generate-files-container <<<"$T/units/web-a.container"
-check "generate unit of nothing" 1 "$CTL" generate unit nope
+check "generate unit of nothing" 125 "$CTL" generate unit nope
 expect generate-none <<<"conmanctl: cannot generate the .container file of nope: No such container 'nope'."
 
 for v in create start stop restart kill rm ps inspect top; do
         check "pod $v --help" 0 "$CTL" pod $v --help
         head -1 "$T/out" | grep -q "^Usage: conmanctl pod $v" || { echo "not ok $n $v usage"; failed=$((failed + 1)); }
 done
-check "pod with no verb" 1 "$CTL" pod
-check "pod frob" 1 "$CTL" pod frob
-check "pod stop -f is not an option of stop" 1 "$CTL" pod stop -f web
-check "pod top with no pod" 1 "$CTL" pod top
+check "pod with no verb" 125 "$CTL" pod
+check "pod frob" 125 "$CTL" pod frob
+check "pod stop -f is not an option of stop" 125 "$CTL" pod stop -f web
+check "pod top with no pod" 125 "$CTL" pod top
 
 echo "1..$n"
 [ $failed -eq 0 ]

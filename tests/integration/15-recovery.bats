@@ -28,7 +28,7 @@ crash_conmand() {
 
 # Waits until systemd restarted conmand (Restart=on-failure) or starts it by D-Bus activation.
 back_up() {
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
 }
 
 # The unit finished stopping (inactive, failed, or already garbage-collected).

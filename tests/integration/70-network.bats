@@ -232,7 +232,7 @@ no_leftovers() {
                         pid=$(systemctl show -P MainPID conmand)
                         kill -9 "$pid"
                         wait_until 10 sh -c "! kill -0 $pid 2>/dev/null"
-                        wait_until 20 conmanctl version >/dev/null
+                        wait_until 20 conmanctl info >/dev/null
                 fi
                 conmanctl rm -f "c$i" >/dev/null
         done
@@ -256,7 +256,7 @@ no_leftovers() {
         [ -e "/run/netns/conman-${id:0:12}" ]
         [ -n "$(network_leftovers)" ]
         systemctl start conmand
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
         no_leftovers
         conmanctl rm web
 }

@@ -61,7 +61,7 @@ restarts() {
         [[ "$output" =~ \"kills\":\ ([0-9]+) ]]
         [ "${BASH_REMATCH[1]}" -ge "$(( ${CONMAN_CRASH_KILLS:-70} * 8 / 10 ))" ]
         # every kill was a restart by systemd (Restart=on-failure), none was a failure to start
-        wait_until 30 conmanctl version
+        wait_until 30 conmanctl info
         [ "$(restarts)" -ge "$before" ]
         [ "$(systemctl show -P ActiveState conmand)" = active ]
 
@@ -80,7 +80,7 @@ settled() {
         wait_until 60 settled || true
         ps_states >/tmp/before
         systemctl restart conmand
-        wait_until 20 conmanctl version
+        wait_until 20 conmanctl info
         ps_states >/tmp/after
         diff /tmp/before /tmp/after
         run "$DRIVER" check

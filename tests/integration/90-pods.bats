@@ -120,7 +120,7 @@ crash_conmand() {
 }
 
 back_up() {
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
 }
 
 @test "CreatePod pins the namespaces and sets the slice's limits; the Pod object is as the XML says" {
@@ -307,6 +307,7 @@ back_up() {
         refute curl -sf --max-time 2 http://127.0.0.1:18080/
         [ ! -e "/run/conman/networks/$id" ]
         refute sh -c "iptables-save | grep -q '${ip}/32'"
+        refute sh -c "nft list table inet conman | grep -q 'conman:$id'"
         no_pod_leftovers
 }
 

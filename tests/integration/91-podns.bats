@@ -39,6 +39,7 @@ pod_leftovers() {
         grep -E "/run/conman/pods/$ID|conman-${ID:0:12}" /proc/self/mountinfo || true
         ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' || true
         iptables-save 2>/dev/null | grep -E '^-A' | grep -E 'CNI-DN-|dport 8091' || true
+        nft list table inet conman 2>/dev/null | grep 'comment "conman:' || true   # the native driver's rules
 }
 
 @test "a bridge pod: pin makes the netns, the attachment, ipc/uts and the published port; stop unpins all" {
@@ -57,7 +58,8 @@ pod_leftovers() {
         [[ "$ip" =~ ^10\.77\.[0-9]+\.[0-9]+$ ]]
         hosts_lists "$(cat "/run/conman/networks/$ID/hosts")" pwhost "$ip"
         [ "$(cat "/run/conman/networks/$ID/hostname")" = pwhost ]
-        iptables-save | grep -E '^-A' | grep -q 'dport 8091'
+        # the port's rules: nftables for the native driver of conman0 (iptables for a CNI network)
+        { iptables-save | grep -E '^-A' || true; nft list table inet conman 2>/dev/null || true; } | grep -q 'dport 8091'
 
         # something listening in the pod's netns answers on the published port
         mkdir -p /var/tmp/www && echo "pod published" >/var/tmp/www/index.html

@@ -29,10 +29,9 @@ teardown() {
         rm -rf /var/tmp/pod-files
 }
 
-# expect_failure MESSAGE-PART COMMAND...: the command exits 1 (run: 125, as docker) and says MESSAGE-PART.
+# expect_failure MESSAGE-PART COMMAND...: the command exits 125 (conmanctl's own error, as docker) and says MESSAGE-PART.
 expect_failure() {
-        local msg=$1 want=1; shift
-        [ "$2" = run ] && want=125
+        local msg=$1 want=125; shift
         run "$@"
         echo "$output"
         [ "$status" -eq $want ]
@@ -238,9 +237,9 @@ pod_status() {
         as_user conmanctl pod ps | grep -q ' web '
         as_user conmanctl pod inspect web | jq -e '.[0].Name == "web"'
         run as_user conmanctl pod create --network none mine
-        [ "$status" -eq 1 ]
+        [ "$status" -eq 125 ]
         run as_user conmanctl pod rm -f web
-        [ "$status" -eq 1 ]
+        [ "$status" -eq 125 ]
         [ "$(conmanctl pod ps -q | wc -l)" = 1 ]
 }
 

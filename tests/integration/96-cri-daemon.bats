@@ -70,7 +70,7 @@ crash_conmand() {
         [ "$pid" -gt 0 ]
         kill -9 "$pid"
         wait_until 10 sh -c "! kill -0 $pid 2>/dev/null"
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
 }
 
 @test "Annotations of a pod and a container: inspect, the property, config.json, and after kill -9 of conmand" {
@@ -167,7 +167,7 @@ log_entries() {
         n=$(wc -l </var/log/cri-test/rot.log)
         wait_until 5 sh -c "[ \$(wc -l </var/log/cri-test/rot.log) -gt $((n + 2)) ]"
         systemctl restart conmand
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
         n=$(wc -l </var/log/cri-test/rot.log)
         wait_until 5 sh -c "[ \$(wc -l </var/log/cri-test/rot.log) -gt $((n + 2)) ]"
         # no line lost or doubled across the restarts

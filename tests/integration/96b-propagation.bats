@@ -37,7 +37,7 @@ crash_conmand() {
         [ "$pid" -gt 0 ]
         kill -9 "$pid"
         wait_until 10 sh -c "! kill -0 $pid 2>/dev/null"
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
 }
 
 inspect() {

@@ -310,20 +310,20 @@ crash_cri() {
         crash_cri
         ctr=$(create "$pod" c 'sleep 1000')
         crash_conmand
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
         [ "$(cri pods -q)" = "$pod" ]
         [ "$(pod_state "$pod")" = SANDBOX_READY ]
         [ "$(ctr_state "$ctr")" = CONTAINER_CREATED ]
         cri start "$ctr"
         crash_cri
         crash_conmand
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
         [ "$(cri ps -q)" = "$ctr" ]
         [ "$(cri inspect "$ctr" | jq -r .status.labels.role)" = c ]
         [ "$(cri inspectp "$pod" | jq -r .status.labels.app)" = crash ]
         cri stop --timeout 1 "$ctr"
         crash_conmand
-        wait_until 20 conmanctl version >/dev/null
+        wait_until 20 conmanctl info >/dev/null
         [ "$(ctr_state "$ctr")" = CONTAINER_EXITED ]
         cri stopp "$pod"
         crash_cri
@@ -340,7 +340,7 @@ crash_cri() {
                         sleep "$delay"
                         if [ $victim = cri ]; then crash_cri; else crash_conmand; fi
                         wait || true
-                        wait_until 20 conmanctl version >/dev/null
+                        wait_until 20 conmanctl info >/dev/null
                         # what crictl lists is exactly what conmand has
                         [ "$(cri pods -q | sort)" = "$(conmanctl pod ps -q --no-trunc | sort)" ]
                         pod=$(cri pods -q --name "mid-$victim")
@@ -351,7 +351,7 @@ crash_cri() {
                         sleep "$delay"
                         if [ $victim = cri ]; then crash_cri; else crash_conmand; fi
                         wait || true
-                        wait_until 20 conmanctl version >/dev/null
+                        wait_until 20 conmanctl info >/dev/null
                         [ "$(cri ps -a -q | wc -l)" -le 1 ]
                         [ "$(cri ps -a -q | cut -c1-12 | sort)" = "$(conmanctl ps -a -q | sort)" ]
                         cri rmp -f "$pod"

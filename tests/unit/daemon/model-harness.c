@@ -344,6 +344,13 @@ int model_setup(void **state) {
         assert_true(asprintf(&t.run_dir, "%s/run", tmpl) > 0);
         assert_true(asprintf(&t.rootfs, "%s/rootfs", tmpl) > 0);
         assert_int_equal(mkdir(t.rootfs, 0755), 0);
+        { /* the containers' command exists: a failed start is the runtime's fault, not a missing command's */
+                _cleanup_free_ char *bin = NULL, *sh = NULL;
+                assert_true(asprintf(&bin, "%s/bin", t.rootfs) > 0 &&
+                            asprintf(&sh, "%s/bin/sh", t.rootfs) > 0);
+                assert_int_equal(mkdir(bin, 0755), 0);
+                assert_int_equal(write_file_atomic(sh, "#!/bin/false\n", 13, 0755), 0);
+        }
         fake_systemd_reset();
         daemon_up();
         return 0;

@@ -51,8 +51,9 @@ static void test_conflist(void **state) {
         _cleanup_(network_freep) Network *n = NULL;
         struct json_object *plugins;
 
-        assert_int_equal(
-                network_conflist_build("web", "conman3", "10.78.3.0/24", "10.78.3.1", "/run/x/ipam", &l), 0);
+        assert_int_equal(network_conflist_build("web", "conman3", "10.78.3.0/24", "10.78.3.1", "/run/x/ipam",
+                                                NETWORK_DRIVER_NATIVE, &l),
+                         0);
         assert_int_equal(cni_conflist_validate(l, NULL), 0);
         plugins = json_object_object_get(l, "plugins");
         assert_int_equal(json_object_array_length(plugins), 3);
@@ -66,6 +67,28 @@ static void test_conflist(void **state) {
         assert_string_equal(n->gateway, "10.78.3.1");
         assert_non_null(
                 strstr(json_object_to_json_string_ext(l, JSON_C_TO_STRING_NOSLASHESCAPE), "/run/x/ipam"));
+        assert_int_equal(n->driver, NETWORK_DRIVER_NATIVE);
+}
+
+/* A list without "driver": "native" (a user's, or an older conman's) stays on CNI; so does a native one
+ * that is not a plain bridge network. */
+static void test_driver(void **state) {
+        _cleanup_json_ struct json_object *l = NULL, *other = NULL;
+        _cleanup_(network_freep) Network *cni = NULL, *odd = NULL;
+
+        assert_int_equal(network_conflist_build("web", "conman3", "10.78.3.0/24", "10.78.3.1", "/run/x/ipam",
+                                                NETWORK_DRIVER_CNI, &l),
+                         0);
+        assert_null(json_object_object_get(l, "driver"));
+        assert_int_equal(network_from_conflist(l, &cni), 0);
+        assert_int_equal(cni->driver, NETWORK_DRIVER_CNI);
+        other = json_tokener_parse("{\"cniVersion\":\"1.0.0\",\"name\":\"x\",\"driver\":\"native\","
+                                   "\"plugins\":[{\"type\":\"macvlan\"}]}");
+        assert_int_equal(network_from_conflist(other, &odd), 0);
+        assert_int_equal(odd->driver, NETWORK_DRIVER_CNI);
+        assert_string_equal(network_driver_to_string(NETWORK_DRIVER_NATIVE), "native");
+        assert_int_equal(network_driver_from_string("cni"), NETWORK_DRIVER_CNI);
+        assert_true(network_driver_from_string("") < 0);
 }
 
 static void test_store(void **state) {
@@ -82,6 +105,7 @@ static void test_store(void **state) {
         /* conman0 exists without a file */
         assert_int_equal(network_store_load(&s, "conman0", &n), 0);
         assert_true(n->builtin);
+        assert_int_equal(n->driver, NETWORK_DRIVER_NATIVE);
         assert_string_equal(n->subnet, NETWORK_DEFAULT_SUBNET);
         n = network_free(n);
         assert_int_equal(network_store_load(&s, "nope", &n), -ENOENT);
@@ -118,9 +142,8 @@ static void test_store(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_subnets),
-                cmocka_unit_test(test_address_plan),
-                cmocka_unit_test(test_conflist),
+                cmocka_unit_test(test_subnets),  cmocka_unit_test(test_address_plan),
+                cmocka_unit_test(test_conflist), cmocka_unit_test(test_driver),
                 cmocka_unit_test(test_store),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * native.h — the native bridge driver: what the CNI plugins bridge, host-local, loopback, portmap
+ * and firewall do for conman's own networks, done in-process (netlink through libmnl, leases in
+ * ipam.c, nftables rules in nft-rules.c). network-attach.c calls it for networks whose stored
+ * configuration says "driver": "native"; everything else still goes through CNI.
+ *
+ * Names on the host are derived from the container id, so teardown needs nothing but the id:
+ * the host end of the veth pair is "cm<first 12 id chars>", its leases and its nft rules carry the
+ * full id. Teardown removes all three by id, whatever part of setup happened.
+ */
+#pragma once
+
+#include <json-c/json.h>
+
+#include "network/network-store.h"
+
+#define NATIVE_VETH_PREFIX "cm"
+
+/* "cm<12 chars of id>" */
+int native_veth_name(const char *container_id, char **ret);
+
+typedef struct NativeAttach {
+        const char *container_id;
+        const char *netns_path; /* /run/netns/conman-<id12>, already made */
+        const char *ipam_dir;
+        char **ports; /* "[IP:]HOST:PORT/PROTO" */
+} NativeAttach;
+
+/* Sets up eth0 and lo in the namespace, the bridge and veth, the lease and the rules. On success
+ * *ret_result is a CNI-1.0-shaped result (interfaces, ips, routes, dns) like the bridge plugin's.
+ * On failure the caller tears down with native_detach(). */
+int native_attach(const Network *net, const NativeAttach *a, struct json_object **ret_result,
+                  char **ret_message);
+/* Removes the rules, the host veth and the leases of container_id (in network, or every network when
+ * NULL). Idempotent; returns the first error but always finishes. */
+int native_detach(const char *ipam_dir, const char *network, const char *container_id);
+/* The host veth is up on its bridge and eth0 exists in the namespace; *ret_message says what is missing. */
+int native_check(const char *container_id, const char *netns_path, char **ret_message);
+
+/* Whether the container (or pod) whose id starts with the n characters of id still owns its network. */
+typedef bool (*NativeOwnerActiveFn)(const char *id, size_t n, void *userdata);
+/* Removes what the native driver left for owners that are not active: nft rules, host veths
+ * ("cm<id12>") and leases under ipam_dir. For conmand's start; returns the first error. */
+int native_cleanup_orphans(const char *ipam_dir, NativeOwnerActiveFn active, void *userdata);
