@@ -242,6 +242,10 @@ int main(int argc, char *argv[]) {
         if (streq(argv[1], "__verbs"))
                 return list_verbs();
         if (streq(argv[1], "help")) { /* conmanctl help VERB [SUB] = conmanctl VERB [SUB] --help */
+                if (streq(argv[2], "container") && argc > 3) { /* help container prune */
+                        argc--;
+                        argv++;
+                }
                 const Verb *v = find_verb(container_alias(argv[2]));
                 if (!v || !v->run) {
                         log_error("conmanctl help: unknown verb '%s'. See 'conmanctl --help'.", argv[2]);

@@ -8,6 +8,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "ctl.h"
+#include "help.h"
 
 static bool state_in(const char *state, char *const *states) {
         for (char *const *s = states; s && *s; s++)
@@ -92,7 +93,7 @@ int verb_container_prune(int argc, char *argv[]) {
                                "  -f, --force       Do not prompt for confirmation\n");
                         return 0;
                 case 'f': force = true; break;
-                default: return -EINVAL;
+                default: return ctl_usage_error();
                 }
         if (optind < argc)
                 return log_error_errno(-EINVAL, "conmanctl container prune: takes no arguments.");
