@@ -34,6 +34,7 @@ static const Verb verbs[] = {
         { "kill", "Send a signal to containers", verb_lifecycle },
         { "rm", "Remove containers", verb_lifecycle },
         { "wait", "Wait for containers to exit and print their exit codes", verb_lifecycle },
+        { "container prune", "Remove all stopped containers", verb_container_prune },
         { "ps", "List containers", verb_ps },
         { "inspect", "Show containers' details as JSON", verb_inspect },
         { "logs", "Show a container's output (from the journal)", verb_logs },
@@ -65,6 +66,8 @@ static const char *container_alias(const char *verb) {
                 return "ps";
         if (streq(verb, "remove"))
                 return "rm";
+        if (streq(verb, "prune"))
+                return "container prune";
         return verb;
 }
 
@@ -244,6 +247,10 @@ int main(int argc, char *argv[]) {
         if (streq(argv[1], "__verbs"))
                 return list_verbs();
         if (streq(argv[1], "help")) { /* conmanctl help VERB [SUB] = conmanctl VERB [SUB] --help */
+                if (streq(argv[2], "container") && argc > 3) { /* help container prune */
+                        argc--;
+                        argv++;
+                }
                 const Verb *v = find_verb(container_alias(argv[2]));
                 if (!v || !v->run) {
                         log_error("conmanctl help: unknown verb '%s'. See 'conmanctl --help'.", argv[2]);

@@ -77,6 +77,11 @@ int verb_pod(int argc, char *argv[]);      /* create start stop restart kill rm 
 int verb_pod_ps(int argc, char *argv[]);
 int verb_pod_inspect(int argc, char *argv[]);
 int verb_pod_top(int argc, char *argv[]);
+int verb_container_prune(int argc, char *argv[]); /* container prune */
+
+/* The ids of the containers (all: also those not running) whose state is one of states (NULL: any), from
+ * ListContainers. Logs on failure. */
+int ctl_list_container_ids(sd_bus *bus, bool all, char *const *states, char ***ret);
 
 /* The member container ids of the pod at path (its Containers property). Logs on failure. */
 int ctl_pod_containers(sd_bus *bus, const char *path, char ***ret);

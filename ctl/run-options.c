@@ -2,14 +2,18 @@
 /*
  * run-options.c — see run-options.h.
  */
+#include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <unistd.h>
 
 #include "shared/container-spec.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/util.h"
 #include "ctl.h"
+#include "run-env.h"
 #include "run-options.h"
 
 static const char create_usage[] =
@@ -22,8 +26,12 @@ static const char create_usage[] =
         "      --rootfs DIR           Root filesystem directory instead of an image\n"
         "      --pull POLICY          missing (default): pull IMAGE if absent; always; never\n"
         "      --tls-verify=false     Pull from a registry without TLS verification\n"
-        "  -e, --env KEY=VALUE        Set an environment variable (repeatable)\n"
-        "      --env-file FILE        Read KEY=VALUE lines from FILE\n"
+        "  -e, --env KEY[=VALUE]      Set an environment variable; KEY alone: its value here (repeatable)\n"
+        "      --env-file FILE        Read KEY=VALUE (or KEY) lines from FILE\n"
+        "      --env-host             Pass conmanctl's whole environment (below -e and --env-file)\n"
+        "      --entrypoint CMD       Replace the image's entrypoint (and its command); '' clears it\n"
+        "      --init                 Run an init (catatonit) as PID 1 that forwards signals and reaps\n"
+        "      --cidfile FILE         Write the container id to FILE (which must not exist)\n"
         "  -w, --workdir DIR          Working directory inside the container\n"
         "  -u, --user USER[:GROUP]    User to run as (name or uid[:gid])\n"
         "  -v, --volume SRC:DST[:OPT]  Bind mount a host path (repeatable); OPT: ro|rw and/or a\n"
@@ -31,6 +39,8 @@ static const char create_usage[] =
         "      --read-only            Mount the root filesystem read-only\n"
         "  -h, --hostname NAME        Container host name\n"
         "  -l, --label KEY=VALUE      Set a label (repeatable)\n"
+        "      --label-file FILE      Read KEY=VALUE label lines from FILE\n"
+        "      --annotation KEY=VALUE  Add an OCI annotation to config.json (repeatable)\n"
         "      --network NET          bridge (default: network conman0), none, host, or a network's name\n"
         "      --pod POD              Join a pod (conmanctl pod create): its network, IPC and UTS\n"
         "                             namespaces, its slice; not with -p, --hostname or --network\n"
@@ -40,6 +50,20 @@ static const char create_usage[] =
         "  -c, --cpu-shares N         Relative CPU shares, docker scale (CPUWeight=)\n"
         "      --cpu-weight N         CPU weight 1-10000 (CPUWeight=)\n"
         "      --pids-limit N         Maximum number of tasks (TasksMax=; default 2048, -1: no limit)\n"
+        "      --memory-swap SIZE     Memory plus swap (MemorySwapMax= is the difference); -1: unlimited\n"
+        "      --memory-reservation SIZE  Memory protected from reclaim (MemoryLow=)\n"
+        "      --cpu-period USEC      CPU quota period, 1000-1000000 (CPUQuotaPeriodSec=)\n"
+        "      --cpu-quota USEC       CPU time per period (CPUQuota=; not with --cpus)\n"
+        "      --cpuset-cpus LIST     CPUs to run on, e.g. 0-2,4 (AllowedCPUs=)\n"
+        "      --cpuset-mems LIST     Memory nodes (AllowedMemoryNodes=)\n"
+        "      --blkio-weight N       I/O weight 10-1000 (IOWeight=)\n"
+        "      --device-read-bps DEV:RATE    Read rate limit, e.g. /dev/sda:1mb (IOReadBandwidthMax=)\n"
+        "      --device-write-bps DEV:RATE   Write rate limit (IOWriteBandwidthMax=)\n"
+        "      --device-read-iops DEV:RATE   Read operations per second (IOReadIOPSMax=)\n"
+        "      --device-write-iops DEV:RATE  Write operations per second (IOWriteIOPSMax=)\n"
+        "      --ulimit NAME=SOFT[:HARD]     A resource limit, e.g. nofile=1024:2048 (LimitNOFILE=)\n"
+        "      --oom-score-adj N      OOM score adjustment, -1000-1000 (OOMScoreAdjust=)\n"
+        "      --shm-size SIZE        Size of /dev/shm (default 64m)\n"
         "      --stop-signal SIG      Signal that stops the container (KillSignal=, default TERM)\n"
         "      --stop-timeout SEC     Seconds before SIGKILL on stop (TimeoutStopSec=, default 10)\n"
         "      --restart POLICY       no, on-failure[:N], always, unless-stopped (Restart=)\n"
@@ -72,6 +96,10 @@ static void help(const char *verb, bool is_run) {
 
 void run_options_done(RunOptions *o) {
         strv_freep(&o->env);
+        strv_freep(&o->annotations);
+        strv_freep(&o->ulimits);
+        for (size_t k = 0; k < _DEVICE_RATE_KIND_MAX; k++)
+                strv_freep(&o->device_rates[k]);
         strv_freep(&o->labels);
         strv_freep(&o->publish);
         strv_freep(&o->volumes);
@@ -86,20 +114,44 @@ void run_options_done(RunOptions *o) {
 
 static int read_env_file(const char *path, char ***env) {
         _cleanup_free_ char *buf = NULL;
-        char *line, *save = NULL;
+        unsigned bad = 0;
         int r;
 
         r = read_file(path, 4 * 1024 * 1024, &buf, NULL);
         if (r < 0)
                 return log_error_errno(r, "conmanctl: cannot read env file %s: %m", path);
+        r = run_env_add_file_text(env, buf, getenv, &bad);
+        if (r == -EINVAL)
+                return log_error_errno(r, "conmanctl: --env-file %s, line %u: not KEY=VALUE or KEY.", path,
+                                       bad);
+        return r < 0 ? log_oom() : 0;
+}
+
+/* --label-file: KEY=VALUE lines, '#' comments and blank lines skipped (docker's). */
+static int read_label_file(const char *path, char ***labels) {
+        _cleanup_free_ char *buf = NULL;
+        char *line, *save = NULL;
+        int r;
+
+        r = read_file(path, 4 * 1024 * 1024, &buf, NULL);
+        if (r < 0)
+                return log_error_errno(r, "conmanctl: cannot read label file %s: %m", path);
         for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 line += strspn(line, " \t");
                 if (line[0] == '#' || line[0] == 0)
                         continue;
-                if (strv_push(env, line) < 0)
+                if (strv_push(labels, line) < 0)
                         return log_oom();
         }
         return 0;
+}
+
+static int add_env(RunOptions *o, const char *entry) {
+        int r = run_env_add(&o->env, entry, getenv);
+        if (r == -EINVAL)
+                return log_error_errno(r, "conmanctl: invalid value '%s' for --env: use KEY=VALUE or KEY.",
+                                       entry);
+        return r < 0 ? log_oom() : 0;
 }
 
 static int parse_u64_option(const char *name, const char *value, int (*parser)(const char *, uint64_t *),
@@ -150,6 +202,26 @@ enum {
         ARG_SYSCTL,
         ARG_GROUP_ADD,
         ARG_POD,
+        ARG_ENV_HOST,
+        ARG_ENTRYPOINT,
+        ARG_INIT,
+        ARG_CIDFILE,
+        ARG_LABEL_FILE,
+        ARG_ANNOTATION,
+        ARG_MEMORY_SWAP,
+        ARG_MEMORY_RESERVATION,
+        ARG_CPU_PERIOD,
+        ARG_CPU_QUOTA,
+        ARG_CPUSET_CPUS,
+        ARG_CPUSET_MEMS,
+        ARG_BLKIO_WEIGHT,
+        ARG_DEVICE_READ_BPS, /* in DeviceRateKind order */
+        ARG_DEVICE_WRITE_BPS,
+        ARG_DEVICE_READ_IOPS,
+        ARG_DEVICE_WRITE_IOPS,
+        ARG_ULIMIT,
+        ARG_OOM_SCORE_ADJ,
+        ARG_SHM_SIZE,
 };
 
 static const struct option run_long_options[] = {
@@ -191,6 +263,26 @@ static const struct option run_long_options[] = {
         { "security-opt", required_argument, NULL, ARG_SECURITY_OPT },
         { "sysctl", required_argument, NULL, ARG_SYSCTL },
         { "group-add", required_argument, NULL, ARG_GROUP_ADD },
+        { "env-host", no_argument, NULL, ARG_ENV_HOST },
+        { "entrypoint", required_argument, NULL, ARG_ENTRYPOINT },
+        { "init", no_argument, NULL, ARG_INIT },
+        { "cidfile", required_argument, NULL, ARG_CIDFILE },
+        { "label-file", required_argument, NULL, ARG_LABEL_FILE },
+        { "annotation", required_argument, NULL, ARG_ANNOTATION },
+        { "memory-swap", required_argument, NULL, ARG_MEMORY_SWAP },
+        { "memory-reservation", required_argument, NULL, ARG_MEMORY_RESERVATION },
+        { "cpu-period", required_argument, NULL, ARG_CPU_PERIOD },
+        { "cpu-quota", required_argument, NULL, ARG_CPU_QUOTA },
+        { "cpuset-cpus", required_argument, NULL, ARG_CPUSET_CPUS },
+        { "cpuset-mems", required_argument, NULL, ARG_CPUSET_MEMS },
+        { "blkio-weight", required_argument, NULL, ARG_BLKIO_WEIGHT },
+        { "device-read-bps", required_argument, NULL, ARG_DEVICE_READ_BPS },
+        { "device-write-bps", required_argument, NULL, ARG_DEVICE_WRITE_BPS },
+        { "device-read-iops", required_argument, NULL, ARG_DEVICE_READ_IOPS },
+        { "device-write-iops", required_argument, NULL, ARG_DEVICE_WRITE_IOPS },
+        { "ulimit", required_argument, NULL, ARG_ULIMIT },
+        { "oom-score-adj", required_argument, NULL, ARG_OOM_SCORE_ADJ },
+        { "shm-size", required_argument, NULL, ARG_SHM_SIZE },
         { "help", no_argument, NULL, ARG_HELP },
         {},
 };
@@ -226,6 +318,114 @@ static int parse_security_option(int c, RunOptions *o) {
         return strv_push(l, optarg) < 0 ? log_oom() : 0;
 }
 
+static int invalid_value(const char *option, const char *value, const char *rule) {
+        return log_error_errno(-EINVAL, "conmanctl: invalid value '%s' for --%s: %s.", value, option, rule);
+}
+
+static int parse_ulimit(RunOptions *o, const char *v) {
+        Ulimit u;
+
+        if (ulimit_parse(v, &u) < 0)
+                return invalid_value("ulimit", v,
+                                     "use NAME=SOFT[:HARD] with a name such as nofile, nproc or core, "
+                                     "numbers or -1, SOFT not above HARD");
+        return strv_push(&o->ulimits, v) < 0 ? log_oom() : 0;
+}
+
+static int parse_device_rate(RunOptions *o, DeviceRateKind k, const char *v) {
+        _cleanup_free_ char *path = NULL;
+        uint64_t rate;
+
+        if (device_rate_parse(k, v, &path, &rate) < 0)
+                return invalid_value(device_rate_option(k), v,
+                                     k <= DEVICE_WRITE_BPS ? "use /dev/DEVICE:RATE, RATE a size such as 1mb"
+                                                           : "use /dev/DEVICE:RATE, RATE a number above 0");
+        return strv_push(&o->device_rates[k], v) < 0 ? log_oom() : 0;
+}
+
+static int parse_in_range(const char *option, const char *v, uint64_t min, uint64_t max, uint64_t *target,
+                          bool *have) {
+        if (safe_atou64(v, target) < 0 || *target < min || *target > max) {
+                _cleanup_free_ char *rule = NULL;
+                if (asprintf(&rule, "use a number from %" PRIu64 " to %" PRIu64, min, max) < 0)
+                        return log_oom();
+                return invalid_value(option, v, rule);
+        }
+        *have = true;
+        return 0;
+}
+
+static int parse_oom_score_adj(RunOptions *o, const char *v) {
+        if (safe_atoi(v, &o->oom_score_adj) < 0 || o->oom_score_adj < -1000 || o->oom_score_adj > 1000)
+                return invalid_value("oom-score-adj", v, "use a number from -1000 to 1000");
+        o->have_oom_score_adj = true;
+        return 0;
+}
+
+static int parse_cpuset(const char *option, const char *v, const char **target) {
+        _cleanup_free_ uint8_t *mask = NULL;
+        size_t n;
+
+        if (cpuset_parse(v, &mask, &n) < 0)
+                return invalid_value(option, v, "use a list such as 0-3,5");
+        *target = v;
+        return 0;
+}
+
+/* docker's resource flags (run-limits.h); -EOPNOTSUPP for another option. */
+static int parse_resource_option(int c, RunOptions *o) {
+        switch (c) {
+        case ARG_MEMORY_SWAP:
+                if (memory_swap_parse(optarg, &o->memory_swap) < 0)
+                        return invalid_value("memory-swap", optarg,
+                                             "use a size such as 1g, or -1 (unlimited)");
+                o->have_memory_swap = true;
+                return 0;
+        case ARG_MEMORY_RESERVATION:
+                if (parse_size(optarg, &o->memory_reservation) < 0)
+                        return invalid_value("memory-reservation", optarg, "use a size such as 512m");
+                o->have_memory_reservation = true;
+                return 0;
+        case ARG_CPU_PERIOD:
+                return parse_in_range("cpu-period", optarg, 1000, 1000000, &o->cpu_period,
+                                      &o->have_cpu_period);
+        case ARG_CPU_QUOTA:
+                return parse_in_range("cpu-quota", optarg, 1000, UINT64_C(1) << 40, &o->cpu_quota_docker,
+                                      &o->have_cpu_quota_docker);
+        case ARG_CPUSET_CPUS: return parse_cpuset("cpuset-cpus", optarg, &o->cpuset_cpus);
+        case ARG_CPUSET_MEMS: return parse_cpuset("cpuset-mems", optarg, &o->cpuset_mems);
+        case ARG_BLKIO_WEIGHT:
+                return parse_in_range("blkio-weight", optarg, 10, 1000, &o->blkio_weight,
+                                      &o->have_blkio_weight);
+        case ARG_DEVICE_READ_BPS ... ARG_DEVICE_WRITE_IOPS:
+                return parse_device_rate(o, (DeviceRateKind) (c - ARG_DEVICE_READ_BPS), optarg);
+        case ARG_ULIMIT: return parse_ulimit(o, optarg);
+        case ARG_OOM_SCORE_ADJ: return parse_oom_score_adj(o, optarg);
+        case ARG_SHM_SIZE:
+                if (parse_size(optarg, &o->shm_size) < 0 || o->shm_size == 0)
+                        return invalid_value("shm-size", optarg, "use a size such as 64m");
+                o->have_shm_size = true;
+                return 0;
+        default: return -EOPNOTSUPP;
+        }
+}
+
+/* The options of this task that are no resource: environment, entrypoint, init, files. */
+static int parse_more_option(int c, RunOptions *o) {
+        switch (c) {
+        case ARG_ENV_HOST: o->env_host = true; return 0;
+        case ARG_ENTRYPOINT: o->entrypoint = optarg; return 0;
+        case ARG_INIT: o->init = true; return 0;
+        case ARG_CIDFILE: o->cidfile = optarg; return 0;
+        case ARG_LABEL_FILE: return read_label_file(optarg, &o->labels);
+        case ARG_ANNOTATION:
+                if (!strchr(optarg, '=') || optarg[0] == '=')
+                        return invalid_value("annotation", optarg, "use KEY=VALUE");
+                return strv_push(&o->annotations, optarg) < 0 ? log_oom() : 0;
+        default: return parse_resource_option(c, o);
+        }
+}
+
 static int parse_one(int c, RunOptions *o, bool is_run) {
         switch (c) {
         case 'd':
@@ -241,7 +441,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case ARG_DETACH_KEYS: o->detach_keys = optarg; return 0;
         case ARG_NAME: o->name = optarg; return 0;
         case ARG_ROOTFS: o->rootfs = optarg; return 0;
-        case 'e': return strv_push(&o->env, optarg) < 0 ? log_oom() : 0;
+        case 'e': return add_env(o, optarg);
         case ARG_ENV_FILE: return read_env_file(optarg, &o->env);
         case 'w': o->working_dir = optarg; return 0;
         case 'u': o->user = optarg; return 0;
@@ -278,8 +478,29 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case ARG_TLS_VERIFY:
                 o->tls_verify = !streq(optarg, "false") && !streq(optarg, "0") && !streq(optarg, "no");
                 return 0;
-        default: return parse_security_option(c, o);
+        case ARG_CAP_ADD ... ARG_GROUP_ADD: return parse_security_option(c, o);
+        default: return parse_more_option(c, o);
         }
+}
+
+/* What only all options together can tell. */
+static int check_options(RunOptions *o) {
+        if (o->have_cpu_quota && (o->have_cpu_quota_docker || o->have_cpu_period))
+                return log_error_errno(-EINVAL, "conmanctl: --cpus cannot be combined with --cpu-quota or "
+                                                "--cpu-period (use one way to say it).");
+        if (o->have_memory_swap && !o->have_memory)
+                return log_error_errno(-EINVAL,
+                                       "conmanctl: --memory-swap needs --memory (the total of memory "
+                                       "and swap is at least the memory limit).");
+        if (o->have_memory_swap && o->memory_swap != UINT64_MAX && o->memory_swap < o->memory)
+                return log_error_errno(-EINVAL, "conmanctl: --memory-swap must not be below --memory (it is "
+                                                "memory and swap together).");
+        if (o->have_memory_reservation && o->have_memory && o->memory_reservation > o->memory)
+                return log_error_errno(-EINVAL,
+                                       "conmanctl: --memory-reservation must not be above --memory.");
+        if (o->env_host && run_env_add_host(&o->env, environ) < 0)
+                return log_oom();
+        return 0;
 }
 
 int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
@@ -310,6 +531,9 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
                 return log_error_errno(-EINVAL, "conmanctl %s: no command given. See 'conmanctl %s --help'.",
                                        argv[0], argv[0]);
         o->command = optind < argc ? argv + optind : NULL; /* none: the image's Cmd */
+        r = check_options(o);
+        if (r < 0)
+                return r;
         if (o->rootfs && o->rootfs[0] != '/') {
                 o->rootfs_abs = realpath(o->rootfs, NULL);
                 if (!o->rootfs_abs)
@@ -400,10 +624,19 @@ static int append_strings(sd_bus_message *m, const RunOptions *o) {
         const struct {
                 const char *key, *value;
         } s[] = {
-                { "Rootfs", o->rootfs },   { "Image", o->image },       { "WorkingDir", o->working_dir },
-                { "User", o->user },       { "Hostname", o->hostname }, { "Network", o->network },
-                { "Runtime", o->runtime }, { "Restart", o->restart },   { "StopSignal", o->stop_signal },
-                { "UserNS", o->userns },   { "Pod", o->pod },
+                { "Rootfs", o->rootfs },
+                { "Image", o->image },
+                { "WorkingDir", o->working_dir },
+                { "User", o->user },
+                { "Hostname", o->hostname },
+                { "Network", o->network },
+                { "Runtime", o->runtime },
+                { "Restart", o->restart },
+                { "StopSignal", o->stop_signal },
+                { "UserNS", o->userns },
+                { "Pod", o->pod },
+                { "CpusetCpus", o->cpuset_cpus },
+                { "CpusetMems", o->cpuset_mems },
         };
         int r = 0;
 
@@ -425,6 +658,14 @@ static int append_numbers(sd_bus_message *m, const RunOptions *o) {
                 { "CPUShares", o->have_cpu_shares, o->cpu_shares },
                 { "PidsLimit", o->have_pids_limit, o->pids_limit },
                 { "StopTimeout", o->have_stop_timeout, o->stop_timeout },
+                { "MemorySwap", o->have_memory_swap, o->memory_swap },
+                { "MemoryReservation", o->have_memory_reservation, o->memory_reservation },
+                { "BlkioWeight", o->have_blkio_weight, o->blkio_weight },
+                { "CPUPeriod", o->have_cpu_period, o->cpu_period },
+                /* docker's quota per period as systemd's per second */
+                { "CPUQuota", o->have_cpu_quota_docker,
+                  o->cpu_quota_docker * 1000000 / (o->have_cpu_period ? o->cpu_period : 100000) },
+                { "ShmSize", o->have_shm_size, o->shm_size },
         };
         int r = 0;
 
@@ -447,6 +688,41 @@ static int open_entry(sd_bus_message *m, const char *key, const char *sig) {
 static int close_entry(sd_bus_message *m) {
         int r = sd_bus_message_close_container(m);
         return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+static int append_strv_entry(sd_bus_message *m, const char *key, char **l) {
+        int r = open_entry(m, key, "as");
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, l);
+        return r < 0 ? r : close_entry(m);
+}
+
+/* --entrypoint (one word, as docker; '' an empty list), --annotation, --ulimit and the device rates. */
+static int append_more_lists(sd_bus_message *m, const RunOptions *o) {
+        static const char *const rate_keys[_DEVICE_RATE_KIND_MAX] = {
+                [DEVICE_READ_BPS] = "DeviceReadBps",
+                [DEVICE_WRITE_BPS] = "DeviceWriteBps",
+                [DEVICE_READ_IOPS] = "DeviceReadIOps",
+                [DEVICE_WRITE_IOPS] = "DeviceWriteIOps",
+        };
+        char *entrypoint[] = { (char *) o->entrypoint, NULL };
+        int r = 0;
+
+        if (o->entrypoint)
+                r = append_strv_entry(m, "Entrypoint", isempty(o->entrypoint) ? entrypoint + 1 : entrypoint);
+        if (r >= 0 && o->annotations) {
+                r = open_entry(m, "Annotations", "a{ss}");
+                if (r >= 0)
+                        r = ctl_append_labels(m, o->annotations);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        if (r >= 0 && o->ulimits)
+                r = append_strv_entry(m, "Ulimits", o->ulimits);
+        for (size_t k = 0; r >= 0 && k < _DEVICE_RATE_KIND_MAX; k++)
+                if (o->device_rates[k])
+                        r = append_strv_entry(m, rate_keys[k], o->device_rates[k]);
+        return r;
 }
 
 static int append_security(sd_bus_message *m, const RunOptions *o) {
@@ -534,6 +810,10 @@ static int append_flags(sd_bus_message *m, const RunOptions *o) {
                 r = APPEND("Tty", "b", 1);
         if (r >= 0 && o->interactive)
                 r = APPEND("Interactive", "b", 1);
+        if (r >= 0 && o->init)
+                r = APPEND("Init", "b", 1);
+        if (r >= 0 && o->have_oom_score_adj)
+                r = APPEND("OomScoreAdj", "i", (int32_t) o->oom_score_adj);
         return r;
 }
 
@@ -552,8 +832,43 @@ int run_options_append(sd_bus_message *m, const RunOptions *o) {
         if (r >= 0)
                 r = append_security(m, o);
         if (r >= 0)
+                r = append_more_lists(m, o);
+        if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
+}
+
+int run_options_cidfile_open(const RunOptions *o) {
+        int fd;
+
+        if (!o->cidfile)
+                return -EBADF;
+        fd = open(o->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno == EEXIST)
+                return log_error_errno(-EEXIST,
+                                       "conmanctl: container ID file %s found: make sure the other container "
+                                       "is not running, or delete the file.",
+                                       o->cidfile);
+        if (fd < 0)
+                return log_error_errno(errno, "conmanctl: cannot create container ID file %s: %m",
+                                       o->cidfile);
+        return fd;
+}
+
+int run_options_cidfile_finish(const RunOptions *o, int fd, const char *id) {
+        _cleanup_close_ int f = fd;
+        int r;
+
+        if (f < 0)
+                return 0;
+        if (!id) {
+                (void) unlink(o->cidfile);
+                return 0;
+        }
+        r = write_all(f, id, strlen(id));
+        if (r < 0)
+                return log_error_errno(r, "conmanctl: cannot write container ID file %s: %m", o->cidfile);
+        return 0;
 }
 
 static bool image_present(sd_bus *bus, const char *ref) {

@@ -8,6 +8,7 @@
 #include <systemd/sd-bus.h>
 
 #include "shared/macro.h"
+#include "shared/run-limits.h"
 
 typedef struct RunOptions {
         bool detach;
@@ -38,6 +39,19 @@ typedef struct RunOptions {
         uint64_t memory, cpu_quota, cpu_weight, cpu_shares, pids_limit, stop_timeout;
         bool have_memory, have_cpu_quota, have_cpu_weight, have_cpu_shares, have_pids_limit,
                 have_stop_timeout;
+        const char *entrypoint; /* --entrypoint: NULL = the image's, "" = none */
+        bool init;              /* --init */
+        const char *cidfile;    /* --cidfile: written with the id */
+        const char *cpuset_cpus, *cpuset_mems;
+        char **annotations; /* key=value */
+        char **ulimits;     /* as typed, checked while parsing */
+        char **device_rates[_DEVICE_RATE_KIND_MAX];
+        bool env_host;
+        int oom_score_adj;
+        bool have_oom_score_adj;
+        uint64_t memory_swap, memory_reservation, blkio_weight, cpu_period, cpu_quota_docker, shm_size;
+        bool have_memory_swap, have_memory_reservation, have_blkio_weight, have_cpu_period,
+                have_cpu_quota_docker, have_shm_size;
         char **command;   /* borrowed from argv */
         char *rootfs_abs; /* owned storage behind rootfs */
 } RunOptions;
@@ -51,6 +65,12 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o);
 
 /* Appends a{ss} of "KEY=VALUE" strings (a missing '=' is an empty value). */
 int ctl_append_labels(sd_bus_message *m, char **labels);
+
+/* --cidfile: creates the file (refusing an existing one, as docker) before the container is made. Returns
+ * the fd, -EBADF without --cidfile, <0 on error (printed). */
+int run_options_cidfile_open(const RunOptions *o);
+/* Writes the id into it (fd from run_options_cidfile_open(); id NULL: creating failed, remove it). */
+int run_options_cidfile_finish(const RunOptions *o, int fd, const char *id);
 
 /* Appends a{sv} for CreateContainer. Returns <0 on invalid input (printed). */
 int run_options_append(sd_bus_message *m, const RunOptions *o);

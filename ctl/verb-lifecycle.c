@@ -14,6 +14,7 @@ typedef struct LifecycleArgs {
         uint64_t timeout_usec; /* UINT64_MAX: the container's own */
         const char *signal;
         bool force;
+        bool all; /* rm -a, stop -a */
 } LifecycleArgs;
 
 typedef int (*ContainerAction)(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error);
@@ -22,7 +23,34 @@ static int do_start(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus
         return ctl_call(bus, "StartContainer", error, NULL, "s", ref);
 }
 
+/* stop -s SIG (docker's): SIG to the container's init, then SIGKILL when it has not exited after the timeout
+ * (-t, default 10 s); WaitContainer with that timeout does the waiting. */
+static int stop_with_signal(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        uint64_t timeout = a->timeout_usec != UINT64_MAX ? a->timeout_usec : 10 * UINT64_C(1000000);
+        int r;
+
+        r = ctl_call(bus, "KillContainer", error, NULL, "ss", ref, a->signal);
+        if (r < 0 && sd_bus_error_has_name(error, "io.conman1.Error.NotRunning")) {
+                sd_bus_error_free(error);
+                return 0; /* like docker: stopping a stopped container succeeds */
+        }
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           "WaitContainer");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", ref);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, MAX(timeout, UINT64_C(1)), NULL, NULL);
+        if (r != -ETIMEDOUT)
+                return 0;
+        return ctl_call(bus, "StopContainer", error, NULL, "st", ref, UINT64_C(1));
+}
+
 static int do_stop(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
+        if (a->signal)
+                return stop_with_signal(bus, ref, a, error);
         return ctl_call(bus, "StopContainer", error, NULL, "st", ref, a->timeout_usec);
 }
 
@@ -63,9 +91,11 @@ static const struct {
           "Usage: conmanctl start [-a] CONTAINER...\n\nStart created or exited containers.\n\n"
           "  -a, --attach      Stream the container's output and exit with its exit code\n" },
         { "stop", do_stop, "cannot stop",
-          "Usage: conmanctl stop [-t SECONDS] CONTAINER...\n\nStop containers: the stop signal (KillSignal=) to the "
+          "Usage: conmanctl stop [-t SECONDS] [-s SIGNAL] [-a | CONTAINER...]\n\nStop containers: the stop signal (KillSignal=) to the "
           "container's init,\nthen SIGKILL to all its processes after the timeout.\n\n"
-          "  -t, --time SEC    Seconds to wait before SIGKILL (default: the container's --stop-timeout)\n" },
+          "  -t, --time SEC    Seconds to wait before SIGKILL (default: the container's --stop-timeout)\n"
+          "  -s, --signal SIG  Send SIG instead of the stop signal (then SIGKILL after -t, default 10 s)\n"
+          "  -a, --all         Stop all running containers\n" },
         { "restart", do_restart, "cannot restart",
           "Usage: conmanctl restart [-t SECONDS] CONTAINER...\n\nStop and start containers again.\n\n"
           "  -t, --time SEC    Seconds to wait before SIGKILL\n" },
@@ -73,17 +103,22 @@ static const struct {
           "Usage: conmanctl kill [-s SIGNAL] CONTAINER...\n\nSend a signal to the container's init (default KILL).\n\n"
           "  -s, --signal SIG  Signal name or number\n" },
         { "rm", do_rm, "cannot remove",
-          "Usage: conmanctl rm [-f] CONTAINER...\n\nRemove containers: their unit, bundle and state.\n\n"
-          "  -f, --force       Kill and remove running containers\n" },
+          "Usage: conmanctl rm [-f] [-a | CONTAINER...]\n\nRemove containers: their unit, bundle and state.\n\n"
+          "  -f, --force       Kill and remove running containers\n"
+          "  -a, --all         Remove all containers (running ones only with -f)\n" },
         { "wait", do_wait, "cannot wait for",
           "Usage: conmanctl wait CONTAINER...\n\nBlock until containers exit, then print their exit codes.\n" },
 };
 
 static int parse_lifecycle_args(int argc, char *argv[], const char *usage, LifecycleArgs *a, bool *attach) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' },         { "time", required_argument, NULL, 't' },
-                { "signal", required_argument, NULL, 's' }, { "force", no_argument, NULL, 'f' },
-                { "attach", no_argument, NULL, 'a' },       {},
+                { "help", no_argument, NULL, 'H' },
+                { "time", required_argument, NULL, 't' },
+                { "signal", required_argument, NULL, 's' },
+                { "force", no_argument, NULL, 'f' },
+                { "attach", no_argument, NULL, 'a' },
+                { "all", no_argument, NULL, 'A' },
+                {},
         };
         const char *verb = argv[0];
         int c;
@@ -100,7 +135,7 @@ static int parse_lifecycle_args(int argc, char *argv[], const char *usage, Lifec
                                                        optarg);
                         break;
                 case 's':
-                        if (!streq(verb, "kill") || signal_from_string(optarg) < 0)
+                        if ((!streq(verb, "kill") && !streq(verb, "stop")) || signal_from_string(optarg) < 0)
                                 return log_error_errno(-EINVAL, "conmanctl %s: invalid signal '%s'.", verb,
                                                        optarg);
                         a->signal = optarg;
@@ -111,13 +146,19 @@ static int parse_lifecycle_args(int argc, char *argv[], const char *usage, Lifec
                         a->force = true;
                         break;
                 case 'a':
-                        if (!streq(verb, "start"))
+                case 'A':
+                        if (streq(verb, "rm") || streq(verb, "stop"))
+                                a->all = true; /* docker's rm $(ps -aq), stop $(ps -q) */
+                        else if (streq(verb, "start") && c == 'a')
+                                *attach = true;
+                        else
                                 return log_error_errno(-EINVAL, "conmanctl %s: unknown option -a.", verb);
-                        *attach = true;
                         break;
                 default: return ctl_usage_error();
                 }
-        if (optind >= argc)
+        if (a->all && optind < argc)
+                return log_error_errno(-EINVAL, "conmanctl %s: -a takes no container names.", verb);
+        if (optind >= argc && !a->all)
                 return log_error_errno(-EINVAL, "conmanctl %s: name at least one container.", verb);
         return 1;
 }
@@ -125,6 +166,7 @@ static int parse_lifecycle_args(int argc, char *argv[], const char *usage, Lifec
 int verb_lifecycle(int argc, char *argv[]) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         LifecycleArgs a = { .timeout_usec = UINT64_MAX };
+        _cleanup_strv_free_ char **all = NULL;
         bool attach = false;
         size_t v;
         int r, ret = 0;
@@ -146,16 +188,21 @@ int verb_lifecycle(int argc, char *argv[]) {
                 return ctl_run_attached(bus, argv[optind]);
         }
 
-        for (int i = optind; i < argc; i++) {
+        if (a.all) {
+                r = ctl_list_container_ids(bus, streq(argv[0], "rm"), NULL, &all);
+                if (r < 0)
+                        return r;
+        }
+        for (char **ref = a.all ? all : argv + optind; ref && *ref; ref++) {
                 _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-                r = lifecycle_verbs[v].action(bus, argv[i], &a, &error);
+                r = lifecycle_verbs[v].action(bus, *ref, &a, &error);
                 if (r < 0) {
                         _cleanup_free_ char *what = NULL;
-                        if (asprintf(&what, "%s %s", lifecycle_verbs[v].failure, argv[i]) < 0)
+                        if (asprintf(&what, "%s %s", lifecycle_verbs[v].failure, *ref) < 0)
                                 return log_oom();
                         ret = ctl_log_bus_error(what, &error, r);
                 } else if (r == 0)
-                        printf("%s\n", argv[i]);
+                        printf("%s\n", *ref);
         }
         return ret;
 }

@@ -11,15 +11,12 @@
 #include "ctl.h"
 #include "run-options.h"
 
-static int create_container(sd_bus *bus, const RunOptions *o, char **ret_id) {
+static int create_container_call(sd_bus *bus, const RunOptions *o, char **ret_id) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         const char *id;
         int r;
 
-        r = run_options_pull(bus, o);
-        if (r < 0)
-                return r;
         r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
                                            "CreateContainer");
         if (r >= 0)
@@ -38,6 +35,22 @@ static int create_container(sd_bus *bus, const RunOptions *o, char **ret_id) {
                 return r;
         *ret_id = strdup(id);
         return *ret_id ? 0 : log_oom();
+}
+
+/* --cidfile is made before the container and removed again if creating it fails. */
+static int create_container(sd_bus *bus, const RunOptions *o, char **ret_id) {
+        int r, cidfile = run_options_cidfile_open(o);
+
+        if (cidfile < 0 && cidfile != -EBADF)
+                return cidfile;
+        r = run_options_pull(bus, o);
+        if (r >= 0)
+                r = create_container_call(bus, o, ret_id);
+        if (r < 0) {
+                (void) run_options_cidfile_finish(o, cidfile, NULL);
+                return r;
+        }
+        return run_options_cidfile_finish(o, cidfile, *ret_id);
 }
 
 /* Starts a detached container; returns 0 or the exit code (125, 126, 127). */

@@ -100,6 +100,68 @@ static void add_security_json(struct json_object *o, const ContainerSpec *s) {
         json_object_object_foreach(sec, k, v) json_object_object_add(o, k, json_object_get(v));
 }
 
+/* docker's -1 for an unlimited value. */
+static struct json_object *limit_json(uint64_t v) {
+        return v == UINT64_MAX ? json_object_new_int64(-1) : json_object_new_uint64(v);
+}
+
+/* [{"Name": "nofile", "Soft": 1024, "Hard": 2048}] */
+static struct json_object *ulimits_json(char **ulimits) {
+        struct json_object *a = json_object_new_array();
+
+        for (char **u = ulimits; u && *u; u++) {
+                struct json_object *o = json_object_new_object();
+                Ulimit ul;
+                if (ulimit_parse(*u, &ul) < 0)
+                        continue;
+                json_object_object_add(o, "Name", json_object_new_string(ul.name));
+                json_object_object_add(o, "Soft", limit_json(ul.soft));
+                json_object_object_add(o, "Hard", limit_json(ul.hard));
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
+/* [{"Path": "/dev/sda", "Rate": 1048576}] */
+static struct json_object *device_rates_json(DeviceRateKind k, char **rates) {
+        struct json_object *a = json_object_new_array();
+
+        for (char **d = rates; d && *d; d++) {
+                struct json_object *o = json_object_new_object();
+                _cleanup_free_ char *path = NULL;
+                uint64_t rate;
+                if (device_rate_parse(k, *d, &path, &rate) < 0)
+                        continue;
+                json_object_object_add(o, "Path", json_object_new_string(path));
+                json_object_object_add(o, "Rate", json_object_new_uint64(rate));
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
+/* docker's names of the flags of run-limits.h. */
+static void add_run_limits_json(struct json_object *o, const ContainerSpec *s) {
+        static const char *const rate_keys[_DEVICE_RATE_KIND_MAX] = {
+                [DEVICE_READ_BPS] = "BlkioDeviceReadBps",
+                [DEVICE_WRITE_BPS] = "BlkioDeviceWriteBps",
+                [DEVICE_READ_IOPS] = "BlkioDeviceReadIOps",
+                [DEVICE_WRITE_IOPS] = "BlkioDeviceWriteIOps",
+        };
+        uint64_t period = s->cpu_period_usec ?: 100000;
+
+        json_object_object_add(o, "MemorySwap", limit_json(s->memory_swap));
+        json_object_object_add(o, "MemoryReservation", json_object_new_uint64(s->memory_low));
+        json_object_object_add(o, "BlkioWeight", json_object_new_uint64(s->io_weight));
+        for (DeviceRateKind k = 0; k < _DEVICE_RATE_KIND_MAX; k++)
+                json_object_object_add(o, rate_keys[k], device_rates_json(k, s->device_rates[k]));
+        json_object_object_add(o, "CpuPeriod", json_object_new_uint64(s->cpu_period_usec));
+        json_object_object_add(o, "CpuQuota",
+                               json_object_new_uint64(s->cpu_quota_usec * period / USEC_PER_SEC));
+        json_object_object_add(o, "ShmSize", json_object_new_uint64(s->shm_size ?: 64 * 1024 * 1024));
+        json_object_object_add(o, "Ulimits", ulimits_json(s->ulimits));
+        json_object_object_add(o, "Init", json_object_new_boolean(s->init));
+}
+
 static struct json_object *host_config_json(Container *c) {
         const ContainerSpec *s = &c->spec;
         struct json_object *o = json_object_new_object(), *rp = json_object_new_object();
@@ -126,6 +188,7 @@ static struct json_object *host_config_json(Container *c) {
                                json_object_new_string(s->userns == USERNS_AUTO ? "auto" : ""));
         if (s->userns == USERNS_AUTO)
                 json_object_object_add(o, "IDMappings", userns_inspect_json(&s->userns_range));
+        add_run_limits_json(o, s);
         add_security_json(o, s);
         return o;
 }

@@ -274,6 +274,19 @@ static int write_security(FILE *out, const SecuritySpec *sec, sd_bus_error *erro
         return r;
 }
 
+/* Quadlet's Annotation=, Ulimit=, ShmSize= and RunInit=. */
+static int write_quadlet_extras(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
+        int r = write_word_lines(out, "Annotation", s->annotations, error);
+
+        if (r >= 0)
+                r = write_word_lines(out, "Ulimit", s->ulimits, error);
+        if (r >= 0 && s->shm_size > 0)
+                container_file_write_size(out, "ShmSize", s->shm_size);
+        if (r >= 0 && s->init)
+                fputs("RunInit=yes\n", out);
+        return r;
+}
+
 static int write_container_section(FILE *out, const char *name, const ContainerSpec *s, sd_bus_error *error) {
         int r;
 
@@ -293,19 +306,63 @@ static int write_container_section(FILE *out, const char *name, const ContainerS
                 r = write_security(out, &s->security, error);
         if (r >= 0 && s->tty)
                 fputs("Tty=yes\n", out); /* conmand holds the terminal (PrepareContainerConsole) */
+        if (r >= 0)
+                r = write_quadlet_extras(out, s, error);
         return r;
 }
 
 /* Restart= as unit.c sets it for the policy (unless-stopped = always: systemd never restarts a unit
  * that was stopped), and CPUWeight=, which has no [Container] key. */
+static bool has_service_settings(const ContainerSpec *s) {
+        bool rates = false;
+
+        for (size_t k = 0; k < _DEVICE_RATE_KIND_MAX; k++)
+                rates = rates || s->device_rates[k];
+        return s->restart != RESTART_NO || s->cpu_weight > 0 || s->memory_swap > 0 || s->memory_low > 0 ||
+               s->io_weight > 0 || s->cpu_period_usec > 0 || s->cpuset_cpus || s->cpuset_mems || rates ||
+               s->security.has_oom_score_adj;
+}
+
+/* The resource flags with no [Container] key (run-limits.h), as the unit settings unit.c makes of them. */
+static void write_service_limits(FILE *out, const ContainerSpec *s) {
+        uint64_t swap;
+
+        if (s->memory_swap > 0 && memory_swap_max(s->memory_swap, s->memory_max, &swap) >= 0) {
+                if (swap == UINT64_MAX)
+                        fputs("MemorySwapMax=infinity\n", out);
+                else
+                        fprintf(out, "MemorySwapMax=%" PRIu64 "\n", swap);
+        }
+        if (s->memory_low > 0)
+                fprintf(out, "MemoryLow=%" PRIu64 "\n", s->memory_low);
+        if (s->io_weight > 0)
+                fprintf(out, "IOWeight=%" PRIu64 "\n", s->io_weight);
+        if (s->cpu_period_usec > 0)
+                fprintf(out, "CPUQuotaPeriodSec=%" PRIu64 "us\n", s->cpu_period_usec);
+        if (s->cpuset_cpus)
+                fprintf(out, "AllowedCPUs=%s\n", s->cpuset_cpus);
+        if (s->cpuset_mems)
+                fprintf(out, "AllowedMemoryNodes=%s\n", s->cpuset_mems);
+        for (DeviceRateKind k = 0; k < _DEVICE_RATE_KIND_MAX; k++)
+                for (char **d = s->device_rates[k]; d && *d; d++) {
+                        _cleanup_free_ char *path = NULL;
+                        uint64_t rate;
+                        if (device_rate_parse(k, *d, &path, &rate) >= 0)
+                                fprintf(out, "%s=%s %" PRIu64 "\n", device_rate_property(k), path, rate);
+                }
+        if (s->security.has_oom_score_adj)
+                fprintf(out, "OOMScoreAdjust=%d\n", s->security.oom_score_adj);
+}
+
 static void write_service_section(FILE *out, const ContainerSpec *s) {
-        if (s->restart == RESTART_NO && s->cpu_weight == 0)
+        if (!has_service_settings(s))
                 return;
         fputs("\n[Service]\n", out);
         if (s->restart != RESTART_NO)
                 fprintf(out, "Restart=%s\n", s->restart == RESTART_ON_FAILURE ? "on-failure" : "always");
         if (s->cpu_weight > 0)
                 fprintf(out, "CPUWeight=%" PRIu64 "\n", s->cpu_weight);
+        write_service_limits(out, s);
 }
 
 /* The settings of the CRI server's options (CreateContainer's Annotations, LogPath ...) have no key in a
@@ -313,14 +370,10 @@ static void write_service_section(FILE *out, const ContainerSpec *s) {
 static const char *cri_only_setting(const ContainerSpec *s) {
         const SecuritySpec *sec = &s->security;
 
-        return s->annotations            ? "Annotations"
-               : s->log_path             ? "LogPath"
+        return s->log_path               ? "LogPath"
                : s->pid_mode             ? "PidMode"
-               : s->cpuset_cpus          ? "CpusetCpus"
-               : s->cpuset_mems          ? "CpusetMems"
                : sec->has_masked_paths   ? "MaskedPaths"
                : sec->has_readonly_paths ? "ReadonlyPaths"
-               : sec->has_oom_score_adj  ? "OomScoreAdj"
                                          : NULL;
 }
 

@@ -369,6 +369,59 @@ static int parse_privileged(ContainerFile *f, const char *k, const char *v, char
                        : 0;
 }
 
+/* ---- Quadlet's Annotation=, Ulimit=, ShmSize=, RunInit= ---- */
+
+/* key=value words (repeatable); an empty value resets the list. */
+static int parse_annotation(ContainerFile *f, const char *k, const char *v, char **m) {
+        size_t first = strv_length(f->spec.annotations);
+        int r;
+
+        if (isempty(v)) {
+                strv_freep(&f->spec.annotations);
+                return 0;
+        }
+        r = ini_append_words(&f->spec.annotations, v, m);
+        for (size_t i = first; r >= 0 && f->spec.annotations && f->spec.annotations[i]; i++)
+                if (!strchr(f->spec.annotations[i], '=') || f->spec.annotations[i][0] == '=')
+                        return ini_message(m, "'%s' is not key=value", f->spec.annotations[i]);
+        return r;
+}
+
+/* NAME=SOFT[:HARD] words (repeatable), stored in their canonical spelling; an empty value resets. */
+static int parse_ulimit(ContainerFile *f, const char *k, const char *v, char **m) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        if (isempty(v)) {
+                strv_freep(&f->spec.ulimits);
+                return 0;
+        }
+        r = ini_append_words(&words, v, m);
+        for (char **w = words; r >= 0 && w && *w; w++) {
+                char *canonical = NULL;
+                Ulimit u;
+                if (ulimit_parse(*w, &u) < 0)
+                        return ini_message(m,
+                                           "'%s' is not NAME=SOFT[:HARD] (nofile, nproc, core, ...; -1: "
+                                           "unlimited)",
+                                           *w);
+                r = ulimit_format(&u, &canonical);
+                if (r >= 0)
+                        r = strv_push_take(&f->spec.ulimits, canonical);
+        }
+        return r;
+}
+
+static int parse_shm_size(ContainerFile *f, const char *k, const char *v, char **m) {
+        if (parse_size(v, &f->spec.shm_size) < 0 || f->spec.shm_size == 0)
+                return ini_message(m, "'%s' is not a size like 64m or 1g", v);
+        return 0;
+}
+
+static int parse_run_init(ContainerFile *f, const char *k, const char *v, char **m) {
+        return ini_parse_bool(v, &f->spec.init) < 0 ? ini_message(m, "'%s' is not a boolean", v) : 0;
+}
+
 const ContainerFileKey container_file_keys[] = {
         { "Image", parse_image, "image reference (pulled at start unless Pull=never)" },
         { "Rootfs", parse_rootfs, "absolute path of a root filesystem directory" },
@@ -409,6 +462,11 @@ const ContainerFileKey container_file_keys[] = {
         { "AppArmor", parse_apparmor, "AppArmor profile (only where AppArmor is enabled)" },
         { "Privileged", parse_privileged,
           "all capabilities and devices, no seccomp, no masked paths (boolean)" },
+        { "Annotation", parse_annotation, "OCI annotations, key=value ... (repeatable)" },
+        { "Ulimit", parse_ulimit,
+          "resource limits, NAME=SOFT[:HARD] ... (nofile=1024:2048) → LimitNOFILE= ..." },
+        { "ShmSize", parse_shm_size, "size of /dev/shm (default 64m)" },
+        { "RunInit", parse_run_init, "an init (catatonit) as PID 1 in front of the command (boolean)" },
 };
 const size_t container_file_n_keys = ELEMENTSOF(container_file_keys);
 

@@ -170,6 +170,9 @@ void container_spec_done(ContainerSpec *s) {
         free(s->hostname);
         strv_freep(&s->labels);
         strv_freep(&s->annotations);
+        strv_freep(&s->ulimits);
+        for (size_t k = 0; k < _DEVICE_RATE_KIND_MAX; k++)
+                strv_freep(&s->device_rates[k]);
         for (size_t i = 0; i < s->n_volumes; i++) {
                 free(s->volumes[i].source);
                 free(s->volumes[i].destination);
@@ -367,6 +370,48 @@ static int validate_limits(const ContainerSpec *s, sd_bus_error *error) {
         return 0;
 }
 
+/* docker's resource flags beyond the basic limits (run-limits.h): each message names the flag. */
+static int validate_run_limits(const ContainerSpec *s, sd_bus_error *error) {
+        uint64_t swap;
+
+        if (s->memory_swap != 0 && memory_swap_max(s->memory_swap, s->memory_max, &swap) < 0)
+                return invalid(error,
+                               "%s--memory-swap (memory and swap together) needs --memory, and may not "
+                               "be below it; -1 is unlimited swap.",
+                               "");
+        if (s->memory_low > CONTAINER_LIMIT_MAX || (s->memory_max != 0 && s->memory_low > s->memory_max))
+                return invalid(error, "%s--memory-reservation must not be above --memory.", "");
+        if (s->io_weight != 0 && (s->io_weight < 10 || s->io_weight > 1000))
+                return invalid(error, "%s--blkio-weight must be between 10 and 1000.", "");
+        if (s->cpu_period_usec != 0 && (s->cpu_period_usec < 1000 || s->cpu_period_usec > 1000000))
+                return invalid(error, "%s--cpu-period must be between 1000 and 1000000 microseconds.", "");
+        if (s->shm_size > CONTAINER_LIMIT_MAX)
+                return invalid(error, "%s--shm-size is too large.", "");
+        if (strv_length(s->ulimits) > 64)
+                return invalid(error, "%sToo many ulimits.", "");
+        for (char **u = s->ulimits; u && *u; u++) {
+                Ulimit ul;
+                if (ulimit_parse(*u, &ul) < 0)
+                        return invalid(error,
+                                       "Invalid --ulimit '%.64s': use NAME=SOFT[:HARD] with a name such as "
+                                       "nofile, nproc or core, numbers or -1, SOFT not above HARD.",
+                                       *u);
+        }
+        for (DeviceRateKind k = 0; k < _DEVICE_RATE_KIND_MAX; k++) {
+                if (strv_length(s->device_rates[k]) > 64)
+                        return invalid(error, "Too many --%s.", device_rate_option(k));
+                for (char **d = s->device_rates[k]; d && *d; d++) {
+                        _cleanup_free_ char *path = NULL;
+                        uint64_t rate;
+                        if (device_rate_parse(k, *d, &path, &rate) < 0)
+                                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                         "Invalid --%s '%.64s': use /dev/DEVICE:RATE.",
+                                                         device_rate_option(k), *d);
+                }
+        }
+        return 0;
+}
+
 static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
         size_t n = strv_length(s->ports);
         _cleanup_free_ PortMapping *ports = NULL;
@@ -445,6 +490,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
         if (r >= 0)
                 r = validate_limits(s, error);
         if (r >= 0)
+                r = validate_run_limits(s, error);
+        if (r >= 0)
                 r = validate_network(s, error);
         if (r >= 0)
                 r = validate_pod(s, error);
@@ -460,6 +507,55 @@ static void add_string(struct json_object *o, const char *key, const char *v) {
 
 static void add_u64(struct json_object *o, const char *key, uint64_t v) {
         json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static const char *const device_rate_json_keys[_DEVICE_RATE_KIND_MAX] = {
+        [DEVICE_READ_BPS] = "deviceReadBps",
+        [DEVICE_WRITE_BPS] = "deviceWriteBps",
+        [DEVICE_READ_IOPS] = "deviceReadIOps",
+        [DEVICE_WRITE_IOPS] = "deviceWriteIOps",
+};
+
+/* Written only when set, so the container.json of a container without them stays as it was. */
+static void run_limits_to_json(struct json_object *o, const ContainerSpec *s) {
+        const struct {
+                const char *key;
+                uint64_t v;
+        } n[] = {
+                { "cpuPeriodUSec", s->cpu_period_usec },
+                { "memorySwap", s->memory_swap },
+                { "memoryLow", s->memory_low },
+                { "ioWeight", s->io_weight },
+                { "shmSize", s->shm_size },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(n); i++)
+                if (n[i].v != 0)
+                        add_u64(o, n[i].key, n[i].v);
+        if (s->ulimits)
+                json_object_object_add(o, "ulimits", json_strv_new(s->ulimits));
+        for (size_t k = 0; k < _DEVICE_RATE_KIND_MAX; k++)
+                if (s->device_rates[k])
+                        json_object_object_add(o, device_rate_json_keys[k],
+                                               json_strv_new(s->device_rates[k]));
+        if (s->init)
+                json_object_object_add(o, "init", json_object_new_boolean(true));
+}
+
+static int run_limits_from_json(struct json_object *o, ContainerSpec *s) {
+        int r = json_strv_get(json_object_object_get(o, "ulimits"), &s->ulimits);
+
+        for (size_t k = 0; r >= 0 && k < _DEVICE_RATE_KIND_MAX; k++)
+                r = json_strv_get(json_object_object_get(o, device_rate_json_keys[k]), &s->device_rates[k]);
+        if (r < 0)
+                return r;
+        s->cpu_period_usec = json_get_u64(o, "cpuPeriodUSec", 0);
+        s->memory_swap = json_get_u64(o, "memorySwap", 0);
+        s->memory_low = json_get_u64(o, "memoryLow", 0);
+        s->io_weight = json_get_u64(o, "ioWeight", 0);
+        s->shm_size = json_get_u64(o, "shmSize", 0);
+        s->init = json_get_bool(o, "init");
+        return 0;
 }
 
 struct json_object *container_spec_to_json(const ContainerSpec *s) {
@@ -503,6 +599,7 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_u64(o, "pidsLimit", s->pids_limit);
         add_string(o, "cpusetCpus", s->cpuset_cpus);
         add_string(o, "cpusetMems", s->cpuset_mems);
+        run_limits_to_json(o, s);
         add_string(o, "stopSignal", signal_to_string(s->stop_signal));
         add_u64(o, "stopTimeoutUSec", s->stop_timeout_usec);
         add_string(o, "restartPolicy", restart_policy_to_string(s->restart));
@@ -600,6 +697,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = json_get_string(o, "cpusetCpus", &s->cpuset_cpus);
         if (r >= 0)
                 r = json_get_string(o, "cpusetMems", &s->cpuset_mems);
+        if (r >= 0)
+                r = run_limits_from_json(o, s);
         if (r >= 0)
                 r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
         if (r >= 0)

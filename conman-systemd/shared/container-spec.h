@@ -14,6 +14,7 @@
 #include <systemd/sd-bus.h>
 
 #include "shared/macro.h"
+#include "shared/run-limits.h"
 #include "shared/security-spec.h"
 #include "shared/userns.h"
 
@@ -85,12 +86,22 @@ typedef struct ContainerSpec {
         char *pod_slice; /* the slice the pod was given (CreatePod's CgroupParent); NULL:
                             conman-pod-NAME.slice */
 
-        uint64_t memory_max;     /* bytes; 0 = no limit → MemoryMax= */
-        uint64_t cpu_quota_usec; /* per second of wall time; 0 = none → CPUQuota= */
-        uint64_t cpu_weight;     /* 1..10000; 0 = default → CPUWeight= */
-        uint64_t pids_limit;     /* 0 = the default (2048), UINT64_MAX = none → TasksMax= */
-        char *cpuset_cpus;       /* "0-3,5": → AllowedCPUs=; NULL = all */
-        char *cpuset_mems;       /* memory nodes, the same syntax → AllowedMemoryNodes= */
+        uint64_t memory_max;      /* bytes; 0 = no limit → MemoryMax= */
+        uint64_t cpu_quota_usec;  /* per second of wall time; 0 = none → CPUQuota= */
+        uint64_t cpu_weight;      /* 1..10000; 0 = default → CPUWeight= */
+        uint64_t pids_limit;      /* 0 = the default (2048), UINT64_MAX = none → TasksMax= */
+        char *cpuset_cpus;        /* "0-3,5": → AllowedCPUs=; NULL = all */
+        char *cpuset_mems;        /* memory nodes, the same syntax → AllowedMemoryNodes= */
+        uint64_t cpu_period_usec; /* --cpu-period: 0 = systemd's (100 ms) → CPUQuotaPeriodSec= */
+        uint64_t memory_swap;     /* --memory-swap, docker's memory + swap total: 0 = none, UINT64_MAX =
+                                     unlimited → MemorySwapMax= (the swap alone, run-limits.h) */
+        uint64_t memory_low;      /* --memory-reservation: bytes, 0 = none → MemoryLow= */
+        uint64_t io_weight;       /* --blkio-weight: 10..1000, 0 = default → IOWeight= */
+        char **device_rates[_DEVICE_RATE_KIND_MAX]; /* "/dev/sda:RATE" each (run-limits.h) →
+                                                       IOReadBandwidthMax= ... IOWriteIOPSMax= */
+        char **ulimits;    /* "nofile=SOFT:HARD" (run-limits.h) → LimitNOFILE= ... */
+        uint64_t shm_size; /* --shm-size: bytes of the /dev/shm tmpfs, 0 = 64 MiB */
+        bool init;         /* --init: catatonit (or tini) runs the command as the container's init */
 
         int stop_signal;              /* → KillSignal= */
         uint64_t stop_timeout_usec;   /* → TimeoutStopSec= */

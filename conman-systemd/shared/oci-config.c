@@ -4,10 +4,12 @@
  * devices, seccomp, masked paths ...) is added by oci-security.c.
  */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 #include "shared/bus-errors.h"
 #include "shared/fileio.h"
@@ -243,13 +245,16 @@ static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *
                                                 "size=65536k" };
         static const char *const pts_opts[] = { "nosuid",        "noexec",    "newinstance",
                                                 "ptmxmode=0666", "mode=0620", "gid=5" };
-        static const char *const shm_opts[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" };
+        _cleanup_free_ char *shm_size = NULL;
+        const char *shm_opts[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" };
         static const char *const mq_opts[] = { "nosuid", "noexec", "nodev" };
         static const char *const sys_opts[] = { "nosuid", "noexec", "nodev", "ro" };
         size_t n_sys =
                 ELEMENTSOF(sys_opts) - (s->security.privileged ? 1 : 0); /* privileged: rw, as docker */
         struct json_object *a = json_object_new_array();
 
+        if (s->shm_size > 0 && asprintf(&shm_size, "size=%" PRIu64, s->shm_size) >= 0)
+                shm_opts[ELEMENTSOF(shm_opts) - 1] = shm_size; /* --shm-size */
         json_object_array_add(a, mount_entry("/proc", "proc", "proc", proc_opts, ELEMENTSOF(proc_opts)));
         json_object_array_add(a, mount_entry("/dev", "tmpfs", "tmpfs", dev_opts, ELEMENTSOF(dev_opts)));
         json_object_array_add(a, mount_entry("/dev/pts", "devpts", "devpts", pts_opts, ELEMENTSOF(pts_opts)));
@@ -265,6 +270,11 @@ static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *
         } else
                 json_object_array_add(a, mount_entry("/sys", "sysfs", "sysfs", sys_opts, n_sys));
         add_network_mounts(a, paths->network_etc_dir);
+        if (s->init) { /* on /dev, a tmpfs: no mount point is made in the root filesystem */
+                static const char *const init_opts[] = { "bind", "ro", "nosuid", "nodev" };
+                json_object_array_add(a, mount_entry(OCI_INIT_PATH, "bind", paths->init_path, init_opts,
+                                                     ELEMENTSOF(init_opts)));
+        }
         for (size_t i = 0; i < s->n_volumes; i++) {
                 const char *opts[] = { "rbind", s->volumes[i].read_only ? "ro" : "rw",
                                        volume_propagation_to_string(s->volumes[i].propagation)
@@ -296,6 +306,50 @@ static struct json_object *build_env(const ContainerSpec *s, const char *hostnam
         return a;
 }
 
+/* The command, behind the init and "--" with --init. */
+static struct json_object *build_args(const ContainerSpec *s) {
+        size_t n = strv_length(s->command), k = s->init ? 2 : 0;
+        _cleanup_free_ const char **argv = calloc(n + k + 1, sizeof(char *));
+
+        if (!argv)
+                return json_object_new_array();
+        argv[0] = OCI_INIT_PATH;
+        argv[1] = "--";
+        for (size_t i = 0; i < n; i++)
+                argv[k + i] = s->command[i];
+        return string_array(argv, n + k);
+}
+
+/* [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 2048}] from "nofile=1024:2048" (run-limits.h). */
+static struct json_object *build_rlimits(char **ulimits) {
+        struct json_object *a = json_object_new_array();
+
+        for (char **u = ulimits; u && *u; u++) {
+                _cleanup_free_ char *type = NULL;
+                struct json_object *o;
+                Ulimit ul;
+
+                if (ulimit_parse(*u, &ul) < 0 || asprintf(&type, "RLIMIT_%s", ul.property + 5) < 0)
+                        continue; /* "LimitNOFILE" → RLIMIT_NOFILE */
+                o = json_object_new_object();
+                json_object_object_add(o, "type", json_object_new_string(type));
+                json_object_object_add(o, "hard", json_object_new_uint64(ul.hard));
+                json_object_object_add(o, "soft", json_object_new_uint64(ul.soft));
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
+const char *oci_init_find(void) {
+        static const char *const candidates[] = { "/usr/bin/catatonit", "/usr/libexec/podman/catatonit",
+                                                  "/usr/bin/tini-static", "/usr/sbin/tini-static" };
+
+        for (size_t i = 0; i < ELEMENTSOF(candidates); i++)
+                if (access(candidates[i], X_OK) >= 0)
+                        return candidates[i];
+        return NULL;
+}
+
 static struct json_object *build_process(const ContainerSpec *s, const OciUser *user, const char *hostname) {
         struct json_object *p = json_object_new_object(), *u = json_object_new_object();
 
@@ -309,11 +363,13 @@ static struct json_object *build_process(const ContainerSpec *s, const OciUser *
                 json_object_object_add(u, "additionalGids", gids);
         }
         json_object_object_add(p, "user", u);
-        json_object_object_add(p, "args",
-                               string_array((const char *const *) s->command, strv_length(s->command)));
+        json_object_object_add(p, "args", build_args(s));
         json_object_object_add(p, "env", build_env(s, hostname));
         json_object_object_add(p, "cwd", json_object_new_string(s->working_dir ?: "/"));
-        /* No rlimits: the container inherits the unit's (LimitNOFILE= etc.), which systemd owns. */
+        /* The container inherits the unit's limits (LimitNOFILE= etc., which systemd owns), but a runtime
+         * written in Go raises its own soft RLIMIT_NOFILE to the hard one: --ulimit is set here too. */
+        if (s->ulimits)
+                json_object_object_add(p, "rlimits", build_rlimits(s->ulimits));
         return p;
 }
 
@@ -390,6 +446,7 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         struct json_object *root;
         const char *hostname;
         char short_id[13];
+        OciPaths with_init;
         OciUser user;
         OciHost host;
         int r;
@@ -397,6 +454,15 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         r = oci_user_resolve_bus(paths->user_roots, s->user, "the root filesystem", &user, error);
         if (r < 0)
                 return r;
+        if (s->init && !paths->init_path) {
+                with_init = *paths;
+                with_init.init_path = oci_init_find();
+                if (!with_init.init_path)
+                        return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                "--init needs a static init on the host: install catatonit "
+                                                "(or tini, for /usr/bin/tini-static).");
+                paths = &with_init;
+        }
 
         snprintf(short_id, sizeof(short_id), "%.12s", id);
         c = json_object_new_object();

@@ -41,7 +41,13 @@ typedef struct OciPaths {
         const char *pid_ns_path;    /* a pod's PID namespace (its pause process's, pinned by path), or NULL */
         bool pid_host, ipc_host;    /* no PID / IPC namespace of its own: the host's */
         const struct OciHost *host; /* machine, capabilities, cgroup version; NULL = this host's */
+        const char *init_path;      /* --init: the host's static init to bind in; NULL = oci_init_find() */
 } OciPaths;
+
+/* --init: a static init on the host (catatonit, or tini-static), bound read-only to OCI_INIT_PATH in front
+ * of the command; NULL when there is none. */
+#define OCI_INIT_PATH "/dev/init"
+const char *oci_init_find(void);
 
 /* The mount of mountinfo (a /proc/PID/mountinfo) with mount_id, or (mount_id 0) the one whose mount point
  * is the longest above path: its mount point, whether it is shared (a peer group) and a slave (has a

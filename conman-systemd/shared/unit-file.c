@@ -29,6 +29,7 @@ static const FileKey file_keys[] = {
         { "TimeoutStartUSec", "Service", "TimeoutStartSec" },
         { "RestartUSec", "Service", "RestartSec" },
         { "CPUQuotaPerSecUSec", "Service", "CPUQuota" },
+        { "CPUQuotaPeriodUSec", "Service", "CPUQuotaPeriodSec" },
         { "ExecStartEx", "Service", "ExecStart" }, /* its flags are prefixes in a file */
         { "StandardInputFileDescriptor", "Service", NULL },
         { "StandardOutputFileDescriptor", "Service", NULL },
@@ -120,6 +121,24 @@ static int format_exec_command(const ExecHook *h, char **ret) {
         return 0;
 }
 
+static int format_rlimit(const UnitProperty *p, char **ret) {
+        char soft[32] = "infinity", hard[32] = "infinity";
+
+        if (p->soft != UINT64_MAX)
+                snprintf(soft, sizeof(soft), "%" PRIu64, p->soft);
+        if (p->u != UINT64_MAX)
+                snprintf(hard, sizeof(hard), "%" PRIu64, p->u);
+        return asprintf(ret, "%s:%s", soft, hard) < 0 ? -ENOMEM : 0;
+}
+
+static int format_device_rate(const UnitProperty *p, char **ret) {
+        _cleanup_free_ char *path = unit_value_escape(p->str, true);
+
+        if (!path)
+                return -ENOMEM;
+        return asprintf(ret, "%s %" PRIu64, path, p->u) < 0 ? -ENOMEM : 0;
+}
+
 static int format_strv(char **strv, char **ret) {
         _cleanup_strv_free_ char **words = NULL;
 
@@ -137,7 +156,10 @@ static int format_value(const UnitProperty *p, char **ret) {
         switch (p->type) {
         case UNIT_PROPERTY_STRING: *ret = unit_value_escape(p->str, false); break;
         case UNIT_PROPERTY_BOOL: *ret = strdup(p->u ? "yes" : "no"); break;
-        case UNIT_PROPERTY_U64:
+        case UNIT_PROPERTY_U64: /* "MemorySwapMax=infinity", "TasksMax=infinity" */
+                if (p->u == UINT64_MAX)
+                        return (*ret = strdup("infinity")) ? 0 : -ENOMEM;
+                return asprintf(ret, "%" PRIu64, p->u) < 0 ? -ENOMEM : 0;
         case UNIT_PROPERTY_U32: return asprintf(ret, "%" PRIu64, p->u) < 0 ? -ENOMEM : 0;
         case UNIT_PROPERTY_USEC: return format_usec(p->u, ret);
         case UNIT_PROPERTY_CPU_QUOTA: /* systemd keeps CPUQuota= in 1/100 percent */
@@ -151,6 +173,9 @@ static int format_value(const UnitProperty *p, char **ret) {
                 return asprintf(ret, "SIG%s", sig) < 0 ? -ENOMEM : 0;
         case UNIT_PROPERTY_STRV: return format_strv(p->strv, ret);
         case UNIT_PROPERTY_CPUSET: *ret = strdup(p->str); break;
+        case UNIT_PROPERTY_I32: return asprintf(ret, "%" PRIi32, (int32_t) p->u) < 0 ? -ENOMEM : 0;
+        case UNIT_PROPERTY_RLIMIT: return format_rlimit(p, ret);
+        case UNIT_PROPERTY_DEVICE_RATE: return format_device_rate(p, ret);
         default: return -EINVAL;
         }
         return *ret ? 0 : -ENOMEM;

@@ -144,6 +144,22 @@ static int add_cpuset(UnitPropertyList *l, const char *name, const char *value) 
         return 0;
 }
 
+static int add_rlimit(UnitPropertyList *l, const Ulimit *u) {
+        UnitProperty *p = property_add(l, u->property, UNIT_PROPERTY_RLIMIT);
+        if (!p)
+                return -ENOMEM;
+        p->u = u->hard;
+        p->soft = u->soft;
+        return 0;
+}
+
+static int add_device_rate(UnitPropertyList *l, DeviceRateKind k, const char *canonical) {
+        UnitProperty *p = property_add(l, device_rate_property(k), UNIT_PROPERTY_DEVICE_RATE);
+        if (!p)
+                return -ENOMEM;
+        return device_rate_parse(k, canonical, &p->str, &p->u);
+}
+
 static int add_strv(UnitPropertyList *l, const char *name, char *const *value) {
         UnitProperty *p = property_add(l, name, UNIT_PROPERTY_STRV);
         if (!p || !(p->strv = strv_copy(value)))
@@ -358,6 +374,35 @@ static int add_resources(UnitPropertyList *l, const ContainerSpec *s) {
         return r;
 }
 
+/* docker's further resource flags (run-limits.h): swap, reservation, I/O, the quota's period, ulimits and
+ * a raised OOM score (a lowered one needs CAP_SYS_RESOURCE, which a host may lack: config.json's
+ * oomScoreAdj handles that gracefully, oci-security.c). */
+static int add_run_limits(UnitPropertyList *l, const ContainerSpec *s) {
+        uint64_t swap;
+        int r = 0;
+
+        if (s->memory_swap != 0 && memory_swap_max(s->memory_swap, s->memory_max, &swap) >= 0)
+                r = add_number(l, "MemorySwapMax", UNIT_PROPERTY_U64, swap);
+        if (r >= 0 && s->memory_low > 0)
+                r = add_number(l, "MemoryLow", UNIT_PROPERTY_U64, s->memory_low);
+        if (r >= 0 && s->io_weight > 0)
+                r = add_number(l, "IOWeight", UNIT_PROPERTY_U64, s->io_weight);
+        if (r >= 0 && s->cpu_period_usec > 0)
+                r = add_number(l, "CPUQuotaPeriodUSec", UNIT_PROPERTY_USEC, s->cpu_period_usec);
+        for (DeviceRateKind k = 0; k < _DEVICE_RATE_KIND_MAX; k++)
+                for (char **d = s->device_rates[k]; r >= 0 && d && *d; d++)
+                        r = add_device_rate(l, k, *d);
+        for (char **u = s->ulimits; r >= 0 && u && *u; u++) {
+                Ulimit ul;
+                r = ulimit_parse(*u, &ul);
+                if (r >= 0)
+                        r = add_rlimit(l, &ul);
+        }
+        if (r >= 0 && s->security.has_oom_score_adj && s->security.oom_score_adj >= 0)
+                r = add_number(l, "OOMScoreAdjust", UNIT_PROPERTY_I32, (uint64_t) s->security.oom_score_adj);
+        return r;
+}
+
 static int add_stop_and_restart(UnitPropertyList *l, const ContainerSpec *s) {
         int r;
 
@@ -412,6 +457,8 @@ int unit_properties_build(const UnitParams *p, UnitPropertyList *ret) {
                 r = add_stdio(&l, p);
         if (r >= 0)
                 r = add_resources(&l, p->spec);
+        if (r >= 0)
+                r = add_run_limits(&l, p->spec);
         if (r >= 0)
                 r = add_stop_and_restart(&l, p->spec);
         if (r >= 0)
@@ -510,16 +557,31 @@ static int append_property(sd_bus_message *m, const UnitProperty *p) {
         case UNIT_PROPERTY_EXEC: r = append_exec_value(m, p); break;
         case UNIT_PROPERTY_FD: r = sd_bus_message_append(m, "v", "h", p->fd); break;
         case UNIT_PROPERTY_CPUSET: r = append_cpuset_value(m, p->str); break;
+        case UNIT_PROPERTY_I32: r = sd_bus_message_append(m, "v", "i", (int32_t) p->u); break;
+        case UNIT_PROPERTY_RLIMIT: r = sd_bus_message_append(m, "v", "t", p->u); break;
+        case UNIT_PROPERTY_DEVICE_RATE: r = sd_bus_message_append(m, "v", "a(st)", 1, p->str, p->u); break;
         default: return -EINVAL;
         }
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
+/* LimitNOFILE= on the bus is two properties: LimitNOFILE (hard) and LimitNOFILESoft. */
+static int append_rlimit_soft(sd_bus_message *m, const UnitProperty *p) {
+        _cleanup_free_ char *name = NULL;
+
+        if (asprintf(&name, "%sSoft", p->name) < 0)
+                return -ENOMEM;
+        return sd_bus_message_append(m, "(sv)", name, "t", p->soft);
+}
+
 static int append_property_list(sd_bus_message *m, const UnitPropertyList *l) {
         int r = sd_bus_message_open_container(m, 'a', "(sv)");
 
-        for (size_t i = 0; r >= 0 && i < l->n; i++)
+        for (size_t i = 0; r >= 0 && i < l->n; i++) {
                 r = append_property(m, &l->items[i]);
+                if (r >= 0 && l->items[i].type == UNIT_PROPERTY_RLIMIT)
+                        r = append_rlimit_soft(m, &l->items[i]);
+        }
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 

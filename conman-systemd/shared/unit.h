@@ -81,6 +81,9 @@ typedef enum UnitPropertyType {
         UNIT_PROPERTY_EXEC,      /* a(sasb) */
         UNIT_PROPERTY_FD,        /* h; transient units only */
         UNIT_PROPERTY_CPUSET,    /* ay, a bitmask from the list in str ("0-3,5" in a file) */
+        UNIT_PROPERTY_I32,       /* i */
+        UNIT_PROPERTY_RLIMIT,    /* t: u is the hard limit; sent with "<name>Soft" t of soft ("SOFT:HARD") */
+        UNIT_PROPERTY_DEVICE_RATE, /* a(st) of (str, u): one device's throttle ("PATH RATE" in a file) */
 } UnitPropertyType;
 
 typedef struct UnitProperty {
@@ -88,6 +91,7 @@ typedef struct UnitProperty {
         UnitPropertyType type;
         char *str;      /* owned */
         uint64_t u;     /* numbers, booleans, signals */
+        uint64_t soft;  /* UNIT_PROPERTY_RLIMIT: the soft limit */
         char **strv;    /* owned */
         ExecHook *exec; /* owned */
         size_t n_exec;

@@ -335,15 +335,12 @@ static void test_refused(void **state) {
         /* the CRI server's settings have no key in a file */
         strv_freep(&s.command);
         push(&s.command, "/bin/true");
-        push(&s.annotations, "k=v");
-        assert_refused(&s, "Annotations");
-        strv_freep(&s.annotations);
         s.log_path = strdup("/var/log/pods/x/0.log");
         assert_refused(&s, "LogPath");
         free(s.log_path);
         s.log_path = NULL;
-        s.security.has_oom_score_adj = true;
-        assert_refused(&s, "OomScoreAdj");
+        s.pid_mode = strdup("host");
+        assert_refused(&s, "PidMode");
 }
 
 /* conmanctl run's default network is the bridge; ports are kept in their canonical spelling. */
@@ -387,6 +384,44 @@ static void test_security_keys(void **state) {
                 text, "\nAddCapability=CAP_NET_RAW\nDropCapability=ALL\nAddDevice=/dev/fuse:/dev/fuse:rwm\n"
                       "SeccompProfile=/etc/conman/p.json\nSysctl=net.core.somaxconn=1024\n"
                       "GroupAdd=wheel\nNoNewPrivileges=yes\nPrivileged=yes\n"));
+}
+
+/* docker's run flags of issue 18: Quadlet's Annotation=, Ulimit=, ShmSize=, RunInit= round-trip; the resource
+ * flags without a [Container] key become the [Service] settings unit.c makes of them. */
+static void test_run_flags(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_(container_file_done) ContainerFile f;
+        _cleanup_free_ char *text = NULL;
+
+        container_spec_init(&s);
+        s.rootfs = strdup("/srv/rootfs");
+        push(&s.command, "/bin/true");
+        push(&s.annotations, "io.example/owner=ops team");
+        push(&s.ulimits, "nofile=1024:2048");
+        push(&s.ulimits, "core=-1:-1");
+        push(&s.device_rates[DEVICE_READ_BPS], "/dev/sda:1048576");
+        s.shm_size = 128 * 1024 * 1024;
+        s.init = true;
+        s.memory_max = 256 * 1024 * 1024;
+        s.memory_swap = 512 * 1024 * 1024;
+        s.memory_low = 64 * 1024 * 1024;
+        s.io_weight = 300;
+        s.cpu_period_usec = 50000;
+        s.cpuset_cpus = strdup("0-1");
+        s.security.has_oom_score_adj = true;
+        s.security.oom_score_adj = 200;
+        text = round_trip("flags", &s);
+        assert_non_null(strstr(text, "\nAnnotation=\"io.example/owner=ops team\"\nUlimit=nofile=1024:2048\n"
+                                     "Ulimit=core=-1:-1\nShmSize=128m\nRunInit=yes\n"));
+        assert_non_null(strstr(text,
+                               "\n[Service]\nMemorySwapMax=268435456\nMemoryLow=67108864\nIOWeight=300\n"
+                               "CPUQuotaPeriodSec=50000us\nAllowedCPUs=0-1\n"
+                               "IOReadBandwidthMax=/dev/sda 1048576\nOOMScoreAdjust=200\n"));
+        parse_ok(text, &f);
+        assert_strv_same(s.annotations, f.spec.annotations);
+        assert_strv_same(s.ulimits, f.spec.ulimits);
+        assert_int_equal(f.spec.shm_size, s.shm_size);
+        assert_true(f.spec.init);
 }
 
 /* A terminal is written as Tty=yes (conmand holds it for a generated container too); --rm and -i have no key
@@ -504,6 +539,7 @@ static void test_parser_refuses_fifo(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_run_flags),
                 cmocka_unit_test(test_rootfs_awkward_values),
                 cmocka_unit_test(test_image_entrypoint_pinned),
                 cmocka_unit_test(test_image_one_word_command),

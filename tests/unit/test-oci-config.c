@@ -236,6 +236,58 @@ static void test_cri_options(void **state) {
         container_spec_done(&s);
 }
 
+/* The mount of dest in config.json, or NULL. */
+static struct json_object *mount_of(struct json_object *c, const char *dest) {
+        struct json_object *a = get(c, "mounts");
+
+        for (size_t i = 0; i < json_object_array_length(a); i++)
+                if (streq(json_object_get_string(get(json_object_array_get_idx(a, i), "destination")), dest))
+                        return json_object_array_get_idx(a, i);
+        return NULL;
+}
+
+/* --shm-size sizes /dev/shm; --ulimit is in process.rlimits; --init binds the host's init read-only to
+ * /dev/init in front of the command. */
+static void test_shm_size_and_init(void **state) {
+        char *roots[] = { root, NULL };
+        struct json_object *c = NULL, *m;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        ContainerSpec s;
+
+        container_spec_init(&s);
+        s.rootfs = strdup(root);
+        assert_int_equal(strv_push(&s.command, "sh"), 0);
+        assert_int_equal(strv_push(&s.command, "-c"), 0);
+        assert_int_equal(strv_push(&s.command, "sleep 100"), 0);
+        s.shm_size = 128 * 1024 * 1024;
+        s.init = true;
+        assert_int_equal(strv_push(&s.ulimits, "nofile=1024:2048"), 0);
+        OciPaths paths = { .root = root, .user_roots = roots, .init_path = "/usr/bin/catatonit" };
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        m = mount_of(c, "/dev/shm");
+        assert_non_null(m);
+        assert_string_equal(json_object_to_json_string(get(m, "options")),
+                            "[ \"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=134217728\" ]");
+        m = mount_of(c, "/dev/init");
+        assert_non_null(m);
+        assert_string_equal(json_object_get_string(get(m, "source")), "/usr/bin/catatonit");
+        assert_string_equal(json_object_to_json_string(get(m, "options")),
+                            "[ \"bind\", \"ro\", \"nosuid\", \"nodev\" ]");
+        assert_string_equal(json_object_to_json_string(get(c, "process.args")),
+                            "[ \"\\/dev\\/init\", \"--\", \"sh\", \"-c\", \"sleep 100\" ]");
+        assert_string_equal(json_object_to_json_string(get(c, "process.rlimits")),
+                            "[ { \"type\": \"RLIMIT_NOFILE\", \"hard\": 2048, \"soft\": 1024 } ]");
+        json_object_put(c);
+
+        s.init = false; /* no init: the command alone, no mount */
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        assert_null(mount_of(c, "/dev/init"));
+        assert_string_equal(json_object_to_json_string(get(c, "process.args")),
+                            "[ \"sh\", \"-c\", \"sleep 100\" ]");
+        json_object_put(c);
+        container_spec_done(&s);
+}
+
 /* An exec's process: the container's (capabilities, noNewPrivileges, rlimits stay), with the exec's args,
  * env over the container's, cwd, user with its groups, and terminal. */
 static void test_exec_process(void **state) {
@@ -389,7 +441,8 @@ int main(void) {
                 cmocka_unit_test(test_user_resolve),        cmocka_unit_test(test_user_groups),
                 cmocka_unit_test(test_user_resolve_layers), cmocka_unit_test(test_build),
                 cmocka_unit_test(test_cri_options),         cmocka_unit_test(test_exec_process),
-                cmocka_unit_test(test_volume_propagation),  cmocka_unit_test(test_check_propagation),
+                cmocka_unit_test(test_shm_size_and_init),   cmocka_unit_test(test_volume_propagation),
+                cmocka_unit_test(test_check_propagation),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -59,7 +59,6 @@ STRING_OPTION(opt_pid_mode, pid_mode)
 STRING_OPTION(opt_cpuset_cpus, cpuset_cpus)
 STRING_OPTION(opt_cpuset_mems, cpuset_mems)
 STRV_OPTION(opt_env, env)
-STRV_OPTION(opt_entrypoint, entrypoint)
 BOOL_OPTION(opt_read_only, read_only)
 BOOL_OPTION(opt_auto_remove, auto_remove)
 BOOL_OPTION(opt_tty, tty)
@@ -69,6 +68,77 @@ U64_OPTION(opt_cpu_quota, cpu_quota_usec)
 U64_OPTION(opt_cpu_weight, cpu_weight)
 U64_OPTION(opt_pids_limit, pids_limit)
 U64_OPTION(opt_stop_timeout, stop_timeout_usec)
+U64_OPTION(opt_cpu_period, cpu_period_usec)
+U64_OPTION(opt_memory_swap, memory_swap)
+U64_OPTION(opt_memory_reservation, memory_low)
+U64_OPTION(opt_blkio_weight, io_weight)
+U64_OPTION(opt_shm_size, shm_size)
+BOOL_OPTION(opt_init, init)
+
+/* An empty list is an Entrypoint too: docker's --entrypoint '' clears the image's (and its Cmd). */
+static int opt_entrypoint(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        int r = read_strv(m, &s->entrypoint);
+        if (r >= 0 && !s->entrypoint && !(s->entrypoint = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        return r;
+}
+
+/* Ulimits as: "NAME=SOFT[:HARD]" each, stored as "NAME=SOFT:HARD" (run-limits.h). */
+static int opt_ulimits(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+
+        strv_freep(&s->ulimits);
+        for (char **v = l; r >= 0 && v && *v; v++) {
+                char *canonical = NULL;
+                Ulimit u;
+                if (ulimit_parse(*v, &u) < 0)
+                        return sd_bus_error_setf(
+                                error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                "Invalid ulimit '%.64s': use NAME=SOFT[:HARD] with a name such "
+                                "as nofile, nproc or core, numbers or -1, SOFT not above HARD.",
+                                *v);
+                r = ulimit_format(&u, &canonical);
+                if (r >= 0)
+                        r = strv_push_take(&s->ulimits, canonical);
+        }
+        return r;
+}
+
+/* DeviceReadBps ... DeviceWriteIOps as: "/dev/DEVICE:RATE" each, stored with the rate as a number. */
+static int read_device_rates(sd_bus_message *m, ContainerSpec *s, DeviceRateKind k, sd_bus_error *error) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+
+        strv_freep(&s->device_rates[k]);
+        for (char **v = l; r >= 0 && v && *v; v++) {
+                char *canonical = NULL;
+                r = device_rate_canonical(k, *v, &canonical);
+                if (r == -EINVAL)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Invalid --%s '%.64s': use /dev/DEVICE:RATE.",
+                                                 device_rate_option(k), *v);
+                if (r >= 0)
+                        r = strv_push_take(&s->device_rates[k], canonical);
+        }
+        return r;
+}
+
+static int opt_device_read_bps(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_device_rates(m, s, DEVICE_READ_BPS, error);
+}
+
+static int opt_device_write_bps(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_device_rates(m, s, DEVICE_WRITE_BPS, error);
+}
+
+static int opt_device_read_iops(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_device_rates(m, s, DEVICE_READ_IOPS, error);
+}
+
+static int opt_device_write_iops(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_device_rates(m, s, DEVICE_WRITE_IOPS, error);
+}
 
 static int opt_cpu_shares(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
         uint64_t shares;
@@ -376,6 +446,17 @@ static const Option options[] = {
         { "MaskedPaths", "as", opt_masked_paths },
         { "ReadonlyPaths", "as", opt_readonly_paths },
         { "OomScoreAdj", "i", opt_oom_score_adj },
+        { "CPUPeriod", "t", opt_cpu_period },
+        { "MemorySwap", "t", opt_memory_swap },
+        { "MemoryReservation", "t", opt_memory_reservation },
+        { "BlkioWeight", "t", opt_blkio_weight },
+        { "DeviceReadBps", "as", opt_device_read_bps },
+        { "DeviceWriteBps", "as", opt_device_write_bps },
+        { "DeviceReadIOps", "as", opt_device_read_iops },
+        { "DeviceWriteIOps", "as", opt_device_write_iops },
+        { "Ulimits", "as", opt_ulimits },
+        { "ShmSize", "t", opt_shm_size },
+        { "Init", "b", opt_init },
 };
 
 /* Pod s: the pod to join (its name, id or a unique id prefix), resolved by the caller. */
