@@ -91,9 +91,17 @@ states_of() {
         [ "$status" -eq 0 ]
 }
 
-# True when no container is between states (a stop's ExecStopPost= may still run after the workload).
+# True when no container is between states and none changed over 2 s. The workload's last operation may be a
+# `run -d --rm sh -c "sleep 0.N"` (or a restart-policy container) still running when the workload returns: seen
+# running here, it could stop before the snapshot below and be removed (--rm) by the restarted conmand, which
+# made a diff that was no fault of conmand's (CI, stop 22).
 settled() {
-        ! ps_states | grep -qE ' (starting|stopping|restarting) '
+        local a b
+        a=$(ps_states)
+        grep -qE ' (starting|stopping|restarting) ' <<<"$a" && return 1
+        sleep 2
+        b=$(ps_states)
+        [ "$a" = "$b" ]
 }
 
 # What a container still between states is doing: its unit's status and the journal of the run.
