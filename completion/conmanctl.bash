@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # bash completion for conmanctl(1): verbs and sub-verbs (`conmanctl __verbs`), each verb's flags (read
-# from its own --help, so they never go stale), and the names of containers, images, networks and pods
-# from conmand (`ps -a --format`, `images --format`, `network ls -q`, `pod ps --format`). The name
-# lookups need the daemon; without one they complete nothing.
+# from its own --help, so they never go stale), and the names of containers, images, networks, volumes and
+# pods from conmand (`ps -a --format`, `images --format`, `network ls -q`, `volume ls -q`,
+# `pod ps --format`). The name lookups need the daemon; without one they complete nothing.
 
 _conmanctl_cmd() {
         "${_conmanctl_bin:-conmanctl}" "$@" 2>/dev/null
@@ -23,6 +23,7 @@ _conmanctl_value_flags() {
 _conmanctl_containers() { _conmanctl_cmd ps -a --format '{{.Names}}'; }
 _conmanctl_images() { _conmanctl_cmd images --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>'; }
 _conmanctl_networks() { _conmanctl_cmd network ls -q; }
+_conmanctl_volumes() { _conmanctl_cmd volume ls -q; }
 _conmanctl_pods() { _conmanctl_cmd pod ps --format '{{.Name}}'; }
 
 # _conmanctl_operand PATH: what the verb's operands name (containers, images, networks, pods, files).
@@ -30,10 +31,12 @@ _conmanctl_operand() {
         case $1 in
         run | create | pull | rmi | "image inspect" | "image rm" | "image pull") echo images ;;
         "network inspect" | "network rm") echo networks ;;
+        "volume inspect" | "volume rm") echo volumes ;;
         "pod "[a-z]*) [ "$1" = "pod create" ] && echo none || echo pods ;;
         "generate unit") echo containers-and-pods ;;
         "image import") echo files ;;
-        ps | images | events | info | version | "image ls" | "image prune" | "network ls" | "network create")
+        ps | images | events | info | version | "image ls" | "image prune" | "network ls" | "network create" | \
+                "volume ls" | "volume create" | "volume prune")
                 echo none ;;
         *) echo containers ;;
         esac
@@ -60,6 +63,7 @@ _conmanctl_names() {
         containers) _conmanctl_containers ;;
         images) _conmanctl_images ;;
         networks) _conmanctl_networks ;;
+        volumes) _conmanctl_volumes ;;
         pods) _conmanctl_pods ;;
         containers-and-pods) _conmanctl_containers; _conmanctl_pods ;;
         esac

@@ -17,6 +17,7 @@
 
 static const char *const image_verbs[] = { "import", "inspect", "prune", "ls", "pull", "rm", NULL };
 static const char *const network_verbs[] = { "create", "ls", "inspect", "rm", NULL };
+static const char *const volume_verbs[] = { "create", "ls", "inspect", "rm", "prune", NULL };
 static const char *const pod_verbs[] = { "create", "start", "stop",    "restart", "kill",
                                          "rm",     "ps",    "inspect", "top",     NULL };
 static const char *const generate_verbs[] = { "unit", NULL };
@@ -53,6 +54,7 @@ static const Verb verbs[] = {
         { "login", "Check and save credentials for a registry", verb_login },
         { "logout", "Remove saved credentials for a registry", verb_logout },
         { "network", "Manage networks: create, ls, inspect, rm", verb_network, .subverbs = network_verbs },
+        { "volume", "Manage volumes: create, ls, inspect, rm, prune", verb_volume, .subverbs = volume_verbs },
         { "pod", "Manage pods: create, start, stop, restart, kill, rm, ps, inspect, top", verb_pod,
           .subverbs = pod_verbs },
         { "info", "Show daemon facts: versions, state directory, runtime", verb_info },

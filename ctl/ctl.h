@@ -71,7 +71,12 @@ int verb_untag(int argc, char *argv[]);
 int verb_push(int argc, char *argv[]);
 int verb_login(int argc, char *argv[]);
 int verb_logout(int argc, char *argv[]);
-int verb_network(int argc, char *argv[]);  /* create ls inspect rm */
+int verb_network(int argc, char *argv[]); /* create ls inspect rm */
+int verb_volume(int argc, char *argv[]);  /* create ls inspect rm prune */
+/* rm -v (verb-volume.c): the names of a container's anonymous volumes (-v /path), read before removing it;
+ * then removing them (logged; the last failure is returned). */
+int ctl_container_anonymous_volumes(sd_bus *bus, const char *ref, char ***ret);
+int ctl_remove_volumes(sd_bus *bus, char **names);
 int verb_generate(int argc, char *argv[]); /* unit */
 int verb_pod(int argc, char *argv[]);      /* create start stop restart kill rm ps inspect top */
 int verb_pod_ps(int argc, char *argv[]);

@@ -14,6 +14,7 @@
 #include "shared/util.h"
 #include "ctl.h"
 #include "run-env.h"
+#include "run-mounts.h"
 #include "run-options.h"
 
 static const char create_usage[] =
@@ -34,8 +35,12 @@ static const char create_usage[] =
         "      --cidfile FILE         Write the container id to FILE (which must not exist)\n"
         "  -w, --workdir DIR          Working directory inside the container\n"
         "  -u, --user USER[:GROUP]    User to run as (name or uid[:gid])\n"
-        "  -v, --volume SRC:DST[:OPT]  Bind mount a host path (repeatable); OPT: ro|rw and/or a\n"
-        "                             propagation (rprivate, rslave, rshared, ...), joined by ','\n"
+        "  -v, --volume SRC:DST[:OPT]  Mount a host path or a named volume (made if missing), or an\n"
+        "                             anonymous volume with DST alone (repeatable); OPT: ro|rw and/or\n"
+        "                             a propagation (rprivate, rslave, rshared, ...), joined by ','\n"
+        "      --mount type=TYPE,...  bind (source=PATH), volume (source=NAME) or tmpfs (tmpfs-size=,\n"
+        "                             tmpfs-mode=), target=DST[,readonly] (repeatable)\n"
+        "      --tmpfs DST[:OPT]      Mount a tmpfs (rw,noexec,nosuid,nodev unless OPT say otherwise)\n"
         "      --read-only            Mount the root filesystem read-only\n"
         "  -h, --hostname NAME        Container host name\n"
         "  -l, --label KEY=VALUE      Set a label (repeatable)\n"
@@ -103,6 +108,8 @@ void run_options_done(RunOptions *o) {
         strv_freep(&o->labels);
         strv_freep(&o->publish);
         strv_freep(&o->volumes);
+        strv_freep(&o->mounts);
+        strv_freep(&o->tmpfs);
         strv_freep(&o->cap_add);
         strv_freep(&o->cap_drop);
         strv_freep(&o->devices);
@@ -222,6 +229,8 @@ enum {
         ARG_ULIMIT,
         ARG_OOM_SCORE_ADJ,
         ARG_SHM_SIZE,
+        ARG_MOUNT,
+        ARG_TMPFS,
 };
 
 static const struct option run_long_options[] = {
@@ -283,6 +292,8 @@ static const struct option run_long_options[] = {
         { "ulimit", required_argument, NULL, ARG_ULIMIT },
         { "oom-score-adj", required_argument, NULL, ARG_OOM_SCORE_ADJ },
         { "shm-size", required_argument, NULL, ARG_SHM_SIZE },
+        { "mount", required_argument, NULL, ARG_MOUNT },
+        { "tmpfs", required_argument, NULL, ARG_TMPFS },
         { "help", no_argument, NULL, ARG_HELP },
         {},
 };
@@ -446,6 +457,8 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case 'w': o->working_dir = optarg; return 0;
         case 'u': o->user = optarg; return 0;
         case 'v': return strv_push(&o->volumes, optarg) < 0 ? log_oom() : 0;
+        case ARG_MOUNT: return strv_push(&o->mounts, optarg) < 0 ? log_oom() : 0;
+        case ARG_TMPFS: return strv_push(&o->tmpfs, optarg) < 0 ? log_oom() : 0;
         case ARG_READ_ONLY: o->read_only = true; return 0;
         case 'h': o->hostname = optarg; return 0;
         case 'l': return strv_push(&o->labels, optarg) < 0 ? log_oom() : 0;
@@ -485,6 +498,11 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
 
 /* What only all options together can tell. */
 static int check_options(RunOptions *o) {
+        _cleanup_(run_mounts_done) RunMounts rm = {};
+        int r = run_mounts_parse(o->volumes, o->mounts, o->tmpfs, &rm); /* refused before anything is made */
+
+        if (r < 0)
+                return r;
         if (o->have_cpu_quota && (o->have_cpu_quota_docker || o->have_cpu_period))
                 return log_error_errno(-EINVAL, "conmanctl: --cpus cannot be combined with --cpu-quota or "
                                                 "--cpu-period (use one way to say it).");
@@ -541,67 +559,6 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
                 o->rootfs = o->rootfs_abs;
         }
         return 1;
-}
-
-/* -v SRC:DST[:OPTIONS], OPTIONS docker's: ro or rw and a propagation (rshared, rslave, ...), joined by ','.
- */
-static int parse_volume(const char *spec, char **ret_src, char **ret_dst, bool *ret_ro,
-                        VolumePropagation *ret_propagation) {
-        _cleanup_free_ char *copy = strdup(spec);
-        char *src, *dst, *opts;
-
-        if (!copy)
-                return log_oom();
-        src = copy;
-        dst = strchr(src, ':');
-        if (!dst)
-                return log_error_errno(-EINVAL, "conmanctl: volume '%s' must be SRC:DST[:OPTIONS].", spec);
-        *dst++ = 0;
-        opts = strchr(dst, ':');
-        if (opts)
-                *opts++ = 0;
-        if (volume_options_parse(opts, ret_ro, ret_propagation) < 0)
-                return log_error_errno(-EINVAL,
-                                       "conmanctl: volume options '%s' must be ro or rw and a propagation "
-                                       "(rprivate, private, rslave, slave, rshared, shared), joined by ','.",
-                                       opts);
-        *ret_src = src[0] == '/' ? strdup(src) : realpath(src, NULL);
-        if (!*ret_src)
-                return log_error_errno(errno, "conmanctl: volume source %s: %m", src);
-        *ret_dst = strdup(dst);
-        return *ret_dst ? 0 : log_oom();
-}
-
-static int append_volume(sd_bus_message *m, const char *spec) {
-        _cleanup_free_ char *src = NULL, *dst = NULL;
-        VolumePropagation p;
-        bool ro;
-        int r = parse_volume(spec, &src, &dst, &ro, &p);
-
-        return r < 0 ? r : sd_bus_message_append(m, "(ssb)", src, dst, ro);
-}
-
-/* The {DST, propagation} entry of VolumePropagation for a volume that is not rprivate. */
-static int append_volume_propagation(sd_bus_message *m, const char *spec) {
-        _cleanup_free_ char *src = NULL, *dst = NULL;
-        VolumePropagation p;
-        bool ro;
-        int r = parse_volume(spec, &src, &dst, &ro, &p);
-
-        if (r < 0 || p == PROPAGATION_RPRIVATE)
-                return r;
-        return sd_bus_message_append(m, "{ss}", dst, volume_propagation_to_string(p));
-}
-
-static bool any_volume_propagation(char **volumes) {
-        for (char **v = volumes; v && *v; v++) {
-                const char *opts = strchr(*v, ':') ? strchr(strchr(*v, ':') + 1, ':') : NULL;
-                VolumePropagation p;
-                bool ro;
-                if (opts && volume_options_parse(opts + 1, &ro, &p) >= 0 && p != PROPAGATION_RPRIVATE)
-                        return true;
-        }
-        return false;
 }
 
 int ctl_append_labels(sd_bus_message *m, char **labels) {
@@ -697,6 +654,49 @@ static int append_strv_entry(sd_bus_message *m, const char *key, char **l) {
         return r < 0 ? r : close_entry(m);
 }
 
+static bool any_propagation(const RunMounts *rm) {
+        for (size_t i = 0; i < rm->n_mounts; i++)
+                if (rm->mounts[i].propagation != PROPAGATION_RPRIVATE)
+                        return true;
+        return false;
+}
+
+/* -v, --mount and --tmpfs (run-mounts.h): Volumes, VolumePropagation for those not rprivate, Tmpfs. */
+static int append_mounts(sd_bus_message *m, const RunOptions *o) {
+        _cleanup_(run_mounts_done) RunMounts rm = {};
+        int r = run_mounts_parse(o->volumes, o->mounts, o->tmpfs, &rm);
+
+        if (r >= 0 && rm.n_mounts > 0) {
+                r = open_entry(m, "Volumes", "a(ssb)");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(ssb)");
+                for (size_t i = 0; r >= 0 && i < rm.n_mounts; i++)
+                        r = sd_bus_message_append(m, "(ssb)", rm.mounts[i].source, rm.mounts[i].destination,
+                                                  rm.mounts[i].read_only);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        if (r >= 0 && any_propagation(&rm)) {
+                r = open_entry(m, "VolumePropagation", "a{ss}");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "{ss}");
+                for (size_t i = 0; r >= 0 && i < rm.n_mounts; i++)
+                        if (rm.mounts[i].propagation != PROPAGATION_RPRIVATE)
+                                r = sd_bus_message_append(
+                                        m, "{ss}", rm.mounts[i].destination,
+                                        volume_propagation_to_string(rm.mounts[i].propagation));
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+        }
+        if (r >= 0 && rm.tmpfs)
+                r = append_strv_entry(m, "Tmpfs", rm.tmpfs);
+        return r;
+}
+
 /* --entrypoint (one word, as docker; '' an empty list), --annotation, --ulimit and the device rates. */
 static int append_more_lists(sd_bus_message *m, const RunOptions *o) {
         static const char *const rate_keys[_DEVICE_RATE_KIND_MAX] = {
@@ -774,28 +774,8 @@ static int append_lists(sd_bus_message *m, const RunOptions *o) {
                 if (r >= 0)
                         r = close_entry(m);
         }
-        if (r >= 0 && o->volumes) {
-                r = open_entry(m, "Volumes", "a(ssb)");
-                if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'a', "(ssb)");
-                for (char **v = o->volumes; r >= 0 && *v; v++)
-                        r = append_volume(m, *v);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-                if (r >= 0)
-                        r = close_entry(m);
-        }
-        if (r >= 0 && any_volume_propagation(o->volumes)) {
-                r = open_entry(m, "VolumePropagation", "a{ss}");
-                if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'a', "{ss}");
-                for (char **v = o->volumes; r >= 0 && *v; v++)
-                        r = append_volume_propagation(m, *v);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-                if (r >= 0)
-                        r = close_entry(m);
-        }
+        if (r >= 0)
+                r = append_mounts(m, o);
         return r;
 }
 

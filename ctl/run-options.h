@@ -34,6 +34,8 @@ typedef struct RunOptions {
         char **labels;   /* key=value */
         char **publish;  /* -p [IP:]HOSTPORT:PORT[/PROTO] as typed; conmand validates */
         char **volumes;  /* SRC:DST[:ro] as typed */
+        char **mounts;   /* --mount as typed (run-mounts.h) */
+        char **tmpfs;    /* --tmpfs DST[:OPTIONS] as typed */
         bool privileged; /* the confinement options (docs/security.md); conmand validates */
         char **cap_add, **cap_drop, **devices, **security_opts, **sysctls, **group_add;
         uint64_t memory, cpu_quota, cpu_weight, cpu_shares, pids_limit, stop_timeout;

@@ -14,7 +14,8 @@ typedef struct LifecycleArgs {
         uint64_t timeout_usec; /* UINT64_MAX: the container's own */
         const char *signal;
         bool force;
-        bool all; /* rm -a, stop -a */
+        bool all;     /* rm -a, stop -a */
+        bool volumes; /* rm -v: the container's anonymous volumes too */
 } LifecycleArgs;
 
 typedef int (*ContainerAction)(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error);
@@ -63,7 +64,15 @@ static int do_kill(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_
 }
 
 static int do_rm(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
-        return ctl_call(bus, "RemoveContainer", error, NULL, "sb", ref, a->force);
+        _cleanup_strv_free_ char **volumes = NULL;
+        int r;
+
+        if (a->volumes)
+                (void) ctl_container_anonymous_volumes(bus, ref, &volumes); /* RemoveContainer says why not */
+        r = ctl_call(bus, "RemoveContainer", error, NULL, "sb", ref, a->force);
+        if (r >= 0)
+                (void) ctl_remove_volumes(bus, volumes);
+        return r;
 }
 
 static int do_wait(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
@@ -105,26 +114,24 @@ static const struct {
         { "rm", do_rm, "cannot remove",
           "Usage: conmanctl rm [-f] [-a | CONTAINER...]\n\nRemove containers: their unit, bundle and state.\n\n"
           "  -f, --force       Kill and remove running containers\n"
-          "  -a, --all         Remove all containers (running ones only with -f)\n" },
+          "  -a, --all         Remove all containers (running ones only with -f)\n"
+          "  -v, --volumes     Remove the containers' anonymous volumes too\n" },
         { "wait", do_wait, "cannot wait for",
           "Usage: conmanctl wait CONTAINER...\n\nBlock until containers exit, then print their exit codes.\n" },
 };
 
 static int parse_lifecycle_args(int argc, char *argv[], const char *usage, LifecycleArgs *a, bool *attach) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' },
-                { "time", required_argument, NULL, 't' },
-                { "signal", required_argument, NULL, 's' },
-                { "force", no_argument, NULL, 'f' },
-                { "attach", no_argument, NULL, 'a' },
-                { "all", no_argument, NULL, 'A' },
-                {},
+                { "help", no_argument, NULL, 'H' },         { "time", required_argument, NULL, 't' },
+                { "signal", required_argument, NULL, 's' }, { "force", no_argument, NULL, 'f' },
+                { "attach", no_argument, NULL, 'a' },       { "all", no_argument, NULL, 'A' },
+                { "volumes", no_argument, NULL, 'v' },      {},
         };
         const char *verb = argv[0];
         int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, "t:s:fa", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "t:s:fav", options, NULL)) >= 0)
                 switch (c) {
                 case 'H': fputs(usage, stdout); return 0;
                 case 't':
@@ -144,6 +151,11 @@ static int parse_lifecycle_args(int argc, char *argv[], const char *usage, Lifec
                         if (!streq(verb, "rm"))
                                 return log_error_errno(-EINVAL, "conmanctl %s: unknown option -f.", verb);
                         a->force = true;
+                        break;
+                case 'v':
+                        if (!streq(verb, "rm"))
+                                return log_error_errno(-EINVAL, "conmanctl %s: unknown option -v.", verb);
+                        a->volumes = true;
                         break;
                 case 'a':
                 case 'A':

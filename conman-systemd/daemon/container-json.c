@@ -198,7 +198,13 @@ static struct json_object *mounts_json(Container *c, bool redact) {
 
         for (size_t i = 0; i < c->spec.n_volumes; i++) {
                 struct json_object *m = json_object_new_object();
-                json_object_object_add(m, "Type", json_object_new_string("bind"));
+                const VolumeSpec *v = &c->spec.volumes[i];
+                json_object_object_add(m, "Type", json_object_new_string(v->volume_name ? "volume" : "bind"));
+                if (v->volume_name) { /* docker's Name and Driver; Anonymous is ours (rm -v removes those) */
+                        json_object_object_add(m, "Name", json_object_new_string(v->volume_name));
+                        json_object_object_add(m, "Driver", json_object_new_string("local"));
+                        json_object_object_add(m, "Anonymous", json_object_new_boolean(v->anonymous));
+                }
                 json_object_object_add(
                         m, "Source",
                         json_object_new_string(redact ? BUS_REDACTED : c->spec.volumes[i].source));
@@ -208,6 +214,15 @@ static struct json_object *mounts_json(Container *c, bool redact) {
                 json_object_object_add(
                         m, "Propagation",
                         json_object_new_string(volume_propagation_to_string(c->spec.volumes[i].propagation)));
+                json_object_array_add(a, m);
+        }
+        for (char **t = c->spec.tmpfs; t && *t; t++) {
+                struct json_object *m = json_object_new_object();
+                size_t n = strcspn(*t, ":");
+                json_object_object_add(m, "Type", json_object_new_string("tmpfs"));
+                json_object_object_add(m, "Source", json_object_new_string(""));
+                json_object_object_add(m, "Destination", json_object_new_string_len(*t, (int) n));
+                json_object_object_add(m, "Options", json_object_new_string((*t)[n] ? *t + n + 1 : ""));
                 json_object_array_add(a, m);
         }
         return a;

@@ -27,6 +27,7 @@
 #include "daemon/container-userns.h"
 #include "daemon/container.h"
 #include "daemon/pod.h"
+#include "daemon/volume.h"
 #include "daemon/stdio/container-stdio.h"
 
 static const char *const container_state_table[_CONTAINER_STATE_MAX] = {
@@ -321,6 +322,8 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
                                          "choose another name.",
                                          name);
         r = container_image_apply(m, spec, error);
+        if (r >= 0)
+                r = container_volumes_resolve(m, spec);
         if (r < 0)
                 return r;
         r = container_spec_validate(spec, error);
@@ -328,6 +331,8 @@ int container_create(Manager *m, const char *name, ContainerSpec *spec, Containe
                 r = container_network_check(m, spec, error);
         if (r >= 0)
                 r = container_userns_assign(m, spec, &userns_lock, error);
+        if (r >= 0)
+                r = container_volumes_create(m, spec);
         if (r < 0)
                 return r;
         if (!name) {

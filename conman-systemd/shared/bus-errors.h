@@ -26,6 +26,7 @@
 #define CONMAN_ERROR_REGISTRY_UNAVAILABLE      "io.conman1.Error.RegistryUnavailable"
 #define CONMAN_ERROR_NO_SUCH_NETWORK           "io.conman1.Error.NoSuchNetwork"
 #define CONMAN_ERROR_NETWORK_EXISTS            "io.conman1.Error.NetworkExists"
+#define CONMAN_ERROR_NO_SUCH_VOLUME            "io.conman1.Error.NoSuchVolume"
 #define CONMAN_ERROR_NO_SUCH_POD               "io.conman1.Error.NoSuchPod"
 #define CONMAN_ERROR_COMMAND_NOT_FOUND         "io.conman1.Error.CommandNotFound"
 #define CONMAN_ERROR_COMMAND_NOT_EXECUTABLE    "io.conman1.Error.CommandNotExecutable"

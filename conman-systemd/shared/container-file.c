@@ -97,10 +97,8 @@ static int parse_environment_file(ContainerFile *f, const char *k, const char *v
 }
 
 static void volumes_clear(ContainerSpec *s) {
-        for (size_t i = 0; i < s->n_volumes; i++) {
-                free(s->volumes[i].source);
-                free(s->volumes[i].destination);
-        }
+        for (size_t i = 0; i < s->n_volumes; i++)
+                volume_spec_done(&s->volumes[i]);
         free(s->volumes);
         s->volumes = NULL;
         s->n_volumes = 0;

@@ -12,6 +12,7 @@
 #include "shared/names.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "shared/volume-spec.h"
 
 static const char *const restart_policy_table[_RESTART_POLICY_MAX] = {
         [RESTART_NO] = "no",
@@ -57,6 +58,13 @@ int volume_options_parse(const char *options, bool *ret_read_only, VolumePropaga
         *ret_read_only = ro;
         *ret_propagation = p;
         return 0;
+}
+
+void volume_spec_done(VolumeSpec *v) {
+        free(v->source);
+        free(v->destination);
+        free(v->volume_name);
+        *v = (VolumeSpec){};
 }
 
 int container_spec_set_network(ContainerSpec *s, const char *v) {
@@ -173,11 +181,10 @@ void container_spec_done(ContainerSpec *s) {
         strv_freep(&s->ulimits);
         for (size_t k = 0; k < _DEVICE_RATE_KIND_MAX; k++)
                 strv_freep(&s->device_rates[k]);
-        for (size_t i = 0; i < s->n_volumes; i++) {
-                free(s->volumes[i].source);
-                free(s->volumes[i].destination);
-        }
+        for (size_t i = 0; i < s->n_volumes; i++)
+                volume_spec_done(&s->volumes[i]);
         free(s->volumes);
+        strv_freep(&s->tmpfs);
         free(s->runtime);
         free(s->log_path);
         free(s->network_name);
@@ -302,6 +309,25 @@ int annotations_validate(char *const *annotations, sd_bus_error *error) {
         return 0;
 }
 
+static int validate_tmpfs(const ContainerSpec *s, sd_bus_error *error) {
+        if (strv_length(s->tmpfs) > 256)
+                return invalid(error, "%sToo many tmpfs mounts (at most 256).", "");
+        for (char **t = s->tmpfs; t && *t; t++) {
+                _cleanup_free_ char *dest = NULL;
+                int r = tmpfs_spec_parse(*t, &dest, NULL);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return invalid(
+                                error,
+                                "Invalid tmpfs '%.256s': DEST[:OPTIONS] with an absolute DEST other than "
+                                "'/' and OPTIONS of size=, mode=, uid=, gid=, nr_inodes=, ro, rw, exec, "
+                                "noexec, suid, nosuid, dev, nodev.",
+                                *t);
+        }
+        return 0;
+}
+
 static int validate_volumes(const ContainerSpec *s, sd_bus_error *error) {
         if (s->n_volumes > 256)
                 return invalid(error, "%sToo many volumes (at most 256).", "");
@@ -309,11 +335,14 @@ static int validate_volumes(const ContainerSpec *s, sd_bus_error *error) {
                 const VolumeSpec *v = &s->volumes[i];
                 struct stat st;
 
+                if (v->volume_name && !volume_name_is_valid(v->volume_name))
+                        return invalid(error, "Invalid volume name '%s': names match " VOLUME_NAME_RULE ".",
+                                       v->volume_name);
                 if (!v->source || v->source[0] != '/' || !string_ok(v->source) || strstr(v->source, "/.."))
                         return invalid(error,
                                        "Volume source '%s' must be an absolute host path without '..'.",
                                        strempty(v->source));
-                if (stat(v->source, &st) < 0)
+                if (!v->volume_name && stat(v->source, &st) < 0)
                         return invalid(error, "Volume source '%s' does not exist; create it first.",
                                        v->source);
                 if (!container_path_is_valid(v->destination) || streq(v->destination, "/"))
@@ -325,7 +354,7 @@ static int validate_volumes(const ContainerSpec *s, sd_bus_error *error) {
                 if (!volume_propagation_to_string(v->propagation))
                         return invalid(error, "Volume '%s' has an unknown propagation.", v->destination);
         }
-        return 0;
+        return validate_tmpfs(s, error);
 }
 
 static bool cpuset_ok(const char *s) {
@@ -579,9 +608,14 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
                 json_object_object_add(v, "readOnly", json_object_new_boolean(s->volumes[i].read_only));
                 if (s->volumes[i].propagation != PROPAGATION_RPRIVATE)
                         add_string(v, "propagation", volume_propagation_to_string(s->volumes[i].propagation));
+                add_string(v, "volumeName", s->volumes[i].volume_name);
+                if (s->volumes[i].anonymous)
+                        json_object_object_add(v, "anonymous", json_object_new_boolean(true));
                 json_object_array_add(vols, v);
         }
         json_object_object_add(o, "volumes", vols);
+        if (s->tmpfs)
+                json_object_object_add(o, "tmpfs", json_strv_new(s->tmpfs));
         json_object_object_add(o, "readOnly", json_object_new_boolean(s->read_only));
         json_object_object_add(o, "autoRemove", json_object_new_boolean(s->auto_remove));
         json_object_object_add(o, "tty", json_object_new_boolean(s->tty));
@@ -631,6 +665,10 @@ static int volumes_from_json(struct json_object *a, ContainerSpec *s) {
                 if (r < 0)
                         return r;
                 vs->read_only = json_get_bool(v, "readOnly");
+                vs->anonymous = json_get_bool(v, "anonymous");
+                r = json_get_string(v, "volumeName", &vs->volume_name);
+                if (r < 0)
+                        return r;
                 r = json_get_string(v, "propagation", &propagation);
                 if (r < 0)
                         return r;
@@ -671,6 +709,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = json_strv_get(json_object_object_get(o, "annotations"), &s->annotations);
         if (r >= 0)
                 r = volumes_from_json(json_object_object_get(o, "volumes"), s);
+        if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "tmpfs"), &s->tmpfs);
         if (r >= 0)
                 r = json_get_string(o, "stopSignal", &sig);
         if (r >= 0)

@@ -48,10 +48,12 @@ typedef enum VolumePropagation {
 } VolumePropagation;
 
 typedef struct VolumeSpec {
-        char *source;      /* absolute host path that exists */
+        char *source;      /* absolute host path that exists (a named volume's _data once resolved) */
         char *destination; /* absolute, normalized container path */
         bool read_only;
         VolumePropagation propagation;
+        char *volume_name; /* a named volume's name (docs/volumes.md), NULL for a host path */
+        bool anonymous;    /* the volume was made for this container (-v /path, an image's VOLUME) */
 } VolumeSpec;
 
 typedef struct ContainerSpec {
@@ -71,6 +73,7 @@ typedef struct ContainerSpec {
         size_t n_volumes;
         char **volume_propagation; /* at create only: "DEST=propagation" (D-Bus VolumePropagation), put into
                                       volumes by bus-options.c; never stored */
+        char **tmpfs;              /* --tmpfs "DEST[:OPTIONS]" (volume-spec.h) */
         bool read_only;            /* root filesystem mounted read-only */
         bool auto_remove;          /* --rm */
         bool tty;                  /* allocate a terminal */
@@ -165,6 +168,7 @@ const char *restart_policy_to_string(RestartPolicy p);
 RestartPolicy restart_policy_from_string(const char *s);
 const char *network_mode_to_string(NetworkMode n);
 NetworkMode network_mode_from_string(const char *s);
+void volume_spec_done(VolumeSpec *v);
 const char *volume_propagation_to_string(VolumePropagation p);
 VolumePropagation volume_propagation_from_string(const char *s);
 /* A volume's options as docker spells them after SRC:DST: "ro" or "rw" and a propagation, joined by ','

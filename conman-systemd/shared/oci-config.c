@@ -16,6 +16,7 @@
 #include "shared/oci-config.h"
 #include "shared/oci-security.h"
 #include "shared/util.h"
+#include "shared/volume-spec.h"
 
 static struct json_object *string_array(const char *const *l, size_t n) {
         struct json_object *a = json_object_new_array();
@@ -226,6 +227,19 @@ static struct json_object *mount_entry(const char *dest, const char *type, const
         return m;
 }
 
+/* --tmpfs DEST[:OPTIONS]: validated by container_spec_validate(); one that cannot be read is skipped. */
+static void add_tmpfs_mounts(struct json_object *a, const ContainerSpec *s) {
+        for (char **t = s->tmpfs; t && *t; t++) {
+                _cleanup_free_ char *dest = NULL, *options = NULL;
+                _cleanup_strv_free_ char **opts = NULL;
+
+                if (tmpfs_spec_parse(*t, &dest, &options) < 0 || tmpfs_mount_options(options, &opts) < 0)
+                        continue;
+                json_object_array_add(a, mount_entry(dest, "tmpfs", "tmpfs", (const char *const *) opts,
+                                                     strv_length(opts)));
+        }
+}
+
 /* /etc/hosts, /etc/hostname, /etc/resolv.conf of a networked container (conman-netns writes them). */
 static void add_network_mounts(struct json_object *a, const char *dir) {
         static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
@@ -282,6 +296,7 @@ static struct json_object *build_mounts(const ContainerSpec *s, const OciPaths *
                 json_object_array_add(a, mount_entry(s->volumes[i].destination, "bind", s->volumes[i].source,
                                                      opts, ELEMENTSOF(opts)));
         }
+        add_tmpfs_mounts(a, s);
         return a;
 }
 

@@ -32,6 +32,7 @@ expect_has() {
 
 expect_has "st" start stop stats run network
 expect_has "network " create ls inspect rm
+expect_has "volume " create ls inspect rm prune
 expect_has "pod t" top
 expect_has "run --" --rm --name --network --publish --restart
 expect_has "stop -" -t --time

@@ -44,6 +44,8 @@ expect_is() {
 expect_is "st" "start stats stop"
 expect_is "net" "network"
 expect_is "network " "create inspect ls rm"
+expect_is "volume " "create inspect ls prune rm"
+expect_has "volume prune -" --all --force
 expect_is "pod to" "top"
 expect_is "help netw" "network"
 expect_is "container ls --al" "--all"

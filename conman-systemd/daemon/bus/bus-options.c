@@ -6,6 +6,7 @@
 #include "shared/bus-errors.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "shared/volume-spec.h"
 
 typedef int (*OptionParser)(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error);
 
@@ -59,6 +60,7 @@ STRING_OPTION(opt_pid_mode, pid_mode)
 STRING_OPTION(opt_cpuset_cpus, cpuset_cpus)
 STRING_OPTION(opt_cpuset_mems, cpuset_mems)
 STRV_OPTION(opt_env, env)
+STRV_OPTION(opt_tmpfs, tmpfs)
 BOOL_OPTION(opt_read_only, read_only)
 BOOL_OPTION(opt_auto_remove, auto_remove)
 BOOL_OPTION(opt_tty, tty)
@@ -213,9 +215,14 @@ static int opt_volumes(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
                         return -ENOMEM;
                 s->volumes = v;
                 v = &s->volumes[s->n_volumes];
-                *v = (VolumeSpec){ .source = strdup(src), .destination = strdup(dst), .read_only = ro };
+                /* SRC: a host path, a volume's name, or "" for an anonymous volume (docs/volumes.md) */
+                *v = (VolumeSpec){ .destination = strdup(dst), .read_only = ro, .anonymous = isempty(src) };
                 s->n_volumes++;
-                if (!v->source || !v->destination)
+                if (volume_source_is_name(src))
+                        v->volume_name = strdup(src);
+                else if (!isempty(src))
+                        v->source = strdup(src);
+                if (!v->destination || (!isempty(src) && !v->source && !v->volume_name))
                         return -ENOMEM;
         }
         if (r < 0)
@@ -416,6 +423,7 @@ static const Option options[] = {
         { "Annotations", "a{ss}", opt_annotations },
         { "Volumes", "a(ssb)", opt_volumes },
         { "VolumePropagation", "a{ss}", opt_volume_propagation },
+        { "Tmpfs", "as", opt_tmpfs },
         { "ReadOnly", "b", opt_read_only },
         { "AutoRemove", "b", opt_auto_remove },
         { "Tty", "b", opt_tty },

@@ -19,6 +19,7 @@
 #include "daemon/bus/image-dbus.h"
 #include "daemon/bus/network-dbus.h"
 #include "daemon/bus/pod-dbus.h"
+#include "daemon/bus/volume-dbus.h"
 
 static int property_get_systemd_version(sd_bus *bus, const char *path, const char *interface,
                                         const char *property, sd_bus_message *reply, void *userdata,
@@ -286,6 +287,9 @@ int manager_bus_export(Manager *m) {
         if (r < 0)
                 return log_error_errno(r, "Failed to export the image objects: %m");
         r = network_bus_export(m);
+        if (r < 0)
+                return r;
+        r = volume_bus_export(m);
         if (r < 0)
                 return r;
         r = pod_bus_export(m);
