@@ -91,7 +91,7 @@ assert v["CreatedAt"].startswith("20"), v' <<<"$output"
         conmanctl volume create usedvol
         conmanctl create --name user2 --network none -v usedvol:/data --rootfs "$R" /bin/true
         conmanctl create --name anon1 --network none -v /scratch --rootfs "$R" /bin/true
-        anon=$(conmanctl inspect -f '{{(index .Mounts 0).Name}}' anon1)
+        anon=$(conmanctl inspect -f '{{range .Mounts}}{{.Name}}{{end}}' anon1)
         [[ "$anon" =~ ^[0-9a-f]{64}$ ]]
         conmanctl rm anon1
         run -0 conmanctl volume prune -f
@@ -107,10 +107,10 @@ assert v["CreatedAt"].startswith("20"), v' <<<"$output"
 
 @test "-v /path makes an anonymous volume; rm -v removes it, rm alone keeps it" {
         conmanctl run --name a1 --network none -v /scratch --rootfs "$R" /bin/sh -c 'echo 1 >/scratch/f'
-        v1=$(conmanctl inspect -f '{{(index .Mounts 0).Name}}' a1)
+        v1=$(conmanctl inspect -f '{{range .Mounts}}{{.Name}}{{end}}' a1)
         [ "$(cat /var/lib/conman/volumes/$v1/_data/f)" = 1 ]
         conmanctl create --name a2 --network none -v /scratch --rootfs "$R" /bin/true
-        v2=$(conmanctl inspect -f '{{(index .Mounts 0).Name}}' a2)
+        v2=$(conmanctl inspect -f '{{range .Mounts}}{{.Name}}{{end}}' a2)
         [ "$v1" != "$v2" ]
         run -0 conmanctl rm -v a1
         [ ! -e "/var/lib/conman/volumes/$v1" ]
@@ -157,7 +157,7 @@ refused" ]
 
 @test "bad names and specs give clear errors (exit 125) and create nothing" {
         for n in -bad .bad a 'a b' 'a/b' "$(printf 'x%.0s' {1..129})"; do
-                run -125 conmanctl volume create "$n"
+                run -125 conmanctl volume create -- "$n"
                 [[ "$output" == *"[a-zA-Z0-9][a-zA-Z0-9_.-]+"* ]] || { echo "$n: $output"; false; }
         done
         run -125 conmanctl run --rm -v 'b@d:/data' --rootfs "$R" /bin/true
