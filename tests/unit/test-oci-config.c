@@ -288,6 +288,51 @@ static void test_shm_size_and_init(void **state) {
         container_spec_done(&s);
 }
 
+/* --tmpfs: a tmpfs mount with docker's defaults (rw,noexec,nosuid,nodev) unless the options override them;
+ * a named volume's source is its _data directory, mounted as any bind. */
+static void test_tmpfs_and_named_volume(void **state) {
+        char *roots[] = { root, NULL };
+        struct json_object *c = NULL, *m;
+        sd_bus_error e = SD_BUS_ERROR_NULL;
+        ContainerSpec s;
+
+        container_spec_init(&s);
+        s.rootfs = strdup(root);
+        assert_int_equal(strv_push(&s.command, "true"), 0);
+        assert_int_equal(strv_push(&s.tmpfs, "/scratch"), 0);
+        assert_int_equal(strv_push(&s.tmpfs, "/big:size=1m,exec,mode=1777"), 0);
+        s.volumes = calloc(1, sizeof(VolumeSpec));
+        s.volumes[0] = (VolumeSpec){ .source = strdup("/var/lib/conman/volumes/data/_data"),
+                                     .destination = strdup("/data"),
+                                     .volume_name = strdup("data") };
+        s.n_volumes = 1;
+        OciPaths paths = { .root = root, .user_roots = roots };
+        assert_int_equal(oci_config_build(&s, "0123456789abcdef", &paths, &c, &e), 0);
+        m = mount_of(c, "/scratch");
+        assert_non_null(m);
+        assert_string_equal(json_object_get_string(get(m, "type")), "tmpfs");
+        assert_string_equal(json_object_to_json_string(get(m, "options")),
+                            "[ \"rw\", \"noexec\", \"nosuid\", \"nodev\" ]");
+        m = mount_of(c, "/big");
+        assert_non_null(m);
+        assert_string_equal(json_object_to_json_string(get(m, "options")),
+                            "[ \"rw\", \"nosuid\", \"nodev\", \"size=1m\", \"exec\", \"mode=1777\" ]");
+        m = mount_of(c, "/data");
+        assert_non_null(m);
+        assert_string_equal(json_object_get_string(get(m, "source")), "/var/lib/conman/volumes/data/_data");
+        json_object_put(c);
+
+        /* kept in container.json and read back */
+        c = container_spec_to_json(&s);
+        container_spec_done(&s);
+        assert_int_equal(container_spec_from_json(c, &s), 0);
+        assert_string_equal(s.volumes[0].volume_name, "data");
+        assert_false(s.volumes[0].anonymous);
+        assert_string_equal(s.tmpfs[1], "/big:size=1m,exec,mode=1777");
+        json_object_put(c);
+        container_spec_done(&s);
+}
+
 /* An exec's process: the container's (capabilities, noNewPrivileges, rlimits stay), with the exec's args,
  * env over the container's, cwd, user with its groups, and terminal. */
 static void test_exec_process(void **state) {
@@ -441,8 +486,8 @@ int main(void) {
                 cmocka_unit_test(test_user_resolve),        cmocka_unit_test(test_user_groups),
                 cmocka_unit_test(test_user_resolve_layers), cmocka_unit_test(test_build),
                 cmocka_unit_test(test_cri_options),         cmocka_unit_test(test_exec_process),
-                cmocka_unit_test(test_shm_size_and_init),   cmocka_unit_test(test_volume_propagation),
-                cmocka_unit_test(test_check_propagation),
+                cmocka_unit_test(test_shm_size_and_init),   cmocka_unit_test(test_tmpfs_and_named_volume),
+                cmocka_unit_test(test_volume_propagation),  cmocka_unit_test(test_check_propagation),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
