@@ -14,10 +14,9 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "shared/volume-spec.h"
+#include "shared/volume-store.h"
 #include "daemon/container.h"
 #include "daemon/volume.h"
-
-#define VOLUMES_DIR "volumes"
 
 void volume_info_done(VolumeInfo *v) {
         free(v->name);
@@ -26,66 +25,14 @@ void volume_info_done(VolumeInfo *v) {
         *v = (VolumeInfo){};
 }
 
-static int volume_data_path(Manager *m, const char *name, char **ret) {
-        return asprintf(ret, "%s/" VOLUMES_DIR "/%s/_data", m->state_dir, name) < 0 ? -ENOMEM : 0;
-}
-
-/* <state>/volumes, made on first use. */
-static int open_volumes_dir(Manager *m, bool create) {
-        int fd;
-
-        if (create && mkdirat(m->state_dir_fd, VOLUMES_DIR, 0700) < 0 && errno != EEXIST)
-                return negative_errno();
-        fd = openat(m->state_dir_fd, VOLUMES_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        return fd < 0 ? negative_errno() : fd;
-}
-
-static struct json_object *volume_metadata(const char *name, char *const *labels, bool anonymous) {
-        struct json_object *j = json_object_new_object();
-
-        json_object_object_add(j, "name", json_object_new_string(name));
-        json_object_object_add(j, "createdAt", json_object_new_uint64(now_realtime_usec()));
-        json_object_object_add(j, "labels", json_strv_new(labels));
-        if (anonymous)
-                json_object_object_add(j, "anonymous", json_object_new_boolean(true));
-        return j;
-}
-
-/* Fills the temporary directory tmp: _data/ and volume.json. */
-static int volume_fill(int dir_fd, const char *tmp, const char *name, char *const *labels, bool anonymous) {
-        _cleanup_close_ int fd = openat(dir_fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        _cleanup_json_ struct json_object *j = volume_metadata(name, labels, anonymous);
-
-        if (fd < 0)
-                return negative_errno();
-        if (mkdirat(fd, "_data", 0755) < 0)
-                return negative_errno();
-        return json_write_file_atomic_at(fd, "volume.json", j);
-}
-
 int volume_create(Manager *m, const char *name, char *const *labels, bool anonymous) {
-        _cleanup_close_ int dir_fd = -EBADF;
-        char tmp[80];
-        int r;
+        return volume_dir_create(m->state_dir_fd, name, labels, anonymous);
+}
 
-        if (!volume_name_is_valid(name))
-                return -EINVAL;
-        dir_fd = open_volumes_dir(m, true);
-        if (dir_fd < 0)
-                return dir_fd;
-        if (faccessat(dir_fd, name, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
-                return -EEXIST;
-        snprintf(tmp, sizeof(tmp), ".#new-%s", random_hex_stack(8).s);
-        if (mkdirat(dir_fd, tmp, 0700) < 0)
-                return negative_errno();
-        r = volume_fill(dir_fd, tmp, name, labels, anonymous);
-        if (r >= 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
-                r = errno == ENOTEMPTY ? -EEXIST : negative_errno();
-        if (r >= 0 && fsync(dir_fd) < 0)
-                r = negative_errno();
-        if (r < 0)
-                (void) rm_rf_at(dir_fd, tmp);
-        return r;
+/* <state>/volumes, or -ENOENT before the first volume. */
+static int open_volumes_dir(Manager *m) {
+        int fd = openat(m->state_dir_fd, VOLUMES_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? negative_errno() : fd;
 }
 
 int volume_load(Manager *m, const char *name, VolumeInfo *ret) {
@@ -97,7 +44,7 @@ int volume_load(Manager *m, const char *name, VolumeInfo *ret) {
 
         if (!volume_name_is_valid(name))
                 return -ENOENT;
-        dir_fd = open_volumes_dir(m, false);
+        dir_fd = open_volumes_dir(m);
         if (dir_fd < 0)
                 return dir_fd == -ENOENT ? -ENOENT : dir_fd;
         fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -114,7 +61,7 @@ int volume_load(Manager *m, const char *name, VolumeInfo *ret) {
         if (r < 0 && r != -ENOENT)
                 return r;
         v.name = strdup(name);
-        if (!v.name || volume_data_path(m, name, &v.mountpoint) < 0)
+        if (!v.name || volume_data_path(m->state_dir, name, &v.mountpoint) < 0)
                 return -ENOMEM;
         *ret = v;
         v = (VolumeInfo){};
@@ -128,7 +75,7 @@ static int cmp_names(const void *a, const void *b) {
 int volume_list(Manager *m, char ***ret) {
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_closedir_ DIR *d = NULL;
-        _cleanup_close_ int dir_fd = open_volumes_dir(m, false);
+        _cleanup_close_ int dir_fd = open_volumes_dir(m);
         struct dirent *de;
         int r;
 
@@ -156,7 +103,7 @@ int volume_remove(Manager *m, const char *name) {
 
         if (!volume_name_is_valid(name))
                 return -ENOENT;
-        dir_fd = open_volumes_dir(m, false);
+        dir_fd = open_volumes_dir(m);
         if (dir_fd < 0)
                 return dir_fd;
         /* renamed away first: a crash half way leaves a ".#" directory, not half a volume */
@@ -214,7 +161,7 @@ int container_volumes_resolve(Manager *m, ContainerSpec *spec) {
                 }
                 if (!v->volume_name || v->source || !volume_name_is_valid(v->volume_name))
                         continue; /* a host path, or a bad name container_spec_validate() refuses */
-                r = volume_data_path(m, v->volume_name, &v->source);
+                r = volume_data_path(m->state_dir, v->volume_name, &v->source);
                 if (r < 0)
                         return r;
         }

@@ -23,6 +23,7 @@
 #include "shared/pod-spec.h"
 #include "shared/unit.h"
 #include "shared/util.h"
+#include "shared/volume-store.h"
 #include "image/idmap.h"
 #include "image/overlay.h"
 #include "image/pull.h"
@@ -374,6 +375,23 @@ static int prepare_console(const Prepared *p) {
         return 0;
 }
 
+/* Volume=NAME:/path, Mount=type=volume: the named volume is made on first use, as conmand does. */
+static int create_volumes(const Prepared *p) {
+        _cleanup_close_ int state_fd = open(CONMAN_STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (state_fd < 0)
+                return log_error_errno(negative_errno(), "Failed to open %s: %m", CONMAN_STATE_DIR);
+        for (size_t i = 0; i < p->spec.n_volumes; i++) {
+                const char *name = p->spec.volumes[i].volume_name;
+                int r = name ? volume_dir_create(state_fd, name, NULL, false) : -EEXIST;
+                if (r >= 0)
+                        log_info("Created volume %s.", name);
+                else if (r != -EEXIST)
+                        return log_error_errno(r, "Failed to create volume %s: %m", name);
+        }
+        return 0;
+}
+
 static int run(const char *spec_path) {
         _cleanup_(prepared_done) Prepared p = {};
         _cleanup_(image_store_freep) ImageStore *store = NULL;
@@ -387,6 +405,9 @@ static int run(const char *spec_path) {
                 return r;
         if (mkdir_p(CONMAN_RUN_DIR, 0700) < 0 || mkdir_p(CONMAN_STATE_DIR "/containers", 0700) < 0)
                 return log_error_errno(negative_errno(), "Failed to create conman's directories: %m");
+        r = create_volumes(&p);
+        if (r < 0)
+                return r;
         if (p.spec.image) {
                 r = image_store_open(CONMAN_STATE_DIR, &store);
                 if (r < 0)

@@ -178,11 +178,14 @@ static int write_volumes(FILE *out, const ContainerSpec *s, sd_bus_error *error)
                 _cleanup_free_ char *value = NULL;
                 int r;
 
-                if (strchr(strempty(v->source), ':') || strchr(strempty(v->destination), ':'))
+                /* a named volume by its name (an anonymous one too: the file keeps using its data) */
+                const char *source = v->volume_name ?: v->source;
+
+                if (strchr(strempty(source), ':') || strchr(strempty(v->destination), ':'))
                         return refuse(error, "Volume", "a path contains ':', which separates SOURCE:DEST");
                 /* SOURCE:DEST[:OPTIONS], docker's and podman quadlet's: ro and the propagation (but the
                  * default rprivate), joined by ',' */
-                if (asprintf(&value, "%s:%s%s%s%s", strempty(v->source), strempty(v->destination),
+                if (asprintf(&value, "%s:%s%s%s%s", strempty(source), strempty(v->destination),
                              v->read_only ? ":ro" : "", p ? (v->read_only ? "," : ":") : "", strempty(p)) < 0)
                         return -ENOMEM;
                 r = write_raw(out, "Volume", value, error);
@@ -197,6 +200,8 @@ static int write_strings(FILE *out, const ContainerSpec *s, sd_bus_error *error)
 
         if (r >= 0)
                 r = write_volumes(out, s, error);
+        for (char **t = s->tmpfs; r >= 0 && t && *t; t++)
+                r = write_raw(out, "Tmpfs", *t, error);
         if (r >= 0 && s->working_dir)
                 r = write_raw(out, "WorkingDir", s->working_dir, error);
         if (r >= 0 && s->user)

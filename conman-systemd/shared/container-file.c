@@ -5,11 +5,14 @@
  */
 #include <signal.h>
 
+#include "conman-config.h"
 #include "shared/container-file.h"
 #include "shared/ini-file.h"
 #include "shared/log.h"
 #include "shared/names.h"
 #include "shared/util.h"
+#include "shared/volume-spec.h"
+#include "shared/volume-store.h"
 
 static const char *const pull_policy_table[_PULL_POLICY_MAX] = {
         [PULL_MISSING] = "missing",
@@ -104,12 +107,14 @@ static void volumes_clear(ContainerSpec *s) {
         s->n_volumes = 0;
 }
 
+static int add_volume(ContainerFile *f, const char *src, const char *dst, bool ro,
+                      VolumePropagation propagation);
+
 /* A list: an empty value resets it. */
 static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m) {
         _cleanup_free_ char *copy = NULL;
         char *src, *dst, *opt;
         VolumePropagation propagation;
-        VolumeSpec *vs;
         bool ro;
         int r;
 
@@ -138,15 +143,77 @@ static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m
                                    "unknown volume option in '%s': use ro or rw and a propagation "
                                    "(rprivate, private, rslave, slave, rshared, shared), joined by ','",
                                    v);
-        vs = realloc(f->spec.volumes, sizeof(VolumeSpec) * (f->spec.n_volumes + 1));
+        if (!strchr(src, '/') && !volume_name_is_valid(src))
+                return ini_message(
+                        m, "'%s' is neither an absolute host path nor a volume name (" VOLUME_NAME_RULE ")",
+                        src);
+        return add_volume(f, src, dst, ro, propagation);
+}
+
+/* A host path, or a named volume's name (conman-prepare makes the volume at start when missing). */
+static int add_volume(ContainerFile *f, const char *src, const char *dst, bool ro,
+                      VolumePropagation propagation) {
+        VolumeSpec *vs = realloc(f->spec.volumes, sizeof(VolumeSpec) * (f->spec.n_volumes + 1));
+        int r = 0;
+
         if (!vs)
                 return -ENOMEM;
         f->spec.volumes = vs;
-        vs[f->spec.n_volumes] = (VolumeSpec){
-                .source = strdup(src), .destination = strdup(dst), .read_only = ro, .propagation = propagation
-        };
-        f->spec.n_volumes++;
-        return vs[f->spec.n_volumes - 1].source && vs[f->spec.n_volumes - 1].destination ? 0 : -ENOMEM;
+        vs = &vs[f->spec.n_volumes++];
+        *vs = (VolumeSpec){ .destination = strdup(dst), .read_only = ro, .propagation = propagation };
+        if (volume_source_is_name(src)) {
+                vs->volume_name = strdup(src);
+                r = vs->volume_name ? volume_data_path(CONMAN_STATE_DIR, src, &vs->source) : -ENOMEM;
+        } else
+                vs->source = strdup(src);
+        return r >= 0 && vs->source && vs->destination ? 0 : -ENOMEM;
+}
+
+/* Mount=type=bind|volume|tmpfs,... as docker's --mount; an anonymous volume has no place in a file that
+ * makes the container anew at every start. */
+static int parse_mount(ContainerFile *f, const char *k, const char *v, char **m) {
+        _cleanup_(mount_spec_done) MountSpec ms = {};
+        VolumePropagation p = PROPAGATION_RPRIVATE;
+        _cleanup_free_ char *t = NULL;
+        int r;
+
+        if (f->spec.n_volumes >= INI_LIST_MAX || strv_length(f->spec.tmpfs) >= INI_LIST_MAX)
+                return ini_too_many(m, "mounts");
+        r = mount_spec_parse(v, &ms);
+        if (r == -ENOMEM)
+                return r;
+        if (r >= 0 && ms.propagation && (p = volume_propagation_from_string(ms.propagation)) < 0)
+                r = -EINVAL;
+        if (r < 0 || (ms.type == MOUNT_TYPE_VOLUME && !ms.source))
+                return ini_message(m,
+                                   "'%s' is not type=bind,source=PATH,target=DEST[,readonly], "
+                                   "type=volume,source=NAME,target=DEST[,readonly] or "
+                                   "type=tmpfs,target=DEST[,tmpfs-size=SIZE,tmpfs-mode=MODE]",
+                                   v);
+        if (ms.type != MOUNT_TYPE_TMPFS)
+                return add_volume(f, ms.source, ms.target, ms.read_only, p);
+        if (asprintf(&t, "%s%s%s", ms.target, ms.tmpfs_options ? ":" : "", strempty(ms.tmpfs_options)) < 0)
+                return -ENOMEM;
+        return strv_push(&f->spec.tmpfs, t);
+}
+
+/* Tmpfs=DEST[:OPTIONS] as docker's --tmpfs; an empty value resets the list. */
+static int parse_tmpfs(ContainerFile *f, const char *k, const char *v, char **m) {
+        _cleanup_free_ char *dest = NULL;
+
+        if (isempty(v)) {
+                strv_freep(&f->spec.tmpfs);
+                return 0;
+        }
+        if (strv_length(f->spec.tmpfs) >= INI_LIST_MAX)
+                return ini_too_many(m, "tmpfs mounts");
+        if (tmpfs_spec_parse(v, &dest, NULL) < 0)
+                return ini_message(
+                        m,
+                        "'%s' is not DEST[:OPTIONS] with an absolute DEST and OPTIONS of size=, "
+                        "mode=, uid=, gid=, nr_inodes=, ro, rw, exec, noexec, suid, nosuid, dev, nodev",
+                        v);
+        return strv_push(&f->spec.tmpfs, v);
 }
 
 static int parse_read_only(ContainerFile *f, const char *k, const char *v, char **m) {
@@ -429,7 +496,11 @@ const ContainerFileKey container_file_keys[] = {
         { "Environment", parse_environment, "KEY=VALUE ... (repeatable)" },
         { "EnvironmentFile", parse_environment_file,
           "file of KEY=VALUE lines, read at generation; -PATH: optional" },
-        { "Volume", parse_volume, "SOURCE:DEST[:OPTIONS] (repeatable; OPTIONS: ro|rw,rslave|rshared|...)" },
+        { "Volume", parse_volume,
+          "SOURCE:DEST[:OPTIONS]: a host path or a volume's name (repeatable; OPTIONS: ro|rw,rslave|...)" },
+        { "Mount", parse_mount,
+          "type=bind|volume|tmpfs,source=...,target=...[,readonly] as docker's --mount (repeatable)" },
+        { "Tmpfs", parse_tmpfs, "DEST[:OPTIONS] a tmpfs (rw,noexec,nosuid,nodev by default; repeatable)" },
         { "ReadOnly", parse_read_only, "read-only root filesystem (boolean)" },
         { "WorkingDir", parse_working_dir, "working directory in the container" },
         { "User", parse_user, "uid[:gid] or name[:group]" },

@@ -203,3 +203,30 @@ refused" ]
         [ "$output" = rootonly ]
         run -0 as_user conmanctl volume inspect rootonly
 }
+
+@test ".container: Volume=NAME:/path makes the volume at start; Mount= and Tmpfs= as docker's flags" {
+        D=/etc/conman/containers
+        mkdir -p $D /var/tmp/genbind && echo fromhost >/var/tmp/genbind/f
+        cat >$D/genvol.container <<EOT
+[Container]
+Rootfs=/var/tmp/rootfs
+Exec=/bin/sh -c 'echo gen >/data/g; cat /b/f; grep -E " /(t|run2) " /proc/mounts'
+Volume=genvol:/data
+Mount=type=bind,source=/var/tmp/genbind,target=/b,readonly
+Mount=type=tmpfs,target=/t,tmpfs-size=1m
+Tmpfs=/run2:exec
+EOT
+        systemctl daemon-reload
+        systemctl start conman-genvol.service
+        wait_until 10 sh -c '[ "$(systemctl show -P ActiveState conman-genvol.service)" != active ]'
+        [ "$(cat /var/lib/conman/volumes/genvol/_data/g)" = gen ]
+        run -0 conmanctl volume inspect -f '{{.Name}}' genvol
+        run -125 conmanctl volume rm genvol
+        run -0 conmanctl generate unit genvol
+        [[ "$output" == *"Volume=genvol:/data"* ]] && [[ "$output" == *"Tmpfs=/run2:exec"* ]]
+        run -0 journalctl -u conman-genvol.service --no-pager -o cat
+        [[ "$output" == *fromhost* ]] && [[ "$output" == *"tmpfs /t tmpfs"* ]] && [[ "$output" == *"tmpfs /run2 tmpfs"* ]]
+        rm -f $D/genvol.container
+        systemctl daemon-reload
+        systemctl reset-failed 'conman-*' >/dev/null 2>&1 || true
+}

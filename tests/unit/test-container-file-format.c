@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "conman-config.h"
 #include "shared/container-file-format.h"
 #include "shared/container-file.h"
 #include "shared/util.h"
@@ -454,6 +455,52 @@ static int parse_text(const char *text, ContainerFile *f) {
         return container_file_load(f, path, NULL);
 }
 
+/* Volume=NAME:DEST, Mount= and Tmpfs= (docs/volumes.md): a named volume's source is its _data under the
+ * state directory; generate unit writes the name back, and the tmpfs mounts. */
+static void test_volumes_mounts_tmpfs(void **state) {
+        _cleanup_(container_file_done) ContainerFile f, g;
+        _cleanup_free_ char *text = NULL;
+
+        parse_ok("[Container]\nRootfs=/r\nExec=/bin/true\nVolume=data:/data:ro\n"
+                 "Mount=type=bind,source=/srv,target=/srv,readonly\n"
+                 "Mount=type=volume,source=cache,target=/cache\n"
+                 "Mount=type=tmpfs,target=/t,tmpfs-size=1m\nTmpfs=/run:exec\n",
+                 &f);
+        assert_int_equal(f.spec.n_volumes, 3);
+        assert_string_equal(f.spec.volumes[0].volume_name, "data");
+        assert_string_equal(f.spec.volumes[0].source, CONMAN_STATE_DIR "/volumes/data/_data");
+        assert_true(f.spec.volumes[0].read_only);
+        assert_null(f.spec.volumes[1].volume_name);
+        assert_string_equal(f.spec.volumes[1].source, "/srv");
+        assert_true(f.spec.volumes[1].read_only);
+        assert_string_equal(f.spec.volumes[2].volume_name, "cache");
+        assert_strv_same((char *[]){ "/t:size=1m", "/run:exec", NULL }, f.spec.tmpfs);
+
+        text = format_ok("vols", &f.spec);
+        assert_non_null(strstr(text, "\nVolume=data:/data:ro\nVolume=/srv:/srv:ro\nVolume=cache:/cache\n"));
+        assert_non_null(strstr(text, "\nTmpfs=/t:size=1m\nTmpfs=/run:exec\n"));
+        parse_ok(text, &g);
+        assert_same("vols", &f.spec, &g);
+        assert_strv_same(f.spec.tmpfs, g.spec.tmpfs);
+
+        static const char *const bad[] = {
+                "Volume=b@d:/x",
+                "Volume=a:/x",
+                "Mount=type=volume,target=/x",
+                "Mount=type=bogus,target=/x",
+                "Mount=type=bind,source=rel,target=/x",
+                "Tmpfs=rel",
+                "Tmpfs=/t:bogus",
+                "Mount=",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_(container_file_done) ContainerFile h;
+                _cleanup_free_ char *t = NULL;
+                assert_true(asprintf(&t, "[Container]\nRootfs=/r\nExec=/bin/true\n%s\n", bad[i]) > 0);
+                assert_true(parse_text(t, &h) < 0);
+        }
+}
+
 /* head, then unit as often as fits in size bytes with tail after it. */
 static char *repeat(const char *head, const char *unit, const char *tail, size_t size) {
         size_t n = (size - strlen(head) - strlen(tail)) / strlen(unit);
@@ -547,6 +594,7 @@ int main(void) {
                 cmocka_unit_test(test_refused),
                 cmocka_unit_test(test_bridge_network),
                 cmocka_unit_test(test_security_keys),
+                cmocka_unit_test(test_volumes_mounts_tmpfs),
                 cmocka_unit_test(test_tty_and_what_is_not_carried),
                 cmocka_unit_test(test_parser_big_inputs),
                 cmocka_unit_test(test_parser_list_limit),
