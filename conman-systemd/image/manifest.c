@@ -287,6 +287,7 @@ ImageConfig *image_config_free(ImageConfig *c) {
         free(c->working_dir);
         free(c->user);
         free(c->stop_signal);
+        strv_freep(&c->volumes);
         strv_freep(&c->exposed_ports);
         strv_freep(&c->labels);
         free(c);
@@ -366,6 +367,8 @@ static int image_config_parse_process(ImageConfig *c, struct json_object *p) {
                 r = json_get_keys(p, "ExposedPorts", false, &c->exposed_ports);
         if (r >= 0)
                 r = json_get_keys(p, "Labels", true, &c->labels);
+        if (r >= 0)
+                r = json_get_keys(p, "Volumes", false, &c->volumes);
         return r;
 }
 

@@ -56,6 +56,7 @@ typedef struct ImageConfig {
         char *working_dir, *user, *stop_signal;
         char **exposed_ports; /* "80/tcp", ... */
         char **labels;        /* "KEY=VALUE", ... */
+        char **volumes; /* config.Volumes: container paths that get anonymous volumes (docs/volumes.md) */
 } ImageConfig;
 
 const char *manifest_kind_to_media_type(ManifestKind k);

@@ -230,3 +230,29 @@ EOT
         systemctl daemon-reload
         systemctl reset-failed 'conman-*' >/dev/null 2>&1 || true
 }
+
+@test "an image's VOLUMEs get anonymous volumes, unless -v or --tmpfs covers them; rm -v removes them" {
+        local w=/var/tmp/img-volumes
+        if ! conmanctl images | grep -q localhost/volimg; then
+                rm -rf "$w"
+                umoci init --layout "$w/oci"
+                umoci new --image "$w/oci:1"
+                umoci unpack --image "$w/oci:1" "$w/b" >/dev/null
+                cp -a "$R/." "$w/b/rootfs/"
+                umoci repack --image "$w/oci:1" "$w/b" >/dev/null
+                umoci config --image "$w/oci:1" --config.volume /vol1 --config.volume /vol2 --config.volume /vol3
+                conmanctl image import "$w/oci" localhost/volimg:1
+        fi
+        conmanctl create --name iv --network none -v named1:/vol2 --tmpfs /vol3 localhost/volimg:1 \
+                sh -c 'echo x >/vol1/f; grep -E " /vol[123] " /proc/mounts'
+        run -0 conmanctl inspect -f '{{range .Mounts}}{{.Destination}}={{.Type}} {{end}}' iv
+        [[ "$output" == *"/vol2=volume"* ]] && [[ "$output" == *"/vol1=volume"* ]] && [[ "$output" == *"/vol3=tmpfs"* ]]
+        anon=$(conmanctl inspect -f '{{range .Mounts}}{{if .Anonymous}}{{.Name}}{{end}}{{end}}' iv)
+        [[ "$anon" =~ ^[0-9a-f]{64}$ ]]
+        run -0 conmanctl start -a iv
+        [[ "$output" == *" /vol1 "* ]] && [[ "$output" == *"tmpfs /vol3 tmpfs"* ]]
+        [ "$(cat /var/lib/conman/volumes/$anon/_data/f)" = x ]
+        conmanctl rm -v iv
+        [ ! -e "/var/lib/conman/volumes/$anon" ]
+        [ -d /var/lib/conman/volumes/named1/_data ] # named volumes stay
+}
