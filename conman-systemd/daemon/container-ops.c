@@ -22,6 +22,7 @@
 #include "daemon/pipe-keeper.h"
 #include "daemon/pod.h"
 #include "daemon/systemd-client.h"
+#include "daemon/volume.h"
 #include "daemon/stdio/container-stdio.h"
 
 static int container_pid_file(Container *c, char **ret) {
@@ -382,6 +383,8 @@ static void container_finalize_removal(Container *c) {
         }
         if (container_pid_file(c, &pid_file) >= 0)
                 (void) unlink(pid_file);
+        if (c->spec.auto_remove)
+                container_volumes_remove_anonymous(c);
         log_info("Removed container %s (%.12s).", c->name, c->id);
         container_enqueue_gc(c);
 }

@@ -168,6 +168,21 @@ int container_volumes_resolve(Manager *m, ContainerSpec *spec) {
         return 0;
 }
 
+void container_volumes_remove_anonymous(Container *c) {
+        for (size_t i = 0; i < c->spec.n_volumes; i++) {
+                const char *name = c->spec.volumes[i].volume_name;
+                int r;
+
+                if (!c->spec.volumes[i].anonymous || !name || volume_users(c->manager, name) > 1)
+                        continue; /* the container itself is one user until it is freed */
+                r = volume_remove(c->manager, name);
+                if (r < 0 && r != -ENOENT)
+                        log_warning_errno(r, "Failed to remove volume %s of container %s: %m", name, c->name);
+                else if (r >= 0)
+                        log_info("Removed volume %s of container %s.", name, c->name);
+        }
+}
+
 int container_volumes_create(Manager *m, const ContainerSpec *spec) {
         for (size_t i = 0; i < spec->n_volumes; i++) {
                 const char *name = spec->volumes[i].volume_name;

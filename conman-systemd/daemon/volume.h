@@ -37,5 +37,7 @@ unsigned volume_users(Manager *m, const char *name);
 /* At create, before validation: a named volume's source becomes its _data path, an anonymous one (-v /path)
  * gets a random 64-hex name first. Nothing is made on disk. */
 int container_volumes_resolve(Manager *m, ContainerSpec *spec);
+/* At the removal of a --rm container (docker's): its anonymous volumes that no other container uses. */
+void container_volumes_remove_anonymous(Container *c);
 /* After validation: makes the volumes that do not exist yet. */
 int container_volumes_create(Manager *m, const ContainerSpec *spec);

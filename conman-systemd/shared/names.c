@@ -9,12 +9,16 @@
 #include "shared/util.h"
 
 bool container_name_is_valid(const char *name) {
+        return docker_name_is_valid(name, 1, 63);
+}
+
+bool docker_name_is_valid(const char *name, size_t min, size_t max) {
         size_t n;
 
         if (!name || !isalnum((unsigned char) name[0]) || !isascii((unsigned char) name[0]))
                 return false;
         n = strlen(name);
-        if (n > 63)
+        if (n < min || n > max)
                 return false;
         for (size_t i = 1; i < n; i++) {
                 unsigned char c = (unsigned char) name[i];

@@ -12,6 +12,8 @@
 
 /* Matches CONTAINER_NAME_RULE. */
 bool container_name_is_valid(const char *name);
+/* docker's rule for names: [a-zA-Z0-9][a-zA-Z0-9_.-]* of min..max bytes (containers, volumes). */
+bool docker_name_is_valid(const char *name, size_t min, size_t max);
 /* 64 lowercase hex characters. */
 bool container_id_is_valid(const char *id);
 /* 1..64 lowercase hex characters: something that may be an id prefix. */

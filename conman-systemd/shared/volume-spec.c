@@ -2,7 +2,6 @@
 /*
  * volume-spec.c — see volume-spec.h.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,17 +17,7 @@ static const char *const mount_type_table[_MOUNT_TYPE_MAX] = {
 DEFINE_STRING_TABLE_LOOKUP(mount_type, MountType);
 
 bool volume_name_is_valid(const char *name) {
-        size_t n = name ? strlen(name) : 0;
-
-        if (n < 2 || n > VOLUME_NAME_MAX || !isascii((unsigned char) name[0]) ||
-            !isalnum((unsigned char) name[0]))
-                return false;
-        for (size_t i = 1; i < n; i++) {
-                unsigned char c = (unsigned char) name[i];
-                if (!(isascii(c) && (isalnum(c) || c == '_' || c == '.' || c == '-')))
-                        return false;
-        }
-        return true;
+        return docker_name_is_valid(name, 2, VOLUME_NAME_MAX);
 }
 
 bool volume_source_is_name(const char *source) {

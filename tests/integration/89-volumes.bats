@@ -105,7 +105,7 @@ assert v["CreatedAt"].startswith("20"), v' <<<"$output"
         [ "$output" = usedvol ]
 }
 
-@test "-v /path makes an anonymous volume; rm -v removes it, rm alone keeps it" {
+@test "-v /path makes an anonymous volume; rm -v removes it, rm alone keeps it, run --rm removes it" {
         conmanctl run --name a1 --network none -v /scratch --rootfs "$R" /bin/sh -c 'echo 1 >/scratch/f'
         v1=$(conmanctl inspect -f '{{range .Mounts}}{{.Name}}{{end}}' a1)
         [ "$(cat /var/lib/conman/volumes/$v1/_data/f)" = 1 ]
@@ -116,6 +116,11 @@ assert v["CreatedAt"].startswith("20"), v' <<<"$output"
         [ ! -e "/var/lib/conman/volumes/$v1" ]
         run -0 conmanctl rm a2
         [ -d "/var/lib/conman/volumes/$v2/_data" ]
+        # run --rm removes the anonymous volumes when the container goes (docker's); named ones stay
+        before=$(ls /var/lib/conman/volumes | grep -v '^\.' | sort)
+        run -0 conmanctl run --rm --network none -v /scratch -v keep1:/k --rootfs "$R" /bin/true
+        [ "$(ls /var/lib/conman/volumes | grep -v '^\.' | grep -v -x keep1 | sort)" = "$before" ]
+        [ -d /var/lib/conman/volumes/keep1/_data ]
 }
 
 @test "--tmpfs and --mount type=tmpfs are tmpfs inside, nosuid,nodev,noexec by default" {
