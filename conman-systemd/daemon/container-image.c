@@ -143,6 +143,28 @@ static int make_overlay_dirs(Container *c) {
         return 0;
 }
 
+/* After the root is mounted: each named volume that is still empty gets the image's content at its path
+ * (docker's copy on first use; conman-rootfs copy-up decides at every start whether it is empty). */
+static int copy_up_hooks(Container *c, const char *root, UnitHooks *hooks) {
+        for (size_t i = 0; i < c->spec.n_volumes; i++) {
+                const VolumeSpec *v = &c->spec.volumes[i];
+                char *argv[] = { CONMAN_LIBEXECDIR "/conman-rootfs",
+                                 "copy-up",
+                                 (char *) root,
+                                 v->destination,
+                                 v->source,
+                                 NULL };
+                int r;
+
+                if (!v->volume_name)
+                        continue;
+                r = unit_hooks_add(hooks, false, false, argv);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int container_image_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
         _cleanup_(resolved_image_freep) ResolvedImage *img = NULL;
         _cleanup_strv_free_ char **mount = NULL;
@@ -176,6 +198,8 @@ int container_image_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
                 if (strv_push(&mount, img->layer_dirs[i]) < 0)
                         return -ENOMEM;
         r = unit_hooks_add(hooks, false, false, mount);
+        if (r >= 0)
+                r = copy_up_hooks(c, target, hooks);
         if (r < 0)
                 return r;
         umount[2] = target;

@@ -11,6 +11,10 @@
  *   conman-rootfs bind --idmap U:G:N TARGET SOURCE
  *                                    an idmapped bind of a --rootfs directory
  *   conman-rootfs umount TARGET
+ *   conman-rootfs copy-up ROOT PATH DATA
+ *                                    an empty volume's first use (docs/volumes.md): what the
+ *                                    mounted root ROOT has at PATH (resolved inside ROOT, never
+ *                                    through a symlink out of it) is copied into DATA
  *
  * It never opens the image store (conmand owns it); it only mounts what it is given.
  */
@@ -19,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shared/copy-tree.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -29,10 +34,39 @@
 static int help(void) {
         printf("Usage: conman-rootfs mount [--idmap UID:GID:SIZE] TARGET UPPER WORK LOWER...\n"
                "       conman-rootfs bind --idmap UID:GID:SIZE TARGET SOURCE\n"
-               "       conman-rootfs umount TARGET\n\n"
+               "       conman-rootfs umount TARGET\n"
+               "       conman-rootfs copy-up ROOT PATH DATA\n\n"
                "Mount (or unmount) a container's root filesystem: the image layers LOWER...\n"
                "(bottom first) read-only below a writable UPPER dir, or a directory SOURCE.\n"
-               "--idmap shows files owned by IDs 0..SIZE-1 as UID.. and GID.. (idmapped mounts).\n");
+               "--idmap shows files owned by IDs 0..SIZE-1 as UID.. and GID.. (idmapped mounts).\n"
+               "copy-up copies ROOT's PATH into the empty volume directory DATA (nothing when DATA is\n"
+               "not empty or PATH is not a directory).\n");
+        return 0;
+}
+
+/* docker's copy of the image's content into an empty volume. PATH is resolved inside ROOT (openat2's
+ * RESOLVE_IN_ROOT), so a symlink the image planted (/data -> /etc) stays in the image. */
+static int copy_up(const char *root, const char *path, const char *data) {
+        _cleanup_close_ int root_fd = -EBADF, src_fd = -EBADF, data_fd = -EBADF;
+        int r;
+
+        data_fd = open(data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (data_fd < 0)
+                return log_error_errno(negative_errno(), "Failed to open volume %s: %m", data);
+        r = dir_is_empty_at(data_fd);
+        if (r <= 0)
+                return r < 0 ? log_error_errno(r, "Failed to read volume %s: %m", data) : 0;
+        root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                return log_error_errno(negative_errno(), "Failed to open %s: %m", root);
+        src_fd = open_in_root(root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (src_fd == -ENOENT || src_fd == -ENOTDIR)
+                return 0; /* nothing to copy */
+        if (src_fd < 0)
+                return log_error_errno(src_fd, "Failed to open %s in %s: %m", path, root);
+        r = copy_tree_at(src_fd, data_fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to copy %s of the image into volume %s: %m", path, data);
         return 0;
 }
 
@@ -89,6 +123,8 @@ int main(int argc, char *argv[]) {
                 r = idmap_bind(&range, argv[1], argv[0]);
                 if (r < 0)
                         explain_idmap_error(r, argv[0]);
+        } else if (streq(verb, "copy-up") && !idmap && argc == 3) {
+                r = copy_up(argv[0], argv[1], argv[2]);
         } else if (streq(verb, "umount") && !idmap && argc == 1) {
                 r = rootfs_umount(argv[0]);
                 if (r < 0)

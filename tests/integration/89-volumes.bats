@@ -244,19 +244,37 @@ EOT
                 umoci new --image "$w/oci:1"
                 umoci unpack --image "$w/oci:1" "$w/b" >/dev/null
                 cp -a "$R/." "$w/b/rootfs/"
+                mkdir -p "$w/b/rootfs/vol1" "$w/b/rootfs/vol2/sub"
+                echo seeded >"$w/b/rootfs/vol1/seed"
+                chown 65534:65534 "$w/b/rootfs/vol1" && chmod 1770 "$w/b/rootfs/vol1"
+                echo image-vol2 >"$w/b/rootfs/vol2/sub/f"
+                ln -s /etc "$w/b/rootfs/evil" # a symlink out of the image must not copy the host's /etc
                 umoci repack --image "$w/oci:1" "$w/b" >/dev/null
-                umoci config --image "$w/oci:1" --config.volume /vol1 --config.volume /vol2 --config.volume /vol3
+                umoci config --image "$w/oci:1" --config.volume /vol1 --config.volume /vol2 --config.volume /vol3 \
+                        --config.volume /evil
                 conmanctl image import "$w/oci" localhost/volimg:1
         fi
         conmanctl create --name iv --network none -v named1:/vol2 --tmpfs /vol3 localhost/volimg:1 \
                 sh -c 'echo x >/vol1/f; grep -E " /vol[123] " /proc/mounts'
         run -0 conmanctl inspect -f '{{range .Mounts}}{{.Destination}}={{.Type}} {{end}}' iv
         [[ "$output" == *"/vol2=volume"* ]] && [[ "$output" == *"/vol1=volume"* ]] && [[ "$output" == *"/vol3=tmpfs"* ]]
-        anon=$(conmanctl inspect -f '{{range .Mounts}}{{if .Anonymous}}{{.Name}}{{end}}{{end}}' iv)
-        [[ "$anon" =~ ^[0-9a-f]{64}$ ]]
+        anon=$(conmanctl inspect -f '{{range .Mounts}}{{if eq .Destination "/vol1"}}{{.Name}}{{end}}{{end}}' iv)
+        evil=$(conmanctl inspect -f '{{range .Mounts}}{{if eq .Destination "/evil"}}{{.Name}}{{end}}{{end}}' iv)
+        [[ "$anon" =~ ^[0-9a-f]{64}$ ]] && [[ "$evil" =~ ^[0-9a-f]{64}$ ]]
         run -0 conmanctl start -a iv
         [[ "$output" == *" /vol1 "* ]] && [[ "$output" == *"tmpfs /vol3 tmpfs"* ]]
         [ "$(cat /var/lib/conman/volumes/$anon/_data/f)" = x ]
+        # the first use of an empty volume copies the image's content there, with its owner and mode
+        [ "$(cat /var/lib/conman/volumes/$anon/_data/seed)" = seeded ]
+        [ "$(stat -c '%u:%g %a' /var/lib/conman/volumes/$anon/_data)" = "65534:65534 1770" ]
+        [ "$(cat /var/lib/conman/volumes/named1/_data/sub/f)" = image-vol2 ]
+        # /evil -> /etc is resolved inside the image: the image's /etc, never the host's
+        [ -f /var/lib/conman/volumes/$evil/_data/passwd ]
+        [ ! -e /var/lib/conman/volumes/$evil/_data/os-release ]
+        # a volume that is not empty is left as it is
+        echo mine >/var/lib/conman/volumes/named1/_data/sub/f
+        conmanctl run --rm --network none -v named1:/vol2 localhost/volimg:1 true
+        [ "$(cat /var/lib/conman/volumes/named1/_data/sub/f)" = mine ]
         conmanctl rm -v iv
         [ ! -e "/var/lib/conman/volumes/$anon" ]
         [ -d /var/lib/conman/volumes/named1/_data ] # named volumes stay

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test-volume-spec.c — volume names, -v, --mount and --tmpfs specs (shared/volume-spec.c) and how
  * conmanctl turns them into CreateContainer's Volumes and Tmpfs (ctl/run-mounts.c). */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "shared/copy-tree.h"
+#include "shared/fileio.h"
 #include "shared/util.h"
 #include "shared/volume-spec.h"
 #include "run-mounts.h"
@@ -227,11 +230,52 @@ static void test_run_mounts(void **state) {
         assert_int_equal(rmdir(dir), 0);
 }
 
+/* copy-up (shared/copy-tree.c): files, directories and symlinks as they are, modes kept, no symlink
+ * followed; the destination takes the source directory's mode. */
+static void test_copy_tree(void **state) {
+        char dir[] = "/tmp/test-copy-tree.XXXXXX";
+        _cleanup_free_ char *src = NULL, *dst = NULL, *content = NULL;
+        _cleanup_close_ int sfd = -EBADF, dfd = -EBADF;
+        char link[64] = {};
+        struct stat st;
+
+        assert_non_null(mkdtemp(dir));
+        assert_true(asprintf(&src, "%s/src", dir) > 0 && asprintf(&dst, "%s/dst", dir) > 0);
+        assert_int_equal(mkdir(src, 01750), 0);
+        assert_int_equal(chmod(src, 01750), 0);
+        assert_int_equal(mkdir(dst, 0755), 0);
+        sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_int_equal(dir_is_empty_at(dfd), 1);
+        assert_int_equal(mkdirat(sfd, "sub", 0700), 0);
+        {
+                _cleanup_close_ int sub = openat(sfd, "sub", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                assert_int_equal(write_file_atomic_at(sub, "f", "hello", 5, 0640), 0);
+        }
+        assert_int_equal(symlinkat("/etc", sfd, "evil"), 0);
+        assert_int_equal(copy_tree_at(sfd, dfd), 0);
+
+        assert_int_equal(dir_is_empty_at(dfd), 0);
+        assert_int_equal(read_file_at(dfd, "sub/f", 100, &content, NULL), 0);
+        assert_string_equal(content, "hello");
+        assert_int_equal(fstatat(dfd, "sub/f", &st, 0), 0);
+        assert_int_equal(st.st_mode & 07777, 0640);
+        assert_int_equal(fstatat(dfd, "sub", &st, 0), 0);
+        assert_int_equal(st.st_mode & 07777, 0700);
+        assert_int_equal(fstatat(dfd, "evil", &st, AT_SYMLINK_NOFOLLOW), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        assert_int_equal(readlinkat(dfd, "evil", link, sizeof(link) - 1), 4);
+        assert_string_equal(link, "/etc");
+        assert_int_equal(fstat(dfd, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 01750);
+        assert_int_equal(rm_rf(dir), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_volume_name), cmocka_unit_test(test_volume_bind),
                 cmocka_unit_test(test_mount_spec),  cmocka_unit_test(test_tmpfs_spec),
-                cmocka_unit_test(test_run_mounts),
+                cmocka_unit_test(test_run_mounts),  cmocka_unit_test(test_copy_tree),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
