@@ -8,6 +8,7 @@
 #include "conman-config.h"
 #include "shared/bus-errors.h"
 #include "shared/log.h"
+#include "shared/network-spec.h"
 #include "shared/util.h"
 #include "daemon/container.h"
 #include "daemon/manager.h"
@@ -190,6 +191,46 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
         return sd_bus_send(NULL, reply, NULL);
 }
 
+/* What `ps` filters and shows besides ListContainers' entry: labels, published ports, network, pod. */
+static int append_container_details(sd_bus_message *reply, Container *c) {
+        const ContainerSpec *s = &c->spec;
+        const char *network = s->network == NETWORK_BRIDGE ? (s->network_name ?: NETWORK_DEFAULT_NAME)
+                              : s->network == NETWORK_HOST ? "host"
+                                                           : "none";
+        int r;
+
+        r = sd_bus_message_open_container(reply, 'r', "sasasss");
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "s", c->id);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(reply, s->labels);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(reply, s->ports);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "ss", s->pod_id ? "" : network, strempty(s->pod_id));
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int method_list_container_details(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = userdata;
+        int all, r;
+
+        r = sd_bus_message_read(msg, "b", &all);
+        if (r >= 0)
+                r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(sasasss)");
+        for (Container *c = m->containers; r >= 0 && c; c = c->next)
+                if (all || container_state_is_active(c->state))
+                        r = append_container_details(reply, c);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", NULL, offsetof(Manager, version), SD_BUS_VTABLE_PROPERTY_CONST),
@@ -247,6 +288,9 @@ const sd_bus_vtable manager_vtable[] = {
                                 method_reopen_container_log, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_ARGS("b", all),
                                 SD_BUS_RESULT("a(sssssitttuso)", containers), method_list_containers,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListContainerDetails", SD_BUS_ARGS("b", all),
+                                SD_BUS_RESULT("a(sasasss)", containers), method_list_container_details,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("CreatePod", SD_BUS_ARGS("s", name, "a{sv}", options),
                                 SD_BUS_RESULT("s", id, "o", path), bus_manager_method_create_pod,
