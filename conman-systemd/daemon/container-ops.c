@@ -386,6 +386,38 @@ static void container_finalize_removal(Container *c) {
         container_enqueue_gc(c);
 }
 
+/* Whether a process has ended and is a zombie nobody reaped yet (systemd has not seen its SIGCHLD). Once
+ * systemd reaped it, the unit's state says so (a PID that does not exist proves nothing: it may be reused).
+ */
+static bool pid_is_zombie(pid_t pid) {
+        _cleanup_free_ char *stat = NULL;
+        char path[64];
+        const char *p;
+
+        if (pid <= 0)
+                return false;
+        snprintf(path, sizeof(path), "/proc/%i/stat", (int) pid);
+        if (read_file(path, 4096, &stat, NULL) < 0)
+                return false;
+        p = strrchr(stat, ')');
+        return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+/* A container whose init has exited while its unit still runs (systemd has not reaped it yet, or runs the
+ * unit's ExecStopPost=: network teardown, unmounts) is, to docker's `rm`, an exited one: its removal waits
+ * for the unit instead of being refused. */
+static bool container_init_ended(Container *c) {
+        _cleanup_free_ char *active = NULL, *sub = NULL;
+
+        if (c->state == CONTAINER_RUNNING)
+                return pid_is_zombie((pid_t) c->main_pid);
+        if (c->state != CONTAINER_STOPPING ||
+            systemd_get_unit_state(c->manager->systemd, c->unit_path, &active, &sub) < 0)
+                return false;
+        return streq(active, "deactivating") && (streq(sub, "stop-post") || streq(sub, "final-sigterm") ||
+                                                 streq(sub, "final-sigkill") || streq(sub, "final-watchdog"));
+}
+
 int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
         int r;
@@ -400,13 +432,14 @@ int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_e
                 container_finalize_removal(c);
                 return 0;
         }
-        if (!force)
+        if (!force && !container_init_ended(c))
                 return sd_bus_error_setf(error, CONMAN_ERROR_BUSY,
                                          "Container %s is %s: stop it first, or remove it with -f/--force.",
                                          c->name, container_state_to_string(c->state));
         c->removing = true;
-        (void) systemd_kill_unit(c->manager->systemd, c->unit, "main", SIGKILL,
-                                 NULL); /* see on_kill_timer() */
+        if (force)
+                (void) systemd_kill_unit(c->manager->systemd, c->unit, "main", SIGKILL,
+                                         NULL); /* see on_kill_timer() */
         r = systemd_stop_unit(c->manager->systemd, c->unit, &job, error);
         if (r < 0) {
                 r = stop_unit_gone(c, r, error);
