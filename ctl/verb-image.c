@@ -631,6 +631,9 @@ static int verb_image_inspect(int argc, char *argv[]) {
         return ret;
 }
 
+static void ignore_option(int c, const char *arg) {
+}
+
 static int verb_image_prune(int argc, char *argv[]) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -639,10 +642,14 @@ static int verb_image_prune(int argc, char *argv[]) {
         char buf[16];
         int r;
 
-        r = parse_simple(argc, argv,
-                         "Usage: conmanctl image prune\n\n"
-                         "Remove untagged images no container uses and layers no image refers to.\n",
-                         NULL, "h", NULL);
+        static const struct option force[] = { { "force", no_argument, NULL, 'f' }, {} };
+
+        r = parse_simple(
+                argc, argv,
+                "Usage: conmanctl image prune [-f]\n\n"
+                "Remove untagged images no container uses and layers no image refers to.\n\n"
+                "  -f, --force       Accepted as docker's (conmanctl does not ask for confirmation)\n",
+                force, "hf", ignore_option);
         if (r <= 0)
                 return r;
         r = ctl_bus_open(&bus);
