@@ -25,6 +25,8 @@ static void format_status(const PsEntry *e, char *buf, size_t size) {
 
         if (streq(e->state, "running"))
                 snprintf(buf, size, "Up %s", format_age(e->started, age));
+        else if (streq(e->state, "paused")) /* docker's "Up 5 seconds (Paused)" */
+                snprintf(buf, size, "Up %s (Paused)", format_age(e->started, age));
         else if (streq(e->state, "exited"))
                 snprintf(buf, size, "Exited (%i) %s", e->exit_code, format_age(e->finished, age));
         else if (streq(e->state, "restarting"))
@@ -37,7 +39,7 @@ static void format_status(const PsEntry *e, char *buf, size_t size) {
         if (string_has_prefix(buf, "Up ")) {
                 char *ago = strstr(buf, " ago");
                 if (ago)
-                        *ago = 0;
+                        memmove(ago, ago + 4, strlen(ago + 4) + 1);
         }
 }
 
