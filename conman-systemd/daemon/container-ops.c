@@ -309,7 +309,7 @@ static int stop_unit_job(Container *c, uint64_t timeout_usec, JobKind kind, sd_b
 
 int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
         if (!container_state_is_active(c->state))
-                return 0; /* like docker: stopping a stopped container succeeds */
+                return 0;            /* like docker: stopping a stopped container succeeds */
         container_thaw_if_paused(c); /* a frozen init would not see the stop signal */
         return stop_unit_job(c, timeout_usec, JOB_STOP, request, error);
 }

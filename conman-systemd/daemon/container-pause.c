@@ -32,7 +32,8 @@ int container_pause(Container *c, sd_bus_error *error) {
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running (%s).",
                                          c->name, container_status_string(c));
         if (c->paused)
-                return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Container %s is already paused.", c->name);
+                return sd_bus_error_setf(error, CONMAN_ERROR_BUSY, "Container %s is already paused.",
+                                         c->name);
         return set_frozen(c, true, error);
 }
 

@@ -22,8 +22,8 @@
 #include "shared/util.h"
 #include "daemon/container-index.h"
 #include "daemon/container.h"
-#include "daemon/stdio/container-stdio.h"
 #include "daemon/systemd-client.h"
+#include "daemon/stdio/container-stdio.h"
 
 #define CONFIG_RENAME_TMP "config.json.rename"
 

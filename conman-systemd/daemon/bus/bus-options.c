@@ -567,8 +567,8 @@ int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusC
 }
 
 static int read_update_entry(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        static const char *const keys[] = { "Memory",     "CPUQuota",   "CPUWeight",  "PidsLimit",
-                                            "CpusetCpus", "CpusetMems", "MemorySwap", "MemoryReservation",
+        static const char *const keys[] = { "Memory",      "CPUQuota",   "CPUWeight",  "PidsLimit",
+                                            "CpusetCpus",  "CpusetMems", "MemorySwap", "MemoryReservation",
                                             "BlkioWeight", "Restart" };
         const char *key;
         int r;

@@ -284,5 +284,6 @@ int container_send_removed_signal(Container *c) {
 void container_send_changed(Container *c) {
         (void) sd_bus_emit_properties_changed(c->manager->bus, c->object_path, "io.conman1.Container", "Id",
                                               "Name", "Unit", "State", "ExitCode", "OOMKilled", "MainPID",
-                                              "StartedAt", "FinishedAt", "RestartCount", "RestartPolicy", NULL);
+                                              "StartedAt", "FinishedAt", "RestartCount", "RestartPolicy",
+                                              NULL);
 }

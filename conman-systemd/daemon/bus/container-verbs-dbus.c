@@ -3,9 +3,9 @@
  * container-verbs-dbus.c — see container-verbs-dbus.h. Each handler: read the container reference,
  * authorize (root only), call the model (container-pause.c, container-rename.c), reply.
  */
+#include "daemon/bus/container-verbs-dbus.h"
 #include "daemon/container.h"
 #include "daemon/bus/bus-util.h"
-#include "daemon/bus/container-verbs-dbus.h"
 
 static int read_ref(sd_bus_message *msg, Manager *m, Container **ret, sd_bus_error *error) {
         const char *ref;

@@ -164,10 +164,10 @@ static int append_container_entry(sd_bus_message *reply, Container *c, bool reda
 
         if (!command)
                 return -ENOMEM;
-        return sd_bus_message_append(
-                reply, "(sssssitttuso)", c->id, c->name, strempty(c->spec.image ?: c->spec.rootfs), command,
-                container_status_string(c), (int32_t) c->exit_code, c->created_at, c->started_at,
-                c->finished_at, c->main_pid, c->unit, c->object_path);
+        return sd_bus_message_append(reply, "(sssssitttuso)", c->id, c->name,
+                                     strempty(c->spec.image ?: c->spec.rootfs), command,
+                                     container_status_string(c), (int32_t) c->exit_code, c->created_at,
+                                     c->started_at, c->finished_at, c->main_pid, c->unit, c->object_path);
 }
 
 static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
