@@ -24,6 +24,13 @@ counter() {
         cat "/proc/$(systemctl show -P MainPID "conman-$1.service")/root/tmp/c"
 }
 
+# systemd froze the unit (cgroup v2), or, on the hybrid harness machine where systemd 252 cannot, the
+# container's cgroup in the v1 freezer hierarchy is frozen (as runc pause does).
+frozen() {
+        [ "$(systemctl show -P FreezerState "conman-$1.service")" = frozen ] ||
+                grep -qx FROZEN "/sys/fs/cgroup/freezer/conman.slice/conman-$1.service/container/freezer.state"
+}
+
 counter_moves() {
         local a
         a=$(counter "$1")
@@ -37,7 +44,7 @@ counter_moves() {
         run conmanctl pause fr
         [ "$status" -eq 0 ]
         [ "$output" = fr ]
-        [ "$(systemctl show -P FreezerState conman-fr.service)" = frozen ]
+        frozen fr
         a=$(counter fr)
         sleep 0.6
         [ "$(counter fr)" = "$a" ]
@@ -48,6 +55,7 @@ counter_moves() {
         [[ "$output" == *"(Paused)"* ]]
         run conmanctl unpause fr
         [ "$status" -eq 0 ]
+        refute frozen fr
         wait_until 5 counter_moves fr
         [ "$(conmanctl inspect -f '{{.State.Status}}' fr)" = running ]
 }
@@ -104,7 +112,7 @@ counter_moves() {
         [[ "${lines[0]}" =~ ^UID\ +PID\ +PPID\ +C\ +STIME\ +TTY\ +TIME\ +CMD$ ]]
         [[ "$output" == *"sleep 1001"* ]]
         [[ "$output" == *"sleep 1002"* ]]
-        [ "${#lines[@]}" -eq 4 ] # header, sh, two sleeps
+        [ "${#lines[@]}" -ge 3 ] # header, the two sleeps (sh may exec the last one)
         refute grep -q conmand <<<"$output"
         run conmanctl top tp -o pid,args
         [ "$status" -eq 0 ]
