@@ -2,7 +2,8 @@
 /*
  * test-container-verbs.c — pause/unpause (FreezeUnit/ThawUnit), rename and update of the daemon's model
  * against the fake PID 1 (model-harness.h): what systemd is asked, what ps/inspect say, and what a new
- * conmand finds after a restart.
+ * conmand finds after a restart. Renamed containers have names that are no hex id prefix (find() takes
+ * those too).
  */
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -93,28 +94,28 @@ static void test_rename_exited(void **state) {
         _cleanup_close_ int dir_fd = -EBADF;
         Reply start = {};
 
-        start_running("a", FAKE_PID(4));
-        systemd_exits("a", 0);
-        id = strdup(id_of("a"));
-        assert_int_equal(container_rename(get("a"), "b", &error), 0);
-        assert_null(find("a"));
-        assert_string_equal(get("b")->id, id);
-        assert_string_equal(get("b")->unit, "conman-b.service");
-        assert_ptr_equal(container_by_unit_path(t.m, get("b")->unit_path), get("b"));
+        start_running("old", FAKE_PID(4));
+        systemd_exits("old", 0);
+        id = strdup(id_of("old"));
+        assert_int_equal(container_rename(get("old"), "renamed", &error), 0);
+        assert_null(find("old"));
+        assert_string_equal(get("renamed")->id, id);
+        assert_string_equal(get("renamed")->unit, "conman-renamed.service");
+        assert_ptr_equal(container_by_unit_path(t.m, get("renamed")->unit_path), get("renamed"));
 
         /* the harness knows the directory by the name it was created with; its path holds the id */
-        dir = container_dir("a"); /* the harness knows the directory by the name it was created with */
+        dir = container_dir("old"); /* the harness knows the directory by the name it was created with */
         dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         assert_true(dir_fd >= 0);
         assert_int_equal(json_read_file_at(dir_fd, "config.json", &config), 0);
-        assert_non_null(strstr(json_object_to_json_string(config), "conman-b.service"));
-        assert_null(strstr(json_object_to_json_string(config), "conman-a.service"));
+        assert_non_null(strstr(json_object_to_json_string(config), "conman-renamed.service"));
+        assert_null(strstr(json_object_to_json_string(config), "conman-old.service"));
 
         daemon_restart();
-        assert_string_equal(get("b")->id, id);
-        assert_null(find("a"));
-        call(&start, "Start", "b");
-        assert_int_equal(fake_systemd_count_calls("StartTransientUnit conman-b.service"), 1);
+        assert_string_equal(get("renamed")->id, id);
+        assert_null(find("old"));
+        call(&start, "Start", "renamed");
+        assert_int_equal(fake_systemd_count_calls("StartTransientUnit conman-renamed.service"), 1);
         reply_done(&start);
 }
 
@@ -122,17 +123,17 @@ static void test_rename_refused(void **state) {
         _cleanup_(sd_bus_error_free) sd_bus_error e1 = SD_BUS_ERROR_NULL, e2 = SD_BUS_ERROR_NULL,
                                                   e3 = SD_BUS_ERROR_NULL, e4 = SD_BUS_ERROR_NULL;
 
-        create("a", false, RESTART_NO);
-        start_running("r", FAKE_PID(5));
-        assert_true(container_rename(get("a"), "r", &e1) < 0);
+        create("old", false, RESTART_NO);
+        start_running("run", FAKE_PID(5));
+        assert_true(container_rename(get("old"), "run", &e1) < 0);
         assert_true(sd_bus_error_has_name(&e1, CONMAN_ERROR_NAME_IN_USE));
-        assert_true(container_rename(get("a"), "bad/name", &e2) < 0);
+        assert_true(container_rename(get("old"), "bad/name", &e2) < 0);
         assert_true(sd_bus_error_has_name(&e2, CONMAN_ERROR_INVALID_ARGUMENT));
-        assert_true(container_rename(get("r"), "s", &e3) < 0);
+        assert_true(container_rename(get("run"), "ran", &e3) < 0);
         assert_true(sd_bus_error_has_name(&e3, CONMAN_ERROR_BUSY));
-        assert_true(container_rename(get("a"), "a", &e4) < 0);
-        assert_string_equal(get("a")->name, "a");
-        assert_string_equal(get("r")->unit, "conman-r.service");
+        assert_true(container_rename(get("old"), "old", &e4) < 0);
+        assert_string_equal(get("old")->name, "old");
+        assert_string_equal(get("run")->unit, "conman-run.service");
 }
 
 int main(void) {
