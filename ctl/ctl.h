@@ -34,6 +34,13 @@ int ctl_exit_code_from_error(const sd_bus_error *error);
  * ($CONMAN_BUS_ADDRESS). Logs on failure (verb-pod-top.c). */
 int ctl_systemd_bus(sd_bus *conman_bus, sd_bus **ret);
 
+/* Runs action on each container reference of refs (NULL-terminated), printing the reference after a
+ * success as docker does, "conmanctl: <failure> <ref>: <message>" after a failure; returns the last
+ * failure (verb-pause.c). */
+typedef int (*CtlContainerAction)(sd_bus *bus, const char *ref, void *userdata, sd_bus_error *error);
+int ctl_each_container(sd_bus *bus, char **refs, const char *failure, CtlContainerAction action,
+                       void *userdata);
+
 /* Calls a method on io.conman1.Manager. */
 int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,
              ...);

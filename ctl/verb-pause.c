@@ -25,10 +25,34 @@ static int parse_help_only(int argc, char *argv[], const char *usage) {
         return 1;
 }
 
+int ctl_each_container(sd_bus *bus, char **refs, const char *failure, CtlContainerAction action,
+                       void *userdata) {
+        int r, ret = 0;
+
+        for (char **ref = refs; ref && *ref; ref++) {
+                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *what = NULL;
+
+                r = action(bus, *ref, userdata, &error);
+                if (r >= 0) {
+                        printf("%s\n", *ref);
+                        continue;
+                }
+                if (asprintf(&what, "%s %s", failure, *ref) < 0)
+                        return log_oom();
+                ret = ctl_log_bus_error(what, &error, r);
+        }
+        return ret;
+}
+
+static int call_method(sd_bus *bus, const char *ref, void *method, sd_bus_error *error) {
+        return ctl_call(bus, method, error, NULL, "s", ref);
+}
+
 int verb_pause(int argc, char *argv[]) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         bool pause = streq(argv[0], "pause");
-        int r, ret = 0;
+        int r;
 
         r = parse_help_only(
                 argc, argv,
@@ -45,20 +69,8 @@ int verb_pause(int argc, char *argv[]) {
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_free_ char *what = NULL;
-
-                r = ctl_call(bus, pause ? "PauseContainer" : "UnpauseContainer", &error, NULL, "s", argv[i]);
-                if (r >= 0) {
-                        printf("%s\n", argv[i]);
-                        continue;
-                }
-                if (asprintf(&what, "cannot %s %s", argv[0], argv[i]) < 0)
-                        return log_oom();
-                ret = ctl_log_bus_error(what, &error, r);
-        }
-        return ret;
+        return ctl_each_container(bus, argv + optind, pause ? "cannot pause" : "cannot unpause", call_method,
+                                  (void *) (pause ? "PauseContainer" : "UnpauseContainer"));
 }
 
 int verb_rename(int argc, char *argv[]) {

@@ -99,7 +99,8 @@ static int append_options(sd_bus_message *m, const UpdateOptions *o) {
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
-static int update_one(sd_bus *bus, const char *ref, const UpdateOptions *o, sd_bus_error *error) {
+static int update_one(sd_bus *bus, const char *ref, void *userdata, sd_bus_error *error) {
+        const UpdateOptions *o = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         int r;
 
@@ -117,7 +118,7 @@ static int update_one(sd_bus *bus, const char *ref, const UpdateOptions *o, sd_b
 int verb_update(int argc, char *argv[]) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         UpdateOptions o = {};
-        int r, ret = 0;
+        int r;
 
         r = parse_args(argc, argv, &o);
         if (r <= 0)
@@ -125,18 +126,5 @@ int verb_update(int argc, char *argv[]) {
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
-        for (int i = optind; i < argc; i++) {
-                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-                _cleanup_free_ char *what = NULL;
-
-                r = update_one(bus, argv[i], &o, &error);
-                if (r >= 0) {
-                        printf("%s\n", argv[i]);
-                        continue;
-                }
-                if (asprintf(&what, "cannot update %s", argv[i]) < 0)
-                        return log_oom();
-                ret = ctl_log_bus_error(what, &error, r);
-        }
-        return ret;
+        return ctl_each_container(bus, argv + optind, "cannot update", update_one, &o);
 }
