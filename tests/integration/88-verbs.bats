@@ -53,6 +53,9 @@ counter_moves() {
         [ "$(conmanctl inspect -f '{{.State.Running}}' fr)" = true ]
         run conmanctl ps
         [[ "$output" == *"(Paused)"* ]]
+        run timeout 10 conmanctl exec fr true
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"paused"* ]]
         run conmanctl unpause fr
         [ "$status" -eq 0 ]
         refute frozen fr
