@@ -30,6 +30,17 @@ int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r);
  * it is not executable, else 125 (conmanctl's or conmand's own error). */
 int ctl_exit_code_from_error(const sd_bus_error *error);
 
+/* A connection to systemd (the system bus): conman_bus again, or a new one when conmand is elsewhere
+ * ($CONMAN_BUS_ADDRESS). Logs on failure (verb-pod-top.c). */
+int ctl_systemd_bus(sd_bus *conman_bus, sd_bus **ret);
+
+/* Runs action on each container reference of refs (NULL-terminated), printing the reference after a
+ * success as docker does, "conmanctl: <failure> <ref>: <message>" after a failure; returns the last
+ * failure (verb-pause.c). */
+typedef int (*CtlContainerAction)(sd_bus *bus, const char *ref, void *userdata, sd_bus_error *error);
+int ctl_each_container(sd_bus *bus, char **refs, const char *failure, CtlContainerAction action,
+                       void *userdata);
+
 /* Calls a method on io.conman1.Manager. */
 int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,
              ...);
@@ -78,6 +89,11 @@ int verb_pod_ps(int argc, char *argv[]);
 int verb_pod_inspect(int argc, char *argv[]);
 int verb_pod_top(int argc, char *argv[]);
 int verb_container_prune(int argc, char *argv[]); /* container prune */
+int verb_pause(int argc, char *argv[]);           /* pause unpause */
+int verb_rename(int argc, char *argv[]);
+int verb_top(int argc, char *argv[]);
+int verb_port(int argc, char *argv[]);
+int verb_update(int argc, char *argv[]);
 
 /* The ids of the containers (all: also those not running) whose state is one of states (NULL: any), from
  * ListContainers. Logs on failure. */

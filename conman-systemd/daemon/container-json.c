@@ -51,8 +51,10 @@ static struct json_object *labels_json(char **labels) {
 static struct json_object *state_json(Container *c) {
         struct json_object *s = json_object_new_object();
 
-        json_object_object_add(s, "Status", json_object_new_string(container_state_to_string(c->state)));
+        json_object_object_add(s, "Status", json_object_new_string(container_status_string(c)));
         json_object_object_add(s, "Running", json_object_new_boolean(c->state == CONTAINER_RUNNING));
+        json_object_object_add(s, "Paused",
+                               json_object_new_boolean(c->paused && c->state == CONTAINER_RUNNING));
         json_object_object_add(s, "Restarting", json_object_new_boolean(c->state == CONTAINER_RESTARTING));
         json_object_object_add(s, "OOMKilled", json_object_new_boolean(c->oom_killed));
         json_object_object_add(s, "Pid", json_object_new_int64(c->main_pid));

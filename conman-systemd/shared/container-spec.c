@@ -441,7 +441,8 @@ static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
 }
 
 int container_spec_validate_resources(const ContainerSpec *s, sd_bus_error *error) {
-        return validate_limits(s, error);
+        int r = validate_limits(s, error);
+        return r < 0 ? r : validate_run_limits(s, error);
 }
 
 int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error) {

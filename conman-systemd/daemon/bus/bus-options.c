@@ -567,8 +567,9 @@ int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusC
 }
 
 static int read_update_entry(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        static const char *const keys[] = { "Memory",    "CPUQuota",   "CPUWeight",
-                                            "PidsLimit", "CpusetCpus", "CpusetMems" };
+        static const char *const keys[] = { "Memory",      "CPUQuota",   "CPUWeight",  "PidsLimit",
+                                            "CpusetCpus",  "CpusetMems", "MemorySwap", "MemoryReservation",
+                                            "BlkioWeight", "Restart" };
         const char *key;
         int r;
 
@@ -583,7 +584,7 @@ static int read_update_entry(sd_bus_message *m, void *userdata, sd_bus_error *er
         return sd_bus_error_setf(
                 error, CONMAN_ERROR_INVALID_ARGUMENT,
                 "Unknown option '%s': UpdateContainer takes Memory, CPUQuota, CPUWeight, PidsLimit, "
-                "CpusetCpus and CpusetMems.",
+                "CpusetCpus, CpusetMems, MemorySwap, MemoryReservation, BlkioWeight and Restart.",
                 key);
 }
 

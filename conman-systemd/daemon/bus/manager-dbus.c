@@ -17,6 +17,7 @@
 #include "daemon/bus/bus-util.h"
 #include "daemon/bus/console-dbus.h"
 #include "daemon/bus/container-dbus.h"
+#include "daemon/bus/container-verbs-dbus.h"
 #include "daemon/bus/image-dbus.h"
 #include "daemon/bus/network-dbus.h"
 #include "daemon/bus/pod-dbus.h"
@@ -164,10 +165,10 @@ static int append_container_entry(sd_bus_message *reply, Container *c, bool reda
 
         if (!command)
                 return -ENOMEM;
-        return sd_bus_message_append(
-                reply, "(sssssitttuso)", c->id, c->name, strempty(c->spec.image ?: c->spec.rootfs), command,
-                container_state_to_string(c->state), (int32_t) c->exit_code, c->created_at, c->started_at,
-                c->finished_at, c->main_pid, c->unit, c->object_path);
+        return sd_bus_message_append(reply, "(sssssitttuso)", c->id, c->name,
+                                     strempty(c->spec.image ?: c->spec.rootfs), command,
+                                     container_status_string(c), (int32_t) c->exit_code, c->created_at,
+                                     c->started_at, c->finished_at, c->main_pid, c->unit, c->object_path);
 }
 
 static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -284,6 +285,12 @@ const sd_bus_vtable manager_vtable[] = {
                                 method_kill_exec, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("UpdateContainer", SD_BUS_ARGS("s", container, "a{sv}", options),
                                 SD_BUS_NO_RESULT, method_update_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("PauseContainer", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
+                                method_pause_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("UnpauseContainer", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
+                                method_unpause_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RenameContainer", SD_BUS_ARGS("s", container, "s", new_name),
+                                SD_BUS_NO_RESULT, method_rename_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ReopenContainerLog", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
                                 method_reopen_container_log, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_ARGS("b", all),
