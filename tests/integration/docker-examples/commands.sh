@@ -57,6 +57,15 @@ docker exec -w /tmp web pwd
 docker logs web
 docker logs --tail 10 web
 docker stats --no-stream web
+docker port web
+docker port web 80
+docker top web
+docker top web -o pid,comm
+docker pause web
+docker ps --filter status=paused
+docker unpause web
+docker update --memory 128m --cpus 1 web
+docker exec -d web sleep 5
 docker stop web
 docker start web
 docker restart web
@@ -64,8 +73,9 @@ docker kill --signal=HUP web
 docker kill web
 docker rm web
 docker create --name c1 busybox echo created
-docker start c1
-docker rm c1
+docker rename c1 c2
+docker start c2
+docker rm c2
 docker run -d --name a1 busybox sleep 300
 docker stop -t 1 a1
 docker rm -f a1
