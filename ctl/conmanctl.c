@@ -16,7 +16,8 @@
 #include "help.h"
 
 static const char *const image_verbs[] = { "import", "inspect", "prune", "ls", "pull", "rm", NULL };
-static const char *const network_verbs[] = { "create", "ls", "inspect", "rm", NULL };
+static const char *const network_verbs[] = { "create", "ls", "inspect", "rm", "prune", NULL };
+static const char *const system_verbs[] = { "prune", NULL };
 static const char *const pod_verbs[] = { "create", "start", "stop",    "restart", "kill",
                                          "rm",     "ps",    "inspect", "top",     NULL };
 static const char *const generate_verbs[] = { "unit", NULL };
@@ -58,9 +59,12 @@ static const Verb verbs[] = {
         { "push", "Push an image to a registry", verb_push },
         { "login", "Check and save credentials for a registry", verb_login },
         { "logout", "Remove saved credentials for a registry", verb_logout },
-        { "network", "Manage networks: create, ls, inspect, rm", verb_network, .subverbs = network_verbs },
+        { "network", "Manage networks: create, ls, inspect, rm, prune", verb_network,
+          .subverbs = network_verbs },
         { "pod", "Manage pods: create, start, stop, restart, kill, rm, ps, inspect, top", verb_pod,
           .subverbs = pod_verbs },
+        { "system", "Manage the host's containers, networks and images: prune", verb_system,
+          .subverbs = system_verbs },
         { "info", "Show daemon facts: versions, state directory, runtime", verb_info },
         { "version", "Show client and daemon versions", verb_version },
         { "help", "Show the help of conmanctl or of a verb", NULL },

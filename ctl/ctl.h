@@ -98,6 +98,14 @@ int verb_update(int argc, char *argv[]);
 /* The ids of the containers (all: also those not running) whose state is one of states (NULL: any), from
  * ListContainers. Logs on failure. */
 int ctl_list_container_ids(sd_bus *bus, bool all, char *const *states, char ***ret);
+/* container prune's work: removes every created or exited container, printing docker's lines. */
+int ctl_prune_containers(sd_bus *bus);
+/* docker's "WARNING! This will remove WHAT. Are you sure you want to continue? [y/N]"; true on y. */
+bool ctl_confirm(const char *what);
+int verb_system(int argc, char *argv[]); /* system prune */
+/* "4.3MB", decimal as docker's (verb-image.c). */
+char *ctl_format_bytes(uint64_t n, char buf[static 16]);
+int verb_network_prune(int argc, char *argv[]); /* network prune */
 
 /* The member container ids of the pod at path (its Containers property). Logs on failure. */
 int ctl_pod_containers(sd_bus *bus, const char *path, char ***ret);

@@ -27,6 +27,10 @@ static char *format_bytes(uint64_t n, char buf[static 16]) {
         return buf;
 }
 
+char *ctl_format_bytes(uint64_t n, char buf[static 16]) {
+        return format_bytes(n, buf);
+}
+
 /* Parses options common to simple verbs: --help and a flag letter set. Returns 0 after help. */
 static int parse_simple(int argc, char *argv[], const char *usage, const struct option *extra,
                         const char *shortopts, void (*on_opt)(int c, const char *arg)) {

@@ -89,3 +89,10 @@ docker network rm mynet
 docker run -d --name p1 busybox true
 docker container prune -f
 docker image prune -f
+docker network create unused1
+docker network prune -f
+! docker network ls | grep -q unused1
+docker run -d --name p2 busybox true
+docker system prune -f
+test -z "$(docker ps -aq)"
+docker system prune -a -f
