@@ -17,7 +17,7 @@
 
 static const char *const image_verbs[] = { "import", "inspect", "prune", "ls", "pull", "rm", NULL };
 static const char *const network_verbs[] = { "create", "ls", "inspect", "rm", "prune", NULL };
-static const char *const system_verbs[] = { "prune", NULL };
+static const char *const system_verbs[] = { "df", "prune", NULL };
 static const char *const pod_verbs[] = { "create", "start", "stop",    "restart", "kill",
                                          "rm",     "ps",    "inspect", "top",     NULL };
 static const char *const generate_verbs[] = { "unit", NULL };
@@ -63,7 +63,7 @@ static const Verb verbs[] = {
           .subverbs = network_verbs },
         { "pod", "Manage pods: create, start, stop, restart, kill, rm, ps, inspect, top", verb_pod,
           .subverbs = pod_verbs },
-        { "system", "Manage the host's containers, networks and images: prune", verb_system,
+        { "system", "Manage the host's containers, networks and images: df, prune", verb_system,
           .subverbs = system_verbs },
         { "info", "Show daemon facts: versions, state directory, runtime", verb_info },
         { "version", "Show client and daemon versions", verb_version },

@@ -2,8 +2,10 @@
 /*
  * verb-system.c — `conmanctl network prune` (remove user networks no container uses) and `conmanctl system
  * prune` (docker's: stopped containers, unused networks, dangling images, with -a every unused image, with
- * --volumes unused volumes), each printing what it removed as docker does.
+ * --volumes unused volumes), each printing what it removed as docker does; `conmanctl system df`: what images
+ * and containers take on disk, and how much of it no running container needs.
  */
+#include <ftw.h>
 #include <getopt.h>
 
 #include "shared/log.h"
@@ -214,14 +216,135 @@ static int verb_system_prune(int argc, char *argv[]) {
         return ret;
 }
 
+typedef struct DfRow {
+        unsigned total, active;
+        uint64_t size, reclaimable;
+} DfRow;
+
+static uint64_t tree_bytes;
+
+static int add_file_size(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        if (type == FTW_F)
+                tree_bytes += (uint64_t) st->st_size;
+        return 0;
+}
+
+/* The bytes of the regular files under a container's upper directory (what it wrote): docker's SIZE. */
+static uint64_t container_bytes(const char *state_dir, const char *id) {
+        _cleanup_free_ char *upper = NULL;
+
+        if (asprintf(&upper, "%s/containers/%s/upper", state_dir, id) < 0)
+                return 0;
+        tree_bytes = 0;
+        (void) nftw(upper, add_file_size, 16, FTW_PHYS | FTW_MOUNT);
+        return tree_bytes;
+}
+
+/* Images: all, those a container (any state) uses, their sizes. Containers: all, running, what they wrote. */
+static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *containers) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *list = NULL, *details = NULL, *imgs = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **used = NULL;
+        const char *id, *state, *image_id;
+        uint64_t size;
+        int r;
+
+        r = ctl_call(bus, "ListContainers", &error, &list, "b", true);
+        if (r >= 0)
+                r = ctl_call(bus, "ListContainerDetails", &error, &details, "b", true);
+        if (r >= 0)
+                r = ctl_call(bus, "ListImages", &error, &imgs, NULL);
+        if (r < 0)
+                return ctl_log_bus_error("cannot list containers and images", &error, r);
+
+        r = sd_bus_message_enter_container(list, 'a', "(sssssitttuso)");
+        while (r >= 0 && (r = sd_bus_message_read(list, "(sssssitttuso)", &id, NULL, NULL, NULL, &state, NULL,
+                                                  NULL, NULL, NULL, NULL, NULL, NULL)) > 0) {
+                bool running =
+                        streq(state, "running") || streq(state, "paused") || streq(state, "restarting");
+                uint64_t bytes = container_bytes(state_dir, id);
+
+                containers->total++;
+                containers->active += running;
+                containers->size += bytes;
+                containers->reclaimable += running ? 0 : bytes;
+        }
+        r = r < 0 ? r : sd_bus_message_enter_container(details, 'a', "(sasassss)");
+        while (r >= 0 &&
+               (r = sd_bus_message_read(details, "(sasassss)", NULL, NULL, NULL, NULL, NULL, &image_id)) > 0)
+                if (!isempty(image_id) && !strv_contains(used, image_id) && strv_push(&used, image_id) < 0)
+                        return log_oom();
+        r = r < 0 ? r : sd_bus_message_enter_container(imgs, 'a', "(sasstto)");
+        while (r >= 0 &&
+               (r = sd_bus_message_read(imgs, "(sasstto)", &id, NULL, NULL, &size, NULL, NULL)) > 0) {
+                bool active = strv_contains(used, id);
+
+                images->total++;
+                images->active += active;
+                images->size += size;
+                images->reclaimable += active ? 0 : size;
+        }
+        if (r < 0)
+                return log_error_errno(r, "conmanctl system df: malformed reply: %m");
+        return 0;
+}
+
+static void print_df_row(const char *type, const DfRow *row) {
+        char size[16], reclaimable[16], pct[16];
+
+        snprintf(pct, sizeof(pct), "(%u%%)", row->size ? (unsigned) (row->reclaimable * 100 / row->size) : 0);
+        printf("%-15s %-9u %-9u %-10s %s %s\n", type, row->total, row->active,
+               ctl_format_bytes(row->size, size), ctl_format_bytes(row->reclaimable, reclaimable), pct);
+}
+
+static int verb_system_df(int argc, char *argv[]) {
+        static const struct option options[] = { { "help", no_argument, NULL, 'h' }, {} };
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *state_dir = NULL;
+        DfRow images = {}, containers = {};
+        int c, r;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        printf("Usage: conmanctl system df\n\n"
+                               "Show what images and containers take on disk: how many, how many are in use\n"
+                               "(images: by any container; containers: running), their size (images unpacked,\n"
+                               "containers what they wrote) and what removing the unused ones would free.\n");
+                        return 0;
+                default: return ctl_usage_error();
+                }
+        if (optind < argc)
+                return log_error_errno(ctl_usage_error(), "conmanctl system df: takes no arguments.");
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property_string(bus, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                       "StateDirectory", &error, &state_dir);
+        if (r < 0)
+                return ctl_log_bus_error("cannot ask conmand for its state directory", &error, r);
+        r = df_rows(bus, state_dir, &images, &containers);
+        if (r < 0)
+                return r;
+        printf("%-15s %-9s %-9s %-10s %s\n", "TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
+        print_df_row("Images", &images);
+        print_df_row("Containers", &containers);
+        return 0;
+}
+
 int verb_system(int argc, char *argv[]) {
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
                 printf("Usage: conmanctl system VERB [ARGS...]\n\n"
+                       "  df                            Show disk use of images and containers\n"
                        "  prune [-a] [-f] [--volumes]   Remove unused containers, networks, images (and volumes)\n");
                 return argc < 2 ? -EINVAL : 0;
         }
         if (streq(argv[1], "prune"))
                 return verb_system_prune(argc - 1, argv + 1);
+        if (streq(argv[1], "df"))
+                return verb_system_df(argc - 1, argv + 1);
         return log_error_errno(-EINVAL, "conmanctl system: unknown verb '%s'. See 'conmanctl system --help'.",
                                argv[1]);
 }

@@ -15,7 +15,7 @@ NOT_DONE = {
     "search": "not planned: a Docker Hub search API, not a registry one",
     "builder": "not planned (see build)", "checkpoint": "later: CRIU checkpoint/restore",
     "context": "not planned: one host, one daemon", "manifest": "later: manifest lists are pulled, not made",
-    "plugin": "not planned: docker's plugin API", "system": "later: `system df`, `system events`, `system info` (`info`, `events`)",
+    "plugin": "not planned: docker's plugin API", "system": "`system df` and `system prune`; `info` and `events` are top-level verbs",
     "trust": "not planned: Notary v1", "config": "not planned: Swarm", "node": "not planned: Swarm",
     "secret": "not planned: Swarm", "service": "not planned: Swarm", "stack": "not planned: Swarm",
     "swarm": "not planned: Swarm", "history": "later", "cp": "later", "diff": "later",

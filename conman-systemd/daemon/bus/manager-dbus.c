@@ -192,7 +192,8 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
         return sd_bus_send(NULL, reply, NULL);
 }
 
-/* What `ps` filters and shows besides ListContainers' entry: labels, published ports, network, pod. */
+/* What `ps` filters and shows besides ListContainers' entry: labels, published ports, network, pod; and the
+ * image id (`system df`). */
 static int append_container_details(sd_bus_message *reply, Container *c) {
         const ContainerSpec *s = &c->spec;
         const char *network = s->network == NETWORK_BRIDGE ? (s->network_name ?: NETWORK_DEFAULT_NAME)
@@ -200,7 +201,7 @@ static int append_container_details(sd_bus_message *reply, Container *c) {
                                                            : "none";
         int r;
 
-        r = sd_bus_message_open_container(reply, 'r', "sasasss");
+        r = sd_bus_message_open_container(reply, 'r', "sasassss");
         if (r >= 0)
                 r = sd_bus_message_append(reply, "s", c->id);
         if (r >= 0)
@@ -208,7 +209,8 @@ static int append_container_details(sd_bus_message *reply, Container *c) {
         if (r >= 0)
                 r = sd_bus_message_append_strv(reply, s->ports);
         if (r >= 0)
-                r = sd_bus_message_append(reply, "ss", s->pod_id ? "" : network, strempty(s->pod_id));
+                r = sd_bus_message_append(reply, "sss", s->pod_id ? "" : network, strempty(s->pod_id),
+                                          strempty(s->image_id));
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
@@ -221,7 +223,7 @@ static int method_list_container_details(sd_bus_message *msg, void *userdata, sd
         if (r >= 0)
                 r = sd_bus_message_new_method_return(msg, &reply);
         if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(sasasss)");
+                r = sd_bus_message_open_container(reply, 'a', "(sasassss)");
         for (Container *c = m->containers; r >= 0 && c; c = c->next)
                 if (all || container_state_is_active(c->state))
                         r = append_container_details(reply, c);
@@ -297,7 +299,7 @@ const sd_bus_vtable manager_vtable[] = {
                                 SD_BUS_RESULT("a(sssssitttuso)", containers), method_list_containers,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListContainerDetails", SD_BUS_ARGS("b", all),
-                                SD_BUS_RESULT("a(sasasss)", containers), method_list_container_details,
+                                SD_BUS_RESULT("a(sasassss)", containers), method_list_container_details,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("CreatePod", SD_BUS_ARGS("s", name, "a{sv}", options),
                                 SD_BUS_RESULT("s", id, "o", path), bus_manager_method_create_pod,

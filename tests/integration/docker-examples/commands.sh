@@ -5,6 +5,7 @@
 # in setup_file); the nginx examples use busybox's httpd. One command a line; `#` starts a comment.
 docker version
 docker info
+docker system df
 docker images
 docker image ls
 docker images -q
