@@ -32,7 +32,11 @@ typedef struct RunOptions {
         bool tls_verify;
         char **env;
         char **labels;   /* key=value */
-        char **publish;  /* -p [IP:]HOSTPORT:PORT[/PROTO] as typed; conmand validates */
+        char **publish;  /* -p [[IP:][HOSTPORT]:]PORT[/PROTO] as typed (ranges too), checked while parsing */
+        bool publish_all;                            /* -P */
+        char **expose, **add_hosts;                  /* --expose, --add-host */
+        char **dns, **dns_search, **dns_option;      /* --dns, --dns-search, --dns-option */
+        const char *ip, *mac_address;                /* --ip, --mac-address */
         char **volumes;  /* SRC:DST[:ro] as typed */
         bool privileged; /* the confinement options (docs/security.md); conmand validates */
         char **cap_add, **cap_drop, **devices, **security_opts, **sysctls, **group_add;
