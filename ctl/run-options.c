@@ -449,11 +449,13 @@ static int parse_publish(RunOptions *o, const char *v) {
         int r = port_mappings_parse(v, &l, &n);
 
         if (r == -ERANGE)
-                return invalid_value("publish", v, "the host and container port ranges must be of the same length");
-        if (r < 0)
                 return invalid_value("publish", v,
-                                     "use [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|udp], ports 1-65535 or ranges "
-                                     "such as 8000-8002:80-82 (at most 256 ports)");
+                                     "the host and container port ranges must be of the same length");
+        if (r < 0)
+                return invalid_value(
+                        "publish", v,
+                        "use [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|udp], ports 1-65535 or ranges "
+                        "such as 8000-8002:80-82 (at most 256 ports)");
         return strv_push(&o->publish, v) < 0 ? log_oom() : 0;
 }
 
@@ -487,8 +489,9 @@ static int parse_network_option(int c, RunOptions *o) {
         case ARG_EXPOSE: return parse_expose(o, optarg);
         case ARG_ADD_HOST:
                 if (add_host_parse(optarg, NULL, NULL) < 0)
-                        return invalid_value("add-host", optarg,
-                                             "use NAME:IP with an IPv4 or IPv6 address, or NAME:host-gateway");
+                        return invalid_value(
+                                "add-host", optarg,
+                                "use NAME:IP with an IPv4 or IPv6 address, or NAME:host-gateway");
                 return strv_push(&o->add_hosts, optarg) < 0 ? log_oom() : 0;
         case ARG_DNS: return parse_dns(o, optarg);
         case ARG_DNS_SEARCH:
@@ -497,7 +500,8 @@ static int parse_network_option(int c, RunOptions *o) {
                 return strv_push(&o->dns_search, optarg) < 0 ? log_oom() : 0;
         case ARG_DNS_OPTION:
                 if (!dns_word_is_valid(optarg, 128))
-                        return invalid_value("dns-option", optarg, "use a resolv.conf option such as ndots:2");
+                        return invalid_value("dns-option", optarg,
+                                             "use a resolv.conf option such as ndots:2");
                 return strv_push(&o->dns_option, optarg) < 0 ? log_oom() : 0;
         case ARG_IP:
                 if (inet_pton(AF_INET, optarg, &a) != 1 || a.s_addr == INADDR_ANY)
@@ -506,8 +510,9 @@ static int parse_network_option(int c, RunOptions *o) {
                 return 0;
         case ARG_MAC_ADDRESS:
                 if (mac_address_parse(optarg, mac) < 0)
-                        return invalid_value("mac-address", optarg,
-                                             "use six hex octets such as 02:42:ac:11:00:02, the first one even");
+                        return invalid_value(
+                                "mac-address", optarg,
+                                "use six hex octets such as 02:42:ac:11:00:02, the first one even");
                 o->mac_address = optarg;
                 return 0;
         default: return parse_resource_option(c, o);
@@ -808,7 +813,7 @@ static int append_network_lists(sd_bus_message *m, const RunOptions *o) {
                 const char *key;
                 char **l;
         } lists[] = {
-                { "Expose", o->expose }, { "AddHost", o->add_hosts },     { "Dns", o->dns },
+                { "Expose", o->expose },        { "AddHost", o->add_hosts },    { "Dns", o->dns },
                 { "DnsSearch", o->dns_search }, { "DnsOption", o->dns_option },
         };
         int r = 0;

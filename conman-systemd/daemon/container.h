@@ -57,8 +57,9 @@ struct Container {
         char *source_path; /* the .container file of a container conman-generator made, else NULL */
         uint32_t main_pid;
         uint32_t restart_count;
-        bool removing;   /* rm requested; finishes once the unit is down */
-        bool restarting; /* the stop half of a restart runs: its exit does not reap a --rm container */
+        char **published_ports; /* the ports of the last start, every host port chosen (container-ports.h) */
+        bool removing;          /* rm requested; finishes once the unit is down */
+        bool restarting;        /* the stop half of a restart runs: its exit does not reap a --rm container */
         sd_event_source *kill_timer;    /* stop -t N: SIGKILL when N runs out */
         sd_bus_message *start_request;  /* a start whose job failed: answered by the exit record */
         sd_bus_message *start_after_gc; /* a start waiting for systemd to collect the last run's unit */

@@ -227,8 +227,17 @@ static int parse_publish_port(ContainerFile *f, const char *k, const char *v, ch
         }
         if (strv_length(f->spec.ports) >= INI_LIST_MAX)
                 return ini_too_many(m, "published ports");
+        if (!strchr(v, ':')) /* a free host port is chosen by conmand, which boot-time units do without */
+                return ini_message(m, "'%s' has no host port: use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
+                                   v);
         r = container_spec_add_port(&f->spec, v);
-        return r == -EINVAL ? ini_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v) : r;
+        if (r >= 0 && strv_length(f->spec.ports) > 0 &&
+            strstr(f->spec.ports[strv_length(f->spec.ports) - 1], "::"))
+                return ini_message(m, "'%s' has no host port: use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
+                                   v);
+        return r == -EINVAL || r == -ERANGE || r == -E2BIG
+                       ? ini_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v)
+                       : r;
 }
 
 /* Pod=NAME.pod: the generator finds that file among its inputs and fills spec.pod_id/pod_name from it. */

@@ -431,7 +431,7 @@ static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
                                network_mode_to_string(s->network));
         if (network_options_is_set(&s->net) && s->network != NETWORK_BRIDGE)
                 return invalid(error,
-                               "--expose, -P, --add-host, --dns*, --ip and --mac-address need a bridge network, "
+                               "-P, --add-host, --dns*, --ip and --mac-address need a bridge network, "
                                "not --network %s.",
                                network_mode_to_string(s->network));
         if (n > NETWORK_PORTS_MAX)

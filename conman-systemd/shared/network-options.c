@@ -24,8 +24,8 @@ void network_options_done(NetworkOptions *o) {
 }
 
 bool network_options_is_set(const NetworkOptions *o) {
-        return o->expose || o->publish_all || o->add_hosts || o->dns_servers || o->dns_searches ||
-               o->dns_options || o->ip || o->mac_address;
+        return o->publish_all || o->add_hosts || o->dns_servers || o->dns_searches || o->dns_options ||
+               o->ip || o->mac_address;
 }
 
 int expose_parse(const char *s, char ***l) {
@@ -84,11 +84,13 @@ int mac_address_parse(const char *s, uint8_t ret[6]) {
         unsigned v[6];
         int end = 0;
 
-        if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-                                      &end) != 6 || end != 17)
+        if (strlen(s) != 17 ||
+            sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end) != 6 ||
+            end != 17)
                 return -EINVAL;
         for (size_t i = 0; i < 6; i++) {
-                if (!strchr("0123456789abcdefABCDEF", s[i * 3]) || !strchr("0123456789abcdefABCDEF", s[i * 3 + 1]))
+                if (!strchr("0123456789abcdefABCDEF", s[i * 3]) ||
+                    !strchr("0123456789abcdefABCDEF", s[i * 3 + 1]))
                         return -EINVAL;
                 ret[i] = (uint8_t) v[i];
         }
@@ -112,7 +114,8 @@ bool dns_word_is_valid(const char *w, size_t max) {
 
 int dns_settings_validate(char *const *servers, char *const *searches, char *const *options,
                           sd_bus_error *error) {
-        if (strv_length((char **) servers) > NETWORK_DNS_MAX || strv_length((char **) searches) > NETWORK_DNS_MAX ||
+        if (strv_length((char **) servers) > NETWORK_DNS_MAX ||
+            strv_length((char **) searches) > NETWORK_DNS_MAX ||
             strv_length((char **) options) > NETWORK_DNS_MAX)
                 return invalid(error, "At most 32 DNS servers, search domains and options each.");
         for (char *const *a = servers; a && *a; a++)
@@ -175,8 +178,8 @@ void network_options_to_json(const NetworkOptions *o, struct json_object *j) {
                 const char *key;
                 char **l;
         } lists[] = {
-                { "expose", o->expose },           { "addHosts", o->add_hosts },
-                { "dnsServers", o->dns_servers },  { "dnsSearches", o->dns_searches },
+                { "expose", o->expose },          { "addHosts", o->add_hosts },
+                { "dnsServers", o->dns_servers }, { "dnsSearches", o->dns_searches },
                 { "dnsOptions", o->dns_options },
         };
 

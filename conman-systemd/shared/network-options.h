@@ -14,9 +14,9 @@
 
 #include "shared/macro.h"
 
-#define NETWORK_DNS_MAX         32 /* servers, search domains, options: at most this many each */
-#define NETWORK_ADD_HOST_MAX    256
-#define NETWORK_HOST_GATEWAY    "host-gateway" /* --add-host NAME:host-gateway: the bridge's gateway */
+#define NETWORK_DNS_MAX      32 /* servers, search domains, options: at most this many each */
+#define NETWORK_ADD_HOST_MAX 256
+#define NETWORK_HOST_GATEWAY "host-gateway" /* --add-host NAME:host-gateway: the bridge's gateway */
 
 typedef struct NetworkOptions {
         char **expose;       /* --expose (and the image's ExposedPorts): canonical "PORT/PROTO" */
@@ -30,7 +30,7 @@ typedef struct NetworkOptions {
 } NetworkOptions;
 
 void network_options_done(NetworkOptions *o);
-bool network_options_is_set(const NetworkOptions *o); /* anything that needs a bridge network */
+bool network_options_is_set(const NetworkOptions *o); /* anything that needs a bridge network (not expose) */
 
 /* --expose PORT[-HIGH][/tcp|udp] → canonical "PORT/PROTO" strings appended to *l (deduplicated). */
 int expose_parse(const char *s, char ***l);

@@ -142,10 +142,8 @@ static void test_network_names(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_ports_valid),
-                cmocka_unit_test(test_ports_invalid),
-                cmocka_unit_test(test_ports_ranges),
-                cmocka_unit_test(test_ports_conflict),
+                cmocka_unit_test(test_ports_valid),   cmocka_unit_test(test_ports_invalid),
+                cmocka_unit_test(test_ports_ranges),  cmocka_unit_test(test_ports_conflict),
                 cmocka_unit_test(test_network_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
