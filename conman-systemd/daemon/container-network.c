@@ -143,7 +143,7 @@ static void copy_field(struct json_object *to, struct json_object *from, const c
 }
 
 struct json_object *network_settings_json(Manager *m, const char *owner_id, NetworkMode mode,
-                                          const char *network_name, char **ports, char **expose) {
+                                          const char *network_name, char **ports) {
         _cleanup_(network_context_done) NetworkContext ctx = {};
         _cleanup_json_ struct json_object *att = NULL;
         _cleanup_strv_free_ char **chosen = NULL;
@@ -156,10 +156,11 @@ struct json_object *network_settings_json(Manager *m, const char *owner_id, Netw
         for (size_t i = 0; i < ELEMENTSOF(fields); i++)
                 copy_field(o, att, fields[i], json_object_new_string(""));
         copy_field(o, att, "IPPrefixLen", json_object_new_int(0));
-        /* while attached, the ports as published, with the host ports chosen at start */
+        /* while attached, the ports as published, with the host ports chosen at start; else the explicit ones
+         */
         if (att && json_strv_get(json_object_object_get(att, "Ports"), &chosen) >= 0 && chosen)
                 ports = chosen;
-        json_object_object_add(o, "Ports", ports_json(ports, expose));
+        json_object_object_add(o, "Ports", ports_json(ports, !chosen));
         if (mode == NETWORK_BRIDGE)
                 json_object_object_add(nets, network, att ? json_object_get(att) : json_object_new_object());
         else
@@ -173,9 +174,8 @@ struct json_object *container_network_settings_json(Container *c) {
 
         if (p) /* a member is on its pod's network: the pod's attachment and ports */
                 return network_settings_json(c->manager, p->spec.id, p->spec.network, p->spec.network_name,
-                                             p->spec.ports, NULL);
-        return network_settings_json(c->manager, c->id, c->spec.network, c->spec.network_name, c->spec.ports,
-                                     c->spec.net.expose);
+                                             p->spec.ports);
+        return network_settings_json(c->manager, c->id, c->spec.network, c->spec.network_name, c->spec.ports);
 }
 
 void container_network_release(Container *c) {

@@ -27,7 +27,7 @@ int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error)
 /* NetworkSettings of whatever owns the attachment owner_id (a container, or a pod for itself and its
  * members). */
 struct json_object *network_settings_json(Manager *m, const char *owner_id, NetworkMode mode,
-                                          const char *network_name, char **ports, char **expose);
+                                          const char *network_name, char **ports);
 /* docker's NetworkSettings: {"Networks":{...},"IPAddress","MacAddress","Gateway","Ports",...}. */
 struct json_object *container_network_settings_json(Container *c);
 

@@ -132,17 +132,14 @@ static void add_binding(struct json_object *o, const PortMapping *pm) {
         json_object_array_add(a, b);
 }
 
-struct json_object *ports_json(char **ports, char **expose) {
+struct json_object *ports_json(char **ports, bool skip_free) {
         struct json_object *o = json_object_new_object();
 
         for (char **p = ports; p && *p; p++) {
                 PortMapping pm;
-                if (port_mapping_parse(*p, &pm) >= 0)
+                if (port_mapping_parse(*p, &pm) >= 0 && !(skip_free && pm.host_port == 0))
                         add_binding(o, &pm);
         }
-        for (char **e = expose; e && *e; e++)
-                if (!json_object_object_get_ex(o, *e, NULL))
-                        json_object_object_add(o, *e, NULL);
         return o;
 }
 
@@ -167,7 +164,7 @@ void container_ports_add_config_json(Container *c, struct json_object *config) {
 void container_ports_add_host_config_json(Container *c, struct json_object *hc) {
         const NetworkOptions *n = &c->spec.net;
 
-        json_object_object_add(hc, "PortBindings", ports_json(c->spec.ports, NULL));
+        json_object_object_add(hc, "PortBindings", ports_json(c->spec.ports, false));
         json_object_object_add(hc, "PublishAllPorts", json_object_new_boolean(n->publish_all));
         json_object_object_add(hc, "Dns", json_strv_new(n->dns_servers));
         json_object_object_add(hc, "DnsSearch", json_strv_new(n->dns_searches));

@@ -15,9 +15,10 @@
  * published otherwise; each without a host port gets a free one. Kept in c->published_ports too. */
 int container_ports_resolve(Container *c, char ***ret, sd_bus_error *error);
 
-/* docker's {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "32768"}], "90/tcp": null} from canonical port
- * specs (a free host port not chosen yet: "") and the exposed ports not published. */
-struct json_object *ports_json(char **ports, char **expose);
+/* docker's {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "32768"}]} from canonical port specs (a free host
+ * port not chosen yet: "", or left out with skip_free). Exposed ports that are not published are left out
+ * (docker shows them as null, which readers of this object, such as conmanctl port, need not expect). */
+struct json_object *ports_json(char **ports, bool skip_free);
 
 /* Config.ExposedPorts; HostConfig.PortBindings, PublishAllPorts, Dns, DnsSearch, DnsOptions, ExtraHosts. */
 void container_ports_add_config_json(Container *c, struct json_object *config);

@@ -76,7 +76,7 @@ static struct json_object *limits_json(const PodSpec *s) {
 
 static void add_network(struct json_object *o, Pod *p) {
         _cleanup_json_ struct json_object *settings = network_settings_json(
-                p->manager, p->spec.id, p->spec.network, p->spec.network_name, p->spec.ports, NULL);
+                p->manager, p->spec.id, p->spec.network, p->spec.network_name, p->spec.ports);
         struct json_object *v;
 
         json_object_object_add(
