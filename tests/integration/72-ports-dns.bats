@@ -7,17 +7,16 @@
 load helpers
 
 setup_file() {
-        make_rootfs /var/tmp/rootfs
+        conman_setup_file
         mkdir -p /var/tmp/www && echo "from 72" >/var/tmp/www/index.html
 }
 
 setup() {
-        R=/var/tmp/rootfs
-        conmanctl version >/dev/null
+        conman_setup
 }
 
 teardown() {
-        for c in $(conmanctl ps -a -q 2>/dev/null); do conmanctl rm -f "$c" >/dev/null 2>&1 || true; done
+        remove_all_containers
 }
 
 # The host port inspect shows for container port $2 (as "80/tcp") of container $1.
