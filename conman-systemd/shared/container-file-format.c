@@ -7,6 +7,7 @@
 
 #include "shared/bus-errors.h"
 #include "shared/container-file-format.h"
+#include "shared/network-spec.h"
 #include "shared/util.h"
 
 static int invalid(sd_bus_error *error, const char *message) {
@@ -267,8 +268,17 @@ static int write_network(FILE *out, const ContainerSpec *s, sd_bus_error *error)
         if (!network)
                 return invalid(error, "The container's network mode is unknown.");
         r = write_raw(out, "Network", network, error);
-        for (char **p = s->ports; r >= 0 && p && *p; p++)
+        for (char **p = s->ports; r >= 0 && p && *p; p++) {
+                PortMapping pm;
+                if (port_mapping_parse(*p, &pm) >= 0 && pm.host_port == 0)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Port '%s' has no host port, which a .container file needs "
+                                                 "(conmand chooses free ports only for its own containers).",
+                                                 *p);
                 r = write_raw(out, "PublishPort", *p, error);
+        }
+        if (r >= 0 && s->net.publish_all)
+                return invalid(error, "-P (publish all) has no key in a .container file.");
         return r < 0 ? r : write_network_options(out, &s->net, error);
 }
 
