@@ -9,6 +9,7 @@
 #include "shared/oci-security.h"
 #include "shared/util.h"
 #include "daemon/container-network.h"
+#include "daemon/container-ports.h"
 #include "daemon/container.h"
 
 static struct json_object *json_timestamp(uint64_t usec) {
@@ -92,6 +93,7 @@ static struct json_object *config_json(Container *c, bool redact) {
         json_object_object_add(o, "StopTimeout",
                                json_object_new_int64((int64_t) (s->stop_timeout_usec / USEC_PER_SEC)));
         json_object_object_add(o, "Image", json_object_new_string(s->image ?: ""));
+        container_ports_add_config_json(c, o);
         return o;
 }
 
@@ -192,6 +194,7 @@ static struct json_object *host_config_json(Container *c) {
                 json_object_object_add(o, "IDMappings", userns_inspect_json(&s->userns_range));
         add_run_limits_json(o, s);
         add_security_json(o, s);
+        container_ports_add_host_config_json(c, o);
         return o;
 }
 

@@ -57,6 +57,7 @@ struct Container {
         char *source_path; /* the .container file of a container conman-generator made, else NULL */
         uint32_t main_pid;
         uint32_t restart_count;
+        char **published_ports; /* the ports of the last start, every host port chosen (container-ports.h) */
         bool paused;     /* the unit is frozen (pause): its FreezerState, asked when it starts running */
         bool removing;   /* rm requested; finishes once the unit is down */
         bool restarting; /* the stop half of a restart runs: its exit does not reap a --rm container */

@@ -206,8 +206,10 @@ static int append_container_details(sd_bus_message *reply, Container *c) {
                 r = sd_bus_message_append(reply, "s", c->id);
         if (r >= 0)
                 r = sd_bus_message_append_strv(reply, s->labels);
-        if (r >= 0)
-                r = sd_bus_message_append_strv(reply, s->ports);
+        if (r >= 0) /* while it runs, the host ports chosen for -p PORT and -P */
+                r = sd_bus_message_append_strv(
+                        reply, container_state_is_active(c->state) && c->published_ports ? c->published_ports
+                                                                                         : s->ports);
         if (r >= 0)
                 r = sd_bus_message_append(reply, "sss", s->pod_id ? "" : network, strempty(s->pod_id),
                                           strempty(s->image_id));
