@@ -240,12 +240,16 @@ const SystemdUnitHandlers container_unit_handlers = {
         .manager_reloaded = on_manager_reloaded,
 };
 
-/* Brings the container's state up to date with a direct question to systemd. */
-static void container_refresh(Container *c) {
+/* Brings the container's state up to date with a direct question to systemd; < 0 when systemd did not
+ * answer (it may be re-executing itself). */
+static int container_refresh(Container *c) {
         _cleanup_free_ char *active = NULL, *sub = NULL;
+        int r = systemd_get_unit_state(c->manager->systemd, c->unit_path, &active, &sub);
 
-        if (systemd_get_unit_state(c->manager->systemd, c->unit_path, &active, &sub) >= 0)
-                container_apply_unit_state(c, active, sub);
+        if (r < 0)
+                return log_debug_errno(r, "Cannot ask systemd for the state of %s: %m", c->unit);
+        container_apply_unit_state(c, active, sub);
+        return 0;
 }
 
 /* Start jobs end the "inactive is stale" window. A failed start with a request waits for the exit record:
@@ -276,10 +280,14 @@ static void container_dispatch(Container *c) {
         c->news_refresh = c->news_unit_removed = false;
         if (!c->gone) {
                 take_start_jobs(c, &jobs);
-                if (refresh) /* a job ended or the unit went away: systemd's answer now beats a signal's */
-                        container_refresh(c);
-                else if (active && sub)
+                /* a job ended or the unit went away: systemd's answer now beats a signal's; without an
+                 * answer the signal's news stand, and a unit systemd forgot runs nothing */
+                bool answered = refresh && container_refresh(c) >= 0;
+
+                if (!answered && active && sub)
                         container_apply_unit_state(c, active, sub);
+                else if (refresh && !answered && unit_removed)
+                        container_apply_unit_state(c, "inactive", "dead");
                 if (unit_removed && !c->gone)
                         container_unit_removed(c);
         }

@@ -49,6 +49,26 @@ restarts() {
         conmanctl rm -f a b
 }
 
+# The states of containers named PREFIX*, one "name state" line each.
+states_of() {
+        conmanctl ps -a --format '{{.Names}} {{.State}}' | grep "^$1" | sort
+}
+
+@test "containers that end while PID 1 re-executes itself are seen ended, with no restart of conmand" {
+        for i in 1 2 3 4 5 6 7 8; do
+                conmanctl run -d --name "rx$i" --rootfs "$R" /bin/sh -c "sleep 0.$((i + 1))"
+        done
+        systemctl daemon-reexec
+        systemctl daemon-reexec
+        systemctl daemon-reload
+        systemctl daemon-reexec
+        for i in 1 2 3 4 5 6 7 8; do wait_until 20 sh -c "[ \"\$(conmanctl inspect --format '{{.State.Status}}' rx$i)\" = exited ]"; done
+        run states_of rx
+        echo "$output"
+        [ "$(echo "$output" | grep -c ' exited$')" -eq 8 ]
+        conmanctl rm rx1 rx2 rx3 rx4 rx5 rx6 rx7 rx8
+}
+
 @test "crash injection: ${CONMAN_CRASH_OPS:-360} operations, ${CONMAN_CRASH_KILLS:-70} kill -9 of conmand, reexec and reload of PID 1" {
         seed=${CONMAN_CRASH_SEED:-20240909}
         echo "# seed $seed" >&3
