@@ -52,6 +52,8 @@ static const Verb verbs[] = {
         { "push", "Push an image to a registry", verb_push },
         { "login", "Check and save credentials for a registry", verb_login },
         { "logout", "Remove saved credentials for a registry", verb_logout },
+        { "save", "Write images into a tarball (docker-archive or oci-archive)", verb_save },
+        { "load", "Load images from a tarball (docker-archive or oci-archive)", verb_load },
         { "network", "Manage networks: create, ls, inspect, rm", verb_network, .subverbs = network_verbs },
         { "pod", "Manage pods: create, start, stop, restart, kill, rm, ps, inspect, top", verb_pod,
           .subverbs = pod_verbs },

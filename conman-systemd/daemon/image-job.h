@@ -14,6 +14,7 @@
 
 #include "image/pull.h"
 #include "image/push.h"
+#include "image/save.h"
 #include "daemon/manager.h"
 
 typedef enum ImageJobKind {
@@ -21,6 +22,8 @@ typedef enum ImageJobKind {
         IMAGE_JOB_IMPORT,
         IMAGE_JOB_PUSH,  /* reference: the image; destination */
         IMAGE_JOB_LOGIN, /* reference: the registry; credentials; auth_file */
+        IMAGE_JOB_SAVE,  /* images, format → fd */
+        IMAGE_JOB_LOAD,  /* fd → ids; reference: the tag, or NULL */
 } ImageJobKind;
 
 typedef struct ImageJob ImageJob;
@@ -42,6 +45,9 @@ struct ImageJob {
         Credentials credentials;  /* secret: never logged */
         char *credentials_auth;   /* base64 "user:password" as given, decoded into credentials */
         char *credentials_server; /* the host they are for, NULL: the image's registry */
+        char **images;            /* save */
+        ImageArchiveFormat format;
+        int fd; /* save, load: the client's file or pipe (owned, closed with the job) */
 
         /* shared with the worker */
         atomic_bool cancel;

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * image-archive-dbus.c — images as tarballs on the bus: a fourth vtable of io.conman1.Manager on
+ * /io/conman1 with SaveImage (images → an fd the client passes) and LoadImage (an fd → images), both jobs
+ * in worker threads. The client opens the files; conmand trusts no path. Root only: the bus policy lets
+ * only root send them and each handler checks the sender again. Documented in dbus/io.conman1.Manager.xml.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "shared/bus-errors.h"
+#include "shared/log.h"
+#include "shared/util.h"
+#include "image/save.h"
+#include "daemon/image-job.h"
+#include "daemon/bus/bus-util.h"
+#include "daemon/bus/image-dbus.h"
+
+/* A copy of the message's fd, checked: readable (load) or writable (save), and a file, pipe or socket (or,
+ * to load an OCI layout, a directory). */
+int image_bus_take_fd(int fd, bool write, sd_bus_error *error, int *ret) {
+        struct stat st;
+        int flags;
+
+        flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fstat(fd, &st) < 0)
+                return -errno;
+        if (write ? (flags & O_ACCMODE) == O_RDONLY : (flags & O_ACCMODE) == O_WRONLY)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "The file descriptor is not open for %s.",
+                                         write ? "writing" : "reading");
+        if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
+            (write || !S_ISDIR(st.st_mode)))
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Pass a regular file, a pipe or a socket.");
+        *ret = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        return *ret < 0 ? -errno : 0;
+}
+
+static void on_save_done(ImageJob *j) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+
+        if (j->result < 0) {
+                log_warning("Save of %s failed: %s", j->images[0], j->error ?: strerror(-j->result));
+                (void) image_bus_error(&error, j->result, "Cannot save", j->error);
+                (void) sd_bus_reply_method_error(j->request, &error);
+                return;
+        }
+        log_info("Saved %zu image(s) as %s.", strv_length(j->images),
+                 image_archive_format_to_string(j->format));
+        (void) sd_bus_reply_method_return(j->request, NULL);
+}
+
+static int method_save_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_strv_free_ char **images = NULL;
+        Manager *m = userdata;
+        ImageJob *j = NULL;
+        const char *format;
+        int r, fd;
+
+        r = sd_bus_message_read(msg, "h", &fd);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(msg, &images);
+        if (r >= 0)
+                r = sd_bus_message_read(msg, "s", &format);
+        if (r < 0)
+                return r;
+        r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        if (strv_length(images) == 0)
+                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                        "Name at least one image to save.");
+        if (image_archive_format_from_string(isempty(format) ? "docker-archive" : format) < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown format \"%s\": docker-archive or oci-archive.", format);
+        r = image_job_new(m, IMAGE_JOB_SAVE, msg, on_save_done, &j);
+        if (r < 0)
+                return r;
+        j->format = image_archive_format_from_string(isempty(format) ? "docker-archive" : format);
+        j->images = TAKE_PTR(images);
+        r = image_bus_take_fd(fd, true, error, &j->fd);
+        if (r >= 0)
+                r = image_job_start(j);
+        if (r < 0) {
+                image_job_free(j);
+                return r;
+        }
+        return 1;
+}
+
+static void on_load_done(ImageJob *j) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+
+        if (j->result < 0) {
+                log_warning("Load failed: %s", j->error ?: strerror(-j->result));
+                (void) image_bus_error(&error, j->result, "Cannot load", j->error);
+                (void) sd_bus_reply_method_error(j->request, &error);
+                return;
+        }
+        log_info("Loaded %zu image(s).", strv_length(j->ids));
+        if (sd_bus_message_new_method_return(j->request, &reply) >= 0 &&
+            sd_bus_message_append_strv(reply, j->ids) >= 0)
+                (void) sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_load_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        ImageJob *j = NULL;
+        const char *tag;
+        int r, fd;
+
+        r = sd_bus_message_read(msg, "hs", &fd, &tag);
+        if (r < 0)
+                return r;
+        r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        r = image_job_new(m, IMAGE_JOB_LOAD, msg, on_load_done, &j);
+        if (r < 0)
+                return r;
+        if (!isempty(tag) && !(j->reference = strdup(tag)))
+                r = -ENOMEM;
+        if (r >= 0)
+                r = image_bus_take_fd(fd, false, error, &j->fd);
+        if (r >= 0)
+                r = image_job_start(j);
+        if (r < 0) {
+                image_job_free(j);
+                return r;
+        }
+        return 1;
+}
+
+static const sd_bus_vtable image_archive_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("SaveImage", SD_BUS_ARGS("h", fd, "as", images, "s", format),
+                                SD_BUS_NO_RESULT, method_save_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("LoadImage", SD_BUS_ARGS("h", fd, "s", reference), SD_BUS_RESULT("as", ids),
+                                method_load_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_VTABLE_END,
+};
+
+int image_archive_bus_export(Manager *m) {
+        return sd_bus_add_object_vtable(m->bus, NULL, "/io/conman1", "io.conman1.Manager",
+                                        image_archive_vtable, m);
+}

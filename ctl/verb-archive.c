@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * verb-archive.c — images and containers as tarballs: `save` (SaveImage) and `load` (LoadImage; `image
+ * import` is its alias). conmanctl opens the files (or passes its stdin/stdout) and hands conmand the fds,
+ * so conmand opens no path a client names.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <unistd.h>
+
+#include "shared/log.h"
+#include "shared/util.h"
+#include "ctl.h"
+#include "help.h"
+
+static const char *arg_output = NULL, *arg_input = NULL, *arg_save_format = "docker-archive";
+static bool arg_quiet = false;
+
+static int call_save(int fd, char **images) {
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           "SaveImage");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "h", fd);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, images);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", arg_save_format);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, UINT64_MAX, &error, &reply);
+        return r < 0 ? ctl_log_bus_error("save failed", &error, r) : 0;
+}
+
+static int parse_save(int argc, char *argv[]) {
+        static const struct option options[] = {
+                CTL_HELP_OPTION,
+                { "output", required_argument, NULL, 'o' },
+                { "format", required_argument, NULL, 'f' },
+                {},
+        };
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "ho:", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        fputs("Usage: conmanctl save [-o FILE] [--format FORMAT] IMAGE...\n\n"
+                              "Write images (names, ids or id prefixes) with their names, config and layers into\n"
+                              "one tarball: FILE, or stdout when it is not a terminal. `conmanctl load` (and\n"
+                              "docker load, podman load, skopeo) read it back with the same image ids.\n\n"
+                              "  -o, --output=FILE      Write into FILE instead of stdout\n"
+                              "      --format=FORMAT    docker-archive (the default, as docker save) or\n"
+                              "                         oci-archive (an OCI image layout, tarred)\n"
+                              "  -h, --help             Show this help\n",
+                              stdout);
+                        return 0;
+                case 'o': arg_output = optarg; break;
+                case 'f':
+                        if (!streq(optarg, "docker-archive") && !streq(optarg, "oci-archive")) {
+                                log_error(
+                                        "conmanctl save: --format is docker-archive or oci-archive, not '%s'.",
+                                        optarg);
+                                return ctl_usage_error();
+                        }
+                        arg_save_format = optarg;
+                        break;
+                default: return ctl_usage_error();
+                }
+        return 1;
+}
+
+int verb_save(int argc, char *argv[]) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        r = parse_save(argc, argv);
+        if (r <= 0)
+                return r;
+        if (optind >= argc)
+                return log_error_errno(-EINVAL, "conmanctl save: name at least one image.");
+        if (!arg_output && isatty(STDOUT_FILENO))
+                return log_error_errno(-EINVAL, "conmanctl save: refusing to write an archive to a terminal; "
+                                                "use -o FILE or redirect stdout.");
+        if (arg_output) {
+                fd = open(arg_output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+                if (fd < 0)
+                        return log_error_errno(-errno, "conmanctl save: %s: %m", arg_output);
+        }
+        r = call_save(fd >= 0 ? fd : STDOUT_FILENO, argv + optind);
+        if (r < 0 && arg_output)
+                (void) unlink(arg_output);
+        return r;
+}
+
+/* Loads the archive (or OCI layout directory) at path, NULL for stdin; ref names the first image. */
+int ctl_load(const char *path, const char *ref, const char *prefix) {
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **ids = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (path) {
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (fd < 0)
+                        return log_error_errno(-errno, "conmanctl: cannot open %s: %m", path);
+        } else if (isatty(STDIN_FILENO))
+                return log_error_errno(-EINVAL,
+                                       "conmanctl load: stdin is a terminal; use -i FILE or redirect "
+                                       "stdin from an archive.");
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = ctl_call(bus, "LoadImage", &error, &reply, "hs", fd >= 0 ? fd : STDIN_FILENO, strempty(ref));
+        if (r >= 0)
+                r = sd_bus_message_read_strv(reply, &ids);
+        if (r < 0)
+                return ctl_log_bus_error("load failed", &error, r);
+        for (char **i = ids; !arg_quiet && i && *i; i++)
+                printf("%s%s\n", prefix, *i);
+        return 0;
+}
+
+int verb_load(int argc, char *argv[]) {
+        static const struct option options[] = {
+                CTL_HELP_OPTION,
+                { "input", required_argument, NULL, 'i' },
+                { "quiet", no_argument, NULL, 'q' },
+                {},
+        };
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "hi:q", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        fputs("Usage: conmanctl load [-i FILE] [-q]\n\n"
+                              "Load images from a docker-archive (docker save) or oci-archive tarball, plain or\n"
+                              "gzip/zstd-compressed, read from FILE or stdin, or from an OCI image layout\n"
+                              "directory. Every blob is checked against its digest. `conmanctl image import\n"
+                              "PATH [REF]` is the same (an alias kept from before load existed).\n\n"
+                              "  -i, --input=FILE       Read FILE instead of stdin\n"
+                              "  -q, --quiet            Print nothing\n"
+                              "  -h, --help             Show this help\n",
+                              stdout);
+                        return 0;
+                case 'i': arg_input = optarg; break;
+                case 'q': arg_quiet = true; break;
+                default: return ctl_usage_error();
+                }
+        if (optind < argc)
+                return log_error_errno(-EINVAL, "conmanctl load: takes no operands; use -i FILE or stdin.");
+        return ctl_load(arg_input, NULL, "Loaded image ID: sha256:");
+}
