@@ -54,6 +54,7 @@ static const Verb verbs[] = {
         { "logout", "Remove saved credentials for a registry", verb_logout },
         { "save", "Write images into a tarball (docker-archive or oci-archive)", verb_save },
         { "load", "Load images from a tarball (docker-archive or oci-archive)", verb_load },
+        { "import", "Make an image of a root filesystem tarball", verb_import },
         { "network", "Manage networks: create, ls, inspect, rm", verb_network, .subverbs = network_verbs },
         { "pod", "Manage pods: create, start, stop, restart, kill, rm, ps, inspect, top", verb_pod,
           .subverbs = pod_verbs },

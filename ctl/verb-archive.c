@@ -15,6 +15,8 @@
 
 static const char *arg_output = NULL, *arg_input = NULL, *arg_save_format = "docker-archive";
 static bool arg_quiet = false;
+static char **arg_changes = NULL;
+static const char *arg_message = NULL;
 
 static int call_save(int fd, char **images) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
@@ -159,4 +161,94 @@ int verb_load(int argc, char *argv[]) {
         if (optind < argc)
                 return log_error_errno(-EINVAL, "conmanctl load: takes no operands; use -i FILE or stdin.");
         return ctl_load(arg_input, NULL, "Loaded image ID: sha256:");
+}
+
+/* Appends --change values; the daemon checks them (image/change.c). */
+static int push_change(const char *value) {
+        return strv_push(&arg_changes, value) < 0 ? log_oom() : 0;
+}
+
+static int parse_import(int argc, char *argv[]) {
+        static const struct option options[] = {
+                CTL_HELP_OPTION,
+                { "change", required_argument, NULL, 'c' },
+                { "message", required_argument, NULL, 'm' },
+                {},
+        };
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "hc:m:", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        fputs("Usage: conmanctl import [OPTIONS] FILE|- [REFERENCE]\n\n"
+                              "Make a one-layer image of a root filesystem tarball (plain, gzip or zstd), as\n"
+                              "docker import: FILE, or stdin for '-'. Prints the new image id. (To load images\n"
+                              "that docker save or skopeo wrote, use `conmanctl load`.)\n\n"
+                              "  -c, --change=INSTRUCTION  A Dockerfile instruction for the image's config:\n"
+                              "                            CMD, ENTRYPOINT, ENV, WORKDIR, USER, EXPOSE, LABEL\n"
+                              "                            (e.g. --change 'CMD [\"/bin/sh\"]' or\n"
+                              "                            --change ENV=A=1); may be repeated\n"
+                              "  -m, --message=TEXT        The history comment of the layer\n"
+                              "  -h, --help                Show this help\n",
+                              stdout);
+                        return 0;
+                case 'c':
+                        if (push_change(optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case 'm': arg_message = optarg; break;
+                default: return ctl_usage_error();
+                }
+        return 1;
+}
+
+/* Opens FILE, or takes stdin for "-" (not a terminal). */
+static int open_input(const char *verb, const char *path, int *ret) {
+        if (streq(path, "-")) {
+                if (isatty(STDIN_FILENO))
+                        return log_error_errno(
+                                -EINVAL, "conmanctl %s: stdin is a terminal; redirect a tarball.", verb);
+                *ret = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+        } else
+                *ret = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        return *ret < 0 ? log_error_errno(-errno, "conmanctl %s: %s: %m", verb, path) : 0;
+}
+
+int verb_import(int argc, char *argv[]) {
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *id;
+        int r;
+
+        r = parse_import(argc, argv);
+        if (r <= 0)
+                return r;
+        if (optind >= argc || argc - optind > 2)
+                return log_error_errno(-EINVAL,
+                                       "conmanctl import: give FILE (or - for stdin) and optionally a "
+                                       "REFERENCE.");
+        r = open_input("import", argv[optind], &fd);
+        if (r >= 0)
+                r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           "ImportRootfs");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "hs", fd, argc - optind == 2 ? argv[optind + 1] : "");
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, arg_changes);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", strempty(arg_message));
+        if (r >= 0)
+                r = sd_bus_call(bus, m, UINT64_MAX, &error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "s", &id);
+        if (r < 0)
+                return ctl_log_bus_error("import failed", &error, r);
+        printf("sha256:%s\n", id);
+        return 0;
 }

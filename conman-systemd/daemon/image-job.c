@@ -71,6 +71,11 @@ ImageJob *image_job_free(ImageJob *j) {
         free(j->credentials_auth);
         free(j->credentials_server);
         strv_freep(&j->images);
+        strv_freep(&j->changes);
+        free(j->comment);
+        free(j->author);
+        free(j->base_id);
+        free(j->config_json);
         safe_close(j->fd);
         free(j->error);
         strv_freep(&j->ids);
@@ -107,6 +112,9 @@ static void *image_job_thread(void *userdata) {
                 break;
         case IMAGE_JOB_SAVE: j->result = image_save(s, j->images, j->format, j->fd, &j->error); break;
         case IMAGE_JOB_LOAD: j->result = image_import_fd(s, j->fd, j->reference, &j->ids, &j->error); break;
+        case IMAGE_JOB_BUILD:
+                j->result = image_build(s, j->fd, &j->build, j->reference, j->id, &j->error);
+                break;
         }
         j->fd = safe_close(j->fd); /* the client sees the end of its pipe now */
         (void) eventfd_write(j->event_fd, 1);

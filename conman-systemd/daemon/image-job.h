@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "image/build.h"
 #include "image/pull.h"
 #include "image/push.h"
 #include "image/save.h"
@@ -24,6 +25,7 @@ typedef enum ImageJobKind {
         IMAGE_JOB_LOGIN, /* reference: the registry; credentials; auth_file */
         IMAGE_JOB_SAVE,  /* images, format → fd */
         IMAGE_JOB_LOAD,  /* fd → ids; reference: the tag, or NULL */
+        IMAGE_JOB_BUILD, /* fd (a tarball) + build → id; reference: the tag, or NULL */
 } ImageJobKind;
 
 typedef struct ImageJob ImageJob;
@@ -47,7 +49,10 @@ struct ImageJob {
         char *credentials_server; /* the host they are for, NULL: the image's registry */
         char **images;            /* save */
         ImageArchiveFormat format;
-        int fd; /* save, load: the client's file or pipe (owned, closed with the job) */
+        int fd;           /* save, load, build: the client's file or pipe (owned, closed with the job) */
+        ImageBuild build; /* its strings are the ones below */
+        char **changes;
+        char *comment, *author, *base_id, *config_json;
 
         /* shared with the worker */
         atomic_bool cancel;

@@ -133,12 +133,73 @@ static int method_load_image(sd_bus_message *msg, void *userdata, sd_bus_error *
         return 1;
 }
 
+static void on_build_done(ImageJob *j) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+
+        if (j->result < 0) {
+                log_warning("Image from a tarball failed: %s", j->error ?: strerror(-j->result));
+                (void) image_bus_error(&error, j->result, "Cannot make the image", j->error);
+                (void) sd_bus_reply_method_error(j->request, &error);
+                return;
+        }
+        log_info("Made image %s%s%s.", j->id, j->reference ? " as " : "", strempty(j->reference));
+        (void) sd_bus_reply_method_return(j->request, "s", j->id);
+}
+
+/* Reads a build's changes (as) and message (s) into the job. */
+static int read_build(sd_bus_message *msg, ImageJob *j) {
+        const char *message;
+        int r;
+
+        r = sd_bus_message_read_strv(msg, &j->changes);
+        if (r >= 0)
+                r = sd_bus_message_read(msg, "s", &message);
+        if (r >= 0 && !isempty(message) && !(j->comment = strdup(message)))
+                r = -ENOMEM;
+        j->build.changes = j->changes;
+        j->build.comment = j->comment;
+        return r;
+}
+
+static int method_import_rootfs(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        ImageJob *j = NULL;
+        const char *tag;
+        int r, fd;
+
+        r = sd_bus_message_read(msg, "hs", &fd, &tag);
+        if (r < 0)
+                return r;
+        r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        r = image_job_new(m, IMAGE_JOB_BUILD, msg, on_build_done, &j);
+        if (r < 0)
+                return r;
+        j->build.created_by = "conmanctl import";
+        r = read_build(msg, j);
+        if (r >= 0 && !isempty(tag) && !(j->reference = strdup(tag)))
+                r = -ENOMEM;
+        if (r >= 0)
+                r = image_bus_take_fd(fd, false, error, &j->fd);
+        if (r >= 0)
+                r = image_job_start(j);
+        if (r < 0) {
+                image_job_free(j);
+                return r;
+        }
+        return 1;
+}
+
 static const sd_bus_vtable image_archive_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("SaveImage", SD_BUS_ARGS("h", fd, "as", images, "s", format),
                                 SD_BUS_NO_RESULT, method_save_image, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("LoadImage", SD_BUS_ARGS("h", fd, "s", reference), SD_BUS_RESULT("as", ids),
                                 method_load_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ImportRootfs",
+                                SD_BUS_ARGS("h", fd, "s", reference, "as", changes, "s", message),
+                                SD_BUS_RESULT("s", id), method_import_rootfs, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 
