@@ -55,6 +55,8 @@ static const Verb verbs[] = {
         { "save", "Write images into a tarball (docker-archive or oci-archive)", verb_save },
         { "load", "Load images from a tarball (docker-archive or oci-archive)", verb_load },
         { "import", "Make an image of a root filesystem tarball", verb_import },
+        { "export", "Write a container's root filesystem as a tarball", verb_export },
+        { "commit", "Make an image of a container's changes", verb_commit },
         { "network", "Manage networks: create, ls, inspect, rm", verb_network, .subverbs = network_verbs },
         { "pod", "Manage pods: create, start, stop, restart, kill, rm, ps, inspect, top", verb_pod,
           .subverbs = pod_verbs },

@@ -16,7 +16,24 @@
 static const char *arg_output = NULL, *arg_input = NULL, *arg_save_format = "docker-archive";
 static bool arg_quiet = false;
 static char **arg_changes = NULL;
-static const char *arg_message = NULL;
+static const char *arg_message = NULL, *arg_author = NULL;
+static bool arg_pause = true;
+
+/* -o FILE opened for writing, else a copy of stdout when it is not a terminal. */
+static int open_output(const char *verb, int *ret) {
+        if (!arg_output && isatty(STDOUT_FILENO))
+                return log_error_errno(-EINVAL,
+                                       "conmanctl %s: refusing to write a tarball to a terminal; "
+                                       "use -o FILE or redirect stdout.",
+                                       verb);
+        if (arg_output)
+                *ret = open(arg_output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+        else
+                *ret = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        if (*ret < 0)
+                return log_error_errno(-errno, "conmanctl %s: %s: %m", verb, arg_output ?: "stdout");
+        return 0;
+}
 
 static int call_save(int fd, char **images) {
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
@@ -87,15 +104,10 @@ int verb_save(int argc, char *argv[]) {
                 return r;
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl save: name at least one image.");
-        if (!arg_output && isatty(STDOUT_FILENO))
-                return log_error_errno(-EINVAL, "conmanctl save: refusing to write an archive to a terminal; "
-                                                "use -o FILE or redirect stdout.");
-        if (arg_output) {
-                fd = open(arg_output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-                if (fd < 0)
-                        return log_error_errno(-errno, "conmanctl save: %s: %m", arg_output);
-        }
-        r = call_save(fd >= 0 ? fd : STDOUT_FILENO, argv + optind);
+        r = open_output("save", &fd);
+        if (r < 0)
+                return r;
+        r = call_save(fd, argv + optind);
         if (r < 0 && arg_output)
                 (void) unlink(arg_output);
         return r;
@@ -249,6 +261,118 @@ int verb_import(int argc, char *argv[]) {
                 r = sd_bus_message_read(reply, "s", &id);
         if (r < 0)
                 return ctl_log_bus_error("import failed", &error, r);
+        printf("sha256:%s\n", id);
+        return 0;
+}
+
+int verb_export(int argc, char *argv[]) {
+        static const struct option options[] = {
+                CTL_HELP_OPTION,
+                { "output", required_argument, NULL, 'o' },
+                {},
+        };
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int c, r;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "ho:", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        fputs("Usage: conmanctl export [-o FILE] CONTAINER\n\n"
+                              "Write a container's root filesystem as a tarball into FILE, or stdout when it is\n"
+                              "not a terminal: its image with its changes, running or not.\n\n"
+                              "  -o, --output=FILE      Write into FILE instead of stdout\n"
+                              "  -h, --help             Show this help\n",
+                              stdout);
+                        return 0;
+                case 'o': arg_output = optarg; break;
+                default: return ctl_usage_error();
+                }
+        if (optind + 1 != argc)
+                return log_error_errno(-EINVAL, "conmanctl export: name one container.");
+        r = open_output("export", &fd);
+        if (r >= 0)
+                r = ctl_bus_open(&bus);
+        if (r >= 0)
+                r = ctl_call(bus, "ExportContainer", &error, &reply, "sh", argv[optind], fd);
+        if (r < 0 && arg_output)
+                (void) unlink(arg_output);
+        return r < 0 ? ctl_log_bus_error("export failed", &error, r) : 0;
+}
+
+static int parse_commit(int argc, char *argv[]) {
+        static const struct option options[] = {
+                CTL_HELP_OPTION,
+                { "change", required_argument, NULL, 'c' },
+                { "message", required_argument, NULL, 'm' },
+                { "author", required_argument, NULL, 'a' },
+                { "pause", optional_argument, NULL, 'p' },
+                {},
+        };
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "hc:m:a:p", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        fputs("Usage: conmanctl commit [OPTIONS] CONTAINER [REFERENCE]\n\n"
+                              "Make a new image of a container's changes: its image plus one layer with the files\n"
+                              "it created, changed and deleted (as OCI whiteouts). Prints the new image id.\n\n"
+                              "  -c, --change=INSTRUCTION  A Dockerfile instruction for the image's config:\n"
+                              "                            CMD, ENTRYPOINT, ENV, WORKDIR, USER, EXPOSE, LABEL;\n"
+                              "                            may be repeated\n"
+                              "  -m, --message=TEXT        The history comment of the new layer\n"
+                              "  -a, --author=NAME         The image's author\n"
+                              "  -p, --pause[=BOOL]        Accepted for docker's sake; the container is not\n"
+                              "                            frozen yet, so commit a quiet one\n"
+                              "  -h, --help                Show this help\n",
+                              stdout);
+                        return 0;
+                case 'c':
+                        if (push_change(optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case 'm': arg_message = optarg; break;
+                case 'a': arg_author = optarg; break;
+                case 'p': arg_pause = !optarg || !(streq(optarg, "false") || streq(optarg, "0")); break;
+                default: return ctl_usage_error();
+                }
+        return 1;
+}
+
+int verb_commit(int argc, char *argv[]) {
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *id;
+        int r;
+
+        r = parse_commit(argc, argv);
+        if (r <= 0)
+                return r;
+        if (optind >= argc || argc - optind > 2)
+                return log_error_errno(-EINVAL,
+                                       "conmanctl commit: name a container and optionally a REFERENCE.");
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           "CommitContainer");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", argv[optind], argc - optind == 2 ? argv[optind + 1] : "");
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, arg_changes);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ssb", strempty(arg_message), strempty(arg_author), arg_pause);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, UINT64_MAX, &error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "s", &id);
+        if (r < 0)
+                return ctl_log_bus_error("commit failed", &error, r);
         printf("sha256:%s\n", id);
         return 0;
 }

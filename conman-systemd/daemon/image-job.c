@@ -76,6 +76,7 @@ ImageJob *image_job_free(ImageJob *j) {
         free(j->author);
         free(j->base_id);
         free(j->config_json);
+        rootfs_paths_done(&j->rootfs);
         safe_close(j->fd);
         free(j->error);
         strv_freep(&j->ids);
@@ -114,6 +115,10 @@ static void *image_job_thread(void *userdata) {
         case IMAGE_JOB_LOAD: j->result = image_import_fd(s, j->fd, j->reference, &j->ids, &j->error); break;
         case IMAGE_JOB_BUILD:
                 j->result = image_build(s, j->fd, &j->build, j->reference, j->id, &j->error);
+                break;
+        case IMAGE_JOB_EXPORT: j->result = rootfs_export(&j->rootfs, j->fd, &j->error); break;
+        case IMAGE_JOB_COMMIT:
+                j->result = rootfs_commit(s, &j->rootfs, &j->build, j->reference, j->id, &j->error);
                 break;
         }
         j->fd = safe_close(j->fd); /* the client sees the end of its pipe now */

@@ -15,17 +15,20 @@
 #include "image/build.h"
 #include "image/pull.h"
 #include "image/push.h"
+#include "image/rootfs-archive.h"
 #include "image/save.h"
 #include "daemon/manager.h"
 
 typedef enum ImageJobKind {
         IMAGE_JOB_PULL,
         IMAGE_JOB_IMPORT,
-        IMAGE_JOB_PUSH,  /* reference: the image; destination */
-        IMAGE_JOB_LOGIN, /* reference: the registry; credentials; auth_file */
-        IMAGE_JOB_SAVE,  /* images, format → fd */
-        IMAGE_JOB_LOAD,  /* fd → ids; reference: the tag, or NULL */
-        IMAGE_JOB_BUILD, /* fd (a tarball) + build → id; reference: the tag, or NULL */
+        IMAGE_JOB_PUSH,   /* reference: the image; destination */
+        IMAGE_JOB_LOGIN,  /* reference: the registry; credentials; auth_file */
+        IMAGE_JOB_SAVE,   /* images, format → fd */
+        IMAGE_JOB_LOAD,   /* fd → ids; reference: the tag, or NULL */
+        IMAGE_JOB_BUILD,  /* fd (a tarball) + build → id; reference: the tag, or NULL */
+        IMAGE_JOB_EXPORT, /* rootfs → fd */
+        IMAGE_JOB_COMMIT, /* rootfs.upper + build → id; reference: the tag, or NULL */
 } ImageJobKind;
 
 typedef struct ImageJob ImageJob;
@@ -53,6 +56,7 @@ struct ImageJob {
         ImageBuild build; /* its strings are the ones below */
         char **changes;
         char *comment, *author, *base_id, *config_json;
+        RootfsPaths rootfs; /* export, commit */
 
         /* shared with the worker */
         atomic_bool cancel;
