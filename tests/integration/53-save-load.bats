@@ -125,3 +125,12 @@ assert m[0]["RepoTags"] == ["localhost/box:1"], m' <(tar -xOf "$W/d.tar" manifes
         run as_user conmanctl load -i "$W/two.tar"
         [ "$status" -ne 0 ]
 }
+
+@test "the interface XML lists SaveImage, LoadImage, ImportRootfs, ExportContainer, CommitContainer as exported" {
+        run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Manager.xml /io/conman1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        for m in SaveImage LoadImage ImportRootfs ExportContainer CommitContainer; do
+                grep -q "<method name=\"$m\">" /usr/share/dbus-1/interfaces/io.conman1.Manager.xml
+        done
+}
