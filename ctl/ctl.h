@@ -82,6 +82,13 @@ int verb_untag(int argc, char *argv[]);
 int verb_push(int argc, char *argv[]);
 int verb_login(int argc, char *argv[]);
 int verb_logout(int argc, char *argv[]);
+int verb_save(int argc, char *argv[]);
+int verb_load(int argc, char *argv[]);
+int verb_import(int argc, char *argv[]);
+int verb_export(int argc, char *argv[]);
+int verb_commit(int argc, char *argv[]);
+/* verb-archive.c: LoadImage of the file or directory at path (NULL: stdin); prints each id after prefix. */
+int ctl_load(const char *path, const char *ref, const char *prefix);
 int verb_network(int argc, char *argv[]);  /* create ls inspect rm */
 int verb_generate(int argc, char *argv[]); /* unit */
 int verb_pod(int argc, char *argv[]);      /* create start stop restart kill rm ps inspect top */

@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Images made here (docs/images.md, "Images as tarballs"): import of a root filesystem tarball with
+# --change, export of a container's root, commit of a container's changes as a new layer with whiteouts.
+
+load helpers
+load images/lib
+
+W=/var/tmp/import-export
+
+setup_file() {
+        rm -rf "$W" && mkdir -p "$W"
+        make_rootfs "$W/busybox"
+        mkdir -p "$W/busybox/srv" && echo imported >"$W/busybox/srv/marker"
+        mkdir -p "$W/busybox/opt/old/sub" && echo a >"$W/busybox/opt/old/a" && echo b >"$W/busybox/opt/old/sub/b"
+        tar -C "$W/busybox" -cf "$W/rootfs.tar" .
+        gzip -k "$W/rootfs.tar"
+}
+
+teardown() {
+        remove_all_containers
+}
+
+@test "import a root filesystem tarball with --change and --message, and run it" {
+        run conmanctl import --change 'CMD ["cat", "marker"]' --change WORKDIR=/srv --change 'ENV A=1 B=2' \
+                --change 'EXPOSE 8080' --change LABEL=k=v -m "from a tarball" "$W/rootfs.tar" localhost/imported:1
+        [ "$status" -eq 0 ]
+        [[ "$output" == sha256:* ]]
+        run conmanctl run --rm localhost/imported:1
+        [ "$status" -eq 0 ]
+        [ "$output" = imported ]
+        run conmanctl run --rm localhost/imported:1 sh -c 'echo $A$B'
+        [ "$output" = 12 ]
+        conmanctl image inspect localhost/imported:1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin); c = d["config"]
+assert c["config"]["ExposedPorts"] == {"8080/tcp": {}}, c
+assert c["config"]["Labels"] == {"k": "v"}, c
+assert c["history"][-1]["comment"] == "from a tarball", c
+assert len(d["layers"]) == 1, d'
+}
+
+@test "import from stdin (gzip), a bad change, a tarball that leaves its tree" {
+        run bash -c "conmanctl import - localhost/imported:gz <$W/rootfs.tar.gz"
+        [ "$status" -eq 0 ]
+        run conmanctl run --rm localhost/imported:gz cat /srv/marker
+        [ "$output" = imported ]
+        run conmanctl import --change 'RUN rm -rf /' "$W/rootfs.tar"
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"unsupported change"* ]]
+        python3 -c 'import tarfile, io, sys
+t = tarfile.open(sys.argv[1], "w")
+i = tarfile.TarInfo("../../etc/evil"); d = b"x"; i.size = len(d); t.addfile(i, io.BytesIO(d)); t.close()' "$W/evil.tar"
+        run conmanctl import "$W/evil.tar" localhost/evil:1
+        [ "$status" -eq 125 ]
+        [ ! -e /var/lib/conman/etc/evil ]
+        run as_user conmanctl import "$W/rootfs.tar"
+        [ "$status" -ne 0 ]
+}
+
+# name, type, mode, owner, link target and content hash of every entry of a tarball, sorted
+tar_listing() {
+        python3 -c '
+import hashlib, sys, tarfile
+t = tarfile.open(sys.argv[1])
+for m in sorted(t.getmembers(), key=lambda m: m.name.rstrip("/")):
+    h = hashlib.sha256(t.extractfile(m).read()).hexdigest() if m.isreg() else ""
+    print(m.name.rstrip("/"), m.type, oct(m.mode), m.uid, m.gid, m.linkname, h)' "$1"
+}
+
+base_image() {
+        conmanctl image inspect localhost/base:1 >/dev/null 2>&1 ||
+                conmanctl import --change 'CMD ["/bin/sh"]' "$W/rootfs.tar" localhost/base:1 >/dev/null
+}
+
+@test "export: a running container's root and a stopped one's, with what it wrote" {
+        base_image
+        conmanctl run -d --name exp localhost/base:1 sh -c 'echo written >/srv/new-file; sleep 1000'
+        wait_until 10 conmanctl exec exp test -e /srv/new-file
+        conmanctl export -o "$W/running.tar" exp
+        tar -tf "$W/running.tar" | grep -qx srv/new-file
+        tar -tf "$W/running.tar" | grep -qx bin/busybox
+        [ "$(tar -xOf "$W/running.tar" srv/new-file)" = written ]
+        conmanctl stop -t 1 exp
+        conmanctl export exp >"$W/stopped.tar"
+        [ "$(tar -xOf "$W/stopped.tar" srv/new-file)" = written ]
+        [ "$(tar -xOf "$W/stopped.tar" srv/marker)" = imported ]
+        run bash -c "tar -tf $W/stopped.tar | grep -c '^/\|\.\./'"
+        [ "$output" = 0 ]
+        run conmanctl export nonexistent
+        [ "$status" -eq 125 ]
+        run as_user conmanctl export -o /tmp/x.tar exp
+        [ "$status" -ne 0 ]
+}
+
+@test "commit: created, changed and deleted files, and nothing else, in the new image" {
+        base_image
+        conmanctl run --name com localhost/base:1 sh -c \
+                'echo new >/srv/created; echo changed >/srv/marker; rm /etc/group; rm -rf /opt/old; mkdir /opt/old; echo y >/opt/old/g'
+        run conmanctl commit --change 'CMD ["cat", "/srv/created"]' -m "my change" -a "Jane Doe" com localhost/committed:1
+        [ "$status" -eq 0 ]
+        [[ "$output" == sha256:* ]]
+        run conmanctl run --rm localhost/committed:1
+        [ "$output" = new ]
+        run conmanctl run --rm localhost/committed:1 sh -c 'cat /srv/marker; test -e /etc/group || echo no-group; ls /opt/old'
+        [ "${lines[0]}" = changed ]
+        [ "${lines[1]}" = no-group ]
+        [ "${lines[2]}" = g ]
+        conmanctl image inspect localhost/committed:1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin); c = d["config"]
+assert len(d["layers"]) == 2, d
+assert c["author"] == "Jane Doe" and c["history"][-1]["comment"] == "my change", c
+assert c["config"]["Cmd"] == ["cat", "/srv/created"], c'
+        # the new layer holds the changes as OCI whiteouts
+        conmanctl save --format oci-archive -o "$W/committed.tar" localhost/committed:1
+        rm -rf "$W/c" && mkdir "$W/c" && tar -C "$W/c" -xf "$W/committed.tar"
+        top=$(python3 -c 'import json,sys; i=json.load(open(sys.argv[1]+"/index.json")); m=json.load(open(sys.argv[1]+"/blobs/sha256/"+i["manifests"][0]["digest"][7:])); print(m["layers"][-1]["digest"][7:])' "$W/c")
+        run tar -tf "$W/c/blobs/sha256/$top"
+        [[ "$output" == *"etc/.wh.group"* ]]
+        [[ "$output" == *"srv/created"* ]]
+        [[ "$output" == *"opt/old/.wh..wh..opq"* ]]
+        [[ "$output" != *"opt/old/sub"* ]]
+        [[ "$output" != *"bin/busybox"* ]]
+        # a container of the new image sees exactly the root the committed one had
+        conmanctl export -o "$W/before.tar" com
+        conmanctl create --name fresh localhost/committed:1 >/dev/null
+        conmanctl export -o "$W/after.tar" fresh
+        diff <(tar_listing "$W/before.tar") <(tar_listing "$W/after.tar")
+        # umoci, a reference extractor, unpacks it to the same tree
+        if command -v umoci >/dev/null; then
+                rm -rf "$W/u" && mkdir "$W/u" && tar -C "$W/u" -xf "$W/committed.tar"
+                # umoci wants a bare tag as ref.name; ours is the full name
+                python3 -c 'import json,sys; p=sys.argv[1]+"/index.json"; i=json.load(open(p))
+i["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"]="x"; json.dump(i, open(p,"w"))' "$W/u"
+                rm -rf "$W/unpacked"
+                umoci unpack --image "$W/u:x" "$W/unpacked" >/dev/null
+                [ "$(cat "$W/unpacked/rootfs/srv/marker")" = changed ]
+                [ ! -e "$W/unpacked/rootfs/etc/group" ]
+                [ "$(ls "$W/unpacked/rootfs/opt/old")" = g ]
+        fi
+}
