@@ -67,6 +67,17 @@ docker ps --filter status=paused
 docker unpause web
 docker update --memory 128m --cpus 1 web
 docker exec -d web sleep 5
+docker export web > /tmp/web.tar
+docker export -o /tmp/web2.tar web
+tar -tf /tmp/web.tar | grep -q bin/busybox
+docker commit web webimage:1
+docker run --rm webimage:1 true
+docker import /tmp/web.tar imported:1
+docker run --rm imported:1 /bin/true
+docker save -o /tmp/busybox.tar busybox
+docker save busybox > /tmp/busybox2.tar
+docker load -i /tmp/busybox.tar
+docker load < /tmp/busybox2.tar
 docker stop web
 docker start web
 docker restart web
