@@ -110,6 +110,7 @@ int ctl_prune_containers(sd_bus *bus);
 /* docker's "WARNING! This will remove WHAT. Are you sure you want to continue? [y/N]"; true on y. */
 bool ctl_confirm(const char *what);
 int verb_system(int argc, char *argv[]); /* system prune */
+int verb_diff(int argc, char *argv[]);   /* diff */
 /* "4.3MB", decimal as docker's (verb-image.c). */
 char *ctl_format_bytes(uint64_t n, char buf[static 16]);
 int verb_network_prune(int argc, char *argv[]); /* network prune */

@@ -53,6 +53,24 @@ static int prune_networks(sd_bus *bus) {
         return ret;
 }
 
+/* The next (id, tags, digest, size, created, path) of ListImages' array: id and size; 0 at its end. */
+static int next_image(sd_bus_message *m, const char **ret_id, uint64_t *ret_size) {
+        int r = sd_bus_message_enter_container(m, 'r', "sasstto");
+
+        if (r <= 0)
+                return r;
+        r = sd_bus_message_read(m, "s", ret_id);
+        if (r >= 0)
+                r = sd_bus_message_skip(m, "ass"); /* tags, digest */
+        if (r >= 0)
+                r = sd_bus_message_read(m, "t", ret_size);
+        if (r >= 0)
+                r = sd_bus_message_skip(m, "to");
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        return r < 0 ? r : 1;
+}
+
 /* Dangling images (PruneImages); with all, also every image no container uses (RemoveImage refuses those in
  * use). Adds the bytes freed to *reclaimed. */
 static int prune_images(sd_bus *bus, bool all, uint64_t *reclaimed) {
@@ -82,20 +100,9 @@ static int prune_images(sd_bus *bus, bool all, uint64_t *reclaimed) {
         if (r < 0)
                 return ctl_log_bus_error("cannot list images", &error, r);
         r = sd_bus_message_enter_container(list, 'a', "(sasstto)");
-        while (r >= 0 && (r = sd_bus_message_enter_container(list, 'r', "sasstto")) > 0) {
+        while (r >= 0 && (r = next_image(list, &id, &size)) > 0) {
                 _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 
-                r = sd_bus_message_read(list, "s", &id);
-                if (r >= 0)
-                        r = sd_bus_message_skip(list, "ass");
-                if (r >= 0)
-                        r = sd_bus_message_read(list, "t", &size);
-                if (r >= 0)
-                        r = sd_bus_message_skip(list, "to");
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(list);
-                if (r < 0)
-                        break;
                 if (ctl_call(bus, "RemoveImage", &e, NULL, "sb", id, 0) < 0)
                         continue; /* in use by a container (ImageInUse), or gone meanwhile */
                 printf("%s%s\n", n++ == 0 ? "Deleted Images:\ndeleted: " : "deleted: ", id);
@@ -270,13 +277,18 @@ static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *con
                 containers->reclaimable += running ? 0 : bytes;
         }
         r = r < 0 ? r : sd_bus_message_enter_container(details, 'a', "(sasassss)");
-        while (r >= 0 &&
-               (r = sd_bus_message_read(details, "(sasassss)", NULL, NULL, NULL, NULL, NULL, &image_id)) > 0)
-                if (!isempty(image_id) && !strv_contains(used, image_id) && strv_push(&used, image_id) < 0)
+        while (r >= 0 && (r = sd_bus_message_enter_container(details, 'r', "sasassss")) > 0) {
+                r = sd_bus_message_skip(details, "sasasss"); /* id, labels, ports, network, pod */
+                if (r >= 0)
+                        r = sd_bus_message_read(details, "s", &image_id);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(details);
+                if (r >= 0 && !isempty(image_id) && !strv_contains(used, image_id) &&
+                    strv_push(&used, image_id) < 0)
                         return log_oom();
+        }
         r = r < 0 ? r : sd_bus_message_enter_container(imgs, 'a', "(sasstto)");
-        while (r >= 0 &&
-               (r = sd_bus_message_read(imgs, "(sasstto)", &id, NULL, NULL, &size, NULL, NULL)) > 0) {
+        while (r >= 0 && (r = next_image(imgs, &id, &size)) > 0) {
                 bool active = strv_contains(used, id);
 
                 images->total++;

@@ -140,3 +140,27 @@ i["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"]="x"; json.
                 [ "$(ls "$W/unpacked/rootfs/opt/old")" = g ]
         fi
 }
+
+@test "diff lists what a container added, changed and deleted against its image (A, C, D), as docker's" {
+        conmanctl import "$W/rootfs.tar" localhost/diffbase:1 >/dev/null
+        conmanctl run --name d1 localhost/diffbase:1 /bin/sh -c \
+                'echo x >/added; echo changed >>/srv/marker; rm /bin/vi; rm -r /opt/old; mkdir -p /opt/old && echo n >/opt/old/n'
+        run conmanctl diff d1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"A /added"* ]]
+        [[ "$output" == *"C /srv"*"C /srv/marker"* ]]
+        [[ "$output" == *"C /bin"*"D /bin/vi"* ]]
+        [[ "$output" == *"A /opt/old/n"* ]]
+        [[ "$output" == *"D /opt/old/a"* ]]
+        # sorted by path; nothing else
+        [ "$(echo "$output" | sort -k2 | tr '\n' ' ')" = "$(echo "$output" | tr '\n' ' ')" ]
+        refute grep -q ' /etc' <<<"$output"
+        # a container from a root filesystem directory has no layers to compare with: a clear error
+        conmanctl create --name d2 --rootfs "$W/busybox" /bin/true
+        run conmanctl diff d2
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"--rootfs"* ]]
+        run conmanctl diff no-such-container
+        [ "$status" -eq 125 ]
+}

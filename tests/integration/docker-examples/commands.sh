@@ -70,6 +70,7 @@ docker exec -d web sleep 5
 docker export web > /tmp/web.tar
 docker export -o /tmp/web2.tar web
 tar -tf /tmp/web.tar | grep -q bin/busybox
+docker diff web
 docker commit web webimage:1
 docker run --rm webimage:1 true
 docker import /tmp/web.tar imported:1
