@@ -64,6 +64,7 @@ static const Verb verbs[] = {
         { "import", "Make an image of a root filesystem tarball", verb_import },
         { "export", "Write a container's root filesystem as a tarball", verb_export },
         { "commit", "Make an image of a container's changes", verb_commit },
+        { "cp", "Copy files between a container and the host", verb_cp },
         { "diff", "List what a container changed in its root filesystem", verb_diff },
         { "network", "Manage networks: create, ls, inspect, rm, prune", verb_network,
           .subverbs = network_verbs },

@@ -111,6 +111,7 @@ int ctl_prune_containers(sd_bus *bus);
 bool ctl_confirm(const char *what);
 int verb_system(int argc, char *argv[]); /* system prune */
 int verb_diff(int argc, char *argv[]);   /* diff */
+int verb_cp(int argc, char *argv[]);     /* cp */
 /* "4.3MB", decimal as docker's (verb-image.c). */
 char *ctl_format_bytes(uint64_t n, char buf[static 16]);
 int verb_network_prune(int argc, char *argv[]); /* network prune */

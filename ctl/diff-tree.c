@@ -122,7 +122,36 @@ static int compare_paths(const void *a, const void *b) {
         return strcmp(*(char *const *) a + 2, *(char *const *) b + 2);
 }
 
-int diff_tree(const char *upper, char *const *lower_dirs, char ***ret) {
+/* Drops the hidden paths, then a "C /dir" of a hidden path's directory when no other line is below it. */
+static void drop_hidden(char **lines, char *const *hidden) {
+        size_t w = 0, n = strv_length(lines);
+
+        for (size_t i = 0; i < n; i++) {
+                bool drop = strv_contains(hidden, lines[i] + 2);
+
+                for (char *const *h = hidden; !drop && h && *h; h++) {
+                        const char *slash = strrchr(*h, '/');
+                        size_t len = slash ? (size_t) (slash - *h) : 0;
+                        bool other = false;
+
+                        if (lines[i][0] != 'C' || len == 0 || strlen(lines[i] + 2) != len ||
+                            !strneq(lines[i] + 2, *h, len))
+                                continue;
+                        for (size_t j = 0; j < n && !other; j++)
+                                other = j != i && strneq(lines[j] + 2, *h, len) && lines[j][2 + len] == '/' &&
+                                        !strv_contains(hidden, lines[j] + 2);
+                        drop = !other;
+                }
+                if (drop)
+                        free(lines[i]);
+                else
+                        lines[w++] = lines[i];
+        }
+        if (lines)
+                lines[w] = NULL;
+}
+
+int diff_tree(const char *upper, char *const *lower_dirs, char *const *hidden, char ***ret) {
         _cleanup_strv_free_ char **lines = NULL;
         struct stat st;
         int fd, r;
@@ -137,6 +166,7 @@ int diff_tree(const char *upper, char *const *lower_dirs, char ***ret) {
         r = walk(fd, "", st.st_dev, lower_dirs, &lines);
         if (r < 0)
                 return r;
+        drop_hidden(lines, hidden);
         if (lines)
                 qsort(lines, strv_length(lines), sizeof(char *), compare_paths);
         *ret = TAKE_PTR(lines);

@@ -7,5 +7,7 @@
 #pragma once
 
 /* Lines "K /path", sorted by path, into *ret (a NULL-terminated list). lower_dirs: the image's layers, top
- * first. Symlinks are not followed; the walk stays on the upper directory's file system. */
-int diff_tree(const char *upper, char *const *lower_dirs, char ***ret);
+ * first. hidden: paths ("/etc/hosts") left out, as docker's bind-mounted ones are, with a "C" of their
+ * directory that nothing else explains. Symlinks are not followed; the walk stays on the upper directory's
+ * file system. */
+int diff_tree(const char *upper, char *const *lower_dirs, char *const *hidden, char ***ret);

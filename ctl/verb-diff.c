@@ -78,7 +78,9 @@ int verb_diff(int argc, char *argv[]) {
                 r = graph_dirs(bus, argv[optind], &upper, &lower);
         if (r < 0)
                 return r;
-        r = diff_tree(upper, lower, &lines);
+        /* the files conman writes for each start (docker bind-mounts them, so its diff does not show them) */
+        r = diff_tree(upper, lower, (char *[]){ "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", NULL },
+                      &lines);
         if (r == -ENOENT)
                 return 0; /* never started: nothing written */
         if (r < 0)

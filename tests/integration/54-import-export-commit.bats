@@ -164,3 +164,65 @@ i["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"]="x"; json.
         run conmanctl diff no-such-container
         [ "$status" -eq 125 ]
 }
+
+@test "cp: files and trees into and out of a running, a stopped and a --rootfs container, as docker's" {
+        conmanctl import "$W/rootfs.tar" localhost/cpbase:1 >/dev/null 2>&1 || true
+        H=/var/tmp/cp-host && rm -rf "$H" && mkdir -p "$H/tree/sub"
+        echo one >"$H/file" && echo two >"$H/tree/sub/f" && ln -s sub/f "$H/tree/link"
+        conmanctl run -d --name cp1 localhost/cpbase:1 /bin/sleep 1000
+        # into a running container: a file onto a path, a file into a directory, a tree under its own name
+        conmanctl cp "$H/file" cp1:/tmp/renamed
+        conmanctl cp "$H/file" cp1:/srv/
+        conmanctl cp "$H/tree" cp1:/srv
+        [ "$(conmanctl exec cp1 cat /tmp/renamed /srv/file /srv/tree/sub/f)" = $'one\none\ntwo' ]
+        [ "$(conmanctl exec cp1 readlink /srv/tree/link)" = sub/f ]
+        # out of it: a file, a tree, the contents of a directory (SRC/.)
+        conmanctl exec cp1 sh -c 'mkdir -p /made && echo inside >/made/x'
+        rm -rf "$H/out" && mkdir "$H/out"
+        conmanctl cp cp1:/made/x "$H/out/"
+        conmanctl cp cp1:/made "$H/out/madecopy"
+        conmanctl cp cp1:/made/. "$H/out/contents"
+        [ "$(cat "$H/out/x" "$H/out/madecopy/x" "$H/out/contents/x")" = $'inside\ninside\ninside' ]
+        # the container's symlinks stay inside it: an absolute one pointing at a host path reads the
+        # container's file of that name, and one used as a destination writes inside the container
+        echo host-only >/var/tmp/cp-host-secret
+        conmanctl exec cp1 sh -c 'ln -s /var/tmp/cp-host-secret /leak; ln -s /etc /etclink; ln -s ../../../../ /up'
+        run conmanctl cp -L cp1:/leak "$H/out/leak"
+        [ "$status" -ne 0 ]
+        [ ! -e "$H/out/leak" ]
+        conmanctl cp cp1:/leak "$H/out/leak" # without -L: the symlink itself
+        [ "$(readlink "$H/out/leak")" = /var/tmp/cp-host-secret ]
+        conmanctl cp "$H/file" cp1:/etclink/cp-landed
+        [ "$(conmanctl exec cp1 cat /etc/cp-landed)" = one ]
+        [ ! -e /etc/cp-landed ]
+        conmanctl cp "$H/file" cp1:/up/escaped
+        [ ! -e /escaped ] && [ ! -e /var/escaped ]
+        [ "$(conmanctl exec cp1 cat /escaped)" = one ]
+        run conmanctl cp cp1:/.. "$H/out/dotdot"
+        [ ! -e "$H/out/dotdot/var/tmp/cp-host-secret" ]
+        # a stopped container: out of it and into it (seen at the next start)
+        conmanctl stop -t 0 cp1
+        conmanctl cp cp1:/made/x "$H/out/after-stop"
+        [ "$(cat "$H/out/after-stop")" = inside ]
+        conmanctl cp "$H/file" cp1:/srv/while-stopped
+        conmanctl start cp1
+        [ "$(conmanctl exec cp1 cat /srv/while-stopped)" = one ]
+        # -a keeps the owner; without it the copy is root's
+        chown 1234:1234 "$H/file"
+        conmanctl cp -a "$H/file" cp1:/tmp/owned
+        conmanctl cp "$H/file" cp1:/tmp/rooted
+        [ "$(conmanctl exec cp1 stat -c %u:%g /tmp/owned /tmp/rooted)" = $'1234:1234\n0:0' ]
+        # a --rootfs container
+        conmanctl create --name cp2 --rootfs "$W/busybox" /bin/true
+        conmanctl cp cp2:/srv/marker "$H/out/marker"
+        [ "$(cat "$H/out/marker")" = imported ]
+        # bad input
+        run conmanctl cp "$H/file" "$H/other"
+        [ "$status" -eq 125 ]
+        run conmanctl cp cp1:/a cp2:/b
+        [ "$status" -eq 125 ]
+        run conmanctl cp cp1:/does-not-exist "$H/out/"
+        [ "$status" -eq 125 ]
+        run conmanctl cp "$H/file" no-such-container:/tmp/
+        [ "$status" -eq 125 ]
+}

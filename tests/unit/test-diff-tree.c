@@ -67,7 +67,7 @@ static void test_diff(void **state) {
         bool opaque = setxattr(whiteout, "user.overlay.opaque", "y", 1, 0) == 0 ||
                       setxattr(whiteout, "trusted.overlay.opaque", "y", 1, 0) == 0;
 
-        assert_int_equal(diff_tree(upper, lowers, &lines), 0);
+        assert_int_equal(diff_tree(upper, lowers, NULL, &lines), 0);
         if (can_mknod && opaque)
                 assert_string_equal(joined(lines),
                                     "C /bin\nD /bin/vi\nC /etc\nA /etc/new.d\nA /etc/new.d/x\n"
@@ -80,7 +80,18 @@ static void test_diff(void **state) {
                 assert_non_null(strstr(out, "A /new\n"));
         }
         strv_freep(&lines);
-        assert_int_equal(diff_tree("/nonexistent-upper", lowers, &lines), -ENOENT);
+        assert_int_equal(diff_tree("/nonexistent-upper", lowers, NULL, &lines), -ENOENT);
+        /* hidden files, and their directory's C when nothing else explains it */
+        mk("upper2", true), mk("upper2/etc", true), mk("upper2/etc/hosts", false);
+        mk("upper2/opt", true), mk("upper2/opt/hosts", false);
+        snprintf(upper, sizeof(upper), "%s/upper2", base);
+        assert_int_equal(diff_tree(upper, lowers, (char *[]){ "/etc/hosts", NULL }, &lines), 0);
+        assert_string_equal(joined(lines), "C /opt\nA /opt/hosts\n");
+        strv_freep(&lines);
+        mk("upper2/etc/new", false);
+        assert_int_equal(diff_tree(upper, lowers, (char *[]){ "/etc/hosts", NULL }, &lines), 0);
+        assert_string_equal(joined(lines), "C /etc\nA /etc/new\nC /opt\nA /opt/hosts\n");
+        strv_freep(&lines);
         assert_int_equal(rm_rf(base), 0);
 }
 

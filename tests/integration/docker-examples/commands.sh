@@ -71,6 +71,9 @@ docker export web > /tmp/web.tar
 docker export -o /tmp/web2.tar web
 tar -tf /tmp/web.tar | grep -q bin/busybox
 docker diff web
+docker cp /tmp/data/f web:/tmp/
+docker cp web:/tmp/f /tmp/f-back
+cmp /tmp/data/f /tmp/f-back
 docker commit web webimage:1
 docker run --rm webimage:1 true
 docker import /tmp/web.tar imported:1
@@ -105,7 +108,7 @@ docker image prune -f
 docker network create unused1
 docker network prune -f
 ! docker network ls | grep -q unused1
-docker run -d --name p2 busybox true
+docker run --name p2 busybox true
 docker system prune -f
 test -z "$(docker ps -aq)"
 docker system prune -a -f
