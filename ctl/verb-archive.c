@@ -326,8 +326,8 @@ static int parse_commit(int argc, char *argv[]) {
                               "                            may be repeated\n"
                               "  -m, --message=TEXT        The history comment of the new layer\n"
                               "  -a, --author=NAME         The image's author\n"
-                              "  -p, --pause[=BOOL]        Accepted for docker's sake; the container is not\n"
-                              "                            frozen yet, so commit a quiet one\n"
+                              "  -p, --pause[=BOOL]        Pause a running container while its layer is made\n"
+                              "                            (default true, as docker's)\n"
                               "  -h, --help                Show this help\n",
                               stdout);
                         return 0;

@@ -74,6 +74,7 @@ ImageJob *image_job_free(ImageJob *j) {
         strv_freep(&j->changes);
         free(j->comment);
         free(j->author);
+        free(j->paused_container);
         free(j->base_id);
         free(j->config_json);
         rootfs_paths_done(&j->rootfs);

@@ -56,7 +56,8 @@ struct ImageJob {
         ImageBuild build; /* its strings are the ones below */
         char **changes;
         char *comment, *author, *base_id, *config_json;
-        RootfsPaths rootfs; /* export, commit */
+        char *paused_container; /* commit --pause: the container it paused, unpaused when done */
+        RootfsPaths rootfs;     /* export, commit */
 
         /* shared with the worker */
         atomic_bool cancel;

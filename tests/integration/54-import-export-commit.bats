@@ -226,3 +226,20 @@ i["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"]="x"; json.
         run conmanctl cp "$H/file" no-such-container:/tmp/
         [ "$status" -eq 125 ]
 }
+
+@test "commit of a running container pauses it while the layer is made and unpauses it after (--pause=false: not)" {
+        base_image
+        conmanctl run -d --name live localhost/base:1 sh -c 'echo x >/srv/live; sleep 1000'
+        wait_until 10 conmanctl exec live test -e /srv/live
+        run conmanctl commit live localhost/live:1
+        [ "$status" -eq 0 ]
+        [ "$(conmanctl inspect -f '{{.State.Status}}' live)" = running ]
+        # it was paused for the commit and unpaused after it
+        [ "$(journalctl --no-pager -o cat -u conmand | grep -E '^Container live (un)?paused' | tr '\n' ' ')" = \
+                "Container live paused. Container live unpaused. " ]
+        run conmanctl commit --pause=false live localhost/live:2
+        [ "$status" -eq 0 ]
+        [ "$(conmanctl inspect -f '{{.State.Status}}' live)" = running ]
+        [ "$(journalctl --no-pager -o cat -u conmand | grep -cE '^Container live paused')" -eq 1 ]
+        [ "$(conmanctl run --rm localhost/live:1 cat /srv/live)" = x ]
+}

@@ -43,6 +43,11 @@ static int job_start_or_free(ImageJob *j, int r) {
         if (r >= 0)
                 r = image_job_start(j);
         if (r < 0) {
+                Container *c = j->paused_container
+                                       ? manager_get_container_by_id(j->manager, j->paused_container)
+                                       : NULL;
+                if (c) /* a commit that paused its container and did not start */
+                        container_thaw_if_paused(c);
                 image_job_free(j);
                 return r;
         }
@@ -160,6 +165,34 @@ static void on_build_done(ImageJob *j) {
         (void) sd_bus_reply_method_return(j->request, "s", j->id);
 }
 
+/* A commit's end: the container it paused (--pause, as docker's default) runs on. */
+static void on_commit_done(ImageJob *j) {
+        Container *c =
+                j->paused_container ? manager_get_container_by_id(j->manager, j->paused_container) : NULL;
+
+        if (c)
+                container_thaw_if_paused(c);
+        on_build_done(j);
+}
+
+/* Pauses a running container for its commit, so that the layer is one moment of its files. */
+static int pause_for_commit(Manager *m, const char *ref, ImageJob *j, sd_bus_error *error) {
+        Container *c;
+        int r = container_find(m, ref, &c, error);
+
+        if (r < 0 || c->state != CONTAINER_RUNNING || c->paused)
+                return r < 0 ? r : 0;
+        r = container_pause(c, error);
+        if (r < 0)
+                return r;
+        j->paused_container = strdup(c->id);
+        if (!j->paused_container) {
+                container_thaw_if_paused(c);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 /* Reads a build's changes (as) and message (s) into the job. */
 static int read_build(sd_bus_message *msg, ImageJob *j) {
         const char *message;
@@ -258,7 +291,7 @@ static int method_commit_container(sd_bus_message *msg, void *userdata, sd_bus_e
         r = bus_verify_root(msg, error);
         if (r < 0)
                 return r;
-        r = container_job_new(m, msg, ref, IMAGE_JOB_COMMIT, on_build_done, &j, error);
+        r = container_job_new(m, msg, ref, IMAGE_JOB_COMMIT, on_commit_done, &j, error);
         if (r < 0)
                 return r;
         if (!j->base_id)
@@ -276,6 +309,8 @@ static int method_commit_container(sd_bus_message *msg, void *userdata, sd_bus_e
                 r = -ENOMEM;
         j->build.author = j->author;
         j->build.created_by = "conmanctl commit";
+        if (r >= 0 && pause)
+                r = pause_for_commit(m, ref, j, error);
         return job_start_or_free(j, r);
 }
 
