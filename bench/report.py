@@ -22,6 +22,9 @@ GROUPS = [
     ("pull", "Image pull from a local registry into an empty store, unpacked"),
     ("pod", "Pods (runc, --network none): from nothing to a pod with 2 sleeping containers running"),
     ("pod-density", "Pods: what a pod costs beyond its containers (podman: conmon + infra container)"),
+    ("net", "Network (runc, `run --rm` of `/bin/true`): what the default network costs, against `--network none`"),
+    ("start-floor", "Start path against issue 17's floor: the runtime in the foreground under `systemd-run --wait`"),
+    ("net-throughput", "Network throughput: detached starts of a sleeping container, several at a time"),
     ("cri", "CRI (crictl, one pod of one busybox `sleep 3600`): runp + create + start + stopp + rmp, conman-cri vs containerd"),
     ("cri-steps", "CRI: each crictl step of the round (median over the rounds)"),
     ("cri-density", "CRI: running pods, processes besides the containers' own and their memory (containerd: shim + pause)"),
@@ -79,6 +82,26 @@ def targets(figs):
     return t
 
 
+def net_targets(figs):
+    """Issue 17's targets: the default network nearly free, 3x podman at its fastest, the start path."""
+    t = [ratio_target(figs, "`conmanctl run --rm` on conman0 <= 1.25x `--network none`", "net.native", "net.none",
+                      "<=", 1.25, "%.2fx (%.1f ms vs %.1f ms)")]
+    podman = [f for f in ("net.podman.default", "net.podman.netavark") if med(figs, f) is not None]
+    fastest = min(podman, key=lambda f: med(figs, f)) if podman else "net.podman.default"
+    t.append(ratio_target(figs, "`conmanctl run --rm` on conman0 >= 3x faster than `podman run --rm` on its default "
+                          "network (its fastest backend)", fastest, "net.native", ">=", 3.0,
+                          "%.2fx (podman %.1f ms vs %.1f ms)"))
+    # throughput is a rate (higher is better): none's rate within 1.25x of conman0's
+    t.append(ratio_target(figs, "detached starts on conman0, several at a time: throughput within 1.25x of "
+                          "`--network none`", "net.batch.none", "net.batch.native", "<=", 1.25,
+                          "%.2fx (%.1f/s vs %.1f/s)"))
+    for rt in ("runc", "crun"):
+        t.append(ratio_target(figs, "`conmanctl run --rm --network none` <= 1.25x `systemd-run --wait` + %s run "
+                              "(foreground floor)" % rt, "net.fgconman.%s" % rt, "net.fgfloor.%s" % rt, "<=", 1.25,
+                              "%.2fx (%.1f ms vs %.1f ms)"))
+    return t
+
+
 def fmt(v):
     if v is None:
         return "–"
@@ -120,6 +143,15 @@ def markdown(meta, figs, order, tgts, results):
     w("| --- | --- | --- |")
     for t in tgts:
         w("| %s | %s | **%s** |" % (t["target"], t["measured"], t["status"]))
+    net = net_targets(figs)
+    if any(t["status"] != "not measured" for t in net):
+        w("")
+        w("## Targets (issue 17)")
+        w("")
+        w("| target | measured | status |")
+        w("| --- | --- | --- |")
+        for t in net:
+            w("| %s | %s | **%s** |" % (t["target"], t["measured"], t["status"]))
     for gid, title in GROUPS + [(g, g) for g in sorted({figs[i]["group"] for i in order}) if
                                 g not in dict(GROUPS)]:
         rows = [figs[i] for i in order if figs[i]["group"] == gid]
@@ -176,7 +208,7 @@ def main():
             figs[f["id"]] = f
     tgts = targets(figs)
     with open(os.path.join(results, "report.json"), "w") as fp:
-        json.dump({"meta": meta, "targets": tgts, "figures": [figs[i] for i in order]}, fp, indent=1)
+        json.dump({"meta": meta, "targets": tgts, "targets_net": net_targets(figs), "figures": [figs[i] for i in order]}, fp, indent=1)
     with open(os.path.join(results, "report.md"), "w") as fp:
         fp.write(markdown(meta, figs, order, tgts, results))
 

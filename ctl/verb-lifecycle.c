@@ -24,10 +24,23 @@ static int do_start(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus
         return ctl_call(bus, "StartContainer", error, NULL, "s", ref);
 }
 
+/* WaitContainer, bounded: -ETIMEDOUT when the container still runs after timeout usec. */
+static int wait_exit(sd_bus *bus, const char *ref, uint64_t timeout) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           "WaitContainer");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", ref);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, MAX(timeout, UINT64_C(1)), NULL, NULL);
+        return r;
+}
+
 /* stop -s SIG (docker's): SIG to the container's init, then SIGKILL when it has not exited after the timeout
  * (-t, default 10 s); WaitContainer with that timeout does the waiting. */
 static int stop_with_signal(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         uint64_t timeout = a->timeout_usec != UINT64_MAX ? a->timeout_usec : 10 * UINT64_C(1000000);
         int r;
 
@@ -38,13 +51,7 @@ static int stop_with_signal(sd_bus *bus, const char *ref, const LifecycleArgs *a
         }
         if (r < 0)
                 return r;
-        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                           "WaitContainer");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", ref);
-        if (r >= 0)
-                r = sd_bus_call(bus, m, MAX(timeout, UINT64_C(1)), NULL, NULL);
-        if (r != -ETIMEDOUT)
+        if (wait_exit(bus, ref, timeout) != -ETIMEDOUT)
                 return 0;
         return ctl_call(bus, "StopContainer", error, NULL, "st", ref, UINT64_C(1));
 }
@@ -59,8 +66,15 @@ static int do_restart(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_b
         return ctl_call(bus, "RestartContainer", error, NULL, "st", ref, a->timeout_usec);
 }
 
+/* Like docker's, a kill with SIGKILL returns once the container has exited (bounded: 5 s), so that `kill`
+ * then `rm` works; other signals return at once. */
 static int do_kill(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {
-        return ctl_call(bus, "KillContainer", error, NULL, "ss", ref, a->signal ?: "KILL");
+        const char *sig = a->signal ?: "KILL";
+        int r = ctl_call(bus, "KillContainer", error, NULL, "ss", ref, sig);
+
+        if (r >= 0 && signal_from_string(sig) == SIGKILL)
+                (void) wait_exit(bus, ref, 5 * UINT64_C(1000000));
+        return r;
 }
 
 static int do_rm(sd_bus *bus, const char *ref, const LifecycleArgs *a, sd_bus_error *error) {

@@ -127,6 +127,24 @@ teardown() {
         [[ "$output" == *"Exited (3)"* ]]
 }
 
+@test "rm of a container whose init ended while its unit still tears down waits for it (docker's rm of an exited one)" {
+        # the unit's ExecStopPost= (network teardown, unmounts) runs after the init exits: a window in which the
+        # container is "stopping"; rm without -f waits for it instead of refusing, as docker's rm of an exited one
+        for i in 1 2 3 4 5 6; do
+                conmanctl create --name "quick$i" --rootfs "$R" /bin/true
+                conmanctl start "quick$i"
+                conmanctl rm "quick$i"
+        done
+        [ -z "$(conmanctl ps -a -q)" ]
+        # a running container is still refused without -f; kill (SIGKILL) returns once it has exited, then rm works
+        conmanctl run -d --name alive --rootfs "$R" /bin/sleep 1000
+        run conmanctl rm alive
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"stop it first"* ]]
+        conmanctl kill alive
+        conmanctl rm alive
+}
+
 @test "kill -s delivers a signal to the init" {
         conmanctl run -d --name web --rootfs "$R" /bin/sh -c 'trap "exit 42" USR1; while :; do sleep 0.1; done'
         conmanctl kill -s USR1 web

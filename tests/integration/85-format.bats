@@ -63,3 +63,43 @@ teardown() {
         [ "$status" -ne 0 ]
         [[ "$output" == *"position 1: unexpected EOF: {{range}} without {{end}}"* ]]
 }
+
+@test "ps --filter, -n, -l, --no-trunc and the PORTS column, as docker's" {
+        conmanctl run -d --name flt-web -l app=web -p 18080:80 --rootfs "$R" /bin/sleep 1000
+        conmanctl run --name flt-job --rootfs "$R" /bin/sh -c 'exit 3' || true
+        conmanctl create --name flt-new --rootfs "$R" /bin/true
+        # the default table has docker's PORTS column
+        run conmanctl ps
+        [[ "${lines[0]}" == *"STATUS"*"PORTS"*"NAMES"* ]]
+        [[ "$output" == *"0.0.0.0:18080->80/tcp"*"flt-web"* ]]
+        run conmanctl ps --format '{{.Names}} {{.Ports}} {{.Labels}} {{.Networks}}'
+        [ "$output" = "flt-web 0.0.0.0:18080->80/tcp app=web conman0" ]
+        # filters: values of one key are alternatives, keys all apply; status= and exited= imply -a
+        [ "$(conmanctl ps --filter name=flt-web --format '{{.Names}}')" = flt-web ]
+        [ "$(conmanctl ps --filter status=exited --format '{{.Names}}')" = flt-job ]
+        [ "$(conmanctl ps -f exited=3 --format '{{.Names}}')" = flt-job ]
+        [ "$(conmanctl ps -a -f label=app=web --format '{{.Names}}')" = flt-web ]
+        [ "$(conmanctl ps -a -f publish=80 --format '{{.Names}}')" = flt-web ]
+        [ "$(conmanctl ps -a -f network=conman0 -f name=^flt-w --format '{{.Names}}')" = flt-web ]
+        run conmanctl ps -a -f status=created -f status=exited --format '{{.Names}}'
+        [ "$output" = $'flt-new\nflt-job' ] # newest first
+        [ "$(conmanctl ps -a -f since=flt-job --format '{{.Names}}')" = flt-new ]
+        [ "$(conmanctl ps -a -f before=flt-job --format '{{.Names}}')" = flt-web ]
+        [ -z "$(conmanctl ps -a -f status=running -f name=flt-job -q)" ]
+        # -n N and -l: the newest, in every state
+        [ "$(conmanctl ps -l --format '{{.Names}}')" = flt-new ]
+        run conmanctl ps -n 2 --format '{{.Names}}'
+        [ "$output" = $'flt-new\nflt-job' ]
+        # --no-trunc: whole ids
+        id=$(conmanctl inspect -f '{{.Id}}' flt-web)
+        [ "$(conmanctl ps --no-trunc -q -f name=flt-web)" = "$id" ]
+        [ "$(conmanctl ps -q -f name=flt-web)" = "${id:0:12}" ]
+        # bad filters: a clear error, exit 125
+        run conmanctl ps -f color=red
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"unknown filter key"* ]]
+        run conmanctl ps -f status=sleepy
+        [ "$status" -eq 125 ]
+        run conmanctl ps -n many
+        [ "$status" -eq 125 ]
+}
