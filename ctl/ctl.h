@@ -95,6 +95,9 @@ int verb_volume(int argc, char *argv[]);  /* create ls inspect rm prune */
  * then removing them (logged; the last failure is returned). */
 int ctl_container_anonymous_volumes(sd_bus *bus, const char *ref, char ***ret);
 int ctl_remove_volumes(sd_bus *bus, char **names);
+/* PruneVolumes(all), printing "Deleted Volumes:" and the names as docker; *ret_n how many. An
+ * UnknownMethod error (an older conmand) is returned without a word. */
+int ctl_prune_volumes(sd_bus *bus, bool all, sd_bus_error *error, size_t *ret_n);
 int verb_generate(int argc, char *argv[]); /* unit */
 int verb_pod(int argc, char *argv[]);      /* create start stop restart kill rm ps inspect top */
 int verb_pod_ps(int argc, char *argv[]);

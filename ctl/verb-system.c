@@ -119,24 +119,11 @@ done:
 /* Unused volumes, where this conmand has volumes (an older one answers UnknownMethod: nothing to do). */
 static int prune_volumes(sd_bus *bus) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_strv_free_ char **removed = NULL;
-        int r = ctl_call(bus, "PruneVolumes", &error, &reply, "b", false); /* docker's: the anonymous ones */
+        int r = ctl_prune_volumes(bus, false, &error, NULL); /* docker's: the anonymous ones */
 
         if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD))
                 return 0;
-        if (r < 0)
-                return ctl_log_bus_error("cannot prune volumes", &error, r);
-        r = sd_bus_message_read_strv(reply, &removed);
-        if (r < 0)
-                return log_error_errno(r, "conmanctl: unexpected reply: %m");
-        if (removed) {
-                printf("Deleted Volumes:\n");
-                for (char **n = removed; *n; n++)
-                        printf("%s\n", *n);
-                printf("\n");
-        }
-        return 0;
+        return r;
 }
 
 int verb_network_prune(int argc, char *argv[]) {

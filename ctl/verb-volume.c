@@ -317,6 +317,30 @@ static int verb_volume_rm(int argc, char *argv[]) {
         return ret;
 }
 
+int ctl_prune_volumes(sd_bus *bus, bool all, sd_bus_error *error, size_t *ret_n) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_strv_free_ char **removed = NULL;
+        int r;
+
+        r = ctl_call(bus, "PruneVolumes", error, &reply, "b", all);
+        if (r < 0)
+                return sd_bus_error_has_name(error, SD_BUS_ERROR_UNKNOWN_METHOD)
+                               ? r
+                               : ctl_log_bus_error("cannot prune volumes", error, r);
+        r = sd_bus_message_read_strv(reply, &removed);
+        if (r < 0)
+                return log_error_errno(r, "conmanctl: unexpected reply: %m");
+        if (removed) {
+                printf("Deleted Volumes:\n");
+                for (char **n = removed; *n; n++)
+                        printf("%s\n", *n);
+                printf("\n");
+        }
+        if (ret_n)
+                *ret_n = strv_length(removed);
+        return 0;
+}
+
 static int verb_volume_prune(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "force", no_argument, NULL, 'f' },
@@ -324,11 +348,10 @@ static int verb_volume_prune(int argc, char *argv[]) {
                 CTL_HELP_OPTION,
                 {},
         };
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
-        _cleanup_strv_free_ char **removed = NULL;
         bool all = false;
+        size_t n;
         int c, r;
 
         optind = 0;
@@ -349,19 +372,12 @@ static int verb_volume_prune(int argc, char *argv[]) {
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
-        r = ctl_call(bus, "PruneVolumes", &error, &reply, "b", all);
-        if (r < 0)
+        r = ctl_prune_volumes(bus, all, &error, &n);
+        if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD))
                 return ctl_log_bus_error("cannot prune volumes", &error, r);
-        r = sd_bus_message_read_strv(reply, &removed);
         if (r < 0)
-                return log_error_errno(r, "conmanctl: unexpected reply: %m");
-        if (removed) {
-                printf("Deleted Volumes:\n");
-                for (char **n = removed; *n; n++)
-                        printf("%s\n", *n);
-                printf("\n");
-        }
-        printf("Total reclaimed space: %zu volume(s)\n", strv_length(removed));
+                return r;
+        printf("Total reclaimed space: %zu volume(s)\n", n);
         return 0;
 }
 
