@@ -10,6 +10,7 @@
 #include "shared/util.h"
 #include "daemon/container-network.h"
 #include "daemon/container.h"
+#include "daemon/container-health.h"
 
 static struct json_object *json_timestamp(uint64_t usec) {
         char buf[40];
@@ -60,6 +61,9 @@ static struct json_object *state_json(Container *c) {
         json_object_object_add(s, "Result", json_object_new_string(c->exit_result ?: ""));
         json_object_object_add(s, "StartedAt", json_timestamp(c->started_at));
         json_object_object_add(s, "FinishedAt", json_timestamp(c->finished_at));
+        struct json_object *health = container_health_to_json(c);
+        if (health)
+                json_object_object_add(s, "Health", health);
         return s;
 }
 
@@ -90,6 +94,9 @@ static struct json_object *config_json(Container *c, bool redact) {
         json_object_object_add(o, "StopTimeout",
                                json_object_new_int64((int64_t) (s->stop_timeout_usec / USEC_PER_SEC)));
         json_object_object_add(o, "Image", json_object_new_string(s->image ?: ""));
+        struct json_object *health = redact ? NULL : health_spec_to_docker_json(&s->health);
+        if (health) /* a command, like Cmd: root's to see */
+                json_object_object_add(o, "Healthcheck", health);
         return o;
 }
 

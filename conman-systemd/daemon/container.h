@@ -38,6 +38,7 @@ typedef enum JobKind {
 
 typedef struct ContainerJob ContainerJob;
 typedef struct ContainerStdio ContainerStdio;
+typedef struct ContainerHealth ContainerHealth;
 
 struct Container {
         Manager *manager;
@@ -67,6 +68,7 @@ struct Container {
                                 UnitRemoved */
         bool start_pending;  /* our start job runs: the unit's "inactive" before it is stale */
 
+        ContainerHealth *health;  /* the health check's state and the check that runs (container-health.h) */
         ContainerStdio *stdio;    /* output streams, console, attached clients (container-stdio.h); lazily */
         sd_bus_message **waiters; /* pending Wait calls, answered on exit */
         size_t n_waiters;

@@ -11,6 +11,7 @@
 #include "shared/network-spec.h"
 #include "shared/util.h"
 #include "daemon/container.h"
+#include "daemon/container-health.h"
 #include "daemon/manager.h"
 #include "daemon/pod.h"
 #include "daemon/bus/bus-options.h"
@@ -130,6 +131,17 @@ FORWARD(method_wait_container, bus_container_method_wait)
 FORWARD(method_inspect_container, bus_container_method_inspect)
 FORWARD(method_generate_container_file, bus_container_method_generate_container_file)
 FORWARD(method_attach_container, bus_container_method_attach)
+
+/* Runs the health check once: it runs a command in the container, so root's (container-health.h). */
+static int method_healthcheck_run(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Container *c;
+        int r = read_container(msg, userdata, &c, error);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        return container_health_run(c, msg, error);
+}
 
 #define FORWARD_POD(manager_method, pod_method)                                                              \
         static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {                \
@@ -254,6 +266,9 @@ const sd_bus_vtable manager_vtable[] = {
                                 method_remove_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("WaitContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("i", exit_code),
                                 method_wait_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("HealthcheckRun", SD_BUS_ARGS("s", container),
+                                SD_BUS_RESULT("s", status, "i", exit_code), method_healthcheck_run,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("o", path),
                                 method_get_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InspectContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("s", json),
