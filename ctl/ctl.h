@@ -78,6 +78,7 @@ int verb_pod_ps(int argc, char *argv[]);
 int verb_pod_inspect(int argc, char *argv[]);
 int verb_pod_top(int argc, char *argv[]);
 int verb_container_prune(int argc, char *argv[]); /* container prune */
+int verb_healthcheck(int argc, char *argv[]);     /* run */
 
 /* The ids of the containers (all: also those not running) whose state is one of states (NULL: any), from
  * ListContainers. Logs on failure. */

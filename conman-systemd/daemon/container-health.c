@@ -12,8 +12,8 @@
 #include "shared/health.h"
 #include "shared/json-util.h"
 #include "shared/log.h"
-#include "shared/unit.h"
 #include "shared/unit-health.h"
+#include "shared/unit.h"
 #include "shared/util.h"
 #include "daemon/container-health.h"
 #include "daemon/exec.h"
@@ -181,7 +181,9 @@ static void on_check_done(int exit_code, void *userdata) {
 
         if (!h || !h->exec_id)
                 return;
-        entry = (HealthLogEntry){ .start = h->check_start, .end = now_realtime_usec(), .exit_code = exit_code };
+        entry = (HealthLogEntry){ .start = h->check_start,
+                                  .end = now_realtime_usec(),
+                                  .exit_code = exit_code };
         if (h->timed_out) {
                 entry.exit_code = -1;
                 (void) asprintf(&entry.output, "Health check exceeded timeout (%" PRIu64 "ms)",
@@ -323,8 +325,9 @@ static int start_timer_unit(Container *c, sd_bus_error *error) {
         if (r >= 0)
                 r = unit_append_health_timer_properties(msg, desc, c->unit, interval);
         if (r >= 0)
-                r = unit_append_health_service(msg, service, desc, (char *[]){ (char *) ctl, (char *) "healthcheck",
-                                                                               (char *) "run", c->id, NULL });
+                r = unit_append_health_service(
+                        msg, service, desc,
+                        (char *[]){ (char *) ctl, (char *) "healthcheck", (char *) "run", c->id, NULL });
         if (r >= 0)
                 r = systemd_start_transient_unit_with_aux(c->manager->systemd, msg, &job, error);
         return r;

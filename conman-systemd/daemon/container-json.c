@@ -8,9 +8,9 @@
 #include "shared/json-util.h"
 #include "shared/oci-security.h"
 #include "shared/util.h"
+#include "daemon/container-health.h"
 #include "daemon/container-network.h"
 #include "daemon/container.h"
-#include "daemon/container-health.h"
 
 static struct json_object *json_timestamp(uint64_t usec) {
         char buf[40];

@@ -21,12 +21,12 @@
 #include "shared/unit.h"
 #include "shared/util.h"
 #include "image/store.h"
+#include "daemon/container-health.h"
 #include "daemon/container-image.h"
 #include "daemon/container-index.h"
 #include "daemon/container-network.h"
 #include "daemon/container-userns.h"
 #include "daemon/container.h"
-#include "daemon/container-health.h"
 #include "daemon/pod.h"
 #include "daemon/stdio/container-stdio.h"
 

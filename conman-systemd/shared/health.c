@@ -34,7 +34,7 @@ static int duration_unit(const char **p, double *ret_usec) {
                 double usec;
         } units[] = {
                 /* longest first: "ms" before "m" */
-                { "ns", 0.001 }, { "us", 1 }, { "\xc2\xb5s", 1 }, { "ms", 1000 },
+                { "ns", 0.001 }, { "us", 1 },   { "\xc2\xb5s", 1 }, { "ms", 1000 },
                 { "s", 1e6 },    { "m", 60e6 }, { "h", 3600e6 },
         };
 
@@ -62,17 +62,18 @@ int health_parse_duration(const char *s, uint64_t *ret_usec) {
                 return 0;
         }
         while (*p) {
-                char *end;
-                double v, unit;
+                double v = 0, scale = 1, unit;
+                bool digits = false;
 
-                if (!(*p >= '0' && *p <= '9') && *p != '.')
+                for (; *p >= '0' && *p <= '9'; p++, digits = true)
+                        v = v * 10 + (*p - '0');
+                if (*p == '.')
+                        for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
+                                v += (*p - '0') * (scale /= 10);
+                if (!digits)
                         return -EINVAL;
-                v = strtod(p, &end);
-                if (end == p || v != v)
-                        return -EINVAL;
-                p = end;
-                if (duration_unit(&p, &unit) < 0)
-                        return -EINVAL;
+                if (duration_unit(&p, &unit) < 0 || v > (double) HEALTH_DURATION_MAX_USEC)
+                        return v > (double) HEALTH_DURATION_MAX_USEC ? -ERANGE : -EINVAL;
                 total += v * unit;
                 if (total > (double) HEALTH_DURATION_MAX_USEC)
                         return -ERANGE;
@@ -100,8 +101,8 @@ int health_spec_validate(const HealthSpec *h, sd_bus_error *error) {
         size_t n = strv_length(h->test);
 
         if (h->test) {
-                if (n == 0 ||
-                    (!streq(h->test[0], "NONE") && !streq(h->test[0], "CMD") && !streq(h->test[0], "CMD-SHELL")))
+                if (n == 0 || (!streq(h->test[0], "NONE") && !streq(h->test[0], "CMD") &&
+                               !streq(h->test[0], "CMD-SHELL")))
                         return invalid(error, "A health check test starts with CMD, CMD-SHELL or NONE.");
                 if ((streq(h->test[0], "CMD-SHELL") && (n != 2 || isempty(h->test[1]))) ||
                     (streq(h->test[0], "CMD") && (n < 2 || isempty(h->test[1]))))

@@ -11,8 +11,8 @@ static int append_common(sd_bus_message *m, const char *description) {
                                      "inactive-or-failed");
 }
 
-int unit_append_health_timer_properties(sd_bus_message *m, const char *description, const char *container_unit,
-                                        uint64_t interval_usec) {
+int unit_append_health_timer_properties(sd_bus_message *m, const char *description,
+                                        const char *container_unit, uint64_t interval_usec) {
         int r;
 
         r = sd_bus_message_open_container(m, 'a', "(sv)");
@@ -66,8 +66,8 @@ int unit_append_health_service(sd_bus_message *m, const char *service, const cha
         if (r >= 0)
                 r = append_common(m, description);
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Type", "s", "oneshot", "StartLimitIntervalUSec", "t",
-                                          (uint64_t) 0, "StartLimitBurst", "u", (uint32_t) 0);
+                r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Type", "s", "oneshot", "StartLimitIntervalUSec",
+                                          "t", (uint64_t) 0, "StartLimitBurst", "u", (uint32_t) 0);
         if (r >= 0)
                 r = append_exec_start(m, argv);
         for (int i = 0; r >= 0 && i < 3; i++)

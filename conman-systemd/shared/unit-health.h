@@ -12,8 +12,8 @@
 /* The timer's properties, appended to a StartTransientUnit call (after name and mode): BindsTo=/After= the
  * container's unit, the first run interval after it starts (OnActiveSec=), then interval after each run
  * ended (OnUnitInactiveSec=), with 10 ms accuracy. */
-int unit_append_health_timer_properties(sd_bus_message *m, const char *description, const char *container_unit,
-                                        uint64_t interval_usec);
+int unit_append_health_timer_properties(sd_bus_message *m, const char *description,
+                                        const char *container_unit, uint64_t interval_usec);
 /* Appends the auxiliary units array with the service: Type=oneshot, ExecStart=-argv (its exit code, 1 for
  * unhealthy, is no failure of the unit), no start rate limit, collected when inactive or failed. */
 int unit_append_health_service(sd_bus_message *m, const char *service, const char *description, char **argv);

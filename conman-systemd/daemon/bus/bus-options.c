@@ -455,7 +455,8 @@ static int opt_health_on_failure(sd_bus_message *m, ContainerSpec *s, sd_bus_err
         s->health.on_failure = health_on_failure_from_string(v);
         if (s->health.on_failure < 0)
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                         "Unknown HealthOnFailure '%.32s': use none, kill, restart or stop.", v);
+                                         "Unknown HealthOnFailure '%.32s': use none, kill, restart or stop.",
+                                         v);
         return 0;
 }
 
