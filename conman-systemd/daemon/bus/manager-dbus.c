@@ -143,6 +143,29 @@ static int method_healthcheck_run(sd_bus_message *msg, void *userdata, sd_bus_er
         return container_health_run(c, msg, error);
 }
 
+/* (id, health status) of each listed container that has a health check: `ps` shows it after "Up ...". */
+static int method_list_container_health(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        Manager *m = userdata;
+        int all, r;
+
+        r = sd_bus_message_read(msg, "b", &all);
+        if (r >= 0)
+                r = sd_bus_message_new_method_return(msg, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        for (Container *c = m->containers; r >= 0 && c; c = c->next) {
+                const char *status = container_health_status(c);
+                if (status && (all || c->state == CONTAINER_RUNNING))
+                        r = sd_bus_message_append(reply, "(ss)", c->id, status);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 #define FORWARD_POD(manager_method, pod_method)                                                              \
         static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {                \
                 return bus_forward_to_pod(msg, userdata, pod_method, error);                                 \
@@ -268,6 +291,9 @@ const sd_bus_vtable manager_vtable[] = {
                                 method_wait_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("HealthcheckRun", SD_BUS_ARGS("s", container),
                                 SD_BUS_RESULT("s", status, "i", exit_code), method_healthcheck_run,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListContainerHealth", SD_BUS_ARGS("b", all),
+                                SD_BUS_RESULT("a(ss)", containers), method_list_container_health,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("o", path),
                                 method_get_container, SD_BUS_VTABLE_UNPRIVILEGED),
