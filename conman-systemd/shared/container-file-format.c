@@ -287,6 +287,41 @@ static int write_quadlet_extras(FILE *out, const ContainerSpec *s, sd_bus_error 
         return r;
 }
 
+/* A duration with its unit, as health_parse_duration() reads it. */
+static void write_health_duration(FILE *out, const char *key, uint64_t usec) {
+        if (usec % USEC_PER_SEC == 0)
+                fprintf(out, "%s=%" PRIu64 "s\n", key, usec / USEC_PER_SEC);
+        else if (usec % USEC_PER_MSEC == 0)
+                fprintf(out, "%s=%" PRIu64 "ms\n", key, usec / USEC_PER_MSEC);
+        else
+                fprintf(out, "%s=%" PRIu64 "us\n", key, usec);
+}
+
+/* Quadlet's Health*= keys (parse_health_cmd() & co. in container-file.c): a shell command only. */
+static int write_health(FILE *out, const HealthSpec *h, sd_bus_error *error) {
+        bool shell = h->test && h->test[0] && streq(h->test[0], "CMD-SHELL") && h->test[1];
+
+        if (health_spec_enabled(h) && (!shell || strchr(h->test[1], '\n')))
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "A .container file carries a health check as one line of shell "
+                                         "(HealthCmd=); this one is not.");
+        if (h->disabled)
+                fputs("HealthCmd=none\n", out);
+        else if (shell)
+                fprintf(out, "HealthCmd=%s\n", h->test[1]);
+        if (h->interval_usec > 0)
+                write_health_duration(out, "HealthInterval", h->interval_usec);
+        if (h->timeout_usec > 0)
+                write_health_duration(out, "HealthTimeout", h->timeout_usec);
+        if (h->start_period_usec > 0)
+                write_health_duration(out, "HealthStartPeriod", h->start_period_usec);
+        if (h->retries > 0)
+                fprintf(out, "HealthRetries=%u\n", h->retries);
+        if (h->on_failure != HEALTH_ON_FAILURE_NONE)
+                fprintf(out, "HealthOnFailure=%s\n", health_on_failure_to_string(h->on_failure));
+        return 0;
+}
+
 static int write_container_section(FILE *out, const char *name, const ContainerSpec *s, sd_bus_error *error) {
         int r;
 
@@ -308,6 +343,8 @@ static int write_container_section(FILE *out, const char *name, const ContainerS
                 fputs("Tty=yes\n", out); /* conmand holds the terminal (PrepareContainerConsole) */
         if (r >= 0)
                 r = write_quadlet_extras(out, s, error);
+        if (r >= 0)
+                r = write_health(out, &s->health, error);
         return r;
 }
 
