@@ -214,6 +214,37 @@ int health_spec_from_json(struct json_object *o, HealthSpec *h) {
         return h->on_failure < 0 ? -EBADMSG : 0;
 }
 
+static uint64_t docker_ns_to_usec(struct json_object *o, const char *key) {
+        struct json_object *v = json_object_object_get(o, key);
+        int64_t ns = v ? json_object_get_int64(v) : 0;
+        return ns > 0 ? (uint64_t) ns / 1000 : 0;
+}
+
+int health_spec_from_docker_json(struct json_object *o, HealthSpec *h) {
+        struct json_object *retries;
+        int r;
+
+        *h = (HealthSpec){};
+        if (!o || json_object_is_type(o, json_type_null))
+                return 0;
+        if (!json_object_is_type(o, json_type_object))
+                return -EBADMSG;
+        r = json_strv_get(json_object_object_get(o, "Test"), &h->test);
+        if (r < 0)
+                return r;
+        h->interval_usec = docker_ns_to_usec(o, "Interval");
+        h->timeout_usec = docker_ns_to_usec(o, "Timeout");
+        h->start_period_usec = docker_ns_to_usec(o, "StartPeriod");
+        retries = json_object_object_get(o, "Retries");
+        h->retries =
+                retries && json_object_get_int64(retries) > 0 ? (unsigned) json_object_get_int64(retries) : 0;
+        if (health_spec_validate(h, NULL) < 0) {
+                health_spec_done(h);
+                return -EBADMSG;
+        }
+        return 0;
+}
+
 struct json_object *health_spec_to_docker_json(const HealthSpec *h) {
         struct json_object *o;
 

@@ -90,6 +90,9 @@ int health_spec_merge_image(HealthSpec *h, const HealthSpec *image);
 /* container.json's "health" object; NULL when there is nothing to store. */
 struct json_object *health_spec_to_json(const HealthSpec *h);
 int health_spec_from_json(struct json_object *o, HealthSpec *h);
+/* An image config's Healthcheck (docker's: Test, Interval/Timeout/StartPeriod in nanoseconds, Retries); a
+ * missing one leaves h empty, a bad one is -EBADMSG (and h empty). */
+int health_spec_from_docker_json(struct json_object *o, HealthSpec *h);
 /* docker's inspect Config.Healthcheck (durations in nanoseconds), NULL when none. */
 struct json_object *health_spec_to_docker_json(const HealthSpec *h);
 

@@ -122,6 +122,30 @@ static void test_merge_image(void **state) {
         health_spec_done(&image);
 }
 
+static void test_image_healthcheck(void **state) {
+        _cleanup_json_ struct json_object *j = json_tokener_parse(
+                "{\"Test\": [\"CMD\", \"/bin/check\", \"--quick\"], \"Interval\": 5000000000, "
+                "\"Timeout\": 2000000000, \"StartPeriod\": 0, \"Retries\": 2}");
+        _cleanup_json_ struct json_object *bad = json_tokener_parse("{\"Test\": [\"WHAT\"]}");
+        _cleanup_strv_free_ char **argv = NULL;
+        HealthSpec h;
+
+        assert_int_equal(health_spec_from_docker_json(j, &h), 0);
+        assert_true(h.interval_usec == 5 * SEC);
+        assert_true(h.timeout_usec == 2 * SEC);
+        assert_int_equal(h.retries, 2);
+        assert_int_equal(health_spec_argv(&h, &argv), 0);
+        assert_string_equal(argv[0], "/bin/check");
+        assert_string_equal(argv[1], "--quick");
+        assert_null(argv[2]);
+        health_spec_done(&h);
+
+        assert_int_equal(health_spec_from_docker_json(bad, &h), -EBADMSG);
+        assert_false(health_spec_enabled(&h));
+        assert_int_equal(health_spec_from_docker_json(NULL, &h), 0);
+        assert_false(health_spec_enabled(&h));
+}
+
 static bool record(HealthState *s, const HealthSpec *h, uint64_t started, uint64_t at, int exit_code) {
         HealthLogEntry e = { .start = at, .end = at + 1000, .exit_code = exit_code };
         assert_true(asprintf(&e.output, "run at %" PRIu64, at) > 0);
@@ -227,10 +251,10 @@ static void test_state_json(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_duration),      cmocka_unit_test(test_spec),
-                cmocka_unit_test(test_spec_bad_test), cmocka_unit_test(test_merge_image),
-                cmocka_unit_test(test_state_machine), cmocka_unit_test(test_start_period),
-                cmocka_unit_test(test_state_json),
+                cmocka_unit_test(test_duration),          cmocka_unit_test(test_spec),
+                cmocka_unit_test(test_spec_bad_test),     cmocka_unit_test(test_merge_image),
+                cmocka_unit_test(test_image_healthcheck), cmocka_unit_test(test_state_machine),
+                cmocka_unit_test(test_start_period),      cmocka_unit_test(test_state_json),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
