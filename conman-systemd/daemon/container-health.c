@@ -177,6 +177,7 @@ static void on_check_done(int exit_code, void *userdata) {
         Container *c = manager_get_container_by_id(ref->manager, ref->container_id);
         ContainerHealth *h = c ? c->health : NULL;
         HealthLogEntry entry;
+        HealthStatus old;
         bool turned_unhealthy;
 
         if (!h || !h->exec_id)
@@ -191,6 +192,7 @@ static void on_check_done(int exit_code, void *userdata) {
         } else
                 entry.output = read_output(h->output_fd);
         check_done(h);
+        old = h->state.status;
         turned_unhealthy = health_state_record(&h->state, &c->spec.health, c->started_at, &entry);
         free(entry.output);
         if (health_save(c) < 0)
@@ -198,7 +200,8 @@ static void on_check_done(int exit_code, void *userdata) {
         log_debug("Health check of %s: exit %i, %s.", c->name, exit_code,
                   health_status_to_string(h->state.status));
         answer_waiters(h, NULL, entry.exit_code);
-        container_send_changed(c);
+        if (h->state.status != old)
+                container_send_health_changed(c);
         if (turned_unhealthy)
                 act_on_failure(c);
 }

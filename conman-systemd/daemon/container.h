@@ -168,3 +168,5 @@ int container_bus_export(Manager *m);
 int container_send_new_signal(Container *c);
 int container_send_removed_signal(Container *c);
 void container_send_changed(Container *c);
+/* PropertiesChanged with Id, Name and Health: the health check's status changed (container-health.c). */
+void container_send_health_changed(Container *c);

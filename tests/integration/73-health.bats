@@ -69,6 +69,7 @@ timer_gone() {
 }
 
 @test "healthcheck run: 0 healthy, 1 failed, 125 on an error" {
+        rm -f "$R/tmp/ok"
         conmanctl run -d --name hc-run --network none --rootfs "$R" --health-cmd 'test -f /tmp/ok' \
                 --health-interval 1h --health-retries 1 /bin/sleep 1000
         run conmanctl healthcheck run hc-run
@@ -117,7 +118,7 @@ timer_gone() {
         wait_until 10 timer_active hc-t
         conmanctl rm -f hc-t
         wait_until 10 timer_gone hc-t
-        ! systemctl list-timers --all --no-legend | grep -q 'conman-hc-t-health'
+        refute systemctl is-active --quiet conman-hc-t-health.timer
 }
 
 @test "--health-on-failure=kill kills the container when it turns unhealthy" {
@@ -128,6 +129,33 @@ timer_gone() {
         wait_until 30 state_is_exited
         [ "$(health hc-kill .Status)" = unhealthy ]
         [ "$(conmanctl inspect hc-kill | jq -r '.[0].State.ExitCode')" = 137 ]
+}
+
+@test "--health-on-failure=restart restarts it, and the new run starts afresh" {
+        conmanctl run -d --name hc-restart --network none --rootfs "$R" --health-cmd false \
+                --health-interval 300ms --health-retries 2 --health-on-failure restart /bin/sleep 1000
+        first=$(conmanctl inspect hc-restart | jq -r '.[0].State.StartedAt')
+        restarted() {
+                [ "$(conmanctl inspect hc-restart | jq -r '.[0].State.StartedAt')" != "$first" ] &&
+                        [ "$(conmanctl inspect hc-restart | jq -r '.[0].State.Status')" = running ]
+        }
+        wait_until 30 restarted
+        wait_until 10 timer_active hc-restart
+}
+
+@test "events: docker's health_status event when the status changes" {
+        conmanctl events >"$BATS_TEST_TMPDIR/events" 2>&1 &
+        events_pid=$!
+        sleep 0.5
+        conmanctl run -d --name hc-ev --network none --rootfs "$R" --health-cmd true --health-interval 300ms \
+                /bin/sleep 1000
+        saw_healthy() { grep -q 'health_status: healthy .*name=hc-ev' "$BATS_TEST_TMPDIR/events"; }
+        wait_until 20 saw_healthy
+        kill "$events_pid"
+        wait "$events_pid" || true
+        # a check that keeps the status is no event, and no state change either
+        [ "$(grep -c 'health_status' "$BATS_TEST_TMPDIR/events")" = 1 ]
+        [ "$(grep -c ' start .*name=hc-ev' "$BATS_TEST_TMPDIR/events")" = 1 ]
 }
 
 @test "the health state survives systemctl restart conmand" {
