@@ -193,3 +193,21 @@ timer_gone() {
                 [[ "$output" == *"$flag"* ]]
         done
 }
+
+@test "HealthcheckRun, ListContainerHealth and the Health property are exported as the XML describes them" {
+        conmanctl create --name hc-obj --network none --rootfs "$R" --health-cmd true /bin/true
+        run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Manager.xml \
+                /io/conman1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        path=$(busctl --system call io.conman1 /io/conman1 io.conman1.Manager GetContainer s hc-obj | cut -d'"' -f2)
+        run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Container.xml \
+                "$path"
+        echo "$output"
+        [ "$status" -eq 0 ]
+        run busctl --system get-property io.conman1 "$path" io.conman1.Container Health
+        [ "$output" = 's "starting"' ]
+        # running a check is root's
+        run as_user busctl --system call io.conman1 /io/conman1 io.conman1.Manager HealthcheckRun s hc-obj
+        [ "$status" -ne 0 ]
+}
