@@ -121,13 +121,18 @@ void container_file_write_cpus(FILE *out, uint64_t quota_usec) {
         fprintf(out, "CPUs=%s\n", buf);
 }
 
-static void write_duration(FILE *out, const char *key, uint64_t usec) {
+/* sec_unit: "" for systemd's seconds (StopTimeout=10), "s" where a unit is needed (HealthInterval=30s). */
+static void write_duration_unit(FILE *out, const char *key, uint64_t usec, const char *sec_unit) {
         if (usec % USEC_PER_SEC == 0)
-                fprintf(out, "%s=%" PRIu64 "\n", key, usec / USEC_PER_SEC);
+                fprintf(out, "%s=%" PRIu64 "%s\n", key, usec / USEC_PER_SEC, sec_unit);
         else if (usec % USEC_PER_MSEC == 0)
                 fprintf(out, "%s=%" PRIu64 "ms\n", key, usec / USEC_PER_MSEC);
         else
                 fprintf(out, "%s=%" PRIu64 "us\n", key, usec);
+}
+
+static void write_duration(FILE *out, const char *key, uint64_t usec) {
+        write_duration_unit(out, key, usec, "");
 }
 
 static void write_header(FILE *out, const char *name) {
@@ -287,16 +292,6 @@ static int write_quadlet_extras(FILE *out, const ContainerSpec *s, sd_bus_error 
         return r;
 }
 
-/* A duration with its unit, as health_parse_duration() reads it. */
-static void write_health_duration(FILE *out, const char *key, uint64_t usec) {
-        if (usec % USEC_PER_SEC == 0)
-                fprintf(out, "%s=%" PRIu64 "s\n", key, usec / USEC_PER_SEC);
-        else if (usec % USEC_PER_MSEC == 0)
-                fprintf(out, "%s=%" PRIu64 "ms\n", key, usec / USEC_PER_MSEC);
-        else
-                fprintf(out, "%s=%" PRIu64 "us\n", key, usec);
-}
-
 /* Quadlet's Health*= keys (parse_health_cmd() & co. in container-file.c): a shell command only. */
 static int write_health(FILE *out, const HealthSpec *h, sd_bus_error *error) {
         bool shell = h->test && h->test[0] && streq(h->test[0], "CMD-SHELL") && h->test[1];
@@ -310,11 +305,11 @@ static int write_health(FILE *out, const HealthSpec *h, sd_bus_error *error) {
         else if (shell)
                 fprintf(out, "HealthCmd=%s\n", h->test[1]);
         if (h->interval_usec > 0)
-                write_health_duration(out, "HealthInterval", h->interval_usec);
+                write_duration_unit(out, "HealthInterval", h->interval_usec, "s");
         if (h->timeout_usec > 0)
-                write_health_duration(out, "HealthTimeout", h->timeout_usec);
+                write_duration_unit(out, "HealthTimeout", h->timeout_usec, "s");
         if (h->start_period_usec > 0)
-                write_health_duration(out, "HealthStartPeriod", h->start_period_usec);
+                write_duration_unit(out, "HealthStartPeriod", h->start_period_usec, "s");
         if (h->retries > 0)
                 fprintf(out, "HealthRetries=%u\n", h->retries);
         if (h->on_failure != HEALTH_ON_FAILURE_NONE)

@@ -143,29 +143,6 @@ static int method_healthcheck_run(sd_bus_message *msg, void *userdata, sd_bus_er
         return container_health_run(c, msg, error);
 }
 
-/* (id, health status) of each listed container that has a health check: `ps` shows it after "Up ...". */
-static int method_list_container_health(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        Manager *m = userdata;
-        int all, r;
-
-        r = sd_bus_message_read(msg, "b", &all);
-        if (r >= 0)
-                r = sd_bus_message_new_method_return(msg, &reply);
-        if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(ss)");
-        for (Container *c = m->containers; r >= 0 && c; c = c->next) {
-                const char *status = container_health_status(c);
-                if (status && (all || c->state == CONTAINER_RUNNING))
-                        r = sd_bus_message_append(reply, "(ss)", c->id, status);
-        }
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
-}
-
 #define FORWARD_POD(manager_method, pod_method)                                                              \
         static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {                \
                 return bus_forward_to_pod(msg, userdata, pod_method, error);                                 \
@@ -246,24 +223,39 @@ static int append_container_details(sd_bus_message *reply, Container *c) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static int method_list_container_details(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+/* Replies to a (b all) call with an array of element, one per listed container that append adds. */
+static int reply_container_list(sd_bus_message *msg, Manager *m, const char *element,
+                                int (*append)(sd_bus_message *reply, Container *c)) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        Manager *m = userdata;
         int all, r;
 
         r = sd_bus_message_read(msg, "b", &all);
         if (r >= 0)
                 r = sd_bus_message_new_method_return(msg, &reply);
         if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(sasasss)");
+                r = sd_bus_message_open_container(reply, 'a', element);
         for (Container *c = m->containers; r >= 0 && c; c = c->next)
                 if (all || container_state_is_active(c->state))
-                        r = append_container_details(reply, c);
+                        r = append(reply, c);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)
                 return r;
         return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_list_container_details(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        return reply_container_list(msg, userdata, "(sasasss)", append_container_details);
+}
+
+/* (id, health status) of each listed container that has a health check: `ps` shows it after "Up ...". */
+static int append_container_health(sd_bus_message *reply, Container *c) {
+        const char *status = container_health_status(c);
+        return status ? sd_bus_message_append(reply, "(ss)", c->id, status) : 0;
+}
+
+static int method_list_container_health(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        return reply_container_list(msg, userdata, "(ss)", append_container_health);
 }
 
 const sd_bus_vtable manager_vtable[] = {
