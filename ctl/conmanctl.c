@@ -16,7 +16,8 @@
 #include "help.h"
 
 static const char *const image_verbs[] = { "import", "inspect", "prune", "ls", "pull", "rm", NULL };
-static const char *const network_verbs[] = { "create", "ls", "inspect", "rm", NULL };
+static const char *const network_verbs[] = { "create", "ls", "inspect", "rm", "prune", NULL };
+static const char *const system_verbs[] = { "df", "prune", NULL };
 static const char *const pod_verbs[] = { "create", "start", "stop",    "restart", "kill",
                                          "rm",     "ps",    "inspect", "top",     NULL };
 static const char *const generate_verbs[] = { "unit", NULL };
@@ -36,6 +37,12 @@ static const Verb verbs[] = {
         { "rm", "Remove containers", verb_lifecycle },
         { "wait", "Wait for containers to exit and print their exit codes", verb_lifecycle },
         { "container prune", "Remove all stopped containers", verb_container_prune },
+        { "pause", "Pause all processes of containers (systemd's FreezeUnit)", verb_pause },
+        { "unpause", "Resume the processes of paused containers", verb_pause },
+        { "top", "Show the processes of a container", verb_top, .command_after_operand = true },
+        { "port", "Show a container's published ports", verb_port },
+        { "rename", "Rename a container that does not run", verb_rename },
+        { "update", "Change the resource limits of containers", verb_update },
         { "ps", "List containers", verb_ps },
         { "inspect", "Show containers' details as JSON", verb_inspect },
         { "logs", "Show a container's output (from the journal)", verb_logs },
@@ -55,9 +62,19 @@ static const Verb verbs[] = {
         { "push", "Push an image to a registry", verb_push },
         { "login", "Check and save credentials for a registry", verb_login },
         { "logout", "Remove saved credentials for a registry", verb_logout },
-        { "network", "Manage networks: create, ls, inspect, rm", verb_network, .subverbs = network_verbs },
+        { "save", "Write images into a tarball (docker-archive or oci-archive)", verb_save },
+        { "load", "Load images from a tarball (docker-archive or oci-archive)", verb_load },
+        { "import", "Make an image of a root filesystem tarball", verb_import },
+        { "export", "Write a container's root filesystem as a tarball", verb_export },
+        { "commit", "Make an image of a container's changes", verb_commit },
+        { "cp", "Copy files between a container and the host", verb_cp },
+        { "diff", "List what a container changed in its root filesystem", verb_diff },
+        { "network", "Manage networks: create, ls, inspect, rm, prune", verb_network,
+          .subverbs = network_verbs },
         { "pod", "Manage pods: create, start, stop, restart, kill, rm, ps, inspect, top", verb_pod,
           .subverbs = pod_verbs },
+        { "system", "Manage the host's containers, networks and images: df, prune", verb_system,
+          .subverbs = system_verbs },
         { "info", "Show daemon facts: versions, state directory, runtime", verb_info },
         { "version", "Show client and daemon versions", verb_version },
         { "help", "Show the help of conmanctl or of a verb", NULL },

@@ -30,6 +30,17 @@ int ctl_log_bus_error(const char *what, const sd_bus_error *error, int r);
  * it is not executable, else 125 (conmanctl's or conmand's own error). */
 int ctl_exit_code_from_error(const sd_bus_error *error);
 
+/* A connection to systemd (the system bus): conman_bus again, or a new one when conmand is elsewhere
+ * ($CONMAN_BUS_ADDRESS). Logs on failure (verb-pod-top.c). */
+int ctl_systemd_bus(sd_bus *conman_bus, sd_bus **ret);
+
+/* Runs action on each container reference of refs (NULL-terminated), printing the reference after a
+ * success as docker does, "conmanctl: <failure> <ref>: <message>" after a failure; returns the last
+ * failure (verb-pause.c). */
+typedef int (*CtlContainerAction)(sd_bus *bus, const char *ref, void *userdata, sd_bus_error *error);
+int ctl_each_container(sd_bus *bus, char **refs, const char *failure, CtlContainerAction action,
+                       void *userdata);
+
 /* Calls a method on io.conman1.Manager. */
 int ctl_call(sd_bus *bus, const char *method, sd_bus_error *error, sd_bus_message **reply, const char *types,
              ...);
@@ -71,6 +82,13 @@ int verb_untag(int argc, char *argv[]);
 int verb_push(int argc, char *argv[]);
 int verb_login(int argc, char *argv[]);
 int verb_logout(int argc, char *argv[]);
+int verb_save(int argc, char *argv[]);
+int verb_load(int argc, char *argv[]);
+int verb_import(int argc, char *argv[]);
+int verb_export(int argc, char *argv[]);
+int verb_commit(int argc, char *argv[]);
+/* verb-archive.c: LoadImage of the file or directory at path (NULL: stdin); prints each id after prefix. */
+int ctl_load(const char *path, const char *ref, const char *prefix);
 int verb_network(int argc, char *argv[]);  /* create ls inspect rm */
 int verb_generate(int argc, char *argv[]); /* unit */
 int verb_pod(int argc, char *argv[]);      /* create start stop restart kill rm ps inspect top */
@@ -79,10 +97,25 @@ int verb_pod_inspect(int argc, char *argv[]);
 int verb_pod_top(int argc, char *argv[]);
 int verb_container_prune(int argc, char *argv[]); /* container prune */
 int verb_healthcheck(int argc, char *argv[]);     /* run */
+int verb_pause(int argc, char *argv[]);           /* pause unpause */
+int verb_rename(int argc, char *argv[]);
+int verb_top(int argc, char *argv[]);
+int verb_port(int argc, char *argv[]);
+int verb_update(int argc, char *argv[]);
 
 /* The ids of the containers (all: also those not running) whose state is one of states (NULL: any), from
  * ListContainers. Logs on failure. */
 int ctl_list_container_ids(sd_bus *bus, bool all, char *const *states, char ***ret);
+/* container prune's work: removes every created or exited container, printing docker's lines. */
+int ctl_prune_containers(sd_bus *bus);
+/* docker's "WARNING! This will remove WHAT. Are you sure you want to continue? [y/N]"; true on y. */
+bool ctl_confirm(const char *what);
+int verb_system(int argc, char *argv[]); /* system prune */
+int verb_diff(int argc, char *argv[]);   /* diff */
+int verb_cp(int argc, char *argv[]);     /* cp */
+/* "4.3MB", decimal as docker's (verb-image.c). */
+char *ctl_format_bytes(uint64_t n, char buf[static 16]);
+int verb_network_prune(int argc, char *argv[]); /* network prune */
 
 /* The member container ids of the pod at path (its Containers property). Logs on failure. */
 int ctl_pod_containers(sd_bus *bus, const char *path, char ***ret);

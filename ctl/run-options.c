@@ -2,6 +2,7 @@
 /*
  * run-options.c — see run-options.h.
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -11,6 +12,8 @@
 #include "shared/container-spec.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
+#include "shared/network-options.h"
+#include "shared/network-spec.h"
 #include "shared/util.h"
 #include "ctl.h"
 #include "run-env.h"
@@ -44,7 +47,17 @@ static const char create_usage[] =
         "      --network NET          bridge (default: network conman0), none, host, or a network's name\n"
         "      --pod POD              Join a pod (conmanctl pod create): its network, IPC and UTS\n"
         "                             namespaces, its slice; not with -p, --hostname or --network\n"
-        "  -p, --publish [IP:]HOSTPORT:PORT[/tcp|udp]  Publish a container port on the host (repeatable)\n"
+        "  -p, --publish [[IP:][HOSTPORT]:]PORT[/tcp|udp]  Publish a container port on the host; without\n"
+        "                             HOSTPORT a free one; ranges such as 8000-8002:80-82 (repeatable)\n"
+        "  -P, --publish-all          Publish every exposed port (--expose, the image's) on a free host port\n"
+        "      --expose PORT[/tcp|udp]  Expose a port or a range of ports for -P (repeatable)\n"
+        "      --add-host NAME:IP     Add a line to /etc/hosts; IP host-gateway: the bridge's gateway\n"
+        "                             (repeatable)\n"
+        "      --dns IP               A nameserver of /etc/resolv.conf instead of the host's (repeatable)\n"
+        "      --dns-search DOMAIN    A search domain of /etc/resolv.conf (repeatable)\n"
+        "      --dns-option OPTION    An options word of /etc/resolv.conf, e.g. ndots:2 (repeatable)\n"
+        "      --ip ADDRESS           A fixed IPv4 address on the (bridge) network\n"
+        "      --mac-address MAC      The MAC address of eth0, e.g. 02:42:ac:11:00:02"
         "  -m, --memory SIZE          Memory limit (MemoryMax=), e.g. 64m, 1g\n"
         "      --cpus N               CPU limit (CPUQuota=), e.g. 1.5\n"
         "  -c, --cpu-shares N         Relative CPU shares, docker scale (CPUWeight=)\n"
@@ -104,6 +117,11 @@ void run_options_done(RunOptions *o) {
                 strv_freep(&o->device_rates[k]);
         strv_freep(&o->labels);
         strv_freep(&o->publish);
+        strv_freep(&o->expose);
+        strv_freep(&o->add_hosts);
+        strv_freep(&o->dns);
+        strv_freep(&o->dns_search);
+        strv_freep(&o->dns_option);
         strv_freep(&o->volumes);
         strv_freep(&o->cap_add);
         strv_freep(&o->cap_drop);
@@ -226,6 +244,13 @@ enum {
         ARG_SHM_SIZE,
         ARG_HEALTH_FIRST, /* the health check flags, in RunHealthFlag order (run-health.h) */
         ARG_HEALTH_LAST = ARG_HEALTH_FIRST + _RUN_HEALTH_FLAG_MAX - 1,
+        ARG_EXPOSE,
+        ARG_ADD_HOST,
+        ARG_DNS,
+        ARG_DNS_SEARCH,
+        ARG_DNS_OPTION,
+        ARG_IP,
+        ARG_MAC_ADDRESS,
 };
 
 static const struct option run_long_options[] = {
@@ -294,6 +319,14 @@ static const struct option run_long_options[] = {
         { "health-start-period", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_START_PERIOD },
         { "health-on-failure", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_ON_FAILURE },
         { "no-healthcheck", no_argument, NULL, ARG_HEALTH_FIRST + RUN_NO_HEALTHCHECK },
+        { "publish-all", no_argument, NULL, 'P' },
+        { "expose", required_argument, NULL, ARG_EXPOSE },
+        { "add-host", required_argument, NULL, ARG_ADD_HOST },
+        { "dns", required_argument, NULL, ARG_DNS },
+        { "dns-search", required_argument, NULL, ARG_DNS_SEARCH },
+        { "dns-option", required_argument, NULL, ARG_DNS_OPTION },
+        { "ip", required_argument, NULL, ARG_IP },
+        { "mac-address", required_argument, NULL, ARG_MAC_ADDRESS },
         { "help", no_argument, NULL, ARG_HELP },
         {},
 };
@@ -421,6 +454,82 @@ static int parse_resource_option(int c, RunOptions *o) {
         }
 }
 
+static int parse_publish(RunOptions *o, const char *v) {
+        _cleanup_free_ PortMapping *l = NULL;
+        size_t n;
+        int r = port_mappings_parse(v, &l, &n);
+
+        if (r == -ERANGE)
+                return invalid_value("publish", v,
+                                     "the host and container port ranges must be of the same length");
+        if (r < 0)
+                return invalid_value(
+                        "publish", v,
+                        "use [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|udp], ports 1-65535 or ranges "
+                        "such as 8000-8002:80-82 (at most 256 ports)");
+        return strv_push(&o->publish, v) < 0 ? log_oom() : 0;
+}
+
+static int parse_expose(RunOptions *o, const char *v) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = expose_parse(v, &l);
+
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return invalid_value("expose", v, "use PORT[-HIGH][/tcp|udp]");
+        return strv_push(&o->expose, v) < 0 ? log_oom() : 0;
+}
+
+static int parse_dns(RunOptions *o, const char *v) {
+        unsigned char buf[sizeof(struct in6_addr)];
+
+        if (inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1)
+                return invalid_value("dns", v, "use an IPv4 or IPv6 address");
+        return strv_push(&o->dns, v) < 0 ? log_oom() : 0;
+}
+
+/* -P, --expose, --add-host, --dns*, --ip, --mac-address: checked here, so a typo creates nothing. */
+static int parse_network_option(int c, RunOptions *o) {
+        struct in_addr a;
+        uint8_t mac[6];
+
+        switch (c) {
+        case 'p': return parse_publish(o, optarg);
+        case 'P': o->publish_all = true; return 0;
+        case ARG_EXPOSE: return parse_expose(o, optarg);
+        case ARG_ADD_HOST:
+                if (add_host_parse(optarg, NULL, NULL) < 0)
+                        return invalid_value(
+                                "add-host", optarg,
+                                "use NAME:IP with an IPv4 or IPv6 address, or NAME:host-gateway");
+                return strv_push(&o->add_hosts, optarg) < 0 ? log_oom() : 0;
+        case ARG_DNS: return parse_dns(o, optarg);
+        case ARG_DNS_SEARCH:
+                if (!dns_word_is_valid(optarg, 253))
+                        return invalid_value("dns-search", optarg, "use a domain such as example.com");
+                return strv_push(&o->dns_search, optarg) < 0 ? log_oom() : 0;
+        case ARG_DNS_OPTION:
+                if (!dns_word_is_valid(optarg, 128))
+                        return invalid_value("dns-option", optarg,
+                                             "use a resolv.conf option such as ndots:2");
+                return strv_push(&o->dns_option, optarg) < 0 ? log_oom() : 0;
+        case ARG_IP:
+                if (inet_pton(AF_INET, optarg, &a) != 1 || a.s_addr == INADDR_ANY)
+                        return invalid_value("ip", optarg, "use an IPv4 address such as 10.77.0.50");
+                o->ip = optarg;
+                return 0;
+        case ARG_MAC_ADDRESS:
+                if (mac_address_parse(optarg, mac) < 0)
+                        return invalid_value(
+                                "mac-address", optarg,
+                                "use six hex octets such as 02:42:ac:11:00:02, the first one even");
+                o->mac_address = optarg;
+                return 0;
+        default: return parse_resource_option(c, o);
+        }
+}
+
 /* The options of this task that are no resource: environment, entrypoint, init, files. */
 static int parse_more_option(int c, RunOptions *o) {
         switch (c) {
@@ -435,7 +544,7 @@ static int parse_more_option(int c, RunOptions *o) {
                 if (!strchr(optarg, '=') || optarg[0] == '=')
                         return invalid_value("annotation", optarg, "use KEY=VALUE");
                 return strv_push(&o->annotations, optarg) < 0 ? log_oom() : 0;
-        default: return parse_resource_option(c, o);
+        default: return parse_network_option(c, o);
         }
 }
 
@@ -464,7 +573,6 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
         case 'l': return strv_push(&o->labels, optarg) < 0 ? log_oom() : 0;
         case ARG_NETWORK: o->network = optarg; return 0;
         case ARG_POD: o->pod = optarg; return 0;
-        case 'p': return strv_push(&o->publish, optarg) < 0 ? log_oom() : 0;
         case 'm': return parse_u64_option("memory", optarg, parse_size, &o->memory, &o->have_memory);
         case ARG_CPUS: return parse_u64_option("cpus", optarg, parse_cpus, &o->cpu_quota, &o->have_cpu_quota);
         case 'c':
@@ -523,7 +631,7 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
 
         o->tls_verify = true;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+dtie:w:u:v:h:l:m:c:p:", run_long_options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+dtie:w:u:v:h:l:m:c:p:P", run_long_options, NULL)) >= 0) {
                 if (c == ARG_HELP) {
                         help(argv[0], is_run);
                         return 0;
@@ -652,6 +760,8 @@ static int append_strings(sd_bus_message *m, const RunOptions *o) {
                 { "Pod", o->pod },
                 { "CpusetCpus", o->cpuset_cpus },
                 { "CpusetMems", o->cpuset_mems },
+                { "IP", o->ip },
+                { "MacAddress", o->mac_address },
         };
         int r = 0;
 
@@ -712,6 +822,25 @@ static int append_strv_entry(sd_bus_message *m, const char *key, char **l) {
         return r < 0 ? r : close_entry(m);
 }
 
+/* --expose, --add-host, --dns, --dns-search, --dns-option (conmand canonicalises) and -P. */
+static int append_network_lists(sd_bus_message *m, const RunOptions *o) {
+        const struct {
+                const char *key;
+                char **l;
+        } lists[] = {
+                { "Expose", o->expose },        { "AddHost", o->add_hosts },    { "Dns", o->dns },
+                { "DnsSearch", o->dns_search }, { "DnsOption", o->dns_option },
+        };
+        int r = 0;
+
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(lists); i++)
+                if (lists[i].l)
+                        r = append_strv_entry(m, lists[i].key, lists[i].l);
+        if (r >= 0 && o->publish_all)
+                r = APPEND("PublishAll", "b", 1);
+        return r;
+}
+
 /* --entrypoint (one word, as docker; '' an empty list), --annotation, --ulimit and the device rates. */
 static int append_more_lists(sd_bus_message *m, const RunOptions *o) {
         static const char *const rate_keys[_DEVICE_RATE_KIND_MAX] = {
@@ -734,6 +863,8 @@ static int append_more_lists(sd_bus_message *m, const RunOptions *o) {
         }
         if (r >= 0 && o->ulimits)
                 r = append_strv_entry(m, "Ulimits", o->ulimits);
+        if (r >= 0)
+                r = append_network_lists(m, o);
         for (size_t k = 0; r >= 0 && k < _DEVICE_RATE_KIND_MAX; k++)
                 if (o->device_rates[k])
                         r = append_strv_entry(m, rate_keys[k], o->device_rates[k]);

@@ -32,9 +32,13 @@ typedef struct RunOptions {
         const char *pull;        /* always, missing (default), never */
         bool tls_verify;
         char **env;
-        char **labels;   /* key=value */
-        char **publish;  /* -p [IP:]HOSTPORT:PORT[/PROTO] as typed; conmand validates */
-        char **volumes;  /* SRC:DST[:ro] as typed */
+        char **labels;    /* key=value */
+        char **publish;   /* -p [[IP:][HOSTPORT]:]PORT[/PROTO] as typed (ranges too), checked while parsing */
+        bool publish_all; /* -P */
+        char **expose, **add_hosts;             /* --expose, --add-host */
+        char **dns, **dns_search, **dns_option; /* --dns, --dns-search, --dns-option */
+        const char *ip, *mac_address;           /* --ip, --mac-address */
+        char **volumes;                         /* SRC:DST[:ro] as typed */
         bool privileged; /* the confinement options (docs/security.md); conmand validates */
         char **cap_add, **cap_drop, **devices, **security_opts, **sysctls, **group_add;
         uint64_t memory, cpu_quota, cpu_weight, cpu_shares, pids_limit, stop_timeout;

@@ -38,17 +38,17 @@ int ctl_list_container_ids(sd_bus *bus, bool all, char *const *states, char ***r
         return 0;
 }
 
-static bool confirm(void) {
+bool ctl_confirm(const char *warning) {
         char answer[16] = "";
 
-        printf("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+        printf("WARNING! This will remove %s.\nAre you sure you want to continue? [y/N] ", warning);
         fflush(stdout);
         if (!fgets(answer, sizeof(answer), stdin))
                 return false;
         return answer[0] == 'y' || answer[0] == 'Y';
 }
 
-static int prune(sd_bus *bus) {
+int ctl_prune_containers(sd_bus *bus) {
         char *stopped[] = { "created", "exited", NULL };
         _cleanup_strv_free_ char **ids = NULL;
         size_t n = 0;
@@ -97,8 +97,8 @@ int verb_container_prune(int argc, char *argv[]) {
                 }
         if (optind < argc)
                 return log_error_errno(-EINVAL, "conmanctl container prune: takes no arguments.");
-        if (!force && !confirm())
+        if (!force && !ctl_confirm("all stopped containers"))
                 return 0;
         r = ctl_bus_open(&bus);
-        return r < 0 ? r : prune(bus);
+        return r < 0 ? r : ctl_prune_containers(bus);
 }

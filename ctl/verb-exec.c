@@ -14,7 +14,7 @@
 #include "ctl.h"
 
 typedef struct ExecArgs {
-        bool tty, interactive;
+        bool tty, interactive, detach;
         char **env;
         const char *working_dir, *user;
         char **command;
@@ -24,6 +24,7 @@ static void help(void) {
         printf("Usage: conmanctl exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\n"
                "Run a command in a running container (a unit conman-<name>-exec-<id>.service) and exit with its\n"
                "exit code.\n\n"
+               "  -d, --detach             Start the command and return at once (its output is discarded)\n"
                "  -t, --tty                Give the command a terminal\n"
                "  -i, --interactive        Connect our stdin to it\n"
                "  -e, --env KEY=VALUE      Set an environment variable (repeatable)\n"
@@ -37,19 +38,17 @@ static int parse_args(int argc, char *argv[], ExecArgs *a, const char **ret_ref)
                 ARG_HELP = 0x100
         };
         static const struct option options[] = {
-                { "tty", no_argument, NULL, 't' },
-                { "interactive", no_argument, NULL, 'i' },
-                { "env", required_argument, NULL, 'e' },
-                { "workdir", required_argument, NULL, 'w' },
-                { "user", required_argument, NULL, 'u' },
-                { "help", no_argument, NULL, ARG_HELP },
-                {},
+                { "detach", no_argument, NULL, 'd' },        { "tty", no_argument, NULL, 't' },
+                { "interactive", no_argument, NULL, 'i' },   { "env", required_argument, NULL, 'e' },
+                { "workdir", required_argument, NULL, 'w' }, { "user", required_argument, NULL, 'u' },
+                { "help", no_argument, NULL, ARG_HELP },     {},
         };
         int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+tie:w:u:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "+dtie:w:u:", options, NULL)) >= 0)
                 switch (c) {
+                case 'd': a->detach = true; break;
                 case 't': a->tty = true; break;
                 case 'i': a->interactive = true; break;
                 case 'e':
@@ -64,6 +63,9 @@ static int parse_args(int argc, char *argv[], ExecArgs *a, const char **ret_ref)
         if (argc - optind < 2)
                 return log_error_errno(-EINVAL, "conmanctl exec: name a container and a command. "
                                                 "See 'conmanctl exec --help'.");
+        if (a->detach && a->tty)
+                return log_error_errno(-EINVAL, "conmanctl exec: -d cannot be combined with -t (the terminal "
+                                                "would close with conmanctl).");
         *ret_ref = argv[optind];
         a->command = argv + optind + 1;
         return 1;
@@ -98,7 +100,7 @@ static int append_options(sd_bus_message *m, const ExecArgs *a) {
 static int exec_call(sd_bus *bus, const char *ref, const ExecArgs *a, char **ret_id, int *ret_terminal) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_close_ int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
         const char *id;
         int terminal, r;
 
@@ -111,8 +113,9 @@ static int exec_call(sd_bus *bus, const char *ref, const ExecArgs *a, char **ret
         if (r >= 0)
                 r = append_options(m, a);
         if (r >= 0)
-                r = sd_bus_message_append(m, "hhh", a->interactive && !a->tty ? STDIN_FILENO : null_fd,
-                                          STDOUT_FILENO, STDERR_FILENO);
+                r = sd_bus_message_append(
+                        m, "hhh", a->interactive && !a->tty && !a->detach ? STDIN_FILENO : null_fd,
+                        a->detach ? null_fd : STDOUT_FILENO, a->detach ? null_fd : STDERR_FILENO);
         if (r >= 0)
                 r = sd_bus_call(bus, m, UINT64_MAX, &error, &reply);
         if (r < 0)
@@ -140,6 +143,8 @@ int verb_exec(int argc, char *argv[]) {
                 return r < 0 ? EXIT_DAEMON_ERROR : 0;
         if (ctl_bus_open(&bus) < 0 || exec_call(bus, ref, &a, &exec_id, &terminal) < 0)
                 return EXIT_DAEMON_ERROR;
+        if (a.detach) /* docker's exec -d: the exec unit runs on; WaitExec could collect its exit code */
+                return 0;
         SessionParams p = {
                 .kind = SESSION_EXEC, .id = ref, .exec_id = exec_id, .stdin = a.tty && a.interactive
         };

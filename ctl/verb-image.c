@@ -27,6 +27,10 @@ static char *format_bytes(uint64_t n, char buf[static 16]) {
         return buf;
 }
 
+char *ctl_format_bytes(uint64_t n, char buf[static 16]) {
+        return format_bytes(n, buf);
+}
+
 /* Parses options common to simple verbs: --help and a flag letter set. Returns 0 after help. */
 static int parse_simple(int argc, char *argv[], const char *usage, const struct option *extra,
                         const char *shortopts, void (*on_opt)(int c, const char *arg)) {
@@ -568,36 +572,23 @@ int verb_untag(int argc, char *argv[]) {
 /* ---- image import, inspect, prune ---- */
 
 static int verb_image_import(int argc, char *argv[]) {
-        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *path = NULL;
         int r;
 
-        r = parse_simple(argc, argv,
-                         "Usage: conmanctl image import PATH [REFERENCE]\n\n"
-                         "Import images from an OCI image layout directory, an oci-archive tarball or a\n"
-                         "docker-save tarball. REFERENCE names the (first) image instead of the names the\n"
-                         "archive carries. Prints the ids of the imported images.\n",
-                         NULL, "h", NULL);
+        r = parse_simple(
+                argc, argv,
+                "Usage: conmanctl image import PATH [REFERENCE]\n\n"
+                "Import images from an OCI image layout directory, an oci-archive tarball or a\n"
+                "docker-save tarball: an alias of `conmanctl load -i PATH` (docker's `import`, a\n"
+                "root filesystem tarball made an image, is `conmanctl import`). REFERENCE names the\n"
+                "(first) image instead of the names the archive carries. Prints the ids of the\n"
+                "imported images.\n",
+                NULL, "h", NULL);
         if (r <= 0)
                 return r;
         if (optind >= argc || argc - optind > 2)
                 return log_error_errno(-EINVAL,
                                        "conmanctl image import: give PATH and optionally a REFERENCE.");
-        path = absolute_path(argv[optind]);
-        if (!path)
-                return log_error_errno(-errno, "conmanctl image import: %s: %m", argv[optind]);
-        r = ctl_bus_open(&bus);
-        if (r < 0)
-                return r;
-        r = ctl_call(bus, "ImportImage", &error, &reply, "ss", path,
-                     argc - optind == 2 ? argv[optind + 1] : "");
-        if (r >= 0)
-                r = print_strv_reply(reply, "");
-        if (r < 0)
-                return ctl_log_bus_error("import failed", &error, r);
-        return 0;
+        return ctl_load(argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL, "");
 }
 
 static int verb_image_inspect(int argc, char *argv[]) {
@@ -680,7 +671,7 @@ int verb_image(int argc, char *argv[]) {
 
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
                 printf("Usage: conmanctl image VERB [ARGS...]\n\n"
-                       "  import PATH [REF]   Import an OCI layout, oci-archive or docker-save tarball\n"
+                       "  import PATH [REF]   Load an OCI layout, oci-archive or docker-save tarball (= load)\n"
                        "  inspect IMAGE...    Show images as JSON\n"
                        "  prune               Remove unused untagged images and layers\n"
                        "  ls                  List images (= conmanctl images)\n"

@@ -193,6 +193,7 @@ int verb_network(int argc, char *argv[]) {
                 { "create", NULL, verb_network_create }, { "ls", NULL, verb_network_ls },
                 { "list", NULL, verb_network_ls },       { "inspect", NULL, verb_network_inspect },
                 { "rm", NULL, verb_network_rm },         { "remove", NULL, verb_network_rm },
+                { "prune", NULL, verb_network_prune },
         };
 
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
@@ -200,7 +201,8 @@ int verb_network(int argc, char *argv[]) {
                        "  create [--subnet CIDR] [--gateway IP] NAME   Create a bridge network\n"
                        "  ls                  List networks (conman0 is the built-in default)\n"
                        "  inspect NAME...     Show networks and their containers as JSON\n"
-                       "  rm NAME...          Remove networks\n");
+                       "  rm NAME...          Remove networks\n"
+                       "  prune [-f]          Remove every network no container uses\n");
                 return argc < 2 ? -EINVAL : 0;
         }
         for (size_t i = 0; i < ELEMENTSOF(sub); i++)

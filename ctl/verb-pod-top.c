@@ -72,8 +72,7 @@ static char *unit_below_slice(const char *cgroup, const char *slice) {
         return strndup(p, strcspn(p, "/"));
 }
 
-/* systemd is on the system bus; conmand may be elsewhere ($CONMAN_BUS_ADDRESS). */
-static int systemd_bus(sd_bus *conman_bus, sd_bus **ret) {
+int ctl_systemd_bus(sd_bus *conman_bus, sd_bus **ret) {
         int r;
 
         if (!getenv("CONMAN_BUS_ADDRESS")) {
@@ -81,7 +80,7 @@ static int systemd_bus(sd_bus *conman_bus, sd_bus **ret) {
                 return 0;
         }
         r = sd_bus_open_system(ret);
-        return r < 0 ? log_error_errno(r, "conmanctl pod top: cannot connect to the system bus: %m") : 0;
+        return r < 0 ? log_error_errno(r, "conmanctl: cannot connect to the system bus (systemd): %m") : 0;
 }
 
 static int unit_processes(sd_bus *bus, const char *unit, sd_bus_message **ret) {
@@ -143,7 +142,7 @@ int verb_pod_top(int argc, char *argv[]) {
         if (r >= 0)
                 r = container_units(bus, &units);
         if (r >= 0)
-                r = systemd_bus(bus, &systemd);
+                r = ctl_systemd_bus(bus, &systemd);
         if (r >= 0)
                 r = unit_processes(systemd, slice, &reply);
         if (r < 0)

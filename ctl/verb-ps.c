@@ -240,8 +240,8 @@ static int read_details(sd_bus *bus, bool all, bool need, PsEntry *entries, size
                 return 0; /* a conmand older than this conmanctl: no PORTS, labels or networks to show */
         if (r < 0)
                 return ctl_log_bus_error("cannot list containers", &error, r);
-        r = sd_bus_message_enter_container(reply, 'a', "(sasasss)");
-        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sasasss")) > 0) {
+        r = sd_bus_message_enter_container(reply, 'a', "(sasassss)");
+        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sasassss")) > 0) {
                 _cleanup_strv_free_ char **labels = NULL, **ports = NULL;
                 const char *id, *network, *pod;
 
@@ -251,7 +251,7 @@ static int read_details(sd_bus *bus, bool all, bool need, PsEntry *entries, size
                 if (r >= 0)
                         r = sd_bus_message_read_strv(reply, &ports);
                 if (r >= 0)
-                        r = sd_bus_message_read(reply, "ss", &network, &pod);
+                        r = sd_bus_message_read(reply, "sss", &network, &pod, NULL);
                 if (r >= 0)
                         r = sd_bus_message_exit_container(reply);
                 for (size_t i = 0; r >= 0 && i < n; i++)

@@ -83,7 +83,8 @@ static int network_hooks(const ContainerFile *f, const char *id, UnitHooks *h) {
                                                                .network = f->spec.network_name,
                                                                .name = f->name,
                                                                .hostname = f->spec.hostname,
-                                                               .ports = f->spec.ports },
+                                                               .ports = f->spec.ports,
+                                                               .options = &f->spec.net },
                                       h);
 }
 

@@ -15,7 +15,7 @@ NOT_DONE = {
     "search": "not planned: a Docker Hub search API, not a registry one",
     "builder": "not planned (see build)", "checkpoint": "later: CRIU checkpoint/restore",
     "context": "not planned: one host, one daemon", "manifest": "later: manifest lists are pulled, not made",
-    "plugin": "not planned: docker's plugin API", "system": "later: `system df`/`prune`",
+    "plugin": "not planned: docker's plugin API", "system": "`system df` and `system prune`; `info` and `events` are top-level verbs",
     "trust": "not planned: Notary v1", "config": "not planned: Swarm", "node": "not planned: Swarm",
     "secret": "not planned: Swarm", "service": "not planned: Swarm", "stack": "not planned: Swarm",
     "swarm": "not planned: Swarm", "history": "later", "cp": "later", "diff": "later",
@@ -97,6 +97,19 @@ def main():
     print("code), `label` (`KEY` or `KEY=VALUE`), `ancestor` (image, with or without `docker.io/library/` and")
     print("`:latest`), `network`, `pod` (id prefix or name), `publish` (`PORT[/PROTO]`), `before`/`since` (a container).")
     print("`status` and `exited` imply `-a`, as docker's. Labels, ports and networks come from `ListContainerDetails`.\n")
+    print("## `cp`, `diff`, `system`\n")
+    print("- `cp [-a] [-L] CONTAINER:SRC DEST` and `cp SRC CONTAINER:DEST` follow docker's rules (a directory goes")
+    print("  below an existing destination directory under its own name, `SRC/.` copies what it holds), for running")
+    print("  and stopped containers. The container's side resolves inside its root (`openat2` with")
+    print("  `RESOLVE_IN_ROOT`: its absolute symlinks and `..` stay in it) and the copy walks with `*at()` calls that")
+    print("  never follow a symlink (`ctl/copy-tree.c`). A stopped image container's root is an overlay of its")
+    print("  directories mounted in a mount namespace of conmanctl's own, read-only to copy out, writable to copy in.")
+    print("  Root only. Not done: `-` (a tar stream on stdin/stdout), copying into a running container whose root")
+    print("  is not visible on the host.")
+    print("- `diff` lists A/C/D against the image's layers from the overlay directories `inspect` names in")
+    print("  `GraphDriver`, leaving out `/etc/hosts`, `/etc/hostname` and `/etc/resolv.conf`, which conman writes")
+    print("  per start (docker bind-mounts them).")
+    print("- `system df` (images and containers), `system prune [-a] [-f] [--volumes]`, `network prune`.\n")
     print("## Verbs\n")
     print("| docker | conmanctl | status |")
     print("| --- | --- | --- |")

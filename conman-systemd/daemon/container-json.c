@@ -8,8 +8,10 @@
 #include "shared/json-util.h"
 #include "shared/oci-security.h"
 #include "shared/util.h"
+#include "daemon/container-archive.h"
 #include "daemon/container-health.h"
 #include "daemon/container-network.h"
+#include "daemon/container-ports.h"
 #include "daemon/container.h"
 
 static struct json_object *json_timestamp(uint64_t usec) {
@@ -52,8 +54,10 @@ static struct json_object *labels_json(char **labels) {
 static struct json_object *state_json(Container *c) {
         struct json_object *s = json_object_new_object();
 
-        json_object_object_add(s, "Status", json_object_new_string(container_state_to_string(c->state)));
+        json_object_object_add(s, "Status", json_object_new_string(container_status_string(c)));
         json_object_object_add(s, "Running", json_object_new_boolean(c->state == CONTAINER_RUNNING));
+        json_object_object_add(s, "Paused",
+                               json_object_new_boolean(c->paused && c->state == CONTAINER_RUNNING));
         json_object_object_add(s, "Restarting", json_object_new_boolean(c->state == CONTAINER_RESTARTING));
         json_object_object_add(s, "OOMKilled", json_object_new_boolean(c->oom_killed));
         json_object_object_add(s, "Pid", json_object_new_int64(c->main_pid));
@@ -97,6 +101,7 @@ static struct json_object *config_json(Container *c, bool redact) {
         struct json_object *health = redact ? NULL : health_spec_to_docker_json(&s->health);
         if (health) /* a command, like Cmd: root's to see */
                 json_object_object_add(o, "Healthcheck", health);
+        container_ports_add_config_json(c, o);
         return o;
 }
 
@@ -197,6 +202,7 @@ static struct json_object *host_config_json(Container *c) {
                 json_object_object_add(o, "IDMappings", userns_inspect_json(&s->userns_range));
         add_run_limits_json(o, s);
         add_security_json(o, s);
+        container_ports_add_host_config_json(c, o);
         return o;
 }
 
@@ -218,6 +224,37 @@ static struct json_object *mounts_json(Container *c, bool redact) {
                 json_object_array_add(a, m);
         }
         return a;
+}
+/* docker's GraphDriver: the overlay's directories (LowerDir top first, as overlayfs lists them), which
+ * `conmanctl diff` reads; a --rootfs container has only its root ("MergedDir"). */
+static struct json_object *graph_driver_json(Container *c) {
+        _cleanup_(rootfs_paths_done) RootfsPaths p = {};
+        struct json_object *g = json_object_new_object(), *data = json_object_new_object();
+        _cleanup_free_ char *lower = NULL, *work = NULL;
+        size_t n;
+
+        if (!g || !data || container_rootfs_paths(c, &p, NULL) < 0) {
+                json_object_put(data);
+                return g;
+        }
+        json_object_object_add(g, "Name", json_object_new_string(p.upper ? "overlay" : "rootfs"));
+        json_object_object_add(data, "MergedDir", json_object_new_string(strempty(p.rootfs)));
+        n = strv_length(p.layer_dirs);
+        for (size_t i = n; p.upper && i > 0; i--) {
+                char *next = NULL;
+                if (asprintf(&next, "%s%s%s", strempty(lower), lower ? ":" : "", p.layer_dirs[i - 1]) < 0)
+                        break;
+                free(lower);
+                lower = next;
+        }
+        if (p.upper) {
+                json_object_object_add(data, "UpperDir", json_object_new_string(p.upper));
+                if (asprintf(&work, "%s/containers/%s/work", c->manager->state_dir, c->id) >= 0)
+                        json_object_object_add(data, "WorkDir", json_object_new_string(work));
+                json_object_object_add(data, "LowerDir", json_object_new_string(strempty(lower)));
+        }
+        json_object_object_add(g, "Data", data);
+        return g;
 }
 
 struct json_object *container_to_json(Container *c, bool redact) {
@@ -248,5 +285,6 @@ struct json_object *container_to_json(Container *c, bool redact) {
         json_object_object_add(o, "HostConfig", host_config_json(c));
         json_object_object_add(o, "Mounts", mounts_json(c, redact));
         json_object_object_add(o, "NetworkSettings", container_network_settings_json(c));
+        json_object_object_add(o, "GraphDriver", graph_driver_json(c));
         return o;
 }

@@ -3,14 +3,20 @@
  * container-network.c — see container-network.h.
  */
 #include "daemon/container-network.h"
+#include <arpa/inet.h>
 #include "conman-config.h"
 #include "shared/bus-errors.h"
+#include "shared/json-util.h"
+
+#include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/names.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "network/ipam.h"
 #include "network/native.h"
 #include "network/netns.h"
+#include "daemon/container-ports.h"
 #include "daemon/pod.h"
 
 int container_network_context(Manager *m, NetworkContext *ret) {
@@ -19,6 +25,58 @@ int container_network_context(Manager *m, NetworkContext *ret) {
 
 static const char *network_of(const ContainerSpec *s) {
         return s->network_name ?: NETWORK_DEFAULT_NAME;
+}
+
+/* Another container on the network that asks for the address, or holds its lease now. */
+static const char *address_holder(Manager *m, const ContainerSpec *spec, const char *network) {
+        _cleanup_free_ char *lease = NULL, *owner = NULL;
+
+        for (Container *c = m->containers; c; c = c->next)
+                if (&c->spec != spec && c->spec.network == NETWORK_BRIDGE &&
+                    streq(network_of(&c->spec), network) && c->spec.net.ip &&
+                    streq(c->spec.net.ip, spec->net.ip))
+                        return c->name;
+        if (asprintf(&lease, "%s/ipam/%s/%s", m->run_dir, network, spec->net.ip) < 0 ||
+            read_file(lease, 256, &owner, NULL) < 0)
+                return NULL;
+        owner[strcspn(owner, "\r\n")] = 0;
+        Container *c = manager_get_container_by_id(m, owner);
+        if (c && &c->spec == spec)
+                return NULL; /* its own lease, left by a teardown that did not finish */
+        return c ? c->name : "another container or pod";
+}
+
+/* --ip and --mac-address need the native driver; --ip an unused host address of the subnet. */
+static int check_fixed_address(Manager *m, const ContainerSpec *spec, const Network *n, sd_bus_error *error) {
+        uint32_t net, gw = 0, a;
+        unsigned prefix;
+        const char *holder;
+
+        if (!spec->net.ip && !spec->net.mac_address)
+                return 0;
+        if (n->driver != NETWORK_DRIVER_NATIVE || !n->subnet)
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "--ip and --mac-address need one of conman's own networks; '%s' is a "
+                        "CNI configuration list.",
+                        n->name);
+        if (!spec->net.ip)
+                return 0;
+        if (subnet_parse(n->subnet, &net, &prefix) < 0 || inet_pton(AF_INET, spec->net.ip, &a) != 1)
+                return -EINVAL;
+        if (n->gateway)
+                (void) inet_pton(AF_INET, n->gateway, &gw);
+        if (ipam_address_check(net, prefix, ntohl(gw), ntohl(a)) < 0)
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "--ip %s is not a free host address of network '%s' (%s, gateway %s).", spec->net.ip,
+                        n->name, n->subnet, strempty(n->gateway));
+        holder = address_holder(m, spec, n->name);
+        if (holder)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "--ip %s is taken on network '%s' by %s.", spec->net.ip, n->name,
+                                         holder);
+        return 0;
 }
 
 int container_network_check(Manager *m, const ContainerSpec *spec, sd_bus_error *error) {
@@ -42,7 +100,7 @@ int container_network_check(Manager *m, const ContainerSpec *spec, sd_bus_error 
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "Network '%s' has an unreadable configuration: %s", network_of(spec),
                                          strerror(-r));
-        return 0;
+        return check_fixed_address(m, spec, n, error);
 }
 
 int container_network_paths(Container *c, char **ret_netns_path, char **ret_etc_dir) {
@@ -53,11 +111,14 @@ int container_network_paths(Container *c, char **ret_netns_path, char **ret_etc_
 }
 
 int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error) {
+        _cleanup_strv_free_ char **ports = NULL;
         int r;
 
         if (c->spec.network != NETWORK_BRIDGE)
                 return 0;
         r = container_network_check(c->manager, &c->spec, error);
+        if (r >= 0)
+                r = container_ports_resolve(c, &ports, error);
         if (r < 0)
                 return r;
         return network_add_unit_hooks(c->manager->state_dir, c->manager->run_dir,
@@ -65,32 +126,9 @@ int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error)
                                                                .network = network_of(&c->spec),
                                                                .name = c->name,
                                                                .hostname = c->spec.hostname,
-                                                               .ports = c->spec.ports },
+                                                               .ports = ports,
+                                                               .options = &c->spec.net },
                                       hooks);
-}
-
-/* docker's "Ports": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} */
-static struct json_object *ports_json(char **ports) {
-        struct json_object *o = json_object_new_object();
-
-        for (char **p = ports; p && *p; p++) {
-                struct json_object *a, *b = json_object_new_object();
-                char key[16], port[8];
-                PortMapping pm;
-
-                if (port_mapping_parse(*p, &pm) < 0)
-                        continue;
-                snprintf(key, sizeof(key), "%u/%s", pm.container_port, port_protocol_to_string(pm.protocol));
-                snprintf(port, sizeof(port), "%u", pm.host_port);
-                if (!json_object_object_get_ex(o, key, &a)) {
-                        a = json_object_new_array();
-                        json_object_object_add(o, key, a);
-                }
-                json_object_object_add(b, "HostIp", json_object_new_string(pm.host_ip));
-                json_object_object_add(b, "HostPort", json_object_new_string(port));
-                json_object_array_add(a, b);
-        }
-        return o;
 }
 
 static void copy_field(struct json_object *to, struct json_object *from, const char *key,
@@ -108,6 +146,7 @@ struct json_object *network_settings_json(Manager *m, const char *owner_id, Netw
                                           const char *network_name, char **ports) {
         _cleanup_(network_context_done) NetworkContext ctx = {};
         _cleanup_json_ struct json_object *att = NULL;
+        _cleanup_strv_free_ char **chosen = NULL;
         struct json_object *o = json_object_new_object(), *nets = json_object_new_object();
         static const char *const fields[] = { "IPAddress", "Gateway", "MacAddress", "SandboxKey" };
         const char *network = network_name ?: NETWORK_DEFAULT_NAME;
@@ -117,7 +156,11 @@ struct json_object *network_settings_json(Manager *m, const char *owner_id, Netw
         for (size_t i = 0; i < ELEMENTSOF(fields); i++)
                 copy_field(o, att, fields[i], json_object_new_string(""));
         copy_field(o, att, "IPPrefixLen", json_object_new_int(0));
-        json_object_object_add(o, "Ports", ports_json(ports));
+        /* while attached, the ports as published, with the host ports chosen at start; else the explicit ones
+         */
+        if (att && json_strv_get(json_object_object_get(att, "Ports"), &chosen) >= 0 && chosen)
+                ports = chosen;
+        json_object_object_add(o, "Ports", ports_json(ports, !chosen));
         if (mode == NETWORK_BRIDGE)
                 json_object_object_add(nets, network, att ? json_object_get(att) : json_object_new_object());
         else

@@ -310,7 +310,8 @@ static int stop_unit_job(Container *c, uint64_t timeout_usec, JobKind kind, sd_b
 
 int container_stop(Container *c, uint64_t timeout_usec, sd_bus_message *request, sd_bus_error *error) {
         if (!container_state_is_active(c->state))
-                return 0; /* like docker: stopping a stopped container succeeds */
+                return 0;            /* like docker: stopping a stopped container succeeds */
+        container_thaw_if_paused(c); /* a frozen init would not see the stop signal */
         return stop_unit_job(c, timeout_usec, JOB_STOP, request, error);
 }
 
@@ -319,6 +320,7 @@ int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *reque
 
         if (!container_state_is_active(c->state))
                 return container_start(c, request, error);
+        container_thaw_if_paused(c);
         r = stop_unit_job(c, timeout_usec, JOB_RESTART_STOP, request, error);
         if (r > 0)
                 c->restarting = true;
@@ -331,10 +333,16 @@ int container_restart(Container *c, uint64_t timeout_usec, sd_bus_message *reque
 }
 
 int container_kill(Container *c, int sig, sd_bus_error *error) {
+        int r;
+
         if (c->state != CONTAINER_RUNNING && c->state != CONTAINER_STARTING)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running (%s).",
                                          c->name, container_state_to_string(c->state));
-        return systemd_kill_unit(c->manager->systemd, c->unit, "main", sig, error);
+        r = systemd_kill_unit(c->manager->systemd, c->unit, "main", sig, error);
+        /* as docker: a paused container is thawed for SIGKILL so that it dies; other signals wait */
+        if (r >= 0 && sig == SIGKILL)
+                container_thaw_if_paused(c);
+        return r;
 }
 
 static void answer_waiters(Container *c, bool removed) {
@@ -441,6 +449,7 @@ int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_e
         if (force)
                 (void) systemd_kill_unit(c->manager->systemd, c->unit, "main", SIGKILL,
                                          NULL); /* see on_kill_timer() */
+        container_thaw_if_paused(c);
         r = systemd_stop_unit(c->manager->systemd, c->unit, &job, error);
         if (r < 0) {
                 r = stop_unit_gone(c, r, error);
@@ -486,6 +495,7 @@ static void on_running(Container *c, ContainerState old) {
         (void) systemd_get_service_u32(c->manager->systemd, c->unit_path, "NRestarts", &restarts);
         c->main_pid = pid;
         c->restart_count = restarts;
+        container_refresh_paused(c); /* a frozen unit stays frozen across a conmand restart */
         if (old == CONTAINER_STARTING)
                 (void) container_keep_pipes(c);
         if (old == CONTAINER_STARTING || old == CONTAINER_RESTARTING)
@@ -530,6 +540,7 @@ static void answer_start_request(Container *c) {
 static void on_exited(Container *c) {
         c->kill_timer = sd_event_source_disable_unref(c->kill_timer);
         c->main_pid = 0;
+        c->paused = false;
         read_exit_record(c);
         /* Under a restart policy systemd may report the unit failed for a moment before it schedules the
          * restart, and the next run writes into the same pipes: keep reading them (EOF ends them when the
@@ -594,6 +605,11 @@ int container_update_resources(Container *c, ContainerSpec *limits, sd_bus_error
         s->cpu_quota_usec = limits->cpu_quota_usec;
         s->cpu_weight = limits->cpu_weight;
         s->pids_limit = limits->pids_limit;
+        s->memory_swap = limits->memory_swap;
+        s->memory_low = limits->memory_low;
+        s->io_weight = limits->io_weight;
+        s->restart = limits->restart; /* stored only: the next start's unit gets it */
+        s->restart_max_retries = limits->restart_max_retries;
         free(s->cpuset_cpus); /* "" is every CPU: no setting */
         s->cpuset_cpus = isempty(limits->cpuset_cpus) ? NULL : TAKE_PTR(limits->cpuset_cpus);
         free(s->cpuset_mems);

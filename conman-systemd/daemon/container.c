@@ -122,6 +122,7 @@ Container *container_free(Container *c) {
         free(c->object_path);
         free(c->exit_result);
         free(c->source_path);
+        strv_freep(&c->published_ports);
         free(c->news_active);
         free(c->news_sub);
         container_jobs_free(c->news_jobs);

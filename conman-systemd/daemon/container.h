@@ -58,6 +58,8 @@ struct Container {
         char *source_path; /* the .container file of a container conman-generator made, else NULL */
         uint32_t main_pid;
         uint32_t restart_count;
+        char **published_ports; /* the ports of the last start, every host port chosen (container-ports.h) */
+        bool paused;     /* the unit is frozen (pause): its FreezerState, asked when it starts running */
         bool removing;   /* rm requested; finishes once the unit is down */
         bool restarting; /* the stop half of a restart runs: its exit does not reap a --rm container */
         sd_event_source *kill_timer;    /* stop -t N: SIGKILL when N runs out */
@@ -129,6 +131,23 @@ int container_wait(Container *c, sd_bus_message *request);
 /* UpdateContainer: takes the resource limits of limits (memory, CPU, pids, cpusets; validated), sets them
  * on the running unit (SetUnitProperties, runtime) and keeps them in container.json. */
 int container_update_resources(Container *c, ContainerSpec *limits, sd_bus_error *error);
+
+/* container-pause.c: pause/unpause as FreezeUnit/ThawUnit (NotRunning for a container that does not run,
+ * or, on unpause, is not paused). */
+int container_pause(Container *c, sd_bus_error *error);
+int container_unpause(Container *c, sd_bus_error *error);
+/* Thaws a paused container before it is stopped or killed (a frozen process does not act on signals);
+ * logs a failure. */
+void container_thaw_if_paused(Container *c);
+/* Asks systemd whether the running unit is frozen (on start, and after a conmand restart). */
+void container_refresh_paused(Container *c);
+/* The state as ps and inspect show it: container_state_to_string(), or "paused" for a frozen one. */
+const char *container_status_string(const Container *c);
+
+/* RenameContainer (container-rename.c): a created or exited container gets a new name and with it a new
+ * unit, conman-NEW.service. InvalidArgument for a bad name, NameInUse, Busy for an active one, OwnedByFile
+ * for a generated one. */
+int container_rename(Container *c, const char *new_name, sd_bus_error *error);
 
 /* systemd collected the container's unit (UnitRemoved): a deferred start goes ahead. */
 void container_unit_removed(Container *c);

@@ -395,6 +395,9 @@ int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bu
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
                                          "Container %s is not running (%s); start it before exec.", c->name,
                                          container_state_to_string(c->state));
+        if (c->paused) /* the runtime would hang joining a frozen cgroup, as docker says */
+                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
+                                         "Container %s is paused; unpause it before exec.", c->name);
         r = exec_new(c, p->tty, &e);
         if (r < 0)
                 return r;

@@ -28,6 +28,7 @@ int image_job_new(Manager *m, ImageJobKind kind, sd_bus_message *request, ImageJ
         j->done = done;
         j->tls_verify = true;
         j->event_fd = -EBADF;
+        j->fd = -EBADF;
         atomic_init(&j->cancel, false);
         pull_progress_init(&j->progress);
         *ret = j;
@@ -69,6 +70,14 @@ ImageJob *image_job_free(ImageJob *j) {
                 explicit_bzero(j->credentials_auth, strlen(j->credentials_auth));
         free(j->credentials_auth);
         free(j->credentials_server);
+        strv_freep(&j->images);
+        strv_freep(&j->changes);
+        free(j->comment);
+        free(j->author);
+        free(j->base_id);
+        free(j->config_json);
+        rootfs_paths_done(&j->rootfs);
+        safe_close(j->fd);
         free(j->error);
         strv_freep(&j->ids);
         free(j);
@@ -102,7 +111,17 @@ static void *image_job_thread(void *userdata) {
                 j->result = registry_login(j->reference, j->credentials.user, j->credentials.password, &opts,
                                            j->auth_file, &j->path, &j->error);
                 break;
+        case IMAGE_JOB_SAVE: j->result = image_save(s, j->images, j->format, j->fd, &j->error); break;
+        case IMAGE_JOB_LOAD: j->result = image_import_fd(s, j->fd, j->reference, &j->ids, &j->error); break;
+        case IMAGE_JOB_BUILD:
+                j->result = image_build(s, j->fd, &j->build, j->reference, j->id, &j->error);
+                break;
+        case IMAGE_JOB_EXPORT: j->result = rootfs_export(&j->rootfs, j->fd, &j->error); break;
+        case IMAGE_JOB_COMMIT:
+                j->result = rootfs_commit(s, &j->rootfs, &j->build, j->reference, j->id, &j->error);
+                break;
         }
+        j->fd = safe_close(j->fd); /* the client sees the end of its pipe now */
         (void) eventfd_write(j->event_fd, 1);
         return NULL;
 }

@@ -12,15 +12,23 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "image/build.h"
 #include "image/pull.h"
 #include "image/push.h"
+#include "image/rootfs-archive.h"
+#include "image/save.h"
 #include "daemon/manager.h"
 
 typedef enum ImageJobKind {
         IMAGE_JOB_PULL,
         IMAGE_JOB_IMPORT,
-        IMAGE_JOB_PUSH,  /* reference: the image; destination */
-        IMAGE_JOB_LOGIN, /* reference: the registry; credentials; auth_file */
+        IMAGE_JOB_PUSH,   /* reference: the image; destination */
+        IMAGE_JOB_LOGIN,  /* reference: the registry; credentials; auth_file */
+        IMAGE_JOB_SAVE,   /* images, format → fd */
+        IMAGE_JOB_LOAD,   /* fd → ids; reference: the tag, or NULL */
+        IMAGE_JOB_BUILD,  /* fd (a tarball) + build → id; reference: the tag, or NULL */
+        IMAGE_JOB_EXPORT, /* rootfs → fd */
+        IMAGE_JOB_COMMIT, /* rootfs.upper + build → id; reference: the tag, or NULL */
 } ImageJobKind;
 
 typedef struct ImageJob ImageJob;
@@ -42,6 +50,13 @@ struct ImageJob {
         Credentials credentials;  /* secret: never logged */
         char *credentials_auth;   /* base64 "user:password" as given, decoded into credentials */
         char *credentials_server; /* the host they are for, NULL: the image's registry */
+        char **images;            /* save */
+        ImageArchiveFormat format;
+        int fd;           /* save, load, build: the client's file or pipe (owned, closed with the job) */
+        ImageBuild build; /* its strings are the ones below */
+        char **changes;
+        char *comment, *author, *base_id, *config_json;
+        RootfsPaths rootfs; /* export, commit */
 
         /* shared with the worker */
         atomic_bool cancel;

@@ -57,8 +57,7 @@ static struct json_object *containers_json(Pod *p, unsigned *ret_n) {
                 o = json_object_new_object();
                 json_object_object_add(o, "Id", json_object_new_string(c->id));
                 json_object_object_add(o, "Name", json_object_new_string(c->name));
-                json_object_object_add(o, "State",
-                                       json_object_new_string(container_state_to_string(c->state)));
+                json_object_object_add(o, "State", json_object_new_string(container_status_string(c)));
                 json_object_array_add(a, o);
                 (*ret_n)++;
         }

@@ -324,6 +324,19 @@ int systemd_unref_unit(SystemdClient *s, const char *unit_path) {
                                   NULL, NULL);
 }
 
+int systemd_freeze_unit(SystemdClient *s, const char *unit, bool freeze, sd_bus_error *error) {
+        return sd_bus_call_method(s->bus, SD_DEST, SD_PATH, SD_MANAGER, freeze ? "FreezeUnit" : "ThawUnit",
+                                  error, NULL, "s", unit);
+}
+
+int systemd_get_freezer_state(SystemdClient *s, const char *unit_path, char **ret) {
+        if (sd_bus_get_property_string(s->bus, SD_DEST, unit_path, "org.freedesktop.systemd1.Unit",
+                                       "FreezerState", NULL, ret) >= 0)
+                return 0;
+        *ret = strdup("running");
+        return *ret ? 0 : -ENOMEM;
+}
+
 int systemd_get_unit_state(SystemdClient *s, const char *unit_path, char **ret_active, char **ret_sub) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *active = NULL, *sub = NULL;

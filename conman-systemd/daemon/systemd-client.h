@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <systemd/sd-bus.h>
 
@@ -68,6 +69,12 @@ int systemd_kill_unit(SystemdClient *s, const char *unit, const char *whom, int 
 int systemd_reset_failed_unit(SystemdClient *s, const char *unit);
 /* Unit.Unref: drops the reference AddRef=yes took. */
 int systemd_unref_unit(SystemdClient *s, const char *unit_path);
+
+/* FreezeUnit (freeze) or ThawUnit: systemd answers once the unit's cgroup is frozen or thawed. */
+int systemd_freeze_unit(SystemdClient *s, const char *unit, bool freeze, sd_bus_error *error);
+/* The unit's FreezerState ("running", "freezing", "frozen", "thawing"); "running" when systemd doesn't
+ * know the unit. */
+int systemd_get_freezer_state(SystemdClient *s, const char *unit_path, char **ret);
 
 /* ActiveState and SubState of a unit; "inactive"/"dead" when systemd doesn't know it. */
 int systemd_get_unit_state(SystemdClient *s, const char *unit_path, char **ret_active, char **ret_sub);

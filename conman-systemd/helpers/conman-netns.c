@@ -25,6 +25,7 @@ static const char *arg_network = NULL;
 static const char *arg_name = NULL;
 static const char *arg_hostname = NULL;
 static char **arg_ports = NULL;
+static NetworkOptions arg_options = {};
 
 static int help(void) {
         printf("Usage: conman-netns setup [OPTIONS] ID\n"
@@ -37,20 +38,46 @@ static int help(void) {
                "  --name NAME       The container's name, by which peers find it\n"
                "  --hostname NAME   The container's host name (default: the short id)\n"
                "  -p, --publish P   [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable)\n"
+               "  --add-host NAME:IP  A line of /etc/hosts; IP host-gateway: the gateway (repeatable)\n"
+               "  --dns IP, --dns-search DOMAIN, --dns-option OPT  resolv.conf lines (repeatable)\n"
+               "  --ip ADDRESS      A fixed address (native networks)\n"
+               "  --mac-address MAC  eth0's MAC address (native networks)\n"
                "  --state-dir DIR   conmand's state directory (default " CONMAN_STATE_DIR ")\n"
                "  --run-dir DIR     conmand's runtime directory (default " CONMAN_RUN_DIR ")\n");
         return 0;
 }
 
+enum {
+        ARG_NETWORK = 0x100,
+        ARG_NAME,
+        ARG_HOSTNAME,
+        ARG_STATE_DIR,
+        ARG_RUN_DIR,
+        ARG_HELP,
+        ARG_ADD_HOST,
+        ARG_DNS,
+        ARG_DNS_SEARCH,
+        ARG_DNS_OPTION,
+        ARG_IP,
+        ARG_MAC_ADDRESS,
+};
+
+/* --add-host ... --mac-address (in the enum's order), checked in validate(). */
+static int parse_option(int c, const char *v) {
+        char ***lists[] = { &arg_options.add_hosts, &arg_options.dns_servers, &arg_options.dns_searches,
+                            &arg_options.dns_options };
+        char **strings[] = { &arg_options.ip, &arg_options.mac_address };
+        unsigned i = (unsigned) (c - ARG_ADD_HOST);
+
+        if (i < ELEMENTSOF(lists))
+                return strv_push(lists[i], v);
+        i -= ELEMENTSOF(lists);
+        free(*strings[i]);
+        *strings[i] = strdup(v);
+        return *strings[i] ? 0 : -ENOMEM;
+}
+
 static int parse_argv(int argc, char *argv[]) {
-        enum {
-                ARG_NETWORK = 0x100,
-                ARG_NAME,
-                ARG_HOSTNAME,
-                ARG_STATE_DIR,
-                ARG_RUN_DIR,
-                ARG_HELP
-        };
         static const struct option options[] = {
                 { "network", required_argument, NULL, ARG_NETWORK },
                 { "name", required_argument, NULL, ARG_NAME },
@@ -59,6 +86,12 @@ static int parse_argv(int argc, char *argv[]) {
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
                 { "run-dir", required_argument, NULL, ARG_RUN_DIR },
                 { "help", no_argument, NULL, ARG_HELP },
+                { "add-host", required_argument, NULL, ARG_ADD_HOST },
+                { "dns", required_argument, NULL, ARG_DNS },
+                { "dns-search", required_argument, NULL, ARG_DNS_SEARCH },
+                { "dns-option", required_argument, NULL, ARG_DNS_OPTION },
+                { "ip", required_argument, NULL, ARG_IP },
+                { "mac-address", required_argument, NULL, ARG_MAC_ADDRESS },
                 {},
         };
         int c;
@@ -75,12 +108,18 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_STATE_DIR: arg_state_dir = optarg; break;
                 case ARG_RUN_DIR: arg_run_dir = optarg; break;
                 case ARG_HELP: return help();
+                case ARG_ADD_HOST ... ARG_MAC_ADDRESS:
+                        if (parse_option(c, optarg) < 0)
+                                return log_oom();
+                        break;
                 default: return -EINVAL;
                 }
         return 1;
 }
 
 static int validate(const char *verb, const char *id) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+
         if (!container_id_is_valid(id))
                 return log_error_errno(-EINVAL, "conman-netns: '%s' is not a container id.", id);
         if (arg_network && !network_name_is_valid(arg_network))
@@ -90,6 +129,8 @@ static int validate(const char *verb, const char *id) {
                 if (port_mapping_parse(*p, &pm) < 0)
                         return log_error_errno(-EINVAL, "conman-netns: invalid port '%s'.", *p);
         }
+        if (network_options_validate(&arg_options, &error) < 0)
+                return log_error_errno(-EINVAL, "conman-netns: %s", error.message);
         if (!streq(verb, "setup") && !streq(verb, "teardown") && !streq(verb, "check"))
                 return log_error_errno(-EINVAL, "conman-netns: unknown verb '%s'; see --help.", verb);
         return 0;
@@ -108,7 +149,8 @@ static int run(const char *verb, const char *id) {
                                              .network = arg_network,
                                              .name = arg_name ?: id,
                                              .hostname = arg_hostname,
-                                             .ports = arg_ports };
+                                             .ports = arg_ports,
+                                             .options = &arg_options };
                 r = network_attach(&ctx, &req, &message);
         } else if (streq(verb, "teardown"))
                 r = network_detach(&ctx, id, &message);
@@ -135,5 +177,6 @@ int main(int argc, char *argv[]) {
         if (r >= 0)
                 r = run(argv[optind], argv[optind + 1]);
         strv_freep(&arg_ports);
+        network_options_done(&arg_options);
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -374,22 +374,24 @@ static int import_tree(Import *im) {
         return import_fail(im, -EMEDIUMTYPE, "not an OCI image layout, oci-archive or docker-save archive");
 }
 
-int image_import(ImageStore *s, const char *path, const char *tag, char ***ret_ids, char **ret_error) {
+int image_import_fd(ImageStore *s, int fd, const char *tag, char ***ret_ids, char **ret_error) {
         Import im = { .store = s, .dir_fd = -EBADF, .tag = tag, .error = ret_error };
-        _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *tmp = NULL;
         struct stat st;
         int r = 0;
 
         if (ret_error)
                 *ret_error = NULL;
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0 || fstat(fd, &st) < 0)
-                return import_fail(&im, negative_errno(), "cannot open %s: %m", path);
+        if (fstat(fd, &st) < 0)
+                return import_fail(&im, negative_errno(), "cannot read the archive: %m");
+        if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+                return import_fail(&im, -EMEDIUMTYPE, "not a file, directory or pipe");
         image_store_writer_begin(s);
-        if (S_ISDIR(st.st_mode))
-                im.dir_fd = TAKE_FD(fd);
-        else
+        if (S_ISDIR(st.st_mode)) {
+                im.dir_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+                if (im.dir_fd < 0)
+                        r = negative_errno();
+        } else
                 r = unpack_archive(&im, fd, &tmp, &im.dir_fd);
         if (im.dir_fd >= 0)
                 r = import_tree(&im);
@@ -398,11 +400,27 @@ int image_import(ImageStore *s, const char *path, const char *tag, char ***ret_i
                 (void) rm_rf_at(image_store_tmp_fd(s), tmp);
         safe_close(im.dir_fd);
         if (r >= 0 && !im.ids)
-                r = import_fail(&im, -ENOENT, "%s holds no image", path);
+                r = import_fail(&im, -ENOENT, "the archive holds no image");
         if (r < 0) {
                 strv_freep(&im.ids);
                 return r;
         }
         *ret_ids = im.ids;
         return 0;
+}
+
+int image_import(ImageStore *s, const char *path, const char *tag, char ***ret_ids, char **ret_error) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (ret_error)
+                *ret_error = NULL;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+                r = negative_errno();
+                if (ret_error && asprintf(ret_error, "cannot open %s: %s", path, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        return image_import_fd(s, fd, tag, ret_ids, ret_error);
 }

@@ -15,3 +15,6 @@
 /* Imports every image found at path. tag (may be NULL) names the first image instead of the
  * names the archive carries. ret_ids gets the ids, *ret_error a message for people on failure. */
 int image_import(ImageStore *s, const char *path, const char *tag, char ***ret_ids, char **ret_error);
+/* The same from an fd the caller keeps: an archive (a file or a pipe, read to its end) or a layout directory.
+ */
+int image_import_fd(ImageStore *s, int fd, const char *tag, char ***ret_ids, char **ret_error);

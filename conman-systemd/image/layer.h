@@ -77,3 +77,8 @@ int layer_extract(int input_fd, int dir_fd, LayerCompression compression, const 
 /* Validates and normalizes a tar entry path: strips "./" and leading "/", drops
  * empty and "." components, refuses "..". Returns "" for the root itself. */
 int layer_path_normalize(const char *raw, char **ret);
+
+/* decompress.c: copies the tarball in in_fd (plain, gzip or zstd; read to its end) uncompressed into out_fd
+ * and computes its diff_id. -EFBIG beyond limits->max_bytes, -EBADMSG for a corrupt stream. */
+int layer_decompress(int in_fd, int out_fd, const LayerLimits *limits,
+                     char ret_diff_id[static DIGEST_STRING_MAX], uint64_t *ret_size);

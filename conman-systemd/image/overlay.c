@@ -95,6 +95,36 @@ int overlay_mount(const char *const *lower_dirs, const char *upper, const char *
         return 0;
 }
 
+int overlay_mount_readonly(const char *const *lower_dirs, const char *target) {
+        _cleanup_free_ char *opts = NULL;
+        const char *upper;
+        char *comma;
+        size_t n = strv_length((char *const *) lower_dirs);
+        int r;
+
+        if (n < 2)
+                return -EINVAL;
+        /* the same options with the top dir as a lower one: "lowerdir=top:...:bottom" */
+        upper = lower_dirs[n - 1];
+        ((const char **) lower_dirs)[n - 1] = NULL;
+        r = overlay_options(lower_dirs, upper, upper, &opts);
+        ((const char **) lower_dirs)[n - 1] = upper;
+        if (r < 0)
+                return r;
+        comma = strchr(opts, ',');
+        *comma = 0;
+        if (asprintf(&comma, "lowerdir=%s:%s", upper, opts + strlen("lowerdir=")) < 0)
+                return -ENOMEM;
+        free(opts);
+        opts = comma;
+        r = mkdir_p(target, 0700);
+        if (r < 0)
+                return r;
+        if (mount("overlay", target, "overlay", MS_NODEV | MS_RDONLY | MS_NOSUID, opts) < 0)
+                return negative_errno();
+        return 0;
+}
+
 bool overlay_is_mounted(const char *target) {
         struct statfs sfs;
         struct stat st, parent;

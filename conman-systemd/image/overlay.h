@@ -35,6 +35,9 @@ int overlay_options(const char *const *lower_dirs, const char *upper, const char
 
 int overlay_mount(const char *const *lower_dirs, const char *upper, const char *work, const char *target);
 int overlay_umount(const char *target);
+/* A read-only overlay of lower_dirs (bottom first, at least two; the last is the top) at target, for reading
+ * a stopped container's merged tree (its upper dir on top of its image's layers). */
+int overlay_mount_readonly(const char *const *lower_dirs, const char *target);
 /* Whether target is an overlay mount point right now. */
 bool overlay_is_mounted(const char *target);
 

@@ -335,6 +335,25 @@ int image_store_open_layer_blob(ImageStore *s, const char *diff_id, const char *
         return 0;
 }
 
+int image_store_open_layer_kept_blob(ImageStore *s, const char *diff_id,
+                                     char ret_digest[static DIGEST_STRING_MAX], int *ret_fd,
+                                     uint64_t *ret_size) {
+        _cleanup_free_ char *kept = NULL;
+        int r;
+
+        if (!digest_is_valid(diff_id))
+                return -EINVAL;
+        r = layer_blob_digest(s, diff_id, &kept);
+        if (r < 0)
+                return r;
+        if (!digest_is_valid(kept))
+                return -EBADMSG;
+        r = image_store_open_layer_blob(s, diff_id, kept, ret_fd, ret_size);
+        if (r >= 0)
+                strcpy(ret_digest, kept);
+        return r;
+}
+
 int image_store_layer_size(ImageStore *s, const char *diff_id, uint64_t *ret) {
         _cleanup_free_ char *p = NULL;
         _cleanup_json_ struct json_object *j = NULL;

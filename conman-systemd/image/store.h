@@ -95,6 +95,10 @@ int image_store_read_blob(ImageStore *s, const char *digest, size_t max_size, ch
  * (the same tree compressed otherwise) or before blobs were kept. */
 int image_store_open_layer_blob(ImageStore *s, const char *diff_id, const char *blob_digest, int *ret_fd,
                                 uint64_t *ret_size);
+/* The kept blob of a layer whatever its digest (save: its digest tells the compression). */
+int image_store_open_layer_kept_blob(ImageStore *s, const char *diff_id,
+                                     char ret_digest[static DIGEST_STRING_MAX], int *ret_fd,
+                                     uint64_t *ret_size);
 
 /* --- names --- */
 /* Adds the tag target (a reference, normalized here) to the image source names, taking it from any

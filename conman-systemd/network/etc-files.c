@@ -3,6 +3,7 @@
  * etc-files.c — see etc-files.h.
  */
 #include "network/etc-files.h"
+#include "shared/network-options.h"
 #include "shared/util.h"
 
 #define MARK "# conman:"
@@ -122,6 +123,86 @@ int resolv_conf_build(const char *host_resolv, char *const *nameservers, char *c
                 r = append(&buf, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
         if (r < 0)
                 return r;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+static int append_line(char **buf, const char *word, char *const *values, const char *sep) {
+        _cleanup_free_ char *joined = strv_join(values, sep), *line = NULL;
+        char *n;
+
+        if (!joined || asprintf(&line, "%s %s\n", word, joined) < 0)
+                return -ENOMEM;
+        n = realloc(*buf, strlen(*buf) + strlen(line) + 1);
+        if (!n)
+                return -ENOMEM;
+        strcat(n, line);
+        *buf = n;
+        return 0;
+}
+
+/* The lines of old starting with word (and a blank), for what the pod does not set itself. */
+static int keep_lines(char **buf, const char *old, const char *word) {
+        size_t w = strlen(word);
+
+        for (const char *p = old; p && *p;) {
+                size_t len = strcspn(p, "\n");
+                if (len > w && strneq(p, word, w) && (p[w] == ' ' || p[w] == '\t')) {
+                        char *n = realloc(*buf, strlen(*buf) + len + 2);
+                        if (!n)
+                                return -ENOMEM;
+                        strncat(n, p, len);
+                        strcat(n, "\n");
+                        *buf = n;
+                }
+                p += len + (p[len] == '\n');
+        }
+        return 0;
+}
+
+int resolv_conf_override(const char *header, char *const *servers, char *const *searches,
+                         char *const *options, const char *old, char **ret) {
+        _cleanup_free_ char *buf = strdup(header);
+        int r;
+
+        if (!buf)
+                return -ENOMEM;
+        r = searches ? append_line(&buf, "search", searches, " ") : keep_lines(&buf, old, "search");
+        if (r >= 0)
+                r = servers ? append_line(&buf, "nameserver", servers, "\nnameserver ")
+                            : keep_lines(&buf, old, "nameserver");
+        if (r >= 0)
+                r = options ? append_line(&buf, "options", options, " ") : keep_lines(&buf, old, "options");
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int hosts_add_extra(const char *contents, char *const *add_hosts, const char *gateway, char **ret) {
+        _cleanup_free_ char *buf = strdup(strempty(contents));
+        size_t n = strlen(strempty(contents));
+
+        if (!buf)
+                return -ENOMEM;
+        for (char *const *h = add_hosts; h && *h; h++) {
+                _cleanup_free_ char *name = NULL, *ip = NULL, *line = NULL;
+                int r = add_host_parse(*h, &name, &ip);
+                char *m;
+                if (r < 0)
+                        return r;
+                if (streq(ip, NETWORK_HOST_GATEWAY) && isempty(gateway))
+                        return -EADDRNOTAVAIL;
+                if (asprintf(&line, "%s%s\t%s\n", n > 0 && buf[n - 1] != '\n' ? "\n" : "",
+                             streq(ip, NETWORK_HOST_GATEWAY) ? gateway : ip, name) < 0)
+                        return -ENOMEM;
+                m = realloc(buf, n + strlen(line) + 1);
+                if (!m)
+                        return -ENOMEM;
+                buf = m;
+                strcpy(buf + n, line);
+                n += strlen(line);
+        }
         *ret = TAKE_PTR(buf);
         return 0;
 }

@@ -27,3 +27,11 @@ int hosts_remove(const char *contents, const char *id, char **ret);
  * resolvers 8.8.8.8 and 8.8.4.4 are used (as docker and podman do). CNI-given nameservers and
  * search domains, when present, come first. */
 int resolv_conf_build(const char *host_resolv, char *const *nameservers, char *const *search, char **ret);
+
+/* resolv.conf with the given nameservers, search domains and options words; what is not given (NULL) is
+ * kept from old (may be NULL). header: the first line(s), a comment. For --dns* and CreatePod's Dns*. */
+int resolv_conf_override(const char *header, char *const *servers, char *const *searches,
+                         char *const *options, const char *old, char **ret);
+/* contents with a line "IP\tNAME" appended for each "NAME:IP" of add_hosts (--add-host); IP
+ * host-gateway becomes gateway. -EINVAL for a malformed entry. */
+int hosts_add_extra(const char *contents, char *const *add_hosts, const char *gateway, char **ret);

@@ -139,8 +139,32 @@ static int write_lease(int dfd, uint32_t a, const char *container_id, char **ret
         return *ret ? 0 : -ENOMEM;
 }
 
-int ipam_reserve(const char *ipam_dir, const char *network, const char *subnet, const char *gateway,
-                 const char *container_id, char **ret) {
+int ipam_address_check(uint32_t net, unsigned prefix, uint32_t gateway, uint32_t a) {
+        uint32_t broadcast = net | ~mask_of(prefix);
+
+        if (prefix > 30 || (a & mask_of(prefix)) != net || a == net || a == broadcast)
+                return -EDOM;
+        return a == gateway ? -EADDRINUSE : 0;
+}
+
+/* The lease of wanted (an address of the subnet nobody holds), for --ip. */
+static int reserve_wanted(int dfd, uint32_t net, unsigned prefix, uint32_t gw, const char *wanted,
+                          const char *container_id, char **ret) {
+        uint32_t a;
+        int r;
+
+        if (parse_ipv4(wanted, &a) < 0)
+                return -EINVAL;
+        r = ipam_address_check(net, prefix, gw, a);
+        if (r < 0)
+                return r;
+        if (lease_exists(a, &dfd))
+                return -EADDRINUSE;
+        return write_lease(dfd, a, container_id, ret);
+}
+
+int ipam_reserve_address(const char *ipam_dir, const char *network, const char *subnet, const char *gateway,
+                         const char *container_id, const char *wanted, char **ret) {
         _cleanup_close_ int dfd = -EBADF, lock = -EBADF;
         _cleanup_free_ char *last_s = NULL;
         uint32_t net, gw = 0, last = 0, a;
@@ -159,12 +183,19 @@ int ipam_reserve(const char *ipam_dir, const char *network, const char *subnet, 
         r = find_lease(dfd, container_id, ret);
         if (r != 0)
                 return r < 0 ? r : 0;
+        if (wanted)
+                return reserve_wanted(dfd, net, prefix, gw, wanted, container_id, ret);
         if (read_file_at(dfd, LAST_RESERVED, INET_ADDRSTRLEN, &last_s, NULL) >= 0) {
                 last_s[strcspn(last_s, "\r\n ")] = 0;
                 (void) parse_ipv4(last_s, &last);
         }
         r = ipam_next(net, prefix, gw, last, lease_exists, &dfd, &a);
         return r < 0 ? r : write_lease(dfd, a, container_id, ret);
+}
+
+int ipam_reserve(const char *ipam_dir, const char *network, const char *subnet, const char *gateway,
+                 const char *container_id, char **ret) {
+        return ipam_reserve_address(ipam_dir, network, subnet, gateway, container_id, NULL, ret);
 }
 
 static int release_in(int dfd, const char *container_id) {

@@ -25,6 +25,13 @@ int ipam_next(uint32_t net, unsigned prefix, uint32_t gateway, uint32_t last, Ip
  * container already holds there is returned again. *ret is dotted IPv4. */
 int ipam_reserve(const char *ipam_dir, const char *network, const char *subnet, const char *gateway,
                  const char *container_id, char **ret);
+/* The same with a fixed address (--ip; NULL: the next free one): -EDOM when wanted is outside the subnet
+ * (or its network or broadcast address), -EADDRINUSE when it is the gateway or another container's lease. */
+int ipam_reserve_address(const char *ipam_dir, const char *network, const char *subnet, const char *gateway,
+                         const char *container_id, const char *wanted, char **ret);
+/* Whether a (host byte order) is a host address of net/prefix other than gateway: 0, -EDOM or -EADDRINUSE.
+ * Pure: for tests and for conmand's check at create. */
+int ipam_address_check(uint32_t net, unsigned prefix, uint32_t gateway, uint32_t a);
 /* Removes every lease of container_id under <ipam_dir>/<network> (network NULL: of all networks).
  * Nothing to remove is success. */
 int ipam_release(const char *ipam_dir, const char *network, const char *container_id);

@@ -8,6 +8,7 @@
 
 #include "shared/fileio.h"
 #include "shared/log.h"
+#include "shared/network-options.h"
 #include "shared/util.h"
 #include "network/cni.h"
 #include "network/ipam.h"
@@ -107,6 +108,8 @@ static int container_side(const NativeAttach *a, const Plan *p, uint8_t mac[6], 
                 r = netlink_link_up(nl, lo);
         if (r >= 0)
                 r = netlink_link_get(nl, IFNAME, &eth, mac);
+        if (r >= 0 && a->mac_address && mac_address_parse(a->mac_address, mac) >= 0)
+                r = netlink_link_set_mac(nl, eth, mac);
         if (r >= 0)
                 r = netlink_address_add(nl, eth, p->addr, p->prefix);
         if (r >= 0)
@@ -179,7 +182,16 @@ int native_attach(const Network *net, const NativeAttach *a, struct json_object 
                 set_message(ret_message, "Network '%s' lacks a bridge, subnet or gateway.", net->name);
                 return -EINVAL;
         }
-        r = ipam_reserve(a->ipam_dir, net->name, net->subnet, net->gateway, a->container_id, &p.ip);
+        r = ipam_reserve_address(a->ipam_dir, net->name, net->subnet, net->gateway, a->container_id, a->ip,
+                                 &p.ip);
+        if (r < 0 && a->ip) {
+                set_message(ret_message, "Cannot give the container the address %s on network '%s' (%s): %s",
+                            a->ip, net->name, net->subnet,
+                            r == -EADDRINUSE ? "another container or the gateway has it"
+                            : r == -EDOM     ? "it is not a host address of the subnet"
+                                             : strerror(-r));
+                return r;
+        }
         if (r < 0) {
                 set_message(ret_message, "No address left in %s on network '%s': %s", net->subnet, net->name,
                             strerror(-r));

@@ -24,7 +24,9 @@ typedef struct NativeAttach {
         const char *container_id;
         const char *netns_path; /* /run/netns/conman-<id12>, already made */
         const char *ipam_dir;
-        char **ports; /* "[IP:]HOST:PORT/PROTO" */
+        char **ports;            /* "[IP:]HOST:PORT/PROTO" */
+        const char *ip;          /* --ip: this address of the subnet, refused when another holds it; NULL */
+        const char *mac_address; /* --mac-address: eth0's; NULL: the kernel's random one */
 } NativeAttach;
 
 /* Sets up eth0 and lo in the namespace, the bridge and veth, the lease and the rules. On success

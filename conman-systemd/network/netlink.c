@@ -146,6 +146,15 @@ int netlink_link_up(Netlink *nl, int ifindex) {
         return talk(nl, &q, NULL, NULL);
 }
 
+int netlink_link_set_mac(Netlink *nl, int ifindex, const uint8_t mac[6]) {
+        Request q;
+        struct ifinfomsg *ifm = request_start(&q, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+
+        ifm->ifi_index = ifindex;
+        mnl_attr_put(q.nlh, IFLA_ADDRESS, 6, mac);
+        return talk(nl, &q, NULL, NULL);
+}
+
 int netlink_link_delete(Netlink *nl, const char *name) {
         Request q;
         int r;

@@ -27,6 +27,8 @@ int netlink_link_up(Netlink *nl, int ifindex);
 int netlink_link_delete(Netlink *nl, const char *name);
 /* The bridge (made when missing), with address gateway/prefix and up. Returns its ifindex. */
 int netlink_bridge_ensure(Netlink *nl, const char *name, uint32_t gateway, unsigned prefix);
+/* Sets the link's hardware address (before it is up). */
+int netlink_link_set_mac(Netlink *nl, int ifindex, const uint8_t mac[6]);
 /* A veth pair: host_name enslaved to master (ifindex), its peer peer_name inside the namespace of
  * peer_netns_fd. */
 int netlink_veth_create(Netlink *nl, const char *host_name, int master, const char *peer_name,

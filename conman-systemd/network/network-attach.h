@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "shared/network-options.h"
 #include "shared/unit.h"
 #include "network/network-store.h"
 
@@ -44,10 +45,11 @@ int network_attachment_file(const NetworkContext *ctx, const char *container_id,
 
 typedef struct NetworkAttachRequest {
         const char *container_id;
-        const char *network;  /* NULL: conman0 */
-        const char *name;     /* the container's name, its name for peers */
-        const char *hostname; /* NULL: the short id */
-        char **ports;         /* "[IP:]HOST:PORT/PROTO" */
+        const char *network;           /* NULL: conman0 */
+        const char *name;              /* the container's name, its name for peers */
+        const char *hostname;          /* NULL: the short id */
+        char **ports;                  /* "[IP:]HOST:PORT/PROTO", every host port chosen (no free ones) */
+        const NetworkOptions *options; /* --add-host, --dns*, --ip, --mac-address; may be NULL */
 } NetworkAttachRequest;
 
 /* The namespace and the directory of hosts/hostname/resolv.conf that a container on a bridge

@@ -7,6 +7,7 @@
 
 #include "shared/bus-errors.h"
 #include "shared/container-file-format.h"
+#include "shared/network-spec.h"
 #include "shared/util.h"
 
 static int invalid(sd_bus_error *error, const char *message) {
@@ -233,6 +234,27 @@ static void write_limits(FILE *out, const ContainerSpec *s) {
         write_duration(out, "StopTimeout", s->stop_timeout_usec);
 }
 
+/* ExposeHostPort=, AddHost=, DNS=, DNSSearch=, DNSOption=, IP=, MAC=: Quadlet's names. */
+static int write_network_options(FILE *out, const NetworkOptions *o, sd_bus_error *error) {
+        const struct {
+                const char *key;
+                char **l;
+        } lists[] = {
+                { "ExposeHostPort", o->expose },  { "AddHost", o->add_hosts },     { "DNS", o->dns_servers },
+                { "DNSSearch", o->dns_searches }, { "DNSOption", o->dns_options },
+        };
+        int r = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(lists); i++)
+                for (char **v = lists[i].l; r >= 0 && v && *v; v++)
+                        r = write_raw(out, lists[i].key, *v, error);
+        if (r >= 0 && o->ip)
+                r = write_raw(out, "IP", o->ip, error);
+        if (r >= 0 && o->mac_address)
+                r = write_raw(out, "MAC", o->mac_address, error);
+        return r;
+}
+
 /* Network= always: a file's default (none) is not conmanctl run's (bridge). A bridge network other than
  * conman0 is named by its name. A pod's member has the pod's network: Pod= names the pod's file, which
  * `conmanctl generate unit POD` writes as POD.pod (pod_file_format()). */
@@ -251,9 +273,18 @@ static int write_network(FILE *out, const ContainerSpec *s, sd_bus_error *error)
         if (!network)
                 return invalid(error, "The container's network mode is unknown.");
         r = write_raw(out, "Network", network, error);
-        for (char **p = s->ports; r >= 0 && p && *p; p++)
+        for (char **p = s->ports; r >= 0 && p && *p; p++) {
+                PortMapping pm;
+                if (port_mapping_parse(*p, &pm) >= 0 && pm.host_port == 0)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Port '%s' has no host port, which a .container file needs "
+                                                 "(conmand chooses free ports only for its own containers).",
+                                                 *p);
                 r = write_raw(out, "PublishPort", *p, error);
-        return r;
+        }
+        if (r >= 0 && s->net.publish_all)
+                return invalid(error, "-P (publish all) has no key in a .container file.");
+        return r < 0 ? r : write_network_options(out, &s->net, error);
 }
 
 /* The confinement keys (docs/security.md), Quadlet's names. */

@@ -3,6 +3,7 @@
  * container-file.c — see container-file.h. The [Container] key table and its value parsers; the
  * INI reader is shared/ini-file.c.
  */
+#include <arpa/inet.h>
 #include <signal.h>
 
 #include "shared/container-file.h"
@@ -227,8 +228,17 @@ static int parse_publish_port(ContainerFile *f, const char *k, const char *v, ch
         }
         if (strv_length(f->spec.ports) >= INI_LIST_MAX)
                 return ini_too_many(m, "published ports");
+        if (!strchr(v, ':')) /* a free host port is chosen by conmand, which boot-time units do without */
+                return ini_message(m, "'%s' has no host port: use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
+                                   v);
         r = container_spec_add_port(&f->spec, v);
-        return r == -EINVAL ? ini_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v) : r;
+        if (r >= 0 && strv_length(f->spec.ports) > 0 &&
+            strstr(f->spec.ports[strv_length(f->spec.ports) - 1], "::"))
+                return ini_message(m, "'%s' has no host port: use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]",
+                                   v);
+        return r == -EINVAL || r == -ERANGE || r == -E2BIG
+                       ? ini_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v)
+                       : r;
 }
 
 /* Pod=NAME.pod: the generator finds that file among its inputs and fills spec.pod_id/pod_name from it. */
@@ -471,6 +481,69 @@ static int parse_health_on_failure(ContainerFile *f, const char *k, const char *
         return 0;
 }
 
+/* AddHost=, DNS=, DNSSearch=, DNSOption=: one value a line (repeatable); an empty value resets the list. */
+static int add_net_value(const char *v, char ***l, bool ok, const char *rule, char **m) {
+        if (isempty(v)) {
+                strv_freep(l);
+                return 0;
+        }
+        if (!ok)
+                return ini_message(m, "'%s' is not valid: %s", v, rule);
+        if (strv_length(*l) >= INI_LIST_MAX)
+                return ini_too_many(m, "values");
+        return strv_push(l, v);
+}
+
+static bool dns_server_ok(const char *v) {
+        unsigned char buf[16];
+        return inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1;
+}
+
+static int parse_add_host(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_net_value(v, &f->spec.net.add_hosts, add_host_parse(v, NULL, NULL) >= 0,
+                             "use NAME:IP (or NAME:host-gateway)", m);
+}
+
+static int parse_dns(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_net_value(v, &f->spec.net.dns_servers, dns_server_ok(v), "use an IPv4 or IPv6 address", m);
+}
+
+static int parse_dns_search(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_net_value(v, &f->spec.net.dns_searches, dns_word_is_valid(v, 253), "use a domain", m);
+}
+
+static int parse_dns_option(ContainerFile *f, const char *k, const char *v, char **m) {
+        return add_net_value(v, &f->spec.net.dns_options, dns_word_is_valid(v, 128),
+                             "use a word such as ndots:2", m);
+}
+
+static int parse_expose_host_port(ContainerFile *f, const char *k, const char *v, char **m) {
+        int r;
+
+        if (isempty(v)) {
+                strv_freep(&f->spec.net.expose);
+                return 0;
+        }
+        r = expose_parse(v, &f->spec.net.expose);
+        return r == -ENOMEM ? r : r < 0 ? ini_message(m, "'%s' is not PORT[-HIGH][/tcp|udp]", v) : 0;
+}
+
+static int parse_ip(ContainerFile *f, const char *k, const char *v, char **m) {
+        struct in_addr a;
+
+        if (inet_pton(AF_INET, v, &a) != 1)
+                return ini_message(m, "'%s' is not an IPv4 address", v);
+        return free_and_strdup(&f->spec.net.ip, v);
+}
+
+static int parse_mac(ContainerFile *f, const char *k, const char *v, char **m) {
+        uint8_t mac[6];
+
+        if (mac_address_parse(v, mac) < 0)
+                return ini_message(m, "'%s' is not a unicast MAC address such as 02:42:ac:11:00:02", v);
+        return free_and_strdup(&f->spec.net.mac_address, v);
+}
+
 const ContainerFileKey container_file_keys[] = {
         { "Image", parse_image, "image reference (pulled at start unless Pull=never)" },
         { "Rootfs", parse_rootfs, "absolute path of a root filesystem directory" },
@@ -495,6 +568,13 @@ const ContainerFileKey container_file_keys[] = {
         { "Network", parse_network, "none (default), host, bridge (conman0) or a network's name" },
         { "PublishPort", parse_publish_port,
           "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable; bridge networks)" },
+        { "ExposeHostPort", parse_expose_host_port, "PORT[-HIGH][/tcp|udp]: exposed ports (repeatable)" },
+        { "AddHost", parse_add_host, "NAME:IP: a line of /etc/hosts; IP host-gateway (repeatable)" },
+        { "DNS", parse_dns, "a nameserver of /etc/resolv.conf (repeatable; bridge networks)" },
+        { "DNSSearch", parse_dns_search, "a search domain of /etc/resolv.conf (repeatable)" },
+        { "DNSOption", parse_dns_option, "an options word of /etc/resolv.conf (repeatable)" },
+        { "IP", parse_ip, "a fixed IPv4 address on the (native bridge) network" },
+        { "MAC", parse_mac, "the MAC address of eth0" },
         { "Pod", parse_pod, "NAME.pod: the container joins that pod (conman.pod(5))" },
         { "Tty", parse_tty,
           "a terminal, held by conmand (attach, logs); the unit then wants conmand.service" },

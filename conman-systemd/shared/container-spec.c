@@ -78,13 +78,18 @@ int container_spec_set_network(ContainerSpec *s, const char *v) {
 }
 
 int container_spec_add_port(ContainerSpec *s, const char *v) {
-        PortMapping pm;
-        char *canonical;
+        _cleanup_free_ PortMapping *l = NULL;
+        size_t n;
+        int r;
 
-        if (port_mapping_parse(v, &pm) < 0)
-                return -EINVAL;
-        if (port_mapping_format(&pm, &canonical) < 0 || strv_push_take(&s->ports, canonical) < 0)
-                return -ENOMEM;
+        r = port_mappings_parse(v, &l, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                char *canonical;
+                if (port_mapping_format(&l[i], &canonical) < 0 || strv_push_take(&s->ports, canonical) < 0)
+                        return -ENOMEM;
+        }
         return 0;
 }
 
@@ -182,6 +187,7 @@ void container_spec_done(ContainerSpec *s) {
         free(s->log_path);
         free(s->network_name);
         strv_freep(&s->ports);
+        network_options_done(&s->net);
         free(s->pod_id);
         free(s->pod_name);
         free(s->pod_slice);
@@ -424,6 +430,11 @@ static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
                 return invalid(error,
                                "Ports can only be published on a bridge network, not with --network %s.",
                                network_mode_to_string(s->network));
+        if (network_options_is_set(&s->net) && s->network != NETWORK_BRIDGE)
+                return invalid(error,
+                               "-P, --add-host, --dns*, --ip and --mac-address need a bridge network, "
+                               "not --network %s.",
+                               network_mode_to_string(s->network));
         if (n > NETWORK_PORTS_MAX)
                 return invalid(error, "%sToo many published ports (at most 256).", "");
         ports = calloc(n ?: 1, sizeof(PortMapping));
@@ -438,11 +449,12 @@ static int validate_network(const ContainerSpec *s, sd_bus_error *error) {
                         if (port_mapping_conflicts(&ports[i], &ports[j]))
                                 return invalid(error, "Port '%s' is published twice.", s->ports[i]);
         }
-        return 0;
+        return network_options_validate(&s->net, error);
 }
 
 int container_spec_validate_resources(const ContainerSpec *s, sd_bus_error *error) {
-        return validate_limits(s, error);
+        int r = validate_limits(s, error);
+        return r < 0 ? r : validate_run_limits(s, error);
 }
 
 int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error) {
@@ -592,6 +604,7 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "network", network_mode_to_string(s->network));
         add_string(o, "networkName", s->network_name);
         json_object_object_add(o, "ports", json_strv_new(s->ports));
+        network_options_to_json(&s->net, o);
         add_string(o, "podId", s->pod_id);
         add_string(o, "podName", s->pod_name);
         add_string(o, "podSlice", s->pod_slice);
@@ -691,6 +704,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = json_get_string(o, "networkName", &s->network_name);
         if (r >= 0)
                 r = json_strv_get(json_object_object_get(o, "ports"), &s->ports);
+        if (r >= 0)
+                r = network_options_from_json(o, &s->net);
         if (r >= 0)
                 r = json_get_string(o, "podId", &s->pod_id);
         if (r >= 0)

@@ -15,6 +15,7 @@
 
 #include "shared/health.h"
 #include "shared/macro.h"
+#include "shared/network-options.h"
 #include "shared/run-limits.h"
 #include "shared/security-spec.h"
 #include "shared/userns.h"
@@ -78,7 +79,9 @@ typedef struct ContainerSpec {
         bool interactive;          /* keep stdin open */
         NetworkMode network;
         char *network_name; /* NETWORK_BRIDGE: a network from `conmanctl network create`; NULL = conman0 */
-        char **ports;       /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h) */
+        char **ports;       /* published ports, canonical "[IP:]HOSTPORT:PORT/PROTO" (network-spec.h); a
+                               port without HOSTPORT gets a free one at each start (container-ports.h) */
+        NetworkOptions net; /* --expose, -P, --add-host, --dns*, --ip, --mac-address (network-options.h) */
         char *pod_id; /* the pod the container belongs to (pod-spec.h), fixed at create; NULL = none. A member
                        */
         char *pod_name;  /* joins the pod's namespaces: network is NONE (or HOST for a pod on the host's) */

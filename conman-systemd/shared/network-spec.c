@@ -64,9 +64,49 @@ static int parse_host_ip(const char *s, size_t len, char ret[static 16]) {
         return 0;
 }
 
-int port_mapping_parse(const char *s, PortMapping *ret) {
+/* A port or a range "LOW-HIGH" of [s, s+len): *ret_low, *ret_count (1 for a single port). */
+static int parse_port_range(const char *s, size_t len, uint16_t *ret_low, unsigned *ret_count) {
+        const char *dash = memchr(s, '-', len);
+        uint16_t low, high;
+
+        if (!dash) {
+                *ret_count = 1;
+                return parse_port(s, len, ret_low);
+        }
+        if (parse_port(s, (size_t) (dash - s), &low) < 0 ||
+            parse_port(dash + 1, len - (size_t) (dash - s) - 1, &high) < 0 || high < low)
+                return -EINVAL;
+        *ret_low = low;
+        *ret_count = (unsigned) (high - low) + 1;
+        return 0;
+}
+
+/* The parts of "[[HOSTIP:][HOSTPORT[-HIGH]]:]PORT[-HIGH]" before the protocol; an empty host port is 0. */
+static int parse_parts(const char *s, const char *end, PortMapping *p, unsigned *ret_host_count,
+                       unsigned *ret_count) {
+        const char *c1 = memchr(s, ':', (size_t) (end - s)), *c2 = NULL, *hp;
+
+        *ret_host_count = 0;
+        if (!c1) /* PORT: a free host port */
+                return parse_port_range(s, (size_t) (end - s), &p->container_port, ret_count);
+        c2 = memchr(c1 + 1, ':', (size_t) (end - c1 - 1));
+        if (c2 && parse_host_ip(s, (size_t) (c1 - s), p->host_ip) < 0)
+                return -EINVAL;
+        hp = c2 ? c1 + 1 : s;
+        if (!c2)
+                c2 = c1;
+        if (c2 > hp && parse_port_range(hp, (size_t) (c2 - hp), &p->host_port, ret_host_count) < 0)
+                return -EINVAL;
+        if (c2 == hp && hp == s)
+                return -EINVAL; /* ":PORT" */
+        return parse_port_range(c2 + 1, (size_t) (end - c2 - 1), &p->container_port, ret_count);
+}
+
+int port_mappings_parse(const char *s, PortMapping **ret, size_t *ret_n) {
         PortMapping p = { .protocol = PORT_PROTOCOL_TCP };
-        const char *slash, *c1, *c2, *end;
+        unsigned host_count, count;
+        const char *slash, *end;
+        PortMapping *l;
 
         if (isempty(s) || strlen(s) > 64)
                 return -EINVAL;
@@ -74,36 +114,56 @@ int port_mapping_parse(const char *s, PortMapping *ret) {
         end = slash ?: s + strlen(s);
         if (slash && (p.protocol = port_protocol_from_string(slash + 1)) < 0)
                 return -EINVAL;
-        c1 = memchr(s, ':', (size_t) (end - s));
-        if (!c1)
-                return -EINVAL; /* a host port is required: no random ports */
-        c2 = memchr(c1 + 1, ':', (size_t) (end - c1 - 1));
-        if (c2) {
-                if (parse_host_ip(s, (size_t) (c1 - s), p.host_ip) < 0 ||
-                    parse_port(c1 + 1, (size_t) (c2 - c1 - 1), &p.host_port) < 0 ||
-                    parse_port(c2 + 1, (size_t) (end - c2 - 1), &p.container_port) < 0)
-                        return -EINVAL;
-        } else if (parse_port(s, (size_t) (c1 - s), &p.host_port) < 0 ||
-                   parse_port(c1 + 1, (size_t) (end - c1 - 1), &p.container_port) < 0)
+        if (parse_parts(s, end, &p, &host_count, &count) < 0)
                 return -EINVAL;
-        *ret = p;
+        if (host_count != 0 && host_count != count)
+                return -ERANGE; /* a host range of another length than the container range */
+        if (count > NETWORK_PORTS_MAX)
+                return -E2BIG;
+        l = calloc(count, sizeof(PortMapping));
+        if (!l)
+                return -ENOMEM;
+        for (unsigned i = 0; i < count; i++) {
+                l[i] = p;
+                l[i].container_port = (uint16_t) (p.container_port + i);
+                if (host_count)
+                        l[i].host_port = (uint16_t) (p.host_port + i);
+        }
+        *ret = l;
+        *ret_n = count;
+        return 0;
+}
+
+int port_mapping_parse(const char *s, PortMapping *ret) {
+        _cleanup_free_ PortMapping *l = NULL;
+        size_t n;
+        int r = port_mappings_parse(s, &l, &n);
+
+        if (r < 0)
+                return r;
+        if (n != 1)
+                return -EINVAL;
+        *ret = l[0];
         return 0;
 }
 
 int port_mapping_format(const PortMapping *p, char **ret) {
+        const char *proto = port_protocol_to_string(p->protocol);
         int r;
 
-        if (p->host_ip[0])
-                r = asprintf(ret, "%s:%u:%u/%s", p->host_ip, p->host_port, p->container_port,
-                             port_protocol_to_string(p->protocol));
+        if (p->host_port == 0 && p->host_ip[0])
+                r = asprintf(ret, "%s::%u/%s", p->host_ip, p->container_port, proto);
+        else if (p->host_port == 0)
+                r = asprintf(ret, "%u/%s", p->container_port, proto);
+        else if (p->host_ip[0])
+                r = asprintf(ret, "%s:%u:%u/%s", p->host_ip, p->host_port, p->container_port, proto);
         else
-                r = asprintf(ret, "%u:%u/%s", p->host_port, p->container_port,
-                             port_protocol_to_string(p->protocol));
+                r = asprintf(ret, "%u:%u/%s", p->host_port, p->container_port, proto);
         return r < 0 ? -ENOMEM : 0;
 }
 
 bool port_mapping_conflicts(const PortMapping *a, const PortMapping *b) {
-        if (a->host_port != b->host_port || a->protocol != b->protocol)
+        if (a->host_port == 0 || a->host_port != b->host_port || a->protocol != b->protocol)
                 return false;
         return !a->host_ip[0] || !b->host_ip[0] || streq(a->host_ip, b->host_ip);
 }

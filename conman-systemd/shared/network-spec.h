@@ -26,7 +26,7 @@ typedef enum PortProtocol {
 
 typedef struct PortMapping {
         char host_ip[16];        /* dotted IPv4, "" = all addresses */
-        uint16_t host_port;      /* 1..65535 */
+        uint16_t host_port;      /* 1..65535; 0 = a free one, chosen when the container starts */
         uint16_t container_port; /* 1..65535 */
         PortProtocol protocol;
 } PortMapping;
@@ -37,9 +37,15 @@ bool network_name_is_valid(const char *name);
 const char *port_protocol_to_string(PortProtocol p);
 PortProtocol port_protocol_from_string(const char *s);
 
-/* Parses "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]" (IPv4 host address). -EINVAL when malformed. */
+/* Parses docker's -p: "[[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|udp]" (IPv4 host address), each port
+ * also a range LOW-HIGH; a missing host port is 0 (a free one). A host range must be as long as the
+ * container range: "8000-8002:80-82" is three mappings. -EINVAL when malformed, -ERANGE for ranges of
+ * different lengths, -E2BIG for more than NETWORK_PORTS_MAX. *ret is freed by the caller. */
+int port_mappings_parse(const char *s, PortMapping **ret, size_t *ret_n);
+/* One mapping (no range): -EINVAL when malformed or a range of more than one port. */
 int port_mapping_parse(const char *s, PortMapping *ret);
-/* The canonical spelling: "HOSTIP:HOSTPORT:CONTAINERPORT/PROTO" with HOSTIP omitted when "". */
+/* The canonical spelling: "HOSTIP:HOSTPORT:CONTAINERPORT/PROTO" with HOSTIP omitted when "", and
+ * "[HOSTIP::]CONTAINERPORT/PROTO" for a free host port. */
 int port_mapping_format(const PortMapping *p, char **ret);
-/* True when both bind the same host port and protocol on overlapping addresses. */
+/* True when both bind the same host port and protocol on overlapping addresses (free ports never do). */
 bool port_mapping_conflicts(const PortMapping *a, const PortMapping *b);

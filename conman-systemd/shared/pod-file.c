@@ -50,7 +50,7 @@ static int parse_publish_port(PodFile *f, const char *v, char **m) {
         }
         if (strv_length(f->spec.ports) >= NETWORK_PORTS_MAX)
                 return ini_message(m, "more than %d published ports", NETWORK_PORTS_MAX);
-        if (port_mapping_parse(v, &pm) < 0)
+        if (port_mapping_parse(v, &pm) < 0 || pm.host_port == 0)
                 return ini_message(m, "'%s' is not [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]", v);
         if (port_mapping_format(&pm, &canonical) < 0)
                 return -ENOMEM;

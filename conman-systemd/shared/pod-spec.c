@@ -9,6 +9,7 @@
 #include "shared/fileio.h"
 #include "shared/json-util.h"
 #include "shared/names.h"
+#include "shared/network-options.h"
 #include "shared/network-spec.h"
 #include "shared/pod-spec.h"
 #include "shared/unit.h"
@@ -87,45 +88,6 @@ static void as_container_spec(const PodSpec *s, ContainerSpec *v) {
         v->pids_limit = s->pids_limit;
 }
 
-static bool dns_word_ok(const char *w, size_t max) {
-        size_t n = strlen(w);
-
-        if (n == 0 || n > max)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if ((unsigned char) w[i] <= ' ' || (unsigned char) w[i] >= 0x7f || w[i] == '#' || w[i] == ';')
-                        return false;
-        return true;
-}
-
-static int validate_dns(const PodSpec *s, sd_bus_error *error) {
-        unsigned char buf[sizeof(struct in6_addr)];
-
-        if (strv_length(s->dns_servers) > POD_DNS_MAX || strv_length(s->dns_searches) > POD_DNS_MAX ||
-            strv_length(s->dns_options) > POD_DNS_MAX)
-                return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                        "At most 32 DNS servers, search domains and options each.");
-        for (char **a = s->dns_servers; a && *a; a++)
-                if (inet_pton(AF_INET, *a, buf) != 1 && inet_pton(AF_INET6, *a, buf) != 1)
-                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "DNS server '%.64s' is not an IPv4 or IPv6 address.", *a);
-        for (char **d = s->dns_searches; d && *d; d++)
-                if (!dns_word_ok(*d, 253))
-                        return sd_bus_error_setf(
-                                error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                "DNS search domain '%.64s' must be 1-253 printable characters "
-                                "without spaces.",
-                                *d);
-        for (char **o = s->dns_options; o && *o; o++)
-                if (!dns_word_ok(*o, 128))
-                        return sd_bus_error_setf(
-                                error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                "DNS option '%.64s' must be 1-128 printable characters without "
-                                "spaces (ndots:5).",
-                                *o);
-        return 0;
-}
-
 int pod_spec_validate(const PodSpec *s, sd_bus_error *error) {
         ContainerSpec v; /* shallow: never freed */
 
@@ -146,8 +108,16 @@ int pod_spec_validate(const PodSpec *s, sd_bus_error *error) {
                                         "A pod's pids limit is a number (leave it out for none).");
         if (annotations_validate(s->annotations, error) < 0)
                 return -EINVAL;
-        if (validate_dns(s, error) < 0)
+        if (dns_settings_validate(s->dns_servers, s->dns_searches, s->dns_options, error) < 0)
                 return -EINVAL;
+        for (char **p = s->ports; p && *p; p++) {
+                PortMapping pm;
+                if (port_mapping_parse(*p, &pm) >= 0 && pm.host_port == 0)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "A pod publishes a port with its host port ('%s' has none): "
+                                                 "use HOSTPORT:PORT.",
+                                                 *p);
+        }
         if (s->pid < 0 || s->pid >= _POD_PID_MODE_MAX)
                 return sd_bus_error_set(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                         "Unknown Pid mode: use private, pod or host.");

@@ -749,6 +749,22 @@ int unit_append_pod_pin_properties(sd_bus_message *m, const PodUnitParams *p) {
         return r < 0 ? r : append_property_list(m, &l);
 }
 
+/* docker update's further limits; the defaults (no swap limit, no reservation, systemd's I/O weight) for
+ * those not set, so that an update also lifts them. */
+static int add_update_limits(UnitPropertyList *l, const ContainerSpec *s) {
+        uint64_t swap = UINT64_MAX;
+        int r;
+
+        if (s->memory_swap != 0 && memory_swap_max(s->memory_swap, s->memory_max, &swap) < 0)
+                swap = UINT64_MAX;
+        r = add_number(l, "MemorySwapMax", UNIT_PROPERTY_U64, swap);
+        if (r >= 0)
+                r = add_number(l, "MemoryLow", UNIT_PROPERTY_U64, s->memory_low);
+        if (r >= 0) /* UINT64_MAX: systemd's default weight */
+                r = add_number(l, "IOWeight", UNIT_PROPERTY_U64, s->io_weight ?: UINT64_MAX);
+        return r;
+}
+
 int unit_append_resource_properties(sd_bus_message *m, const ContainerSpec *s) {
         _cleanup_(unit_property_list_done) UnitPropertyList l = {};
         int r;
@@ -766,5 +782,7 @@ int unit_append_resource_properties(sd_bus_message *m, const ContainerSpec *s) {
                 r = add_cpuset(&l, "AllowedCPUs", strempty(s->cpuset_cpus));
         if (r >= 0)
                 r = add_cpuset(&l, "AllowedMemoryNodes", strempty(s->cpuset_mems));
+        if (r >= 0)
+                r = add_update_limits(&l, s);
         return r < 0 ? r : append_property_list(m, &l);
 }

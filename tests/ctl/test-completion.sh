@@ -43,7 +43,7 @@ expect_is() {
 
 expect_is "st" "start stats stop"
 expect_is "net" "network"
-expect_is "network " "create inspect ls rm"
+expect_is "network " "create inspect ls prune rm"
 expect_is "pod to" "top"
 expect_is "help netw" "network"
 expect_is "container ls --al" "--all"

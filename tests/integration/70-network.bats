@@ -122,9 +122,9 @@ no_leftovers() {
 }
 
 @test "--publish and --network are validated with a useful message" {
-        run conmanctl create --rootfs "$R" -p 80 /bin/true
+        run conmanctl create --rootfs "$R" -p :80 /bin/true
         [ "$status" -ne 0 ]
-        [[ "$output" == *"HOSTPORT:CONTAINERPORT"* ]]
+        [[ "$output" == *"--publish"*"CONTAINERPORT"* ]]
         run conmanctl create --rootfs "$R" -p 70000:80 /bin/true
         [ "$status" -ne 0 ]
         run conmanctl create --rootfs "$R" -p 1.2.3:80:80 /bin/true

@@ -363,6 +363,29 @@ static void test_bridge_network(void **state) {
         assert_non_null(strstr(text2, "\nNetwork=backend\n"));
 }
 
+/* --expose, --add-host, --dns*, --ip and --mac-address come back as Quadlet's keys. */
+static void test_network_option_keys(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_free_ char *text = NULL;
+
+        container_spec_init(&s);
+        s.rootfs = strdup("/srv/rootfs");
+        push(&s.command, "/bin/true");
+        push(&s.net.expose, "7000/tcp");
+        push(&s.net.add_hosts, "db:10.0.0.1");
+        push(&s.net.add_hosts, "gw:host-gateway");
+        push(&s.net.dns_servers, "9.9.9.9");
+        push(&s.net.dns_searches, "example.com");
+        push(&s.net.dns_options, "ndots:2");
+        s.net.ip = strdup("10.77.0.50");
+        s.net.mac_address = strdup("02:42:ac:11:00:02");
+        text = round_trip("n", &s);
+        assert_non_null(strstr(text,
+                               "\nExposeHostPort=7000/tcp\nAddHost=db:10.0.0.1\nAddHost=gw:host-gateway\n"
+                               "DNS=9.9.9.9\nDNSSearch=example.com\nDNSOption=ndots:2\nIP=10.77.0.50\n"
+                               "MAC=02:42:ac:11:00:02\n"));
+}
+
 /* The confinement options come back as Quadlet's keys. */
 static void test_security_keys(void **state) {
         _cleanup_(container_spec_done) ContainerSpec s;
@@ -574,6 +597,7 @@ int main(void) {
                 cmocka_unit_test(test_restart_policy),
                 cmocka_unit_test(test_refused),
                 cmocka_unit_test(test_bridge_network),
+                cmocka_unit_test(test_network_option_keys),
                 cmocka_unit_test(test_security_keys),
                 cmocka_unit_test(test_tty_and_what_is_not_carried),
                 cmocka_unit_test(test_parser_big_inputs),

@@ -4,6 +4,7 @@
  */
 #include "daemon/bus/bus-options.h"
 #include "shared/bus-errors.h"
+#include "shared/network-options.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
 
@@ -297,7 +298,7 @@ static int opt_network(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         return r;
 }
 
-/* Published ports, stored in their canonical spelling. */
+/* Published ports, stored in their canonical spelling (a range is one entry per port). */
 static int opt_publish(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
         _cleanup_strv_free_ char **l = NULL;
         int r = sd_bus_message_read_strv(m, &l);
@@ -306,15 +307,48 @@ static int opt_publish(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error)
         strv_freep(&s->ports);
         for (char **p = l; p && *p; p++) {
                 r = container_spec_add_port(s, *p);
-                if (r == -EINVAL)
+                if (r == -ERANGE)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Invalid -p '%s': the host and container port ranges must "
+                                                 "be of the same length.",
+                                                 *p);
+                if (r == -EINVAL || r == -E2BIG)
                         return sd_bus_error_setf(
                                 error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                "Invalid port '%s': use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp].", *p);
+                                "Invalid -p '%s': use [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|udp], ports "
+                                "1-65535 or ranges such as 8000-8002:80-82 (at most 256).",
+                                *p);
                 if (r < 0)
                         return r;
         }
         return 0;
 }
+
+/* --expose, stored as canonical "PORT/PROTO" (a range is one entry per port). */
+static int opt_expose(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+        if (r < 0)
+                return r;
+        strv_freep(&s->net.expose);
+        for (char **p = l; p && *p; p++) {
+                r = expose_parse(*p, &s->net.expose);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Invalid --expose '%s': use PORT[-HIGH][/tcp|udp].", *p);
+        }
+        return 0;
+}
+
+BOOL_OPTION(opt_publish_all, net.publish_all)
+STRV_OPTION(opt_add_host, net.add_hosts)
+STRV_OPTION(opt_dns, net.dns_servers)
+STRV_OPTION(opt_dns_search, net.dns_searches)
+STRV_OPTION(opt_dns_option, net.dns_options)
+STRING_OPTION(opt_ip, net.ip)
+STRING_OPTION(opt_mac_address, net.mac_address)
 
 BOOL_OPTION(opt_privileged, security.privileged)
 
@@ -497,6 +531,14 @@ static const Option options[] = {
         { "LogPath", "s", opt_log_path },
         { "PidMode", "s", opt_pid_mode },
         { "Publish", "as", opt_publish },
+        { "Expose", "as", opt_expose },
+        { "PublishAll", "b", opt_publish_all },
+        { "AddHost", "as", opt_add_host },
+        { "Dns", "as", opt_dns },
+        { "DnsSearch", "as", opt_dns_search },
+        { "DnsOption", "as", opt_dns_option },
+        { "IP", "s", opt_ip },
+        { "MacAddress", "s", opt_mac_address },
         { "UserNS", "s", opt_userns },
         { "Privileged", "b", opt_privileged },
         { "CapAdd", "as", opt_cap_add },
@@ -637,8 +679,9 @@ int bus_read_container_options_full(sd_bus_message *m, ContainerSpec *spec, BusC
 }
 
 static int read_update_entry(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        static const char *const keys[] = { "Memory",    "CPUQuota",   "CPUWeight",
-                                            "PidsLimit", "CpusetCpus", "CpusetMems" };
+        static const char *const keys[] = { "Memory",      "CPUQuota",   "CPUWeight",  "PidsLimit",
+                                            "CpusetCpus",  "CpusetMems", "MemorySwap", "MemoryReservation",
+                                            "BlkioWeight", "Restart" };
         const char *key;
         int r;
 
@@ -653,7 +696,7 @@ static int read_update_entry(sd_bus_message *m, void *userdata, sd_bus_error *er
         return sd_bus_error_setf(
                 error, CONMAN_ERROR_INVALID_ARGUMENT,
                 "Unknown option '%s': UpdateContainer takes Memory, CPUQuota, CPUWeight, PidsLimit, "
-                "CpusetCpus and CpusetMems.",
+                "CpusetCpus, CpusetMems, MemorySwap, MemoryReservation, BlkioWeight and Restart.",
                 key);
 }
 

@@ -358,6 +358,12 @@ int method_update_container(sd_bus_message *msg, void *userdata, sd_bus_error *e
         limits.cpu_quota_usec = c->spec.cpu_quota_usec;
         limits.cpu_weight = c->spec.cpu_weight;
         limits.pids_limit = c->spec.pids_limit;
+        limits.memory_swap = c->spec.memory_swap;
+        limits.memory_low = c->spec.memory_low;
+        limits.io_weight = c->spec.io_weight;
+        limits.restart = c->spec.restart;
+        limits.restart_max_retries = c->spec.restart_max_retries;
+        limits.auto_remove = c->spec.auto_remove;
         if ((c->spec.cpuset_cpus && !(limits.cpuset_cpus = strdup(c->spec.cpuset_cpus))) ||
             (c->spec.cpuset_mems && !(limits.cpuset_mems = strdup(c->spec.cpuset_mems))))
                 return -ENOMEM;

@@ -41,7 +41,7 @@ static int container_node_enumerator(sd_bus *bus, const char *path, void *userda
 static int property_get_state(sd_bus *bus, const char *path, const char *interface, const char *property,
                               sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
-        return sd_bus_message_append(reply, "s", container_state_to_string(c->state));
+        return sd_bus_message_append(reply, "s", container_status_string(c));
 }
 
 static int property_get_health(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -216,19 +216,21 @@ int bus_container_method_attach(sd_bus_message *m, void *userdata, sd_bus_error 
 
 static const sd_bus_vtable container_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        /* Id and Name never change; they ride along in PropertiesChanged so listeners need no lookup. */
+        /* Id never changes, Name only on RenameContainer; they ride along in PropertiesChanged so listeners
+         * need no lookup. */
         SD_BUS_PROPERTY("Id", "s", NULL, offsetof(Container, id), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Name", "s", NULL, offsetof(Container, name), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Image", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Rootfs", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Command", "as", property_get_command, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Runtime", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("RestartPolicy", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("RestartPolicy", "s", property_get_spec_string, 0,
+                        SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("Pod", "s", property_get_spec_string, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("AutoRemove", "b", property_get_auto_remove, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Labels", "a{ss}", property_get_labels, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Annotations", "a{ss}", property_get_annotations, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Unit", "s", NULL, offsetof(Container, unit), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at),
                         SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
@@ -293,6 +295,7 @@ void container_send_health_changed(Container *c) {
 
 void container_send_changed(Container *c) {
         (void) sd_bus_emit_properties_changed(c->manager->bus, c->object_path, "io.conman1.Container", "Id",
-                                              "Name", "State", "ExitCode", "OOMKilled", "MainPID",
-                                              "StartedAt", "FinishedAt", "RestartCount", NULL);
+                                              "Name", "Unit", "State", "ExitCode", "OOMKilled", "MainPID",
+                                              "StartedAt", "FinishedAt", "RestartCount", "RestartPolicy",
+                                              NULL);
 }

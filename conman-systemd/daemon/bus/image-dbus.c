@@ -499,6 +499,8 @@ int image_bus_export(Manager *m) {
         if (r >= 0)
                 r = image_push_bus_export(m);
         if (r >= 0)
+                r = image_archive_bus_export(m);
+        if (r >= 0)
                 r = sd_bus_add_fallback_vtable(m->bus, NULL, IMAGE_PREFIX, "io.conman1.Image", image_vtable,
                                                image_object_find, m);
         if (r >= 0)

@@ -21,3 +21,9 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
 
 /* image-push-dbus.c: TagImage, UntagImage, PushImage, LoginRegistry, LogoutRegistry, signal PushProgress. */
 int image_push_bus_export(Manager *m);
+
+/* image-archive-dbus.c: SaveImage, LoadImage (and the tarball verbs' methods). */
+int image_archive_bus_export(Manager *m);
+/* A checked copy of a client's fd: open for writing (or reading), a file, pipe or socket (reading: or a
+ * directory). Named errors for people; -errno otherwise. */
+int image_bus_take_fd(int fd, bool write, sd_bus_error *error, int *ret);

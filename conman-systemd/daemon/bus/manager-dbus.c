@@ -18,6 +18,7 @@
 #include "daemon/bus/bus-util.h"
 #include "daemon/bus/console-dbus.h"
 #include "daemon/bus/container-dbus.h"
+#include "daemon/bus/container-verbs-dbus.h"
 #include "daemon/bus/image-dbus.h"
 #include "daemon/bus/network-dbus.h"
 #include "daemon/bus/pod-dbus.h"
@@ -176,10 +177,10 @@ static int append_container_entry(sd_bus_message *reply, Container *c, bool reda
 
         if (!command)
                 return -ENOMEM;
-        return sd_bus_message_append(
-                reply, "(sssssitttuso)", c->id, c->name, strempty(c->spec.image ?: c->spec.rootfs), command,
-                container_state_to_string(c->state), (int32_t) c->exit_code, c->created_at, c->started_at,
-                c->finished_at, c->main_pid, c->unit, c->object_path);
+        return sd_bus_message_append(reply, "(sssssitttuso)", c->id, c->name,
+                                     strempty(c->spec.image ?: c->spec.rootfs), command,
+                                     container_status_string(c), (int32_t) c->exit_code, c->created_at,
+                                     c->started_at, c->finished_at, c->main_pid, c->unit, c->object_path);
 }
 
 static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
@@ -203,7 +204,8 @@ static int method_list_containers(sd_bus_message *msg, void *userdata, sd_bus_er
         return sd_bus_send(NULL, reply, NULL);
 }
 
-/* What `ps` filters and shows besides ListContainers' entry: labels, published ports, network, pod. */
+/* What `ps` filters and shows besides ListContainers' entry: labels, published ports, network, pod; and the
+ * image id (`system df`). */
 static int append_container_details(sd_bus_message *reply, Container *c) {
         const ContainerSpec *s = &c->spec;
         const char *network = s->network == NETWORK_BRIDGE ? (s->network_name ?: NETWORK_DEFAULT_NAME)
@@ -211,15 +213,18 @@ static int append_container_details(sd_bus_message *reply, Container *c) {
                                                            : "none";
         int r;
 
-        r = sd_bus_message_open_container(reply, 'r', "sasasss");
+        r = sd_bus_message_open_container(reply, 'r', "sasassss");
         if (r >= 0)
                 r = sd_bus_message_append(reply, "s", c->id);
         if (r >= 0)
                 r = sd_bus_message_append_strv(reply, s->labels);
+        if (r >= 0) /* while it runs, the host ports chosen for -p PORT and -P */
+                r = sd_bus_message_append_strv(
+                        reply, container_state_is_active(c->state) && c->published_ports ? c->published_ports
+                                                                                         : s->ports);
         if (r >= 0)
-                r = sd_bus_message_append_strv(reply, s->ports);
-        if (r >= 0)
-                r = sd_bus_message_append(reply, "ss", s->pod_id ? "" : network, strempty(s->pod_id));
+                r = sd_bus_message_append(reply, "sss", s->pod_id ? "" : network, strempty(s->pod_id),
+                                          strempty(s->image_id));
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
@@ -245,7 +250,7 @@ static int reply_container_list(sd_bus_message *msg, Manager *m, const char *ele
 }
 
 static int method_list_container_details(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        return reply_container_list(msg, userdata, "(sasasss)", append_container_details);
+        return reply_container_list(msg, userdata, "(sasassss)", append_container_details);
 }
 
 /* (id, health status) of each listed container that has a health check: `ps` shows it after "Up ...". */
@@ -317,13 +322,19 @@ const sd_bus_vtable manager_vtable[] = {
                                 method_kill_exec, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("UpdateContainer", SD_BUS_ARGS("s", container, "a{sv}", options),
                                 SD_BUS_NO_RESULT, method_update_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("PauseContainer", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
+                                method_pause_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("UnpauseContainer", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
+                                method_unpause_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RenameContainer", SD_BUS_ARGS("s", container, "s", new_name),
+                                SD_BUS_NO_RESULT, method_rename_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ReopenContainerLog", SD_BUS_ARGS("s", container), SD_BUS_NO_RESULT,
                                 method_reopen_container_log, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_ARGS("b", all),
                                 SD_BUS_RESULT("a(sssssitttuso)", containers), method_list_containers,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ListContainerDetails", SD_BUS_ARGS("b", all),
-                                SD_BUS_RESULT("a(sasasss)", containers), method_list_container_details,
+                                SD_BUS_RESULT("a(sasassss)", containers), method_list_container_details,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("CreatePod", SD_BUS_ARGS("s", name, "a{sv}", options),
                                 SD_BUS_RESULT("s", id, "o", path), bus_manager_method_create_pod,

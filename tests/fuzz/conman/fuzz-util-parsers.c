@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-util-parsers.c — the parsers of values users type (util.c: sizes, CPU counts,
- * durations, signals, integers; restart policies; published ports) on arbitrary strings,
+ * durations, signals, integers; restart policies; published ports and ranges; --expose, --add-host,
+ * --mac-address) on arbitrary strings,
  * with round trips where there is a canonical spelling.
  */
 #include <signal.h>
@@ -9,6 +10,7 @@
 
 #include "shared/container-spec.h"
 #include "shared/macro.h"
+#include "shared/network-options.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
 
@@ -40,6 +42,38 @@ static void check_port(const char *s) {
                 abort();
 }
 
+/* A range expands to mappings each of which has a canonical spelling of one port. */
+static void check_port_range(const char *s) {
+        _cleanup_free_ PortMapping *l = NULL;
+        size_t n;
+
+        if (port_mappings_parse(s, &l, &n) < 0)
+                return;
+        if (n == 0 || n > NETWORK_PORTS_MAX)
+                abort();
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *out = NULL;
+                PortMapping p;
+                if (l[i].container_port == 0 || port_mapping_format(&l[i], &out) < 0 ||
+                    port_mapping_parse(out, &p) < 0 || p.container_port != l[i].container_port ||
+                    p.host_port != l[i].host_port)
+                        abort();
+        }
+}
+
+static void check_network_options(const char *s) {
+        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_free_ char *name = NULL, *ip = NULL;
+        uint8_t mac[6];
+
+        if (expose_parse(s, &l) >= 0 && (!l || !strchr(l[0], '/')))
+                abort();
+        if (add_host_parse(s, &name, &ip) >= 0 && (isempty(name) || isempty(ip)))
+                abort();
+        if (mac_address_parse(s, mac) >= 0 && (mac[0] & 1))
+                abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_free_ char *s = strndup((const char *) data, size);
         uint64_t u;
@@ -62,5 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 abort();
         (void) network_mode_from_string(s);
         check_port(s);
+        check_port_range(s);
+        check_network_options(s);
         return 0;
 }

@@ -5,6 +5,7 @@
 # in setup_file); the nginx examples use busybox's httpd. One command a line; `#` starts a comment.
 docker version
 docker info
+docker system df
 docker images
 docker image ls
 docker images -q
@@ -57,6 +58,30 @@ docker exec -w /tmp web pwd
 docker logs web
 docker logs --tail 10 web
 docker stats --no-stream web
+docker port web
+docker port web 80
+docker top web
+docker top web -o pid,comm
+docker pause web
+docker ps --filter status=paused
+docker unpause web
+docker update --memory 128m --cpus 1 web
+docker exec -d web sleep 5
+docker export web > /tmp/web.tar
+docker export -o /tmp/web2.tar web
+tar -tf /tmp/web.tar | grep -q bin/busybox
+docker diff web
+docker cp /tmp/data/f web:/tmp/
+docker cp web:/tmp/f /tmp/f-back
+cmp /tmp/data/f /tmp/f-back
+docker commit web webimage:1
+docker run --rm webimage:1 true
+docker import /tmp/web.tar imported:1
+docker run --rm imported:1 /bin/true
+docker save -o /tmp/busybox.tar busybox
+docker save busybox > /tmp/busybox2.tar
+docker load -i /tmp/busybox.tar
+docker load < /tmp/busybox2.tar
 docker stop web
 docker start web
 docker restart web
@@ -64,8 +89,9 @@ docker kill --signal=HUP web
 docker kill web
 docker rm web
 docker create --name c1 busybox echo created
-docker start c1
-docker rm c1
+docker rename c1 c2
+docker start c2
+docker rm c2
 docker run -d --name a1 busybox sleep 300
 docker stop -t 1 a1
 docker rm -f a1
@@ -79,3 +105,10 @@ docker network rm mynet
 docker run -d --name p1 busybox true
 docker container prune -f
 docker image prune -f
+docker network create unused1
+docker network prune -f
+! docker network ls | grep -q unused1
+docker run --name p2 busybox true
+docker system prune -f
+test -z "$(docker ps -aq)"
+docker system prune -a -f

@@ -644,6 +644,24 @@ int systemd_unref_unit(SystemdClient *s, const char *unit_path) {
         return 0;
 }
 
+int systemd_freeze_unit(SystemdClient *s, const char *unit, bool freeze, sd_bus_error *error) {
+        FakeUnit *u = fake_systemd_unit(unit);
+
+        if (!u)
+                return refuse(error, freeze ? "FreezeUnit" : "ThawUnit", unit,
+                              "org.freedesktop.systemd1.NoSuchUnit", "not loaded");
+        log_call("%s %s", freeze ? "FreezeUnit" : "ThawUnit", unit);
+        u->frozen = freeze;
+        return 0;
+}
+
+int systemd_get_freezer_state(SystemdClient *s, const char *unit_path, char **ret) {
+        FakeUnit *u = unit_by_path(unit_path);
+
+        *ret = strdup(u && u->frozen ? "frozen" : "running");
+        return *ret ? 0 : -ENOMEM;
+}
+
 int systemd_get_unit_state(SystemdClient *s, const char *unit_path, char **ret_active, char **ret_sub) {
         FakeUnit *u = unit_by_path(unit_path);
         char *active = strdup(u ? u->active : "inactive"), *sub = strdup(u ? u->sub : "dead");

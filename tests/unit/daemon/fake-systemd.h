@@ -24,6 +24,7 @@ typedef struct FakeUnit {
         int32_t exec_main_code, exec_main_status; /* CLD_EXITED ..., the status */
         bool transient;                /* made by StartTransientUnit (else a unit file: StartUnit) */
         bool referenced;               /* AddRef=yes and no Unref since */
+        bool frozen;                   /* FreezeUnit and no ThawUnit since */
         char **properties;             /* "Name=value" of each property StartTransientUnit got */
         sd_bus_message *start_message; /* held while the unit runs: it carries the unit's stdio fds */
         struct FakeUnit *next;
