@@ -292,6 +292,10 @@ int container_health_run(Container *c, sd_bus_message *request, sd_bus_error *er
         if (c->state != CONTAINER_RUNNING)
                 return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running (%s).",
                                          c->name, container_state_to_string(c->state));
+        if (c->paused) /* as docker: no checks while frozen (the exec would hang there) */
+                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING,
+                                         "Container %s is paused; its health check runs again after unpause.",
+                                         c->name);
         h = health_get(c);
         if (!h)
                 return -ENOMEM;

@@ -87,6 +87,12 @@ timer_gone() {
         [ "$status" -eq 125 ]
         [[ "$output" == *"no health check"* ]]
         [ "$(conmanctl inspect hc-none | jq -r '.[0].State.Health')" = null ]
+        # paused: no check (as docker), 125
+        conmanctl pause hc-run
+        run conmanctl healthcheck run hc-run
+        [ "$status" -eq 125 ]
+        [[ "$output" == *paused* ]]
+        conmanctl unpause hc-run
         # not running
         conmanctl stop -t 1 hc-run
         run conmanctl healthcheck run hc-run
