@@ -200,6 +200,31 @@ timer_gone() {
         done
 }
 
+@test "a .container file's HealthCmd= & co.: the boot-time container gets its timer and turns healthy" {
+        mkdir -p /etc/conman/containers
+        cat >/etc/conman/containers/hc-gen.container <<EOT
+[Container]
+Rootfs=$R
+Exec=/bin/sleep 1000
+HealthCmd=echo from-file
+HealthInterval=300ms
+HealthRetries=2
+EOT
+        systemctl daemon-reload
+        systemctl start conman-hc-gen.service
+        conmanctl version >/dev/null
+        wait_until 20 health_is hc-gen healthy
+        [ "$(health hc-gen '.Log[-1].Output')" = from-file ]
+        timer_active hc-gen
+        systemctl stop conman-hc-gen.service
+        wait_until 10 timer_gone hc-gen
+        rm -f /etc/conman/containers/hc-gen.container
+        systemctl daemon-reload
+        run conmanctl generate unit hc-gen
+        [[ "$output" == *"HealthCmd=echo from-file"* ]]
+        [[ "$output" == *"HealthInterval=300ms"* ]]
+}
+
 @test "HealthcheckRun, ListContainerHealth and the Health property are exported as the XML describes them" {
         conmanctl create --name hc-obj --network none --rootfs "$R" --health-cmd true /bin/true
         run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Manager.xml \
