@@ -133,10 +133,17 @@ const char *container_health_status(Container *c) {
         return health_status_to_string(c->health->state.status);
 }
 
-struct json_object *container_health_to_json(Container *c) {
+struct json_object *container_health_to_json(Container *c, bool redact) {
+        struct json_object *j, *log;
+
         if (!health_spec_enabled(&c->spec.health) || !health_get(c))
                 return NULL;
-        return health_state_to_json(&c->health->state);
+        j = health_state_to_json(&c->health->state);
+        log = json_object_object_get(j, "Log");
+        for (size_t i = 0; redact && i < json_object_array_length(log); i++)
+                json_object_object_add(json_object_array_get_idx(log, i), "Output",
+                                       json_object_new_string(BUS_REDACTED));
+        return j;
 }
 
 int container_health_timer_unit(Container *c, char **ret) {

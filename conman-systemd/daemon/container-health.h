@@ -22,7 +22,8 @@ void container_health_on_running(Container *c);
 int container_health_run(Container *c, sd_bus_message *request, sd_bus_error *error);
 /* "starting", "healthy", "unhealthy", or NULL without a check. */
 const char *container_health_status(Container *c);
-/* docker's State.Health, NULL without a check. */
-struct json_object *container_health_to_json(Container *c);
+/* docker's State.Health, NULL without a check; redact: each check's Output is "<redacted>" (what a command
+ * prints may be a secret, as its arguments are). */
+struct json_object *container_health_to_json(Container *c, bool redact);
 /* The timer unit's name, conman-<name>-health.timer. */
 int container_health_timer_unit(Container *c, char **ret);

@@ -45,6 +45,9 @@ timer_gone() {
         [ "$(health hc-ok .FailingStreak)" = 0 ]
         [ "$(health hc-ok '.Log[-1].ExitCode')" = 0 ]
         [ "$(health hc-ok '.Log[-1].Output')" = fine ]
+        # what a check prints is root's to see, as a command's arguments
+        [ "$(as_user conmanctl inspect hc-ok | jq -r '.[0].State.Health.Log[-1].Output')" = "<redacted>" ]
+        [ "$(as_user conmanctl inspect hc-ok | jq -r '.[0].State.Health.Status')" = healthy ]
         [ "$(conmanctl inspect hc-ok | jq -r '.[0].Config.Healthcheck.Test[0]')" = CMD-SHELL ]
         [ "$(conmanctl inspect hc-ok | jq -r '.[0].Config.Healthcheck.Interval')" = 500000000 ]
         run conmanctl ps
