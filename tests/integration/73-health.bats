@@ -3,8 +3,9 @@
 # Health checks (issue 18, item 9; docs/health.md): docker's --health-* flags and podman's
 # --health-on-failure. A passing check turns healthy (inspect's State.Health, ps' STATUS), a failing one
 # unhealthy after the retries with its streak and log; `healthcheck run` exits 0/1/125; the schedule is
-# conman-NAME-health.timer, there while the container runs and gone after stop and rm; on-failure=kill
-# kills; the state survives a restart of conmand; bad values are refused with 125.
+# conman-NAME-health.timer, there while the container runs and gone after stop and rm; on-failure kill, stop
+# and restart act; docker's health_status event; the state survives a restart of conmand; a .container
+# file's HealthCmd= & co.; the D-Bus members match the XML; bad values are refused with 125.
 
 load helpers
 
@@ -138,6 +139,16 @@ timer_gone() {
         wait_until 30 state_is_exited
         [ "$(health hc-kill .Status)" = unhealthy ]
         [ "$(conmanctl inspect hc-kill | jq -r '.[0].State.ExitCode')" = 137 ]
+}
+
+@test "--health-on-failure=stop stops it with its stop signal" {
+        conmanctl run -d --name hc-stop --network none --rootfs "$R" --init --health-cmd false \
+                --health-interval 300ms --health-retries 1 --health-on-failure stop /bin/sleep 1000
+        state_is_exited() { [ "$(conmanctl inspect hc-stop | jq -r '.[0].State.Status')" = exited ]; }
+        wait_until 30 state_is_exited
+        [ "$(health hc-stop .Status)" = unhealthy ]
+        [ "$(conmanctl inspect hc-stop | jq -r '.[0].State.ExitCode')" = 143 ]
+        wait_until 10 timer_gone hc-stop
 }
 
 @test "--health-on-failure=restart restarts it, and the new run starts afresh" {
