@@ -91,6 +91,8 @@ int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error) 
                 r = merge_string(&spec->working_dir, img->config->working_dir);
         if (r >= 0)
                 r = merge_string(&spec->user, img->config->user);
+        if (r >= 0 && !spec->health.disabled) /* the image's Healthcheck, unless --no-healthcheck */
+                r = health_spec_merge_image(&spec->health, &img->config->health);
         for (char **e = img->config->exposed_ports; r >= 0 && e && *e; e++)
                 if (expose_parse(*e, &spec->net.expose) == -ENOMEM) /* the image's EXPOSE, for -P */
                         r = -ENOMEM;
