@@ -10,6 +10,7 @@
 #include "conman-config.h"
 #include "shared/log.h"
 #include "cri/cri-server.h"
+#include "cri/node-network.h"
 #include "cri/stream-server.h"
 
 #define CRI_SOCKET_PATH "/run/conman/cri.sock"
@@ -25,6 +26,9 @@ static void help(void) {
                "  -h --help               Show this help\n"
                "     --version            Show the version\n"
                "     --listen=PATH        Listen on PATH (default %s) when no socket is passed\n"
+               "     --cni-conf-dir=DIR   Put pods on the node's CNI network: the first *.conflist,\n"
+               "                          *.conf or *.json in DIR (kubelet's /etc/cni/net.d); also\n"
+               "                          $CONMAN_CRI_CNI_CONF_DIR. Without it pods join conman0\n"
                "\nSee conman-cri(8).\n",
                CRI_SOCKET_PATH);
 }
@@ -33,15 +37,20 @@ static int parse_argv(int argc, char *argv[]) {
         enum {
                 ARG_VERSION = 0x100,
                 ARG_LISTEN,
+                ARG_CNI_CONF_DIR,
         };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "listen", required_argument, NULL, ARG_LISTEN },
+                { "cni-conf-dir", required_argument, NULL, ARG_CNI_CONF_DIR },
                 {},
         };
+        const char *env = getenv("CONMAN_CRI_CNI_CONF_DIR");
         int c;
 
+        if (!isempty(env) && env[0] == '/')
+                cri_cni_conf_dir = env;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h': help(); return 0;
@@ -50,6 +59,11 @@ static int parse_argv(int argc, char *argv[]) {
                         if (optarg[0] != '/')
                                 return log_error_errno(-EINVAL, "--listen needs an absolute path.");
                         arg_listen = optarg;
+                        break;
+                case ARG_CNI_CONF_DIR:
+                        if (optarg[0] != '/')
+                                return log_error_errno(-EINVAL, "--cni-conf-dir needs an absolute path.");
+                        cri_cni_conf_dir = optarg;
                         break;
                 default: return -EINVAL;
                 }

@@ -16,6 +16,7 @@
 #include "shared/macro.h"
 #include "shared/util.h"
 #include "cri/cri-conman.h"
+#include "cri/node-network.h"
 
 typedef Runtime__V1__NamespaceOption NamespaceOption;
 
@@ -148,7 +149,13 @@ static const char *cgroup_parent_slice(const Runtime__V1__PodSandboxConfig *cfg)
                        : NULL;
 }
 
-static int append_pod_options(sd_bus_message *m, const Runtime__V1__PodSandboxConfig *cfg, const char *doc) {
+static bool sandbox_host_network(const Runtime__V1__PodSandboxConfig *cfg) {
+        const NamespaceOption *ns = sandbox_namespaces(cfg);
+        return ns && ns->network == RUNTIME__V1__NAMESPACE_MODE__NODE;
+}
+
+static int append_pod_options(sd_bus_message *m, const Runtime__V1__PodSandboxConfig *cfg, const char *doc,
+                              const char *network) {
         const NamespaceOption *ns = sandbox_namespaces(cfg);
         bool host_net = ns && ns->network == RUNTIME__V1__NAMESPACE_MODE__NODE;
         _cleanup_json_ struct json_object *labels =
@@ -167,7 +174,7 @@ static int append_pod_options(sd_bus_message *m, const Runtime__V1__PodSandboxCo
         if (r >= 0 && !isempty(cfg->hostname))
                 r = cri_opt_string(m, "Hostname", cfg->hostname);
         if (r >= 0)
-                r = cri_opt_string(m, "Network", host_net ? "host" : "bridge");
+                r = cri_opt_string(m, "Network", host_net ? "host" : network ?: "bridge");
         if (r >= 0 && !host_net)
                 r = append_publish(m, cfg);
         if (r >= 0)
@@ -182,7 +189,7 @@ static int append_pod_options(sd_bus_message *m, const Runtime__V1__PodSandboxCo
 }
 
 static int create_pod(sd_bus *bus, const Runtime__V1__PodSandboxConfig *cfg, const char *name,
-                      const char *doc, sd_bus_error *error, char **ret_id) {
+                      const char *doc, const char *network, sd_bus_error *error, char **ret_id) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *id;
         int r;
@@ -193,7 +200,7 @@ static int create_pod(sd_bus *bus, const Runtime__V1__PodSandboxConfig *cfg, con
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "{sv}");
         if (r >= 0)
-                r = append_pod_options(m, cfg, doc);
+                r = append_pod_options(m, cfg, doc, network);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r < 0)
@@ -213,7 +220,7 @@ static int method_run_pod_sandbox(CriContext *ctx, const ProtobufCMessage *reque
         const Runtime__V1__PodSandboxConfig *cfg = req->config;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_json_ struct json_object *doc = NULL;
-        _cleanup_free_ char *name = NULL, *id = NULL;
+        _cleanup_free_ char *name = NULL, *id = NULL, *network = NULL;
         Runtime__V1__RunPodSandboxResponse *resp;
         int r;
 
@@ -226,8 +233,13 @@ static int method_run_pod_sandbox(CriContext *ctx, const ProtobufCMessage *reque
         doc = sandbox_doc_new(cfg, req->runtime_handler);
         if (!doc)
                 return cri_fail(st, GRPC_RESOURCE_EXHAUSTED, "out of memory");
+        if (!sandbox_host_network(cfg)) { /* the node's CNI network when conman-cri was given one */
+                r = cri_node_network(ctx->bus, &network, &error);
+                if (r < 0)
+                        return cri_fail_bus(st, &error, r, "CreateNetwork");
+        }
         r = create_pod(ctx->bus, cfg, name, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN),
-                       &error, &id);
+                       network, &error, &id);
         if (r < 0)
                 return cri_fail_bus(st, &error, r, "CreatePod");
         r = cri_pod_start(ctx->bus, id, &error);

@@ -22,6 +22,7 @@ static const char *const volume_verbs[] = { "create", "ls", "inspect", "rm", "pr
 static const char *const pod_verbs[] = { "create", "start", "stop",    "restart", "kill",
                                          "rm",     "ps",    "inspect", "top",     NULL };
 static const char *const generate_verbs[] = { "unit", NULL };
+static const char *const healthcheck_verbs[] = { "run", NULL };
 
 static const Verb verbs[] = {
         { "run", "Create and start a container", verb_run, .command_after_operand = true,
@@ -48,6 +49,8 @@ static const Verb verbs[] = {
         { "logs", "Show a container's output (from the journal)", verb_logs },
         { "generate", "Print a .container file that makes a container a boot-time one", verb_generate,
           .subverbs = generate_verbs },
+        { "healthcheck", "Run a container's health check: run", verb_healthcheck,
+          .subverbs = healthcheck_verbs },
         { "stats", "Show CPU, memory and task use of containers", verb_stats },
         { "events", "Print container events as they happen", verb_events },
         { "pull", "Pull images from a registry", verb_pull },

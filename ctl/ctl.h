@@ -104,6 +104,7 @@ int verb_pod_ps(int argc, char *argv[]);
 int verb_pod_inspect(int argc, char *argv[]);
 int verb_pod_top(int argc, char *argv[]);
 int verb_container_prune(int argc, char *argv[]); /* container prune */
+int verb_healthcheck(int argc, char *argv[]);     /* run */
 int verb_pause(int argc, char *argv[]);           /* pause unpause */
 int verb_rename(int argc, char *argv[]);
 int verb_top(int argc, char *argv[]);

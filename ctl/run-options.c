@@ -99,6 +99,7 @@ static const char create_usage[] =
         "      --group-add GROUP      A supplementary group of the container's process (repeatable)\n"
         "  -t, --tty                  Give the container a terminal (its output and input go through it)\n"
         "  -i, --interactive          Keep the container's stdin open; run forwards ours to it\n"
+        "%s"
         "      --help                 Show this help\n";
 
 static void help(const char *verb, bool is_run) {
@@ -109,7 +110,8 @@ static void help(const char *verb, bool is_run) {
                is_run ? "  -d, --detach               Run in the background and print the container id\n"
                         "      --rm                   Remove the container when it exits\n"
                         "      --detach-keys KEYS     Keys that leave an -it container running (default ctrl-p,ctrl-q)\n"
-                      : "      --rm                   Remove the container when it exits\n");
+                      : "      --rm                   Remove the container when it exits\n",
+               run_health_help);
 }
 
 void run_options_done(RunOptions *o) {
@@ -247,6 +249,8 @@ enum {
         ARG_ULIMIT,
         ARG_OOM_SCORE_ADJ,
         ARG_SHM_SIZE,
+        ARG_HEALTH_FIRST, /* the health check flags, in RunHealthFlag order (run-health.h) */
+        ARG_HEALTH_LAST = ARG_HEALTH_FIRST + _RUN_HEALTH_FLAG_MAX - 1,
         ARG_EXPOSE,
         ARG_ADD_HOST,
         ARG_DNS,
@@ -317,6 +321,13 @@ static const struct option run_long_options[] = {
         { "ulimit", required_argument, NULL, ARG_ULIMIT },
         { "oom-score-adj", required_argument, NULL, ARG_OOM_SCORE_ADJ },
         { "shm-size", required_argument, NULL, ARG_SHM_SIZE },
+        { "health-cmd", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_CMD },
+        { "health-interval", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_INTERVAL },
+        { "health-timeout", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_TIMEOUT },
+        { "health-retries", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_RETRIES },
+        { "health-start-period", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_START_PERIOD },
+        { "health-on-failure", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_ON_FAILURE },
+        { "no-healthcheck", no_argument, NULL, ARG_HEALTH_FIRST + RUN_NO_HEALTHCHECK },
         { "publish-all", no_argument, NULL, 'P' },
         { "expose", required_argument, NULL, ARG_EXPOSE },
         { "add-host", required_argument, NULL, ARG_ADD_HOST },
@@ -536,6 +547,8 @@ static int parse_more_option(int c, RunOptions *o) {
         case ARG_ENV_HOST: o->env_host = true; return 0;
         case ARG_ENTRYPOINT: o->entrypoint = optarg; return 0;
         case ARG_INIT: o->init = true; return 0;
+        case ARG_HEALTH_FIRST ... ARG_HEALTH_LAST:
+                return run_health_parse((RunHealthFlag) (c - ARG_HEALTH_FIRST), optarg, &o->health);
         case ARG_CIDFILE: o->cidfile = optarg; return 0;
         case ARG_LABEL_FILE: return read_label_file(optarg, &o->labels);
         case ARG_ANNOTATION:
@@ -611,6 +624,8 @@ static int check_options(RunOptions *o) {
 
         if (r < 0)
                 return r;
+        if (run_health_check(&o->health) < 0)
+                return -EINVAL;
         if (o->have_cpu_quota && (o->have_cpu_quota_docker || o->have_cpu_period))
                 return log_error_errno(-EINVAL, "conmanctl: --cpus cannot be combined with --cpu-quota or "
                                                 "--cpu-period (use one way to say it).");
@@ -944,6 +959,8 @@ int run_options_append(sd_bus_message *m, const RunOptions *o) {
                 r = append_security(m, o);
         if (r >= 0)
                 r = append_more_lists(m, o);
+        if (r >= 0)
+                r = run_health_append(m, &o->health);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;

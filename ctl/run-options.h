@@ -9,6 +9,7 @@
 
 #include "shared/macro.h"
 #include "shared/run-limits.h"
+#include "run-health.h"
 
 typedef struct RunOptions {
         bool detach;
@@ -58,6 +59,7 @@ typedef struct RunOptions {
         uint64_t memory_swap, memory_reservation, blkio_weight, cpu_period, cpu_quota_docker, shm_size;
         bool have_memory_swap, have_memory_reservation, have_blkio_weight, have_cpu_period,
                 have_cpu_quota_docker, have_shm_size;
+        RunHealth health; /* --health-* (run-health.h) */
         char **command;   /* borrowed from argv */
         char *rootfs_abs; /* owned storage behind rootfs */
 } RunOptions;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * verb-events.c — `conmanctl events`: prints container events as they happen, from
- * conmand's signals (ContainerNew, ContainerRemoved, PropertiesChanged of State).
+ * conmand's signals (ContainerNew, ContainerRemoved, PropertiesChanged of State, and of Health: docker's
+ * health_status events).
  */
 #include <getopt.h>
 
@@ -40,7 +41,7 @@ static const char *state_to_action(const char *state) {
 /* conmand sends Id, Name, State and ExitCode in every PropertiesChanged, so nothing needs a lookup (the
  * container may be gone by the time we would ask). */
 static int on_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const char *iface, *id = NULL, *name = NULL, *state = NULL;
+        const char *iface, *id = NULL, *name = NULL, *state = NULL, *health = NULL;
         _cleanup_free_ char *extra = NULL;
         int32_t exit_code = 0;
         int r;
@@ -58,12 +59,19 @@ static int on_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error
                         r = sd_bus_message_read(m, "v", "s", &name);
                 else if (streq(key, "State"))
                         r = sd_bus_message_read(m, "v", "s", &state);
+                else if (streq(key, "Health"))
+                        r = sd_bus_message_read(m, "v", "s", &health);
                 else if (streq(key, "ExitCode"))
                         r = sd_bus_message_read(m, "v", "i", &exit_code);
                 else
                         r = sd_bus_message_skip(m, "v");
                 if (r >= 0)
                         r = sd_bus_message_exit_container(m);
+        }
+        if (r >= 0 && !state && !isempty(health)) { /* docker's "health_status: healthy" */
+                if (asprintf(&extra, "health_status: %s", health) >= 0)
+                        print_event(extra, strempty(id), name, NULL);
+                return 0;
         }
         if (r < 0 || !state)
                 return 0;

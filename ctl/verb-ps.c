@@ -12,6 +12,7 @@
 #include "ctl.h"
 #include "help.h"
 #include "ps-filter.h"
+#include "ps-health.h"
 #include "template.h"
 
 typedef struct PsEntry {
@@ -19,6 +20,7 @@ typedef struct PsEntry {
         const char *command, *unit;
         uint64_t started, finished;
         uint32_t pid;
+        const char *health; /* "healthy" ... or NULL (ps-health.h) */
 } PsEntry;
 
 typedef struct PsOptions {
@@ -49,6 +51,7 @@ static void format_status(const PsEntry *e, char *buf, size_t size) {
                 char *ago = strstr(buf, " ago");
                 if (ago)
                         memmove(ago, ago + 4, strlen(ago + 4) + 1);
+                ps_health_append_status(e->health, buf, size);
         }
 }
 
@@ -288,6 +291,7 @@ int verb_ps(int argc, char *argv[]) {
         PsOptions o = { .last = -1 };
         PsEntry *entries = NULL, e = {};
         _cleanup_free_ PsItem *items = NULL;
+        _cleanup_strv_free_ char **health = NULL;
         size_t n = 0, shown = 0;
         int r;
 
@@ -340,6 +344,10 @@ int verb_ps(int argc, char *argv[]) {
         }
         for (size_t i = 0; i < n; i++)
                 entry_set_pod(&entries[i], pods);
+        if (!o.quiet && (r = ps_health_read(bus, o.all, &health)) < 0)
+                goto finish;
+        for (size_t i = 0; i < n; i++)
+                entries[i].health = ps_health_find(health, entries[i].item.id);
         if (n > 1)
                 qsort(entries, n, sizeof(PsEntry), compare_newest_first);
 

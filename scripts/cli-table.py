@@ -26,10 +26,8 @@ NOT_DONE = {
     "--cpu-rt-period": "not planned: needs CONFIG_RT_GROUP_SCHED", "--cpu-rt-runtime": "not planned (see --cpu-rt-period)",
     "--device-cgroup-rule": "later", "--disable-content-trust": "not planned: Notary v1",
     "--domainname": "later", "--gpus": "not planned: vendor runtime hooks",
-    "--health-cmd": "later (issue 18 item 9)", "--health-interval": "later (issue 18 item 9)",
-    "--health-retries": "later (issue 18 item 9)", "--health-start-interval": "later (issue 18 item 9)",
-    "--health-start-period": "later (issue 18 item 9)", "--health-timeout": "later (issue 18 item 9)",
-    "--no-healthcheck": "later (issue 18 item 9)", "--ip6": "later: IPv4 networks only",
+    "--health-start-interval": "later: checks run every --health-interval, also in the start period",
+    "--ip6": "later: IPv4 networks only",
     "--ipc": "later: private, or the pod's (`--pod`)", "--isolation": "not planned: Windows only",
     "--kernel-memory": "not planned: deprecated by docker, no cgroup v2 equivalent",
     "--link": "not planned: legacy; names resolve on user networks", "--link-local-ip": "not planned",
@@ -89,7 +87,8 @@ def main():
     print("command lines of docker's documentation with `docker` replaced by `conmanctl`")
     print("(`tests/integration/docker-examples/commands.sh`).\n")
     print("Verbs podman has and docker has not: `pod` (conmanctl's pods are slices without an infra process,")
-    print("docs/pods.md), `generate` (a `.container` file, docs/generator.md).\n")
+    print("docs/pods.md), `generate` (a `.container` file, docs/generator.md), `healthcheck run` (docs/health.md;")
+    print("with `run --health-on-failure`).\n")
     print("## `ps`\n")
     print("`conmanctl ps` lists newest first with docker's columns (PORTS included) and flags: `-a`, `-q`, `-n N`/`--last`,")
     print("`-l`/`--latest`, `--no-trunc`, `--format` (docs/format.md) and `-f`/`--filter KEY=VALUE`, repeatable: values")

@@ -123,6 +123,8 @@ int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error) 
                 r = merge_string(&spec->user, img->config->user);
         if (r >= 0)
                 r = add_image_volumes(spec, img->config->volumes);
+        if (r >= 0 && !spec->health.disabled) /* the image's Healthcheck, unless --no-healthcheck */
+                r = health_spec_merge_image(&spec->health, &img->config->health);
         for (char **e = img->config->exposed_ports; r >= 0 && e && *e; e++)
                 if (expose_parse(*e, &spec->net.expose) == -ENOMEM) /* the image's EXPOSE, for -P */
                         r = -ENOMEM;

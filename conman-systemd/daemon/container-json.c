@@ -9,6 +9,7 @@
 #include "shared/oci-security.h"
 #include "shared/util.h"
 #include "daemon/container-archive.h"
+#include "daemon/container-health.h"
 #include "daemon/container-network.h"
 #include "daemon/container-ports.h"
 #include "daemon/container.h"
@@ -50,7 +51,7 @@ static struct json_object *labels_json(char **labels) {
         return o;
 }
 
-static struct json_object *state_json(Container *c) {
+static struct json_object *state_json(Container *c, bool redact) {
         struct json_object *s = json_object_new_object();
 
         json_object_object_add(s, "Status", json_object_new_string(container_status_string(c)));
@@ -64,6 +65,9 @@ static struct json_object *state_json(Container *c) {
         json_object_object_add(s, "Result", json_object_new_string(c->exit_result ?: ""));
         json_object_object_add(s, "StartedAt", json_timestamp(c->started_at));
         json_object_object_add(s, "FinishedAt", json_timestamp(c->finished_at));
+        struct json_object *health = container_health_to_json(c, redact);
+        if (health)
+                json_object_object_add(s, "Health", health);
         return s;
 }
 
@@ -94,6 +98,9 @@ static struct json_object *config_json(Container *c, bool redact) {
         json_object_object_add(o, "StopTimeout",
                                json_object_new_int64((int64_t) (s->stop_timeout_usec / USEC_PER_SEC)));
         json_object_object_add(o, "Image", json_object_new_string(s->image ?: ""));
+        struct json_object *health = redact ? NULL : health_spec_to_docker_json(&s->health);
+        if (health) /* a command, like Cmd: root's to see */
+                json_object_object_add(o, "Healthcheck", health);
         container_ports_add_config_json(c, o);
         return o;
 }
@@ -277,7 +284,7 @@ struct json_object *container_to_json(Container *c, bool redact) {
         json_object_object_add(o, "Path", json_object_new_string(c->spec.command ? c->spec.command[0] : ""));
         json_object_object_add(o, "LogPath", json_object_new_string(c->spec.log_path ?: ""));
         json_object_object_add(o, "Args", args_json(c->spec.command ? c->spec.command + 1 : NULL, redact));
-        json_object_object_add(o, "State", state_json(c));
+        json_object_object_add(o, "State", state_json(c, redact));
         json_object_object_add(o, "Image", json_object_new_string(c->spec.image ?: ""));
         json_object_object_add(o, "Rootfs", json_object_new_string(c->spec.rootfs ?: ""));
         json_object_object_add(o, "RestartCount", json_object_new_int64(c->restart_count));

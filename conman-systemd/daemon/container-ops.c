@@ -16,6 +16,7 @@
 #include "shared/unit.h"
 #include "shared/util.h"
 #include "daemon/container-command.h"
+#include "daemon/container-health.h"
 #include "daemon/container-network.h"
 #include "daemon/container.h"
 #include "daemon/machine-register.h"
@@ -506,6 +507,7 @@ static void on_running(Container *c, ContainerState old) {
                 c->started_at = now_realtime_usec();
                 (void) container_save(c);
         }
+        container_health_on_running(c);
 }
 
 /* The start job failed: the init ran if systemd recorded its exit (EXIT_CODE= exited/killed). */

@@ -21,6 +21,7 @@
 #include "shared/unit.h"
 #include "shared/util.h"
 #include "image/store.h"
+#include "daemon/container-health.h"
 #include "daemon/container-image.h"
 #include "daemon/container-index.h"
 #include "daemon/container-network.h"
@@ -108,6 +109,7 @@ Container *container_free(Container *c) {
                 (void) sd_bus_reply_method_errorf(c->start_request, CONMAN_ERROR_RUNTIME_FAILED,
                                                   "Container %s was removed while starting.", c->name);
         sd_bus_message_unref(c->start_request);
+        container_health_free(c);
         c->stdio = output_release(c->stdio); /* the fd store keeps its copies for the next conmand */
         for (size_t i = 0; i < c->n_waiters; i++)
                 sd_bus_message_unref(c->waiters[i]);
@@ -427,6 +429,8 @@ int container_load(Manager *m, const char *id, Container **ret) {
                 c->finished_at = e.finished_at;
                 c->exit_result = TAKE_PTR(e.result);
         }
+        if (container_health_load(c) < 0)
+                log_warning("Cannot read the health of container %s; it starts afresh.", c->name);
         r = container_link(m, c);
         if (r < 0) {
                 container_free(c);

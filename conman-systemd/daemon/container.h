@@ -38,6 +38,7 @@ typedef enum JobKind {
 
 typedef struct ContainerJob ContainerJob;
 typedef struct ContainerStdio ContainerStdio;
+typedef struct ContainerHealth ContainerHealth;
 
 struct Container {
         Manager *manager;
@@ -69,6 +70,7 @@ struct Container {
                                 UnitRemoved */
         bool start_pending;  /* our start job runs: the unit's "inactive" before it is stale */
 
+        ContainerHealth *health;  /* the health check's state and the check that runs (container-health.h) */
         ContainerStdio *stdio;    /* output streams, console, attached clients (container-stdio.h); lazily */
         sd_bus_message **waiters; /* pending Wait calls, answered on exit */
         size_t n_waiters;
@@ -185,3 +187,5 @@ int container_bus_export(Manager *m);
 int container_send_new_signal(Container *c);
 int container_send_removed_signal(Container *c);
 void container_send_changed(Container *c);
+/* PropertiesChanged with Id, Name and Health: the health check's status changed (container-health.c). */
+void container_send_health_changed(Container *c);

@@ -40,6 +40,9 @@ struct Exec {
         int exit_code;
         sd_bus_message **waiters;
         size_t n_waiters;
+        ExecDoneHandler done; /* an exec of conmand's own (a health check): told the exit code, then freed */
+        void *done_userdata;
+        void (*done_free)(void *userdata);
         Exec *prev, *next;
 };
 
@@ -76,6 +79,8 @@ static void exec_free(Exec *e) {
         free(e->container_unit);
         free(e->unit);
         free(e->unit_path);
+        if (e->done_free)
+                e->done_free(e->done_userdata);
         free(e);
 }
 
@@ -164,6 +169,11 @@ static void exec_finished(Exec *e) {
         if (e->request) /* a TTY exec that ended before its terminal arrived */
                 exec_fail(e, "the process ended before its terminal was ready");
         log_debug("Exec %s in %s exited with %i.", e->id, e->container_name, e->exit_code);
+        if (e->done) {
+                e->done(e->exit_code, e->done_userdata);
+                exec_free(e);
+                return;
+        }
         for (size_t i = 0; i < e->n_waiters; i++)
                 (void) sd_bus_reply_method_return(e->waiters[i], "i", (int32_t) e->exit_code);
         if (e->n_waiters > 0) {
@@ -399,6 +409,38 @@ int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bu
         e->request = sd_bus_message_ref(request);
         log_info("Exec %s in %s: %s.", e->id, c->name, e->unit);
         return 1;
+}
+
+int exec_run_internal(Container *c, const ExecParams *p, ExecDoneHandler done, void *userdata,
+                      void (*free_userdata)(void *userdata), char **ret_id, sd_bus_error *error) {
+        _cleanup_free_ char *id = NULL;
+        Exec *e;
+        int r;
+
+        if (c->state != CONTAINER_RUNNING) {
+                if (free_userdata)
+                        free_userdata(userdata);
+                return sd_bus_error_setf(error, CONMAN_ERROR_NOT_RUNNING, "Container %s is not running (%s).",
+                                         c->name, container_state_to_string(c->state));
+        }
+        r = exec_new(c, false, &e);
+        if (r < 0) {
+                if (free_userdata)
+                        free_userdata(userdata);
+                return r;
+        }
+        e->done_userdata = userdata;
+        e->done_free = free_userdata;
+        r = exec_start_unit(e, c, p, error);
+        if (r >= 0 && !(id = strdup(e->id)))
+                r = -ENOMEM;
+        if (r < 0) {
+                exec_free(e);
+                return r;
+        }
+        e->done = done;
+        *ret_id = TAKE_PTR(id);
+        return 0;
 }
 
 int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request) {

@@ -38,6 +38,12 @@ typedef struct ExecParams {
 
 /* Starts an exec; answers request with (s exec_id, h terminal) once the process runs. Returns 1. */
 int exec_start(Container *c, const ExecParams *p, sd_bus_message *request, sd_bus_error *error);
+/* An exec of conmand's own, without a client (a health check, daemon/container-health.h): done(exit code,
+ * userdata) once it ended (126: could not start), then the exec is gone; free_userdata frees userdata then,
+ * or at once on failure. *ret_id names it for exec_kill(). */
+typedef void (*ExecDoneHandler)(int exit_code, void *userdata);
+int exec_run_internal(Container *c, const ExecParams *p, ExecDoneHandler done, void *userdata,
+                      void (*free_userdata)(void *userdata), char **ret_id, sd_bus_error *error);
 /* Answers request with the exit code of the exec once it ended. Returns 1, or -ENOENT when unknown. */
 int exec_wait(Manager *m, const char *exec_id, sd_bus_message *request);
 /* Sends sig to the exec'd process inside the container. InvalidArgument for an unknown or finished exec,

@@ -278,6 +278,17 @@ int systemd_start_transient_unit(SystemdClient *s, sd_bus_message *msg, char **r
         return read_job_reply(reply, ret_job);
 }
 
+int systemd_start_transient_unit_with_aux(SystemdClient *s, sd_bus_message *msg, char **ret_job,
+                                          sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_call(s->bus, msg, 0, error, &reply);
+        if (r < 0)
+                return r;
+        return read_job_reply(reply, ret_job);
+}
+
 static int unit_job_call(SystemdClient *s, const char *method, const char *unit, char **ret_job,
                          sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;

@@ -55,6 +55,9 @@ int systemd_new_start_transient_unit(SystemdClient *s, const char *unit, sd_bus_
 /* Closes the message (no auxiliary units) and calls it. */
 int systemd_start_transient_unit(SystemdClient *s, sd_bus_message *props_message, char **ret_job,
                                  sd_bus_error *error);
+/* Calls it as it is: the caller appended the auxiliary units (a timer's service). */
+int systemd_start_transient_unit_with_aux(SystemdClient *s, sd_bus_message *props_message, char **ret_job,
+                                          sd_bus_error *error);
 /* A SetUnitProperties call with (name, runtime=true) appended, for unit.c to append the properties to; the
  * unit must be loaded. systemd_set_unit_properties() calls it. */
 int systemd_new_set_unit_properties(SystemdClient *s, const char *unit, sd_bus_message **ret);

@@ -290,6 +290,7 @@ ImageConfig *image_config_free(ImageConfig *c) {
         strv_freep(&c->volumes);
         strv_freep(&c->exposed_ports);
         strv_freep(&c->labels);
+        health_spec_done(&c->health);
         free(c);
         return NULL;
 }
@@ -369,6 +370,8 @@ static int image_config_parse_process(ImageConfig *c, struct json_object *p) {
                 r = json_get_keys(p, "Labels", true, &c->labels);
         if (r >= 0)
                 r = json_get_keys(p, "Volumes", false, &c->volumes);
+        if (r >= 0) /* a check the image gets wrong is no reason to refuse the image */
+                (void) health_spec_from_docker_json(json_object_object_get(p, "Healthcheck"), &c->health);
         return r;
 }
 

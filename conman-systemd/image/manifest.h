@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "shared/health.h"
 #include "shared/macro.h"
 #include "image/digest.h"
 #include "image/layer.h"
@@ -56,7 +57,8 @@ typedef struct ImageConfig {
         char *working_dir, *user, *stop_signal;
         char **exposed_ports; /* "80/tcp", ... */
         char **labels;        /* "KEY=VALUE", ... */
-        char **volumes; /* config.Volumes: container paths that get anonymous volumes (docs/volumes.md) */
+        char **volumes;    /* config.Volumes: container paths that get anonymous volumes (docs/volumes.md) */
+        HealthSpec health; /* its Healthcheck (shared/health.h); none when unset or bad */
 } ImageConfig;
 
 const char *manifest_kind_to_media_type(ManifestKind k);

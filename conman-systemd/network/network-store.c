@@ -464,6 +464,58 @@ int network_store_create(const NetworkStore *s, const char *name, const char *su
         return r;
 }
 
+int network_store_import(const NetworkStore *s, const char *name, const char *text, Network **ret,
+                         char **ret_message) {
+        _cleanup_json_ struct json_object *conflist = json_tokener_parse(text), *plugins = NULL;
+        _cleanup_(network_freep) Network *old = NULL;
+        const char *listed;
+        int r;
+
+        if (!network_name_is_valid(name))
+                return -EINVAL;
+        if (!conflist || !json_object_is_type(conflist, json_type_object)) {
+                set_message(ret_message, "The configuration list is not a JSON object.");
+                return -EINVAL;
+        }
+        /* a single-plugin .conf as a list of one, as CNI's libcni does */
+        if (!json_object_object_get_ex(conflist, "plugins", NULL) &&
+            json_object_object_get_ex(conflist, "type", NULL)) {
+                struct json_object *list = json_object_new_object();
+                plugins = json_object_new_array();
+                if (!list || !plugins) {
+                        json_object_put(list);
+                        return -ENOMEM;
+                }
+                json_object_object_add(list, "cniVersion",
+                                       json_object_get(json_object_object_get(conflist, "cniVersion")));
+                json_object_object_add(list, "name",
+                                       json_object_get(json_object_object_get(conflist, "name")));
+                json_object_array_add(plugins, json_object_get(conflist));
+                json_object_object_add(list, "plugins", TAKE_PTR(plugins));
+                json_object_put(conflist);
+                conflist = list;
+        }
+        r = cni_conflist_validate(conflist, ret_message);
+        if (r < 0)
+                return r;
+        listed = json_object_get_string(json_object_object_get(conflist, "name"));
+        if (!streq(listed, name)) {
+                set_message(ret_message, "The configuration list is named differently.");
+                return -EINVAL;
+        }
+        json_object_object_del(conflist, "driver"); /* its own plugins, never the native driver */
+        r = network_store_load(s, name, &old);
+        if (r >= 0) /* the same list again is no change (conman-cri offers the node's at every pod) */
+                return json_object_equal(old->conflist, conflist) ? network_from_conflist(conflist, ret)
+                                                                  : -EEXIST;
+        if (r != -ENOENT)
+                return r;
+        r = write_conflist(s, name, conflist);
+        if (r >= 0 && ret)
+                r = network_from_conflist(conflist, ret);
+        return r;
+}
+
 int network_store_remove(const NetworkStore *s, const char *name) {
         _cleanup_free_ char *path = NULL;
 

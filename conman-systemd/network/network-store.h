@@ -74,6 +74,11 @@ int network_store_list(const NetworkStore *s, Network ***ret, size_t *ret_n);
  * -EINVAL/-EADDRINUSE with *ret_message. */
 int network_store_create(const NetworkStore *s, const char *name, const char *subnet, const char *gateway,
                          Network **ret, char **ret_message);
+/* Stores a CNI configuration list (or a single-plugin .conf) written elsewhere, such as a node's
+ * /etc/cni/net.d file, as network name: its containers go through its CNI plugins. The same list again is
+ * no change; another one of that name is -EEXIST; a malformed one -EINVAL with *ret_message. */
+int network_store_import(const NetworkStore *s, const char *name, const char *text, Network **ret,
+                         char **ret_message);
 /* -ENOENT: no such network; -EPERM: the built-in default. The caller checks that no container uses it. */
 int network_store_remove(const NetworkStore *s, const char *name);
 

@@ -122,13 +122,18 @@ void container_file_write_cpus(FILE *out, uint64_t quota_usec) {
         fprintf(out, "CPUs=%s\n", buf);
 }
 
-static void write_duration(FILE *out, const char *key, uint64_t usec) {
+/* sec_unit: "" for systemd's seconds (StopTimeout=10), "s" where a unit is needed (HealthInterval=30s). */
+static void write_duration_unit(FILE *out, const char *key, uint64_t usec, const char *sec_unit) {
         if (usec % USEC_PER_SEC == 0)
-                fprintf(out, "%s=%" PRIu64 "\n", key, usec / USEC_PER_SEC);
+                fprintf(out, "%s=%" PRIu64 "%s\n", key, usec / USEC_PER_SEC, sec_unit);
         else if (usec % USEC_PER_MSEC == 0)
                 fprintf(out, "%s=%" PRIu64 "ms\n", key, usec / USEC_PER_MSEC);
         else
                 fprintf(out, "%s=%" PRIu64 "us\n", key, usec);
+}
+
+static void write_duration(FILE *out, const char *key, uint64_t usec) {
+        write_duration_unit(out, key, usec, "");
 }
 
 static void write_header(FILE *out, const char *name) {
@@ -323,6 +328,31 @@ static int write_quadlet_extras(FILE *out, const ContainerSpec *s, sd_bus_error 
         return r;
 }
 
+/* Quadlet's Health*= keys (parse_health_cmd() & co. in container-file.c): a shell command only. */
+static int write_health(FILE *out, const HealthSpec *h, sd_bus_error *error) {
+        bool shell = h->test && h->test[0] && streq(h->test[0], "CMD-SHELL") && h->test[1];
+
+        if (health_spec_enabled(h) && (!shell || strchr(h->test[1], '\n')))
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "A .container file carries a health check as one line of shell "
+                                         "(HealthCmd=); this one is not.");
+        if (h->disabled)
+                fputs("HealthCmd=none\n", out);
+        else if (shell)
+                fprintf(out, "HealthCmd=%s\n", h->test[1]);
+        if (h->interval_usec > 0)
+                write_duration_unit(out, "HealthInterval", h->interval_usec, "s");
+        if (h->timeout_usec > 0)
+                write_duration_unit(out, "HealthTimeout", h->timeout_usec, "s");
+        if (h->start_period_usec > 0)
+                write_duration_unit(out, "HealthStartPeriod", h->start_period_usec, "s");
+        if (h->retries > 0)
+                fprintf(out, "HealthRetries=%u\n", h->retries);
+        if (h->on_failure != HEALTH_ON_FAILURE_NONE)
+                fprintf(out, "HealthOnFailure=%s\n", health_on_failure_to_string(h->on_failure));
+        return 0;
+}
+
 static int write_container_section(FILE *out, const char *name, const ContainerSpec *s, sd_bus_error *error) {
         int r;
 
@@ -344,6 +374,8 @@ static int write_container_section(FILE *out, const char *name, const ContainerS
                 fputs("Tty=yes\n", out); /* conmand holds the terminal (PrepareContainerConsole) */
         if (r >= 0)
                 r = write_quadlet_extras(out, s, error);
+        if (r >= 0)
+                r = write_health(out, &s->health, error);
         return r;
 }
 

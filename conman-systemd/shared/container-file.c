@@ -497,6 +497,55 @@ static int parse_run_init(ContainerFile *f, const char *k, const char *v, char *
         return ini_parse_bool(v, &f->spec.init) < 0 ? ini_message(m, "'%s' is not a boolean", v) : 0;
 }
 
+/* ---- Quadlet's HealthCmd=, HealthInterval= ... (shared/health.h, docs/health.md) ---- */
+
+/* A shell command (docker's CMD-SHELL); "none" turns any check off, the image's too, as Quadlet's. */
+static int parse_health_cmd(ContainerFile *f, const char *k, const char *v, char **m) {
+        HealthSpec *h = &f->spec.health;
+
+        strv_freep(&h->test);
+        h->disabled = streq(v, "none");
+        if (h->disabled || isempty(v))
+                return 0;
+        if (strv_push(&h->test, "CMD-SHELL") < 0 || strv_push(&h->test, v) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int parse_health_duration(const char *v, uint64_t *ret, char **m) {
+        if (health_parse_duration(v, ret) < 0)
+                return ini_message(m, "'%s' is not a duration like 30s, 1m30s or 500ms", v);
+        return 0;
+}
+
+static int parse_health_interval(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_health_duration(v, &f->spec.health.interval_usec, m);
+}
+
+static int parse_health_timeout(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_health_duration(v, &f->spec.health.timeout_usec, m);
+}
+
+static int parse_health_start_period(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_health_duration(v, &f->spec.health.start_period_usec, m);
+}
+
+static int parse_health_retries(ContainerFile *f, const char *k, const char *v, char **m) {
+        uint64_t n;
+
+        if (safe_atou64(v, &n) < 0 || n < 1 || n > 1000000)
+                return ini_message(m, "'%s' is not a number from 1 to 1000000", v);
+        f->spec.health.retries = (unsigned) n;
+        return 0;
+}
+
+static int parse_health_on_failure(ContainerFile *f, const char *k, const char *v, char **m) {
+        f->spec.health.on_failure = health_on_failure_from_string(v);
+        if (f->spec.health.on_failure < 0)
+                return ini_message(m, "'%s' is not none, kill, restart or stop", v);
+        return 0;
+}
+
 /* AddHost=, DNS=, DNSSearch=, DNSOption=: one value a line (repeatable); an empty value resets the list. */
 static int add_net_value(const char *v, char ***l, bool ok, const char *rule, char **m) {
         if (isempty(v)) {
@@ -616,6 +665,14 @@ const ContainerFileKey container_file_keys[] = {
           "resource limits, NAME=SOFT[:HARD] ... (nofile=1024:2048) → LimitNOFILE= ..." },
         { "ShmSize", parse_shm_size, "size of /dev/shm (default 64m)" },
         { "RunInit", parse_run_init, "an init (catatonit) as PID 1 in front of the command (boolean)" },
+        { "HealthCmd", parse_health_cmd,
+          "health check, run as /bin/sh -c CMD in the container; none: no check" },
+        { "HealthInterval", parse_health_interval, "time between health checks (default 30s)" },
+        { "HealthTimeout", parse_health_timeout, "time a health check may take (default 30s)" },
+        { "HealthRetries", parse_health_retries,
+          "failed checks in a row that make it unhealthy (default 3)" },
+        { "HealthStartPeriod", parse_health_start_period, "failed checks before then do not count (0s)" },
+        { "HealthOnFailure", parse_health_on_failure, "none, kill, restart or stop when it turns unhealthy" },
 };
 const size_t container_file_n_keys = ELEMENTSOF(container_file_keys);
 

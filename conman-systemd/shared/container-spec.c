@@ -202,6 +202,7 @@ void container_spec_done(ContainerSpec *s) {
         free(s->cpuset_cpus);
         free(s->cpuset_mems);
         security_spec_done(&s->security);
+        health_spec_done(&s->health);
         container_spec_init(s);
 }
 
@@ -538,6 +539,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
                 r = validate_pod(s, error);
         if (r >= 0)
                 r = security_spec_validate(&s->security, s->network == NETWORK_HOST, error);
+        if (r >= 0)
+                r = health_spec_validate(&s->health, error);
         return r;
 }
 
@@ -656,6 +659,9 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         if (s->userns != USERNS_HOST)
                 json_object_object_add(o, "userns", userns_to_json(s->userns, &s->userns_range));
         json_object_object_add(o, "security", security_spec_to_json(&s->security));
+        struct json_object *health = health_spec_to_json(&s->health);
+        if (health)
+                json_object_object_add(o, "health", health);
         return o;
 }
 
@@ -758,6 +764,8 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = userns_from_json(json_object_object_get(o, "userns"), &s->userns, &s->userns_range);
         if (r >= 0)
                 r = security_spec_from_json(json_object_object_get(o, "security"), &s->security);
+        if (r >= 0)
+                r = health_spec_from_json(json_object_object_get(o, "health"), &s->health);
         if (r < 0)
                 return r;
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <systemd/sd-bus.h>
 
+#include "shared/health.h"
 #include "shared/macro.h"
 #include "shared/network-options.h"
 #include "shared/run-limits.h"
@@ -120,6 +121,7 @@ typedef struct ContainerSpec {
         UsernsMode userns;        /* --userns: host (none) or auto (userns.h) */
         UsernsRange userns_range; /* auto: the host IDs allocated at create (size 0 = not yet) */
         SecuritySpec security;    /* capabilities, devices, seccomp ... (security-spec.h) */
+        HealthSpec health;        /* --health-cmd & co. (health.h) */
 } ContainerSpec;
 
 #define CONTAINER_STOP_TIMEOUT_DEFAULT_USEC (10 * UINT64_C(1000000))

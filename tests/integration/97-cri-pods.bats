@@ -448,3 +448,44 @@ EOF
         cri rmp -f "$own"
         no_leftovers
 }
+
+@test "--cni-conf-dir: pods join the node's CNI network (the first conflist of the directory); rmp leaves no lease" {
+        mkdir -p /run/conman-cri-test/net.d /run/systemd/system/conman-cri.service.d
+        cat >/run/conman-cri-test/net.d/10-nodenet.conflist <<'JSON'
+{ "cniVersion": "1.0.0", "name": "nodenet",
+  "plugins": [
+    { "type": "bridge", "bridge": "cmnode0", "isGateway": true, "ipMasq": true,
+      "ipam": { "type": "host-local", "ranges": [[{ "subnet": "10.99.9.0/24", "gateway": "10.99.9.1" }]],
+                "routes": [{ "dst": "0.0.0.0/0" }], "dataDir": "/run/conman/ipam" } },
+    { "type": "portmap", "capabilities": { "portMappings": true } } ] }
+JSON
+        echo '{ "cniVersion": "1.0.0", "name": "later", "type": "bridge" }' >/run/conman-cri-test/net.d/20-later.conf
+        printf '[Service]\nEnvironment=CONMAN_CRI_CNI_CONF_DIR=/run/conman-cri-test/net.d\n' \
+                >/run/systemd/system/conman-cri.service.d/cni.conf
+        systemctl daemon-reload
+        systemctl stop conman-cri.service || true
+        pod=$(runp cninode)
+        ip=$(cri inspectp "$pod" | jq -r .status.network.ip)
+        [[ "$ip" == 10.99.9.* ]]
+        # conmand took the node's list as a CNI network (not the native driver), once, for every pod
+        run conmanctl network inspect nodenet
+        [[ "$output" == *'"Backend": "cni"'* ]]
+        pod2=$(runp cninode2)
+        [[ "$(cri inspectp "$pod2" | jq -r .status.network.ip)" == 10.99.9.* ]]
+        ctr=$(create "$pod" web 'sleep 1000')
+        cri start "$ctr"
+        [ "$(cri exec "$ctr" sh -c 'ip -4 -o addr show eth0' | awk '{print $4}')" = "$ip/24" ]
+        cri rmp -f "$pod" "$pod2"
+        [ -z "$(ls /run/conman/ipam/nodenet 2>/dev/null | grep -E '^10\.')" ]
+        # a different list under the same name is refused, with the reason, and makes no pod
+        sed -i 's/10.99.9/10.99.10/g' /run/conman-cri-test/net.d/10-nodenet.conflist
+        run cri runp "$(sandbox_json cninode3)"
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"nodenet"* ]]
+        [ -z "$(cri pods -q)" ]
+        rm -rf /run/conman-cri-test /run/systemd/system/conman-cri.service.d
+        systemctl daemon-reload
+        systemctl stop conman-cri.service || true
+        conmanctl network rm nodenet
+        no_leftovers
+}

@@ -448,6 +448,33 @@ static void test_run_flags(void **state) {
         assert_true(f.spec.init);
 }
 
+/* Health checks: Quadlet's HealthCmd= & co. round-trip (shared/health.h). */
+static void test_health_keys(void **state) {
+        _cleanup_(container_spec_done) ContainerSpec s;
+        _cleanup_(container_file_done) ContainerFile f;
+        _cleanup_free_ char *text = NULL;
+
+        container_spec_init(&s);
+        s.rootfs = strdup("/srv/rootfs");
+        push(&s.command, "/bin/true");
+        push(&s.health.test, "CMD-SHELL");
+        push(&s.health.test, "wget -q -O- http://localhost/ || exit 1");
+        s.health.interval_usec = 90 * 1000000;
+        s.health.timeout_usec = 500 * 1000;
+        s.health.retries = 4;
+        s.health.on_failure = HEALTH_ON_FAILURE_RESTART;
+        text = round_trip("hc", &s);
+        assert_non_null(strstr(text,
+                               "\nHealthCmd=wget -q -O- http://localhost/ || exit 1\nHealthInterval=90s\n"
+                               "HealthTimeout=500ms\nHealthRetries=4\nHealthOnFailure=restart\n"));
+        parse_ok(text, &f);
+        assert_strv_same(s.health.test, f.spec.health.test);
+        assert_true(f.spec.health.interval_usec == s.health.interval_usec);
+        assert_true(f.spec.health.timeout_usec == s.health.timeout_usec);
+        assert_int_equal(f.spec.health.retries, 4);
+        assert_int_equal(f.spec.health.on_failure, HEALTH_ON_FAILURE_RESTART);
+}
+
 /* A terminal is written as Tty=yes (conmand holds it for a generated container too); --rm and -i have no key
  * and are named in a comment. */
 static void test_tty_and_what_is_not_carried(void **state) {
@@ -610,6 +637,7 @@ static void test_parser_refuses_fifo(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_run_flags),
+                cmocka_unit_test(test_health_keys),
                 cmocka_unit_test(test_rootfs_awkward_values),
                 cmocka_unit_test(test_image_entrypoint_pinned),
                 cmocka_unit_test(test_image_one_word_command),

@@ -439,6 +439,68 @@ static int opt_group_add(sd_bus_message *m, ContainerSpec *s, sd_bus_error *erro
         return read_security_list(m, s, security_spec_add_group, "use a group name or number", error);
 }
 
+/* Health checks (shared/health.h): HealthCmd is docker's --health-cmd (CMD-SHELL), HealthTest docker's
+ * Healthcheck.Test as a list; durations in microseconds. */
+static int opt_health_cmd(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        strv_freep(&s->health.test);
+        if (strv_push(&s->health.test, "CMD-SHELL") < 0 || strv_push(&s->health.test, v) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int opt_health_test(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        strv_freep(&s->health.test);
+        return read_strv(m, &s->health.test);
+}
+
+static int opt_health_duration(sd_bus_message *m, uint64_t *target) {
+        return sd_bus_message_read(m, "t", target);
+}
+
+static int opt_health_interval(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return opt_health_duration(m, &s->health.interval_usec);
+}
+
+static int opt_health_timeout(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return opt_health_duration(m, &s->health.timeout_usec);
+}
+
+static int opt_health_start_period(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return opt_health_duration(m, &s->health.start_period_usec);
+}
+
+static int opt_health_retries(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        uint32_t v;
+        int r = sd_bus_message_read(m, "u", &v);
+        if (r >= 0)
+                s->health.retries = v;
+        return r;
+}
+
+static int opt_no_healthcheck(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        int v, r = sd_bus_message_read(m, "b", &v);
+        if (r >= 0)
+                s->health.disabled = v;
+        return r;
+}
+
+static int opt_health_on_failure(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        const char *v;
+        int r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        s->health.on_failure = health_on_failure_from_string(v);
+        if (s->health.on_failure < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown HealthOnFailure '%.32s': use none, kill, restart or stop.",
+                                         v);
+        return 0;
+}
+
 typedef struct Option {
         const char *name;
         const char *signature;
@@ -507,6 +569,14 @@ static const Option options[] = {
         { "Ulimits", "as", opt_ulimits },
         { "ShmSize", "t", opt_shm_size },
         { "Init", "b", opt_init },
+        { "HealthCmd", "s", opt_health_cmd },
+        { "HealthTest", "as", opt_health_test },
+        { "HealthInterval", "t", opt_health_interval },
+        { "HealthTimeout", "t", opt_health_timeout },
+        { "HealthStartPeriod", "t", opt_health_start_period },
+        { "HealthRetries", "u", opt_health_retries },
+        { "NoHealthcheck", "b", opt_no_healthcheck },
+        { "HealthOnFailure", "s", opt_health_on_failure },
 };
 
 /* Pod s: the pod to join (its name, id or a unique id prefix), resolved by the caller. */

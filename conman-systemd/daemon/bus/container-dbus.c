@@ -8,6 +8,7 @@
 #include "shared/bus-errors.h"
 #include "shared/log.h"
 #include "shared/util.h"
+#include "daemon/container-health.h"
 #include "daemon/container.h"
 #include "daemon/stdio/container-stdio.h"
 #include "daemon/bus/bus-util.h"
@@ -41,6 +42,11 @@ static int property_get_state(sd_bus *bus, const char *path, const char *interfa
                               sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         Container *c = userdata;
         return sd_bus_message_append(reply, "s", container_status_string(c));
+}
+
+static int property_get_health(sd_bus *bus, const char *path, const char *interface, const char *property,
+                               sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", strempty(container_health_status(userdata)));
 }
 
 static int property_get_spec_string(sd_bus *bus, const char *path, const char *interface,
@@ -228,6 +234,7 @@ static const sd_bus_vtable container_vtable[] = {
         SD_BUS_PROPERTY("CreatedAt", "t", NULL, offsetof(Container, created_at),
                         SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("State", "s", property_get_state, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+        SD_BUS_PROPERTY("Health", "s", property_get_health, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("ExitCode", "i", NULL, offsetof(Container, exit_code),
                         SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
         SD_BUS_PROPERTY("OOMKilled", "b", property_get_oom_killed, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
@@ -279,6 +286,11 @@ int container_send_new_signal(Container *c) {
 int container_send_removed_signal(Container *c) {
         return sd_bus_emit_signal(c->manager->bus, "/io/conman1", "io.conman1.Manager", "ContainerRemoved",
                                   "sso", c->id, c->name, c->object_path);
+}
+
+void container_send_health_changed(Container *c) {
+        (void) sd_bus_emit_properties_changed(c->manager->bus, c->object_path, "io.conman1.Container", "Id",
+                                              "Name", "Health", NULL);
 }
 
 void container_send_changed(Container *c) {

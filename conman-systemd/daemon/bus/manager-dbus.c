@@ -10,6 +10,7 @@
 #include "shared/log.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "daemon/container-health.h"
 #include "daemon/container.h"
 #include "daemon/manager.h"
 #include "daemon/pod.h"
@@ -133,6 +134,17 @@ FORWARD(method_inspect_container, bus_container_method_inspect)
 FORWARD(method_generate_container_file, bus_container_method_generate_container_file)
 FORWARD(method_attach_container, bus_container_method_attach)
 
+/* Runs the health check once: it runs a command in the container, so root's (container-health.h). */
+static int method_healthcheck_run(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Container *c;
+        int r = read_container(msg, userdata, &c, error);
+        if (r >= 0)
+                r = bus_verify_root(msg, error);
+        if (r < 0)
+                return r;
+        return container_health_run(c, msg, error);
+}
+
 #define FORWARD_POD(manager_method, pod_method)                                                              \
         static int manager_method(sd_bus_message *msg, void *userdata, sd_bus_error *error) {                \
                 return bus_forward_to_pod(msg, userdata, pod_method, error);                                 \
@@ -217,24 +229,39 @@ static int append_container_details(sd_bus_message *reply, Container *c) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static int method_list_container_details(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+/* Replies to a (b all) call with an array of element, one per listed container that append adds. */
+static int reply_container_list(sd_bus_message *msg, Manager *m, const char *element,
+                                int (*append)(sd_bus_message *reply, Container *c)) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        Manager *m = userdata;
         int all, r;
 
         r = sd_bus_message_read(msg, "b", &all);
         if (r >= 0)
                 r = sd_bus_message_new_method_return(msg, &reply);
         if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(sasassss)");
+                r = sd_bus_message_open_container(reply, 'a', element);
         for (Container *c = m->containers; r >= 0 && c; c = c->next)
                 if (all || container_state_is_active(c->state))
-                        r = append_container_details(reply, c);
+                        r = append(reply, c);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)
                 return r;
         return sd_bus_send(NULL, reply, NULL);
+}
+
+static int method_list_container_details(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        return reply_container_list(msg, userdata, "(sasassss)", append_container_details);
+}
+
+/* (id, health status) of each listed container that has a health check: `ps` shows it after "Up ...". */
+static int append_container_health(sd_bus_message *reply, Container *c) {
+        const char *status = container_health_status(c);
+        return status ? sd_bus_message_append(reply, "(ss)", c->id, status) : 0;
+}
+
+static int method_list_container_health(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        return reply_container_list(msg, userdata, "(ss)", append_container_health);
 }
 
 const sd_bus_vtable manager_vtable[] = {
@@ -260,6 +287,12 @@ const sd_bus_vtable manager_vtable[] = {
                                 method_remove_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("WaitContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("i", exit_code),
                                 method_wait_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("HealthcheckRun", SD_BUS_ARGS("s", container),
+                                SD_BUS_RESULT("s", status, "i", exit_code), method_healthcheck_run,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListContainerHealth", SD_BUS_ARGS("b", all),
+                                SD_BUS_RESULT("a(ss)", containers), method_list_container_health,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("o", path),
                                 method_get_container, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InspectContainer", SD_BUS_ARGS("s", container), SD_BUS_RESULT("s", json),

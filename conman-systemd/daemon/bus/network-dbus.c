@@ -21,9 +21,9 @@ static int no_such_network(sd_bus_error *error, const char *name) {
                                  "No such network: '%s'. 'conmanctl network ls' lists them.", name);
 }
 
-/* Options of CreateNetwork: Subnet s, Gateway s. */
+/* Options of CreateNetwork: Subnet s, Gateway s; or ConfList s. */
 static int read_create_options(sd_bus_message *msg, const char **subnet, const char **gateway,
-                               sd_bus_error *error) {
+                               const char **conflist, sd_bus_error *error) {
         int r;
 
         r = sd_bus_message_enter_container(msg, 'a', "{sv}");
@@ -32,10 +32,14 @@ static int read_create_options(sd_bus_message *msg, const char **subnet, const c
                 r = sd_bus_message_read(msg, "s", &key);
                 if (r < 0)
                         return r;
-                target = streq(key, "Subnet") ? subnet : streq(key, "Gateway") ? gateway : NULL;
+                target = streq(key, "Subnet")     ? subnet
+                         : streq(key, "Gateway")  ? gateway
+                         : streq(key, "ConfList") ? conflist
+                                                  : NULL;
                 if (!target)
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Unknown option '%s': networks take Subnet and Gateway.",
+                                                 "Unknown option '%s': networks take Subnet and Gateway, or "
+                                                 "ConfList.",
                                                  key);
                 r = sd_bus_message_read(msg, "v", "s", target);
                 if (r < 0)
@@ -62,29 +66,37 @@ static int method_create_network(sd_bus_message *msg, void *userdata, sd_bus_err
         _cleanup_(network_context_done) NetworkContext ctx = {};
         _cleanup_(network_freep) Network *n = NULL;
         _cleanup_free_ char *message = NULL;
-        const char *name, *subnet = NULL, *gateway = NULL;
+        const char *name, *subnet = NULL, *gateway = NULL, *conflist = NULL;
         Manager *m = userdata;
         int r;
 
         r = sd_bus_message_read(msg, "s", &name);
         if (r >= 0)
-                r = read_create_options(msg, &subnet, &gateway, error);
+                r = read_create_options(msg, &subnet, &gateway, &conflist, error);
         if (r < 0)
                 return r;
         if (!network_name_is_valid(name))
                 return invalid_name(error, name);
+        if (conflist && (subnet || gateway))
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "A network is either a configuration list (ConfList) or a subnet.");
         r = bus_verify_root(msg, error);
         if (r < 0)
                 return r;
         r = container_network_context(m, &ctx);
         if (r < 0)
                 return r;
-        r = network_store_create(&ctx.store, name, isempty(subnet) ? NULL : subnet, gateway, &n, &message);
+        if (conflist)
+                r = network_store_import(&ctx.store, name, conflist, &n, &message);
+        else
+                r = network_store_create(&ctx.store, name, isempty(subnet) ? NULL : subnet, gateway, &n,
+                                         &message);
         if (r < 0)
                 return create_error(error, r, name, message);
-        log_info("Created network %s (%s, gateway %s, bridge %s).", n->name, n->subnet, n->gateway,
-                 n->bridge);
-        return sd_bus_reply_method_return(msg, "sss", n->subnet, n->gateway, n->bridge);
+        log_info("Created network %s (%s, gateway %s, bridge %s).", n->name, strna(n->subnet),
+                 strna(n->gateway), strna(n->bridge));
+        return sd_bus_reply_method_return(msg, "sss", strempty(n->subnet), strempty(n->gateway),
+                                          strempty(n->bridge));
 }
 
 static unsigned count_users(Manager *m, const char *network) {

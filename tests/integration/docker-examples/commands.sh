@@ -95,6 +95,9 @@ docker rm c2
 docker run -d --name a1 busybox sleep 300
 docker stop -t 1 a1
 docker rm -f a1
+docker run -d --name hc --health-cmd 'test -e /tmp' --health-interval 1s --health-retries 2 busybox sleep 300
+for i in $(seq 1 30); do [ "$(docker inspect --format '{{.State.Health.Status}}' hc)" = healthy ] && break; sleep 0.5; done; docker ps --filter name=hc | grep -q healthy
+docker healthcheck run hc
 docker run -d --name a2 busybox sleep 300
 docker rm -f $(docker ps -aq)
 docker network create mynet
