@@ -421,13 +421,16 @@ static bool pid_is_zombie(pid_t pid) {
 static bool container_init_ended(Container *c) {
         _cleanup_free_ char *active = NULL, *sub = NULL;
 
-        if (c->state == CONTAINER_RUNNING)
-                return pid_is_zombie((pid_t) c->main_pid);
-        if (c->state != CONTAINER_STOPPING ||
+        if (c->state == CONTAINER_RUNNING && pid_is_zombie((pid_t) c->main_pid))
+                return true;
+        /* running or stopping here, but systemd may have moved on already (its signal is on its way) */
+        if ((c->state != CONTAINER_RUNNING && c->state != CONTAINER_STOPPING) ||
             systemd_get_unit_state(c->manager->systemd, c->unit_path, &active, &sub) < 0)
                 return false;
-        return streq(active, "deactivating") && (streq(sub, "stop-post") || streq(sub, "final-sigterm") ||
-                                                 streq(sub, "final-sigkill") || streq(sub, "final-watchdog"));
+        return streq(active, "inactive") || streq(active, "failed") ||
+               (streq(active, "deactivating") &&
+                (streq(sub, "stop-post") || streq(sub, "final-sigterm") || streq(sub, "final-sigkill") ||
+                 streq(sub, "final-watchdog")));
 }
 
 int container_remove(Container *c, bool force, sd_bus_message *request, sd_bus_error *error) {
