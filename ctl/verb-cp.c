@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include "shared/copy-tree.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/util.h"
-#include "copy-tree.h"
 #include "ctl.h"
 #include "help.h"
 

@@ -102,7 +102,7 @@ def main():
     print("  below an existing destination directory under its own name, `SRC/.` copies what it holds), for running")
     print("  and stopped containers. The container's side resolves inside its root (`openat2` with")
     print("  `RESOLVE_IN_ROOT`: its absolute symlinks and `..` stay in it) and the copy walks with `*at()` calls that")
-    print("  never follow a symlink (`ctl/copy-tree.c`). A stopped image container's root is an overlay of its")
+    print("  never follow a symlink (`shared/copy-tree.c`). A stopped image container's root is an overlay of its")
     print("  directories mounted in a mount namespace of conmanctl's own, read-only to copy out, writable to copy in.")
     print("  Root only. Not done: `-` (a tar stream on stdin/stdout), copying into a running container whose root")
     print("  is not visible on the host.")

@@ -114,7 +114,7 @@ teardown() {
                 [ -z "$output" ]
                 [[ "$stderr" == *"Usage: conmanctl "* ]] || { echo "$v: $stderr"; false; }
                 [[ "$stderr" == *"See 'conmanctl $v --help'."* ]] || { echo "$v: $stderr"; false; }
-        done < <(conmanctl __verbs | grep -v -x -e image -e network -e pod -e generate -e system -e volume)
+        done < <(conmanctl __verbs | grep -v -x -e image -e network -e pod -e generate -e system -e volume -e healthcheck)
 }
 
 @test "--version and version: the client's version without a daemon (exit 0), the daemon's with one" {
