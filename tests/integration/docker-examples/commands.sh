@@ -100,6 +100,16 @@ for i in $(seq 1 30); do [ "$(docker inspect --format '{{.State.Health.Status}}'
 docker healthcheck run hc
 docker run -d --name a2 busybox sleep 300
 docker rm -f $(docker ps -aq)
+docker volume create mydata
+docker run --rm -v mydata:/data busybox sh -c 'echo kept > /data/f'
+docker run --rm -v mydata:/data:ro busybox cat /data/f
+docker volume ls
+docker volume inspect mydata
+docker run --rm --mount type=volume,source=mydata,target=/data busybox test -s /data/f
+docker run --rm --tmpfs /scratch busybox sh -c 'grep -q " /scratch tmpfs" /proc/mounts'
+docker run --rm --mount type=tmpfs,target=/scratch busybox true
+docker volume rm mydata
+docker volume prune -f
 docker network create mynet
 docker network ls
 docker network inspect mynet
