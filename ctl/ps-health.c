@@ -19,8 +19,8 @@ int ps_health_read(sd_bus *bus, bool all, char ***ret_pairs) {
 
         *ret_pairs = NULL;
         r = ctl_call(bus, "ListContainerHealth", &error, &reply, "b", all);
-        if (r < 0 && sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD))
-                return 0; /* an older conmand: no health to show */
+        if (r < 0 && sd_bus_error_has_names(&error, SD_BUS_ERROR_UNKNOWN_METHOD, SD_BUS_ERROR_ACCESS_DENIED))
+                return 0; /* an older conmand or bus policy: no health to show */
         if (r < 0)
                 return ctl_log_bus_error("cannot list the containers' health", &error, r);
         r = sd_bus_message_enter_container(reply, 'a', "(ss)");

@@ -236,8 +236,10 @@ static int read_details(sd_bus *bus, bool all, bool need, PsEntry *entries, size
         int r;
 
         r = ctl_call(bus, "ListContainerDetails", &error, &reply, "b", all);
-        if (r < 0 && !need && sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_METHOD))
-                return 0; /* a conmand older than this conmanctl: no PORTS, labels or networks to show */
+        if (r < 0 && !need &&
+            sd_bus_error_has_names(&error, SD_BUS_ERROR_UNKNOWN_METHOD, SD_BUS_ERROR_ACCESS_DENIED))
+                return 0; /* a conmand (or bus policy) older than this conmanctl: no PORTS, labels or networks
+                           */
         if (r < 0)
                 return ctl_log_bus_error("cannot list containers", &error, r);
         r = sd_bus_message_enter_container(reply, 'a', "(sasassss)");
