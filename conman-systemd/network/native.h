@@ -16,6 +16,8 @@
 #include "network/network-store.h"
 
 #define NATIVE_VETH_PREFIX "cm"
+/* In <ipam>/<network>/: the network's own nftables rules are in the table (see nft-rules.h). */
+#define NATIVE_RULES_MARK "nft-rules"
 
 /* "cm<12 chars of id>" */
 int native_veth_name(const char *container_id, char **ret);
@@ -34,9 +36,12 @@ typedef struct NativeAttach {
  * On failure the caller tears down with native_detach(). */
 int native_attach(const Network *net, const NativeAttach *a, struct json_object **ret_result,
                   char **ret_message);
-/* Removes the rules, the host veth and the leases of container_id (in network, or every network when
- * NULL). Idempotent; returns the first error but always finishes. */
-int native_detach(const char *ipam_dir, const char *network, const char *container_id);
+/* Removes the rules (when the container has its own: published ports), the host veth and the leases of
+ * container_id (in network, or every network when NULL). Idempotent; returns the first error but always
+ * finishes. */
+int native_detach(const char *ipam_dir, const char *network, const char *container_id, bool rules);
+/* What `network rm` leaves of a native network: its own rules and their mark. */
+int native_network_remove(const char *ipam_dir, const char *network);
 /* The host veth is up on its bridge and eth0 exists in the namespace; *ret_message says what is missing. */
 int native_check(const char *container_id, const char *netns_path, char **ret_message);
 
