@@ -237,19 +237,39 @@ int native_attach(const Network *net, const NativeAttach *a, struct json_object 
         return r;
 }
 
-int native_detach(const char *ipam_dir, const char *network, const char *container_id, bool rules) {
+/* The namespace takes the veth pair with it when it goes (the kernel's clean-up deletes both ends, off
+ * teardown's path): deleting the host end here would cost an RCU grace period, ~25 ms. Its address goes
+ * now, so even a namespace someone still holds open cannot answer for an address the lease gives back. */
+static int unaddress_in(const char *netns_path) {
+        _cleanup_(netlink_closep) Netlink *nl = NULL;
+        int eth, r;
+
+        r = netlink_open_in(netns_path, &nl);
+        if (r >= 0)
+                r = netlink_link_get(nl, IFNAME, &eth, NULL);
+        return r < 0 ? r : netlink_addresses_flush(nl, eth);
+}
+
+static int delete_host_end(const char *container_id) {
         _cleanup_(netlink_closep) Netlink *nl = NULL;
         _cleanup_free_ char *veth = NULL;
-        int r, ret = rules ? nft_owner_remove(NFT_COMMENT_PREFIX, container_id) : 0;
+        int r;
 
         r = native_veth_name(container_id, &veth);
         if (r >= 0)
                 r = netlink_open(&nl);
-        if (r >= 0)
-                r = netlink_link_delete(nl, veth);
-        if (r < 0 && ret >= 0)
-                ret = r;
-        r = ipam_release(ipam_dir, network, container_id);
+        return r < 0 ? r : netlink_link_delete(nl, veth);
+}
+
+int native_detach(const NativeDetach *d) {
+        int r, ret = d->rules ? nft_owner_remove(NFT_COMMENT_PREFIX, d->container_id) : 0;
+
+        if (!d->netns_path || unaddress_in(d->netns_path) < 0) { /* no namespace (left) to take it along */
+                r = delete_host_end(d->container_id);
+                if (r < 0 && ret >= 0)
+                        ret = r;
+        }
+        r = ipam_release(d->ipam_dir, d->network, d->container_id);
         return r < 0 && ret >= 0 ? r : ret;
 }
 

@@ -36,10 +36,18 @@ typedef struct NativeAttach {
  * On failure the caller tears down with native_detach(). */
 int native_attach(const Network *net, const NativeAttach *a, struct json_object **ret_result,
                   char **ret_message);
-/* Removes the rules (when the container has its own: published ports), the host veth and the leases of
- * container_id (in network, or every network when NULL). Idempotent; returns the first error but always
- * finishes. */
-int native_detach(const char *ipam_dir, const char *network, const char *container_id, bool rules);
+typedef struct NativeDetach {
+        const char *ipam_dir;
+        const char *network;      /* NULL: every network */
+        const char *container_id; /* 64 hex */
+        const char *netns_path;   /* the namespace the caller removes next, or NULL */
+        bool rules;               /* the container has rules of its own (published ports) */
+} NativeDetach;
+
+/* Removes the container's rules, its address and leases; the veth pair goes with the namespace, which the
+ * caller removes next (without one, the host end is deleted here). Idempotent; returns the first error but
+ * always finishes. */
+int native_detach(const NativeDetach *d);
 /* What `network rm` leaves of a native network: its own rules and their mark. */
 int native_network_remove(const char *ipam_dir, const char *network);
 /* The host veth is up on its bridge and eth0 exists in the namespace; *ret_message says what is missing. */

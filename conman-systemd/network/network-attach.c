@@ -638,8 +638,11 @@ int network_detach(const NetworkContext *ctx, const char *container_id, char **r
                 return r;
         if (read_json(ctx, container_id, ATTACHMENT_JSON, &att) >= 0) {
                 if (network_driver_from_string(strempty(member(att, "driver"))) == NETWORK_DRIVER_NATIVE)
-                        ret = native_detach(ctx->ipam_dir, member(att, "network"), container_id,
-                                            attachment_has_rules(att));
+                        ret = native_detach(&(NativeDetach){ .ipam_dir = ctx->ipam_dir,
+                                                             .network = member(att, "network"),
+                                                             .container_id = container_id,
+                                                             .netns_path = netns_file,
+                                                             .rules = attachment_has_rules(att) });
                 else
                         ret = run_del(ctx, container_id, att, netns_file, ret_message);
         }

@@ -39,7 +39,7 @@ native_rules() {
 
 leftovers() {
         ls /run/netns 2>/dev/null | grep '^conman-' || true
-        ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' || true
+        leftover_veths
         ls /run/conman/ipam/* 2>/dev/null | grep -vE '(^|/)(lock|last_reserved_ip\.0)$' | grep -E '[0-9]+\.[0-9]+' || true
         ls /run/conman/networks 2>/dev/null | grep -v '^\.' || true
         native_rules
@@ -213,7 +213,9 @@ cycles() {
         /usr/libexec/conman/conman-netns teardown "$id"
         /usr/libexec/conman/conman-netns teardown "$id"
         [ -z "$(native_rules)" ]
-        ! ip link show "cm${id:0:12}" 2>/dev/null
+        # the address is gone at once; the veth pair goes with the namespace, here when the container ends
+        run conmanctl exec web /bin/ip -4 addr show eth0
+        [[ "$output" != *inet* ]]
         conmanctl rm -f web
         no_leftovers
 }
