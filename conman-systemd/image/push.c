@@ -21,7 +21,9 @@ typedef struct Push {
         PullProgress *progress;
         size_t current;
         PushResult *result;
-        uint64_t chunk_size; /* blobs larger than this go in PATCH chunks of it; 0: all monolithic */
+        uint64_t chunk_size;          /* blobs larger than this go in PATCH chunks of it; 0: all monolithic */
+        LayerCompression compression; /* asked for, or DETECT: as stored */
+        PushSource source;            /* a manifest made for this push, when the stored one does not do */
         char **error;
 } Push;
 
@@ -102,6 +104,9 @@ static int blob_open(Push *p, const PushBlob *b, int *ret_fd) {
         size_t n;
         int r;
 
+        r = push_source_open_blob(&p->source, b->digest, ret_fd);
+        if (r != 0)
+                return r < 0 ? push_fail(p, r, "cannot open blob %s: %s", b->digest, strerror(-r)) : 0;
         if (b->diff_id) {
                 r = image_store_open_layer_blob(p->store, b->diff_id, b->digest, ret_fd, &size);
                 if (r == -ENOENT)
@@ -189,46 +194,107 @@ static const char *push_manifest_digest(Push *p, const char *image) {
         return p->image->manifest_digest;
 }
 
-/* The stored manifest, its media type and the config's diff_ids. */
-static int push_load(Push *p, const char *image, char **ret_manifest, size_t *ret_size, Manifest **ret_m,
-                     ImageConfig **ret_c) {
-        _cleanup_free_ char *manifest = NULL, *config = NULL;
-        const char *digest = push_manifest_digest(p, image);
-        size_t size, csize;
+/* The stored manifest digest (stored manifest, parsed into *ret_m and its bytes). */
+static int push_load_stored(Push *p, const char *digest, char **ret_manifest, size_t *ret_size,
+                            Manifest **ret_m) {
+        _cleanup_free_ char *manifest = NULL;
+        size_t size;
         int r;
 
-        if (!digest)
-                return push_fail(p, -EPROTONOSUPPORT,
-                                 "image %.12s has no stored manifest (imported from a docker-save archive)",
-                                 p->image->id);
         r = image_store_read_blob(p->store, digest, MANIFEST_MAX_SIZE, &manifest, &size);
         if (r < 0)
                 return push_fail(p, r, "cannot read manifest %s: %s", digest, strerror(-r));
-        strcpy(p->result->digest, digest);
         r = manifest_parse(manifest, size, NULL, ret_m);
         if (r < 0) /* an OCI manifest may leave out its mediaType */
                 r = manifest_parse(manifest, size, MEDIA_TYPE_OCI_MANIFEST, ret_m);
         if (r < 0)
                 return push_fail(p, r, "stored manifest %s is unusable", digest);
-        r = image_store_read_config(p->store, p->image->id, &config, &csize);
-        if (r >= 0)
-                r = image_config_parse(config, csize, ret_c);
-        if (r < 0)
-                return push_fail(p, r, "cannot read the image config: %s", strerror(-r));
         *ret_manifest = TAKE_PTR(manifest);
         *ret_size = size;
         return 0;
 }
 
+static int push_load_config(Push *p, ImageConfig **ret) {
+        _cleanup_free_ char *config = NULL;
+        size_t size;
+        int r;
+
+        r = image_store_read_config(p->store, p->image->id, &config, &size);
+        if (r >= 0)
+                r = image_config_parse(config, size, ret);
+        return r < 0 ? push_fail(p, r, "cannot read the image config: %s", strerror(-r)) : 0;
+}
+
+/* Whether the stored manifest m may go as it is: every layer in the compression asked for, if any. */
+static bool stored_manifest_fits(const Manifest *m, LayerCompression asked) {
+        if (asked != LAYER_COMPRESSION_GZIP && asked != LAYER_COMPRESSION_ZSTD)
+                return true;
+        for (size_t i = 0; i < m->n_layers; i++)
+                if (layer_compression_from_media_type(m->layers[i].media_type) != asked)
+                        return false;
+        return true;
+}
+
+/* A manifest made for this push (push-source.c), into p->source. */
+static int push_make_source(Push *p, char *const *diff_ids) {
+        const char *layer = NULL;
+        int r;
+
+        r = push_source_make(p->store, p->image->id, diff_ids, p->compression, &p->source, &layer);
+        if (r == -ENOENT && layer)
+                return push_fail(p, -EPROTONOSUPPORT,
+                                 "the store has layer %s unpacked but not its blob (it came before blobs "
+                                 "were kept): pull or load the image again to push it",
+                                 layer);
+        if (r < 0 && layer)
+                return push_fail(p, r, "cannot prepare layer %s: %s", layer, strerror(-r));
+        if (r < 0)
+                return push_fail(p, r, "cannot make a manifest for %.12s: %s", p->image->id, strerror(-r));
+        return 0;
+}
+
+/* What to send: the stored manifest when there is one that fits, else one made here. ret_manifest and
+ * ret_m are owned by p->source or by the caller (*ret_owned). */
+static int push_load(Push *p, const char *image, const ImageConfig *c, char **ret_owned,
+                     Manifest **ret_owned_m, const char **ret_manifest, size_t *ret_size,
+                     const Manifest **ret_m) {
+        const char *digest = push_manifest_digest(p, image);
+        int r;
+
+        if (digest) {
+                r = push_load_stored(p, digest, ret_owned, ret_size, ret_owned_m);
+                if (r < 0)
+                        return r;
+                if (stored_manifest_fits(*ret_owned_m, p->compression)) {
+                        strcpy(p->result->digest, digest);
+                        *ret_manifest = *ret_owned;
+                        *ret_m = *ret_owned_m;
+                        return 0;
+                }
+        }
+        r = push_make_source(p, c->diff_ids);
+        if (r < 0)
+                return r;
+        strcpy(p->result->digest, p->source.digest);
+        *ret_manifest = p->source.manifest;
+        *ret_size = p->source.manifest_size;
+        *ret_m = p->source.m;
+        return 0;
+}
+
 static int push_run(Push *p, const char *image) {
-        _cleanup_(manifest_freep) Manifest *m = NULL;
+        _cleanup_(manifest_freep) Manifest *stored_m = NULL;
         _cleanup_(image_config_freep) ImageConfig *c = NULL;
         _cleanup_(push_plan_freep) PushPlan *plan = NULL;
-        _cleanup_free_ char *manifest = NULL, *repo_digest = NULL;
+        _cleanup_free_ char *stored = NULL, *repo_digest = NULL;
+        const Manifest *m = NULL;
+        const char *manifest = NULL;
         size_t size = 0;
         int r;
 
-        r = push_load(p, image, &manifest, &size, &m, &c);
+        r = push_load_config(p, &c);
+        if (r >= 0)
+                r = push_load(p, image, c, &stored, &stored_m, &manifest, &size, &m);
         if (r < 0)
                 return r;
         r = push_plan_make(m, c->diff_ids, p->image->repo_digests, p->dest, &plan);
@@ -279,7 +345,7 @@ static int push_destination(Push *p, const char *image, const char *destination)
 }
 
 int image_push(ImageStore *s, const char *image, const char *destination, const RegistryOptions *opts,
-               PullProgress *progress, PushResult *ret, char **ret_error) {
+               LayerCompression compression, PullProgress *progress, PushResult *ret, char **ret_error) {
         _cleanup_(registry_client_freep) RegistryClient *client = NULL;
         _cleanup_reference_ Reference *dest = NULL;
         _cleanup_(image_record_freep) ImageRecord *rec = NULL;
@@ -287,7 +353,8 @@ int image_push(ImageStore *s, const char *image, const char *destination, const 
                    .progress = progress,
                    .result = ret,
                    .error = ret_error,
-                   .chunk_size = push_chunk_size() };
+                   .chunk_size = push_chunk_size(),
+                   .compression = compression };
         RegistryOptions o;
         int r;
 
@@ -309,5 +376,7 @@ int image_push(ImageStore *s, const char *image, const char *destination, const 
         if (r < 0)
                 return push_fail(&p, r, "cannot set up a registry client: %s", strerror(-r));
         p.client = client;
-        return push_run(&p, image);
+        r = push_run(&p, image);
+        push_source_done(&p.source);
+        return r;
 }
