@@ -50,7 +50,7 @@ push_prepare_image() {
 }
 
 bench_push() {
-        local w=$BENCH_WORK/pull
+        local w=$BENCH_WORK/pull size layers
         for t in skopeo umoci docker-registry; do
                 have $t || { blib fail --id push --label "image push" --group push --why "$t is not installed"
                         return 1; }
@@ -65,6 +65,11 @@ bench_push() {
                 --baseline push.tools --runs "$BENCH_PULL_RUNS" --warmup 1 --timeout 600 \
                 --prepare "sh $BENCH_WORK/push-reset.sh" -- \
                 conmanctl push -q --tls-verify=false "$PULL_REF" "$PUSH_DEST"
+        size=$(skopeo inspect --raw --tls-verify=false "docker://$PUSH_DEST" |
+                python3 -c 'import json,sys; m=json.load(sys.stdin); print(sum(l["size"] for l in m["layers"]), len(m["layers"]))')
+        read -r size layers <<<"$size"
+        blib value --id push.size --label "image pushed: compressed size ($layers layers)" --group push \
+                --unit MB "$(calc "$size / 1000000")"
         profile push sh -c "sh $BENCH_WORK/push-reset.sh; conmanctl push -q --tls-verify=false $PULL_REF $PUSH_DEST"
         sh -c "$(pull_reset_conman)" >/dev/null 2>&1
         systemctl stop bench-push-registry.service 2>/dev/null

@@ -159,7 +159,7 @@ int push_source_make(ImageStore *s, const char *image_id, char *const *diff_ids,
 }
 
 int push_source_open_blob(const PushSource *src, const char *digest, int *ret_fd) {
-        for (size_t i = 0; src->m && i < src->m->n_layers; i++)
+        for (size_t i = 0; src->m && src->fds && i < src->m->n_layers; i++)
                 if (streq(src->m->layers[i].digest, digest) && src->fds[i] >= 0) {
                         *ret_fd = fcntl(src->fds[i], F_DUPFD_CLOEXEC, 3);
                         return *ret_fd < 0 ? negative_errno() : 1;

@@ -23,7 +23,7 @@ typedef struct Push {
         PushResult *result;
         uint64_t chunk_size;          /* blobs larger than this go in PATCH chunks of it; 0: all monolithic */
         LayerCompression compression; /* asked for, or DETECT: as stored */
-        PushSource source;            /* a manifest made for this push, when the stored one does not do */
+        PushSource source;            /* what goes: the stored manifest, or one made for this push */
         char **error;
 } Push;
 
@@ -194,23 +194,20 @@ static const char *push_manifest_digest(Push *p, const char *image) {
         return p->image->manifest_digest;
 }
 
-/* The stored manifest digest (stored manifest, parsed into *ret_m and its bytes). */
-static int push_load_stored(Push *p, const char *digest, char **ret_manifest, size_t *ret_size,
-                            Manifest **ret_m) {
-        _cleanup_free_ char *manifest = NULL;
-        size_t size;
+/* The stored manifest digest, read and parsed into p->source (no fds: its blobs are the kept ones). */
+static int push_load_stored(Push *p, const char *digest) {
+        PushSource *src = &p->source;
         int r;
 
-        r = image_store_read_blob(p->store, digest, MANIFEST_MAX_SIZE, &manifest, &size);
+        r = image_store_read_blob(p->store, digest, MANIFEST_MAX_SIZE, &src->manifest, &src->manifest_size);
         if (r < 0)
                 return push_fail(p, r, "cannot read manifest %s: %s", digest, strerror(-r));
-        r = manifest_parse(manifest, size, NULL, ret_m);
+        r = manifest_parse(src->manifest, src->manifest_size, NULL, &src->m);
         if (r < 0) /* an OCI manifest may leave out its mediaType */
-                r = manifest_parse(manifest, size, MEDIA_TYPE_OCI_MANIFEST, ret_m);
+                r = manifest_parse(src->manifest, src->manifest_size, MEDIA_TYPE_OCI_MANIFEST, &src->m);
         if (r < 0)
                 return push_fail(p, r, "stored manifest %s is unusable", digest);
-        *ret_manifest = TAKE_PTR(manifest);
-        *ret_size = size;
+        strcpy(src->digest, digest);
         return 0;
 }
 
@@ -225,13 +222,29 @@ static int push_load_config(Push *p, ImageConfig **ret) {
         return r < 0 ? push_fail(p, r, "cannot read the image config: %s", strerror(-r)) : 0;
 }
 
-/* Whether the stored manifest m may go as it is: every layer in the compression asked for, if any. */
-static bool stored_manifest_fits(const Manifest *m, LayerCompression asked) {
-        if (asked != LAYER_COMPRESSION_GZIP && asked != LAYER_COMPRESSION_ZSTD)
-                return true;
-        for (size_t i = 0; i < m->n_layers; i++)
-                if (layer_compression_from_media_type(m->layers[i].media_type) != asked)
+/* Whether layer diff_id's kept blob is the one d names (not the same tree compressed otherwise). */
+static bool layer_blob_kept(Push *p, const char *diff_id, const Descriptor *d) {
+        _cleanup_close_ int fd = -EBADF;
+        uint64_t size;
+
+        return image_store_open_layer_blob(p->store, diff_id, d->digest, &fd, &size) >= 0;
+}
+
+/* Whether the stored manifest may go as it is: every layer in the compression asked for, if any, and its
+ * blob kept in the store. */
+static bool stored_manifest_fits(Push *p, const Manifest *m, char *const *diff_ids) {
+        bool recompress =
+                p->compression == LAYER_COMPRESSION_GZIP || p->compression == LAYER_COMPRESSION_ZSTD;
+
+        if (strv_length(diff_ids) != m->n_layers)
+                return true; /* the plan says what is wrong */
+        for (size_t i = 0; i < m->n_layers; i++) {
+                if (recompress &&
+                    layer_compression_from_media_type(m->layers[i].media_type) != p->compression)
                         return false;
+                if (!layer_blob_kept(p, diff_ids[i], &m->layers[i]))
+                        return false;
+        }
         return true;
 }
 
@@ -253,58 +266,41 @@ static int push_make_source(Push *p, char *const *diff_ids) {
         return 0;
 }
 
-/* What to send: the stored manifest when there is one that fits, else one made here. ret_manifest and
- * ret_m are owned by p->source or by the caller (*ret_owned). */
-static int push_load(Push *p, const char *image, const ImageConfig *c, char **ret_owned,
-                     Manifest **ret_owned_m, const char **ret_manifest, size_t *ret_size,
-                     const Manifest **ret_m) {
+/* What to send, into p->source: the stored manifest when there is one that fits, else one made here. */
+static int push_load(Push *p, const char *image, const ImageConfig *c) {
         const char *digest = push_manifest_digest(p, image);
         int r;
 
         if (digest) {
-                r = push_load_stored(p, digest, ret_owned, ret_size, ret_owned_m);
-                if (r < 0)
+                r = push_load_stored(p, digest);
+                if (r < 0 || stored_manifest_fits(p, p->source.m, c->diff_ids))
                         return r;
-                if (stored_manifest_fits(*ret_owned_m, p->compression)) {
-                        strcpy(p->result->digest, digest);
-                        *ret_manifest = *ret_owned;
-                        *ret_m = *ret_owned_m;
-                        return 0;
-                }
+                push_source_done(&p->source);
         }
-        r = push_make_source(p, c->diff_ids);
-        if (r < 0)
-                return r;
-        strcpy(p->result->digest, p->source.digest);
-        *ret_manifest = p->source.manifest;
-        *ret_size = p->source.manifest_size;
-        *ret_m = p->source.m;
-        return 0;
+        return push_make_source(p, c->diff_ids);
 }
 
 static int push_run(Push *p, const char *image) {
-        _cleanup_(manifest_freep) Manifest *stored_m = NULL;
         _cleanup_(image_config_freep) ImageConfig *c = NULL;
         _cleanup_(push_plan_freep) PushPlan *plan = NULL;
-        _cleanup_free_ char *stored = NULL, *repo_digest = NULL;
-        const Manifest *m = NULL;
-        const char *manifest = NULL;
-        size_t size = 0;
+        _cleanup_free_ char *repo_digest = NULL;
+        const PushSource *src = &p->source;
         int r;
 
         r = push_load_config(p, &c);
         if (r >= 0)
-                r = push_load(p, image, c, &stored, &stored_m, &manifest, &size, &m);
+                r = push_load(p, image, c);
         if (r < 0)
                 return r;
-        r = push_plan_make(m, c->diff_ids, p->image->repo_digests, p->dest, &plan);
+        strcpy(p->result->digest, src->digest);
+        r = push_plan_make(src->m, c->diff_ids, p->image->repo_digests, p->dest, &plan);
         if (r < 0)
                 return push_fail(p, r, "manifest and config of %.12s disagree", p->image->id);
         r = push_blobs(p, plan);
         if (r < 0)
                 return r;
-        r = registry_put_manifest(p->client, p->dest->tag, manifest, size,
-                                  manifest_kind_to_media_type(m->kind));
+        r = registry_put_manifest(p->client, p->dest->tag, src->manifest, src->manifest_size,
+                                  manifest_kind_to_media_type(src->m->kind));
         if (r < 0)
                 return push_fail_registry(p, r, "cannot upload the manifest");
         if (asprintf(&repo_digest, "%s/%s@%s", p->dest->domain, p->dest->path, p->result->digest) < 0)

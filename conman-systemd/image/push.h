@@ -44,9 +44,9 @@ int push_plan_make(const Manifest *m, char *const *diff_ids, char *const *repo_d
 PushPlan *push_plan_free(PushPlan *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(PushPlan *, push_plan_free);
 
-/* What a push sends when it cannot send the stored manifest (push-source.c): an OCI manifest made for the
- * stored config and a blob per layer (fds[i] for m->layers[i]: the kept blob, or one compressed for the
- * push). */
+/* What a push sends: the stored manifest (fds NULL: the blobs are the kept ones), or (push-source.c) an OCI
+ * manifest made for the stored config and a blob per layer (fds[i] for m->layers[i]: the kept blob, or one
+ * compressed for the push). */
 typedef struct PushSource {
         Manifest *m;
         int *fds;

@@ -419,4 +419,12 @@ application/vnd.oci.image.layer.v1.tar+zstd" ]
         [ "$status" -eq 0 ]
         run remote_media_types zstd/app:back
         [[ "$output" == *"layer.v1.tar+gzip"* && "$output" != *zstd* ]]
+        # the same image pulled again with gzip layers: the store keeps the zstd blobs it has, so the gzip
+        # manifest cannot go as it is; one is made for the blobs kept
+        conmanctl pull -q --cert-dir "$CA" --authfile "$AUTH" $SEC/base/busybox:1 >/dev/null
+        run conmanctl push --tls-verify=false $SEC/base/busybox:1 $PLAIN/zstd/app:kept
+        echo "$output"
+        [ "$status" -eq 0 ]
+        run remote_media_types zstd/app:kept
+        [[ "$output" == *"layer.v1.tar+zstd"* && "$output" != *gzip* ]]
 }
