@@ -65,12 +65,12 @@ bench_push() {
                 --baseline push.tools --runs "$BENCH_PULL_RUNS" --warmup 1 --timeout 600 \
                 --prepare "sh $BENCH_WORK/push-reset.sh" -- \
                 conmanctl push -q --tls-verify=false "$PULL_REF" "$PUSH_DEST"
-        size=$(skopeo inspect --raw --tls-verify=false "docker://$PUSH_DEST" |
-                python3 -c 'import json,sys; m=json.load(sys.stdin); print(sum(l["size"] for l in m["layers"]), len(m["layers"]))')
+        size=$(remote_size "$PUSH_DEST")
         read -r size layers <<<"$size"
         blib value --id push.size --label "image pushed: compressed size ($layers layers)" --group push \
                 --unit MB "$(calc "$size / 1000000")"
-        profile push sh -c "sh $BENCH_WORK/push-reset.sh; conmanctl push -q --tls-verify=false $PULL_REF $PUSH_DEST"
+        profile push sh -c \
+                "sh $BENCH_WORK/push-reset.sh; conmanctl push -q --tls-verify=false $PULL_REF $PUSH_DEST"
         sh -c "$(pull_reset_conman)" >/dev/null 2>&1
         systemctl stop bench-push-registry.service 2>/dev/null
         rm -rf "$BENCH_WORK/push-registry"
