@@ -46,11 +46,12 @@ struct ImageJob {
         char *destination; /* push, or NULL for the image's own name */
         char *auth_file, *cert_dir;
         bool tls_verify;
-        bool has_credentials;     /* inline credentials (PullImage's Credentials option) */
-        Credentials credentials;  /* secret: never logged */
-        char *credentials_auth;   /* base64 "user:password" as given, decoded into credentials */
-        char *credentials_server; /* the host they are for, NULL: the image's registry */
-        char **images;            /* save */
+        LayerCompression compression; /* push: CompressionFormat, or DETECT: as stored */
+        bool has_credentials;         /* inline credentials (PullImage's Credentials option) */
+        Credentials credentials;      /* secret: never logged */
+        char *credentials_auth;       /* base64 "user:password" as given, decoded into credentials */
+        char *credentials_server;     /* the host they are for, NULL: the image's registry */
+        char **images;                /* save */
         ImageArchiveFormat format;
         int fd;           /* save, load, build: the client's file or pipe (owned, closed with the job) */
         ImageBuild build; /* its strings are the ones below */

@@ -82,3 +82,13 @@ int layer_path_normalize(const char *raw, char **ret);
  * and computes its diff_id. -EFBIG beyond limits->max_bytes, -EBADMSG for a corrupt stream. */
 int layer_decompress(int in_fd, int out_fd, const LayerLimits *limits,
                      char ret_diff_id[static DIGEST_STRING_MAX], uint64_t *ret_size);
+/* decompress.c: the same tarball compressed with to (GZIP or ZSTD; deterministic: the same tar gives the same
+ * blob) into out_fd: its diff_id, the blob's digest and size. -EINVAL for another to. */
+int layer_compress(int in_fd, int out_fd, LayerCompression to, const LayerLimits *limits,
+                   char ret_diff_id[static DIGEST_STRING_MAX], char ret_digest[static DIGEST_STRING_MAX],
+                   uint64_t *ret_size);
+/* How a blob is compressed, from its first bytes (gzip, zstd, else none). */
+LayerCompression layer_compression_from_magic(const void *head, size_t size);
+/* "gzip", "zstd", "none" (podman's --compression-format spelling) and back; DETECT has no name. */
+const char *layer_compression_to_string(LayerCompression c);
+LayerCompression layer_compression_from_string(const char *s);

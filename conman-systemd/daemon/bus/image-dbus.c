@@ -139,6 +139,21 @@ static int read_pull_credentials(sd_bus_message *msg, ImageJob *j, sd_bus_error 
         return r < 0 ? r : check_pull_credentials(j, error);
 }
 
+/* PushImage's CompressionFormat: "gzip" or "zstd". */
+static int read_compression(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(msg, "v", "s", &s);
+        if (r < 0)
+                return r;
+        j->compression = layer_compression_from_string(s);
+        if (j->compression != LAYER_COMPRESSION_GZIP && j->compression != LAYER_COMPRESSION_ZSTD)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown CompressionFormat \"%s\" (known: gzip, zstd).", s);
+        return 0;
+}
+
 int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
         int r;
 
@@ -163,6 +178,10 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
                         if (r >= 0 && !isempty(s) &&
                             !(*(streq(key, "AuthFile") ? &j->auth_file : &j->cert_dir) = strdup(s)))
                                 return -ENOMEM;
+                } else if (streq(key, "CompressionFormat") && j->kind == IMAGE_JOB_PUSH) {
+                        r = read_compression(msg, j, error);
+                        if (r < 0)
+                                return r;
                 } else if (streq(key, "Credentials")) {
                         r = read_pull_credentials(msg, j, error);
                         if (r < 0)
@@ -173,7 +192,7 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
                         return sd_bus_error_setf(
                                 error, CONMAN_ERROR_INVALID_ARGUMENT,
                                 "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir, "
-                                "Credentials).",
+                                "Credentials; PushImage also CompressionFormat).",
                                 key);
                 if (r < 0)
                         return r;
