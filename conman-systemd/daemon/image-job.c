@@ -77,7 +77,7 @@ ImageJob *image_job_free(ImageJob *j) {
         free(j->author);
         free(j->paused_container);
         free(j->base_id);
-        free(j->config_json);
+        image_build_run_done(&j->run);
         rootfs_paths_done(&j->rootfs);
         safe_close(j->fd);
         free(j->error);

@@ -56,7 +56,8 @@ struct ImageJob {
         int fd;           /* save, load, build: the client's file or pipe (owned, closed with the job) */
         ImageBuild build; /* its strings are the ones below */
         char **changes;
-        char *comment, *author, *base_id, *config_json;
+        char *comment, *author, *base_id;
+        ImageBuildRun run;      /* commit: the container's run-time config */
         char *paused_container; /* commit --pause: the container it paused, unpaused when done */
         RootfsPaths rootfs;     /* export, commit */
 
