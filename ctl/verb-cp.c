@@ -107,6 +107,9 @@ static int open_root(CpRoot *c, bool writable, int *ret_fd) {
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return log_error_errno(-errno,
                                        "conmanctl cp: cannot make a mount namespace: %m (cp needs root)");
+        /* a container that never started has no upper directory yet: made as its first start makes it */
+        if ((mkdir(c->upper, 0755) < 0 && errno != EEXIST) || (mkdir(c->work, 0755) < 0 && errno != EEXIST))
+                return log_error_errno(-errno, "conmanctl cp: cannot make %s: %m", c->upper);
         if (!mkdtemp(scratch))
                 return log_error_errno(-errno, "conmanctl cp: cannot make a directory under /run: %m");
         c->scratch = strdup(scratch);

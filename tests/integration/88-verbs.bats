@@ -281,6 +281,11 @@ cp_image() {
         conmanctl cp cpt:/tmp/in - | tar -t | grep -qx 'in/sub/f'
         conmanctl start cpt
         [ "$(conmanctl exec cpt cat /srv/sub/g)" = two ]
+        # a container that never started: into it and out of it
+        conmanctl create --name cpc localhost/cp88:1 /bin/cat /tmp/in/sub/f
+        tar -C "$H" -c in | conmanctl cp - cpc:/tmp
+        [ "$(conmanctl cp cpc:/tmp/in/sub/f - | tar -xO)" = one ]
+        [ "$(conmanctl start -a cpc)" = one ]
         # -a keeps the tar's owners; without it the files are root's
         chown 1234:1234 "$H/in/sub/f"
         tar -C "$H" -c in | conmanctl cp -a - cpt:/opt
