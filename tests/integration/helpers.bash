@@ -40,6 +40,14 @@ wait_until() {
         done
 }
 
+# Veths left on the host. The native driver leaves a container's veth pair to the end of its network
+# namespace (the kernel's clean-up deletes both ends shortly after teardown, network/native.c): wait for
+# that, bounded, before listing what is left.
+leftover_veths() {
+        wait_until 5 sh -c '[ -z "$(ip -o link show type veth 2>/dev/null)" ]' || true
+        ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' || true
+}
+
 # The usual per-file set-up: a busybox rootfs at /var/tmp/rootfs ($R in each test), conmand
 # activated, and every container removed after each test.
 conman_setup_file() {
