@@ -103,10 +103,6 @@ static int lookup_pod(sd_bus *bus, const char *ref, char **ret_path) {
         return *ret_path ? 1 : log_oom();
 }
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* The member containers' names, sorted, so that the output does not depend on the daemon's order. */
 static int member_names(sd_bus *bus, const char *pod_path, char ***ret) {
         _cleanup_strv_free_ char **ids = NULL, **names = NULL;
@@ -122,8 +118,7 @@ static int member_names(sd_bus *bus, const char *pod_path, char ***ret) {
         }
         if (r < 0)
                 return r;
-        if (n > 0)
-                qsort(names, n, sizeof(char *), compare_strings);
+        strv_sort(names);
         *ret = TAKE_PTR(names);
         return 0;
 }

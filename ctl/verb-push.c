@@ -14,7 +14,7 @@
 #include "ctl.h"
 #include "help.h"
 
-static bool arg_quiet = false, arg_tls_verify = true, arg_password_stdin = false;
+static bool arg_quiet = false, arg_tls_verify = true, arg_password_stdin = false, arg_all_tags = false;
 static const char *arg_compression_format = NULL;
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL, *arg_username = NULL, *arg_password = NULL;
 
@@ -149,9 +149,79 @@ static int push_one(sd_bus *bus, const char *image, const char *destination) {
         return r < 0 ? log_error_errno(r, "conmanctl push: cannot parse the answer: %m") : 0;
 }
 
+/* Whether tag (a stored name, "REGISTRY/PATH:TAG") is a tag of repository as the user gave it: the stored
+ * name, or a Docker Hub short name ("busybox", "user/app"). */
+static bool is_tag_of(const char *tag, const char *repository) {
+        const char *colon = strrchr(tag, ':'), *slash = strrchr(tag, '/');
+        size_t n = colon && (!slash || colon > slash) ? (size_t) (colon - tag) : strlen(tag);
+        _cleanup_free_ char *repo = strndup(tag, n);
+
+        if (!repo || strchr(tag, '@'))
+                return false;
+        return streq(repo, repository) || (string_has_prefix(repo, "docker.io/") &&
+                                           (streq(repo + strlen("docker.io/"), repository) ||
+                                            (string_has_prefix(repo, "docker.io/library/") &&
+                                             streq(repo + strlen("docker.io/library/"), repository))));
+}
+
+/* The stored names of every tag of repository, sorted. */
+static int repository_tags(sd_bus *bus, const char *repository, char ***ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **tags = NULL;
+        int r;
+
+        r = ctl_call(bus, "ListImages", &error, &reply, NULL);
+        if (r < 0)
+                return ctl_log_bus_error("cannot list images", &error, r);
+        r = sd_bus_message_enter_container(reply, 'a', "(sasstto)");
+        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sasstto")) > 0) {
+                _cleanup_strv_free_ char **names = NULL;
+                r = sd_bus_message_skip(reply, "s");
+                if (r >= 0)
+                        r = sd_bus_message_read_strv(reply, &names);
+                for (char **t = names; r >= 0 && t && *t; t++)
+                        if (is_tag_of(*t, repository))
+                                r = strv_push(&tags, *t);
+                if (r >= 0)
+                        r = sd_bus_message_skip(reply, "stto"); /* digest, size, created, path */
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(reply);
+        }
+        if (r < 0)
+                return log_error_errno(r, "conmanctl push: cannot read the image list: %m");
+        strv_sort(tags);
+        *ret = TAKE_PTR(tags);
+        return 0;
+}
+
+/* docker's push --all-tags: each tag of the repository in turn; the first failure ends it. */
+static int push_all_tags(sd_bus *bus, const char *repository, bool destination) {
+        _cleanup_strv_free_ char **tags = NULL;
+        const char *slash = strrchr(repository, '/'), *colon = strrchr(repository, ':');
+        int r;
+
+        if (destination || strchr(repository, '@') || (colon && (!slash || colon > slash)))
+                return log_error_errno(-EINVAL,
+                                       "conmanctl push: --all-tags takes a repository without a tag or "
+                                       "digest, and no DESTINATION.");
+        r = repository_tags(bus, repository, &tags);
+        if (r < 0)
+                return r;
+        if (!tags)
+                return log_error_errno(-ENOENT, "conmanctl push: no tag of %s in the store.", repository);
+        for (char **t = tags; *t; t++) {
+                r = push_one(bus, *t, NULL);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int parse_registry_options(int c, const char *arg) {
         switch (c) {
         case 'q': arg_quiet = true; return 1;
+        case 'a': arg_all_tags = true; return 1;
         case 1: arg_tls_verify = parse_bool_arg(arg); return 1;
         case 2: arg_authfile = arg; return 1;
         case 3: arg_cert_dir = arg; return 1;
@@ -179,6 +249,7 @@ static int parse_registry_args(int argc, char *argv[], const char *usage, const 
                 { "password-stdin", no_argument, NULL, 4 },
                 { "compression-format", required_argument, NULL, 5 },
                 { "force-compression", optional_argument, NULL, 6 },
+                { "all-tags", no_argument, NULL, 'a' },
                 {},
         };
         int c;
@@ -187,7 +258,8 @@ static int parse_registry_args(int argc, char *argv[], const char *usage, const 
         while ((c = getopt_long(argc, argv, shortopts, options, NULL)) >= 0) {
                 if (c == 'h')
                         return fputs(usage, stdout), 0;
-                if (c == '?' || ((c == 5 || c == 6) && !push) || !parse_registry_options(c, optarg))
+                if (c == '?' || ((c == 5 || c == 6 || c == 'a') && !push) ||
+                    !parse_registry_options(c, optarg))
                         return ctl_usage_error();
         }
         if (arg_authfile && !(arg_authfile = *authfile = absolute_path(arg_authfile)))
@@ -211,6 +283,8 @@ int verb_push(int argc, char *argv[]) {
                 "manifest goes last. An image without a stored manifest (load, import, commit) goes with an\n"
                 "OCI manifest made for it, plain layers gzip-compressed. Credentials come from auth.json\n"
                 "(see conmanctl login).\n\n"
+                "  -a, --all-tags           Push every tag of the repository IMAGE names (IMAGE without\n"
+                "                           a tag, no DESTINATION)\n"
                 "  -q, --quiet              Print only the manifest digest\n"
                 "      --compression-format=gzip|zstd\n"
                 "                           Send layers compressed so, re-compressing those stored\n"
@@ -220,7 +294,7 @@ int verb_push(int argc, char *argv[]) {
                 "      --authfile=FILE      Credentials in auth.json format\n"
                 "      --cert-dir=DIR       CA certificates for the registry\n"
                 "  -h, --help               Show this help\n",
-                "qh", true, &authfile, &cert_dir);
+                "aqh", true, &authfile, &cert_dir);
         if (r <= 0)
                 return r;
         if (optind >= argc || argc - optind > 2)
@@ -233,6 +307,8 @@ int verb_push(int argc, char *argv[]) {
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
+        if (arg_all_tags)
+                return push_all_tags(bus, argv[optind], argc - optind == 2);
         return push_one(bus, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL);
 }
 

@@ -108,6 +108,17 @@ int strv_push_take(char ***l, char *s) {
         return 0;
 }
 
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void strv_sort(char **l) {
+        size_t n = strv_length(l);
+
+        if (n > 1)
+                qsort(l, n, sizeof(char *), compare_strings);
+}
+
 int strv_push(char ***l, const char *s) {
         return strv_push_take(l, strdup(s));
 }

@@ -31,6 +31,7 @@ char *format_age(uint64_t usec, char buf[static 40]);
 
 size_t strv_length(char *const *l);
 int strv_push(char ***l, const char *s); /* appends a copy */
+void strv_sort(char **l);                /* in strcmp order; NULL is fine */
 int strv_push_take(char ***l, char *s);  /* appends s, taking ownership even on failure */
 char **strv_copy(char *const *l);
 bool strv_contains(char *const *l, const char *s);

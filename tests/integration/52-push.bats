@@ -428,3 +428,29 @@ application/vnd.oci.image.layer.v1.tar+zstd" ]
         run remote_media_types zstd/app:kept
         [[ "$output" == *"layer.v1.tar+zstd"* && "$output" != *gzip* ]]
 }
+
+@test "push --all-tags pushes every tag of a repository; a tag or a DESTINATION with it is refused" {
+        reset_store
+        run login_ok
+        conmanctl pull -q --cert-dir "$CA" --authfile "$AUTH" $SEC/base/busybox:1
+        conmanctl tag $SEC/base/busybox:1 $PLAIN/many/app:a
+        conmanctl tag $SEC/base/busybox:1 $PLAIN/many/app:b
+        conmanctl tag $SEC/base/busybox:1 $PLAIN/many/other:c
+        run conmanctl push --tls-verify=false -a $PLAIN/many/app
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"Pushed $PLAIN/many/app:a"*"Pushed $PLAIN/many/app:b"* ]]
+        [[ "$output" != *other* ]]
+        want=$(remote_digest $PLAIN/many/app:a --tls-verify=false)
+        [ "$(remote_digest $PLAIN/many/app:b --tls-verify=false)" = "$want" ]
+        run skopeo inspect --tls-verify=false "docker://$PLAIN/many/other:c"
+        [ "$status" -ne 0 ]
+        run conmanctl push --all-tags $PLAIN/many/app:a
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"without a tag"* ]]
+        run conmanctl push --all-tags $PLAIN/many/app $PLAIN/x/y:1
+        [ "$status" -eq 125 ]
+        run conmanctl push --all-tags $PLAIN/none/here
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"no tag of"* ]]
+}
