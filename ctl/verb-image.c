@@ -9,6 +9,7 @@
 #include <limits.h>
 
 #include "shared/log.h"
+#include "shared/platform.h"
 #include "shared/util.h"
 #include "ctl.h"
 #include "template.h"
@@ -54,6 +55,8 @@ static int parse_simple(int argc, char *argv[], const char *usage, const struct 
 static bool arg_quiet = false, arg_tls_verify = true, arg_force = false, arg_json = false;
 static bool arg_silent = false; /* pulls for run/create: messages to stderr, nothing on stdout */
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL;
+static const char *arg_platform = NULL; /* pull --platform, normalized into arg_platform_buf */
+static char arg_platform_buf[PLATFORM_STRING_MAX];
 static const char *arg_format = NULL; /* images --format TEMPLATE */
 static bool arg_digests = false;      /* images --digests */
 static char arg_filter_repo[512];     /* images REPO[:TAG], normalized; "" for all */
@@ -119,6 +122,8 @@ static int pull_options(sd_bus_message *m) {
                 r = sd_bus_message_append(m, "{sv}", "AuthFile", "s", arg_authfile);
         if (r >= 0 && arg_cert_dir)
                 r = sd_bus_message_append(m, "{sv}", "CertDir", "s", arg_cert_dir);
+        if (r >= 0 && arg_platform)
+                r = sd_bus_message_append(m, "{sv}", "Platform", "s", arg_platform);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
@@ -176,6 +181,26 @@ static void on_pull_opt(int c, const char *arg) {
                 arg_authfile = arg;
         else if (c == 3)
                 arg_cert_dir = arg;
+        else if (c == 4)
+                arg_platform = arg;
+}
+
+/* --platform, else $DOCKER_DEFAULT_PLATFORM as docker; checked here, sent normalized. */
+static int pull_platform_setup(void) {
+        const char *from = arg_platform ? "--platform" : "DOCKER_DEFAULT_PLATFORM";
+        Platform p;
+
+        if (!arg_platform)
+                arg_platform = getenv("DOCKER_DEFAULT_PLATFORM");
+        if (isempty(arg_platform))
+                return arg_platform = NULL, 0;
+        if (platform_parse(arg_platform, &p) < 0)
+                return log_error_errno(-EINVAL,
+                                       "conmanctl pull: %s \"%s\" is not a platform: give OS/ARCH[/VARIANT], "
+                                       "e.g. linux/arm64 or linux/arm/v7.",
+                                       from, arg_platform);
+        arg_platform = platform_to_string(&p, arg_platform_buf);
+        return 0;
 }
 
 static char *absolute_path(const char *p) {
@@ -185,11 +210,9 @@ static char *absolute_path(const char *p) {
 
 int verb_pull(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "quiet", no_argument, NULL, 'q' },
-                { "tls-verify", required_argument, NULL, 1 },
-                { "authfile", required_argument, NULL, 2 },
-                { "cert-dir", required_argument, NULL, 3 },
-                {},
+                { "quiet", no_argument, NULL, 'q' },        { "tls-verify", required_argument, NULL, 1 },
+                { "authfile", required_argument, NULL, 2 }, { "cert-dir", required_argument, NULL, 3 },
+                { "platform", required_argument, NULL, 4 }, {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *authfile = NULL, *cert_dir = NULL;
@@ -204,9 +227,15 @@ int verb_pull(int argc, char *argv[]) {
                 "      --tls-verify=false   Do not verify TLS certificates; fall back to plain HTTP\n"
                 "      --authfile=FILE      Credentials in auth.json format\n"
                 "      --cert-dir=DIR       CA certificates for the registry\n"
+                "      --platform=OS/ARCH[/VARIANT]\n"
+                "                           Pull this platform of a multi-platform image (linux/arm64,\n"
+                "                           linux/arm/v7; default $DOCKER_DEFAULT_PLATFORM, else the host's)\n"
                 "  -h, --help               Show this help\n",
                 options, "qh", on_pull_opt);
         if (r <= 0)
+                return r;
+        r = pull_platform_setup();
+        if (r < 0)
                 return r;
         if (optind >= argc)
                 return log_error_errno(-EINVAL,

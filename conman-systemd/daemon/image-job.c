@@ -100,7 +100,8 @@ static void *image_job_thread(void *userdata) {
 
         switch (j->kind) {
         case IMAGE_JOB_PULL:
-                j->result = image_pull(s, j->reference, &opts, &j->progress, j->id, &j->error);
+                j->result = image_pull(s, j->reference, &opts, j->has_platform ? &j->platform : NULL,
+                                       &j->progress, j->id, &j->error);
                 break;
         case IMAGE_JOB_IMPORT: j->result = image_import(s, j->path, j->reference, &j->ids, &j->error); break;
         case IMAGE_JOB_PUSH:

@@ -50,7 +50,9 @@ struct ImageJob {
         Credentials credentials;  /* secret: never logged */
         char *credentials_auth;   /* base64 "user:password" as given, decoded into credentials */
         char *credentials_server; /* the host they are for, NULL: the image's registry */
-        char **images;            /* save */
+        bool has_platform;        /* pull: PullImage's Platform option, else the host's */
+        Platform platform;
+        char **images; /* save */
         ImageArchiveFormat format;
         int fd;           /* save, load, build: the client's file or pipe (owned, closed with the job) */
         ImageBuild build; /* its strings are the ones below */

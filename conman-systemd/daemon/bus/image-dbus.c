@@ -139,6 +139,25 @@ static int read_pull_credentials(sd_bus_message *msg, ImageJob *j, sd_bus_error 
         return r < 0 ? r : check_pull_credentials(j, error);
 }
 
+/* Platform s: "OS/ARCH[/VARIANT]" as docker's --platform, pulls only. */
+static int read_pull_platform(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(msg, "v", "s", &s);
+        if (r < 0)
+                return r;
+        if (isempty(s))
+                return 0;
+        if (platform_parse(s, &j->platform) < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Platform \"%.100s\" is not OS/ARCH[/VARIANT] (e.g. linux/arm64, "
+                                         "linux/arm/v7).",
+                                         s);
+        j->has_platform = true;
+        return 0;
+}
+
 int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
         int r;
 
@@ -163,6 +182,10 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
                         if (r >= 0 && !isempty(s) &&
                             !(*(streq(key, "AuthFile") ? &j->auth_file : &j->cert_dir) = strdup(s)))
                                 return -ENOMEM;
+                } else if (streq(key, "Platform") && j->kind == IMAGE_JOB_PULL) {
+                        r = read_pull_platform(msg, j, error);
+                        if (r < 0)
+                                return r;
                 } else if (streq(key, "Credentials")) {
                         r = read_pull_credentials(msg, j, error);
                         if (r < 0)
@@ -173,7 +196,7 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
                         return sd_bus_error_setf(
                                 error, CONMAN_ERROR_INVALID_ARGUMENT,
                                 "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir, "
-                                "Credentials).",
+                                "Credentials, Platform).",
                                 key);
                 if (r < 0)
                         return r;
