@@ -14,6 +14,7 @@
 #include "shared/log.h"
 #include "shared/network-options.h"
 #include "shared/network-spec.h"
+#include "shared/platform.h"
 #include "shared/util.h"
 #include "ctl.h"
 #include "run-env.h"
@@ -999,17 +1000,53 @@ int run_options_cidfile_finish(const RunOptions *o, int fd, const char *id) {
         return 0;
 }
 
+/* docker's warning for an image of another platform than the host's: it is run as it is (no emulation). */
+static void warn_foreign_platform(const char *json) {
+        _cleanup_json_ struct json_object *j = json_tokener_parse(json);
+        struct json_object *os, *arch, *variant = NULL;
+        char a[PLATFORM_STRING_MAX], b[PLATFORM_STRING_MAX];
+        Platform host, image;
+
+        if (!j || !json_object_object_get_ex(j, "Os", &os) ||
+            !json_object_object_get_ex(j, "Architecture", &arch))
+                return;
+        (void) json_object_object_get_ex(j, "Variant", &variant);
+        if (platform_from_fields(json_object_get_string(os), json_object_get_string(arch),
+                                 variant ? json_object_get_string(variant) : NULL, &image) < 0)
+                return;
+        platform_get_host(&host);
+        if (platform_match_score(&host, &image) == 0)
+                fprintf(stderr,
+                        "WARNING: The requested image's platform (%s) does not match the detected host platform "
+                        "(%s) and no specific platform was requested\n",
+                        platform_to_string(&image, a), platform_to_string(&host, b));
+}
+
+/* Whether the image is in the store; warns when it is of another platform. */
 static bool image_present(sd_bus *bus, const char *ref) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        return ctl_call(bus, "InspectImage", &error, NULL, "s", ref) >= 0;
+        const char *json;
+
+        if (ctl_call(bus, "InspectImage", &error, &reply, "s", ref) < 0)
+                return false;
+        if (sd_bus_message_read(reply, "s", &json) >= 0)
+                warn_foreign_platform(json);
+        return true;
 }
 
 int run_options_pull(sd_bus *bus, const RunOptions *o) {
         const char *policy = o->pull ?: "missing";
+        int r;
 
-        if (!o->image || o->rootfs || streq(policy, "never"))
+        if (!o->image || o->rootfs)
                 return 0;
-        if (streq(policy, "missing") && image_present(bus, o->image))
+        if (!streq(policy, "always") && image_present(bus, o->image))
                 return 0;
-        return ctl_pull_image(bus, o->image, o->tls_verify);
+        if (streq(policy, "never"))
+                return 0; /* create says it is missing */
+        r = ctl_pull_image(bus, o->image, o->tls_verify);
+        if (r >= 0)
+                (void) image_present(bus, o->image);
+        return r;
 }

@@ -499,6 +499,11 @@ static int property_get_image(sd_bus *bus, const char *path, const char *interfa
                 return sd_bus_message_append_strv(reply, r->repo_digests);
         if (streq(property, "Layers"))
                 return sd_bus_message_append_strv(reply, r->diff_ids);
+        if (streq(property, "Platform")) {
+                char buf[PLATFORM_STRING_MAX];
+                return sd_bus_message_append(reply, "s",
+                                             r->platform.os[0] ? platform_to_string(&r->platform, buf) : "");
+        }
         return -EINVAL;
 }
 
@@ -511,6 +516,7 @@ static const sd_bus_vtable image_vtable[] = {
         SD_BUS_PROPERTY("Size", "t", property_get_image, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Created", "t", property_get_image, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Layers", "as", property_get_image, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Platform", "s", property_get_image, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END,
 };
 
