@@ -9,6 +9,7 @@
 #include <limits.h>
 
 #include "shared/log.h"
+#include "shared/names.h"
 #include "shared/platform.h"
 #include "shared/util.h"
 #include "ctl.h"
@@ -54,6 +55,7 @@ static int parse_simple(int argc, char *argv[], const char *usage, const struct 
 
 static bool arg_quiet = false, arg_tls_verify = true, arg_force = false, arg_json = false;
 static bool arg_silent = false; /* pulls for run/create: messages to stderr, nothing on stdout */
+static bool arg_all_tags = false;
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL;
 static const char *arg_platform = NULL; /* pull --platform, normalized into arg_platform_buf */
 static char arg_platform_buf[PLATFORM_STRING_MAX];
@@ -166,8 +168,9 @@ static int pull_one(sd_bus *bus, const char *ref) {
         return r < 0 ? r : 0;
 }
 
-int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify) {
+int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify, const char *platform) {
         arg_tls_verify = tls_verify;
+        arg_platform = platform;
         arg_silent = true;
         return pull_one(bus, ref);
 }
@@ -183,6 +186,51 @@ static void on_pull_opt(int c, const char *arg) {
                 arg_cert_dir = arg;
         else if (c == 4)
                 arg_platform = arg;
+        else if (c == 'a')
+                arg_all_tags = true;
+}
+
+/* The repository's tags in its registry (ListRegistryTags, with the pull's options). */
+static int list_registry_tags(sd_bus *bus, const char *repo, char ***ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           "ListRegistryTags");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", repo);
+        if (r >= 0)
+                r = pull_options(m);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, UINT64_MAX, &error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(reply, ret);
+        if (r < 0)
+                return ctl_log_bus_error("pull failed", &error, r);
+        return 0;
+}
+
+/* pull --all-tags: every tag of repo, one pull each. */
+static int pull_all_tags(sd_bus *bus, const char *repo) {
+        _cleanup_strv_free_ char **tags = NULL;
+        int r;
+
+        r = list_registry_tags(bus, repo, &tags);
+        if (r < 0)
+                return r;
+        if (!tags || !tags[0])
+                return log_error_errno(-ENOENT, "conmanctl pull: %s has no tags.", repo);
+        for (char **t = tags; *t; t++) {
+                _cleanup_free_ char *ref = NULL;
+
+                if (asprintf(&ref, "%s:%s", repo, *t) < 0)
+                        return log_oom();
+                r = pull_one(bus, ref);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
 /* --platform, else $DOCKER_DEFAULT_PLATFORM as docker; checked here, sent normalized. */
@@ -210,9 +258,13 @@ static char *absolute_path(const char *p) {
 
 int verb_pull(int argc, char *argv[]) {
         static const struct option options[] = {
-                { "quiet", no_argument, NULL, 'q' },        { "tls-verify", required_argument, NULL, 1 },
-                { "authfile", required_argument, NULL, 2 }, { "cert-dir", required_argument, NULL, 3 },
-                { "platform", required_argument, NULL, 4 }, {},
+                { "quiet", no_argument, NULL, 'q' },
+                { "tls-verify", required_argument, NULL, 1 },
+                { "authfile", required_argument, NULL, 2 },
+                { "cert-dir", required_argument, NULL, 3 },
+                { "platform", required_argument, NULL, 4 },
+                { "all-tags", no_argument, NULL, 'a' },
+                {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *authfile = NULL, *cert_dir = NULL;
@@ -223,6 +275,7 @@ int verb_pull(int argc, char *argv[]) {
                 "Usage: conmanctl pull [OPTIONS] REFERENCE...\n\n"
                 "Pull images from a registry into conmand's store (root only).\n"
                 "REFERENCE is docker-style: busybox, localhost:5050/test/app:1, name@sha256:...\n\n"
+                "  -a, --all-tags           Pull every tag of the repository (a name without tag or digest)\n"
                 "  -q, --quiet              Print only the image id\n"
                 "      --tls-verify=false   Do not verify TLS certificates; fall back to plain HTTP\n"
                 "      --authfile=FILE      Credentials in auth.json format\n"
@@ -231,9 +284,14 @@ int verb_pull(int argc, char *argv[]) {
                 "                           Pull this platform of a multi-platform image (linux/arm64,\n"
                 "                           linux/arm/v7; default $DOCKER_DEFAULT_PLATFORM, else the host's)\n"
                 "  -h, --help               Show this help\n",
-                options, "qh", on_pull_opt);
+                options, "aqh", on_pull_opt);
         if (r <= 0)
                 return r;
+        for (int i = optind; arg_all_tags && i < argc; i++)
+                if (image_name_has_tag_or_digest(argv[i]))
+                        return log_error_errno(-EINVAL,
+                                               "conmanctl pull: %s: tag can't be used with --all-tags/-a.",
+                                               argv[i]);
         r = pull_platform_setup();
         if (r < 0)
                 return r;
@@ -246,7 +304,7 @@ int verb_pull(int argc, char *argv[]) {
                 return log_error_errno(-errno, "conmanctl pull: cannot use --cert-dir: %m");
         r = ctl_bus_open(&bus);
         for (int i = optind; r >= 0 && i < argc; i++)
-                r = pull_one(bus, argv[i]);
+                r = arg_all_tags ? pull_all_tags(bus, argv[i]) : pull_one(bus, argv[i]);
         return r;
 }
 
@@ -364,12 +422,15 @@ static void add_image_template_rows(struct json_object *all, const ImageRow *row
         const char *tag;
 
         for (size_t i = 0; i == 0 || (row->tags && row->tags[i]); i++) {
-                struct json_object *o = json_object_new_object();
+                struct json_object *o;
 
                 if (row->tags && row->tags[i])
                         split_tag(row->tags[i], repo, sizeof(repo), &tag);
                 else
                         snprintf(repo, sizeof(repo), "<none>"), tag = "<none>";
+                if (row->tags && row->tags[i] && !row_name_matches(repo, tag))
+                        continue; /* images REPO[:TAG]: only the names asked for */
+                o = json_object_new_object();
                 json_object_object_add(o, "ID",
                                        json_object_new_string_len(row->id, (int) strnlen(row->id, 12)));
                 json_object_object_add(o, "Repository", json_object_new_string(repo));

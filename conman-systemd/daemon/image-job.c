@@ -119,6 +119,7 @@ static void *image_job_thread(void *userdata) {
                 j->result = image_build(s, j->fd, &j->build, j->reference, j->id, &j->error);
                 break;
         case IMAGE_JOB_EXPORT: j->result = rootfs_export(&j->rootfs, j->fd, &j->error); break;
+        case IMAGE_JOB_TAGS: j->result = image_list_tags(j->reference, &opts, &j->ids, &j->error); break;
         case IMAGE_JOB_COMMIT:
                 j->result = rootfs_commit(s, &j->rootfs, &j->build, j->reference, j->id, &j->error);
                 break;

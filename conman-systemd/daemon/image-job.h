@@ -17,6 +17,7 @@
 #include "image/push.h"
 #include "image/rootfs-archive.h"
 #include "image/save.h"
+#include "image/tags.h"
 #include "daemon/manager.h"
 
 typedef enum ImageJobKind {
@@ -29,6 +30,7 @@ typedef enum ImageJobKind {
         IMAGE_JOB_BUILD,  /* fd (a tarball) + build → id; reference: the tag, or NULL */
         IMAGE_JOB_EXPORT, /* rootfs → fd */
         IMAGE_JOB_COMMIT, /* rootfs.upper + build → id; reference: the tag, or NULL */
+        IMAGE_JOB_TAGS,   /* reference: a repository → ids: its tags in the registry */
 } ImageJobKind;
 
 typedef struct ImageJob ImageJob;
