@@ -131,6 +131,23 @@ static int pull_options(sd_bus_message *m) {
         return r;
 }
 
+/* A call of method (PullImage, ListRegistryTags) with ref and the pull's options. */
+static int pull_call_new(sd_bus *bus, const char *method, const char *ref, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           method);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", ref);
+        if (r >= 0)
+                r = pull_options(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
 static int pull_one(sd_bus *bus, const char *ref) {
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *match = NULL, *call = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
@@ -141,12 +158,7 @@ static int pull_one(sd_bus *bus, const char *ref) {
         r = sd_bus_match_signal(bus, &match, "io.conman1", "/io/conman1", "io.conman1.Manager",
                                 "PullProgress", on_pull_progress, &s);
         if (r >= 0)
-                r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                                   "PullImage");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", ref);
-        if (r >= 0)
-                r = pull_options(m);
+                r = pull_call_new(bus, "PullImage", ref, &m);
         if (r >= 0)
                 r = sd_bus_call_async(bus, &call, m, on_pull_reply, &s, UINT64_MAX);
         while (r >= 0 && !s.done) {
@@ -196,12 +208,7 @@ static int list_registry_tags(sd_bus *bus, const char *repo, char ***ret) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r;
 
-        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                           "ListRegistryTags");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", repo);
-        if (r >= 0)
-                r = pull_options(m);
+        r = pull_call_new(bus, "ListRegistryTags", repo, &m);
         if (r >= 0)
                 r = sd_bus_call(bus, m, UINT64_MAX, &error, &reply);
         if (r >= 0)

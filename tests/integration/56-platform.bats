@@ -162,24 +162,40 @@ json.dump(r, open('$rec', 'w'))"
         conmanctl rm native
 }
 
-@test "pull --all-tags pulls every tag of the repository, page by page" {
-        mkdir -p /run/systemd/system/conmand.service.d
-        printf '[Service]\nEnvironment=CONMAN_TAGS_PAGE_SIZE=2\n' >/run/systemd/system/conmand.service.d/50-tags.conf
-        systemctl daemon-reload
-        systemctl restart conmand
+@test "pull --all-tags pulls every tag of the repository" {
         run conmanctl pull -a -q --tls-verify=false $REG/test/tags
         echo "$output"
-        rm /run/systemd/system/conmand.service.d/50-tags.conf
-        systemctl daemon-reload
-        systemctl restart conmand
         [ "$status" -eq 0 ]
         [ "${#lines[@]}" -eq 3 ]
         run conmanctl images --format '{{.Tag}}' $REG/test/tags
         [ "$(echo "$output" | sort | tr '\n' ' ')" = "a b c " ]
-        # two tags a page: the third came from the page the Link header named
-        run busctl call io.conman1 /io/conman1 io.conman1.Manager ListRegistryTags 'sa{sv}' $REG/test/tags 1 \
-                TlsVerify b false
-        [ "$output" = 'as 3 "a" "b" "c"' ]
+}
+
+@test "the tag list is read page by page (Link rel=next), and a next page elsewhere is refused" {
+        systemd-run --quiet --unit=test-tags-pager /usr/bin/python3 "$IMG_HERE/tags-pager.py" 5057 team/app ok \
+                t1 t2 t3 t4 t5
+        systemd-run --quiet --unit=test-tags-evil /usr/bin/python3 "$IMG_HERE/tags-pager.py" 5058 team/app evil \
+                t1 t2 t3
+        mkdir -p /run/systemd/system/conmand.service.d
+        printf '[Service]\nEnvironment=CONMAN_TAGS_PAGE_SIZE=2\n' >/run/systemd/system/conmand.service.d/50-tags.conf
+        systemctl daemon-reload
+        systemctl restart conmand
+        wait_until 20 sh -c 'curl -s http://127.0.0.1:5057/v2/ && curl -s http://127.0.0.1:5058/v2/'
+        run busctl call io.conman1 /io/conman1 io.conman1.Manager ListRegistryTags 'sa{sv}' 127.0.0.1:5057/team/app \
+                1 TlsVerify b false
+        echo "$output"
+        good_status=$status good=$output
+        run busctl call io.conman1 /io/conman1 io.conman1.Manager ListRegistryTags 'sa{sv}' 127.0.0.1:5058/team/app \
+                1 TlsVerify b false
+        echo "$output"
+        rm /run/systemd/system/conmand.service.d/50-tags.conf
+        systemctl daemon-reload
+        systemctl restart conmand
+        systemctl stop test-tags-pager test-tags-evil
+        [ "$good_status" -eq 0 ]
+        [ "$good" = 'as 5 "t1" "t2" "t3" "t4" "t5"' ]
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"links to another place"* ]]
 }
 
 @test "pull --all-tags refuses a tag or digest as docker; an unknown repository fails clearly" {
@@ -209,4 +225,15 @@ json.dump(r, open('$rec', 'w'))"
         run conmanctl create --platform 'linux/' --name plat2 $REG/test/multi:1
         [ "$status" -eq 125 ]
         [[ "$output" == *"is not a platform"* ]]
+}
+
+@test "the Manager and Image interfaces match dbus/*.xml (Platform option, ListRegistryTags, Platform property)" {
+        run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Manager.xml /io/conman1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        conmanctl pull -q --tls-verify=false $REG/test/multi:1
+        run "$SRC/tests/integration/check-introspection.py" /usr/share/dbus-1/interfaces/io.conman1.Image.xml \
+                "$(image_object_path $(inspect_field $REG/test/multi:1 id))"
+        echo "$output"
+        [ "$status" -eq 0 ]
 }

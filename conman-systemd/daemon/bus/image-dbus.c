@@ -209,19 +209,15 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
         return sd_bus_message_exit_container(msg);
 }
 
-static int method_pull_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
+int image_bus_start_job(Manager *m, sd_bus_message *msg, ImageJobKind kind, ImageJobDone done,
+                        const char *reference, sd_bus_error *error) {
         ImageJob *j = NULL;
-        const char *ref;
         int r;
 
-        r = sd_bus_message_read(msg, "s", &ref);
+        r = image_job_new(m, kind, msg, done, &j);
         if (r < 0)
                 return r;
-        r = image_job_new(m, IMAGE_JOB_PULL, msg, on_pull_done, &j);
-        if (r < 0)
-                return r;
-        if (!(j->reference = strdup(ref)))
+        if (!(j->reference = strdup(reference)))
                 r = -ENOMEM;
         if (r >= 0)
                 r = image_bus_read_options(msg, j, error);
@@ -233,8 +229,21 @@ static int method_pull_image(sd_bus_message *msg, void *userdata, sd_bus_error *
                 image_job_free(j);
                 return r;
         }
-        log_info("Pulling %s.", ref);
         return 1;
+}
+
+static int method_pull_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *ref;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &ref);
+        if (r < 0)
+                return r;
+        r = image_bus_start_job(m, msg, IMAGE_JOB_PULL, on_pull_done, ref, error);
+        if (r > 0)
+                log_info("Pulling %s.", ref);
+        return r;
 }
 
 static void on_import_done(ImageJob *j) {

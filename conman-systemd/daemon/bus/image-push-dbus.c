@@ -196,8 +196,6 @@ static void on_tags_done(ImageJob *j) {
 
 /* The tags of a repository in its registry (pull --all-tags): root only, as it uses root's credentials. */
 static int method_list_registry_tags(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
-        ImageJob *j = NULL;
         const char *repository;
         int r;
 
@@ -207,22 +205,7 @@ static int method_list_registry_tags(sd_bus_message *msg, void *userdata, sd_bus
         if (image_name_has_tag_or_digest(repository))
                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
                                          "\"%.200s\": give a repository without tag or digest.", repository);
-        r = image_job_new(m, IMAGE_JOB_TAGS, msg, on_tags_done, &j);
-        if (r < 0)
-                return r;
-        if (!(j->reference = strdup(repository)))
-                r = -ENOMEM;
-        if (r >= 0)
-                r = image_bus_read_options(msg, j, error);
-        if (r >= 0)
-                r = bus_verify_root(msg, error);
-        if (r >= 0)
-                r = image_job_start(j);
-        if (r < 0) {
-                image_job_free(j);
-                return r;
-        }
-        return 1;
+        return image_bus_start_job(userdata, msg, IMAGE_JOB_TAGS, on_tags_done, repository, error);
 }
 
 static const sd_bus_vtable image_push_vtable[] = {
