@@ -278,8 +278,8 @@ int index_list_platforms(const char *body, size_t size, char **ret) {
                 char buf[PLATFORM_STRING_MAX], *joined;
                 Platform p;
 
-                if (entry_platform(json_object_array_get_idx(list, i), &p) < 0)
-                        continue;
+                if (entry_platform(json_object_array_get_idx(list, i), &p) < 0 || streq(p.os, "unknown"))
+                        continue; /* buildx's attestation manifests are "unknown/unknown" */
                 if (asprintf(&joined, "%s%s%s", strempty(all), all ? ", " : "", platform_to_string(&p, buf)) <
                     0)
                         return -ENOMEM;

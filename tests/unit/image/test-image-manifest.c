@@ -149,6 +149,8 @@ static const char index_arm64_json[] =
         "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HC
         "\",\"size\":3,\"platform\":{\"os\":\"linux\",\"architecture\":\"bad arch\"}},"
         "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HC
+        "\",\"size\":3,\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}},"
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HC
         "\",\"size\":3}]}";
 
 static void test_index_arm64_v8(void **state) {
@@ -166,7 +168,7 @@ static void test_index_arm64_v8(void **state) {
         assert_string_equal(d.digest, "sha256:" HB);
         descriptor_done(&d);
         assert_int_equal(select_platform_in(index_arm64_json, "linux/s390x", &d), -ENOENT);
-        /* entries without a platform or with a malformed one are left out */
+        /* entries without a platform, with a malformed one or buildx's attestations are left out */
         assert_int_equal(index_list_platforms(index_arm64_json, strlen(index_arm64_json), &list), 0);
         assert_string_equal(list, "linux/arm64/v8, linux/amd64");
 }
