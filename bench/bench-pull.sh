@@ -64,6 +64,12 @@ EOC
         return 1
 }
 
+# "BYTES LAYERS": the compressed size and layer count of the manifest at docker://$1 (plain HTTP).
+remote_size() {
+        skopeo inspect --raw --tls-verify=false "docker://$1" |
+                python3 -c 'import json,sys; m=json.load(sys.stdin); print(sum(l["size"] for l in m["layers"]), len(m["layers"]))'
+}
+
 pull_reset_conman() { echo 'conmanctl images -q | sort -u | xargs -r conmanctl rmi -f; conmanctl image prune'; }
 
 bench_pull() {
@@ -76,8 +82,7 @@ bench_pull() {
         pull_start_registry || { bench_log "the registry did not answer"; return 1; }
         rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
         skopeo copy --quiet --dest-tls-verify=false "oci:$w/oci:1" "docker://$PULL_REF" || return 1
-        size=$(skopeo inspect --raw --tls-verify=false "docker://$PULL_REF" |
-                python3 -c 'import json,sys; m=json.load(sys.stdin); print(sum(l["size"] for l in m["layers"]), len(m["layers"]))')
+        size=$(remote_size "$PULL_REF")
         read -r size layers <<<"$size"
         blib value --id pull.size --label "image: compressed size ($layers layers)" --group pull-image \
                 --unit MB "$(calc "$size / 1000000")"

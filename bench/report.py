@@ -20,6 +20,7 @@ GROUPS = [
     ("scale-restart", "Scale: conmand restart to ready (`systemctl restart conmand` until `conmanctl ps` answers)"),
     ("pull-image", "Image pull: the image"),
     ("pull", "Image pull from a local registry into an empty store, unpacked"),
+    ("push", "Image push of the pull image into an empty local registry"),
     ("pod", "Pods (runc, --network none): from nothing to a pod with 2 sleeping containers running"),
     ("pod-density", "Pods: what a pod costs beyond its containers (podman: conmon + infra container)"),
     ("net", "Network (runc, `run --rm` of `/bin/true`): what the default network costs, against `--network none`"),
@@ -74,6 +75,8 @@ def targets(figs):
     t.append(value_target(figs, "conmand restart to ready with 1,000 containers < 1 s", "scale.restart", 1000,
                           "ms", at))
     t.append(ratio_target(figs, "pull within 1.2x of skopeo + umoci", "pull.conman", "pull.tools", "<=", 1.2,
+                          "%.2fx (%.0f ms vs %.0f ms)"))
+    t.append(ratio_target(figs, "push within 1.2x of skopeo copy", "push.conman", "push.tools", "<=", 1.2,
                           "%.2fx (%.0f ms vs %.0f ms)"))
     if n is not None and n < 1000:
         for x in t[5:8]:

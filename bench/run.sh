@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# run.sh [--quick] [--only start,detached,net,scale,pull,pod,cri] [--no-profile] — the benchmarks of issues 8,
+# run.sh [--quick] [--only start,detached,net,scale,pull,push,pod,cri] [--no-profile] — the benchmarks of issues 8,
 # 16 and 17.
 #
 # Where systemd is not PID 1 (the development and CI machines) it builds the committed tree (HEAD)
@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
 ARGS=("$@")
 BENCH_QUICK=0
-BENCH_ONLY=start,detached,net,scale,pull,pod
+BENCH_ONLY=start,detached,net,scale,pull,push,pod
 BENCH_PROFILE=1
 while [ $# -gt 0 ]; do
         case "$1" in
@@ -97,7 +97,7 @@ fi
 # Inside: a real systemd is PID 1 and conmand is installed.
 . "$HERE/lib/common.sh"
 bench_init
-for b in start detached net scale pull pod cri; do
+for b in start detached net scale pull push pod cri; do
         case ",$BENCH_ONLY," in *",$b,"*) ;; *) continue ;; esac
         . "$HERE/bench-$b.sh"
         bench_section "$b"

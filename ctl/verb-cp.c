@@ -8,6 +8,10 @@
  * (read-only to copy out; writable to copy in, so that the next start sees the files). Paths in the container
  * resolve with RESOLVE_IN_ROOT (open_in_root()): its symlinks, absolute or "..", stay inside its root, and
  * the copy itself never follows one (copy-tree.h). Root only, as conmand's directories are.
+ *
+ * With "-" as DEST the container's SRC goes to stdout as a tar stream whose names start with SRC's basename
+ * (tree-tar.h); with "-" as SRC a tar stream from stdin (plain, gzip or zstd; untrusted) is unpacked into
+ * the existing directory DEST (tar-extract.h: nothing lands outside DEST; devices are not made).
  */
 #include <getopt.h>
 #include <json-c/json.h>
@@ -20,6 +24,8 @@
 #include "shared/copy-tree.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
+#include "shared/tar-extract.h"
+#include "shared/tree-tar.h"
 #include "shared/util.h"
 #include "ctl.h"
 #include "help.h"
@@ -101,6 +107,9 @@ static int open_root(CpRoot *c, bool writable, int *ret_fd) {
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return log_error_errno(-errno,
                                        "conmanctl cp: cannot make a mount namespace: %m (cp needs root)");
+        /* a container that never started has no upper directory yet: made as its first start makes it */
+        if ((mkdir(c->upper, 0755) < 0 && errno != EEXIST) || (mkdir(c->work, 0755) < 0 && errno != EEXIST))
+                return log_error_errno(-errno, "conmanctl cp: cannot make %s: %m", c->upper);
         if (!mkdtemp(scratch))
                 return log_error_errno(-errno, "conmanctl cp: cannot make a directory under /run: %m");
         c->scratch = strdup(scratch);
@@ -282,6 +291,45 @@ static int do_copy(int src_dir, const char *src_name, int dst_dir, const char *d
         return 0;
 }
 
+/* `cp CONTAINER:SRC -`: SRC (or with SRC/. what it holds) as a tar stream on stdout. */
+static int cp_to_stdout(int src_dir, const char *src_name, bool contents_only, const char *shown) {
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        if (isatty(STDOUT_FILENO))
+                return log_error_errno(-EINVAL, "conmanctl cp: refusing to write a tar stream to a terminal; "
+                                                "redirect stdout or pipe it into tar.");
+        if (contents_only) {
+                _cleanup_close_ int fd =
+                        openat(src_dir, src_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return log_error_errno(-errno, "conmanctl cp: %s is not a directory: %m", shown);
+                r = tree_tar_write(fd, TREE_TAR_PLAIN, STDOUT_FILENO, &error);
+        } else
+                r = tree_tar_write_entry(src_dir, src_name, src_name, STDOUT_FILENO, &error);
+        if (r < 0)
+                return log_error_errno(r, "conmanctl cp: cannot write %s as a tar stream: %s", shown,
+                                       error ?: strerror(-r));
+        return 0;
+}
+
+/* `cp - CONTAINER:DEST`: the tar stream on stdin unpacked into the directory DEST, which must exist. */
+static int cp_from_stdin(int root_fd, const char *dest, bool keep_owner) {
+        _cleanup_free_ char *error = NULL;
+        _cleanup_close_ int fd = open_in_root(root_fd, dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        TarExtractOptions o = { .keep_owner = keep_owner };
+        int r;
+
+        if (fd < 0)
+                return log_error_errno(
+                        fd, "conmanctl cp: the destination %s must be an existing directory: %m", dest);
+        r = tar_extract_stream(STDIN_FILENO, fd, &o, &error);
+        if (r < 0)
+                return log_error_errno(r, "conmanctl cp: cannot unpack the tar stream into %s: %s", dest,
+                                       error ?: strerror(-r));
+        return 0;
+}
+
 int verb_cp(int argc, char *argv[]) {
         static const struct option options[] = {
                 CTL_HELP_OPTION,
@@ -302,11 +350,13 @@ int verb_cp(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "haL", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
-                        printf("Usage: conmanctl cp [-a] [-L] CONTAINER:SRC DEST\n"
-                               "       conmanctl cp [-a] [-L] SRC CONTAINER:DEST\n\n"
+                        printf("Usage: conmanctl cp [-a] [-L] CONTAINER:SRC DEST|-\n"
+                               "       conmanctl cp [-a] [-L] SRC|- CONTAINER:DEST\n\n"
                                "Copy files and directories between a container and the host, running or\n"
                                "not. A directory goes below an existing destination directory under its\n"
-                               "own name (SRC/. copies what it holds); symlinks are copied as symlinks.\n\n"
+                               "own name (SRC/. copies what it holds); symlinks are copied as symlinks.\n"
+                               "DEST - writes SRC to stdout as a tar stream; SRC - unpacks a tar stream\n"
+                               "(plain, gzip or zstd) from stdin into the existing directory DEST.\n\n"
                                "  -a, --archive      Keep the owners (uid/gid); else files are root's\n"
                                "  -L, --follow-link  Copy what SRC points to when it is a symlink\n");
                         return 0;
@@ -338,6 +388,8 @@ int verb_cp(int argc, char *argv[]) {
                 r = open_root(&root, into, &root_fd);
         if (r < 0)
                 return r;
+        if (into && streq(src, "-"))
+                return cp_from_stdin(root_fd, cpath, o.keep_owner);
         if (into) {
                 r = open_source(-EBADF, src, follow, &src_dir, &src_name);
                 if (r < 0)
@@ -347,6 +399,8 @@ int verb_cp(int argc, char *argv[]) {
                 r = open_source(root_fd, cpath, follow, &src_dir, &src_name);
                 if (r < 0)
                         return log_error_errno(r, "conmanctl cp: %s in %s: %m", cpath, ref);
+                if (streq(dest, "-"))
+                        return cp_to_stdout(src_dir, src_name, ends_with_dot(cpath), cpath);
                 r = open_destination(-EBADF, dest, src_name, &dst_dir, &dst_name);
         }
         if (r < 0)

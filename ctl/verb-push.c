@@ -15,6 +15,7 @@
 #include "help.h"
 
 static bool arg_quiet = false, arg_tls_verify = true, arg_password_stdin = false;
+static const char *arg_compression_format = NULL;
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL, *arg_username = NULL, *arg_password = NULL;
 
 typedef struct PushState {
@@ -91,6 +92,8 @@ static int append_options(sd_bus_message *m) {
                 r = sd_bus_message_append(m, "{sv}", "AuthFile", "s", arg_authfile);
         if (r >= 0 && arg_cert_dir)
                 r = sd_bus_message_append(m, "{sv}", "CertDir", "s", arg_cert_dir);
+        if (r >= 0 && arg_compression_format)
+                r = sd_bus_message_append(m, "{sv}", "CompressionFormat", "s", arg_compression_format);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
@@ -155,12 +158,15 @@ static int parse_registry_options(int c, const char *arg) {
         case 'u': arg_username = arg; return 1;
         case 'p': arg_password = arg; return 1;
         case 4: arg_password_stdin = true; return 1;
+        case 5: arg_compression_format = arg; return 1;
+        case 6: return 1; /* --force-compression: always so here */
         default: return 0;
         }
 }
 
-/* Options and paths made absolute (conmand resolves them, not this shell). 0 after --help. */
-static int parse_registry_args(int argc, char *argv[], const char *usage, const char *shortopts,
+/* Options and paths made absolute (conmand resolves them, not this shell); push's own options only when
+ * push is set. 0 after --help. */
+static int parse_registry_args(int argc, char *argv[], const char *usage, const char *shortopts, bool push,
                                char **authfile, char **cert_dir) {
         static const struct option options[] = {
                 CTL_HELP_OPTION,
@@ -171,6 +177,8 @@ static int parse_registry_args(int argc, char *argv[], const char *usage, const 
                 { "username", required_argument, NULL, 'u' },
                 { "password", required_argument, NULL, 'p' },
                 { "password-stdin", no_argument, NULL, 4 },
+                { "compression-format", required_argument, NULL, 5 },
+                { "force-compression", optional_argument, NULL, 6 },
                 {},
         };
         int c;
@@ -179,7 +187,7 @@ static int parse_registry_args(int argc, char *argv[], const char *usage, const 
         while ((c = getopt_long(argc, argv, shortopts, options, NULL)) >= 0) {
                 if (c == 'h')
                         return fputs(usage, stdout), 0;
-                if (c == '?' || !parse_registry_options(c, optarg))
+                if (c == '?' || ((c == 5 || c == 6) && !push) || !parse_registry_options(c, optarg))
                         return ctl_usage_error();
         }
         if (arg_authfile && !(arg_authfile = *authfile = absolute_path(arg_authfile)))
@@ -200,17 +208,28 @@ int verb_push(int argc, char *argv[]) {
                 "Push an image of conmand's store to a registry (root only). IMAGE is a name, id or id\n"
                 "prefix; DESTINATION (NAME:TAG, default IMAGE's name) says where it goes. Blobs the registry\n"
                 "has are skipped, blobs of another repository of the same registry are mounted, the\n"
-                "manifest goes last. Credentials come from auth.json (see conmanctl login).\n\n"
+                "manifest goes last. An image without a stored manifest (load, import, commit) goes with an\n"
+                "OCI manifest made for it, plain layers gzip-compressed. Credentials come from auth.json\n"
+                "(see conmanctl login).\n\n"
                 "  -q, --quiet              Print only the manifest digest\n"
+                "      --compression-format=gzip|zstd\n"
+                "                           Send layers compressed so, re-compressing those stored\n"
+                "                           otherwise (a new OCI manifest; the stored image is unchanged)\n"
+                "      --force-compression  Accepted as podman's: layers are always sent as asked\n"
                 "      --tls-verify=false   Do not verify TLS certificates; fall back to plain HTTP\n"
                 "      --authfile=FILE      Credentials in auth.json format\n"
                 "      --cert-dir=DIR       CA certificates for the registry\n"
                 "  -h, --help               Show this help\n",
-                "qh", &authfile, &cert_dir);
+                "qh", true, &authfile, &cert_dir);
         if (r <= 0)
                 return r;
         if (optind >= argc || argc - optind > 2)
                 return log_error_errno(-EINVAL, "conmanctl push: give IMAGE and optionally a DESTINATION.");
+        if (arg_compression_format && !streq(arg_compression_format, "gzip") &&
+            !streq(arg_compression_format, "zstd"))
+                return log_error_errno(-EINVAL,
+                                       "conmanctl push: --compression-format is gzip or zstd, not %s.",
+                                       arg_compression_format);
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
@@ -318,7 +337,7 @@ int verb_login(int argc, char *argv[]) {
                 "      --tls-verify=false   Do not verify TLS certificates; fall back to plain HTTP\n"
                 "      --cert-dir=DIR       CA certificates for the registry\n"
                 "  -h, --help               Show this help\n",
-                "u:p:h", &authfile, &cert_dir);
+                "u:p:h", false, &authfile, &cert_dir);
         if (r <= 0)
                 return r;
         if (optind + 1 != argc)
@@ -348,7 +367,7 @@ int verb_logout(int argc, char *argv[]) {
                                 "writes, or --authfile).\n\n"
                                 "      --authfile=FILE      The auth.json to change\n"
                                 "  -h, --help               Show this help\n",
-                                "h", &authfile, &cert_dir);
+                                "h", false, &authfile, &cert_dir);
         if (r <= 0)
                 return r;
         if (optind + 1 != argc)

@@ -49,13 +49,26 @@ int generated_pod_id(const char *name, char **ret) {
         return generated_id("conman-generator-pod", name, ret);
 }
 
-/* container_spec_validate() as conmand runs it at create; an image's command and layers come at start. */
+/* container_spec_validate() as conmand runs it at create; an image's command and layers come at start, and
+ * the names of anonymous volumes (conman-prepare gives them). */
 static int validate(const ContainerFile *f) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         char *placeholder[] = { "image-command", NULL };
         ContainerSpec v = f->spec; /* shallow: never freed */
+        _cleanup_free_ VolumeSpec *volumes = NULL;
         int r;
 
+        if (v.n_volumes > 0) {
+                volumes = malloc(sizeof(VolumeSpec) * v.n_volumes);
+                if (!volumes)
+                        return log_oom();
+                memcpy(volumes, v.volumes, sizeof(VolumeSpec) * v.n_volumes);
+                for (size_t i = 0; i < v.n_volumes; i++)
+                        if (volumes[i].anonymous && !volumes[i].source)
+                                volumes[i].volume_name = "anonymous",
+                                volumes[i].source = CONMAN_STATE_DIR "/volumes/anonymous/_data";
+                v.volumes = volumes;
+        }
         if (v.image) {
                 v.image_id = "image";
                 if (!v.command)

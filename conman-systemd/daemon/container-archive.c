@@ -34,3 +34,19 @@ int container_rootfs_paths(Container *c, RootfsPaths *ret, sd_bus_error *error) 
         *ret = p;
         return 0;
 }
+
+int container_build_run(Container *c, ImageBuildRun *ret) {
+        const ContainerSpec *s = &c->spec;
+        ImageBuildRun run = {};
+
+        if ((s->command && !(run.command = strv_copy(s->command))) ||
+            (s->env && !(run.env = strv_copy(s->env))) ||
+            (s->working_dir && !(run.working_dir = strdup(s->working_dir))) ||
+            (s->user && !(run.user = strdup(s->user))) ||
+            (s->labels && !(run.labels = strv_copy(s->labels)))) {
+                image_build_run_done(&run);
+                return -ENOMEM;
+        }
+        *ret = run;
+        return 0;
+}

@@ -5,9 +5,13 @@
  */
 #pragma once
 
+#include "image/build.h"
 #include "image/rootfs-archive.h"
 #include "daemon/container.h"
 
 /* The container's root, upper dir and image layers (no upper dir and layers for a --rootfs container).
  * NoSuchImage when its image is gone. */
 int container_rootfs_paths(Container *c, RootfsPaths *ret, sd_bus_error *error);
+/* What commit keeps of the container's run-time config (its command, environment, working directory, user,
+ * labels), copied for the worker. */
+int container_build_run(Container *c, ImageBuildRun *ret);

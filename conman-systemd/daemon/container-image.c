@@ -9,6 +9,7 @@
 #include "shared/bus-errors.h"
 #include "shared/names.h"
 #include "shared/util.h"
+#include "shared/volume-spec.h"
 #include "image/store.h"
 #include "daemon/container-image.h"
 #include "daemon/container-userns.h"
@@ -55,35 +56,6 @@ static int merge_string(char **target, const char *image_value) {
         return *target ? 0 : -ENOMEM;
 }
 
-static bool mounted_at(const ContainerSpec *spec, const char *path) {
-        for (size_t i = 0; i < spec->n_volumes; i++)
-                if (streq(spec->volumes[i].destination, path))
-                        return true;
-        for (char **t = spec->tmpfs; t && *t; t++)
-                if (strneq(*t, path, strlen(path)) &&
-                    ((*t)[strlen(path)] == '\0' || (*t)[strlen(path)] == ':'))
-                        return true;
-        return false;
-}
-
-/* The image's VOLUMEs that -v, --mount and --tmpfs did not cover get anonymous volumes (as docker); their
- * names come in container_volumes_resolve(). */
-static int add_image_volumes(ContainerSpec *spec, char *const *paths) {
-        for (char *const *p = paths; p && *p; p++) {
-                VolumeSpec *v;
-                if (!container_path_is_valid(*p) || streq(*p, "/") || mounted_at(spec, *p))
-                        continue;
-                v = realloc(spec->volumes, sizeof(VolumeSpec) * (spec->n_volumes + 1));
-                if (!v)
-                        return -ENOMEM;
-                spec->volumes = v;
-                v[spec->n_volumes] = (VolumeSpec){ .destination = strdup(*p), .anonymous = true };
-                if (!v[spec->n_volumes++].destination)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
 int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error) {
         _cleanup_(resolved_image_freep) ResolvedImage *img = NULL;
         int r;
@@ -122,7 +94,7 @@ int container_image_apply(Manager *m, ContainerSpec *spec, sd_bus_error *error) 
         if (r >= 0)
                 r = merge_string(&spec->user, img->config->user);
         if (r >= 0)
-                r = add_image_volumes(spec, img->config->volumes);
+                r = container_spec_add_image_volumes(spec, img->config->volumes);
         if (r >= 0 && !spec->health.disabled) /* the image's Healthcheck, unless --no-healthcheck */
                 r = health_spec_merge_image(&spec->health, &img->config->health);
         for (char **e = img->config->exposed_ports; r >= 0 && e && *e; e++)

@@ -27,6 +27,7 @@ int image_job_new(Manager *m, ImageJobKind kind, sd_bus_message *request, ImageJ
         j->request = sd_bus_message_ref(request);
         j->done = done;
         j->tls_verify = true;
+        j->compression = LAYER_COMPRESSION_DETECT;
         j->event_fd = -EBADF;
         j->fd = -EBADF;
         atomic_init(&j->cancel, false);
@@ -76,7 +77,7 @@ ImageJob *image_job_free(ImageJob *j) {
         free(j->author);
         free(j->paused_container);
         free(j->base_id);
-        free(j->config_json);
+        image_build_run_done(&j->run);
         rootfs_paths_done(&j->rootfs);
         safe_close(j->fd);
         free(j->error);
@@ -105,8 +106,8 @@ static void *image_job_thread(void *userdata) {
                 break;
         case IMAGE_JOB_IMPORT: j->result = image_import(s, j->path, j->reference, &j->ids, &j->error); break;
         case IMAGE_JOB_PUSH:
-                j->result = image_push(s, j->reference, j->destination, &opts, &j->progress, &j->pushed,
-                                       &j->error);
+                j->result = image_push(s, j->reference, j->destination, &opts, j->compression, &j->progress,
+                                       &j->pushed, &j->error);
                 break;
         case IMAGE_JOB_LOGIN:
                 opts.credentials = NULL;

@@ -48,18 +48,20 @@ struct ImageJob {
         char *destination; /* push, or NULL for the image's own name */
         char *auth_file, *cert_dir;
         bool tls_verify;
-        bool has_credentials;     /* inline credentials (PullImage's Credentials option) */
-        Credentials credentials;  /* secret: never logged */
-        char *credentials_auth;   /* base64 "user:password" as given, decoded into credentials */
-        char *credentials_server; /* the host they are for, NULL: the image's registry */
-        bool has_platform;        /* pull: PullImage's Platform option, else the host's */
+        LayerCompression compression; /* push: CompressionFormat, or DETECT: as stored */
+        bool has_credentials;         /* inline credentials (PullImage's Credentials option) */
+        Credentials credentials;      /* secret: never logged */
+        char *credentials_auth;       /* base64 "user:password" as given, decoded into credentials */
+        char *credentials_server;     /* the host they are for, NULL: the image's registry */
+        bool has_platform;            /* pull: PullImage's Platform option, else the host's */
         Platform platform;
         char **images; /* save */
         ImageArchiveFormat format;
         int fd;           /* save, load, build: the client's file or pipe (owned, closed with the job) */
         ImageBuild build; /* its strings are the ones below */
         char **changes;
-        char *comment, *author, *base_id, *config_json;
+        char *comment, *author, *base_id;
+        ImageBuildRun run;      /* commit: the container's run-time config */
         char *paused_container; /* commit --pause: the container it paused, unpaused when done */
         RootfsPaths rootfs;     /* export, commit */
 

@@ -5,7 +5,8 @@
  * container's state directory, as `conmanctl create` would have made it, on every
  * start: container.json (marked "generated" with its SourcePath), config.json, and
  * for an image container the image (pulled when the store lacks it, per Pull=),
- * its config merged as docker does, and the overlay root mounted. A pod's member
+ * its config merged as docker does (its VOLUMEs become anonymous volumes, filled from the image on first
+ * use, as named volumes are), and the overlay root mounted. A pod's member
  * joins the namespaces its pod's pin unit (conman-pod@NAME.service) pinned.
  *
  * conmand need not run: it reads the directory when it starts or when it sees the
@@ -16,6 +17,7 @@
 
 #include "conman-config.h"
 #include "shared/container-file.h"
+#include "shared/copy-tree.h"
 #include "shared/exit-record.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
@@ -23,7 +25,9 @@
 #include "shared/pod-spec.h"
 #include "shared/unit.h"
 #include "shared/util.h"
+#include "shared/volume-spec.h"
 #include "shared/volume-store.h"
+#include "image/digest.h"
 #include "image/idmap.h"
 #include "image/overlay.h"
 #include "image/pull.h"
@@ -375,19 +379,69 @@ static int prepare_console(const Prepared *p) {
         return 0;
 }
 
-/* Volume=NAME:/path, Mount=type=volume: the named volume is made on first use, as conmand does. */
+/* The image's VOLUMEs that the file's Volume=, Mount= and Tmpfs= do not cover, and Volume=/path, are
+ * anonymous volumes, named after the container and the path: the same volume at every start, as docker's
+ * container keeps its anonymous volumes across restarts. */
+static int name_anonymous_volumes(Prepared *p, const ResolvedImage *img) {
+        int r = img && img->config ? container_spec_add_image_volumes(&p->spec, img->config->volumes) : 0;
+
+        for (size_t i = 0; r >= 0 && i < p->spec.n_volumes; i++) {
+                VolumeSpec *v = &p->spec.volumes[i];
+                _cleanup_free_ char *seed = NULL;
+                char d[DIGEST_STRING_MAX];
+
+                if (!v->anonymous || v->volume_name)
+                        continue;
+                if (asprintf(&seed, "conman-anonymous-volume:%s:%s", p->id, v->destination) < 0)
+                        return log_oom();
+                r = digest_buffer(seed, strlen(seed), d);
+                if (r >= 0)
+                        r = (v->volume_name = strdup(digest_hex(d))) ? 0 : -ENOMEM;
+                if (r >= 0)
+                        r = volume_data_path(CONMAN_STATE_DIR, v->volume_name, &v->source);
+        }
+        return r < 0 ? log_error_errno(r, "Failed to name the anonymous volumes of %s: %m", p->name) : 0;
+}
+
+/* Volume=NAME:/path, Mount=type=volume and the anonymous volumes: made on first use, as conmand does. */
 static int create_volumes(const Prepared *p) {
         _cleanup_close_ int state_fd = open(CONMAN_STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
         if (state_fd < 0)
                 return log_error_errno(negative_errno(), "Failed to open %s: %m", CONMAN_STATE_DIR);
         for (size_t i = 0; i < p->spec.n_volumes; i++) {
-                const char *name = p->spec.volumes[i].volume_name;
-                int r = name ? volume_dir_create(state_fd, name, NULL, false) : -EEXIST;
+                const VolumeSpec *v = &p->spec.volumes[i];
+                int r = v->volume_name ? volume_dir_create(state_fd, v->volume_name, NULL, v->anonymous)
+                                       : -EEXIST;
                 if (r >= 0)
-                        log_info("Created volume %s.", name);
+                        log_info("Created volume %s.", v->volume_name);
                 else if (r != -EEXIST)
-                        return log_error_errno(r, "Failed to create volume %s: %m", name);
+                        return log_error_errno(r, "Failed to create volume %s: %m", v->volume_name);
+        }
+        return 0;
+}
+
+/* After the root is mounted: an empty volume gets the image's content at its path (docker's copy on first
+ * use, as conmand's units do with conman-rootfs copy-up). */
+static int copy_up_volumes(const Prepared *p, int dir_fd) {
+        _cleanup_close_ int root_fd = openat(dir_fd, "rootfs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (root_fd < 0)
+                return log_error_errno(negative_errno(), "Failed to open the root of %s: %m", p->name);
+        for (size_t i = 0; i < p->spec.n_volumes; i++) {
+                const VolumeSpec *v = &p->spec.volumes[i];
+                _cleanup_close_ int data_fd = -EBADF;
+                int r;
+
+                if (!v->volume_name)
+                        continue;
+                data_fd = open(v->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                r = data_fd < 0 ? negative_errno() : copy_up_at(root_fd, v->destination, data_fd);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to copy %s of the image into volume %s: %m",
+                                               v->destination, v->volume_name);
+                if (r > 0)
+                        log_info("Copied %s of the image into volume %s.", v->destination, v->volume_name);
         }
         return 0;
 }
@@ -405,9 +459,6 @@ static int run(const char *spec_path) {
                 return r;
         if (mkdir_p(CONMAN_RUN_DIR, 0700) < 0 || mkdir_p(CONMAN_STATE_DIR "/containers", 0700) < 0)
                 return log_error_errno(negative_errno(), "Failed to create conman's directories: %m");
-        r = create_volumes(&p);
-        if (r < 0)
-                return r;
         if (p.spec.image) {
                 r = image_store_open(CONMAN_STATE_DIR, &store);
                 if (r < 0)
@@ -416,13 +467,19 @@ static int run(const char *spec_path) {
                 if (r < 0)
                         return r;
         }
-        r = assign_userns(&p, &userns_lock);
+        r = name_anonymous_volumes(&p, img);
+        if (r >= 0)
+                r = create_volumes(&p);
+        if (r >= 0)
+                r = assign_userns(&p, &userns_lock);
         if (r >= 0)
                 r = open_container_dir(&p, &dir_fd);
         if (r >= 0)
                 r = write_config_json(&p, dir_fd, img);
         if (r >= 0 && (img || p.spec.userns == USERNS_AUTO))
                 r = mount_rootfs(&p, dir_fd, img);
+        if (r >= 0 && img)
+                r = copy_up_volumes(&p, dir_fd);
         if (r < 0)
                 return r;
         (void) exit_record_remove(dir_fd);

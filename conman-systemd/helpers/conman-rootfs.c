@@ -47,26 +47,18 @@ static int help(void) {
 /* docker's copy of the image's content into an empty volume. PATH is resolved inside ROOT (openat2's
  * RESOLVE_IN_ROOT), so a symlink the image planted (/data -> /etc) stays in the image. */
 static int copy_up(const char *root, const char *path, const char *data) {
-        _cleanup_close_ int root_fd = -EBADF, src_fd = -EBADF, data_fd = -EBADF;
+        _cleanup_close_ int root_fd = -EBADF, data_fd = -EBADF;
         int r;
 
         data_fd = open(data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (data_fd < 0)
                 return log_error_errno(negative_errno(), "Failed to open volume %s: %m", data);
-        r = dir_is_empty_at(data_fd);
-        if (r <= 0)
-                return r < 0 ? log_error_errno(r, "Failed to read volume %s: %m", data) : 0;
         root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 return log_error_errno(negative_errno(), "Failed to open %s: %m", root);
-        src_fd = open_in_root(root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (src_fd == -ENOENT || src_fd == -ENOTDIR)
-                return 0; /* nothing to copy */
-        if (src_fd < 0)
-                return log_error_errno(src_fd, "Failed to open %s in %s: %m", path, root);
-        r = copy_tree_at(src_fd, data_fd);
+        r = copy_up_at(root_fd, path, data_fd);
         if (r < 0)
-                return log_error_errno(r, "Failed to copy %s of the image into volume %s: %m", path, data);
+                return log_error_errno(r, "Failed to copy %s of %s into volume %s: %m", path, root, data);
         return 0;
 }
 

@@ -78,6 +78,74 @@ static void add_history(struct json_object *c, const ImageBuild *b, const char *
         json_object_array_add(child(c, "history", json_type_array), h);
 }
 
+void image_build_run_done(ImageBuildRun *run) {
+        strv_freep(&run->command);
+        strv_freep(&run->env);
+        free(run->working_dir);
+        free(run->user);
+        strv_freep(&run->labels);
+        *run = (ImageBuildRun){};
+}
+
+static bool strv_json_has_prefix(char **l, struct json_object *prefix) {
+        size_t n = json_object_is_type(prefix, json_type_array) ? json_object_array_length(prefix) : 0;
+
+        for (size_t i = 0; i < n; i++)
+                if (!l || !l[i] ||
+                    !streq(l[i], strempty(json_object_get_string(json_object_array_get_idx(prefix, i)))))
+                        return false;
+        return n > 0;
+}
+
+static void set_strv(struct json_object *config, const char *key, char **l) {
+        if (l && *l)
+                json_object_object_add(config, key, json_strv_new(l));
+        else
+                json_object_object_del(config, key);
+}
+
+/* Entrypoint and Cmd back out of the argv the container ran: the image's Entrypoint when the argv starts
+ * with it, else (--entrypoint replaced it) the argv's first word, as docker records --entrypoint. */
+static void apply_command(struct json_object *config, char **command) {
+        struct json_object *entry = NULL;
+        size_t skip = 0;
+
+        if (!command || !command[0])
+                return;
+        if (json_object_object_get_ex(config, "Entrypoint", &entry) &&
+            json_object_is_type(entry, json_type_array) && json_object_array_length(entry) > 0) {
+                if (strv_json_has_prefix(command, entry))
+                        skip = json_object_array_length(entry);
+                else {
+                        json_object_object_add(config, "Entrypoint",
+                                               json_strv_new((char *[]){ command[0], NULL }));
+                        skip = 1;
+                }
+        }
+        set_strv(config, "Cmd", command + skip);
+}
+
+static void apply_run(struct json_object *config, const ImageBuildRun *run) {
+        struct json_object *labels;
+
+        apply_command(config, run->command);
+        if (run->env)
+                set_strv(config, "Env", run->env);
+        if (run->working_dir)
+                json_object_object_add(config, "WorkingDir", json_object_new_string(run->working_dir));
+        if (run->user)
+                json_object_object_add(config, "User", json_object_new_string(run->user));
+        if (!run->labels || !run->labels[0])
+                return;
+        labels = child(config, "Labels", json_type_object);
+        for (char **l = run->labels; *l; l++) {
+                const char *eq = strchr(*l, '=');
+                _cleanup_free_ char *key = eq ? strndup(*l, (size_t) (eq - *l)) : strdup(*l);
+                if (key)
+                        json_object_object_add(labels, key, json_object_new_string(eq ? eq + 1 : ""));
+        }
+}
+
 int image_build_config(const ImageBuild *b, const char *base_config, size_t base_size, const char *diff_id,
                        uint64_t created_usec, char **ret, char **ret_error) {
         _cleanup_json_ struct json_object *c = NULL;
@@ -88,15 +156,9 @@ int image_build_config(const ImageBuild *b, const char *base_config, size_t base
         r = start_config(base_config, base_size, &c);
         if (r < 0)
                 return build_fail(ret_error, r, "the base image's config does not parse");
-        if (b->config_json) {
-                struct json_object *given = json_tokener_parse(b->config_json);
-                if (!given || !json_object_is_type(given, json_type_object)) {
-                        json_object_put(given);
-                        return build_fail(ret_error, -EINVAL, "the container's config does not parse");
-                }
-                json_object_object_add(c, "config", given);
-        }
         config = child(c, "config", json_type_object);
+        if (b->run)
+                apply_run(config, b->run);
         r = image_changes_apply(config, b->changes, ret_error);
         if (r < 0)
                 return r;

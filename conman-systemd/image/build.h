@@ -10,13 +10,24 @@
 
 #include "image/store.h"
 
+/* What a container ran with, which docker's commit keeps in the new image's config (owned strings). */
+typedef struct ImageBuildRun {
+        char **command;    /* the init's argv: the image's Entrypoint (unless replaced) then the rest */
+        char **env;        /* the whole environment, KEY=VALUE */
+        char *working_dir; /* NULL: the image's */
+        char *user;        /* NULL: the image's */
+        char **labels;     /* KEY=VALUE, over the image's */
+} ImageBuildRun;
+
+void image_build_run_done(ImageBuildRun *run);
+
 typedef struct ImageBuild {
-        const char *base_id;     /* the image to build on (its config and layers), NULL: from scratch */
-        char *const *changes;    /* Dockerfile instructions (change.h), may be NULL */
-        const char *comment;     /* history comment (--message), may be NULL */
-        const char *author;      /* may be NULL */
-        const char *created_by;  /* history created_by, e.g. "conmanctl import" */
-        const char *config_json; /* the "config" to start from instead of the base's (commit), may be NULL */
+        const char *base_id;      /* the image to build on (its config and layers), NULL: from scratch */
+        char *const *changes;     /* Dockerfile instructions (change.h), may be NULL */
+        const char *comment;      /* history comment (--message), may be NULL */
+        const char *author;       /* may be NULL */
+        const char *created_by;   /* history created_by, e.g. "conmanctl import" */
+        const ImageBuildRun *run; /* commit: the container's run-time config over the base's, may be NULL */
 } ImageBuild;
 
 /* The image config JSON for b with the new layer diff_id on top. base_config (may be NULL) is the base

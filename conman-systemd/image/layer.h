@@ -17,8 +17,8 @@
  *   - only the decompressor of the layer's media type runs (gzip, zstd or none), and
  *     the uncompressed size and entry count are capped (LayerLimits).
  *
- * While reading, the raw input's digest (the blob digest) and the uncompressed
- * tar's digest (the diff_id) are computed and returned.
+ * Entries are applied by shared/tar-extract.c. While reading, the raw input's digest (the blob digest) and
+ * the uncompressed tar's digest (the diff_id) are computed and returned.
  */
 #pragma once
 
@@ -55,10 +55,6 @@ typedef struct LayerLimits {
  * optional k/m/g/t suffix), the defaults where unset. -EINVAL for a malformed or zero value. */
 int layer_limits_from_environment(LayerLimits *ret);
 
-/* Whether an xattr from a layer is applied: user.* (but not user.overlay.*) and POSIX ACLs only.
- * security.* (SELinux labels, capabilities...) and trusted.* never come from an image. */
-bool layer_xattr_allowed(const char *name);
-
 typedef struct LayerResult {
         char blob_digest[DIGEST_STRING_MAX];
         char diff_id[DIGEST_STRING_MAX];
@@ -74,11 +70,17 @@ typedef struct LayerResult {
 int layer_extract(int input_fd, int dir_fd, LayerCompression compression, const LayerLimits *limits,
                   LayerResult *ret);
 
-/* Validates and normalizes a tar entry path: strips "./" and leading "/", drops
- * empty and "." components, refuses "..". Returns "" for the root itself. */
-int layer_path_normalize(const char *raw, char **ret);
-
 /* decompress.c: copies the tarball in in_fd (plain, gzip or zstd; read to its end) uncompressed into out_fd
  * and computes its diff_id. -EFBIG beyond limits->max_bytes, -EBADMSG for a corrupt stream. */
 int layer_decompress(int in_fd, int out_fd, const LayerLimits *limits,
                      char ret_diff_id[static DIGEST_STRING_MAX], uint64_t *ret_size);
+/* decompress.c: the same tarball compressed with to (GZIP or ZSTD; deterministic: the same tar gives the same
+ * blob) into out_fd: its diff_id, the blob's digest and size. -EINVAL for another to. */
+int layer_compress(int in_fd, int out_fd, LayerCompression to, const LayerLimits *limits,
+                   char ret_diff_id[static DIGEST_STRING_MAX], char ret_digest[static DIGEST_STRING_MAX],
+                   uint64_t *ret_size);
+/* How a blob is compressed, from its first bytes (gzip, zstd, else none). */
+LayerCompression layer_compression_from_magic(const void *head, size_t size);
+/* "gzip", "zstd", "none" (podman's --compression-format spelling) and back; DETECT has no name. */
+const char *layer_compression_to_string(LayerCompression c);
+LayerCompression layer_compression_from_string(const char *s);

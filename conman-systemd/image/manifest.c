@@ -27,6 +27,11 @@ static const char *const layer_media_types[][2] = {
         { "application/vnd.docker.image.rootfs.diff.tar", "none" },
 };
 
+const char *layer_compression_to_oci_media_type(LayerCompression c) {
+        /* the first three rows are none, gzip and zstd, in the enum's order */
+        return c >= LAYER_COMPRESSION_NONE && c <= LAYER_COMPRESSION_ZSTD ? layer_media_types[c][0] : NULL;
+}
+
 const char *manifest_kind_to_media_type(ManifestKind k) {
         return k >= 0 && k < _MANIFEST_KIND_MAX ? manifest_kind_table[k] : NULL;
 }

@@ -78,6 +78,8 @@ Manifest *manifest_free(Manifest *m);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Manifest *, manifest_free);
 
 LayerCompression layer_compression_from_media_type(const char *t);
+/* The OCI layer media type of a compression (NONE, GZIP, ZSTD), NULL for others. */
+const char *layer_compression_to_oci_media_type(LayerCompression c);
 /* The media types above, for messages: "tar, tar+gzip, tar+zstd (OCI), tar.gzip, tar (docker)". */
 #define LAYER_MEDIA_TYPES_SUPPORTED "OCI tar, tar+gzip and tar+zstd layers and Docker tar.gzip and tar layers"
 

@@ -21,7 +21,9 @@ typedef struct Push {
         PullProgress *progress;
         size_t current;
         PushResult *result;
-        uint64_t chunk_size; /* blobs larger than this go in PATCH chunks of it; 0: all monolithic */
+        uint64_t chunk_size;          /* blobs larger than this go in PATCH chunks of it; 0: all monolithic */
+        LayerCompression compression; /* asked for, or DETECT: as stored */
+        PushSource source;            /* what goes: the stored manifest, or one made for this push */
         char **error;
 } Push;
 
@@ -102,6 +104,9 @@ static int blob_open(Push *p, const PushBlob *b, int *ret_fd) {
         size_t n;
         int r;
 
+        r = push_source_open_blob(&p->source, b->digest, ret_fd);
+        if (r != 0)
+                return r < 0 ? push_fail(p, r, "cannot open blob %s: %s", b->digest, strerror(-r)) : 0;
         if (b->diff_id) {
                 r = image_store_open_layer_blob(p->store, b->diff_id, b->digest, ret_fd, &size);
                 if (r == -ENOENT)
@@ -189,56 +194,113 @@ static const char *push_manifest_digest(Push *p, const char *image) {
         return p->image->manifest_digest;
 }
 
-/* The stored manifest, its media type and the config's diff_ids. */
-static int push_load(Push *p, const char *image, char **ret_manifest, size_t *ret_size, Manifest **ret_m,
-                     ImageConfig **ret_c) {
-        _cleanup_free_ char *manifest = NULL, *config = NULL;
-        const char *digest = push_manifest_digest(p, image);
-        size_t size, csize;
+/* The stored manifest digest, read and parsed into p->source (no fds: its blobs are the kept ones). */
+static int push_load_stored(Push *p, const char *digest) {
+        PushSource *src = &p->source;
         int r;
 
-        if (!digest)
-                return push_fail(p, -EPROTONOSUPPORT,
-                                 "image %.12s has no stored manifest (imported from a docker-save archive)",
-                                 p->image->id);
-        r = image_store_read_blob(p->store, digest, MANIFEST_MAX_SIZE, &manifest, &size);
+        r = image_store_read_blob(p->store, digest, MANIFEST_MAX_SIZE, &src->manifest, &src->manifest_size);
         if (r < 0)
                 return push_fail(p, r, "cannot read manifest %s: %s", digest, strerror(-r));
-        strcpy(p->result->digest, digest);
-        r = manifest_parse(manifest, size, NULL, ret_m);
+        r = manifest_parse(src->manifest, src->manifest_size, NULL, &src->m);
         if (r < 0) /* an OCI manifest may leave out its mediaType */
-                r = manifest_parse(manifest, size, MEDIA_TYPE_OCI_MANIFEST, ret_m);
+                r = manifest_parse(src->manifest, src->manifest_size, MEDIA_TYPE_OCI_MANIFEST, &src->m);
         if (r < 0)
                 return push_fail(p, r, "stored manifest %s is unusable", digest);
-        r = image_store_read_config(p->store, p->image->id, &config, &csize);
-        if (r >= 0)
-                r = image_config_parse(config, csize, ret_c);
-        if (r < 0)
-                return push_fail(p, r, "cannot read the image config: %s", strerror(-r));
-        *ret_manifest = TAKE_PTR(manifest);
-        *ret_size = size;
+        strcpy(src->digest, digest);
         return 0;
 }
 
-static int push_run(Push *p, const char *image) {
-        _cleanup_(manifest_freep) Manifest *m = NULL;
-        _cleanup_(image_config_freep) ImageConfig *c = NULL;
-        _cleanup_(push_plan_freep) PushPlan *plan = NULL;
-        _cleanup_free_ char *manifest = NULL, *repo_digest = NULL;
-        size_t size = 0;
+static int push_load_config(Push *p, ImageConfig **ret) {
+        _cleanup_free_ char *config = NULL;
+        size_t size;
         int r;
 
-        r = push_load(p, image, &manifest, &size, &m, &c);
+        r = image_store_read_config(p->store, p->image->id, &config, &size);
+        if (r >= 0)
+                r = image_config_parse(config, size, ret);
+        return r < 0 ? push_fail(p, r, "cannot read the image config: %s", strerror(-r)) : 0;
+}
+
+/* Whether layer diff_id's kept blob is the one d names (not the same tree compressed otherwise). */
+static bool layer_blob_kept(Push *p, const char *diff_id, const Descriptor *d) {
+        _cleanup_close_ int fd = -EBADF;
+        uint64_t size;
+
+        return image_store_open_layer_blob(p->store, diff_id, d->digest, &fd, &size) >= 0;
+}
+
+/* Whether the stored manifest may go as it is: every layer in the compression asked for, if any, and its
+ * blob kept in the store. */
+static bool stored_manifest_fits(Push *p, const Manifest *m, char *const *diff_ids) {
+        bool recompress =
+                p->compression == LAYER_COMPRESSION_GZIP || p->compression == LAYER_COMPRESSION_ZSTD;
+
+        if (strv_length(diff_ids) != m->n_layers)
+                return true; /* the plan says what is wrong */
+        for (size_t i = 0; i < m->n_layers; i++) {
+                if (recompress &&
+                    layer_compression_from_media_type(m->layers[i].media_type) != p->compression)
+                        return false;
+                if (!layer_blob_kept(p, diff_ids[i], &m->layers[i]))
+                        return false;
+        }
+        return true;
+}
+
+/* A manifest made for this push (push-source.c), into p->source. */
+static int push_make_source(Push *p, char *const *diff_ids) {
+        const char *layer = NULL;
+        int r;
+
+        r = push_source_make(p->store, p->image->id, diff_ids, p->compression, &p->source, &layer);
+        if (r == -ENOENT && layer)
+                return push_fail(p, -EPROTONOSUPPORT,
+                                 "the store has layer %s unpacked but not its blob (it came before blobs "
+                                 "were kept): pull or load the image again to push it",
+                                 layer);
+        if (r < 0 && layer)
+                return push_fail(p, r, "cannot prepare layer %s: %s", layer, strerror(-r));
+        if (r < 0)
+                return push_fail(p, r, "cannot make a manifest for %.12s: %s", p->image->id, strerror(-r));
+        return 0;
+}
+
+/* What to send, into p->source: the stored manifest when there is one that fits, else one made here. */
+static int push_load(Push *p, const char *image, const ImageConfig *c) {
+        const char *digest = push_manifest_digest(p, image);
+        int r;
+
+        if (digest) {
+                r = push_load_stored(p, digest);
+                if (r < 0 || stored_manifest_fits(p, p->source.m, c->diff_ids))
+                        return r;
+                push_source_done(&p->source);
+        }
+        return push_make_source(p, c->diff_ids);
+}
+
+static int push_run(Push *p, const char *image) {
+        _cleanup_(image_config_freep) ImageConfig *c = NULL;
+        _cleanup_(push_plan_freep) PushPlan *plan = NULL;
+        _cleanup_free_ char *repo_digest = NULL;
+        const PushSource *src = &p->source;
+        int r;
+
+        r = push_load_config(p, &c);
+        if (r >= 0)
+                r = push_load(p, image, c);
         if (r < 0)
                 return r;
-        r = push_plan_make(m, c->diff_ids, p->image->repo_digests, p->dest, &plan);
+        strcpy(p->result->digest, src->digest);
+        r = push_plan_make(src->m, c->diff_ids, p->image->repo_digests, p->dest, &plan);
         if (r < 0)
                 return push_fail(p, r, "manifest and config of %.12s disagree", p->image->id);
         r = push_blobs(p, plan);
         if (r < 0)
                 return r;
-        r = registry_put_manifest(p->client, p->dest->tag, manifest, size,
-                                  manifest_kind_to_media_type(m->kind));
+        r = registry_put_manifest(p->client, p->dest->tag, src->manifest, src->manifest_size,
+                                  manifest_kind_to_media_type(src->m->kind));
         if (r < 0)
                 return push_fail_registry(p, r, "cannot upload the manifest");
         if (asprintf(&repo_digest, "%s/%s@%s", p->dest->domain, p->dest->path, p->result->digest) < 0)
@@ -279,7 +341,7 @@ static int push_destination(Push *p, const char *image, const char *destination)
 }
 
 int image_push(ImageStore *s, const char *image, const char *destination, const RegistryOptions *opts,
-               PullProgress *progress, PushResult *ret, char **ret_error) {
+               LayerCompression compression, PullProgress *progress, PushResult *ret, char **ret_error) {
         _cleanup_(registry_client_freep) RegistryClient *client = NULL;
         _cleanup_reference_ Reference *dest = NULL;
         _cleanup_(image_record_freep) ImageRecord *rec = NULL;
@@ -287,7 +349,8 @@ int image_push(ImageStore *s, const char *image, const char *destination, const 
                    .progress = progress,
                    .result = ret,
                    .error = ret_error,
-                   .chunk_size = push_chunk_size() };
+                   .chunk_size = push_chunk_size(),
+                   .compression = compression };
         RegistryOptions o;
         int r;
 
@@ -309,5 +372,7 @@ int image_push(ImageStore *s, const char *image, const char *destination, const 
         if (r < 0)
                 return push_fail(&p, r, "cannot set up a registry client: %s", strerror(-r));
         p.client = client;
-        return push_run(&p, image);
+        r = push_run(&p, image);
+        push_source_done(&p.source);
+        return r;
 }

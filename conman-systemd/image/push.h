@@ -44,6 +44,27 @@ int push_plan_make(const Manifest *m, char *const *diff_ids, char *const *repo_d
 PushPlan *push_plan_free(PushPlan *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(PushPlan *, push_plan_free);
 
+/* What a push sends: the stored manifest (fds NULL: the blobs are the kept ones), or (push-source.c) an OCI
+ * manifest made for the stored config and a blob per layer (fds[i] for m->layers[i]: the kept blob, or one
+ * compressed for the push). */
+typedef struct PushSource {
+        Manifest *m;
+        int *fds;
+        char *manifest; /* m as JSON, the bytes sent */
+        size_t manifest_size;
+        char digest[DIGEST_STRING_MAX];
+} PushSource;
+
+/* The OCI manifest for m (its config and layer descriptors), as JSON text. Pure: unit-tested. */
+int push_manifest_format(const Manifest *m, char **ret);
+/* The source for image_id with layers diff_ids, compressed with compression (GZIP or ZSTD), or as kept
+ * (DETECT: a plain tar gets gzip). *ret_failed_layer names the layer a failure was about, else NULL. */
+int push_source_make(ImageStore *s, const char *image_id, char *const *diff_ids, LayerCompression compression,
+                     PushSource *ret, const char **ret_failed_layer);
+void push_source_done(PushSource *src);
+/* A new fd of the blob digest when the source made or opened it: 1, else 0. */
+int push_source_open_blob(const PushSource *src, const char *digest, int *ret_fd);
+
 /* What a push did, for people. */
 typedef struct PushResult {
         char digest[DIGEST_STRING_MAX]; /* the manifest's */
@@ -54,9 +75,10 @@ typedef struct PushResult {
 void push_result_done(PushResult *r);
 
 /* Pushes image (a name, id or id prefix) to destination (NULL: the image's own name, then image must be a
- * name). *ret_error (may be NULL) gets a message for people on failure. -ENOENT no such image,
- * -EINVAL bad reference, -EPROTONOSUPPORT nothing to push from (no stored manifest or layer blob),
- * -EACCES authentication failed, -EBADMSG the registry refused a blob, -ECANCELED cancelled, transport
- * errors as image_pull(). */
+ * name). compression: LAYER_COMPRESSION_GZIP or _ZSTD re-compresses layers stored otherwise (a new
+ * manifest; the store is not changed), LAYER_COMPRESSION_DETECT sends them as stored. *ret_error (may be
+ * NULL) gets a message for people on failure. -ENOENT no such image, -EINVAL bad reference, -EPROTONOSUPPORT
+ * nothing to push from (no kept layer blob), -EACCES authentication failed, -EBADMSG the registry refused a
+ * blob, -ECANCELED cancelled, transport errors as image_pull(). */
 int image_push(ImageStore *s, const char *image, const char *destination, const RegistryOptions *opts,
-               PullProgress *progress, PushResult *ret, char **ret_error);
+               LayerCompression compression, PullProgress *progress, PushResult *ret, char **ret_error);

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "shared/fileio.h"
+#include "shared/tree-tar.h"
 #include "shared/util.h"
 #include "image/overlay.h"
 #include "image/rootfs-archive.h"
-#include "image/tree-tar.h"
 
 void rootfs_paths_done(RootfsPaths *p) {
         free(p->rootfs);

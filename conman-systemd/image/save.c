@@ -37,13 +37,7 @@ ImageArchiveFormat image_archive_format_from_string(const char *s) {
 }
 
 const char *layer_media_type_from_magic(const void *head, size_t size) {
-        const unsigned char *p = head;
-
-        if (size >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-                return MEDIA_TYPE_OCI_TAR "+gzip";
-        if (size >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
-                return MEDIA_TYPE_OCI_TAR "+zstd";
-        return MEDIA_TYPE_OCI_TAR;
+        return layer_compression_to_oci_media_type(layer_compression_from_magic(head, size));
 }
 
 typedef struct Save {

@@ -114,6 +114,19 @@ static int lock_dir(int dfd) {
         return TAKE_FD(fd);
 }
 
+int ipam_network_lock(const char *ipam_dir, const char *network, bool create, int *ret_dfd) {
+        _cleanup_close_ int dfd = open_network_dir(ipam_dir, network, create);
+        int lock;
+
+        if (dfd < 0)
+                return dfd;
+        lock = lock_dir(dfd);
+        if (lock < 0)
+                return lock;
+        *ret_dfd = TAKE_FD(dfd);
+        return lock;
+}
+
 static int write_lease(int dfd, uint32_t a, const char *container_id, char **ret) {
         _cleanup_free_ char *data = NULL;
         _cleanup_close_ int fd = -EBADF;

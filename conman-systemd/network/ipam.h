@@ -35,5 +35,8 @@ int ipam_address_check(uint32_t net, unsigned prefix, uint32_t gateway, uint32_t
 /* Removes every lease of container_id under <ipam_dir>/<network> (network NULL: of all networks).
  * Nothing to remove is success. */
 int ipam_release(const char *ipam_dir, const char *network, const char *container_id);
+/* Takes <ipam_dir>/<network>/lock for other per-network state kept beside the leases (create: the
+ * directory too, else -ENOENT without it): returns the lock's fd (closing it unlocks) and *ret_dfd. */
+int ipam_network_lock(const char *ipam_dir, const char *network, bool create, int *ret_dfd);
 /* Container ids holding a lease anywhere under ipam_dir (an empty list when none). */
 int ipam_lease_owners(const char *ipam_dir, char ***ret);

@@ -3,6 +3,7 @@
  * native.c — see native.h.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 
@@ -122,13 +123,39 @@ static int container_side(const NativeAttach *a, const Plan *p, uint8_t mac[6], 
         return r;
 }
 
+/* The network's own rules (forward, masquerade of its subnet), added once per network and boot by its first
+ * container: a mark beside its leases on /run says they are in (conmand's start checks the mark against
+ * the table), and the leases' lock makes two first containers add them once. */
+static int ensure_network_rules(const Network *net, const char *ipam_dir, char **ret_message) {
+        _cleanup_close_ int dfd = -EBADF, lock = ipam_network_lock(ipam_dir, net->name, true, &dfd);
+        _cleanup_free_ char *script = NULL;
+        _cleanup_close_ int mark = -EBADF;
+        int r;
+
+        if (lock < 0)
+                return lock;
+        if (faccessat(dfd, NATIVE_RULES_MARK, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
+                return 0;
+        r = nft_network_rules_build(net->name, net->subnet, &script);
+        if (r >= 0)
+                r = nft_run(script, ret_message);
+        if (r < 0)
+                return r;
+        mark = openat(dfd, NATIVE_RULES_MARK, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        return mark < 0 ? negative_errno() : 0;
+}
+
 static int add_rules(const Network *net, const NativeAttach *a, const Plan *p, char **ret_message) {
         _cleanup_free_ PortMapping *ports = calloc(strv_length(a->ports) + 1, sizeof(PortMapping));
         size_t n = 0;
+        int r;
 
         if (!ports)
                 return -ENOMEM;
-        for (char **s = a->ports; s && *s; s++)
+        r = ensure_network_rules(net, a->ipam_dir, ret_message);
+        if (r < 0 || !a->ports || !a->ports[0])
+                return r;
+        for (char **s = a->ports; *s; s++)
                 if (port_mapping_parse(*s, &ports[n++]) < 0)
                         return -EINVAL;
         NftContainer c = {
@@ -210,21 +237,54 @@ int native_attach(const Network *net, const NativeAttach *a, struct json_object 
         return r;
 }
 
-int native_detach(const char *ipam_dir, const char *network, const char *container_id) {
+/* The namespace takes the veth pair with it when it goes (the kernel's clean-up deletes both ends, off
+ * teardown's path): deleting the host end here would cost an RCU grace period, ~25 ms. Its address goes
+ * now, so even a namespace someone still holds open cannot answer for an address the lease gives back. */
+static int unaddress_in(const char *netns_path) {
+        _cleanup_(netlink_closep) Netlink *nl = NULL;
+        int eth, r;
+
+        r = netlink_open_in(netns_path, &nl);
+        if (r >= 0)
+                r = netlink_link_get(nl, IFNAME, &eth, NULL);
+        return r < 0 ? r : netlink_addresses_flush(nl, eth);
+}
+
+static int delete_host_end(const char *container_id) {
         _cleanup_(netlink_closep) Netlink *nl = NULL;
         _cleanup_free_ char *veth = NULL;
-        int r, ret;
+        int r;
 
-        ret = nft_container_remove(container_id);
         r = native_veth_name(container_id, &veth);
         if (r >= 0)
                 r = netlink_open(&nl);
-        if (r >= 0)
-                r = netlink_link_delete(nl, veth);
-        if (r < 0 && ret >= 0)
-                ret = r;
-        r = ipam_release(ipam_dir, network, container_id);
+        return r < 0 ? r : netlink_link_delete(nl, veth);
+}
+
+int native_detach(const NativeDetach *d) {
+        int r, ret = d->rules ? nft_owner_remove(NFT_COMMENT_PREFIX, d->container_id) : 0;
+
+        if (!d->netns_path || unaddress_in(d->netns_path) < 0) { /* no namespace (left) to take it along */
+                r = delete_host_end(d->container_id);
+                if (r < 0 && ret >= 0)
+                        ret = r;
+        }
+        r = ipam_release(d->ipam_dir, d->network, d->container_id);
         return r < 0 && ret >= 0 ? r : ret;
+}
+
+int native_network_remove(const char *ipam_dir, const char *network) {
+        _cleanup_close_ int dfd = -EBADF, lock = ipam_network_lock(ipam_dir, network, false, &dfd);
+        int r;
+
+        if (lock == -ENOENT) /* no container was ever on it this boot */
+                return 0;
+        if (lock < 0)
+                return lock;
+        r = nft_owner_remove(NFT_NETWORK_COMMENT_PREFIX, network);
+        if (unlinkat(dfd, NATIVE_RULES_MARK, 0) < 0 && errno != ENOENT && r >= 0)
+                r = negative_errno();
+        return r;
 }
 
 int native_check(const char *container_id, const char *netns_path, char **ret_message) {
@@ -252,14 +312,14 @@ static int cleanup_rules(NativeOwnerActiveFn active, void *userdata) {
         _cleanup_strv_free_ char **ids = NULL;
         int r, ret = 0;
 
-        r = nft_rule_owners(&ids);
+        r = nft_rule_owners(NFT_COMMENT_PREFIX, &ids);
         if (r < 0)
                 return r;
         for (char **id = ids; *id; id++) {
                 if (active(*id, strlen(*id), userdata))
                         continue;
                 log_info("Removing orphaned nftables rules of container %.12s.", *id);
-                r = nft_container_remove(*id);
+                r = nft_owner_remove(NFT_COMMENT_PREFIX, *id);
                 if (r < 0 && ret == 0)
                         ret = r;
         }
@@ -292,6 +352,34 @@ static int cleanup_veths(NativeOwnerActiveFn active, void *userdata) {
         return ret;
 }
 
+/* A mark whose rules are not in the table (someone flushed the ruleset) goes: the next container adds them.
+ */
+static int cleanup_marks(const char *ipam_dir) {
+        _cleanup_strv_free_ char **owners = NULL;
+        _cleanup_closedir_ DIR *d = opendir(ipam_dir);
+        struct dirent *de;
+        int r;
+
+        if (!d)
+                return errno == ENOENT ? 0 : negative_errno();
+        r = nft_rule_owners(NFT_NETWORK_COMMENT_PREFIX, &owners);
+        if (r < 0)
+                return r;
+        while ((de = readdir(d))) {
+                _cleanup_close_ int dfd = -EBADF;
+
+                if (de->d_name[0] == '.' || strv_contains(owners, de->d_name))
+                        continue;
+                dfd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (dfd >= 0 && unlinkat(dfd, NATIVE_RULES_MARK, 0) >= 0)
+                        log_info(
+                                "The rules of network %s are gone from the nftables table: they come back with "
+                                "its next container.",
+                                de->d_name);
+        }
+        return 0;
+}
+
 static int cleanup_leases(const char *ipam_dir, NativeOwnerActiveFn active, void *userdata) {
         _cleanup_strv_free_ char **ids = NULL;
         int r, ret = 0;
@@ -318,5 +406,8 @@ int native_cleanup_orphans(const char *ipam_dir, NativeOwnerActiveFn active, voi
         if (r < 0 && ret == 0)
                 ret = r;
         r = cleanup_leases(ipam_dir, active, userdata);
+        if (r < 0 && ret == 0)
+                ret = r;
+        r = cleanup_marks(ipam_dir);
         return r < 0 && ret == 0 ? r : ret;
 }

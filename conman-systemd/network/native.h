@@ -16,6 +16,8 @@
 #include "network/network-store.h"
 
 #define NATIVE_VETH_PREFIX "cm"
+/* In <ipam>/<network>/: the network's own nftables rules are in the table (see nft-rules.h). */
+#define NATIVE_RULES_MARK "nft-rules"
 
 /* "cm<12 chars of id>" */
 int native_veth_name(const char *container_id, char **ret);
@@ -34,9 +36,20 @@ typedef struct NativeAttach {
  * On failure the caller tears down with native_detach(). */
 int native_attach(const Network *net, const NativeAttach *a, struct json_object **ret_result,
                   char **ret_message);
-/* Removes the rules, the host veth and the leases of container_id (in network, or every network when
- * NULL). Idempotent; returns the first error but always finishes. */
-int native_detach(const char *ipam_dir, const char *network, const char *container_id);
+typedef struct NativeDetach {
+        const char *ipam_dir;
+        const char *network;      /* NULL: every network */
+        const char *container_id; /* 64 hex */
+        const char *netns_path;   /* the namespace the caller removes next, or NULL */
+        bool rules;               /* the container has rules of its own (published ports) */
+} NativeDetach;
+
+/* Removes the container's rules, its address and leases; the veth pair goes with the namespace, which the
+ * caller removes next (without one, the host end is deleted here). Idempotent; returns the first error but
+ * always finishes. */
+int native_detach(const NativeDetach *d);
+/* What `network rm` leaves of a native network: its own rules and their mark. */
+int native_network_remove(const char *ipam_dir, const char *network);
 /* The host veth is up on its bridge and eth0 exists in the namespace; *ret_message says what is missing. */
 int native_check(const char *container_id, const char *netns_path, char **ret_message);
 

@@ -249,6 +249,22 @@ int netlink_address_add(Netlink *nl, int ifindex, uint32_t addr, unsigned prefix
         return r == -EEXIST ? 0 : r;
 }
 
+int netlink_addresses_flush(Netlink *nl, int ifindex) {
+        for (;;) { /* without attributes, RTM_DELADDR takes the interface's first IPv4 address */
+                Request q;
+                struct ifaddrmsg *ifa = request_start(&q, RTM_DELADDR, 0, sizeof(*ifa));
+                int r;
+
+                ifa->ifa_family = AF_INET;
+                ifa->ifa_index = (uint32_t) ifindex;
+                r = talk(nl, &q, NULL, NULL);
+                if (r == -EADDRNOTAVAIL)
+                        return 0;
+                if (r < 0)
+                        return r;
+        }
+}
+
 int netlink_default_route_add(Netlink *nl, int ifindex, uint32_t gateway) {
         Request q;
         struct rtmsg *rtm = request_start(&q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*rtm));

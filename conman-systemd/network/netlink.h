@@ -36,6 +36,8 @@ int netlink_veth_create(Netlink *nl, const char *host_name, int master, const ch
 int netlink_bridge_port_hairpin(Netlink *nl, int ifindex, bool on);
 /* addr/prefix (host byte order) on ifindex; already there is success. */
 int netlink_address_add(Netlink *nl, int ifindex, uint32_t addr, unsigned prefix);
+/* Removes every IPv4 address of the interface (and so the routes through them). */
+int netlink_addresses_flush(Netlink *nl, int ifindex);
 /* The default route via gateway on ifindex. */
 int netlink_default_route_add(Netlink *nl, int ifindex, uint32_t gateway);
 /* Names of the links of kind "veth" whose name starts with prefix. */

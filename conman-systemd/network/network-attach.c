@@ -215,6 +215,8 @@ static int write_attachment(const NetworkContext *ctx, const NetworkAttachReques
         json_object_object_add(j, "netns", json_object_new_string(netns));
         json_object_object_add(j, "ifname", json_object_new_string(NETWORK_IFNAME));
         json_object_object_add(j, "ports", json_strv_new(req->ports));
+        /* the native driver's own nftables rules for the container: only for published ports */
+        json_object_object_add(j, "nftRules", json_object_new_boolean(req->ports && req->ports[0]));
         json_object_object_add(j, "driver", json_object_new_string(network_driver_to_string(net->driver)));
         json_object_object_add(j, "conflist", json_object_get(net->conflist));
         return write_attachment_file(ctx, req->container_id, ATTACHMENT_JSON,
@@ -616,6 +618,12 @@ static void remove_from_peers(const NetworkContext *ctx, const char *id) {
                         (void) update_peer_hosts(ctx, *o, id, NULL);
 }
 
+/* An attachment written before "nftRules" may have rules of its own. */
+static bool attachment_has_rules(struct json_object *att) {
+        struct json_object *v;
+        return !json_object_object_get_ex(att, "nftRules", &v) || json_object_get_boolean(v);
+}
+
 int network_detach(const NetworkContext *ctx, const char *container_id, char **ret_message) {
         _cleanup_json_ struct json_object *att = NULL;
         _cleanup_free_ char *netns = NULL, *netns_file = NULL, *dir = NULL;
@@ -630,7 +638,11 @@ int network_detach(const NetworkContext *ctx, const char *container_id, char **r
                 return r;
         if (read_json(ctx, container_id, ATTACHMENT_JSON, &att) >= 0) {
                 if (network_driver_from_string(strempty(member(att, "driver"))) == NETWORK_DRIVER_NATIVE)
-                        ret = native_detach(ctx->ipam_dir, member(att, "network"), container_id);
+                        ret = native_detach(&(NativeDetach){ .ipam_dir = ctx->ipam_dir,
+                                                             .network = member(att, "network"),
+                                                             .container_id = container_id,
+                                                             .netns_path = netns_file,
+                                                             .rules = attachment_has_rules(att) });
                 else
                         ret = run_del(ctx, container_id, att, netns_file, ret_message);
         }

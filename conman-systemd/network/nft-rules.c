@@ -47,17 +47,33 @@ int nft_rules_build(const NftContainer *c, char **ret) {
         if (!f)
                 return -ENOMEM;
         fputs(nft_header, f);
-        fprintf(f, "add rule " FAMILY_TABLE " forward ip daddr %s accept comment \"%s%s\"\n", c->ip,
-                NFT_COMMENT_PREFIX, c->id);
-        fprintf(f, "add rule " FAMILY_TABLE " forward ip saddr %s accept comment \"%s%s\"\n", c->ip,
-                NFT_COMMENT_PREFIX, c->id);
-        fprintf(f,
-                "add rule " FAMILY_TABLE
-                " postrouting ip saddr %s ip daddr != { %s, 224.0.0.0/4 } masquerade "
-                "comment \"%s%s\"\n",
-                c->ip, c->subnet, NFT_COMMENT_PREFIX, c->id);
         for (size_t i = 0; i < c->n_ports; i++)
                 add_port_rules(f, c, &c->ports[i]);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int nft_network_rules_build(const char *network, const char *subnet, char **ret) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        FILE *f;
+
+        if (!network || !subnet || strchr(network, '"') || strlen(network) > NFT_OWNER_MAX - 8)
+                return -EINVAL;
+        f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        fputs(nft_header, f);
+        fprintf(f, "add rule " FAMILY_TABLE " forward ip daddr %s accept comment \"%s%s\"\n", subnet,
+                NFT_NETWORK_COMMENT_PREFIX, network);
+        fprintf(f, "add rule " FAMILY_TABLE " forward ip saddr %s accept comment \"%s%s\"\n", subnet,
+                NFT_NETWORK_COMMENT_PREFIX, network);
+        fprintf(f,
+                "add rule " FAMILY_TABLE
+                " postrouting ip saddr %s ip daddr != { %s, 224.0.0.0/4 } masquerade comment \"%s%s\"\n",
+                subnet, subnet, NFT_NETWORK_COMMENT_PREFIX, network);
         if (fclose(f) != 0)
                 return -ENOMEM;
         *ret = TAKE_PTR(buf);
@@ -80,24 +96,27 @@ static bool parse_chain(const char *line, char *chain, size_t size) {
         return true;
 }
 
-/* A rule line: ... comment "conman:ID" # handle N */
-static int parse_rule(const char *line, const char *chain, NftRuleFn fn, void *userdata) {
-        const char *c = strstr(line, "comment \"" NFT_COMMENT_PREFIX), *h = strstr(line, "# handle ");
-        char id[65];
+/* A rule line: ... comment "PREFIXOWNER" # handle N; calls fn with OWNER. */
+static int parse_rule(const char *line, const char *chain, const char *prefix, NftRuleFn fn, void *userdata) {
+        const char *c = strstr(line, "comment \""), *h = strstr(line, "# handle ");
+        char owner[NFT_OWNER_MAX + 1];
         size_t n;
 
         if (!c || !h || !chain[0])
                 return 0;
-        c += strlen("comment \"" NFT_COMMENT_PREFIX);
-        n = strcspn(c, "\"");
-        if (n == 0 || n >= sizeof(id) || c[n] != '"')
+        c += strlen("comment \"");
+        if (!string_has_prefix(c, prefix))
                 return 0;
-        memcpy(id, c, n);
-        id[n] = 0;
-        return fn(chain, strtoul(h + strlen("# handle "), NULL, 10), id, userdata);
+        c += strlen(prefix);
+        n = strcspn(c, "\"");
+        if (n == 0 || n >= sizeof(owner) || c[n] != '"')
+                return 0;
+        memcpy(owner, c, n);
+        owner[n] = 0;
+        return fn(chain, strtoul(h + strlen("# handle "), NULL, 10), owner, userdata);
 }
 
-int nft_listing_parse(const char *listing, NftRuleFn fn, void *userdata) {
+int nft_listing_parse_owners(const char *listing, const char *prefix, NftRuleFn fn, void *userdata) {
         char chain[64] = "";
 
         for (const char *line = listing; line && *line;) {
@@ -108,7 +127,7 @@ int nft_listing_parse(const char *listing, NftRuleFn fn, void *userdata) {
                 if (!l)
                         return -ENOMEM;
                 if (!parse_chain(l, chain, sizeof(chain))) {
-                        r = parse_rule(l, chain, fn, userdata);
+                        r = parse_rule(l, chain, prefix, fn, userdata);
                         if (r < 0)
                                 return r;
                 }
@@ -118,27 +137,27 @@ int nft_listing_parse(const char *listing, NftRuleFn fn, void *userdata) {
 }
 
 typedef struct DeleteScript {
-        const char *id;
+        const char *owner;
         FILE *f;
 } DeleteScript;
 
 static int delete_cb(const char *chain, unsigned long handle, const char *id, void *userdata) {
         DeleteScript *d = userdata;
 
-        if (!d->id || streq(d->id, id))
+        if (!d->owner || streq(d->owner, id))
                 fprintf(d->f, "delete rule " FAMILY_TABLE " %s handle %lu\n", chain, handle);
         return 0;
 }
 
-int nft_delete_script(const char *listing, const char *id, char **ret) {
+int nft_delete_script(const char *listing, const char *prefix, const char *owner, char **ret) {
         _cleanup_free_ char *buf = NULL;
         size_t size = 0;
-        DeleteScript d = { .id = id, .f = open_memstream(&buf, &size) };
+        DeleteScript d = { .owner = owner, .f = open_memstream(&buf, &size) };
         int r;
 
         if (!d.f)
                 return -ENOMEM;
-        r = nft_listing_parse(listing, delete_cb, &d);
+        r = nft_listing_parse_owners(listing, prefix, delete_cb, &d);
         if (fclose(d.f) != 0 && r >= 0)
                 r = -ENOMEM;
         if (r < 0)
@@ -197,7 +216,7 @@ static int nft_list(struct nft_ctx *nft, char **ret) {
 
 /* One context (one netlink socket: closing one costs the kernel an RCU grace period) for the listing
  * and the deletes. */
-int nft_container_remove(const char *id) {
+int nft_owner_remove(const char *prefix, const char *owner) {
         _cleanup_(nft_ctx_freep) struct nft_ctx *nft = nft_open();
         _cleanup_free_ char *listing = NULL, *script = NULL;
         int r;
@@ -206,7 +225,7 @@ int nft_container_remove(const char *id) {
                 return -ENOMEM;
         r = nft_list(nft, &listing);
         if (r >= 0)
-                r = nft_delete_script(listing, id, &script);
+                r = nft_delete_script(listing, prefix, owner, &script);
         if (r < 0 || isempty(script))
                 return r;
         return nft_run_cmd_from_buffer(nft, script) == 0 ? 0 : -EIO;
@@ -217,7 +236,7 @@ static int owner_cb(const char *chain, unsigned long handle, const char *id, voi
         return strv_contains(*(char ***) userdata, id) ? 0 : strv_push((char ***) userdata, id);
 }
 
-int nft_rule_owners(char ***ret) {
+int nft_rule_owners(const char *prefix, char ***ret) {
         _cleanup_(nft_ctx_freep) struct nft_ctx *nft = nft_open();
         _cleanup_free_ char *listing = NULL;
         _cleanup_strv_free_ char **l = NULL;
@@ -227,7 +246,7 @@ int nft_rule_owners(char ***ret) {
                 return -ENOMEM;
         r = nft_list(nft, &listing);
         if (r >= 0)
-                r = nft_listing_parse(listing, owner_cb, &l);
+                r = nft_listing_parse_owners(listing, prefix, owner_cb, &l);
         if (r < 0)
                 return r;
         if (!l && !(l = calloc(1, sizeof(char *))))

@@ -125,13 +125,15 @@ static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m
         }
         if (f->spec.n_volumes >= INI_LIST_MAX)
                 return ini_too_many(m, "volumes");
+        if (v[0] == '/' && !strchr(v, ':')) /* Volume=/path: an anonymous volume, as quadlet's */
+                return add_volume(f, NULL, v, false, PROPAGATION_RPRIVATE);
         copy = strdup(v);
         if (!copy)
                 return -ENOMEM;
         src = copy;
         dst = strchr(src, ':');
         if (!dst)
-                return ini_message(m, "'%s' is not SOURCE:DEST[:ro|rw]", v);
+                return ini_message(m, "'%s' is not SOURCE:DEST[:ro|rw] or /DEST", v);
         *dst++ = '\0';
         opt = strchr(dst, ':');
         if (opt)
@@ -151,7 +153,8 @@ static int parse_volume(ContainerFile *f, const char *k, const char *v, char **m
         return add_volume(f, src, dst, ro, propagation);
 }
 
-/* A host path, or a named volume's name (conman-prepare makes the volume at start when missing). */
+/* A host path, or a named volume's name (conman-prepare makes the volume at start when missing), or with
+ * src NULL an anonymous volume (conman-prepare names it after the container and dst). */
 static int add_volume(ContainerFile *f, const char *src, const char *dst, bool ro,
                       VolumePropagation propagation) {
         VolumeSpec *vs = realloc(f->spec.volumes, sizeof(VolumeSpec) * (f->spec.n_volumes + 1));
@@ -162,16 +165,17 @@ static int add_volume(ContainerFile *f, const char *src, const char *dst, bool r
         f->spec.volumes = vs;
         vs = &vs[f->spec.n_volumes++];
         *vs = (VolumeSpec){ .destination = strdup(dst), .read_only = ro, .propagation = propagation };
-        if (volume_source_is_name(src)) {
+        if (!src)
+                vs->anonymous = true;
+        else if (volume_source_is_name(src)) {
                 vs->volume_name = strdup(src);
                 r = vs->volume_name ? volume_data_path(CONMAN_STATE_DIR, src, &vs->source) : -ENOMEM;
         } else
                 vs->source = strdup(src);
-        return r >= 0 && vs->source && vs->destination ? 0 : -ENOMEM;
+        return r >= 0 && (vs->source || !src) && vs->destination ? 0 : -ENOMEM;
 }
 
-/* Mount=type=bind|volume|tmpfs,... as docker's --mount; an anonymous volume has no place in a file that
- * makes the container anew at every start. */
+/* Mount=type=bind|volume|tmpfs,... as docker's --mount; type=volume without source is an anonymous volume. */
 static int parse_mount(ContainerFile *f, const char *k, const char *v, char **m) {
         _cleanup_(mount_spec_done) MountSpec ms = {};
         VolumePropagation p = PROPAGATION_RPRIVATE;
@@ -185,10 +189,10 @@ static int parse_mount(ContainerFile *f, const char *k, const char *v, char **m)
                 return r;
         if (r >= 0 && ms.propagation && (p = volume_propagation_from_string(ms.propagation)) < 0)
                 r = -EINVAL;
-        if (r < 0 || (ms.type == MOUNT_TYPE_VOLUME && !ms.source))
+        if (r < 0)
                 return ini_message(m,
                                    "'%s' is not type=bind,source=PATH,target=DEST[,readonly], "
-                                   "type=volume,source=NAME,target=DEST[,readonly] or "
+                                   "type=volume[,source=NAME],target=DEST[,readonly] or "
                                    "type=tmpfs,target=DEST[,tmpfs-size=SIZE,tmpfs-mode=MODE]",
                                    v);
         if (ms.type != MOUNT_TYPE_TMPFS)

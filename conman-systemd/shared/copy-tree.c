@@ -186,3 +186,19 @@ int dir_is_empty_at(int dir_fd) {
                         return 0;
         return 1;
 }
+
+int copy_up_at(int root_fd, const char *path, int data_fd) {
+        _cleanup_close_ int src_fd = -EBADF;
+        int r;
+
+        r = dir_is_empty_at(data_fd);
+        if (r <= 0)
+                return r;
+        src_fd = open_in_root(root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (src_fd == -ENOENT || src_fd == -ENOTDIR)
+                return 0; /* nothing to copy */
+        if (src_fd < 0)
+                return src_fd;
+        r = copy_tree_at(src_fd, data_fd);
+        return r < 0 ? r : 1;
+}

@@ -25,3 +25,8 @@ int copy_entry(int src_dir_fd, const char *src_name, int dst_dir_fd, const char 
 int copy_tree_at(int src_fd, int dst_fd);
 /* Whether the directory has no entries (0/1, or a negative errno). */
 int dir_is_empty_at(int dir_fd);
+
+/* A volume's first use (docker's copy on first use): when the volume directory data_fd is empty, what the
+ * mounted root root_fd has at path (resolved inside it: open_in_root()) is copied into it. 1 when copied, 0
+ * when the volume was not empty or path is no directory, else -errno. */
+int copy_up_at(int root_fd, const char *path, int data_fd);

@@ -272,3 +272,30 @@ int tmpfs_mount_options(const char *options, char ***ret) {
         *ret = TAKE_PTR(out);
         return 0;
 }
+
+static bool mounted_at(const ContainerSpec *spec, const char *path) {
+        for (size_t i = 0; i < spec->n_volumes; i++)
+                if (streq(spec->volumes[i].destination, path))
+                        return true;
+        for (char **t = spec->tmpfs; t && *t; t++)
+                if (strneq(*t, path, strlen(path)) &&
+                    ((*t)[strlen(path)] == '\0' || (*t)[strlen(path)] == ':'))
+                        return true;
+        return false;
+}
+
+int container_spec_add_image_volumes(ContainerSpec *spec, char *const *paths) {
+        for (char *const *p = paths; p && *p; p++) {
+                VolumeSpec *v;
+                if (!container_path_is_valid(*p) || streq(*p, "/") || mounted_at(spec, *p))
+                        continue;
+                v = realloc(spec->volumes, sizeof(VolumeSpec) * (spec->n_volumes + 1));
+                if (!v)
+                        return -ENOMEM;
+                spec->volumes = v;
+                v[spec->n_volumes] = (VolumeSpec){ .destination = strdup(*p), .anonymous = true };
+                if (!v[spec->n_volumes++].destination)
+                        return -ENOMEM;
+        }
+        return 0;
+}

@@ -60,3 +60,8 @@ int tmpfs_spec_parse(const char *spec, char **ret_destination, char **ret_option
 int tmpfs_options_validate(const char *options);
 /* The OCI mount options of a tmpfs: docker's defaults (rw, noexec, nosuid, nodev) overridden by options. */
 int tmpfs_mount_options(const char *options, char ***ret);
+
+/* The image's VOLUMEs (paths) that the spec's volumes and tmpfs mounts do not cover become anonymous volumes
+ * (as docker), still without a name: conmand names them at create (container_volumes_resolve()),
+ * conman-prepare at each start of a .container file's unit. Invalid paths and "/" are passed over. */
+int container_spec_add_image_volumes(ContainerSpec *spec, char *const *paths);

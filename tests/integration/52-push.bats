@@ -340,3 +340,91 @@ login_ok() {
                 [[ "$output" == "Usage: conmanctl $v"* ]]
         done
 }
+
+# The mediaType of the manifest at docker://$PLAIN/$1 and of each of its layers, one a line.
+remote_media_types() {
+        skopeo inspect --raw --tls-verify=false "docker://$PLAIN/$1" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print(m["mediaType"])
+for l in m["layers"]: print(l["mediaType"])'
+}
+
+@test "images without a stored manifest (import, commit) push with one made for them, pulled back and run" {
+        reset_store
+        remove_all_containers
+        rm -rf "$IMG_WORK/made" && cp -a "$IMG_WORK/busybox" "$IMG_WORK/made"
+        echo imported >"$IMG_WORK/made/etc/marker"
+        tar -C "$IMG_WORK/made" -cf "$IMG_WORK/made.tar" .
+        conmanctl import --change 'CMD ["cat", "/etc/marker"]' "$IMG_WORK/made.tar" localhost/made:imp >/dev/null
+        run conmanctl push --tls-verify=false localhost/made:imp $PLAIN/made/imp:1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"2 uploaded, 0 mounted, 0 already there"* ]]
+        digest=$(sed -n 's/^Digest: //p' <<<"$output")
+        [ "$(remote_digest $PLAIN/made/imp:1 --tls-verify=false)" = "$digest" ]
+        run remote_media_types made/imp:1
+        [ "$output" = "application/vnd.oci.image.manifest.v1+json
+application/vnd.oci.image.layer.v1.tar+gzip" ]
+        # the same image again: the same manifest, nothing uploaded
+        run conmanctl push --tls-verify=false localhost/made:imp $PLAIN/made/imp:1
+        [[ "$output" == *"Digest: $digest"* ]]
+        [[ "$output" == *"0 uploaded, 0 mounted, 2 already there"* ]]
+
+        conmanctl run --name com localhost/made:imp sh -c 'echo committed >/etc/marker2; rm /etc/marker'
+        conmanctl commit --change 'CMD ["cat", "/etc/marker2"]' com localhost/made:com >/dev/null
+        conmanctl rm com >/dev/null
+        run conmanctl push --tls-verify=false localhost/made:com $PLAIN/made/com:1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"3 uploaded, 0 mounted, 0 already there"* ]] # another repository: no blob of it there
+        skopeo inspect --tls-verify=false "docker://$PLAIN/made/com:1" | grep -q '"Layers"'
+
+        reset_store
+        conmanctl pull -q --tls-verify=false $PLAIN/made/imp:1 >/dev/null
+        conmanctl pull -q --tls-verify=false $PLAIN/made/com:1 >/dev/null
+        run conmanctl run --rm $PLAIN/made/imp:1
+        [ "$output" = imported ]
+        run conmanctl run --rm $PLAIN/made/com:1 sh -c 'cat /etc/marker2; test -e /etc/marker || echo gone'
+        [ "$output" = "committed
+gone" ]
+}
+
+@test "push --compression-format zstd re-compresses the layers; the stored image is unchanged" {
+        reset_store
+        run login_ok
+        conmanctl pull -q --cert-dir "$CA" --authfile "$AUTH" $SEC/base/busybox:1 >/dev/null
+        want=$(remote_digest $SEC/base/busybox:1 --cert-dir "$CA" --creds alice:s3cret)
+        run conmanctl push --compression-format zstd --tls-verify=false $SEC/base/busybox:1 $PLAIN/zstd/app:1
+        echo "$output"
+        [ "$status" -eq 0 ]
+        [[ "$output" != *"Digest: $want"* ]]
+        run remote_media_types zstd/app:1
+        [ "$output" = "application/vnd.oci.image.manifest.v1+json
+application/vnd.oci.image.layer.v1.tar+zstd
+application/vnd.oci.image.layer.v1.tar+zstd" ]
+        # gzip as stored: the stored manifest goes as it is
+        run conmanctl push --compression-format gzip --tls-verify=false $SEC/base/busybox:1 $PLAIN/zstd/app:gz
+        [[ "$output" == *"Digest: $want"* ]]
+        run conmanctl push --compression-format xz --tls-verify=false $SEC/base/busybox:1 $PLAIN/zstd/app:xz
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"gzip or zstd"* ]]
+
+        reset_store
+        conmanctl pull -q --tls-verify=false $PLAIN/zstd/app:1 >/dev/null
+        run conmanctl run --rm $PLAIN/zstd/app:1 cat /etc/second-layer
+        [ "$output" = two ]
+        # and back to gzip from zstd
+        run conmanctl push --compression-format gzip --tls-verify=false $PLAIN/zstd/app:1 $PLAIN/zstd/app:back
+        [ "$status" -eq 0 ]
+        run remote_media_types zstd/app:back
+        [[ "$output" == *"layer.v1.tar+gzip"* && "$output" != *zstd* ]]
+        # the same image pulled again with gzip layers: the store keeps the zstd blobs it has, so the gzip
+        # manifest cannot go as it is; one is made for the blobs kept
+        conmanctl pull -q --cert-dir "$CA" --authfile "$AUTH" $SEC/base/busybox:1 >/dev/null
+        run conmanctl push --tls-verify=false $SEC/base/busybox:1 $PLAIN/zstd/app:kept
+        echo "$output"
+        [ "$status" -eq 0 ]
+        run remote_media_types zstd/app:kept
+        [[ "$output" == *"layer.v1.tar+zstd"* && "$output" != *gzip* ]]
+}

@@ -227,6 +227,25 @@ i["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"]="x"; json.
         [ "$status" -eq 125 ]
 }
 
+@test "commit keeps what the container ran with: command, environment, working directory, user, labels (docker's)" {
+        base_image
+        conmanctl run --name cfg -e GREETING=hello -w /srv -u 0:0 --label team=blue localhost/base:1 \
+                sh -c 'echo "$GREETING from $(pwd)" >/srv/said; cat /srv/said'
+        conmanctl commit cfg localhost/cfg:1 >/dev/null
+        # no command given: the committed one runs the container's
+        [ "$(conmanctl run --rm localhost/cfg:1)" = "hello from /srv" ]
+        conmanctl image inspect localhost/cfg:1 | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["config"]["config"]
+assert c["Cmd"] == ["sh", "-c", "echo \"$GREETING from $(pwd)\" >/srv/said; cat /srv/said"], c
+assert "GREETING=hello" in c["Env"], c
+assert c["WorkingDir"] == "/srv" and c["User"] == "0:0", c
+assert c["Labels"]["team"] == "blue", c'
+        # --change still has the last word
+        conmanctl commit --change 'ENV GREETING=bye' cfg localhost/cfg:2 >/dev/null
+        [ "$(conmanctl run --rm localhost/cfg:2)" = "bye from /srv" ]
+}
+
 @test "commit of a running container pauses it while the layer is made and unpauses it after (--pause=false: not)" {
         base_image
         conmanctl run -d --name live localhost/base:1 sh -c 'echo x >/srv/live; sleep 1000'

@@ -259,3 +259,46 @@ eof'
         [ "$status" -eq 4 ]
         wait_until 10 sh -c '[ "$(systemctl show -P ActiveState conman-term.service)" != active ]'
 }
+
+# the name of the volume mounted at $2 in container $1
+volume_at() {
+        conmanctl inspect -f "{{range .Mounts}}{{if eq .Destination \"$2\"}}{{.Name}}{{end}}{{end}}" "$1"
+}
+
+@test "Image= with VOLUMEs: anonymous volumes as run gives them, filled from the image, kept across restarts; Volume=/path" {
+        R=/var/tmp/rootfs make_volume_image
+        cat >$D/iv.container <<'EOT'
+[Container]
+Image=localhost/volimg:1
+Pull=never
+Volume=named1:/vol2
+Volume=/extra
+Mount=type=volume,target=/cache
+Tmpfs=/vol3
+Exec=sh -c 'test -f /vol1/f || echo x >/vol1/f; grep -E " /(vol[123]|extra|cache) " /proc/mounts; trap "exit 0" TERM; while :; do sleep 0.2; done'
+EOT
+        systemctl daemon-reload
+        systemctl start conman-iv.service
+        wait_until 10 sh -c 'conmanctl ps | grep -q iv'
+        run -0 conmanctl inspect -f '{{range .Mounts}}{{.Destination}}={{.Type}} {{end}}' iv
+        for m in /vol1=volume /vol2=volume /vol3=tmpfs /evil=volume /extra=volume /cache=volume; do
+                [[ "$output" == *"$m"* ]]
+        done
+        anon=$(volume_at iv /vol1) evil=$(volume_at iv /evil) extra=$(volume_at iv /extra)
+        [[ "$anon" =~ ^[0-9a-f]{64}$ ]] && [[ "$evil" =~ ^[0-9a-f]{64}$ ]] && [[ "$extra" =~ ^[0-9a-f]{64}$ ]]
+        [ "$(volume_at iv /vol2)" = named1 ]
+        # copy on first use, as for run: the image's content with its owner and mode; /evil stays in the image
+        [ "$(cat /var/lib/conman/volumes/$anon/_data/seed)" = seeded ]
+        [ "$(stat -c '%u:%g %a' /var/lib/conman/volumes/$anon/_data)" = "65534:65534 1770" ]
+        [ "$(cat /var/lib/conman/volumes/named1/_data/sub/f)" = image-vol2 ]
+        [ -f /var/lib/conman/volumes/$evil/_data/passwd ] && [ ! -e /var/lib/conman/volumes/$evil/_data/os-release ]
+        wait_until 10 test -f /var/lib/conman/volumes/$anon/_data/f
+        conmanctl volume ls -q | grep -qx "$anon"
+        # the same container at the next start: the same volumes, with what it wrote
+        echo kept >/var/lib/conman/volumes/$extra/_data/k
+        systemctl restart conman-iv.service
+        wait_until 10 sh -c 'conmanctl ps | grep -q iv'
+        [ "$(volume_at iv /vol1)" = "$anon" ] && [ "$(volume_at iv /extra)" = "$extra" ]
+        [ "$(cat /var/lib/conman/volumes/$anon/_data/f)" = x ]
+        [ "$(cat /var/lib/conman/volumes/$extra/_data/k)" = kept ]
+}

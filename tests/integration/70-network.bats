@@ -30,7 +30,7 @@ ip_of() {
 # What a container's network leaves on the machine: namespaces, veths, allocations, iptables rules.
 network_leftovers() {
         ls /run/netns 2>/dev/null | grep '^conman-' || true
-        ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' || true
+        leftover_veths
         ls /run/conman/ipam/* 2>/dev/null | grep -vE '(^|/)(lock|last_reserved_ip\.0)$' | grep -E '[0-9]+\.[0-9]+' || true
         ls /run/conman/networks 2>/dev/null | grep -v '^\.' || true
         iptables-save 2>/dev/null | grep -E '^-A' | grep -E 'CNI-[0-9a-f]{8,}|CNI-DN-|10\.(7[78]|99)\.[0-9]+\.[0-9]+/32' || true

@@ -39,7 +39,7 @@ native_rules() {
 
 leftovers() {
         ls /run/netns 2>/dev/null | grep '^conman-' || true
-        ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' || true
+        leftover_veths
         ls /run/conman/ipam/* 2>/dev/null | grep -vE '(^|/)(lock|last_reserved_ip\.0)$' | grep -E '[0-9]+\.[0-9]+' || true
         ls /run/conman/networks 2>/dev/null | grep -v '^\.' || true
         native_rules
@@ -123,6 +123,34 @@ JSON
         no_leftovers
 }
 
+network_rules() { # NETWORK: its own rules (forward, masquerade), once per network
+        nft list table inet conman 2>/dev/null | grep -c "comment \"conman-network:$1\"" || true
+}
+
+@test "a network's own rules come with its first container, once; a container without -p adds none; network rm takes them" {
+        conmanctl network create --subnet 10.78.41.0/24 nat2 >/dev/null
+        [ "$(network_rules nat2)" = 0 ]
+        conmanctl run -d --name a --network nat2 --rootfs "$R" /bin/sleep 1000
+        conmanctl run -d --name b --network nat2 --rootfs "$R" /bin/sleep 1000
+        [ "$(network_rules nat2)" = 3 ]
+        nft list table inet conman | grep -q 'ip saddr 10.78.41.0/24 ip daddr != { 10.78.41.0/24, 224.0.0.0/4 } masquerade'
+        [ -z "$(native_rules)" ]
+        [ "$(jq -r .nftRules "/run/conman/networks/$(id_of a)/attachment.json")" = false ]
+        # someone flushes the table: conmand's start notices, and the next container puts them back
+        nft delete table inet conman
+        systemctl restart conmand
+        wait_until 20 conmanctl version >/dev/null
+        [ ! -e /run/conman/ipam/nat2/nft-rules ]
+        conmanctl run -d --name c --network nat2 --rootfs "$R" /bin/sleep 1000
+        [ "$(network_rules nat2)" = 3 ]
+        conmanctl rm -f a b c
+        [ "$(network_rules nat2)" = 3 ]
+        conmanctl network rm nat2
+        [ "$(network_rules nat2)" = 0 ]
+        [ ! -e /run/conman/ipam/nat2/nft-rules ]
+        no_leftovers
+}
+
 # 50 create/start/rm cycles on one path, kill -9 of conmand at 25.
 cycles() {
         local net=$1 port=$2
@@ -185,7 +213,9 @@ cycles() {
         /usr/libexec/conman/conman-netns teardown "$id"
         /usr/libexec/conman/conman-netns teardown "$id"
         [ -z "$(native_rules)" ]
-        ! ip link show "cm${id:0:12}" 2>/dev/null
+        # the address is gone at once; the veth pair goes with the namespace, here when the container ends
+        run conmanctl exec web /bin/ip -4 addr show eth0
+        [[ "$output" != *inet* ]]
         conmanctl rm -f web
         no_leftovers
 }

@@ -249,3 +249,98 @@ counter_moves() {
         run conmanctl exec --help
         [[ "$output" == *"--detach"* ]]
 }
+
+# cp with tar streams (issue 18): `cp CONTAINER:SRC -` writes a tar whose names start with SRC's basename,
+# `cp - CONTAINER:DEST` unpacks one into an existing directory; an evil tar writes nothing outside DEST.
+cp_image() {
+        conmanctl image inspect localhost/cp88:1 >/dev/null 2>&1 || tar -C "$R" -c . | conmanctl import - localhost/cp88:1 >/dev/null
+}
+
+@test "cp CONTAINER:SRC - and cp - CONTAINER:DEST: tar streams out of and into a running and a stopped container" {
+        cp_image
+        conmanctl run -d --name cpt localhost/cp88:1 /bin/sleep 1000
+        run sh -c 'conmanctl cp cpt:/etc - | tar -t'
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"etc/"* ]]
+        ! grep -qv '^etc' <<<"$output"
+        # a file alone: one entry named after it
+        [ "$(conmanctl cp cpt:/etc/passwd - | tar -t)" = passwd ]
+        # the contents of a directory: SRC/.
+        conmanctl cp cpt:/etc/. - | tar -t | grep -qx 'passwd'
+        H=/var/tmp/cp88 && rm -rf "$H" && mkdir -p "$H/in/sub" && echo one >"$H/in/sub/f"
+        ln -s sub/f "$H/in/link"
+        tar -C "$H" -c in | conmanctl cp - cpt:/tmp
+        [ "$(conmanctl exec cpt cat /tmp/in/sub/f)" = one ]
+        [ "$(conmanctl exec cpt readlink /tmp/in/link)" = sub/f ]
+        # gzip on stdin, and stopped: into its overlay, seen at the next start; out of it too
+        conmanctl exec cpt mkdir -p /srv /opt /mnt
+        conmanctl stop -t 0 cpt
+        echo two >"$H/in/sub/g"
+        tar -C "$H/in" -cz sub | conmanctl cp - cpt:/srv
+        [ "$(conmanctl cp cpt:/srv/sub/g - | tar -xO)" = two ]
+        conmanctl cp cpt:/tmp/in - | tar -t | grep -qx 'in/sub/f'
+        conmanctl start cpt
+        [ "$(conmanctl exec cpt cat /srv/sub/g)" = two ]
+        # a container that never started: into it and out of it
+        conmanctl create --name cpc localhost/cp88:1 /bin/cat /tmp/in/sub/f
+        tar -C "$H" -c in | conmanctl cp - cpc:/tmp
+        [ "$(conmanctl cp cpc:/tmp/in/sub/f - | tar -xO)" = one ]
+        [ "$(conmanctl start -a cpc)" = one ]
+        # -a keeps the tar's owners; without it the files are root's
+        chown 1234:1234 "$H/in/sub/f"
+        tar -C "$H" -c in | conmanctl cp -a - cpt:/opt
+        tar -C "$H" -c in | conmanctl cp - cpt:/mnt
+        [ "$(conmanctl exec cpt stat -c %u:%g /opt/in/sub/f /mnt/in/sub/f)" = $'1234:1234\n0:0' ]
+}
+
+@test "cp - CONTAINER:DEST: an evil tar (.., absolute names, a symlink then a file through it) writes nothing outside" {
+        cp_image
+        conmanctl run -d --name cpe localhost/cp88:1 /bin/sleep 1000
+        E=/var/tmp/cp88-evil && rm -rf "$E" /var/tmp/cp88-outside && mkdir -p "$E" /var/tmp/cp88-outside
+        python3 - "$E" <<'PY'
+import io, sys, tarfile
+d = sys.argv[1]
+def add(t, name, data=b"evil", **kw):
+    i = tarfile.TarInfo(name)
+    for k, v in kw.items():
+        setattr(i, k, v)
+    i.size = len(data) if i.type == tarfile.REGTYPE else 0
+    t.addfile(i, io.BytesIO(data) if i.size else None)
+with tarfile.open(d + "/dotdot.tar", "w") as t:
+    add(t, "../../../../../../var/tmp/cp88-outside/x")
+with tarfile.open(d + "/abs.tar", "w") as t:
+    add(t, "/var/tmp/cp88-outside/abs")
+with tarfile.open(d + "/link.tar", "w") as t:
+    add(t, "out", type=tarfile.SYMTYPE, linkname="/var/tmp/cp88-outside")
+    add(t, "out/through")
+with tarfile.open(d + "/hard.tar", "w") as t:
+    add(t, "h", type=tarfile.LNKTYPE, linkname="../../../../etc/passwd")
+with tarfile.open(d + "/dev.tar", "w") as t:
+    add(t, "sda", type=tarfile.BLKTYPE, devmajor=8, devminor=0)
+PY
+        run sh -c "conmanctl cp - cpe:/tmp <$E/dotdot.tar"
+        [ "$status" -eq 125 ]
+        [[ "$output" == *'".."'* ]]
+        conmanctl cp - cpe:/tmp <"$E/abs.tar" # as docker: below DEST
+        run sh -c "conmanctl cp - cpe:/tmp <$E/link.tar"
+        [ "$status" -eq 125 ]
+        [[ "$output" == *symlink* ]]
+        run sh -c "conmanctl cp - cpe:/tmp <$E/hard.tar"
+        [ "$status" -eq 125 ]
+        conmanctl cp - cpe:/tmp <"$E/dev.tar" # a device node is not made
+        [ -z "$(ls -A /var/tmp/cp88-outside)" ]
+        [ "$(conmanctl cp cpe:/tmp/var/tmp/cp88-outside/abs - | tar -xO)" = evil ]
+        run sh -c 'conmanctl cp cpe:/tmp/sda - | tar -t'
+        [ "$output" != sda ]
+        # bad input: DEST must be an existing directory; no tar to a terminal; not both sides "-"
+        run sh -c "conmanctl cp - cpe:/nonexistent <$E/abs.tar"
+        [ "$status" -eq 125 ]
+        run sh -c "conmanctl cp - cpe:/etc/passwd <$E/abs.tar"
+        [ "$status" -eq 125 ]
+        run script -qec 'conmanctl cp cpe:/etc/passwd -' /dev/null
+        [[ "$output" == *terminal* ]]
+        run conmanctl cp - -
+        [ "$status" -eq 125 ]
+        run sh -c 'echo garbage | conmanctl cp - cpe:/tmp'
+        [ "$status" -eq 125 ]
+}

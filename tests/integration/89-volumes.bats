@@ -237,23 +237,7 @@ EOT
 }
 
 @test "an image's VOLUMEs get anonymous volumes, unless -v or --tmpfs covers them; rm -v removes them" {
-        local w=/var/tmp/img-volumes
-        if ! conmanctl images | grep -q localhost/volimg; then
-                rm -rf "$w"
-                umoci init --layout "$w/oci"
-                umoci new --image "$w/oci:1"
-                umoci unpack --image "$w/oci:1" "$w/b" >/dev/null
-                cp -a "$R/." "$w/b/rootfs/"
-                mkdir -p "$w/b/rootfs/vol1" "$w/b/rootfs/vol2/sub"
-                echo seeded >"$w/b/rootfs/vol1/seed"
-                chown 65534:65534 "$w/b/rootfs/vol1" && chmod 1770 "$w/b/rootfs/vol1"
-                echo image-vol2 >"$w/b/rootfs/vol2/sub/f"
-                ln -s /etc "$w/b/rootfs/evil" # a symlink out of the image must not copy the host's /etc
-                umoci repack --image "$w/oci:1" "$w/b" >/dev/null
-                umoci config --image "$w/oci:1" --config.volume /vol1 --config.volume /vol2 --config.volume /vol3 \
-                        --config.volume /evil
-                conmanctl image import "$w/oci" localhost/volimg:1
-        fi
+        make_volume_image
         conmanctl create --name iv --network none -v named1:/vol2 --tmpfs /vol3 localhost/volimg:1 \
                 sh -c 'echo x >/vol1/f; grep -E " /vol[123] " /proc/mounts'
         run -0 conmanctl inspect -f '{{range .Mounts}}{{.Destination}}={{.Type}} {{end}}' iv

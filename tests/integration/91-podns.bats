@@ -37,7 +37,7 @@ pod_leftovers() {
         ls /run/netns 2>/dev/null | grep "^conman-${ID:0:12}" || true
         ls -d "/run/conman/networks/$ID" "/run/conman/pods/$ID" 2>/dev/null || true
         grep -E "/run/conman/pods/$ID|conman-${ID:0:12}" /proc/self/mountinfo || true
-        ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' || true
+        leftover_veths
         iptables-save 2>/dev/null | grep -E '^-A' | grep -E 'CNI-DN-|dport 8091' || true
         nft list table inet conman 2>/dev/null | grep 'comment "conman:' || true   # the native driver's rules
 }

@@ -40,6 +40,14 @@ wait_until() {
         done
 }
 
+# Veths left on the host. The native driver leaves a container's veth pair to the end of its network
+# namespace (the kernel's clean-up deletes both ends shortly after teardown, network/native.c): wait for
+# that, bounded, before listing what is left.
+leftover_veths() {
+        wait_until 5 sh -c '[ -z "$(ip -o link show type veth 2>/dev/null)" ]' || true
+        ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' || true
+}
+
 # The usual per-file set-up: a busybox rootfs at /var/tmp/rootfs ($R in each test), conmand
 # activated, and every container removed after each test.
 conman_setup_file() {
@@ -73,4 +81,26 @@ refute() {
                 return 1
         fi
         return 0
+}
+
+# localhost/volimg:1: the test rootfs with VOLUMEs /vol1 (a seeded file; owner 65534, mode 1770), /vol2 (a
+# file in sub/), /vol3 (not in the image) and /evil (a symlink to /etc), made with umoci once per machine.
+make_volume_image() {
+        local w=/var/tmp/img-volumes
+        if ! conmanctl images | grep -q localhost/volimg; then
+                rm -rf "$w"
+                umoci init --layout "$w/oci"
+                umoci new --image "$w/oci:1"
+                umoci unpack --image "$w/oci:1" "$w/b" >/dev/null
+                cp -a "$R/." "$w/b/rootfs/"
+                mkdir -p "$w/b/rootfs/vol1" "$w/b/rootfs/vol2/sub"
+                echo seeded >"$w/b/rootfs/vol1/seed"
+                chown 65534:65534 "$w/b/rootfs/vol1" && chmod 1770 "$w/b/rootfs/vol1"
+                echo image-vol2 >"$w/b/rootfs/vol2/sub/f"
+                ln -s /etc "$w/b/rootfs/evil" # a symlink out of the image must not copy the host's /etc
+                umoci repack --image "$w/oci:1" "$w/b" >/dev/null
+                umoci config --image "$w/oci:1" --config.volume /vol1 --config.volume /vol2 --config.volume /vol3 \
+                        --config.volume /evil
+                conmanctl image import "$w/oci" localhost/volimg:1
+        fi
 }

@@ -40,7 +40,7 @@ for f in "${files[@]}"; do
                 machine_teardown
                 continue
         fi
-        MACHINE_WORKDIR=$SRC MACHINE_RUN_ENV="--setenv=CONMAN_SRC=$SRC $cri_env ${CONMAN_TEST_FILTER:+--setenv=BATS_FILTER=$CONMAN_TEST_FILTER}" \
+        MACHINE_WORKDIR=$SRC MACHINE_RUN_ENV="--setenv=CONMAN_SRC=$SRC $cri_env ${CONMAN_TEST_FILTER:+--setenv=BATS_FILTER=$CONMAN_TEST_FILTER} ${CONMAN_LOAD_SECONDS:+--setenv=CONMAN_LOAD_SECONDS=$CONMAN_LOAD_SECONDS}" \
                 machine_run timeout "${CONMAN_TEST_FILE_TIMEOUT:-1200}" \
                 bats --tap ${CONMAN_TEST_FILTER:+--filter "$CONMAN_TEST_FILTER"} "$f" | tee "$tap"
         p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')

@@ -532,11 +532,28 @@ static void test_volumes_mounts_tmpfs(void **state) {
         parse_ok(text, &g);
         assert_same("vols", &f.spec, &g);
         assert_strv_same(f.spec.tmpfs, g.spec.tmpfs);
+}
+
+/* Volume=/path and Mount=type=volume without source: anonymous volumes, as quadlet's; conman-prepare names
+ * them at start. */
+static void test_anonymous_volumes(void **state) {
+        _cleanup_(container_file_done) ContainerFile f;
+
+        parse_ok("[Container]\nImage=busybox\nVolume=/data\nMount=type=volume,target=/cache,readonly\n", &f);
+        assert_int_equal(f.spec.n_volumes, 2);
+        for (size_t i = 0; i < 2; i++) {
+                assert_true(f.spec.volumes[i].anonymous);
+                assert_null(f.spec.volumes[i].volume_name);
+                assert_null(f.spec.volumes[i].source);
+        }
+        assert_string_equal(f.spec.volumes[0].destination, "/data");
+        assert_string_equal(f.spec.volumes[1].destination, "/cache");
+        assert_true(f.spec.volumes[1].read_only);
 
         static const char *const bad[] = {
                 "Volume=b@d:/x",
                 "Volume=a:/x",
-                "Mount=type=volume,target=/x",
+                "Volume=rel",
                 "Mount=type=bogus,target=/x",
                 "Mount=type=bind,source=rel,target=/x",
                 "Tmpfs=rel",
@@ -647,6 +664,7 @@ int main(void) {
                 cmocka_unit_test(test_network_option_keys),
                 cmocka_unit_test(test_security_keys),
                 cmocka_unit_test(test_volumes_mounts_tmpfs),
+                cmocka_unit_test(test_anonymous_volumes),
                 cmocka_unit_test(test_tty_and_what_is_not_carried),
                 cmocka_unit_test(test_parser_big_inputs),
                 cmocka_unit_test(test_parser_list_limit),

@@ -250,6 +250,8 @@ static int container_job_new(Manager *m, sd_bus_message *msg, const char *ref, I
                 r = -ENOMEM;
         if (r >= 0 && c->spec.image_id && !(j->base_id = strdup(c->spec.image_id)))
                 r = -ENOMEM;
+        if (r >= 0 && kind == IMAGE_JOB_COMMIT)
+                r = container_build_run(c, &j->run);
         if (r < 0) {
                 image_job_free(j);
                 return r;
@@ -309,6 +311,7 @@ static int method_commit_container(sd_bus_message *msg, void *userdata, sd_bus_e
                 r = -ENOMEM;
         j->build.author = j->author;
         j->build.created_by = "conmanctl commit";
+        j->build.run = &j->run;
         if (r >= 0 && pause)
                 r = pause_for_commit(m, ref, j, error);
         return job_start_or_free(j, r);

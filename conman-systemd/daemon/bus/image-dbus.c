@@ -158,6 +158,21 @@ static int read_pull_platform(sd_bus_message *msg, ImageJob *j, sd_bus_error *er
         return 0;
 }
 
+/* PushImage's CompressionFormat: "gzip" or "zstd". */
+static int read_compression(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(msg, "v", "s", &s);
+        if (r < 0)
+                return r;
+        j->compression = layer_compression_from_string(s);
+        if (j->compression != LAYER_COMPRESSION_GZIP && j->compression != LAYER_COMPRESSION_ZSTD)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Unknown CompressionFormat \"%s\" (known: gzip, zstd).", s);
+        return 0;
+}
+
 int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
         int r;
 
@@ -186,6 +201,10 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
                         r = read_pull_platform(msg, j, error);
                         if (r < 0)
                                 return r;
+                } else if (streq(key, "CompressionFormat") && j->kind == IMAGE_JOB_PUSH) {
+                        r = read_compression(msg, j, error);
+                        if (r < 0)
+                                return r;
                 } else if (streq(key, "Credentials")) {
                         r = read_pull_credentials(msg, j, error);
                         if (r < 0)
@@ -196,7 +215,7 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
                         return sd_bus_error_setf(
                                 error, CONMAN_ERROR_INVALID_ARGUMENT,
                                 "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir, "
-                                "Credentials, Platform).",
+                                "Credentials; PullImage also Platform, PushImage also CompressionFormat).",
                                 key);
                 if (r < 0)
                         return r;

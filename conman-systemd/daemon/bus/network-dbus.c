@@ -8,6 +8,7 @@
 #include "shared/log.h"
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "network/native.h"
 #include "daemon/container-network.h"
 #include "daemon/bus/bus-util.h"
 
@@ -213,6 +214,9 @@ static int method_remove_network(sd_bus_message *msg, void *userdata, sd_bus_err
                 return no_such_network(error, name);
         if (r < 0)
                 return r;
+        r = native_network_remove(ctx.ipam_dir, name);
+        if (r < 0)
+                log_warning_errno(r, "Failed to remove the nftables rules of network %s: %m", name);
         log_info("Removed network %s.", name);
         return sd_bus_reply_method_return(msg, NULL);
 }

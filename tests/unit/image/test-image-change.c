@@ -11,10 +11,10 @@
 
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/tree-tar.h"
 #include "shared/util.h"
 #include "image/change.h"
 #include "image/save.h"
-#include "image/tree-tar.h"
 
 #include <archive.h>
 #include <archive_entry.h>

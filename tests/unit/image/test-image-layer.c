@@ -3,7 +3,8 @@
  * test-image-layer.c — layer extraction of tarballs crafted here with libarchive:
  * every entry type, gzip/zstd/none, OCI whiteouts, and the ways a layer could try
  * to write outside its directory (.., absolute paths, symlinks and hardlinks that
- * point out, writing through a symlink).
+ * point out, writing through a symlink); the same checks as `conmanctl cp -` applies
+ * them (shared/tar-extract.c: tar_extract_stream()).
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -21,6 +22,7 @@
 
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/tar-extract.h"
 #include "image/digest.h"
 #include "image/layer.h"
 #include "image/manifest.h"
@@ -259,7 +261,7 @@ static void test_dotdot(void **state) {
         LayerResult res;
 
         assert_int_equal(extract(f, e, 1, "none", &res), -EXDEV);
-        assert_non_null(strstr(res.error, "leaves the layer"));
+        assert_non_null(strstr(res.error, "leaves the directory"));
         assert_int_equal(extract(f, e2, 1, "gzip", &res), -EXDEV);
         assert_nothing_outside(f);
 }
@@ -457,15 +459,82 @@ static void test_limits(void **state) {
         assert_int_equal(l.max_bytes, LAYER_MAX_BYTES_DEFAULT);
 }
 
+/* The same entry checks as `conmanctl cp - CONTAINER:DEST` applies them (shared/tar-extract.c): no
+ * whiteouts, no device nodes, DEST's own mode left alone; "..", a symlink then a file through it and a
+ * hardlink out are refused, an absolute name lands below DEST. */
+static int extract_as_cp(Fixture *f, const Entry *entries, size_t n, char **error) {
+        char diff_id[DIGEST_STRING_MAX], blob[DIGEST_STRING_MAX];
+        _cleanup_close_ int fd = make_layer(entries, n, "none", diff_id, blob);
+        return tar_extract_stream(fd, f->layer_fd, &(TarExtractOptions){}, error);
+}
+
+static void test_cp_plain(void **state) {
+        static const Entry e[] = {
+                { AE_IFDIR, "./", NULL, 0644, NULL },      { AE_IFDIR, "etc/", NULL, 0755, NULL },
+                { AE_IFREG, "etc/hosts", "h\n", 0, NULL }, { 0, "etc/hard", "etc/hosts", 0, NULL },
+                { AE_IFREG, ".wh.gone", "", 0, NULL },     { AE_IFCHR, "etc/null", NULL, 0666, NULL },
+        };
+        Fixture *f = *state;
+        _cleanup_free_ char *error = NULL;
+        struct stat st;
+
+        assert_int_equal(extract_as_cp(f, e, ELEMENTSOF(e), &error), 0);
+        assert_file(f->layer_fd, "etc/hosts", "h\n", 0644);
+        assert_int_equal(fstatat(f->layer_fd, "etc/hard", &st, AT_SYMLINK_NOFOLLOW), 0);
+        assert_int_equal(st.st_nlink, 2);
+        assert_file(f->layer_fd, ".wh.gone", "", 0644); /* a plain name here, not a whiteout */
+        assert_int_equal(faccessat(f->layer_fd, "etc/null", F_OK, AT_SYMLINK_NOFOLLOW), -1);
+        assert_int_equal(fstat(f->layer_fd, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0755); /* "./" leaves DEST's mode alone */
+}
+
+static void test_cp_escapes(void **state) {
+        Fixture *f = *state;
+        char target[128], abs[160];
+        snprintf(target, sizeof(target), "%s/outside", f->top);
+        snprintf(abs, sizeof(abs), "%s/outside/abs", f->top);
+        const Entry dotdot[] = { { AE_IFREG, "../outside/x", "evil", 0, NULL } };
+        const Entry through[] = { { AE_IFLNK, "out", target, 0777, NULL },
+                                  { AE_IFREG, "out/x", "evil", 0, NULL } };
+        const Entry hard[] = { { 0, "h", "../outside/secret", 0, NULL } };
+        const Entry absolute[] = { { AE_IFREG, abs, "evil", 0, NULL } };
+        char *error = NULL;
+
+        assert_int_equal(extract_as_cp(f, dotdot, 1, &error), -EXDEV);
+        assert_non_null(strstr(error, "../outside/x"));
+        free(error);
+        assert_int_equal(extract_as_cp(f, through, 2, &error), -EXDEV);
+        assert_non_null(strstr(error, "symlink"));
+        free(error);
+        assert_int_equal(extract_as_cp(f, hard, 1, &error), -EXDEV);
+        free(error);
+        assert_int_equal(extract_as_cp(f, absolute, 1, NULL), 0);
+        assert_nothing_outside(f);
+        assert_file(f->layer_fd, abs + 1, "evil", 0644); /* stripped of its "/": below DEST */
+}
+
+static void test_cp_garbage(void **state) {
+        Fixture *f = *state;
+        _cleanup_close_ int fd = memfd_create("junk", MFD_CLOEXEC);
+        _cleanup_free_ char *error = NULL;
+        char junk[2048];
+
+        memset(junk, 'x', sizeof(junk));
+        assert_int_equal(write_all(fd, junk, sizeof(junk)), 0);
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        assert_true(tar_extract_stream(fd, f->layer_fd, &(TarExtractOptions){}, &error) < 0);
+        assert_non_null(error);
+}
+
 static void test_xattr_filter(void **state) {
-        assert_true(layer_xattr_allowed("user.mime_type"));
-        assert_true(layer_xattr_allowed("system.posix_acl_access"));
-        assert_false(layer_xattr_allowed("user.overlay.opaque"));
-        assert_false(layer_xattr_allowed("security.selinux"));
-        assert_false(layer_xattr_allowed("security.capability"));
-        assert_false(layer_xattr_allowed("security.ima"));
-        assert_false(layer_xattr_allowed("trusted.overlay.opaque"));
-        assert_false(layer_xattr_allowed("trusted.anything"));
+        assert_true(tar_xattr_allowed("user.mime_type"));
+        assert_true(tar_xattr_allowed("system.posix_acl_access"));
+        assert_false(tar_xattr_allowed("user.overlay.opaque"));
+        assert_false(tar_xattr_allowed("security.selinux"));
+        assert_false(tar_xattr_allowed("security.capability"));
+        assert_false(tar_xattr_allowed("security.ima"));
+        assert_false(tar_xattr_allowed("trusted.overlay.opaque"));
+        assert_false(tar_xattr_allowed("trusted.anything"));
 }
 
 static void test_normalize(void **state) {
@@ -475,13 +544,13 @@ static void test_normalize(void **state) {
         };
         for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
                 _cleanup_free_ char *p = NULL;
-                assert_int_equal(layer_path_normalize(ok[i][0], &p), 0);
+                assert_int_equal(tar_path_normalize(ok[i][0], &p), 0);
                 assert_string_equal(p, ok[i][1]);
         }
         char *p = NULL;
-        assert_int_equal(layer_path_normalize("a/../b", &p), -EXDEV);
-        assert_int_equal(layer_path_normalize("..", &p), -EXDEV);
-        assert_int_equal(layer_path_normalize("/../etc", &p), -EXDEV);
+        assert_int_equal(tar_path_normalize("a/../b", &p), -EXDEV);
+        assert_int_equal(tar_path_normalize("..", &p), -EXDEV);
+        assert_int_equal(tar_path_normalize("/../etc", &p), -EXDEV);
 }
 
 int main(void) {
@@ -499,6 +568,9 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_tar_without_end, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_compression_from_media_type, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cp_plain, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cp_escapes, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_cp_garbage, setup, teardown),
                 cmocka_unit_test(test_xattr_filter),
                 cmocka_unit_test(test_normalize),
         };

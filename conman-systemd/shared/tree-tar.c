@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "shared/fileio.h"
+#include "shared/tree-tar.h"
 #include "shared/util.h"
-#include "image/tree-tar.h"
 
 #define TREE_MAX_DEPTH 512
 
@@ -227,26 +227,36 @@ static int walk(TreeTar *t, int dir_fd, const char *prefix, unsigned depth) {
         return r;
 }
 
-int tree_tar_write(int dir_fd, TreeTarMode mode, int out_fd, char **ret_error) {
-        TreeTar t = { .mode = mode, .error = ret_error };
+/* Opens the archive on out_fd, writes what write() adds (the whole tree, or one entry) and closes it. */
+static int tree_tar_run(TreeTar *t, int out_fd, int dir_fd, const char *name, const char *as) {
         int r = 0;
 
-        if (ret_error)
-                *ret_error = NULL;
-        t.archive = archive_write_new();
-        if (!t.archive)
+        if (t->error)
+                *t->error = NULL;
+        t->archive = archive_write_new();
+        if (!t->archive)
                 return -ENOMEM;
-        if (archive_write_set_format_pax_restricted(t.archive) != ARCHIVE_OK ||
-            archive_write_set_bytes_in_last_block(t.archive, 1) != ARCHIVE_OK ||
-            archive_write_open_fd(t.archive, out_fd) != ARCHIVE_OK)
-                r = archive_fail(&t, "the archive");
+        if (archive_write_set_format_pax_restricted(t->archive) != ARCHIVE_OK ||
+            archive_write_set_bytes_in_last_block(t->archive, 1) != ARCHIVE_OK ||
+            archive_write_open_fd(t->archive, out_fd) != ARCHIVE_OK)
+                r = archive_fail(t, "the archive");
         if (r >= 0)
-                r = walk(&t, dir_fd, NULL, 0);
-        if (r >= 0 && archive_write_close(t.archive) != ARCHIVE_OK)
-                r = archive_fail(&t, "the archive");
-        archive_write_free(t.archive);
-        for (size_t i = 0; i < t.n_links; i++)
-                free(t.links[i].path);
-        free(t.links);
+                r = name ? write_node(t, dir_fd, name, as, 0) : walk(t, dir_fd, NULL, 0);
+        if (r >= 0 && archive_write_close(t->archive) != ARCHIVE_OK)
+                r = archive_fail(t, "the archive");
+        archive_write_free(t->archive);
+        for (size_t i = 0; i < t->n_links; i++)
+                free(t->links[i].path);
+        free(t->links);
         return r;
+}
+
+int tree_tar_write(int dir_fd, TreeTarMode mode, int out_fd, char **ret_error) {
+        TreeTar t = { .mode = mode, .error = ret_error };
+        return tree_tar_run(&t, out_fd, dir_fd, NULL, NULL);
+}
+
+int tree_tar_write_entry(int dir_fd, const char *name, const char *as, int out_fd, char **ret_error) {
+        TreeTar t = { .mode = TREE_TAR_PLAIN, .error = ret_error };
+        return tree_tar_run(&t, out_fd, dir_fd, name, as);
 }
