@@ -14,6 +14,7 @@
 #include "shared/log.h"
 #include "shared/network-options.h"
 #include "shared/network-spec.h"
+#include "shared/platform.h"
 #include "shared/util.h"
 #include "ctl.h"
 #include "run-env.h"
@@ -30,6 +31,8 @@ static const char create_usage[] =
         "      --rootfs DIR           Root filesystem directory instead of an image\n"
         "      --pull POLICY          missing (default): pull IMAGE if absent; always; never\n"
         "      --tls-verify=false     Pull from a registry without TLS verification\n"
+        "      --platform OS/ARCH[/VARIANT]  Pull IMAGE for that platform (linux/arm64); an image of\n"
+        "                             another platform in the store is pulled again for it\n"
         "  -e, --env KEY[=VALUE]      Set an environment variable; KEY alone: its value here (repeatable)\n"
         "      --env-file FILE        Read KEY=VALUE (or KEY) lines from FILE\n"
         "      --env-host             Pass conmanctl's whole environment (below -e and --env-file)\n"
@@ -218,6 +221,7 @@ enum {
         ARG_RM,
         ARG_HELP,
         ARG_PULL,
+        ARG_PLATFORM,
         ARG_TLS_VERIFY,
         ARG_DETACH_KEYS,
         ARG_USERNS,
@@ -289,6 +293,7 @@ static const struct option run_long_options[] = {
         { "restart", required_argument, NULL, ARG_RESTART },
         { "runtime", required_argument, NULL, ARG_RUNTIME },
         { "pull", required_argument, NULL, ARG_PULL },
+        { "platform", required_argument, NULL, ARG_PLATFORM },
         { "tls-verify", required_argument, NULL, ARG_TLS_VERIFY },
         { "tty", no_argument, NULL, 't' },
         { "interactive", no_argument, NULL, 'i' },
@@ -559,6 +564,20 @@ static int parse_more_option(int c, RunOptions *o) {
         }
 }
 
+/* --platform: checked here, kept normalized for the pull. */
+static int parse_platform_option(const char *s, RunOptions *o) {
+        Platform p;
+
+        if (platform_parse(s, &p) < 0)
+                return log_error_errno(
+                        -EINVAL,
+                        "conmanctl: --platform \"%s\" is not a platform: give OS/ARCH[/VARIANT], "
+                        "e.g. linux/arm64 or linux/arm/v7.",
+                        s);
+        platform_to_string(&p, o->platform);
+        return 0;
+}
+
 static int parse_one(int c, RunOptions *o, bool is_run) {
         switch (c) {
         case 'd':
@@ -609,6 +628,7 @@ static int parse_one(int c, RunOptions *o, bool is_run) {
                         return log_error_errno(-EINVAL, "conmanctl: --pull takes always, missing or never.");
                 o->pull = optarg;
                 return 0;
+        case ARG_PLATFORM: return parse_platform_option(optarg, o);
         case ARG_TLS_VERIFY:
                 o->tls_verify = !streq(optarg, "false") && !streq(optarg, "0") && !streq(optarg, "no");
                 return 0;
@@ -999,17 +1019,55 @@ int run_options_cidfile_finish(const RunOptions *o, int fd, const char *id) {
         return 0;
 }
 
-static bool image_present(sd_bus *bus, const char *ref) {
+/* The platform an InspectImage document names (docker's Os, Architecture, Variant); -ENOENT without. */
+static int image_platform(const char *json, Platform *ret) {
+        _cleanup_json_ struct json_object *j = json_tokener_parse(json);
+        struct json_object *os, *arch, *variant = NULL;
+
+        if (!j || !json_object_object_get_ex(j, "Os", &os) ||
+            !json_object_object_get_ex(j, "Architecture", &arch))
+                return -ENOENT;
+        (void) json_object_object_get_ex(j, "Variant", &variant);
+        return platform_from_fields(json_object_get_string(os), json_object_get_string(arch),
+                                    variant ? json_object_get_string(variant) : NULL, ret);
+}
+
+/* Whether the image is in the store (with --platform: for that platform). Without --platform, docker's
+ * warning for an image of another platform than the host's: it is run as it is (no emulation). */
+static bool image_present(sd_bus *bus, const RunOptions *o) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        return ctl_call(bus, "InspectImage", &error, NULL, "s", ref) >= 0;
+        char a[PLATFORM_STRING_MAX], b[PLATFORM_STRING_MAX];
+        Platform want, image;
+        const char *json;
+
+        if (ctl_call(bus, "InspectImage", &error, &reply, "s", o->image) < 0)
+                return false;
+        if (sd_bus_message_read(reply, "s", &json) < 0 || image_platform(json, &image) < 0)
+                return true;
+        if (o->platform[0])
+                return platform_parse(o->platform, &want) >= 0 && platform_match_score(&want, &image) > 0;
+        platform_get_host(&want);
+        if (platform_match_score(&want, &image) == 0)
+                fprintf(stderr,
+                        "WARNING: The requested image's platform (%s) does not match the detected host platform "
+                        "(%s) and no specific platform was requested\n",
+                        platform_to_string(&image, a), platform_to_string(&want, b));
+        return true;
 }
 
 int run_options_pull(sd_bus *bus, const RunOptions *o) {
         const char *policy = o->pull ?: "missing";
+        int r;
 
-        if (!o->image || o->rootfs || streq(policy, "never"))
+        if (!o->image || o->rootfs)
                 return 0;
-        if (streq(policy, "missing") && image_present(bus, o->image))
+        if (!streq(policy, "always") && image_present(bus, o))
                 return 0;
-        return ctl_pull_image(bus, o->image, o->tls_verify);
+        if (streq(policy, "never"))
+                return 0; /* create says it is missing (or runs what there is) */
+        r = ctl_pull_image(bus, o->image, o->tls_verify, o->platform[0] ? o->platform : NULL);
+        if (r >= 0)
+                (void) image_present(bus, o);
+        return r;
 }

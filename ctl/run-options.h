@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include "shared/platform.h"
+
 #include <systemd/sd-bus.h>
 
 #include "shared/macro.h"
@@ -31,6 +33,7 @@ typedef struct RunOptions {
         const char *detach_keys; /* run: NULL = ctrl-p,ctrl-q */
         const char *pull;        /* always, missing (default), never */
         bool tls_verify;
+        char platform[PLATFORM_STRING_MAX]; /* --platform, normalized; "" for the host's */
         char **env;
         char **labels;    /* key=value */
         char **publish;   /* -p [[IP:][HOSTPORT]:]PORT[/PROTO] as typed (ranges too), checked while parsing */

@@ -9,6 +9,8 @@
 #include <limits.h>
 
 #include "shared/log.h"
+#include "shared/names.h"
+#include "shared/platform.h"
 #include "shared/util.h"
 #include "ctl.h"
 #include "template.h"
@@ -53,7 +55,10 @@ static int parse_simple(int argc, char *argv[], const char *usage, const struct 
 
 static bool arg_quiet = false, arg_tls_verify = true, arg_force = false, arg_json = false;
 static bool arg_silent = false; /* pulls for run/create: messages to stderr, nothing on stdout */
+static bool arg_all_tags = false;
 static const char *arg_authfile = NULL, *arg_cert_dir = NULL;
+static const char *arg_platform = NULL; /* pull --platform, normalized into arg_platform_buf */
+static char arg_platform_buf[PLATFORM_STRING_MAX];
 static const char *arg_format = NULL; /* images --format TEMPLATE */
 static bool arg_digests = false;      /* images --digests */
 static char arg_filter_repo[512];     /* images REPO[:TAG], normalized; "" for all */
@@ -119,9 +124,28 @@ static int pull_options(sd_bus_message *m) {
                 r = sd_bus_message_append(m, "{sv}", "AuthFile", "s", arg_authfile);
         if (r >= 0 && arg_cert_dir)
                 r = sd_bus_message_append(m, "{sv}", "CertDir", "s", arg_cert_dir);
+        if (r >= 0 && arg_platform)
+                r = sd_bus_message_append(m, "{sv}", "Platform", "s", arg_platform);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
+}
+
+/* A call of method (PullImage, ListRegistryTags) with ref and the pull's options. */
+static int pull_call_new(sd_bus *bus, const char *method, const char *ref, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
+                                           method);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", ref);
+        if (r >= 0)
+                r = pull_options(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
 }
 
 static int pull_one(sd_bus *bus, const char *ref) {
@@ -134,12 +158,7 @@ static int pull_one(sd_bus *bus, const char *ref) {
         r = sd_bus_match_signal(bus, &match, "io.conman1", "/io/conman1", "io.conman1.Manager",
                                 "PullProgress", on_pull_progress, &s);
         if (r >= 0)
-                r = sd_bus_message_new_method_call(bus, &m, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                                   "PullImage");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", ref);
-        if (r >= 0)
-                r = pull_options(m);
+                r = pull_call_new(bus, "PullImage", ref, &m);
         if (r >= 0)
                 r = sd_bus_call_async(bus, &call, m, on_pull_reply, &s, UINT64_MAX);
         while (r >= 0 && !s.done) {
@@ -161,8 +180,9 @@ static int pull_one(sd_bus *bus, const char *ref) {
         return r < 0 ? r : 0;
 }
 
-int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify) {
+int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify, const char *platform) {
         arg_tls_verify = tls_verify;
+        arg_platform = platform;
         arg_silent = true;
         return pull_one(bus, ref);
 }
@@ -176,6 +196,66 @@ static void on_pull_opt(int c, const char *arg) {
                 arg_authfile = arg;
         else if (c == 3)
                 arg_cert_dir = arg;
+        else if (c == 4)
+                arg_platform = arg;
+        else if (c == 'a')
+                arg_all_tags = true;
+}
+
+/* The repository's tags in its registry (ListRegistryTags, with the pull's options). */
+static int list_registry_tags(sd_bus *bus, const char *repo, char ***ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = pull_call_new(bus, "ListRegistryTags", repo, &m);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, UINT64_MAX, &error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(reply, ret);
+        if (r < 0)
+                return ctl_log_bus_error("pull failed", &error, r);
+        return 0;
+}
+
+/* pull --all-tags: every tag of repo, one pull each. */
+static int pull_all_tags(sd_bus *bus, const char *repo) {
+        _cleanup_strv_free_ char **tags = NULL;
+        int r;
+
+        r = list_registry_tags(bus, repo, &tags);
+        if (r < 0)
+                return r;
+        if (!tags || !tags[0])
+                return log_error_errno(-ENOENT, "conmanctl pull: %s has no tags.", repo);
+        for (char **t = tags; *t; t++) {
+                _cleanup_free_ char *ref = NULL;
+
+                if (asprintf(&ref, "%s:%s", repo, *t) < 0)
+                        return log_oom();
+                r = pull_one(bus, ref);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* --platform, else $DOCKER_DEFAULT_PLATFORM as docker; checked here, sent normalized. */
+static int pull_platform_setup(void) {
+        const char *from = arg_platform ? "--platform" : "DOCKER_DEFAULT_PLATFORM";
+        Platform p;
+
+        if (!arg_platform)
+                arg_platform = getenv("DOCKER_DEFAULT_PLATFORM");
+        if (isempty(arg_platform))
+                return arg_platform = NULL, 0;
+        if (platform_parse(arg_platform, &p) < 0)
+                return log_error_errno(-EINVAL,
+                                       "conmanctl pull: %s \"%s\" is not a platform: give OS/ARCH[/VARIANT], "
+                                       "e.g. linux/arm64 or linux/arm/v7.",
+                                       from, arg_platform);
+        arg_platform = platform_to_string(&p, arg_platform_buf);
+        return 0;
 }
 
 static char *absolute_path(const char *p) {
@@ -189,6 +269,8 @@ int verb_pull(int argc, char *argv[]) {
                 { "tls-verify", required_argument, NULL, 1 },
                 { "authfile", required_argument, NULL, 2 },
                 { "cert-dir", required_argument, NULL, 3 },
+                { "platform", required_argument, NULL, 4 },
+                { "all-tags", no_argument, NULL, 'a' },
                 {},
         };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
@@ -200,13 +282,25 @@ int verb_pull(int argc, char *argv[]) {
                 "Usage: conmanctl pull [OPTIONS] REFERENCE...\n\n"
                 "Pull images from a registry into conmand's store (root only).\n"
                 "REFERENCE is docker-style: busybox, localhost:5050/test/app:1, name@sha256:...\n\n"
+                "  -a, --all-tags           Pull every tag of the repository (a name without tag or digest)\n"
                 "  -q, --quiet              Print only the image id\n"
                 "      --tls-verify=false   Do not verify TLS certificates; fall back to plain HTTP\n"
                 "      --authfile=FILE      Credentials in auth.json format\n"
                 "      --cert-dir=DIR       CA certificates for the registry\n"
+                "      --platform=OS/ARCH[/VARIANT]\n"
+                "                           Pull this platform of a multi-platform image (linux/arm64,\n"
+                "                           linux/arm/v7; default $DOCKER_DEFAULT_PLATFORM, else the host's)\n"
                 "  -h, --help               Show this help\n",
-                options, "qh", on_pull_opt);
+                options, "aqh", on_pull_opt);
         if (r <= 0)
+                return r;
+        for (int i = optind; arg_all_tags && i < argc; i++)
+                if (image_name_has_tag_or_digest(argv[i]))
+                        return log_error_errno(-EINVAL,
+                                               "conmanctl pull: %s: tag can't be used with --all-tags/-a.",
+                                               argv[i]);
+        r = pull_platform_setup();
+        if (r < 0)
                 return r;
         if (optind >= argc)
                 return log_error_errno(-EINVAL,
@@ -217,15 +311,16 @@ int verb_pull(int argc, char *argv[]) {
                 return log_error_errno(-errno, "conmanctl pull: cannot use --cert-dir: %m");
         r = ctl_bus_open(&bus);
         for (int i = optind; r >= 0 && i < argc; i++)
-                r = pull_one(bus, argv[i]);
+                r = arg_all_tags ? pull_all_tags(bus, argv[i]) : pull_one(bus, argv[i]);
         return r;
 }
 
 /* ---- images ---- */
 
 typedef struct ImageRow {
-        const char *id, *digest;
+        const char *id, *digest, *path;
         char **tags;
+        char *platform; /* "linux/arm64/v8", read for --format only (the Image's Platform property) */
         uint64_t size, created;
 } ImageRow;
 
@@ -307,11 +402,11 @@ static struct json_object *image_row_json(const ImageRow *row) {
         json_object_object_add(o, "Digest", json_object_new_string(row->digest));
         json_object_object_add(o, "Size", json_object_new_int64((int64_t) row->size));
         json_object_object_add(o, "CreatedAt", json_object_new_string(format_timestamp(row->created, ts)));
+        json_object_object_add(o, "Platform", json_object_new_string(strempty(row->platform)));
         return o;
 }
 
 static int read_image_row(sd_bus_message *reply, ImageRow *row) {
-        const char *path;
         int r;
 
         r = sd_bus_message_enter_container(reply, 'r', "sasstto");
@@ -321,7 +416,7 @@ static int read_image_row(sd_bus_message *reply, ImageRow *row) {
         if (r >= 0)
                 r = sd_bus_message_read_strv(reply, &row->tags);
         if (r >= 0)
-                r = sd_bus_message_read(reply, "stto", &row->digest, &row->size, &row->created, &path);
+                r = sd_bus_message_read(reply, "stto", &row->digest, &row->size, &row->created, &row->path);
         if (r >= 0)
                 r = sd_bus_message_exit_container(reply);
         return r < 0 ? r : 1;
@@ -334,12 +429,15 @@ static void add_image_template_rows(struct json_object *all, const ImageRow *row
         const char *tag;
 
         for (size_t i = 0; i == 0 || (row->tags && row->tags[i]); i++) {
-                struct json_object *o = json_object_new_object();
+                struct json_object *o;
 
                 if (row->tags && row->tags[i])
                         split_tag(row->tags[i], repo, sizeof(repo), &tag);
                 else
                         snprintf(repo, sizeof(repo), "<none>"), tag = "<none>";
+                if (row->tags && row->tags[i] && !row_name_matches(repo, tag))
+                        continue; /* images REPO[:TAG]: only the names asked for */
+                o = json_object_new_object();
                 json_object_object_add(o, "ID",
                                        json_object_new_string_len(row->id, (int) strnlen(row->id, 12)));
                 json_object_object_add(o, "Repository", json_object_new_string(repo));
@@ -350,6 +448,7 @@ static void add_image_template_rows(struct json_object *all, const ImageRow *row
                 json_object_object_add(o, "CreatedAt",
                                        json_object_new_string(format_timestamp(row->created, ts)));
                 json_object_object_add(o, "Size", json_object_new_string(format_bytes(row->size, size)));
+                json_object_object_add(o, "Platform", json_object_new_string(strempty(row->platform)));
                 json_object_array_add(all, o);
         }
 }
@@ -358,7 +457,7 @@ static struct json_object *images_header(void) {
         static const char *const titles[] = { "ID",           "IMAGE ID", "Repository", "REPOSITORY",
                                               "Tag",          "TAG",      "Digest",     "DIGEST",
                                               "CreatedSince", "CREATED",  "CreatedAt",  "CREATED AT",
-                                              "Size",         "SIZE" };
+                                              "Size",         "SIZE",     "Platform",   "PLATFORM" };
         struct json_object *o = json_object_new_object();
 
         for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i += 2)
@@ -366,7 +465,17 @@ static struct json_object *images_header(void) {
         return o;
 }
 
-static int print_images(sd_bus_message *reply, const Template *tmpl) {
+/* The image's platform, for --format: one property read per image (the default table has no column). */
+static int read_image_platform(sd_bus *bus, ImageRow *row) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r;
+
+        r = sd_bus_get_property_string(bus, "io.conman1", row->path, "io.conman1.Image", "Platform", &error,
+                                       &row->platform);
+        return r == -ENOMEM ? r : 0; /* gone meanwhile, or an older conmand: no platform */
+}
+
+static int print_images(sd_bus *bus, sd_bus_message *reply, const Template *tmpl) {
         _cleanup_json_ struct json_object *all = json_object_new_array(), *header = NULL;
         ImageRow row = {};
         int r;
@@ -378,6 +487,8 @@ static int print_images(sd_bus_message *reply, const Template *tmpl) {
                 printf("%-40s %-12s %-12s %-20s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
         r = sd_bus_message_enter_container(reply, 'a', "(sasstto)");
         while (r >= 0 && (r = read_image_row(reply, &row)) > 0) {
+                if (row_matches(&row) && (arg_json || tmpl) && read_image_platform(bus, &row) < 0)
+                        return log_oom();
                 if (!row_matches(&row))
                         ;
                 else if (arg_json)
@@ -389,6 +500,8 @@ static int print_images(sd_bus_message *reply, const Template *tmpl) {
                 else
                         print_image_row(&row);
                 strv_freep(&row.tags);
+                free(row.platform);
+                row.platform = NULL;
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl images: cannot parse the answer: %m");
@@ -435,7 +548,8 @@ int verb_images(int argc, char *argv[]) {
                 "      --format json      Print a JSON array\n"
                 "      --format TEMPLATE  Print each image name through a Go template, e.g.\n"
                 "                         'table {{.Repository}}\\t{{.Tag}}\\t{{.Size}}' (fields: .ID\n"
-                "                         .Repository .Tag .Digest .CreatedSince .CreatedAt .Size)\n"
+                "                         .Repository .Tag .Digest .CreatedSince .CreatedAt .Size\n"
+                "                         .Platform)\n"
                 "  -h, --help             Show this help\n",
                 options, "qh", on_images_opt);
         if (r <= 0)
@@ -457,7 +571,7 @@ int verb_images(int argc, char *argv[]) {
         r = ctl_call(bus, "ListImages", &error, &reply, NULL);
         if (r < 0)
                 return ctl_log_bus_error("cannot list images", &error, r);
-        return print_images(reply, tmpl);
+        return print_images(bus, reply, tmpl);
 }
 
 /* ---- rmi ---- */
@@ -591,18 +705,33 @@ static int verb_image_import(int argc, char *argv[]) {
         return ctl_load(argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL, "");
 }
 
+static const char *arg_inspect_format = NULL;
+
+static void on_image_inspect_opt(int c, const char *arg) {
+        if (c == 'f')
+                arg_inspect_format = streq(arg, "json") ? NULL : arg;
+}
+
 static int verb_image_inspect(int argc, char *argv[]) {
+        static const struct option options[] = { { "format", required_argument, NULL, 'f' }, {} };
+        static const CtlInspect what = { "conmanctl image inspect", "InspectImage", "image" };
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         int r, ret = 0;
 
-        r = parse_simple(argc, argv,
-                         "Usage: conmanctl image inspect IMAGE...\n\n"
-                         "Show an image's record (tags, digests, layers, size) and its config as JSON.\n",
-                         NULL, "h", NULL);
+        r = parse_simple(
+                argc, argv,
+                "Usage: conmanctl image inspect [-f TEMPLATE] IMAGE...\n\n"
+                "Show an image's record (tags, digests, layers, size, Os, Architecture, Variant) and\n"
+                "its config as JSON.\n\n"
+                "  -f, --format TEMPLATE  Print each image through a Go template, e.g.\n"
+                "                         '{{.Os}}/{{.Architecture}}'\n",
+                options, "hf:", on_image_inspect_opt);
         if (r <= 0)
                 return r;
         if (optind >= argc)
                 return log_error_errno(-EINVAL, "conmanctl image inspect: name at least one image.");
+        if (arg_inspect_format)
+                return ctl_inspect_print(&what, argv + optind, arg_inspect_format);
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;

@@ -101,7 +101,8 @@ static void *image_job_thread(void *userdata) {
 
         switch (j->kind) {
         case IMAGE_JOB_PULL:
-                j->result = image_pull(s, j->reference, &opts, &j->progress, j->id, &j->error);
+                j->result = image_pull(s, j->reference, &opts, j->has_platform ? &j->platform : NULL,
+                                       &j->progress, j->id, &j->error);
                 break;
         case IMAGE_JOB_IMPORT: j->result = image_import(s, j->path, j->reference, &j->ids, &j->error); break;
         case IMAGE_JOB_PUSH:
@@ -119,6 +120,7 @@ static void *image_job_thread(void *userdata) {
                 j->result = image_build(s, j->fd, &j->build, j->reference, j->id, &j->error);
                 break;
         case IMAGE_JOB_EXPORT: j->result = rootfs_export(&j->rootfs, j->fd, &j->error); break;
+        case IMAGE_JOB_TAGS: j->result = image_list_tags(j->reference, &opts, &j->ids, &j->error); break;
         case IMAGE_JOB_COMMIT:
                 j->result = rootfs_commit(s, &j->rootfs, &j->build, j->reference, j->id, &j->error);
                 break;

@@ -17,6 +17,7 @@
 #include "image/push.h"
 #include "image/rootfs-archive.h"
 #include "image/save.h"
+#include "image/tags.h"
 #include "daemon/manager.h"
 
 typedef enum ImageJobKind {
@@ -29,6 +30,7 @@ typedef enum ImageJobKind {
         IMAGE_JOB_BUILD,  /* fd (a tarball) + build → id; reference: the tag, or NULL */
         IMAGE_JOB_EXPORT, /* rootfs → fd */
         IMAGE_JOB_COMMIT, /* rootfs.upper + build → id; reference: the tag, or NULL */
+        IMAGE_JOB_TAGS,   /* reference: a repository → ids: its tags in the registry */
 } ImageJobKind;
 
 typedef struct ImageJob ImageJob;
@@ -51,7 +53,9 @@ struct ImageJob {
         Credentials credentials;      /* secret: never logged */
         char *credentials_auth;       /* base64 "user:password" as given, decoded into credentials */
         char *credentials_server;     /* the host they are for, NULL: the image's registry */
-        char **images;                /* save */
+        bool has_platform;            /* pull: PullImage's Platform option, else the host's */
+        Platform platform;
+        char **images; /* save */
         ImageArchiveFormat format;
         int fd;           /* save, load, build: the client's file or pipe (owned, closed with the job) */
         ImageBuild build; /* its strings are the ones below */

@@ -102,7 +102,7 @@ static int pull_image(ImageStore *s, const char *ref) {
         log_info("Pulling image %s.", ref);
         r = registry_global_init();
         if (r >= 0)
-                r = image_pull(s, ref, &opts, NULL, id, &message);
+                r = image_pull(s, ref, &opts, NULL, NULL, id, &message);
         if (r < 0)
                 return log_error_errno(r, "Failed to pull image %s: %s", ref, message ?: "%m");
         log_info("Pulled image %s (%.12s).", ref, id);

@@ -141,16 +141,18 @@ static int commit(Import *im, const char *config_digest, const char *manifest_di
 static int import_oci_manifest(Import *im, const Descriptor *d, const char *name, unsigned depth);
 
 static int import_oci_index(Import *im, const char *body, size_t size, const char *name, unsigned depth) {
-        const char *os, *arch, *variant;
+        char buf[PLATFORM_STRING_MAX];
         Descriptor d = {};
+        Platform host;
         int r;
 
         if (depth > 2)
                 return import_fail(im, -ELOOP, "image indexes nest too deep");
-        platform_host(&os, &arch, &variant);
-        r = index_select_platform(body, size, os, arch, variant, &d);
+        platform_get_host(&host);
+        r = index_select_platform(body, size, &host, &d);
         if (r < 0)
-                return import_fail(im, r, "the image index has no manifest for %s/%s", os, arch);
+                return import_fail(im, r, "the image index has no manifest for %s",
+                                   platform_to_string(&host, buf));
         r = import_oci_manifest(im, &d, name, depth + 1);
         descriptor_done(&d);
         return r;

@@ -2,7 +2,6 @@
 /*
  * manifest.c — parsing manifests, indexes and image configs (see manifest.h).
  */
-#include <sys/utsname.h>
 #include <time.h>
 
 #include "shared/macro.h"
@@ -219,57 +218,48 @@ int manifest_parse(const char *body, size_t size, const char *content_type, Mani
         return 0;
 }
 
-void platform_host(const char **ret_os, const char **ret_arch, const char **ret_variant) {
-        static const char *const table[][3] = {
-                { "x86_64", "amd64", NULL },    { "aarch64", "arm64", NULL }, { "armv7l", "arm", "v7" },
-                { "armv6l", "arm", "v6" },      { "i686", "386", NULL },      { "i386", "386", NULL },
-                { "ppc64le", "ppc64le", NULL }, { "s390x", "s390x", NULL },   { "riscv64", "riscv64", NULL },
-        };
-        struct utsname u;
-
-        *ret_os = "linux";
-        *ret_arch = "amd64";
-        *ret_variant = NULL;
-        if (uname(&u) < 0)
-                return;
-        for (size_t i = 0; i < ELEMENTSOF(table); i++)
-                if (streq(u.machine, table[i][0])) {
-                        *ret_arch = table[i][1];
-                        *ret_variant = table[i][2];
-                        return;
-                }
-}
-
-/* 2 = exact match with variant, 1 = os/arch match, 0 = no match. */
-static int platform_score(struct json_object *entry, const char *os, const char *arch, const char *variant) {
+/* The platform an index entry names; -EINVAL when it names none or a malformed one. */
+static int entry_platform(struct json_object *entry, Platform *ret) {
         struct json_object *p;
-        const char *v;
 
         if (!json_object_object_get_ex(entry, "platform", &p) || !json_object_is_type(p, json_type_object))
-                return 0;
-        if (!streq(strempty(json_get_string(p, "os")), os) ||
-            !streq(strempty(json_get_string(p, "architecture")), arch))
-                return 0;
-        v = json_get_string(p, "variant");
-        if (!variant || !v)
-                return 1;
-        return streq(v, variant) ? 2 : 0;
+                return -EINVAL;
+        return platform_from_fields(json_get_string(p, "os"), json_get_string(p, "architecture"),
+                                    json_get_string(p, "variant"), ret);
 }
 
-int index_select_platform(const char *body, size_t size, const char *os, const char *arch,
-                          const char *variant, Descriptor *ret) {
+static int index_manifests(const char *body, size_t size, struct json_object **ret_json,
+                           struct json_object **ret_list) {
         _cleanup_json_ struct json_object *j = NULL;
-        struct json_object *list, *best = NULL;
-        int r, best_score = 0;
+        struct json_object *list;
+        int r;
 
         r = parse_json(body, size, &j);
         if (r < 0)
                 return r;
         if (!json_object_object_get_ex(j, "manifests", &list) || !json_object_is_type(list, json_type_array))
                 return -EBADMSG;
+        *ret_list = list;
+        *ret_json = TAKE_PTR(j);
+        return 0;
+}
+
+int index_select_platform(const char *body, size_t size, const Platform *want, Descriptor *ret) {
+        _cleanup_json_ struct json_object *j = NULL;
+        struct json_object *list, *best = NULL;
+        int r, best_score = 0;
+
+        r = index_manifests(body, size, &j, &list);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < json_object_array_length(list); i++) {
                 struct json_object *e = json_object_array_get_idx(list, i);
-                int s = platform_score(e, os, arch, variant);
+                Platform have;
+                int s;
+
+                if (entry_platform(e, &have) < 0)
+                        continue;
+                s = platform_match_score(want, &have);
                 if (s > best_score) {
                         best = e;
                         best_score = s;
@@ -280,11 +270,37 @@ int index_select_platform(const char *body, size_t size, const char *os, const c
         return descriptor_from_json(best, ret);
 }
 
+int index_list_platforms(const char *body, size_t size, char **ret) {
+        _cleanup_json_ struct json_object *j = NULL;
+        _cleanup_free_ char *all = NULL;
+        struct json_object *list;
+        int r;
+
+        r = index_manifests(body, size, &j, &list);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                char buf[PLATFORM_STRING_MAX], *joined;
+                Platform p;
+
+                if (entry_platform(json_object_array_get_idx(list, i), &p) < 0 || streq(p.os, "unknown"))
+                        continue; /* buildx's attestation manifests are "unknown/unknown" */
+                if (asprintf(&joined, "%s%s%s", strempty(all), all ? ", " : "", platform_to_string(&p, buf)) <
+                    0)
+                        return -ENOMEM;
+                free(all);
+                all = joined;
+        }
+        *ret = all ? TAKE_PTR(all) : strdup("none");
+        return *ret ? 0 : -ENOMEM;
+}
+
 ImageConfig *image_config_free(ImageConfig *c) {
         if (!c)
                 return NULL;
         free(c->architecture);
         free(c->os);
+        free(c->variant);
         strv_freep(&c->diff_ids);
         strv_freep(&c->entrypoint);
         strv_freep(&c->cmd);
@@ -419,6 +435,8 @@ int image_config_parse(const char *body, size_t size, ImageConfig **ret) {
         r = strdup_optional(json_get_string(j, "architecture"), &c->architecture);
         if (r >= 0)
                 r = strdup_optional(json_get_string(j, "os"), &c->os);
+        if (r >= 0)
+                r = strdup_optional(json_get_string(j, "variant"), &c->variant);
         if (r < 0)
                 return r;
         created = json_get_string(j, "created");

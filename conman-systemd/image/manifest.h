@@ -14,6 +14,7 @@
 
 #include "shared/health.h"
 #include "shared/macro.h"
+#include "shared/platform.h"
 #include "image/digest.h"
 #include "image/layer.h"
 
@@ -49,7 +50,7 @@ typedef struct Manifest {
 } Manifest;
 
 typedef struct ImageConfig {
-        char *architecture, *os;
+        char *architecture, *os, *variant; /* as the config gives them (unchecked), or NULL */
         uint64_t created_usec;
         char **diff_ids; /* NULL-terminated, bottom layer first */
         size_t n_diff_ids;
@@ -82,11 +83,11 @@ const char *layer_compression_to_oci_media_type(LayerCompression c);
 /* The media types above, for messages: "tar, tar+gzip, tar+zstd (OCI), tar.gzip, tar (docker)". */
 #define LAYER_MEDIA_TYPES_SUPPORTED "OCI tar, tar+gzip and tar+zstd layers and Docker tar.gzip and tar layers"
 
-/* The host's platform in OCI terms ("linux", "amd64", variant or NULL). */
-void platform_host(const char **ret_os, const char **ret_arch, const char **ret_variant);
-/* Picks the manifest for os/arch(/variant) from an index; -ENOENT when none fits. */
-int index_select_platform(const char *body, size_t size, const char *os, const char *arch,
-                          const char *variant, Descriptor *ret);
+/* Picks the manifest for a platform from an index (an exact variant before none); -ENOENT when none
+ * fits. */
+int index_select_platform(const char *body, size_t size, const Platform *want, Descriptor *ret);
+/* The platforms an index has, for messages: "linux/amd64, linux/arm64/v8" ("none" when it names none). */
+int index_list_platforms(const char *body, size_t size, char **ret);
 void descriptor_done(Descriptor *d);
 /* {"mediaType", "digest", "size"} with the digest validated. */
 struct json_object;

@@ -18,7 +18,8 @@ typedef struct Pull {
         RegistryClient *client;
         Reference *ref;
         PullProgress *progress;
-        size_t current; /* layer being fetched, for the progress callback */
+        const Platform *platform; /* asked for, or NULL for the host's */
+        size_t current;           /* layer being fetched, for the progress callback */
         char **error;
 } Pull;
 
@@ -106,12 +107,32 @@ static int pull_fail_registry(Pull *p, int r, const char *what) {
         return pull_fail(p, r, "%s: %s", what, e[0] ? e : strerror(-r));
 }
 
-/* Fetches the manifest for the reference; an index is resolved to the host's platform. */
+/* The manifest of an index for the platform asked for (or the host's); an error names those it has. */
+static int pull_select_platform(Pull *p, const char *body, size_t size, Descriptor *ret) {
+        _cleanup_free_ char *have = NULL;
+        char buf[PLATFORM_STRING_MAX];
+        Platform host;
+        int r;
+
+        if (!p->platform)
+                platform_get_host(&host);
+        r = index_select_platform(body, size, p->platform ?: &host, ret);
+        if (r == -ENOENT) {
+                if (index_list_platforms(body, size, &have) < 0)
+                        return -ENOMEM;
+                return pull_fail(p, -ENOENT, "the image index has no manifest for %s (it has %s)",
+                                 platform_to_string(p->platform ?: &host, buf), have);
+        }
+        if (r < 0)
+                return pull_fail(p, -EBADMSG, "the image index is malformed");
+        return 0;
+}
+
+/* Fetches the manifest for the reference; an index is resolved to the platform. */
 static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size,
                          char ret_top_digest[static DIGEST_STRING_MAX],
                          char ret_digest[static DIGEST_STRING_MAX], Manifest **ret) {
         _cleanup_free_ char *body = NULL, *type = NULL;
-        const char *os, *arch, *variant;
         const Descriptor *bad;
         Descriptor d = {};
         ManifestKind kind;
@@ -129,11 +150,9 @@ static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size,
                                  "unsupported manifest (%s); schema 1 and unknown formats are not pulled",
                                  strna(type));
         if (manifest_kind_is_index(kind)) {
-                platform_host(&os, &arch, &variant);
-                r = index_select_platform(body, size, os, arch, variant, &d);
+                r = pull_select_platform(p, body, size, &d);
                 if (r < 0)
-                        return pull_fail(p, r == -ENOENT ? -ENOENT : -EBADMSG,
-                                         "the image index has no manifest for %s/%s", os, arch);
+                        return r;
                 free(body);
                 free(type);
                 body = type = NULL;
@@ -160,6 +179,26 @@ static int pull_manifest(Pull *p, char **ret_body, size_t *ret_size,
         return 0;
 }
 
+/* With a platform asked for, the config (authoritative) must name it, as docker checks. */
+static int pull_check_platform(Pull *p, const ImageConfig *c) {
+        char want[PLATFORM_STRING_MAX], have[PLATFORM_STRING_MAX];
+        Platform actual;
+
+        if (!p->platform)
+                return 0;
+        if (platform_from_fields(c->os, c->architecture, c->variant, &actual) < 0)
+                return pull_fail(p, -ENOENT,
+                                 "the image was found but its config names no valid platform "
+                                 "(wanted %s)",
+                                 platform_to_string(p->platform, want));
+        if (platform_match_score(p->platform, &actual) > 0)
+                return 0;
+        return pull_fail(p, -ENOENT,
+                         "the image was found but does not match the specified platform: wanted %s, "
+                         "actual: %s",
+                         platform_to_string(p->platform, want), platform_to_string(&actual, have));
+}
+
 static int pull_config(Pull *p, const Manifest *m, char **ret_blob, ImageConfig **ret) {
         _cleanup_free_ char *blob = NULL;
         int r;
@@ -170,6 +209,11 @@ static int pull_config(Pull *p, const Manifest *m, char **ret_blob, ImageConfig 
         r = image_config_parse(blob, m->config.size, ret);
         if (r < 0)
                 return pull_fail(p, r, "image config %s is malformed", m->config.digest);
+        r = pull_check_platform(p, *ret);
+        if (r < 0) {
+                *ret = image_config_free(*ret);
+                return r;
+        }
         if ((*ret)->n_diff_ids != m->n_layers) {
                 size_t n = (*ret)->n_diff_ids;
                 *ret = image_config_free(*ret);
@@ -344,10 +388,10 @@ static int pull_endpoints(Pull *p, const RegistryOptions *opts, char ret_id[stat
         return r;
 }
 
-int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, PullProgress *progress,
-               char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error) {
+int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, const Platform *platform,
+               PullProgress *progress, char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error) {
         _cleanup_reference_ Reference *parsed = NULL;
-        Pull p = { .store = s, .progress = progress, .error = ret_error };
+        Pull p = { .store = s, .progress = progress, .platform = platform, .error = ret_error };
         int r;
 
         if (ret_error)

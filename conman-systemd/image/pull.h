@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pull.h — pulling one image from a registry into the store: resolve the tag (an
- * index picks the host's platform), fetch and verify manifest and config, fetch
+ * index picks the host's platform or the one asked for), fetch and verify manifest and config, fetch
  * and unpack the layers the store does not have yet, then record the image.
  * Synchronous; conmand runs it in a worker thread (image-dbus.c).
  */
@@ -30,9 +30,10 @@ void pull_progress_done(PullProgress *p);
 /* A copy of the current state; *ret is owned by the caller. */
 int pull_progress_snapshot(PullProgress *p, PullLayerProgress **ret, size_t *ret_n, unsigned *ret_generation);
 
-/* Pulls ref. ret_id receives the image id; *ret_error (may be NULL) a message for people on failure.
+/* Pulls ref for platform (NULL: the host's; when given, the image config must name it too, as docker
+ * checks). ret_id receives the image id; *ret_error (may be NULL) a message for people on failure.
  * -EINVAL bad reference, -ENOENT unknown in the registry, -EACCES authentication failed,
  * -EBADMSG digest/size mismatch or refused layer, -EPROTONOSUPPORT unsupported format,
  * -ECANCELED cancelled, -EHOSTUNREACH/-ECONNREFUSED/-ETIMEDOUT/-EPROTO transport. */
-int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, PullProgress *progress,
-               char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error);
+int image_pull(ImageStore *s, const char *ref, const RegistryOptions *opts, const Platform *platform,
+               PullProgress *progress, char ret_id[static IMAGE_ID_LENGTH + 1], char **ret_error);

@@ -26,7 +26,7 @@ typedef struct Exchange {
         RegistryClient *client;
         CURL *curl;
         long status;
-        char *content_type, *www_authenticate, *docker_digest, *location;
+        char *content_type, *www_authenticate, *docker_digest, *location, *link;
         /* body sink: memory (max_size) or fd, with optional digest and size check */
         char *buf;
         size_t buf_size, max_size;
@@ -53,5 +53,8 @@ int exchange_rewind(Exchange *x, const char *expected_digest);
 void exchange_done(Exchange *x);
 /* Performs the request at url; *ret_rc is curl's code. Fails only on transport errors. */
 int exchange_perform(Exchange *x, const char *url, const char *accept, bool with_auth, CURLcode *ret_rc);
+/* GET /v2/<path>/<what>, with authentication and the plain-HTTP fallback; non-200 answers become errors. */
+int registry_request(RegistryClient *c, const char *what, const char *accept, const char *expected_digest,
+                     Exchange *x);
 /* Sets the client's Authorization from a 401's WWW-Authenticate (a Bearer token, or Basic). */
 int answer_challenge(RegistryClient *c, const char *challenge);

@@ -110,7 +110,8 @@ static void exchange_reset_headers(Exchange *x) {
         free(x->www_authenticate);
         free(x->docker_digest);
         free(x->location);
-        x->content_type = x->www_authenticate = x->docker_digest = x->location = NULL;
+        free(x->link);
+        x->content_type = x->www_authenticate = x->docker_digest = x->location = x->link = NULL;
 }
 
 static char *header_value(const char *line, size_t n, const char *name) {
@@ -144,6 +145,9 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata) {
         } else if ((v = header_value(line, n, "Location"))) {
                 free(x->location);
                 x->location = v;
+        } else if ((v = header_value(line, n, "Link"))) {
+                free(x->link);
+                x->link = v;
         } else if ((v = header_value(line, n, "Docker-Content-Digest"))) {
                 free(x->docker_digest);
                 x->docker_digest = v;
@@ -568,9 +572,8 @@ static int status_to_errno(RegistryClient *c, Exchange *x, const char *path) {
         }
 }
 
-/* GET /v2/<path>/<what>, with authentication and the plain-HTTP fallback. */
-static int registry_request(RegistryClient *c, const char *what, const char *accept,
-                            const char *expected_digest, Exchange *x) {
+int registry_request(RegistryClient *c, const char *what, const char *accept, const char *expected_digest,
+                     Exchange *x) {
         bool authed = false;
         int r;
 

@@ -63,6 +63,18 @@ int registry_get_blob(RegistryClient *c, const char *digest, uint64_t size, int 
 /* A small blob (a config) into memory, checked likewise. */
 int registry_get_blob_buffer(RegistryClient *c, const char *digest, uint64_t size, char **ret);
 
+/* --- tags (registry-tags.c) --- */
+/* Every tag of the client's repository (GET tags/list, page_size tags a page, 0: the registry's choice),
+ * following Link rel="next" pages; *ret is NULL-terminated, in the registry's order. -ENOENT unknown
+ * repository, -EBADMSG a malformed answer or a next page elsewhere, -E2BIG too many tags or pages. */
+int registry_list_tags(RegistryClient *c, unsigned page_size, char ***ret);
+/* The path below /v2/<path>/ of the next page a Link header names ("tags/list?n=2&last=b"): 1 and
+ * *ret_what, 0 when there is none, -EBADMSG when it leaves the repository's tag list (or the host, for an
+ * absolute URL). */
+int registry_tags_next_page(const char *link, const char *host, const char *path, char **ret_what);
+/* Appends the tags of one tags/list answer to *tags (checked, without duplicates). */
+int registry_tags_parse(const char *body, size_t size, char ***tags);
+
 /* --- writing (registry-upload.c) --- */
 /* HEAD of a blob in the client's repository: 1 the registry has it, 0 it does not. */
 int registry_blob_exists(RegistryClient *c, const char *digest);

@@ -38,7 +38,10 @@ static int image_record_copy(const ImageRecord *r, ImageRecord **ret) {
 
         if (!c)
                 return -ENOMEM;
-        *c = (ImageRecord){ .size = r->size, .created_usec = r->created_usec, .added_usec = r->added_usec };
+        *c = (ImageRecord){ .size = r->size,
+                            .created_usec = r->created_usec,
+                            .added_usec = r->added_usec,
+                            .platform = r->platform };
         strcpy(c->id, r->id);
         if (r->manifest_digest && !(c->manifest_digest = strdup(r->manifest_digest)))
                 return -ENOMEM;
@@ -65,6 +68,12 @@ static int record_to_json(const ImageRecord *r, struct json_object **ret) {
         json_object_object_add(j, "size", json_object_new_int64((int64_t) r->size));
         json_object_object_add(j, "created", json_object_new_int64((int64_t) r->created_usec));
         json_object_object_add(j, "added", json_object_new_int64((int64_t) r->added_usec));
+        if (r->platform.os[0]) { /* docker's names: inspect shows them as they are */
+                json_object_object_add(j, "Os", json_object_new_string(r->platform.os));
+                json_object_object_add(j, "Architecture", json_object_new_string(r->platform.arch));
+                if (r->platform.variant[0])
+                        json_object_object_add(j, "Variant", json_object_new_string(r->platform.variant));
+        }
         *ret = j;
         return 0;
 }
@@ -110,6 +119,13 @@ static uint64_t json_u64(struct json_object *j, const char *key) {
         return json_object_object_get_ex(j, key, &v) ? (uint64_t) json_object_get_int64(v) : 0;
 }
 
+static const char *json_get_string_or_null(struct json_object *j, const char *key) {
+        struct json_object *v;
+        return json_object_object_get_ex(j, key, &v) && json_object_is_type(v, json_type_string)
+                       ? json_object_get_string(v)
+                       : NULL;
+}
+
 static int record_from_json(struct json_object *j, ImageRecord **ret) {
         _cleanup_(image_record_freep) ImageRecord *r = calloc(1, sizeof(*r));
         struct json_object *v;
@@ -133,6 +149,9 @@ static int record_from_json(struct json_object *j, ImageRecord **ret) {
         for (size_t i = 0; r->diff_ids[i]; i++)
                 if (!digest_is_valid(r->diff_ids[i]))
                         return -EBADMSG;
+        (void) platform_from_fields(json_get_string_or_null(j, "Os"),
+                                    json_get_string_or_null(j, "Architecture"),
+                                    json_get_string_or_null(j, "Variant"), &r->platform);
         r->size = json_u64(j, "size");
         r->created_usec = json_u64(j, "created");
         r->added_usec = json_u64(j, "added");
@@ -162,6 +181,21 @@ static int add_record_locked(ImageStore *s, ImageRecord *r) {
         return 0;
 }
 
+/* An image record written before platforms were kept: its platform from its config blob. */
+static int record_platform_from_config(ImageStore *s, ImageRecord *r) {
+        _cleanup_(image_config_freep) ImageConfig *c = NULL;
+        _cleanup_free_ char *blob = NULL;
+        size_t size;
+        int k;
+
+        k = read_file_at(s->blobs_fd, r->id, CONFIG_MAX_SIZE, &blob, &size);
+        if (k >= 0)
+                k = image_config_parse(blob, size, &c);
+        if (k >= 0)
+                k = platform_from_fields(c->os, c->architecture, c->variant, &r->platform);
+        return k;
+}
+
 static int load_record(ImageStore *s, const char *name) {
         _cleanup_json_ struct json_object *j = NULL;
         _cleanup_(image_record_freep) ImageRecord *r = NULL;
@@ -172,6 +206,8 @@ static int load_record(ImageStore *s, const char *name) {
                 k = record_from_json(j, &r);
         if (k < 0)
                 return log_warning_errno(k, "Ignoring broken image record %s/images/%s: %m", s->path, name);
+        if (!r->platform.os[0]) /* recorded before platforms were: the config has it */
+                (void) record_platform_from_config(s, r);
         k = add_record_locked(s, r);
         if (k < 0)
                 return k;
@@ -351,6 +387,7 @@ static int record_new_from_config(ImageStore *s, const char *config_digest, Imag
         r->diff_ids = TAKE_PTR(c->diff_ids);
         r->created_usec = c->created_usec;
         r->added_usec = now_realtime_usec();
+        (void) platform_from_fields(c->os, c->architecture, c->variant, &r->platform);
         r->repo_tags = calloc(1, sizeof(char *));
         r->repo_digests = calloc(1, sizeof(char *));
         if (!r->repo_tags || !r->repo_digests)

@@ -53,6 +53,7 @@ typedef struct ImageRecord {
         uint64_t size;         /* bytes of all layers, uncompressed */
         uint64_t created_usec; /* from the image config */
         uint64_t added_usec;   /* when it entered the store */
+        Platform platform;     /* from the image config (authoritative); os "" when it names none */
 } ImageRecord;
 
 typedef struct ResolvedImage {

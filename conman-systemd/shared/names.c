@@ -111,3 +111,8 @@ bool slice_name_is_valid(const char *slice) {
                         return false;
         return true;
 }
+
+bool image_name_has_tag_or_digest(const char *name) {
+        const char *last = strrchr(name, '/');
+        return strchr(name, '@') || strchr(last ? last + 1 : name, ':');
+}

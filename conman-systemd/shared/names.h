@@ -28,3 +28,7 @@ bool label_key_is_valid(const char *k);
  * kubepods.slice/kubepods-besteffort.slice): [a-zA-Z0-9:_.\\] and '-', no empty level, ".slice" at the end,
  * at most 255 characters. "-.slice" (the root) is not a place for containers. */
 bool slice_name_is_valid(const char *slice);
+
+/* Whether an image name carries a tag or digest ("busybox:1", "host:5000/app@sha256:..."; a registry's port
+ * is no tag): pull --all-tags wants a repository alone, as docker's. */
+bool image_name_has_tag_or_digest(const char *name);

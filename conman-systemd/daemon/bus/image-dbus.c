@@ -139,6 +139,25 @@ static int read_pull_credentials(sd_bus_message *msg, ImageJob *j, sd_bus_error 
         return r < 0 ? r : check_pull_credentials(j, error);
 }
 
+/* Platform s: "OS/ARCH[/VARIANT]" as docker's --platform, pulls only. */
+static int read_pull_platform(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
+        const char *s;
+        int r;
+
+        r = sd_bus_message_read(msg, "v", "s", &s);
+        if (r < 0)
+                return r;
+        if (isempty(s))
+                return 0;
+        if (platform_parse(s, &j->platform) < 0)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "Platform \"%.100s\" is not OS/ARCH[/VARIANT] (e.g. linux/arm64, "
+                                         "linux/arm/v7).",
+                                         s);
+        j->has_platform = true;
+        return 0;
+}
+
 /* PushImage's CompressionFormat: "gzip" or "zstd". */
 static int read_compression(sd_bus_message *msg, ImageJob *j, sd_bus_error *error) {
         const char *s;
@@ -178,6 +197,10 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
                         if (r >= 0 && !isempty(s) &&
                             !(*(streq(key, "AuthFile") ? &j->auth_file : &j->cert_dir) = strdup(s)))
                                 return -ENOMEM;
+                } else if (streq(key, "Platform") && j->kind == IMAGE_JOB_PULL) {
+                        r = read_pull_platform(msg, j, error);
+                        if (r < 0)
+                                return r;
                 } else if (streq(key, "CompressionFormat") && j->kind == IMAGE_JOB_PUSH) {
                         r = read_compression(msg, j, error);
                         if (r < 0)
@@ -192,7 +215,7 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
                         return sd_bus_error_setf(
                                 error, CONMAN_ERROR_INVALID_ARGUMENT,
                                 "Unknown pull option \"%s\" (known: TlsVerify, AuthFile, CertDir, "
-                                "Credentials; PushImage also CompressionFormat).",
+                                "Credentials; PullImage also Platform, PushImage also CompressionFormat).",
                                 key);
                 if (r < 0)
                         return r;
@@ -205,19 +228,15 @@ int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error
         return sd_bus_message_exit_container(msg);
 }
 
-static int method_pull_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        Manager *m = userdata;
+int image_bus_start_job(Manager *m, sd_bus_message *msg, ImageJobKind kind, ImageJobDone done,
+                        const char *reference, sd_bus_error *error) {
         ImageJob *j = NULL;
-        const char *ref;
         int r;
 
-        r = sd_bus_message_read(msg, "s", &ref);
+        r = image_job_new(m, kind, msg, done, &j);
         if (r < 0)
                 return r;
-        r = image_job_new(m, IMAGE_JOB_PULL, msg, on_pull_done, &j);
-        if (r < 0)
-                return r;
-        if (!(j->reference = strdup(ref)))
+        if (!(j->reference = strdup(reference)))
                 r = -ENOMEM;
         if (r >= 0)
                 r = image_bus_read_options(msg, j, error);
@@ -229,8 +248,21 @@ static int method_pull_image(sd_bus_message *msg, void *userdata, sd_bus_error *
                 image_job_free(j);
                 return r;
         }
-        log_info("Pulling %s.", ref);
         return 1;
+}
+
+static int method_pull_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        Manager *m = userdata;
+        const char *ref;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &ref);
+        if (r < 0)
+                return r;
+        r = image_bus_start_job(m, msg, IMAGE_JOB_PULL, on_pull_done, ref, error);
+        if (r > 0)
+                log_info("Pulling %s.", ref);
+        return r;
 }
 
 static void on_import_done(ImageJob *j) {
@@ -495,6 +527,11 @@ static int property_get_image(sd_bus *bus, const char *path, const char *interfa
                 return sd_bus_message_append_strv(reply, r->repo_digests);
         if (streq(property, "Layers"))
                 return sd_bus_message_append_strv(reply, r->diff_ids);
+        if (streq(property, "Platform")) {
+                char buf[PLATFORM_STRING_MAX];
+                return sd_bus_message_append(reply, "s",
+                                             r->platform.os[0] ? platform_to_string(&r->platform, buf) : "");
+        }
         return -EINVAL;
 }
 
@@ -507,6 +544,7 @@ static const sd_bus_vtable image_vtable[] = {
         SD_BUS_PROPERTY("Size", "t", property_get_image, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Created", "t", property_get_image, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("Layers", "as", property_get_image, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_PROPERTY("Platform", "s", property_get_image, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_VTABLE_END,
 };
 

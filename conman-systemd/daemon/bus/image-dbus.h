@@ -19,6 +19,11 @@ int image_bus_error(sd_bus_error *error, int r, const char *what, const char *me
 /* Reads PullImage's (and PushImage's, LoginRegistry's) options a{sv} into the job. */
 int image_bus_read_options(sd_bus_message *msg, ImageJob *j, sd_bus_error *error);
 
+/* Starts a job of a method that takes a reference and the options a{sv} next in msg (PullImage,
+ * ListRegistryTags): reads them, checks that the sender is root, starts the worker. 1 when started. */
+int image_bus_start_job(Manager *m, sd_bus_message *msg, ImageJobKind kind, ImageJobDone done,
+                        const char *reference, sd_bus_error *error);
+
 /* image-push-dbus.c: TagImage, UntagImage, PushImage, LoginRegistry, LogoutRegistry, signal PushProgress. */
 int image_push_bus_export(Manager *m);
 

@@ -2,11 +2,13 @@
 /*
  * image-push-dbus.c — images out of the store on the bus: a third vtable of io.conman1.Manager on
  * /io/conman1 with TagImage, UntagImage, PushImage (a job, with PushProgress signals), LoginRegistry (a job:
- * it waits on the registry) and LogoutRegistry. All are for root: the bus policy lets only root send them
- * and each handler checks the sender again. Documented in dbus/io.conman1.Manager.xml.
+ * it waits on the registry), LogoutRegistry and ListRegistryTags (a job, for pull --all-tags). All are for
+ * root: the bus policy lets only root send them and each handler checks the sender again. Documented in
+ * dbus/io.conman1.Manager.xml.
  */
 #include "shared/bus-errors.h"
 #include "shared/log.h"
+#include "shared/names.h"
 #include "shared/util.h"
 #include "image/login.h"
 #include "image/store.h"
@@ -176,6 +178,36 @@ static int method_logout_registry(sd_bus_message *msg, void *userdata, sd_bus_er
         return sd_bus_reply_method_return(msg, "s", path);
 }
 
+static void on_tags_done(ImageJob *j) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+
+        if (j->result < 0) {
+                log_warning("Listing the tags of %s failed: %s", j->reference,
+                            j->error ?: strerror(-j->result));
+                (void) image_bus_error(&error, j->result, "Cannot list tags", j->error);
+                (void) sd_bus_reply_method_error(j->request, &error);
+                return;
+        }
+        if (sd_bus_message_new_method_return(j->request, &reply) >= 0 &&
+            sd_bus_message_append_strv(reply, j->ids) >= 0)
+                (void) sd_bus_send(NULL, reply, NULL);
+}
+
+/* The tags of a repository in its registry (pull --all-tags): root only, as it uses root's credentials. */
+static int method_list_registry_tags(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        const char *repository;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &repository);
+        if (r < 0)
+                return r;
+        if (image_name_has_tag_or_digest(repository))
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "\"%.200s\": give a repository without tag or digest.", repository);
+        return image_bus_start_job(userdata, msg, IMAGE_JOB_TAGS, on_tags_done, repository, error);
+}
+
 static const sd_bus_vtable image_push_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("TagImage", SD_BUS_ARGS("s", image, "s", tag), SD_BUS_RESULT("s", tag),
@@ -191,6 +223,9 @@ static const sd_bus_vtable image_push_vtable[] = {
                 SD_BUS_RESULT("s", auth_file), method_login_registry, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("LogoutRegistry", SD_BUS_ARGS("s", registry, "s", auth_file),
                                 SD_BUS_RESULT("s", auth_file), method_logout_registry,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListRegistryTags", SD_BUS_ARGS("s", repository, "a{sv}", options),
+                                SD_BUS_RESULT("as", tags), method_list_registry_tags,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("PushProgress", SD_BUS_ARGS("s", destination, "a(stt)", blobs), 0),
         SD_BUS_VTABLE_END,

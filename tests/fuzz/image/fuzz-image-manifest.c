@@ -20,8 +20,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 for (size_t i = 0; i < m->n_layers; i++)
                         if (!digest_is_valid(m->layers[i].digest))
                                 abort();
-        if (index_select_platform(body, size, "linux", "amd64", NULL, &d) >= 0)
+        Platform amd64 = { "linux", "amd64", "" };
+        char *list = NULL;
+
+        if (index_select_platform(body, size, &amd64, &d) >= 0)
                 descriptor_done(&d);
+        if (index_list_platforms(body, size, &list) >= 0)
+                free(list);
         if (image_config_parse(body, size, &c) >= 0 && c->n_diff_ids != strv_length(c->diff_ids))
                 abort();
         return 0;

@@ -98,6 +98,17 @@ static const char index_json[] =
         "\",\"size\":3,"
         "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
 
+static int select_platform_in(const char *index, const char *spelling, Descriptor *ret) {
+        Platform p;
+
+        assert_int_equal(platform_parse(spelling, &p), 0);
+        return index_select_platform(index, strlen(index), &p, ret);
+}
+
+static int select_platform(const char *spelling, Descriptor *ret) {
+        return select_platform_in(index_json, spelling, ret);
+}
+
 static void test_index(void **state) {
         Descriptor d = {};
         ManifestKind k;
@@ -107,17 +118,59 @@ static void test_index(void **state) {
         assert_int_equal(manifest_parse(index_json, strlen(index_json), NULL, &(Manifest *){ NULL }),
                          -EMEDIUMTYPE);
 
-        assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "amd64", NULL, &d),
-                         0);
+        assert_int_equal(select_platform("linux/amd64", &d), 0);
         assert_string_equal(d.digest, "sha256:" HC);
         descriptor_done(&d);
-        assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "arm", "v7", &d), 0);
+        assert_int_equal(select_platform("linux/x86_64", &d), 0);
+        assert_string_equal(d.digest, "sha256:" HC);
+        descriptor_done(&d);
+        assert_int_equal(select_platform("linux/arm/v7", &d), 0);
         assert_string_equal(d.digest, "sha256:" HB);
         descriptor_done(&d);
-        assert_int_equal(index_select_platform(index_json, strlen(index_json), "linux", "arm64", NULL, &d),
-                         -ENOENT);
-        assert_int_equal(index_select_platform(index_json, strlen(index_json), "windows", "amd64", NULL, &d),
-                         -ENOENT);
+        assert_int_equal(select_platform("linux/armhf", &d), 0); /* containerd: armhf is arm/v7 */
+        assert_string_equal(d.digest, "sha256:" HB);
+        descriptor_done(&d);
+        assert_int_equal(select_platform("linux/arm", &d), 0); /* arm alone is v7 */
+        assert_string_equal(d.digest, "sha256:" HB);
+        descriptor_done(&d);
+        assert_int_equal(select_platform("linux/arm/v6", &d), 0);
+        assert_string_equal(d.digest, "sha256:" HA);
+        descriptor_done(&d);
+        assert_int_equal(select_platform("linux/arm64", &d), -ENOENT);
+        assert_int_equal(select_platform("windows/amd64", &d), -ENOENT);
+}
+
+static const char index_arm64_json[] =
+        "{\"schemaVersion\":2,\"manifests\":["
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HA
+        "\",\"size\":1,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}},"
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HB
+        "\",\"size\":2,\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HC
+        "\",\"size\":3,\"platform\":{\"os\":\"linux\",\"architecture\":\"bad arch\"}},"
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HC
+        "\",\"size\":3,\"platform\":{\"os\":\"unknown\",\"architecture\":\"unknown\"}},"
+        "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" HC
+        "\",\"size\":3}]}";
+
+static void test_index_arm64_v8(void **state) {
+        _cleanup_free_ char *list = NULL;
+        Descriptor d = {};
+
+        /* arm64 is arm64/v8 as containerd normalizes it, both ways */
+        assert_int_equal(select_platform_in(index_arm64_json, "linux/arm64", &d), 0);
+        assert_string_equal(d.digest, "sha256:" HA);
+        descriptor_done(&d);
+        assert_int_equal(select_platform_in(index_arm64_json, "linux/aarch64/v8", &d), 0);
+        assert_string_equal(d.digest, "sha256:" HA);
+        descriptor_done(&d);
+        assert_int_equal(select_platform_in(index_arm64_json, "LINUX/AMD64", &d), 0);
+        assert_string_equal(d.digest, "sha256:" HB);
+        descriptor_done(&d);
+        assert_int_equal(select_platform_in(index_arm64_json, "linux/s390x", &d), -ENOENT);
+        /* entries without a platform, with a malformed one or buildx's attestations are left out */
+        assert_int_equal(index_list_platforms(index_arm64_json, strlen(index_arm64_json), &list), 0);
+        assert_string_equal(list, "linux/arm64/v8, linux/amd64");
 }
 
 static void test_config(void **state) {
@@ -176,8 +229,8 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_manifest_oci),     cmocka_unit_test(test_manifest_docker),
                 cmocka_unit_test(test_manifest_refused), cmocka_unit_test(test_index),
-                cmocka_unit_test(test_config),           cmocka_unit_test(test_config_refused),
-                cmocka_unit_test(test_rfc3339),
+                cmocka_unit_test(test_index_arm64_v8),   cmocka_unit_test(test_config),
+                cmocka_unit_test(test_config_refused),   cmocka_unit_test(test_rfc3339),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "shared/fileio.h"
+#include "shared/json-util.h"
 #include "shared/macro.h"
 #include "shared/util.h"
 #include "image/digest.h"
@@ -318,6 +319,34 @@ static void test_bad_layer_and_reopen(void **state) {
         assert_int_equal(image_store_find(f->store, "localhost/app:1", &r), 0);
 }
 
+/* The platform comes from the config, is kept in the record, and a record written before platforms were
+ * (no Os/Architecture keys) gets it from the config when the store opens. */
+static void test_platform_recorded(void **state) {
+        Fixture *f = *state;
+        _cleanup_(image_record_freep) ImageRecord *r = NULL;
+        _cleanup_json_ struct json_object *rec = NULL;
+        char id[IMAGE_ID_LENGTH + 1], path[256];
+
+        add_image(f, "one", "localhost/app:1", id);
+        assert_int_equal(image_store_find(f->store, "localhost/app:1", &r), 0);
+        assert_string_equal(r->platform.os, "linux");
+        assert_string_equal(r->platform.arch, "amd64");
+        assert_string_equal(r->platform.variant, "");
+        r = image_record_free(r);
+
+        snprintf(path, sizeof(path), "%s/images/images/%s.json", f->dir, id);
+        rec = json_object_from_file(path);
+        assert_non_null(rec);
+        assert_true(json_object_object_get_ex(rec, "Architecture", NULL));
+        json_object_object_del(rec, "Os"); /* as an old record */
+        json_object_object_del(rec, "Architecture");
+        assert_int_equal(json_object_to_file(path, rec), 0);
+        image_store_free(f->store);
+        assert_int_equal(image_store_open(f->dir, &f->store), 0);
+        assert_int_equal(image_store_find(f->store, "localhost/app:1", &r), 0);
+        assert_string_equal(r->platform.arch, "amd64");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_commit_find_resolve, setup, teardown),
@@ -326,6 +355,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_layer_blob_kept, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_bad_layer_and_reopen, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_platform_recorded, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
