@@ -3,8 +3,6 @@
  * tar-extract.c — untrusted tar entries applied below a directory (see tar-extract.h). Entries are applied
  * with *at() calls relative to fds opened below the root, never by path.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -15,6 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "shared/archive-dl.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -123,15 +122,16 @@ static int apply_xattrs(TarExtract *x, struct archive_entry *e, int fd) {
         const void *value;
         size_t size;
 
-        archive_entry_xattr_reset(e);
-        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+        sym_archive_entry_xattr_reset(e);
+        while (sym_archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
                 if (!tar_xattr_allowed(name)) {
-                        log_debug("Dropping xattr %s of %s from an archive", name, archive_entry_pathname(e));
+                        log_debug("Dropping xattr %s of %s from an archive", name,
+                                  sym_archive_entry_pathname(e));
                         continue;
                 }
                 if (fsetxattr(fd, name, value, size, 0) < 0) {
                         if (errno == EOPNOTSUPP || errno == EPERM || errno == ENOTSUP)
-                                log_debug("Dropping xattr %s of %s: %m", name, archive_entry_pathname(e));
+                                log_debug("Dropping xattr %s of %s: %m", name, sym_archive_entry_pathname(e));
                         else
                                 return negative_errno();
                 }
@@ -142,7 +142,7 @@ static int apply_xattrs(TarExtract *x, struct archive_entry *e, int fd) {
 static int apply_owner(TarExtract *x, int dir_fd, const char *name, struct archive_entry *e) {
         if (!x->options.keep_owner)
                 return 0;
-        if (fchownat(dir_fd, name, (uid_t) archive_entry_uid(e), (gid_t) archive_entry_gid(e),
+        if (fchownat(dir_fd, name, (uid_t) sym_archive_entry_uid(e), (gid_t) sym_archive_entry_gid(e),
                      AT_SYMLINK_NOFOLLOW | (name[0] ? 0 : AT_EMPTY_PATH)) < 0 &&
             (x->privileged || errno != EPERM))
                 return negative_errno();
@@ -157,7 +157,7 @@ static int write_data(TarExtract *x, int fd, struct archive_entry *e) {
 
         la_int64_t end = 0;
 
-        while ((r = archive_read_data_block(x->reader, &block, &size, &offset)) == ARCHIVE_OK) {
+        while ((r = sym_archive_read_data_block(x->reader, &block, &size, &offset)) == ARCHIVE_OK) {
                 /* a block may start past the end of the last one: a hole of a sparse file */
                 if (lseek(fd, (off_t) offset, SEEK_SET) < 0)
                         return negative_errno();
@@ -169,12 +169,12 @@ static int write_data(TarExtract *x, int fd, struct archive_entry *e) {
         /* Some tools (umoci 0.4's insert) end a layer right after the last file's data, without the padding
          * to a 512-byte block and the two zero blocks that end a tar. Go's archive/tar, hence docker and
          * containerd, accept that; so do we, when the entry's data is complete, and read no further. */
-        if (r == ARCHIVE_FATAL && end >= archive_entry_size(e) && archive_entry_size(e) > 0)
+        if (r == ARCHIVE_FATAL && end >= sym_archive_entry_size(e) && sym_archive_entry_size(e) > 0)
                 x->ended_early = true;
         else if (r != ARCHIVE_EOF)
                 return -EBADMSG;
         /* sparse files: the holes at the end */
-        if (ftruncate(fd, (off_t) archive_entry_size(e)) < 0)
+        if (ftruncate(fd, (off_t) sym_archive_entry_size(e)) < 0)
                 return negative_errno();
         return 0;
 }
@@ -189,12 +189,12 @@ static int finish_fd(TarExtract *x, int fd, struct archive_entry *e, bool set_ti
         if (r < 0)
                 return r;
         /* after chown, which clears setuid bits */
-        if (fchmod(fd, archive_entry_perm(e) & 07777) < 0)
+        if (fchmod(fd, sym_archive_entry_perm(e) & 07777) < 0)
                 return negative_errno();
         if (set_time) {
                 struct timespec ts[2] = {
-                        { .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
-                        { .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
+                        { .tv_sec = sym_archive_entry_mtime(e), .tv_nsec = sym_archive_entry_mtime_nsec(e) },
+                        { .tv_sec = sym_archive_entry_mtime(e), .tv_nsec = sym_archive_entry_mtime_nsec(e) },
                 };
                 if (futimens(fd, ts) < 0)
                         return negative_errno();
@@ -236,12 +236,12 @@ static int extract_directory(TarExtract *x, int dir_fd, const char *name, struct
 }
 
 static int extract_symlink(TarExtract *x, int dir_fd, const char *name, struct archive_entry *e) {
-        const char *target = archive_entry_symlink(e);
+        const char *target = sym_archive_entry_symlink(e);
         struct timespec ts[2];
         int r;
 
         if (isempty(target) || strlen(target) >= PATH_MAX)
-                return refuse(x, -EBADMSG, "symlink %s has an invalid target", archive_entry_pathname(e));
+                return refuse(x, -EBADMSG, "symlink %s has an invalid target", sym_archive_entry_pathname(e));
         r = remove_existing(dir_fd, name, false);
         if (r < 0)
                 return r;
@@ -252,8 +252,8 @@ static int extract_symlink(TarExtract *x, int dir_fd, const char *name, struct a
         r = apply_owner(x, dir_fd, name, e);
         if (r < 0)
                 return r;
-        ts[0] = ts[1] =
-                (struct timespec){ .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) };
+        ts[0] = ts[1] = (struct timespec){ .tv_sec = sym_archive_entry_mtime(e),
+                                           .tv_nsec = sym_archive_entry_mtime_nsec(e) };
         (void) utimensat(dir_fd, name, ts, AT_SYMLINK_NOFOLLOW);
         return 0;
 }
@@ -266,19 +266,19 @@ static int extract_hardlink(TarExtract *x, const char *path, int dir_fd, const c
         struct stat st;
         int r;
 
-        r = tar_path_normalize(archive_entry_hardlink(e), &target);
+        r = tar_path_normalize(sym_archive_entry_hardlink(e), &target);
         if (r < 0 || isempty(target))
                 return refuse(x, -EXDEV, "hardlink %s points outside the directory (%s)",
-                              archive_entry_pathname(e), archive_entry_hardlink(e));
+                              sym_archive_entry_pathname(e), sym_archive_entry_hardlink(e));
         r = open_parent(x->root_fd, target, false, &target_dir_fd, &target_name);
         if (r == -EXDEV || r == -ENOENT || r == -ENOTDIR)
                 return refuse(x, -EXDEV, "hardlink %s has target %s that is not inside the directory",
-                              archive_entry_pathname(e), archive_entry_hardlink(e));
+                              sym_archive_entry_pathname(e), sym_archive_entry_hardlink(e));
         if (r < 0)
                 return r;
         if (fstatat(target_dir_fd, target_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
                 return refuse(x, -EXDEV, "hardlink %s has a missing or directory target %s",
-                              archive_entry_pathname(e), archive_entry_hardlink(e));
+                              sym_archive_entry_pathname(e), sym_archive_entry_hardlink(e));
         if (streq(target, path)) /* a link to itself: nothing to do */
                 return 0;
         r = remove_existing(dir_fd, name, false);
@@ -290,21 +290,23 @@ static int extract_hardlink(TarExtract *x, const char *path, int dir_fd, const c
 }
 
 static int extract_node(TarExtract *x, int dir_fd, const char *name, struct archive_entry *e) {
-        mode_t type = archive_entry_filetype(e);
-        dev_t dev = type == AE_IFIFO ? 0 : makedev(archive_entry_rdevmajor(e), archive_entry_rdevminor(e));
+        mode_t type = sym_archive_entry_filetype(e);
+        dev_t dev = type == AE_IFIFO
+                            ? 0
+                            : makedev(sym_archive_entry_rdevmajor(e), sym_archive_entry_rdevminor(e));
         int r;
 
         if (type != AE_IFIFO && !x->options.devices) {
                 log_warning("Skipping device node %s: not copied from an archive.",
-                            archive_entry_pathname(e));
+                            sym_archive_entry_pathname(e));
                 return 0;
         }
         r = remove_existing(dir_fd, name, false);
         if (r < 0)
                 return r;
-        if (mknodat(dir_fd, name, type | (archive_entry_perm(e) & 07777), dev) < 0) {
+        if (mknodat(dir_fd, name, type | (sym_archive_entry_perm(e) & 07777), dev) < 0) {
                 if (errno == EPERM && !x->privileged) {
-                        log_debug("Skipping device node %s: not permitted.", archive_entry_pathname(e));
+                        log_debug("Skipping device node %s: not permitted.", sym_archive_entry_pathname(e));
                         return 0;
                 }
                 return negative_errno();
@@ -312,7 +314,7 @@ static int extract_node(TarExtract *x, int dir_fd, const char *name, struct arch
         r = apply_owner(x, dir_fd, name, e);
         if (r < 0)
                 return r;
-        if (fchmodat(dir_fd, name, archive_entry_perm(e) & 07777, 0) < 0)
+        if (fchmodat(dir_fd, name, sym_archive_entry_perm(e) & 07777, 0) < 0)
                 return negative_errno();
         return 0;
 }
@@ -329,7 +331,7 @@ static int extract_whiteout(TarExtract *x, int dir_fd, const char *name, struct 
         if (string_has_prefix(victim, WHITEOUT_PREFIX)) /* .wh..wh.plnk and friends: aufs metadata */
                 return 0;
         if (isempty(victim) || streq(victim, ".") || streq(victim, ".."))
-                return refuse(x, -EXDEV, "invalid whiteout %s", archive_entry_pathname(e));
+                return refuse(x, -EXDEV, "invalid whiteout %s", sym_archive_entry_pathname(e));
         r = remove_existing(dir_fd, victim, false);
         if (r < 0)
                 return r;
@@ -341,10 +343,14 @@ static int extract_whiteout(TarExtract *x, int dir_fd, const char *name, struct 
 int tar_extract_entry(TarExtract *x, struct archive_entry *e) {
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
-        const char *name, *raw = archive_entry_pathname(e);
-        mode_t type = archive_entry_filetype(e);
+        const char *name, *raw;
+        mode_t type;
         int r;
 
+        if (dlopen_libarchive() < 0)
+                return -EOPNOTSUPP;
+        raw = sym_archive_entry_pathname(e);
+        type = sym_archive_entry_filetype(e);
         r = tar_path_normalize(raw, &path);
         if (r == -EXDEV)
                 return refuse(x, r, "entry %s leaves the directory (\"..\")", raw);
@@ -360,7 +366,7 @@ int tar_extract_entry(TarExtract *x, struct archive_entry *e) {
 
         if (x->options.whiteouts && string_has_prefix(name, WHITEOUT_PREFIX))
                 return extract_whiteout(x, dir_fd, name, e);
-        if (archive_entry_hardlink(e))
+        if (sym_archive_entry_hardlink(e))
                 return extract_hardlink(x, path, dir_fd, name, e);
         switch (type) {
         case AE_IFREG: return extract_regular(x, dir_fd, name, e);
@@ -375,12 +381,12 @@ int tar_extract_entry(TarExtract *x, struct archive_entry *e) {
 
 /* Only decompressors that need no external program: ARCHIVE_WARN from a support call means one would run. */
 static int stream_open(struct archive *a, int fd) {
-        if (archive_read_support_filter_none(a) != ARCHIVE_OK ||
-            archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-            archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
-            archive_read_support_format_tar(a) != ARCHIVE_OK)
+        if (sym_archive_read_support_filter_none(a) != ARCHIVE_OK ||
+            sym_archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+            sym_archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
+            sym_archive_read_support_format_tar(a) != ARCHIVE_OK)
                 return -EPROTONOSUPPORT;
-        return archive_read_open_fd(a, fd, 64 * 1024) == ARCHIVE_OK ? 0 : -EBADMSG;
+        return sym_archive_read_open_fd(a, fd, 64 * 1024) == ARCHIVE_OK ? 0 : -EBADMSG;
 }
 
 static int stream_extract(TarExtract *x) {
@@ -388,16 +394,17 @@ static int stream_extract(TarExtract *x) {
         int r;
 
         for (;;) {
-                r = archive_read_next_header(x->reader, &e);
+                r = sym_archive_read_next_header(x->reader, &e);
                 if (r == ARCHIVE_EOF)
                         return 0;
                 if (r < ARCHIVE_WARN)
                         return refuse(x, -EBADMSG, "broken tar archive: %s",
-                                      strna(archive_error_string(x->reader)));
+                                      strna(sym_archive_error_string(x->reader)));
                 r = tar_extract_entry(x, e);
                 if (r < 0) {
                         if (!x->error[0])
-                                refuse(x, r, "cannot create %s: %s", archive_entry_pathname(e), strerror(-r));
+                                refuse(x, r, "cannot create %s: %s", sym_archive_entry_pathname(e),
+                                       strerror(-r));
                         return r;
                 }
                 if (x->ended_early)
@@ -416,15 +423,17 @@ int tar_extract_stream(int in_fd, int dir_fd, const TarExtractOptions *o, char *
         };
         int r;
 
-        x.reader = archive_read_new();
+        if (dlopen_libarchive() < 0)
+                return -EOPNOTSUPP;
+        x.reader = sym_archive_read_new();
         if (!x.reader)
                 return -ENOMEM;
         r = stream_open(x.reader, in_fd);
         if (r < 0)
-                refuse(&x, r, "cannot read the archive: %s", strna(archive_error_string(x.reader)));
+                refuse(&x, r, "cannot read the archive: %s", strna(sym_archive_error_string(x.reader)));
         else
                 r = stream_extract(&x);
-        archive_read_free(x.reader);
+        sym_archive_read_free(x.reader);
         if (r < 0 && ret_error)
                 *ret_error = strdup(error[0] ? error : strerror(-r));
         return r;

@@ -2,8 +2,6 @@
 /*
  * tree-tar.c — a directory tree → tar stream, with overlayfs whiteouts as OCI whiteouts (see tree-tar.h).
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -12,6 +10,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "shared/archive-dl.h"
 #include "shared/fileio.h"
 #include "shared/tree-tar.h"
 #include "shared/util.h"
@@ -56,10 +55,10 @@ static _printf_(3, 4) int tree_fail(TreeTar *t, int r, const char *fmt, ...) {
 }
 
 static int archive_fail(TreeTar *t, const char *path) {
-        int e = archive_errno(t->archive);
+        int e = sym_archive_errno(t->archive);
 
         return tree_fail(t, e > 0 ? -e : -EIO, "cannot write %s: %s", path,
-                         strna(archive_error_string(t->archive)));
+                         strna(sym_archive_error_string(t->archive)));
 }
 
 /* The first path of an inode with several links seen before, or NULL (and remembers this one). */
@@ -80,21 +79,21 @@ static const char *hardlink_of(TreeTar *t, const struct stat *st, const char *pa
 }
 
 static int write_header(TreeTar *t, struct archive_entry *e, const char *path) {
-        return archive_write_header(t->archive, e) == ARCHIVE_OK ? 0 : archive_fail(t, path);
+        return sym_archive_write_header(t->archive, e) == ARCHIVE_OK ? 0 : archive_fail(t, path);
 }
 
 static int write_empty(TreeTar *t, const char *path) {
-        struct archive_entry *e = archive_entry_new();
+        struct archive_entry *e = sym_archive_entry_new();
         int r;
 
         if (!e)
                 return -ENOMEM;
-        archive_entry_set_pathname(e, path);
-        archive_entry_set_filetype(e, AE_IFREG);
-        archive_entry_set_perm(e, 0644);
-        archive_entry_set_size(e, 0);
+        sym_archive_entry_set_pathname(e, path);
+        sym_archive_entry_set_filetype(e, AE_IFREG);
+        sym_archive_entry_set_perm(e, 0644);
+        sym_archive_entry_set_size(e, 0);
         r = write_header(t, e, path);
-        archive_entry_free(e);
+        sym_archive_entry_free(e);
         return r;
 }
 
@@ -117,7 +116,7 @@ static int write_contents(TreeTar *t, int dir_fd, const char *name, const struct
                         return tree_fail(t, (int) n, "cannot read %s: %s", path, strerror((int) -n));
                 if (n == 0)
                         break;
-                if (archive_write_data(t->archive, buf, (size_t) n) != n)
+                if (sym_archive_write_data(t->archive, buf, (size_t) n) != n)
                         return archive_fail(t, path);
                 left -= (uint64_t) n;
         }
@@ -150,39 +149,39 @@ static int write_node(TreeTar *t, int dir_fd, const char *name, const char *path
                 r = oci_whiteout_path(path, &wh);
                 return r < 0 ? r : write_empty(t, wh);
         }
-        e = archive_entry_new();
+        e = sym_archive_entry_new();
         if (!e)
                 return -ENOMEM;
-        archive_entry_copy_stat(e, &st);
-        archive_entry_set_pathname(e, path);
-        archive_entry_set_uname(e, NULL);
-        archive_entry_set_gname(e, NULL);
+        sym_archive_entry_copy_stat(e, &st);
+        sym_archive_entry_set_pathname(e, path);
+        sym_archive_entry_set_uname(e, NULL);
+        sym_archive_entry_set_gname(e, NULL);
         if (!S_ISREG(st.st_mode))
-                archive_entry_set_size(e, 0);
+                sym_archive_entry_set_size(e, 0);
         if (S_ISLNK(st.st_mode)) {
                 n = readlinkat(dir_fd, name, target, sizeof(target) - 1);
                 if (n < 0)
                         r = tree_fail(t, negative_errno(), "cannot read link %s: %m", path);
                 else {
                         target[n] = 0;
-                        archive_entry_set_symlink(e, target);
+                        sym_archive_entry_set_symlink(e, target);
                 }
         } else if (!S_ISDIR(st.st_mode) && st.st_nlink > 1 && (link = hardlink_of(t, &st, path))) {
-                archive_entry_set_hardlink(e, link);
-                archive_entry_set_size(e, 0);
+                sym_archive_entry_set_hardlink(e, link);
+                sym_archive_entry_set_size(e, 0);
         }
         if (S_ISDIR(st.st_mode)) {
                 _cleanup_free_ char *dir_path = NULL;
                 if (asprintf(&dir_path, "%s/", path) < 0)
                         r = -ENOMEM;
                 else
-                        archive_entry_set_pathname(e, dir_path);
+                        sym_archive_entry_set_pathname(e, dir_path);
         }
         if (r >= 0)
                 r = write_header(t, e, path);
-        if (r >= 0 && S_ISREG(st.st_mode) && archive_entry_size(e) > 0)
+        if (r >= 0 && S_ISREG(st.st_mode) && sym_archive_entry_size(e) > 0)
                 r = write_contents(t, dir_fd, name, &st, path);
-        archive_entry_free(e);
+        sym_archive_entry_free(e);
         if (r >= 0 && S_ISDIR(st.st_mode)) {
                 _cleanup_close_ int fd =
                         openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -233,18 +232,20 @@ static int tree_tar_run(TreeTar *t, int out_fd, int dir_fd, const char *name, co
 
         if (t->error)
                 *t->error = NULL;
-        t->archive = archive_write_new();
+        if (dlopen_libarchive() < 0)
+                return -EOPNOTSUPP;
+        t->archive = sym_archive_write_new();
         if (!t->archive)
                 return -ENOMEM;
-        if (archive_write_set_format_pax_restricted(t->archive) != ARCHIVE_OK ||
-            archive_write_set_bytes_in_last_block(t->archive, 1) != ARCHIVE_OK ||
-            archive_write_open_fd(t->archive, out_fd) != ARCHIVE_OK)
+        if (sym_archive_write_set_format_pax_restricted(t->archive) != ARCHIVE_OK ||
+            sym_archive_write_set_bytes_in_last_block(t->archive, 1) != ARCHIVE_OK ||
+            sym_archive_write_open_fd(t->archive, out_fd) != ARCHIVE_OK)
                 r = archive_fail(t, "the archive");
         if (r >= 0)
                 r = name ? write_node(t, dir_fd, name, as, 0) : walk(t, dir_fd, NULL, 0);
-        if (r >= 0 && archive_write_close(t->archive) != ARCHIVE_OK)
+        if (r >= 0 && sym_archive_write_close(t->archive) != ARCHIVE_OK)
                 r = archive_fail(t, "the archive");
-        archive_write_free(t->archive);
+        sym_archive_write_free(t->archive);
         for (size_t i = 0; i < t->n_links; i++)
                 free(t->links[i].path);
         free(t->links);
