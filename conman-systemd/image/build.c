@@ -4,7 +4,6 @@
  */
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,17 +15,7 @@
 #include "image/manifest.h"
 #include "image/reference.h"
 
-static _printf_(3, 4) int build_fail(char **ret_error, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_error && !*ret_error) {
-                va_start(ap, fmt);
-                if (vasprintf(ret_error, fmt, ap) < 0)
-                        *ret_error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
+#define build_fail(x, r, ...) error_setf((x), (r), __VA_ARGS__)
 
 static struct json_object *child(struct json_object *o, const char *key, json_type type) {
         struct json_object *v;

@@ -4,7 +4,6 @@
  */
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -27,17 +26,7 @@ typedef struct Import {
         char **error;
 } Import;
 
-static _printf_(3, 4) int import_fail(Import *im, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (im->error && !*im->error) {
-                va_start(ap, fmt);
-                if (vasprintf(im->error, fmt, ap) < 0)
-                        *im->error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
+#define import_fail(x, r, ...) error_setf((x)->error, (r), __VA_ARGS__)
 
 /* Opens a file below dir_fd; symlinks are followed only while they stay below it. */
 static int open_beneath(int dir_fd, const char *path, int flags) {

@@ -3,7 +3,6 @@
  * pull.c — registry → store (see pull.h).
  */
 #include <fcntl.h>
-#include <stdarg.h>
 
 #include "shared/fileio.h"
 #include "shared/log.h"
@@ -90,17 +89,7 @@ static void on_blob_progress(uint64_t done, void *userdata) {
         progress_update(p, p->current, done);
 }
 
-static _printf_(3, 4) int pull_fail(Pull *p, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (p->error && !*p->error) {
-                va_start(ap, fmt);
-                if (vasprintf(p->error, fmt, ap) < 0)
-                        *p->error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
+#define pull_fail(x, r, ...) error_setf((x)->error, (r), __VA_ARGS__)
 
 static int pull_fail_registry(Pull *p, int r, const char *what) {
         const char *e = registry_client_error(p->client);

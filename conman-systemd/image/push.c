@@ -4,7 +4,6 @@
  */
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <sys/mman.h>
 
 #include "shared/fileio.h"
@@ -42,17 +41,7 @@ void push_result_done(PushResult *r) {
         r->destination = NULL;
 }
 
-static _printf_(3, 4) int push_fail(Push *p, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (p->error && !*p->error) {
-                va_start(ap, fmt);
-                if (vasprintf(p->error, fmt, ap) < 0)
-                        *p->error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
+#define push_fail(x, r, ...) error_setf((x)->error, (r), __VA_ARGS__)
 
 static int push_fail_registry(Push *p, int r, const char *what) {
         const char *e = registry_client_error(p->client);

@@ -5,7 +5,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,17 +48,7 @@ typedef struct Save {
         char **error;
 } Save;
 
-static _printf_(3, 4) int save_fail(Save *sv, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (sv->error && !*sv->error) {
-                va_start(ap, fmt);
-                if (vasprintf(sv->error, fmt, ap) < 0)
-                        *sv->error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
+#define save_fail(x, r, ...) error_setf((x)->error, (r), __VA_ARGS__)
 
 static int archive_fail(Save *sv, const char *name) {
         int e = archive_errno(sv->archive);

@@ -3,7 +3,6 @@
  * tags.c — the tags of a repository for `pull --all-tags` (see tags.h): the repository's registry
  * endpoints (mirrors first, registries.h) are asked in order, the first that answers wins.
  */
-#include <stdarg.h>
 
 #include "shared/log.h"
 #include "shared/names.h"
@@ -25,17 +24,7 @@ static unsigned tags_page_size(void) {
         return *end || n > 10000 ? 0 : (unsigned) n;
 }
 
-static _printf_(3, 4) int tags_fail(char **error, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (error && !*error) {
-                va_start(ap, fmt);
-                if (vasprintf(error, fmt, ap) < 0)
-                        *error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
+#define tags_fail(x, r, ...) error_setf((x), (r), __VA_ARGS__)
 
 static int tags_from(const Reference *ref, const RegistryEndpoint *e, const RegistryOptions *opts,
                      char ***ret, char **ret_error) {

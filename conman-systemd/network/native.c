@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <stdarg.h>
 
 #include "shared/fileio.h"
 #include "shared/log.h"
@@ -23,17 +22,7 @@ int native_veth_name(const char *container_id, char **ret) {
         return asprintf(ret, NATIVE_VETH_PREFIX "%.12s", container_id) < 0 ? -ENOMEM : 0;
 }
 
-/* *ret_message (when asked for and not set yet) for people. */
-_printf_(2, 3) static void set_message(char **ret_message, const char *fmt, ...) {
-        va_list ap;
-
-        if (!ret_message || *ret_message)
-                return;
-        va_start(ap, fmt);
-        if (vasprintf(ret_message, fmt, ap) < 0)
-                *ret_message = NULL;
-        va_end(ap);
-}
+#define set_message(ret, ...) (void) error_setf((ret), 0, __VA_ARGS__)
 
 static int parse_ipv4(const char *s, uint32_t *ret) {
         struct in_addr in;

@@ -4,7 +4,6 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -42,17 +41,7 @@ int oci_whiteout_path(const char *path, char **ret) {
                        : 0;
 }
 
-static _printf_(3, 4) int tree_fail(TreeTar *t, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (t->error && !*t->error) {
-                va_start(ap, fmt);
-                if (vasprintf(t->error, fmt, ap) < 0)
-                        *t->error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
+#define tree_fail(x, r, ...) error_setf((x)->error, (r), __VA_ARGS__)
 
 static int archive_fail(TreeTar *t, const char *path) {
         int e = sym_archive_errno(t->archive);

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -106,6 +107,18 @@ int strv_push_take(char ***l, char *s) {
         nl[n + 1] = NULL;
         *l = nl;
         return 0;
+}
+
+int error_setf(char **ret, int r, const char *fmt, ...) {
+        va_list ap;
+
+        if (!ret || *ret)
+                return r;
+        va_start(ap, fmt);
+        if (vasprintf(ret, fmt, ap) < 0)
+                *ret = NULL;
+        va_end(ap);
+        return r;
 }
 
 static int compare_strings(const void *a, const void *b) {

@@ -30,6 +30,10 @@ char *format_timestamp(uint64_t usec, char buf[static 40]);
 char *format_age(uint64_t usec, char buf[static 40]);
 
 size_t strv_length(char *const *l);
+/* Sets *ret (when asked for and not set yet: the first failure says what went wrong) to the formatted
+ * message, for people; returns r. */
+_printf_(3, 4) int error_setf(char **ret, int r, const char *fmt, ...);
+
 int strv_push(char ***l, const char *s); /* appends a copy */
 void strv_sort(char **l);                /* in strcmp order; NULL is fine */
 int strv_push_take(char ***l, char *s);  /* appends s, taking ownership even on failure */
