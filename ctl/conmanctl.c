@@ -15,7 +15,9 @@
 #include "ctl.h"
 #include "help.h"
 
-static const char *const image_verbs[] = { "import", "inspect", "prune", "ls", "pull", "rm", NULL };
+static const char *const image_verbs[] = {
+        "history", "import", "inspect", "prune", "ls", "pull", "rm", NULL
+};
 static const char *const network_verbs[] = { "create", "ls", "inspect", "rm", "prune", NULL };
 static const char *const system_verbs[] = { "df", "prune", NULL };
 static const char *const volume_verbs[] = { "create", "ls", "inspect", "rm", "prune", NULL };
@@ -55,8 +57,9 @@ static const Verb verbs[] = {
         { "events", "Print container events as they happen", verb_events },
         { "pull", "Pull images from a registry", verb_pull },
         { "images", "List images", verb_images },
+        { "history", "Show the history of an image", verb_history },
         { "rmi", "Remove images", verb_rmi },
-        { "image", "Manage images: import, inspect, prune, ls, pull, rm", verb_image,
+        { "image", "Manage images: history, import, inspect, prune, ls, pull, rm", verb_image,
           .subverbs = image_verbs },
         { "tag", "Give an image another name", verb_tag },
         { "untag", "Remove one name of an image", verb_untag },

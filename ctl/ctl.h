@@ -76,7 +76,8 @@ int verb_events(int argc, char *argv[]);
 int verb_pull(int argc, char *argv[]);
 int verb_images(int argc, char *argv[]);
 int verb_rmi(int argc, char *argv[]);
-int verb_image(int argc, char *argv[]); /* import inspect prune ls pull rm */
+int verb_history(int argc, char *argv[]); /* history, image history */
+int verb_image(int argc, char *argv[]);   /* import inspect prune ls pull rm */
 int verb_tag(int argc, char *argv[]);
 int verb_untag(int argc, char *argv[]);
 int verb_push(int argc, char *argv[]);

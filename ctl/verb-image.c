@@ -788,6 +788,7 @@ static int verb_image_prune(int argc, char *argv[]) {
 
 int verb_image(int argc, char *argv[]) {
         static const Verb sub[] = {
+                { "history", NULL, verb_history },
                 { "import", NULL, verb_image_import },
                 { "inspect", NULL, verb_image_inspect },
                 { "prune", NULL, verb_image_prune },
@@ -800,6 +801,7 @@ int verb_image(int argc, char *argv[]) {
 
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
                 printf("Usage: conmanctl image VERB [ARGS...]\n\n"
+                       "  history IMAGE       Show the history of an image (= conmanctl history)\n"
                        "  import PATH [REF]   Load an OCI layout, oci-archive or docker-save tarball (= load)\n"
                        "  inspect IMAGE...    Show images as JSON\n"
                        "  prune               Remove unused untagged images and layers\n"

@@ -30,4 +30,3 @@ bool image_store_layer_referenced_locked(ImageStore *s, const char *diff_hex);
 int image_store_prune_images_locked(ImageStore *s, char ***deleted);
 /* store.c */
 int image_store_remove_unused_layers_locked(ImageStore *s, char ***deleted, uint64_t *reclaimed);
-int image_store_layer_size(ImageStore *s, const char *diff_id, uint64_t *ret);

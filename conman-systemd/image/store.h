@@ -119,6 +119,8 @@ void image_store_writer_end(ImageStore *s);
 int image_store_make_tmp(ImageStore *s, char **ret_name, int *ret_fd);
 int image_store_tmp_fd(const ImageStore *s);
 bool image_store_has_layer(ImageStore *s, const char *diff_id);
+/* The unpacked size of a stored layer (its layer.json); -ENOENT when it is not there. */
+int image_store_layer_size(ImageStore *s, const char *diff_id, uint64_t *ret);
 /* Stores a blob after checking its digest. */
 int image_store_put_blob(ImageStore *s, const char *digest, const void *data, size_t size);
 /* Unpacks a layer blob (read from fd) into the store, checking the blob digest when given and the

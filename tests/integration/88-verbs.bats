@@ -344,3 +344,55 @@ PY
         run sh -c 'echo garbage | conmanctl cp - cpe:/tmp'
         [ "$status" -eq 125 ]
 }
+
+# history (issue 18): an image of two layers (made by umoci with history entries) and a config step that
+# made no layer; docker's columns, sizes of the unpacked layers, 0B for the empty layer.
+history_image() {
+        local w=/var/tmp/img-history
+        conmanctl image inspect localhost/hist88:1 >/dev/null 2>&1 && return 0
+        rm -rf "$w"
+        umoci init --layout "$w/oci"
+        umoci new --image "$w/oci:1"
+        umoci unpack --image "$w/oci:1" "$w/b" >/dev/null
+        cp -a "$R/." "$w/b/rootfs/"
+        umoci repack --history.created_by "/bin/sh -c #(nop) ADD file:busybox in / with a long tail of words" \
+                --image "$w/oci:1" "$w/b" >/dev/null
+        rm -rf "$w/b" && umoci unpack --image "$w/oci:1" "$w/b" >/dev/null
+        head -c 300000 /dev/zero >"$w/b/rootfs/big"
+        umoci repack --history.created_by "RUN make-big" --history.comment "made big" --image "$w/oci:1" "$w/b" >/dev/null
+        umoci config --history.created_by 'CMD ["sh"]' --image "$w/oci:1" --config.cmd sh
+        conmanctl image import "$w/oci" localhost/hist88:1 >/dev/null
+}
+
+@test "history: docker's columns newest first, layer sizes, 0B for a step without a layer, -q, --no-trunc, -H=false, --format" {
+        history_image
+        id=$(conmanctl images -q localhost/hist88:1)
+        run conmanctl history localhost/hist88:1
+        [ "$status" -eq 0 ]
+        [ "${#lines[@]}" -eq 4 ]
+        [[ "${lines[0]}" =~ ^IMAGE\ +CREATED\ +CREATED\ BY\ +SIZE\ +COMMENT$ ]]
+        [[ "${lines[1]}" =~ ^$id\ +.*ago\ +CMD\ \[\"sh\"\]\ +0B\ *$ ]] # (an empty COMMENT: padded as docker's)
+        [[ "${lines[2]}" =~ ^\<missing\>\ +.*RUN\ make-big\ +30[0-9]kB\ +made\ big$ ]]
+        [[ "${lines[3]}" == *"/bin/sh -c #(nop) ADD file:busybox in / with…"* ]]
+        run conmanctl history -q localhost/hist88:1
+        [ "$output" = "$id"$'\n<missing>\n<missing>' ]
+        run conmanctl history --no-trunc --format '{{.ID}}|{{.CreatedBy}}' localhost/hist88:1
+        [[ "${lines[0]}" == "sha256:$id"* ]]
+        [[ "${lines[2]}" == "<missing>|/bin/sh -c #(nop) ADD file:busybox in / with a long tail of words" ]]
+        run conmanctl history -H=false --format '{{.Size}} {{.CreatedSince}}' localhost/hist88:1
+        [[ "${lines[1]}" =~ ^30[0-9]{4}\ 20[0-9-]{8}T[0-9:]{8}Z$ ]]
+        run conmanctl image history --format json localhost/hist88:1
+        [ "$status" -eq 0 ]
+        echo "${lines[1]}" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["Comment"] == "made big", d; assert set(d) == {"ID","CreatedSince","CreatedAt","CreatedBy","Size","Comment"}'
+}
+
+@test "history: an unknown image or no image is a clear error with exit code 125" {
+        run conmanctl history no-such-image:1
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"no such image"* ]]
+        run conmanctl history
+        [ "$status" -eq 125 ]
+        run conmanctl history --help
+        [ "$status" -eq 0 ]
+        [[ "$output" == "Usage: conmanctl history"* ]]
+}

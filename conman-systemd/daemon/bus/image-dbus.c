@@ -11,6 +11,7 @@
 #include "image/import.h"
 #include "image/registry.h"
 #include "image/store.h"
+#include "daemon/image-history.h"
 #include "daemon/image-job.h"
 #include "daemon/bus/bus-util.h"
 
@@ -377,6 +378,38 @@ static int method_inspect_image(sd_bus_message *msg, void *userdata, sd_bus_erro
                 json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/* docker's GET /images/NAME/history: rows newest first, sizes from the unpacked layers. */
+static int method_image_history(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(image_record_freep) ImageRecord *rec = NULL;
+        _cleanup_json_ struct json_object *rows = NULL;
+        _cleanup_free_ uint64_t *sizes = NULL;
+        _cleanup_free_ char *config = NULL;
+        Manager *m = userdata;
+        size_t size = 0, n;
+        const char *ref;
+        int r;
+
+        r = sd_bus_message_read(msg, "s", &ref);
+        if (r < 0)
+                return r;
+        r = image_store_find(m->image_store, ref, &rec);
+        if (r < 0)
+                return image_bus_error(error, r, ref,
+                                       r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
+        (void) image_store_read_config(m->image_store, rec->id, &config, &size);
+        n = strv_length(rec->diff_ids);
+        sizes = calloc(n + 1, sizeof(uint64_t));
+        if (!sizes)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                (void) image_store_layer_size(m->image_store, rec->diff_ids[i], &sizes[i]);
+        r = image_history_build(config, rec->id, rec->repo_tags, sizes, n, &rows);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(msg, "s",
+                                          json_object_to_json_string_ext(rows, JSON_C_TO_STRING_PLAIN));
+}
+
 static int method_remove_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         _cleanup_strv_free_ char **untagged = NULL, **deleted = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -443,6 +476,8 @@ static const sd_bus_vtable image_manager_vtable[] = {
                                 method_list_images, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InspectImage", SD_BUS_ARGS("s", image), SD_BUS_RESULT("s", json),
                                 method_inspect_image, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ImageHistory", SD_BUS_ARGS("s", image), SD_BUS_RESULT("s", json),
+                                method_image_history, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("RemoveImage", SD_BUS_ARGS("s", image, "b", force),
                                 SD_BUS_RESULT("as", untagged, "as", deleted), method_remove_image,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
