@@ -131,7 +131,7 @@ static int on_winch(sd_event_source *source, const struct signalfd_siginfo *si, 
 static int on_interrupt(sd_event_source *source, const struct signalfd_siginfo *si, void *userdata) {
         Session *s = userdata;
 
-        if (s->p->kind == SESSION_ATTACH) {
+        if (s->p->kind == SESSION_ATTACH || s->p->no_sig_proxy) {
                 session_detach(s);
                 return 0;
         }

@@ -24,6 +24,7 @@ typedef struct SessionParams {
         bool stdin;          /* forward our stdin */
         bool close_stdin_on_eof;
         const char *detach_keys; /* NULL: the default */
+        bool no_sig_proxy;       /* run --sig-proxy=false: SIGINT/SIGTERM leave the container running */
 } SessionParams;
 
 /* Runs a session; for SESSION_RUN it calls StartContainer once attached. Returns the exit code to exit

@@ -58,7 +58,7 @@ int ctl_inspect_print(const CtlInspect *what, char **refs, const char *format);
 int ctl_run_attached(sd_bus *bus, const char *ref);
 
 /* Pulls an image for run/create, reporting on stderr (verb-image.c). */
-int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify, const char *platform);
+int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify, const char *platform, bool quiet);
 
 /* Verbs; each parses its own options and prints its own --help. argv[0] is the verb. */
 int verb_version(int argc, char *argv[]);

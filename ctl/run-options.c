@@ -65,7 +65,7 @@ static const char create_usage[] =
         "      --dns-search DOMAIN    A search domain of /etc/resolv.conf (repeatable)\n"
         "      --dns-option OPTION    An options word of /etc/resolv.conf, e.g. ndots:2 (repeatable)\n"
         "      --ip ADDRESS           A fixed IPv4 address on the (bridge) network\n"
-        "      --mac-address MAC      The MAC address of eth0, e.g. 02:42:ac:11:00:02"
+        "      --mac-address MAC      The MAC address of eth0, e.g. 02:42:ac:11:00:02\n"
         "  -m, --memory SIZE          Memory limit (MemoryMax=), e.g. 64m, 1g\n"
         "      --cpus N               CPU limit (CPUQuota=), e.g. 1.5\n"
         "  -c, --cpu-shares N         Relative CPU shares, docker scale (CPUWeight=)\n"
@@ -82,6 +82,7 @@ static const char create_usage[] =
         "      --device-write-bps DEV:RATE   Write rate limit (IOWriteBandwidthMax=)\n"
         "      --device-read-iops DEV:RATE   Read operations per second (IOReadIOPSMax=)\n"
         "      --device-write-iops DEV:RATE  Write operations per second (IOWriteIOPSMax=)\n"
+        "      --blkio-weight-device DEV:WEIGHT  I/O weight 10-1000 of one device (IODeviceWeight=)\n"
         "      --ulimit NAME=SOFT[:HARD]     A resource limit, e.g. nofile=1024:2048 (LimitNOFILE=)\n"
         "      --oom-score-adj N      OOM score adjustment, -1000-1000 (OOMScoreAdjust=)\n"
         "      --shm-size SIZE        Size of /dev/shm (default 64m)\n"
@@ -103,6 +104,7 @@ static const char create_usage[] =
         "  -t, --tty                  Give the container a terminal (its output and input go through it)\n"
         "  -i, --interactive          Keep the container's stdin open; run forwards ours to it\n"
         "%s"
+        "%s"
         "      --help                 Show this help\n";
 
 static void help(const char *verb, bool is_run) {
@@ -114,10 +116,11 @@ static void help(const char *verb, bool is_run) {
                         "      --rm                   Remove the container when it exits\n"
                         "      --detach-keys KEYS     Keys that leave an -it container running (default ctrl-p,ctrl-q)\n"
                       : "      --rm                   Remove the container when it exits\n",
-               run_health_help);
+               run_host_help, run_health_help);
 }
 
 void run_options_done(RunOptions *o) {
+        run_host_done(&o->host);
         strv_freep(&o->env);
         strv_freep(&o->annotations);
         strv_freep(&o->ulimits);
@@ -250,6 +253,7 @@ enum {
         ARG_DEVICE_WRITE_BPS,
         ARG_DEVICE_READ_IOPS,
         ARG_DEVICE_WRITE_IOPS,
+        ARG_BLKIO_WEIGHT_DEVICE, /* DEVICE_WEIGHT */
         ARG_ULIMIT,
         ARG_OOM_SCORE_ADJ,
         ARG_SHM_SIZE,
@@ -264,6 +268,8 @@ enum {
         ARG_MAC_ADDRESS,
         ARG_MOUNT,
         ARG_TMPFS,
+        ARG_HOST_FIRST, /* run-host.h's flags, in RunHostFlag order */
+        ARG_HOST_LAST = ARG_HOST_FIRST + _RUN_HOST_FLAG_MAX - 1,
 };
 
 static const struct option run_long_options[] = {
@@ -323,6 +329,16 @@ static const struct option run_long_options[] = {
         { "device-write-bps", required_argument, NULL, ARG_DEVICE_WRITE_BPS },
         { "device-read-iops", required_argument, NULL, ARG_DEVICE_READ_IOPS },
         { "device-write-iops", required_argument, NULL, ARG_DEVICE_WRITE_IOPS },
+        { "blkio-weight-device", required_argument, NULL, ARG_BLKIO_WEIGHT_DEVICE },
+        { "pid", required_argument, NULL, ARG_HOST_FIRST + RUN_HOST_PID },
+        { "ipc", required_argument, NULL, ARG_HOST_FIRST + RUN_HOST_IPC },
+        { "uts", required_argument, NULL, ARG_HOST_FIRST + RUN_HOST_UTS },
+        { "cgroupns", required_argument, NULL, ARG_HOST_FIRST + RUN_HOST_CGROUPNS },
+        { "cgroup-parent", required_argument, NULL, ARG_HOST_FIRST + RUN_HOST_CGROUP_PARENT },
+        { "domainname", required_argument, NULL, ARG_HOST_FIRST + RUN_HOST_DOMAINNAME },
+        { "network-alias", required_argument, NULL, ARG_HOST_FIRST + RUN_HOST_NETWORK_ALIAS },
+        { "quiet", no_argument, NULL, 'q' },
+        { "sig-proxy", required_argument, NULL, ARG_HOST_FIRST + RUN_HOST_SIG_PROXY },
         { "ulimit", required_argument, NULL, ARG_ULIMIT },
         { "oom-score-adj", required_argument, NULL, ARG_OOM_SCORE_ADJ },
         { "shm-size", required_argument, NULL, ARG_SHM_SIZE },
@@ -399,6 +415,7 @@ static int parse_device_rate(RunOptions *o, DeviceRateKind k, const char *v) {
         if (device_rate_parse(k, v, &path, &rate) < 0)
                 return invalid_value(device_rate_option(k), v,
                                      k <= DEVICE_WRITE_BPS ? "use /dev/DEVICE:RATE, RATE a size such as 1mb"
+                                     : k == DEVICE_WEIGHT  ? "use /dev/DEVICE:WEIGHT, WEIGHT 10-1000"
                                                            : "use /dev/DEVICE:RATE, RATE a number above 0");
         return strv_push(&o->device_rates[k], v) < 0 ? log_oom() : 0;
 }
@@ -457,7 +474,7 @@ static int parse_resource_option(int c, RunOptions *o) {
         case ARG_BLKIO_WEIGHT:
                 return parse_in_range("blkio-weight", optarg, 10, 1000, &o->blkio_weight,
                                       &o->have_blkio_weight);
-        case ARG_DEVICE_READ_BPS ... ARG_DEVICE_WRITE_IOPS:
+        case ARG_DEVICE_READ_BPS ... ARG_BLKIO_WEIGHT_DEVICE:
                 return parse_device_rate(o, (DeviceRateKind) (c - ARG_DEVICE_READ_BPS), optarg);
         case ARG_ULIMIT: return parse_ulimit(o, optarg);
         case ARG_OOM_SCORE_ADJ: return parse_oom_score_adj(o, optarg);
@@ -555,6 +572,8 @@ static int parse_more_option(int c, RunOptions *o) {
         case ARG_HEALTH_FIRST ... ARG_HEALTH_LAST:
                 return run_health_parse((RunHealthFlag) (c - ARG_HEALTH_FIRST), optarg, &o->health);
         case ARG_CIDFILE: o->cidfile = optarg; return 0;
+        case 'q': return run_host_parse(&o->host, RUN_HOST_QUIET, NULL);
+        case ARG_HOST_FIRST ... ARG_HOST_LAST: return run_host_parse(&o->host, c - ARG_HOST_FIRST, optarg);
         case ARG_LABEL_FILE: return read_label_file(optarg, &o->labels);
         case ARG_ANNOTATION:
                 if (!strchr(optarg, '=') || optarg[0] == '=')
@@ -669,7 +688,7 @@ int run_options_parse(int argc, char *argv[], bool is_run, RunOptions *o) {
 
         o->tls_verify = true;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "+dtie:w:u:v:h:l:m:c:p:P", run_long_options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+dtie:w:u:v:h:l:m:c:p:Pq", run_long_options, NULL)) >= 0) {
                 if (c == ARG_HELP) {
                         help(argv[0], is_run);
                         return 0;
@@ -864,10 +883,9 @@ static int append_network_lists(sd_bus_message *m, const RunOptions *o) {
 /* --entrypoint (one word, as docker; '' an empty list), --annotation, --ulimit and the device rates. */
 static int append_more_lists(sd_bus_message *m, const RunOptions *o) {
         static const char *const rate_keys[_DEVICE_RATE_KIND_MAX] = {
-                [DEVICE_READ_BPS] = "DeviceReadBps",
-                [DEVICE_WRITE_BPS] = "DeviceWriteBps",
-                [DEVICE_READ_IOPS] = "DeviceReadIOps",
-                [DEVICE_WRITE_IOPS] = "DeviceWriteIOps",
+                [DEVICE_READ_BPS] = "DeviceReadBps",   [DEVICE_WRITE_BPS] = "DeviceWriteBps",
+                [DEVICE_READ_IOPS] = "DeviceReadIOps", [DEVICE_WRITE_IOPS] = "DeviceWriteIOps",
+                [DEVICE_WEIGHT] = "BlkioWeightDevice",
         };
         char *entrypoint[] = { (char *) o->entrypoint, NULL };
         int r = 0;
@@ -982,6 +1000,8 @@ int run_options_append(sd_bus_message *m, const RunOptions *o) {
         if (r >= 0)
                 r = run_health_append(m, &o->health);
         if (r >= 0)
+                r = run_host_append(m, &o->host);
+        if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
 }
@@ -1066,7 +1086,7 @@ int run_options_pull(sd_bus *bus, const RunOptions *o) {
                 return 0;
         if (streq(policy, "never"))
                 return 0; /* create says it is missing (or runs what there is) */
-        r = ctl_pull_image(bus, o->image, o->tls_verify, o->platform[0] ? o->platform : NULL);
+        r = ctl_pull_image(bus, o->image, o->tls_verify, o->platform[0] ? o->platform : NULL, o->host.quiet);
         if (r >= 0)
                 (void) image_present(bus, o);
         return r;

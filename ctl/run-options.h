@@ -12,6 +12,7 @@
 #include "shared/macro.h"
 #include "shared/run-limits.h"
 #include "run-health.h"
+#include "run-host.h"
 
 typedef struct RunOptions {
         bool detach;
@@ -63,6 +64,7 @@ typedef struct RunOptions {
         bool have_memory_swap, have_memory_reservation, have_blkio_weight, have_cpu_period,
                 have_cpu_quota_docker, have_shm_size;
         RunHealth health; /* --health-* (run-health.h) */
+        RunHost host;     /* --pid, --cgroup-parent, -q, --sig-proxy & co. (run-host.h) */
         char **command;   /* borrowed from argv */
         char *rootfs_abs; /* owned storage behind rootfs */
 } RunOptions;

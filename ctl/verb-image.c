@@ -172,7 +172,9 @@ static int pull_one(sd_bus *bus, const char *ref) {
                 return r;
         }
         r = sd_bus_message_read(s.reply, "so", &id, &path);
-        if (r >= 0 && arg_silent)
+        if (r >= 0 && arg_silent && arg_quiet)
+                ;
+        else if (r >= 0 && arg_silent)
                 fprintf(stderr, "Pulled %s (%.12s)\n", ref, id);
         else if (r >= 0)
                 printf(arg_quiet ? "%s\n" : "Pulled %s\nImage ID: %s\n", arg_quiet ? id : ref, id);
@@ -180,7 +182,8 @@ static int pull_one(sd_bus *bus, const char *ref) {
         return r < 0 ? r : 0;
 }
 
-int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify, const char *platform) {
+int ctl_pull_image(sd_bus *bus, const char *ref, bool tls_verify, const char *platform, bool quiet) {
+        arg_quiet = quiet; /* no progress */
         arg_tls_verify = tls_verify;
         arg_platform = platform;
         arg_silent = true;

@@ -107,7 +107,8 @@ int verb_run(int argc, char *argv[]) {
                                     .id = id,
                                     .stdin = o.interactive,
                                     .close_stdin_on_eof = o.interactive && !o.tty,
-                                    .detach_keys = o.detach_keys };
+                                    .detach_keys = o.detach_keys,
+                                    .no_sig_proxy = o.host.no_sig_proxy };
                 return ctl_session_run(bus, &p);
         }
 

@@ -76,6 +76,7 @@ static struct json_object *config_json(Container *c, bool redact) {
         struct json_object *o = json_object_new_object();
 
         json_object_object_add(o, "Hostname", json_object_new_string(s->hostname ?: ""));
+        json_object_object_add(o, "Domainname", json_object_new_string(strempty(s->domainname)));
         json_object_object_add(o, "User", json_object_new_string(s->user ?: ""));
         if (!redact)
                 json_object_object_add(o, "Cmd", json_strv_new(s->command));
@@ -145,7 +146,8 @@ static struct json_object *device_rates_json(DeviceRateKind k, char **rates) {
                 if (device_rate_parse(k, *d, &path, &rate) < 0)
                         continue;
                 json_object_object_add(o, "Path", json_object_new_string(path));
-                json_object_object_add(o, "Rate", json_object_new_uint64(rate));
+                json_object_object_add(o, k == DEVICE_WEIGHT ? "Weight" : "Rate",
+                                       json_object_new_uint64(rate));
                 json_object_array_add(a, o);
         }
         return a;
@@ -154,10 +156,9 @@ static struct json_object *device_rates_json(DeviceRateKind k, char **rates) {
 /* docker's names of the flags of run-limits.h. */
 static void add_run_limits_json(struct json_object *o, const ContainerSpec *s) {
         static const char *const rate_keys[_DEVICE_RATE_KIND_MAX] = {
-                [DEVICE_READ_BPS] = "BlkioDeviceReadBps",
-                [DEVICE_WRITE_BPS] = "BlkioDeviceWriteBps",
-                [DEVICE_READ_IOPS] = "BlkioDeviceReadIOps",
-                [DEVICE_WRITE_IOPS] = "BlkioDeviceWriteIOps",
+                [DEVICE_READ_BPS] = "BlkioDeviceReadBps",   [DEVICE_WRITE_BPS] = "BlkioDeviceWriteBps",
+                [DEVICE_READ_IOPS] = "BlkioDeviceReadIOps", [DEVICE_WRITE_IOPS] = "BlkioDeviceWriteIOps",
+                [DEVICE_WEIGHT] = "BlkioWeightDevice",
         };
         uint64_t period = s->cpu_period_usec ?: 100000;
 
@@ -186,6 +187,10 @@ static struct json_object *host_config_json(Container *c) {
         json_object_object_add(o, "CpusetCpus", json_object_new_string(strempty(s->cpuset_cpus)));
         json_object_object_add(o, "CpusetMems", json_object_new_string(strempty(s->cpuset_mems)));
         json_object_object_add(o, "PidMode", json_object_new_string(strempty(s->pid_mode)));
+        json_object_object_add(o, "IpcMode", json_object_new_string(s->ipc_mode ?: "private"));
+        json_object_object_add(o, "UTSMode", json_object_new_string(strempty(s->uts_mode)));
+        json_object_object_add(o, "CgroupnsMode", json_object_new_string(s->cgroupns_mode ?: "host"));
+        json_object_object_add(o, "CgroupParent", json_object_new_string(strempty(s->cgroup_parent)));
         if (s->security.has_oom_score_adj)
                 json_object_object_add(o, "OomScoreAdj", json_object_new_int(s->security.oom_score_adj));
         json_object_object_add(rp, "Name", json_object_new_string(restart_policy_to_string(s->restart)));

@@ -269,7 +269,8 @@ int container_build_oci_config(Container *c, struct json_object **ret, sd_bus_er
                                              .pod_hostname = pod.uts_path ? pod.hostname : NULL,
                                              .pid_ns_path = pid_path,
                                              .pid_host = pid_host,
-                                             .ipc_host = pod.ipc_host },
+                                             .ipc_host = pod.ipc_host || (c->spec.ipc_mode &&
+                                                                          streq(c->spec.ipc_mode, "host")) },
                                 ret, error);
 }
 

@@ -433,13 +433,20 @@ static void write_service_section(FILE *out, const ContainerSpec *s) {
         write_service_limits(out, s);
 }
 
-/* The settings of the CRI server's options (CreateContainer's Annotations, LogPath ...) have no key in a
- * .container file: the first one the container has, or NULL. */
+/* The settings of the CRI server's options (CreateContainer's Annotations, LogPath ...) and run's host flags
+ * (--ipc, --uts, --cgroupns, --cgroup-parent, --domainname, --network-alias) have no key in a .container
+ * file: the first one the container has, or NULL. */
 static const char *cri_only_setting(const ContainerSpec *s) {
         const SecuritySpec *sec = &s->security;
 
         return s->log_path               ? "LogPath"
                : s->pid_mode             ? "PidMode"
+               : s->ipc_mode             ? "IpcMode"
+               : s->uts_mode             ? "UTSMode"
+               : s->cgroupns_mode        ? "CgroupnsMode"
+               : s->cgroup_parent        ? "CgroupParent"
+               : s->domainname           ? "Domainname"
+               : s->network_aliases      ? "NetworkAliases"
                : sec->has_masked_paths   ? "MaskedPaths"
                : sec->has_readonly_paths ? "ReadonlyPaths"
                                          : NULL;

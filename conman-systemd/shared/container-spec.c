@@ -199,6 +199,12 @@ void container_spec_done(ContainerSpec *s) {
         free(s->pod_name);
         free(s->pod_slice);
         free(s->pid_mode);
+        free(s->ipc_mode);
+        free(s->uts_mode);
+        free(s->cgroupns_mode);
+        free(s->cgroup_parent);
+        free(s->domainname);
+        strv_freep(&s->network_aliases);
         free(s->cpuset_cpus);
         free(s->cpuset_mems);
         security_spec_done(&s->security);
@@ -441,8 +447,9 @@ static int validate_run_limits(const ContainerSpec *s, sd_bus_error *error) {
                         uint64_t rate;
                         if (device_rate_parse(k, *d, &path, &rate) < 0)
                                 return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                         "Invalid --%s '%.64s': use /dev/DEVICE:RATE.",
-                                                         device_rate_option(k), *d);
+                                                         "Invalid --%s '%.64s': use /dev/DEVICE:%s.",
+                                                         device_rate_option(k), *d,
+                                                         k == DEVICE_WEIGHT ? "WEIGHT (10-1000)" : "RATE");
                 }
         }
         return 0;
@@ -497,6 +504,42 @@ int container_spec_validate_common(const ContainerSpec *s, sd_bus_error *error) 
         return r;
 }
 
+/* --ipc, --uts, --cgroupns (host or private), --cgroup-parent, --domainname and --network-alias. */
+static int validate_host_modes(const ContainerSpec *s, sd_bus_error *error) {
+        const struct {
+                const char *option, *value;
+        } modes[] = { { "IpcMode", s->ipc_mode },
+                      { "UTSMode", s->uts_mode },
+                      { "CgroupnsMode", s->cgroupns_mode } };
+
+        for (size_t i = 0; i < ELEMENTSOF(modes); i++)
+                if (modes[i].value && !streq(modes[i].value, "host") && !streq(modes[i].value, "private"))
+                        return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                                 "Unknown %s '%.32s': use host or private.", modes[i].option,
+                                                 modes[i].value);
+        if (s->cgroup_parent && !slice_name_is_valid(s->cgroup_parent))
+                return invalid(error,
+                               "Invalid CgroupParent '%.64s': give a slice unit name such as web.slice.",
+                               s->cgroup_parent);
+        if (s->domainname && !dns_name_is_valid(s->domainname))
+                return invalid(error, "Invalid Domainname '%.64s': use letters, digits, '-' and '.'.",
+                               s->domainname);
+        if (strv_length(s->network_aliases) > 64)
+                return invalid(error, "%sToo many NetworkAliases (at most 64).", "");
+        for (char **a = s->network_aliases; a && *a; a++)
+                if (!dns_name_is_valid(*a))
+                        return invalid(error, "Invalid network alias '%.64s': use a host name.", *a);
+        if (s->uts_mode && streq(s->uts_mode, "host") && (s->hostname || s->domainname))
+                return invalid(error,
+                               "%s--uts host shares the host's name: --hostname and --domainname cannot "
+                               "be set with it.",
+                               "");
+        if (s->network_aliases && s->network != NETWORK_BRIDGE)
+                return invalid(error, "%s--network-alias needs a bridge network (its peers' /etc/hosts).",
+                               "");
+        return 0;
+}
+
 /* A pod's member takes network, ports and host name from the pod (pod-spec.h). */
 static int validate_pod(const ContainerSpec *s, sd_bus_error *error) {
         if (!s->pod_id && s->pid_mode && !streq(s->pid_mode, "host") && !streq(s->pid_mode, "private"))
@@ -538,6 +581,8 @@ int container_spec_validate(const ContainerSpec *s, sd_bus_error *error) {
         if (r >= 0)
                 r = validate_pod(s, error);
         if (r >= 0)
+                r = validate_host_modes(s, error);
+        if (r >= 0)
                 r = security_spec_validate(&s->security, s->network == NETWORK_HOST, error);
         if (r >= 0)
                 r = health_spec_validate(&s->health, error);
@@ -554,10 +599,9 @@ static void add_u64(struct json_object *o, const char *key, uint64_t v) {
 }
 
 static const char *const device_rate_json_keys[_DEVICE_RATE_KIND_MAX] = {
-        [DEVICE_READ_BPS] = "deviceReadBps",
-        [DEVICE_WRITE_BPS] = "deviceWriteBps",
-        [DEVICE_READ_IOPS] = "deviceReadIOps",
-        [DEVICE_WRITE_IOPS] = "deviceWriteIOps",
+        [DEVICE_READ_BPS] = "deviceReadBps",   [DEVICE_WRITE_BPS] = "deviceWriteBps",
+        [DEVICE_READ_IOPS] = "deviceReadIOps", [DEVICE_WRITE_IOPS] = "deviceWriteIOps",
+        [DEVICE_WEIGHT] = "deviceWeight",
 };
 
 /* Written only when set, so the container.json of a container without them stays as it was. */
@@ -643,6 +687,13 @@ struct json_object *container_spec_to_json(const ContainerSpec *s) {
         add_string(o, "podName", s->pod_name);
         add_string(o, "podSlice", s->pod_slice);
         add_string(o, "pidMode", s->pid_mode);
+        add_string(o, "ipcMode", s->ipc_mode);
+        add_string(o, "utsMode", s->uts_mode);
+        add_string(o, "cgroupnsMode", s->cgroupns_mode);
+        add_string(o, "cgroupParent", s->cgroup_parent);
+        add_string(o, "domainname", s->domainname);
+        if (s->network_aliases)
+                json_object_object_add(o, "networkAliases", json_strv_new(s->network_aliases));
         add_u64(o, "memoryMax", s->memory_max);
         add_u64(o, "cpuQuotaUSec", s->cpu_quota_usec);
         add_u64(o, "cpuWeight", s->cpu_weight);
@@ -754,6 +805,18 @@ int container_spec_from_json(struct json_object *o, ContainerSpec *s) {
                 r = json_get_string(o, "podSlice", &s->pod_slice);
         if (r >= 0)
                 r = json_get_string(o, "pidMode", &s->pid_mode);
+        if (r >= 0) /* the keys below are missing in the container.json of older containers: defaults */
+                r = json_get_string(o, "ipcMode", &s->ipc_mode);
+        if (r >= 0)
+                r = json_get_string(o, "utsMode", &s->uts_mode);
+        if (r >= 0)
+                r = json_get_string(o, "cgroupnsMode", &s->cgroupns_mode);
+        if (r >= 0)
+                r = json_get_string(o, "cgroupParent", &s->cgroup_parent);
+        if (r >= 0)
+                r = json_get_string(o, "domainname", &s->domainname);
+        if (r >= 0)
+                r = json_strv_get(json_object_object_get(o, "networkAliases"), &s->network_aliases);
         if (r >= 0)
                 r = json_get_string(o, "cpusetCpus", &s->cpuset_cpus);
         if (r >= 0)

@@ -92,6 +92,13 @@ typedef struct ContainerSpec {
                           */
         char *pod_slice; /* the slice the pod was given (CreatePod's CgroupParent); NULL:
                             conman-pod-NAME.slice */
+        char *ipc_mode;  /* --ipc: "host" or "private"; NULL = private (or the pod's) */
+        char *uts_mode;  /* --uts: "host" or "private"; NULL = private (or the pod's) */
+        char *cgroupns_mode;    /* --cgroupns: "host" or "private"; NULL = host (the runtime's default) */
+        char *cgroup_parent;    /* --cgroup-parent: the unit's Slice= (not in a pod); NULL = conman.slice */
+        char *domainname;       /* --domainname → config.json's domainname (dns_name_is_valid()) */
+        char **network_aliases; /* --network-alias: more names of the container in its network peers'
+                                   /etc/hosts (dns_name_is_valid() each) */
 
         uint64_t memory_max;      /* bytes; 0 = no limit → MemoryMax= */
         uint64_t cpu_quota_usec;  /* per second of wall time; 0 = none → CPUQuota= */

@@ -98,6 +98,13 @@ static bool string_has_suffix_slice(const char *s) {
         return n >= 6 && streq(s + n - 6, ".slice");
 }
 
+bool dns_name_is_valid(const char *s) {
+        size_t n = s ? strlen(s) : 0;
+
+        return n > 0 && n <= DNS_NAME_MAX && s[0] != '-' && s[0] != '.' &&
+               strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == n;
+}
+
 bool slice_name_is_valid(const char *slice) {
         size_t n = slice ? strlen(slice) : 0, stem;
 

@@ -28,6 +28,10 @@ bool label_key_is_valid(const char *k);
  * kubepods.slice/kubepods-besteffort.slice): [a-zA-Z0-9:_.\\] and '-', no empty level, ".slice" at the end,
  * at most 255 characters. "-.slice" (the root) is not a place for containers. */
 bool slice_name_is_valid(const char *slice);
+/* A host or domain name as a container's --domainname or --network-alias: 1..253 letters, digits, '-' and
+ * '.', not starting with '-' or '.'. */
+#define DNS_NAME_MAX 253
+bool dns_name_is_valid(const char *s);
 
 /* Whether an image name carries a tag or digest ("busybox:1", "host:5000/app@sha256:..."; a registry's port
  * is no tag): pull --all-tags wants a repository alone, as docker's. */

@@ -402,6 +402,10 @@ static const char *rootfs_propagation(const ContainerSpec *s) {
         return slave ? "rslave" : NULL;
 }
 
+static bool mode_is_host(const char *mode) {
+        return mode && streq(mode, "host");
+}
+
 static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *paths) {
         static const char *const ns_private[] = { "pid", "ipc", "uts", "mount" };
         struct json_object *l = json_object_new_object(), *ns = json_object_new_array();
@@ -415,7 +419,8 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
                                                                  : NULL;
 
                 if ((paths->pid_host && streq(ns_private[i], "pid")) ||
-                    (paths->ipc_host && streq(ns_private[i], "ipc")))
+                    (paths->ipc_host && streq(ns_private[i], "ipc")) ||
+                    (mode_is_host(s->uts_mode) && streq(ns_private[i], "uts")))
                         continue; /* the host's */
                 n = json_object_new_object();
                 json_object_object_add(n, "type", json_object_new_string(ns_private[i]));
@@ -428,6 +433,11 @@ static struct json_object *build_linux(const ContainerSpec *s, const OciPaths *p
                 json_object_object_add(n, "type", json_object_new_string("network"));
                 if (paths->netns_path)
                         json_object_object_add(n, "path", json_object_new_string(paths->netns_path));
+                json_object_array_add(ns, n);
+        }
+        if (s->cgroupns_mode && streq(s->cgroupns_mode, "private")) {
+                struct json_object *n = json_object_new_object();
+                json_object_object_add(n, "type", json_object_new_string("cgroup"));
                 json_object_array_add(ns, n);
         }
         if (s->userns == USERNS_AUTO)
@@ -488,9 +498,12 @@ int oci_config_build(const ContainerSpec *s, const char *id, const OciPaths *pat
         json_object_object_add(root, "path", json_object_new_string(paths->root));
         json_object_object_add(root, "readonly", json_object_new_boolean(s->read_only));
         json_object_object_add(c, "root", root);
-        /* in a pod's UTS namespace the runtime must not set a host name: it would be the whole pod's */
-        if (!paths->uts_ns_path)
+        /* in a pod's UTS namespace (or the host's) the runtime must not set a host name: it would be the
+         * whole pod's (the host's) */
+        if (!paths->uts_ns_path && !mode_is_host(s->uts_mode))
                 json_object_object_add(c, "hostname", json_object_new_string(hostname));
+        if (!paths->uts_ns_path && !mode_is_host(s->uts_mode) && s->domainname)
+                json_object_object_add(c, "domainname", json_object_new_string(s->domainname));
         json_object_object_add(c, "mounts", build_mounts(s, paths));
         json_object_object_add(c, "linux", build_linux(s, paths));
         add_annotations(c, s->annotations);

@@ -74,17 +74,15 @@ int ulimit_format(const Ulimit *u, char **ret) {
 }
 
 static const char *const device_rate_properties[_DEVICE_RATE_KIND_MAX] = {
-        [DEVICE_READ_BPS] = "IOReadBandwidthMax",
-        [DEVICE_WRITE_BPS] = "IOWriteBandwidthMax",
-        [DEVICE_READ_IOPS] = "IOReadIOPSMax",
-        [DEVICE_WRITE_IOPS] = "IOWriteIOPSMax",
+        [DEVICE_READ_BPS] = "IOReadBandwidthMax", [DEVICE_WRITE_BPS] = "IOWriteBandwidthMax",
+        [DEVICE_READ_IOPS] = "IOReadIOPSMax",     [DEVICE_WRITE_IOPS] = "IOWriteIOPSMax",
+        [DEVICE_WEIGHT] = "IODeviceWeight",
 };
 
 static const char *const device_rate_options[_DEVICE_RATE_KIND_MAX] = {
-        [DEVICE_READ_BPS] = "device-read-bps",
-        [DEVICE_WRITE_BPS] = "device-write-bps",
-        [DEVICE_READ_IOPS] = "device-read-iops",
-        [DEVICE_WRITE_IOPS] = "device-write-iops",
+        [DEVICE_READ_BPS] = "device-read-bps",   [DEVICE_WRITE_BPS] = "device-write-bps",
+        [DEVICE_READ_IOPS] = "device-read-iops", [DEVICE_WRITE_IOPS] = "device-write-iops",
+        [DEVICE_WEIGHT] = "blkio-weight-device",
 };
 
 const char *device_rate_property(DeviceRateKind k) {
@@ -110,6 +108,8 @@ int device_rate_parse(DeviceRateKind k, const char *s, char **ret_path, uint64_t
                 return -EINVAL;
         if ((bytes ? parse_size(colon + 1, &rate) : safe_atou64(colon + 1, &rate)) < 0 || rate == 0 ||
             rate == UINT64_MAX)
+                return -EINVAL;
+        if (k == DEVICE_WEIGHT && (rate < 10 || rate > 1000))
                 return -EINVAL;
         *ret_path = TAKE_PTR(path);
         *ret_rate = rate;

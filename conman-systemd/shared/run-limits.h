@@ -25,12 +25,14 @@ int ulimit_parse(const char *s, Ulimit *ret);
 int ulimit_format(const Ulimit *u, char **ret);
 
 /* The four throttles of docker, DEVICE:RATE each: a rate in bytes (with k, m, g: "1mb") or in I/O
- * operations per second (a plain number). */
+ * operations per second (a plain number); and --blkio-weight-device DEVICE:WEIGHT (10..1000, docker's range;
+ * systemd's IODeviceWeight= has the same a(st) shape). */
 typedef enum DeviceRateKind {
         DEVICE_READ_BPS,
         DEVICE_WRITE_BPS,
         DEVICE_READ_IOPS,
         DEVICE_WRITE_IOPS,
+        DEVICE_WEIGHT,
         _DEVICE_RATE_KIND_MAX,
 } DeviceRateKind;
 

@@ -40,7 +40,7 @@ int container_spec_slice(const ContainerSpec *s, char **ret) {
                 return (*ret = strdup(s->pod_slice)) ? 0 : -ENOMEM;
         if (s->pod_name)
                 return pod_slice_name(s->pod_name, ret);
-        return (*ret = strdup(CONMAN_SLICE)) ? 0 : -ENOMEM;
+        return (*ret = strdup(s->cgroup_parent ?: CONMAN_SLICE)) ? 0 : -ENOMEM;
 }
 
 int container_cgroup_path(const char *unit_name, const char *slice, char **ret) {
@@ -302,13 +302,14 @@ static int add_ordering(UnitPropertyList *l, const UnitParams *p) {
         return r < 0 ? r : add_strv(l, "Wants", p->hooks->after);
 }
 
-/* conman.slice; a pod's member: the pod's slice, bound to the unit that pins the pod's namespaces. */
+/* conman.slice (or --cgroup-parent's); a pod's member: the pod's slice, bound to the unit that pins the
+ * pod's namespaces. */
 static int add_slice(UnitPropertyList *l, const ContainerSpec *s) {
         _cleanup_free_ char *slice = NULL, *pin = NULL;
         int r;
 
         if (!s->pod_name)
-                return add_string(l, "Slice", CONMAN_SLICE);
+                return add_string(l, "Slice", s->cgroup_parent ?: CONMAN_SLICE);
         r = container_spec_slice(s, &slice);
         if (r >= 0)
                 r = pod_pin_unit_name(s->pod_name, &pin);

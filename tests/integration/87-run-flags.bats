@@ -286,3 +286,96 @@ inspect() {
 EOF
         [ -z "$(conmanctl ps -a -q)" ]
 }
+
+# Issue 18's last run flags: namespaces shared with the host, the unit's slice, the domain name, per-device
+# I/O weights, -q and --sig-proxy.
+@test "--pid/--ipc/--uts host, --cgroupns private: the host's namespaces (or a private cgroup one), shown in inspect" {
+        conmanctl run -d --name hostns --network none --rootfs "$R" --pid host --ipc host --uts host \
+                --cgroupns private /bin/sleep 1000
+        pid=$(show MainPID hostns)
+        [ "$(readlink /proc/$pid/ns/pid)" = "$(readlink /proc/1/ns/pid)" ]
+        [ "$(readlink /proc/$pid/ns/ipc)" = "$(readlink /proc/1/ns/ipc)" ]
+        [ "$(readlink /proc/$pid/ns/uts)" = "$(readlink /proc/1/ns/uts)" ]
+        [ "$(readlink /proc/$pid/ns/cgroup)" != "$(readlink /proc/1/ns/cgroup)" ]
+        [ "$(conmanctl exec hostns hostname)" = "$(hostname)" ]
+        [ "$(inspect hostns .HostConfig.PidMode)" = host ]
+        [ "$(inspect hostns .HostConfig.IpcMode)" = host ]
+        [ "$(inspect hostns .HostConfig.UTSMode)" = host ]
+        [ "$(inspect hostns .HostConfig.CgroupnsMode)" = private ]
+        conmanctl run -d --name privns --network none --rootfs "$R" /bin/sleep 1000
+        pid=$(show MainPID privns)
+        [ "$(readlink /proc/$pid/ns/pid)" != "$(readlink /proc/1/ns/pid)" ]
+        [ "$(readlink /proc/$pid/ns/ipc)" != "$(readlink /proc/1/ns/ipc)" ]
+        [ "$(inspect privns .HostConfig.IpcMode)" = private ]
+        [ "$(inspect privns .HostConfig.CgroupnsMode)" = host ]
+}
+
+@test "--cgroup-parent puts the unit in that slice; --domainname; --blkio-weight-device: IODeviceWeight=" {
+        conmanctl run -d --name slc --network none --rootfs "$R" --cgroup-parent web-front.slice \
+                --domainname example.org --blkio-weight-device /dev/sda:300 /bin/sleep 1000
+        [ "$(show Slice slc)" = web-front.slice ]
+        grep -q "/web.slice/web-front.slice/conman-slc.service" "/proc/$(show MainPID slc)/cgroup"
+        [ "$(inspect slc .HostConfig.CgroupParent)" = web-front.slice ]
+        # config.json's domainname; runc applies it from 1.2 on (Debian 12 has 1.1), crun does
+        [ "$(jq -r .domainname "/var/lib/conman/containers/$(inspect slc .Id)/config.json")" = example.org ]
+        conmanctl run -d --name dom --runtime crun --network none --rootfs "$R" --domainname example.org \
+                /bin/sleep 1000
+        [ "$(conmanctl exec dom cat /proc/sys/kernel/domainname)" = example.org ]
+        [ "$(inspect slc .Config.Domainname)" = example.org ]
+        [ "$(show IODeviceWeight slc)" = "/dev/sda 300" ]
+        [ "$(inspect slc '.HostConfig.BlkioWeightDevice[0].Weight')" = 300 ]
+        conmanctl stop slc >/dev/null
+        conmanctl start slc >/dev/null # kept in container.json
+        [ "$(show Slice slc)" = web-front.slice ]
+        [ "$(show IODeviceWeight slc)" = "/dev/sda 300" ]
+}
+
+@test "--sig-proxy=false: SIGTERM to a foreground run leaves the container running; -q runs quietly" {
+        conmanctl run --name sp --sig-proxy=false --network none --rootfs "$R" /bin/sleep 1000 &
+        wait_until 10 sh -c '[ "$(conmanctl inspect -f "{{.State.Status}}" sp 2>/dev/null)" = running ]'
+        kill -TERM $!
+        wait $! || true
+        sleep 0.5
+        [ "$(conmanctl inspect -f '{{.State.Status}}' sp)" = running ]
+        conmanctl run --name sp2 --network none --rootfs "$R" /bin/sleep 1000 &
+        wait_until 10 sh -c '[ "$(conmanctl inspect -f "{{.State.Status}}" sp2 2>/dev/null)" = running ]'
+        kill -TERM $!
+        wait $! || true
+        wait_until 15 sh -c '[ "$(conmanctl inspect -f "{{.State.Status}}" sp2)" = exited ]' # proxied: stopped
+        run conmanctl run --rm -q --network none localhost/ep:1 hello
+        [ "$status" -eq 0 ]
+        [ "$output" = "from-entrypoint hello" ]
+        run conmanctl create -q --name q2 --network none localhost/ep:1
+        [ "$status" -eq 0 ]
+        [ "${#lines[@]}" -eq 1 ]
+}
+
+@test "the host flags: bad values and a pod's own namespaces and slice are refused with the flag named" {
+        while IFS='|' read -r flag args; do
+                run conmanctl run -d --name bad --network none --rootfs "$R" $args /bin/true
+                echo "$flag: $status $output"
+                [ "$status" -eq 125 ]
+                [[ "$output" == *"$flag"* ]]
+        done <<'LIST'
+--pid|--pid container:x
+--ipc|--ipc shareable
+--cgroupns|--cgroupns yes
+--cgroup-parent|--cgroup-parent web
+--cgroup-parent|--cgroup-parent ../x.slice
+--domainname|--domainname bad_name!
+--blkio-weight-device|--blkio-weight-device /dev/sda:5
+--blkio-weight-device|--blkio-weight-device sda:100
+--sig-proxy|--sig-proxy maybe
+--uts host|--uts host --hostname h
+--network-alias|--network-alias x
+LIST
+        conmanctl pod create --name hp87 >/dev/null
+        for args in "--ipc host" "--uts host" "--cgroup-parent a.slice"; do
+                run conmanctl run -d --name bad --pod hp87 --rootfs "$R" $args /bin/true
+                echo "$args: $status $output"
+                [ "$status" -eq 125 ]
+                [[ "$output" == *"pod 'hp87'"* ]]
+        done
+        conmanctl pod rm -f hp87 >/dev/null
+        [ -z "$(conmanctl ps -a -q)" ]
+}

@@ -58,6 +58,12 @@ STRING_OPTION(opt_hostname, hostname)
 STRING_OPTION(opt_runtime, runtime)
 STRING_OPTION(opt_log_path, log_path)
 STRING_OPTION(opt_pid_mode, pid_mode)
+STRING_OPTION(opt_ipc_mode, ipc_mode)
+STRING_OPTION(opt_uts_mode, uts_mode)
+STRING_OPTION(opt_cgroupns_mode, cgroupns_mode)
+STRING_OPTION(opt_cgroup_parent, cgroup_parent)
+STRING_OPTION(opt_domainname, domainname)
+STRV_OPTION(opt_network_aliases, network_aliases)
 STRING_OPTION(opt_cpuset_cpus, cpuset_cpus)
 STRING_OPTION(opt_cpuset_mems, cpuset_mems)
 STRV_OPTION(opt_env, env)
@@ -119,12 +125,17 @@ static int read_device_rates(sd_bus_message *m, ContainerSpec *s, DeviceRateKind
                 r = device_rate_canonical(k, *v, &canonical);
                 if (r == -EINVAL)
                         return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
-                                                 "Invalid --%s '%.64s': use /dev/DEVICE:RATE.",
-                                                 device_rate_option(k), *v);
+                                                 "Invalid --%s '%.64s': use /dev/DEVICE:%s.",
+                                                 device_rate_option(k), *v,
+                                                 k == DEVICE_WEIGHT ? "WEIGHT (10-1000)" : "RATE");
                 if (r >= 0)
                         r = strv_push_take(&s->device_rates[k], canonical);
         }
         return r;
+}
+
+static int opt_device_weight(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return read_device_rates(m, s, DEVICE_WEIGHT, error);
 }
 
 static int opt_device_read_bps(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
@@ -538,6 +549,12 @@ static const Option options[] = {
         { "Runtime", "s", opt_runtime },
         { "LogPath", "s", opt_log_path },
         { "PidMode", "s", opt_pid_mode },
+        { "IpcMode", "s", opt_ipc_mode },
+        { "UTSMode", "s", opt_uts_mode },
+        { "CgroupnsMode", "s", opt_cgroupns_mode },
+        { "CgroupParent", "s", opt_cgroup_parent },
+        { "Domainname", "s", opt_domainname },
+        { "NetworkAliases", "as", opt_network_aliases },
         { "Publish", "as", opt_publish },
         { "Expose", "as", opt_expose },
         { "PublishAll", "b", opt_publish_all },
@@ -563,6 +580,7 @@ static const Option options[] = {
         { "MemoryReservation", "t", opt_memory_reservation },
         { "BlkioWeight", "t", opt_blkio_weight },
         { "DeviceReadBps", "as", opt_device_read_bps },
+        { "BlkioWeightDevice", "as", opt_device_weight },
         { "DeviceWriteBps", "as", opt_device_write_bps },
         { "DeviceReadIOps", "as", opt_device_read_iops },
         { "DeviceWriteIOps", "as", opt_device_write_iops },

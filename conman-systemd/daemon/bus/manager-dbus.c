@@ -66,6 +66,21 @@ static int apply_pod(Manager *m, const BusContainerExtras *extras, ContainerSpec
             (p->spec.cgroup_parent && free_and_strdup(&spec->pod_slice, p->spec.cgroup_parent) < 0))
                 return -ENOMEM;
         spec->network = p->spec.network == NETWORK_HOST ? NETWORK_HOST : NETWORK_NONE;
+        if (spec->cgroup_parent)
+                return sd_bus_error_setf(error, CONMAN_ERROR_INVALID_ARGUMENT,
+                                         "CgroupParent: a member of the pod '%s' runs in the pod's slice.",
+                                         p->spec.name);
+        if ((spec->pid_mode && streq(spec->pid_mode, "host") && p->spec.pid == POD_PID_POD) ||
+            (spec->ipc_mode && streq(spec->ipc_mode, "host") && (p->spec.share & POD_SHARE_IPC)) ||
+            (spec->uts_mode && streq(spec->uts_mode, "host") && (p->spec.share & POD_SHARE_UTS)))
+                return sd_bus_error_setf(
+                        error, CONMAN_ERROR_INVALID_ARGUMENT,
+                        "The pod '%s' owns the container's %s namespace: a member cannot use "
+                        "the host's.",
+                        p->spec.name,
+                        spec->pid_mode && streq(spec->pid_mode, "host")   ? "PID"
+                        : spec->ipc_mode && streq(spec->ipc_mode, "host") ? "IPC"
+                                                                          : "UTS");
         if (spec->pid_mode && streq(spec->pid_mode, "pod") && p->spec.pid != POD_PID_POD)
                 return sd_bus_error_setf(
                         error, CONMAN_ERROR_INVALID_ARGUMENT,
