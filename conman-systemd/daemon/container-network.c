@@ -126,6 +126,7 @@ int container_network_hooks(Container *c, UnitHooks *hooks, sd_bus_error *error)
                                                                .network = network_of(&c->spec),
                                                                .name = c->name,
                                                                .hostname = c->spec.hostname,
+                                                               .aliases = c->spec.network_aliases,
                                                                .ports = ports,
                                                                .options = &c->spec.net },
                                       hooks);

@@ -25,6 +25,7 @@ static const char *arg_network = NULL;
 static const char *arg_name = NULL;
 static const char *arg_hostname = NULL;
 static char **arg_ports = NULL;
+static char **arg_aliases = NULL;
 static NetworkOptions arg_options = {};
 
 static int help(void) {
@@ -37,6 +38,7 @@ static int help(void) {
                "  --network NAME    Network to join (default " NETWORK_DEFAULT_NAME ")\n"
                "  --name NAME       The container's name, by which peers find it\n"
                "  --hostname NAME   The container's host name (default: the short id)\n"
+               "  --alias NAME      Another name by which peers find it (repeatable)\n"
                "  -p, --publish P   [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (repeatable)\n"
                "  --add-host NAME:IP  A line of /etc/hosts; IP host-gateway: the gateway (repeatable)\n"
                "  --dns IP, --dns-search DOMAIN, --dns-option OPT  resolv.conf lines (repeatable)\n"
@@ -51,6 +53,7 @@ enum {
         ARG_NETWORK = 0x100,
         ARG_NAME,
         ARG_HOSTNAME,
+        ARG_ALIAS,
         ARG_STATE_DIR,
         ARG_RUN_DIR,
         ARG_HELP,
@@ -82,6 +85,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "network", required_argument, NULL, ARG_NETWORK },
                 { "name", required_argument, NULL, ARG_NAME },
                 { "hostname", required_argument, NULL, ARG_HOSTNAME },
+                { "alias", required_argument, NULL, ARG_ALIAS },
                 { "publish", required_argument, NULL, 'p' },
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
                 { "run-dir", required_argument, NULL, ARG_RUN_DIR },
@@ -101,6 +105,10 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_NETWORK: arg_network = optarg; break;
                 case ARG_NAME: arg_name = optarg; break;
                 case ARG_HOSTNAME: arg_hostname = optarg; break;
+                case ARG_ALIAS:
+                        if (strv_push(&arg_aliases, optarg) < 0)
+                                return log_oom();
+                        break;
                 case 'p':
                         if (strv_push(&arg_ports, optarg) < 0)
                                 return log_oom();
@@ -124,6 +132,9 @@ static int validate(const char *verb, const char *id) {
                 return log_error_errno(-EINVAL, "conman-netns: '%s' is not a container id.", id);
         if (arg_network && !network_name_is_valid(arg_network))
                 return log_error_errno(-EINVAL, "conman-netns: invalid network name '%s'.", arg_network);
+        for (char **a = arg_aliases; a && *a; a++)
+                if (!dns_name_is_valid(*a))
+                        return log_error_errno(-EINVAL, "conman-netns: invalid alias '%s'.", *a);
         for (char **p = arg_ports; p && *p; p++) {
                 PortMapping pm;
                 if (port_mapping_parse(*p, &pm) < 0)
@@ -149,6 +160,7 @@ static int run(const char *verb, const char *id) {
                                              .network = arg_network,
                                              .name = arg_name ?: id,
                                              .hostname = arg_hostname,
+                                             .aliases = arg_aliases,
                                              .ports = arg_ports,
                                              .options = &arg_options };
                 r = network_attach(&ctx, &req, &message);
@@ -177,6 +189,7 @@ int main(int argc, char *argv[]) {
         if (r >= 0)
                 r = run(argv[optind], argv[optind + 1]);
         strv_freep(&arg_ports);
+        strv_freep(&arg_aliases);
         network_options_done(&arg_options);
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

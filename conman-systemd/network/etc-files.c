@@ -8,10 +8,30 @@
 
 #define MARK "# conman:"
 
+/* " a b": the aliases, each after a space ("" without). */
+static char *aliases_join(char *const *aliases) {
+        size_t n = 1;
+        char *s, *p;
+
+        for (char *const *a = aliases; a && *a; a++)
+                n += strlen(*a) + 1;
+        s = p = malloc(n);
+        if (!s)
+                return NULL;
+        *p = 0;
+        for (char *const *a = aliases; a && *a; a++)
+                p += sprintf(p, " %s", *a);
+        return s;
+}
+
 int hosts_line(const HostsEntry *e, char **ret) {
+        _cleanup_free_ char *aliases = aliases_join(e->aliases);
         bool extra = e->hostname && !streq(e->hostname, e->name);
-        return asprintf(ret, "%s\t%s%s%s\t" MARK "%.12s\n", e->ip, e->name, extra ? " " : "",
-                        extra ? e->hostname : "", e->id) < 0
+
+        if (!aliases)
+                return -ENOMEM;
+        return asprintf(ret, "%s\t%s%s%s%s\t" MARK "%.12s\n", e->ip, e->name, extra ? " " : "",
+                        extra ? e->hostname : "", aliases, e->id) < 0
                        ? -ENOMEM
                        : 0;
 }

@@ -13,6 +13,7 @@ typedef struct HostsEntry {
         const char *name;     /* the container's name */
         const char *hostname; /* may be NULL or equal to name */
         const char *id;       /* container id; its first 12 characters mark the line */
+        char *const *aliases; /* --network-alias: more names on the line peers see; may be NULL */
 } HostsEntry;
 
 /* localhost lines, the container itself, then one line per peer. */

@@ -113,6 +113,9 @@ int network_add_unit_hooks(const char *state_dir, const char *run_dir, const Net
         if (r >= 0 && req->hostname &&
             (strv_push(&setup, "--hostname") < 0 || strv_push(&setup, req->hostname) < 0))
                 r = -ENOMEM;
+        for (char **a = req->aliases; r >= 0 && a && *a; a++)
+                if (strv_push(&setup, "--alias") < 0 || strv_push(&setup, *a) < 0)
+                        r = -ENOMEM;
         for (char **p = req->ports; r >= 0 && p && *p; p++)
                 if (strv_push(&setup, "--publish") < 0 || strv_push(&setup, *p) < 0)
                         r = -ENOMEM;
@@ -212,6 +215,8 @@ static int write_attachment(const NetworkContext *ctx, const NetworkAttachReques
         json_object_object_add(j, "name", json_object_new_string(req->name));
         if (req->hostname)
                 json_object_object_add(j, "hostname", json_object_new_string(req->hostname));
+        if (req->aliases)
+                json_object_object_add(j, "aliases", json_strv_new(req->aliases));
         json_object_object_add(j, "netns", json_object_new_string(netns));
         json_object_object_add(j, "ifname", json_object_new_string(NETWORK_IFNAME));
         json_object_object_add(j, "ports", json_strv_new(req->ports));
@@ -280,6 +285,7 @@ static int run_native_add(const NetworkContext *ctx, const NetworkAttachRequest 
 
 typedef struct Peer {
         char *id, *ip, *name, *hostname;
+        char **aliases;
 } Peer;
 
 static void peers_free(Peer *p, size_t n) {
@@ -288,6 +294,7 @@ static void peers_free(Peer *p, size_t n) {
                 free(p[i].ip);
                 free(p[i].name);
                 free(p[i].hostname);
+                strv_freep(&p[i].aliases);
         }
         free(p);
 }
@@ -326,6 +333,7 @@ static int load_peer(const NetworkContext *ctx, const char *id, const char *netw
         p.id = strdup(id);
         p.name = strdup(member(a, "name"));
         p.hostname = member(a, "hostname") ? strdup(member(a, "hostname")) : NULL;
+        (void) json_strv_get(json_object_object_get(a, "aliases"), &p.aliases); /* a bad list: no aliases */
         *ret = p;
         return p.id && p.name ? 0 : -ENOMEM;
 }
@@ -448,7 +456,11 @@ static int write_hosts(const NetworkContext *ctx, const NetworkAttachRequest *re
 
         snprintf(short_id, sizeof(short_id), "%.12s", req->container_id);
         HostsEntry self = {
-                .ip = ip, .name = req->name, .hostname = req->hostname ?: short_id, .id = req->container_id
+                .ip = ip,
+                .name = req->name,
+                .hostname = req->hostname ?: short_id,
+                .id = req->container_id,
+                .aliases = req->aliases,
         };
         lock = lock_runtime_dir(ctx);
         if (lock < 0)
@@ -461,7 +473,8 @@ static int write_hosts(const NetworkContext *ctx, const NetworkAttachRequest *re
                 entries[i] = (HostsEntry){ .ip = peers[i].ip,
                                            .name = peers[i].name,
                                            .hostname = peers[i].hostname,
-                                           .id = peers[i].id };
+                                           .id = peers[i].id,
+                                           .aliases = peers[i].aliases };
         r = entries ? hosts_file_build(&self, entries, n, &hosts) : -ENOMEM;
         if (r >= 0 && req->options && req->options->add_hosts) {
                 _cleanup_free_ char *base = TAKE_PTR(hosts);

@@ -48,6 +48,7 @@ typedef struct NetworkAttachRequest {
         const char *network;           /* NULL: conman0 */
         const char *name;              /* the container's name, its name for peers */
         const char *hostname;          /* NULL: the short id */
+        char **aliases;                /* --network-alias: more names for peers (DNS names); may be NULL */
         char **ports;                  /* "[IP:]HOST:PORT/PROTO", every host port chosen (no free ones) */
         const NetworkOptions *options; /* --add-host, --dns*, --ip, --mac-address; may be NULL */
 } NetworkAttachRequest;

@@ -379,3 +379,22 @@ LIST
         conmanctl pod rm -f hp87 >/dev/null
         [ -z "$(conmanctl ps -a -q)" ]
 }
+
+@test "--network-alias: peers on the network find the container by each alias in their /etc/hosts" {
+        conmanctl run -d --name aliased --network-alias db --network-alias pg.local --rootfs "$R" /bin/sleep 1000
+        conmanctl run -d --name peer87 --rootfs "$R" /bin/sleep 1000
+        ip=$(conmanctl inspect -f '{{.NetworkSettings.IPAddress}}' aliased)
+        [ -n "$ip" ]
+        run conmanctl exec peer87 cat /etc/hosts
+        hosts_lists "$output" db "$ip"
+        hosts_lists "$output" pg.local "$ip"
+        hosts_lists "$output" aliased "$ip"
+        # a peer that was there first learns the aliases too (its hosts file is updated in place)
+        conmanctl rm -f aliased >/dev/null
+        run conmanctl exec peer87 cat /etc/hosts
+        refute hosts_lists "$output" db
+        conmanctl run -d --name aliased --network-alias db --rootfs "$R" /bin/sleep 1000
+        ip=$(conmanctl inspect -f '{{.NetworkSettings.IPAddress}}' aliased)
+        run conmanctl exec peer87 cat /etc/hosts
+        hosts_lists "$output" db "$ip"
+}

@@ -15,9 +15,10 @@
 
 static void test_hosts(void **state) {
         HostsEntry self = { .ip = "10.77.0.5", .name = "client", .hostname = "box", .id = ID1 };
+        char *aliases[] = { (char *) "database", (char *) "pg.local", NULL };
         HostsEntry peers[] = {
                 { .ip = "10.77.0.2", .name = "web", .hostname = "222222222222", .id = ID2 },
-                { .ip = "10.77.0.3", .name = "db", .hostname = "db", .id = ID3 },
+                { .ip = "10.77.0.3", .name = "db", .hostname = "db", .id = ID3, .aliases = aliases },
         };
         _cleanup_free_ char *h = NULL, *without = NULL;
 
@@ -26,7 +27,7 @@ static void test_hosts(void **state) {
                                "::1\tlocalhost ip6-localhost ip6-loopback\n"
                                "10.77.0.5\tbox client\n"
                                "10.77.0.2\tweb 222222222222\t# conman:222222222222\n"
-                               "10.77.0.3\tdb\t# conman:333333333333\n");
+                               "10.77.0.3\tdb database pg.local\t# conman:333333333333\n");
         assert_int_equal(hosts_remove(h, ID2, &without), 0);
         assert_null(strstr(without, "web"));
         assert_non_null(strstr(without, "10.77.0.3\tdb"));
