@@ -353,24 +353,34 @@ static int method_list_images(sd_bus_message *msg, void *userdata, sd_bus_error 
         return sd_bus_send(NULL, reply, NULL);
 }
 
-static int method_inspect_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
-        _cleanup_(image_record_freep) ImageRecord *rec = NULL;
-        _cleanup_json_ struct json_object *j = NULL;
-        _cleanup_free_ char *config = NULL;
-        Manager *m = userdata;
+/* The image a method's first argument names, and its config (NULL when unreadable). Sets error for an
+ * unknown image. */
+static int read_image_arg(sd_bus_message *msg, Manager *m, ImageRecord **ret, char **ret_config,
+                          size_t *ret_size, sd_bus_error *error) {
         const char *ref;
-        size_t size = 0;
         int r;
 
         r = sd_bus_message_read(msg, "s", &ref);
         if (r < 0)
                 return r;
-        r = image_store_find(m->image_store, ref, &rec);
+        r = image_store_find(m->image_store, ref, ret);
         if (r < 0)
                 return image_bus_error(error, r, ref,
                                        r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
-        (void) image_store_read_config(m->image_store, rec->id, &config, &size);
-        r = image_record_to_json(rec, config, size, &j);
+        (void) image_store_read_config(m->image_store, (*ret)->id, ret_config, ret_size);
+        return 0;
+}
+
+static int method_inspect_image(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
+        _cleanup_(image_record_freep) ImageRecord *rec = NULL;
+        _cleanup_json_ struct json_object *j = NULL;
+        _cleanup_free_ char *config = NULL;
+        size_t size = 0;
+        int r;
+
+        r = read_image_arg(msg, userdata, &rec, &config, &size, error);
+        if (r >= 0)
+                r = image_record_to_json(rec, config, size, &j);
         if (r < 0)
                 return r;
         return sd_bus_reply_method_return(
@@ -386,17 +396,11 @@ static int method_image_history(sd_bus_message *msg, void *userdata, sd_bus_erro
         _cleanup_free_ char *config = NULL;
         Manager *m = userdata;
         size_t size = 0, n;
-        const char *ref;
         int r;
 
-        r = sd_bus_message_read(msg, "s", &ref);
+        r = read_image_arg(msg, m, &rec, &config, &size, error);
         if (r < 0)
                 return r;
-        r = image_store_find(m->image_store, ref, &rec);
-        if (r < 0)
-                return image_bus_error(error, r, ref,
-                                       r == -ENOENT ? "no such image; see 'conmanctl images'" : NULL);
-        (void) image_store_read_config(m->image_store, rec->id, &config, &size);
         n = strv_length(rec->diff_ids);
         sizes = calloc(n + 1, sizeof(uint64_t));
         if (!sizes)
