@@ -342,6 +342,13 @@ static void test_refused(void **state) {
         s.log_path = NULL;
         s.pid_mode = strdup("host");
         assert_refused(&s, "PidMode");
+        free(s.pid_mode);
+        s.pid_mode = NULL;
+        /* nor have run's host flags */
+        s.cgroup_parent = strdup("web.slice");
+        assert_refused(&s, "CgroupParent");
+        s.ipc_mode = strdup("host");
+        assert_refused(&s, "IpcMode");
 }
 
 /* conmanctl run's default network is the bridge; ports are kept in their canonical spelling. */
