@@ -11,6 +11,7 @@
 #include "shared/util.h"
 #include "ctl.h"
 #include "help.h"
+#include "list-format.h"
 #include "ps-filter.h"
 #include "ps-health.h"
 #include "template.h"
@@ -114,11 +115,8 @@ static struct json_object *ps_header(void) {
                 "STATE",   "ExitCode",     "EXIT CODE",  "Pid",          "PID",      "Unit",     "UNIT",
                 "Pod",     "POD ID",       "PodName",    "PODNAME",      "Networks", "NETWORKS",
         };
-        struct json_object *o = json_object_new_object();
 
-        for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i += 2)
-                json_object_object_add(o, titles[i], json_object_new_string(titles[i + 1]));
-        return o;
+        return list_format_header(titles, ELEMENTSOF(titles));
 }
 
 static void print_row(const PsEntry *e, const PsOptions *o) {

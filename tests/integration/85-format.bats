@@ -103,3 +103,66 @@ teardown() {
         run conmanctl ps -n many
         [ "$status" -eq 125 ]
 }
+
+@test "stats, info and network ls take --format json|TEMPLATE (docker's fields), table headers" {
+        conmanctl run -d --name fmt-st --memory 32m --rootfs "$R" /bin/sleep 1000
+        run conmanctl stats --no-stream --format '{{.Name}} {{.ID}} {{.MemUsage}} {{.PIDs}}' fmt-st
+        [ "$status" -eq 0 ]
+        id=$(conmanctl inspect -f '{{.Id}}' fmt-st)
+        [[ "$output" == "fmt-st ${id:0:12} "*" / 32.00MiB 1" ]]
+        run conmanctl stats --no-stream --format 'table {{.Name}}\t{{.CPUPerc}}\t{{.NetIO}}\t{{.BlockIO}}'
+        echo "$output"
+        [[ "${lines[0]}" =~ ^NAME\ +CPU\ %\ +NET\ I/O\ +BLOCK\ I/O$ ]]
+        [[ "${lines[1]}" == "fmt-st "*"%"* ]]
+        run conmanctl stats --no-stream --format json
+        [ "$(echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["Name"], d[0]["MemPerc"][-1])')" = "fmt-st %" ]
+        # the default table has docker's columns
+        run conmanctl stats --no-stream
+        [[ "${lines[0]}" == "CONTAINER ID"*"MEM USAGE / LIMIT"*"NET I/O"*"BLOCK I/O"*"PIDS" ]]
+
+        [ "$(conmanctl info --format '{{.ContainersRunning}}/{{.Containers}} {{.Driver}} {{.CgroupDriver}}')" = "1/1 overlay systemd" ]
+        [[ "$(conmanctl info -f '{{.CgroupVersion}}')" =~ ^[12]$ ]]
+        [ "$(conmanctl info -f '{{.ServerVersion}}')" = "$(conmanctl info -f '{{.ClientVersion}}')" ]
+        run conmanctl info --format '{{json .}}'
+        [ "$(echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["ContainersStopped"], d["DefaultRuntime"] != "")')" = "0 True" ]
+        run conmanctl info --format json
+        [ "$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Containers"])')" = 1 ]
+        run conmanctl info
+        [[ "$output" == *"Containers       : 1 (running 1, paused 0, stopped 0)"* ]]
+
+        conmanctl network create --subnet 10.89.7.0/24 fmtnet
+        run conmanctl network ls --format '{{.Name}} {{.Driver}} {{.Subnet}}'
+        [[ "$output" == *"conman0 bridge "* ]]
+        [[ "$output" == *"fmtnet bridge 10.89.7.0/24"* ]]
+        [ "$(conmanctl network ls -f name=fmtn -q)" = fmtnet ]
+        [ "$(conmanctl network ls --filter name=^conman0$ --format '{{.ID}}')" = conman0 ]
+        [ -z "$(conmanctl network ls -f label=x -q)" ]
+        [ "$(conmanctl network ls -f driver=bridge -f name=fmt --format '{{.Gateway}}')" = 10.89.7.1 ]
+        run conmanctl network ls --format 'table {{.Name}}\t{{.Subnet}}' -f name=fmtnet
+        [ "$output" = $'NAME      SUBNET\nfmtnet    10.89.7.0/24' ]
+        run conmanctl network ls --format json -f name=fmtnet
+        [ "$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Subnet"])')" = 10.89.7.0/24 ]
+        run conmanctl network ls -f colour=red
+        [ "$status" -eq 125 ]
+        conmanctl network rm fmtnet
+}
+
+@test "volume ls --filter dangling=, label=, name=, driver= and -q" {
+        conmanctl volume create --label tier=db fmt-data
+        conmanctl volume create fmt-cache
+        conmanctl run -d --name fmt-vol -v fmt-data:/data --rootfs "$R" /bin/sleep 1000
+        [ "$(conmanctl volume ls -q -f name=^fmt- -f dangling=true)" = fmt-cache ]
+        [ "$(conmanctl volume ls -q -f name=^fmt- --filter dangling=false)" = fmt-data ]
+        [ "$(conmanctl volume ls -q -f label=tier)" = fmt-data ]
+        [ "$(conmanctl volume ls -q -f label=tier=db -f driver=local)" = fmt-data ]
+        [ -z "$(conmanctl volume ls -q -f label=tier=web)" ]
+        [ -z "$(conmanctl volume ls -q -f driver=nfs)" ]
+        [ "$(conmanctl volume ls -f name=cache --format '{{.Name}} {{.Links}}')" = "fmt-cache 0" ]
+        run conmanctl volume ls -f name=fmt-cache
+        [ "$output" = $'DRIVER     VOLUME NAME\nlocal      fmt-cache' ]
+        run conmanctl volume ls -f dangling=maybe
+        [ "$status" -eq 125 ]
+        [[ "$output" == *"dangling is true or false"* ]]
+        conmanctl rm -f fmt-vol
+        conmanctl volume rm fmt-data fmt-cache
+}
