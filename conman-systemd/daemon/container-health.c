@@ -326,7 +326,8 @@ static int start_timer_unit(Container *c, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         _cleanup_free_ char *timer = NULL, *service = NULL, *desc = NULL, *job = NULL;
         const char *ctl = CONMAN_BINDIR "/conmanctl";
-        uint64_t interval = health_spec_interval(&c->spec.health);
+        uint64_t interval = health_spec_interval(&c->spec.health), start[HEALTH_START_TRIGGERS_MAX];
+        size_t n_start = health_spec_start_triggers(&c->spec.health, start);
         int r;
 
         r = container_health_timer_unit(c, &timer);
@@ -337,7 +338,7 @@ static int start_timer_unit(Container *c, sd_bus_error *error) {
                 return -ENOMEM;
         r = systemd_new_start_transient_unit(c->manager->systemd, timer, &msg);
         if (r >= 0)
-                r = unit_append_health_timer_properties(msg, desc, c->unit, interval);
+                r = unit_append_health_timer_properties(msg, desc, c->unit, interval, start, n_start);
         if (r >= 0)
                 r = unit_append_health_service(
                         msg, service, desc,

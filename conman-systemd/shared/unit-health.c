@@ -11,8 +11,21 @@ static int append_common(sd_bus_message *m, const char *description) {
                                      "inactive-or-failed");
 }
 
+/* OnActiveSec= once per value: systemd disables each after it elapsed, so the timer runs at each. */
+static int append_on_active(sd_bus_message *m, uint64_t interval_usec, const uint64_t *start_triggers,
+                            size_t n_start) {
+        int r = 0;
+
+        if (n_start == 0)
+                return sd_bus_message_append(m, "(sv)", "OnActiveSec", "t", interval_usec);
+        for (size_t i = 0; r >= 0 && i < n_start; i++)
+                r = sd_bus_message_append(m, "(sv)", "OnActiveSec", "t", start_triggers[i]);
+        return r;
+}
+
 int unit_append_health_timer_properties(sd_bus_message *m, const char *description,
-                                        const char *container_unit, uint64_t interval_usec) {
+                                        const char *container_unit, uint64_t interval_usec,
+                                        const uint64_t *start_triggers, size_t n_start) {
         int r;
 
         r = sd_bus_message_open_container(m, 'a', "(sv)");
@@ -22,9 +35,11 @@ int unit_append_health_timer_properties(sd_bus_message *m, const char *descripti
                 r = sd_bus_message_append(m, "(sv)(sv)", "BindsTo", "as", 1, container_unit, "After", "as", 1,
                                           container_unit);
         if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "OnActiveSec", "t", interval_usec,
-                                          "OnUnitInactiveSec", "t", interval_usec, "AccuracyUSec", "t",
-                                          (uint64_t) HEALTH_TIMER_ACCURACY_USEC, "RemainAfterElapse", "b", 0);
+                r = append_on_active(m, interval_usec, start_triggers, n_start);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)(sv)", "OnUnitInactiveSec", "t", interval_usec,
+                                          "AccuracyUSec", "t", (uint64_t) HEALTH_TIMER_ACCURACY_USEC,
+                                          "RemainAfterElapse", "b", 0);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;

@@ -256,3 +256,24 @@ EOT
         run as_user busctl --system call io.conman1 /io/conman1 io.conman1.Manager HealthcheckRun s hc-obj
         [ "$status" -ne 0 ]
 }
+
+@test "--health-start-interval: checks every start interval during the start period, then every interval" {
+        conmanctl run -d --name hc-si --network none --rootfs "$R" --health-cmd 'echo early' \
+                --health-interval 1h --health-start-period 3s --health-start-interval 300ms /bin/sleep 1000
+        [ "$(conmanctl inspect hc-si | jq -r '.[0].Config.Healthcheck.StartInterval')" = 300000000 ]
+        # with a 1 h interval only the start interval can make it healthy this soon
+        wait_until 10 health_is hc-si healthy
+        [ "$(health hc-si '.Log[-1].Output')" = early ]
+        timer_active hc-si
+        # the timer: one trigger per start interval before the period ends (0.3 s ... 2.7 s), then 1 h
+        run systemctl show -p TimersMonotonic conman-hc-si-health.timer
+        [[ "$output" == *"OnUnitInactiveUSec"*"1h"* ]]
+        [ "$(echo "$output" | grep -o 'OnActiveUSec' | wc -l)" -eq 9 ]
+        run conmanctl generate unit hc-si
+        [[ "$output" == *"HealthStartupInterval=300ms"* ]]
+        run conmanctl run --help
+        [[ "$output" == *"--health-start-interval"* ]]
+        run conmanctl run -d --name hc-si-bad --network none --rootfs "$R" --health-cmd true \
+                --health-start-interval 0 /bin/sleep 1
+        [ "$status" -eq 125 ]
+}
