@@ -166,3 +166,44 @@ teardown() {
         conmanctl rm -f fmt-vol
         conmanctl volume rm fmt-data fmt-cache
 }
+
+size_of() {
+        conmanctl ps -s -f "name=^$1\$" --format '{{.Size}}'
+}
+
+size_starts() {
+        [[ "$(size_of "$1")" == "$2"* ]]
+}
+
+@test "ps -s/--size: what the container wrote and, as virtual, that plus its image; {{.Size}}" {
+        tar -C "$R" -cf /var/tmp/fmt-size.tar .
+        conmanctl import /var/tmp/fmt-size.tar localhost/fmt-size:1
+        conmanctl run -d --name fmt-size --network none localhost/fmt-size:1 \
+                /bin/sh -c 'head -c 20000 /dev/zero >/big; exec sleep 1000'
+        conmanctl run -d --name fmt-size-root --network none --rootfs "$R" /bin/sleep 1000
+        wait_until 10 size_starts fmt-size "20kB (virtual "
+        image=$(busctl --system --json=short call io.conman1 /io/conman1 io.conman1.Manager ListImages |
+                python3 -c 'import json,sys; print([i[3] for i in json.load(sys.stdin)["data"][0] if "localhost/fmt-size:1" in str(i[1])][0])')
+        virtual=$(python3 -c "
+v, u = float($image + 20000), 0
+units = ['B', 'kB', 'MB', 'GB', 'TB']
+while v >= 1000 and u + 1 < len(units): v /= 1000; u += 1
+print(('%.0f' if u == 0 else '%.3g') % v + units[u])")
+        [ "$(size_of fmt-size)" = "20kB (virtual $virtual)" ]
+        # a --rootfs container has no writable layer of its own, nor an image
+        [ "$(size_of fmt-size-root)" = "0B (virtual 0B)" ]
+        # the table gets docker's SIZE column, last
+        run conmanctl ps -s -f name=^fmt-size$
+        [[ "${lines[0]}" == *"NAMES  SIZE" ]]
+        [[ "${lines[1]}" == *"fmt-size  20kB (virtual $virtual)" ]]
+        run conmanctl ps --format 'table {{.Names}}\t{{.Size}}' -f name=^fmt-size$
+        [ "${lines[0]}" = "NAMES      SIZE" ]
+        # without -s or .Size nothing is sized
+        [ "$(conmanctl ps --format json -f name=^fmt-size$ | python3 -c 'import json,sys; print(repr(json.load(sys.stdin)[0]["Size"]))')" = "''" ]
+        # reading the writable layers is root's
+        run as_user conmanctl ps -s
+        [ "$status" -ne 0 ]
+        [[ "$output" == *"root only"* ]]
+        conmanctl rm -f fmt-size fmt-size-root
+        conmanctl rmi localhost/fmt-size:1
+}
