@@ -299,7 +299,7 @@ int verb_network(int argc, char *argv[]) {
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
                 printf("Usage: conmanctl network VERB [ARGS...]\n\n"
                        "  create [--subnet CIDR] [--gateway IP] NAME   Create a bridge network\n"
-                       "  ls [-q] [-f KEY=VALUE] [--format json|TEMPLATE]   List networks (conman0 is the built-in default)\n"
+                       "  ls [-q] [-f KEY=VALUE] [--format F]          List networks (conman0 is built in)\n"
                        "  inspect NAME...     Show networks and their containers as JSON\n"
                        "  rm NAME...          Remove networks\n"
                        "  prune [-f]          Remove every network no container uses\n");

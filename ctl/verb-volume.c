@@ -403,7 +403,7 @@ int verb_volume(int argc, char *argv[]) {
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
                 printf("Usage: conmanctl volume VERB [ARGS...]\n\n"
                        "  create [--label KEY=VALUE] [NAME]  Create a volume\n"
-                       "  ls [-q] [-f KEY=VALUE] [--format json|TEMPLATE]   List volumes\n"
+                       "  ls [-q] [-f KEY=VALUE] [--format F]  List volumes\n"
                        "  inspect NAME...     Show volumes as JSON\n"
                        "  rm [-f] NAME...     Remove volumes no container uses\n"
                        "  prune [-a] [-f]     Remove unused anonymous volumes (-a: all unused)\n");

@@ -192,8 +192,9 @@ static void test_state_machine(void **state) {
 }
 
 static void test_start_interval(void **state) {
-        _cleanup_json_ struct json_object *docker = json_tokener_parse(
-                "{\"Test\": [\"CMD-SHELL\", \"true\"], \"StartPeriod\": 3000000000, \"StartInterval\": 1000000000}");
+        _cleanup_json_ struct json_object *docker =
+                json_tokener_parse("{\"Test\": [\"CMD-SHELL\", \"true\"], \"StartPeriod\": 3000000000, "
+                                   "\"StartInterval\": 1000000000}");
         _cleanup_json_ struct json_object *stored = NULL, *inspect = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         uint64_t t[HEALTH_START_TRIGGERS_MAX];
