@@ -26,8 +26,7 @@ const char run_health_help[] =
         "      --health-timeout DURATION   Time a check may take (default 30s)\n"
         "      --health-retries N     Consecutive failures that make it unhealthy (default 3)\n"
         "      --health-start-period DURATION  Failures before then do not count (default 0s)\n"
-        "      --health-start-interval DURATION  Time between checks during the start period (default:\n"
-        "                             the interval)\n"
+        "      --health-start-interval DURATION  Time between checks in the start period (default: interval)\n"
         "      --health-on-failure ACTION  none (default), kill, restart or stop when it turns unhealthy\n"
         "      --no-healthcheck       Disable any health check, also the image's\n";
 
