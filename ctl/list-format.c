@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "shared/util.h"
+#include "ctl.h"
 #include "list-format.h"
 
 void list_format_set(ListFormat *f, const char *value) {
@@ -61,4 +62,27 @@ int list_format_print(const ListFormat *f, const char *prefix, struct json_objec
                 return 0;
         header = list_format_header(titles, n);
         return template_print_items(prefix, f->tmpl, items, header, stdout);
+}
+
+void list_args_done(ListArgs *a) {
+        list_format_done(&a->format);
+        list_filters_done(&a->filters);
+}
+
+int list_args_run(ListArgs *a, const char *prefix, const char *method, const char *what, ListPrint print) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
+        int r;
+
+        r = list_format_prepare(&a->format, prefix);
+        if (r < 0)
+                return r;
+        r = ctl_bus_open(&bus);
+        if (r < 0)
+                return r;
+        r = ctl_call(bus, method, &error, &reply, NULL);
+        if (r < 0)
+                return ctl_log_bus_error(what, &error, r);
+        return print(reply, a);
 }

@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <systemd/sd-bus.h>
+
+#include "list-filter.h"
 #include "template.h"
 
 struct json_object;
@@ -38,3 +41,15 @@ int list_format_print(const ListFormat *f, const char *prefix, struct json_objec
 
 /* Prints one JSON document, pretty (info --format json). */
 void list_format_print_json(struct json_object *o);
+
+/* The options of `volume ls` and `network ls`: -q, --format, --filter. */
+typedef struct ListArgs {
+        bool quiet;
+        ListFormat format;
+        ListFilters filters;
+} ListArgs;
+void list_args_done(ListArgs *a);
+/* Parses the template, calls method (no arguments) on conmand, hands the reply to print. Logs: "cannot
+ * WHAT" when the call fails. */
+typedef int (*ListPrint)(sd_bus_message *reply, const ListArgs *a);
+int list_args_run(ListArgs *a, const char *prefix, const char *method, const char *what, ListPrint print);

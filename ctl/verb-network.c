@@ -9,7 +9,6 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "ctl.h"
-#include "list-filter.h"
 #include "list-format.h"
 
 static const char *arg_subnet = NULL;
@@ -116,19 +115,13 @@ static const char *const network_ls_titles[] = {
         "Builtin", "BUILTIN",    "IPv6",   "IPV6",   "Containers", "CONTAINERS", "Internal", "INTERNAL",
 };
 
-typedef struct NetworkLsArgs {
-        bool quiet;
-        ListFormat format;
-        ListFilters filters;
-} NetworkLsArgs;
-
-static bool network_entry_wanted(const NetworkEntry *e, const NetworkLsArgs *a) {
+static bool network_entry_wanted(const NetworkEntry *e, const ListArgs *a) {
         NetworkFilterItem item = { .id = e->name, .name = e->name, .driver = *e->bridge ? "bridge" : "cni" };
 
         return network_filters_match(&a->filters, &item);
 }
 
-static int print_network_list(sd_bus_message *reply, const NetworkLsArgs *a) {
+static int print_network_list(sd_bus_message *reply, const ListArgs *a) {
         _cleanup_json_ struct json_object *array = json_object_new_array();
         NetworkEntry e;
         int r;
@@ -154,7 +147,7 @@ static int print_network_list(sd_bus_message *reply, const NetworkLsArgs *a) {
                                  ELEMENTSOF(network_ls_titles));
 }
 
-static int parse_network_ls_args(int argc, char *argv[], NetworkLsArgs *a) {
+static int parse_network_ls_args(int argc, char *argv[], ListArgs *a) {
         static const struct option options[] = {
                 { "quiet", no_argument, NULL, 'q' },
                 { "format", required_argument, NULL, 'F' },
@@ -200,33 +193,15 @@ static int parse_network_ls_args(int argc, char *argv[], NetworkLsArgs *a) {
         return 1;
 }
 
-static int network_ls(NetworkLsArgs *a) {
-        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        int r;
-
-        r = list_format_prepare(&a->format, "conmanctl network ls");
-        if (r < 0)
-                return r;
-        r = ctl_bus_open(&bus);
-        if (r < 0)
-                return r;
-        r = ctl_call(bus, "ListNetworks", &error, &reply, NULL);
-        if (r < 0)
-                return ctl_log_bus_error("cannot list networks", &error, r);
-        return print_network_list(reply, a);
-}
-
 static int verb_network_ls(int argc, char *argv[]) {
-        NetworkLsArgs a = { .filters.keys = network_filter_keys };
+        ListArgs a = { .filters.keys = network_filter_keys };
         int r;
 
         r = parse_network_ls_args(argc, argv, &a);
         if (r > 0)
-                r = network_ls(&a);
-        list_format_done(&a.format);
-        list_filters_done(&a.filters);
+                r = list_args_run(&a, "conmanctl network ls", "ListNetworks", "cannot list networks",
+                                  print_network_list);
+        list_args_done(&a);
         return r;
 }
 

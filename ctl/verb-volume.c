@@ -11,7 +11,6 @@
 #include "shared/volume-spec.h"
 #include "ctl.h"
 #include "help.h"
-#include "list-filter.h"
 #include "list-format.h"
 
 static int volume_create(sd_bus *bus, const char *name, char **labels) {
@@ -148,13 +147,7 @@ static const char *const volume_ls_titles[] = {
         "Anonymous",  "ANONYMOUS",   "Links",  "LINKS",
 };
 
-typedef struct VolumeLsArgs {
-        bool quiet;
-        ListFormat format;
-        ListFilters filters;
-} VolumeLsArgs;
-
-static bool volume_entry_wanted(const VolumeEntry *e, const VolumeLsArgs *a) {
+static bool volume_entry_wanted(const VolumeEntry *e, const ListArgs *a) {
         VolumeFilterItem item = {
                 .name = e->name, .driver = "local", .labels = e->labels, .users = e->users
         };
@@ -162,7 +155,7 @@ static bool volume_entry_wanted(const VolumeEntry *e, const VolumeLsArgs *a) {
         return volume_filters_match(&a->filters, &item);
 }
 
-static int print_volumes(sd_bus_message *reply, const VolumeLsArgs *a) {
+static int print_volumes(sd_bus_message *reply, const ListArgs *a) {
         _cleanup_json_ struct json_object *array = json_object_new_array();
         VolumeEntry e = {};
         int r;
@@ -187,7 +180,7 @@ static int print_volumes(sd_bus_message *reply, const VolumeLsArgs *a) {
                                  ELEMENTSOF(volume_ls_titles));
 }
 
-static int parse_volume_ls_args(int argc, char *argv[], VolumeLsArgs *a) {
+static int parse_volume_ls_args(int argc, char *argv[], ListArgs *a) {
         static const struct option options[] = {
                 { "quiet", no_argument, NULL, 'q' },
                 { "format", required_argument, NULL, 'F' },
@@ -232,33 +225,15 @@ static int parse_volume_ls_args(int argc, char *argv[], VolumeLsArgs *a) {
         return 1;
 }
 
-static int volume_ls(VolumeLsArgs *a) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
-        int r;
-
-        r = list_format_prepare(&a->format, "conmanctl volume ls");
-        if (r < 0)
-                return r;
-        r = ctl_bus_open(&bus);
-        if (r < 0)
-                return r;
-        r = ctl_call(bus, "ListVolumes", &error, &reply, NULL);
-        if (r < 0)
-                return ctl_log_bus_error("cannot list volumes", &error, r);
-        return print_volumes(reply, a);
-}
-
 static int verb_volume_ls(int argc, char *argv[]) {
-        VolumeLsArgs a = { .filters.keys = volume_filter_keys };
+        ListArgs a = { .filters.keys = volume_filter_keys };
         int r;
 
         r = parse_volume_ls_args(argc, argv, &a);
         if (r > 0)
-                r = volume_ls(&a);
-        list_format_done(&a.format);
-        list_filters_done(&a.filters);
+                r = list_args_run(&a, "conmanctl volume ls", "ListVolumes", "cannot list volumes",
+                                  print_volumes);
+        list_args_done(&a);
         return r;
 }
 
