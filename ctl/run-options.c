@@ -65,7 +65,7 @@ static const char create_usage[] =
         "      --dns-search DOMAIN    A search domain of /etc/resolv.conf (repeatable)\n"
         "      --dns-option OPTION    An options word of /etc/resolv.conf, e.g. ndots:2 (repeatable)\n"
         "      --ip ADDRESS           A fixed IPv4 address on the (bridge) network\n"
-        "      --mac-address MAC      The MAC address of eth0, e.g. 02:42:ac:11:00:02"
+        "      --mac-address MAC      The MAC address of eth0, e.g. 02:42:ac:11:00:02\n"
         "  -m, --memory SIZE          Memory limit (MemoryMax=), e.g. 64m, 1g\n"
         "      --cpus N               CPU limit (CPUQuota=), e.g. 1.5\n"
         "  -c, --cpu-shares N         Relative CPU shares, docker scale (CPUWeight=)\n"
@@ -331,6 +331,7 @@ static const struct option run_long_options[] = {
         { "health-timeout", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_TIMEOUT },
         { "health-retries", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_RETRIES },
         { "health-start-period", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_START_PERIOD },
+        { "health-start-interval", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_START_INTERVAL },
         { "health-on-failure", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_ON_FAILURE },
         { "no-healthcheck", no_argument, NULL, ARG_HEALTH_FIRST + RUN_NO_HEALTHCHECK },
         { "publish-all", no_argument, NULL, 'P' },

@@ -5,11 +5,11 @@
  * --volumes unused volumes), each printing what it removed as docker does; `conmanctl system df`: what images
  * and containers take on disk, and how much of it no running container needs.
  */
-#include <ftw.h>
 #include <getopt.h>
 
 #include "shared/log.h"
 #include "shared/util.h"
+#include "container-size.h"
 #include "ctl.h"
 #include "help.h"
 
@@ -225,25 +225,6 @@ typedef struct DfRow {
         uint64_t size, reclaimable;
 } DfRow;
 
-static uint64_t tree_bytes;
-
-static int add_file_size(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-        if (type == FTW_F)
-                tree_bytes += (uint64_t) st->st_size;
-        return 0;
-}
-
-/* The bytes of the regular files under a container's upper directory (what it wrote): docker's SIZE. */
-static uint64_t container_bytes(const char *state_dir, const char *id) {
-        _cleanup_free_ char *upper = NULL;
-
-        if (asprintf(&upper, "%s/containers/%s/upper", state_dir, id) < 0)
-                return 0;
-        tree_bytes = 0;
-        (void) nftw(upper, add_file_size, 16, FTW_PHYS | FTW_MOUNT);
-        return tree_bytes;
-}
-
 /* Images: all, those a container (any state) uses, their sizes. Containers: all, running, what they wrote. */
 static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *containers) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *list = NULL, *details = NULL, *imgs = NULL;
@@ -266,7 +247,9 @@ static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *con
                                                   NULL, NULL, NULL, NULL, NULL, NULL)) > 0) {
                 bool running =
                         streq(state, "running") || streq(state, "paused") || streq(state, "restarting");
-                uint64_t bytes = container_bytes(state_dir, id);
+                uint64_t bytes;
+
+                (void) ctl_container_rw_bytes(state_dir, id, &bytes); /* unreadable: 0 */
 
                 containers->total++;
                 containers->active += running;
@@ -308,7 +291,6 @@ static void print_df_row(const char *type, const DfRow *row) {
 
 static int verb_system_df(int argc, char *argv[]) {
         static const struct option options[] = { { "help", no_argument, NULL, 'h' }, {} };
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *state_dir = NULL;
         DfRow images = {}, containers = {};
@@ -330,10 +312,9 @@ static int verb_system_df(int argc, char *argv[]) {
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
-        r = sd_bus_get_property_string(bus, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                       "StateDirectory", &error, &state_dir);
+        r = ctl_state_directory(bus, &state_dir);
         if (r < 0)
-                return ctl_log_bus_error("cannot ask conmand for its state directory", &error, r);
+                return r;
         r = df_rows(bus, state_dir, &images, &containers);
         if (r < 0)
                 return r;
