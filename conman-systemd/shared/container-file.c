@@ -680,7 +680,7 @@ const ContainerFileKey container_file_keys[] = {
         { "HealthRetries", parse_health_retries,
           "failed checks in a row that make it unhealthy (default 3)" },
         { "HealthStartPeriod", parse_health_start_period, "failed checks before then do not count (0s)" },
-        { "HealthStartupInterval", parse_health_start_interval,
+        { "HealthStartInterval", parse_health_start_interval,
           "time between checks during the start period (the interval)" },
         { "HealthOnFailure", parse_health_on_failure, "none, kill, restart or stop when it turns unhealthy" },
 };

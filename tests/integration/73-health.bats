@@ -287,7 +287,7 @@ EOT
         timer_active hc-si
         [ "$(systemctl show -p NRestarts --value conmand.service)" = "$restarts" ] # conmand did not crash
         run conmanctl generate unit hc-si
-        [[ "$output" == *"HealthStartupInterval=300ms"* ]]
+        [[ "$output" == *"HealthStartInterval=300ms"* ]]
         run conmanctl run --help
         [[ "$output" == *"--health-start-interval"* ]]
         run conmanctl run -d --name hc-si-bad --network none --rootfs "$R" --health-cmd true \

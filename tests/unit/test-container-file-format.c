@@ -468,7 +468,7 @@ static void test_health_keys(void **state) {
         text = round_trip("hc", &s);
         assert_non_null(strstr(text,
                                "\nHealthCmd=wget -q -O- http://localhost/ || exit 1\nHealthInterval=90s\n"
-                               "HealthTimeout=500ms\nHealthStartPeriod=20s\nHealthStartupInterval=2s\n"
+                               "HealthTimeout=500ms\nHealthStartPeriod=20s\nHealthStartInterval=2s\n"
                                "HealthRetries=4\nHealthOnFailure=restart\n"));
         parse_ok(text, &f);
         assert_strv_same(s.health.test, f.spec.health.test);
