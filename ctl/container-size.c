@@ -11,6 +11,7 @@
 #include "shared/util.h"
 #include "container-size.h"
 #include "ctl.h"
+#include "image-list.h"
 
 int ctl_state_directory(sd_bus *bus, char **ret) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -48,27 +49,15 @@ int ctl_image_sizes(sd_bus *bus, struct json_object **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_json_ struct json_object *map = json_object_new_object();
-        const char *id;
-        uint64_t size;
+        CtlImageEntry img;
         int r;
 
         r = ctl_call(bus, "ListImages", &error, &reply, NULL);
         if (r < 0)
                 return ctl_log_bus_error("cannot list images", &error, r);
         r = sd_bus_message_enter_container(reply, 'a', "(sasstto)");
-        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sasstto")) > 0) {
-                r = sd_bus_message_read(reply, "s", &id);
-                if (r >= 0)
-                        r = sd_bus_message_skip(reply, "ass");
-                if (r >= 0)
-                        r = sd_bus_message_read(reply, "t", &size);
-                if (r >= 0)
-                        r = sd_bus_message_skip(reply, "to");
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(reply);
-                if (r >= 0)
-                        json_object_object_add(map, id, json_object_new_uint64(size));
-        }
+        while (r >= 0 && (r = ctl_image_list_next(reply, false, &img)) > 0)
+                json_object_object_add(map, img.id, json_object_new_uint64(img.size));
         if (r < 0)
                 return log_error_errno(r, "conmanctl: malformed image list: %m");
         *ret = TAKE_PTR(map);

@@ -12,6 +12,7 @@
 #include "container-size.h"
 #include "ctl.h"
 #include "help.h"
+#include "image-list.h"
 
 /* Removes every network no container uses (never the built-in conman0); prints docker's lines. */
 static int prune_networks(sd_bus *bus) {
@@ -53,31 +54,14 @@ static int prune_networks(sd_bus *bus) {
         return ret;
 }
 
-/* The next (id, tags, digest, size, created, path) of ListImages' array: id and size; 0 at its end. */
-static int next_image(sd_bus_message *m, const char **ret_id, uint64_t *ret_size) {
-        int r = sd_bus_message_enter_container(m, 'r', "sasstto");
-
-        if (r <= 0)
-                return r;
-        r = sd_bus_message_read(m, "s", ret_id);
-        if (r >= 0)
-                r = sd_bus_message_skip(m, "ass"); /* tags, digest */
-        if (r >= 0)
-                r = sd_bus_message_read(m, "t", ret_size);
-        if (r >= 0)
-                r = sd_bus_message_skip(m, "to");
-        if (r >= 0)
-                r = sd_bus_message_exit_container(m);
-        return r < 0 ? r : 1;
-}
-
 /* Dangling images (PruneImages); with all, also every image no container uses (RemoveImage refuses those in
  * use). Adds the bytes freed to *reclaimed. */
 static int prune_images(sd_bus *bus, bool all, uint64_t *reclaimed) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *list = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        CtlImageEntry img;
         const char *id;
-        uint64_t bytes = 0, size;
+        uint64_t bytes = 0;
         size_t n = 0;
         int r;
 
@@ -100,13 +84,13 @@ static int prune_images(sd_bus *bus, bool all, uint64_t *reclaimed) {
         if (r < 0)
                 return ctl_log_bus_error("cannot list images", &error, r);
         r = sd_bus_message_enter_container(list, 'a', "(sasstto)");
-        while (r >= 0 && (r = next_image(list, &id, &size)) > 0) {
+        while (r >= 0 && (r = ctl_image_list_next(list, false, &img)) > 0) {
                 _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 
-                if (ctl_call(bus, "RemoveImage", &e, NULL, "sb", id, 0) < 0)
+                if (ctl_call(bus, "RemoveImage", &e, NULL, "sb", img.id, 0) < 0)
                         continue; /* in use by a container (ImageInUse), or gone meanwhile */
-                printf("%s%s\n", n++ == 0 ? "Deleted Images:\ndeleted: " : "deleted: ", id);
-                *reclaimed += size;
+                printf("%s%s\n", n++ == 0 ? "Deleted Images:\ndeleted: " : "deleted: ", img.id);
+                *reclaimed += img.size;
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl: malformed image list: %m");
@@ -231,7 +215,7 @@ static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *con
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_strv_free_ char **used = NULL;
         const char *id, *state, *image_id;
-        uint64_t size;
+        CtlImageEntry img;
         int r;
 
         r = ctl_call(bus, "ListContainers", &error, &list, "b", true);
@@ -268,13 +252,13 @@ static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *con
                         return log_oom();
         }
         r = r < 0 ? r : sd_bus_message_enter_container(imgs, 'a', "(sasstto)");
-        while (r >= 0 && (r = next_image(imgs, &id, &size)) > 0) {
-                bool active = strv_contains(used, id);
+        while (r >= 0 && (r = ctl_image_list_next(imgs, false, &img)) > 0) {
+                bool active = strv_contains(used, img.id);
 
                 images->total++;
                 images->active += active;
-                images->size += size;
-                images->reclaimable += active ? 0 : size;
+                images->size += img.size;
+                images->reclaimable += active ? 0 : img.size;
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl system df: malformed reply: %m");
