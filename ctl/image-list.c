@@ -15,7 +15,7 @@ int ctl_image_list_next(sd_bus_message *m, bool want_tags, CtlImageEntry *ret) {
         if (r >= 0)
                 r = want_tags ? sd_bus_message_read_strv(m, &e.tags) : sd_bus_message_skip(m, "as");
         if (r >= 0)
-                r = sd_bus_message_read(m, "ssto", &e.digest, &e.size, &e.created, &e.path);
+                r = sd_bus_message_read(m, "stto", &e.digest, &e.size, &e.created, &e.path);
         if (r >= 0)
                 r = sd_bus_message_exit_container(m);
         if (r < 0) {
