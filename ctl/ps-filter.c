@@ -2,12 +2,12 @@
 /*
  * ps-filter.c — see ps-filter.h.
  */
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shared/network-spec.h"
 #include "shared/util.h"
+#include "list-filter.h"
 #include "ps-filter.h"
 
 static const char *const key_names[_PS_FILTER_MAX] = {
@@ -61,13 +61,9 @@ int ps_filters_add(PsFilters *f, const char *spec, const char **ret_message) {
                 *ret_message = "exited takes an exit code (a number)";
                 return -EINVAL;
         }
-        if (i == PS_FILTER_NAME) {
-                regex_t re;
-                if (regcomp(&re, eq + 1, REG_EXTENDED | REG_NOSUB) != 0) {
-                        *ret_message = "name takes a regular expression, and this one does not compile";
-                        return -EINVAL;
-                }
-                regfree(&re);
+        if (i == PS_FILTER_NAME && !filter_name_pattern_is_valid(eq + 1)) {
+                *ret_message = "name takes a regular expression, and this one does not compile";
+                return -EINVAL;
         }
         return strv_push(&f->values[i], eq + 1);
 }
@@ -84,30 +80,6 @@ bool ps_filters_need_details(const PsFilters *f) {
 bool ps_filters_imply_all(const PsFilters *f) {
         return ps_filters_any(f, PS_FILTER_STATUS) || ps_filters_any(f, PS_FILTER_EXITED) ||
                ps_filters_any(f, PS_FILTER_BEFORE) || ps_filters_any(f, PS_FILTER_SINCE);
-}
-
-static bool match_name(const char *pattern, const char *name) {
-        regex_t re;
-        bool m;
-
-        if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-                return false;
-        m = regexec(&re, name, 0, NULL, 0) == 0;
-        regfree(&re);
-        return m;
-}
-
-static bool match_label(const char *want, char *const *labels) {
-        size_t n = strlen(want);
-        bool with_value = strchr(want, '=');
-
-        for (char *const *l = labels; l && *l; l++) {
-                if (with_value && streq(*l, want))
-                        return true;
-                if (!with_value && strneq(*l, want, n) && (*l)[n] == '=')
-                        return true;
-        }
-        return false;
 }
 
 /* A reference without docker.io/library/ and :latest, which docker's short names leave out. */
@@ -163,10 +135,10 @@ static bool match_one(PsFilterKey k, const char *v, const PsItem *e, const PsIte
 
         switch (k) {
         case PS_FILTER_ID: return string_has_prefix(e->id, v);
-        case PS_FILTER_NAME: return match_name(v, e->name);
+        case PS_FILTER_NAME: return filter_name_matches(v, e->name);
         case PS_FILTER_STATUS: return streq(e->state, v);
         case PS_FILTER_EXITED: return streq(e->state, "exited") && e->exit_code == atoi(v);
-        case PS_FILTER_LABEL: return match_label(v, e->labels);
+        case PS_FILTER_LABEL: return filter_label_matches(v, e->labels);
         case PS_FILTER_ANCESTOR: return match_ancestor(v, e->image);
         case PS_FILTER_NETWORK: return e->network && streq(e->network, v);
         case PS_FILTER_POD:

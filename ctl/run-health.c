@@ -15,6 +15,7 @@ const char *const run_health_flag_names[_RUN_HEALTH_FLAG_MAX] = {
         [RUN_HEALTH_TIMEOUT] = "health-timeout",
         [RUN_HEALTH_RETRIES] = "health-retries",
         [RUN_HEALTH_START_PERIOD] = "health-start-period",
+        [RUN_HEALTH_START_INTERVAL] = "health-start-interval",
         [RUN_HEALTH_ON_FAILURE] = "health-on-failure",
         [RUN_NO_HEALTHCHECK] = "no-healthcheck",
 };
@@ -25,6 +26,7 @@ const char run_health_help[] =
         "      --health-timeout DURATION   Time a check may take (default 30s)\n"
         "      --health-retries N     Consecutive failures that make it unhealthy (default 3)\n"
         "      --health-start-period DURATION  Failures before then do not count (default 0s)\n"
+        "      --health-start-interval DURATION  Time between checks in the start period (default: interval)\n"
         "      --health-on-failure ACTION  none (default), kill, restart or stop when it turns unhealthy\n"
         "      --no-healthcheck       Disable any health check, also the image's\n";
 
@@ -66,6 +68,9 @@ int run_health_parse(RunHealthFlag flag, const char *value, RunHealth *h) {
                                            &h->have_timeout);
         case RUN_HEALTH_START_PERIOD:
                 return parse_duration_flag(flag, value, 0, &h->start_period, &h->have_start_period);
+        case RUN_HEALTH_START_INTERVAL:
+                return parse_duration_flag(flag, value, HEALTH_DURATION_MIN_USEC, &h->start_interval,
+                                           &h->have_start_interval);
         case RUN_HEALTH_RETRIES:
                 if (safe_atou64(value, &n) < 0 || n < 1 || n > 1000000)
                         return invalid(flag, value, "use a number from 1 to 1000000");
@@ -101,6 +106,8 @@ int run_health_append(sd_bus_message *m, const RunHealth *h) {
                 r = APPEND("HealthTimeout", "t", h->timeout);
         if (r >= 0 && h->have_start_period)
                 r = APPEND("HealthStartPeriod", "t", h->start_period);
+        if (r >= 0 && h->have_start_interval)
+                r = APPEND("HealthStartInterval", "t", h->start_interval);
         if (r >= 0 && h->have_retries)
                 r = APPEND("HealthRetries", "u", h->retries);
         if (r >= 0 && h->on_failure)

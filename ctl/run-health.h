@@ -16,17 +16,18 @@ typedef enum RunHealthFlag {
         RUN_HEALTH_TIMEOUT,
         RUN_HEALTH_RETRIES,
         RUN_HEALTH_START_PERIOD,
+        RUN_HEALTH_START_INTERVAL,
         RUN_HEALTH_ON_FAILURE,
         RUN_NO_HEALTHCHECK,
         _RUN_HEALTH_FLAG_MAX,
 } RunHealthFlag;
 
 typedef struct RunHealth {
-        const char *cmd;                          /* borrowed from argv */
-        const char *on_failure;                   /* none, kill, restart, stop */
-        uint64_t interval, timeout, start_period; /* usec */
+        const char *cmd;                                          /* borrowed from argv */
+        const char *on_failure;                                   /* none, kill, restart, stop */
+        uint64_t interval, timeout, start_period, start_interval; /* usec */
         uint32_t retries;
-        bool have_interval, have_timeout, have_start_period, have_retries;
+        bool have_interval, have_timeout, have_start_period, have_start_interval, have_retries;
         bool disabled; /* --no-healthcheck */
 } RunHealth;
 

@@ -347,6 +347,7 @@ static const struct option run_long_options[] = {
         { "health-timeout", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_TIMEOUT },
         { "health-retries", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_RETRIES },
         { "health-start-period", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_START_PERIOD },
+        { "health-start-interval", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_START_INTERVAL },
         { "health-on-failure", required_argument, NULL, ARG_HEALTH_FIRST + RUN_HEALTH_ON_FAILURE },
         { "no-healthcheck", no_argument, NULL, ARG_HEALTH_FIRST + RUN_NO_HEALTHCHECK },
         { "publish-all", no_argument, NULL, 'P' },

@@ -9,6 +9,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "ctl.h"
+#include "list-format.h"
 
 static const char *arg_subnet = NULL;
 static const char *arg_gateway = NULL;
@@ -82,52 +83,126 @@ static int verb_network_create(int argc, char *argv[]) {
         return r < 0 ? r : network_create(bus, argv[optind]);
 }
 
-static int print_network_list(sd_bus_message *reply) {
+typedef struct NetworkEntry {
         const char *name, *bridge, *subnet, *gateway;
+        int builtin;
         uint32_t users;
-        int builtin, r;
+} NetworkEntry;
 
-        if (!arg_quiet)
-                printf("%-20s %-10s %-18s %-15s %s\n", "NAME", "BRIDGE", "SUBNET", "GATEWAY", "CONTAINERS");
-        r = sd_bus_message_enter_container(reply, 'a', "(ssssbu)");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssbu)", &name, &bridge, &subnet, &gateway,
-                                                  &builtin, &users)) > 0) {
-                if (arg_quiet)
-                        printf("%s\n", name);
-                else
-                        printf("%-20s %-10s %-18s %-15s %u\n", name, bridge, subnet, gateway, users);
-        }
-        return r < 0 ? log_error_errno(r, "conmanctl: unexpected reply: %m") : 0;
+/* docker's `network ls --format` fields; a network's name is its id (conman networks have no other). The
+ * driver is as InspectNetwork's: "bridge" for a bridge conman made, "cni" for a CNI list given as is. */
+static struct json_object *network_entry_json(const NetworkEntry *e) {
+        struct json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "ID", json_object_new_string(e->name));
+        json_object_object_add(o, "Name", json_object_new_string(e->name));
+        json_object_object_add(o, "Driver", json_object_new_string(*e->bridge ? "bridge" : "cni"));
+        json_object_object_add(o, "Scope", json_object_new_string("local"));
+        json_object_object_add(o, "Bridge", json_object_new_string(e->bridge));
+        json_object_object_add(o, "Subnet", json_object_new_string(e->subnet));
+        json_object_object_add(o, "Gateway", json_object_new_string(e->gateway));
+        json_object_object_add(o, "Builtin", json_object_new_boolean(e->builtin));
+        json_object_object_add(o, "Containers", json_object_new_int64(e->users));
+        json_object_object_add(o, "Labels", json_object_new_string(""));
+        json_object_object_add(o, "IPv6", json_object_new_boolean(false));
+        json_object_object_add(o, "Internal", json_object_new_boolean(false));
+        return o;
 }
 
-static int verb_network_ls(int argc, char *argv[]) {
+static const char *const network_ls_titles[] = {
+        "ID",      "NETWORK ID", "Name",   "NAME",   "Driver",     "DRIVER",     "Scope",    "SCOPE",
+        "Bridge",  "BRIDGE",     "Subnet", "SUBNET", "Gateway",    "GATEWAY",    "Labels",   "LABELS",
+        "Builtin", "BUILTIN",    "IPv6",   "IPV6",   "Containers", "CONTAINERS", "Internal", "INTERNAL",
+};
+
+static bool network_entry_wanted(const NetworkEntry *e, const ListArgs *a) {
+        NetworkFilterItem item = { .id = e->name, .name = e->name, .driver = *e->bridge ? "bridge" : "cni" };
+
+        return network_filters_match(&a->filters, &item);
+}
+
+static int print_network_list(sd_bus_message *reply, const ListArgs *a) {
+        _cleanup_json_ struct json_object *array = json_object_new_array();
+        NetworkEntry e;
+        int r;
+
+        if (!a->quiet && !list_format_custom(&a->format))
+                printf("%-20s %-10s %-18s %-15s %s\n", "NAME", "BRIDGE", "SUBNET", "GATEWAY", "CONTAINERS");
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssbu)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssbu)", &e.name, &e.bridge, &e.subnet,
+                                                  &e.gateway, &e.builtin, &e.users)) > 0) {
+                if (!network_entry_wanted(&e, a))
+                        continue;
+                if (a->quiet)
+                        printf("%s\n", e.name);
+                else if (list_format_custom(&a->format))
+                        json_object_array_add(array, network_entry_json(&e));
+                else
+                        printf("%-20s %-10s %-18s %-15s %u\n", e.name, e.bridge, e.subnet, e.gateway,
+                               e.users);
+        }
+        if (r < 0)
+                return log_error_errno(r, "conmanctl: unexpected reply: %m");
+        return list_format_print(&a->format, "conmanctl network ls", array, network_ls_titles,
+                                 ELEMENTSOF(network_ls_titles));
+}
+
+static int parse_network_ls_args(int argc, char *argv[], ListArgs *a) {
         static const struct option options[] = {
                 { "quiet", no_argument, NULL, 'q' },
+                { "format", required_argument, NULL, 'F' },
+                { "filter", required_argument, NULL, 'f' },
                 CTL_HELP_OPTION,
                 {},
         };
-        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        int c, r;
+        const char *message;
+        int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, "qh", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "qf:h", options, NULL)) >= 0)
                 switch (c) {
-                case 'q': arg_quiet = true; break;
+                case 'q': a->quiet = true; break;
+                case 'F': list_format_set(&a->format, optarg); break;
+                case 'f':
+                        if (list_filters_add(&a->filters, optarg, &message) < 0)
+                                return log_error_errno(ctl_usage_error(),
+                                                       "conmanctl network ls: --filter '%s': %s (driver, id, "
+                                                       "label, name).",
+                                                       optarg, message);
+                        break;
                 case 'h':
-                        printf("Usage: conmanctl network ls [-q]\n\nList networks: name, bridge, subnet, gateway "
-                               "and how many containers use each.\n");
+                        printf("Usage: conmanctl network ls [-q] [-f KEY=VALUE]... [--format json|TEMPLATE]\n\n"
+                               "List networks: name, bridge, subnet, gateway and how many containers use each.\n\n"
+                               "  -q, --quiet            Print only the names\n"
+                               "  -f, --filter KEY=VALUE Only networks that match (repeatable; values of one\n"
+                               "                         key are alternatives): name=REGEXP, id=PREFIX,\n"
+                               "                         driver=bridge|cni, label=KEY[=VALUE] (networks have\n"
+                               "                         no labels: matches none)\n"
+                               "      --format json      Print a JSON array\n"
+                               "      --format TEMPLATE  Print each network through a Go template, e.g.\n"
+                               "                         'table {{.Name}}\\t{{.Subnet}}' (fields: .ID (the name)\n"
+                               "                         .Name .Driver .Scope .Bridge .Subnet .Gateway .Labels\n"
+                               "                         .Builtin .IPv6 .Internal .Containers)\n");
                         return 0;
                 default: return ctl_usage_error();
                 }
-        r = ctl_bus_open(&bus);
-        if (r < 0)
-                return r;
-        r = ctl_call(bus, "ListNetworks", &error, &reply, NULL);
-        if (r < 0)
-                return ctl_log_bus_error("cannot list networks", &error, r);
-        return print_network_list(reply);
+        if (optind < argc)
+                return log_error_errno(-EINVAL, "conmanctl network ls: takes no arguments.");
+        if (a->quiet)
+                a->format = (ListFormat){};
+        return 1;
+}
+
+static int verb_network_ls(int argc, char *argv[]) {
+        ListArgs a = { .filters.keys = network_filter_keys };
+        int r;
+
+        r = parse_network_ls_args(argc, argv, &a);
+        if (r > 0)
+                r = list_args_run(&a, "conmanctl network ls", "ListNetworks", "cannot list networks",
+                                  print_network_list);
+        list_args_done(&a);
+        return r;
 }
 
 /* Calls method(name) for each NAME; inspect prints a JSON array. */
@@ -199,7 +274,7 @@ int verb_network(int argc, char *argv[]) {
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
                 printf("Usage: conmanctl network VERB [ARGS...]\n\n"
                        "  create [--subnet CIDR] [--gateway IP] NAME   Create a bridge network\n"
-                       "  ls                  List networks (conman0 is the built-in default)\n"
+                       "  ls [-q] [-f KEY=VALUE] [--format F]          List networks (conman0 is built in)\n"
                        "  inspect NAME...     Show networks and their containers as JSON\n"
                        "  rm NAME...          Remove networks\n"
                        "  prune [-f]          Remove every network no container uses\n");

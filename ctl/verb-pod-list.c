@@ -10,6 +10,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "ctl.h"
+#include "list-format.h"
 #include "template.h"
 
 typedef struct PodEntry {
@@ -126,11 +127,8 @@ static struct json_object *pod_ps_header(void) {
                 "NumberOfContainers",
                 "# OF CONTAINERS",
         };
-        struct json_object *o = json_object_new_object();
 
-        for (size_t i = 0; i < ELEMENTSOF(titles); i += 2)
-                json_object_object_add(o, titles[i], json_object_new_string(titles[i + 1]));
-        return o;
+        return list_format_header(titles, ELEMENTSOF(titles));
 }
 
 static void print_pod_row(const PodEntry *e, bool no_trunc) {

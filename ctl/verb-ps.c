@@ -9,8 +9,10 @@
 
 #include "shared/log.h"
 #include "shared/util.h"
+#include "container-size.h"
 #include "ctl.h"
 #include "help.h"
+#include "list-format.h"
 #include "ps-filter.h"
 #include "ps-health.h"
 #include "template.h"
@@ -20,11 +22,13 @@ typedef struct PsEntry {
         const char *command, *unit;
         uint64_t started, finished;
         uint32_t pid;
-        const char *health; /* "healthy" ... or NULL (ps-health.h) */
+        const char *health;   /* "healthy" ... or NULL (ps-health.h) */
+        const char *image_id; /* from the details; NULL or "" for a --rootfs container */
+        char size[48];        /* -s: docker's "12.3kB (virtual 5.63MB)", else "" */
 } PsEntry;
 
 typedef struct PsOptions {
-        bool all, quiet, json, show_pod, no_trunc;
+        bool all, quiet, json, show_pod, no_trunc, size;
         int last; /* -n N, -l: the N newest (all states); -1: no limit */
         const char *format;
         PsFilters filters;
@@ -82,6 +86,7 @@ static struct json_object *entry_json(const PsEntry *e) {
         json_object_object_add(o, "Labels", strv_json(e->item.labels));
         json_object_object_add(o, "Ports", strv_json(e->item.ports));
         json_object_object_add(o, "Networks", json_object_new_string(strempty(e->item.network)));
+        json_object_object_add(o, "Size", json_object_new_string(e->size));
         return o;
 }
 
@@ -108,17 +113,15 @@ static struct json_object *entry_template_json(const PsEntry *e, bool no_trunc) 
 /* The column titles of `ps --format 'table ...'`, as docker's. */
 static struct json_object *ps_header(void) {
         static const char *const titles[] = {
-                "ID",      "CONTAINER ID", "Id",         "CONTAINER ID", "Image",    "IMAGE",    "Command",
-                "COMMAND", "CreatedAt",    "CREATED AT", "RunningFor",   "CREATED",  "Status",   "STATUS",
-                "Names",   "NAMES",        "Ports",      "PORTS",        "Labels",   "LABELS",   "State",
-                "STATE",   "ExitCode",     "EXIT CODE",  "Pid",          "PID",      "Unit",     "UNIT",
-                "Pod",     "POD ID",       "PodName",    "PODNAME",      "Networks", "NETWORKS",
+                "ID",      "CONTAINER ID", "Id",        "CONTAINER ID", "Image",      "IMAGE",
+                "Command", "COMMAND",      "CreatedAt", "CREATED AT",   "RunningFor", "CREATED",
+                "Status",  "STATUS",       "Names",     "NAMES",        "Ports",      "PORTS",
+                "Labels",  "LABELS",       "State",     "STATE",        "ExitCode",   "EXIT CODE",
+                "Pid",     "PID",          "Unit",      "UNIT",         "Pod",        "POD ID",
+                "PodName", "PODNAME",      "Networks",  "NETWORKS",     "Size",       "SIZE",
         };
-        struct json_object *o = json_object_new_object();
 
-        for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i += 2)
-                json_object_object_add(o, titles[i], json_object_new_string(titles[i + 1]));
-        return o;
+        return list_format_header(titles, ELEMENTSOF(titles));
 }
 
 static void print_row(const PsEntry *e, const PsOptions *o) {
@@ -132,8 +135,11 @@ static void print_row(const PsEntry *e, const PsOptions *o) {
                 return;
         printf("%-*.*s  %-22.22s %-22s %-16s %-26s %-22s %s", id_width, id_width, e->item.id, e->item.image,
                cmd, format_age(e->item.created, created), status, strempty(ports), e->item.name);
-        if (o->show_pod && e->item.pod_id && e->item.pod_id[0])
-                printf("  %-14.12s %s", e->item.pod_id, strempty(e->item.pod_name));
+        if (o->show_pod && (!isempty(e->item.pod_id) || o->size)) /* no trailing blanks */
+                printf("  %-14.12s %-*s", strempty(e->item.pod_id), o->size ? 16 : 0,
+                       strempty(e->item.pod_name));
+        if (o->size)
+                printf("  %s", e->size);
         printf("\n");
 }
 
@@ -141,7 +147,9 @@ static void print_header(const PsOptions *o) {
         printf("%-*s  %-22s %-22s %-16s %-26s %-22s %s", o->no_trunc ? 64 : 12, "CONTAINER ID", "IMAGE",
                "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
         if (o->show_pod)
-                printf("  %-14s %s", "POD ID", "PODNAME");
+                printf("  %-14s %-*s", "POD ID", o->size ? 16 : 0, "PODNAME");
+        if (o->size)
+                printf("  %s", "SIZE");
         printf("\n");
 }
 
@@ -163,20 +171,26 @@ static void entry_set_pod(PsEntry *e, struct json_object *pods) {
 
 static int parse_ps_options(int argc, char *argv[], PsOptions *o) {
         static const struct option options[] = {
-                { "help", no_argument, NULL, 'H' },     { "all", no_argument, NULL, 'a' },
-                { "quiet", no_argument, NULL, 'q' },    { "format", required_argument, NULL, 'F' },
-                { "pod", no_argument, NULL, 'P' },      { "filter", required_argument, NULL, 'f' },
-                { "no-trunc", no_argument, NULL, 'T' }, { "last", required_argument, NULL, 'n' },
-                { "latest", no_argument, NULL, 'l' },   {},
+                { "help", no_argument, NULL, 'H' },
+                { "all", no_argument, NULL, 'a' },
+                { "quiet", no_argument, NULL, 'q' },
+                { "format", required_argument, NULL, 'F' },
+                { "pod", no_argument, NULL, 'P' },
+                { "filter", required_argument, NULL, 'f' },
+                { "no-trunc", no_argument, NULL, 'T' },
+                { "last", required_argument, NULL, 'n' },
+                { "latest", no_argument, NULL, 'l' },
+                { "size", no_argument, NULL, 's' },
+                {},
         };
         const char *message;
         int c;
 
         optind = 0;
-        while ((c = getopt_long(argc, argv, "aqf:n:l", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "aqf:n:ls", options, NULL)) >= 0)
                 switch (c) {
                 case 'H':
-                        printf("Usage: conmanctl ps [-a] [-q] [-f KEY=VALUE]... [-n N|-l] [--no-trunc] [--pod]\n"
+                        printf("Usage: conmanctl ps [-a] [-q] [-s] [-f KEY=VALUE]... [-n N|-l] [--no-trunc] [--pod]\n"
                                "                    [--format json|TEMPLATE]\n\n"
                                "List running containers (all with -a), newest first.\n\n"
                                "  -a, --all              Include created and exited containers\n"
@@ -189,6 +203,9 @@ static int parse_ps_options(int argc, char *argv[], PsOptions *o) {
                                "                         before=CONTAINER, since=CONTAINER\n"
                                "  -n, --last N           The N most recently created containers (all states)\n"
                                "  -l, --latest           The most recently created container (= -n 1)\n"
+                               "  -s, --size             Add the column SIZE: what each container wrote (its\n"
+                               "                         writable layer) and, as virtual, that plus its image\n"
+                               "                         (root only: conmanctl reads conmand's state directory)\n"
                                "      --no-trunc         Full ids and commands\n"
                                "      --pod              Add the columns POD ID and PODNAME\n"
                                "      --format json      Print a JSON array\n"
@@ -196,12 +213,13 @@ static int parse_ps_options(int argc, char *argv[], PsOptions *o) {
                                "                         '{{.Names}} {{.Status}}' or 'table {{.ID}}\\t{{.Names}}'\n"
                                "                         (fields: .ID .Image .Command .CreatedAt .RunningFor\n"
                                "                         .Status .Names .Ports .Labels .Networks .State\n"
-                               "                         .ExitCode .Pid .Unit .Pod .PodName)\n");
+                               "                         .ExitCode .Pid .Unit .Pod .PodName .Size)\n");
                         return 0;
                 case 'a': o->all = true; break;
                 case 'q': o->quiet = true; break;
                 case 'P': o->show_pod = true; break;
                 case 'T': o->no_trunc = true; break;
+                case 's': o->size = true; break;
                 case 'l': o->last = 1; break;
                 case 'n':
                         if (safe_atoi(optarg, &o->last) < 0 || o->last < 0)
@@ -223,7 +241,9 @@ static int parse_ps_options(int argc, char *argv[], PsOptions *o) {
         if (optind < argc)
                 return log_error_errno(ctl_usage_error(), "conmanctl ps: takes no arguments (use --filter).");
         if (o->quiet)
-                o->json = false, o->format = NULL; /* as docker: -q wins over --format */
+                o->json = false, o->format = NULL, o->size = false; /* as docker: -q wins over --format */
+        if (o->format && strstr(o->format, ".Size")) /* as docker: a template that shows it asks for it */
+                o->size = true;
         return 1;
 }
 
@@ -245,7 +265,7 @@ static int read_details(sd_bus *bus, bool all, bool need, PsEntry *entries, size
         r = sd_bus_message_enter_container(reply, 'a', "(sasassss)");
         while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sasassss")) > 0) {
                 _cleanup_strv_free_ char **labels = NULL, **ports = NULL;
-                const char *id, *network, *pod;
+                const char *id, *network, *pod, *image_id;
 
                 r = sd_bus_message_read(reply, "s", &id);
                 if (r >= 0)
@@ -253,7 +273,7 @@ static int read_details(sd_bus *bus, bool all, bool need, PsEntry *entries, size
                 if (r >= 0)
                         r = sd_bus_message_read_strv(reply, &ports);
                 if (r >= 0)
-                        r = sd_bus_message_read(reply, "sss", &network, &pod, NULL);
+                        r = sd_bus_message_read(reply, "sss", &network, &pod, &image_id);
                 if (r >= 0)
                         r = sd_bus_message_exit_container(reply);
                 for (size_t i = 0; r >= 0 && i < n; i++)
@@ -262,12 +282,47 @@ static int read_details(sd_bus *bus, bool all, bool need, PsEntry *entries, size
                                 entries[i].item.ports = TAKE_PTR(ports);
                                 entries[i].item.network = network;
                                 entries[i].item.pod_id = pod;
+                                entries[i].image_id = image_id;
                                 break;
                         }
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl ps: malformed reply: %m");
         *ret_reply = TAKE_PTR(reply);
+        return 0;
+}
+
+/* What ps -s needs: conmand's state directory and the image sizes by id. */
+typedef struct PsSizing {
+        char *state_dir;
+        struct json_object *images;
+} PsSizing;
+
+static void ps_sizing_done(PsSizing *s) {
+        free(s->state_dir);
+        json_object_put(s->images);
+        *s = (PsSizing){};
+}
+
+static int ps_sizing_init(sd_bus *bus, PsSizing *s) {
+        int r = ctl_state_directory(bus, &s->state_dir);
+        return r < 0 ? r : ctl_image_sizes(bus, &s->images);
+}
+
+/* Fills e->size: what it wrote, and that plus its image. */
+static int entry_set_size(PsEntry *e, const PsSizing *s) {
+        struct json_object *v;
+        uint64_t rw, image = 0;
+        int r;
+
+        r = ctl_container_rw_bytes(s->state_dir, e->item.id, &rw);
+        if (r < 0)
+                return log_error_errno(
+                        r, "conmanctl ps: --size: cannot read what container %s wrote (root only): %m",
+                        e->item.name);
+        if (!isempty(e->image_id) && json_object_object_get_ex(s->images, e->image_id, &v))
+                image = json_object_get_uint64(v);
+        ctl_format_container_size(rw, image, e->size);
         return 0;
 }
 
@@ -294,6 +349,7 @@ int verb_ps(int argc, char *argv[]) {
         PsEntry *entries = NULL, e = {};
         _cleanup_free_ PsItem *items = NULL;
         _cleanup_strv_free_ char **health = NULL;
+        PsSizing sizing = {};
         size_t n = 0, shown = 0;
         int r;
 
@@ -352,6 +408,8 @@ int verb_ps(int argc, char *argv[]) {
                 entries[i].health = ps_health_find(health, entries[i].item.id);
         if (n > 1)
                 qsort(entries, n, sizeof(PsEntry), compare_newest_first);
+        if (o.size && (r = ps_sizing_init(bus, &sizing)) < 0)
+                goto finish;
 
         if (o.json || o.format)
                 array = json_object_new_array();
@@ -368,6 +426,8 @@ int verb_ps(int argc, char *argv[]) {
                 if (!ps_filters_match(&o.filters, &entries[i].item, items, n))
                         continue;
                 shown++;
+                if (o.size && (r = entry_set_size(&entries[i], &sizing)) < 0)
+                        goto finish;
                 if (o.json)
                         json_object_array_add(array, entry_json(&entries[i]));
                 else if (o.format)
@@ -387,6 +447,7 @@ int verb_ps(int argc, char *argv[]) {
 finish:
         entries_free(entries, n);
         ps_filters_done(&o.filters);
+        ps_sizing_done(&sizing);
         return r;
 }
 

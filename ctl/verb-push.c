@@ -13,6 +13,7 @@
 #include "shared/util.h"
 #include "ctl.h"
 #include "help.h"
+#include "image-list.h"
 
 static bool arg_quiet = false, arg_tls_verify = true, arg_password_stdin = false, arg_all_tags = false;
 static const char *arg_compression_format = NULL;
@@ -169,24 +170,18 @@ static int repository_tags(sd_bus *bus, const char *repository, char ***ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_strv_free_ char **tags = NULL;
+        CtlImageEntry img;
         int r;
 
         r = ctl_call(bus, "ListImages", &error, &reply, NULL);
         if (r < 0)
                 return ctl_log_bus_error("cannot list images", &error, r);
         r = sd_bus_message_enter_container(reply, 'a', "(sasstto)");
-        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'r', "sasstto")) > 0) {
-                _cleanup_strv_free_ char **names = NULL;
-                r = sd_bus_message_skip(reply, "s");
-                if (r >= 0)
-                        r = sd_bus_message_read_strv(reply, &names);
-                for (char **t = names; r >= 0 && t && *t; t++)
+        while (r >= 0 && (r = ctl_image_list_next(reply, true, &img)) > 0) {
+                for (char **t = img.tags; r >= 0 && t && *t; t++)
                         if (is_tag_of(*t, repository))
                                 r = strv_push(&tags, *t);
-                if (r >= 0)
-                        r = sd_bus_message_skip(reply, "stto"); /* digest, size, created, path */
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(reply);
+                strv_freep(&img.tags);
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl push: cannot read the image list: %m");

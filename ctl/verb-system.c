@@ -5,13 +5,14 @@
  * --volumes unused volumes), each printing what it removed as docker does; `conmanctl system df`: what images
  * and containers take on disk, and how much of it no running container needs.
  */
-#include <ftw.h>
 #include <getopt.h>
 
 #include "shared/log.h"
 #include "shared/util.h"
+#include "container-size.h"
 #include "ctl.h"
 #include "help.h"
+#include "image-list.h"
 
 /* Removes every network no container uses (never the built-in conman0); prints docker's lines. */
 static int prune_networks(sd_bus *bus) {
@@ -53,31 +54,14 @@ static int prune_networks(sd_bus *bus) {
         return ret;
 }
 
-/* The next (id, tags, digest, size, created, path) of ListImages' array: id and size; 0 at its end. */
-static int next_image(sd_bus_message *m, const char **ret_id, uint64_t *ret_size) {
-        int r = sd_bus_message_enter_container(m, 'r', "sasstto");
-
-        if (r <= 0)
-                return r;
-        r = sd_bus_message_read(m, "s", ret_id);
-        if (r >= 0)
-                r = sd_bus_message_skip(m, "ass"); /* tags, digest */
-        if (r >= 0)
-                r = sd_bus_message_read(m, "t", ret_size);
-        if (r >= 0)
-                r = sd_bus_message_skip(m, "to");
-        if (r >= 0)
-                r = sd_bus_message_exit_container(m);
-        return r < 0 ? r : 1;
-}
-
 /* Dangling images (PruneImages); with all, also every image no container uses (RemoveImage refuses those in
  * use). Adds the bytes freed to *reclaimed. */
 static int prune_images(sd_bus *bus, bool all, uint64_t *reclaimed) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *list = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        CtlImageEntry img;
         const char *id;
-        uint64_t bytes = 0, size;
+        uint64_t bytes = 0;
         size_t n = 0;
         int r;
 
@@ -100,13 +84,13 @@ static int prune_images(sd_bus *bus, bool all, uint64_t *reclaimed) {
         if (r < 0)
                 return ctl_log_bus_error("cannot list images", &error, r);
         r = sd_bus_message_enter_container(list, 'a', "(sasstto)");
-        while (r >= 0 && (r = next_image(list, &id, &size)) > 0) {
+        while (r >= 0 && (r = ctl_image_list_next(list, false, &img)) > 0) {
                 _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 
-                if (ctl_call(bus, "RemoveImage", &e, NULL, "sb", id, 0) < 0)
+                if (ctl_call(bus, "RemoveImage", &e, NULL, "sb", img.id, 0) < 0)
                         continue; /* in use by a container (ImageInUse), or gone meanwhile */
-                printf("%s%s\n", n++ == 0 ? "Deleted Images:\ndeleted: " : "deleted: ", id);
-                *reclaimed += size;
+                printf("%s%s\n", n++ == 0 ? "Deleted Images:\ndeleted: " : "deleted: ", img.id);
+                *reclaimed += img.size;
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl: malformed image list: %m");
@@ -225,32 +209,13 @@ typedef struct DfRow {
         uint64_t size, reclaimable;
 } DfRow;
 
-static uint64_t tree_bytes;
-
-static int add_file_size(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-        if (type == FTW_F)
-                tree_bytes += (uint64_t) st->st_size;
-        return 0;
-}
-
-/* The bytes of the regular files under a container's upper directory (what it wrote): docker's SIZE. */
-static uint64_t container_bytes(const char *state_dir, const char *id) {
-        _cleanup_free_ char *upper = NULL;
-
-        if (asprintf(&upper, "%s/containers/%s/upper", state_dir, id) < 0)
-                return 0;
-        tree_bytes = 0;
-        (void) nftw(upper, add_file_size, 16, FTW_PHYS | FTW_MOUNT);
-        return tree_bytes;
-}
-
 /* Images: all, those a container (any state) uses, their sizes. Containers: all, running, what they wrote. */
 static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *containers) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *list = NULL, *details = NULL, *imgs = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_strv_free_ char **used = NULL;
         const char *id, *state, *image_id;
-        uint64_t size;
+        CtlImageEntry img;
         int r;
 
         r = ctl_call(bus, "ListContainers", &error, &list, "b", true);
@@ -266,7 +231,9 @@ static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *con
                                                   NULL, NULL, NULL, NULL, NULL, NULL)) > 0) {
                 bool running =
                         streq(state, "running") || streq(state, "paused") || streq(state, "restarting");
-                uint64_t bytes = container_bytes(state_dir, id);
+                uint64_t bytes;
+
+                (void) ctl_container_rw_bytes(state_dir, id, &bytes); /* unreadable: 0 */
 
                 containers->total++;
                 containers->active += running;
@@ -285,13 +252,13 @@ static int df_rows(sd_bus *bus, const char *state_dir, DfRow *images, DfRow *con
                         return log_oom();
         }
         r = r < 0 ? r : sd_bus_message_enter_container(imgs, 'a', "(sasstto)");
-        while (r >= 0 && (r = next_image(imgs, &id, &size)) > 0) {
-                bool active = strv_contains(used, id);
+        while (r >= 0 && (r = ctl_image_list_next(imgs, false, &img)) > 0) {
+                bool active = strv_contains(used, img.id);
 
                 images->total++;
                 images->active += active;
-                images->size += size;
-                images->reclaimable += active ? 0 : size;
+                images->size += img.size;
+                images->reclaimable += active ? 0 : img.size;
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl system df: malformed reply: %m");
@@ -308,7 +275,6 @@ static void print_df_row(const char *type, const DfRow *row) {
 
 static int verb_system_df(int argc, char *argv[]) {
         static const struct option options[] = { { "help", no_argument, NULL, 'h' }, {} };
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *state_dir = NULL;
         DfRow images = {}, containers = {};
@@ -330,10 +296,9 @@ static int verb_system_df(int argc, char *argv[]) {
         r = ctl_bus_open(&bus);
         if (r < 0)
                 return r;
-        r = sd_bus_get_property_string(bus, "io.conman1", "/io/conman1", "io.conman1.Manager",
-                                       "StateDirectory", &error, &state_dir);
+        r = ctl_state_directory(bus, &state_dir);
         if (r < 0)
-                return ctl_log_bus_error("cannot ask conmand for its state directory", &error, r);
+                return r;
         r = df_rows(bus, state_dir, &images, &containers);
         if (r < 0)
                 return r;

@@ -11,7 +11,7 @@
 #include "shared/volume-spec.h"
 #include "ctl.h"
 #include "help.h"
-#include "template.h"
+#include "list-format.h"
 
 static int volume_create(sd_bus *bus, const char *name, char **labels) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
@@ -141,34 +141,32 @@ static struct json_object *volume_entry_json(const VolumeEntry *e) {
         return o;
 }
 
-static struct json_object *volume_ls_header(void) {
-        static const char *const titles[][2] = {
-                { "Name", "VOLUME NAME" },      { "Driver", "DRIVER" }, { "Scope", "SCOPE" },
-                { "Mountpoint", "MOUNTPOINT" }, { "Labels", "LABELS" }, { "CreatedAt", "CREATED AT" },
-                { "Anonymous", "ANONYMOUS" },   { "Links", "LINKS" },
-        };
-        struct json_object *o = json_object_new_object();
+static const char *const volume_ls_titles[] = {
+        "Name",       "VOLUME NAME", "Driver", "DRIVER", "Scope",     "SCOPE",
+        "Mountpoint", "MOUNTPOINT",  "Labels", "LABELS", "CreatedAt", "CREATED AT",
+        "Anonymous",  "ANONYMOUS",   "Links",  "LINKS",
+};
 
-        for (size_t i = 0; i < ELEMENTSOF(titles); i++)
-                json_object_object_add(o, titles[i][0], json_object_new_string(titles[i][1]));
-        return o;
+static bool volume_entry_wanted(const VolumeEntry *e, const ListArgs *a) {
+        VolumeFilterItem item = {
+                .name = e->name, .driver = "local", .labels = e->labels, .users = e->users
+        };
+
+        return volume_filters_match(&a->filters, &item);
 }
 
-typedef struct VolumeLsArgs {
-        bool quiet, json;
-        const char *format;
-} VolumeLsArgs;
-
-static int print_volumes(sd_bus_message *reply, const VolumeLsArgs *a, const Template *tmpl) {
-        _cleanup_json_ struct json_object *array = json_object_new_array(), *header = NULL;
+static int print_volumes(sd_bus_message *reply, const ListArgs *a) {
+        _cleanup_json_ struct json_object *array = json_object_new_array();
         VolumeEntry e = {};
         int r;
 
-        if (!a->json && !tmpl && !a->quiet)
+        if (!list_format_custom(&a->format) && !a->quiet)
                 printf("%-10s %s\n", "DRIVER", "VOLUME NAME");
         r = sd_bus_message_enter_container(reply, 'a', "(sstasbu)");
         while (r >= 0 && (r = read_volume_entry(reply, &e)) > 0) {
-                if (a->json || tmpl)
+                if (!volume_entry_wanted(&e, a))
+                        ;
+                else if (list_format_custom(&a->format))
                         json_object_array_add(array, volume_entry_json(&e));
                 else if (a->quiet)
                         printf("%s\n", e.name);
@@ -178,77 +176,65 @@ static int print_volumes(sd_bus_message *reply, const VolumeLsArgs *a, const Tem
         }
         if (r < 0)
                 return log_error_errno(r, "conmanctl volume ls: malformed reply: %m");
-        if (tmpl) {
-                header = volume_ls_header();
-                return template_print_items("conmanctl volume ls", tmpl, array, header, stdout);
-        }
-        if (a->json)
-                printf("%s\n", json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY |
-                                                                             JSON_C_TO_STRING_NOSLASHESCAPE));
-        return 0;
+        return list_format_print(&a->format, "conmanctl volume ls", array, volume_ls_titles,
+                                 ELEMENTSOF(volume_ls_titles));
 }
 
-static int parse_volume_ls_args(int argc, char *argv[], VolumeLsArgs *a) {
+static int parse_volume_ls_args(int argc, char *argv[], ListArgs *a) {
         static const struct option options[] = {
                 { "quiet", no_argument, NULL, 'q' },
-                { "format", required_argument, NULL, 'f' },
+                { "format", required_argument, NULL, 'F' },
+                { "filter", required_argument, NULL, 'f' },
                 CTL_HELP_OPTION,
                 {},
         };
+        const char *message;
         int c;
 
         optind = 0;
         while ((c = getopt_long(argc, argv, "qf:h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
-                        printf("Usage: conmanctl volume ls [-q] [--format json|TEMPLATE]\n\n"
+                        printf("Usage: conmanctl volume ls [-q] [-f KEY=VALUE]... [--format json|TEMPLATE]\n\n"
                                "List volumes.\n\n"
                                "  -q, --quiet            Print only the names\n"
-                               "  -f, --format json      Print a JSON array\n"
-                               "  -f, --format TEMPLATE  Print each volume through a Go template, e.g.\n"
+                               "  -f, --filter KEY=VALUE Only volumes that match (repeatable; values of one key\n"
+                               "                         are alternatives): dangling=true|false (no container\n"
+                               "                         uses it), driver=local, label=KEY[=VALUE], name=REGEXP\n"
+                               "      --format json      Print a JSON array\n"
+                               "      --format TEMPLATE  Print each volume through a Go template, e.g.\n"
                                "                         '{{.Name}} {{.Mountpoint}}' (fields: .Name .Driver\n"
                                "                         .Scope .Mountpoint .Labels .CreatedAt .Anonymous\n"
                                "                         .Links, the number of containers using it)\n");
                         return 0;
                 case 'q': a->quiet = true; break;
+                case 'F': list_format_set(&a->format, optarg); break;
                 case 'f':
-                        a->json = streq(optarg, "json");
-                        a->format = a->json || streq(optarg, "table") ? NULL : optarg;
+                        if (list_filters_add(&a->filters, optarg, &message) < 0)
+                                return log_error_errno(ctl_usage_error(),
+                                                       "conmanctl volume ls: --filter '%s': %s (dangling, "
+                                                       "driver, label, name).",
+                                                       optarg, message);
                         break;
                 default: return ctl_usage_error();
                 }
         if (optind < argc)
                 return log_error_errno(-EINVAL, "conmanctl volume ls: takes no arguments.");
         if (a->quiet)
-                a->json = false, a->format = NULL;
+                a->format = (ListFormat){};
         return 1;
 }
 
 static int verb_volume_ls(int argc, char *argv[]) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_unrefp) sd_bus *bus = NULL;
-        _cleanup_(template_freep) Template *tmpl = NULL;
-        VolumeLsArgs a = {};
+        ListArgs a = { .filters.keys = volume_filter_keys };
         int r;
 
         r = parse_volume_ls_args(argc, argv, &a);
-        if (r <= 0)
-                return r;
-        if (a.format) {
-                r = template_parse_or_log("conmanctl volume ls", a.format, &tmpl);
-                if (r < 0)
-                        return r;
-                if (template_is_empty(tmpl))
-                        tmpl = template_free(tmpl);
-        }
-        r = ctl_bus_open(&bus);
-        if (r < 0)
-                return r;
-        r = ctl_call(bus, "ListVolumes", &error, &reply, NULL);
-        if (r < 0)
-                return ctl_log_bus_error("cannot list volumes", &error, r);
-        return print_volumes(reply, &a, tmpl);
+        if (r > 0)
+                r = list_args_run(&a, "conmanctl volume ls", "ListVolumes", "cannot list volumes",
+                                  print_volumes);
+        list_args_done(&a);
+        return r;
 }
 
 static int verb_volume_inspect(int argc, char *argv[]) {
@@ -392,7 +378,7 @@ int verb_volume(int argc, char *argv[]) {
         if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
                 printf("Usage: conmanctl volume VERB [ARGS...]\n\n"
                        "  create [--label KEY=VALUE] [NAME]  Create a volume\n"
-                       "  ls [-q] [--format json|TEMPLATE]   List volumes\n"
+                       "  ls [-q] [-f KEY=VALUE] [--format F]  List volumes\n"
                        "  inspect NAME...     Show volumes as JSON\n"
                        "  rm [-f] NAME...     Remove volumes no container uses\n"
                        "  prune [-a] [-f]     Remove unused anonymous volumes (-a: all unused)\n");

@@ -150,6 +150,17 @@ int container_health_timer_unit(Container *c, char **ret) {
         return asprintf(ret, CONMAN_UNIT_PREFIX "%s-health.timer", c->name) < 0 ? -ENOMEM : 0;
 }
 
+/* As docker, the start interval applies while the container is starting: once a check passed (or it turned
+ * unhealthy) the start timer goes, and checks follow the interval. Gone already (elapsed): nothing to do. */
+static void stop_start_timer(Container *c) {
+        _cleanup_free_ char *timer = NULL, *job = NULL;
+
+        if (c->spec.health.start_interval_usec == 0 ||
+            asprintf(&timer, CONMAN_UNIT_PREFIX "%s-health-start.timer", c->name) < 0)
+                return;
+        (void) systemd_stop_unit(c->manager->systemd, timer, &job, NULL);
+}
+
 /* --health-on-failure: what docker leaves to the user, podman does when the container turns unhealthy. */
 static void act_on_failure(Container *c) {
         HealthOnFailure f = c->spec.health.on_failure;
@@ -209,6 +220,8 @@ static void on_check_done(int exit_code, void *userdata) {
         answer_waiters(h, NULL, entry.exit_code);
         if (h->state.status != old)
                 container_send_health_changed(c);
+        if (old == HEALTH_STARTING && h->state.status != HEALTH_STARTING)
+                stop_start_timer(c);
         if (turned_unhealthy)
                 act_on_failure(c);
 }
@@ -322,22 +335,28 @@ int container_health_run(Container *c, sd_bus_message *request, sd_bus_error *er
         return 1;
 }
 
-static int start_timer_unit(Container *c, sd_bus_error *error) {
+/* Starts conman-NAME-health<suffix>.timer with its service, which runs `conmanctl healthcheck run ID`: the
+ * schedule (suffix "") or, with a start interval, the start period's checks (suffix "-start"). */
+static int start_health_timer(Container *c, const char *suffix, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL;
         _cleanup_free_ char *timer = NULL, *service = NULL, *desc = NULL, *job = NULL;
         const char *ctl = CONMAN_BINDIR "/conmanctl";
-        uint64_t interval = health_spec_interval(&c->spec.health);
+        uint64_t triggers[HEALTH_START_TRIGGERS_MAX];
+        size_t n = *suffix ? health_spec_start_triggers(&c->spec.health, triggers) : 0;
         int r;
 
-        r = container_health_timer_unit(c, &timer);
-        if (r < 0)
-                return r;
-        if (asprintf(&service, CONMAN_UNIT_PREFIX "%s-health.service", c->name) < 0 ||
-            asprintf(&desc, "conman health check of %s", c->name) < 0)
+        if (*suffix && n == 0)
+                return 0;
+        if (asprintf(&timer, CONMAN_UNIT_PREFIX "%s-health%s.timer", c->name, suffix) < 0 ||
+            asprintf(&service, CONMAN_UNIT_PREFIX "%s-health%s.service", c->name, suffix) < 0 ||
+            asprintf(&desc, "conman health check%s of %s", *suffix ? "s in the start period" : "", c->name) <
+                    0)
                 return -ENOMEM;
         r = systemd_new_start_transient_unit(c->manager->systemd, timer, &msg);
         if (r >= 0)
-                r = unit_append_health_timer_properties(msg, desc, c->unit, interval);
+                r = *suffix ? unit_append_health_start_timer_properties(msg, desc, c->unit, triggers, n)
+                            : unit_append_health_timer_properties(msg, desc, c->unit,
+                                                                  health_spec_interval(&c->spec.health));
         if (r >= 0)
                 r = unit_append_health_service(
                         msg, service, desc,
@@ -354,8 +373,14 @@ void container_health_on_running(Container *c) {
         if (!health_spec_enabled(&c->spec.health) || !health_get(c))
                 return;
         state_reset_if_new_run(c);
-        r = start_timer_unit(c, &error);
+        r = start_health_timer(c, "", &error);
         if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists"))
                 log_warning("Cannot start the health check timer of %s: %s", c->name,
+                            error.message ?: strerror(-r));
+        if (r < 0 || c->health->state.status != HEALTH_STARTING)
+                return; /* a timer already there: conmand restarted, the start timer (if any) runs on */
+        r = start_health_timer(c, "-start", &error);
+        if (r < 0)
+                log_warning("Cannot start the start period's health check timer of %s: %s", c->name,
                             error.message ?: strerror(-r));
 }

@@ -4,11 +4,11 @@
  * endpoints (mirrors first, registries.h) are asked in order, the first that answers wins.
  */
 
+#include "image/tags.h"
 #include "shared/log.h"
 #include "shared/names.h"
 #include "shared/util.h"
 #include "image/registries.h"
-#include "image/tags.h"
 
 #define TAGS_PAGE_SIZE_ENV "CONMAN_TAGS_PAGE_SIZE"
 

@@ -346,6 +346,8 @@ static int write_health(FILE *out, const HealthSpec *h, sd_bus_error *error) {
                 write_duration_unit(out, "HealthTimeout", h->timeout_usec, "s");
         if (h->start_period_usec > 0)
                 write_duration_unit(out, "HealthStartPeriod", h->start_period_usec, "s");
+        if (h->start_interval_usec > 0)
+                write_duration_unit(out, "HealthStartInterval", h->start_interval_usec, "s");
         if (h->retries > 0)
                 fprintf(out, "HealthRetries=%u\n", h->retries);
         if (h->on_failure != HEALTH_ON_FAILURE_NONE)

@@ -534,6 +534,10 @@ static int parse_health_start_period(ContainerFile *f, const char *k, const char
         return parse_health_duration(v, &f->spec.health.start_period_usec, m);
 }
 
+static int parse_health_start_interval(ContainerFile *f, const char *k, const char *v, char **m) {
+        return parse_health_duration(v, &f->spec.health.start_interval_usec, m);
+}
+
 static int parse_health_retries(ContainerFile *f, const char *k, const char *v, char **m) {
         uint64_t n;
 
@@ -676,6 +680,8 @@ const ContainerFileKey container_file_keys[] = {
         { "HealthRetries", parse_health_retries,
           "failed checks in a row that make it unhealthy (default 3)" },
         { "HealthStartPeriod", parse_health_start_period, "failed checks before then do not count (0s)" },
+        { "HealthStartInterval", parse_health_start_interval,
+          "time between checks during the start period (the interval)" },
         { "HealthOnFailure", parse_health_on_failure, "none, kill, restart or stop when it turns unhealthy" },
 };
 const size_t container_file_n_keys = ELEMENTSOF(container_file_keys);

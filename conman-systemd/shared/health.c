@@ -117,6 +117,9 @@ int health_spec_validate(const HealthSpec *h, sd_bus_error *error) {
                 return invalid(error, "The health check timeout must be at least 1ms (0: the default 30s).");
         if (h->start_period_usec > HEALTH_DURATION_MAX_USEC)
                 return invalid(error, "The health check start period is too long.");
+        if (!duration_ok(h->start_interval_usec))
+                return invalid(error,
+                               "The health check start interval must be at least 1ms (0: the interval).");
         if (h->retries > 1000000)
                 return invalid(error, "The health check retries must be at most 1000000.");
         if (h->on_failure < 0 || h->on_failure >= _HEALTH_ON_FAILURE_MAX)
@@ -126,6 +129,17 @@ int health_spec_validate(const HealthSpec *h, sd_bus_error *error) {
 
 uint64_t health_spec_interval(const HealthSpec *h) {
         return h->interval_usec ?: HEALTH_INTERVAL_DEFAULT_USEC;
+}
+
+size_t health_spec_start_triggers(const HealthSpec *h, uint64_t ret[static HEALTH_START_TRIGGERS_MAX]) {
+        size_t n = 0;
+
+        if (h->start_interval_usec == 0)
+                return 0;
+        for (uint64_t t = h->start_interval_usec; t < h->start_period_usec && n < HEALTH_START_TRIGGERS_MAX;
+             t += h->start_interval_usec)
+                ret[n++] = t;
+        return n;
 }
 
 uint64_t health_spec_timeout(const HealthSpec *h) {
@@ -160,6 +174,8 @@ int health_spec_merge_image(HealthSpec *h, const HealthSpec *image) {
                 h->timeout_usec = image->timeout_usec;
         if (h->start_period_usec == 0)
                 h->start_period_usec = image->start_period_usec;
+        if (h->start_interval_usec == 0)
+                h->start_interval_usec = image->start_interval_usec;
         if (h->retries == 0)
                 h->retries = image->retries;
         return 0;
@@ -174,7 +190,8 @@ struct json_object *health_spec_to_json(const HealthSpec *h) {
         struct json_object *o;
 
         if (!h->test && !h->disabled && h->on_failure == HEALTH_ON_FAILURE_NONE && h->interval_usec == 0 &&
-            h->timeout_usec == 0 && h->start_period_usec == 0 && h->retries == 0)
+            h->timeout_usec == 0 && h->start_period_usec == 0 && h->start_interval_usec == 0 &&
+            h->retries == 0)
                 return NULL;
         o = json_object_new_object();
         if (h->test)
@@ -182,6 +199,7 @@ struct json_object *health_spec_to_json(const HealthSpec *h) {
         add_nonzero(o, "intervalUSec", h->interval_usec);
         add_nonzero(o, "timeoutUSec", h->timeout_usec);
         add_nonzero(o, "startPeriodUSec", h->start_period_usec);
+        add_nonzero(o, "startIntervalUSec", h->start_interval_usec);
         add_nonzero(o, "retries", h->retries);
         if (h->disabled)
                 json_object_object_add(o, "disabled", json_object_new_boolean(true));
@@ -208,6 +226,7 @@ int health_spec_from_json(struct json_object *o, HealthSpec *h) {
         h->interval_usec = json_get_u64(o, "intervalUSec", 0);
         h->timeout_usec = json_get_u64(o, "timeoutUSec", 0);
         h->start_period_usec = json_get_u64(o, "startPeriodUSec", 0);
+        h->start_interval_usec = json_get_u64(o, "startIntervalUSec", 0);
         h->retries = (unsigned) json_get_u64(o, "retries", 0);
         h->disabled = json_get_bool(o, "disabled");
         h->on_failure = on_failure ? health_on_failure_from_string(on_failure) : HEALTH_ON_FAILURE_NONE;
@@ -235,6 +254,7 @@ int health_spec_from_docker_json(struct json_object *o, HealthSpec *h) {
         h->interval_usec = docker_ns_to_usec(o, "Interval");
         h->timeout_usec = docker_ns_to_usec(o, "Timeout");
         h->start_period_usec = docker_ns_to_usec(o, "StartPeriod");
+        h->start_interval_usec = docker_ns_to_usec(o, "StartInterval");
         retries = json_object_object_get(o, "Retries");
         h->retries =
                 retries && json_object_get_int64(retries) > 0 ? (unsigned) json_object_get_int64(retries) : 0;
@@ -256,6 +276,7 @@ struct json_object *health_spec_to_docker_json(const HealthSpec *h) {
         json_object_object_add(o, "Interval", json_object_new_uint64(health_spec_interval(h) * 1000));
         json_object_object_add(o, "Timeout", json_object_new_uint64(health_spec_timeout(h) * 1000));
         json_object_object_add(o, "StartPeriod", json_object_new_uint64(h->start_period_usec * 1000));
+        json_object_object_add(o, "StartInterval", json_object_new_uint64(h->start_interval_usec * 1000));
         json_object_object_add(o, "Retries", json_object_new_int64(health_spec_retries(h)));
         json_object_object_add(o, "OnFailure",
                                json_object_new_string(health_on_failure_to_string(h->on_failure)));

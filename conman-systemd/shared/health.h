@@ -47,6 +47,7 @@ typedef enum HealthStatus {
 typedef struct HealthSpec {
         char **test;
         uint64_t interval_usec, timeout_usec, start_period_usec;
+        uint64_t start_interval_usec; /* docker 25's: between checks during the start period (0: interval) */
         unsigned retries;
         bool disabled; /* --no-healthcheck: also the image's check is off */
         HealthOnFailure on_failure;
@@ -81,6 +82,11 @@ bool health_spec_enabled(const HealthSpec *h);
 int health_spec_validate(const HealthSpec *h, sd_bus_error *error);
 /* The effective values, docker's defaults for the unset ones. */
 uint64_t health_spec_interval(const HealthSpec *h);
+/* The timer's triggers during the start period: the start interval's multiples before the period ends
+ * (at most HEALTH_START_TRIGGERS_MAX), into ret (that many elements); 0 without a start interval or
+ * period. */
+#define HEALTH_START_TRIGGERS_MAX 100
+size_t health_spec_start_triggers(const HealthSpec *h, uint64_t ret[static HEALTH_START_TRIGGERS_MAX]);
 uint64_t health_spec_timeout(const HealthSpec *h);
 unsigned health_spec_retries(const HealthSpec *h);
 /* The argv to run in the container: ["/bin/sh", "-c", cmd] for CMD-SHELL, the words for CMD. */
@@ -90,8 +96,8 @@ int health_spec_merge_image(HealthSpec *h, const HealthSpec *image);
 /* container.json's "health" object; NULL when there is nothing to store. */
 struct json_object *health_spec_to_json(const HealthSpec *h);
 int health_spec_from_json(struct json_object *o, HealthSpec *h);
-/* An image config's Healthcheck (docker's: Test, Interval/Timeout/StartPeriod in nanoseconds, Retries); a
- * missing one leaves h empty, a bad one is -EBADMSG (and h empty). */
+/* An image config's Healthcheck (docker's: Test, Interval/Timeout/StartPeriod/StartInterval in nanoseconds,
+ * Retries); a missing one leaves h empty, a bad one is -EBADMSG (and h empty). */
 int health_spec_from_docker_json(struct json_object *o, HealthSpec *h);
 /* docker's inspect Config.Healthcheck (durations in nanoseconds), NULL when none. */
 struct json_object *health_spec_to_docker_json(const HealthSpec *h);

@@ -11,16 +11,60 @@ static int append_common(sd_bus_message *m, const char *description) {
                                      "inactive-or-failed");
 }
 
+/* Description=, CollectMode=, bound to the container's unit and ordered after it. */
+static int append_timer_common(sd_bus_message *m, const char *description, const char *container_unit) {
+        int r = append_common(m, description);
+
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)", "BindsTo", "as", 1, container_unit, "After", "as", 1,
+                                          container_unit);
+        return r;
+}
+
+/* TimersMonotonic= with an OnActiveSec per trigger: systemd disables each once it elapsed, so the timer
+ * runs at each. */
+static int append_on_active_triggers(sd_bus_message *m, const uint64_t *triggers, size_t n) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'r', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", "TimersMonotonic");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', "a(st)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(st)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(m, "(st)", "OnActiveSec", triggers[i]);
+        for (int i = 0; r >= 0 && i < 3; i++)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
+int unit_append_health_start_timer_properties(sd_bus_message *m, const char *description,
+                                              const char *container_unit, const uint64_t *triggers,
+                                              size_t n) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r >= 0)
+                r = append_timer_common(m, description, container_unit);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "(sv)(sv)", "AccuracyUSec", "t",
+                                          (uint64_t) HEALTH_TIMER_ACCURACY_USEC, "RemainAfterElapse", "b", 0);
+        if (r >= 0)
+                r = append_on_active_triggers(m, triggers, n);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
 int unit_append_health_timer_properties(sd_bus_message *m, const char *description,
                                         const char *container_unit, uint64_t interval_usec) {
         int r;
 
         r = sd_bus_message_open_container(m, 'a', "(sv)");
         if (r >= 0)
-                r = append_common(m, description);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "(sv)(sv)", "BindsTo", "as", 1, container_unit, "After", "as", 1,
-                                          container_unit);
+                r = append_timer_common(m, description, container_unit);
         if (r >= 0)
                 r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "OnActiveSec", "t", interval_usec,
                                           "OnUnitInactiveSec", "t", interval_usec, "AccuracyUSec", "t",

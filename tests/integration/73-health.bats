@@ -34,6 +34,14 @@ timer_active() {
         [ "$(systemctl is-active "conman-$1-health.timer")" = active ]
 }
 
+checks_at_least() {
+        [ "$(health "$1" '.Log | length')" -ge "$2" ]
+}
+
+start_timer_gone() {
+        [ "$(systemctl is-active "conman-$1-health-start.timer")" != active ]
+}
+
 timer_gone() {
         ! systemctl list-units --all --no-legend "conman-$1-health.*" | grep -q .
 }
@@ -255,4 +263,35 @@ EOT
         # running a check is root's
         run as_user busctl --system call io.conman1 /io/conman1 io.conman1.Manager HealthcheckRun s hc-obj
         [ "$status" -ne 0 ]
+}
+
+@test "--health-start-interval: checks every start interval while starting in the start period, then every interval" {
+        rm -f "$R/tmp/hc-si-ok" # --rootfs: the file lands in the shared root
+        restarts=$(systemctl show -p NRestarts --value conmand.service)
+        conmanctl run -d --name hc-si --network none --rootfs "$R" --health-cmd 'cat /tmp/hc-si-ok' \
+                --health-interval 1h --health-start-period 6s --health-start-interval 300ms /bin/sleep 1000
+        [ "$(conmanctl inspect hc-si | jq -r '.[0].Config.Healthcheck.StartInterval')" = 300000000 ]
+        # a second timer runs the check at 0.3 s, 0.6 s ... 5.7 s (the main one's first is in 1 h)
+        [ "$(systemctl is-active conman-hc-si-health-start.timer)" = active ]
+        run systemctl show -p TimersMonotonic conman-hc-si-health-start.timer
+        [ "$(echo "$output" | grep -o 'OnActiveUSec' | wc -l)" -eq 19 ]
+        [ "$(systemctl show -p Unit --value conman-hc-si-health-start.timer)" = conman-hc-si-health-start.service ]
+        # failures in the start period do not count; the checks run at the start interval
+        wait_until 10 checks_at_least hc-si 2
+        health_is hc-si starting
+        # with a 1 h interval only the start timer can make it healthy this soon; then it goes, as docker's
+        conmanctl exec hc-si sh -c 'echo ready >/tmp/hc-si-ok'
+        wait_until 5 health_is hc-si healthy
+        [ "$(health hc-si '.Log[-1].Output')" = ready ]
+        wait_until 2 start_timer_gone hc-si # conmand stopped it: its last run would be at 5.7 s
+        timer_active hc-si
+        [ "$(systemctl show -p NRestarts --value conmand.service)" = "$restarts" ] # conmand did not crash
+        run conmanctl generate unit hc-si
+        [[ "$output" == *"HealthStartInterval=300ms"* ]]
+        run conmanctl run --help
+        [[ "$output" == *"--health-start-interval"* ]]
+        run conmanctl run -d --name hc-si-bad --network none --rootfs "$R" --health-cmd true \
+                --health-start-interval 0 /bin/sleep 1
+        [ "$status" -eq 125 ]
+        rm -f "$R/tmp/hc-si-ok"
 }

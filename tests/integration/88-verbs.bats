@@ -3,6 +3,7 @@
 # docker's everyday verbs (issue 18, item 4): pause/unpause (FreezeUnit/ThawUnit), top, port, rename,
 # update (SetUnitProperties, kept for the next start) and exec -d.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() {
@@ -395,4 +396,27 @@ history_image() {
         run conmanctl history --help
         [ "$status" -eq 0 ]
         [[ "$output" == "Usage: conmanctl history"* ]]
+}
+
+@test "system df counts images and containers; system prune -a removes stopped containers and unused images" {
+        tar -C "$R" -cf /var/tmp/df-rootfs.tar .
+        conmanctl import /var/tmp/df-rootfs.tar localhost/df-used:1 >/dev/null
+        conmanctl import --change 'ENV UNUSED=1' /var/tmp/df-rootfs.tar localhost/df-unused:1 >/dev/null
+        conmanctl run -d --name dfrun localhost/df-used:1 sleep 1000 >/dev/null
+        conmanctl run --name dfdone --rootfs "$R" true
+        run -0 conmanctl system df
+        echo "$output"
+        [[ "${lines[0]}" == TYPE*TOTAL*ACTIVE*SIZE*RECLAIMABLE* ]]
+        # two images (their layer shared), one used; two containers, one running
+        [[ "$(echo "$output" | awk '$1 == "Images" {print $2, $3}')" == "2 1" ]]
+        [[ "$(echo "$output" | awk '$1 == "Containers" {print $2, $3}')" == "2 1" ]]
+        done_id=$(conmanctl inspect -f '{{.Id}}' dfdone)
+        run -0 conmanctl system prune -a -f
+        echo "$output"
+        [[ "$output" == *"Deleted Containers:"*"$done_id"*"Deleted Images:"*"deleted: "* ]]
+        run ! conmanctl inspect dfdone
+        run -0 conmanctl inspect dfrun
+        run -0 conmanctl image inspect localhost/df-used:1
+        run ! conmanctl image inspect localhost/df-unused:1
+        rm -f /var/tmp/df-rootfs.tar
 }

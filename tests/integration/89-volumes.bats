@@ -215,13 +215,15 @@ refused" ]
         cat >$D/genvol.container <<EOT
 [Container]
 Rootfs=/var/tmp/rootfs
-Exec=/bin/sh -c 'echo gen >/data/g; cat /b/f; grep -E " /(t|run2) " /proc/mounts'
+Exec=/bin/sh -c 'echo gen >/data/g; cat /b/f; grep -E " /(t|run2) " /proc/mounts; sleep 1'
 Volume=genvol:/data
 Mount=type=bind,source=/var/tmp/genbind,target=/b,readonly
 Mount=type=tmpfs,target=/t,tmpfs-size=1m
 Tmpfs=/run2:exec
 EOT
         systemctl daemon-reload
+        # (it lives a second: a container that ends before its ExecStartPost= (runtime start) does fails
+        # systemctl start with result 'protocol' — systemd re-reads PIDFile= then; see docs/design.md)
         systemctl start conman-genvol.service
         wait_until 10 sh -c '[ "$(systemctl show -P ActiveState conman-genvol.service)" != active ]'
         [ "$(cat /var/lib/conman/volumes/genvol/_data/g)" = gen ]

@@ -469,16 +469,21 @@ static void test_health_keys(void **state) {
         s.health.interval_usec = 90 * 1000000;
         s.health.timeout_usec = 500 * 1000;
         s.health.retries = 4;
+        s.health.start_period_usec = 20 * 1000000;
+        s.health.start_interval_usec = 2 * 1000000;
         s.health.on_failure = HEALTH_ON_FAILURE_RESTART;
         text = round_trip("hc", &s);
         assert_non_null(strstr(text,
                                "\nHealthCmd=wget -q -O- http://localhost/ || exit 1\nHealthInterval=90s\n"
-                               "HealthTimeout=500ms\nHealthRetries=4\nHealthOnFailure=restart\n"));
+                               "HealthTimeout=500ms\nHealthStartPeriod=20s\nHealthStartInterval=2s\n"
+                               "HealthRetries=4\nHealthOnFailure=restart\n"));
         parse_ok(text, &f);
         assert_strv_same(s.health.test, f.spec.health.test);
         assert_true(f.spec.health.interval_usec == s.health.interval_usec);
         assert_true(f.spec.health.timeout_usec == s.health.timeout_usec);
         assert_int_equal(f.spec.health.retries, 4);
+        assert_true(f.spec.health.start_period_usec == s.health.start_period_usec);
+        assert_true(f.spec.health.start_interval_usec == s.health.start_interval_usec);
         assert_int_equal(f.spec.health.on_failure, HEALTH_ON_FAILURE_RESTART);
 }
 

@@ -191,6 +191,46 @@ static void test_state_machine(void **state) {
         health_spec_done(&h);
 }
 
+static void test_start_interval(void **state) {
+        _cleanup_json_ struct json_object *docker =
+                json_tokener_parse("{\"Test\": [\"CMD-SHELL\", \"true\"], \"StartPeriod\": 3000000000, "
+                                   "\"StartInterval\": 1000000000}");
+        _cleanup_json_ struct json_object *stored = NULL, *inspect = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        uint64_t t[HEALTH_START_TRIGGERS_MAX];
+        HealthSpec h = shell_spec("true"), back = {}, image;
+
+        /* no start interval, or no start period: no extra triggers (the interval alone) */
+        assert_int_equal(health_spec_start_triggers(&h, t), 0);
+        h.start_interval_usec = 1 * SEC;
+        assert_int_equal(health_spec_start_triggers(&h, t), 0);
+        /* every start interval before the period ends */
+        h.start_period_usec = 3500 * 1000;
+        assert_int_equal(health_spec_start_triggers(&h, t), 3);
+        assert_true(t[0] == 1 * SEC && t[1] == 2 * SEC && t[2] == 3 * SEC);
+        h.start_period_usec = 3 * SEC;
+        assert_int_equal(health_spec_start_triggers(&h, t), 2);
+        /* at most HEALTH_START_TRIGGERS_MAX */
+        h.start_interval_usec = 1000;
+        h.start_period_usec = 3600 * SEC;
+        assert_int_equal(health_spec_start_triggers(&h, t), HEALTH_START_TRIGGERS_MAX);
+        assert_true(t[HEALTH_START_TRIGGERS_MAX - 1] == HEALTH_START_TRIGGERS_MAX * 1000);
+        /* stored, and docker's StartInterval in nanoseconds both ways */
+        stored = health_spec_to_json(&h);
+        assert_int_equal(health_spec_from_json(stored, &back), 0);
+        assert_true(back.start_interval_usec == 1000);
+        inspect = health_spec_to_docker_json(&h);
+        assert_true(json_object_get_int64(json_object_object_get(inspect, "StartInterval")) == 1000000);
+        assert_int_equal(health_spec_from_docker_json(docker, &image), 0);
+        assert_true(image.start_interval_usec == 1 * SEC && image.start_period_usec == 3 * SEC);
+        /* below 1 ms is refused, as docker */
+        h.start_interval_usec = 999;
+        assert_true(health_spec_validate(&h, &e) < 0);
+        health_spec_done(&h);
+        health_spec_done(&back);
+        health_spec_done(&image);
+}
+
 static void test_start_period(void **state) {
         HealthSpec h = shell_spec("true");
         HealthState s = {};
@@ -254,7 +294,8 @@ int main(void) {
                 cmocka_unit_test(test_duration),          cmocka_unit_test(test_spec),
                 cmocka_unit_test(test_spec_bad_test),     cmocka_unit_test(test_merge_image),
                 cmocka_unit_test(test_image_healthcheck), cmocka_unit_test(test_state_machine),
-                cmocka_unit_test(test_start_period),      cmocka_unit_test(test_state_json),
+                cmocka_unit_test(test_start_period),      cmocka_unit_test(test_start_interval),
+                cmocka_unit_test(test_state_json),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -484,6 +484,10 @@ static int opt_health_start_period(sd_bus_message *m, ContainerSpec *s, sd_bus_e
         return opt_health_duration(m, &s->health.start_period_usec);
 }
 
+static int opt_health_start_interval(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
+        return opt_health_duration(m, &s->health.start_interval_usec);
+}
+
 static int opt_health_retries(sd_bus_message *m, ContainerSpec *s, sd_bus_error *error) {
         uint32_t v;
         int r = sd_bus_message_read(m, "u", &v);
@@ -592,6 +596,7 @@ static const Option options[] = {
         { "HealthInterval", "t", opt_health_interval },
         { "HealthTimeout", "t", opt_health_timeout },
         { "HealthStartPeriod", "t", opt_health_start_period },
+        { "HealthStartInterval", "t", opt_health_start_interval },
         { "HealthRetries", "u", opt_health_retries },
         { "NoHealthcheck", "b", opt_no_healthcheck },
         { "HealthOnFailure", "s", opt_health_on_failure },

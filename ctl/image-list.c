@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * image-list.c — see image-list.h.
+ */
+#include "image-list.h"
+#include "shared/macro.h"
+
+int ctl_image_list_next(sd_bus_message *m, bool want_tags, CtlImageEntry *ret) {
+        CtlImageEntry e = {};
+        int r = sd_bus_message_enter_container(m, 'r', "sasstto");
+
+        if (r <= 0)
+                return r;
+        r = sd_bus_message_read(m, "s", &e.id);
+        if (r >= 0)
+                r = want_tags ? sd_bus_message_read_strv(m, &e.tags) : sd_bus_message_skip(m, "as");
+        if (r >= 0)
+                r = sd_bus_message_read(m, "stto", &e.digest, &e.size, &e.created, &e.path);
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        if (r < 0) {
+                strv_freep(&e.tags);
+                return r;
+        }
+        *ret = e;
+        return 1;
+}
