@@ -385,6 +385,7 @@ history_image() {
         run conmanctl image history --format json localhost/hist88:1
         [ "$status" -eq 0 ]
         echo "${lines[1]}" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["Comment"] == "made big", d; assert set(d) == {"ID","CreatedSince","CreatedAt","CreatedBy","Size","Comment"}'
+        conmanctl rmi localhost/hist88:1 >/dev/null # the later tests count the images in the store
 }
 
 @test "history: an unknown image or no image is a clear error with exit code 125" {
