@@ -735,6 +735,8 @@ int network_attachment_json(const NetworkContext *ctx, const char *container_id,
                         json_object_object_add(o, "SandboxKey", json_object_new_string(p));
         }
         json_object_object_add(o, "Ports", json_object_get(json_object_object_get(att, "ports")));
+        /* --network-alias, docker's NetworkSettings.Networks.NAME.Aliases (null without) */
+        json_object_object_add(o, "Aliases", json_object_get(json_object_object_get(att, "aliases")));
         *ret = TAKE_PTR(o);
         return 0;
 }

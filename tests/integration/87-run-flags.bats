@@ -389,6 +389,7 @@ LIST
         hosts_lists "$output" db "$ip"
         hosts_lists "$output" pg.local "$ip"
         hosts_lists "$output" aliased "$ip"
+        [ "$(inspect aliased '.NetworkSettings.Networks[].Aliases | join(",")')" = db,pg.local ]
         # a peer that was there first learns the aliases too (its hosts file is updated in place)
         conmanctl rm -f aliased >/dev/null
         run conmanctl exec peer87 cat /etc/hosts
