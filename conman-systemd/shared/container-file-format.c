@@ -175,6 +175,17 @@ static int write_what_runs(FILE *out, const ContainerSpec *s, sd_bus_error *erro
         return r;
 }
 
+/* Mount=type=volume,destination=DEST,readonly: a read-only anonymous volume, which Volume= cannot say. */
+static int write_mount_volume(FILE *out, const char *destination, sd_bus_error *error) {
+        _cleanup_free_ char *value = NULL;
+
+        if (strchr(destination, ','))
+                return refuse(error, "Mount", "a path contains ',', which separates its options");
+        if (asprintf(&value, "type=volume,destination=%s,readonly", destination) < 0)
+                return -ENOMEM;
+        return write_raw(out, "Mount", value, error);
+}
+
 static int write_volumes(FILE *out, const ContainerSpec *s, sd_bus_error *error) {
         for (size_t i = 0; i < s->n_volumes; i++) {
                 const VolumeSpec *v = &s->volumes[i];
@@ -189,9 +200,18 @@ static int write_volumes(FILE *out, const ContainerSpec *s, sd_bus_error *error)
 
                 if (strchr(strempty(source), ':') || strchr(strempty(v->destination), ':'))
                         return refuse(error, "Volume", "a path contains ':', which separates SOURCE:DEST");
+                if (!source) { /* an anonymous volume the file made: Volume=DEST, or Mount= for read-only */
+                        if (p)
+                                return refuse(error, "Volume", "an anonymous volume has no propagation");
+                        r = v->read_only ? write_mount_volume(out, v->destination, error)
+                                         : write_raw(out, "Volume", v->destination, error);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 /* SOURCE:DEST[:OPTIONS], docker's and podman quadlet's: ro and the propagation (but the
                  * default rprivate), joined by ',' */
-                if (asprintf(&value, "%s:%s%s%s%s", strempty(source), strempty(v->destination),
+                if (asprintf(&value, "%s:%s%s%s%s", source, strempty(v->destination),
                              v->read_only ? ":ro" : "", p ? (v->read_only ? "," : ":") : "", strempty(p)) < 0)
                         return -ENOMEM;
                 r = write_raw(out, "Volume", value, error);
