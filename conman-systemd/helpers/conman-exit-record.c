@@ -4,14 +4,10 @@
  * records how the container ended (exit-record.h) in its state directory, so the
  * record exists whether or not conmand is running, and removes the container's
  * cgroup below the unit's (unit.h: container_cgroup_path()) once it is empty, so
- * systemd can remove and collect the unit. Then it becomes the command after "--" (the
- * runtime's `delete`), its output in the journal as "conman-runtime": one process at stop
- * instead of three (this, systemd-cat, the runtime). Not a shim: it runs once, at stop.
+ * systemd can remove and collect the unit. Not a shim: it runs once, at stop.
  */
 #include <fcntl.h>
 #include <getopt.h>
-#include <syslog.h>
-#include <systemd/sd-journal.h>
 
 #include "conman-config.h"
 #include "shared/exit-record.h"
@@ -56,43 +52,6 @@ static void remove_container_cgroup(const char *unit, const char *slice) {
         }
 }
 
-/* The unit's stdout and stderr are the container's (its logs, its attached clients): the runtime's own
- * words go to the journal instead, under the unit. Returns only when the command cannot run. */
-static int exec_quietly(char **argv) {
-        int fd = sd_journal_stream_fd("conman-runtime", LOG_NOTICE, false);
-
-        if (fd >= 0) {
-                (void) dup2(fd, STDOUT_FILENO);
-                (void) dup2(fd, STDERR_FILENO);
-                if (fd > STDERR_FILENO)
-                        close(fd);
-        }
-        execv(argv[0], argv);
-        return log_error_errno(errno, "Failed to run %s: %m", argv[0]);
-}
-
-static int record(const char *state_dir, const char *id) {
-        _cleanup_(exit_record_done) ExitRecord e = { .exit_code = -1 };
-        _cleanup_free_ char *path = NULL;
-        _cleanup_close_ int dfd = -EBADF;
-        int r;
-
-        if (asprintf(&path, "%s/containers/%s", state_dir, id) < 0)
-                return -ENOMEM;
-        dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (dfd < 0) {
-                log_debug_errno(errno, "Container directory %s is gone, nothing to record: %m", path);
-                return 0;
-        }
-        r = exit_record_from_env(getenv("EXIT_CODE"), getenv("EXIT_STATUS"), getenv("SERVICE_RESULT"),
-                                 now_realtime_usec(), &e);
-        if (r >= 0)
-                r = exit_record_write(dfd, &e);
-        if (r < 0)
-                return log_error_errno(r, "Failed to write the exit record of %s: %m", id);
-        return 0;
-}
-
 int main(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "state-dir", required_argument, NULL, 's' },
@@ -101,13 +60,14 @@ int main(int argc, char *argv[]) {
                 { "slice", required_argument, NULL, 'S' },
                 {},
         };
-        _cleanup_free_ char *slice = NULL;
+        _cleanup_(exit_record_done) ExitRecord e = { .exit_code = -1 };
+        _cleanup_free_ char *path = NULL, *slice = NULL;
+        _cleanup_close_ int dfd = -EBADF;
         const char *state_dir = CONMAN_STATE_DIR, *unit = NULL, *id;
-        char **command = NULL;
         int c, r;
 
         log_setup("conman-exit-record", LOG_TARGET_AUTO);
-        while ((c = getopt_long(argc, argv, "+", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
                 if (c == 's')
                         state_dir = optarg;
                 else if (c == 'u' && string_has_prefix(optarg, CONMAN_UNIT_PREFIX) && !strchr(optarg, '/'))
@@ -120,20 +80,30 @@ int main(int argc, char *argv[]) {
                                 return EXIT_FAILURE;
                 } else
                         return EXIT_FAILURE;
-        if (optind + 1 < argc && streq(argv[optind + 1], "--") && optind + 2 < argc)
-                command = argv + optind + 2;
-        if ((optind + 1 != argc && !command) || !container_id_is_valid(argv[optind])) {
+        if (optind + 1 != argc || !container_id_is_valid(argv[optind])) {
                 log_error(
-                        "Usage: conman-exit-record [--state-dir DIR] [--unit UNIT] [--pod POD|--slice SLICE] "
-                        "CONTAINER_ID [-- COMMAND...]");
+                        "Usage: conman-exit-record [--state-dir DIR] [--unit UNIT] [--pod POD|--slice SLICE] CONTAINER_ID");
                 return EXIT_FAILURE;
         }
         id = argv[optind];
 
         if (unit)
                 remove_container_cgroup(unit, slice);
-        r = record(state_dir, id);
-        if (command) /* the runtime's delete runs whether or not the record could be written */
-                (void) exec_quietly(command);
-        return r < 0 || command ? EXIT_FAILURE : EXIT_SUCCESS;
+        if (asprintf(&path, "%s/containers/%s", state_dir, id) < 0)
+                return EXIT_FAILURE;
+        dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (dfd < 0) {
+                log_debug_errno(errno, "Container directory %s is gone, nothing to record: %m", path);
+                return EXIT_SUCCESS;
+        }
+
+        r = exit_record_from_env(getenv("EXIT_CODE"), getenv("EXIT_STATUS"), getenv("SERVICE_RESULT"),
+                                 now_realtime_usec(), &e);
+        if (r >= 0)
+                r = exit_record_write(dfd, &e);
+        if (r < 0) {
+                log_error_errno(r, "Failed to write the exit record of %s: %m", id);
+                return EXIT_FAILURE;
+        }
+        return EXIT_SUCCESS;
 }

@@ -251,45 +251,41 @@ static int add_start_pre(UnitPropertyList *l, const UnitParams *p) {
         return add_exec_list(l, "ExecStartPre", cmds, n);
 }
 
-/* ExecStopPost=: the exit record first (so it exists even when conmand is down), then — the same process
- * (conman-exit-record execs it) — `runtime delete`, then the subsystems' teardown hooks. */
+/* ExecStopPost=: the exit record first (so it exists even when conmand is down), `runtime delete`, then
+ * the subsystems' teardown hooks. */
 static int add_stop_post(UnitPropertyList *l, const UnitParams *p) {
         char *record[] = { CONMAN_LIBEXECDIR "/conman-exit-record",
                            "--state-dir",
                            (char *) p->state_dir,
                            "--unit",
                            (char *) p->unit_name,
-                           NULL, /* [--pod POD | --slice SLICE] */
+                           (char *) p->container_id,
                            NULL,
-                           (char *) p->container_id,
-                           "--",
-                           (char *) p->runtime_path,
-                           "--root",
-                           (char *) p->runtime_root,
-                           "delete",
-                           "--force",
-                           (char *) p->container_id,
+                           NULL,
                            NULL };
+        char *del[] = {
+                RUNTIME_TO_JOURNAL, (char *) p->runtime_path, "--root", (char *) p->runtime_root, "delete",
+                "--force",          (char *) p->container_id, NULL
+        };
         size_t n = p->hooks ? p->hooks->n_stop_post : 0;
-        _cleanup_free_ ExecHook *cmds = calloc(n + 1, sizeof(ExecHook));
-        char **argv = record;
+        _cleanup_free_ ExecHook *cmds = calloc(n + 2, sizeof(ExecHook));
 
         if (!cmds)
                 return -ENOMEM;
         if (p->spec->pod_slice) { /* the cgroup is below the slice the pod was given */
                 record[5] = "--slice";
                 record[6] = p->spec->pod_slice;
+                record[7] = (char *) p->container_id;
         } else if (p->spec->pod_name) { /* the cgroup is below the pod's slice */
                 record[5] = "--pod";
                 record[6] = p->spec->pod_name;
-        } else { /* no pod: the id follows --unit */
-                record[5] = record[7];
-                memmove(&record[6], &record[8], sizeof(char *) * (ELEMENTSOF(record) - 8));
+                record[7] = (char *) p->container_id;
         }
-        cmds[0] = (ExecHook){ .argv = argv, .ignore_failure = true };
+        cmds[0] = (ExecHook){ .argv = record, .ignore_failure = true };
+        cmds[1] = (ExecHook){ .argv = del, .ignore_failure = true };
         for (size_t i = 0; i < n; i++)
-                cmds[1 + i] = p->hooks->stop_post[i];
-        return add_exec_list(l, "ExecStopPost", cmds, n + 1);
+                cmds[2 + i] = p->hooks->stop_post[i];
+        return add_exec_list(l, "ExecStopPost", cmds, n + 2);
 }
 
 /* After=+Wants= for what the hooks need first (e.g. network-online.target). */
