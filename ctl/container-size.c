@@ -47,15 +47,13 @@ int ctl_container_rw_bytes(const char *state_dir, const char *id, uint64_t *ret)
 
 int ctl_image_sizes(sd_bus *bus, struct json_object **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_json_ struct json_object *map = json_object_new_object();
         CtlImageEntry img;
         int r;
 
-        r = ctl_call(bus, "ListImages", &error, &reply, NULL);
+        r = ctl_image_list_open(bus, &reply);
         if (r < 0)
-                return ctl_log_bus_error("cannot list images", &error, r);
-        r = sd_bus_message_enter_container(reply, 'a', "(sasstto)");
+                return r;
         while (r >= 0 && (r = ctl_image_list_next(reply, false, &img)) > 0)
                 json_object_object_add(map, img.id, json_object_new_uint64(img.size));
         if (r < 0)

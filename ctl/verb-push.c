@@ -168,15 +168,13 @@ static bool is_tag_of(const char *tag, const char *repository) {
 /* The stored names of every tag of repository, sorted. */
 static int repository_tags(sd_bus *bus, const char *repository, char ***ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_strv_free_ char **tags = NULL;
         CtlImageEntry img;
         int r;
 
-        r = ctl_call(bus, "ListImages", &error, &reply, NULL);
+        r = ctl_image_list_open(bus, &reply);
         if (r < 0)
-                return ctl_log_bus_error("cannot list images", &error, r);
-        r = sd_bus_message_enter_container(reply, 'a', "(sasstto)");
+                return r;
         while (r >= 0 && (r = ctl_image_list_next(reply, true, &img)) > 0) {
                 for (char **t = img.tags; r >= 0 && t && *t; t++)
                         if (is_tag_of(*t, repository))

@@ -80,10 +80,9 @@ static int prune_images(sd_bus *bus, bool all, uint64_t *reclaimed) {
         *reclaimed += bytes;
         if (!all)
                 goto done;
-        r = ctl_call(bus, "ListImages", &error, &list, NULL);
+        r = ctl_image_list_open(bus, &list);
         if (r < 0)
-                return ctl_log_bus_error("cannot list images", &error, r);
-        r = sd_bus_message_enter_container(list, 'a', "(sasstto)");
+                return r;
         while (r >= 0 && (r = ctl_image_list_next(list, false, &img)) > 0) {
                 _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
 
